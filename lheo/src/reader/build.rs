@@ -1,0 +1,144 @@
+//! Tree → model: the helpers the generated `FromNode` impls use, and the hand-written ones
+//! (simple fields, extras).
+
+use super::tree::{Child, Node};
+use crate::model::{
+    Attributes, Extra, Extras, ExtrasItem, Field, SimpleValue, XmlElement, XmlNode,
+};
+use crate::schema::{self, id};
+
+/// Why a tree could not become a model value: the structure is not LHEO (the checker reports
+/// the details; this only says where the builder stopped).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("ligne {line} : élément « {element} » : {reason}")]
+pub struct BuildError {
+    /// Line of the element.
+    pub line: u32,
+    /// Element name.
+    pub element: String,
+    /// What is wrong.
+    pub reason: &'static str,
+}
+
+impl BuildError {
+    fn at(n: &Node, reason: &'static str) -> Self {
+        BuildError {
+            line: n.pos.line,
+            element: n.name.local.clone(),
+            reason,
+        }
+    }
+
+    /// An element the parent's content model does not allow.
+    pub fn unexpected(n: &Node) -> Self {
+        BuildError::at(n, "élément inattendu")
+    }
+}
+
+/// Builds a model value from a tree node.
+pub trait FromNode: Sized {
+    /// Builds `Self` from `n`.
+    fn from_node(n: &Node) -> Result<Self, BuildError>;
+}
+
+/// Sets an optional single child, refusing a second occurrence.
+pub fn put<T: FromNode>(slot: &mut Option<T>, n: &Node) -> Result<(), BuildError> {
+    if slot.is_some() {
+        return Err(BuildError::at(n, "élément répété"));
+    }
+    *slot = Some(T::from_node(n)?);
+    Ok(())
+}
+
+/// Unwraps a required child.
+pub fn required<T>(parent: &Node, slot: Option<T>, _name: &'static str) -> Result<T, BuildError> {
+    slot.ok_or_else(|| BuildError::at(parent, "élément obligatoire manquant"))
+}
+
+impl Node {
+    /// The standard attributes; any other unprefixed attribute is refused unless the element
+    /// declares it (`href`, …).
+    pub fn attributes(&self) -> Result<Attributes, BuildError> {
+        let mut attrs = Attributes::default();
+        let allowed = self
+            .id
+            .map(|i| schema::element(i).extra_attributes)
+            .unwrap_or(&[]);
+        for a in &self.attributes {
+            let ok = a.name.namespace.is_none()
+                && (attrs.set(&a.name.local, a.value.clone())
+                    || allowed.contains(&a.name.local.as_str()));
+            if !ok && !is_xsi_schema_location(a) {
+                return Err(BuildError::at(self, "attribut non admis"));
+            }
+        }
+        Ok(attrs)
+    }
+}
+
+fn is_xsi_schema_location(a: &crate::model::XmlAttribute) -> bool {
+    a.name.namespace.as_deref() == Some("http://www.w3.org/2001/XMLSchema-instance")
+        && matches!(
+            a.name.local.as_str(),
+            "schemaLocation" | "noNamespaceSchemaLocation"
+        )
+}
+
+impl<T: SimpleValue> FromNode for Field<T> {
+    fn from_node(n: &Node) -> Result<Self, BuildError> {
+        if n.elements().next().is_some() {
+            return Err(BuildError::at(n, "élément enfant dans un élément texte"));
+        }
+        let value = T::parse_text(&n.text()).ok_or_else(|| BuildError::at(n, "valeur invalide"))?;
+        Ok(Field {
+            value,
+            attrs: n.attributes()?,
+        })
+    }
+}
+
+impl FromNode for Extras {
+    fn from_node(n: &Node) -> Result<Self, BuildError> {
+        let mut items = Vec::new();
+        for c in n.elements() {
+            items.push(match c.id {
+                Some(id::EXTRAS) => ExtrasItem::Extras(Extras::from_node(c)?),
+                Some(id::EXTRA) => ExtrasItem::Extra(Extra::from_node(c)?),
+                _ => return Err(BuildError::unexpected(c)),
+            });
+        }
+        Ok(Extras {
+            attrs: n.attributes()?,
+            items,
+        })
+    }
+}
+
+impl FromNode for Extra {
+    fn from_node(n: &Node) -> Result<Self, BuildError> {
+        let mut attrs = Attributes::default();
+        let mut other_attributes = Vec::new();
+        for a in &n.attributes {
+            if a.name.namespace.is_some() || !attrs.set(&a.name.local, a.value.clone()) {
+                other_attributes.push(a.clone());
+            }
+        }
+        Ok(Extra {
+            attrs,
+            other_attributes,
+            content: n.children.iter().map(raw).collect(),
+        })
+    }
+}
+
+/// Free XML content, kept as is.
+pub fn raw(c: &Child) -> XmlNode {
+    match c {
+        Child::Text(t) => XmlNode::Text(t.clone()),
+        Child::Element(e) => XmlNode::Element(XmlElement {
+            name: e.name.clone(),
+            attributes: e.attributes.clone(),
+            children: e.children.iter().map(raw).collect(),
+        }),
+    }
+}

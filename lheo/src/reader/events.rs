@@ -1,0 +1,847 @@
+//! The XML event layer: quick-xml underneath, plus what a conforming parser must check and
+//! quick-xml leaves to us (namespaces, character ranges, names, prolog and epilog, entities),
+//! line tracking and safety limits. Everything above (checker, tree builder) reads these events.
+
+use std::io::BufRead;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::XmlVersion;
+
+use super::counting::{Counting, LIMIT_MESSAGE};
+use crate::diagnostic::Diagnostic;
+
+/// Limits that keep hostile input from exhausting memory or the stack.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Maximum element nesting depth.
+    pub max_depth: usize,
+    /// Maximum size in bytes of one tag or one text node.
+    pub max_event_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 512,
+            max_event_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// A position in the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Position {
+    /// 1-based line. For a start tag: the line of its closing `>`, as libxml2 reports.
+    pub line: u32,
+    /// 1-based byte column of the start (`<` of a tag, first byte of text) when on that line.
+    pub column: u32,
+}
+
+/// An interned namespace URI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NsId(pub u32);
+
+/// `http://www.w3.org/XML/1998/namespace`, bound to `xml`.
+pub const XML_NS: NsId = NsId(0);
+/// `http://www.w3.org/2001/XMLSchema-instance`.
+pub const XSI_NS: NsId = NsId(1);
+const XML_NS_URI: &str = "http://www.w3.org/XML/1998/namespace";
+const XSI_NS_URI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+const XMLNS_NS_URI: &str = "http://www.w3.org/2000/xmlns/";
+
+/// The namespace URIs seen in a document, by id.
+#[derive(Debug, Clone, Default)]
+pub struct Namespaces(Vec<String>);
+
+impl Namespaces {
+    /// The URI of `id`.
+    pub fn uri(&self, id: NsId) -> &str {
+        self.0.get(id.0 as usize).map(String::as_str).unwrap_or("")
+    }
+
+    fn intern(&mut self, uri: &str) -> NsId {
+        if let Some(i) = self.0.iter().position(|n| n == uri) {
+            return NsId(i as u32);
+        }
+        self.0.push(uri.to_owned());
+        NsId(self.0.len() as u32 - 1)
+    }
+}
+
+/// An attribute of a start tag.
+#[derive(Debug, Clone, Default)]
+pub struct Attribute {
+    /// Namespace (prefixed attributes only).
+    pub ns: Option<NsId>,
+    /// Local name.
+    pub local: String,
+    /// Name as written, for messages.
+    pub qname: String,
+    /// Value after entity resolution and attribute-value normalisation.
+    pub value: String,
+}
+
+/// A start tag (also produced for an empty-element tag, followed by an end).
+#[derive(Debug, Clone, Default)]
+pub struct StartTag {
+    /// Namespace of the element.
+    pub ns: Option<NsId>,
+    /// Local name.
+    pub local: String,
+    /// Name as written, for messages.
+    pub qname: String,
+    /// Attributes, namespace declarations excluded.
+    pub attributes: Vec<Attribute>,
+    /// Where the tag is.
+    pub pos: Position,
+}
+
+/// One event of the document.
+#[derive(Debug)]
+pub enum XmlEvent<'a> {
+    /// A start tag, with the namespace table to read its namespace ids.
+    Start(&'a StartTag, &'a Namespaces),
+    /// The end of the innermost open element.
+    End(Position),
+    /// Character data between tags: adjacent text, references and CDATA sections merged
+    /// (comments and processing instructions are skipped).
+    Text {
+        /// The characters.
+        text: &'a str,
+        /// Whether a CDATA section contributed (libxml2 treats it as character content).
+        cdata: bool,
+        /// Where the text starts.
+        pos: Position,
+    },
+    /// End of the document (only after the root element closed).
+    Eof,
+}
+
+/// Where we are in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Prolog,
+    Root,
+    Epilog,
+    Done,
+}
+
+/// What the next call returns after a pending text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    None,
+    Start,
+    StartThenEnd,
+    End(Position),
+    Eof,
+}
+
+/// Reads XML events from a UTF-8 input. Errors are fatal: they come as a diagnostic
+/// (`XML-MALFORME`, `XML-DTD`, `XML-LIMITE`, `XML-ENCODAGE`) and reading stops.
+pub struct XmlReader<R: BufRead> {
+    reader: quick_xml::Reader<Counting<R>>,
+    buf: Vec<u8>,
+    limits: Limits,
+    phase: Phase,
+    seen_anything: bool,
+    /// Open elements' qualified names (for messages) and their binding counts.
+    open: Vec<(String, usize)>,
+    /// Namespace bindings: (prefix, uri). The empty prefix is the default namespace;
+    /// `None` uri = undeclared default namespace.
+    bindings: Vec<(String, Option<NsId>)>,
+    namespaces: Namespaces,
+    start: StartTag,
+    text: String,
+    text_cdata: bool,
+    text_pos: Position,
+    pending: Pending,
+    end_after_start: bool,
+}
+
+fn malformed(pos: Position, fr: impl Into<String>, en: impl Into<String>) -> Diagnostic {
+    Diagnostic::new("XML-MALFORME", fr, en).at_line(pos.line, pos.column)
+}
+
+/// The first character XML 1.0 does not allow, if any.
+pub fn invalid_char(s: &str) -> Option<char> {
+    let bytes = s.as_bytes();
+    let suspicious = bytes
+        .iter()
+        .any(|&b| (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') || b == 0xEF);
+    if !suspicious {
+        return None;
+    }
+    s.chars().find(|&c| {
+        let u = c as u32;
+        (u < 0x20 && !matches!(c, '\t' | '\n' | '\r')) || u == 0xFFFE || u == 0xFFFF
+    })
+}
+
+fn is_name_start(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || c == '_'
+        || c == ':'
+        || (c as u32 >= 0xC0
+            && !matches!(c as u32, 0xD7 | 0xF7 | 0x37E | 0x2000..=0x200B | 0x200E..=0x206F | 0x2190..=0x2BFF | 0x2FF0..=0x3000 | 0xD800..=0xF8FF | 0xFDD0..=0xFDEF | 0xFFFE..=0xFFFF))
+}
+
+fn is_name_char(c: char) -> bool {
+    is_name_start(c)
+        || c.is_ascii_digit()
+        || matches!(c, '-' | '.' | '\u{B7}')
+        || matches!(c as u32, 0x300..=0x36F | 0x203F..=0x2040)
+}
+
+/// Whether `s` is an XML `Name`.
+pub fn is_xml_name(s: &str) -> bool {
+    let mut cs = s.chars();
+    cs.next().is_some_and(is_name_start) && cs.all(is_name_char)
+}
+
+/// Whether `s` is an `NCName` (a name without colon).
+pub fn is_ncname(s: &str) -> bool {
+    !s.contains(':') && is_xml_name(s)
+}
+
+fn predefined_entity(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "apos" => '\'',
+        "quot" => '"',
+        _ => return None,
+    })
+}
+
+impl<R: BufRead> XmlReader<R> {
+    /// Reads from `input` (which must yield UTF-8: see [`super::decode`]).
+    pub fn new(input: R, limits: Limits) -> Self {
+        let mut reader =
+            quick_xml::Reader::from_reader(Counting::new(input, limits.max_event_bytes));
+        let config = reader.config_mut();
+        config.expand_empty_elements = false;
+        config.check_end_names = true;
+        config.check_comments = true;
+        config.trim_text_start = false;
+        config.trim_text_end = false;
+        XmlReader {
+            reader,
+            buf: Vec::with_capacity(8 * 1024),
+            limits,
+            phase: Phase::Prolog,
+            seen_anything: false,
+            open: Vec::new(),
+            bindings: vec![("xml".into(), Some(XML_NS))],
+            namespaces: Namespaces(vec![XML_NS_URI.into(), XSI_NS_URI.into()]),
+            start: StartTag::default(),
+            text: String::new(),
+            text_cdata: false,
+            text_pos: Position::default(),
+            pending: Pending::None,
+            end_after_start: false,
+        }
+    }
+
+    /// The URI of an interned namespace.
+    pub fn namespace(&self, id: NsId) -> &str {
+        self.namespaces.uri(id)
+    }
+
+    /// Current nesting depth (open elements).
+    pub fn depth(&self) -> usize {
+        self.open.len()
+    }
+
+    /// Bytes of input consumed so far.
+    pub fn offset(&self) -> u64 {
+        self.reader.get_ref().position().2
+    }
+
+    fn here(&self) -> Position {
+        let (line, column, _) = self.reader.get_ref().position();
+        Position { line, column }
+    }
+
+    fn lookup(&self, prefix: &str) -> Option<Option<NsId>> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(p, _)| p == prefix)
+            .map(|(_, ns)| *ns)
+    }
+
+    /// The next event, or a fatal diagnostic.
+    pub fn next_event(&mut self) -> Result<XmlEvent<'_>, Diagnostic> {
+        match std::mem::replace(&mut self.pending, Pending::None) {
+            Pending::None => {}
+            Pending::Start => return Ok(XmlEvent::Start(&self.start, &self.namespaces)),
+            Pending::StartThenEnd => {
+                self.end_after_start = true;
+                return Ok(XmlEvent::Start(&self.start, &self.namespaces));
+            }
+            Pending::End(pos) => return Ok(self.close(pos)),
+            Pending::Eof => return Ok(XmlEvent::Eof),
+        }
+        if self.end_after_start {
+            self.end_after_start = false;
+            let pos = self.start.pos;
+            return Ok(self.close(pos));
+        }
+        if self.phase == Phase::Done {
+            return Ok(XmlEvent::Eof);
+        }
+        self.text.clear();
+        self.text_cdata = false;
+        // The event borrows the buffer: take it out of `self` while events are handled.
+        let mut buf = std::mem::take(&mut self.buf);
+        loop {
+            let before = self.here();
+            self.reader.get_mut().mark();
+            buf.clear();
+            let event = match self.reader.read_event_into(&mut buf) {
+                Ok(e) => e,
+                Err(e) => return Err(self.parse_error(e, before)),
+            };
+            let after = self.here();
+            let tag_pos = Position {
+                line: after.line,
+                column: if before.line == after.line {
+                    before.column
+                } else {
+                    1
+                },
+            };
+            match event {
+                Event::Text(t) => {
+                    let raw = t.xml10_content();
+                    if let Some(c) = invalid_char(&raw) {
+                        return Err(malformed(
+                            before,
+                            format!("caractère interdit en XML (U+{:04X})", c as u32),
+                            format!("character not allowed in XML (U+{:04X})", c as u32),
+                        ));
+                    }
+                    if memchr::memmem::find(raw.as_bytes(), b"]]>").is_some() {
+                        return Err(malformed(
+                            before,
+                            "« ]]> » interdit dans le texte",
+                            "\"]]>\" not allowed in text",
+                        ));
+                    }
+                    if self.text.is_empty() {
+                        self.text_pos = before;
+                    }
+                    self.text.push_str(&raw);
+                }
+                Event::GeneralRef(r) => {
+                    let c = if r.is_char_ref() {
+                        match r.resolve_char_ref() {
+                            Ok(Some(c)) if invalid_char(c.encode_utf8(&mut [0; 4])).is_none() => c,
+                            _ => {
+                                return Err(malformed(
+                                    before,
+                                    format!("référence de caractère invalide « &{}; »", &*r),
+                                    format!("invalid character reference \"&{};\"", &*r),
+                                ));
+                            }
+                        }
+                    } else {
+                        match predefined_entity(&r) {
+                            Some(c) => c,
+                            None => {
+                                return Err(malformed(before, format!("entité « &{}; » non définie (seules &amp; &lt; &gt; &apos; &quot; existent sans DTD)", &*r), format!("undefined entity \"&{};\"", &*r)));
+                            }
+                        }
+                    };
+                    if self.text.is_empty() {
+                        self.text_pos = before;
+                    }
+                    self.text.push(c);
+                }
+                Event::CData(c) => {
+                    let raw = c.xml10_content();
+                    if let Some(ch) = invalid_char(&raw) {
+                        return Err(malformed(
+                            before,
+                            format!("caractère interdit en XML (U+{:04X})", ch as u32),
+                            format!("character not allowed in XML (U+{:04X})", ch as u32),
+                        ));
+                    }
+                    if self.text.is_empty() {
+                        self.text_pos = before;
+                    }
+                    self.text.push_str(&raw);
+                    self.text_cdata = true;
+                }
+                Event::Comment(c) => {
+                    if let Some(ch) = invalid_char(&c) {
+                        return Err(malformed(
+                            before,
+                            format!("caractère interdit en XML (U+{:04X})", ch as u32),
+                            format!("character not allowed in XML (U+{:04X})", ch as u32),
+                        ));
+                    }
+                }
+                Event::PI(pi) => {
+                    if pi.target().eq_ignore_ascii_case("xml") {
+                        return Err(malformed(
+                            before,
+                            "déclaration XML ailleurs qu'au début du fichier",
+                            "XML declaration not at the start of the file",
+                        ));
+                    }
+                }
+                Event::Decl(d) => {
+                    if self.seen_anything || before.line != 1 || before.column != 1 {
+                        return Err(malformed(
+                            before,
+                            "déclaration XML ailleurs qu'au début du fichier",
+                            "XML declaration not at the start of the file",
+                        ));
+                    }
+                    match d.version() {
+                        Ok(v) if v.starts_with("1.") => {}
+                        _ => {
+                            return Err(malformed(
+                                before,
+                                "version XML inconnue dans la déclaration",
+                                "unknown XML version in the declaration",
+                            ))
+                        }
+                    }
+                }
+                Event::DocType(dt) => {
+                    if self.phase != Phase::Prolog {
+                        return Err(malformed(
+                            before,
+                            "DOCTYPE après le début du document",
+                            "DOCTYPE after the document started",
+                        ));
+                    }
+                    if dt.contains("<!ENTITY") {
+                        return Err(Diagnostic::new(
+                            "XML-DTD",
+                            "le DOCTYPE déclare des entités : refusé pour la sécurité (aucune entité n'est résolue)",
+                            "the DOCTYPE declares entities: refused for safety (no entity is resolved)",
+                        )
+                        .at_line(before.line, before.column));
+                    }
+                }
+                Event::Start(s) => {
+                    self.seen_anything = true;
+                    let inside = !self.open.is_empty();
+                    self.begin_element(&s, tag_pos)?;
+                    drop(s);
+                    self.buf = buf;
+                    return Ok(self.flush_or(Pending::Start, inside));
+                }
+                Event::Empty(s) => {
+                    self.seen_anything = true;
+                    let inside = !self.open.is_empty();
+                    self.begin_element(&s, tag_pos)?;
+                    drop(s);
+                    self.buf = buf;
+                    return Ok(self.flush_or(Pending::StartThenEnd, inside));
+                }
+                Event::End(e) => {
+                    drop(e);
+                    self.buf = buf;
+                    return Ok(self.flush_or(Pending::End(tag_pos), true));
+                }
+                Event::Eof => {
+                    return match self.phase {
+                        Phase::Prolog => Err(malformed(
+                            after,
+                            "document vide : aucun élément racine",
+                            "empty document: no root element",
+                        )),
+                        Phase::Root => {
+                            let name = self.open.last().map(|(n, _)| n.clone()).unwrap_or_default();
+                            Err(malformed(after, format!("fin de fichier inattendue : l'élément « {name} » n'est pas fermé (fichier tronqué ?)"), format!("unexpected end of file: element \"{name}\" is not closed (truncated file?)")))
+                        }
+                        _ => {
+                            if !self
+                                .text
+                                .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+                                .is_empty()
+                            {
+                                return Err(malformed(
+                                    self.text_pos,
+                                    "texte après l'élément racine",
+                                    "text after the root element",
+                                ));
+                            }
+                            self.phase = Phase::Done;
+                            self.buf = buf;
+                            Ok(self.flush_or(Pending::Eof, false))
+                        }
+                    };
+                }
+            }
+            self.seen_anything = true;
+        }
+    }
+
+    /// Returns the accumulated text first (if any, and `inside` the root), else `next` directly.
+    fn flush_or(&mut self, next: Pending, inside: bool) -> XmlEvent<'_> {
+        if !self.text.is_empty() && inside {
+            self.pending = next;
+            return XmlEvent::Text {
+                text: &self.text,
+                cdata: self.text_cdata,
+                pos: self.text_pos,
+            };
+        }
+        self.text.clear();
+        match next {
+            Pending::Start => XmlEvent::Start(&self.start, &self.namespaces),
+            Pending::StartThenEnd => {
+                self.end_after_start = true;
+                XmlEvent::Start(&self.start, &self.namespaces)
+            }
+            Pending::End(pos) => self.close(pos),
+            Pending::Eof | Pending::None => XmlEvent::Eof,
+        }
+    }
+
+    fn close(&mut self, pos: Position) -> XmlEvent<'_> {
+        if let Some((_, n)) = self.open.pop() {
+            let keep = self.bindings.len() - n;
+            self.bindings.truncate(keep);
+        }
+        if self.open.is_empty() {
+            self.phase = Phase::Epilog;
+        }
+        XmlEvent::End(pos)
+    }
+
+    fn begin_element(&mut self, s: &BytesStart<'_>, pos: Position) -> Result<(), Diagnostic> {
+        // Text outside the root must be whitespace.
+        if self.open.is_empty()
+            && !self
+                .text
+                .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+                .is_empty()
+        {
+            return Err(malformed(
+                self.text_pos,
+                "texte hors de l'élément racine",
+                "text outside the root element",
+            ));
+        }
+        if self.phase == Phase::Epilog {
+            return Err(malformed(
+                pos,
+                "contenu après la fin de l'élément racine (un document n'a qu'une racine)",
+                "content after the root element ended (a document has one root)",
+            ));
+        }
+        if self.open.len() >= self.limits.max_depth {
+            return Err(Diagnostic::new(
+                "XML-LIMITE",
+                format!(
+                    "imbrication de plus de {} éléments : refusée",
+                    self.limits.max_depth
+                ),
+                format!(
+                    "more than {} nested elements: refused",
+                    self.limits.max_depth
+                ),
+            )
+            .at_line(pos.line, pos.column));
+        }
+        self.phase = Phase::Root;
+        let qname = s.name().0;
+        if !is_xml_name(qname) {
+            return Err(malformed(
+                pos,
+                format!("nom d'élément invalide « {qname} »"),
+                format!("invalid element name \"{qname}\""),
+            ));
+        }
+        self.start.qname.clear();
+        self.start.qname.push_str(qname);
+        self.start.pos = pos;
+        self.start.attributes.clear();
+
+        // First pass: namespace declarations; second: other attributes.
+        let mut declared = 0;
+        let mut attrs = s.attributes();
+        attrs.with_checks(true);
+        let mut raw_attrs: Vec<(String, String)> = Vec::new();
+        for a in attrs {
+            let a = match a {
+                Ok(a) => a,
+                Err(e) => {
+                    return Err(malformed(
+                        pos,
+                        format!("attribut mal formé : {e}"),
+                        format!("malformed attribute: {e}"),
+                    ))
+                }
+            };
+            let key = a.key.0;
+            if !is_xml_name(key) {
+                return Err(malformed(
+                    pos,
+                    format!("nom d'attribut invalide « {key} »"),
+                    format!("invalid attribute name \"{key}\""),
+                ));
+            }
+            let raw = &*a.value;
+            if raw.contains('<') {
+                return Err(malformed(
+                    pos,
+                    format!("« < » interdit dans la valeur de l'attribut « {key} »"),
+                    format!("\"<\" not allowed in the value of attribute \"{key}\""),
+                ));
+            }
+            if let Some(c) = invalid_char(raw) {
+                return Err(malformed(
+                    pos,
+                    format!(
+                        "caractère interdit (U+{:04X}) dans l'attribut « {key} »",
+                        c as u32
+                    ),
+                    format!(
+                        "character not allowed (U+{:04X}) in attribute \"{key}\"",
+                        c as u32
+                    ),
+                ));
+            }
+            let value = match a.normalized_value(XmlVersion::Implicit1_0) {
+                Ok(v) => v.into_owned(),
+                Err(e) => {
+                    return Err(malformed(
+                        pos,
+                        format!("valeur de l'attribut « {key} » : {e}"),
+                        format!("value of attribute \"{key}\": {e}"),
+                    ))
+                }
+            };
+            if key == "xmlns" || key.starts_with("xmlns:") {
+                let prefix = key.strip_prefix("xmlns:").unwrap_or("");
+                if prefix == "xmlns"
+                    || (prefix == "xml") != (value == XML_NS_URI)
+                    || value == XMLNS_NS_URI
+                {
+                    return Err(malformed(
+                        pos,
+                        format!("déclaration d'espace de noms interdite « {key} »"),
+                        format!("forbidden namespace declaration \"{key}\""),
+                    ));
+                }
+                if value.is_empty() && !prefix.is_empty() {
+                    return Err(malformed(
+                        pos,
+                        format!("« {key} » ne peut pas être vide"),
+                        format!("\"{key}\" cannot be empty"),
+                    ));
+                }
+                let ns = if value.is_empty() {
+                    None
+                } else {
+                    Some(self.namespaces.intern(&value))
+                };
+                self.bindings.push((prefix.to_owned(), ns));
+                declared += 1;
+            } else {
+                raw_attrs.push((key.to_owned(), value));
+            }
+        }
+        self.open.push((qname.to_owned(), declared));
+
+        let (prefix, local) = match qname.split_once(':') {
+            Some((p, l)) => (p, l),
+            None => ("", qname),
+        };
+        if local.contains(':') || (qname.contains(':') && (prefix.is_empty() || local.is_empty())) {
+            return Err(malformed(
+                pos,
+                format!("nom qualifié invalide « {qname} »"),
+                format!("invalid qualified name \"{qname}\""),
+            ));
+        }
+        self.start.ns = match self.lookup(prefix) {
+            Some(ns) => ns,
+            None if prefix.is_empty() => None,
+            None => {
+                return Err(malformed(
+                    pos,
+                    format!("préfixe « {prefix} » non déclaré"),
+                    format!("undeclared prefix \"{prefix}\""),
+                ));
+            }
+        };
+        self.start.local.clear();
+        self.start.local.push_str(local);
+
+        for (key, value) in raw_attrs {
+            let (ns, local) = match key.split_once(':') {
+                Some((p, l)) => match self.lookup(p) {
+                    Some(Some(ns)) if !l.is_empty() && !l.contains(':') => (Some(ns), l.to_owned()),
+                    _ => {
+                        return Err(malformed(
+                            pos,
+                            format!("préfixe de l'attribut « {key} » non déclaré"),
+                            format!("undeclared prefix of attribute \"{key}\""),
+                        ))
+                    }
+                },
+                None => (None, key.clone()),
+            };
+            if self
+                .start
+                .attributes
+                .iter()
+                .any(|a| a.ns == ns && a.local == local)
+            {
+                return Err(malformed(
+                    pos,
+                    format!("attribut « {key} » en double"),
+                    format!("duplicate attribute \"{key}\""),
+                ));
+            }
+            self.start.attributes.push(Attribute {
+                ns,
+                local,
+                qname: key,
+                value,
+            });
+        }
+        Ok(())
+    }
+
+    fn parse_error(&self, e: quick_xml::Error, pos: Position) -> Diagnostic {
+        if let quick_xml::Error::Io(io) = &e {
+            if io.to_string().contains(LIMIT_MESSAGE) {
+                return Diagnostic::new(
+                    "XML-LIMITE",
+                    format!(
+                        "balise ou texte de plus de {} Mo : refusé",
+                        self.limits.max_event_bytes / (1024 * 1024)
+                    ),
+                    format!(
+                        "tag or text larger than {} MB: refused",
+                        self.limits.max_event_bytes / (1024 * 1024)
+                    ),
+                )
+                .at_line(pos.line, pos.column);
+            }
+            if io.kind() == std::io::ErrorKind::InvalidData {
+                return Diagnostic::new(
+                    "XML-ENCODAGE",
+                    format!("octets invalides pour l'encodage du document : {io}"),
+                    format!("invalid bytes for the document's encoding: {io}"),
+                )
+                .at_line(pos.line, pos.column);
+            }
+        }
+        if let quick_xml::Error::Encoding(_) = &e {
+            return Diagnostic::new(
+                "XML-ENCODAGE",
+                format!("octets qui ne sont pas de l'UTF-8 valide : {e}"),
+                format!("bytes that are not valid UTF-8: {e}"),
+            )
+            .at_line(pos.line, pos.column);
+        }
+        let at = self.here();
+        malformed(
+            at,
+            format!("XML mal formé : {e}"),
+            format!("malformed XML: {e}"),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(xml: &str) -> Result<Vec<String>, Diagnostic> {
+        let mut r = XmlReader::new(xml.as_bytes(), Limits::default());
+        let mut out = Vec::new();
+        loop {
+            let s = match r.next_event()? {
+                XmlEvent::Start(s, _) => {
+                    let attrs: Vec<String> = s
+                        .attributes
+                        .iter()
+                        .map(|a| format!("{}={}", a.local, a.value))
+                        .collect();
+                    format!(
+                        "<{}:{}{}@{}",
+                        s.ns.map(|n| n.0).unwrap_or(99),
+                        s.local,
+                        if attrs.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" {}", attrs.join(" "))
+                        },
+                        s.pos.line
+                    )
+                }
+                XmlEvent::End(_) => "/".into(),
+                XmlEvent::Text { text, cdata, .. } => {
+                    format!("{}{text:?}", if cdata { "C" } else { "T" })
+                }
+                XmlEvent::Eof => break,
+            };
+            out.push(s);
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn basic_stream() {
+        let e = events("<?xml version=\"1.0\"?>\n<a xmlns=\"urn:x\" k=\"v&amp;\tw\"><b/>x&lt;<![CDATA[y]]><!--c-->z</a>\n").unwrap();
+        assert_eq!(e, ["<2:a k=v& w@2", "<2:b@2", "/", "C\"x<yz\"", "/"]);
+    }
+
+    #[test]
+    fn line_of_a_start_tag_is_the_line_of_its_closing_bracket() {
+        let e = events("<a\n>\n<b\n\nc=\"1\"\n>t</b></a>").unwrap();
+        assert_eq!(e[2], "<99:b c=1@6");
+    }
+
+    #[test]
+    fn malformed_inputs_are_refused() {
+        for xml in [
+            "",
+            "   ",
+            "<a>",
+            "<a></b>",
+            "<a/><b/>",
+            "x<a/>",
+            "<a/>x",
+            "<a>&nbsp;</a>",
+            "<a>&#0;</a>",
+            "<a>\u{1}</a>",
+            "<a b='<'/>",
+            "<a b='1' b='2'/>",
+            "<p:a/>",
+            "<a p:b='1'/>",
+            "<a>]]></a>",
+            "<a><!-- a -- b --></a>",
+            "<1a/>",
+            "<a/><?xml version='1.0'?>",
+            "<!DOCTYPE a [<!ENTITY x 'y'>]><a>&x;</a>",
+            "<a xmlns:p=''/>",
+        ] {
+            assert!(events(xml).is_err(), "{xml:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn doctype_without_entities_is_accepted() {
+        assert!(events("<!DOCTYPE a SYSTEM \"file:///etc/passwd\"><a/>").is_ok());
+    }
+
+    #[test]
+    fn depth_is_limited() {
+        let xml = "<a>".repeat(600) + &"</a>".repeat(600);
+        let err = events(&xml).unwrap_err();
+        assert_eq!(err.code, "XML-LIMITE");
+    }
+}

@@ -1,0 +1,488 @@
+//! Reading LHEO: bytes → events → trees → model values, one record at a time.
+//!
+//! [`Reader`] streams the *records* of a document (each `formation` of an `lheo` feed, each
+//! `resume-offre`/`resume-organisme` of an `lheo-index`, each `organisme-formation-responsable`
+//! of an `lheo-plus`): memory is bounded by the largest record, not by the file. The rest of
+//! the document (root attributes, `extras`) is the [`Reader::envelope`], complete once the
+//! stream is exhausted. [`read_document`] reads a whole document at once.
+//!
+//! ```
+//! use lheo::reader::Reader;
+//!
+//! let xml = r#"<lheo xmlns="http://www.lheo.org/2.2"><offres>…</offres></lheo>"#;
+//! let reader = Reader::new(xml.as_bytes());
+//! assert!(reader.is_ok()); // the version is known once the root is read
+//! ```
+
+mod build;
+#[allow(clippy::all)]
+mod build_generated;
+pub mod counting;
+pub mod decode;
+pub mod events;
+pub mod tree;
+
+use std::io::BufRead;
+
+pub use build::{BuildError, FromNode};
+pub use events::{Limits, Position};
+
+use crate::check::{Checker, DocumentInfo};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{
+    Document, Formation, OrganismeFormationResponsable, ResumeOffre, ResumeOrganisme,
+};
+use crate::rules::Profile;
+use crate::schema::{id, ElementId, NAMESPACE_2_3};
+use decode::{InputEncoding, Prefixed, Utf8Input};
+use events::{NsId, XmlEvent, XmlReader};
+use tree::{Child, Node};
+
+/// The LHEO version of a document, from its root namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Version {
+    /// `http://lheo.gouv.fr/2.3`.
+    V2_3,
+    /// `http://www.lheo.org/2.2`, read as 2.3.
+    V2_2,
+    /// `http://www.lheo.org/2.1`, read as 2.3.
+    V2_1,
+    /// `http://www.lheo.org/2.0`, read as 2.3.
+    V2_0,
+}
+
+impl Version {
+    /// `"2.3"`, `"2.2"`, …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Version::V2_3 => "2.3",
+            Version::V2_2 => "2.2",
+            Version::V2_1 => "2.1",
+            Version::V2_0 => "2.0",
+        }
+    }
+
+    /// The version whose root namespace is `uri`.
+    pub fn from_namespace(uri: &str) -> Option<Version> {
+        Some(match uri.trim_end_matches('/') {
+            NAMESPACE_2_3 | "https://lheo.gouv.fr/2.3" => Version::V2_3,
+            "http://www.lheo.org/2.2" | "http://lheo.org/2.2" => Version::V2_2,
+            "http://www.lheo.org/2.1" | "http://lheo.org/2.1" => Version::V2_1,
+            "http://www.lheo.org/2.0" | "http://lheo.org/2.0" => Version::V2_0,
+            _ => return None,
+        })
+    }
+}
+
+/// Why a root is not LHEO 2.x, in words a person understands (French, English).
+fn not_lheo_2(root: &str, uri: Option<&str>) -> (String, String) {
+    match uri {
+        None => (
+            format!("l'élément racine « {root} » n'a pas d'espace de noms : ce n'est pas du LHEO 2.x (attendu xmlns=\"{NAMESPACE_2_3}\")"),
+            format!("the root element \"{root}\" has no namespace: this is not LHEO 2.x (expected xmlns=\"{NAMESPACE_2_3}\")"),
+        ),
+        Some(u) if u.contains("lheo.org/1.") => (
+            format!("document LHEO 1.x ({u}) : cette version n'est pas prise en charge, seules les versions 2.0 à 2.3 le sont"),
+            format!("LHEO 1.x document ({u}): this version is not supported, only 2.0 to 2.3 are"),
+        ),
+        Some(u) if u.contains("moncompteformation") => (
+            format!("document au format EDOF de la Caisse des Dépôts ({u}) : ce profil n'est pas du LHEO 2.3 (éléments obligatoires absents, autre schéma)"),
+            format!("Caisse des Dépôts EDOF document ({u}): this profile is not LHEO 2.3 (required elements missing, another schema)"),
+        ),
+        Some(u) => (
+            format!("l'élément racine « {root} » est dans l'espace de noms « {u} », pas dans celui de LHEO 2.x"),
+            format!("the root element \"{root}\" is in namespace \"{u}\", not an LHEO 2.x namespace"),
+        ),
+    }
+}
+
+/// A record: the unit [`Reader`] yields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    /// A `formation` of `lheo/offres`.
+    Formation(Box<Formation>),
+    /// A `resume-offre` of `lheo-index/resumes-offres`.
+    ResumeOffre(Box<ResumeOffre>),
+    /// A `resume-organisme` of `lheo-index/resumes-organismes`.
+    ResumeOrganisme(Box<ResumeOrganisme>),
+    /// An `organisme-formation-responsable` of `lheo-plus`.
+    Organisme(Box<OrganismeFormationResponsable>),
+}
+
+/// A record as a tree, with its absolute path (e.g. `/lheo/offres/formation[3]`).
+#[derive(Debug, Clone)]
+pub struct RecordNode {
+    /// The element tree, with positions.
+    pub node: Node,
+    /// Absolute element path.
+    pub path: String,
+}
+
+impl RecordNode {
+    /// Builds the typed record.
+    pub fn to_record(&self) -> Result<Record, BuildError> {
+        Ok(match self.node.id {
+            Some(id::FORMATION) => Record::Formation(Box::new(Formation::from_node(&self.node)?)),
+            Some(id::RESUME_OFFRE) => {
+                Record::ResumeOffre(Box::new(ResumeOffre::from_node(&self.node)?))
+            }
+            Some(id::RESUME_ORGANISME) => {
+                Record::ResumeOrganisme(Box::new(ResumeOrganisme::from_node(&self.node)?))
+            }
+            _ => Record::Organisme(Box::new(OrganismeFormationResponsable::from_node(
+                &self.node,
+            )?)),
+        })
+    }
+}
+
+/// The parent a record element sits in.
+fn record_parent(record: ElementId) -> Option<ElementId> {
+    match record {
+        id::FORMATION => Some(id::OFFRES),
+        id::RESUME_OFFRE => Some(id::RESUMES_OFFRES),
+        id::RESUME_ORGANISME => Some(id::RESUMES_ORGANISMES),
+        id::ORGANISME_FORMATION_RESPONSABLE => Some(id::LHEO_PLUS),
+        _ => None,
+    }
+}
+
+/// Options of a [`Reader`].
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    /// Safety limits.
+    pub limits: Limits,
+    /// Run the structural checker of this profile on the way (diagnostics in
+    /// [`Reader::take_diagnostics`]); `None` reads without checking.
+    pub check: Option<Profile>,
+    /// Build trees and records (turn off to only check).
+    pub build: bool,
+    /// Yield records one by one (`true`), or keep them in the envelope (`false`: the whole
+    /// document becomes one tree).
+    pub stream_records: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            limits: Limits::default(),
+            check: None,
+            build: true,
+            stream_records: true,
+        }
+    }
+}
+
+/// Streams the records of an LHEO document. See the [module documentation](self).
+pub struct Reader<R: BufRead> {
+    xml: XmlReader<Utf8Input<Prefixed<R>>>,
+    encoding: InputEncoding,
+    options: ReadOptions,
+    checker: Option<Checker>,
+    version: Option<Version>,
+    lheo_ns: Option<NsId>,
+    root: Option<String>,
+    /// Open elements being built (envelope and current record).
+    stack: Vec<Node>,
+    /// Open element ids and per-name child counts, for record paths.
+    ids: Vec<(Option<ElementId>, Vec<(String, u32)>)>,
+    envelope: Option<Node>,
+    diagnostics: Vec<Diagnostic>,
+    finished: bool,
+    failed: bool,
+}
+
+impl<R: BufRead> Reader<R> {
+    /// A reader that builds records without checking.
+    pub fn new(input: R) -> Result<Self, Diagnostic> {
+        Reader::with_options(input, ReadOptions::default())
+    }
+
+    /// A reader with options.
+    pub fn with_options(input: R, options: ReadOptions) -> Result<Self, Diagnostic> {
+        let (utf8, encoding) = Utf8Input::new(input).map_err(|e| match e {
+            decode::DecodeError::Io(io) => Diagnostic::new(
+                "XML-ENCODAGE",
+                format!("lecture impossible : {io}"),
+                format!("cannot read: {io}"),
+            ),
+            other => Diagnostic::new(
+                "XML-ENCODAGE",
+                other.to_string(),
+                format!("unsupported encoding: {other}"),
+            ),
+        })?;
+        Ok(Reader {
+            xml: XmlReader::new(utf8, options.limits),
+            encoding,
+            options,
+            checker: options.check.map(Checker::new),
+            version: None,
+            lheo_ns: None,
+            root: None,
+            stack: Vec::new(),
+            ids: Vec::new(),
+            envelope: None,
+            diagnostics: Vec::new(),
+            finished: false,
+            failed: false,
+        })
+    }
+
+    /// The detected encoding.
+    pub fn encoding(&self) -> InputEncoding {
+        self.encoding
+    }
+
+    /// The LHEO version, once the root element has been read (`None` if not LHEO 2.x).
+    pub fn version(&self) -> Option<Version> {
+        self.version
+    }
+
+    /// The root element's local name, once read.
+    pub fn root(&self) -> Option<&str> {
+        self.root.as_deref()
+    }
+
+    /// Bytes of input read so far (for progress bars).
+    pub fn offset(&self) -> u64 {
+        self.xml.offset()
+    }
+
+    /// Takes the diagnostics found so far (checker findings, fatal errors, version notes).
+    pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
+        if let Some(c) = &mut self.checker {
+            self.diagnostics.extend(c.take_diagnostics());
+        }
+        std::mem::take(&mut self.diagnostics)
+    }
+
+    /// The number of errors the checker has found so far.
+    pub fn checker_errors(&self) -> usize {
+        self.checker.as_ref().map_or(0, Checker::error_count)
+            + self
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count()
+    }
+
+    /// `true` once a fatal error stopped reading.
+    pub fn failed(&self) -> bool {
+        self.failed
+    }
+
+    /// The document without its records, once the stream is exhausted.
+    pub fn envelope(&self) -> Option<&Node> {
+        self.envelope.as_ref()
+    }
+
+    /// The next record as a tree, or `None` at the end of the document (or after a fatal
+    /// error, which is in [`Reader::take_diagnostics`]).
+    pub fn next_node(&mut self) -> Option<RecordNode> {
+        while !self.finished {
+            let event = match self.xml.next_event() {
+                Ok(e) => e,
+                Err(d) => {
+                    self.diagnostics.push(d);
+                    self.finished = true;
+                    self.failed = true;
+                    return None;
+                }
+            };
+            match event {
+                XmlEvent::Start(tag, namespaces) => {
+                    if self.root.is_none() {
+                        let uri = tag.ns.map(|n| namespaces.uri(n).to_owned());
+                        self.root = Some(tag.local.clone());
+                        self.version = uri.as_deref().and_then(Version::from_namespace);
+                        let profile = self.options.check;
+                        match self.version {
+                            Some(v) => {
+                                self.lheo_ns = tag.ns;
+                                if v != Version::V2_3
+                                    && profile.is_some_and(|p| p.includes(Profile::Lheo))
+                                {
+                                    self.diagnostics.push(
+                                        Diagnostic::new(
+                                            "LHEO-VERSION",
+                                            format!("document LHEO {} lu comme LHEO 2.3 (la 2.3 ne fait qu'ajouter des éléments et assouplir des cardinalités)", v.as_str()),
+                                            format!("LHEO {} document read as LHEO 2.3 (2.3 only adds elements and relaxes cardinalities)", v.as_str()),
+                                        )
+                                        .at_line(tag.pos.line, tag.pos.column)
+                                        .with_path(format!("/{}", tag.local)),
+                                    );
+                                }
+                                if v != Version::V2_3 && profile == Some(Profile::Xsd) {
+                                    self.diagnostics.push(
+                                        Diagnostic::new(
+                                            "XSD-RACINE",
+                                            format!("l'élément racine est dans l'espace de noms LHEO {} ; le XSD 2.3 ne le déclare pas (le profil lheo, par défaut, lit ce document comme du 2.3)", v.as_str()),
+                                            format!("the root element is in the LHEO {} namespace, which the 2.3 XSD does not declare (the default lheo profile reads it as 2.3)", v.as_str()),
+                                        )
+                                        .at_line(tag.pos.line, tag.pos.column)
+                                        .with_path(format!("/{}", tag.local)),
+                                    );
+                                }
+                            }
+                            None => {
+                                let (fr, en) = not_lheo_2(&tag.local, uri.as_deref());
+                                if profile.is_some() {
+                                    self.diagnostics.push(
+                                        Diagnostic::new("XSD-RACINE", fr, en)
+                                            .at_line(tag.pos.line, tag.pos.column)
+                                            .with_path(format!("/{}", tag.local)),
+                                    );
+                                }
+                            }
+                        }
+                        if let Some(c) = &mut self.checker {
+                            c.set_document(DocumentInfo {
+                                lheo_ns: self.lheo_ns,
+                                is_2_3: self.version == Some(Version::V2_3),
+                            });
+                        }
+                    }
+                    if let Some(c) = &mut self.checker {
+                        c.start(tag, namespaces);
+                    }
+                    if self.options.build {
+                        let node = Node::from_start(tag, self.lheo_ns, namespaces);
+                        if let Some((_, counts)) = self.ids.last_mut() {
+                            match counts.iter_mut().find(|(n, _)| *n == node.name.local) {
+                                Some((_, c)) => *c += 1,
+                                None => counts.push((node.name.local.clone(), 1)),
+                            }
+                        }
+                        self.ids.push((node.id, Vec::new()));
+                        self.stack.push(node);
+                    }
+                }
+                XmlEvent::Text { text, cdata, pos } => {
+                    if let Some(c) = &mut self.checker {
+                        c.text(text, cdata, pos);
+                    }
+                    if let Some(top) = self.stack.last_mut() {
+                        top.push_text(text);
+                    }
+                }
+                XmlEvent::End(pos) => {
+                    if let Some(c) = &mut self.checker {
+                        c.end(pos);
+                    }
+                    if let Some(node) = self.stack.pop() {
+                        let parent_id = self.ids.len().checked_sub(2).and_then(|i| self.ids[i].0);
+                        let is_record = self.options.stream_records
+                            && parent_id.is_some()
+                            && node.id.and_then(record_parent) == parent_id;
+                        if is_record {
+                            let path = self.record_path(&node.name.local);
+                            self.ids.pop();
+                            return Some(RecordNode { node, path });
+                        }
+                        self.ids.pop();
+                        match self.stack.last_mut() {
+                            Some(parent) => parent.children.push(Child::Element(node)),
+                            None => self.envelope = Some(node),
+                        }
+                    }
+                }
+                XmlEvent::Eof => {
+                    if let Some(c) = &mut self.checker {
+                        c.finish();
+                    }
+                    self.finished = true;
+                }
+            }
+        }
+        None
+    }
+
+    /// The absolute path of a record that just closed (its parent is on top of `stack`).
+    fn record_path(&self, local: &str) -> String {
+        let mut path = String::new();
+        for n in &self.stack {
+            path.push('/');
+            path.push_str(&n.name.local);
+        }
+        let count = self
+            .ids
+            .iter()
+            .rev()
+            .nth(1)
+            .and_then(|(_, c)| c.iter().find(|(name, _)| name == local))
+            .map_or(1, |(_, c)| *c);
+        format!("{path}/{local}[{count}]")
+    }
+
+    /// The next typed record.
+    pub fn next_record(&mut self) -> Option<Result<Record, BuildError>> {
+        self.next_node().map(|n| n.to_record())
+    }
+
+    /// Reads to the end, checking only (no records kept). Returns the diagnostics.
+    pub fn check_all(&mut self) -> Vec<Diagnostic> {
+        while self.next_node().is_some() {}
+        self.take_diagnostics()
+    }
+}
+
+/// Why a document could not be read into the model.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// Not readable XML, or not LHEO 2.x.
+    #[error("{}", .0.message.fr)]
+    Invalid(Diagnostic),
+    /// The structure does not fit the model.
+    #[error(transparent)]
+    Build(#[from] BuildError),
+}
+
+/// Reads a whole LHEO 2.x document (small files; use [`Reader`] for large ones).
+///
+/// ```
+/// let xml = std::fs::read("../fixtures/minimal.xml").unwrap_or_default();
+/// if !xml.is_empty() {
+///     let doc = lheo::reader::read_document(&xml[..]).unwrap();
+///     assert!(matches!(doc, lheo::Document::Lheo(_)));
+/// }
+/// ```
+pub fn read_document<R: BufRead>(input: R) -> Result<Document, ReadError> {
+    let options = ReadOptions {
+        stream_records: false,
+        ..ReadOptions::default()
+    };
+    let mut reader = Reader::with_options(input, options).map_err(ReadError::Invalid)?;
+    while reader.next_node().is_some() {}
+    if let Some(d) = reader
+        .take_diagnostics()
+        .into_iter()
+        .find(|d| d.severity == Severity::Error)
+    {
+        return Err(ReadError::Invalid(d));
+    }
+    let Some(envelope) = reader.envelope.take() else {
+        return Err(ReadError::Invalid(Diagnostic::new(
+            "XML-MALFORME",
+            "document vide",
+            "empty document",
+        )));
+    };
+    if reader.version.is_none() {
+        let (fr, en) = not_lheo_2(reader.root().unwrap_or(""), None);
+        return Err(ReadError::Invalid(Diagnostic::new("XSD-RACINE", fr, en)));
+    }
+    Ok(match envelope.id {
+        Some(id::LHEO) => Document::Lheo(crate::model::Lheo::from_node(&envelope)?),
+        Some(id::LHEO_INDEX) => Document::LheoIndex(crate::model::LheoIndex::from_node(&envelope)?),
+        Some(id::LHEO_PLUS) => Document::LheoPlus(crate::model::LheoPlus::from_node(&envelope)?),
+        _ => {
+            let root = envelope.name.local.clone();
+            return Err(ReadError::Invalid(Diagnostic::new(
+                "LHEO-RACINE",
+                format!("racine « {root} » : un document LHEO a pour racine lheo, lheo-index ou lheo-plus"),
+                format!("root \"{root}\": an LHEO document's root is lheo, lheo-index or lheo-plus"),
+            )));
+        }
+    })
+}

@@ -1,0 +1,269 @@
+//! Low-level XML output: indentation, escaping, namespaces of free content.
+
+use std::io::{self, Write};
+
+use crate::model::{
+    Attributes, Extra, Extras, ExtrasItem, Field, SimpleValue, XmlAttribute, XmlElement, XmlNode,
+};
+use crate::schema::NAMESPACE_2_3;
+
+/// Writes `self` as the element `name`.
+pub trait WriteXml {
+    /// Writes the element.
+    fn write_xml<W: Write>(&self, name: &str, w: &mut XmlWriter<W>) -> io::Result<()>;
+}
+
+/// An indenting XML writer over any `Write`. Output is deterministic: same model, same bytes.
+pub struct XmlWriter<W: Write> {
+    out: W,
+    depth: usize,
+    /// A start tag is written up to its attributes; `>` or `/>` is still to come.
+    tag_open: bool,
+    indent: bool,
+}
+
+/// Escapes text content: `&`, `<`, `>` and carriage returns (which XML would otherwise turn
+/// into line feeds).
+pub fn escape_text(s: &str, out: &mut impl Write) -> io::Result<()> {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'\r' => b"&#13;",
+            _ => continue,
+        };
+        out.write_all(&s.as_bytes()[last..i])?;
+        out.write_all(rep)?;
+        last = i + 1;
+    }
+    out.write_all(&s.as_bytes()[last..])
+}
+
+/// Escapes an attribute value (double-quoted), keeping tabs and line breaks as references so
+/// attribute-value normalisation gives them back.
+pub fn escape_attr(s: &str, out: &mut impl Write) -> io::Result<()> {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\t' => b"&#9;",
+            b'\n' => b"&#10;",
+            b'\r' => b"&#13;",
+            _ => continue,
+        };
+        out.write_all(&s.as_bytes()[last..i])?;
+        out.write_all(rep)?;
+        last = i + 1;
+    }
+    out.write_all(&s.as_bytes()[last..])
+}
+
+impl<W: Write> XmlWriter<W> {
+    /// A writer that indents with two spaces.
+    pub fn new(out: W) -> Self {
+        XmlWriter {
+            out,
+            depth: 0,
+            tag_open: false,
+            indent: true,
+        }
+    }
+
+    /// The underlying output.
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+
+    /// Mutable access to the underlying output.
+    pub fn get_mut(&mut self) -> &mut W {
+        &mut self.out
+    }
+
+    /// Writes the XML declaration.
+    pub fn declaration(&mut self) -> io::Result<()> {
+        self.out
+            .write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+    }
+
+    fn finish_tag(&mut self) -> io::Result<()> {
+        if self.tag_open {
+            self.out.write_all(b">")?;
+            self.tag_open = false;
+        }
+        Ok(())
+    }
+
+    fn newline(&mut self) -> io::Result<()> {
+        if self.indent {
+            self.out.write_all(b"\n")?;
+            for _ in 0..self.depth {
+                self.out.write_all(b"  ")?;
+            }
+        }
+        Ok(())
+    }
+
+    fn start_tag(
+        &mut self,
+        name: &str,
+        attrs: &Attributes,
+        extra: &[(&str, Option<&str>)],
+    ) -> io::Result<()> {
+        self.finish_tag()?;
+        self.newline()?;
+        write!(self.out, "<{name}")?;
+        if self.depth == 0 {
+            write!(self.out, " xmlns=\"{NAMESPACE_2_3}\"")?;
+        }
+        for (k, v) in attrs.iter() {
+            self.attribute(k, v)?;
+        }
+        for (k, v) in extra {
+            if let Some(v) = v {
+                self.attribute(k, v)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn attribute(&mut self, name: &str, value: &str) -> io::Result<()> {
+        write!(self.out, " {name}=\"")?;
+        escape_attr(value, &mut self.out)?;
+        self.out.write_all(b"\"")
+    }
+
+    /// Opens a complex element; children follow, then [`XmlWriter::close`].
+    pub fn open(
+        &mut self,
+        name: &str,
+        attrs: &Attributes,
+        extra: &[(&str, Option<&str>)],
+    ) -> io::Result<()> {
+        self.start_tag(name, attrs, extra)?;
+        self.tag_open = true;
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// Closes the element opened last (as `<x/>` when it has no children).
+    pub fn close(&mut self, name: &str) -> io::Result<()> {
+        self.depth = self.depth.saturating_sub(1);
+        if self.tag_open {
+            self.tag_open = false;
+            return self.out.write_all(b"/>");
+        }
+        self.newline()?;
+        write!(self.out, "</{name}>")
+    }
+
+    /// Writes a simple element with its text.
+    pub fn simple(&mut self, name: &str, attrs: &Attributes, text: &str) -> io::Result<()> {
+        self.start_tag(name, attrs, &[])?;
+        self.out.write_all(b">")?;
+        escape_text(text, &mut self.out)?;
+        write!(self.out, "</{name}>")
+    }
+
+    /// Ends the document with a newline and flushes.
+    pub fn finish(&mut self) -> io::Result<()> {
+        self.finish_tag()?;
+        self.out.write_all(b"\n")?;
+        self.out.flush()
+    }
+
+    /// Writes free content (inside `extra`) exactly, without indentation. `default_ns` is the
+    /// default namespace in scope.
+    fn free_node(&mut self, node: &XmlNode, default_ns: Option<&str>) -> io::Result<()> {
+        match node {
+            XmlNode::Text(t) => escape_text(t, &mut self.out),
+            XmlNode::Element(e) => self.free_element(e, default_ns),
+        }
+    }
+
+    /// Writes attributes of free content, declaring prefixes for namespaced ones.
+    fn free_attributes(&mut self, attributes: &[XmlAttribute]) -> io::Result<()> {
+        let mut prefixes: Vec<&str> = Vec::new();
+        for a in attributes {
+            match a.name.namespace.as_deref() {
+                None => write!(self.out, " {}=\"", a.name.local)?,
+                Some("http://www.w3.org/XML/1998/namespace") => {
+                    write!(self.out, " xml:{}=\"", a.name.local)?
+                }
+                Some(uri) => {
+                    let i = match prefixes.iter().position(|p| *p == uri) {
+                        Some(i) => i,
+                        None => {
+                            prefixes.push(uri);
+                            write!(self.out, " xmlns:a{}=\"", prefixes.len() - 1)?;
+                            escape_attr(uri, &mut self.out)?;
+                            self.out.write_all(b"\"")?;
+                            prefixes.len() - 1
+                        }
+                    };
+                    write!(self.out, " a{i}:{}=\"", a.name.local)?;
+                }
+            }
+            escape_attr(&a.value, &mut self.out)?;
+            self.out.write_all(b"\"")?;
+        }
+        Ok(())
+    }
+
+    fn free_element(&mut self, e: &XmlElement, default_ns: Option<&str>) -> io::Result<()> {
+        let ns = e.name.namespace.as_deref();
+        write!(self.out, "<{}", e.name.local)?;
+        if ns != default_ns {
+            self.out.write_all(b" xmlns=\"")?;
+            escape_attr(ns.unwrap_or(""), &mut self.out)?;
+            self.out.write_all(b"\"")?;
+        }
+        self.free_attributes(&e.attributes)?;
+        if e.children.is_empty() {
+            return self.out.write_all(b"/>");
+        }
+        self.out.write_all(b">")?;
+        for c in &e.children {
+            self.free_node(c, ns)?;
+        }
+        write!(self.out, "</{}>", e.name.local)
+    }
+}
+
+impl<T: SimpleValue> WriteXml for Field<T> {
+    fn write_xml<W: Write>(&self, name: &str, w: &mut XmlWriter<W>) -> io::Result<()> {
+        w.simple(name, &self.attrs, &self.value.to_text())
+    }
+}
+
+impl WriteXml for Extras {
+    fn write_xml<W: Write>(&self, name: &str, w: &mut XmlWriter<W>) -> io::Result<()> {
+        w.open(name, &self.attrs, &[])?;
+        for item in &self.items {
+            match item {
+                ExtrasItem::Extras(x) => x.write_xml("extras", w)?,
+                ExtrasItem::Extra(x) => x.write_xml("extra", w)?,
+            }
+        }
+        w.close(name)
+    }
+}
+
+impl WriteXml for Extra {
+    fn write_xml<W: Write>(&self, name: &str, w: &mut XmlWriter<W>) -> io::Result<()> {
+        w.start_tag(name, &self.attrs, &[])?;
+        w.free_attributes(&self.other_attributes)?;
+        if self.content.is_empty() {
+            return w.out.write_all(b"/>");
+        }
+        w.out.write_all(b">")?;
+        for n in &self.content {
+            w.free_node(n, Some(NAMESPACE_2_3))?;
+        }
+        write!(w.out, "</{name}>")
+    }
+}
