@@ -8,6 +8,7 @@ pub mod model;
 pub mod reader;
 pub mod rules;
 pub mod schema;
+pub mod validate;
 pub mod writer;
 
 pub use diagnostic::{Counts, Diagnostic, Lang, Location, Message, Severity};

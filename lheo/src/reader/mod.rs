@@ -182,6 +182,7 @@ pub struct Reader<R: BufRead> {
     version: Option<Version>,
     lheo_ns: Option<NsId>,
     root: Option<String>,
+    root_namespace: Option<String>,
     /// Open elements being built (envelope and current record).
     stack: Vec<Node>,
     /// Open element ids and per-name child counts, for record paths.
@@ -220,6 +221,7 @@ impl<R: BufRead> Reader<R> {
             version: None,
             lheo_ns: None,
             root: None,
+            root_namespace: None,
             stack: Vec::new(),
             ids: Vec::new(),
             envelope: None,
@@ -295,6 +297,7 @@ impl<R: BufRead> Reader<R> {
                     if self.root.is_none() {
                         let uri = tag.ns.map(|n| namespaces.uri(n).to_owned());
                         self.root = Some(tag.local.clone());
+                        self.root_namespace.clone_from(&uri);
                         self.version = uri.as_deref().and_then(Version::from_namespace);
                         let profile = self.options.check;
                         match self.version {
@@ -469,7 +472,10 @@ pub fn read_document<R: BufRead>(input: R) -> Result<Document, ReadError> {
         )));
     };
     if reader.version.is_none() {
-        let (fr, en) = not_lheo_2(reader.root().unwrap_or(""), None);
+        let (fr, en) = not_lheo_2(
+            reader.root().unwrap_or(""),
+            reader.root_namespace.as_deref(),
+        );
         return Err(ReadError::Invalid(Diagnostic::new("XSD-RACINE", fr, en)));
     }
     Ok(match envelope.id {

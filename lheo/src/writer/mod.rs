@@ -1,5 +1,40 @@
-//! Writing LHEO 2.3 XML.
+//! Writing LHEO 2.3 XML: deterministic, in schema order, valid against the official XSD when
+//! the model is.
+//!
+//! ```
+//! use lheo::writer::write_document;
+//! use lheo::{Document, Lheo};
+//!
+//! let mut out = Vec::new();
+//! write_document(&Document::Lheo(Lheo::default()), &mut out).unwrap();
+//! assert!(String::from_utf8(out).unwrap().contains("<lheo xmlns=\"http://lheo.gouv.fr/2.3\">"));
+//! ```
 
 #[allow(clippy::all)]
 mod generated;
 pub mod xml;
+
+use std::io::{self, Write};
+
+use crate::model::Document;
+pub use xml::{WriteXml, XmlWriter};
+
+/// Writes a whole document as LHEO 2.3.
+pub fn write_document<W: Write>(doc: &Document, out: W) -> io::Result<()> {
+    let mut w = XmlWriter::new(out);
+    w.declaration()?;
+    match doc {
+        Document::Lheo(d) => d.write_xml("lheo", &mut w)?,
+        Document::LheoIndex(d) => d.write_xml("lheo-index", &mut w)?,
+        Document::LheoPlus(d) => d.write_xml("lheo-plus", &mut w)?,
+    }
+    w.finish()
+}
+
+/// The document as an LHEO 2.3 XML string.
+pub fn to_string(doc: &Document) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_document(doc, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
