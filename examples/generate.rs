@@ -1,0 +1,2 @@
+//! Placeholder: the feed generator (`cargo run --example generate -- --formations N`).
+fn main() {}
