@@ -431,3 +431,41 @@ pub fn writer(d: &Description) -> String {
     }
     o
 }
+
+/// `lheo/src/model/walk_generated.rs`: `Walk` for every struct and dictionary field.
+pub fn walker(d: &Description) -> String {
+    let mut o = String::from(HEADER);
+    o.push_str("use super::walk::{code_value, walk, Value, Visitor, Walk};\nuse super::*;\n\n");
+    for x in &d.dicts {
+        let _ = writeln!(
+            o,
+            "impl Walk for Field<{0}> {{\n    fn value(&self) -> Value<'_> {{\n        code_value(self)\n    }}\n\n    fn walk_children(&self, _: &mut dyn Visitor) {{}}\n}}\n",
+            x.rust
+        );
+    }
+    for e in d.elements.iter().filter(|e| is_struct(e)) {
+        let Content::Sequence(ps) = &e.content else {
+            continue;
+        };
+        let _ = writeln!(o, "impl Walk for {} {{", camel(&e.name));
+        o.push_str("    fn value(&self) -> Value<'_> {\n        Value::Element(self, &self.attrs)\n    }\n\n");
+        o.push_str("    fn walk_children(&self, v: &mut dyn Visitor) {\n");
+        for p in ps {
+            let f = snake(&p.name);
+            let n = lit(&p.name);
+            match (p.min, p.max) {
+                (1, Some(1)) => {
+                    let _ = writeln!(o, "        walk(v, {n}, None, &self.{f});");
+                }
+                (0, Some(1)) => {
+                    let _ = writeln!(o, "        if let Some(x) = &self.{f} {{\n            walk(v, {n}, None, x);\n        }}");
+                }
+                _ => {
+                    let _ = writeln!(o, "        for (i, x) in self.{f}.iter().enumerate() {{\n            walk(v, {n}, Some(i + 1), x);\n        }}");
+                }
+            }
+        }
+        o.push_str("    }\n}\n\n");
+    }
+    o
+}

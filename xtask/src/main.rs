@@ -35,6 +35,7 @@ fn generated(d: &description::Description) -> Vec<(&'static str, String)> {
         ("lheo/src/model/generated.rs", codegen::model(d)),
         ("lheo/src/reader/build_generated.rs", codegen::builder(d)),
         ("lheo/src/writer/generated.rs", codegen::writer(d)),
+        ("lheo/src/model/walk_generated.rs", codegen::walker(d)),
     ]
 }
 

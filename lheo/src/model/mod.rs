@@ -26,6 +26,9 @@ mod extras;
 mod field;
 mod generated;
 mod value;
+pub mod walk;
+#[allow(clippy::all)]
+mod walk_generated;
 
 pub use attributes::Attributes;
 pub use date::{Date, DateError, Precision};
