@@ -1,5 +1,6 @@
 //! Writing LHEO 2.3 XML: deterministic, in schema order, valid against the official XSD when
-//! the model is.
+//! the model is. [`write_document`] writes a whole document; [`StreamWriter`] writes one
+//! record at a time, with the same bytes.
 //!
 //! ```
 //! use lheo::writer::write_document;
@@ -12,11 +13,13 @@
 
 #[allow(clippy::all)]
 mod generated;
+mod stream;
 pub mod xml;
 
 use std::io::{self, Write};
 
 use crate::model::Document;
+pub use stream::StreamWriter;
 pub use xml::{WriteXml, XmlWriter};
 
 /// Writes a whole document as LHEO 2.3.
