@@ -15,7 +15,8 @@ use chrono::NaiveDate;
 
 use crate::diagnostic::{Counts, Diagnostic, Location, Severity};
 use crate::reader::decode::InputEncoding;
-use crate::reader::{Limits, ReadOptions, Reader, Version};
+use crate::reader::{Limits, ReadOptions, Reader, RecordNode, Version};
+use crate::rules::france_travail::FranceTravail;
 use crate::rules::Profile;
 
 /// What to check.
@@ -101,12 +102,14 @@ pub fn validate_with_progress<R: BufRead>(
     options: &ValidateOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
+    let france_travail = options.profile.includes(Profile::FranceTravail);
     let read = ReadOptions {
         limits: options.limits,
         check: Some(options.profile),
-        build: false,
+        build: france_travail,
         stream_records: true,
     };
+    let mut ft = FranceTravail::new(options.today());
     let mut reader = match Reader::with_options(input, read) {
         Ok(r) => r,
         Err(d) => {
@@ -122,7 +125,11 @@ pub fn validate_with_progress<R: BufRead>(
     let mut diagnostics = Vec::new();
     let mut last = 0u64;
     loop {
-        let more = reader.next_node().is_some();
+        let node = reader.next_node();
+        let more = node.is_some();
+        if let Some(node) = node {
+            diagnostics.extend(record_rules(&node, &mut ft));
+        }
         let offset = reader.offset();
         if offset >= last + (1 << 20) || !more {
             progress(offset);
@@ -141,4 +148,57 @@ pub fn validate_with_progress<R: BufRead>(
         encoding: Some(reader.encoding()),
         diagnostics,
     }
+}
+
+/// Runs the model rules (France Travail) on one record; paths become absolute and locations
+/// come from the record's tree.
+fn record_rules(node: &RecordNode, ft: &mut FranceTravail) -> Vec<Diagnostic> {
+    let record = match node.to_record() {
+        Ok(r) => r,
+        Err(e) => {
+            return vec![Diagnostic::new(
+                "LHEO-NON-VERIFIE",
+                format!(
+                    "règles France Travail non vérifiées sur {} : structure invalide ({e})",
+                    node.path
+                ),
+                format!(
+                    "France Travail rules skipped on {}: invalid structure (line {}: {})",
+                    node.path, e.line, e.element
+                ),
+            )
+            .at_line(node.node.pos.line, node.node.pos.column)
+            .with_path(node.path.clone())];
+        }
+    };
+    let label = match node.node.attr("numero") {
+        Some(n) => format!("{} @numero={n}", node.path),
+        None => node.path.clone(),
+    };
+    let mut found = ft.check_record(&record, &label);
+    for d in &mut found {
+        let target = nearest(&node.node, &d.path);
+        d.location = Location::Xml {
+            line: target.pos.line,
+            column: target.pos.column,
+        };
+        d.path = if d.path.is_empty() {
+            node.path.clone()
+        } else {
+            format!("{}/{}", node.path, d.path)
+        };
+    }
+    found
+}
+
+/// The deepest existing node along `path` (a rule may point at an element that is absent).
+fn nearest<'a>(root: &'a crate::reader::tree::Node, path: &str) -> &'a crate::reader::tree::Node {
+    let mut node = root;
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        match node.find(seg) {
+            Some(n) => node = n,
+            None => break,
+        }
+    }
+    node
 }

@@ -25,6 +25,7 @@ mod date;
 mod extras;
 mod field;
 mod generated;
+mod heure;
 mod value;
 pub mod walk;
 #[allow(clippy::all)]
@@ -35,6 +36,7 @@ pub use date::{Date, DateError, Precision};
 pub use extras::{Extra, Extras, ExtrasItem, QName, XmlAttribute, XmlElement, XmlNode};
 pub use field::{Field, Text};
 pub use generated::*;
+pub use heure::{Heure, HeureError};
 pub(crate) use value::trim_xml;
 pub use value::{parse_xs_long, Dictionary, SimpleValue};
 

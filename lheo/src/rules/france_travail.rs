@@ -1,0 +1,888 @@
+//! Profile `france-travail`: the rules France Travail (Kairos, AUDE Formation, Ouiform) applies
+//! since 16 May 2023 to recruitment modalities 7 (ISC, inscription sur candidature),
+//! 8 (RDVI, entretien ou rendez-vous individuel) and 9 (ICO, information collective), and to
+//! addresses. Source: OFeli user guide (Carif-Oref de Normandie, 2025), « ZOOM sur les
+//! Modalités de recrutement ».
+//!
+//! The rules work on the model, so they apply to feeds and to formations built in code alike.
+//! One [`FranceTravail`] checks one file: `@numero` uniqueness spans every formation it sees.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use lheo::rules::france_travail::FranceTravail;
+//! use lheo::{Formation, ModaliteRecrutement, Recrutement};
+//!
+//! let mut formation = Formation::default();
+//! let mut action = lheo::Action::default();
+//! let mut session = lheo::Session::default();
+//! session.recrutement.push(Recrutement {
+//!     modalite_recrutement: ModaliteRecrutement::EntretienRdvIndividuel.into(),
+//!     ..Recrutement::default()
+//! });
+//! action.session.push(session);
+//! formation.action.push(action);
+//!
+//! let today = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
+//! let findings = FranceTravail::new(today).check_formation(&formation);
+//! assert!(findings.iter().any(|d| d.code == "FT-REC-NUMERO"));
+//! assert!(findings.iter().any(|d| d.code == "FT-RDV-DATE"));
+//! assert!(findings.iter().all(|d| d.code != "FT-RDV-PASSE")); // no date: only FT-RDV-DATE
+//! ```
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::catalogue::{Profile, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::walk::{Value, Visitor, Walk};
+use crate::model::{
+    Adresse, Booleen, Date, Dictionary, EtatRecrutement, Formation, Heure, ModaliteRecrutement,
+    Precision, Recrutement, Session,
+};
+use crate::reader::Record;
+
+/// The France Travail rules, in the catalogue's format. Their codes are a public contract.
+pub static RULES: &[Rule] = &[
+    ft("FT-REC-NUMERO", Severity::Error, "un recrutement 7/8/9 a un @numero non vide, unique dans le fichier", "a 7/8/9 recrutement has a non-empty @numero, unique in the file"),
+    ft("FT-REC-ETAT", Severity::Error, "une session avec un recrutement 7/8/9 a etat-recrutement = 1 (ouvert)", "a session with a 7/8/9 recrutement has etat-recrutement = 1 (open)"),
+    ft("FT-ISC-PLACES", Severity::Error, "ISC : nb-places présent, de 1 à 999", "ISC: nb-places present, 1 to 999"),
+    ft("FT-ISC-PERIODE", Severity::Error, "ISC : periode présente avec des dates debut et fin réelles", "ISC: periode present with real debut and fin dates"),
+    ft("FT-ISC-DEBUT", Severity::Error, "ISC : debut strictement avant la fin de la session", "ISC: debut strictly before the session's fin"),
+    ft("FT-ISC-CHEVAUCHEMENT", Severity::Error, "ISC : les périodes d'une même session ne se chevauchent pas", "ISC: the periods of one session do not overlap"),
+    ft("FT-RDV-MAX", Severity::Error, "au plus 120 RDVI + ICO dans une session", "at most 120 RDVI + ICO in one session"),
+    ft("FT-RDV-PLACES", Severity::Error, "RDVI/ICO : nb-places présent, de 1 à 299", "RDVI/ICO: nb-places present, 1 to 299"),
+    ft("FT-RDV-DATE", Severity::Error, "RDVI/ICO : periode présente, sur un seul jour (debut = fin)", "RDVI/ICO: periode present, one day (debut = fin)"),
+    ft("FT-RDV-PASSE", Severity::Error, "RDVI/ICO : date aujourd'hui ou plus tard (--today)", "RDVI/ICO: date today or later (--today)"),
+    ft("FT-RDV-APRES-FIN", Severity::Error, "RDVI/ICO : date au plus tard la fin de la session", "RDVI/ICO: date no later than the session's fin"),
+    ft("FT-RDV-HEURES", Severity::Error, "RDVI/ICO : heure-debut et heure-fin présentes et bien écrites (14h15, 9h, 12h)", "RDVI/ICO: heure-debut and heure-fin present and well-formed (14h15, 9h, 12h)"),
+    ft("FT-RDV-PLAGE", Severity::Error, "RDVI/ICO : début à 7h00 ou après, fin à 20h00 ou avant, fin après le début", "RDVI/ICO: start at 7h00 or later, end at 20h00 or earlier, end after start"),
+    ft("FT-RDV-ADRESSE", Severity::Warning, "RDVI/ICO sur place (a-distance ≠ 1) avec une adresse ; à distance sans adresse : adresse fictive en aval (info)", "on-site RDVI/ICO (a-distance ≠ 1) has an address; remote without address: fictive address downstream (info)"),
+    ft("FT-ADR-LIGNE", Severity::Error, "toute adresse : première ligne non vide", "every adresse: first ligne not blank"),
+    ft("FT-ADR-VILLE", Severity::Error, "toute adresse : ville non vide", "every adresse: ville not blank"),
+    ft("FT-ADR-CODEPOSTAL", Severity::Error, "toute adresse : codepostal alphanumérique, différent de 00000", "every adresse: codepostal alphanumeric, not 00000"),
+    ft("FT-ADR-INSEE", Severity::Error, "toute adresse : code-INSEE-commune présent, alphanumérique, différent de 00000", "every adresse: code-INSEE-commune present, alphanumeric, not 00000"),
+    ft("FT-SESSION-MODALITE", Severity::Warning, "une session propose au moins une modalité 7, 8 ou 9 (sinon pas de candidature en ligne)", "a session offers at least one of 7, 8 or 9 (else no online application)"),
+];
+
+const fn ft(
+    code: &'static str,
+    severity: Severity,
+    description_fr: &'static str,
+    description_en: &'static str,
+) -> Rule {
+    Rule {
+        code,
+        profile: Profile::FranceTravail,
+        severity,
+        description_fr,
+        description_en,
+    }
+}
+
+/// Places for an ISC.
+const ISC_PLACES: std::ops::RangeInclusive<i64> = 1..=999;
+/// Places for an RDVI or ICO.
+const RDV_PLACES: std::ops::RangeInclusive<i64> = 1..=299;
+/// RDVI + ICO per session.
+const RDV_MAX: usize = 120;
+/// Earliest start and latest end of an RDVI/ICO, in minutes.
+const RDV_EARLIEST: u16 = 7 * 60;
+const RDV_LATEST: u16 = 20 * 60;
+
+/// The checker of the France Travail rules over one file.
+#[derive(Debug, Clone)]
+pub struct FranceTravail {
+    today: NaiveDate,
+    /// Recruitment numeros seen, with where they were first seen.
+    numeros: HashMap<String, String>,
+    /// Records seen (for the "first seen" message).
+    record: String,
+}
+
+/// The three modalities France Travail consumes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Isc,
+    Rdvi,
+    Ico,
+}
+
+impl Kind {
+    fn of(r: &Recrutement) -> Option<Kind> {
+        match r.modalite_recrutement.value {
+            ModaliteRecrutement::InscriptionSurCandidature => Some(Kind::Isc),
+            ModaliteRecrutement::EntretienRdvIndividuel => Some(Kind::Rdvi),
+            ModaliteRecrutement::InformationCollective => Some(Kind::Ico),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Isc => "ISC",
+            Kind::Rdvi => "RDVI",
+            Kind::Ico => "ICO",
+        }
+    }
+}
+
+/// A finding with a path relative to the record.
+fn finding(code: &'static str, path: &str, fr: String, en: String) -> Diagnostic {
+    let severity = RULES
+        .iter()
+        .find(|r| r.code == code)
+        .map_or(Severity::Error, |r| r.severity);
+    Diagnostic::new(code, fr, en)
+        .with_severity(severity)
+        .with_path(path)
+}
+
+/// The last day a (possibly partial) date may stand for.
+fn last_day(d: &Date) -> Option<NaiveDate> {
+    d.span().map(|(_, last)| last)
+}
+
+/// A full, real calendar day.
+fn full_day(d: &Date) -> Option<NaiveDate> {
+    (d.precision() == Precision::Day)
+        .then(|| d.to_naive())
+        .flatten()
+}
+
+fn blank(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+fn alphanumeric_code(s: &str) -> bool {
+    let t = s.trim();
+    !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric()) && t != "00000"
+}
+
+impl FranceTravail {
+    /// A checker where "today" is `today` (RDVI/ICO dates must not be in the past).
+    pub fn new(today: NaiveDate) -> Self {
+        FranceTravail {
+            today,
+            numeros: HashMap::new(),
+            record: String::new(),
+        }
+    }
+
+    /// Checks a record; paths in the diagnostics are relative to the record.
+    pub fn check_record(&mut self, record: &Record, label: &str) -> Vec<Diagnostic> {
+        self.record = label.to_owned();
+        let mut out = Vec::new();
+        match record {
+            Record::Formation(f) => return self.check_formation_labelled(f, label),
+            Record::ResumeOffre(r) => self.addresses(r.as_ref(), &mut out),
+            Record::ResumeOrganisme(r) => self.addresses(r.as_ref(), &mut out),
+            Record::Organisme(o) => self.addresses(o.as_ref(), &mut out),
+        }
+        out
+    }
+
+    /// Checks a formation; paths in the diagnostics are relative to it
+    /// (`action[1]/session[2]/recrutement[1]`).
+    pub fn check_formation(&mut self, formation: &Formation) -> Vec<Diagnostic> {
+        let label = formation
+            .attrs
+            .numero
+            .clone()
+            .map(|n| format!("formation {n}"))
+            .unwrap_or_else(|| "formation".into());
+        self.check_formation_labelled(formation, &label)
+    }
+
+    fn check_formation_labelled(&mut self, formation: &Formation, label: &str) -> Vec<Diagnostic> {
+        self.record = label.to_owned();
+        let mut out = Vec::new();
+        for (i, action) in formation.action.iter().enumerate() {
+            for (j, session) in action.session.iter().enumerate() {
+                let path = format!("action[{}]/session[{}]", i + 1, j + 1);
+                self.session(session, &path, &mut out);
+            }
+        }
+        self.addresses(formation, &mut out);
+        out
+    }
+
+    fn session(&mut self, session: &Session, path: &str, out: &mut Vec<Diagnostic>) {
+        let session_fin = &session.periode.fin.value;
+        let mut isc_periods: Vec<(NaiveDate, NaiveDate, String)> = Vec::new();
+        let mut rdv = 0;
+        let mut any = false;
+        for (k, r) in session.recrutement.iter().enumerate() {
+            let Some(kind) = Kind::of(r) else { continue };
+            any = true;
+            let rpath = format!("{path}/recrutement[{}]", k + 1);
+            self.numero(r, kind, &rpath, out);
+            match kind {
+                Kind::Isc => {
+                    if let Some(p) = self.isc(r, session_fin, &rpath, out) {
+                        isc_periods.push((p.0, p.1, rpath));
+                    }
+                }
+                Kind::Rdvi | Kind::Ico => {
+                    rdv += 1;
+                    self.rdv(r, kind, session_fin, &rpath, out);
+                }
+            }
+        }
+        if any
+            && session.etat_recrutement.as_ref().map(|e| e.value) != Some(EtatRecrutement::Ouvert)
+        {
+            let found = session
+                .etat_recrutement
+                .as_ref()
+                .map_or("absent".to_string(), |e| {
+                    format!("{} ({})", e.value.code(), e.value.label())
+                });
+            let found_en = session
+                .etat_recrutement
+                .as_ref()
+                .map_or("missing".to_string(), |e| e.value.code().to_string());
+            out.push(finding(
+                "FT-REC-ETAT",
+                path,
+                format!("session avec un recrutement 7/8/9 : etat-recrutement {found}, attendu 1 (ouvert)"),
+                format!("session with a 7/8/9 recrutement: etat-recrutement {found_en}, expected 1 (open)"),
+            ));
+        }
+        if !any {
+            out.push(finding(
+                "FT-SESSION-MODALITE",
+                path,
+                "session sans modalité de recrutement 7 (ISC), 8 (RDVI) ni 9 (ICO) : aucune candidature en ligne possible chez France Travail".into(),
+                "session without recruitment modality 7 (ISC), 8 (RDVI) or 9 (ICO): no online application possible at France Travail".into(),
+            ));
+        }
+        if rdv > RDV_MAX {
+            out.push(finding(
+                "FT-RDV-MAX",
+                path,
+                format!("{rdv} RDVI et ICO dans la session : au plus {RDV_MAX}"),
+                format!("{rdv} RDVI and ICO in the session: at most {RDV_MAX}"),
+            ));
+        }
+        isc_periods.sort_by_key(|(debut, fin, _)| (*debut, *fin));
+        for w in 0..isc_periods.len() {
+            for x in w + 1..isc_periods.len() {
+                let (a, b) = (&isc_periods[w], &isc_periods[x]);
+                let overlap = (a.0 < b.1 && b.0 < a.1) || (a.0 == b.0 && a.1 == b.1);
+                if overlap {
+                    out.push(finding(
+                        "FT-ISC-CHEVAUCHEMENT",
+                        &b.2,
+                        format!(
+                            "ISC du {} au {} : chevauche l'ISC du {} au {} ({})",
+                            fr_date(b.0),
+                            fr_date(b.1),
+                            fr_date(a.0),
+                            fr_date(a.1),
+                            a.2
+                        ),
+                        format!(
+                            "ISC from {} to {}: overlaps the ISC from {} to {} ({})",
+                            b.0, b.1, a.0, a.1, a.2
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    fn numero(&mut self, r: &Recrutement, kind: Kind, path: &str, out: &mut Vec<Diagnostic>) {
+        let name = kind.name();
+        match r.attrs.numero.as_deref().map(str::trim) {
+            None | Some("") => out.push(finding(
+                "FT-REC-NUMERO",
+                path,
+                format!("{name} sans @numero : France Travail identifie chaque recrutement par son numéro"),
+                format!("{name} without @numero: France Travail identifies each recruitment by its number"),
+            )),
+            Some(n) => {
+                let here = format!("{} / {path}", self.record);
+                if let Some(first) = self.numeros.get(n) {
+                    out.push(finding(
+                        "FT-REC-NUMERO",
+                        path,
+                        format!("{name} : @numero « {n} » déjà utilisé ({first}) ; il doit être unique dans le fichier"),
+                        format!("{name}: @numero \"{n}\" already used ({first}); it must be unique in the file"),
+                    ));
+                } else {
+                    self.numeros.insert(n.to_owned(), here);
+                }
+            }
+        }
+    }
+
+    /// ISC rules; returns the period when it is usable for the overlap check.
+    fn isc(
+        &self,
+        r: &Recrutement,
+        session_fin: &Date,
+        path: &str,
+        out: &mut Vec<Diagnostic>,
+    ) -> Option<(NaiveDate, NaiveDate)> {
+        places(r, Kind::Isc, ISC_PLACES, "FT-ISC-PLACES", path, out);
+        let Some(p) = &r.periode else {
+            out.push(finding(
+                "FT-ISC-PERIODE",
+                path,
+                "ISC sans periode : attendu des dates debut et fin".into(),
+                "ISC without periode: debut and fin dates expected".into(),
+            ));
+            return None;
+        };
+        let (debut, fin) = (&p.debut.value, &p.fin.value);
+        let (Some(d), Some(f)) = (full_day(debut), full_day(fin)) else {
+            out.push(finding(
+                "FT-ISC-PERIODE",
+                &format!("{path}/periode"),
+                format!(
+                    "ISC : periode du {} au {}, attendu deux dates réelles AAAAMMJJ",
+                    debut.to_french(),
+                    fin.to_french()
+                ),
+                format!("ISC: periode from {debut} to {fin}, two real AAAAMMJJ dates expected"),
+            ));
+            return None;
+        };
+        if let Some(last) = last_day(session_fin) {
+            if d >= last {
+                out.push(finding(
+                    "FT-ISC-DEBUT",
+                    &format!("{path}/periode/debut"),
+                    format!("ISC : début des candidatures le {}, pas avant la fin de la session ({}) ; attendu strictement avant", fr_date(d), session_fin.to_french()),
+                    format!("ISC: applications open on {d}, not before the session ends ({session_fin}); expected strictly before"),
+                ));
+            }
+        }
+        (d <= f).then_some((d, f))
+    }
+
+    fn rdv(
+        &self,
+        r: &Recrutement,
+        kind: Kind,
+        session_fin: &Date,
+        path: &str,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let name = kind.name();
+        places(r, kind, RDV_PLACES, "FT-RDV-PLACES", path, out);
+        // The date: one real day.
+        let day = match &r.periode {
+            None => {
+                out.push(finding(
+                    "FT-RDV-DATE",
+                    path,
+                    format!("{name} sans periode : attendu la date du rendez-vous (debut = fin)"),
+                    format!(
+                        "{name} without periode: the appointment date is expected (debut = fin)"
+                    ),
+                ));
+                None
+            }
+            Some(p) => {
+                match (full_day(&p.debut.value), full_day(&p.fin.value)) {
+                    (Some(d), Some(f)) if d == f => Some(d),
+                    _ => {
+                        out.push(finding(
+                        "FT-RDV-DATE",
+                        &format!("{path}/periode"),
+                        format!("{name} : periode du {} au {}, attendu un seul jour réel (debut = fin)", p.debut.value.to_french(), p.fin.value.to_french()),
+                        format!("{name}: periode from {} to {}, one real day expected (debut = fin)", p.debut.value, p.fin.value),
+                    ));
+                        None
+                    }
+                }
+            }
+        };
+        let when = day.map(fr_date).unwrap_or_default();
+        let label = if when.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name} du {when}")
+        };
+        let label_en = day.map_or(name.to_string(), |d| format!("{name} on {d}"));
+        if let Some(d) = day {
+            if d < self.today {
+                out.push(finding(
+                    "FT-RDV-PASSE",
+                    &format!("{path}/periode/debut"),
+                    format!("{label} : date passée (aujourd'hui : {}) ; attendu aujourd'hui ou plus tard", fr_date(self.today)),
+                    format!("{label_en}: date in the past (today: {}); today or later expected", self.today),
+                ));
+            }
+            if let Some(last) = last_day(session_fin) {
+                if d > last {
+                    out.push(finding(
+                        "FT-RDV-APRES-FIN",
+                        &format!("{path}/periode/debut"),
+                        format!("{label} : après la fin de la session ({}) ; attendu au plus tard ce jour-là", session_fin.to_french()),
+                        format!("{label_en}: after the session ends ({session_fin}); expected no later than that day"),
+                    ));
+                }
+            }
+        }
+        // Hours.
+        let parse = |f: &Option<crate::Field<String>>| {
+            f.as_ref()
+                .map(|h| (h.value.clone(), h.value.parse::<Heure>()))
+        };
+        match (parse(&r.heure_debut), parse(&r.heure_fin)) {
+            (Some((_, Ok(start))), Some((_, Ok(end)))) => {
+                let mut problems_fr = Vec::new();
+                let mut problems_en = Vec::new();
+                if start.minutes() < RDV_EARLIEST {
+                    problems_fr.push(format!("heure de début {start} avant 7h00"));
+                    problems_en.push(format!("start {start} before 7h00"));
+                }
+                if end.minutes() > RDV_LATEST {
+                    problems_fr.push(format!("heure de fin {end} après 20h00"));
+                    problems_en.push(format!("end {end} after 20h00"));
+                }
+                if end <= start {
+                    problems_fr.push(format!("fin {end} pas après le début {start}"));
+                    problems_en.push(format!("end {end} not after start {start}"));
+                }
+                if !problems_fr.is_empty() {
+                    out.push(finding(
+                        "FT-RDV-PLAGE",
+                        path,
+                        format!("{label} : {}", problems_fr.join(", ")),
+                        format!("{label_en}: {}", problems_en.join(", ")),
+                    ));
+                }
+            }
+            (debut, fin) => {
+                let describe = |h: Option<(String, Result<Heure, _>)>, which: &str| match h {
+                    None => Some((format!("{which} absente"), format!("{which} missing"))),
+                    Some((raw, Err(_))) => Some((
+                        format!("{which} « {raw} » mal écrite"),
+                        format!("{which} \"{raw}\" malformed"),
+                    )),
+                    Some((_, Ok(_))) => None,
+                };
+                let parts: Vec<(String, String)> =
+                    [describe(debut, "heure-debut"), describe(fin, "heure-fin")]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                out.push(finding(
+                    "FT-RDV-HEURES",
+                    path,
+                    format!(
+                        "{label} : {} ; attendu 14h15, 9h ou 12h",
+                        parts
+                            .iter()
+                            .map(|p| p.0.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    format!(
+                        "{label_en}: {}; expected 14h15, 9h or 12h",
+                        parts
+                            .iter()
+                            .map(|p| p.1.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        }
+        // Address.
+        if r.adresse.is_none() {
+            let remote = r.a_distance.as_ref().map(|a| a.value) == Some(Booleen::Oui);
+            if remote {
+                out.push(
+                    finding(
+                        "FT-RDV-ADRESSE",
+                        path,
+                        format!("{label} à distance sans adresse : France Travail affichera l'adresse fictive « Lieu de formation à distance, 75000 Paris »"),
+                        format!("remote {label_en} without address: France Travail will show the fictive address \"Lieu de formation à distance, 75000 Paris\""),
+                    )
+                    .with_severity(Severity::Info),
+                );
+            } else {
+                out.push(finding(
+                    "FT-RDV-ADRESSE",
+                    path,
+                    format!("{label} sur place (a-distance ≠ 1) sans adresse : indiquez où se tient le rendez-vous"),
+                    format!("on-site {label_en} (a-distance ≠ 1) without address: say where the appointment takes place"),
+                ));
+            }
+        }
+    }
+
+    /// FT-ADR-* on every `adresse` below `root`.
+    fn addresses(&self, root: &dyn Walk, out: &mut Vec<Diagnostic>) {
+        struct Addresses<'o> {
+            path: Vec<String>,
+            out: &'o mut Vec<Diagnostic>,
+        }
+        impl Visitor for Addresses<'_> {
+            fn enter(
+                &mut self,
+                name: &'static str,
+                index: Option<usize>,
+                value: Value<'_>,
+            ) -> bool {
+                self.path.push(match index {
+                    Some(i) => format!("{name}[{i}]"),
+                    None => name.to_string(),
+                });
+                match value.downcast::<Adresse>() {
+                    Some(a) => {
+                        check_adresse(a, &self.path.join("/"), self.out);
+                        false
+                    }
+                    None => matches!(value, Value::Element(..)),
+                }
+            }
+
+            fn leave(&mut self, _: &'static str) {
+                self.path.pop();
+            }
+        }
+        root.walk_children(&mut Addresses {
+            path: Vec::new(),
+            out,
+        });
+    }
+}
+
+fn places(
+    r: &Recrutement,
+    kind: Kind,
+    range: std::ops::RangeInclusive<i64>,
+    code: &'static str,
+    path: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let name = kind.name();
+    let (lo, hi) = (*range.start(), *range.end());
+    match &r.nb_places {
+        None => out.push(finding(
+            code,
+            path,
+            format!("{name} sans nb-places : attendu de {lo} à {hi}"),
+            format!("{name} without nb-places: {lo} to {hi} expected"),
+        )),
+        Some(n) if !range.contains(&n.value) => out.push(finding(
+            code,
+            &format!("{path}/nb-places"),
+            format!("{name} : nb-places {} hors de {lo} à {hi}", n.value),
+            format!("{name}: nb-places {} outside {lo} to {hi}", n.value),
+        )),
+        Some(_) => {}
+    }
+}
+
+fn check_adresse(a: &Adresse, path: &str, out: &mut Vec<Diagnostic>) {
+    let first = a.ligne.first().map(|l| l.value.as_str()).unwrap_or("");
+    if blank(first) {
+        out.push(finding(
+            "FT-ADR-LIGNE",
+            &format!("{path}/ligne[1]"),
+            "adresse : première ligne vide ; attendu le numéro et la voie".into(),
+            "adresse: first ligne blank; street expected".into(),
+        ));
+    }
+    if blank(&a.ville.value) {
+        out.push(finding(
+            "FT-ADR-VILLE",
+            &format!("{path}/ville"),
+            "adresse : ville vide".into(),
+            "adresse: ville blank".into(),
+        ));
+    }
+    if !alphanumeric_code(&a.codepostal.value) {
+        out.push(finding(
+            "FT-ADR-CODEPOSTAL",
+            &format!("{path}/codepostal"),
+            format!("adresse : codepostal « {} » ; attendu 5 caractères alphanumériques, différent de 00000", a.codepostal.value),
+            format!("adresse: codepostal \"{}\"; 5 alphanumeric characters expected, not 00000", a.codepostal.value),
+        ));
+    }
+    match &a.code_insee_commune {
+        None => out.push(finding("FT-ADR-INSEE", path, "adresse sans code-INSEE-commune : attendu le code INSEE de la commune".into(), "adresse without code-INSEE-commune: the town's INSEE code is expected".into())),
+        Some(c) if !alphanumeric_code(&c.value) => out.push(finding(
+            "FT-ADR-INSEE",
+            &format!("{path}/code-INSEE-commune"),
+            format!("adresse : code-INSEE-commune « {} » ; attendu 5 caractères alphanumériques, différent de 00000", c.value),
+            format!("adresse: code-INSEE-commune \"{}\"; 5 alphanumeric characters expected, not 00000", c.value),
+        )),
+        Some(_) => {}
+    }
+}
+
+fn fr_date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Action, Field, Periode};
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2027, 1, 4).unwrap_or_default()
+    }
+
+    fn date(s: &str) -> Field<Date> {
+        Field::new(s.parse().unwrap_or_default())
+    }
+
+    fn adresse() -> Adresse {
+        Adresse {
+            ligne: vec!["1 rue de la Gare".into()],
+            codepostal: "67000".into(),
+            ville: "Strasbourg".into(),
+            code_insee_commune: Some("67482".into()),
+            ..Adresse::default()
+        }
+    }
+
+    fn rdv(
+        numero: &str,
+        modalite: ModaliteRecrutement,
+        day: &str,
+        start: &str,
+        end: &str,
+    ) -> Recrutement {
+        Recrutement {
+            attrs: crate::Attributes::with_numero(numero),
+            modalite_recrutement: modalite.into(),
+            a_distance: Some(Booleen::Non.into()),
+            adresse: Some(adresse()),
+            nb_places: Some(10.into()),
+            periode: Some(Periode {
+                debut: date(day),
+                fin: date(day),
+                ..Periode::default()
+            }),
+            heure_debut: Some(start.into()),
+            heure_fin: Some(end.into()),
+            ..Recrutement::default()
+        }
+    }
+
+    fn isc(numero: &str, debut: &str, fin: &str) -> Recrutement {
+        Recrutement {
+            attrs: crate::Attributes::with_numero(numero),
+            modalite_recrutement: ModaliteRecrutement::InscriptionSurCandidature.into(),
+            nb_places: Some(10.into()),
+            periode: Some(Periode {
+                debut: date(debut),
+                fin: date(fin),
+                ..Periode::default()
+            }),
+            ..Recrutement::default()
+        }
+    }
+
+    fn formation(recrutements: Vec<Recrutement>) -> Formation {
+        let session = Session {
+            periode: Periode {
+                debut: date("20270301"),
+                fin: date("20270630"),
+                ..Periode::default()
+            },
+            adresse_inscription: crate::model::AdresseInscription {
+                adresse: adresse(),
+                ..Default::default()
+            },
+            etat_recrutement: Some(EtatRecrutement::Ouvert.into()),
+            recrutement: recrutements,
+            ..Session::default()
+        };
+        Formation {
+            action: vec![Action {
+                session: vec![session],
+                ..Action::default()
+            }],
+            ..Formation::default()
+        }
+    }
+
+    fn codes(recrutements: Vec<Recrutement>) -> Vec<&'static str> {
+        let mut ft = FranceTravail::new(today());
+        let mut out: Vec<&str> = ft
+            .check_formation(&formation(recrutements))
+            .iter()
+            .map(|d| d.code)
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    #[test]
+    fn a_good_rdvi_passes() {
+        assert!(codes(vec![rdv(
+            "R1",
+            ModaliteRecrutement::EntretienRdvIndividuel,
+            "20270110",
+            "9h",
+            "10h"
+        )])
+        .is_empty());
+    }
+
+    #[test]
+    fn place_boundaries() {
+        for (n, ok) in [(0, false), (1, true), (999, true), (1000, false)] {
+            let mut r = isc("I1", "20270104", "20270131");
+            r.nb_places = Some(n.into());
+            assert_eq!(codes(vec![r]).is_empty(), ok, "ISC {n}");
+        }
+        for (n, ok) in [(0, false), (1, true), (299, true), (300, false)] {
+            let mut r = rdv(
+                "R1",
+                ModaliteRecrutement::InformationCollective,
+                "20270110",
+                "9h",
+                "10h",
+            );
+            r.nb_places = Some(n.into());
+            assert_eq!(codes(vec![r]).is_empty(), ok, "ICO {n}");
+        }
+    }
+
+    #[test]
+    fn at_most_120_rdv_per_session() {
+        let make = |n: usize| -> Vec<Recrutement> {
+            (0..n)
+                .map(|i| {
+                    rdv(
+                        &format!("R{i}"),
+                        ModaliteRecrutement::EntretienRdvIndividuel,
+                        "20270110",
+                        "9h",
+                        "10h",
+                    )
+                })
+                .collect()
+        };
+        assert!(codes(make(120)).is_empty());
+        assert_eq!(codes(make(121)), ["FT-RDV-MAX"]);
+    }
+
+    #[test]
+    fn hour_boundaries() {
+        let m = ModaliteRecrutement::EntretienRdvIndividuel;
+        assert!(codes(vec![rdv("R1", m, "20270110", "7h00", "20h00")]).is_empty());
+        assert_eq!(
+            codes(vec![rdv("R1", m, "20270110", "6h59", "8h")]),
+            ["FT-RDV-PLAGE"]
+        );
+        assert_eq!(
+            codes(vec![rdv("R1", m, "20270110", "19h", "20h01")]),
+            ["FT-RDV-PLAGE"]
+        );
+        assert_eq!(
+            codes(vec![rdv("R1", m, "20270110", "10h", "10h")]),
+            ["FT-RDV-PLAGE"]
+        );
+        // An unreadable hour is FT-RDV-HEURES, not also FT-RDV-PLAGE.
+        assert_eq!(
+            codes(vec![rdv("R1", m, "20270110", "6:30", "8h")]),
+            ["FT-RDV-HEURES"]
+        );
+    }
+
+    #[test]
+    fn date_boundaries() {
+        let m = ModaliteRecrutement::InformationCollective;
+        assert!(
+            codes(vec![rdv("R1", m, "20270104", "9h", "10h")]).is_empty(),
+            "today is fine"
+        );
+        assert_eq!(
+            codes(vec![rdv("R1", m, "20270103", "9h", "10h")]),
+            ["FT-RDV-PASSE"]
+        );
+        assert!(
+            codes(vec![rdv("R1", m, "20270630", "9h", "10h")]).is_empty(),
+            "the session's last day is fine"
+        );
+        assert_eq!(
+            codes(vec![rdv("R1", m, "20270701", "9h", "10h")]),
+            ["FT-RDV-APRES-FIN"]
+        );
+        // A missing date is FT-RDV-DATE, not also FT-RDV-PASSE.
+        let mut r = rdv("R1", m, "20270110", "9h", "10h");
+        r.periode = None;
+        assert_eq!(codes(vec![r]), ["FT-RDV-DATE"]);
+    }
+
+    #[test]
+    fn isc_periods_touching_and_overlapping() {
+        assert!(
+            codes(vec![
+                isc("I1", "20270104", "20270131"),
+                isc("I2", "20270131", "20270228")
+            ])
+            .is_empty(),
+            "touching"
+        );
+        assert_eq!(
+            codes(vec![
+                isc("I1", "20270104", "20270131"),
+                isc("I2", "20270130", "20270228")
+            ]),
+            ["FT-ISC-CHEVAUCHEMENT"]
+        );
+        assert_eq!(
+            codes(vec![isc("I1", "20270630", "20270705")]),
+            ["FT-ISC-DEBUT"]
+        );
+        assert!(codes(vec![isc("I1", "20270629", "20270705")]).is_empty());
+    }
+
+    #[test]
+    fn remote_rdv_without_address_is_info() {
+        let mut r = rdv(
+            "R1",
+            ModaliteRecrutement::EntretienRdvIndividuel,
+            "20270110",
+            "9h",
+            "10h",
+        );
+        r.adresse = None;
+        r.a_distance = Some(Booleen::Oui.into());
+        let mut ft = FranceTravail::new(today());
+        let found = ft.check_formation(&formation(vec![r.clone()]));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].code, found[0].severity),
+            ("FT-RDV-ADRESSE", Severity::Info)
+        );
+        r.a_distance = None;
+        let found = FranceTravail::new(today()).check_formation(&formation(vec![r]));
+        assert_eq!(
+            (found[0].code, found[0].severity),
+            ("FT-RDV-ADRESSE", Severity::Warning)
+        );
+    }
+
+    #[test]
+    fn numeros_are_unique_across_formations() {
+        let mut ft = FranceTravail::new(today());
+        let r = rdv(
+            "R1",
+            ModaliteRecrutement::EntretienRdvIndividuel,
+            "20270110",
+            "9h",
+            "10h",
+        );
+        assert!(ft.check_formation(&formation(vec![r.clone()])).is_empty());
+        let again = ft.check_formation(&formation(vec![r]));
+        assert_eq!(
+            again.iter().map(|d| d.code).collect::<Vec<_>>(),
+            ["FT-REC-NUMERO"]
+        );
+    }
+}
