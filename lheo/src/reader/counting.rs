@@ -2,10 +2,15 @@
 
 use std::io::{self, BufRead, Read};
 
-/// Counts lines as the parser consumes bytes, and refuses to buffer an event (a tag or a text
-/// node) larger than a limit, so hostile input cannot make memory grow.
+/// The buffer under the parser: counts lines as the parser consumes bytes, and refuses to
+/// buffer an event (a tag or a text node) larger than a limit, so hostile input cannot make
+/// memory grow. It reads from any `Read` into its own buffer, so the parser's many small
+/// `fill_buf`/`consume` calls stay cheap.
 pub struct Counting<R> {
     inner: R,
+    buf: Box<[u8]>,
+    pos: usize,
+    end: usize,
     /// Bytes consumed so far.
     offset: u64,
     /// 1-based line of the next byte.
@@ -21,11 +26,14 @@ pub struct Counting<R> {
 /// Error message used when the per-event limit is exceeded.
 pub const LIMIT_MESSAGE: &str = "lheo: event size limit exceeded";
 
-impl<R: BufRead> Counting<R> {
+impl<R: Read> Counting<R> {
     /// Wraps `inner`; an event may span at most `limit` bytes.
     pub fn new(inner: R, limit: u64) -> Self {
         Counting {
             inner,
+            buf: vec![0; 128 * 1024].into_boxed_slice(),
+            pos: 0,
+            end: 0,
             offset: 0,
             line: 1,
             line_start: 0,
@@ -46,7 +54,7 @@ impl<R: BufRead> Counting<R> {
     }
 }
 
-impl<R: BufRead> Read for Counting<R> {
+impl<R: Read> Read for Counting<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         let available = self.fill_buf()?;
         let n = available.len().min(out.len());
@@ -56,23 +64,37 @@ impl<R: BufRead> Read for Counting<R> {
     }
 }
 
-impl<R: BufRead> BufRead for Counting<R> {
+impl<R: Read> BufRead for Counting<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         if self.since_mark > self.limit {
             return Err(io::Error::other(LIMIT_MESSAGE));
         }
-        self.inner.fill_buf()
+        if self.pos >= self.end {
+            self.pos = 0;
+            self.end = loop {
+                match self.inner.read(&mut self.buf) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    other => break other?,
+                }
+            };
+        }
+        Ok(&self.buf[self.pos..self.end])
     }
 
     fn consume(&mut self, amt: usize) {
-        if let Ok(buf) = self.inner.fill_buf() {
-            let consumed = &buf[..amt.min(buf.len())];
-            for i in memchr::memchr_iter(b'\n', consumed) {
-                self.line = self.line.saturating_add(1);
-                self.line_start = self.offset + i as u64 + 1;
-            }
+        let amt = amt.min(self.end - self.pos);
+        let consumed = &self.buf[self.pos..self.pos + amt];
+        let mut count = 0u32;
+        let mut last = None;
+        for i in memchr::memchr_iter(b'\n', consumed) {
+            count += 1;
+            last = Some(i);
         }
-        self.inner.consume(amt);
+        if let Some(last) = last {
+            self.line = self.line.saturating_add(count);
+            self.line_start = self.offset + last as u64 + 1;
+        }
+        self.pos += amt;
         self.offset += amt as u64;
         self.since_mark += amt as u64;
     }
@@ -85,6 +107,7 @@ mod tests {
     #[test]
     fn counts_lines_and_columns() {
         let mut c = Counting::new(&b"ab\ncd\nef"[..], 100);
+        assert_eq!(c.fill_buf().unwrap().len(), 8);
         c.consume(4);
         assert_eq!(c.position(), (2, 2, 4));
         c.consume(3);
@@ -95,6 +118,7 @@ mod tests {
     fn refuses_oversized_events() {
         let data = vec![b'x'; 64];
         let mut c = Counting::new(&data[..], 10);
+        c.fill_buf().unwrap();
         c.consume(11);
         assert!(c.fill_buf().is_err());
         c.mark();

@@ -2,7 +2,7 @@
 //! quick-xml leaves to us (namespaces, character ranges, names, prolog and epilog, entities),
 //! line tracking and safety limits. Everything above (checker, tree builder) reads these events.
 
-use std::io::BufRead;
+use std::io::Read;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::XmlVersion;
@@ -94,6 +94,10 @@ pub struct StartTag {
     pub attributes: Vec<Attribute>,
     /// Where the tag is.
     pub pos: Position,
+    /// When the tag has an `xsi:type` attribute: the namespace the prefix of its QName value
+    /// is bound to in the tag's scope (`Some(None)`: no namespace). `None` when the prefix is
+    /// not declared, or when there is no `xsi:type`.
+    pub xsi_type_ns: Option<Option<NsId>>,
 }
 
 /// One event of the document.
@@ -138,14 +142,16 @@ enum Pending {
 
 /// Reads XML events from a UTF-8 input. Errors are fatal: they come as a diagnostic
 /// (`XML-MALFORME`, `XML-DTD`, `XML-LIMITE`, `XML-ENCODAGE`) and reading stops.
-pub struct XmlReader<R: BufRead> {
+pub struct XmlReader<R: Read> {
     reader: quick_xml::Reader<Counting<R>>,
     buf: Vec<u8>,
     limits: Limits,
     phase: Phase,
     seen_anything: bool,
     /// Open elements' qualified names (for messages) and their binding counts.
-    open: Vec<(String, usize)>,
+    open: Vec<(usize, usize)>,
+    /// The qualified names of the open elements, end to end (`open` holds where each starts).
+    open_names: String,
     /// Namespace bindings: (prefix, uri). The empty prefix is the default namespace;
     /// `None` uri = undeclared default namespace.
     bindings: Vec<(String, Option<NsId>)>,
@@ -194,6 +200,15 @@ fn is_name_char(c: char) -> bool {
 
 /// Whether `s` is an XML `Name`.
 pub fn is_xml_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    // Fast path: ASCII names, the usual case.
+    if b.is_ascii() {
+        return b
+            .first()
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_' || *c == b':')
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'-' | b'.'));
+    }
     let mut cs = s.chars();
     cs.next().is_some_and(is_name_start) && cs.all(is_name_char)
 }
@@ -214,7 +229,7 @@ fn predefined_entity(name: &str) -> Option<char> {
     })
 }
 
-impl<R: BufRead> XmlReader<R> {
+impl<R: Read> XmlReader<R> {
     /// Reads from `input` (which must yield UTF-8: see [`super::decode`]).
     pub fn new(input: R, limits: Limits) -> Self {
         let mut reader =
@@ -232,6 +247,7 @@ impl<R: BufRead> XmlReader<R> {
             phase: Phase::Prolog,
             seen_anything: false,
             open: Vec::new(),
+            open_names: String::new(),
             bindings: vec![("xml".into(), Some(XML_NS))],
             namespaces: Namespaces(vec![XML_NS_URI.into(), XSI_NS_URI.into()]),
             start: StartTag::default(),
@@ -457,7 +473,11 @@ impl<R: BufRead> XmlReader<R> {
                             "empty document: no root element",
                         )),
                         Phase::Root => {
-                            let name = self.open.last().map(|(n, _)| n.clone()).unwrap_or_default();
+                            let name = self
+                                .open
+                                .last()
+                                .map(|(start, _)| self.open_names[*start..].to_owned())
+                                .unwrap_or_default();
                             Err(malformed(after, format!("fin de fichier inattendue : l'élément « {name} » n'est pas fermé (fichier tronqué ?)"), format!("unexpected end of file: element \"{name}\" is not closed (truncated file?)")))
                         }
                         _ => {
@@ -506,7 +526,8 @@ impl<R: BufRead> XmlReader<R> {
     }
 
     fn close(&mut self, pos: Position) -> XmlEvent<'_> {
-        if let Some((_, n)) = self.open.pop() {
+        if let Some((start, n)) = self.open.pop() {
+            self.open_names.truncate(start);
             let keep = self.bindings.len() - n;
             self.bindings.truncate(keep);
         }
@@ -564,6 +585,7 @@ impl<R: BufRead> XmlReader<R> {
         self.start.qname.push_str(qname);
         self.start.pos = pos;
         self.start.attributes.clear();
+        self.start.xsi_type_ns = None;
 
         // First pass: namespace declarations; second: other attributes.
         let mut declared = 0;
@@ -650,7 +672,8 @@ impl<R: BufRead> XmlReader<R> {
                 raw_attrs.push((key.to_owned(), value));
             }
         }
-        self.open.push((qname.to_owned(), declared));
+        self.open.push((self.open_names.len(), declared));
+        self.open_names.push_str(qname);
 
         let (prefix, local) = match qname.split_once(':') {
             Some((p, l)) => (p, l),
@@ -702,6 +725,14 @@ impl<R: BufRead> XmlReader<R> {
                     format!("attribut « {key} » en double"),
                     format!("duplicate attribute \"{key}\""),
                 ));
+            }
+            if ns == Some(XSI_NS) && local == "type" {
+                let prefix = value.split_once(':').map_or("", |(p, _)| p);
+                self.start.xsi_type_ns = match self.lookup(prefix) {
+                    Some(bound) => Some(bound),
+                    None if prefix.is_empty() => Some(None),
+                    None => None,
+                };
             }
             self.start.attributes.push(Attribute {
                 ns,
