@@ -1,11 +1,46 @@
 //! Structural checking equal to the official XSD (profile `xsd`), plus the element-level rules
 //! of the LHEO specification (profile `lheo`), on the event stream.
 //!
-//! PLACEHOLDER: the full checker replaces this module.
+//! The [`Checker`] follows XSD 1.0 as libxml2 applies it, so that its verdict is the one of
+//! `xmllint --schema lheo-2.3.xsd`:
+//! - any global element of the LHEO namespace may be the validation root;
+//! - sequences are matched greedily ([`content`]); after an unexpected child its subtree is
+//!   skipped, and matching goes on with the next siblings so that every finding is reported;
+//! - element-only content refuses non-blank text and any CDATA section; simple content
+//!   refuses child elements; values are checked by their built-in type and facets ([`types`]);
+//! - attributes are typed (`xs:ID` unique in the document, `xs:IDREF`, `xs:dateTime`,
+//!   `xs:anyURI`), `xsi:nil` is refused (nothing is nillable) and `xsi:type` may only name the
+//!   element's own type;
+//! - the content of `extra` is lax: LHEO elements that have a global declaration are validated
+//!   strictly, anything else is accepted with its attributes and walked through.
+//!
+//! Lines are the ones libxml2 names: an element's start tag (the line of its `>`), the parent's
+//! start tag for required children missing at its end.
+//!
+//! ```
+//! use lheo::check::{Checker, DocumentInfo};
+//! use lheo::rules::Profile;
+//!
+//! let checker = Checker::new(Profile::Xsd);
+//! assert_eq!(checker.error_count(), 0);
+//! assert_eq!(checker.path(), "");
+//! ```
 
-use crate::diagnostic::Diagnostic;
-use crate::reader::events::{Namespaces, NsId, Position, StartTag};
+mod attrs;
+pub mod content;
+mod lheo;
+pub mod types;
+mod value;
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Date;
+use crate::reader::events::{Namespaces, NsId, Position, StartTag, XSI_NS};
 use crate::rules::Profile;
+use crate::schema::{self, id, Content, ElementId};
+use content::{SeqState, Step};
 
 /// How the document's namespaces are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,12 +51,114 @@ pub struct DocumentInfo {
     pub is_2_3: bool,
 }
 
+/// How an open element is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Validated against a declaration.
+    Strict(ElementId),
+    /// Lax content (`extra` and undeclared elements inside it): anything goes, declared LHEO
+    /// children are validated strictly.
+    Lax,
+    /// Not checked (unexpected element, child of simple content, non-LHEO document).
+    Skip,
+}
+
+/// An open element. Frames are reused from one element to the next (no allocation per event).
+#[derive(Debug)]
+struct Frame {
+    mode: Mode,
+    /// Length of the path before this element's segment.
+    path_len: usize,
+    /// Position of the start tag.
+    pos: Position,
+    /// Occurrences per particle (or choice alternative), for path indexes.
+    seen: Vec<u32>,
+    /// Occurrences of children not in the content model, by name, for path indexes.
+    named: Vec<(String, u32)>,
+    /// Matching state of a sequence or choice.
+    seq: SeqState,
+    /// An error about the children of this element was reported.
+    content_error: bool,
+    /// Text was reported as not allowed here.
+    text_reported: bool,
+    /// Profile lheo: `debut` and `fin` of a `periode`, when valid.
+    dates: [Option<Date>; 2],
+}
+
+impl Frame {
+    fn new() -> Self {
+        Frame {
+            mode: Mode::Skip,
+            path_len: 0,
+            pos: Position::default(),
+            seen: Vec::new(),
+            named: Vec::new(),
+            seq: SeqState::default(),
+            content_error: false,
+            text_reported: false,
+            dates: [None; 2],
+        }
+    }
+
+    fn reset(&mut self, mode: Mode, path_len: usize, pos: Position) {
+        self.mode = mode;
+        self.path_len = path_len;
+        self.pos = pos;
+        self.seen.clear();
+        if let Mode::Strict(id) = mode {
+            let n = match schema::element(id).content {
+                Content::Sequence(p) => p.len(),
+                Content::Choice { children, .. } => children.len(),
+                _ => 0,
+            };
+            self.seen.resize(n, 0);
+        }
+        self.named.clear();
+        self.seq = SeqState::default();
+        self.content_error = false;
+        self.text_reported = false;
+        self.dates = [None; 2];
+    }
+
+    /// Counts a child named `local` that is not in the content model; returns its index.
+    fn count_named(&mut self, local: &str) -> u32 {
+        if let Some((_, n)) = self.named.iter_mut().find(|(name, _)| name == local) {
+            *n += 1;
+            return *n;
+        }
+        self.named.push((local.to_owned(), 1));
+        1
+    }
+}
+
+/// An `@idref` waiting for the end of the document (profile lheo).
+#[derive(Debug)]
+struct PendingRef {
+    value: String,
+    pos: Position,
+    path: String,
+    element: &'static str,
+}
+
 /// The structural checker: feed it every event, collect diagnostics.
 pub struct Checker {
     profile: Profile,
     doc: Option<DocumentInfo>,
     diagnostics: Vec<Diagnostic>,
+    errors: usize,
     path: String,
+    frames: Vec<Frame>,
+    depth: usize,
+    /// Text of the innermost element of simple content.
+    text: String,
+    /// Scratch buffer (collapsed values).
+    scratch: String,
+    /// `xs:ID` values of strictly validated elements, with the line of their element.
+    ids: HashMap<String, u32>,
+    /// Profile lheo: `@id` values of other elements (lax or skipped).
+    other_ids: HashSet<String>,
+    /// Profile lheo: `@idref` values to resolve at the end.
+    idrefs: Vec<PendingRef>,
 }
 
 impl Checker {
@@ -31,7 +168,15 @@ impl Checker {
             profile,
             doc: None,
             diagnostics: Vec::new(),
+            errors: 0,
             path: String::new(),
+            frames: Vec::new(),
+            depth: 0,
+            text: String::new(),
+            scratch: String::new(),
+            ids: HashMap::new(),
+            other_ids: HashSet::new(),
+            idrefs: Vec::new(),
         }
     }
 
@@ -40,23 +185,469 @@ impl Checker {
         self.doc = Some(info);
     }
 
+    fn lheo_profile(&self) -> bool {
+        self.profile.includes(Profile::Lheo)
+    }
+
+    /// Records a finding at `pos` with the current path.
+    fn report(&mut self, code: &'static str, fr: String, en: String, pos: Position) {
+        let d = Diagnostic::new(code, fr, en)
+            .at_line(pos.line, pos.column)
+            .with_path(self.path.as_str());
+        if d.severity == Severity::Error {
+            self.errors += 1;
+        }
+        self.diagnostics.push(d);
+    }
+
+    /// Opens a frame and appends the element's path segment.
+    fn open(&mut self, mode: Mode, local: &str, index: Option<u32>, pos: Position) {
+        let path_len = self.path.len();
+        self.path.push('/');
+        self.path.push_str(local);
+        if let Some(n) = index {
+            let _ = write!(self.path, "[{n}]");
+        }
+        if self.depth == self.frames.len() {
+            self.frames.push(Frame::new());
+        }
+        self.frames[self.depth].reset(mode, path_len, pos);
+        self.depth += 1;
+    }
+
     /// A start tag; `namespaces` reads its namespace ids.
     pub fn start(&mut self, tag: &StartTag, namespaces: &Namespaces) {
-        let _ = (tag, namespaces, self.profile);
+        let lheo_ns = self.doc.and_then(|d| d.lheo_ns);
+        let declared = match lheo_ns {
+            Some(ns) if tag.ns == Some(ns) => schema::element_id(&tag.local),
+            _ => None,
+        };
+        if self.depth == 0 {
+            self.start_root(tag, declared, lheo_ns);
+            return;
+        }
+        let parent = self.depth - 1;
+        let mode = self.frames[parent].mode;
+        match mode {
+            Mode::Skip => {
+                let n = self.frames[parent].count_named(&tag.local);
+                self.open(Mode::Skip, &tag.local, Some(n), tag.pos);
+                self.collect_other_ids(tag);
+            }
+            Mode::Lax => self.start_lax(tag, declared, namespaces),
+            Mode::Strict(pid) => match schema::element(pid).content {
+                Content::Simple(_) => {
+                    let n = self.frames[parent].count_named(&tag.local);
+                    let first = !self.frames[parent].content_error;
+                    self.frames[parent].content_error = true;
+                    self.open(Mode::Skip, &tag.local, Some(n), tag.pos);
+                    if first {
+                        let p = schema::element(pid).name;
+                        let q = &tag.qname;
+                        self.report(
+                            "XSD-CONTENU-SIMPLE",
+                            format!("élément « {q} » interdit dans « {p} », qui ne contient que du texte"),
+                            format!("element \"{q}\" not allowed in \"{p}\", which holds text only"),
+                            tag.pos,
+                        );
+                    }
+                    self.collect_other_ids(tag);
+                }
+                Content::Any => self.start_lax(tag, declared, namespaces),
+                Content::Sequence(particles) => {
+                    self.start_in_sequence(tag, declared, pid, particles, namespaces)
+                }
+                Content::Choice {
+                    max,
+                    children: alts,
+                    ..
+                } => self.start_in_choice(tag, declared, pid, max, alts, namespaces),
+            },
+        }
+    }
+
+    fn start_root(&mut self, tag: &StartTag, declared: Option<ElementId>, lheo_ns: Option<NsId>) {
+        match (lheo_ns, declared) {
+            (None, _) => self.open(Mode::Skip, &tag.local, None, tag.pos),
+            (Some(_), None) => {
+                self.open(Mode::Skip, &tag.local, None, tag.pos);
+                let r = &tag.local;
+                self.report(
+                    "XSD-RACINE",
+                    format!("élément racine « {r} » inconnu : le XSD LHEO 2.3 ne le déclare pas (attendu lheo, lheo-index ou lheo-plus)"),
+                    format!("root element \"{r}\" is unknown: the LHEO 2.3 XSD does not declare it (expected lheo, lheo-index or lheo-plus)"),
+                    tag.pos,
+                );
+            }
+            (Some(_), Some(id)) => {
+                self.open(Mode::Strict(id), &tag.local, None, tag.pos);
+                if self.lheo_profile() && !schema::document_roots().contains(&id) {
+                    let r = &tag.local;
+                    self.report(
+                        "LHEO-RACINE",
+                        format!("racine « {r} » : un document LHEO a pour racine lheo, lheo-index ou lheo-plus (le XSD admet tout élément déclaré)"),
+                        format!("root \"{r}\": an LHEO document's root is lheo, lheo-index or lheo-plus (the XSD accepts any declared element)"),
+                        tag.pos,
+                    );
+                }
+                self.check_declared_start(tag, id);
+            }
+        }
+    }
+
+    /// A child of lax content (`extra`, or an undeclared element inside it).
+    fn start_lax(&mut self, tag: &StartTag, declared: Option<ElementId>, namespaces: &Namespaces) {
+        let parent = self.depth - 1;
+        let n = self.frames[parent].count_named(&tag.local);
+        if let Some(id) = declared {
+            self.open(Mode::Strict(id), &tag.local, Some(n), tag.pos);
+            self.check_declared_start(tag, id);
+            return;
+        }
+        match self.xsi_type(tag, namespaces) {
+            attrs::XsiType::Absent | attrs::XsiType::Lax => {
+                self.open(Mode::Lax, &tag.local, Some(n), tag.pos);
+                self.collect_other_ids(tag);
+            }
+            attrs::XsiType::Unchecked => {
+                self.open(Mode::Skip, &tag.local, Some(n), tag.pos);
+                self.collect_other_ids(tag);
+            }
+            attrs::XsiType::Element { id, subtype } => {
+                self.open(Mode::Strict(id), &tag.local, Some(n), tag.pos);
+                self.check_attributes(tag, id, subtype);
+            }
+            attrs::XsiType::Invalid(fr, en) => {
+                self.open(Mode::Skip, &tag.local, Some(n), tag.pos);
+                self.report("XSD-XSI", fr, en, tag.pos);
+                self.collect_other_ids(tag);
+            }
+        }
+    }
+
+    /// Opens a strictly validated element: checks `xsi:type` and its attributes.
+    fn check_declared_start(&mut self, tag: &StartTag, id: ElementId) {
+        if tag
+            .attributes
+            .iter()
+            .any(|a| a.ns == Some(XSI_NS) && a.local == "type")
+        {
+            self.check_own_xsi_type(tag, id);
+        }
+        self.check_attributes(tag, id, false);
+    }
+
+    /// Reports a child that cannot be here and opens it as skipped.
+    fn unexpected(
+        &mut self,
+        tag: &StartTag,
+        declared: Option<ElementId>,
+        index: u32,
+        why: Unexpected,
+    ) {
+        let parent = self.depth - 1;
+        let pid = match self.frames[parent].mode {
+            Mode::Strict(pid) => pid,
+            _ => return,
+        };
+        self.frames[parent].content_error = true;
+        let expected = self.expected_words(parent, pid);
+        let p = schema::element(pid).name;
+        self.open(
+            Mode::Skip,
+            &tag.local,
+            Some(index).filter(|&n| n > 0),
+            tag.pos,
+        );
+        let q = &tag.qname;
+        let lheo_ns = self.doc.and_then(|d| d.lheo_ns);
+        let (code, fr, en) = match (declared, why) {
+            (None, _) => {
+                let (fr_ns, en_ns) = match tag.ns {
+                    None if schema::element_id(&tag.local).is_some() => (
+                        " (sans espace de noms : ajoutez celui de LHEO)".to_owned(),
+                        " (no namespace: put it in the LHEO namespace)".to_owned(),
+                    ),
+                    Some(ns) if Some(ns) != lheo_ns => {
+                        (" (autre espace de noms)".to_owned(), " (another namespace)".to_owned())
+                    }
+                    _ => (String::new(), String::new()),
+                };
+                (
+                    "XSD-ELEMENT-INCONNU",
+                    format!("élément « {q} » inconnu en LHEO 2.3{fr_ns} dans « {p} » : attendu {}", expected.0),
+                    format!("element \"{q}\" does not exist in LHEO 2.3{en_ns}, in \"{p}\": expected {}", expected.1),
+                )
+            }
+            (Some(_), Unexpected::TooMany(max)) => (
+                "XSD-ELEMENT-INATTENDU",
+                format!("élément « {q} » en trop dans « {p} » : {max} au plus ; attendu ici {}", expected.0),
+                format!("one \"{q}\" too many in \"{p}\": at most {max}; expected here {}", expected.1),
+            ),
+            (Some(_), Unexpected::OutOfOrder) => (
+                "XSD-ELEMENT-INATTENDU",
+                format!("élément « {q} » mal placé dans « {p} » : il doit venir plus haut ; attendu ici {}", expected.0),
+                format!("element \"{q}\" out of order in \"{p}\": it belongs earlier; expected here {}", expected.1),
+            ),
+            (Some(_), Unexpected::NotAllowed) => (
+                "XSD-ELEMENT-INATTENDU",
+                format!("élément « {q} » non admis dans « {p} » : attendu {}", expected.0),
+                format!("element \"{q}\" not allowed in \"{p}\": expected {}", expected.1),
+            ),
+        };
+        self.report(code, fr, en, tag.pos);
+        self.collect_other_ids(tag);
+    }
+
+    /// What may come next in frame `parent`, in words.
+    fn expected_words(&self, parent: usize, pid: ElementId) -> (String, String) {
+        let (names, can_end) = match schema::element(pid).content {
+            Content::Sequence(p) => content::expected(p, self.frames[parent].seq, 6),
+            Content::Choice { children, .. } => (
+                children.iter().map(|c| schema::element(*c).name).collect(),
+                true,
+            ),
+            _ => (Vec::new(), true),
+        };
+        if names.is_empty() {
+            return (
+                "la fin de l'élément".into(),
+                "the end of the element".into(),
+            );
+        }
+        content::list(&names, can_end)
+    }
+
+    fn start_in_sequence(
+        &mut self,
+        tag: &StartTag,
+        declared: Option<ElementId>,
+        pid: ElementId,
+        particles: &'static [schema::Particle],
+        namespaces: &Namespaces,
+    ) {
+        let _ = namespaces;
+        let parent = self.depth - 1;
+        let Some(id) = declared else {
+            let n = self.frames[parent].count_named(&tag.local);
+            self.unexpected(tag, None, n, Unexpected::NotAllowed);
+            return;
+        };
+        let index = match content::particle_of(particles, id) {
+            Some(j) => {
+                self.frames[parent].seen[j] += 1;
+                let n = self.frames[parent].seen[j];
+                (particles[j].max != Some(1)).then_some(n)
+            }
+            None => Some(self.frames[parent].count_named(&tag.local)),
+        };
+        let before = self.frames[parent].seq;
+        let step = content::push(particles, &mut self.frames[parent].seq, id);
+        match step {
+            Step::Ok => {}
+            Step::Skipped {
+                from,
+                from_count,
+                to,
+            } => {
+                self.frames[parent].content_error = true;
+                let p = schema::element(pid).name;
+                let next = schema::element(particles[to].element).name;
+                for k in content::missing(particles, from, from_count, to) {
+                    let m = schema::element(particles[k].element).name;
+                    let after = content::previous_present(particles, before, k)
+                        .map(|a| (format!(", après « {a} »"), format!(", after \"{a}\"")))
+                        .unwrap_or_default();
+                    self.report(
+                        "XSD-ELEMENT-MANQUANT",
+                        format!(
+                            "élément « {m} » manquant dans « {p} » : attendu avant « {next} »{}",
+                            after.0
+                        ),
+                        format!(
+                            "element \"{m}\" missing in \"{p}\": expected before \"{next}\"{}",
+                            after.1
+                        ),
+                        tag.pos,
+                    );
+                }
+            }
+            Step::TooMany(j) => {
+                let max = particles[j].max.unwrap_or(u32::MAX);
+                self.unexpected(tag, declared, index.unwrap_or(0), Unexpected::TooMany(max));
+                return;
+            }
+            Step::OutOfOrder(_) => {
+                self.unexpected(tag, declared, index.unwrap_or(0), Unexpected::OutOfOrder);
+                return;
+            }
+            Step::NotAllowed => {
+                self.unexpected(tag, declared, index.unwrap_or(0), Unexpected::NotAllowed);
+                return;
+            }
+        }
+        self.open(Mode::Strict(id), &tag.local, index, tag.pos);
+        self.check_declared_start(tag, id);
+    }
+
+    fn start_in_choice(
+        &mut self,
+        tag: &StartTag,
+        declared: Option<ElementId>,
+        pid: ElementId,
+        max: Option<u32>,
+        alts: &'static [ElementId],
+        namespaces: &Namespaces,
+    ) {
+        let _ = (namespaces, pid);
+        let parent = self.depth - 1;
+        let alt = declared.and_then(|id| alts.iter().position(|a| *a == id));
+        let Some(k) = alt else {
+            let n = self.frames[parent].count_named(&tag.local);
+            self.unexpected(tag, declared, n, Unexpected::NotAllowed);
+            return;
+        };
+        self.frames[parent].seen[k] += 1;
+        let n = self.frames[parent].seen[k];
+        let frame = &mut self.frames[parent];
+        if max.is_some_and(|m| frame.seq.count >= m) {
+            self.unexpected(tag, declared, n, Unexpected::TooMany(max.unwrap_or(0)));
+            return;
+        }
+        frame.seq.count += 1;
+        let id = alts[k];
+        self.open(Mode::Strict(id), &tag.local, Some(n), tag.pos);
+        self.check_declared_start(tag, id);
     }
 
     /// Character data inside the current element.
     pub fn text(&mut self, text: &str, cdata: bool, pos: Position) {
-        let _ = (text, cdata, pos);
+        let Some(top) = self.depth.checked_sub(1) else {
+            return;
+        };
+        let Mode::Strict(id) = self.frames[top].mode else {
+            return;
+        };
+        match schema::element(id).content {
+            Content::Simple(_) => self.text.push_str(text),
+            Content::Any => {}
+            Content::Sequence(_) | Content::Choice { .. } => {
+                let frame = &mut self.frames[top];
+                if frame.text_reported || (!cdata && types::is_blank(text)) {
+                    return;
+                }
+                frame.text_reported = true;
+                let at = if frame.content_error { pos } else { frame.pos };
+                let name = schema::element(id).name;
+                let (fr, en) = if cdata && types::is_blank(text) {
+                    (
+                        format!("section CDATA interdite dans « {name} », qui ne contient que des éléments (même blanche, le schéma la refuse)"),
+                        format!("CDATA section not allowed in \"{name}\", which holds elements only (even blank, the schema refuses it)"),
+                    )
+                } else {
+                    let shown = value::excerpt(text.trim_matches(types::is_xml_space));
+                    (
+                        format!("texte « {shown} » interdit dans « {name} », qui ne contient que des éléments"),
+                        format!("text \"{shown}\" not allowed in \"{name}\", which holds elements only"),
+                    )
+                };
+                self.report("XSD-TEXTE-INTERDIT", fr, en, at);
+            }
+        }
     }
 
     /// The end of the current element.
     pub fn end(&mut self, pos: Position) {
-        let _ = pos;
+        let Some(top) = self.depth.checked_sub(1) else {
+            return;
+        };
+        if let Mode::Strict(id) = self.frames[top].mode {
+            match schema::element(id).content {
+                Content::Simple(st) => {
+                    if !self.frames[top].content_error {
+                        let text = std::mem::take(&mut self.text);
+                        self.check_value(id, st, &text, top);
+                        self.text = text;
+                    }
+                    self.text.clear();
+                }
+                Content::Sequence(particles) => self.check_end_of_sequence(top, id, particles, pos),
+                _ => {}
+            }
+            if id == id::PERIODE && self.lheo_profile() {
+                let frame = &self.frames[top];
+                let (at, dates) = (frame.pos, frame.dates);
+                self.check_periode(dates, at);
+            }
+        }
+        self.depth = top;
+        let len = self.frames[top].path_len;
+        self.path.truncate(len);
+    }
+
+    fn check_end_of_sequence(
+        &mut self,
+        top: usize,
+        id: ElementId,
+        particles: &'static [schema::Particle],
+        end: Position,
+    ) {
+        let frame = &self.frames[top];
+        let state = frame.seq;
+        // libxml2 names the parent's start tag; after another content error it says nothing
+        // more, so the finding goes to the end tag, after the first one.
+        let at = if frame.content_error { end } else { frame.pos };
+        let p = schema::element(id).name;
+        let missing: Vec<usize> =
+            content::missing(particles, state.at, state.count, particles.len()).collect();
+        for k in missing {
+            let m = schema::element(particles[k].element).name;
+            let after = content::previous_present(particles, state, k)
+                .map(|a| {
+                    (
+                        format!(" : attendu après « {a} »"),
+                        format!(": expected after \"{a}\""),
+                    )
+                })
+                .unwrap_or_else(|| (" (obligatoire)".into(), " (required)".into()));
+            self.report(
+                "XSD-ELEMENT-MANQUANT",
+                format!("élément « {m} » manquant dans « {p} »{}", after.0),
+                format!("element \"{m}\" missing in \"{p}\"{}", after.1),
+                at,
+            );
+        }
     }
 
     /// The end of the document: document-level checks (e.g. `@idref` targets).
-    pub fn finish(&mut self) {}
+    pub fn finish(&mut self) {
+        if !self.lheo_profile() {
+            return;
+        }
+        let pending = std::mem::take(&mut self.idrefs);
+        for r in pending {
+            if self.ids.contains_key(&r.value) || self.other_ids.contains(&r.value) {
+                continue;
+            }
+            let d = Diagnostic::new(
+                "LHEO-IDREF",
+                format!(
+                    "@idref « {} » de « {} » ne désigne aucun @id du document",
+                    r.value, r.element
+                ),
+                format!(
+                    "@idref \"{}\" of \"{}\" points at no @id of the document",
+                    r.value, r.element
+                ),
+            )
+            .at_line(r.pos.line, r.pos.column)
+            .with_path(r.path);
+            if d.severity == Severity::Error {
+                self.errors += 1;
+            }
+            self.diagnostics.push(d);
+        }
+    }
 
     /// Takes the diagnostics found so far.
     pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
@@ -65,7 +656,7 @@ impl Checker {
 
     /// The number of errors found so far.
     pub fn error_count(&self) -> usize {
-        0
+        self.errors
     }
 
     /// Path of the innermost open element, e.g. `/lheo/offres/formation[2]`.
@@ -73,3 +664,14 @@ impl Checker {
         &self.path
     }
 }
+
+/// Why a declared child cannot be where it is.
+#[derive(Debug, Clone, Copy)]
+enum Unexpected {
+    TooMany(u32),
+    OutOfOrder,
+    NotAllowed,
+}
+
+#[cfg(test)]
+mod tests;
