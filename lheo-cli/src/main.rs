@@ -1,1 +1,27 @@
-fn main() {}
+//! `lheo`: validate, import and describe LHEO 2.3 feeds. See DESIGN.md, "CLI contract".
+//!
+//! Exit codes: 0 no error, 1 findings, 2 could not run.
+
+mod cli;
+mod commands;
+mod error;
+mod progress;
+mod report;
+mod source;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    // clap prints usage errors itself and exits with code 2; --help and --version exit 0.
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Validate(args) => commands::validate::run(args),
+        Command::Import(args) => commands::import::run(args),
+        Command::Rules(args) => commands::rules::run(args),
+    };
+    ExitCode::from(outcome.code())
+}

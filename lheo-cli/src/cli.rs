@@ -1,0 +1,261 @@
+//! The command line, as described in DESIGN.md ("CLI contract"): parsed with clap's derive API.
+//!
+//! Help texts are in French (the users are Carif-Oref staff); clap's own error messages stay
+//! in English, which clap does not translate.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The help layout, with French headings.
+const HELP_TEMPLATE: &str = "\
+{before-help}{about-with-newline}
+Utilisation : {usage}
+
+{all-args}{after-help}";
+
+/// `lheo`: validate, import and describe LHEO 2.3 feeds.
+#[derive(Debug, Parser)]
+#[command(
+    name = "lheo",
+    version,
+    about = "Valider, importer et décrire des flux LHEO 2.3 (offres de formation)",
+    long_about = None,
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "Commandes",
+    subcommand_value_name = "COMMANDE",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    propagate_version = true,
+    after_help = "Codes de sortie : 0 = aucune erreur, 1 = erreurs trouvées, 2 = exécution impossible.\n\
+                  Exemple : lheo validate offres.xml"
+)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// `-h`/`--help`, with a French description.
+    #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, global = true,
+          help = "Afficher l'aide")]
+    help: Option<bool>,
+
+    /// `-V`/`--version`, with a French description.
+    #[arg(short = 'V', long = "version", action = clap::ArgAction::Version,
+          help = "Afficher la version")]
+    version: Option<bool>,
+}
+
+/// The commands of this milestone.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Vérifier un ou plusieurs flux LHEO (structure XSD et règles du profil).
+    #[command(help_template = HELP_TEMPLATE)]
+    Validate(ValidateArgs),
+    /// Convertir un flux LHEO 2.0 à 2.3 en LHEO 2.3 (après validation).
+    #[command(help_template = HELP_TEMPLATE)]
+    Import(ImportArgs),
+    /// Lister les règles vérifiées (code, profil, gravité, description).
+    #[command(help_template = HELP_TEMPLATE)]
+    Rules(RulesArgs),
+}
+
+/// `lheo validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Fichiers à valider ; « - » lit l'entrée standard (par défaut quand elle n'est pas un
+    /// terminal).
+    #[arg(value_name = "FICHIER|-")]
+    pub files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub profile: ProfileArg,
+
+    /// Format du rapport : human (lisible), json (une seule structure JSON), junit (XML pour
+    /// GitLab/Jenkins).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human, value_name = "FORMAT")]
+    pub format: ReportFormat,
+
+    /// Date du jour pour les règles de dates (par défaut : la date locale).
+    #[arg(long, value_name = "AAAA-MM-JJ", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+
+    /// Traiter les avertissements comme des erreurs (code de sortie 1).
+    #[arg(long)]
+    pub deny_warnings: bool,
+
+    #[command(flatten)]
+    pub lang: LangArg,
+
+    /// N'afficher que la ligne de résumé de chaque fichier (format human).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `lheo import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Flux à importer : LHEO 2.0, 2.1, 2.2 ou 2.3 (.xml).
+    #[arg(value_name = "ENTREE")]
+    pub input: PathBuf,
+
+    /// Fichier LHEO 2.3 à écrire (jamais le fichier d'entrée) ; il n'est créé que si
+    /// l'entrée est valide.
+    #[arg(short, long, value_name = "SORTIE.xml")]
+    pub output: PathBuf,
+
+    #[command(flatten)]
+    pub profile: ProfileArg,
+
+    #[command(flatten)]
+    pub lang: LangArg,
+}
+
+/// `lheo rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// N'afficher que les règles de ce profil (un profil inclut les plus petits) ; par
+    /// défaut toutes les règles.
+    #[arg(long, value_enum, value_name = "PROFIL")]
+    pub profile: Option<ProfileName>,
+
+    /// Format : human (tableau) ou json.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Human, value_name = "FORMAT")]
+    pub format: RulesFormat,
+
+    #[command(flatten)]
+    pub lang: LangArg,
+}
+
+/// `--profile`, shared by `validate` and `import`.
+#[derive(Debug, Args)]
+pub struct ProfileArg {
+    /// Profil de validation : xsd (le schéma officiel seul), lheo (xsd + spécification
+    /// LHEO), france-travail (lheo + règles France Travail).
+    #[arg(long, value_enum, default_value_t = ProfileName::Lheo, value_name = "PROFIL")]
+    pub profile: ProfileName,
+}
+
+/// `--lang`, shared by every command.
+#[derive(Debug, Args)]
+pub struct LangArg {
+    /// Langue des messages : fr (français) ou en (anglais).
+    #[arg(long, value_enum, default_value_t = LangName::Fr, value_name = "LANGUE")]
+    pub lang: LangName,
+}
+
+/// A profile name on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProfileName {
+    /// Le schéma XSD officiel LHEO 2.3, rien de plus.
+    Xsd,
+    /// xsd + ce que la spécification LHEO dit au-delà du schéma (par défaut).
+    Lheo,
+    /// lheo + les règles France Travail (modalités de recrutement, adresses).
+    FranceTravail,
+}
+
+impl ProfileName {
+    /// The library's profile.
+    pub fn profile(self) -> lheo::rules::Profile {
+        use lheo::rules::Profile;
+        match self {
+            ProfileName::Xsd => Profile::Xsd,
+            ProfileName::Lheo => Profile::Lheo,
+            ProfileName::FranceTravail => Profile::FranceTravail,
+        }
+    }
+}
+
+/// A message language on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangName {
+    /// Français.
+    Fr,
+    /// English.
+    En,
+}
+
+impl LangName {
+    /// The library's language.
+    pub fn lang(self) -> lheo::Lang {
+        match self {
+            LangName::Fr => lheo::Lang::Fr,
+            LangName::En => lheo::Lang::En,
+        }
+    }
+}
+
+/// `validate --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Lisible, pour les personnes.
+    Human,
+    /// Un document JSON sur la sortie standard.
+    Json,
+    /// JUnit XML (GitLab, Jenkins).
+    Junit,
+}
+
+/// `rules --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// Tableau aligné.
+    Human,
+    /// Un document JSON.
+    Json,
+}
+
+/// Parses `--today`.
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("date attendue au format AAAA-MM-JJ (ex. 2025-03-31), reçu « {s} »"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parses_the_contract() {
+        let cli = Cli::try_parse_from([
+            "lheo",
+            "validate",
+            "a.xml",
+            "-",
+            "--profile",
+            "xsd",
+            "--format",
+            "junit",
+            "--today",
+            "2025-01-31",
+            "--deny-warnings",
+            "--lang",
+            "en",
+            "--quiet",
+        ])
+        .unwrap();
+        let Command::Validate(v) = cli.command else {
+            panic!("validate expected")
+        };
+        assert_eq!(v.files.len(), 2);
+        assert_eq!(v.profile.profile, ProfileName::Xsd);
+        assert_eq!(v.format, ReportFormat::Junit);
+        assert_eq!(v.today, NaiveDate::from_ymd_opt(2025, 1, 31));
+        assert!(v.deny_warnings && v.quiet);
+        assert_eq!(v.lang.lang, LangName::En);
+    }
+
+    #[test]
+    fn rejects_a_bad_date() {
+        assert!(Cli::try_parse_from(["lheo", "validate", "--today", "31/01/2025"]).is_err());
+    }
+}

@@ -1,0 +1,258 @@
+//! `lheo import INPUT -o OUTPUT.xml`: reads an LHEO 2.0–2.3 feed and writes it as LHEO 2.3.
+//!
+//! The input is validated first (profile `lheo` by default); with any error, the diagnostics
+//! are printed like `lheo validate` prints them, the exit code is 1 and no output file is
+//! created. The output is written to a temporary file in its own folder, then renamed: it is
+//! never seen half-written, and an existing output is replaced only by a complete one. The
+//! input is never overwritten, even through another name (symbolic or hard link).
+//!
+//! The document is converted with `read_document` + `write_document`, which hold the whole
+//! document in memory; a streaming writer will bound memory by the largest `formation`.
+
+use std::fs::{self, File};
+use std::io::{self, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use lheo::reader::{read_document, ReadError};
+use lheo::validate::ValidateOptions;
+use lheo::Lang;
+
+use super::validate::{print_human, validate_input};
+use super::{print_failure, stdout_color, stdout_error};
+use crate::cli::ImportArgs;
+use crate::error::{Failure, Outcome};
+use crate::report::human::{self, HumanOptions};
+use crate::source::Input;
+
+/// Extensions of workbooks, which a later version will import.
+const WORKBOOK_EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
+
+/// Runs `lheo import`.
+pub fn run(args: ImportArgs) -> Outcome {
+    let lang = args.lang.lang.lang();
+    match import(&args, lang) {
+        Ok(outcome) => outcome,
+        Err(f) => {
+            print_failure(&f, lang);
+            Outcome::Failure
+        }
+    }
+}
+
+fn import(args: &ImportArgs, lang: Lang) -> Result<Outcome, Failure> {
+    let profile = args.profile.profile.profile();
+    let (input, output) = (&args.input, &args.output);
+    check_paths(input, output)?;
+
+    let options = ValidateOptions::new(profile);
+    let human_options = HumanOptions {
+        lang,
+        color: stdout_color(),
+        limit: human::DEFAULT_LIMIT,
+        deny_warnings: false,
+    };
+    let validated = validate_input(&Input::File(input.clone()), &options, lang, false, true)?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let printed = print_human(&mut out, &validated, &human_options, false);
+    if let Err(e) = printed.and_then(|()| out.flush()) {
+        return Ok(stdout_error(&e, Outcome::Failure, lang));
+    }
+    if !validated.file.report.is_valid() {
+        print_not_written(output, lang);
+        return Ok(Outcome::Findings);
+    }
+
+    let file = File::open(input).map_err(|e| Failure::read(input, &e))?;
+    let document = match read_document(BufReader::with_capacity(64 * 1024, file)) {
+        Ok(d) => d,
+        Err(ReadError::Invalid(d)) => {
+            let name = input.display().to_string();
+            let shown = human::write_diagnostic(&mut out, &name, &d, None, &human_options)
+                .and_then(|()| out.flush());
+            if let Err(e) = shown {
+                return Ok(stdout_error(&e, Outcome::Findings, lang));
+            }
+            print_not_written(output, lang);
+            return Ok(Outcome::Findings);
+        }
+        Err(ReadError::Build(e)) => {
+            // Should not happen to a document the checker accepts; say it plainly.
+            print_failure(
+                &Failure::new(
+                    format!("« {} » ne peut pas être converti : {e}", input.display()),
+                    format!("\"{}\" cannot be converted: {e}", input.display()),
+                ),
+                lang,
+            );
+            print_not_written(output, lang);
+            return Ok(Outcome::Findings);
+        }
+    };
+
+    write_atomically(output, |w| lheo::writer::write_document(&document, w))?;
+    let from = validated
+        .file
+        .report
+        .version
+        .map_or_else(|| "LHEO".to_owned(), |v| format!("LHEO {}", v.as_str()));
+    let (i, o) = (input.display(), output.display());
+    let done = match lang {
+        Lang::Fr => format!("« {i} » ({from}) importé dans « {o} » (LHEO 2.3)"),
+        Lang::En => format!("\"{i}\" ({from}) imported into \"{o}\" (LHEO 2.3)"),
+    };
+    if let Err(e) = writeln!(out, "{done}").and_then(|()| out.flush()) {
+        return Ok(stdout_error(&e, Outcome::Success, lang));
+    }
+    Ok(Outcome::Success)
+}
+
+fn print_not_written(output: &Path, lang: Lang) {
+    print_failure(
+        &Failure::new(
+            format!(
+                "« {} » n'a pas été écrit : corrigez d'abord les erreurs ci-dessus",
+                output.display()
+            ),
+            format!(
+                "\"{}\" was not written: fix the errors above first",
+                output.display()
+            ),
+        ),
+        lang,
+    );
+}
+
+/// Refuses what cannot work before reading anything: the standard input, workbooks (not yet),
+/// an output that is the input, an output folder that does not exist.
+fn check_paths(input: &Path, output: &Path) -> Result<(), Failure> {
+    if input.as_os_str() == "-" || output.as_os_str() == "-" {
+        return Err(Failure::new(
+            "lheo import lit un fichier et écrit un fichier : « - » (entrée ou sortie standard) \
+             n'est pas accepté",
+            "lheo import reads a file and writes a file: \"-\" (standard input or output) is \
+             not accepted",
+        ));
+    }
+    let is_workbook = input
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| WORKBOOK_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+    if is_workbook {
+        return Err(Failure::new(
+            format!(
+                "« {} » est un classeur : l'import des classeurs arrive dans une prochaine \
+                 version de lheo ; pour l'instant seul un flux XML LHEO 2.0 à 2.3 peut être \
+                 importé",
+                input.display()
+            ),
+            format!(
+                "\"{}\" is a workbook: importing workbooks comes in a later version of lheo; for \
+                 now only an LHEO 2.0 to 2.3 XML feed can be imported",
+                input.display()
+            ),
+        ));
+    }
+    let input_meta = fs::metadata(input).map_err(|e| Failure::read(input, &e))?;
+    if input_meta.is_dir() {
+        return Err(Failure::read(
+            input,
+            &io::Error::from(io::ErrorKind::IsADirectory),
+        ));
+    }
+    if let Ok(output_meta) = fs::metadata(output) {
+        if output_meta.is_dir() {
+            return Err(Failure::write(
+                output,
+                &io::Error::from(io::ErrorKind::IsADirectory),
+            ));
+        }
+        if same_file(input, &input_meta, output, &output_meta) {
+            return Err(Failure::new(
+                format!(
+                    "la sortie « {} » est le fichier d'entrée « {} » : lheo import n'écrase \
+                     jamais son entrée, choisissez un autre nom de sortie",
+                    output.display(),
+                    input.display()
+                ),
+                format!(
+                    "the output \"{}\" is the input file \"{}\": lheo import never overwrites \
+                     its input, choose another output name",
+                    output.display(),
+                    input.display()
+                ),
+            ));
+        }
+    }
+    let folder = output_folder(output);
+    if !folder.is_dir() {
+        return Err(Failure::new(
+            format!(
+                "impossible d'écrire « {} » : le dossier « {} » n'existe pas",
+                output.display(),
+                folder.display()
+            ),
+            format!(
+                "cannot write \"{}\": the folder \"{}\" does not exist",
+                output.display(),
+                folder.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `true` when both paths name one file: the same inode (hard links, symbolic links), or the
+/// same canonical path.
+fn same_file(a: &Path, a_meta: &fs::Metadata, b: &Path, b_meta: &fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if a_meta.dev() == b_meta.dev() && a_meta.ino() == b_meta.ino() {
+            return true;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (a_meta, b_meta);
+    matches!((fs::canonicalize(a), fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+}
+
+/// The folder `output` goes in (`.` for a bare file name).
+fn output_folder(output: &Path) -> PathBuf {
+    match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Writes `output` through a temporary file in the same folder, renamed once complete.
+fn write_atomically(
+    output: &Path,
+    write: impl FnOnce(&mut BufWriter<&File>) -> io::Result<()>,
+) -> Result<(), Failure> {
+    let folder = output_folder(output);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".lheo-import-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Like any new file (the umask applies), not the 0600 of temporary files.
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let temp = builder
+        .tempfile_in(&folder)
+        .map_err(|e| Failure::write(output, &e))?;
+    {
+        let mut w = BufWriter::with_capacity(64 * 1024, temp.as_file());
+        write(&mut w)
+            .and_then(|()| w.flush())
+            .map_err(|e| Failure::write(output, &e))?;
+    }
+    temp.as_file()
+        .sync_all()
+        .map_err(|e| Failure::write(output, &e))?;
+    // On failure the temporary file is removed when `temp`/the error is dropped.
+    temp.persist(output)
+        .map_err(|e| Failure::write(output, &e.error))?;
+    Ok(())
+}

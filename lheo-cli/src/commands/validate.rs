@@ -1,0 +1,201 @@
+//! `lheo validate [FILE|-]...`: checks each input, prints a report, and exits with the worst
+//! outcome (0 valid, 1 findings, 2 could not run).
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+
+use lheo::validate::{validate_with_progress, ValidateOptions};
+use lheo::{Lang, Location};
+
+use super::{print_failure, stdout_color, stdout_error};
+use crate::cli::{ReportFormat, ValidateArgs};
+use crate::error::{Failure, Outcome};
+use crate::progress::Progress;
+use crate::report::human::{self, HumanOptions};
+use crate::report::{json, junit, passes, FileReport};
+use crate::source::{self, Input};
+
+/// Where the lines shown under diagnostics can be read again.
+pub enum ExcerptSource {
+    /// The input file itself.
+    File(PathBuf),
+    /// A copy of the standard input.
+    Copy(tempfile::NamedTempFile),
+    /// Nowhere: no excerpts.
+    None,
+}
+
+/// One validated input.
+pub struct Validated {
+    /// The report, named for machines.
+    pub file: FileReport,
+    /// The name shown to people.
+    pub display: String,
+    /// Where to read excerpts from.
+    pub excerpts: ExcerptSource,
+}
+
+/// Validates one input. `keep_copy` copies the standard input for excerpts; `progress`
+/// allows a progress bar.
+pub fn validate_input(
+    input: &Input,
+    options: &ValidateOptions,
+    lang: Lang,
+    keep_copy: bool,
+    progress: bool,
+) -> Result<Validated, Failure> {
+    let display = input.display_name(lang);
+    let opened = source::open(input, keep_copy)?;
+    let bar = Progress::new(&display, opened.size, progress, lang);
+    let tracker = opened.tracker.clone();
+    let report = validate_with_progress(opened.reader, options, &mut |_| bar.set(tracker.bytes()));
+    bar.finish();
+    if let Some(error) = opened.tracker.take_error() {
+        let path = match input {
+            Input::File(p) => p.clone(),
+            Input::Stdin => PathBuf::from(&display),
+        };
+        return Err(Failure::read(&path, &error));
+    }
+    let excerpts = match (input, opened.copy) {
+        (Input::File(p), _) => ExcerptSource::File(p.clone()),
+        (Input::Stdin, Some(copy)) => ExcerptSource::Copy(copy),
+        (Input::Stdin, None) => ExcerptSource::None,
+    };
+    Ok(Validated {
+        file: FileReport {
+            name: input.machine_name(),
+            report,
+        },
+        display,
+        excerpts,
+    })
+}
+
+/// Prints one validated input for people: its diagnostics (unless `quiet`) and its summary.
+pub fn print_human(
+    out: &mut dyn Write,
+    validated: &Validated,
+    options: &HumanOptions,
+    quiet: bool,
+) -> io::Result<()> {
+    let diagnostics = &validated.file.report.diagnostics;
+    if !quiet {
+        let targets: Vec<(u32, u32)> = diagnostics
+            .iter()
+            .take(options.limit)
+            .filter_map(|d| match d.location {
+                Location::Xml { line, column } => Some((line, column)),
+                _ => None,
+            })
+            .collect();
+        let excerpts = match &validated.excerpts {
+            ExcerptSource::File(p) => source::excerpts_from_file(p, &targets),
+            ExcerptSource::Copy(c) => source::excerpts_from_file(c.path(), &targets),
+            ExcerptSource::None => Default::default(),
+        };
+        human::write_diagnostics(out, &validated.display, diagnostics, &excerpts, options)?;
+    }
+    human::write_summary(
+        out,
+        &validated.display,
+        &validated.file.report.counts(),
+        options,
+    )
+}
+
+/// The inputs to read: the arguments, or the standard input when there are none and it is
+/// not a terminal.
+fn inputs(files: Vec<PathBuf>) -> Result<Vec<Input>, Failure> {
+    let inputs: Vec<Input> = if files.is_empty() {
+        if io::stdin().is_terminal() {
+            return Err(Failure::new(
+                "aucun fichier à valider : indiquez un ou plusieurs fichiers, ou « - » pour lire \
+                 l'entrée standard (lheo validate --help)",
+                "no file to validate: give one or more files, or \"-\" to read the standard \
+                 input (lheo validate --help)",
+            ));
+        }
+        vec![Input::Stdin]
+    } else {
+        files.into_iter().map(Input::from_arg).collect()
+    };
+    if inputs.iter().filter(|i| **i == Input::Stdin).count() > 1 {
+        return Err(Failure::new(
+            "« - » (l'entrée standard) ne peut être donné qu'une fois",
+            "\"-\" (the standard input) can be given only once",
+        ));
+    }
+    Ok(inputs)
+}
+
+/// Runs `lheo validate`.
+pub fn run(args: ValidateArgs) -> Outcome {
+    let lang = args.lang.lang.lang();
+    let profile = args.profile.profile.profile();
+    let inputs = match inputs(args.files) {
+        Ok(i) => i,
+        Err(f) => {
+            print_failure(&f, lang);
+            return Outcome::Failure;
+        }
+    };
+    let options = ValidateOptions {
+        today: args.today,
+        ..ValidateOptions::new(profile)
+    };
+    let human = args.format == ReportFormat::Human;
+    let human_options = HumanOptions {
+        lang,
+        color: human && stdout_color(),
+        limit: human::DEFAULT_LIMIT,
+        deny_warnings: args.deny_warnings,
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let mut outcome = Outcome::Success;
+    let mut reports = Vec::new();
+    let (mut valid, mut invalid, mut unreadable) = (0, 0, 0);
+    for input in &inputs {
+        let keep_copy = human && !args.quiet;
+        match validate_input(input, &options, lang, keep_copy, !args.quiet) {
+            Ok(v) => {
+                if passes(&v.file.report.counts(), args.deny_warnings) {
+                    valid += 1;
+                } else {
+                    invalid += 1;
+                    outcome = outcome.max(Outcome::Findings);
+                }
+                if human {
+                    // Print as we go: people see the first file's report while the next one is
+                    // read.
+                    if let Err(e) = print_human(&mut out, &v, &human_options, args.quiet)
+                        .and_then(|()| out.flush())
+                    {
+                        return stdout_error(&e, outcome, lang);
+                    }
+                } else {
+                    reports.push(v.file);
+                }
+            }
+            Err(f) => {
+                let _ = out.flush();
+                print_failure(&f, lang);
+                unreadable += 1;
+                outcome = Outcome::Failure;
+            }
+        }
+    }
+    let written = match args.format {
+        ReportFormat::Human if inputs.len() > 1 => {
+            human::write_total(&mut out, valid, invalid, unreadable, &human_options)
+        }
+        ReportFormat::Human => Ok(()),
+        ReportFormat::Json => json::write(&mut out, &reports, lang, args.deny_warnings),
+        ReportFormat::Junit => junit::write(&mut out, &reports, lang, args.deny_warnings),
+    };
+    if let Err(e) = written.and_then(|()| out.flush()) {
+        return stdout_error(&e, outcome, lang);
+    }
+    outcome
+}

@@ -1,0 +1,148 @@
+//! Exit codes and the one-line failures that end in exit code 2.
+
+use std::fmt;
+use std::io;
+use std::path::Path;
+
+use lheo::Lang;
+
+/// The process exit status, ordered from best to worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// 0: no error (warnings allowed unless `--deny-warnings`).
+    Success,
+    /// 1: findings (errors, or warnings with `--deny-warnings`).
+    Findings,
+    /// 2: could not run (usage, unreadable file, I/O).
+    Failure,
+}
+
+impl Outcome {
+    /// The exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Success => 0,
+            Outcome::Findings => 1,
+            Outcome::Failure => 2,
+        }
+    }
+}
+
+/// Something that stopped a command: printed as one line on stderr, exit code 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    fr: String,
+    en: String,
+}
+
+impl Failure {
+    /// A failure with a French and an English text.
+    pub fn new(fr: impl Into<String>, en: impl Into<String>) -> Self {
+        Failure {
+            fr: fr.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The text in `lang`.
+    pub fn text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// `path` could not be read.
+    pub fn read(path: &Path, error: &io::Error) -> Self {
+        let (fr, en) = describe_io(error);
+        let name = path.display();
+        Failure::new(
+            format!("impossible de lire « {name} » : {fr}"),
+            format!("cannot read \"{name}\": {en}"),
+        )
+    }
+
+    /// `path` could not be written.
+    pub fn write(path: &Path, error: &io::Error) -> Self {
+        let (fr, en) = describe_io(error);
+        let name = path.display();
+        Failure::new(
+            format!("impossible d'écrire « {name} » : {fr}"),
+            format!("cannot write \"{name}\": {en}"),
+        )
+    }
+
+    /// The standard output could not be written.
+    pub fn stdout(error: &io::Error) -> Self {
+        let (fr, en) = describe_io(error);
+        Failure::new(
+            format!("impossible d'écrire sur la sortie standard : {fr}"),
+            format!("cannot write to the standard output: {en}"),
+        )
+    }
+}
+
+/// What went wrong, in words (French, English), without Rust debug output.
+pub fn describe_io(error: &io::Error) -> (String, String) {
+    use io::ErrorKind as K;
+    let (fr, en) = match error.kind() {
+        K::NotFound => ("fichier introuvable", "file not found"),
+        K::PermissionDenied => ("permission refusée", "permission denied"),
+        K::IsADirectory => (
+            "c'est un dossier, pas un fichier",
+            "it is a directory, not a file",
+        ),
+        K::NotADirectory => (
+            "un élément du chemin n'est pas un dossier",
+            "a component of the path is not a directory",
+        ),
+        K::StorageFull => ("disque plein", "no space left on device"),
+        K::ReadOnlyFilesystem => (
+            "système de fichiers en lecture seule",
+            "read-only file system",
+        ),
+        K::UnexpectedEof => ("fin de fichier inattendue", "unexpected end of file"),
+        K::InvalidData => ("données illisibles", "invalid data"),
+        _ => {
+            // The OS message (e.g. "Input/output error (os error 5)") is the best we have.
+            let text = error.to_string();
+            return (format!("erreur d'entrée-sortie ({text})"), text);
+        }
+    };
+    (fr.to_owned(), en.to_owned())
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.fr)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_are_ordered() {
+        assert!(Outcome::Failure > Outcome::Findings);
+        assert_eq!(
+            [Outcome::Success, Outcome::Failure, Outcome::Findings]
+                .into_iter()
+                .max(),
+            Some(Outcome::Failure)
+        );
+    }
+
+    #[test]
+    fn io_errors_read_well() {
+        let e = io::Error::from(io::ErrorKind::NotFound);
+        let f = Failure::read(Path::new("x.xml"), &e);
+        assert_eq!(
+            f.text(Lang::Fr),
+            "impossible de lire « x.xml » : fichier introuvable"
+        );
+        assert_eq!(f.text(Lang::En), "cannot read \"x.xml\": file not found");
+    }
+}
