@@ -169,7 +169,9 @@ pub fn run(args: ValidateArgs) -> Outcome {
                 if human {
                     // Print as we go: people see the first file's report while the next one is
                     // read.
+                    let separate = !args.quiet && inputs.len() > 1;
                     if let Err(e) = print_human(&mut out, &v, &human_options, args.quiet)
+                        .and_then(|()| if separate { writeln!(out) } else { Ok(()) })
                         .and_then(|()| out.flush())
                     {
                         return stdout_error(&e, outcome, lang);

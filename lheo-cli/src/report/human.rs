@@ -157,7 +157,8 @@ pub fn write_diagnostic(
     match &d.location {
         Location::Xml { line, column } => {
             writeln!(out, "{pad}{g}-->{gr} {name}:{line}:{column}")?;
-            if let Some(ex) = excerpt {
+            // An empty line (an empty file, say) shows nothing worth a caret.
+            if let Some(ex) = excerpt.filter(|ex| !ex.text.trim().is_empty()) {
                 let (text, caret) = display_excerpt(ex);
                 writeln!(out, "{pad} {g}|{gr}")?;
                 writeln!(out, "{g}{line} |{gr} {text}")?;

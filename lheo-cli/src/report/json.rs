@@ -21,6 +21,7 @@
 //!   (1-based; the column counts bytes) for XML, `sheet` and `cell` for a workbook, neither
 //!   when the finding has no place (an empty file), and `path` (the element path, `null` when
 //!   unknown).
+//!
 //! Files that could not be read at all are not listed: they are reported on stderr and the
 //! exit code is 2.
 

@@ -16,8 +16,8 @@ use lheo::{Diagnostic, Lang, Location, Severity};
 use super::FileReport;
 use crate::commands;
 
-/// Escapes text for XML content and attribute values; characters XML 1.0 cannot carry become
-/// U+FFFD.
+/// Escapes text for XML content and double-quoted attribute values; characters XML 1.0 cannot
+/// carry become U+FFFD.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -26,7 +26,6 @@ pub fn escape(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
             '\t' | '\n' | '\r' => out.push(c),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
@@ -197,7 +196,7 @@ mod tests {
     fn escapes_markup_and_control_characters() {
         assert_eq!(
             escape("a<b>&\"c\"'\u{1b}[31m"),
-            "a&lt;b&gt;&amp;&quot;c&quot;&apos;\u{FFFD}[31m"
+            "a&lt;b&gt;&amp;&quot;c&quot;'\u{FFFD}[31m"
         );
     }
 }

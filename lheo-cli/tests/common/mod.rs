@@ -1,0 +1,112 @@
+//! Helpers shared by the CLI tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+
+/// `lheo-cli/tests/data`: small inputs written for these tests.
+pub fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+}
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("lheo-cli sits in the workspace")
+        .to_path_buf()
+}
+
+/// The `lheo` binary, run from `tests/data` (so that reports show short relative names), with
+/// colours off and nothing inherited that changes its output.
+pub fn lheo() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lheo"));
+    cmd.current_dir(data_dir())
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+/// `lheo` run from `dir`.
+pub fn lheo_in(dir: &Path) -> Command {
+    let mut cmd = lheo();
+    cmd.current_dir(dir);
+    cmd
+}
+
+/// Runs `lheo args…` from `tests/data` and returns (exit code, stdout, stderr).
+pub fn run(args: &[&str]) -> (i32, String, String) {
+    output(lheo().args(args))
+}
+
+/// Runs a prepared command and returns (exit code, stdout, stderr).
+pub fn output(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().expect("lheo runs");
+    (
+        out.status.code().expect("lheo exits with a code"),
+        String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    )
+}
+
+/// A JSON Schema of `schemas/`, itself checked against the draft 2020-12 meta-schema.
+pub fn schema(name: &str) -> jsonschema::Validator {
+    let path = workspace().join("schemas").join(name);
+    let text = std::fs::read_to_string(&path).expect("schema readable");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+    if let Err(e) = jsonschema::meta::validate(&schema) {
+        panic!("{name} is not a valid JSON Schema: {e}");
+    }
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+/// Asserts that `json` (one document) validates against the schema `name`.
+pub fn assert_matches_schema(name: &str, json: &str) -> serde_json::Value {
+    let value: serde_json::Value = serde_json::from_str(json)
+        .unwrap_or_else(|e| panic!("not one JSON document ({e}): {json}"));
+    let validator = schema(name);
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{name}: {errors:#?}\n{json}");
+    value
+}
+
+/// The official XSD and `xmllint`, when both are here. Without them, prints why and returns
+/// `None`; with `LHEO_REQUIRE_ORACLE=1` (CI), fails instead.
+pub fn oracle() -> Option<PathBuf> {
+    let xsd = workspace().join("../shared/lheo/lheo-2.3.xsd");
+    let xmllint = StdCommand::new("xmllint").arg("--version").output().is_ok();
+    let reason = if !xsd.is_file() {
+        format!("{} is absent", xsd.display())
+    } else if !xmllint {
+        "xmllint is not installed".to_owned()
+    } else {
+        return Some(xsd);
+    };
+    if std::env::var("LHEO_REQUIRE_ORACLE").as_deref() == Ok("1") {
+        panic!("LHEO_REQUIRE_ORACLE=1 but {reason}");
+    }
+    eprintln!("skipped: {reason}");
+    None
+}
+
+/// Validates `file` with `xmllint --schema xsd`; panics with its output when invalid.
+pub fn assert_xmllint_valid(xsd: &Path, file: &Path) {
+    let out = StdCommand::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(xsd)
+        .arg(file)
+        .output()
+        .expect("xmllint runs");
+    assert!(
+        out.status.success(),
+        "xmllint rejects {}:\n{}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
