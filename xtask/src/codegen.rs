@@ -351,7 +351,7 @@ pub fn builder(d: &Description) -> String {
                 let _ = writeln!(o, "        let mut {f} = Vec::new();");
             }
         }
-        o.push_str("        for c in n.elements() {\n            match c.id {\n");
+        o.push_str("        for c in n.element_children()? {\n            match c.id {\n");
         for p in ps {
             let f = snake(&p.name);
             if p.max == Some(1) {

@@ -84,6 +84,24 @@ fn is_xsi_schema_location(a: &crate::model::XmlAttribute) -> bool {
         )
 }
 
+impl Node {
+    /// The child elements of an element-only element. Text other than whitespace cannot be
+    /// kept by the model, so it is refused rather than dropped.
+    pub fn element_children(&self) -> Result<impl Iterator<Item = &Node>, BuildError> {
+        let stray = self.children.iter().any(|c| match c {
+            Child::Text(t) => !crate::model::trim_xml(t).is_empty(),
+            Child::Element(_) => false,
+        });
+        if stray {
+            return Err(BuildError::at(
+                self,
+                "texte dans un élément qui ne contient que des éléments",
+            ));
+        }
+        Ok(self.elements())
+    }
+}
+
 impl<T: SimpleValue> FromNode for Field<T> {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         if n.elements().next().is_some() {
@@ -100,7 +118,7 @@ impl<T: SimpleValue> FromNode for Field<T> {
 impl FromNode for Extras {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut items = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             items.push(match c.id {
                 Some(id::EXTRAS) => ExtrasItem::Extras(Extras::from_node(c)?),
                 Some(id::EXTRA) => ExtrasItem::Extra(Extra::from_node(c)?),

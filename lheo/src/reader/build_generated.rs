@@ -12,7 +12,7 @@ impl FromNode for DomaineFormation {
         let mut code_nsf = Vec::new();
         let mut code_rome = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::CODE_FORMACODE) => code_formacode.push(FromNode::from_node(c)?),
                 Some(id::CODE_NSF) => code_nsf.push(FromNode::from_node(c)?),
@@ -36,7 +36,7 @@ impl FromNode for ContactFormation {
         let mut type_contact = None;
         let mut coordonnees = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::TYPE_CONTACT) => put(&mut type_contact, c)?,
                 Some(id::COORDONNEES) => put(&mut coordonnees, c)?,
@@ -58,7 +58,7 @@ impl FromNode for ContactSession {
         let mut type_contact = None;
         let mut coordonnees = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::TYPE_CONTACT) => put(&mut type_contact, c)?,
                 Some(id::COORDONNEES) => put(&mut coordonnees, c)?,
@@ -83,7 +83,7 @@ impl FromNode for Certification {
         let mut code_cpf = None;
         let mut reference_code_formacode = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::CODE_RNCP) => put(&mut code_rncp, c)?,
                 Some(id::CODE_CERTIFINFO) => put(&mut code_certifinfo, c)?,
@@ -112,7 +112,7 @@ impl FromNode for ReferenceCertification {
         let mut reference_code_certifinfo = None;
         let mut reference_code_rs = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::REFERENCE_CODE_RNCP) => put(&mut reference_code_rncp, c)?,
                 Some(id::REFERENCE_CODE_CERTIFINFO) => put(&mut reference_code_certifinfo, c)?,
@@ -136,7 +136,7 @@ impl FromNode for CodeTypeFormation {
         let mut code_cpf = None;
         let mut code_elu = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::CODE_CPF) => put(&mut code_cpf, c)?,
                 Some(id::CODE_ELU) => put(&mut code_elu, c)?,
@@ -157,7 +157,7 @@ impl FromNode for Lheo {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut offres = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::OFFRES) => put(&mut offres, c)?,
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -178,7 +178,7 @@ impl FromNode for Offres {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut formation = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::FORMATION) => formation.push(FromNode::from_node(c)?),
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -216,7 +216,7 @@ impl FromNode for Formation {
         let mut sous_modules = None;
         let mut modules_prerequis = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::DOMAINE_FORMATION) => put(&mut domaine_formation, c)?,
                 Some(id::INTITULE_FORMATION) => put(&mut intitule_formation, c)?,
@@ -321,7 +321,7 @@ impl FromNode for Action {
         let mut organisme_financeur = Vec::new();
         let mut enseignement = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::RYTHME_FORMATION) => put(&mut rythme_formation, c)?,
                 Some(id::CODE_PUBLIC_VISE) => code_public_vise.push(FromNode::from_node(c)?),
@@ -444,7 +444,7 @@ impl FromNode for OrganismeFormationResponsable {
         let mut potentiel = None;
         let mut code_uai_organisme_formation = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::NUMERO_ACTIVITE) => put(&mut numero_activite, c)?,
                 Some(id::SIRET_ORGANISME_FORMATION) => put(&mut siret_organisme_formation, c)?,
@@ -487,7 +487,7 @@ impl FromNode for Potentiel {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut code_formacode = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::CODE_FORMACODE) => code_formacode.push(FromNode::from_node(c)?),
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -511,7 +511,7 @@ impl FromNode for OrganismeFormateur {
         let mut code_uai_formateur = None;
         let mut reference_certification = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::SIRET_FORMATEUR) => put(&mut siret_formateur, c)?,
                 Some(id::RAISON_SOCIALE_FORMATEUR) => put(&mut raison_sociale_formateur, c)?,
@@ -546,7 +546,7 @@ impl FromNode for UrlFormation {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut urlweb = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::URLWEB) => urlweb.push(FromNode::from_node(c)?),
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -567,7 +567,7 @@ impl FromNode for LieuDeFormation {
         let mut code_uai_lieu_formation = None;
         let mut coordonnees = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::SIRET_LIEU_FORMATION) => put(&mut siret_lieu_formation, c)?,
                 Some(id::CODE_UAI_LIEU_FORMATION) => put(&mut code_uai_lieu_formation, c)?,
@@ -600,7 +600,7 @@ impl FromNode for Recrutement {
         let mut heure_fin = None;
         let mut commentaire = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::MODALITE_RECRUTEMENT) => put(&mut modalite_recrutement, c)?,
                 Some(id::CODE_PERIMETRE_RECRUTEMENT) => put(&mut code_perimetre_recrutement, c)?,
@@ -642,7 +642,7 @@ impl FromNode for Enseignement {
         let mut obligatoire = None;
         let mut commentaire = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::LIBELLE_ENSEIGNEMENT) => put(&mut libelle_enseignement, c)?,
                 Some(id::TYPE_ENSEIGNEMENT) => put(&mut type_enseignement, c)?,
@@ -669,7 +669,7 @@ impl FromNode for Equipement {
         let mut cout_indicatif_equipement = None;
         let mut commentaire = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::TYPE_EQUIPEMENT) => put(&mut type_equipement, c)?,
                 Some(id::COUT_INDICATIF_EQUIPEMENT) => put(&mut cout_indicatif_equipement, c)?,
@@ -694,7 +694,7 @@ impl FromNode for RythmeAlternance {
         let mut unites_entreprise = None;
         let mut unites_centre = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::UNITE_RYTHME_ALTERNANCE) => put(&mut unite_rythme_alternance, c)?,
                 Some(id::UNITES_ENTREPRISE) => put(&mut unites_entreprise, c)?,
@@ -722,7 +722,7 @@ impl FromNode for Alternance {
         let mut type_alternance = None;
         let mut rythme_alternance = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::TYPE_ALTERNANCE) => put(&mut type_alternance, c)?,
                 Some(id::RYTHME_ALTERNANCE) => put(&mut rythme_alternance, c)?,
@@ -748,7 +748,7 @@ impl FromNode for Cycle {
         let mut capacite_cumulee = None;
         let mut alternance = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::TYPE_CYCLE) => put(&mut type_cycle, c)?,
                 Some(id::ANNEE_CYCLE) => annee_cycle.push(FromNode::from_node(c)?),
@@ -787,7 +787,7 @@ impl FromNode for Session {
         let mut blocs_competences = Vec::new();
         let mut cycle = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::PERIODE) => put(&mut periode, c)?,
                 Some(id::ADRESSE_INSCRIPTION) => put(&mut adresse_inscription, c)?,
@@ -830,7 +830,7 @@ impl FromNode for AdresseInscription {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut adresse = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::ADRESSE) => put(&mut adresse, c)?,
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -849,7 +849,7 @@ impl FromNode for AdresseInformation {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut adresse = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::ADRESSE) => put(&mut adresse, c)?,
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -868,7 +868,7 @@ impl FromNode for DateInformation {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut date = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::DATE) => put(&mut date, c)?,
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -887,7 +887,7 @@ impl FromNode for UrlAction {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut urlweb = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::URLWEB) => urlweb.push(FromNode::from_node(c)?),
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -906,7 +906,7 @@ impl FromNode for UrlSession {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut urlweb = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::URLWEB) => urlweb.push(FromNode::from_node(c)?),
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -925,7 +925,7 @@ impl FromNode for SiretOrganismeFormation {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut siret = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::SIRET) => put(&mut siret, c)?,
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -944,7 +944,7 @@ impl FromNode for CodeUaiOrganismeFormation {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut code_uai = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::CODE_UAI) => put(&mut code_uai, c)?,
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -963,7 +963,7 @@ impl FromNode for SiretLieuFormation {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut siret = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::SIRET) => put(&mut siret, c)?,
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -982,7 +982,7 @@ impl FromNode for CodeUaiLieuFormation {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut code_uai = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::CODE_UAI) => put(&mut code_uai, c)?,
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -1001,7 +1001,7 @@ impl FromNode for CoordonneesOrganisme {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut coordonnees = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::COORDONNEES) => put(&mut coordonnees, c)?,
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -1021,7 +1021,7 @@ impl FromNode for ContactOrganisme {
         let mut type_contact = None;
         let mut coordonnees = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::TYPE_CONTACT) => put(&mut type_contact, c)?,
                 Some(id::COORDONNEES) => put(&mut coordonnees, c)?,
@@ -1043,7 +1043,7 @@ impl FromNode for ContactFormateur {
         let mut type_contact = None;
         let mut coordonnees = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::TYPE_CONTACT) => put(&mut type_contact, c)?,
                 Some(id::COORDONNEES) => put(&mut coordonnees, c)?,
@@ -1065,7 +1065,7 @@ impl FromNode for OrganismeFinanceur {
         let mut code_financeur = None;
         let mut nb_places_financees = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::CODE_FINANCEUR) => put(&mut code_financeur, c)?,
                 Some(id::NB_PLACES_FINANCEES) => put(&mut nb_places_financees, c)?,
@@ -1086,7 +1086,7 @@ impl FromNode for SiretFormateur {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut siret = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::SIRET) => put(&mut siret, c)?,
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -1105,7 +1105,7 @@ impl FromNode for CodeUaiFormateur {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut code_uai = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::CODE_UAI) => put(&mut code_uai, c)?,
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -1125,7 +1125,7 @@ impl FromNode for BlocCompetences {
         let mut libelle_bloc = None;
         let mut code_bloc = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::LIBELLE_BLOC) => put(&mut libelle_bloc, c)?,
                 Some(id::CODE_BLOC) => put(&mut code_bloc, c)?,
@@ -1148,7 +1148,7 @@ impl FromNode for BlocsCompetences {
         let mut reference_certification = None;
         let mut bloc_competences = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::VALIDATION_BLOCS) => put(&mut validation_blocs, c)?,
                 Some(id::REFERENCE_CERTIFICATION) => put(&mut reference_certification, c)?,
@@ -1175,7 +1175,7 @@ impl FromNode for SousModules {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut sous_module = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::SOUS_MODULE) => sous_module.push(FromNode::from_node(c)?),
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -1194,7 +1194,7 @@ impl FromNode for ModulesPrerequis {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut reference_module = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::REFERENCE_MODULE) => reference_module.push(FromNode::from_node(c)?),
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -1214,7 +1214,7 @@ impl FromNode for SousModule {
         let mut reference_module = None;
         let mut type_module = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::REFERENCE_MODULE) => put(&mut reference_module, c)?,
                 Some(id::TYPE_MODULE) => put(&mut type_module, c)?,
@@ -1244,7 +1244,7 @@ impl FromNode for Coordonnees {
         let mut courriel = None;
         let mut web = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::CIVILITE) => put(&mut civilite, c)?,
                 Some(id::NOM) => put(&mut nom, c)?,
@@ -1290,7 +1290,7 @@ impl FromNode for Adresse {
         let mut pays = None;
         let mut geolocalisation = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::DENOMINATION) => put(&mut denomination, c)?,
                 Some(id::LIGNE) => ligne.push(FromNode::from_node(c)?),
@@ -1328,7 +1328,7 @@ impl FromNode for Geolocalisation {
         let mut latitude = None;
         let mut longitude = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::LATITUDE) => put(&mut latitude, c)?,
                 Some(id::LONGITUDE) => put(&mut longitude, c)?,
@@ -1349,7 +1349,7 @@ impl FromNode for Web {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut urlweb = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::URLWEB) => urlweb.push(FromNode::from_node(c)?),
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -1368,7 +1368,7 @@ impl FromNode for Telfixe {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut numtel = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::NUMTEL) => numtel.push(FromNode::from_node(c)?),
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -1387,7 +1387,7 @@ impl FromNode for Portable {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut numtel = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::NUMTEL) => numtel.push(FromNode::from_node(c)?),
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -1406,7 +1406,7 @@ impl FromNode for Fax {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut numtel = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::NUMTEL) => numtel.push(FromNode::from_node(c)?),
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -1426,7 +1426,7 @@ impl FromNode for Periode {
         let mut debut = None;
         let mut fin = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::DEBUT) => put(&mut debut, c)?,
                 Some(id::FIN) => put(&mut fin, c)?,
@@ -1446,7 +1446,7 @@ impl FromNode for Periode {
 impl FromNode for PeriodeInscription {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut periode = None;
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::PERIODE) => put(&mut periode, c)?,
                 _ => return Err(BuildError::unexpected(c)),
@@ -1464,7 +1464,7 @@ impl FromNode for LheoIndex {
         let mut resumes_offres = None;
         let mut resumes_organismes = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::RESUMES_OFFRES) => put(&mut resumes_offres, c)?,
                 Some(id::RESUMES_ORGANISMES) => put(&mut resumes_organismes, c)?,
@@ -1487,7 +1487,7 @@ impl FromNode for ResumesOffres {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut resume_offre = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::RESUME_OFFRE) => resume_offre.push(FromNode::from_node(c)?),
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -1506,7 +1506,7 @@ impl FromNode for ResumesOrganismes {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
         let mut resume_organisme = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::RESUME_ORGANISME) => resume_organisme.push(FromNode::from_node(c)?),
                 Some(id::EXTRAS) => extras.push(FromNode::from_node(c)?),
@@ -1542,7 +1542,7 @@ impl FromNode for ResumeOffre {
         let mut contact_formation_resume = Vec::new();
         let mut certification = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::DOMAINE_FORMATION) => put(&mut domaine_formation, c)?,
                 Some(id::INTITULE_FORMATION) => put(&mut intitule_formation, c)?,
@@ -1610,7 +1610,7 @@ impl FromNode for ResumeOrganisme {
         let mut siret = None;
         let mut numero_activite = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::NOM_ORGANISME) => put(&mut nom_organisme, c)?,
                 Some(id::RAISON_SOCIALE) => put(&mut raison_sociale, c)?,
@@ -1642,7 +1642,7 @@ impl FromNode for ContactFormationResume {
         let mut telfixe = None;
         let mut courriel = None;
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::TYPE_CONTACT) => put(&mut type_contact, c)?,
                 Some(id::NOM) => put(&mut nom, c)?,
@@ -1668,7 +1668,7 @@ impl FromNode for LheoPlus {
         let mut lheo = None;
         let mut organisme_formation_responsable = Vec::new();
         let mut extras = Vec::new();
-        for c in n.elements() {
+        for c in n.element_children()? {
             match c.id {
                 Some(id::LHEO) => put(&mut lheo, c)?,
                 Some(id::ORGANISME_FORMATION_RESPONSABLE) => {

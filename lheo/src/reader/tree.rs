@@ -32,12 +32,19 @@ pub enum Child {
 impl Node {
     /// A node for a start tag. `lheo_ns` is the document's LHEO namespace.
     pub fn from_start(tag: &StartTag, lheo_ns: Option<NsId>, namespaces: &Namespaces) -> Node {
-        let resolve = |n: NsId| namespaces.uri(n).to_owned();
+        // LHEO 2.0–2.2 namespaces are read as 2.3, for attributes (in free content) too.
+        let resolve = |n: NsId| {
+            if Some(n) == lheo_ns {
+                crate::schema::NAMESPACE_2_3.to_owned()
+            } else {
+                namespaces.uri(n).to_owned()
+            }
+        };
         let in_lheo = tag.ns.is_some() && tag.ns == lheo_ns;
         let namespace = if in_lheo {
             Some(crate::schema::NAMESPACE_2_3.to_owned())
         } else {
-            tag.ns.map(resolve)
+            tag.ns.map(&resolve)
         };
         Node {
             id: if in_lheo {
@@ -54,7 +61,7 @@ impl Node {
                 .iter()
                 .map(|a| XmlAttribute {
                     name: QName {
-                        namespace: a.ns.map(resolve),
+                        namespace: a.ns.map(&resolve),
                         local: a.local.clone(),
                     },
                     value: a.value.clone(),
