@@ -12,6 +12,7 @@
 //! ```
 
 #[allow(clippy::all)]
+mod escape;
 mod generated;
 mod stream;
 pub mod xml;
@@ -23,6 +24,11 @@ pub use stream::StreamWriter;
 pub use xml::{WriteXml, XmlWriter};
 
 /// Writes a whole document as LHEO 2.3.
+///
+/// Fails with [`io::ErrorKind::InvalidData`] when the model holds what XML cannot carry: a
+/// character XML 1.0 forbids (controls other than tab and line breaks, U+FFFE, U+FFFF), or, in
+/// free content (`extra`), a name that is not an XML name, a namespace declaration or a
+/// repeated attribute. Models the reader builds never do.
 pub fn write_document<W: Write>(doc: &Document, out: W) -> io::Result<()> {
     let mut w = XmlWriter::new(out);
     w.declaration()?;
@@ -35,9 +41,13 @@ pub fn write_document<W: Write>(doc: &Document, out: W) -> io::Result<()> {
 }
 
 /// The document as an LHEO 2.3 XML string.
+///
+/// Empty when the model cannot be written (see [`write_document`]); use [`write_document`] to
+/// know why.
 pub fn to_string(doc: &Document) -> String {
     let mut out = Vec::new();
-    // Writing to a Vec cannot fail.
-    let _ = write_document(doc, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    match write_document(doc, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }

@@ -22,45 +22,16 @@ pub struct XmlWriter<W: Write> {
     indent: bool,
 }
 
-/// Escapes text content: `&`, `<`, `>` and carriage returns (which XML would otherwise turn
-/// into line feeds).
-pub fn escape_text(s: &str, out: &mut impl Write) -> io::Result<()> {
-    let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep: &[u8] = match b {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'\r' => b"&#13;",
-            _ => continue,
-        };
-        out.write_all(&s.as_bytes()[last..i])?;
-        out.write_all(rep)?;
-        last = i + 1;
-    }
-    out.write_all(&s.as_bytes()[last..])
-}
+use super::escape::check_ncname;
+pub use super::escape::{escape_attr, escape_text};
 
-/// Escapes an attribute value (double-quoted), keeping tabs and line breaks as references so
-/// attribute-value normalisation gives them back.
-pub fn escape_attr(s: &str, out: &mut impl Write) -> io::Result<()> {
-    let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep: &[u8] = match b {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\t' => b"&#9;",
-            b'\n' => b"&#10;",
-            b'\r' => b"&#13;",
-            _ => continue,
-        };
-        out.write_all(&s.as_bytes()[last..i])?;
-        out.write_all(rep)?;
-        last = i + 1;
-    }
-    out.write_all(&s.as_bytes()[last..])
+/// The XML namespace, bound to the prefix `xml`.
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+/// The namespace of namespace declarations, never used by names.
+const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+
+fn invalid(what: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, what)
 }
 
 impl<W: Write> XmlWriter<W> {
@@ -185,15 +156,26 @@ impl<W: Write> XmlWriter<W> {
         }
     }
 
-    /// Writes attributes of free content, declaring prefixes for namespaced ones.
+    /// Writes attributes of free content, declaring prefixes for namespaced ones. Names that
+    /// are not XML names, namespace declarations and repeated attributes are refused (they
+    /// would make the output ill-formed or change its meaning).
     fn free_attributes(&mut self, attributes: &[XmlAttribute]) -> io::Result<()> {
         let mut prefixes: Vec<&str> = Vec::new();
-        for a in attributes {
-            match a.name.namespace.as_deref() {
+        for (i, a) in attributes.iter().enumerate() {
+            check_ncname(&a.name.local)?;
+            let ns = a.name.namespace.as_deref();
+            if attributes[..i].iter().any(|b| b.name == a.name)
+                || (ns.is_none() && a.name.local == "xmlns")
+                || matches!(ns, Some(XMLNS_NS | ""))
+            {
+                return Err(invalid(format!(
+                    "attribute {:?} cannot be written (repeated, or a namespace declaration)",
+                    a.name.local
+                )));
+            }
+            match ns {
                 None => write!(self.out, " {}=\"", a.name.local)?,
-                Some("http://www.w3.org/XML/1998/namespace") => {
-                    write!(self.out, " xml:{}=\"", a.name.local)?
-                }
+                Some(XML_NS) => write!(self.out, " xml:{}=\"", a.name.local)?,
                 Some(uri) => {
                     let i = match prefixes.iter().position(|p| *p == uri) {
                         Some(i) => i,
@@ -216,6 +198,13 @@ impl<W: Write> XmlWriter<W> {
 
     fn free_element(&mut self, e: &XmlElement, default_ns: Option<&str>) -> io::Result<()> {
         let ns = e.name.namespace.as_deref();
+        check_ncname(&e.name.local)?;
+        if matches!(ns, Some(XML_NS | XMLNS_NS)) {
+            return Err(invalid(format!(
+                "element {:?} cannot be in a reserved namespace",
+                e.name.local
+            )));
+        }
         write!(self.out, "<{}", e.name.local)?;
         if ns != default_ns {
             self.out.write_all(b" xmlns=\"")?;
@@ -255,6 +244,16 @@ impl WriteXml for Extras {
 
 impl WriteXml for Extra {
     fn write_xml<W: Write>(&self, name: &str, w: &mut XmlWriter<W>) -> io::Result<()> {
+        let clash = self
+            .other_attributes
+            .iter()
+            .find(|a| a.name.namespace.is_none() && self.attrs.get(&a.name.local).is_some());
+        if let Some(a) = clash {
+            return Err(invalid(format!(
+                "attribute {:?} of extra is set twice",
+                a.name.local
+            )));
+        }
         w.start_tag(name, &self.attrs, &[])?;
         w.free_attributes(&self.other_attributes)?;
         if self.content.is_empty() {

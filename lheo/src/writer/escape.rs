@@ -1,0 +1,135 @@
+//! Escaping of text and attribute values, and the checks that keep the output well-formed:
+//! characters XML 1.0 cannot carry and invalid names are refused, never written.
+
+use std::io::{self, Write};
+
+/// The error for a value or name XML cannot carry.
+fn refused(what: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, what)
+}
+
+/// Writes `s` escaped. `attr`: inside a double-quoted attribute value, where tabs and line
+/// breaks are written as references so attribute-value normalisation gives them back.
+/// Carriage returns are always references (XML would otherwise turn them into line feeds).
+fn escape(s: &str, attr: bool, out: &mut impl Write) -> io::Result<()> {
+    let bytes = s.as_bytes();
+    let mut last = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let rep: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' if attr => b"&quot;",
+            b'\t' if attr => b"&#9;",
+            b'\n' if attr => b"&#10;",
+            b'\r' => b"&#13;",
+            b'\t' | b'\n' => continue,
+            0..=0x1F => {
+                return Err(refused(format!(
+                    "character U+{b:04X} cannot be written in XML 1.0"
+                )))
+            }
+            // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not XML characters either.
+            0xEF if bytes.get(i + 1) == Some(&0xBF)
+                && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) =>
+            {
+                return Err(refused(
+                    "character U+FFFE or U+FFFF cannot be written in XML".into(),
+                ))
+            }
+            _ => continue,
+        };
+        out.write_all(&bytes[last..i])?;
+        out.write_all(rep)?;
+        last = i + 1;
+    }
+    out.write_all(&bytes[last..])
+}
+
+/// Escapes text content: `&`, `<`, `>` and carriage returns. Fails (`InvalidData`) on a
+/// character XML 1.0 cannot carry (controls other than tab and line breaks, U+FFFE, U+FFFF).
+pub fn escape_text(s: &str, out: &mut impl Write) -> io::Result<()> {
+    escape(s, false, out)
+}
+
+/// Escapes an attribute value (double-quoted), keeping tabs and line breaks as references so
+/// attribute-value normalisation gives them back. Fails like [`escape_text`].
+pub fn escape_attr(s: &str, out: &mut impl Write) -> io::Result<()> {
+    escape(s, true, out)
+}
+
+fn is_name_start(c: char) -> bool {
+    matches!(c,
+        'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
+        | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
+        | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}'
+        | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{EFFFF}')
+}
+
+fn is_name_char(c: char) -> bool {
+    is_name_start(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+/// Fails (`InvalidData`) unless `name` is an XML name without prefix (`NCName`).
+pub fn check_ncname(name: &str) -> io::Result<()> {
+    let mut chars = name.chars();
+    let ok = chars.next().is_some_and(is_name_start) && chars.all(is_name_char);
+    if ok {
+        Ok(())
+    } else {
+        Err(refused(format!("{name:?} is not an XML name")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> io::Result<String> {
+        let mut out = Vec::new();
+        escape_text(s, &mut out)?;
+        Ok(String::from_utf8(out).unwrap_or_default())
+    }
+
+    fn attr(s: &str) -> io::Result<String> {
+        let mut out = Vec::new();
+        escape_attr(s, &mut out)?;
+        Ok(String::from_utf8(out).unwrap_or_default())
+    }
+
+    #[test]
+    fn escapes() {
+        assert_eq!(
+            text("a<b>&\"'\t\n\r]]>é").ok().as_deref(),
+            Some("a&lt;b&gt;&amp;\"'\t\n&#13;]]&gt;é")
+        );
+        assert_eq!(
+            attr("a<\"\t\n\r'").ok().as_deref(),
+            Some("a&lt;&quot;&#9;&#10;&#13;'")
+        );
+        assert_eq!(
+            text("\u{FFFD}\u{EFFF}\u{10FFFF}").ok().as_deref(),
+            Some("\u{FFFD}\u{EFFF}\u{10FFFF}")
+        );
+    }
+
+    #[test]
+    fn refuses_what_xml_cannot_carry() {
+        for bad in ["\u{0}", "a\u{1}b", "\u{1F}", "x\u{FFFE}", "\u{FFFF}"] {
+            assert!(text(bad).is_err(), "{bad:?}");
+            assert!(attr(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn names() {
+        for good in ["a", "_x", "code-FORMACODE", "é.1", "中"] {
+            assert!(check_ncname(good).is_ok(), "{good}");
+        }
+        for bad in ["", "1a", "a b", "a:b", "-a", "a<", "a\"b"] {
+            assert!(check_ncname(bad).is_err(), "{bad}");
+        }
+    }
+}
