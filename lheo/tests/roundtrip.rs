@@ -240,3 +240,226 @@ fn invalid_feeds_are_refused_clearly() {
         }
     }
 }
+
+/// A valid `lheo` document with markers: `{ROOT}` (root attributes), `{ATTRS}` (formation
+/// attributes), `{TITRE}` (`intitule-formation` content), `{CERT}` (`certifiante`),
+/// `{FORM}` (after `code-niveau-entree`), `{DUREE}` (end of the action), `{EXTRAS}` (end of
+/// the formation).
+const BASE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<lheo xmlns="http://lheo.gouv.fr/2.3"{ROOT}><offres><formation numero="F1"{ATTRS}>
+  <domaine-formation><code-FORMACODE ref="V12">15235</code-FORMACODE></domaine-formation>
+  <intitule-formation>{TITRE}</intitule-formation>
+  <objectif-formation>Objectif</objectif-formation>
+  <resultats-attendus>Attestation.</resultats-attendus>
+  <contenu-formation>Contenu</contenu-formation>
+  <certifiante>{CERT}</certifiante>
+  <contact-formation><coordonnees><nom>Accueil</nom></coordonnees></contact-formation>
+  <parcours-de-formation>1</parcours-de-formation>
+  <code-niveau-entree>1</code-niveau-entree>{FORM}
+  <action>
+    <rythme-formation>Temps plein</rythme-formation>
+    <code-public-vise ref="V12">80056</code-public-vise>
+    <niveau-entree-obligatoire>0</niveau-entree-obligatoire>
+    <modalites-alternance>Aucune</modalites-alternance>
+    <modalites-enseignement>0</modalites-enseignement>
+    <conditions-specifiques>Aucune</conditions-specifiques>
+    <prise-en-charge-frais-possible>1</prise-en-charge-frais-possible>
+    <modalites-entrees-sorties>0</modalites-entrees-sorties>
+    <session>
+      <periode><debut>20270104</debut><fin>20270630</fin></periode>
+      <adresse-inscription><adresse><ligne>1 rue de la Paix</ligne>
+        <codepostal>67000</codepostal><ville>Strasbourg</ville></adresse></adresse-inscription>
+    </session>{DUREE}
+  </action>
+  <organisme-formation-responsable>
+    <numero-activite>42670000067</numero-activite>
+    <SIRET-organisme-formation><SIRET>73282932000074</SIRET></SIRET-organisme-formation>
+    <nom-organisme>Centre de formation</nom-organisme>
+    <raison-sociale>Centre de formation SA</raison-sociale>
+    <coordonnees-organisme><coordonnees><nom>Siège</nom></coordonnees></coordonnees-organisme>
+    <contact-organisme><coordonnees><nom>Accueil</nom></coordonnees></contact-organisme>
+  </organisme-formation-responsable>{EXTRAS}
+</formation></offres></lheo>
+"#;
+
+/// Hand-written edge cases: `(what, [(marker, replacement)])`.
+const EDGE_CASES: &[(&str, &[(&str, &str)])] = &[
+    ("plain", &[]),
+    ("attribute whitespace", &[("{ATTRS}", " info=\"a\tb\nc\r\nd  e\" tag=\"x&#9;y&#10;z&#13;w&#xD;&#xA;\"")]),
+    ("attribute specials", &[("{ATTRS}", " info='&quot;&apos;&lt;&amp;> ]]&gt; \"' tag=\"&#x1F600; é\"")]),
+    ("text line ends", &[("{TITRE}", "a\r\nb\rc\nd&#13;e&#xD;&#xA;f")]),
+    ("text specials", &[("{TITRE}", "&lt;p&gt;&amp;amp; ]]&gt; &apos;&quot;' &#x1F600; \u{a0}\u{2028}")]),
+    ("cdata", &[("{TITRE}", "<![CDATA[<p>&amp;</p> ]]]]><![CDATA[> fin]]> après")]),
+    ("leading and trailing whitespace", &[("{TITRE}", "\n\t  Titre  \n ")]),
+    ("comments and PIs", &[("{TITRE}", "a<!-- commentaire -->b<?pi x?>c")]),
+    ("token whitespace", &[("{CERT}", " \n1\t ")]),
+    ("empty simple element", &[("{DUREE}", "<duree-indicative/>")]),
+    ("empty simple element, end tag", &[("{DUREE}", "<duree-indicative></duree-indicative>")]),
+    ("whitespace simple element", &[("{DUREE}", "<duree-indicative> \n </duree-indicative>")]),
+    ("empty complex element", &[("{FORM}", "<certification/>")]),
+    ("empty complex element, end tag", &[("{FORM}", "<certification>\n</certification>")]),
+    ("empty extras and extra", &[("{EXTRAS}", "<extras/><extras info=\"i\"><extra/><extras/></extras>")]),
+    ("extra text", &[("{EXTRAS}", "<extras><extra info=\"t\">  espaces &amp; &lt;b&gt;  </extra><extra>\n</extra><extra> </extra></extras>")]),
+    ("extra mixed content", &[("{EXTRAS}", "<extras info=\"m\"><extra numero=\"1\" source=\"x\">avant <b>gras <i>ital</i></b>\n  <vide/> après<!-- c --> fin</extra></extras>")]),
+    ("extra namespaces", &[("{EXTRAS}", "<extras><extra xmlns:f=\"urn:f\" f:attr=\"v\" xml:lang=\"fr\"><f:a f:b=\"1\" c=\"2\"><g xmlns=\"urn:g\"><h xmlns=\"\">sans</h></g></f:a><nd xmlns=\"\" a=\"1\">x</nd></extra></extras>")]),
+    ("extra in-scope prefixes", &[("{ROOT}", " xmlns:p=\"urn:p\""), ("{EXTRAS}", "<extras><extra p:x=\"1\"><p:y p:z=\"2\"><p:w/></p:y></extra></extras>")]),
+    ("extra LHEO elements", &[("{EXTRAS}", "<extras><extra info=\"contact\"><coordonnees><nom>Nom</nom></coordonnees></extra></extras>")]),
+    ("nested extras", &[("{EXTRAS}", "<extras info=\"a\"><extras info=\"b\"><extras info=\"c\"><extra info=\"d\">1</extra></extras></extras><extra>2</extra></extras>")]),
+    ("extra CDATA and CR", &[("{EXTRAS}", "<extras><extra><![CDATA[<html> & ]]>&#13;\r\n<x>&#13;</x></extra></extras>")]),
+    ("root attributes", &[("{ROOT}", " datemaj=\"20250101\" datecrea=\"x\" numero=\"n\" horodatage-export=\"2025-01-01T00:00:00Z\"")]),
+    ("prefixed LHEO elements", &[("{ROOT}", " xmlns:l=\"http://lheo.gouv.fr/2.3\""), ("{EXTRAS}", "<l:extras info=\"p\"><l:extra>1</l:extra></l:extras>")]),
+];
+
+fn edge_case(replacements: &[(&str, &str)]) -> String {
+    let mut s = BASE.to_owned();
+    for (marker, value) in replacements {
+        s = s.replace(marker, value);
+    }
+    for marker in ["{ROOT}", "{ATTRS}", "{FORM}", "{DUREE}", "{EXTRAS}"] {
+        s = s.replace(marker, "");
+    }
+    s.replace("{TITRE}", "Titre").replace("{CERT}", "0")
+}
+
+#[test]
+fn edge_cases_roundtrip_losslessly() {
+    let mut outputs = Vec::new();
+    for (what, replacements) in EDGE_CASES {
+        let input = edge_case(replacements);
+        let doc = read_document(input.as_bytes()).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let out = to_string(&doc);
+        lossless(&input, &out).unwrap_or_else(|e| panic!("{what}: {e}\n{out}"));
+        let again = read_document(out.as_bytes()).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(again, doc, "{what}: read → write → read");
+        assert_eq!(
+            to_string(&again),
+            out,
+            "{what}: rewriting changes the bytes"
+        );
+        outputs.push((what, input, out));
+    }
+    let Some(oracle) = support::oracle(true) else {
+        return;
+    };
+    let docs: Vec<&[u8]> = outputs
+        .iter()
+        .flat_map(|(_, i, o)| [i.as_bytes(), o.as_bytes()])
+        .collect();
+    for (i, v) in oracle.validate_all(&docs).into_iter().enumerate() {
+        let (what, input, out) = &outputs[i / 2];
+        let which = if i % 2 == 0 { input } else { out };
+        if let Err(e) = v {
+            panic!("{what}: not XSD-valid:\n{e}\n{which}");
+        }
+    }
+}
+
+/// Text the model cannot keep (in element-only content) is refused, not dropped.
+#[test]
+fn text_in_element_only_content_is_refused() {
+    let cases = [
+        edge_case(&[]).replace(
+            "<formation numero=\"F1\">",
+            "<formation numero=\"F1\">texte",
+        ),
+        edge_case(&[]).replace("<offres>", "<offres>texte"),
+        edge_case(&[("{EXTRAS}", "<extras>texte<extra/></extras>")]),
+        edge_case(&[("{FORM}", "<certification>texte</certification>")]),
+    ];
+    for input in cases {
+        let err = read_document(input.as_bytes()).expect_err(&input);
+        assert!(err.to_string().contains("texte"), "{err}");
+    }
+    // Whitespace (indentation) is not text.
+    let spaced = edge_case(&[("{EXTRAS}", "<extras>\n\t \r\n<extra/> </extras>")]);
+    assert!(read_document(spaced.as_bytes()).is_ok());
+}
+
+/// Names in a 2.2 namespace are written in 2.3, attributes of free content included.
+#[test]
+fn old_namespaces_become_2_3_everywhere() {
+    let input = edge_case(&[(
+        "{EXTRAS}",
+        "<extras><extra xmlns:l=\"http://www.lheo.org/2.2\" l:a=\"1\"><l:x l:b=\"2\"><y/></l:x></extra></extras>",
+    )])
+    .replace(lheo::schema::NAMESPACE_2_3, "http://www.lheo.org/2.2");
+    let doc = read_document(input.as_bytes()).expect("2.2 reads");
+    let out = to_string(&doc);
+    assert!(!out.contains("lheo.org"), "{out}");
+    lossless(&input, &out).expect("lossless");
+    assert!(out.contains("a0:a=\"1\""), "{out}");
+}
+
+/// What XML cannot carry is an error, never ill-formed output.
+#[test]
+fn writer_refuses_what_xml_cannot_carry() {
+    use lheo::model::{Extra, Extras, QName, XmlAttribute, XmlElement, XmlNode};
+    let base = read_document(edge_case(&[]).as_bytes()).expect("reads");
+    let element = |local: &str| {
+        XmlNode::Element(XmlElement {
+            name: QName::local(local),
+            attributes: Vec::new(),
+            children: Vec::new(),
+        })
+    };
+    let attribute = |ns: Option<&str>, local: &str| XmlAttribute {
+        name: QName {
+            namespace: ns.map(String::from),
+            local: local.into(),
+        },
+        value: "v".into(),
+    };
+    let cases: Vec<(&str, Extra)> = vec![
+        ("control character", Extra::text("i", "a\u{1}b")),
+        ("U+FFFF", Extra::text("i\u{FFFF}", "x")),
+        (
+            "bad element name",
+            Extra {
+                content: vec![element("a b")],
+                ..Extra::default()
+            },
+        ),
+        (
+            "empty element name",
+            Extra {
+                content: vec![element("")],
+                ..Extra::default()
+            },
+        ),
+        (
+            "repeated attribute",
+            Extra {
+                other_attributes: vec![attribute(None, "x"), attribute(None, "x")],
+                ..Extra::default()
+            },
+        ),
+        (
+            "xmlns attribute",
+            Extra {
+                other_attributes: vec![attribute(None, "xmlns")],
+                ..Extra::default()
+            },
+        ),
+        (
+            "xmlns namespace",
+            Extra {
+                other_attributes: vec![attribute(Some("http://www.w3.org/2000/xmlns/"), "p")],
+                ..Extra::default()
+            },
+        ),
+        ("attribute set twice", {
+            let mut x = Extra::text("i", "x");
+            x.other_attributes.push(attribute(None, "info"));
+            x
+        }),
+    ];
+    for (what, extra) in cases {
+        let mut doc = base.clone();
+        if let lheo::Document::Lheo(l) = &mut doc {
+            l.extras.push(Extras::default().with(extra));
+        }
+        let err = write_document(&doc, Vec::new()).expect_err(what);
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidData, "{what}");
+        assert_eq!(to_string(&doc), "", "{what}");
+    }
+}
