@@ -42,9 +42,9 @@ fn malformed_xml_exits_1_with_the_line_and_a_caret() {
     let t = transcript(&["validate", "malforme.xml"]);
     assert!(t.starts_with("exit: 1\n"), "{t}");
     assert!(t.contains("erreur[XML-MALFORME]: "), "{t}");
-    assert!(t.contains(" --> malforme.xml:6:"), "{t}");
+    assert!(t.contains(" --> malforme.xml:9:"), "{t}");
     assert!(
-        t.contains("6 |       <objectif-formation>Lire et écrire"),
+        t.contains("9 |       <objectif-formation>Lire et écrire"),
         "{t}"
     );
     assert!(
@@ -260,9 +260,9 @@ fn stdin_with_dash_shows_excerpts_too() {
     let input = fs::read(data_dir().join("malforme.xml")).unwrap();
     let (code, stdout, stderr) = output(lheo().args(["validate", "-"]).write_stdin(input.clone()));
     assert_eq!(code, 1, "{stderr}");
-    assert!(stdout.contains(" --> <entrée standard>:6:"), "{stdout}");
+    assert!(stdout.contains(" --> <entrée standard>:9:"), "{stdout}");
     assert!(
-        stdout.contains("6 |       <objectif-formation>"),
+        stdout.contains("9 |       <objectif-formation>"),
         "{stdout}"
     );
     assert!(
@@ -407,7 +407,7 @@ fn json_is_one_document_matching_its_schema() {
     assert_eq!(files[1]["counts"]["info"], 1);
     assert_eq!(files[2]["valid"], false);
     assert_eq!(files[2]["diagnostics"][0]["code"], "XML-MALFORME");
-    assert_eq!(files[2]["diagnostics"][0]["line"], 6);
+    assert_eq!(files[2]["diagnostics"][0]["line"], 9);
     assert!(files[3]["version"].is_null());
     let pretty = serde_json::to_string_pretty(&json).unwrap();
     insta::assert_snapshot!("json_report", pretty);
