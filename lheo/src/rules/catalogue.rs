@@ -283,14 +283,20 @@ pub static RULES: &[Rule] = &[
     ),
 ];
 
+/// Every rule of every profile: the structural and LHEO rules ([`RULES`]) then the France
+/// Travail ones ([`super::france_travail::RULES`]).
+pub fn all() -> impl Iterator<Item = &'static Rule> {
+    RULES.iter().chain(super::france_travail::RULES.iter())
+}
+
 /// The catalogue entry for `code`.
 pub fn rule(code: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.code == code)
+    all().find(|r| r.code == code)
 }
 
 /// The rules a profile runs.
 pub fn rules_for(profile: Profile) -> impl Iterator<Item = &'static Rule> {
-    RULES.iter().filter(move |r| profile.includes(r.profile))
+    all().filter(move |r| profile.includes(r.profile))
 }
 
 #[cfg(test)]
@@ -299,10 +305,31 @@ mod tests {
 
     #[test]
     fn codes_are_unique() {
-        let mut codes: Vec<_> = RULES.iter().map(|r| r.code).collect();
+        let mut codes: Vec<_> = all().map(|r| r.code).collect();
+        let n = codes.len();
         codes.sort();
         codes.dedup();
-        assert_eq!(codes.len(), RULES.len());
+        assert_eq!(codes.len(), n);
+    }
+
+    #[test]
+    fn france_travail_codes_are_in_the_catalogue() {
+        assert_eq!(
+            rule("FT-RDV-PLAGE").map(|r| r.profile),
+            Some(Profile::FranceTravail)
+        );
+        assert_eq!(
+            rules_for(Profile::FranceTravail)
+                .filter(|r| r.code.starts_with("FT-"))
+                .count(),
+            19
+        );
+        assert_eq!(
+            rules_for(Profile::Lheo)
+                .filter(|r| r.code.starts_with("FT-"))
+                .count(),
+            0
+        );
     }
 
     #[test]
