@@ -293,6 +293,7 @@ const EDGE_CASES: &[(&str, &[(&str, &str)])] = &[
     ("leading and trailing whitespace", &[("{TITRE}", "\n\t  Titre  \n ")]),
     ("comments and PIs", &[("{TITRE}", "a<!-- commentaire -->b<?pi x?>c")]),
     ("token whitespace", &[("{CERT}", " \n1\t ")]),
+    ("long with whitespace", &[("{DUREE}", "<nombre-heures-centre>\n +0012 </nombre-heures-centre>")]),
     ("empty simple element", &[("{DUREE}", "<duree-indicative/>")]),
     ("empty simple element, end tag", &[("{DUREE}", "<duree-indicative></duree-indicative>")]),
     ("whitespace simple element", &[("{DUREE}", "<duree-indicative> \n </duree-indicative>")]),
@@ -348,6 +349,11 @@ fn edge_cases_roundtrip_losslessly() {
     for (i, v) in oracle.validate_all(&docs).into_iter().enumerate() {
         let (what, input, out) = &outputs[i / 2];
         let which = if i % 2 == 0 { input } else { out };
+        // libxml2 2.9 refuses whitespace around an xs:long in simple content, which the XSD
+        // allows (xs:long collapses whitespace): only the output is held to xmllint there.
+        if i % 2 == 0 && **what == "long with whitespace" {
+            continue;
+        }
         if let Err(e) = v {
             panic!("{what}: not XSD-valid:\n{e}\n{which}");
         }
@@ -461,5 +467,80 @@ fn writer_refuses_what_xml_cannot_carry() {
         let err = write_document(&doc, Vec::new()).expect_err(what);
         assert_eq!(err.kind(), std::io::ErrorKind::InvalidData, "{what}");
         assert_eq!(to_string(&doc), "", "{what}");
+    }
+}
+
+/// The comparison sees what matters and only that.
+#[test]
+fn the_comparison_is_not_vacuous() {
+    let input = edge_case(&[
+        ("{DUREE}", "<nombre-heures-centre>12</nombre-heures-centre>"),
+        (
+            "{EXTRAS}",
+            "<extras info=\"x\"><extra>a <b xmlns=\"urn:b\">c</b> </extra></extras>",
+        ),
+    ]);
+    let same: [&[(&str, &str)]; 8] = [
+        &[(
+            "<certifiante>0</certifiante>",
+            "<certifiante>\n 0 </certifiante>",
+        )],
+        &[("<nombre-heures-centre>12<", "<nombre-heures-centre>+012<")],
+        &[("<offres><formation", "<offres>\n\n  <formation")],
+        &[
+            (
+                "<lheo xmlns=\"http://lheo.gouv.fr/2.3\">",
+                "<l:lheo xmlns:l=\"http://lheo.gouv.fr/2.3\" xmlns=\"http://lheo.gouv.fr/2.3\">",
+            ),
+            ("</lheo>", "</l:lheo>"),
+        ],
+        &[
+            ("<b xmlns=\"urn:b\">", "<p:b xmlns:p=\"urn:b\">"),
+            ("c</b>", "c</p:b>"),
+        ],
+        &[(
+            "<intitule-formation>Titre<",
+            "<intitule-formation><![CDATA[Tit]]>re<",
+        )],
+        &[("<extras info=\"x\">", "<extras info='x'>")],
+        &[("<extra>a", "<extra>a<!-- commentaire -->")],
+    ];
+    let different = [
+        (
+            "<certifiante>0</certifiante>",
+            "<certifiante>1</certifiante>",
+        ),
+        ("<nombre-heures-centre>12<", "<nombre-heures-centre>13<"),
+        ("<intitule-formation>Titre<", "<intitule-formation>Titre <"),
+        ("<intitule-formation>Titre<", "<intitule-formation>titre<"),
+        ("numero=\"F1\"", "numero=\"F2\""),
+        ("numero=\"F1\"", ""),
+        ("numero=\"F1\"", "numero=\"F1\" tag=\"t\""),
+        ("<extras info=\"x\">", "<extras info=\"x \">"),
+        ("<b xmlns=\"urn:b\">", "<b xmlns=\"urn:c\">"),
+        ("<b xmlns=\"urn:b\">", "<b>"),
+        ("a <b", "a<b"),
+        ("</b> </extra>", "</b></extra>"),
+        ("<ville>Strasbourg</ville>", ""),
+        (
+            "<codepostal>67000</codepostal>",
+            "<codepostal>67000</codepostal><ville>X</ville>",
+        ),
+    ];
+    for replacements in same {
+        let mut changed = input.clone();
+        for (from, to) in replacements {
+            changed = changed.replacen(from, to, 1);
+        }
+        assert_ne!(changed, input, "{replacements:?}");
+        lossless(&input, &changed).unwrap_or_else(|e| panic!("{replacements:?}: {e}"));
+    }
+    for (from, to) in different {
+        let changed = input.replacen(from, to, 1);
+        assert_ne!(changed, input, "{from}");
+        assert!(
+            lossless(&input, &changed).is_err(),
+            "{from} → {to} not seen"
+        );
     }
 }

@@ -224,10 +224,10 @@ pub fn simple_text(t: &'static SimpleType) -> BoxedStrategy<String> {
         return date().prop_map(|d| d.to_string()).boxed();
     }
     match t.base {
-        Base::Long => (any::<i64>(), select(&["", "+", "0", " "][..]))
+        // No whitespace around longs: libxml2 2.9 wrongly refuses it (see roundtrip.rs).
+        Base::Long => (any::<i64>(), select(&["", "+", "0"][..]))
             .prop_map(|(n, p)| match p {
                 "+" | "0" if n >= 0 => format!("{p}{n}"),
-                " " => format!(" {n}\n"),
                 _ => n.to_string(),
             })
             .boxed(),
