@@ -36,11 +36,9 @@ impl Progress {
         Progress(Some(bar))
     }
 
-    /// Moves the bar to `bytes` read.
-    pub fn set(&self, bytes: u64) {
-        if let Some(bar) = &self.0 {
-            bar.set_position(bytes);
-        }
+    /// A handle on the bar, for a reader to move it (see [`crate::source::Tracked`]).
+    pub fn bar(&self) -> Option<ProgressBar> {
+        self.0.clone()
     }
 
     /// Removes the bar from the terminal.

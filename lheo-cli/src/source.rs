@@ -67,22 +67,27 @@ struct TrackerState {
 }
 
 impl Tracker {
-    /// Bytes read from the underlying input.
-    pub fn bytes(&self) -> u64 {
-        self.0.bytes.get()
-    }
-
     /// Takes the first read error, if any.
     pub fn take_error(&self) -> Option<io::Error> {
         self.0.error.borrow_mut().take()
     }
 }
 
-/// A reader that counts bytes, remembers its first error and optionally copies what it reads.
+/// A reader that counts bytes, remembers its first error, moves a progress bar and optionally
+/// copies what it reads.
 pub struct Tracked<R> {
     inner: R,
     tracker: Tracker,
     copy: Option<File>,
+    progress: Option<indicatif::ProgressBar>,
+}
+
+impl<R> Tracked<R> {
+    /// Moves `bar` as bytes are read. The bar follows the bytes actually read, whatever the
+    /// library does with them.
+    pub fn set_progress(&mut self, bar: Option<indicatif::ProgressBar>) {
+        self.progress = bar;
+    }
 }
 
 impl<R: Read> Read for Tracked<R> {
@@ -91,6 +96,9 @@ impl<R: Read> Read for Tracked<R> {
             Ok(n) => {
                 let state = &self.tracker.0;
                 state.bytes.set(state.bytes.get() + n as u64);
+                if let Some(bar) = &self.progress {
+                    bar.set_position(state.bytes.get());
+                }
                 if let Some(copy) = &mut self.copy {
                     if copy.write_all(&buf[..n]).is_err() {
                         // Excerpts are a comfort: without the copy, none are shown.
@@ -153,6 +161,7 @@ pub fn open(input: &Input, keep_copy: bool) -> Result<Opened, Failure> {
         inner,
         tracker: tracker.clone(),
         copy: copy_handle,
+        progress: None,
     };
     Ok(Opened {
         reader: BufReader::with_capacity(64 * 1024, tracked),

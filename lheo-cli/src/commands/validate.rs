@@ -4,7 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
-use lheo::validate::{validate_with_progress, ValidateOptions};
+use lheo::validate::{validate, ValidateOptions};
 use lheo::{Lang, Location};
 
 use super::{print_failure, stdout_color, stdout_error};
@@ -45,10 +45,12 @@ pub fn validate_input(
     progress: bool,
 ) -> Result<Validated, Failure> {
     let display = input.display_name(lang);
-    let opened = source::open(input, keep_copy)?;
+    let mut opened = source::open(input, keep_copy)?;
     let bar = Progress::new(&display, opened.size, progress, lang);
-    let tracker = opened.tracker.clone();
-    let report = validate_with_progress(opened.reader, options, &mut |_| bar.set(tracker.bytes()));
+    // The bar follows the bytes read from the input (the library's own progress callback is
+    // only called between records, which can be rare).
+    opened.reader.get_mut().set_progress(bar.bar());
+    let report = validate(opened.reader, options);
     bar.finish();
     if let Some(error) = opened.tracker.take_error() {
         let path = match input {
