@@ -3,7 +3,8 @@
 
 use super::tree::{Child, Node};
 use crate::model::{
-    Attributes, Extra, Extras, ExtrasItem, Field, SimpleValue, XmlElement, XmlNode,
+    Attributes, Document, Extra, Extras, ExtrasItem, Field, Lheo, LheoIndex, LheoPlus, SimpleValue,
+    XmlElement, XmlNode,
 };
 use crate::schema::{self, id};
 
@@ -111,6 +112,24 @@ impl<T: SimpleValue> FromNode for Field<T> {
         Ok(Field {
             value,
             attrs: n.attributes()?,
+        })
+    }
+}
+
+/// A whole document, or the [`Reader`](super::Reader)'s envelope (a document without its
+/// records), from its root element.
+impl FromNode for Document {
+    fn from_node(n: &Node) -> Result<Self, BuildError> {
+        Ok(match n.id {
+            Some(id::LHEO) => Document::Lheo(Lheo::from_node(n)?),
+            Some(id::LHEO_INDEX) => Document::LheoIndex(LheoIndex::from_node(n)?),
+            Some(id::LHEO_PLUS) => Document::LheoPlus(LheoPlus::from_node(n)?),
+            _ => {
+                return Err(BuildError::at(
+                    n,
+                    "racine autre que lheo, lheo-index ou lheo-plus",
+                ))
+            }
         })
     }
 }

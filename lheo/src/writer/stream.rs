@@ -12,49 +12,78 @@
 //! | `lheo-index` | `resume-offre`s (in `resumes-offres`), then `resume-organisme`s (in `resumes-organismes`) |
 //! | `lheo-plus` | `formation`s (in `lheo/offres`), then `organisme-formation-responsable`s |
 //!
-//! It pairs with [`Reader`](crate::reader::Reader): write each record the reader yields, then
-//! hand over the reader's envelope (complete once the stream is exhausted) with
-//! [`StreamWriter::set_envelope`] so the trailing `extras` are written, and
-//! [`StreamWriter::finish`].
+//! # Building a feed
 //!
 //! ```
-//! use lheo::reader::{read_document, Reader};
 //! use lheo::writer::{to_string, StreamWriter};
 //! use lheo::{Document, Extra, Extras, Formation, Lheo};
 //!
-//! // The envelope: root attributes now, trailing extras (here known up front).
+//! // The envelope: root attributes, and the trailing extras.
 //! let mut head = Lheo::default();
 //! head.datemaj = Some("20250101".into());
 //! head.extras.push(Extras::new("flux").with(Extra::text("date-export", "20251101")));
 //! let head = Document::Lheo(head);
 //!
-//! let mut w = StreamWriter::new(Vec::new(), &head)?;
-//! for numero in ["F1", "F2"] {
+//! let formation = |numero: &str| {
 //!     let mut f = Formation::default();
 //!     f.attrs.numero = Some(numero.into());
-//!     w.write_formation(&f)?; // one record in memory at a time
+//!     f
+//! };
+//! let mut w = StreamWriter::new(Vec::new(), &head)?;
+//! for numero in ["F1", "F2"] {
+//!     w.write_formation(&formation(numero))?; // one record in memory at a time
 //! }
 //! let xml = String::from_utf8(w.finish()?).unwrap();
 //!
 //! // Same bytes as writing the whole document at once.
 //! let mut whole = head.clone();
 //! if let Document::Lheo(d) = &mut whole {
-//!     for numero in ["F1", "F2"] {
-//!         let mut f = Formation::default();
-//!         f.attrs.numero = Some(numero.into());
-//!         d.offres.formation.push(f);
-//!     }
+//!     d.offres.formation = vec![formation("F1"), formation("F2")];
 //! }
 //! assert_eq!(xml, to_string(&whole));
-//!
-//! // Record by record from a `Reader` (here the records of the output we just wrote).
-//! let mut reader = Reader::new(xml.as_bytes()).unwrap();
-//! let mut copy = StreamWriter::new(Vec::new(), &head)?;
-//! while let Some(record) = reader.next_record() {
-//!     copy.write_record(&record.unwrap())?;
-//! }
-//! assert_eq!(String::from_utf8(copy.finish()?).unwrap(), xml);
 //! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! # Converting a feed of any size
+//!
+//! A [`Reader`](crate::reader::Reader) knows the whole envelope only once the input is
+//! exhausted, and the root's attributes must be written before the first record. For a file,
+//! read it twice: once for the envelope (records are built one at a time and dropped), once
+//! to copy the records. Memory stays bounded by the largest record.
+//!
+//! ```
+//! use lheo::reader::{FromNode, Reader};
+//! use lheo::writer::StreamWriter;
+//! use lheo::Document;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let feed = r#"<lheo-index xmlns="http://www.lheo.org/2.2" datemaj="20250101">
+//!   <resumes-organismes info="liste">
+//!     <resume-organisme numero="O1"><nom-organisme>Centre</nom-organisme>
+//!       <raison-sociale>Centre SA</raison-sociale><SIRET>73282932000074</SIRET>
+//!       <numero-activite>42670000067</numero-activite></resume-organisme>
+//!     <extras info="flux"><extra info="date-export">20251101</extra></extras>
+//!   </resumes-organismes>
+//! </lheo-index>"#;
+//! let open = || feed.as_bytes(); // e.g. a BufReader over the file, opened again
+//!
+//! // Pass 1: the envelope.
+//! let mut reader = Reader::new(open()).map_err(|d| d.message.en)?;
+//! while reader.next_node().is_some() {}
+//! let envelope = reader.envelope().ok_or("no document")?;
+//! let envelope = Document::from_node(envelope)?;
+//!
+//! // Pass 2: the records, one at a time.
+//! let mut reader = Reader::new(open()).map_err(|d| d.message.en)?;
+//! let mut w = StreamWriter::new(Vec::new(), &envelope)?;
+//! while let Some(record) = reader.next_record() {
+//!     w.write_record(&record?)?;
+//! }
+//! let xml = String::from_utf8(w.finish()?)?;
+//! assert!(xml.contains("<lheo-index xmlns=\"http://lheo.gouv.fr/2.3\" datemaj=\"20250101\">"));
+//! assert!(xml.contains("</resume-organisme>\n    <extras info=\"flux\">"));
+//! # Ok(())
+//! # }
 //! ```
 
 use std::io::{self, Write};
@@ -391,5 +420,154 @@ fn envelope_of(doc: &Document) -> Document {
             organisme_formation_responsable: Vec::new(),
             extras: d.extras.clone(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Extras, ResumesOffres, ResumesOrganismes};
+    use crate::writer::to_string;
+
+    fn finish(w: StreamWriter<Vec<u8>>) -> String {
+        w.finish()
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_default()
+    }
+
+    fn index(offres: bool, organismes: bool) -> LheoIndex {
+        LheoIndex {
+            resumes_offres: offres.then(|| ResumesOffres {
+                extras: vec![Extras::new("o")],
+                ..ResumesOffres::default()
+            }),
+            resumes_organismes: organismes.then(|| ResumesOrganismes {
+                extras: vec![Extras::new("g")],
+                ..ResumesOrganismes::default()
+            }),
+            extras: vec![Extras::new("racine")],
+            ..LheoIndex::default()
+        }
+    }
+
+    #[test]
+    fn every_container_layout_matches_write_document() {
+        let mut docs = Vec::new();
+        for (o, g) in [(false, false), (true, false), (false, true), (true, true)] {
+            docs.push(Document::LheoIndex(index(o, g)));
+            let mut with_records = index(o, g);
+            if let Some(r) = &mut with_records.resumes_offres {
+                r.resume_offre.push(ResumeOffre::default());
+            }
+            if let Some(r) = &mut with_records.resumes_organismes {
+                r.resume_organisme.push(ResumeOrganisme::default());
+            }
+            docs.push(Document::LheoIndex(with_records));
+        }
+        let mut plus = LheoPlus::default();
+        docs.push(Document::LheoPlus(plus.clone()));
+        plus.organisme_formation_responsable
+            .push(OrganismeFormationResponsable::default());
+        docs.push(Document::LheoPlus(plus.clone()));
+        plus.lheo = Some(Lheo::default());
+        docs.push(Document::LheoPlus(plus.clone()));
+        if let Some(l) = &mut plus.lheo {
+            l.offres.formation.push(Formation::default());
+            l.extras.push(Extras::new("lheo"));
+        }
+        docs.push(Document::LheoPlus(plus));
+        docs.push(Document::Lheo(Lheo::default()));
+        for doc in docs {
+            // Records given one by one after an envelope without them…
+            let envelope = envelope_of(&doc);
+            let w = StreamWriter::new(Vec::new(), &envelope).and_then(|mut w| {
+                match &doc {
+                    Document::Lheo(d) => d
+                        .offres
+                        .formation
+                        .iter()
+                        .try_for_each(|f| w.write_formation(f)),
+                    Document::LheoIndex(d) => {
+                        for r in d.resumes_offres.iter().flat_map(|r| &r.resume_offre) {
+                            w.write_resume_offre(r)?;
+                        }
+                        for r in d
+                            .resumes_organismes
+                            .iter()
+                            .flat_map(|r| &r.resume_organisme)
+                        {
+                            w.write_resume_organisme(r)?;
+                        }
+                        Ok(())
+                    }
+                    Document::LheoPlus(d) => {
+                        for f in d.lheo.iter().flat_map(|l| &l.offres.formation) {
+                            w.write_formation(f)?;
+                        }
+                        for o in &d.organisme_formation_responsable {
+                            w.write_organisme(o)?;
+                        }
+                        Ok(())
+                    }
+                }?;
+                Ok(w)
+            });
+            let expected = to_string(&doc);
+            assert_eq!(
+                w.map(finish).ok().as_deref(),
+                Some(expected.as_str()),
+                "{doc:?}"
+            );
+            // … or in the head.
+            let at_once = StreamWriter::new(Vec::new(), &doc).map(finish);
+            assert_eq!(at_once.ok().as_deref(), Some(expected.as_str()), "{doc:?}");
+        }
+    }
+
+    #[test]
+    fn records_out_of_place_are_refused() {
+        let refused = |doc: Document, f: &dyn Fn(&mut StreamWriter<Vec<u8>>) -> io::Result<()>| {
+            let mut w = StreamWriter::new(Vec::new(), &doc).ok();
+            let r = w.as_mut().map(|w| f(w));
+            assert!(
+                matches!(r, Some(Err(e)) if e.kind() == io::ErrorKind::InvalidInput),
+                "{doc:?}"
+            );
+        };
+        let lheo = || Document::Lheo(Lheo::default());
+        let index = || Document::LheoIndex(LheoIndex::default());
+        let plus = || Document::LheoPlus(LheoPlus::default());
+        refused(lheo(), &|w| w.write_organisme(&Default::default()));
+        refused(lheo(), &|w| w.write_resume_offre(&Default::default()));
+        refused(index(), &|w| w.write_formation(&Default::default()));
+        refused(index(), &|w| {
+            w.write_resume_organisme(&Default::default())?;
+            w.write_resume_offre(&Default::default())
+        });
+        refused(plus(), &|w| {
+            w.write_organisme(&Default::default())?;
+            w.write_formation(&Default::default())
+        });
+        refused(plus(), &|w| w.write_resume_organisme(&Default::default()));
+        refused(lheo(), &|w| {
+            w.set_envelope(&Document::LheoIndex(LheoIndex::default()))
+        });
+    }
+
+    #[test]
+    fn the_envelope_can_arrive_at_the_end() {
+        let mut full = Lheo::default();
+        full.offres.formation.push(Formation::default());
+        full.offres.extras.push(Extras::new("offres"));
+        full.extras.push(Extras::new("racine"));
+        let full = Document::Lheo(full);
+        let mut w = StreamWriter::new(Vec::new(), &Document::Lheo(Lheo::default())).ok();
+        let ok = w.as_mut().map(|w| {
+            w.write_formation(&Formation::default())?;
+            w.set_envelope(&full)
+        });
+        assert!(matches!(ok, Some(Ok(()))));
+        assert_eq!(w.map(finish), Some(to_string(&full)));
     }
 }
