@@ -6,16 +6,19 @@
 //! never seen half-written, and an existing output is replaced only by a complete one. The
 //! input is never overwritten, even through another name (symbolic or hard link).
 //!
-//! The document is converted with `read_document` + `write_document`, which hold the whole
-//! document in memory; a streaming writer will bound memory by the largest `formation`.
+//! The conversion streams: memory is bounded by the largest record (`formation`, …), not by
+//! the file. It reads the input three times: validation, then the envelope (root attributes
+//! and trailing `extras`, which the writer needs before the first record), then the records.
 
 use std::fs::{self, File};
-use std::io::{self, BufReader, BufWriter, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use lheo::reader::{read_document, ReadError};
+use lheo::reader::{FromNode, ReadOptions, Reader};
+use lheo::schema::id;
 use lheo::validate::ValidateOptions;
-use lheo::Lang;
+use lheo::writer::StreamWriter;
+use lheo::{Diagnostic, Document, Lang, Lheo, LheoIndex, LheoPlus, Severity};
 
 use super::validate::{print_human, validate_input};
 use super::{print_failure, stdout_color, stdout_error};
@@ -63,34 +66,37 @@ fn import(args: &ImportArgs, lang: Lang) -> Result<Outcome, Failure> {
         return Ok(Outcome::Findings);
     }
 
-    let file = File::open(input).map_err(|e| Failure::read(input, &e))?;
-    let document = match read_document(BufReader::with_capacity(64 * 1024, file)) {
-        Ok(d) => d,
-        Err(ReadError::Invalid(d)) => {
+    let converted = envelope(input)
+        .and_then(|head| write_atomically(output, |w| convert(input, output, &head, w)));
+    match converted {
+        Ok(()) => {}
+        Err(ConvertError::Failed(f)) => return Err(f),
+        Err(ConvertError::Refused(refusal)) => {
             let name = input.display().to_string();
-            let shown = human::write_diagnostic(&mut out, &name, &d, None, &human_options)
-                .and_then(|()| out.flush());
+            let shown = match refusal {
+                Refusal::Invalid(d) => {
+                    human::write_diagnostic(&mut out, &name, &d, None, &human_options)
+                        .and_then(|()| out.flush())
+                }
+                Refusal::Unconvertible(why) => {
+                    // Should not happen to a document the checker accepts; say it plainly.
+                    print_failure(
+                        &Failure::new(
+                            format!("« {name} » ne peut pas être converti : {why}"),
+                            format!("\"{name}\" cannot be converted: {why}"),
+                        ),
+                        lang,
+                    );
+                    Ok(())
+                }
+            };
             if let Err(e) = shown {
                 return Ok(stdout_error(&e, Outcome::Findings, lang));
             }
             print_not_written(output, lang);
             return Ok(Outcome::Findings);
         }
-        Err(ReadError::Build(e)) => {
-            // Should not happen to a document the checker accepts; say it plainly.
-            print_failure(
-                &Failure::new(
-                    format!("« {} » ne peut pas être converti : {e}", input.display()),
-                    format!("\"{}\" cannot be converted: {e}", input.display()),
-                ),
-                lang,
-            );
-            print_not_written(output, lang);
-            return Ok(Outcome::Findings);
-        }
-    };
-
-    write_atomically(output, |w| lheo::writer::write_document(&document, w))?;
+    }
     let from = validated
         .file
         .report
@@ -225,11 +231,116 @@ fn output_folder(output: &Path) -> PathBuf {
     }
 }
 
-/// Writes `output` through a temporary file in the same folder, renamed once complete.
+/// Why an import stopped after validation.
+enum ConvertError {
+    /// The document cannot be converted (exit 1, no output).
+    Refused(Refusal),
+    /// Reading or writing failed (exit 2, no output).
+    Failed(Failure),
+}
+
+/// A document the conversion refuses.
+enum Refusal {
+    /// A finding of the reader (a fatal XML error, say).
+    Invalid(Diagnostic),
+    /// The model or the writer cannot carry the document.
+    Unconvertible(String),
+}
+
+/// Opens `input` for one more pass.
+fn open(input: &Path) -> Result<BufReader<File>, ConvertError> {
+    File::open(input)
+        .map(|f| BufReader::with_capacity(64 * 1024, f))
+        .map_err(|e| ConvertError::Failed(Failure::read(input, &e)))
+}
+
+/// The first error a reader stopped on, if any.
+fn stopped<R: BufRead>(reader: &mut Reader<R>) -> Result<(), ConvertError> {
+    match reader
+        .take_diagnostics()
+        .into_iter()
+        .find(|d| d.severity == Severity::Error)
+    {
+        Some(d) => Err(ConvertError::Refused(Refusal::Invalid(d))),
+        None => Ok(()),
+    }
+}
+
+fn unconvertible(e: impl std::fmt::Display) -> ConvertError {
+    ConvertError::Refused(Refusal::Unconvertible(e.to_string()))
+}
+
+/// First pass: the document without its records (root attributes, containers, trailing
+/// `extras`), which the streaming writer needs before the first record.
+fn envelope(input: &Path) -> Result<Document, ConvertError> {
+    let options = ReadOptions {
+        check: None,
+        build: true,
+        stream_records: true,
+        ..ReadOptions::default()
+    };
+    let mut reader = Reader::with_options(open(input)?, options)
+        .map_err(|d| ConvertError::Refused(Refusal::Invalid(d)))?;
+    while reader.next_node().is_some() {}
+    stopped(&mut reader)?;
+    let node = reader.envelope().ok_or_else(|| {
+        ConvertError::Refused(Refusal::Invalid(Diagnostic::new(
+            "XML-MALFORME",
+            "document vide",
+            "empty document",
+        )))
+    })?;
+    Ok(match node.id {
+        Some(id::LHEO) => Document::Lheo(Lheo::from_node(node).map_err(unconvertible)?),
+        Some(id::LHEO_INDEX) => {
+            Document::LheoIndex(LheoIndex::from_node(node).map_err(unconvertible)?)
+        }
+        Some(id::LHEO_PLUS) => {
+            Document::LheoPlus(LheoPlus::from_node(node).map_err(unconvertible)?)
+        }
+        _ => {
+            return Err(unconvertible(format!(
+                "la racine « {} » n'est pas lheo, lheo-index ni lheo-plus",
+                node.name.local
+            )))
+        }
+    })
+}
+
+/// Second pass: every record, one at a time, into the streaming writer.
+fn convert(
+    input: &Path,
+    output: &Path,
+    head: &Document,
+    out: &mut BufWriter<&File>,
+) -> Result<(), ConvertError> {
+    let write_error = |e: io::Error| {
+        if e.kind() == io::ErrorKind::InvalidData {
+            // The writer refuses what XML cannot carry rather than write ill-formed output.
+            unconvertible(e)
+        } else {
+            ConvertError::Failed(Failure::write(output, &e))
+        }
+    };
+    let mut reader =
+        Reader::new(open(input)?).map_err(|d| ConvertError::Refused(Refusal::Invalid(d)))?;
+    let mut writer = StreamWriter::new(out, head).map_err(write_error)?;
+    while let Some(record) = reader.next_record() {
+        let record = record.map_err(unconvertible)?;
+        writer.write_record(&record).map_err(write_error)?;
+    }
+    stopped(&mut reader)?;
+    writer.finish().map_err(write_error)?;
+    Ok(())
+}
+
+/// Writes `output` through a temporary file in the same folder, renamed once complete. On
+/// any error the temporary file is removed and `output` is left as it was.
 fn write_atomically(
     output: &Path,
-    write: impl FnOnce(&mut BufWriter<&File>) -> io::Result<()>,
-) -> Result<(), Failure> {
+    write: impl FnOnce(&mut BufWriter<&File>) -> Result<(), ConvertError>,
+) -> Result<(), ConvertError> {
+    let failed = |e: io::Error| ConvertError::Failed(Failure::write(output, &e));
     let folder = output_folder(output);
     let mut builder = tempfile::Builder::new();
     builder.prefix(".lheo-import-").suffix(".tmp");
@@ -239,20 +350,13 @@ fn write_atomically(
         // Like any new file (the umask applies), not the 0600 of temporary files.
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    let temp = builder
-        .tempfile_in(&folder)
-        .map_err(|e| Failure::write(output, &e))?;
+    let temp = builder.tempfile_in(&folder).map_err(failed)?;
     {
         let mut w = BufWriter::with_capacity(64 * 1024, temp.as_file());
-        write(&mut w)
-            .and_then(|()| w.flush())
-            .map_err(|e| Failure::write(output, &e))?;
+        write(&mut w)?;
+        w.flush().map_err(failed)?;
     }
-    temp.as_file()
-        .sync_all()
-        .map_err(|e| Failure::write(output, &e))?;
-    // On failure the temporary file is removed when `temp`/the error is dropped.
-    temp.persist(output)
-        .map_err(|e| Failure::write(output, &e.error))?;
+    temp.as_file().sync_all().map_err(failed)?;
+    temp.persist(output).map_err(|e| failed(e.error))?;
     Ok(())
 }
