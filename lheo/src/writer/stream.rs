@@ -529,7 +529,7 @@ mod tests {
     fn records_out_of_place_are_refused() {
         let refused = |doc: Document, f: &dyn Fn(&mut StreamWriter<Vec<u8>>) -> io::Result<()>| {
             let mut w = StreamWriter::new(Vec::new(), &doc).ok();
-            let r = w.as_mut().map(|w| f(w));
+            let r = w.as_mut().map(f);
             assert!(
                 matches!(r, Some(Err(e)) if e.kind() == io::ErrorKind::InvalidInput),
                 "{doc:?}"
