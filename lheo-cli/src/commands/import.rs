@@ -242,7 +242,7 @@ enum ConvertError {
 /// A document the conversion refuses.
 enum Refusal {
     /// A finding of the reader (a fatal XML error, say).
-    Invalid(Diagnostic),
+    Invalid(Box<Diagnostic>),
     /// The model or the writer cannot carry the document.
     Unconvertible(String),
 }
@@ -261,7 +261,7 @@ fn stopped<R: BufRead>(reader: &mut Reader<R>) -> Result<(), ConvertError> {
         .into_iter()
         .find(|d| d.severity == Severity::Error)
     {
-        Some(d) => Err(ConvertError::Refused(Refusal::Invalid(d))),
+        Some(d) => Err(ConvertError::Refused(Refusal::Invalid(Box::new(d)))),
         None => Ok(()),
     }
 }
@@ -280,15 +280,15 @@ fn envelope(input: &Path) -> Result<Document, ConvertError> {
         ..ReadOptions::default()
     };
     let mut reader = Reader::with_options(open(input)?, options)
-        .map_err(|d| ConvertError::Refused(Refusal::Invalid(d)))?;
+        .map_err(|d| ConvertError::Refused(Refusal::Invalid(Box::new(d))))?;
     while reader.next_node().is_some() {}
     stopped(&mut reader)?;
     let node = reader.envelope().ok_or_else(|| {
-        ConvertError::Refused(Refusal::Invalid(Diagnostic::new(
+        ConvertError::Refused(Refusal::Invalid(Box::new(Diagnostic::new(
             "XML-MALFORME",
             "document vide",
             "empty document",
-        )))
+        ))))
     })?;
     Ok(match node.id {
         Some(id::LHEO) => Document::Lheo(Lheo::from_node(node).map_err(unconvertible)?),
@@ -322,8 +322,8 @@ fn convert(
             ConvertError::Failed(Failure::write(output, &e))
         }
     };
-    let mut reader =
-        Reader::new(open(input)?).map_err(|d| ConvertError::Refused(Refusal::Invalid(d)))?;
+    let mut reader = Reader::new(open(input)?)
+        .map_err(|d| ConvertError::Refused(Refusal::Invalid(Box::new(d))))?;
     let mut writer = StreamWriter::new(out, head).map_err(write_error)?;
     while let Some(record) = reader.next_record() {
         let record = record.map_err(unconvertible)?;
