@@ -104,6 +104,11 @@ fn valid_feeds_roundtrip_losslessly_and_validate() {
         let doc = read(p);
         let out = to_string(&doc);
         let stats = lossless(&input, &out).unwrap_or_else(|e| panic!("{}: {e}", name(p)));
+        assert!(
+            !out.contains("lheo.org/2."),
+            "{}: an old namespace is left",
+            name(p)
+        );
         eprintln!(
             "{}: {} elements, {} attributes, {} texts identical",
             name(p),
@@ -547,5 +552,36 @@ fn the_comparison_is_not_vacuous() {
             lossless(&input, &changed).is_err(),
             "{from} → {to} not seen"
         );
+    }
+}
+
+/// Inputs in other encodings are written as UTF-8 with the same characters.
+#[test]
+fn encodings_roundtrip_losslessly() {
+    let text = edge_case(&[("{TITRE}", "Formation à l'accueil : « été » &amp; œuvre €")]);
+    let latin1_text = text.replace(" œuvre €", "");
+    let latin1: Vec<u8> = latin1_text
+        .replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"")
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("Latin-1 character"))
+        .collect();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in text
+        .replace("encoding=\"UTF-8\"", "encoding=\"UTF-16\"")
+        .encode_utf16()
+    {
+        utf16.extend(u.to_le_bytes());
+    }
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend(text.as_bytes());
+    for (what, bytes, expected) in [
+        ("ISO-8859-1", latin1, &latin1_text),
+        ("UTF-16LE", utf16, &text),
+        ("UTF-8 with BOM", bom, &text),
+    ] {
+        let doc = read_document(&bytes[..]).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let out = to_string(&doc);
+        lossless(expected, &out).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert!(out.contains("« été »"), "{what}: {out}");
     }
 }
