@@ -2,7 +2,7 @@
 //! document-wide `xs:ID` table.
 
 use super::{types, value, Checker, PendingRef};
-use crate::reader::events::{is_ncname, Attribute, Namespaces, StartTag, XSI_NS};
+use crate::reader::events::{is_ncname, Attribute, Namespaces, StartTag, XML_NS, XSI_NS};
 use crate::schema::{self, id, AttrType, Content, ElementId, STD_ATTRIBUTES};
 
 const XS_NS_URI: &str = "http://www.w3.org/2001/XMLSchema";
@@ -220,6 +220,9 @@ impl Checker {
     fn check_attribute_value(&mut self, a: &Attribute, t: AttrType, id: ElementId, tag: &StartTag) {
         let name = schema::element(id).name;
         let v = &a.value;
+        if t == AttrType::String {
+            return;
+        }
         let shown = value::excerpt(v);
         let q = &a.qname;
         match t {
@@ -232,7 +235,14 @@ impl Checker {
                     tag.pos,
                 ),
                 Some(idv) => {
-                    if let Some(first) = self.ids.get(idv) {
+                    if self.xml_ids.contains(idv) {
+                        self.report(
+                            "XSD-ID-DOUBLON",
+                            format!("@{q} « {idv} » de « {name} » : un xml:id du document a déjà cette valeur (libxml2 les compte parmi les identifiants)"),
+                            format!("@{q} \"{idv}\" of \"{name}\": an xml:id of the document has this value (libxml2 counts them as identifiers)"),
+                            tag.pos,
+                        );
+                    } else if let Some(first) = self.ids.get(idv) {
                         let first = *first;
                         self.report(
                             "XSD-ID-DOUBLON",
@@ -287,6 +297,30 @@ impl Checker {
                         tag.pos,
                     );
                 }
+            }
+        }
+    }
+
+    /// Records the `xml:id` of an element; one equal to an `xs:ID` already seen is a duplicate
+    /// for libxml2, whose parser registers every `xml:id` as an identifier.
+    pub(super) fn note_xml_ids(&mut self, tag: &StartTag) {
+        for a in &tag.attributes {
+            if a.ns != Some(XML_NS) || a.local != "id" {
+                continue;
+            }
+            let v = a.value.as_str();
+            if let Some(first) = self.ids.get(v) {
+                let first = *first;
+                let shown = value::excerpt(v);
+                self.report(
+                    "XSD-ID-DOUBLON",
+                    format!("xml:id « {shown} » de « {} » : déjà utilisé par un @id ligne {first} (libxml2 compte les xml:id parmi les identifiants)", tag.qname),
+                    format!("xml:id \"{shown}\" of \"{}\": already used by an @id on line {first} (libxml2 counts xml:id values as identifiers)", tag.qname),
+                    tag.pos,
+                );
+            }
+            if !self.xml_ids.contains(v) {
+                self.xml_ids.insert(v.to_owned());
             }
         }
     }

@@ -37,7 +37,7 @@ use std::fmt::Write as _;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Date;
-use crate::reader::events::{Namespaces, NsId, Position, StartTag, XSI_NS};
+use crate::reader::events::{Namespaces, NsId, Position, StartTag, XML_NS, XSI_NS};
 use crate::rules::Profile;
 use crate::schema::{self, id, Content, ElementId};
 use content::{SeqState, Step};
@@ -155,6 +155,9 @@ pub struct Checker {
     scratch: String,
     /// `xs:ID` values of strictly validated elements, with the line of their element.
     ids: HashMap<String, u32>,
+    /// `xml:id` values: libxml2's parser registers them as IDs before validation, so an
+    /// `xs:ID` equal to one is a duplicate (they are only allowed in lax content).
+    xml_ids: HashSet<String>,
     /// Profile lheo: `@id` values of other elements (lax or skipped).
     other_ids: HashSet<String>,
     /// Profile lheo: `@idref` values to resolve at the end.
@@ -175,6 +178,7 @@ impl Checker {
             text: String::new(),
             scratch: String::new(),
             ids: HashMap::new(),
+            xml_ids: HashSet::new(),
             other_ids: HashSet::new(),
             idrefs: Vec::new(),
         }
@@ -217,6 +221,15 @@ impl Checker {
 
     /// A start tag; `namespaces` reads its namespace ids.
     pub fn start(&mut self, tag: &StartTag, namespaces: &Namespaces) {
+        self.dispatch_start(tag, namespaces);
+        if self.doc.is_some_and(|d| d.lheo_ns.is_some())
+            && tag.attributes.iter().any(|a| a.ns == Some(XML_NS))
+        {
+            self.note_xml_ids(tag);
+        }
+    }
+
+    fn dispatch_start(&mut self, tag: &StartTag, namespaces: &Namespaces) {
         let lheo_ns = self.doc.and_then(|d| d.lheo_ns);
         let declared = match lheo_ns {
             Some(ns) if tag.ns == Some(ns) => schema::element_id(&tag.local),
@@ -237,20 +250,23 @@ impl Checker {
             Mode::Lax => self.start_lax(tag, declared, namespaces),
             Mode::Strict(pid) => match schema::element(pid).content {
                 Content::Simple(_) => {
-                    let n = self.frames[parent].count_named(&tag.local);
-                    let first = !self.frames[parent].content_error;
-                    self.frames[parent].content_error = true;
-                    self.open(Mode::Skip, &tag.local, Some(n), tag.pos);
+                    let frame = &mut self.frames[parent];
+                    let n = frame.count_named(&tag.local);
+                    let first = !frame.content_error;
+                    frame.content_error = true;
                     if first {
+                        // libxml2 names the element of simple content, not the child.
+                        let at = frame.pos;
                         let p = schema::element(pid).name;
                         let q = &tag.qname;
                         self.report(
                             "XSD-CONTENU-SIMPLE",
                             format!("élément « {q} » interdit dans « {p} », qui ne contient que du texte"),
                             format!("element \"{q}\" not allowed in \"{p}\", which holds text only"),
-                            tag.pos,
+                            at,
                         );
                     }
+                    self.open(Mode::Skip, &tag.local, Some(n), tag.pos);
                     self.collect_other_ids(tag);
                 }
                 Content::Any => self.start_lax(tag, declared, namespaces),

@@ -4,12 +4,22 @@
 use super::{types, Checker};
 use crate::schema::{self, Base, DictDecl, ElementId, SimpleType};
 
-/// At most 40 characters of `s`, with `…` when cut, for messages.
-pub(super) fn excerpt(s: &str) -> String {
-    match s.char_indices().nth(40) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
+/// At most 40 characters of a value, with `…` when cut, for messages (formats lazily).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Excerpt<'a>(&'a str);
+
+impl std::fmt::Display for Excerpt<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.char_indices().nth(40) {
+            Some((i, _)) => write!(f, "{}…", &self.0[..i]),
+            None => f.write_str(self.0),
+        }
     }
+}
+
+/// At most 40 characters of `s`, with `…` when cut, for messages.
+pub(super) fn excerpt(s: &str) -> Excerpt<'_> {
+    Excerpt(s)
 }
 
 /// The allowed codes of a dictionary, in words: labels when there are few, runs of numbers
@@ -216,6 +226,6 @@ mod tests {
         assert_eq!(allowed_codes(by_name("dict-financeurs")).0, "0 à 20");
         assert_eq!(allowed_codes(by_name("dict-niveaux")).0, "0 à 8, 11 à 18");
         assert_eq!(allowed_codes(by_name("dict-boolean")).0, "0 (non), 1 (oui)");
-        assert_eq!(excerpt(&"é".repeat(50)).chars().count(), 41);
+        assert_eq!(excerpt(&"é".repeat(50)).to_string().chars().count(), 41);
     }
 }

@@ -1,0 +1,817 @@
+//! The oracle: our profile `xsd` must give the official XSD's verdict, as `xmllint --schema`
+//! (libxml2) gives it, on hundreds of mutants of real feeds; and where xmllint finds exactly one
+//! error, our first error must be on the same line.
+//!
+//! Needs `xmllint` and `../shared` (the XSD and the real corpus). Without them the test prints
+//! why and passes, unless `LHEO_REQUIRE_ORACLE=1`. When Python's `xmlschema` is importable, a
+//! sample is also cross-checked with it (reported, not asserted: the two oracles may differ).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use lheo::rules::Profile;
+use lheo::validate::{validate, ValidateOptions};
+
+const NS_2_3: &str = "http://lheo.gouv.fr/2.3";
+const NS_2_2: &str = "http://www.lheo.org/2.2";
+const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+/// Feeds that validate against the 2.3 XSD (2.2 ones once the namespace is swapped).
+const SEEDS: &[&str] = &[
+    "intercarif-grandest-fli-2.3-anonymise.xml",
+    "onisep-bts-nrc-2.2.xml",
+    "intercarif-centre-etoile-plaquiste-2.2.xml",
+    "intercarif-occitanie-daeu-2.2.xml",
+    "intercarif-poec-gestionnaire-paie-2.2.xml",
+    "intercarif-trouvermaformation-financeur16-2.2.xml",
+    "intercarif-lheo-index-resumes-paris-2.2.xml",
+    "intercarif-lheo-index-resume-single-2.2.xml",
+];
+
+/// Real feeds that are invalid even after the swap: compared as they are.
+const INVALID_REAL: &[&str] = &["anotea-intercarif-anonymise-2.2.xml"];
+
+fn shared_dir() -> PathBuf {
+    match std::env::var_os("LHEO_SHARED") {
+        Some(p) => PathBuf::from(p),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
+    }
+}
+
+fn skip(reason: &str) {
+    if std::env::var("LHEO_REQUIRE_ORACLE").as_deref() == Ok("1") {
+        panic!("oracle required but unavailable: {reason}");
+    }
+    eprintln!("xsd_oracle skipped: {reason}");
+}
+
+/// A mutant: a name saying what was done, and the document.
+struct Case {
+    name: String,
+    xml: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Locating elements in a seed (roxmltree gives byte ranges).
+
+#[derive(Clone)]
+struct El {
+    name: String,
+    /// Whole element.
+    start: usize,
+    end: usize,
+    /// Byte just after the start tag's `>`.
+    open_end: usize,
+    /// Start of the end tag (== end for an empty-element tag).
+    close_start: usize,
+    self_closing: bool,
+    /// Only text children (or none).
+    leaf: bool,
+    depth: usize,
+    /// Index of the next sibling element in the list, if any.
+    next_sibling: Option<usize>,
+}
+
+fn elements(xml: &str) -> Vec<El> {
+    let doc = roxmltree::Document::parse(xml).expect("seed parses");
+    let mut out: Vec<El> = Vec::new();
+    let mut index: HashMap<roxmltree::NodeId, usize> = HashMap::new();
+    for node in doc.descendants().filter(|n| n.is_element()) {
+        let r = node.range();
+        let tag = &xml[r.start..r.end];
+        let open_end = r.start + start_tag_len(tag);
+        let self_closing = xml[..open_end].ends_with("/>");
+        let close_start = if self_closing {
+            r.end
+        } else {
+            r.start + tag.rfind("</").expect("end tag")
+        };
+        let depth = node.ancestors().filter(|a| a.is_element()).count() - 1;
+        index.insert(node.id(), out.len());
+        out.push(El {
+            name: node.tag_name().name().to_owned(),
+            start: r.start,
+            end: r.end,
+            open_end,
+            close_start,
+            self_closing,
+            leaf: node.children().all(|c| c.is_text()),
+            depth,
+            next_sibling: None,
+        });
+    }
+    for node in doc.descendants().filter(|n| n.is_element()) {
+        if let Some(next) = node.next_sibling_element() {
+            let i = index[&node.id()];
+            out[i].next_sibling = Some(index[&next.id()]);
+        }
+    }
+    out
+}
+
+/// Length of the start tag at the beginning of `s` (through its `>`), quotes respected.
+fn start_tag_len(s: &str) -> usize {
+    let mut quote = None;
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return i + 1,
+            _ => {}
+        }
+    }
+    s.len()
+}
+
+fn splice(xml: &str, at: usize, to: usize, with: &str) -> String {
+    let mut s = String::with_capacity(xml.len() + with.len());
+    s.push_str(&xml[..at]);
+    s.push_str(with);
+    s.push_str(&xml[to..]);
+    s
+}
+
+/// Position where attributes can be inserted in the start tag of `e`.
+fn attr_pos(xml: &str, e: &El) -> usize {
+    if e.self_closing {
+        e.open_end - 2
+    } else {
+        debug_assert!(xml[..e.open_end].ends_with('>'));
+        e.open_end - 1
+    }
+}
+
+fn with_attr(xml: &str, e: &El, attr: &str) -> String {
+    splice(xml, attr_pos(xml, e), attr_pos(xml, e), &format!(" {attr}"))
+}
+
+/// Replaces the content of `e` (text or children) by `content`.
+fn with_content(xml: &str, e: &El, content: &str) -> String {
+    if e.self_closing {
+        let open = &xml[e.start..e.open_end - 2];
+        splice(
+            xml,
+            e.start,
+            e.end,
+            &format!("{open}>{content}</{}>", e.name),
+        )
+    } else {
+        splice(xml, e.open_end, e.close_start, content)
+    }
+}
+
+/// Inserts `s` right after the start tag of `e`.
+fn insert_first(xml: &str, e: &El, s: &str) -> String {
+    if e.self_closing {
+        with_content(xml, e, s)
+    } else {
+        splice(xml, e.open_end, e.open_end, s)
+    }
+}
+
+/// Inserts `s` just before the end tag of `e`.
+fn insert_last(xml: &str, e: &El, s: &str) -> String {
+    if e.self_closing {
+        with_content(xml, e, s)
+    } else {
+        splice(xml, e.close_start, e.close_start, s)
+    }
+}
+
+fn rename(xml: &str, e: &El, new: &str) -> String {
+    let mut s = xml.to_owned();
+    if !e.self_closing {
+        s.replace_range(e.close_start + 2..e.close_start + 2 + e.name.len(), new);
+    }
+    s.replace_range(e.start + 1..e.start + 1 + e.name.len(), new);
+    s
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mutants.
+
+/// A small deterministic generator (no dependency), to sample without bias.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[(self.next() as usize) % items.len()]
+    }
+}
+
+/// Bad (and boundary-valid) values per kind of simple type.
+fn values_for(name: &str) -> &'static [&'static str] {
+    use lheo::schema::{self, Base, Content};
+    let Some(id) = schema::element_id(name) else {
+        return &[];
+    };
+    let Content::Simple(st) = schema::element(id).content else {
+        return &[];
+    };
+    match st.base {
+        Base::Long => &[
+            " 12",
+            "12 ",
+            "+12",
+            "0012",
+            "-0",
+            "",
+            "1.5",
+            "1e3",
+            "+",
+            "-7",
+            "000000000000000000000000000001",
+            "9223372036854775808",
+            "9223372036854775807",
+            "\n3\n",
+            "12a",
+        ],
+        Base::Token if st.pattern.is_some() => &[
+            "2020010a",
+            "2020-01-01",
+            " 20200101 ",
+            "20201301",
+            "20202001",
+            "2020010",
+            "202001011",
+            "",
+            "\n\t20200101\n",
+            "2020 0101",
+            "00000000",
+            "20200100",
+        ],
+        Base::Token => &[
+            "1", "01", " 1 ", "\n0\n", "99", "", "x", "1 1", "0", "2", "11",
+        ],
+        Base::String => match (st.min_length, st.max_length) {
+            (Some(14), Some(14)) => &[
+                "1234567890123",
+                "123456789012345",
+                "1234567890123 ",
+                "12345678901234",
+            ],
+            (Some(_), Some(m)) if m <= 20 => &["", " ", "abcdefghijklmnopqrstuvwxyz", "é"],
+            (Some(_), _) => &[
+                "",
+                " ",
+                "\n",
+                "&amp;",
+                "<![CDATA[]]>",
+                "<![CDATA[x]]>",
+                "<!-- c -->",
+            ],
+            _ => &["", " ", "é"],
+        },
+    }
+}
+
+/// Mutants of `seed`, by category.
+fn mutants(seed: &str, xml: &str, out: &mut Vec<(&'static str, Case)>) {
+    let els = elements(xml);
+    let mut rng = Lcg(xml.len() as u64);
+    let mut push = |cat: &'static str, name: String, xml: String| {
+        out.push((
+            cat,
+            Case {
+                name: format!("{seed}: {name}"),
+                xml,
+            },
+        ))
+    };
+    for (i, e) in els.iter().enumerate() {
+        if e.depth == 0 {
+            continue;
+        }
+        let n = &e.name;
+        // Structure.
+        push(
+            "delete",
+            format!("delete {n}#{i}"),
+            splice(xml, e.start, e.end, ""),
+        );
+        if i % 2 == 0 {
+            let copy = &xml[e.start..e.end];
+            push(
+                "duplicate",
+                format!("duplicate {n}#{i}"),
+                splice(xml, e.end, e.end, &format!("\n{copy}")),
+            );
+        }
+        if let Some(j) = e.next_sibling {
+            let f = &els[j];
+            if f.name != e.name {
+                let swapped = format!(
+                    "{}{}{}",
+                    &xml[f.start..f.end],
+                    &xml[e.end..f.start],
+                    &xml[e.start..e.end]
+                );
+                push(
+                    "swap",
+                    format!("swap {n}#{i} and {}", f.name),
+                    splice(xml, e.start, f.end, &swapped),
+                );
+            }
+        }
+        if i % 3 == 0 {
+            push(
+                "rename",
+                format!("rename {n}#{i} to unknown"),
+                rename(xml, e, "zz-inconnu"),
+            );
+        }
+        if i % 5 == 1 {
+            let other = rng.pick(&[
+                "ligne",
+                "formation",
+                "extras",
+                "debut",
+                "nb-places",
+                "adresse",
+            ]);
+            if other != n {
+                push(
+                    "rename-declared",
+                    format!("rename {n}#{i} to {other}"),
+                    rename(xml, e, other),
+                );
+            }
+        }
+        if i % 7 == 2 {
+            let s = &xml[e.start..e.end];
+            let foreign = s.replacen(&format!("<{n}"), &format!("<{n} xmlns=\"urn:autre\""), 1);
+            push(
+                "foreign",
+                format!("foreign namespace on {n}#{i}"),
+                splice(xml, e.start, e.end, &foreign),
+            );
+        }
+        // Content.
+        if e.leaf && !e.self_closing {
+            for v in values_for(n) {
+                push(
+                    "value",
+                    format!("value {n}#{i} = {v:?}"),
+                    with_content(xml, e, v),
+                );
+            }
+            if i % 4 == 0 {
+                push(
+                    "child",
+                    format!("child in simple {n}#{i}"),
+                    insert_first(xml, e, "<b/>"),
+                );
+            }
+        } else if !e.leaf {
+            if i % 2 == 0 {
+                push(
+                    "text",
+                    format!("text in {n}#{i}"),
+                    insert_first(xml, e, "texte"),
+                );
+                push(
+                    "cdata",
+                    format!("blank cdata in {n}#{i}"),
+                    insert_last(xml, e, "<![CDATA[ ]]>"),
+                );
+            }
+            if i % 3 == 0 {
+                push(
+                    "blanks",
+                    format!("blanks in {n}#{i}"),
+                    insert_first(xml, e, " \n\t&#32;&#10;<!-- c --><?pi x?>"),
+                );
+                push(
+                    "text",
+                    format!("nbsp in {n}#{i}"),
+                    insert_first(xml, e, "&#160;"),
+                );
+            }
+            let lax = rng.pick(&[
+                "<extras><extra foo=\"1\" xml:lang=\"fr\">texte<zz a=\"b\"><yy/>t</zz></extra></extras>",
+                "<extras><extra><ligne></ligne></extra></extras>",
+                "<extras><extra><zz><ligne>x</ligne></zz></extra></extras>",
+                "<extras><extra><zz><ligne/></zz></extra></extras>",
+                "<extras info=\"x\"><extras><extra/></extras><extra/></extras>",
+                "<extras>texte<extra/></extras>",
+                "<extras><zz/></extras>",
+                "<extras><extra><periode><debut>20200101</debut></periode></extra></extras>",
+                "<extras><extra><q:a xmlns:q=\"urn:q\"><ligne/></q:a></extra></extras>",
+                "<extras><extra><debut xmlns=\"\">x</debut></extra></extras>",
+                "<extras><extra id=\"1a\"/></extras>",
+                "<extras><extra xsi:nil=\"true\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"/></extras>",
+                "<extras><extra><zz xsi:type=\"ligne-type\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"/></extra></extras>",
+                "<extras><extra><nb-places> 1</nb-places></extra></extras>",
+            ]);
+            push(
+                "extras",
+                format!("extras at end of {n}#{i}: {lax}"),
+                insert_last(xml, e, lax),
+            );
+        }
+        // Attributes.
+        let attr = match i % 9 {
+            0 => "foo=\"1\"",
+            1 => "xml:lang=\"fr\"",
+            2 => "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:nil=\"false\"",
+            3 => "id=\"1a\"",
+            4 => "idref=\" a b\"",
+            5 => "horodatage-creation=\" 2023-02-20T10:00:00Z \"",
+            6 => "uri=\"http://a b/%zz\"",
+            7 => "horodatage-export=\"2024-02-29T24:00:00+14:00\"",
+            _ => "idref=\"nulle-part\" uri=\"a:b#c\" tag=\"\" numero=\" \"",
+        };
+        push(
+            "attribute",
+            format!("attribute {attr} on {n}#{i}"),
+            with_attr(xml, e, attr),
+        );
+        if i % 11 == 5 {
+            let own = format!("xmlns:xsi=\"{XSI}\" xmlns:l=\"{NS_2_3}\" xsi:type=\"l:{n}-type\"");
+            push(
+                "xsi",
+                format!("own xsi:type on {n}#{i}"),
+                with_attr(xml, e, &own),
+            );
+            let other = format!("xmlns:xsi=\"{XSI}\" xsi:type=\"{n}-subtype\"");
+            push(
+                "xsi",
+                format!("subtype xsi:type on {n}#{i}"),
+                with_attr(xml, e, &other),
+            );
+        }
+    }
+    // Identifiers across the document.
+    let picks: Vec<usize> = (0..els.len()).filter(|&i| els[i].depth > 0).collect();
+    for k in 0..6 {
+        let a = &els[rng.pick(&picks)];
+        let b = &els[rng.pick(&picks)];
+        if a.start == b.start {
+            continue;
+        }
+        let (first, second) = if a.start < b.start { (a, b) } else { (b, a) };
+        let ida = format!("id=\"x{k}\"");
+        let idb = if k % 2 == 0 {
+            format!("id=\" x{k} \"")
+        } else {
+            format!("id=\"y{k}\"")
+        };
+        // Insert the later one first so that the earlier offsets hold.
+        let s = with_attr(xml, second, &idb);
+        let s = with_attr(&s, first, &ida);
+        push(
+            "ids",
+            format!("ids {ida} on {} and {idb} on {}", first.name, second.name),
+            s,
+        );
+    }
+}
+
+/// Hand-written documents for corners the mutants may miss.
+fn corner_cases(out: &mut Vec<Case>) {
+    let ns = format!("xmlns=\"{NS_2_3}\"");
+    let xsi = format!("xmlns:xsi=\"{XSI}\"");
+    let p = |inner: &str| format!("<periode {ns}>\n{inner}\n</periode>\n");
+    let docs = [
+        p("<debut>20200101</debut>\n<fin>20200101</fin>"),
+        p("<fin>20200101</fin>"),
+        p("<debut>20200101</debut>"),
+        p(""),
+        p("<debut>20200101</debut>\n<zz/>\n<fin>20200101</fin>"),
+        p("<debut>20200101</debut><extras/><extras>\n<extra/></extras>\n<foo/>"),
+        p("<debut>20200101</debut><fin><![CDATA[20200101]]></fin>"),
+        p("<debut> 20200101\n</debut><fin>\n2020 0101</fin>"),
+        p("<debut>2020<!-- x -->0101</debut><fin>20200101</fin>"),
+        format!("<zzz {ns}/>"),
+        format!("<nb-places {ns}>+0012</nb-places>"),
+        format!("<nb-places {ns}> 12</nb-places>"),
+        format!("<ligne {ns}></ligne>"),
+        format!("<extras {ns} {xsi}><extra><zz xsi:type='zzz-type'/><yy xsi:nil='true'>r</yy></extra></extras>"),
+        format!("<extras {ns} {xsi}><extra><zz xsi:type='ligne-subtype' id='3'>a</zz></extra></extras>"),
+        format!("<extras {ns} {xsi} xmlns:xs='http://www.w3.org/2001/XMLSchema'><extra><a xsi:type='xs:anyType'><ligne/></a></extra></extras>"),
+        format!("<extras {ns}><extra id='a'><zz id='a'/></extra></extras>"),
+        format!("<extras {ns}><extra id='a'><ligne id=' a'>x</ligne></extra></extras>"),
+        format!("<periode {ns} {xsi} xmlns:l='{NS_2_3}'\n xsi:type='l:periode-type'><debut>20200101</debut><fin>20200101</fin></periode>"),
+        format!("<periode {ns} {xsi} xsi:type=' periode-type '><debut>20200101</debut><fin>20200101</fin></periode>"),
+        format!("<periode {ns} {xsi} xsi:type='zz:periode-type'><debut>20200101</debut><fin>20200101</fin></periode>"),
+        format!("<lheo {ns}>\n<offres>\n</offres>\n</lheo>"),
+        format!("<lheo {ns}\n>\n<offres\n>\n</offres>\n</lheo>"),
+    ];
+    for (i, xml) in docs.into_iter().enumerate() {
+        out.push(Case {
+            name: format!("corner #{i}"),
+            xml,
+        });
+    }
+    for v in [
+        "2023-02-20T10:00:00",
+        "2023-02-20T24:00:00",
+        "2023-02-20T24:00:01",
+        "1900-02-29T00:00:00",
+        "-2024-02-29T00:00:00",
+        "-2023-02-29T00:00:00",
+        "10000-01-01T00:00:00",
+        "0000-01-01T00:00:00",
+        "2023-01-01T00:00:00+14:01",
+        "2023-01-01T00:00:00.5Z",
+        "2023-02-20T23:59:60",
+    ] {
+        out.push(Case {
+            name: format!("dateTime {v}"),
+            xml: format!("<ligne {ns} horodatage-modification=\"{v}\">x</ligne>"),
+        });
+    }
+    for v in [
+        "",
+        " ",
+        "a:b",
+        ":x",
+        "#a#b",
+        "1a:b",
+        "http://host:/",
+        "http://[::1]/",
+        "http://[::1]x/",
+        "a[b",
+        "%2g",
+        "a%20b",
+        "x y",
+        "http://a:b:c/",
+        "//host",
+        "?q",
+        "a#b?c",
+        "mailto:a@b",
+    ] {
+        out.push(Case {
+            name: format!("anyURI {v:?}"),
+            xml: format!("<ligne {ns} uri=\"{v}\">x</ligne>"),
+        });
+    }
+}
+
+/// Keeps at most a budget of mutants per category, evenly spread over the seeds, so the test
+/// stays fast in debug builds (`LHEO_ORACLE_FULL=1` keeps them all).
+fn sample_by_category(generated: Vec<(&'static str, Case)>, full: bool, out: &mut Vec<Case>) {
+    let mut by_cat: Vec<(&'static str, Vec<Case>)> = Vec::new();
+    for (cat, case) in generated {
+        match by_cat.iter_mut().find(|(c, _)| *c == cat) {
+            Some((_, v)) => v.push(case),
+            None => by_cat.push((cat, vec![case])),
+        }
+    }
+    for (cat, list) in by_cat {
+        let budget = match cat {
+            "value" => 900,
+            "attribute" | "delete" => 300,
+            _ => 180,
+        };
+        if full || list.len() <= budget {
+            out.extend(list);
+            continue;
+        }
+        let n = list.len();
+        out.extend(
+            list.into_iter()
+                .enumerate()
+                .filter(|(i, _)| i * budget / n != (i + 1) * budget / n)
+                .map(|(_, c)| c),
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running xmllint.
+
+/// Verdict and error lines per file.
+#[derive(Debug, Default, Clone)]
+struct Oracle {
+    valid: bool,
+    lines: Vec<u32>,
+}
+
+fn run_xmllint(xsd: &Path, files: &[PathBuf]) -> Result<Vec<Oracle>, String> {
+    let mut results = Vec::with_capacity(files.len());
+    for chunk in files.chunks(400) {
+        let out = Command::new("xmllint")
+            .arg("--noout")
+            .arg("--schema")
+            .arg(xsd)
+            .args(chunk)
+            .output()
+            .map_err(|e| format!("xmllint: {e}"))?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let mut by_file: HashMap<&str, Oracle> = HashMap::new();
+        for line in stderr.lines() {
+            if let Some(f) = line.strip_suffix(" validates") {
+                by_file.entry(f).or_default().valid = true;
+            } else if line.strip_suffix(" fails to validate").is_some() {
+                // Invalid is the default.
+            } else if line.contains("Schemas validity error") || line.contains("parser error") {
+                let mut parts = line.splitn(3, ':');
+                if let (Some(f), Some(l)) = (parts.next(), parts.next()) {
+                    if let Ok(n) = l.trim().parse() {
+                        by_file.entry(f).or_default().lines.push(n);
+                    }
+                }
+            }
+        }
+        for f in chunk {
+            let key = f.to_string_lossy();
+            results.push(by_file.get(key.as_ref()).cloned().unwrap_or_default());
+        }
+    }
+    Ok(results)
+}
+
+/// Verdicts of Python's xmlschema for `files`, when it is importable.
+fn run_xmlschema(xsd: &Path, files: &[PathBuf]) -> Option<Vec<bool>> {
+    let script = r#"
+import sys, xmlschema
+s = xmlschema.XMLSchema(sys.argv[1])
+for f in sys.argv[2:]:
+    try:
+        ok = s.is_valid(f)
+    except Exception:
+        ok = False
+    print('1' if ok else '0')
+"#;
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(xsd)
+        .args(files)
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let v: Vec<bool> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.trim() == "1")
+        .collect();
+    (v.len() == files.len()).then_some(v)
+}
+
+#[test]
+fn verdicts_equal_xmllint() {
+    let shared = shared_dir();
+    let xsd = shared.join("lheo/lheo-2.3.xsd");
+    let real = shared.join("corpus/real");
+    if !xsd.is_file() || !real.is_dir() {
+        return skip(&format!("{} not found", shared.display()));
+    }
+    if Command::new("xmllint").arg("--version").output().is_err() {
+        return skip("xmllint not installed");
+    }
+
+    let mut cases = Vec::new();
+    let mut generated = Vec::new();
+    for seed in SEEDS {
+        let Ok(text) = std::fs::read_to_string(real.join(seed)) else {
+            return skip(&format!("{seed} missing"));
+        };
+        let text = text.replace(NS_2_2, NS_2_3);
+        cases.push(Case {
+            name: format!("{seed}: as is"),
+            xml: text.clone(),
+        });
+        mutants(seed, &text, &mut generated);
+    }
+    for f in INVALID_REAL {
+        if let Ok(text) = std::fs::read_to_string(real.join(f)) {
+            cases.push(Case {
+                name: format!("{f}: as is"),
+                xml: text.replace(NS_2_2, NS_2_3),
+            });
+        }
+    }
+    let full = std::env::var_os("LHEO_ORACLE_FULL").is_some();
+    sample_by_category(generated, full, &mut cases);
+    corner_cases(&mut cases);
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files: Vec<PathBuf> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let p = dir.path().join(format!("m{i:05}.xml"));
+            std::fs::write(&p, &c.xml).expect("write mutant");
+            p
+        })
+        .collect();
+    let t0 = std::time::Instant::now();
+    let oracle = match run_xmllint(&xsd, &files) {
+        Ok(o) => o,
+        Err(e) => return skip(&e),
+    };
+
+    let t_xmllint = t0.elapsed();
+    let t0 = std::time::Instant::now();
+    let mut disagreements = Vec::new();
+    let mut line_mismatches = Vec::new();
+    let (mut n_valid, mut n_single) = (0, 0);
+    for (i, (case, o)) in cases.iter().zip(&oracle).enumerate() {
+        let report = validate(case.xml.as_bytes(), &ValidateOptions::new(Profile::Xsd));
+        let ours = report.is_valid();
+        n_valid += usize::from(o.valid);
+        if ours != o.valid {
+            let first = report
+                .diagnostics
+                .iter()
+                .find(|d| d.severity == lheo::Severity::Error)
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            disagreements.push(format!(
+                "m{i:05} {}: xmllint {} (lines {:?}), ours {} {first}",
+                case.name,
+                if o.valid { "valid" } else { "invalid" },
+                o.lines,
+                if ours { "valid" } else { "invalid" },
+            ));
+            continue;
+        }
+        if !o.valid && o.lines.len() == 1 {
+            n_single += 1;
+            let ours_line = report
+                .diagnostics
+                .iter()
+                .find(|d| d.severity == lheo::Severity::Error)
+                .and_then(|d| d.line());
+            if ours_line != Some(o.lines[0]) {
+                let first = report
+                    .diagnostics
+                    .iter()
+                    .find(|d| d.severity == lheo::Severity::Error)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default();
+                line_mismatches.push(format!(
+                    "m{i:05} {}: xmllint line {}, ours {first}",
+                    case.name, o.lines[0]
+                ));
+            }
+        }
+    }
+
+    let t_ours = t0.elapsed();
+    eprintln!("timing: xmllint {t_xmllint:?}, ours {t_ours:?}");
+
+    // Optional second oracle on a sample.
+    let sample: Vec<usize> = (0..cases.len()).step_by(40).collect();
+    let sample_files: Vec<PathBuf> = sample.iter().map(|&i| files[i].clone()).collect();
+    if let Some(v) = run_xmlschema(&xsd, &sample_files) {
+        let differ: Vec<String> = sample
+            .iter()
+            .zip(&v)
+            .filter(|(&i, &ok)| ok != oracle[i].valid)
+            .map(|(&i, &ok)| {
+                format!(
+                    "m{i:05} {}: xmlschema {ok}, xmllint {}",
+                    cases[i].name, oracle[i].valid
+                )
+            })
+            .collect();
+        eprintln!(
+            "xmlschema cross-check: {} sampled, {} where xmlschema and xmllint differ",
+            sample.len(),
+            differ.len()
+        );
+        for d in differ.iter().take(20) {
+            eprintln!("  {d}");
+        }
+    }
+
+    eprintln!(
+        "xsd_oracle: {} cases ({} valid, {} invalid), {} verdicts agree; {} single-error cases, {} on the same line",
+        cases.len(),
+        n_valid,
+        cases.len() - n_valid,
+        cases.len() - disagreements.len(),
+        n_single,
+        n_single - line_mismatches.len()
+    );
+    if !disagreements.is_empty() || !line_mismatches.is_empty() {
+        let keep = std::env::var_os("LHEO_KEEP_MUTANTS").is_some();
+        if keep {
+            let kept = dir.keep();
+            eprintln!("mutants kept in {}", kept.display());
+        }
+        for d in disagreements.iter().take(40) {
+            eprintln!("VERDICT {d}");
+        }
+        for d in line_mismatches.iter().take(40) {
+            eprintln!("LINE {d}");
+        }
+        panic!(
+            "{} verdict disagreements, {} line mismatches",
+            disagreements.len(),
+            line_mismatches.len()
+        );
+    }
+}
