@@ -39,12 +39,12 @@ pub struct Cli {
 
     /// `-h`/`--help`, with a French description.
     #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, global = true,
-          help = "Afficher l'aide")]
+          help = "Afficher l'aide", display_order = 1000)]
     help: Option<bool>,
 
     /// `-V`/`--version`, with a French description.
     #[arg(short = 'V', long = "version", action = clap::ArgAction::Version,
-          help = "Afficher la version")]
+          help = "Afficher la version", display_order = 1001)]
     version: Option<bool>,
 }
 
@@ -73,9 +73,10 @@ pub struct ValidateArgs {
     #[command(flatten)]
     pub profile: ProfileArg,
 
-    /// Format du rapport : human (lisible), json (une seule structure JSON), junit (XML pour
-    /// GitLab/Jenkins).
-    #[arg(long, value_enum, default_value_t = ReportFormat::Human, value_name = "FORMAT")]
+    /// Format du rapport : human (lisible, par défaut), json (un seul document JSON), junit
+    /// (XML pour GitLab/Jenkins).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human, value_name = "FORMAT",
+          hide_possible_values = true, hide_default_value = true)]
     pub format: ReportFormat,
 
     /// Date du jour pour les règles de dates (par défaut : la date locale).
@@ -116,13 +117,14 @@ pub struct ImportArgs {
 /// `lheo rules`.
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// N'afficher que les règles de ce profil (un profil inclut les plus petits) ; par
-    /// défaut toutes les règles.
-    #[arg(long, value_enum, value_name = "PROFIL")]
+    /// N'afficher que les règles de ce profil : xsd, lheo ou france-travail (un profil inclut
+    /// les plus petits) ; par défaut toutes les règles.
+    #[arg(long, value_enum, value_name = "PROFIL", hide_possible_values = true)]
     pub profile: Option<ProfileName>,
 
-    /// Format : human (tableau) ou json.
-    #[arg(long, value_enum, default_value_t = RulesFormat::Human, value_name = "FORMAT")]
+    /// Format : human (tableau, par défaut) ou json.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Human, value_name = "FORMAT",
+          hide_possible_values = true, hide_default_value = true)]
     pub format: RulesFormat,
 
     #[command(flatten)]
@@ -133,16 +135,18 @@ pub struct RulesArgs {
 #[derive(Debug, Args)]
 pub struct ProfileArg {
     /// Profil de validation : xsd (le schéma officiel seul), lheo (xsd + spécification
-    /// LHEO), france-travail (lheo + règles France Travail).
-    #[arg(long, value_enum, default_value_t = ProfileName::Lheo, value_name = "PROFIL")]
+    /// LHEO, par défaut), france-travail (lheo + règles France Travail).
+    #[arg(long, value_enum, default_value_t = ProfileName::Lheo, value_name = "PROFIL",
+          hide_possible_values = true, hide_default_value = true)]
     pub profile: ProfileName,
 }
 
 /// `--lang`, shared by every command.
 #[derive(Debug, Args)]
 pub struct LangArg {
-    /// Langue des messages : fr (français) ou en (anglais).
-    #[arg(long, value_enum, default_value_t = LangName::Fr, value_name = "LANGUE")]
+    /// Langue des messages : fr (français, par défaut) ou en (anglais).
+    #[arg(long, value_enum, default_value_t = LangName::Fr, value_name = "LANGUE",
+          hide_possible_values = true, hide_default_value = true)]
     pub lang: LangName,
 }
 
