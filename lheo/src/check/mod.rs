@@ -42,6 +42,33 @@ use crate::rules::Profile;
 use crate::schema::{self, id, Content, ElementId};
 use content::{SeqState, Step};
 
+/// Every code the checker emits (all in the [rule catalogue](crate::rules::catalogue)).
+pub const CODES: &[&str] = &[
+    "XSD-RACINE",
+    "XSD-ELEMENT-INCONNU",
+    "XSD-ELEMENT-INATTENDU",
+    "XSD-ELEMENT-MANQUANT",
+    "XSD-TEXTE-INTERDIT",
+    "XSD-CONTENU-SIMPLE",
+    "XSD-ATTRIBUT-INCONNU",
+    "XSD-LONGUEUR",
+    "XSD-MOTIF",
+    "XSD-CODE",
+    "XSD-ENTIER",
+    "XSD-DATETIME",
+    "XSD-URI",
+    "XSD-ID",
+    "XSD-ID-DOUBLON",
+    "XSD-XSI",
+    "LHEO-RACINE",
+    "LHEO-DATE",
+    "LHEO-PERIODE",
+    "LHEO-HEURE",
+    "LHEO-BORNES",
+    "LHEO-IDREF",
+    "LHEO-SIRET",
+];
+
 /// How the document's namespaces are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DocumentInfo {

@@ -243,3 +243,13 @@ fn profile_lheo_rules() {
         ["LHEO-RACINE"]
     );
 }
+
+#[test]
+fn every_code_is_in_the_catalogue() {
+    for code in super::CODES {
+        let rule = crate::rules::catalogue::rule(code);
+        assert!(rule.is_some(), "{code} missing from the catalogue");
+        let xsd = code.starts_with("XSD-");
+        assert_eq!(rule.map(|r| r.profile == Profile::Xsd), Some(xsd), "{code}");
+    }
+}
