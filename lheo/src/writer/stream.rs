@@ -127,7 +127,8 @@ impl<W: Write> StreamWriter<W> {
     /// already holds, in document order.
     ///
     /// `head` gives the attributes of the root and of the containers, and the trailing
-    /// `extras`; it may be replaced later with [`StreamWriter::set_envelope`].
+    /// `extras`; it may be replaced later with [`StreamWriter::set_envelope`]. Output goes
+    /// straight to `out`: wrap a file in a `BufWriter`.
     pub fn new(out: W, head: &Document) -> io::Result<Self> {
         let mut w = XmlWriter::new(out);
         w.declaration()?;
