@@ -15,10 +15,9 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use lheo::reader::{FromNode, ReadOptions, Reader};
-use lheo::schema::id;
 use lheo::validate::ValidateOptions;
 use lheo::writer::StreamWriter;
-use lheo::{Diagnostic, Document, Lang, Lheo, LheoIndex, LheoPlus, Severity};
+use lheo::{Diagnostic, Document, Lang, Severity};
 
 use super::validate::{print_human, validate_input};
 use super::{print_failure, stdout_color, stdout_error};
@@ -290,21 +289,7 @@ fn envelope(input: &Path) -> Result<Document, ConvertError> {
             "empty document",
         ))))
     })?;
-    Ok(match node.id {
-        Some(id::LHEO) => Document::Lheo(Lheo::from_node(node).map_err(unconvertible)?),
-        Some(id::LHEO_INDEX) => {
-            Document::LheoIndex(LheoIndex::from_node(node).map_err(unconvertible)?)
-        }
-        Some(id::LHEO_PLUS) => {
-            Document::LheoPlus(LheoPlus::from_node(node).map_err(unconvertible)?)
-        }
-        _ => {
-            return Err(unconvertible(format!(
-                "la racine « {} » n'est pas lheo, lheo-index ni lheo-plus",
-                node.name.local
-            )))
-        }
-    })
+    Document::from_node(node).map_err(unconvertible)
 }
 
 /// Second pass: every record, one at a time, into the streaming writer.

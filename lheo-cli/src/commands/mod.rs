@@ -6,36 +6,9 @@ pub mod validate;
 
 use std::io::{self, IsTerminal, Write};
 
-use lheo::rules::{catalogue, france_travail, Profile, Rule};
 use lheo::Lang;
 
 use crate::error::{Failure, Outcome};
-
-/// Every rule the library can report, from the smallest profile: the catalogue, then the
-/// profile rules that live beside it (France Travail), each code once.
-pub fn all_rules() -> Vec<&'static Rule> {
-    let mut rules: Vec<&'static Rule> = catalogue::RULES.iter().collect();
-    for rule in france_travail::RULES {
-        if !rules.iter().any(|r| r.code == rule.code) {
-            rules.push(rule);
-        }
-    }
-    rules.sort_by_key(|r| r.profile);
-    rules
-}
-
-/// The rules `profile` runs (a profile includes the smaller ones).
-pub fn rules_for(profile: Profile) -> Vec<&'static Rule> {
-    all_rules()
-        .into_iter()
-        .filter(|r| profile.includes(r.profile))
-        .collect()
-}
-
-/// The entry for `code`.
-pub fn rule(code: &str) -> Option<&'static Rule> {
-    all_rules().into_iter().find(|r| r.code == code)
-}
 
 /// `true` when human output on stdout may use colours: stdout is a terminal and `NO_COLOR`
 /// is unset or empty (<https://no-color.org>).

@@ -1,13 +1,13 @@
-//! `lheo rules`: the rule catalogue, as an aligned table or as JSON
-//! (`schemas/rules.schema.json`).
+//! `lheo rules`: the rule catalogue (`lheo::rules::catalogue::all`, France Travail rules
+//! included), as an aligned table or as JSON (`schemas/rules.schema.json`).
 
 use std::io::{self, Write};
 
-use lheo::rules::Rule;
+use lheo::rules::{catalogue, Rule};
 use lheo::{Lang, Severity};
 use serde::Serialize;
 
-use super::{all_rules, rules_for, stdout_error};
+use super::stdout_error;
 use crate::cli::{RulesArgs, RulesFormat};
 use crate::error::Outcome;
 
@@ -36,8 +36,8 @@ pub fn run(args: RulesArgs) -> Outcome {
     let lang = args.lang.lang.lang();
     let profile = args.profile.map(|p| p.profile());
     let rules: Vec<&Rule> = match profile {
-        Some(p) => rules_for(p),
-        None => all_rules(),
+        Some(p) => catalogue::rules_for(p).collect(),
+        None => catalogue::all().collect(),
     };
     let stdout = io::stdout();
     let mut out = stdout.lock();

@@ -10,11 +10,10 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use lheo::rules::Rule;
+use lheo::rules::{catalogue, Rule};
 use lheo::{Diagnostic, Lang, Location, Severity};
 
 use super::FileReport;
-use crate::commands;
 
 /// Escapes text for XML content and double-quoted attribute values; characters XML 1.0 cannot
 /// carry become U+FFFD.
@@ -54,8 +53,7 @@ fn cases<'a>(file: &'a FileReport, lang: Lang) -> Vec<Case<'a>> {
         Lang::Fr => r.description_fr.to_owned(),
         Lang::En => r.description_en.to_owned(),
     };
-    let mut cases: Vec<Case> = commands::rules_for(file.report.profile)
-        .into_iter()
+    let mut cases: Vec<Case> = catalogue::rules_for(file.report.profile)
         .map(|r| Case {
             code: r.code,
             description: describe(r),
@@ -67,7 +65,7 @@ fn cases<'a>(file: &'a FileReport, lang: Lang) -> Vec<Case<'a>> {
             Some(case) => case.diagnostics.push(d),
             None => cases.push(Case {
                 code: d.code,
-                description: commands::rule(d.code).map(describe).unwrap_or_default(),
+                description: catalogue::rule(d.code).map(describe).unwrap_or_default(),
                 diagnostics: vec![d],
             }),
         }
