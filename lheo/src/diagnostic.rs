@@ -102,8 +102,9 @@ pub struct Diagnostic {
     pub code: &'static str,
     /// Severity (the catalogue's severity for the code).
     pub severity: Severity,
-    /// What is wrong, the value found and what is expected.
-    pub message: Message,
+    /// What is wrong, the value found and what is expected (boxed: diagnostics travel in
+    /// `Result`s and should stay small).
+    pub message: Box<Message>,
     /// Where.
     pub location: Location,
     /// Element path, e.g. `/lheo/offres/formation[2]/action[1]/session[3]/periode/debut`.
@@ -119,10 +120,10 @@ impl Diagnostic {
         Diagnostic {
             code,
             severity,
-            message: Message {
+            message: Box::new(Message {
                 fr: fr.into(),
                 en: en.into(),
-            },
+            }),
             location: Location::None,
             path: String::new(),
         }

@@ -116,7 +116,7 @@ mod tests {
 
     #[test]
     fn refuses_oversized_events() {
-        let data = vec![b'x'; 64];
+        let data = [b'x'; 64];
         let mut c = Counting::new(&data[..], 10);
         c.fill_buf().unwrap();
         c.consume(11);

@@ -147,6 +147,10 @@ fn record_parent(record: ElementId) -> Option<ElementId> {
     }
 }
 
+/// An open element while reading: its declaration and how many children of each name it has
+/// had so far.
+type OpenElement = (Option<ElementId>, Vec<(String, u32)>);
+
 /// Options of a [`Reader`].
 #[derive(Debug, Clone, Copy)]
 pub struct ReadOptions {
@@ -186,7 +190,7 @@ pub struct Reader<R: BufRead> {
     /// Open elements being built (envelope and current record).
     stack: Vec<Node>,
     /// Open element ids and per-name child counts, for record paths.
-    ids: Vec<(Option<ElementId>, Vec<(String, u32)>)>,
+    ids: Vec<OpenElement>,
     envelope: Option<Node>,
     diagnostics: Vec<Diagnostic>,
     finished: bool,
