@@ -52,6 +52,9 @@ fn max_of(s: Option<&str>) -> Option<u32> {
     }
 }
 
+/// A dictionary's name, label and `(code, label)` entries.
+type DictFacts = (String, String, Vec<(String, String)>);
+
 /// What the XSD says about one element.
 struct XsdElement {
     name: String,
@@ -317,28 +320,26 @@ pub fn compare(d: &Description, xsd_path: &Path, gml_path: &Path) -> Result<Vec<
     }
 
     // Dictionaries: same names, codes and labels, in order.
-    let gml_dicts: Vec<(String, String, Vec<(String, String)>)> =
-        children(gml.root_element(), GML, "dict")
-            .map(|n| {
-                let entries = children(n, GML, "entry")
-                    .flat_map(|e| {
-                        let label = child(e, GML, "value")
-                            .and_then(|v| v.attribute("val"))
-                            .unwrap_or("")
-                            .to_owned();
-                        children(e, GML, "key").map(move |k| {
-                            (k.attribute("val").unwrap_or("").to_owned(), label.clone())
-                        })
-                    })
-                    .collect();
-                let label = child(n, GML, "fullname")
-                    .and_then(|f| f.text())
-                    .map(collapse)
-                    .unwrap_or_default();
-                (n.attribute("name").unwrap_or("").to_owned(), label, entries)
-            })
-            .collect();
-    let ours: Vec<(String, String, Vec<(String, String)>)> = d
+    let gml_dicts: Vec<DictFacts> = children(gml.root_element(), GML, "dict")
+        .map(|n| {
+            let entries = children(n, GML, "entry")
+                .flat_map(|e| {
+                    let label = child(e, GML, "value")
+                        .and_then(|v| v.attribute("val"))
+                        .unwrap_or("")
+                        .to_owned();
+                    children(e, GML, "key")
+                        .map(move |k| (k.attribute("val").unwrap_or("").to_owned(), label.clone()))
+                })
+                .collect();
+            let label = child(n, GML, "fullname")
+                .and_then(|f| f.text())
+                .map(collapse)
+                .unwrap_or_default();
+            (n.attribute("name").unwrap_or("").to_owned(), label, entries)
+        })
+        .collect();
+    let ours: Vec<DictFacts> = d
         .dicts
         .iter()
         .map(|x| {
