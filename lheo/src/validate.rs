@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 
 use crate::diagnostic::{Counts, Diagnostic, Location, Severity};
 use crate::reader::decode::InputEncoding;
-use crate::reader::{Limits, ReadOptions, Reader, RecordNode, Version};
+use crate::reader::{Limits, ReadOptions, Reader, RecordNode, Step, Version};
 use crate::rules::france_travail::FranceTravail;
 use crate::rules::Profile;
 
@@ -125,18 +125,20 @@ pub fn validate_with_progress<R: BufRead>(
     let mut diagnostics = Vec::new();
     let mut last = 0u64;
     loop {
-        let node = reader.next_node();
-        let more = node.is_some();
-        if let Some(node) = node {
-            diagnostics.extend(record_rules(&node, &mut ft));
+        let step = reader.advance();
+        let done = matches!(step, Step::Done);
+        if let Step::Record(node) = step {
+            if france_travail {
+                diagnostics.extend(record_rules(&node, &mut ft));
+            }
         }
         let offset = reader.offset();
-        if offset >= last + (1 << 20) || !more {
+        if offset >= last + (1 << 20) || done {
             progress(offset);
             last = offset;
         }
         diagnostics.extend(reader.take_diagnostics());
-        if !more {
+        if done {
             break;
         }
     }

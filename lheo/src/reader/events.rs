@@ -218,6 +218,83 @@ pub fn is_ncname(s: &str) -> bool {
     !s.contains(':') && is_xml_name(s)
 }
 
+/// A French and an English sentence for a parser error.
+fn describe_parse_error(e: &quick_xml::Error) -> (String, String) {
+    use quick_xml::errors::{IllFormedError as I, SyntaxError as S};
+    use quick_xml::events::attributes::AttrError as A;
+    let pair = |fr: &str, en: &str| (fr.to_owned(), en.to_owned());
+    match e {
+        quick_xml::Error::Syntax(s) => match s {
+            S::InvalidBangMarkup => pair(
+                "balisage « <! » inconnu (attendu un commentaire, une section CDATA ou un DOCTYPE)",
+                "unknown \"<!\" markup (expected a comment, a CDATA section or a DOCTYPE)",
+            ),
+            S::UnclosedPI => pair(
+                "instruction de traitement « <? » non fermée",
+                "unclosed processing instruction \"<?\"",
+            ),
+            S::UnclosedXmlDecl => pair("déclaration XML non fermée", "unclosed XML declaration"),
+            S::UnclosedComment => pair(
+                "commentaire « <!-- » non fermé",
+                "unclosed comment \"<!--\"",
+            ),
+            S::UnclosedDoctype => pair("DOCTYPE non fermé", "unclosed DOCTYPE"),
+            S::UnclosedCData => pair("section CDATA non fermée", "unclosed CDATA section"),
+            S::UnclosedTag => pair(
+                "balise non fermée (« > » manquant : fichier tronqué ?)",
+                "unclosed tag (missing \">\": truncated file?)",
+            ),
+            S::UnclosedSingleQuotedAttributeValue | S::UnclosedDoubleQuotedAttributeValue => pair(
+                "valeur d'attribut non fermée (guillemet manquant)",
+                "unclosed attribute value (missing quote)",
+            ),
+        },
+        quick_xml::Error::IllFormed(i) => match i {
+            I::MismatchedEndTag { expected, found } => (
+                format!("balise fermante « </{found}> » alors que « <{expected}> » est ouvert"),
+                format!("end tag \"</{found}>\" while \"<{expected}>\" is open"),
+            ),
+            I::UnmatchedEndTag(name) => (
+                format!("balise fermante « </{name}> » sans balise ouvrante"),
+                format!("end tag \"</{name}>\" without a start tag"),
+            ),
+            I::MissingEndTag(name) => (
+                format!("l'élément « {name} » n'est pas fermé"),
+                format!("element \"{name}\" is not closed"),
+            ),
+            I::DoubleHyphenInComment => pair(
+                "« -- » interdit dans un commentaire",
+                "\"--\" not allowed in a comment",
+            ),
+            I::UnclosedReference => pair(
+                "« & » isolé : écrire &amp; (ou une référence complète comme &lt;)",
+                "lone \"&\": write &amp; (or a complete reference like &lt;)",
+            ),
+            I::MissingDeclVersion(_) | I::UnknownVersion => pair(
+                "déclaration XML sans version 1.x",
+                "XML declaration without a 1.x version",
+            ),
+            I::MissingDoctypeName => pair("DOCTYPE sans nom", "DOCTYPE without a name"),
+        },
+        quick_xml::Error::InvalidAttr(a) => match a {
+            A::ExpectedEq(_) => pair("attribut sans « = »", "attribute without \"=\""),
+            A::ExpectedValue(_) | A::UnquotedValue(_) => pair(
+                "valeur d'attribut manquante ou sans guillemets",
+                "attribute value missing or unquoted",
+            ),
+            A::Duplicated(..) => pair("attribut en double", "duplicate attribute"),
+            other => (
+                format!("attribut mal formé ({other})"),
+                format!("malformed attribute: {other}"),
+            ),
+        },
+        other => (
+            format!("XML mal formé ({other})"),
+            format!("malformed XML: {other}"),
+        ),
+    }
+}
+
 fn predefined_entity(name: &str) -> Option<char> {
     Some(match name {
         "amp" => '&',
@@ -777,12 +854,8 @@ impl<R: Read> XmlReader<R> {
             )
             .at_line(pos.line, pos.column);
         }
-        let at = self.here();
-        malformed(
-            at,
-            format!("XML mal formé : {e}"),
-            format!("malformed XML: {e}"),
-        )
+        let (fr, en) = describe_parse_error(&e);
+        malformed(pos, fr, en)
     }
 }
 

@@ -151,6 +151,20 @@ fn record_parent(record: ElementId) -> Option<ElementId> {
 /// had so far.
 type OpenElement = (Option<ElementId>, Vec<(String, u32)>);
 
+/// What [`Reader::advance`] met.
+#[derive(Debug)]
+pub enum Step {
+    /// A complete record.
+    Record(RecordNode),
+    /// Nothing yet: call again.
+    Pause,
+    /// The end of the document (or a fatal error).
+    Done,
+}
+
+/// Events read between two [`Step::Pause`]s at most.
+pub const PAUSE_EVENTS: u32 = 1 << 16;
+
 /// Options of a [`Reader`].
 #[derive(Debug, Clone, Copy)]
 pub struct ReadOptions {
@@ -286,14 +300,32 @@ impl<R: BufRead> Reader<R> {
     /// The next record as a tree, or `None` at the end of the document (or after a fatal
     /// error, which is in [`Reader::take_diagnostics`]).
     pub fn next_node(&mut self) -> Option<RecordNode> {
+        loop {
+            match self.advance() {
+                Step::Record(node) => return Some(node),
+                Step::Pause => {}
+                Step::Done => return None,
+            }
+        }
+    }
+
+    /// Reads until the next record, the end, or a pause every [`PAUSE_EVENTS`] events (so a
+    /// caller can report progress or collect diagnostics while a long stretch without
+    /// records is read).
+    pub fn advance(&mut self) -> Step {
+        let mut budget = PAUSE_EVENTS;
         while !self.finished {
+            budget -= 1;
+            if budget == 0 {
+                return Step::Pause;
+            }
             let event = match self.xml.next_event() {
                 Ok(e) => e,
                 Err(d) => {
                     self.diagnostics.push(d);
                     self.finished = true;
                     self.failed = true;
-                    return None;
+                    return Step::Done;
                 }
             };
             match event {
@@ -385,7 +417,7 @@ impl<R: BufRead> Reader<R> {
                         if is_record {
                             let path = self.record_path(&node.name.local);
                             self.ids.pop();
-                            return Some(RecordNode { node, path });
+                            return Step::Record(RecordNode { node, path });
                         }
                         self.ids.pop();
                         match self.stack.last_mut() {
@@ -402,7 +434,7 @@ impl<R: BufRead> Reader<R> {
                 }
             }
         }
-        None
+        Step::Done
     }
 
     /// The absolute path of a record that just closed (its parent is on top of `stack`).
