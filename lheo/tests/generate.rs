@@ -368,11 +368,7 @@ fn span(s: &str) -> Option<(NaiveDate, NaiveDate)> {
 
 fn hour(s: &str) -> u32 {
     let (h, m) = s.split_once('h').unwrap_or_else(|| panic!("hour {s}"));
-    let ok = match (h.len(), m.len()) {
-        (1 | 2, 0) => true,
-        (2, 2) => true,
-        _ => false,
-    };
+    let ok = matches!((h.len(), m.len()), (1 | 2, 0) | (2, 2));
     assert!(
         ok && h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()),
         "hour {s}"

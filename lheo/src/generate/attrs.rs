@@ -33,6 +33,16 @@ impl<W: Write> Walker<'_, W> {
         self.ref_version.get(usize::from(id.0)).copied().flatten()
     }
 
+    /// `true` when some standard attribute has a policy on element `id` (a fast path: most
+    /// elements have none).
+    pub(crate) fn attribute_policy(&self, id: ElementId) -> bool {
+        (0..4).any(|nth| {
+            STD_ATTRIBUTES.iter().any(|(name, _)| {
+                self.attr_percent(id, nth, name) > 0 || (id == id::CODE_FORMACODE && *name == "tag")
+            })
+        })
+    }
+
     /// How often producers put the standard attribute `name` on element `id` (percent).
     fn attr_percent(&self, id: ElementId, nth: u32, name: &str) -> u32 {
         let first = nth == 0;
@@ -93,7 +103,15 @@ impl<W: Write> Walker<'_, W> {
         } else {
             None
         };
+        let policy = self
+            .has_policy
+            .get(usize::from(id.0))
+            .copied()
+            .unwrap_or(false);
         for (i, (name, ty)) in STD_ATTRIBUTES.iter().enumerate() {
+            if !policy && sprinkle != Some(i) {
+                continue;
+            }
             let pc = self.attr_percent(id, nth, name);
             let unseen = !self.attr_seen[i];
             let wanted = (pc > 0 && (unseen || self.rng.percent(pc)))
@@ -107,19 +125,25 @@ impl<W: Write> Walker<'_, W> {
             }
         }
         let decl = schema::element(id);
-        for name in decl.extra_attributes {
+        let seen = self
+            .extra_attr_seen
+            .get(usize::from(id.0))
+            .copied()
+            .unwrap_or(!0);
+        for (i, name) in decl.extra_attributes.iter().enumerate() {
             let pc = match *name {
                 "datemaj" => 70,
                 "datecrea" => 60,
                 "href" => 25,
                 _ => 5,
             };
-            let unseen = !self.extra_attr_seen.contains(&(id, *name));
+            let bit = 1u32.checked_shl(i as u32).unwrap_or(0);
+            let unseen = seen & bit == 0;
             if unseen || self.rng.percent(pc) {
                 let v = self.extra_attr_value(id, name);
                 self.out.attr(name, &v)?;
-                if unseen {
-                    self.extra_attr_seen.push((id, *name));
+                if let Some(s) = self.extra_attr_seen.get_mut(usize::from(id.0)) {
+                    *s |= bit;
                 }
             }
         }

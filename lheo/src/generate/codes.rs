@@ -160,7 +160,13 @@ pub(crate) enum Partial {
 pub(crate) fn push_date(out: &mut String, date: NaiveDate, precision: Partial) {
     use chrono::Datelike;
     let _ = match precision {
-        Partial::Day => write!(out, "{}", date.format("%Y%m%d")),
+        Partial::Day => write!(
+            out,
+            "{:04}{:02}{:02}",
+            date.year(),
+            date.month(),
+            date.day()
+        ),
         Partial::Month => write!(out, "{:04}{:02}00", date.year(), date.month()),
         Partial::Year => write!(out, "{:04}0000", date.year()),
         Partial::Unknown => write!(out, "00000000"),
@@ -170,7 +176,14 @@ pub(crate) fn push_date(out: &mut String, date: NaiveDate, precision: Partial) {
 /// An `xs:dateTime` near `day`, in one of the forms producers use.
 pub(crate) fn push_datetime(out: &mut String, rng: &mut Rng, day: NaiveDate) {
     let (h, m, s) = (rng.between(6, 22), rng.between(0, 59), rng.between(0, 59));
-    let _ = write!(out, "{}T{h:02}:{m:02}:{s:02}", day.format("%Y-%m-%d"));
+    use chrono::Datelike;
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02}T{h:02}:{m:02}:{s:02}",
+        day.year(),
+        day.month(),
+        day.day()
+    );
     match rng.below(4) {
         0 => out.push('Z'),
         1 => out.push_str("+01:00"),

@@ -489,17 +489,16 @@ impl<W: Write> Walker<'_, W> {
 
     /// A code of `dict`, avoiding the obsolete ones.
     fn dict_code(&mut self, dict: &DictDecl, buf: &mut String) {
-        let current: Vec<&(&str, &str)> = dict
-            .entries
-            .iter()
-            .filter(|(_, l)| !l.contains("obsolète"))
-            .collect();
-        let pool: Vec<&(&str, &str)> = if current.is_empty() {
-            dict.entries.iter().collect()
-        } else {
-            current
-        };
-        if let Some((code, _)) = self.rng.choose(&pool) {
+        let mut pick = self.rng.choose(dict.entries);
+        for _ in 0..8 {
+            match pick {
+                Some((_, label)) if label.contains("obsolète") => {
+                    pick = self.rng.choose(dict.entries)
+                }
+                _ => break,
+            }
+        }
+        if let Some((code, _)) = pick {
             buf.push_str(code);
         }
     }
@@ -573,12 +572,18 @@ impl<W: Write> Walker<'_, W> {
             .length
             .or(st.max_length)
             .map_or(usize::MAX, |m| m as usize);
-        if let Some((i, _)) = buf.char_indices().nth(max) {
-            buf.truncate(i);
-            if st.base == Base::Token {
-                let t = buf.trim_end().len();
-                buf.truncate(t);
+        // A character takes 1 to 4 bytes: most values need no counting.
+        if buf.len() > max {
+            if let Some((i, _)) = buf.char_indices().nth(max) {
+                buf.truncate(i);
+                if st.base == Base::Token {
+                    let t = buf.trim_end().len();
+                    buf.truncate(t);
+                }
             }
+        }
+        if buf.len() >= min.saturating_mul(4) {
+            return;
         }
         let len = buf.chars().count();
         if len < min {

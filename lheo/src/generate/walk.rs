@@ -142,11 +142,14 @@ pub(crate) struct Walker<'a, W: Write> {
     pub seen: Vec<bool>,
     /// Standard attributes written at least once (indexed like `STD_ATTRIBUTES`).
     pub attr_seen: [bool; STD_ATTRIBUTES.len()],
-    /// Element-specific attributes written at least once.
-    pub extra_attr_seen: Vec<(ElementId, &'static str)>,
+    /// Element-specific attributes written at least once: bit `i` of entry `e` stands for
+    /// `ELEMENTS[e].extra_attributes[i]`.
+    pub extra_attr_seen: Vec<u32>,
     /// The `@ref` of elements whose documentation asks for the version of their nomenclature
     /// (FORMACODE `V14`, ROME `V4`).
     pub ref_version: Vec<Option<&'static str>>,
+    /// Elements on which some standard attribute has a policy (see `attrs`).
+    pub has_policy: Vec<bool>,
     pub features: u8,
     counter: u64,
     pub summary: Summary,
@@ -177,7 +180,7 @@ impl<'a, W: Write> Walker<'a, W> {
             rng: Rng::new(opts.seed),
             seen: vec![false; ELEMENTS.len()],
             attr_seen: [false; STD_ATTRIBUTES.len()],
-            extra_attr_seen: Vec::new(),
+            extra_attr_seen: vec![0; ELEMENTS.len()],
             ref_version: ELEMENTS
                 .iter()
                 .map(|e| {
@@ -186,6 +189,7 @@ impl<'a, W: Write> Walker<'a, W> {
                     asks.then_some(if rome { "V4" } else { "V14" })
                 })
                 .collect(),
+            has_policy: Vec::new(),
             features: 0,
             counter: 0,
             summary: Summary::default(),
@@ -208,6 +212,9 @@ impl<'a, W: Write> Walker<'a, W> {
 
     /// Writes the whole document.
     pub(crate) fn document(&mut self) -> io::Result<()> {
+        self.has_policy = (0..ELEMENTS.len())
+            .map(|i| self.attribute_policy(ElementId(i as u16)))
+            .collect();
         self.out.declaration()?;
         let root = match self.opts.root {
             Root::Lheo => id::LHEO,
