@@ -275,10 +275,14 @@ impl<W: Write> Walker<'_, W> {
             }
             id::DATE => {
                 let day = add_days(self.opts.today, self.rng.range(7, 200));
-                let precision = match self.rng.below(20) {
-                    0..=11 => Partial::Day,
-                    12..=14 => Partial::Month,
-                    15..=16 => Partial::Year,
+                self.dates += 1;
+                let precision = match (self.dates, self.rng.below(20)) {
+                    (1, _) => Partial::Unknown,
+                    (2, _) => Partial::Year,
+                    (3, _) => Partial::Month,
+                    (_, 0..=11) => Partial::Day,
+                    (_, 12..=14) => Partial::Month,
+                    (_, 15..=16) => Partial::Year,
                     _ => Partial::Unknown,
                 };
                 push_date(buf, day, precision);

@@ -167,6 +167,8 @@ pub(crate) struct Walker<'a, W: Write> {
     pub periode: Option<(String, String)>,
     pub extra: Option<ExtraKind>,
     pub extras_depth: u32,
+    /// `date` elements written so far (the first ones show the partial forms).
+    pub dates: u32,
     /// Recent `@id`s, targets for `@idref`.
     pub recent_ids: VecDeque<String>,
     buf: String,
@@ -205,6 +207,7 @@ impl<'a, W: Write> Walker<'a, W> {
             periode: None,
             extra: None,
             extras_depth: 0,
+            dates: 0,
             recent_ids: VecDeque::with_capacity(33),
             buf: String::with_capacity(256),
         }
@@ -308,9 +311,10 @@ impl<'a, W: Write> Walker<'a, W> {
                 self.summary.sessions += 1;
                 let n = self.next_number();
                 let region = self.unit.as_ref().map_or("11", |u| u.town.region);
-                let town = match &self.unit {
-                    Some(u) if self.rng.percent(85) => u.town,
-                    _ => self.random_town(),
+                let town = match self.unit.as_ref().map(|u| u.town) {
+                    Some(t) if self.rng.percent(85) => t,
+                    Some(t) => self.town_in_region(t.region),
+                    None => self.random_town(),
                 };
                 let p = plan::plan_session(
                     &mut self.rng,
@@ -418,6 +422,16 @@ impl<'a, W: Write> Walker<'a, W> {
     pub(crate) fn random_town(&mut self) -> &'static Town {
         let i = self.rng.index(data::TOWNS.len());
         data::TOWNS.get(i).unwrap_or(&data::TOWNS[0])
+    }
+
+    /// A town of `region` (any town if the tables have none).
+    fn town_in_region(&mut self, region: &str) -> &'static Town {
+        let n = data::TOWNS.iter().filter(|t| t.region == region).count();
+        let k = self.rng.index(n);
+        match data::TOWNS.iter().filter(|t| t.region == region).nth(k) {
+            Some(t) => t,
+            None => self.random_town(),
+        }
     }
 
     fn new_unit(&mut self) -> Unit {
@@ -589,6 +603,8 @@ impl<'a, W: Write> Walker<'a, W> {
             (id::ACTION, id::CODE_MODALITE_PEDAGOGIQUE) => yes(r, 40),
             (id::ACTION, id::EQUIPEMENT) => yes(r, 15) * r.between(1, 2),
             (id::ACTION, id::ENSEIGNEMENT) => yes(r, 8) * r.between(1, 3),
+            // The first action lists three dates: unknown, a year, a month (see `values`).
+            (id::ACTION, id::DATE_INFORMATION) if !self.seen[usize::from(id::DATE.0)] => 3,
             (id::ACTION, id::DATE_INFORMATION) => yes(r, 20) * r.between(1, 3),
             (
                 id::ACTION,
