@@ -207,17 +207,18 @@ impl Lcg {
     }
 }
 
-/// Bad (and boundary-valid) values per kind of simple type.
-fn values_for(name: &str) -> &'static [&'static str] {
+/// Bad and boundary-valid values for the simple type of element `name`.
+fn values_for(name: &str) -> Vec<String> {
     use lheo::schema::{self, Base, Content};
     let Some(id) = schema::element_id(name) else {
-        return &[];
+        return Vec::new();
     };
     let Content::Simple(st) = schema::element(id).content else {
-        return &[];
+        return Vec::new();
     };
+    let fixed = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
     match st.base {
-        Base::Long => &[
+        Base::Long => fixed(&[
             " 12",
             "12 ",
             "+12",
@@ -231,10 +232,13 @@ fn values_for(name: &str) -> &'static [&'static str] {
             "000000000000000000000000000001",
             "9223372036854775808",
             "9223372036854775807",
+            "-9223372036854775808",
             "\n3\n",
             "12a",
-        ],
-        Base::Token if st.pattern.is_some() => &[
+            "&#49;2",
+            "١",
+        ]),
+        Base::Token if st.pattern.is_some() => fixed(&[
             "2020010a",
             "2020-01-01",
             " 20200101 ",
@@ -247,30 +251,172 @@ fn values_for(name: &str) -> &'static [&'static str] {
             "2020 0101",
             "00000000",
             "20200100",
-        ],
-        Base::Token => &[
-            "1", "01", " 1 ", "\n0\n", "99", "", "x", "1 1", "0", "2", "11",
-        ],
-        Base::String => match (st.min_length, st.max_length) {
-            (Some(14), Some(14)) => &[
-                "1234567890123",
-                "123456789012345",
-                "1234567890123 ",
-                "12345678901234",
-            ],
-            (Some(_), Some(m)) if m <= 20 => &["", " ", "abcdefghijklmnopqrstuvwxyz", "é"],
-            (Some(_), _) => &[
-                "",
-                " ",
-                "\n",
-                "&amp;",
-                "<![CDATA[]]>",
-                "<![CDATA[x]]>",
-                "<!-- c -->",
-            ],
-            _ => &["", " ", "é"],
-        },
+            "&#50;0200101",
+            "<![CDATA[20200101]]>",
+            "2020<!-- c -->0101",
+            "20200101&#160;",
+        ]),
+        Base::Token => {
+            let dict = schema::dict(st.dict.expect("tokens have a dictionary"));
+            let first = dict.entries[0].0;
+            let last = dict.entries[dict.entries.len() - 1].0;
+            let outside = dict
+                .entries
+                .iter()
+                .filter_map(|(c, _)| c.parse::<u32>().ok())
+                .max()
+                .map_or("zz".to_owned(), |m| (m + 1).to_string());
+            vec![
+                first.to_owned(),
+                last.to_owned(),
+                format!(" {first} "),
+                format!("\n\t{last}\n"),
+                format!("0{first}"),
+                outside,
+                String::new(),
+                format!("{first} {first}"),
+                format!("&#{};", u32::from(first.as_bytes()[0])),
+                format!("<![CDATA[{first}]]>"),
+                format!("{first}&#160;"),
+            ]
+        }
+        Base::String => {
+            let mut v = vec![String::new(), " ".into(), "é".into(), "\n".into()];
+            let (lo, hi) = match st.length {
+                Some(l) => (Some(l), Some(l)),
+                None => (st.min_length, st.max_length),
+            };
+            if let Some(h) = hi {
+                let h = h as usize;
+                v.push("é".repeat(h));
+                v.push("é".repeat(h + 1));
+                v.push(format!("{} ", "x".repeat(h)));
+                v.push(format!("{}&amp;", "x".repeat(h - 1)));
+                v.push(format!("{}😀", "x".repeat(h - 1)));
+            }
+            if let Some(l) = lo {
+                let l = l as usize;
+                v.push(" ".repeat(l));
+                if l > 1 {
+                    v.push("x".repeat(l - 1));
+                }
+            }
+            v.push("<![CDATA[]]>".into());
+            v.push("<![CDATA[x]]>".into());
+            v.push("<!-- c -->".into());
+            v
+        }
     }
+}
+
+/// A valid value of the simple type of `id`.
+fn valid_value(id: lheo::schema::ElementId) -> String {
+    use lheo::schema::{self, Base, Content};
+    let Content::Simple(st) = schema::element(id).content else {
+        return String::new();
+    };
+    match st.base {
+        Base::Long => "1".into(),
+        Base::Token if st.pattern.is_some() => "20200101".into(),
+        Base::Token => schema::dict(st.dict.expect("dictionary")).entries[0]
+            .0
+            .to_owned(),
+        Base::String if st.min_length == Some(14) => "73282932000074".into(),
+        Base::String => {
+            let n = st.length.or(st.min_length).unwrap_or(1).max(1);
+            "x".repeat(n as usize)
+        }
+    }
+}
+
+/// A document made from the schema tables: every particle of every element once or twice
+/// (`full`), or only the required ones.
+fn instance(
+    id: lheo::schema::ElementId,
+    full: bool,
+    stack: &mut Vec<lheo::schema::ElementId>,
+    out: &mut String,
+) {
+    use lheo::schema::{self, Content};
+    let decl = schema::element(id);
+    let name = decl.name;
+    out.push('\n');
+    out.push_str(&"  ".repeat(stack.len()));
+    let ns = if stack.is_empty() {
+        format!(" xmlns=\"{NS_2_3}\"")
+    } else {
+        String::new()
+    };
+    match decl.content {
+        Content::Simple(_) => {
+            out.push_str(&format!("<{name}{ns}>{}</{name}>", valid_value(id)));
+        }
+        Content::Any => out.push_str(&format!(
+            "<{name}{ns} a=\"1\">texte<zz b=\"2\"><ligne>x</ligne></zz></{name}>"
+        )),
+        Content::Choice { .. } => {
+            if full && stack.len() < 4 {
+                out.push_str(&format!(
+                    "<{name}{ns}><extra>x</extra><extras><extra/></extras></{name}>"
+                ));
+            } else {
+                out.push_str(&format!("<{name}{ns}/>"));
+            }
+        }
+        Content::Sequence(particles) => {
+            out.push_str(&format!("<{name}{ns}>"));
+            stack.push(id);
+            for p in particles {
+                let recursive = stack.contains(&p.element);
+                let is_extras = schema::element(p.element).name == "extras";
+                let n = if !full || (recursive && p.min == 0) {
+                    p.min
+                } else if is_extras {
+                    p.min.max(u32::from(stack.len() < 2))
+                } else if stack.len() == 1 {
+                    p.min.max(p.max.unwrap_or(2).min(2))
+                } else {
+                    p.min.max(1)
+                };
+                for _ in 0..n {
+                    instance(p.element, full, stack, out);
+                }
+            }
+            stack.pop();
+            out.push('\n');
+            out.push_str(&"  ".repeat(stack.len()));
+            out.push_str(&format!("</{name}>"));
+        }
+    }
+}
+
+/// Documents generated from the schema tables, for the elements the real feeds lack: every
+/// complex element as validation root with all its particles (small enough to mutate), and
+/// the three document roots with their required particles only.
+fn generated_seeds() -> Vec<(String, String)> {
+    use lheo::schema::{self, Content};
+    let mut seeds = Vec::new();
+    for (i, decl) in schema::ELEMENTS.iter().enumerate() {
+        let id = lheo::schema::ElementId(i as u16);
+        let root = schema::document_roots().contains(&id);
+        if !matches!(decl.content, Content::Sequence(_)) {
+            continue;
+        }
+        for full in [true, false] {
+            if !full && !root {
+                continue;
+            }
+            let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+            instance(id, full, &mut Vec::new(), &mut xml);
+            xml.push('\n');
+            if full && xml.len() > 12_000 {
+                continue;
+            }
+            let kind = if full { "full" } else { "minimal" };
+            seeds.push((format!("generated {kind} {}", decl.name), xml));
+        }
+    }
+    seeds
 }
 
 /// Mutants of `seed`, by category.
@@ -357,6 +503,7 @@ fn mutants(seed: &str, xml: &str, out: &mut Vec<(&'static str, Case)>) {
         // Content.
         if e.leaf && !e.self_closing {
             for v in values_for(n) {
+                let v = v.as_str();
                 push(
                     "value",
                     format!("value {n}#{i} = {v:?}"),
@@ -377,10 +524,15 @@ fn mutants(seed: &str, xml: &str, out: &mut Vec<(&'static str, Case)>) {
                     format!("text in {n}#{i}"),
                     insert_first(xml, e, "texte"),
                 );
+                let cdata = if i % 4 == 0 {
+                    "<![CDATA[]]>"
+                } else {
+                    "<![CDATA[ ]]>"
+                };
                 push(
                     "cdata",
-                    format!("blank cdata in {n}#{i}"),
-                    insert_last(xml, e, "<![CDATA[ ]]>"),
+                    format!("blank cdata {cdata} in {n}#{i}"),
+                    insert_last(xml, e, cdata),
                 );
             }
             if i % 3 == 0 {
@@ -452,6 +604,9 @@ fn mutants(seed: &str, xml: &str, out: &mut Vec<(&'static str, Case)>) {
     // Identifiers across the document.
     let picks: Vec<usize> = (0..els.len()).filter(|&i| els[i].depth > 0).collect();
     for k in 0..6 {
+        if picks.len() < 2 {
+            break;
+        }
         let a = &els[rng.pick(&picks)];
         let b = &els[rng.pick(&picks)];
         if a.start == b.start {
@@ -684,6 +839,19 @@ fn verdicts_equal_xmllint() {
         });
         mutants(seed, &text, &mut generated);
     }
+    let seeds = generated_seeds();
+    eprintln!(
+        "generated seeds: {} ({} bytes)",
+        seeds.len(),
+        seeds.iter().map(|(_, x)| x.len()).sum::<usize>()
+    );
+    for (name, xml) in seeds {
+        cases.push(Case {
+            name: format!("{name}: as is"),
+            xml: xml.clone(),
+        });
+        mutants(&name, &xml, &mut generated);
+    }
     for f in INVALID_REAL {
         if let Ok(text) = std::fs::read_to_string(real.join(f)) {
             cases.push(Case {
@@ -716,6 +884,15 @@ fn verdicts_equal_xmllint() {
     let t0 = std::time::Instant::now();
     let mut disagreements = Vec::new();
     let mut line_mismatches = Vec::new();
+    for (case, o) in cases.iter().zip(&oracle) {
+        let seed = case.name.ends_with(": as is")
+            && !INVALID_REAL.iter().any(|f| case.name.starts_with(f));
+        assert!(
+            !seed || o.valid,
+            "seed not valid for xmllint: {}",
+            case.name
+        );
+    }
     let (mut n_valid, mut n_single) = (0, 0);
     for (i, (case, o)) in cases.iter().zip(&oracle).enumerate() {
         let report = validate(case.xml.as_bytes(), &ValidateOptions::new(Profile::Xsd));
@@ -796,12 +973,11 @@ fn verdicts_equal_xmllint() {
         n_single,
         n_single - line_mismatches.len()
     );
+    if std::env::var_os("LHEO_KEEP_MUTANTS").is_some() {
+        let kept = dir.keep();
+        eprintln!("mutants kept in {}", kept.display());
+    }
     if !disagreements.is_empty() || !line_mismatches.is_empty() {
-        let keep = std::env::var_os("LHEO_KEEP_MUTANTS").is_some();
-        if keep {
-            let kept = dir.keep();
-            eprintln!("mutants kept in {}", kept.display());
-        }
         for d in disagreements.iter().take(40) {
             eprintln!("VERDICT {d}");
         }

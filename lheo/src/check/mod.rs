@@ -264,6 +264,7 @@ impl Checker {
         };
         if self.depth == 0 {
             self.start_root(tag, declared, lheo_ns);
+            self.check_root_namespace(tag, namespaces);
             return;
         }
         let parent = self.depth - 1;
@@ -306,6 +307,25 @@ impl Checker {
                     ..
                 } => self.start_in_choice(tag, declared, pid, max, alts, namespaces),
             },
+        }
+    }
+
+    /// Profile xsd: a root read as 2.3 whose namespace is not exactly the XSD's target
+    /// namespace (`https://…`, a trailing `/`) is not declared for a validator.
+    fn check_root_namespace(&mut self, tag: &StartTag, namespaces: &Namespaces) {
+        let Some(doc) = self.doc else { return };
+        let (Some(ns), true) = (doc.lheo_ns, doc.is_2_3) else {
+            return;
+        };
+        let uri = namespaces.uri(ns);
+        if self.profile == Profile::Xsd && uri != schema::NAMESPACE_2_3 {
+            let ns23 = schema::NAMESPACE_2_3;
+            self.report(
+                "XSD-RACINE",
+                format!("espace de noms « {uri} » : le XSD LHEO 2.3 déclare exactement « {ns23} » (le profil lheo lit ce document comme du 2.3)"),
+                format!("namespace \"{uri}\": the LHEO 2.3 XSD declares exactly \"{ns23}\" (the lheo profile reads this document as 2.3)"),
+                tag.pos,
+            );
         }
     }
 

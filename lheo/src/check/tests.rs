@@ -32,6 +32,11 @@ fn any_global_element_is_a_validation_root() {
     assert!(codes(&periode("<debut>20200101</debut><fin>20200101</fin>")).is_empty());
     assert_eq!(codes(&format!("<zzz {NS}/>")), ["XSD-RACINE"]);
     assert!(codes("<zzz xmlns=\"urn:other\"><a/></zzz>") == ["XSD-RACINE"]);
+    let near = "<ligne xmlns=\"https://lheo.gouv.fr/2.3/\">x</ligne>";
+    assert_eq!(codes(near), ["XSD-RACINE"]);
+    assert!(!run(near, Profile::Lheo)
+        .iter()
+        .any(|d| d.code == "XSD-RACINE"));
 }
 
 #[test]

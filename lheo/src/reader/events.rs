@@ -581,8 +581,9 @@ impl<R: Read> XmlReader<R> {
     }
 
     /// Returns the accumulated text first (if any, and `inside` the root), else `next` directly.
+    /// An empty CDATA section still counts (libxml2 refuses it in element-only content).
     fn flush_or(&mut self, next: Pending, inside: bool) -> XmlEvent<'_> {
-        if !self.text.is_empty() && inside {
+        if (!self.text.is_empty() || self.text_cdata) && inside {
             self.pending = next;
             return XmlEvent::Text {
                 text: &self.text,

@@ -33,7 +33,7 @@ use crate::model::{
     Document, Formation, OrganismeFormationResponsable, ResumeOffre, ResumeOrganisme,
 };
 use crate::rules::Profile;
-use crate::schema::{id, ElementId, NAMESPACE_2_3};
+use crate::schema::{id, Content, ElementId, NAMESPACE_2_3};
 use decode::{InputEncoding, Prefixed, Utf8Input};
 use events::{NsId, XmlEvent, XmlReader};
 use tree::{Child, Node};
@@ -390,7 +390,7 @@ impl<R: BufRead> Reader<R> {
                         if let Some((_, counts)) = self.ids.last_mut() {
                             match counts.iter_mut().find(|(n, _)| *n == node.name.local) {
                                 Some((_, c)) => *c += 1,
-                                None => counts.push((node.name.local.clone(), 1)),
+                                None => counts.push((node.name.local.to_string(), 1)),
                             }
                         }
                         self.ids.push((node.id, Vec::new()));
@@ -402,7 +402,14 @@ impl<R: BufRead> Reader<R> {
                         c.text(text, cdata, pos);
                     }
                     if let Some(top) = self.stack.last_mut() {
-                        top.push_text(text);
+                        // Indentation between elements of element-only content carries nothing.
+                        let element_only = top.id.is_some_and(|i| {
+                            matches!(crate::schema::element(i).content, Content::Sequence(_) | Content::Choice { .. })
+                        });
+                        let blank = text.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+                        if !(blank && (element_only || text.is_empty())) {
+                            top.push_text(text);
+                        }
                     }
                 }
                 XmlEvent::End(pos) => {
