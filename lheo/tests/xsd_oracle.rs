@@ -569,6 +569,59 @@ fn mutants(seed: &str, xml: &str, out: &mut Vec<(&'static str, Case)>) {
                 insert_last(xml, e, lax),
             );
         }
+        // Namespaces, line layout, free content.
+        if i % 6 == 3 {
+            let root = &els[0];
+            let prefixed = if e.self_closing {
+                format!("<l:{}", &xml[e.start + 1..e.end])
+            } else {
+                format!(
+                    "<l:{}</l:{}",
+                    &xml[e.start + 1..e.close_start],
+                    &xml[e.close_start + 2..e.end]
+                )
+            };
+            let s = splice(xml, e.start, e.end, &prefixed);
+            let s = with_attr(&s, root, &format!("xmlns:l=\"{NS_2_3}\""));
+            push("namespace", format!("prefixed {n}#{i}"), s);
+        }
+        if i % 6 == 4 {
+            push(
+                "namespace",
+                format!("no namespace on {n}#{i}"),
+                with_attr(xml, e, "xmlns=\"\""),
+            );
+        }
+        if i % 5 == 2 {
+            let s = with_attr(xml, e, "\n  tag=\"a\"\n  bad=\"1\"\n");
+            push("layout", format!("multi-line start tag of {n}#{i}"), s);
+        }
+        if i % 13 == 6 {
+            let s = splice(xml, e.start, e.end, "").replace('\n', "\r\n");
+            push("layout", format!("CRLF, {n}#{i} deleted"), s);
+        }
+        if !e.leaf && i % 4 == 1 {
+            push("empty", format!("empty {n}#{i}"), with_content(xml, e, ""));
+        }
+        if !e.leaf && i % 8 == 5 {
+            let lax = rng.pick(&[
+                "<extras><extra xml:id=\"k1\"/></extras>",
+                "<extras><extra xml:id=\"k1\"><ligne id=\"k1\">x</ligne></extra></extras>",
+                "<extras><extra><zz xml:id=\"k2\"/></extra><extra id=\"k2\"/></extras>",
+                "<extras><extra xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><zz xsi:type=\"ligne-subtype\">a</zz></extra></extras>",
+                "<extras><extra xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><zz xsi:type=\"periode-type\"><debut>20200101</debut><fin>20200101</fin></zz></extra></extras>",
+                "<extras><extra xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><zz xsi:type=\"nope-type\"/></extra></extras>",
+                "<extras><extra xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><ligne xsi:type=\"ville-type\">x</ligne></extra></extras>",
+                "<extras><extra><![CDATA[]]><zz><![CDATA[x]]></zz></extra></extras>",
+                "<extras><![CDATA[]]></extras>",
+                "<extras><extra><extra><ligne/></extra></extra></extras>",
+            ]);
+            push(
+                "extras",
+                format!("lax {lax} in {n}#{i}"),
+                insert_last(xml, e, lax),
+            );
+        }
         // Attributes.
         let attr = match i % 9 {
             0 => "foo=\"1\"",
@@ -598,6 +651,25 @@ fn mutants(seed: &str, xml: &str, out: &mut Vec<(&'static str, Case)>) {
                 "xsi",
                 format!("subtype xsi:type on {n}#{i}"),
                 with_attr(xml, e, &other),
+            );
+        }
+    }
+    // The root's namespace.
+    if let Some(root) = els.first() {
+        let head = &xml[root.start..root.open_end];
+        for (k, other) in [
+            "https://lheo.gouv.fr/2.3",
+            "http://lheo.gouv.fr/2.3/",
+            NS_2_2,
+        ]
+        .iter()
+        .enumerate()
+        {
+            let h = head.replacen(NS_2_3, other, 1);
+            push(
+                "namespace",
+                format!("root namespace {k}"),
+                splice(xml, root.start, root.open_end, &h),
             );
         }
     }

@@ -263,7 +263,9 @@ impl Checker {
                     tag.pos,
                 ),
                 Some(r) => {
-                    if self.lheo_profile() {
+                    // Backward references resolve at once; only forward ones wait.
+                    let known = self.ids.contains_key(r) || self.other_ids.contains(r);
+                    if self.lheo_profile() && !known {
                         self.idrefs.push(PendingRef {
                             value: r.to_owned(),
                             pos: tag.pos,

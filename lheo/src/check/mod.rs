@@ -438,7 +438,7 @@ impl Checker {
                 };
                 (
                     "XSD-ELEMENT-INCONNU",
-                    format!("élément « {q} » inconnu en LHEO 2.3{fr_ns} dans « {p} » : attendu {}", expected.0),
+                    format!("élément « {q} » inconnu en LHEO 2.3{fr_ns}, dans « {p} » : attendu {}", expected.0),
                     format!("element \"{q}\" does not exist in LHEO 2.3{en_ns}, in \"{p}\": expected {}", expected.1),
                 )
             }
@@ -447,10 +447,10 @@ impl Checker {
                 format!("élément « {q} » en trop dans « {p} » : {max} au plus ; attendu ici {}", expected.0),
                 format!("one \"{q}\" too many in \"{p}\": at most {max}; expected here {}", expected.1),
             ),
-            (Some(_), Unexpected::OutOfOrder) => (
+            (Some(_), Unexpected::OutOfOrder(before)) => (
                 "XSD-ELEMENT-INATTENDU",
-                format!("élément « {q} » mal placé dans « {p} » : il doit venir plus haut ; attendu ici {}", expected.0),
-                format!("element \"{q}\" out of order in \"{p}\": it belongs earlier; expected here {}", expected.1),
+                format!("élément « {q} » mal placé dans « {p} » : il doit venir avant « {before} » ; attendu ici {}", expected.0),
+                format!("element \"{q}\" out of order in \"{p}\": it belongs before \"{before}\"; expected here {}", expected.1),
             ),
             (Some(_), Unexpected::NotAllowed) => (
                 "XSD-ELEMENT-INATTENDU",
@@ -541,7 +541,13 @@ impl Checker {
                 return;
             }
             Step::OutOfOrder(_) => {
-                self.unexpected(tag, declared, index.unwrap_or(0), Unexpected::OutOfOrder);
+                let before = schema::element(particles[self.frames[parent].seq.at].element).name;
+                self.unexpected(
+                    tag,
+                    declared,
+                    index.unwrap_or(0),
+                    Unexpected::OutOfOrder(before),
+                );
                 return;
             }
             Step::NotAllowed => {
@@ -732,7 +738,8 @@ impl Checker {
 #[derive(Debug, Clone, Copy)]
 enum Unexpected {
     TooMany(u32),
-    OutOfOrder,
+    /// It belongs before this element, already seen.
+    OutOfOrder(&'static str),
     NotAllowed,
 }
 
