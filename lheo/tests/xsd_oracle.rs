@@ -48,6 +48,8 @@ fn skip(reason: &str) {
 
 /// A mutant: a name saying what was done, and the document.
 struct Case {
+    /// Kind of mutation (`seed`, `corner`, `delete`, `value`…).
+    cat: &'static str,
     name: String,
     xml: String,
 }
@@ -71,6 +73,8 @@ struct El {
     depth: usize,
     /// Index of the next sibling element in the list, if any.
     next_sibling: Option<usize>,
+    /// Index of the parent element, if any.
+    parent: Option<usize>,
 }
 
 fn elements(xml: &str) -> Vec<El> {
@@ -88,6 +92,9 @@ fn elements(xml: &str) -> Vec<El> {
             r.start + tag.rfind("</").expect("end tag")
         };
         let depth = node.ancestors().filter(|a| a.is_element()).count() - 1;
+        let parent = node
+            .parent_element()
+            .and_then(|p| index.get(&p.id()).copied());
         index.insert(node.id(), out.len());
         out.push(El {
             name: node.tag_name().name().to_owned(),
@@ -99,6 +106,7 @@ fn elements(xml: &str) -> Vec<El> {
             leaf: node.children().all(|c| c.is_text()),
             depth,
             next_sibling: None,
+            parent,
         });
     }
     for node in doc.descendants().filter(|n| n.is_element()) {
@@ -419,6 +427,18 @@ fn generated_seeds() -> Vec<(String, String)> {
     seeds
 }
 
+/// `maxOccurs` of `e` in its parent's sequence, when bounded and above 1.
+fn bounded_max(els: &[El], e: &El) -> Option<u32> {
+    use lheo::schema::{self, Content};
+    let parent = schema::element_id(&els[e.parent?].name)?;
+    let child = schema::element_id(&e.name)?;
+    let Content::Sequence(particles) = schema::element(parent).content else {
+        return None;
+    };
+    let p = particles.iter().find(|p| p.element == child)?;
+    p.max.filter(|&m| m > 1 && m < 50)
+}
+
 /// Mutants of `seed`, by category.
 fn mutants(seed: &str, xml: &str, out: &mut Vec<(&'static str, Case)>) {
     let els = elements(xml);
@@ -427,6 +447,7 @@ fn mutants(seed: &str, xml: &str, out: &mut Vec<(&'static str, Case)>) {
         out.push((
             cat,
             Case {
+                cat,
                 name: format!("{seed}: {name}"),
                 xml,
             },
@@ -568,6 +589,31 @@ fn mutants(seed: &str, xml: &str, out: &mut Vec<(&'static str, Case)>) {
                 format!("extras at end of {n}#{i}: {lax}"),
                 insert_last(xml, e, lax),
             );
+        }
+        // Bounded cardinalities: exactly the maximum, then one more.
+        if let Some(max) = bounded_max(&els, e) {
+            let copy = &xml[e.start..e.end];
+            let siblings = e
+                .parent
+                .map(|p| {
+                    els.iter()
+                        .filter(|x| x.parent == Some(p) && x.name == e.name)
+                        .count()
+                })
+                .unwrap_or(1);
+            let first_of_kind = els[..i]
+                .iter()
+                .all(|x| x.parent != e.parent || x.name != e.name);
+            if first_of_kind && (max as usize) > siblings {
+                for extra in [max as usize - siblings, max as usize + 1 - siblings] {
+                    let more = format!("\n{copy}").repeat(extra);
+                    push(
+                        "cardinality",
+                        format!("{n}#{i} repeated to {} (max {max})", siblings + extra),
+                        splice(xml, e.end, e.end, &more),
+                    );
+                }
+            }
         }
         // Namespaces, line layout, free content.
         if i % 6 == 3 {
@@ -734,6 +780,7 @@ fn corner_cases(out: &mut Vec<Case>) {
     ];
     for (i, xml) in docs.into_iter().enumerate() {
         out.push(Case {
+            cat: "corner",
             name: format!("corner #{i}"),
             xml,
         });
@@ -752,6 +799,7 @@ fn corner_cases(out: &mut Vec<Case>) {
         "2023-02-20T23:59:60",
     ] {
         out.push(Case {
+            cat: "corner",
             name: format!("dateTime {v}"),
             xml: format!("<ligne {ns} horodatage-modification=\"{v}\">x</ligne>"),
         });
@@ -777,6 +825,7 @@ fn corner_cases(out: &mut Vec<Case>) {
         "mailto:a@b",
     ] {
         out.push(Case {
+            cat: "corner",
             name: format!("anyURI {v:?}"),
             xml: format!("<ligne {ns} uri=\"{v}\">x</ligne>"),
         });
@@ -906,6 +955,7 @@ fn verdicts_equal_xmllint() {
         };
         let text = text.replace(NS_2_2, NS_2_3);
         cases.push(Case {
+            cat: "seed",
             name: format!("{seed}: as is"),
             xml: text.clone(),
         });
@@ -919,6 +969,7 @@ fn verdicts_equal_xmllint() {
     );
     for (name, xml) in seeds {
         cases.push(Case {
+            cat: "seed",
             name: format!("{name}: as is"),
             xml: xml.clone(),
         });
@@ -927,6 +978,7 @@ fn verdicts_equal_xmllint() {
     for f in INVALID_REAL {
         if let Ok(text) = std::fs::read_to_string(real.join(f)) {
             cases.push(Case {
+                cat: "seed",
                 name: format!("{f}: as is"),
                 xml: text.replace(NS_2_2, NS_2_3),
             });
@@ -1036,6 +1088,15 @@ fn verdicts_equal_xmllint() {
         }
     }
 
+    let mut by_cat: Vec<(&str, usize)> = Vec::new();
+    for c in &cases {
+        match by_cat.iter_mut().find(|(k, _)| *k == c.cat) {
+            Some((_, n)) => *n += 1,
+            None => by_cat.push((c.cat, 1)),
+        }
+    }
+    let by_cat: Vec<String> = by_cat.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    eprintln!("cases by kind: {}", by_cat.join(", "));
     eprintln!(
         "xsd_oracle: {} cases ({} valid, {} invalid), {} verdicts agree; {} single-error cases, {} on the same line",
         cases.len(),
