@@ -109,7 +109,6 @@ pub fn validate_with_progress<R: BufRead>(
         build: france_travail,
         stream_records: true,
     };
-    let mut ft = FranceTravail::new(options.today());
     let mut reader = match Reader::with_options(input, read) {
         Ok(r) => r,
         Err(d) => {
@@ -122,26 +121,46 @@ pub fn validate_with_progress<R: BufRead>(
             };
         }
     };
-    let mut diagnostics = Vec::new();
-    let mut last = 0u64;
-    loop {
-        let step = reader.advance();
-        let done = matches!(step, Step::Done);
-        if let Step::Record(node) = step {
-            if france_travail {
-                diagnostics.extend(record_rules(&node, &mut ft));
+    // The record rules run on a second thread: the main one parses and checks the structure,
+    // the worker turns each record into the model and applies the rules, in document order.
+    let (mut diagnostics, record_findings) = std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<RecordNode>(64);
+        let worker = france_travail.then(|| {
+            let today = options.today();
+            scope.spawn(move || {
+                let mut ft = FranceTravail::new(today);
+                receive
+                    .iter()
+                    .flat_map(|node| record_rules(&node, &mut ft))
+                    .collect::<Vec<_>>()
+            })
+        });
+        let mut diagnostics = Vec::new();
+        let mut last = 0u64;
+        let mut send = worker.is_some().then_some(send);
+        loop {
+            let step = reader.advance();
+            let done = matches!(step, Step::Done);
+            if let (Step::Record(node), Some(tx)) = (step, &send) {
+                if tx.send(node).is_err() {
+                    send = None;
+                }
+            }
+            let offset = reader.offset();
+            if offset >= last + (1 << 20) || done {
+                progress(offset);
+                last = offset;
+            }
+            diagnostics.extend(reader.take_diagnostics());
+            if done {
+                break;
             }
         }
-        let offset = reader.offset();
-        if offset >= last + (1 << 20) || done {
-            progress(offset);
-            last = offset;
-        }
-        diagnostics.extend(reader.take_diagnostics());
-        if done {
-            break;
-        }
-    }
+        drop(send);
+        let found = worker.and_then(|w| w.join().ok()).unwrap_or_default();
+        (diagnostics, found)
+    });
+    diagnostics.extend(record_findings);
     sort_diagnostics(&mut diagnostics);
     Report {
         profile: options.profile,

@@ -420,8 +420,8 @@ fn writer_refuses_what_xml_cannot_carry() {
     };
     let attribute = |ns: Option<&str>, local: &str| XmlAttribute {
         name: QName {
-            namespace: ns.map(String::from),
-            local: local.into(),
+            namespace: ns.map(|n| n.to_owned().into()),
+            local: local.to_owned().into(),
         },
         value: "v".into(),
     };

@@ -1,5 +1,7 @@
 //! Extensions (`extras`/`extra`, LHEO's "cercle 3"): kept as XML subtrees, nothing lost.
 
+use std::borrow::Cow;
+
 use super::Attributes;
 
 /// An `extras` element: a container of `extra` elements and nested `extras`.
@@ -67,9 +69,9 @@ pub struct XmlElement {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct QName {
     /// Namespace URI, `None` for no namespace.
-    pub namespace: Option<String>,
+    pub namespace: Option<Cow<'static, str>>,
     /// Local name.
-    pub local: String,
+    pub local: Cow<'static, str>,
 }
 
 /// An attribute of free XML content.
@@ -156,15 +158,15 @@ impl QName {
     pub fn local(local: impl Into<String>) -> Self {
         QName {
             namespace: None,
-            local: local.into(),
+            local: Cow::Owned(local.into()),
         }
     }
 
     /// A name in the LHEO 2.3 namespace.
     pub fn lheo(local: impl Into<String>) -> Self {
         QName {
-            namespace: Some(crate::schema::NAMESPACE_2_3.into()),
-            local: local.into(),
+            namespace: Some(Cow::Borrowed(crate::schema::NAMESPACE_2_3)),
+            local: Cow::Owned(local.into()),
         }
     }
 }

@@ -25,7 +25,7 @@ impl BuildError {
     fn at(n: &Node, reason: &'static str) -> Self {
         BuildError {
             line: n.pos.line,
-            element: n.name.local.clone(),
+            element: n.name.local.to_string(),
             reason,
         }
     }
@@ -68,7 +68,7 @@ impl Node {
         for a in &self.attributes {
             let ok = a.name.namespace.is_none()
                 && (attrs.set(&a.name.local, a.value.clone())
-                    || allowed.contains(&a.name.local.as_str()));
+                    || allowed.contains(&a.name.local.as_ref()));
             if !ok && !is_xsi_schema_location(a) {
                 return Err(BuildError::at(self, "attribut non admis"));
             }
@@ -80,7 +80,7 @@ impl Node {
 fn is_xsi_schema_location(a: &crate::model::XmlAttribute) -> bool {
     a.name.namespace.as_deref() == Some("http://www.w3.org/2001/XMLSchema-instance")
         && matches!(
-            a.name.local.as_str(),
+            a.name.local.as_ref(),
             "schemaLocation" | "noNamespaceSchemaLocation"
         )
 }

@@ -147,9 +147,9 @@ fn record_parent(record: ElementId) -> Option<ElementId> {
     }
 }
 
-/// An open element while reading: its declaration and how many children of each name it has
-/// had so far.
-type OpenElement = (Option<ElementId>, Vec<(String, u32)>);
+/// An open element while reading: its declaration and how many record children it has had
+/// so far (records are the only repeated children of their containers that paths index).
+type OpenElement = (Option<ElementId>, u32);
 
 /// What [`Reader::advance`] met.
 #[derive(Debug)]
@@ -387,13 +387,12 @@ impl<R: BufRead> Reader<R> {
                     }
                     if self.options.build {
                         let node = Node::from_start(tag, self.lheo_ns, namespaces);
-                        if let Some((_, counts)) = self.ids.last_mut() {
-                            match counts.iter_mut().find(|(n, _)| *n == node.name.local) {
-                                Some((_, c)) => *c += 1,
-                                None => counts.push((node.name.local.to_string(), 1)),
+                        if let Some((parent, records)) = self.ids.last_mut() {
+                            if parent.is_some() && node.id.and_then(record_parent) == *parent {
+                                *records += 1;
                             }
                         }
-                        self.ids.push((node.id, Vec::new()));
+                        self.ids.push((node.id, 0));
                         self.stack.push(node);
                     }
                 }
@@ -404,9 +403,14 @@ impl<R: BufRead> Reader<R> {
                     if let Some(top) = self.stack.last_mut() {
                         // Indentation between elements of element-only content carries nothing.
                         let element_only = top.id.is_some_and(|i| {
-                            matches!(crate::schema::element(i).content, Content::Sequence(_) | Content::Choice { .. })
+                            matches!(
+                                crate::schema::element(i).content,
+                                Content::Sequence(_) | Content::Choice { .. }
+                            )
                         });
-                        let blank = text.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+                        let blank = text
+                            .bytes()
+                            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
                         if !(blank && (element_only || text.is_empty())) {
                             top.push_text(text);
                         }
@@ -451,13 +455,7 @@ impl<R: BufRead> Reader<R> {
             path.push('/');
             path.push_str(&n.name.local);
         }
-        let count = self
-            .ids
-            .iter()
-            .rev()
-            .nth(1)
-            .and_then(|(_, c)| c.iter().find(|(name, _)| name == local))
-            .map_or(1, |(_, c)| *c);
+        let count = self.ids.iter().rev().nth(1).map_or(1, |(_, c)| *c);
         format!("{path}/{local}[{count}]")
     }
 

@@ -2,8 +2,19 @@
 //! of a document: what the model builder and the rules' locations read.
 
 use super::events::{Namespaces, NsId, Position, StartTag};
-use crate::model::{QName, XmlAttribute};
-use crate::schema::ElementId;
+use std::borrow::Cow;
+
+use crate::model::{Attributes, QName, XmlAttribute};
+use crate::schema::{self, ElementId, NAMESPACE_2_3};
+
+/// The static name of an attribute LHEO declares somewhere.
+fn known_attribute(local: &str) -> Option<&'static str> {
+    Attributes::NAMES
+        .iter()
+        .chain(["href", "file", "datemaj", "datecrea"].iter())
+        .find(|n| **n == local)
+        .copied()
+}
 
 /// An element of the tree.
 #[derive(Debug, Clone)]
@@ -33,36 +44,40 @@ impl Node {
     /// A node for a start tag. `lheo_ns` is the document's LHEO namespace.
     pub fn from_start(tag: &StartTag, lheo_ns: Option<NsId>, namespaces: &Namespaces) -> Node {
         // LHEO 2.0–2.2 namespaces are read as 2.3, for attributes (in free content) too.
-        let resolve = |n: NsId| {
+        let resolve = |n: NsId| -> Cow<'static, str> {
             if Some(n) == lheo_ns {
-                crate::schema::NAMESPACE_2_3.to_owned()
+                Cow::Borrowed(NAMESPACE_2_3)
             } else {
-                namespaces.uri(n).to_owned()
+                Cow::Owned(namespaces.uri(n).to_owned())
             }
         };
         let in_lheo = tag.ns.is_some() && tag.ns == lheo_ns;
-        let namespace = if in_lheo {
-            Some(crate::schema::NAMESPACE_2_3.to_owned())
+        let id = if in_lheo {
+            schema::element_id(&tag.local)
         } else {
-            tag.ns.map(&resolve)
+            None
+        };
+        // Names the schema knows are borrowed from its tables: no allocation per element.
+        let local = match id {
+            Some(i) => Cow::Borrowed(schema::element(i).name),
+            None => Cow::Owned(tag.local.clone()),
         };
         Node {
-            id: if in_lheo {
-                crate::schema::element_id(&tag.local)
-            } else {
-                None
-            },
+            id,
             name: QName {
-                namespace,
-                local: tag.local.clone(),
+                namespace: tag.ns.map(resolve),
+                local,
             },
             attributes: tag
                 .attributes
                 .iter()
                 .map(|a| XmlAttribute {
                     name: QName {
-                        namespace: a.ns.map(&resolve),
-                        local: a.local.clone(),
+                        namespace: a.ns.map(resolve),
+                        local: match (a.ns, known_attribute(&a.local)) {
+                            (None, Some(name)) => Cow::Borrowed(name),
+                            _ => Cow::Owned(a.local.clone()),
+                        },
                     },
                     value: a.value.clone(),
                 })

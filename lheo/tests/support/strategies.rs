@@ -276,8 +276,8 @@ fn free_element(depth: u32) -> BoxedStrategy<Node> {
     (names, free_attributes(), free_content(depth))
         .prop_map(|((ns, local), attributes, children)| {
             let mut n = free_node(QName {
-                namespace: ns.map(String::from),
-                local: local.to_owned(),
+                namespace: ns.map(|n: &str| n.to_owned().into()),
+                local: local.to_owned().into(),
             });
             n.attributes = attributes;
             n.children = children;
@@ -302,8 +302,8 @@ fn free_attributes() -> BoxedStrategy<Vec<XmlAttribute>> {
             let mut out: Vec<XmlAttribute> = Vec::new();
             for ((ns, local), value) in v {
                 let name = QName {
-                    namespace: ns.map(String::from),
-                    local: local.to_owned(),
+                    namespace: ns.map(|n: &str| n.to_owned().into()),
+                    local: local.to_owned().into(),
                 };
                 if !out.iter().any(|a| a.name == name) {
                     out.push(XmlAttribute { name, value });
@@ -324,7 +324,7 @@ fn extra_node() -> BoxedStrategy<Node> {
         .prop_map(|(mut attrs, others, children)| {
             let mut n = node(id::EXTRA);
             attrs.extend(others.into_iter().filter(|a| {
-                a.name.namespace.is_some() || !Attributes::NAMES.contains(&a.name.local.as_str())
+                a.name.namespace.is_some() || !Attributes::NAMES.contains(&a.name.local.as_ref())
             }));
             n.attributes = attrs;
             n.children = children;
@@ -504,7 +504,7 @@ pub fn extra_model() -> BoxedStrategy<Extra> {
                 .into_iter()
                 .filter(|a| {
                     a.name.namespace.is_some()
-                        || !Attributes::NAMES.contains(&a.name.local.as_str())
+                        || !Attributes::NAMES.contains(&a.name.local.as_ref())
                 })
                 .collect(),
             content,
