@@ -63,7 +63,7 @@ pub(super) enum XsiType {
     Absent,
     /// `xs:anyType`: lax as before.
     Lax,
-    /// A built-in simple type: accepted without checking.
+    /// A built-in simple type: text only, its value not checked.
     Unchecked,
     /// The type of an LHEO element (`X-type`), or its base without attributes (`X-subtype`).
     Element {

@@ -3,7 +3,7 @@
 
 use super::content::{self, Step};
 use super::{Checker, Mode, Position};
-use crate::reader::events::{Namespaces, StartTag};
+use crate::reader::events::StartTag;
 use crate::schema::{self, Content, ElementId};
 
 impl Checker {
@@ -94,9 +94,7 @@ impl Checker {
         declared: Option<ElementId>,
         pid: ElementId,
         particles: &'static [schema::Particle],
-        namespaces: &Namespaces,
     ) {
-        let _ = namespaces;
         let parent = self.depth - 1;
         let Some(id) = declared else {
             let n = self.frames[parent].count_named(&tag.local);
@@ -170,12 +168,9 @@ impl Checker {
         &mut self,
         tag: &StartTag,
         declared: Option<ElementId>,
-        pid: ElementId,
         max: Option<u32>,
         alts: &'static [ElementId],
-        namespaces: &Namespaces,
     ) {
-        let _ = (namespaces, pid);
         let parent = self.depth - 1;
         let alt = declared.and_then(|id| alts.iter().position(|a| *a == id));
         let Some(k) = alt else {

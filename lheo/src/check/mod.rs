@@ -90,6 +90,9 @@ enum Mode {
     Lax,
     /// Not checked (unexpected element, child of simple content, non-LHEO document).
     Skip,
+    /// Free content given a built-in simple type by `xsi:type` (e.g. `xs:string`): text,
+    /// no child element (the value itself is not checked).
+    Text,
 }
 
 /// An open element. Frames are reused from one element to the next (no allocation per event).
@@ -278,6 +281,24 @@ impl Checker {
                 self.collect_other_ids(tag);
             }
             Mode::Lax => self.start_lax(tag, declared, namespaces),
+            Mode::Text => {
+                let frame = &mut self.frames[parent];
+                let n = frame.count_named(&tag.local);
+                let first = !frame.content_error;
+                frame.content_error = true;
+                if first {
+                    let at = frame.pos;
+                    let q = &tag.qname;
+                    self.report(
+                        "XSD-CONTENU-SIMPLE",
+                        format!("élément « {q} » interdit ici : son parent a un type simple (xsi:type)"),
+                        format!("element \"{q}\" not allowed here: its parent has a simple type (xsi:type)"),
+                        at,
+                    );
+                }
+                self.open(Mode::Skip, &tag.local, Some(n), tag.pos);
+                self.collect_other_ids(tag);
+            }
             Mode::Strict(pid) => match schema::element(pid).content {
                 Content::Simple(_) => {
                     let frame = &mut self.frames[parent];
@@ -301,13 +322,13 @@ impl Checker {
                 }
                 Content::Any => self.start_lax(tag, declared, namespaces),
                 Content::Sequence(particles) => {
-                    self.start_in_sequence(tag, declared, pid, particles, namespaces)
+                    self.start_in_sequence(tag, declared, pid, particles)
                 }
                 Content::Choice {
                     max,
                     children: alts,
                     ..
-                } => self.start_in_choice(tag, declared, pid, max, alts, namespaces),
+                } => self.start_in_choice(tag, declared, max, alts),
             },
         }
     }
@@ -375,7 +396,7 @@ impl Checker {
                 self.collect_other_ids(tag);
             }
             attrs::XsiType::Unchecked => {
-                self.open(Mode::Skip, &tag.local, Some(n), tag.pos);
+                self.open(Mode::Text, &tag.local, Some(n), tag.pos);
                 self.collect_other_ids(tag);
             }
             attrs::XsiType::Element { id, subtype } => {

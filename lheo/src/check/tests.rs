@@ -183,6 +183,21 @@ fn extra_is_lax() {
         ["XSD-LONGUEUR"]
     );
     assert_eq!(e("<extra><zz xsi:type='zzz-type'/></extra>"), ["XSD-XSI"]);
+    let xs = "xmlns:xs='http://www.w3.org/2001/XMLSchema'";
+    assert!(e(&format!(
+        "<extra><zz {xs} xsi:type='xs:string'>a</zz></extra>"
+    ))
+    .is_empty());
+    assert_eq!(
+        e(&format!(
+            "<extra><zz {xs} xsi:type='xs:string'><a/></zz></extra>"
+        )),
+        ["XSD-CONTENU-SIMPLE"]
+    );
+    assert!(e(&format!(
+        "<extra><zz {xs} xsi:type='xs:anyType'><a/></zz></extra>"
+    ))
+    .is_empty());
     assert_eq!(e("x<extra/>"), ["XSD-TEXTE-INTERDIT"]);
     assert_eq!(
         e("<extra><extras>text</extras></extra>"),
