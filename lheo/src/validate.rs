@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 
 use crate::diagnostic::{Counts, Diagnostic, Location, Severity};
 use crate::reader::decode::InputEncoding;
+use crate::reader::log::RecordLog;
 use crate::reader::{Limits, ReadOptions, Reader, RecordNode, Step, Version};
 use crate::rules::france_travail::FranceTravail;
 use crate::rules::Profile;
@@ -108,6 +109,7 @@ pub fn validate_with_progress<R: BufRead>(
         check: Some(options.profile),
         build: france_travail,
         stream_records: true,
+        capture_records: france_travail,
     };
     let mut reader = match Reader::with_options(input, read) {
         Ok(r) => r,
@@ -124,14 +126,14 @@ pub fn validate_with_progress<R: BufRead>(
     // The record rules run on a second thread: the main one parses and checks the structure,
     // the worker turns each record into the model and applies the rules, in document order.
     let (mut diagnostics, record_findings) = std::thread::scope(|scope| {
-        let (send, receive) = std::sync::mpsc::sync_channel::<RecordNode>(64);
+        let (send, receive) = std::sync::mpsc::sync_channel::<RecordLog>(64);
         let worker = france_travail.then(|| {
             let today = options.today();
             scope.spawn(move || {
                 let mut ft = FranceTravail::new(today);
                 receive
                     .iter()
-                    .flat_map(|node| record_rules(&node, &mut ft))
+                    .flat_map(|log| record_rules(&log.into_node(), &mut ft))
                     .collect::<Vec<_>>()
             })
         });
@@ -141,8 +143,8 @@ pub fn validate_with_progress<R: BufRead>(
         loop {
             let step = reader.advance();
             let done = matches!(step, Step::Done);
-            if let (Step::Record(node), Some(tx)) = (step, &send) {
-                if tx.send(node).is_err() {
+            if let (Step::Captured(log), Some(tx)) = (step, &send) {
+                if tx.send(log).is_err() {
                     send = None;
                 }
             }

@@ -11,6 +11,11 @@ pub trait SimpleValue: Sized {
     /// resolution). Returns `None` when the text is not a value of this type.
     fn parse_text(text: &str) -> Option<Self>;
 
+    /// Like [`SimpleValue::parse_text`], taking ownership of the text (no copy for `String`).
+    fn from_text(text: String) -> Option<Self> {
+        Self::parse_text(&text)
+    }
+
     /// The text written for this value.
     fn to_text(&self) -> Cow<'_, str>;
 }
@@ -18,6 +23,10 @@ pub trait SimpleValue: Sized {
 impl SimpleValue for String {
     fn parse_text(text: &str) -> Option<Self> {
         Some(text.to_owned())
+    }
+
+    fn from_text(text: String) -> Option<Self> {
+        Some(text)
     }
 
     fn to_text(&self) -> Cow<'_, str> {

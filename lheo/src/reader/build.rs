@@ -108,7 +108,7 @@ impl<T: SimpleValue> FromNode for Field<T> {
         if n.elements().next().is_some() {
             return Err(BuildError::at(n, "élément enfant dans un élément texte"));
         }
-        let value = T::parse_text(&n.text()).ok_or_else(|| BuildError::at(n, "valeur invalide"))?;
+        let value = T::from_text(n.text()).ok_or_else(|| BuildError::at(n, "valeur invalide"))?;
         Ok(Field {
             value,
             attrs: n.attributes()?,

@@ -20,6 +20,7 @@ mod build_generated;
 pub mod counting;
 pub mod decode;
 pub mod events;
+pub mod log;
 pub mod tree;
 
 use std::io::BufRead;
@@ -156,6 +157,8 @@ type OpenElement = (Option<ElementId>, u32);
 pub enum Step {
     /// A complete record.
     Record(RecordNode),
+    /// A complete record, captured (with [`ReadOptions::capture_records`]).
+    Captured(log::RecordLog),
     /// Nothing yet: call again.
     Pause,
     /// The end of the document (or a fatal error).
@@ -178,6 +181,9 @@ pub struct ReadOptions {
     /// Yield records one by one (`true`), or keep them in the envelope (`false`: the whole
     /// document becomes one tree).
     pub stream_records: bool,
+    /// Yield records as [`Step::Captured`] logs (compact, built into trees elsewhere, e.g. on
+    /// another thread) instead of trees. Needs `build` and `stream_records`.
+    pub capture_records: bool,
 }
 
 impl Default for ReadOptions {
@@ -187,6 +193,7 @@ impl Default for ReadOptions {
             check: None,
             build: true,
             stream_records: true,
+            capture_records: false,
         }
     }
 }
@@ -206,6 +213,8 @@ pub struct Reader<R: BufRead> {
     /// Open element ids and per-name child counts, for record paths.
     ids: Vec<OpenElement>,
     envelope: Option<Node>,
+    /// The record being captured (`capture_records`).
+    capture: Option<log::RecordLog>,
     diagnostics: Vec<Diagnostic>,
     finished: bool,
     failed: bool,
@@ -243,6 +252,7 @@ impl<R: BufRead> Reader<R> {
             stack: Vec::new(),
             ids: Vec::new(),
             envelope: None,
+            capture: None,
             diagnostics: Vec::new(),
             finished: false,
             failed: false,
@@ -303,6 +313,7 @@ impl<R: BufRead> Reader<R> {
         loop {
             match self.advance() {
                 Step::Record(node) => return Some(node),
+                Step::Captured(log) => return Some(log.into_node()),
                 Step::Pause => {}
                 Step::Done => return None,
             }
@@ -385,6 +396,37 @@ impl<R: BufRead> Reader<R> {
                     if let Some(c) = &mut self.checker {
                         c.start(tag, namespaces);
                     }
+                    if let Some(log) = &mut self.capture {
+                        log.start(tag, self.lheo_ns, namespaces);
+                        continue;
+                    }
+                    if self.options.build
+                        && self.options.capture_records
+                        && self.options.stream_records
+                    {
+                        let in_lheo = tag.ns.is_some() && tag.ns == self.lheo_ns;
+                        let id = if in_lheo {
+                            crate::schema::element_id(&tag.local)
+                        } else {
+                            None
+                        };
+                        if let Some((parent @ Some(_), records)) = self.ids.last_mut() {
+                            if id.and_then(record_parent) == *parent {
+                                *records += 1;
+                                let count = *records;
+                                let mut path = String::new();
+                                for n in &self.stack {
+                                    path.push('/');
+                                    path.push_str(&n.name.local);
+                                }
+                                let mut log =
+                                    log::RecordLog::new(format!("{path}/{}[{count}]", tag.local));
+                                log.start(tag, self.lheo_ns, namespaces);
+                                self.capture = Some(log);
+                                continue;
+                            }
+                        }
+                    }
                     if self.options.build {
                         let node = Node::from_start(tag, self.lheo_ns, namespaces);
                         if let Some((parent, records)) = self.ids.last_mut() {
@@ -400,7 +442,9 @@ impl<R: BufRead> Reader<R> {
                     if let Some(c) = &mut self.checker {
                         c.text(text, cdata, pos);
                     }
-                    if let Some(top) = self.stack.last_mut() {
+                    if let Some(log) = &mut self.capture {
+                        log.text(text);
+                    } else if let Some(top) = self.stack.last_mut() {
                         // Indentation between elements of element-only content carries nothing.
                         let element_only = top.id.is_some_and(|i| {
                             matches!(
@@ -419,6 +463,15 @@ impl<R: BufRead> Reader<R> {
                 XmlEvent::End(pos) => {
                     if let Some(c) = &mut self.checker {
                         c.end(pos);
+                    }
+                    if let Some(log) = &mut self.capture {
+                        log.end();
+                        if !log.is_open() {
+                            if let Some(log) = self.capture.take() {
+                                return Step::Captured(log);
+                            }
+                        }
+                        continue;
                     }
                     if let Some(node) = self.stack.pop() {
                         let parent_id = self.ids.len().checked_sub(2).and_then(|i| self.ids[i].0);

@@ -8,7 +8,7 @@ use crate::model::{Attributes, QName, XmlAttribute};
 use crate::schema::{self, ElementId, NAMESPACE_2_3};
 
 /// The static name of an attribute LHEO declares somewhere.
-fn known_attribute(local: &str) -> Option<&'static str> {
+pub(crate) fn known_attribute(local: &str) -> Option<&'static str> {
     Attributes::NAMES
         .iter()
         .chain(["href", "file", "datemaj", "datecrea"].iter())
@@ -97,6 +97,10 @@ impl Node {
 
     /// The concatenated text children (not descendants).
     pub fn text(&self) -> String {
+        // The usual case, one text child, needs one copy.
+        if let [Child::Text(t)] = self.children.as_slice() {
+            return t.clone();
+        }
         let mut out = String::new();
         for c in &self.children {
             if let Child::Text(t) = c {
