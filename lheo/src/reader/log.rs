@@ -37,8 +37,9 @@ enum LogEvent {
 pub struct RecordLog {
     strings: String,
     events: Vec<LogEvent>,
-    /// Ids of the open elements while capturing (to drop indentation in element-only content).
-    open: Vec<Option<ElementId>>,
+    /// Ids of the open elements while capturing, and whether they are free content (inside an
+    /// `extra`), to drop indentation in element-only content but nowhere else.
+    open: Vec<(Option<ElementId>, bool)>,
     /// Absolute path of the record, e.g. `/lheo/offres/formation[3]`.
     pub path: String,
 }
@@ -110,7 +111,11 @@ impl RecordLog {
             let value = self.push(&a.value);
             self.events.push(LogEvent::Attribute { ns, local, value });
         }
-        self.open.push(id);
+        let free = self
+            .open
+            .last()
+            .is_some_and(|(parent, free)| *free || *parent == Some(schema::id::EXTRA));
+        self.open.push((id, free));
     }
 
     /// Records character data of the innermost open element.
@@ -118,7 +123,12 @@ impl RecordLog {
         let blank = text
             .bytes()
             .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
-        if text.is_empty() || (blank && element_only(self.open.last().copied().flatten())) {
+        let indentation = blank
+            && self
+                .open
+                .last()
+                .is_some_and(|(id, free)| !free && element_only(*id));
+        if text.is_empty() || indentation {
             return;
         }
         let span = self.push(text);

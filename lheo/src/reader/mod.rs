@@ -148,9 +148,17 @@ fn record_parent(record: ElementId) -> Option<ElementId> {
     }
 }
 
-/// An open element while reading: its declaration and how many record children it has had
-/// so far (records are the only repeated children of their containers that paths index).
-type OpenElement = (Option<ElementId>, u32);
+/// An open element while reading.
+#[derive(Debug, Clone, Copy)]
+struct OpenElement {
+    /// Its declaration.
+    id: Option<ElementId>,
+    /// How many record children it has had so far (records are the only repeated children
+    /// of their containers that paths index).
+    records: u32,
+    /// Free content: inside an `extra`, where text is kept as is.
+    free: bool,
+}
 
 /// What [`Reader::advance`] met.
 #[derive(Debug)]
@@ -410,7 +418,12 @@ impl<R: BufRead> Reader<R> {
                         } else {
                             None
                         };
-                        if let Some((parent @ Some(_), records)) = self.ids.last_mut() {
+                        if let Some(OpenElement {
+                            id: parent @ Some(_),
+                            records,
+                            ..
+                        }) = self.ids.last_mut()
+                        {
                             if id.and_then(record_parent) == *parent {
                                 *records += 1;
                                 let count = *records;
@@ -429,12 +442,18 @@ impl<R: BufRead> Reader<R> {
                     }
                     if self.options.build {
                         let node = Node::from_start(tag, self.lheo_ns, namespaces);
-                        if let Some((parent, records)) = self.ids.last_mut() {
-                            if parent.is_some() && node.id.and_then(record_parent) == *parent {
-                                *records += 1;
+                        let mut free = false;
+                        if let Some(parent) = self.ids.last_mut() {
+                            if parent.id.is_some() && node.id.and_then(record_parent) == parent.id {
+                                parent.records += 1;
                             }
+                            free = parent.free || parent.id == Some(id::EXTRA);
                         }
-                        self.ids.push((node.id, 0));
+                        self.ids.push(OpenElement {
+                            id: node.id,
+                            records: 0,
+                            free,
+                        });
                         self.stack.push(node);
                     }
                 }
@@ -445,13 +464,16 @@ impl<R: BufRead> Reader<R> {
                     if let Some(log) = &mut self.capture {
                         log.text(text);
                     } else if let Some(top) = self.stack.last_mut() {
-                        // Indentation between elements of element-only content carries nothing.
-                        let element_only = top.id.is_some_and(|i| {
-                            matches!(
-                                crate::schema::element(i).content,
-                                Content::Sequence(_) | Content::Choice { .. }
-                            )
-                        });
+                        // Indentation between elements of element-only content carries nothing
+                        // (free content inside `extra` is kept as is).
+                        let free = self.ids.last().is_some_and(|o| o.free);
+                        let element_only = !free
+                            && top.id.is_some_and(|i| {
+                                matches!(
+                                    crate::schema::element(i).content,
+                                    Content::Sequence(_) | Content::Choice { .. }
+                                )
+                            });
                         let blank = text
                             .bytes()
                             .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
@@ -474,7 +496,7 @@ impl<R: BufRead> Reader<R> {
                         continue;
                     }
                     if let Some(node) = self.stack.pop() {
-                        let parent_id = self.ids.len().checked_sub(2).and_then(|i| self.ids[i].0);
+                        let parent_id = self.ids.len().checked_sub(2).and_then(|i| self.ids[i].id);
                         let is_record = self.options.stream_records
                             && parent_id.is_some()
                             && node.id.and_then(record_parent) == parent_id;
@@ -508,7 +530,7 @@ impl<R: BufRead> Reader<R> {
             path.push('/');
             path.push_str(&n.name.local);
         }
-        let count = self.ids.iter().rev().nth(1).map_or(1, |(_, c)| *c);
+        let count = self.ids.iter().rev().nth(1).map_or(1, |o| o.records);
         format!("{path}/{local}[{count}]")
     }
 
