@@ -74,6 +74,8 @@ pub mod reader;
 pub mod rules;
 pub mod schema;
 pub mod validate;
+#[cfg(feature = "workbook")]
+pub mod workbook;
 pub mod writer;
 
 pub use diagnostic::{Counts, Diagnostic, Lang, Location, Message, Severity};

@@ -1,0 +1,375 @@
+//! Export: an element tree (a record, or the document's envelope) becomes rows.
+//!
+//! The tree is the reader's [`Node`]: every element, attribute and `extras` of the input is
+//! there, so nothing is lost on the way; anything the layout cannot place (an element the
+//! schema does not allow there, text in element-only content, an unknown attribute) is an
+//! error rather than a silent drop.
+
+use std::collections::HashMap;
+
+use super::cells::{export_value, CellValue};
+use super::layout::{self, ColumnKind, Layout, Step, Target};
+use crate::model::Extras;
+use crate::reader::tree::{Child, Node};
+use crate::reader::FromNode;
+use crate::schema::{self, Content, ElementId};
+use crate::writer::{WriteXml, XmlWriter};
+
+/// A row of an entity sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Index of the sheet in the layout.
+    pub sheet: usize,
+    /// `(column index, value)`, keys included.
+    pub cells: Vec<(usize, CellValue)>,
+}
+
+/// A row of the `attributs` or `extras` sheet: sheet, key, path, value.
+pub type SideRow = [String; 4];
+
+/// The rows of one record.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Flat {
+    /// Entity rows (children before their parent).
+    pub rows: Vec<Row>,
+    /// Rows of the `attributs` sheet.
+    pub attributs: Vec<SideRow>,
+    /// Rows of the `extras` sheet.
+    pub extras: Vec<SideRow>,
+}
+
+/// Something the layout cannot place.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("ligne {line} : {what}")]
+pub struct Unfit {
+    /// Line of the element in the input.
+    pub line: u32,
+    /// What does not fit, in French.
+    pub what: String,
+}
+
+/// Column indexes of a sheet, by target.
+type Columns = HashMap<Target, usize>;
+
+/// Flattens records into rows for one layout.
+pub struct Flattener {
+    layout: &'static Layout,
+    columns: Vec<Columns>,
+    key_column: Vec<Option<usize>>,
+    parent_key_column: Vec<Option<usize>>,
+    children: HashMap<(usize, Vec<ElementId>), usize>,
+}
+
+impl Flattener {
+    /// A flattener for `layout`.
+    pub fn new(layout: &'static Layout) -> Self {
+        let mut columns = Vec::new();
+        let mut key_column = Vec::new();
+        let mut parent_key_column = Vec::new();
+        for s in &layout.sheets {
+            let mut map = Columns::new();
+            let (mut key, mut parent) = (None, None);
+            for (i, c) in s.columns.iter().enumerate() {
+                match &c.kind {
+                    ColumnKind::Key => key = Some(i),
+                    ColumnKind::ParentKey => parent = Some(i),
+                    ColumnKind::Value(t) | ColumnKind::Attribute(t) => {
+                        map.insert(t.clone(), i);
+                    }
+                }
+            }
+            columns.push(map);
+            key_column.push(key);
+            parent_key_column.push(parent);
+        }
+        let children = layout
+            .sheets
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.parent.map(|p| ((p, s.via.clone()), i)))
+            .collect();
+        Flattener {
+            layout,
+            columns,
+            key_column,
+            parent_key_column,
+            children,
+        }
+    }
+
+    /// The layout.
+    pub fn layout(&self) -> &'static Layout {
+        self.layout
+    }
+
+    /// The sheet of a record element directly below the root sheet.
+    pub fn record_sheet(&self, element: ElementId) -> Option<usize> {
+        (0..self.layout.sheets.len()).find(|&i| {
+            self.layout.sheets[i].parent == Some(0) && self.layout.sheets[i].element == element
+        })
+    }
+
+    /// Flattens the root element (the envelope: the document without its records).
+    pub fn root(&self, node: &Node) -> Result<Flat, Unfit> {
+        let mut flat = Flat::default();
+        self.entity(0, node, String::new(), String::new(), &mut flat)?;
+        Ok(flat)
+    }
+
+    /// Flattens record number `number` (1-based) of `sheet`.
+    pub fn record(&self, sheet: usize, number: u64, node: &Node) -> Result<Flat, Unfit> {
+        let mut flat = Flat::default();
+        self.entity(sheet, node, number.to_string(), String::new(), &mut flat)?;
+        Ok(flat)
+    }
+
+    fn entity(
+        &self,
+        sheet: usize,
+        node: &Node,
+        key: String,
+        parent_key: String,
+        flat: &mut Flat,
+    ) -> Result<(), Unfit> {
+        let mut row = Row {
+            sheet,
+            cells: Vec::new(),
+        };
+        if let Some(c) = self.key_column[sheet] {
+            row.cells.push((c, CellValue::Text(key.clone())));
+        }
+        if let Some(c) = self.parent_key_column[sheet] {
+            row.cells.push((c, CellValue::Text(parent_key)));
+        }
+        let mut ctx = Context {
+            sheet,
+            sheet_name: &self.layout.sheets[sheet].name,
+            key: &key,
+            row: &mut row,
+            flat,
+        };
+        let element = self.layout.sheets[sheet].element;
+        self.attributes(&mut ctx, node, element, &[])?;
+        if let Content::Simple(st) = schema::element(element).content {
+            let text = node.text();
+            if let Some(&c) = self.columns[sheet].get(&Target {
+                steps: Vec::new(),
+                attribute: None,
+            }) {
+                if !text.is_empty() {
+                    ctx.row.cells.push((c, export_value(st, &text)));
+                }
+            }
+            if let Some(child) = node.elements().next() {
+                return Err(unfit(child, "élément dans un élément de contenu simple"));
+            }
+        } else {
+            let mut prefix = Vec::new();
+            self.children(&mut ctx, node, element, &mut prefix)?;
+        }
+        flat.rows.push(row);
+        Ok(())
+    }
+
+    /// The attributes of `node` (at `steps` below the entity): columns, or `attributs` rows.
+    fn attributes(
+        &self,
+        ctx: &mut Context<'_>,
+        node: &Node,
+        element: ElementId,
+        steps: &[Step],
+    ) -> Result<bool, Unfit> {
+        let mut any = false;
+        for a in &node.attributes {
+            if a.name.namespace.as_deref() == Some("http://www.w3.org/2001/XMLSchema-instance") {
+                continue; // xsi:schemaLocation: the model does not keep it either
+            }
+            let name = match (
+                &a.name.namespace,
+                layout::attributes_of(element).find(|n| *n == a.name.local),
+            ) {
+                (None, Some(n)) => n,
+                _ => {
+                    return Err(unfit(
+                        node,
+                        &format!(
+                            "attribut « {} » non admis sur « {} »",
+                            a.name.local, node.name.local
+                        ),
+                    ))
+                }
+            };
+            let target = Target {
+                steps: steps.to_vec(),
+                attribute: Some(name),
+            };
+            match self.columns[ctx.sheet].get(&target) {
+                Some(&c) => ctx.row.cells.push((c, text_cell(&a.value))),
+                None => ctx.side_attribute(
+                    target.to_path(self.layout.sheets[ctx.sheet].element),
+                    a.value.clone(),
+                ),
+            }
+            any = true;
+        }
+        Ok(any)
+    }
+
+    /// The children of `node` (an element of complex content at `prefix`). Returns `true`
+    /// when anything was written for them.
+    fn children(
+        &self,
+        ctx: &mut Context<'_>,
+        node: &Node,
+        element: ElementId,
+        prefix: &mut Vec<Step>,
+    ) -> Result<bool, Unfit> {
+        let entity = self.layout.sheets[ctx.sheet].element;
+        let mut any = false;
+        let mut seen: HashMap<ElementId, u32> = HashMap::new();
+        for child in &node.children {
+            let c = match child {
+                Child::Text(t) if crate::model::trim_xml(t).is_empty() => continue,
+                Child::Text(_) => {
+                    return Err(unfit(
+                        node,
+                        "texte dans un élément qui ne contient que des éléments",
+                    ))
+                }
+                Child::Element(c) => c,
+            };
+            let Some((id, p)) =
+                c.id.and_then(|id| layout::particle(element, id).map(|(_, p)| (id, p)))
+            else {
+                return Err(unfit(
+                    c,
+                    &format!(
+                        "élément « {} » non admis dans « {} »",
+                        c.name.local, node.name.local
+                    ),
+                ));
+            };
+            any = true;
+            if id == schema::id::EXTRAS {
+                let path = path_of(entity, prefix);
+                ctx.side_extras(path, extras_xml(c)?);
+                continue;
+            }
+            let index = {
+                let n = seen.entry(id).or_insert(0);
+                *n += 1;
+                *n
+            };
+            if layout::is_entity(p) {
+                let mut via: Vec<ElementId> = prefix.iter().map(|s| s.element).collect();
+                via.push(id);
+                let Some(&sheet) = self.children.get(&(ctx.sheet, via)) else {
+                    return Err(unfit(c, "élément sans feuille"));
+                };
+                let key = format!("{}.{index}", ctx.key);
+                let parent_key = ctx.key.to_owned();
+                self.entity(sheet, c, key, parent_key, ctx.flat)?;
+                continue;
+            }
+            if p.max.is_some_and(|m| index > m) {
+                return Err(unfit(
+                    c,
+                    &format!(
+                        "« {} » répété plus de {} fois",
+                        c.name.local,
+                        p.max.unwrap_or(1)
+                    ),
+                ));
+            }
+            prefix.push(Step { element: id, index });
+            let optional = index > p.min;
+            let mut written = self.attributes(ctx, c, id, prefix)?;
+            match schema::element(id).content {
+                Content::Simple(st) => {
+                    if let Some(inner) = c.elements().next() {
+                        return Err(unfit(inner, "élément dans un élément de contenu simple"));
+                    }
+                    let text = c.text();
+                    let target = Target {
+                        steps: prefix.clone(),
+                        attribute: None,
+                    };
+                    if !text.is_empty() {
+                        let Some(&col) = self.columns[ctx.sheet].get(&target) else {
+                            return Err(unfit(c, "valeur sans colonne"));
+                        };
+                        ctx.row.cells.push((col, export_value(st, &text)));
+                        written = true;
+                    }
+                }
+                _ => {
+                    written |= self.children(ctx, c, id, prefix)?;
+                }
+            }
+            if !written && optional {
+                // Present but empty: the `attributs` sheet says so, with an empty value.
+                ctx.side_attribute(path_of(entity, prefix), String::new());
+            }
+            prefix.pop();
+        }
+        Ok(any)
+    }
+}
+
+/// Where rows go while an entity is flattened.
+struct Context<'a> {
+    sheet: usize,
+    sheet_name: &'static str,
+    key: &'a str,
+    row: &'a mut Row,
+    flat: &'a mut Flat,
+}
+
+impl Context<'_> {
+    fn side_attribute(&mut self, path: String, value: String) {
+        let row = [self.sheet_name.to_owned(), self.key.to_owned(), path, value];
+        self.flat.attributs.push(row);
+    }
+
+    fn side_extras(&mut self, path: String, xml: String) {
+        let row = [self.sheet_name.to_owned(), self.key.to_owned(), path, xml];
+        self.flat.extras.push(row);
+    }
+}
+
+/// A text cell.
+fn text_cell(s: &str) -> CellValue {
+    CellValue::Text(s.to_owned())
+}
+
+/// The path of `steps` below `entity` (empty for the entity itself).
+fn path_of(entity: ElementId, steps: &[Step]) -> String {
+    if steps.is_empty() {
+        return String::new();
+    }
+    Target {
+        steps: steps.to_vec(),
+        attribute: None,
+    }
+    .to_path(entity)
+}
+
+fn unfit(node: &Node, what: &str) -> Unfit {
+    Unfit {
+        line: node.pos.line,
+        what: what.to_owned(),
+    }
+}
+
+/// An `extras` element as XML text (the LHEO 2.3 namespace implied).
+pub fn extras_xml(node: &Node) -> Result<String, Unfit> {
+    let extras = Extras::from_node(node).map_err(|e| unfit(node, e.reason))?;
+    let mut out = Vec::new();
+    let mut w = XmlWriter::new(&mut out);
+    extras
+        .write_xml("extras", &mut w)
+        .map_err(|e| unfit(node, &format!("extras non exportable : {e}")))?;
+    let text = String::from_utf8(out).map_err(|_| unfit(node, "extras non UTF-8"))?;
+    let ns = format!(" xmlns=\"{}\"", schema::NAMESPACE_2_3);
+    Ok(text.trim_start().replacen(&ns, "", 1))
+}

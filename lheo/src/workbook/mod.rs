@@ -1,0 +1,76 @@
+//! Excel workbooks: an editable, lossless view of a feed for people who live in Excel.
+//!
+//! - [`export`] streams an LHEO 2.x document into a workbook (`.xlsx`), one record at a time
+//!   (rust_xlsxwriter's constant-memory mode: memory stays flat on a gigabyte feed);
+//!   [`WorkbookWriter`] writes records one by one, [`write_document`] a whole document;
+//! - [`read_workbook`] reads a workbook back (calamine): forgiving where people are, strict
+//!   where data would be lost, every problem a [`Diagnostic`](crate::Diagnostic) at
+//!   `sheet!cell`; the result is LHEO 2.3 XML that [`Imported::validate`] checks with any
+//!   profile (locations mapped back to cells) and [`Imported::document`] turns into the model;
+//! - [`template`] writes the empty workbook with one example row;
+//! - [`layout`] says which sheets and columns a workbook has, derived from the schema
+//!   tables ([`Layout::of`]); [`doc`] documents them.
+//!
+//! ```
+//! use lheo::workbook::{self, read_workbook};
+//! use lheo::reader::read_document;
+//!
+//! let xml = std::fs::read("../fixtures/exemple.xml").unwrap_or_default();
+//! if !xml.is_empty() {
+//!     let mut xlsx = Vec::new();
+//!     workbook::export(&xml[..], &mut xlsx)?;
+//!     let imported = read_workbook(std::io::Cursor::new(xlsx))?;
+//!     assert!(imported.diagnostics.is_empty());
+//!     assert_eq!(imported.document()?, read_document(&xml[..])?);
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod assemble;
+pub mod cells;
+pub mod doc;
+pub mod flatten;
+pub mod layout;
+pub mod reader;
+pub mod template;
+pub mod writer;
+
+pub use layout::Layout;
+pub use reader::{read_workbook, Imported};
+pub use template::template;
+pub use writer::{export, write_document, ExportSummary, WorkbookWriter};
+
+use crate::Diagnostic;
+
+/// Why a workbook could not be written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkbookError {
+    /// The workbook library failed.
+    #[error("classeur : {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    /// The file is not a workbook that can be read.
+    #[error("classeur illisible : {0}")]
+    Unreadable(String),
+    /// Reading or writing failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// Something in the input that the workbook cannot carry.
+    #[error("{0}")]
+    Unfit(#[from] flatten::Unfit),
+    /// A text longer than a cell holds.
+    #[error(
+        "cellule {cell} : {chars} caractères, plus que les 32 767 qu'une cellule peut contenir"
+    )]
+    TooLong {
+        /// The cell.
+        cell: String,
+        /// Its length.
+        chars: usize,
+    },
+    /// The input document cannot be read (ill-formed XML, not LHEO 2.x).
+    #[error("{}", .0.message.fr)]
+    Invalid(Box<Diagnostic>),
+    /// The imported document does not fit the model (its diagnostics say why).
+    #[error("{0}")]
+    Build(#[from] crate::reader::ReadError),
+}

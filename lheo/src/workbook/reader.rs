@@ -1,0 +1,874 @@
+//! Reading workbooks (calamine): sheets and columns are matched by name (in any order),
+//! blank rows are skipped, values are read forgivingly (see [`super::cells`]); what would
+//! lose data is a diagnostic at `sheet!cell`, all of them. The rows then become an LHEO 2.3
+//! document ([`super::assemble`]).
+
+use std::collections::HashMap;
+use std::io::{Read, Seek};
+use std::path::Path;
+
+use calamine::{Data, Range};
+
+use super::assemble::{self, CellFinder, Element, LineMap, RowRef};
+use super::cells::{import_value, CellProblem, Imported as Cell};
+use super::layout::{
+    self, Layout, PathError, Step, Target, ATTRIBUTS, DOCUMENTATION, EXTRAS, LISTES,
+};
+use super::writer::{cell_ref, column_name};
+use super::WorkbookError;
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::schema::{self, id, ElementId};
+use crate::validate::{validate, Report, ValidateOptions};
+use crate::Document;
+
+/// A workbook read back: the LHEO 2.3 document it describes, as XML, and the problems found.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The document root the workbook is for.
+    pub root: ElementId,
+    /// The document, LHEO 2.3 XML (empty when the workbook could not be read at all).
+    pub xml: Vec<u8>,
+    /// Lines of `xml` → cells.
+    pub lines: LineMap,
+    /// The problems of the workbook itself (unknown columns, impossible dates, orphan rows,
+    /// codes outside their dictionary…), each at its cell.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Imported {
+    /// `true` when the workbook itself has no error (the document may still have some:
+    /// see [`Imported::validate`]).
+    pub fn is_ok(&self) -> bool {
+        !self
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// Checks the document with `options` (profile, today) and returns every finding, the
+    /// workbook's own first, each located at a cell. A finding on a cell the workbook already
+    /// reported is left out (it is the same problem).
+    pub fn validate(&self, options: &ValidateOptions) -> Report {
+        let mut diagnostics = self.diagnostics.clone();
+        let mut report = if self.xml.is_empty() {
+            Report {
+                profile: options.profile,
+                version: None,
+                root: None,
+                encoding: None,
+                diagnostics: Vec::new(),
+            }
+        } else {
+            validate(&self.xml[..], options)
+        };
+        let flagged: Vec<Location> = self
+            .diagnostics
+            .iter()
+            .map(|d| d.location.clone())
+            .collect();
+        for mut d in std::mem::take(&mut report.diagnostics) {
+            self.relocate(&mut d);
+            if !(matches!(d.location, Location::Cell { .. }) && flagged.contains(&d.location)) {
+                diagnostics.push(d);
+            }
+        }
+        report.diagnostics = diagnostics;
+        report.encoding = None;
+        report
+    }
+
+    /// Moves a diagnostic located in [`Imported::xml`] to its cell.
+    pub fn relocate(&self, d: &mut Diagnostic) {
+        if let Location::Xml { line, .. } = d.location {
+            if let Some(cell) = self.lines.locate(line) {
+                d.location = cell.clone();
+            }
+        }
+    }
+
+    /// The document, in the model. Fails when the workbook or the document has errors.
+    pub fn document(&self) -> Result<Document, WorkbookError> {
+        if let Some(d) = self
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Error)
+        {
+            return Err(WorkbookError::Invalid(Box::new(d.clone())));
+        }
+        crate::reader::read_document(&self.xml[..]).map_err(WorkbookError::from)
+    }
+}
+
+/// Reads a workbook (`.xlsx`) from bytes.
+///
+/// ```
+/// let xlsx = lheo::workbook::template(Vec::new()).unwrap();
+/// let imported = lheo::workbook::read_workbook(std::io::Cursor::new(xlsx)).unwrap();
+/// assert!(imported.is_ok(), "{:?}", imported.diagnostics);
+/// let report = imported.validate(&lheo::validate::ValidateOptions::default());
+/// assert!(report.is_valid(), "{:?}", report.diagnostics);
+/// ```
+pub fn read_workbook<RS: Read + Seek>(input: RS) -> Result<Imported, WorkbookError> {
+    match calamine::open_workbook_from_rs::<calamine::Xlsx<RS>, RS>(input) {
+        Ok(mut book) => read_sheets(&mut book),
+        Err(e) => Ok(unreadable(&e.to_string())),
+    }
+}
+
+/// Reads a workbook file (`.xlsx`, also `.xlsm`, `.xls`, `.ods`).
+pub fn read_workbook_file(path: &Path) -> Result<Imported, WorkbookError> {
+    match calamine::open_workbook_auto(path) {
+        Ok(mut book) => read_sheets(&mut book),
+        Err(calamine::Error::Io(e)) => Err(WorkbookError::Io(e)),
+        Err(e) => Ok(unreadable(&e.to_string())),
+    }
+}
+
+fn unreadable(why: &str) -> Imported {
+    Imported {
+        root: id::LHEO,
+        xml: Vec::new(),
+        lines: LineMap::default(),
+        diagnostics: vec![Diagnostic::new(
+            "CLASSEUR-ILLISIBLE",
+            format!("le fichier n'est pas un classeur lisible : {why}"),
+            format!("the file is not a readable workbook: {why}"),
+        )],
+    }
+}
+
+/// Where a diagnostic goes.
+fn at(sheet: &str, row: u32, col: usize) -> Location {
+    Location::Cell {
+        sheet: sheet.to_owned(),
+        cell: cell_ref(row, col),
+    }
+}
+
+fn diag(code: &'static str, loc: Location, fr: String, en: String) -> Diagnostic {
+    let mut d = Diagnostic::new(code, fr, en);
+    d.location = loc;
+    d
+}
+
+/// A cell's content as plain text (headers, keys, paths).
+fn plain(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_owned(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => dt.as_f64().to_string(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+/// A sheet's cells with absolute positions.
+struct Grid {
+    range: Range<Data>,
+}
+
+impl Grid {
+    fn rows(&self) -> u32 {
+        self.range.end().map_or(0, |(r, _)| r + 1)
+    }
+
+    fn cols(&self) -> usize {
+        self.range.end().map_or(0, |(_, c)| c as usize + 1)
+    }
+
+    fn get(&self, row: u32, col: usize) -> &Data {
+        static EMPTY: Data = Data::Empty;
+        self.range.get_value((row, col as u32)).unwrap_or(&EMPTY)
+    }
+
+    fn blank_row(&self, row: u32) -> bool {
+        (0..self.cols()).all(|c| match self.get(row, c) {
+            Data::Empty => true,
+            Data::String(s) => s.trim().is_empty(),
+            _ => false,
+        })
+    }
+}
+
+/// A row of an entity sheet.
+struct RowData {
+    row: u32,
+    parent: Option<(String, Location)>,
+    values: Vec<(Target, String, Location)>,
+}
+
+/// An entity sheet as read.
+struct SheetData {
+    layout: usize,
+    name: String,
+    rows: Vec<RowData>,
+    by_key: HashMap<String, usize>,
+    /// Value columns: steps → column.
+    value_columns: HashMap<Vec<Step>, usize>,
+}
+
+/// The cells of value columns, for the assembler.
+struct Finder<'a> {
+    sheets: &'a [SheetData],
+}
+
+impl CellFinder for Finder<'_> {
+    fn cell(&self, sheet: &str, row: u32, steps: &[Step]) -> Option<String> {
+        let s = self.sheets.iter().find(|s| s.name == sheet)?;
+        s.value_columns.get(steps).map(|&c| cell_ref(row, c))
+    }
+}
+
+/// A side row (`attributs`, `extras`) after checks.
+struct Side {
+    sheet: usize,
+    row: usize,
+    target: Target,
+    value: String,
+    origin: Location,
+}
+
+fn read_sheets<RS: Read + Seek, B: calamine::Reader<RS>>(
+    book: &mut B,
+) -> Result<Imported, WorkbookError>
+where
+    B::Error: std::fmt::Display,
+{
+    let names = book.sheet_names();
+    let root = if names.iter().any(|n| n == "lheo-index") {
+        id::LHEO_INDEX
+    } else if names.iter().any(|n| n == "lheo-plus") {
+        id::LHEO_PLUS
+    } else {
+        id::LHEO
+    };
+    let layout = Layout::of(root);
+    let mut diagnostics = Vec::new();
+    let mut sheets: Vec<SheetData> = Vec::new();
+    let mut side_grids: HashMap<&'static str, (String, Grid)> = HashMap::new();
+    for name in &names {
+        let range = match book.worksheet_range(name) {
+            Ok(r) => r,
+            Err(e) => {
+                return Ok(unreadable(&format!("feuille « {name} » : {e}")));
+            }
+        };
+        let grid = Grid { range };
+        if let Some(i) = layout.sheet_index(name) {
+            sheets.push(read_entity_sheet(layout, i, name, &grid, &mut diagnostics));
+        } else if name == ATTRIBUTS || name == EXTRAS {
+            let key = if name == ATTRIBUTS { ATTRIBUTS } else { EXTRAS };
+            side_grids.insert(key, (name.clone(), grid));
+        } else if name == DOCUMENTATION || name == LISTES {
+            continue;
+        } else if (0..grid.rows()).any(|r| !grid.blank_row(r)) {
+            diagnostics.push(diag(
+                "CLASSEUR-FEUILLE",
+                at(name, 0, 0),
+                format!("feuille « {name} » inconnue : ses données seraient perdues (feuilles possibles : {})", sheet_list(layout)),
+                format!("unknown sheet \"{name}\": its data would be lost (possible sheets: {})", sheet_list(layout)),
+            ));
+        }
+    }
+    let attributs = side_grids
+        .get(ATTRIBUTS)
+        .map(|(n, g)| read_side(layout, &sheets, n, g, false, &mut diagnostics))
+        .unwrap_or_default();
+    let extras = side_grids
+        .get(EXTRAS)
+        .map(|(n, g)| read_side(layout, &sheets, n, g, true, &mut diagnostics))
+        .unwrap_or_default();
+    let mut root_element = build(layout, &sheets, &attributs, &extras, &mut diagnostics);
+    let finder = Finder { sheets: &sheets };
+    let (xml, lines) = assemble::to_xml(&mut root_element, &finder)?;
+    Ok(Imported {
+        root,
+        xml,
+        lines,
+        diagnostics,
+    })
+}
+
+fn sheet_list(layout: &Layout) -> String {
+    layout
+        .sheets
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn read_entity_sheet(
+    layout: &Layout,
+    index: usize,
+    name: &str,
+    grid: &Grid,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> SheetData {
+    let sheet = &layout.sheets[index];
+    let entity = sheet.element;
+    let parent_name = sheet
+        .parent
+        .filter(|&p| layout.sheets[p].parent.is_some())
+        .map(|p| layout.sheets[p].name.as_str());
+    let mut data = SheetData {
+        layout: index,
+        name: name.to_owned(),
+        rows: Vec::new(),
+        by_key: HashMap::new(),
+        value_columns: HashMap::new(),
+    };
+    let (mut key_col, mut parent_col) = (None, None);
+    let mut columns: Vec<(usize, Target)> = Vec::new();
+    let mut headers: HashMap<String, usize> = HashMap::new();
+    let mut bad_columns: Vec<usize> = Vec::new();
+    for c in 0..grid.cols() {
+        let header = plain(grid.get(0, c));
+        if header.is_empty() {
+            // A column without a header: its values would be lost.
+            if let Some(r) = (1..grid.rows()).find(|&r| !matches!(grid.get(r, c), Data::Empty)) {
+                diagnostics.push(diag(
+                    "CLASSEUR-COLONNE",
+                    at(name, r, c),
+                    format!("colonne {} sans en-tête : ses valeurs seraient perdues (mettez en ligne 1 le chemin LHEO de la colonne)", column_name(c)),
+                    format!("column {} has no header: its values would be lost (put the column's LHEO path in row 1)", column_name(c)),
+                ));
+            }
+            continue;
+        }
+        let canonical = header.split_whitespace().collect::<String>();
+        if let Some(first) = headers.insert(canonical.clone(), c) {
+            diagnostics.push(diag(
+                "CLASSEUR-COLONNE",
+                at(name, 0, c),
+                format!("colonne « {header} » en double (déjà en {}) : une seule valeur peut être gardée", cell_ref(0, first)),
+                format!("duplicate column \"{header}\" (already at {}): only one value can be kept", cell_ref(0, first)),
+            ));
+            bad_columns.push(c);
+            continue;
+        }
+        if let Some(k) = canonical.strip_prefix('#') {
+            if k == name {
+                key_col = Some(c);
+                continue;
+            }
+            if Some(k) == parent_name {
+                parent_col = Some(c);
+                continue;
+            }
+        }
+        let resolved = if canonical.starts_with('#') {
+            Err(PathError::Malformed)
+        } else {
+            layout::resolve(entity, &canonical)
+        };
+        match resolved {
+            Ok(t) if t.attribute.is_none() && t.simple_type(entity).is_none() => {
+                diagnostics.push(unknown_column(
+                    name,
+                    c,
+                    &header,
+                    &PathError::NotSimple(schema::element(t.element(entity)).name),
+                    sheet,
+                ));
+                bad_columns.push(c);
+            }
+            Ok(t) => {
+                if t.attribute.is_none() {
+                    data.value_columns.insert(t.steps.clone(), c);
+                }
+                columns.push((c, t));
+            }
+            Err(e) => {
+                diagnostics.push(unknown_column(name, c, &header, &e, sheet));
+                bad_columns.push(c);
+            }
+        }
+    }
+    if let (Some(p), None) = (parent_name, parent_col) {
+        if (1..grid.rows()).any(|r| !grid.blank_row(r)) {
+            diagnostics.push(diag(
+                "CLASSEUR-COLONNE",
+                at(name, 0, grid.cols()),
+                format!("colonne « #{p} » absente : chaque ligne de la feuille « {name} » doit dire à quelle ligne de la feuille « {p} » elle appartient"),
+                format!("column \"#{p}\" is missing: each row of sheet \"{name}\" must say which row of sheet \"{p}\" it belongs to"),
+            ));
+        }
+    }
+    for r in 1..grid.rows() {
+        if grid.blank_row(r) {
+            continue;
+        }
+        let key = key_col
+            .map(|c| plain(grid.get(r, c)))
+            .filter(|k| !k.is_empty());
+        if let (Some(k), Some(c)) = (&key, key_col) {
+            if let Some(&first) = data.by_key.get(k) {
+                diagnostics.push(diag(
+                    "CLASSEUR-CLE",
+                    at(name, r, c),
+                    format!(
+                        "clé « {k} » en double (déjà en ligne {}) : chaque ligne a sa propre clé",
+                        data.rows[first].row + 1
+                    ),
+                    format!(
+                        "duplicate key \"{k}\" (already on row {}): each row has its own key",
+                        data.rows[first].row + 1
+                    ),
+                ));
+            } else {
+                data.by_key.insert(k.clone(), data.rows.len());
+            }
+        }
+        let parent = parent_col.map(|c| (plain(grid.get(r, c)), at(name, r, c)));
+        let mut values = Vec::new();
+        for (c, target) in &columns {
+            let cell = grid.get(r, *c);
+            let loc = at(name, r, *c);
+            if let Some(a) = target.attribute {
+                let text = match cell {
+                    Data::Empty => continue,
+                    Data::String(s) => s.clone(),
+                    other => plain(other),
+                };
+                if !text.is_empty() || a.is_empty() {
+                    values.push((target.clone(), text, loc));
+                }
+                continue;
+            }
+            let Some(st) = target.simple_type(entity) else {
+                continue;
+            };
+            match import_value(st, cell) {
+                Ok(Cell::Empty) => {}
+                Ok(Cell::Text(t)) => values.push((target.clone(), t, loc)),
+                Err(p) => diagnostics.push(cell_problem(p, loc, target.to_path(entity))),
+            }
+        }
+        data.rows.push(RowData {
+            row: r,
+            parent,
+            values,
+        });
+    }
+    if sheet.parent.is_none() && data.rows.is_empty() {
+        // The document's row may be blank: the root still exists.
+        data.rows.push(RowData {
+            row: 1,
+            parent: None,
+            values: Vec::new(),
+        });
+    }
+    let _ = bad_columns;
+    data
+}
+
+fn unknown_column(
+    sheet: &str,
+    col: usize,
+    header: &str,
+    why: &PathError,
+    layout: &layout::SheetLayout,
+) -> Diagnostic {
+    let entity = schema::element(layout.element).name;
+    diag(
+        "CLASSEUR-COLONNE",
+        at(sheet, 0, col),
+        format!("colonne « {header} » inconnue : {why} ; ses valeurs seraient perdues (les colonnes possibles de la feuille « {sheet} » sont des chemins sous « {entity} », voir la feuille documentation)"),
+        format!("unknown column \"{header}\" ({why}); its values would be lost (the columns of sheet \"{sheet}\" are paths below \"{entity}\", see the documentation sheet)"),
+    )
+}
+
+fn cell_problem(p: CellProblem, loc: Location, path: String) -> Diagnostic {
+    match p {
+        CellProblem::Date(found) => diag(
+            "CLASSEUR-DATE",
+            loc,
+            format!("date impossible « {found} » ({path}) : attendu jj/mm/aaaa, aaaa-mm-jj ou aaaammjj (mm/aaaa, aaaa ou 00000000 pour une date partielle)"),
+            format!("impossible date \"{found}\" ({path}): expected dd/mm/yyyy, yyyy-mm-dd or yyyymmdd (mm/yyyy, yyyy or 00000000 for a partial date)"),
+        ),
+        CellProblem::Code { found, dict } => {
+            let d = schema::DICTS.iter().find(|d| d.name == dict);
+            let codes = d
+                .map(|d| d.entries.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", "))
+                .unwrap_or_default();
+            let label = d.map_or("", |d| d.label);
+            diag(
+                "CLASSEUR-CODE",
+                loc,
+                format!("« {found} » n'est ni un code ni un libellé de la liste « {label} » ({path}) : codes possibles {codes}"),
+                format!("\"{found}\" is neither a code nor a label of the list \"{label}\" ({path}): possible codes {codes}"),
+            )
+        }
+        CellProblem::Error(found) => diag(
+            "CLASSEUR-VALEUR",
+            loc,
+            format!("la cellule contient l'erreur « {found} » ({path}) : remplacez-la par une valeur"),
+            format!("the cell holds the error \"{found}\" ({path}): replace it with a value"),
+        ),
+    }
+}
+
+/// Reads the `attributs` or `extras` sheet.
+fn read_side(
+    layout: &Layout,
+    sheets: &[SheetData],
+    name: &str,
+    grid: &Grid,
+    extras: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Side> {
+    let headers = if extras {
+        layout::EXTRAS_HEADERS
+    } else {
+        layout::ATTRIBUTS_HEADERS
+    };
+    let mut cols = [None; 4];
+    for c in 0..grid.cols() {
+        let h = plain(grid.get(0, c));
+        match headers.iter().position(|x| *x == h) {
+            Some(i) if cols[i].is_none() => cols[i] = Some(c),
+            _ if h.is_empty() && (1..grid.rows()).all(|r| matches!(grid.get(r, c), Data::Empty)) => {}
+            _ => diagnostics.push(diag(
+                "CLASSEUR-COLONNE",
+                at(name, 0, c),
+                format!("colonne « {h} » inconnue ou en double dans la feuille « {name} » (colonnes : {})", headers.join(", ")),
+                format!("unknown or duplicate column \"{h}\" in sheet \"{name}\" (columns: {})", headers.join(", ")),
+            )),
+        }
+    }
+    let mut out: Vec<Side> = Vec::new();
+    let get = |r: u32, i: usize| cols[i].map(|c| (plain(grid.get(r, c)), c));
+    for r in 1..grid.rows() {
+        if grid.blank_row(r) {
+            continue;
+        }
+        let (sheet_name, sheet_col) = get(r, 0).unwrap_or_default();
+        let (key, key_col) = get(r, 1).unwrap_or_default();
+        let (path, path_col) = get(r, 2).unwrap_or_default();
+        let value_col = cols[3].unwrap_or(3);
+        let value = match grid.get(r, value_col) {
+            Data::String(s) => s.clone(),
+            Data::Empty => String::new(),
+            other => plain(other),
+        };
+        let Some(si) = sheets.iter().position(|s| s.name == sheet_name) else {
+            let known = layout.sheet(&sheet_name).is_some();
+            diagnostics.push(diag(
+                "CLASSEUR-ORPHELINE",
+                at(name, r, sheet_col),
+                if known {
+                    format!("la feuille « {sheet_name} » est absente du classeur : cette ligne ne se rattache à rien")
+                } else {
+                    format!("feuille « {sheet_name} » inconnue : cette ligne ne se rattache à rien")
+                },
+                format!("sheet \"{sheet_name}\" is not in the workbook: this row belongs to nothing"),
+            ));
+            continue;
+        };
+        let sheet = &sheets[si];
+        let row = if layout.sheets[sheet.layout].parent.is_none() && key.is_empty() {
+            Some(0)
+        } else {
+            sheet.by_key.get(&key).copied()
+        };
+        let Some(row) = row else {
+            diagnostics.push(diag(
+                "CLASSEUR-ORPHELINE",
+                at(name, r, key_col),
+                format!("aucune ligne de la feuille « {sheet_name} » n'a la clé « {key} » : cette ligne ne se rattache à rien"),
+                format!("no row of sheet \"{sheet_name}\" has the key \"{key}\": this row belongs to nothing"),
+            ));
+            continue;
+        };
+        let entity = layout.sheets[sheet.layout].element;
+        let target = if extras && path.is_empty() {
+            Ok(Target {
+                steps: Vec::new(),
+                attribute: None,
+            })
+        } else {
+            layout::resolve(entity, &path)
+        };
+        let target = match target {
+            Ok(t)
+                if extras
+                    && (t.attribute.is_some()
+                        || layout::particle(t.element(entity), id::EXTRAS).is_none()) =>
+            {
+                Err(format!(
+                    "« {} » n'a pas d'extras",
+                    schema::element(t.element(entity)).name
+                ))
+            }
+            Ok(t) => Ok(t),
+            Err(e) => Err(e.to_string()),
+        };
+        let target = match target {
+            Ok(t) => t,
+            Err(why) => {
+                diagnostics.push(diag(
+                    "CLASSEUR-CHEMIN",
+                    at(name, r, path_col),
+                    format!(
+                        "chemin « {path} » impossible sous « {} » : {why}",
+                        schema::element(entity).name
+                    ),
+                    format!(
+                        "path \"{path}\" is not possible below \"{}\": {why}",
+                        schema::element(entity).name
+                    ),
+                ));
+                continue;
+            }
+        };
+        let origin = at(name, r, value_col);
+        if extras {
+            if let Some(last) = out.last_mut() {
+                if last.sheet == si
+                    && last.row == row
+                    && last.target == target
+                    && !value.trim_start().starts_with("<extras")
+                {
+                    last.value.push_str(&value);
+                    continue;
+                }
+            }
+        }
+        out.push(Side {
+            sheet: si,
+            row,
+            target,
+            value,
+            origin,
+        });
+    }
+    if extras {
+        out.retain(|s| match check_extras(&s.value) {
+            Ok(()) => true,
+            Err(why) => {
+                diagnostics.push(diag(
+                    "CLASSEUR-EXTRAS",
+                    s.origin.clone(),
+                    format!("XML des extras illisible : {why}"),
+                    format!("unreadable extras XML: {why}"),
+                ));
+                false
+            }
+        });
+    }
+    out
+}
+
+/// Checks that `xml` is a sequence of well-formed `extras` elements.
+fn check_extras(xml: &str) -> Result<(), String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut depth = 0u32;
+    let mut elements = 0;
+    loop {
+        match reader.read_event() {
+            Err(e) => return Err(e.to_string()),
+            Ok(Event::Eof) => break,
+            Ok(Event::Start(e)) => {
+                if depth == 0 && e.name().0 != "extras" {
+                    return Err("un élément « extras » est attendu".into());
+                }
+                depth += 1;
+                elements += 1;
+            }
+            Ok(Event::Empty(e)) => {
+                if depth == 0 && e.name().0 != "extras" {
+                    return Err("un élément « extras » est attendu".into());
+                }
+                elements += 1;
+            }
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::Text(t)) if depth == 0 => {
+                if !t.into_inner().chars().all(|c| c.is_ascii_whitespace()) {
+                    return Err("texte hors de l'élément « extras »".into());
+                }
+            }
+            Ok(Event::DocType(_)) => return Err("DTD refusée".into()),
+            Ok(Event::Decl(_)) | Ok(Event::PI(_)) if depth == 0 => {
+                return Err("déclaration hors de l'élément « extras »".into())
+            }
+            Ok(_) if depth == 0 => return Err("contenu hors de l'élément « extras »".into()),
+            Ok(_) => {}
+        }
+    }
+    if depth != 0 {
+        return Err("élément non fermé".into());
+    }
+    if elements == 0 {
+        return Err("aucun élément « extras »".into());
+    }
+    Ok(())
+}
+
+/// Builds the document tree from the rows.
+fn build(
+    layout: &Layout,
+    sheets: &[SheetData],
+    attributs: &[Side],
+    extras: &[Side],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Element {
+    // Children of each row: (child sheet, parent sheet, parent row) → rows.
+    let by_layout: HashMap<usize, usize> = sheets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.layout, i))
+        .collect();
+    let root_sheet = by_layout.get(&0).copied();
+    if let Some(rs) = root_sheet {
+        for extra in sheets[rs].rows.iter().skip(1) {
+            diagnostics.push(diag(
+                "CLASSEUR-RACINE",
+                at(&sheets[rs].name, extra.row, 0),
+                format!(
+                    "la feuille « {} » n'a qu'une ligne (le document) : cette ligne serait perdue",
+                    sheets[rs].name
+                ),
+                format!(
+                    "sheet \"{}\" has a single row (the document): this row would be lost",
+                    sheets[rs].name
+                ),
+            ));
+        }
+    }
+    let mut children: HashMap<(usize, usize), Vec<(usize, usize)>> = HashMap::new();
+    for (si, s) in sheets.iter().enumerate() {
+        let Some(parent_layout) = layout.sheets[s.layout].parent else {
+            continue;
+        };
+        let parent_sheet = by_layout.get(&parent_layout).copied();
+        for (ri, row) in s.rows.iter().enumerate() {
+            if parent_layout == 0 {
+                children.entry((usize::MAX, 0)).or_default().push((si, ri));
+                continue;
+            }
+            let Some((pkey, loc)) = &row.parent else {
+                continue; // the missing column is reported once
+            };
+            let found = parent_sheet.and_then(|ps| sheets[ps].by_key.get(pkey).map(|&pr| (ps, pr)));
+            match found {
+                Some(p) => children.entry(p).or_default().push((si, ri)),
+                None => {
+                    let pname = &layout.sheets[parent_layout].name;
+                    let (fr, en) = if pkey.is_empty() {
+                        (
+                            format!("ligne orpheline : la colonne #{pname} est vide, la ligne ne se rattache à aucune ligne de la feuille « {pname} »"),
+                            format!("orphan row: column #{pname} is empty, the row belongs to no row of sheet \"{pname}\""),
+                        )
+                    } else {
+                        (
+                            format!("ligne orpheline : aucune ligne de la feuille « {pname} » n'a la clé « {pkey} »"),
+                            format!("orphan row: no row of sheet \"{pname}\" has the key \"{pkey}\""),
+                        )
+                    };
+                    diagnostics.push(diag("CLASSEUR-ORPHELINE", loc.clone(), fr, en));
+                }
+            }
+        }
+    }
+    let mut side: HashMap<(usize, usize), Vec<&Side>> = HashMap::new();
+    for s in attributs.iter().chain(extras) {
+        side.entry((s.sheet, s.row)).or_default().push(s);
+    }
+    let ctx = Build {
+        layout,
+        sheets,
+        children: &children,
+        side: &side,
+    };
+    let root_row = root_sheet
+        .filter(|&rs| !sheets[rs].rows.is_empty())
+        .map(|rs| (rs, 0));
+    let origin = root_row.map_or(Location::None, |(rs, r)| {
+        at(&sheets[rs].name, sheets[rs].rows[r].row, 0)
+    });
+    let mut root = Element::new(layout.root, 1, origin, None);
+    if let Some((rs, r)) = root_row {
+        ctx.fill(&mut root, rs, r);
+    }
+    for &(cs, cr) in children
+        .get(&(usize::MAX, 0))
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
+        let child = ctx.entity(cs, cr);
+        root.add_entity(&layout.sheets[sheets[cs].layout].via, child);
+    }
+    root
+}
+
+struct Build<'a> {
+    layout: &'a Layout,
+    sheets: &'a [SheetData],
+    children: &'a HashMap<(usize, usize), Vec<(usize, usize)>>,
+    side: &'a HashMap<(usize, usize), Vec<&'a Side>>,
+}
+
+impl Build<'_> {
+    fn entity(&self, si: usize, ri: usize) -> Element {
+        let s = &self.sheets[si];
+        let row = &s.rows[ri];
+        let origin = at(&s.name, row.row, 0);
+        let mut e = Element::new(
+            self.layout.sheets[s.layout].element,
+            1,
+            origin,
+            Some(RowRef {
+                sheet: s.name.clone(),
+                row: row.row,
+                steps: Vec::new(),
+            }),
+        );
+        self.fill(&mut e, si, ri);
+        for &(cs, cr) in self
+            .children
+            .get(&(si, ri))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let child = self.entity(cs, cr);
+            e.add_entity(&self.layout.sheets[self.sheets[cs].layout].via, child);
+        }
+        e
+    }
+
+    /// Sets the values of row `ri` of sheet `si`, and its `attributs` and `extras`.
+    fn fill(&self, e: &mut Element, si: usize, ri: usize) {
+        let row = &self.sheets[si].rows[ri];
+        for (target, text, loc) in &row.values {
+            let node = e.at(&target.steps, loc);
+            match target.attribute {
+                Some(a) => node.attrs.push((a, text.clone())),
+                None => {
+                    node.text = Some(text.clone());
+                    node.origin = loc.clone();
+                }
+            }
+        }
+        for s in self.side.get(&(si, ri)).map(Vec::as_slice).unwrap_or(&[]) {
+            let node = e.at(&s.target.steps, &s.origin);
+            let is_extras = s.value.trim_start().starts_with('<')
+                && s.target.attribute.is_none()
+                && layout::is_complex(node.element)
+                && layout::particle(node.element, id::EXTRAS).is_some();
+            match s.target.attribute {
+                Some(a) => node.attrs.push((a, s.value.clone())),
+                None if is_extras => node.extras.push((s.value.clone(), s.origin.clone())),
+                None => {
+                    if !layout::is_complex(node.element) && node.text.is_none() {
+                        node.text = Some(String::new());
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,668 @@
+//! Writing workbooks (rust_xlsxwriter, constant-memory mode: each sheet streams its rows to
+//! a temporary file, so memory stays flat whatever the number of formations).
+
+use std::io::{BufRead, Write};
+
+use rust_xlsxwriter::{
+    Color, DataValidation, DataValidationErrorStyle, Format, FormatBorder, Formula, Workbook,
+    Worksheet,
+};
+
+use super::cells::{looks_like_formula, CellValue};
+use super::doc::sheet_docs;
+use super::flatten::{Flat, Flattener, SideRow};
+use super::layout::{self, ColumnKind, Layout, ATTRIBUTS, DOCUMENTATION, EXTRAS, LISTES};
+use super::WorkbookError;
+use crate::reader::tree::Node;
+use crate::reader::{ReadOptions, Reader, Record};
+use crate::schema::{self, Base, ElementId, Format as SchemaFormat};
+
+/// Last row index Excel has (0-based).
+const LAST_ROW: u32 = 1_048_575;
+/// Excel's limit on the characters of a cell.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// How a column's cells are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Key,
+    Text,
+    Integer,
+    Date,
+}
+
+/// The formats of a workbook.
+struct Formats {
+    header: Format,
+    key: Format,
+    text: Format,
+    text_quoted: Format,
+    integer: Format,
+    date: Format,
+    wrap: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        let text = Format::new().set_num_format("@");
+        Formats {
+            header: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0xDDEBF7))
+                .set_border_bottom(FormatBorder::Thin)
+                .set_num_format("@"),
+            key: Format::new()
+                .set_num_format("@")
+                .set_background_color(Color::RGB(0xF2F2F2)),
+            text_quoted: text.clone().set_quote_prefix(),
+            text,
+            integer: Format::new().set_num_format("0"),
+            date: Format::new().set_num_format("dd/mm/yyyy"),
+            wrap: Format::new().set_text_wrap().set_num_format("@"),
+        }
+    }
+}
+
+/// A sheet being written.
+struct SheetState {
+    /// Index of the worksheet in the workbook.
+    ws: usize,
+    next_row: u32,
+    columns: Vec<Shown>,
+}
+
+/// Writes a workbook record by record.
+///
+/// ```
+/// use lheo::workbook::WorkbookWriter;
+///
+/// let xml = std::fs::read("../fixtures/minimal.xml").unwrap_or_default();
+/// if !xml.is_empty() {
+///     let mut out = Vec::new();
+///     let summary = lheo::workbook::export(&xml[..], &mut out).unwrap();
+///     assert_eq!(summary.records, 1);
+///     assert!(out.starts_with(b"PK")); // a zip archive: .xlsx
+/// }
+/// ```
+pub struct WorkbookWriter<W: Write + Send> {
+    out: W,
+    book: Workbook,
+    flattener: Flattener,
+    sheets: Vec<SheetState>,
+    attributs: SheetState,
+    extras: SheetState,
+    formats: Formats,
+    records: Vec<u64>,
+}
+
+/// The name of column `col` (0-based): `A`, `Z`, `AA`…
+pub fn column_name(col: usize) -> String {
+    let mut n = col + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        out.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A cell reference, `D12` for row 11 and column 3 (0-based).
+pub fn cell_ref(row: u32, col: usize) -> String {
+    format!("{}{}", column_name(col), row + 1)
+}
+
+fn shown(kind: &ColumnKind, entity: ElementId) -> Shown {
+    match kind {
+        ColumnKind::Key | ColumnKind::ParentKey => Shown::Key,
+        ColumnKind::Attribute(_) => Shown::Text,
+        ColumnKind::Value(t) => match t.simple_type(entity) {
+            Some(st) if st.format == Some(SchemaFormat::Date) => Shown::Date,
+            Some(st) if st.base == Base::Long => Shown::Integer,
+            _ => Shown::Text,
+        },
+    }
+}
+
+/// A sensible width for a column.
+fn width(header: &str, kind: &ColumnKind, entity: ElementId) -> f64 {
+    let by_type: f64 = match kind {
+        ColumnKind::Key | ColumnKind::ParentKey => 10.0,
+        ColumnKind::Attribute(_) => 12.0,
+        ColumnKind::Value(t) => match t.simple_type(entity) {
+            Some(st) if st.format == Some(SchemaFormat::Date) => 12.0,
+            Some(st) if st.dict.is_some() => 8.0,
+            Some(st) if st.base == Base::Long => 8.0,
+            Some(st) => (st.max_length.unwrap_or(60) as f64 / 5.0).clamp(10.0, 50.0),
+            None => 12.0,
+        },
+    };
+    let last = header.rsplit('/').next().unwrap_or(header);
+    by_type.max((last.chars().count() as f64 + 2.0).min(30.0))
+}
+
+impl<W: Write + Send> WorkbookWriter<W> {
+    /// A workbook for documents rooted at `root` (`lheo`, `lheo-index`, `lheo-plus`): every
+    /// sheet with its headers, widths, formats and drop-downs, the documentation and the
+    /// lists. Nothing is written to `out` before [`WorkbookWriter::finish`].
+    pub fn new(out: W, root: ElementId) -> Result<Self, WorkbookError> {
+        let layout = Layout::of(root);
+        let mut book = Workbook::new();
+        let formats = Formats::new();
+        let mut ws_count = 0usize;
+        let mut new_sheet = |book: &mut Workbook, name: &str| -> Result<usize, WorkbookError> {
+            let ws = book.add_worksheet_with_constant_memory()?;
+            ws.set_name(name)?;
+            ws_count += 1;
+            Ok(ws_count - 1)
+        };
+        let mut order: Vec<usize> = (1..layout.sheets.len()).collect();
+        order.push(0);
+        let mut sheets: Vec<Option<SheetState>> = (0..layout.sheets.len()).map(|_| None).collect();
+        for &i in &order {
+            let s = &layout.sheets[i];
+            let ws = new_sheet(&mut book, &s.name)?;
+            let columns = s
+                .columns
+                .iter()
+                .map(|c| shown(&c.kind, s.element))
+                .collect();
+            sheets[i] = Some(SheetState {
+                ws,
+                next_row: 1,
+                columns,
+            });
+        }
+        let attributs = SheetState {
+            ws: new_sheet(&mut book, ATTRIBUTS)?,
+            next_row: 1,
+            columns: vec![Shown::Text; 4],
+        };
+        let extras = SheetState {
+            ws: new_sheet(&mut book, EXTRAS)?,
+            next_row: 1,
+            columns: vec![Shown::Text; 4],
+        };
+        let sheets: Vec<SheetState> = sheets.into_iter().flatten().collect();
+        let mut w = WorkbookWriter {
+            out,
+            book,
+            flattener: Flattener::new(layout),
+            records: vec![0; sheets.len()],
+            sheets,
+            attributs,
+            extras,
+            formats,
+        };
+        w.prepare_sheets(layout)?;
+        w.documentation(layout)?;
+        w.lists()?;
+        Ok(w)
+    }
+
+    fn prepare_sheets(&mut self, layout: &Layout) -> Result<(), WorkbookError> {
+        let f = &self.formats;
+        for (i, s) in layout.sheets.iter().enumerate() {
+            let ws = self.book.worksheet_from_index(self.sheets[i].ws)?;
+            let keys = s
+                .columns
+                .iter()
+                .take_while(|c| matches!(c.kind, ColumnKind::Key | ColumnKind::ParentKey))
+                .count();
+            for (c, col) in s.columns.iter().enumerate() {
+                let c16 = c as u16;
+                ws.write_string_with_format(0, c16, &col.header, &f.header)?;
+                ws.set_column_width(c16, width(&col.header, &col.kind, s.element))?;
+                let format = match self.sheets[i].columns[c] {
+                    Shown::Key => &f.key,
+                    Shown::Text => &f.text,
+                    Shown::Integer => &f.integer,
+                    Shown::Date => &f.date,
+                };
+                ws.set_column_format(c16, format)?;
+                if let ColumnKind::Value(t) = &col.kind {
+                    if let Some(dict) = t.simple_type(s.element).and_then(|st| st.dict) {
+                        ws.add_data_validation(
+                            1,
+                            c16,
+                            LAST_ROW,
+                            c16,
+                            &drop_down(dict.0 as usize)?,
+                        )?;
+                    }
+                }
+            }
+            ws.set_freeze_panes(1, keys as u16)?;
+        }
+        for (state, headers, widths) in [
+            (
+                &self.attributs,
+                layout::ATTRIBUTS_HEADERS,
+                [24.0, 12.0, 50.0, 30.0],
+            ),
+            (
+                &self.extras,
+                layout::EXTRAS_HEADERS,
+                [24.0, 12.0, 50.0, 80.0],
+            ),
+        ] {
+            let ws = self.book.worksheet_from_index(state.ws)?;
+            for (c, h) in headers.iter().enumerate() {
+                ws.write_string_with_format(0, c as u16, *h, &f.header)?;
+                ws.set_column_width(c as u16, widths[c])?;
+                ws.set_column_format(c as u16, &f.text)?;
+            }
+            ws.set_freeze_panes(1, 0)?;
+        }
+        Ok(())
+    }
+
+    fn documentation(&mut self, layout: &Layout) -> Result<(), WorkbookError> {
+        let f = &self.formats;
+        let ws = self.book.add_worksheet();
+        ws.set_name(DOCUMENTATION)?;
+        let intro = [
+            "Classeur LHEO 2.3 — une vue modifiable d'un flux, à réimporter avec « lheo import classeur.xlsx -o flux.xml ».",
+            "Chaque feuille décrit un élément répétable (formation, action, session, recrutement…) ; la ligne 1 donne le chemin LHEO de chaque colonne, relatif à l'élément de la feuille (@ = attribut).",
+            "Les colonnes #… relient une ligne à sa ligne parente : #action dans la feuille session contient la clé (#action) d'une ligne de la feuille action.",
+            "Codes : tapez le code ou choisissez « code - libellé » dans la liste ; les libellés sont acceptés. Dates : jj/mm/aaaa, ou aaaammjj, mm/aaaa (jour inconnu), aaaa (mois inconnu), 00000000 (inconnue).",
+            "La feuille attributs garde les autres attributs et les éléments présents mais vides ; la feuille extras garde les extensions (extras) en XML. Laissez-les telles quelles si vous ne les utilisez pas.",
+        ];
+        for (r, line) in intro.iter().enumerate() {
+            ws.write_string(r as u32, 0, *line)?;
+        }
+        let top = intro.len() as u32 + 1;
+        let headers = [
+            "feuille",
+            "colonne",
+            "libellé",
+            "type",
+            "obligatoire",
+            "valeurs autorisées",
+            "description",
+        ];
+        let widths = [22.0, 40.0, 40.0, 30.0, 11.0, 50.0, 80.0];
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(top, c as u16, *h, &f.header)?;
+            ws.set_column_width(c as u16, widths[c])?;
+        }
+        let mut row = top + 1;
+        for s in &layout.sheets {
+            for d in sheet_docs(layout, s) {
+                let cells = [
+                    d.sheet.as_str(),
+                    d.header.as_str(),
+                    d.label.as_str(),
+                    d.kind.as_str(),
+                    if d.required { "oui" } else { "non" },
+                    d.values.as_str(),
+                    d.doc.as_str(),
+                ];
+                for (c, v) in cells.iter().enumerate() {
+                    if !v.is_empty() {
+                        let v = truncate(v, MAX_CELL_CHARS);
+                        let fmt = if looks_like_formula(v) {
+                            &f.text_quoted
+                        } else {
+                            &f.wrap
+                        };
+                        ws.write_string_with_format(row, c as u16, v, fmt)?;
+                    }
+                }
+                row += 1;
+            }
+        }
+        ws.autofilter(
+            top,
+            0,
+            row.saturating_sub(1).max(top),
+            headers.len() as u16 - 1,
+        )?;
+        ws.set_freeze_panes(top + 1, 2)?;
+        Ok(())
+    }
+
+    fn lists(&mut self) -> Result<(), WorkbookError> {
+        let f = &self.formats;
+        let ws = self.book.add_worksheet();
+        ws.set_name(LISTES)?;
+        for (c, d) in schema::DICTS.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, d.name, &f.header)?;
+            for (r, (code, label)) in d.entries.iter().enumerate() {
+                ws.write_string_with_format(
+                    r as u32 + 1,
+                    c as u16,
+                    list_entry(code, label),
+                    &f.text,
+                )?;
+            }
+        }
+        ws.set_hidden(true);
+        Ok(())
+    }
+
+    /// Writes a record tree read by [`Reader::next_node`] (a `formation`, a
+    /// `resume-offre`, …).
+    pub fn write_node(&mut self, node: &Node) -> Result<(), WorkbookError> {
+        let id = node.id.unwrap_or(schema::id::FORMATION);
+        let Some(sheet) = self.flattener.record_sheet(id) else {
+            return Err(WorkbookError::Unfit(super::flatten::Unfit {
+                line: node.pos.line,
+                what: format!(
+                    "« {} » n'est pas un enregistrement de ce document",
+                    node.name.local
+                ),
+            }));
+        };
+        self.records[sheet] += 1;
+        let flat = self.flattener.record(sheet, self.records[sheet], node)?;
+        self.write_flat(&flat)
+    }
+
+    /// Writes a record of the model.
+    pub fn write_record(&mut self, record: &Record) -> Result<(), WorkbookError> {
+        let node = record_node(record)?;
+        self.write_node(&node)
+    }
+
+    fn write_flat(&mut self, flat: &Flat) -> Result<(), WorkbookError> {
+        for row in &flat.rows {
+            let state = &mut self.sheets[row.sheet];
+            let r = state.next_row;
+            state.next_row += 1;
+            let ws = self.book.worksheet_from_index(state.ws)?;
+            for (c, v) in &row.cells {
+                write_cell(ws, &self.formats, r, *c, state.columns[*c], v)?;
+            }
+        }
+        for (rows, state) in [
+            (&flat.attributs, &mut self.attributs),
+            (&flat.extras, &mut self.extras),
+        ] {
+            for side in rows {
+                write_side(&mut self.book, &self.formats, state, side)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the root's row (from the document's envelope: the root element without its
+    /// records, as [`Reader::envelope`] gives it), sets the filters and writes the file.
+    pub fn finish(mut self, envelope: &Node) -> Result<W, WorkbookError> {
+        let flat = self.flattener.root(envelope)?;
+        self.write_flat(&flat)?;
+        let layout = self.flattener.layout();
+        for (i, s) in layout.sheets.iter().enumerate() {
+            let state = &self.sheets[i];
+            let ws = self.book.worksheet_from_index(state.ws)?;
+            let last = state.next_row.saturating_sub(1);
+            ws.autofilter(0, 0, last, s.columns.len().saturating_sub(1) as u16)?;
+        }
+        for state in [&self.attributs, &self.extras] {
+            let last = state.next_row.saturating_sub(1);
+            self.book
+                .worksheet_from_index(state.ws)?
+                .autofilter(0, 0, last, 3)?;
+        }
+        self.book.save_to_writer(&mut self.out)?;
+        Ok(self.out)
+    }
+}
+
+fn write_cell(
+    ws: &mut Worksheet,
+    f: &Formats,
+    row: u32,
+    col: usize,
+    shown: Shown,
+    value: &CellValue,
+) -> Result<(), WorkbookError> {
+    let c = col as u16;
+    match value {
+        CellValue::Text(s) => {
+            if s.is_empty() {
+                return Ok(());
+            }
+            if s.encode_utf16().count() > MAX_CELL_CHARS {
+                return Err(WorkbookError::TooLong {
+                    cell: cell_ref(row, col),
+                    chars: s.chars().count(),
+                });
+            }
+            let fmt = if looks_like_formula(s) {
+                &f.text_quoted
+            } else if shown == Shown::Key {
+                &f.key
+            } else {
+                &f.text
+            };
+            ws.write_string_with_format(row, c, s, fmt)?;
+        }
+        CellValue::Number(n) => {
+            ws.write_number_with_format(row, c, *n, &f.integer)?;
+        }
+        CellValue::Date(d) => {
+            let serial = excel_serial(*d);
+            ws.write_number_with_format(row, c, serial, &f.date)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes a row of `attributs` or `extras`; XML longer than a cell continues on the next
+/// rows (same sheet, key and path).
+fn write_side(
+    book: &mut Workbook,
+    f: &Formats,
+    state: &mut SheetState,
+    side: &SideRow,
+) -> Result<(), WorkbookError> {
+    let ws = book.worksheet_from_index(state.ws)?;
+    let chunks = split_cell(&side[3]);
+    for chunk in chunks {
+        let r = state.next_row;
+        state.next_row += 1;
+        for (c, v) in side[..3]
+            .iter()
+            .chain(std::iter::once(&chunk.to_owned()))
+            .enumerate()
+        {
+            if v.is_empty() {
+                continue;
+            }
+            let fmt = if looks_like_formula(v) {
+                &f.text_quoted
+            } else {
+                &f.text
+            };
+            ws.write_string_with_format(r, c as u16, v, fmt)?;
+        }
+    }
+    Ok(())
+}
+
+/// Splits text into pieces a cell holds (at least one piece, maybe empty).
+fn split_cell(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    loop {
+        let mut units = 0;
+        let mut cut = rest.len();
+        for (i, ch) in rest.char_indices() {
+            units += ch.len_utf16();
+            if units > MAX_CELL_CHARS {
+                cut = i;
+                break;
+            }
+        }
+        out.push(&rest[..cut]);
+        rest = &rest[cut..];
+        if rest.is_empty() {
+            return out;
+        }
+    }
+}
+
+/// At most `max` characters of `s`.
+fn truncate(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// The drop-down entry of a code: `code - libellé`, at most 255 characters.
+pub fn list_entry(code: &str, label: &str) -> String {
+    let entry = format!("{code} - {label}");
+    truncate(&entry, 255).to_owned()
+}
+
+fn drop_down(dict: usize) -> Result<DataValidation, WorkbookError> {
+    let d = &schema::DICTS[dict];
+    let col = column_name(dict);
+    let formula = format!("={LISTES}!${col}$2:${col}${}", d.entries.len() + 1);
+    Ok(DataValidation::new()
+        .allow_list_formula(Formula::new(formula))
+        .set_error_style(DataValidationErrorStyle::Warning)
+        .set_error_title("Code hors liste")?
+        .set_error_message(format!(
+            "Ce n'est pas une valeur de la liste « {} » : tapez un code, un libellé, ou choisissez dans la liste.",
+            d.label
+        ))?)
+}
+
+/// The Excel serial number of a day (1900 date system).
+fn excel_serial(d: chrono::NaiveDate) -> f64 {
+    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
+    (d - base).num_days() as f64
+}
+
+/// A record of the model as a tree, through its XML.
+fn record_node(record: &Record) -> Result<Node, WorkbookError> {
+    let (root, container) = match record {
+        Record::Formation(_) => ("lheo", Some("offres")),
+        Record::ResumeOffre(_) => ("lheo-index", Some("resumes-offres")),
+        Record::ResumeOrganisme(_) => ("lheo-index", Some("resumes-organismes")),
+        Record::Organisme(_) => ("lheo-plus", None),
+    };
+    let mut xml = Vec::new();
+    {
+        let mut w = crate::writer::XmlWriter::new(&mut xml);
+        w.open(root, &crate::Attributes::default(), &[])?;
+        if let Some(c) = container {
+            w.open(c, &crate::Attributes::default(), &[])?;
+        }
+        match record {
+            Record::Formation(f) => {
+                crate::writer::WriteXml::write_xml(f.as_ref(), "formation", &mut w)?
+            }
+            Record::ResumeOffre(r) => {
+                crate::writer::WriteXml::write_xml(r.as_ref(), "resume-offre", &mut w)?
+            }
+            Record::ResumeOrganisme(r) => {
+                crate::writer::WriteXml::write_xml(r.as_ref(), "resume-organisme", &mut w)?
+            }
+            Record::Organisme(o) => crate::writer::WriteXml::write_xml(
+                o.as_ref(),
+                "organisme-formation-responsable",
+                &mut w,
+            )?,
+        }
+        if let Some(c) = container {
+            w.close(c)?;
+        }
+        w.close(root)?;
+        w.finish()?;
+    }
+    let mut reader = Reader::with_options(&xml[..], ReadOptions::default())
+        .map_err(|d| WorkbookError::Invalid(Box::new(d)))?;
+    reader.next_node().map(|n| n.node).ok_or_else(|| {
+        WorkbookError::Invalid(Box::new(crate::Diagnostic::new(
+            "XML-MALFORME",
+            "enregistrement vide",
+            "empty record",
+        )))
+    })
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportSummary {
+    /// Records (`formation`, `resume-offre`, …).
+    pub records: u64,
+}
+
+/// Exports an LHEO 2.x document read from `input` as a workbook written to `out`, streaming:
+/// one record at a time in memory.
+///
+/// Fails on a document the reader cannot read (ill-formed XML, not LHEO 2.x) and on anything
+/// the workbook could not carry (an element the schema does not allow where it is).
+pub fn export<R: BufRead, W: Write + Send>(
+    input: R,
+    out: W,
+) -> Result<ExportSummary, WorkbookError> {
+    let mut reader = Reader::new(input).map_err(|d| WorkbookError::Invalid(Box::new(d)))?;
+    let mut writer: Option<WorkbookWriter<W>> = None;
+    let mut out = Some(out);
+    let mut summary = ExportSummary::default();
+    loop {
+        let next = reader.next_node();
+        if let Some(d) = reader
+            .take_diagnostics()
+            .into_iter()
+            .find(|d| d.severity == crate::Severity::Error)
+        {
+            return Err(WorkbookError::Invalid(Box::new(d)));
+        }
+        let Some(record) = next else { break };
+        if writer.is_none() {
+            let root = reader
+                .root()
+                .and_then(schema::element_id)
+                .unwrap_or(schema::id::LHEO);
+            if let Some(o) = out.take() {
+                writer = Some(WorkbookWriter::new(o, root)?);
+            }
+        }
+        if let Some(w) = writer.as_mut() {
+            w.write_node(&record.node)?;
+            summary.records += 1;
+        }
+    }
+    if reader.version().is_none() {
+        let d = crate::Diagnostic::new(
+            "XSD-RACINE",
+            format!(
+                "« {} » n'est pas un document LHEO 2.x",
+                reader.root().unwrap_or("")
+            ),
+            format!(
+                "\"{}\" is not an LHEO 2.x document",
+                reader.root().unwrap_or("")
+            ),
+        );
+        return Err(WorkbookError::Invalid(Box::new(d)));
+    }
+    let Some(envelope) = reader.envelope() else {
+        return Err(WorkbookError::Invalid(Box::new(crate::Diagnostic::new(
+            "XML-MALFORME",
+            "document vide",
+            "empty document",
+        ))));
+    };
+    let writer = match (writer, out) {
+        (Some(w), _) => w,
+        (None, Some(o)) => WorkbookWriter::new(o, envelope.id.unwrap_or(schema::id::LHEO))?,
+        (None, None) => return Err(WorkbookError::Io(std::io::Error::other("no output"))),
+    };
+    writer.finish(envelope)?;
+    Ok(summary)
+}
+
+/// Writes a whole document as a workbook.
+pub fn write_document<W: Write + Send>(doc: &crate::Document, out: W) -> Result<(), WorkbookError> {
+    let mut xml = Vec::new();
+    crate::writer::write_document(doc, &mut xml)?;
+    export(&xml[..], out).map(|_| ())
+}
