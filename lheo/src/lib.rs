@@ -68,6 +68,7 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod diff;
 pub mod generate;
 pub mod model;
 pub mod reader;

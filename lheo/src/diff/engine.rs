@@ -1,0 +1,472 @@
+//! The two passes over two sources.
+//!
+//! **Pass 1** reads each side once (both at the same time, on two threads) and keeps, per
+//! record, its kind, its `numero` and a 64-bit hash of its compared content: memory grows
+//! with the number of records, not with the bytes. Records are then paired
+//! ([`super::matching`]); pairs with equal hashes are unchanged.
+//!
+//! **Pass 2** reads both sides again, side by side, building the entity trees of the
+//! records that matter only (changed pairs, added and removed records), and reports their
+//! changes in the new feed's order, removed records where the old feed had them. When the two
+//! feeds order their records differently, an old record met before its new partner waits in
+//! memory, up to [`DiffOptions::pending_budget`](super::DiffOptions::pending_budget) bytes;
+//! beyond that, the pair is compared by a further reading (slower, memory still bounded).
+
+use std::collections::HashMap;
+use std::sync::mpsc::{sync_channel, Receiver};
+
+use super::change::{Change, ChangeKind, RecordRef, Summary};
+use super::entity::{Entity, Policy};
+use super::error::{DiffError, Side, SourceError};
+use super::matching::{match_items, Item};
+use super::prepare::{self, walk_envelope};
+use super::record::diff_record;
+use super::source::Source;
+use super::Fallback;
+use crate::model::Document;
+
+/// Pass 1's knowledge of one record.
+struct Info {
+    kind: u8,
+    key: Option<Box<str>>,
+    hash: u64,
+}
+
+/// Pass 1's result for one side.
+struct Index {
+    records: Vec<Info>,
+    envelope: Document,
+}
+
+fn index(source: &dyn Source, side: Side, policy: Policy<'_>) -> Result<Index, DiffError> {
+    let err = |error: SourceError| DiffError::Source { side, error };
+    let mut stream = source.open().map_err(err)?;
+    let mut records = Vec::new();
+    while let Some(r) = stream.next_record() {
+        let r = r.map_err(err)?;
+        let walked = prepare::walk_record(policy, false, &r.record, &r.path);
+        records.push(Info {
+            kind: prepare::kind(&r.record),
+            key: prepare::numero(&r.record).map(Box::from),
+            hash: walked.hash,
+        });
+    }
+    let envelope = stream.envelope().map_err(err)?;
+    Ok(Index { records, envelope })
+}
+
+/// What pass 2 does with a record of the new side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NewPlan {
+    /// Nothing.
+    Skip,
+    /// Unchanged, paired with this old record: keeps the old side in step.
+    Sync(u32),
+    /// Changed, paired with this old record.
+    Changed(u32, Option<Fallback>),
+    /// Added.
+    Added(Option<Fallback>),
+}
+
+/// What pass 2 does with a record of the old side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OldPlan {
+    Skip,
+    /// The partner of a changed pair.
+    Partner,
+    Removed(Option<Fallback>),
+}
+
+fn plan(old: &[Info], new: &[Info]) -> (Vec<OldPlan>, Vec<NewPlan>) {
+    let mut old_plan = vec![OldPlan::Skip; old.len()];
+    let mut new_plan = vec![NewPlan::Skip; new.len()];
+    let kinds = {
+        let mut k: Vec<u8> = old.iter().chain(new).map(|i| i.kind).collect();
+        k.sort_unstable();
+        k.dedup();
+        k
+    };
+    for kind in kinds {
+        let of: Vec<usize> = (0..old.len()).filter(|&i| old[i].kind == kind).collect();
+        let nf: Vec<usize> = (0..new.len()).filter(|&j| new[j].kind == kind).collect();
+        fn item(i: &Info) -> Item<'_> {
+            Item {
+                key: i.key.as_deref(),
+                hash: i.hash,
+            }
+        }
+        let oi: Vec<Item<'_>> = of.iter().map(|&i| item(&old[i])).collect();
+        let ni: Vec<Item<'_>> = nf.iter().map(|&j| item(&new[j])).collect();
+        let m = match_items(&oi, &ni);
+        for (i, j, fb) in m.pairs {
+            let (i, j) = (of[i], nf[j]);
+            if old[i].hash == new[j].hash {
+                new_plan[j] = NewPlan::Sync(i as u32);
+            } else {
+                new_plan[j] = NewPlan::Changed(i as u32, fb);
+                old_plan[i] = OldPlan::Partner;
+            }
+        }
+        for (j, fb) in m.added {
+            new_plan[nf[j]] = NewPlan::Added(fb);
+        }
+        for (i, fb) in m.removed {
+            old_plan[of[i]] = OldPlan::Removed(fb);
+        }
+    }
+    (old_plan, new_plan)
+}
+
+/// A record read in pass 2.
+struct Prepared {
+    tree: Entity,
+    size: usize,
+    title: Option<String>,
+    entity: &'static str,
+    key: Option<String>,
+    path: String,
+}
+
+/// One step of a pass-2 reading: a record, built when needed.
+type Step = Result<(usize, Option<Prepared>), DiffError>;
+
+/// Reads `source` on a thread, sending each record up to the last needed one; the needed
+/// ones are built (checked against their pass-1 hash).
+fn produce(
+    source: &dyn Source,
+    side: Side,
+    policy: Policy<'_>,
+    needed: &[bool],
+    hashes: &[u64],
+    tx: std::sync::mpsc::SyncSender<Step>,
+) {
+    let err = |error: SourceError| DiffError::Source { side, error };
+    let Some(last) = needed.iter().rposition(|&n| n) else {
+        return;
+    };
+    let mut stream = match source.open() {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = tx.send(Err(err(e)));
+            return;
+        }
+    };
+    for (k, &need) in needed.iter().enumerate().take(last + 1) {
+        let step = if need {
+            match stream.next_record() {
+                Some(Ok(r)) => {
+                    let walked = prepare::walk_record(policy, true, &r.record, &r.path);
+                    if walked.hash != hashes[k] {
+                        Err(DiffError::SourceChanged(side))
+                    } else {
+                        Ok((
+                            k,
+                            walked.tree.map(|tree| Prepared {
+                                tree,
+                                size: walked.size,
+                                title: prepare::title(&r.record),
+                                entity: prepare::name(&r.record),
+                                key: prepare::numero(&r.record).map(str::to_owned),
+                                path: r.path,
+                            }),
+                        ))
+                    }
+                }
+                Some(Err(e)) => Err(err(e)),
+                None => Err(DiffError::SourceChanged(side)),
+            }
+        } else {
+            match stream.skip_record() {
+                Some(Ok(_)) => Ok((k, None)),
+                Some(Err(e)) => Err(err(e)),
+                None => Err(DiffError::SourceChanged(side)),
+            }
+        };
+        let stop = step.is_err();
+        if tx.send(step).is_err() || stop {
+            return;
+        }
+    }
+}
+
+/// The state of pass 2.
+struct Pass2<'s> {
+    old_plan: Vec<OldPlan>,
+    new_plan: Vec<NewPlan>,
+    /// Read in this pass only for the pairs listed (further passes).
+    emit_unpaired: bool,
+    budget: usize,
+    pending: HashMap<u32, Prepared>,
+    pending_size: usize,
+    /// Old records passed without room to keep them: their pairs are compared later.
+    postponed_old: Vec<bool>,
+    postponed: Vec<(u32, u32)>,
+    old_rx: Option<Receiver<Step>>,
+    old_next: usize,
+    sink: &'s mut dyn FnMut(Change) -> std::io::Result<()>,
+    summary: Summary,
+}
+
+impl Pass2<'_> {
+    fn emit(&mut self, change: Change) -> Result<(), DiffError> {
+        self.summary.count(&change);
+        (self.sink)(change).map_err(DiffError::Sink)
+    }
+
+    fn record_change(
+        &mut self,
+        kind: ChangeKind,
+        p: &Prepared,
+        fb: Option<Fallback>,
+    ) -> Result<(), DiffError> {
+        let record = RecordRef {
+            entity: p.entity,
+            key: p.key.clone(),
+            path: p.path.clone(),
+            title: p.title.clone(),
+        };
+        self.emit(Change {
+            kind,
+            entity: p.entity,
+            key: p.key.clone(),
+            fallback: fb,
+            path: p.path.clone(),
+            old_path: None,
+            moved: false,
+            fields: Vec::new(),
+            record,
+        })
+    }
+
+    /// Reads old records up to (excluding) `limit`, returning the one at `target`.
+    fn advance_old(
+        &mut self,
+        limit: usize,
+        target: Option<usize>,
+    ) -> Result<Option<Prepared>, DiffError> {
+        let mut found = None;
+        while self.old_next < limit {
+            let Some(rx) = &self.old_rx else { break };
+            let Ok(step) = rx.recv() else {
+                // The reading stopped after its last needed record.
+                break;
+            };
+            let (k, rec) = step?;
+            self.old_next = k + 1;
+            let Some(rec) = rec else { continue };
+            match self.old_plan[k] {
+                OldPlan::Removed(fb) if self.emit_unpaired => {
+                    self.record_change(ChangeKind::Removed, &rec, fb)?
+                }
+                OldPlan::Partner if Some(k) == target => found = Some(rec),
+                OldPlan::Partner => {
+                    if self.pending_size + rec.size <= self.budget {
+                        self.pending_size += rec.size;
+                        self.pending.insert(k as u32, rec);
+                    } else {
+                        self.postponed_old[k] = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(found)
+    }
+
+    fn new_record(&mut self, j: usize, rec: Option<Prepared>) -> Result<(), DiffError> {
+        match (self.new_plan[j], rec) {
+            (NewPlan::Sync(i), _) => {
+                self.advance_old(i as usize + 1, None)?;
+            }
+            (NewPlan::Added(fb), Some(rec)) if self.emit_unpaired => {
+                self.record_change(ChangeKind::Added, &rec, fb)?
+            }
+            (NewPlan::Changed(i, fb), Some(new)) => {
+                let old = match self.pending.remove(&i) {
+                    Some(p) => {
+                        self.pending_size -= p.size;
+                        Some(p)
+                    }
+                    None if (i as usize) < self.old_next => None,
+                    None => self.advance_old(i as usize + 1, Some(i as usize))?,
+                };
+                let Some(old) = old else {
+                    if self.postponed_old.get(i as usize).copied().unwrap_or(false) {
+                        self.postponed.push((i, j as u32));
+                        return Ok(());
+                    }
+                    return Err(DiffError::SourceChanged(Side::Old));
+                };
+                let record = RecordRef {
+                    entity: new.entity,
+                    key: new.key.clone(),
+                    path: new.path.clone(),
+                    title: new.title.clone(),
+                };
+                for c in diff_record(&old.tree, &new.tree, fb, &record) {
+                    self.emit(c)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Compares two sources. See [`super::diff`].
+pub(crate) fn run(
+    old: &dyn Source,
+    new: &dyn Source,
+    policy: Policy<'_>,
+    budget: usize,
+    sink: &mut dyn FnMut(Change) -> std::io::Result<()>,
+) -> Result<Summary, DiffError> {
+    let (old_index, new_index) = std::thread::scope(|s| {
+        let h = s.spawn(|| index(old, Side::Old, policy));
+        let n = index(new, Side::New, policy);
+        let o = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (o, n)
+    });
+    let (old_index, new_index) = (old_index?, new_index?);
+    let (old_root, new_root) = (
+        prepare::root_name(&old_index.envelope),
+        prepare::root_name(&new_index.envelope),
+    );
+    if old_root != new_root {
+        return Err(DiffError::DifferentRoots {
+            old: old_root.to_owned(),
+            new: new_root.to_owned(),
+        });
+    }
+    let mut summary = Summary::default();
+
+    // The document itself: root attributes, extras.
+    let (eo, en) = (
+        walk_envelope(policy, &old_index.envelope),
+        walk_envelope(policy, &new_index.envelope),
+    );
+    if eo.hash != en.hash {
+        let record = RecordRef {
+            entity: new_root,
+            key: None,
+            path: en.path.clone(),
+            title: None,
+        };
+        for c in diff_record(&eo, &en, None, &record) {
+            summary.count(&c);
+            sink(c).map_err(DiffError::Sink)?;
+        }
+    }
+
+    let (old_plan, new_plan) = plan(&old_index.records, &new_index.records);
+    let mut pairs = pass2(
+        old,
+        new,
+        policy,
+        budget,
+        &old_index,
+        &new_index,
+        old_plan,
+        new_plan,
+        true,
+        sink,
+        &mut summary,
+    )?;
+    // Pairs whose old record could not wait in memory: further readings, in order.
+    while !pairs.is_empty() {
+        let mut old_plan = vec![OldPlan::Skip; old_index.records.len()];
+        let mut new_plan = vec![NewPlan::Skip; new_index.records.len()];
+        for &(i, j, fb) in &pairs {
+            old_plan[i as usize] = OldPlan::Partner;
+            new_plan[j as usize] = NewPlan::Changed(i, fb);
+        }
+        pairs = pass2(
+            old,
+            new,
+            policy,
+            budget,
+            &old_index,
+            &new_index,
+            old_plan,
+            new_plan,
+            false,
+            sink,
+            &mut summary,
+        )?;
+    }
+    Ok(summary)
+}
+
+/// One reading of both sides; returns the pairs postponed to a further reading.
+#[allow(clippy::too_many_arguments)]
+fn pass2(
+    old: &dyn Source,
+    new: &dyn Source,
+    policy: Policy<'_>,
+    budget: usize,
+    old_index: &Index,
+    new_index: &Index,
+    old_plan: Vec<OldPlan>,
+    new_plan: Vec<NewPlan>,
+    emit_unpaired: bool,
+    sink: &mut dyn FnMut(Change) -> std::io::Result<()>,
+    summary: &mut Summary,
+) -> Result<Vec<(u32, u32, Option<Fallback>)>, DiffError> {
+    let old_needed: Vec<bool> = old_plan.iter().map(|p| *p != OldPlan::Skip).collect();
+    let new_needed: Vec<bool> = new_plan
+        .iter()
+        .map(|p| matches!(p, NewPlan::Changed(..) | NewPlan::Added(_)))
+        .collect();
+    let old_hashes: Vec<u64> = old_index.records.iter().map(|r| r.hash).collect();
+    let new_hashes: Vec<u64> = new_index.records.iter().map(|r| r.hash).collect();
+    if !old_needed.contains(&true) && !new_needed.contains(&true) {
+        return Ok(Vec::new());
+    }
+    std::thread::scope(|s| {
+        let (old_tx, old_rx) = sync_channel(64);
+        let (new_tx, new_rx) = sync_channel(64);
+        s.spawn(|| produce(old, Side::Old, policy, &old_needed, &old_hashes, old_tx));
+        s.spawn(|| produce(new, Side::New, policy, &new_needed, &new_hashes, new_tx));
+        let mut p = Pass2 {
+            old_plan,
+            new_plan,
+            emit_unpaired,
+            budget,
+            pending: HashMap::new(),
+            pending_size: 0,
+            postponed_old: vec![false; old_index.records.len()],
+            postponed: Vec::new(),
+            old_rx: Some(old_rx),
+            old_next: 0,
+            sink,
+            summary: Summary::default(),
+        };
+        let result = (|| {
+            for step in new_rx.iter() {
+                let (j, rec) = step?;
+                p.new_record(j, rec)?;
+            }
+            // The rest of the old side: removed records.
+            p.advance_old(usize::MAX, None)?;
+            Ok::<(), DiffError>(())
+        })();
+        // Unblock the producers before the scope joins them.
+        drop(new_rx);
+        p.old_rx = None;
+        result?;
+        summary.added += p.summary.added;
+        summary.removed += p.summary.removed;
+        summary.changed += p.summary.changed;
+        let plans = p.new_plan;
+        Ok(p.postponed
+            .into_iter()
+            .map(|(i, j)| {
+                let fb = match plans[j as usize] {
+                    NewPlan::Changed(_, fb) => fb,
+                    _ => None,
+                };
+                (i, j, fb)
+            })
+            .collect())
+    })
+}

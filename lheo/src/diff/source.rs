@@ -1,0 +1,337 @@
+//! Where the compared records come from: a [`Source`] can be opened several times (the
+//! comparison reads each side twice) and gives a [`RecordStream`] of records with their
+//! element paths, then the document without its records (the *envelope*).
+//!
+//! [`XmlSource`] reads LHEO 2.0–2.3 XML with the streaming [`Reader`]; [`DocumentSource`]
+//! serves a [`Document`] held in memory (a feed built in code, or a workbook once read).
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+use std::marker::PhantomData;
+use std::path::PathBuf;
+
+use super::error::SourceError;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Document, Lheo, LheoIndex, LheoPlus, Offres, ResumesOffres, ResumesOrganismes};
+use crate::reader::{FromNode, Reader, Record};
+
+/// A record and its absolute element path (`/lheo/offres/formation[3]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceRecord {
+    /// The record.
+    pub record: Record,
+    /// Its element path, with its position among the records of its parent.
+    pub path: String,
+}
+
+/// The records of one reading of a source, in document order.
+pub trait RecordStream: Send {
+    /// The next record, `None` at the end.
+    fn next_record(&mut self) -> Option<Result<SourceRecord, SourceError>>;
+
+    /// Goes past the next record without building it, returning its path. Sources that can
+    /// skip cheaply override this; the default builds the record.
+    fn skip_record(&mut self) -> Option<Result<String, SourceError>> {
+        self.next_record().map(|r| r.map(|r| r.path))
+    }
+
+    /// The document without its records (root attributes, `extras`…), once the records are
+    /// exhausted.
+    fn envelope(&mut self) -> Result<Document, SourceError>;
+}
+
+/// A document that can be read, and read again. Implement it to compare other inputs (a
+/// database export, a workbook…).
+pub trait Source: Sync {
+    /// Starts a reading.
+    fn open(&self) -> Result<Box<dyn RecordStream + '_>, SourceError>;
+}
+
+/// LHEO XML (2.0 to 2.3), read by the streaming reader: memory bounded by the largest record.
+///
+/// ```
+/// use lheo::diff::{XmlSource, DiffOptions};
+///
+/// let old = r#"<lheo xmlns="http://lheo.gouv.fr/2.3" horodatage-export="2025-01-01T00:00:00Z"><offres/></lheo>"#;
+/// let new = r#"<lheo xmlns="http://lheo.gouv.fr/2.3" horodatage-export="2025-01-02T00:00:00Z"><offres/></lheo>"#;
+/// let diff = lheo::diff::diff_collect(
+///     &XmlSource::new(|| Ok(old.as_bytes())),
+///     &XmlSource::new(|| Ok(new.as_bytes())),
+///     &DiffOptions::default(),
+/// )?;
+/// assert_eq!(diff.changes[0].fields[0].path, "@horodatage-export");
+/// # Ok::<(), lheo::diff::DiffError>(())
+/// ```
+pub struct XmlSource<F, R> {
+    open: F,
+    input: PhantomData<fn() -> R>,
+}
+
+impl<F, R> XmlSource<F, R>
+where
+    F: Fn() -> io::Result<R> + Sync,
+    R: BufRead + Send,
+{
+    /// A source that calls `open` for each reading.
+    pub fn new(open: F) -> Self {
+        XmlSource {
+            open,
+            input: PhantomData,
+        }
+    }
+}
+
+/// An XML file as a [`Source`].
+pub fn xml_file(path: impl Into<PathBuf>) -> impl Source {
+    let path = path.into();
+    XmlSource::new(move || File::open(&path).map(|f| BufReader::with_capacity(256 * 1024, f)))
+}
+
+impl<F, R> Source for XmlSource<F, R>
+where
+    F: Fn() -> io::Result<R> + Sync,
+    R: BufRead + Send,
+{
+    fn open(&self) -> Result<Box<dyn RecordStream + '_>, SourceError> {
+        let input = (self.open)()?;
+        let reader = Reader::new(input).map_err(SourceError::Read)?;
+        Ok(Box::new(XmlStream { reader }))
+    }
+}
+
+struct XmlStream<R: BufRead> {
+    reader: Reader<R>,
+}
+
+impl<R: BufRead> XmlStream<R> {
+    /// The error that ended the stream, if any.
+    fn end(&mut self) -> Option<SourceError> {
+        if let Some(d) = self
+            .reader
+            .take_diagnostics()
+            .into_iter()
+            .find(|d| d.severity == crate::Severity::Error)
+        {
+            return Some(SourceError::Read(d));
+        }
+        if self.reader.failed() {
+            return Some(SourceError::Read(Diagnostic::new(
+                "XML-MALFORME",
+                "lecture interrompue",
+                "reading stopped",
+            )));
+        }
+        None
+    }
+
+    fn not_lheo(&self) -> Option<SourceError> {
+        if self.reader.version().is_some() {
+            return None;
+        }
+        let root = self.reader.root()?;
+        Some(SourceError::Read(Diagnostic::new(
+            "XSD-RACINE",
+            format!("l'élément racine « {root} » n'est pas dans un espace de noms LHEO 2.0 à 2.3"),
+            format!("the root element \"{root}\" is not in an LHEO 2.0 to 2.3 namespace"),
+        )))
+    }
+}
+
+impl<R: BufRead + Send> RecordStream for XmlStream<R> {
+    fn next_record(&mut self) -> Option<Result<SourceRecord, SourceError>> {
+        match self.reader.next_node() {
+            Some(node) => Some(match self.not_lheo() {
+                Some(e) => Err(e),
+                None => node
+                    .to_record()
+                    .map(|record| SourceRecord {
+                        record,
+                        path: node.path,
+                    })
+                    .map_err(SourceError::from),
+            }),
+            None => self.end().map(Err),
+        }
+    }
+
+    fn skip_record(&mut self) -> Option<Result<String, SourceError>> {
+        match self.reader.next_node() {
+            Some(node) => Some(Ok(node.path)),
+            None => self.end().map(Err),
+        }
+    }
+
+    fn envelope(&mut self) -> Result<Document, SourceError> {
+        while self.reader.next_node().is_some() {}
+        if let Some(e) = self.end().or_else(|| self.not_lheo()) {
+            return Err(e);
+        }
+        match self.reader.envelope() {
+            Some(node) => Ok(Document::from_node(node)?),
+            None => Err(SourceError::Read(Diagnostic::new(
+                "XML-MALFORME",
+                "document vide",
+                "empty document",
+            ))),
+        }
+    }
+}
+
+/// A [`Document`] in memory as a [`Source`]: records are cloned as they are served.
+///
+/// ```
+/// use lheo::diff::{diff_collect, DiffOptions, DocumentSource};
+/// use lheo::{Document, Lheo};
+///
+/// let doc = Document::Lheo(Lheo::default());
+/// let diff = diff_collect(&DocumentSource(&doc), &DocumentSource(&doc), &DiffOptions::default())?;
+/// assert!(diff.summary.is_empty());
+/// # Ok::<(), lheo::diff::DiffError>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentSource<'a>(pub &'a Document);
+
+impl Source for DocumentSource<'_> {
+    fn open(&self) -> Result<Box<dyn RecordStream + '_>, SourceError> {
+        Ok(Box::new(DocumentStream {
+            records: records(self.0),
+            next: 0,
+            doc: self.0,
+        }))
+    }
+}
+
+/// The records of a document with their paths, as the XML reader gives them.
+fn records(doc: &Document) -> Vec<(String, RecordRef<'_>)> {
+    let mut out = Vec::new();
+    match doc {
+        Document::Lheo(l) => {
+            for (i, f) in l.offres.formation.iter().enumerate() {
+                out.push((
+                    format!("/lheo/offres/formation[{}]", i + 1),
+                    RecordRef::Formation(f),
+                ));
+            }
+        }
+        Document::LheoPlus(p) => {
+            if let Some(l) = &p.lheo {
+                for (i, f) in l.offres.formation.iter().enumerate() {
+                    out.push((
+                        format!("/lheo-plus/lheo/offres/formation[{}]", i + 1),
+                        RecordRef::Formation(f),
+                    ));
+                }
+            }
+            for (i, o) in p.organisme_formation_responsable.iter().enumerate() {
+                out.push((
+                    format!("/lheo-plus/organisme-formation-responsable[{}]", i + 1),
+                    RecordRef::Organisme(o),
+                ));
+            }
+        }
+        Document::LheoIndex(x) => {
+            if let Some(r) = &x.resumes_offres {
+                for (i, o) in r.resume_offre.iter().enumerate() {
+                    out.push((
+                        format!("/lheo-index/resumes-offres/resume-offre[{}]", i + 1),
+                        RecordRef::ResumeOffre(o),
+                    ));
+                }
+            }
+            if let Some(r) = &x.resumes_organismes {
+                for (i, o) in r.resume_organisme.iter().enumerate() {
+                    out.push((
+                        format!("/lheo-index/resumes-organismes/resume-organisme[{}]", i + 1),
+                        RecordRef::ResumeOrganisme(o),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+enum RecordRef<'a> {
+    Formation(&'a crate::model::Formation),
+    Organisme(&'a crate::model::OrganismeFormationResponsable),
+    ResumeOffre(&'a crate::model::ResumeOffre),
+    ResumeOrganisme(&'a crate::model::ResumeOrganisme),
+}
+
+impl RecordRef<'_> {
+    fn to_record(&self) -> Record {
+        match self {
+            RecordRef::Formation(f) => Record::Formation(Box::new((*f).clone())),
+            RecordRef::Organisme(o) => Record::Organisme(Box::new((*o).clone())),
+            RecordRef::ResumeOffre(o) => Record::ResumeOffre(Box::new((*o).clone())),
+            RecordRef::ResumeOrganisme(o) => Record::ResumeOrganisme(Box::new((*o).clone())),
+        }
+    }
+}
+
+struct DocumentStream<'a> {
+    records: Vec<(String, RecordRef<'a>)>,
+    next: usize,
+    doc: &'a Document,
+}
+
+impl RecordStream for DocumentStream<'_> {
+    fn next_record(&mut self) -> Option<Result<SourceRecord, SourceError>> {
+        let (path, r) = self.records.get(self.next)?;
+        self.next += 1;
+        Some(Ok(SourceRecord {
+            record: r.to_record(),
+            path: path.clone(),
+        }))
+    }
+
+    fn skip_record(&mut self) -> Option<Result<String, SourceError>> {
+        let (path, _) = self.records.get(self.next)?;
+        self.next += 1;
+        Some(Ok(path.clone()))
+    }
+
+    fn envelope(&mut self) -> Result<Document, SourceError> {
+        Ok(envelope(self.doc))
+    }
+}
+
+/// The document without its records.
+pub(crate) fn envelope(doc: &Document) -> Document {
+    let strip = |l: &Lheo| Lheo {
+        attrs: l.attrs.clone(),
+        datemaj: l.datemaj.clone(),
+        datecrea: l.datecrea.clone(),
+        offres: Offres {
+            attrs: l.offres.attrs.clone(),
+            extras: l.offres.extras.clone(),
+            ..Offres::default()
+        },
+        extras: l.extras.clone(),
+    };
+    match doc {
+        Document::Lheo(l) => Document::Lheo(strip(l)),
+        Document::LheoPlus(p) => Document::LheoPlus(LheoPlus {
+            attrs: p.attrs.clone(),
+            lheo: p.lheo.as_ref().map(strip),
+            organisme_formation_responsable: Vec::new(),
+            extras: p.extras.clone(),
+        }),
+        Document::LheoIndex(x) => Document::LheoIndex(LheoIndex {
+            attrs: x.attrs.clone(),
+            datemaj: x.datemaj.clone(),
+            datecrea: x.datecrea.clone(),
+            resumes_offres: x.resumes_offres.as_ref().map(|r| ResumesOffres {
+                attrs: r.attrs.clone(),
+                extras: r.extras.clone(),
+                ..ResumesOffres::default()
+            }),
+            resumes_organismes: x.resumes_organismes.as_ref().map(|r| ResumesOrganismes {
+                attrs: r.attrs.clone(),
+                extras: r.extras.clone(),
+                ..ResumesOrganismes::default()
+            }),
+            extras: x.extras.clone(),
+        }),
+    }
+}
