@@ -20,7 +20,7 @@ Utilisation : {usage}
 #[command(
     name = "lheo",
     version,
-    about = "Valider, importer et décrire des flux LHEO 2.3 (offres de formation)",
+    about = "Valider, importer, exporter et décrire des flux LHEO 2.3 (offres de formation)",
     long_about = None,
     help_template = HELP_TEMPLATE,
     subcommand_help_heading = "Commandes",
@@ -60,6 +60,38 @@ pub enum Command {
     /// Lister les règles vérifiées (code, profil, gravité, description).
     #[command(help_template = HELP_TEMPLATE)]
     Rules(RulesArgs),
+    /// Exporter un flux LHEO en classeur Excel (.xlsx) modifiable, réimportable sans perte.
+    #[command(help_template = HELP_TEMPLATE)]
+    Export(ExportArgs),
+    /// Écrire un classeur modèle vide (en-têtes, documentation, listes, une ligne d'exemple).
+    #[command(help_template = HELP_TEMPLATE)]
+    Template(TemplateArgs),
+}
+
+/// `lheo export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Flux à exporter : LHEO 2.0, 2.1, 2.2 ou 2.3 (.xml).
+    #[arg(value_name = "ENTREE.xml")]
+    pub input: PathBuf,
+
+    /// Classeur à écrire (.xlsx) ; il n'est créé que si l'export réussit.
+    #[arg(short, long, value_name = "SORTIE.xlsx")]
+    pub output: PathBuf,
+
+    #[command(flatten)]
+    pub lang: LangArg,
+}
+
+/// `lheo template`.
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Classeur modèle à écrire (.xlsx).
+    #[arg(short, long, value_name = "MODELE.xlsx")]
+    pub output: PathBuf,
+
+    #[command(flatten)]
+    pub lang: LangArg,
 }
 
 /// `lheo validate`.
@@ -98,7 +130,7 @@ pub struct ValidateArgs {
 /// `lheo import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Flux à importer : LHEO 2.0, 2.1, 2.2 ou 2.3 (.xml).
+    /// Flux à importer : LHEO 2.0, 2.1, 2.2 ou 2.3 (.xml), ou classeur (.xlsx).
     #[arg(value_name = "ENTREE")]
     pub input: PathBuf,
 

@@ -25,6 +25,8 @@ fn main() -> ExitCode {
         Command::Validate(args) => commands::validate::run(args),
         Command::Import(args) => commands::import::run(args),
         Command::Rules(args) => commands::rules::run(args),
+        Command::Export(args) => commands::export::run(args),
+        Command::Template(args) => commands::template::run(args),
     };
     ExitCode::from(outcome.code())
 }

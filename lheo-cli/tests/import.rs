@@ -176,18 +176,14 @@ fn the_input_is_never_overwritten() {
 }
 
 #[test]
-fn workbooks_come_later() {
+fn a_broken_workbook_is_a_finding_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("offres.xlsx"), b"PK\x03\x04").unwrap();
     let (code, stdout, stderr) =
         output(lheo_in(dir.path()).args(["import", "offres.xlsx", "-o", "sortie.xml"]));
-    assert_eq!(code, 2);
-    assert_eq!(stdout, "");
-    assert_eq!(
-        stderr,
-        "lheo: « offres.xlsx » est un classeur : l'import des classeurs arrive dans une prochaine \
-         version de lheo ; pour l'instant seul un flux XML LHEO 2.0 à 2.3 peut être importé\n"
-    );
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("[CLASSEUR-ILLISIBLE]"), "{stdout}");
+    assert!(stderr.contains("« sortie.xml » n'a pas été écrit"), "{stderr}");
     assert!(!dir.path().join("sortie.xml").exists());
 }
 

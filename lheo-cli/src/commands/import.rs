@@ -26,9 +26,6 @@ use crate::error::{Failure, Outcome};
 use crate::report::human::{self, HumanOptions};
 use crate::source::Input;
 
-/// Extensions of workbooks, which a later version will import.
-const WORKBOOK_EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
-
 /// Runs `lheo import`.
 pub fn run(args: ImportArgs) -> Outcome {
     let lang = args.lang.lang.lang();
@@ -53,6 +50,9 @@ fn import(args: &ImportArgs, lang: Lang) -> Result<Outcome, Failure> {
         limit: human::DEFAULT_LIMIT,
         deny_warnings: false,
     };
+    if super::workbook::is_workbook(input) {
+        return import_workbook(input, output, &options, &human_options);
+    }
     let validated = validate_input(&Input::File(input.clone()), &options, lang, false, true)?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -112,6 +112,54 @@ fn import(args: &ImportArgs, lang: Lang) -> Result<Outcome, Failure> {
     Ok(Outcome::Success)
 }
 
+/// Imports a workbook: its rows become an LHEO 2.3 document, checked like any feed; with any
+/// error (in the workbook or in the document), every finding is printed at its cell and
+/// nothing is written.
+fn import_workbook(
+    input: &Path,
+    output: &Path,
+    options: &ValidateOptions,
+    human_options: &HumanOptions,
+) -> Result<Outcome, Failure> {
+    let lang = human_options.lang;
+    let (validated, imported) = super::workbook::validate_workbook(input, options)?;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let printed = print_human(&mut out, &validated, human_options, false);
+    if let Err(e) = printed.and_then(|()| out.flush()) {
+        return Ok(stdout_error(&e, Outcome::Failure, lang));
+    }
+    if !validated.file.report.is_valid() {
+        print_not_written(output, lang);
+        return Ok(Outcome::Findings);
+    }
+    let doc = match imported.document() {
+        Ok(d) => d,
+        Err(e) => {
+            print_failure(
+                &Failure::new(
+                    format!("« {} » ne peut pas être converti : {e}", input.display()),
+                    format!("\"{}\" cannot be converted: {e}", input.display()),
+                ),
+                lang,
+            );
+            print_not_written(output, lang);
+            return Ok(Outcome::Findings);
+        }
+    };
+    super::workbook::write_atomically(output, |w| lheo::writer::write_document(&doc, w), |e| e)
+        .map_err(|e| Failure::write(output, &e))?;
+    let (i, o) = (input.display(), output.display());
+    let done = match lang {
+        Lang::Fr => format!("« {i} » (classeur) importé dans « {o} » (LHEO 2.3)"),
+        Lang::En => format!("\"{i}\" (workbook) imported into \"{o}\" (LHEO 2.3)"),
+    };
+    if let Err(e) = writeln!(out, "{done}").and_then(|()| out.flush()) {
+        return Ok(stdout_error(&e, Outcome::Success, lang));
+    }
+    Ok(Outcome::Success)
+}
+
 fn print_not_written(output: &Path, lang: Lang) {
     print_failure(
         &Failure::new(
@@ -128,8 +176,8 @@ fn print_not_written(output: &Path, lang: Lang) {
     );
 }
 
-/// Refuses what cannot work before reading anything: the standard input, workbooks (not yet),
-/// an output that is the input, an output folder that does not exist.
+/// Refuses what cannot work before reading anything: the standard input, an output that is
+/// the input, an output folder that does not exist.
 fn check_paths(input: &Path, output: &Path) -> Result<(), Failure> {
     if input.as_os_str() == "-" || output.as_os_str() == "-" {
         return Err(Failure::new(
@@ -137,25 +185,6 @@ fn check_paths(input: &Path, output: &Path) -> Result<(), Failure> {
              n'est pas accepté",
             "lheo import reads a file and writes a file: \"-\" (standard input or output) is \
              not accepted",
-        ));
-    }
-    let is_workbook = input
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| WORKBOOK_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
-    if is_workbook {
-        return Err(Failure::new(
-            format!(
-                "« {} » est un classeur : l'import des classeurs arrive dans une prochaine \
-                 version de lheo ; pour l'instant seul un flux XML LHEO 2.0 à 2.3 peut être \
-                 importé",
-                input.display()
-            ),
-            format!(
-                "\"{}\" is a workbook: importing workbooks comes in a later version of lheo; for \
-                 now only an LHEO 2.0 to 2.3 XML feed can be imported",
-                input.display()
-            ),
         ));
     }
     let input_meta = fs::metadata(input).map_err(|e| Failure::read(input, &e))?;

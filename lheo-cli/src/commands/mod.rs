@@ -1,8 +1,11 @@
 //! The commands: one module each.
 
+pub mod export;
 pub mod import;
 pub mod rules;
+pub mod template;
 pub mod validate;
+pub mod workbook;
 
 use std::io::{self, IsTerminal, Write};
 

@@ -44,6 +44,11 @@ pub fn validate_input(
     keep_copy: bool,
     progress: bool,
 ) -> Result<Validated, Failure> {
+    if let Input::File(p) = input {
+        if super::workbook::is_workbook(p) {
+            return super::workbook::validate_workbook(p, options).map(|(v, _)| v);
+        }
+    }
     let display = input.display_name(lang);
     let mut opened = source::open(input, keep_copy)?;
     let bar = Progress::new(&display, opened.size, progress, lang);
