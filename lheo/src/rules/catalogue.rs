@@ -283,11 +283,20 @@ pub static RULES: &[Rule] = &[
     ),
 ];
 
-/// Every rule of every profile: the structural and LHEO rules ([`RULES`]) then the France
-/// Travail ones ([`super::france_travail::RULES`]).
+/// Every rule of every profile: the structural and LHEO rules ([`RULES`]), the France
+/// Travail ones ([`super::france_travail::RULES`]), then the workbook ones.
 pub fn all() -> impl Iterator<Item = &'static Rule> {
-    RULES.iter().chain(super::france_travail::RULES.iter())
+    RULES
+        .iter()
+        .chain(super::france_travail::RULES.iter())
+        .chain(WORKBOOK_RULES.iter())
 }
+
+#[cfg(feature = "workbook")]
+use crate::workbook::RULES as WORKBOOK_RULES;
+/// No workbook support: no workbook rules.
+#[cfg(not(feature = "workbook"))]
+const WORKBOOK_RULES: &[Rule] = &[];
 
 /// The catalogue entry for `code`.
 pub fn rule(code: &str) -> Option<&'static Rule> {
