@@ -111,6 +111,31 @@ impl<'a, S: Sink> Walker<'a, S> {
     }
 }
 
+/// `true` for the elements compared as entities: those with element content that the schema
+/// lets repeat in some parent (so `organisme-formation-responsable`, single in a formation
+/// but repeated in `lheo-plus`, is one everywhere).
+pub(crate) fn is_entity(name: &str) -> bool {
+    use crate::schema::{element_id, Content, ELEMENTS};
+    use std::sync::OnceLock;
+    static ENTITIES: OnceLock<Vec<bool>> = OnceLock::new();
+    let table = ENTITIES.get_or_init(|| {
+        let mut t = vec![false; ELEMENTS.len()];
+        for e in ELEMENTS.iter() {
+            if let Content::Sequence(particles) = e.content {
+                for p in particles {
+                    let child = crate::schema::element(p.element);
+                    let complex = matches!(child.content, Content::Sequence(_));
+                    if complex && p.max != Some(1) {
+                        t[p.element.0 as usize] = true;
+                    }
+                }
+            }
+        }
+        t
+    });
+    element_id(name).is_some_and(|id| table.get(id.0 as usize).copied().unwrap_or(false))
+}
+
 /// Element names of a parent path are names of the schema; others (never produced by the
 /// reader's record paths) are kept under a placeholder, which only affects ignore rules.
 fn static_name(name: &str) -> &'static str {
@@ -158,7 +183,7 @@ impl<S: Sink> Visitor for Walker<'_, S> {
         }
         match value {
             Value::Element(any, attrs) => {
-                let entity = index.is_some() || self.frames.is_empty();
+                let entity = self.frames.is_empty() || is_entity(name);
                 if entity {
                     let start = self.entity_start;
                     self.entity_start = self.abs.len();
@@ -255,6 +280,63 @@ pub(crate) fn collapse(s: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entities_follow_the_schema() {
+        for name in [
+            "formation",
+            "action",
+            "session",
+            "recrutement",
+            "organisme-formateur",
+            "organisme-formation-responsable",
+            "contact-formation",
+            "lieu-de-formation",
+            "resume-offre",
+        ] {
+            assert!(is_entity(name), "{name}");
+        }
+        for name in [
+            "periode",
+            "adresse",
+            "coordonnees",
+            "extras",
+            "code-public-vise",
+            "x",
+        ] {
+            assert!(!is_entity(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn extra_attributes_cover_the_schema() {
+        use crate::schema::{element_id, ELEMENTS};
+        let handled = [
+            "formation",
+            "resume-offre",
+            "resume-organisme",
+            "organisme-formation-responsable",
+            "lheo",
+            "lheo-index",
+            "action",
+            "session",
+        ];
+        for e in ELEMENTS.iter().filter(|e| !e.extra_attributes.is_empty()) {
+            assert!(
+                handled.contains(&e.name),
+                "{} declares {:?}",
+                e.name,
+                e.extra_attributes
+            );
+            assert!(element_id(e.name).is_some());
+        }
+        let f = crate::model::Formation {
+            href: Some("h".into()),
+            datecrea: Some("c".into()),
+            ..Default::default()
+        };
+        assert_eq!(extra_attributes(&f), [("href", "h"), ("datecrea", "c")]);
+    }
 
     #[test]
     fn collapsing() {
