@@ -66,6 +66,56 @@ pub enum Command {
     /// Écrire un classeur modèle vide (en-têtes, documentation, listes, une ligne d'exemple).
     #[command(help_template = HELP_TEMPLATE)]
     Template(TemplateArgs),
+    /// Comparer deux flux : formations, actions, sessions, recrutements… ajoutés, supprimés ou
+    /// modifiés, champ par champ.
+    #[command(help_template = HELP_TEMPLATE)]
+    Diff(DiffArgs),
+}
+
+/// `lheo diff`.
+#[derive(Debug, Args)]
+#[command(after_help = "Codes de sortie : 0 = mêmes données, 1 = différences, 2 = comparaison impossible.\n\
+                        Exemple : lheo diff hier.xml aujourdhui.xml --ignore horodatage-export")]
+pub struct DiffArgs {
+    /// Ancien flux : LHEO 2.0 à 2.3 (.xml) ou classeur (.xlsx) ; « - » lit l'entrée standard.
+    #[arg(value_name = "ANCIEN")]
+    pub old: PathBuf,
+
+    /// Nouveau flux : LHEO 2.0 à 2.3 (.xml) ou classeur (.xlsx) ; « - » lit l'entrée standard.
+    #[arg(value_name = "NOUVEAU")]
+    pub new: PathBuf,
+
+    /// Format : human (lisible, par défaut) ou json (un document JSON).
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human, value_name = "FORMAT",
+          hide_possible_values = true, hide_default_value = true)]
+    pub format: DiffFormat,
+
+    /// Ne pas comparer cet attribut ou cet élément (répétable) : un nom (horodatage-export,
+    /// @datemaj, extras) ou un chemin de noms (session/etat-recrutement,
+    /// formation/@horodatage-modification, /lheo/@horodatage-export).
+    #[arg(long, value_name = "NOM|CHEMIN")]
+    pub ignore: Vec<String>,
+
+    /// Comparer les textes à l'espace près (par défaut, les suites d'espaces et de retours à
+    /// la ligne comptent pour un espace et les espaces en début et fin sont ignorés).
+    #[arg(long)]
+    pub exact_whitespace: bool,
+
+    #[command(flatten)]
+    pub lang: LangArg,
+
+    /// N'afficher que la ligne de résumé (format human).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `diff --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Lisible, regroupé par formation.
+    Human,
+    /// Un document JSON sur la sortie standard.
+    Json,
 }
 
 /// `lheo export`.

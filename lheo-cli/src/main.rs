@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => commands::rules::run(args),
         Command::Export(args) => commands::export::run(args),
         Command::Template(args) => commands::template::run(args),
+        Command::Diff(args) => commands::diff::run(args),
     };
     ExitCode::from(outcome.code())
 }

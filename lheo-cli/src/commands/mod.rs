@@ -1,5 +1,6 @@
 //! The commands: one module each.
 
+pub mod diff;
 pub mod export;
 pub mod import;
 pub mod rules;

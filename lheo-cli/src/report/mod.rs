@@ -1,6 +1,8 @@
 //! Report formats for `lheo validate`, one module per format (like ripgrep's printers):
 //! [`human`] for people, [`json`] and [`junit`] for machines.
 
+pub mod diff_human;
+pub mod diff_json;
 pub mod human;
 pub mod json;
 pub mod junit;

@@ -23,6 +23,9 @@ enum Slot {
     Removed(usize),
 }
 
+/// Entities that may have moved are paired by kind and `numero`.
+type MoveKey<'a> = (&'static str, &'a str);
+
 struct Ctx<'a> {
     record: &'a RecordRef,
     added: Vec<(&'a Entity, Option<Fallback>)>,
@@ -129,8 +132,7 @@ impl<'a> Ctx<'a> {
     fn resolve_moves(&mut self) {
         loop {
             self.consumed.resize(self.removed.len(), false);
-            let mut by_key: HashMap<(&'static str, &'a str), (Vec<usize>, Vec<usize>)> =
-                HashMap::new();
+            let mut by_key: HashMap<MoveKey<'a>, (Vec<usize>, Vec<usize>)> = HashMap::new();
             for (i, (e, _)) in self.added.iter().enumerate() {
                 if let Some(k) = e.numero.as_deref() {
                     if !self.moves.contains_key(&i) {
