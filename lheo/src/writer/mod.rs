@@ -11,10 +11,10 @@
 //! assert!(String::from_utf8(out).unwrap().contains("<lheo xmlns=\"http://lheo.gouv.fr/2.3\">"));
 //! ```
 
-#[allow(clippy::all)]
 mod escape;
+#[allow(clippy::all)]
 mod generated;
-mod stream;
+pub mod stream;
 pub mod xml;
 
 use std::io::{self, Write};
