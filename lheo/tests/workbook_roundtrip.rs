@@ -81,3 +81,124 @@ fn template_is_valid_for_every_profile() {
     }
     assert!(matches!(imported.document().unwrap(), Document::Lheo(_)));
 }
+
+/// Every feed of the real corpus that the library reads (the XSD-valid ones of SOURCES.md
+/// among them) survives feed → workbook → feed.
+#[test]
+fn real_corpus_round_trips() {
+    let Some(shared) = support::shared_dir() else {
+        support::missing("../shared is absent: the real corpus cannot be read");
+        return;
+    };
+    let dir = shared.join("corpus/real");
+    let mut done = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.extension().and_then(|e| e.to_str()) != Some("xml") {
+            continue;
+        }
+        let xml = std::fs::read(&path).unwrap();
+        if read_document(&xml[..]).is_err() {
+            continue; // not LHEO 2.x (EDOF), or not buildable: refused by read_document too
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        round_trip(&name, &xml);
+        done.push(name);
+    }
+    for valid in [
+        "intercarif-grandest-fli-2.3-anonymise.xml",
+        "onisep-bts-nrc-2.2.xml",
+        "intercarif-centre-etoile-plaquiste-2.2.xml",
+        "intercarif-occitanie-daeu-2.2.xml",
+        "intercarif-poec-gestionnaire-paie-2.2.xml",
+        "intercarif-trouvermaformation-financeur16-2.2.xml",
+        "intercarif-lheo-index-resumes-paris-2.2.xml",
+        "intercarif-lheo-index-resume-single-2.2.xml",
+    ] {
+        assert!(
+            done.iter().any(|d| d == valid),
+            "{valid} was not round-tripped: {done:?}"
+        );
+    }
+}
+
+mod random {
+    use super::*;
+    use proptest::prelude::*;
+    use support::strategies;
+
+    fn config() -> ProptestConfig {
+        let cases = std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(16);
+        ProptestConfig {
+            cases,
+            ..ProptestConfig::default()
+        }
+    }
+
+    /// The document with the spaces around code-like values dropped, as import does (see
+    /// `lheo::workbook::cells::is_code_like`); free text keeps every character.
+    fn trim_codes(doc: &Document) -> Document {
+        use lheo::reader::tree::{Child, Node};
+        use lheo::reader::{FromNode, ReadOptions, Reader};
+        use lheo::schema::{self, Content};
+        fn walk(n: &mut Node) {
+            if let Some(Content::Simple(st)) = n.id.map(|i| &schema::element(i).content) {
+                if lheo::workbook::cells::is_code_like(st) {
+                    for c in &mut n.children {
+                        if let Child::Text(t) = c {
+                            *t = t.trim().to_owned();
+                        }
+                    }
+                }
+                return;
+            }
+            if n.id == Some(schema::id::EXTRAS) {
+                return;
+            }
+            for c in &mut n.children {
+                if let Child::Element(e) = c {
+                    walk(e);
+                }
+            }
+        }
+        let xml = lheo::writer::to_string(doc);
+        let options = ReadOptions {
+            stream_records: false,
+            ..ReadOptions::default()
+        };
+        let mut reader = Reader::with_options(xml.as_bytes(), options).unwrap();
+        while reader.next_node().is_some() {}
+        let mut root = reader.envelope().unwrap().clone();
+        walk(&mut root);
+        Document::from_node(&root).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        /// Random valid documents of the three kinds (every element can occur, extras with
+        /// free XML in several namespaces) survive model → XML → workbook → model.
+        #[test]
+        fn random_documents_round_trip(doc in strategies::document()) {
+            let xml = lheo::writer::to_string(&doc);
+            let mut xlsx = Vec::new();
+            workbook::export(xml.as_bytes(), &mut xlsx).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let imported = read_workbook(Cursor::new(xlsx)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert!(imported.is_ok(), "{:#?}", imported.diagnostics);
+            let back = imported.document().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let (a, b) = (lheo::writer::to_string(&trim_codes(&doc)), lheo::writer::to_string(&back));
+            if a != b {
+                let line = a.lines().zip(b.lines()).position(|(x, y)| x != y).unwrap_or(0);
+                prop_assert!(false, "differ at line {}:\n{:?}\n{:?}", line, a.lines().nth(line), b.lines().nth(line));
+            }
+        }
+    }
+}

@@ -91,8 +91,10 @@ pub enum CellProblem {
     Error(String),
 }
 
-/// `true` when the type holds codes rather than free text: surrounding spaces are dropped.
-fn is_code_like(st: &SimpleType) -> bool {
+/// `true` when the type holds codes rather than free text (dictionaries, numbers, dates,
+/// hours, fixed-length or short strings): import drops the spaces around such values, as
+/// people type them by mistake. Free text is kept exactly.
+pub fn is_code_like(st: &SimpleType) -> bool {
     st.base != Base::String
         || st.dict.is_some()
         || st.format.is_some()
@@ -354,7 +356,7 @@ pub fn import_value(st: &SimpleType, cell: &Data) -> Result<Imported, CellProble
         if t.is_empty() {
             return Ok(Imported::Empty);
         }
-        return Ok(Imported::Text(pad_digits(st, t.to_owned())));
+        return Ok(Imported::Text(t.to_owned()));
     }
     if text.is_empty() {
         return Ok(Imported::Empty);

@@ -204,8 +204,9 @@ impl Flattener {
                 attribute: Some(name),
             };
             match self.columns[ctx.sheet].get(&target) {
-                Some(&c) => ctx.row.cells.push((c, text_cell(&a.value))),
-                None => ctx.side_attribute(
+                // An empty value would be an empty cell, which means "no attribute".
+                Some(&c) if !a.value.is_empty() => ctx.row.cells.push((c, text_cell(&a.value))),
+                _ => ctx.side_attribute(
                     target.to_path(self.layout.sheets[ctx.sheet].element),
                     a.value.clone(),
                 ),
@@ -289,7 +290,11 @@ impl Flattener {
                     if let Some(inner) = c.elements().next() {
                         return Err(unfit(inner, "élément dans un élément de contenu simple"));
                     }
-                    let text = c.text();
+                    let mut text = c.text();
+                    if super::cells::is_code_like(st) && text.trim().is_empty() {
+                        // Spaces alone in a code are no value (import drops them).
+                        text.clear();
+                    }
                     let target = Target {
                         steps: prefix.clone(),
                         attribute: None,

@@ -184,6 +184,10 @@ impl Grid {
         self.range.get_value((row, col as u32)).unwrap_or(&EMPTY)
     }
 
+    fn empty_row(&self, row: u32) -> bool {
+        (0..self.cols()).all(|c| matches!(self.get(row, c), Data::Empty))
+    }
+
     fn blank_row(&self, row: u32) -> bool {
         (0..self.cols()).all(|c| match self.get(row, c) {
             Data::Empty => true,
@@ -399,7 +403,13 @@ fn read_entity_sheet(
         }
     }
     for r in 1..grid.rows() {
-        if grid.blank_row(r) {
+        // The document's row has no key: spaces alone may be its values.
+        let blank = if sheet.parent.is_none() {
+            grid.empty_row(r)
+        } else {
+            grid.blank_row(r)
+        };
+        if blank {
             continue;
         }
         let key = key_col
