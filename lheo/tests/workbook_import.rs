@@ -418,7 +418,7 @@ fn exported_cells_have_the_right_types() {
     let rec = b.grid("recrutement");
     let nb = rec[0]
         .iter()
-        .position(|d| d.to_string() == "nb-places")
+        .position(|d| *d == Data::String("nb-places".into()))
         .unwrap();
     assert_eq!(rec[1][nb], Data::Float(12.0));
 }
