@@ -183,7 +183,10 @@ fn a_broken_workbook_is_a_finding_and_writes_nothing() {
         output(lheo_in(dir.path()).args(["import", "offres.xlsx", "-o", "sortie.xml"]));
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stdout.contains("[CLASSEUR-ILLISIBLE]"), "{stdout}");
-    assert!(stderr.contains("« sortie.xml » n'a pas été écrit"), "{stderr}");
+    assert!(
+        stderr.contains("« sortie.xml » n'a pas été écrit"),
+        "{stderr}"
+    );
     assert!(!dir.path().join("sortie.xml").exists());
 }
 
