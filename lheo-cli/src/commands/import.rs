@@ -133,8 +133,14 @@ fn import_workbook(
         print_not_written(output, lang);
         return Ok(Outcome::Findings);
     }
-    let doc = match imported.document() {
-        Ok(d) => d,
+    let written = super::workbook::write_atomically(
+        output,
+        |w| imported.write_feed(w).map(|_| ()),
+        lheo::workbook::WorkbookError::Io,
+    );
+    match written {
+        Ok(()) => {}
+        Err(lheo::workbook::WorkbookError::Io(e)) => return Err(Failure::write(output, &e)),
         Err(e) => {
             print_failure(
                 &Failure::new(
@@ -146,9 +152,7 @@ fn import_workbook(
             print_not_written(output, lang);
             return Ok(Outcome::Findings);
         }
-    };
-    super::workbook::write_atomically(output, |w| lheo::writer::write_document(&doc, w), |e| e)
-        .map_err(|e| Failure::write(output, &e))?;
+    }
     let (i, o) = (input.display(), output.display());
     let done = match lang {
         Lang::Fr => format!("« {i} » (classeur) importé dans « {o} » (LHEO 2.3)"),

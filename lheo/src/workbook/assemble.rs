@@ -1,13 +1,57 @@
 //! Import: rows become an LHEO 2.3 document, written as XML with one start tag per line, and
 //! a map from each line back to the cell it came from, so that every finding of the checker
 //! and of the rules can be shown at `sheet!cell`.
+//!
+//! Elements carry compact origins (sheet number, row, column) rather than names: a workbook
+//! of thousands of formations becomes a tree of millions of elements.
 
 use std::io;
 
 use super::layout::{self, Step};
+use super::writer::cell_ref;
 use crate::diagnostic::Location;
 use crate::schema::{self, Content, ElementId};
 use crate::writer::xml::{escape_attr, escape_text};
+
+/// A cell of the workbook: sheet number (in the workbook's order), 0-based row and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Origin {
+    /// Sheet number; [`Origin::NONE`] for nowhere.
+    pub sheet: u16,
+    /// 0-based row.
+    pub row: u32,
+    /// 0-based column.
+    pub col: u16,
+}
+
+impl Origin {
+    /// Nowhere (a document without a row of its own).
+    pub const NONE: Origin = Origin {
+        sheet: u16::MAX,
+        row: 0,
+        col: 0,
+    };
+
+    /// The cell in `row`, at column `col`.
+    pub fn new(sheet: usize, row: u32, col: usize) -> Origin {
+        Origin {
+            sheet: u16::try_from(sheet).unwrap_or(u16::MAX),
+            row,
+            col: u16::try_from(col).unwrap_or(u16::MAX),
+        }
+    }
+
+    /// The location, with the sheet names of the workbook.
+    pub fn location(&self, names: &[String]) -> Location {
+        match names.get(usize::from(self.sheet)) {
+            Some(sheet) => Location::Cell {
+                sheet: sheet.clone(),
+                cell: cell_ref(self.row, usize::from(self.col)),
+            },
+            None => Location::None,
+        }
+    }
+}
 
 /// An element being assembled.
 #[derive(Debug, Clone)]
@@ -23,28 +67,17 @@ pub struct Element {
     /// Child elements.
     pub children: Vec<Element>,
     /// Its `extras`, as XML text, with where each comes from.
-    pub extras: Vec<(String, Location)>,
+    pub extras: Vec<(String, Origin)>,
     /// Where it comes from.
-    pub origin: Location,
-    /// For the elements of a row: how to find the cell of a missing required child (the
-    /// sheet, the row and the path below the row's entity).
-    pub row: Option<RowRef>,
-}
-
-/// The row an element belongs to, and its path below the row's entity.
-#[derive(Debug, Clone)]
-pub struct RowRef {
-    /// Sheet name.
-    pub sheet: String,
-    /// 0-based row.
-    pub row: u32,
-    /// Steps from the row's entity.
-    pub steps: Vec<Step>,
+    pub origin: Origin,
+    /// The row it belongs to (sheet number, row), to find the cell of a missing required
+    /// child.
+    pub row: Option<(u16, u32)>,
 }
 
 impl Element {
     /// An empty element.
-    pub fn new(element: ElementId, index: u32, origin: Location, row: Option<RowRef>) -> Self {
+    pub fn new(element: ElementId, index: u32, origin: Origin, row: Option<(u16, u32)>) -> Self {
         Element {
             element,
             index,
@@ -58,7 +91,7 @@ impl Element {
     }
 
     /// The descendant at `steps`, created (with `origin`) where missing.
-    pub fn at(&mut self, steps: &[Step], origin: &Location) -> &mut Element {
+    pub fn at(&mut self, steps: &[Step], origin: Origin) -> &mut Element {
         let mut node = self;
         for s in steps {
             let pos = node
@@ -68,17 +101,9 @@ impl Element {
             let pos = match pos {
                 Some(p) => p,
                 None => {
-                    let row = node.row.as_ref().map(|r| {
-                        let mut steps = r.steps.clone();
-                        steps.push(*s);
-                        RowRef {
-                            sheet: r.sheet.clone(),
-                            row: r.row,
-                            steps,
-                        }
-                    });
+                    let row = node.row;
                     node.children
-                        .push(Element::new(s.element, s.index, origin.clone(), row));
+                        .push(Element::new(s.element, s.index, origin, row));
                     node.children.len() - 1
                 }
             };
@@ -96,8 +121,8 @@ impl Element {
                 index: 1,
             })
             .collect();
-        let origin = self.origin.clone();
-        let parent = self.at(&containers, &origin);
+        let origin = self.origin;
+        let parent = self.at(&containers, origin);
         let count = parent
             .children
             .iter()
@@ -111,35 +136,37 @@ impl Element {
 /// Lines of the assembled XML → cells.
 #[derive(Debug, Clone, Default)]
 pub struct LineMap {
-    starts: Vec<(u32, Location)>,
+    starts: Vec<(u32, Origin)>,
+    names: Vec<String>,
 }
 
 impl LineMap {
     /// The cell a line of the XML comes from.
-    pub fn locate(&self, line: u32) -> Option<&Location> {
+    pub fn locate(&self, line: u32) -> Option<Location> {
         let i = self.starts.partition_point(|(l, _)| *l <= line);
-        i.checked_sub(1).map(|i| &self.starts[i].1)
+        i.checked_sub(1)
+            .map(|i| self.starts[i].1.location(&self.names))
     }
 }
 
-/// Finds the cell of a column in a row, when the workbook has that column.
+/// Finds the column of a value in a sheet, when the workbook has that column.
 pub trait CellFinder {
-    /// The cell of `steps` (below the entity of `sheet`) in row `row`.
-    fn cell(&self, sheet: &str, row: u32, steps: &[Step]) -> Option<String>;
+    /// The column of `steps` (below the entity of sheet number `sheet`).
+    fn column(&self, sheet: u16, steps: &[Step]) -> Option<usize>;
 }
 
 /// The XML writer that counts lines.
 struct Out<'a> {
     xml: Vec<u8>,
     line: u32,
-    map: LineMap,
+    starts: Vec<(u32, Origin)>,
     finder: &'a dyn CellFinder,
 }
 
 impl Out<'_> {
-    fn mark(&mut self, origin: &Location) {
-        if self.map.starts.last().map(|(_, o)| o) != Some(origin) {
-            self.map.starts.push((self.line, origin.clone()));
+    fn mark(&mut self, origin: Origin) {
+        if self.starts.last().map(|(_, o)| *o) != Some(origin) {
+            self.starts.push((self.line, origin));
         }
     }
 
@@ -160,23 +187,34 @@ impl Out<'_> {
     }
 }
 
-/// Writes `root` as an LHEO 2.3 document. Returns the XML and the line map.
-pub fn to_xml(root: &mut Element, finder: &dyn CellFinder) -> io::Result<(Vec<u8>, LineMap)> {
+/// Writes `root` as an LHEO 2.3 document, the tree consumed as it goes. `names` are the
+/// workbook's sheet names (for the line map). Returns the XML and the line map.
+pub fn to_xml(
+    root: Element,
+    finder: &dyn CellFinder,
+    names: Vec<String>,
+) -> io::Result<(Vec<u8>, LineMap)> {
     let mut out = Out {
         xml: Vec::new(),
         line: 1,
-        map: LineMap::default(),
+        starts: Vec::new(),
         finder,
     };
     out.push(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    complete(root, out.finder);
-    element(&mut out, root, true)?;
-    Ok((out.xml, out.map))
+    element(&mut out, root, true, &mut Vec::new())?;
+    Ok((
+        out.xml,
+        LineMap {
+            starts: out.starts,
+            names,
+        },
+    ))
 }
 
 /// Adds the required children an element lacks (empty: the checker then says what to fill,
-/// at the cell to fill), recursively, and orders children as the schema does.
-fn complete(e: &mut Element, finder: &dyn CellFinder) {
+/// at the cell to fill) and orders children as the schema does. `steps` is the path of `e`
+/// below its row's entity.
+fn complete(e: &mut Element, finder: &dyn CellFinder, steps: &mut Vec<Step>) {
     let Content::Sequence(particles) = schema::element(e.element).content else {
         return;
     };
@@ -196,21 +234,14 @@ fn complete(e: &mut Element, finder: &dyn CellFinder) {
                 };
                 let origin = e
                     .row
-                    .as_ref()
-                    .and_then(|r| {
-                        let mut steps = r.steps.clone();
+                    .and_then(|(sheet, row)| {
                         steps.push(step);
-                        finder
-                            .cell(&r.sheet, r.row, &steps)
-                            .map(|cell| Location::Cell {
-                                sheet: r.sheet.clone(),
-                                cell,
-                            })
+                        let col = finder.column(sheet, steps);
+                        steps.pop();
+                        col.map(|c| Origin::new(usize::from(sheet), row, c))
                     })
-                    .unwrap_or_else(|| e.origin.clone());
-                let origin_for = origin.clone();
-                let child = e.at(&[step], &origin_for);
-                child.origin = origin;
+                    .unwrap_or(e.origin);
+                e.at(&[step], origin);
             }
         }
     }
@@ -221,14 +252,12 @@ fn complete(e: &mut Element, finder: &dyn CellFinder) {
             x.index,
         )
     });
-    for x in &mut e.children {
-        complete(x, finder);
-    }
 }
 
-fn element(out: &mut Out<'_>, e: &Element, root: bool) -> io::Result<()> {
+fn element(out: &mut Out<'_>, mut e: Element, root: bool, steps: &mut Vec<Step>) -> io::Result<()> {
+    complete(&mut e, out.finder, steps);
     let name = schema::element(e.element).name;
-    out.mark(&e.origin);
+    out.mark(e.origin);
     out.push(b"<");
     out.push(name.as_bytes());
     if root {
@@ -255,26 +284,37 @@ fn element(out: &mut Out<'_>, e: &Element, root: bool) -> io::Result<()> {
         out.push(b">\n");
         let extras_at =
             layout::particle(e.element, schema::id::EXTRAS).map_or(usize::MAX, |(i, _)| i);
+        let extras = std::mem::take(&mut e.extras);
         let mut extras_written = false;
-        for x in &e.children {
+        for x in std::mem::take(&mut e.children) {
             let pos = layout::particle(e.element, x.element).map_or(usize::MAX, |(i, _)| i);
             if !extras_written && pos > extras_at {
-                raw(out, &e.extras);
+                raw(out, &extras);
                 extras_written = true;
             }
-            element(out, x, false)?;
+            if x.row == e.row {
+                steps.push(Step {
+                    element: x.element,
+                    index: x.index,
+                });
+                element(out, x, false, steps)?;
+                steps.pop();
+            } else {
+                // Another row's entity: its paths start again from it.
+                element(out, x, false, &mut Vec::new())?;
+            }
         }
         if !extras_written {
-            raw(out, &e.extras);
+            raw(out, &extras);
         }
     }
     out.push(format!("</{name}>\n").as_bytes());
     Ok(())
 }
 
-fn raw(out: &mut Out<'_>, extras: &[(String, Location)]) {
+fn raw(out: &mut Out<'_>, extras: &[(String, Origin)]) {
     for (xml, origin) in extras {
-        out.mark(origin);
+        out.mark(*origin);
         out.push(xml.as_bytes());
         out.push(b"\n");
     }

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use calamine::{Data, Range};
 
-use super::assemble::{self, CellFinder, Element, LineMap, RowRef};
+use super::assemble::{self, CellFinder, Element, LineMap, Origin};
 use super::cells::{import_value, CellProblem, Imported as Cell};
 use super::layout::{
     self, Layout, PathError, Step, Target, ATTRIBUTS, DOCUMENTATION, EXTRAS, LISTES,
@@ -81,7 +81,7 @@ impl Imported {
     pub fn relocate(&self, d: &mut Diagnostic) {
         if let Location::Xml { line, .. } = d.location {
             if let Some(cell) = self.lines.locate(line) {
-                d.location = cell.clone();
+                d.location = cell;
             }
         }
     }
@@ -96,6 +96,54 @@ impl Imported {
             return Err(WorkbookError::Invalid(Box::new(d.clone())));
         }
         crate::reader::read_document(&self.xml[..]).map_err(WorkbookError::from)
+    }
+}
+
+impl Imported {
+    /// Writes the document as LHEO 2.3 to `out`, record by record (the same bytes as the
+    /// library's writer gives for [`Imported::document`], without holding the whole model).
+    /// Fails when the workbook has errors.
+    pub fn write_feed<W: std::io::Write>(&self, out: W) -> Result<W, WorkbookError> {
+        use crate::reader::{FromNode, Reader};
+        if let Some(d) = self
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Error)
+        {
+            return Err(WorkbookError::Invalid(Box::new(d.clone())));
+        }
+        let invalid = |d: Diagnostic| WorkbookError::Invalid(Box::new(d));
+        let stopped = |r: &mut Reader<&[u8]>| -> Result<(), WorkbookError> {
+            match r
+                .take_diagnostics()
+                .into_iter()
+                .find(|d| d.severity == Severity::Error)
+            {
+                Some(d) => Err(invalid(d)),
+                None => Ok(()),
+            }
+        };
+        let mut reader = Reader::new(&self.xml[..]).map_err(invalid)?;
+        while reader.next_node().is_some() {}
+        stopped(&mut reader)?;
+        let head = match reader.envelope() {
+            Some(node) => Document::from_node(node).map_err(crate::reader::ReadError::from)?,
+            None => {
+                return Err(invalid(Diagnostic::new(
+                    "XML-MALFORME",
+                    "document vide",
+                    "empty document",
+                )))
+            }
+        };
+        let mut reader = Reader::new(&self.xml[..]).map_err(invalid)?;
+        let mut writer = crate::writer::StreamWriter::new(out, &head)?;
+        while let Some(record) = reader.next_record() {
+            let record = record.map_err(crate::reader::ReadError::from)?;
+            writer.write_record(&record)?;
+        }
+        stopped(&mut reader)?;
+        Ok(writer.finish()?)
     }
 }
 
@@ -200,14 +248,19 @@ impl Grid {
 /// A row of an entity sheet.
 struct RowData {
     row: u32,
-    parent: Option<(String, Location)>,
-    values: Vec<(Target, String, Location)>,
+    parent: Option<(String, Origin)>,
+    /// (index in [`SheetData::columns`], text).
+    values: Vec<(u16, String)>,
 }
 
 /// An entity sheet as read.
 struct SheetData {
     layout: usize,
+    /// Number of the sheet in the workbook.
+    number: usize,
     name: String,
+    /// The columns read: (column, target).
+    columns: Vec<(usize, Target)>,
     rows: Vec<RowData>,
     by_key: HashMap<String, usize>,
     /// Value columns: steps → column.
@@ -220,9 +273,12 @@ struct Finder<'a> {
 }
 
 impl CellFinder for Finder<'_> {
-    fn cell(&self, sheet: &str, row: u32, steps: &[Step]) -> Option<String> {
-        let s = self.sheets.iter().find(|s| s.name == sheet)?;
-        s.value_columns.get(steps).map(|&c| cell_ref(row, c))
+    fn column(&self, sheet: u16, steps: &[Step]) -> Option<usize> {
+        let s = self
+            .sheets
+            .iter()
+            .find(|s| s.number == usize::from(sheet))?;
+        s.value_columns.get(steps).copied()
     }
 }
 
@@ -232,7 +288,7 @@ struct Side {
     row: usize,
     target: Target,
     value: String,
-    origin: Location,
+    origin: Origin,
 }
 
 fn read_sheets<RS: Read + Seek, B: calamine::Reader<RS>>(
@@ -252,8 +308,8 @@ where
     let layout = Layout::of(root);
     let mut diagnostics = Vec::new();
     let mut sheets: Vec<SheetData> = Vec::new();
-    let mut side_grids: HashMap<&'static str, (String, Grid)> = HashMap::new();
-    for name in &names {
+    let mut side_grids: HashMap<&'static str, (usize, String, Grid)> = HashMap::new();
+    for (number, name) in names.iter().enumerate() {
         let range = match book.worksheet_range(name) {
             Ok(r) => r,
             Err(e) => {
@@ -262,10 +318,17 @@ where
         };
         let grid = Grid { range };
         if let Some(i) = layout.sheet_index(name) {
-            sheets.push(read_entity_sheet(layout, i, name, &grid, &mut diagnostics));
+            sheets.push(read_entity_sheet(
+                layout,
+                i,
+                number,
+                name,
+                &grid,
+                &mut diagnostics,
+            ));
         } else if name == ATTRIBUTS || name == EXTRAS {
             let key = if name == ATTRIBUTS { ATTRIBUTS } else { EXTRAS };
-            side_grids.insert(key, (name.clone(), grid));
+            side_grids.insert(key, (number, name.clone(), grid));
         } else if name == DOCUMENTATION || name == LISTES {
             continue;
         } else if (0..grid.rows()).any(|r| !grid.blank_row(r)) {
@@ -279,15 +342,24 @@ where
     }
     let attributs = side_grids
         .get(ATTRIBUTS)
-        .map(|(n, g)| read_side(layout, &sheets, n, g, false, &mut diagnostics))
+        .map(|(k, n, g)| read_side(layout, &sheets, *k, n, g, false, &mut diagnostics))
         .unwrap_or_default();
     let extras = side_grids
         .get(EXTRAS)
-        .map(|(n, g)| read_side(layout, &sheets, n, g, true, &mut diagnostics))
+        .map(|(k, n, g)| read_side(layout, &sheets, *k, n, g, true, &mut diagnostics))
         .unwrap_or_default();
-    let mut root_element = build(layout, &sheets, &attributs, &extras, &mut diagnostics);
+    drop(side_grids);
+    let root_element = build(
+        layout,
+        &sheets,
+        &attributs,
+        &extras,
+        &names,
+        &mut diagnostics,
+    );
+    drop((attributs, extras));
     let finder = Finder { sheets: &sheets };
-    let (xml, lines) = assemble::to_xml(&mut root_element, &finder)?;
+    let (xml, lines) = assemble::to_xml(root_element, &finder, names)?;
     Ok(Imported {
         root,
         xml,
@@ -308,6 +380,7 @@ fn sheet_list(layout: &Layout) -> String {
 fn read_entity_sheet(
     layout: &Layout,
     index: usize,
+    number: usize,
     name: &str,
     grid: &Grid,
     diagnostics: &mut Vec<Diagnostic>,
@@ -320,7 +393,9 @@ fn read_entity_sheet(
         .map(|p| layout.sheets[p].name.as_str());
     let mut data = SheetData {
         layout: index,
+        number,
         name: name.to_owned(),
+        columns: Vec::new(),
         rows: Vec::new(),
         by_key: HashMap::new(),
         value_columns: HashMap::new(),
@@ -433,19 +508,19 @@ fn read_entity_sheet(
                 data.by_key.insert(k.clone(), data.rows.len());
             }
         }
-        let parent = parent_col.map(|c| (plain(grid.get(r, c)), at(name, r, c)));
+        let parent = parent_col.map(|c| (plain(grid.get(r, c)), Origin::new(number, r, c)));
         let mut values = Vec::new();
-        for (c, target) in &columns {
+        for (i, (c, target)) in columns.iter().enumerate() {
             let cell = grid.get(r, *c);
-            let loc = at(name, r, *c);
-            if let Some(a) = target.attribute {
+            let i = u16::try_from(i).unwrap_or(u16::MAX);
+            if target.attribute.is_some() {
                 let text = match cell {
                     Data::Empty => continue,
                     Data::String(s) => s.clone(),
                     other => plain(other),
                 };
-                if !text.is_empty() || a.is_empty() {
-                    values.push((target.clone(), text, loc));
+                if !text.is_empty() {
+                    values.push((i, text));
                 }
                 continue;
             }
@@ -454,8 +529,10 @@ fn read_entity_sheet(
             };
             match import_value(st, cell) {
                 Ok(Cell::Empty) => {}
-                Ok(Cell::Text(t)) => values.push((target.clone(), t, loc)),
-                Err(p) => diagnostics.push(cell_problem(p, loc, target.to_path(entity))),
+                Ok(Cell::Text(t)) => values.push((i, t)),
+                Err(p) => {
+                    diagnostics.push(cell_problem(p, at(name, r, *c), target.to_path(entity)))
+                }
             }
         }
         data.rows.push(RowData {
@@ -473,6 +550,7 @@ fn read_entity_sheet(
         });
     }
     let _ = bad_columns;
+    data.columns = columns;
     data
 }
 
@@ -526,6 +604,7 @@ fn cell_problem(p: CellProblem, loc: Location, path: String) -> Diagnostic {
 fn read_side(
     layout: &Layout,
     sheets: &[SheetData],
+    number: usize,
     name: &str,
     grid: &Grid,
     extras: bool,
@@ -635,7 +714,7 @@ fn read_side(
                 continue;
             }
         };
-        let origin = at(name, r, value_col);
+        let origin = Origin::new(number, r, value_col);
         if extras {
             if let Some(last) = out.last_mut() {
                 if last.sheet == si
@@ -662,7 +741,7 @@ fn read_side(
             Err(why) => {
                 diagnostics.push(diag(
                     "CLASSEUR-EXTRAS",
-                    s.origin.clone(),
+                    at(name, s.origin.row, usize::from(s.origin.col)),
                     format!("XML des extras illisible : {why}"),
                     format!("unreadable extras XML: {why}"),
                 ));
@@ -725,6 +804,7 @@ fn build(
     sheets: &[SheetData],
     attributs: &[Side],
     extras: &[Side],
+    names: &[String],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Element {
     // Children of each row: (child sheet, parent sheet, parent row) → rows.
@@ -780,7 +860,7 @@ fn build(
                             format!("orphan row: no row of sheet \"{pname}\" has the key \"{pkey}\""),
                         )
                     };
-                    diagnostics.push(diag("CLASSEUR-ORPHELINE", loc.clone(), fr, en));
+                    diagnostics.push(diag("CLASSEUR-ORPHELINE", loc.location(names), fr, en));
                 }
             }
         }
@@ -798,8 +878,8 @@ fn build(
     let root_row = root_sheet
         .filter(|&rs| !sheets[rs].rows.is_empty())
         .map(|rs| (rs, 0));
-    let origin = root_row.map_or(Location::None, |(rs, r)| {
-        at(&sheets[rs].name, sheets[rs].rows[r].row, 0)
+    let origin = root_row.map_or(Origin::NONE, |(rs, r)| {
+        Origin::new(sheets[rs].number, sheets[rs].rows[r].row, 0)
     });
     let mut root = Element::new(layout.root, 1, origin, None);
     if let Some((rs, r)) = root_row {
@@ -827,16 +907,12 @@ impl Build<'_> {
     fn entity(&self, si: usize, ri: usize) -> Element {
         let s = &self.sheets[si];
         let row = &s.rows[ri];
-        let origin = at(&s.name, row.row, 0);
+        let number = u16::try_from(s.number).unwrap_or(u16::MAX);
         let mut e = Element::new(
             self.layout.sheets[s.layout].element,
             1,
-            origin,
-            Some(RowRef {
-                sheet: s.name.clone(),
-                row: row.row,
-                steps: Vec::new(),
-            }),
+            Origin::new(s.number, row.row, 0),
+            Some((number, row.row)),
         );
         self.fill(&mut e, si, ri);
         for &(cs, cr) in self
@@ -853,26 +929,31 @@ impl Build<'_> {
 
     /// Sets the values of row `ri` of sheet `si`, and its `attributs` and `extras`.
     fn fill(&self, e: &mut Element, si: usize, ri: usize) {
-        let row = &self.sheets[si].rows[ri];
-        for (target, text, loc) in &row.values {
-            let node = e.at(&target.steps, loc);
+        let sheet = &self.sheets[si];
+        let row = &sheet.rows[ri];
+        for (i, text) in &row.values {
+            let Some((col, target)) = sheet.columns.get(usize::from(*i)) else {
+                continue;
+            };
+            let origin = Origin::new(sheet.number, row.row, *col);
+            let node = e.at(&target.steps, origin);
             match target.attribute {
                 Some(a) => node.attrs.push((a, text.clone())),
                 None => {
                     node.text = Some(text.clone());
-                    node.origin = loc.clone();
+                    node.origin = origin;
                 }
             }
         }
         for s in self.side.get(&(si, ri)).map(Vec::as_slice).unwrap_or(&[]) {
-            let node = e.at(&s.target.steps, &s.origin);
+            let node = e.at(&s.target.steps, s.origin);
             let is_extras = s.value.trim_start().starts_with('<')
                 && s.target.attribute.is_none()
                 && layout::is_complex(node.element)
                 && layout::particle(node.element, id::EXTRAS).is_some();
             match s.target.attribute {
                 Some(a) => node.attrs.push((a, s.value.clone())),
-                None if is_extras => node.extras.push((s.value.clone(), s.origin.clone())),
+                None if is_extras => node.extras.push((s.value.clone(), s.origin)),
                 None => {
                     if !layout::is_complex(node.element) && node.text.is_none() {
                         node.text = Some(String::new());
