@@ -210,9 +210,22 @@ impl<W: Write + Send> WorkbookWriter<W> {
                 .iter()
                 .take_while(|c| matches!(c.kind, ColumnKind::Key | ColumnKind::ParentKey))
                 .count();
+            let docs = sheet_docs(layout, s);
             for (c, col) in s.columns.iter().enumerate() {
                 let c16 = c as u16;
                 ws.write_string_with_format(0, c16, &col.header, &f.header)?;
+                if let Some(d) = docs.get(c) {
+                    // Hovering a header shows what the column is, in French.
+                    let mut text = format!("{}\n{}", d.label, d.kind);
+                    if d.required {
+                        text.push_str("\nobligatoire");
+                    }
+                    let note = rust_xlsxwriter::Note::new(truncate(&text, 1000))
+                        .add_author_prefix(false)
+                        .set_width(320)
+                        .set_height(90);
+                    ws.insert_note(0, c16, &note)?;
+                }
                 ws.set_column_width(c16, width(&col.header, &col.kind, s.element))?;
                 let format = match self.sheets[i].columns[c] {
                     Shown::Key => &f.key,
