@@ -86,7 +86,11 @@ pub fn run(args: ExportArgs) -> Outcome {
             not_written(output, lang);
             Outcome::Findings
         }
-        Err(e @ (WorkbookError::Unfit(_) | WorkbookError::TooLong { .. })) => {
+        Err(
+            e @ (WorkbookError::Unfit(_)
+            | WorkbookError::TooLong { .. }
+            | WorkbookError::TooManyRows { .. }),
+        ) => {
             print_failure(
                 &Failure::new(
                     format!("« {display} » ne peut pas être exporté : {e}"),

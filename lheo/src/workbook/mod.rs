@@ -11,6 +11,11 @@
 //! - [`layout`] says which sheets and columns a workbook has, derived from the schema
 //!   tables ([`Layout::of`]); [`doc`] documents them.
 //!
+//! Limits: Excel's own (1 048 576 rows per sheet, 32 767 characters per cell: an export that
+//! would exceed them fails with a clear error; longer `extras` continue on the next rows).
+//! Export memory is flat; import reads whole sheets (as calamine does), so its memory grows
+//! with the workbook (about 150 MB for a workbook of 1 000 generated formations).
+//!
 //! ```
 //! use lheo::workbook::{self, read_workbook};
 //! use lheo::reader::read_document;
@@ -68,6 +73,12 @@ pub enum WorkbookError {
         cell: String,
         /// Its length.
         chars: usize,
+    },
+    /// A sheet would have more rows than Excel's 1 048 576.
+    #[error("la feuille « {sheet} » dépasserait les 1 048 576 lignes d'Excel : découpez le flux")]
+    TooManyRows {
+        /// The sheet.
+        sheet: String,
     },
     /// The input document cannot be read (ill-formed XML, not LHEO 2.x).
     #[error("{}", .0.message.fr)]

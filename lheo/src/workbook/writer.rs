@@ -383,6 +383,10 @@ impl<W: Write + Send> WorkbookWriter<W> {
         for row in &flat.rows {
             let state = &mut self.sheets[row.sheet];
             let r = state.next_row;
+            if r > LAST_ROW {
+                let sheet = self.flattener.layout().sheets[row.sheet].name.clone();
+                return Err(WorkbookError::TooManyRows { sheet });
+            }
             state.next_row += 1;
             let ws = self.book.worksheet_from_index(state.ws)?;
             for (c, v) in &row.cells {
@@ -475,6 +479,12 @@ fn write_side(
     let chunks = split_cell(&side[3]);
     for chunk in chunks {
         let r = state.next_row;
+        if r > LAST_ROW {
+            let sheet = side[0].clone();
+            return Err(WorkbookError::TooManyRows {
+                sheet: format!("{sheet} (attributs/extras)"),
+            });
+        }
         state.next_row += 1;
         for (c, v) in side[..3]
             .iter()
