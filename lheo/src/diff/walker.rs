@@ -16,7 +16,7 @@ use super::extras::flatten_extras;
 use super::ignore::IgnoreSet;
 use crate::model::walk::{Value, Visitor};
 use crate::model::{
-    Action, Formation, Lheo, LheoIndex, OrganismeFormationResponsable, ResumeOffre,
+    Action, Attributes, Formation, Lheo, LheoIndex, OrganismeFormationResponsable, ResumeOffre,
     ResumeOrganisme, Session,
 };
 
@@ -82,33 +82,45 @@ impl<'a, S: Sink> Walker<'a, S> {
         }
     }
 
-    /// The path of the current element relative to the current entity, plus `suffix`.
-    fn rel(&self, suffix: &str) -> String {
-        let rel = self.abs.get(self.entity_start..).unwrap_or("");
-        let rel = rel.strip_prefix('/').unwrap_or(rel);
-        match (rel.is_empty(), suffix.is_empty()) {
-            (true, _) => suffix.to_owned(),
-            (false, true) => rel.to_owned(),
-            (false, false) => format!("{rel}/{suffix}"),
-        }
-    }
-
-    fn field(&mut self, path: &str, value: &str, label: Option<&'static str>, collapse: bool) {
-        self.fields += 1;
-        self.sink.field(path, value, label, collapse);
-    }
-
     /// The attributes of the current element (its name is the last of `names`).
     fn attributes<'v>(&mut self, attrs: impl Iterator<Item = (&'static str, &'v str)>) {
         for (name, value) in attrs {
             if self.ignore.attribute(&self.names, name) {
                 continue;
             }
-            let path = self.rel(&format!("@{name}"));
-            let collapse = self.collapse;
-            self.field(&path, value, None, collapse);
+            let abs_len = self.abs.len();
+            self.abs.push_str("/@");
+            self.abs.push_str(name);
+            self.fields += 1;
+            let path = rel_path(&self.abs, self.entity_start);
+            self.sink.field(path, value, None, self.collapse);
+            self.abs.truncate(abs_len);
         }
     }
+}
+
+/// The part of `abs` after the entity's own path (which ends at `entity_start`).
+fn rel_path(abs: &str, entity_start: usize) -> &str {
+    abs.get(entity_start + 1..).unwrap_or("")
+}
+
+/// The standard attributes that are set, in schema order (without the name lookups of
+/// [`Attributes::iter`]).
+fn attr_pairs(a: &Attributes) -> impl Iterator<Item = (&'static str, &str)> {
+    [
+        ("numero", &a.numero),
+        ("info", &a.info),
+        ("ref", &a.ref_),
+        ("id", &a.id),
+        ("idref", &a.idref),
+        ("tag", &a.tag),
+        ("horodatage-creation", &a.horodatage_creation),
+        ("horodatage-modification", &a.horodatage_modification),
+        ("horodatage-export", &a.horodatage_export),
+        ("uri", &a.uri),
+    ]
+    .into_iter()
+    .filter_map(|(n, v)| v.as_deref().map(|v| (n, v)))
 }
 
 /// `true` for the elements compared as entities: those with element content that the schema
@@ -183,7 +195,9 @@ impl<S: Sink> Visitor for Walker<'_, S> {
         }
         match value {
             Value::Element(any, attrs) => {
-                let entity = self.frames.is_empty() || is_entity(name);
+                // A complex element the schema lets repeat here is an entity; one that is
+                // single here is one if it repeats elsewhere (organisme-formation-responsable).
+                let entity = self.frames.is_empty() || index.is_some() || is_entity(name);
                 if entity {
                     let start = self.entity_start;
                     self.entity_start = self.abs.len();
@@ -196,13 +210,13 @@ impl<S: Sink> Visitor for Walker<'_, S> {
                         fields: self.fields,
                     });
                 }
-                self.attributes(attrs.iter());
+                self.attributes(attr_pairs(attrs));
                 let extra = extra_attributes(any);
                 self.attributes(extra.into_iter());
                 true
             }
             Value::Extras(extras) => {
-                let path = self.rel("");
+                let path = rel_path(&self.abs, self.entity_start).to_owned();
                 let mut names = self.names.clone();
                 let collapse = self.collapse;
                 let count = flatten_extras(
@@ -218,14 +232,15 @@ impl<S: Sink> Visitor for Walker<'_, S> {
                 false
             }
             leaf => {
-                let path = self.rel("");
                 let (text, label, collapse) = match leaf {
                     Value::Text(f) => (Cow::Borrowed(f.value.as_str()), None, self.collapse),
                     Value::Code { code, label, .. } => (Cow::Borrowed(code), Some(label), false),
                     other => (other.text().unwrap_or_default(), None, false),
                 };
-                self.field(&path, &text, label, collapse);
-                self.attributes(leaf.attrs().iter());
+                self.fields += 1;
+                let path = rel_path(&self.abs, self.entity_start);
+                self.sink.field(path, &text, label, collapse);
+                self.attributes(attr_pairs(leaf.attrs()));
                 self.frames.push(Frame::Done { abs_len });
                 false
             }
@@ -243,8 +258,9 @@ impl<S: Sink> Visitor for Walker<'_, S> {
             Some(Frame::Element { abs_len, fields }) => {
                 // An element that holds nothing compared still counts by its presence.
                 if self.fields == fields {
-                    let path = self.rel("");
-                    self.field(&path, "", None, false);
+                    self.fields += 1;
+                    let path = rel_path(&self.abs, self.entity_start);
+                    self.sink.field(path, "", None, false);
                 }
                 self.abs.truncate(abs_len);
             }
@@ -257,13 +273,22 @@ impl<S: Sink> Visitor for Walker<'_, S> {
 /// Collapses XML whitespace (trim, runs → one space), borrowing when nothing changes.
 pub(crate) fn collapse(s: &str) -> Cow<'_, str> {
     let ws = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
-    let clean = !s.starts_with(ws)
-        && !s.ends_with(ws)
-        && !s.as_bytes().windows(2).any(|w| {
-            matches!(w[0], b' ' | b'\t' | b'\r' | b'\n')
-                && matches!(w[1], b' ' | b'\t' | b'\r' | b'\n')
-        })
-        && !s.contains(['\t', '\r', '\n']);
+    let mut clean = true;
+    let mut prev_space = true; // a leading space is not clean
+    for b in s.bytes() {
+        match b {
+            b'\t' | b'\r' | b'\n' => {
+                clean = false;
+                break;
+            }
+            b' ' if prev_space => {
+                clean = false;
+                break;
+            }
+            _ => prev_space = b == b' ',
+        }
+    }
+    let clean = clean && !s.ends_with(' ');
     if clean {
         return Cow::Borrowed(s);
     }
