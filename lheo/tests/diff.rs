@@ -634,3 +634,97 @@ fn unreadable_sides_and_different_roots_are_errors() {
         "{e:?}"
     );
 }
+
+// ------------------------------------------------------------------------------ other roots, symmetry
+
+fn generated_root(root: lheo::generate::Root) -> Document {
+    let options = GenerateOptions {
+        formations: 4,
+        seed: 3,
+        root,
+        today: NaiveDate::from_ymd_opt(2026, 11, 22).expect("date"),
+        ..GenerateOptions::default()
+    };
+    let mut out = Vec::new();
+    Generator::new(options).write(&mut out).expect("generated");
+    doc(&out)
+}
+
+#[test]
+fn lheo_plus_and_lheo_index_records() {
+    let old = generated_root(lheo::generate::Root::LheoPlus);
+    assert!(compare(&old, &old, &DiffOptions::default()).is_empty());
+    let mut new = old.clone();
+    let Document::LheoPlus(p) = &mut new else {
+        panic!("lheo-plus")
+    };
+    let o = p
+        .organisme_formation_responsable
+        .first_mut()
+        .expect("an organisation record");
+    o.raison_sociale.value = "Nouvelle raison sociale".into();
+    let d = compare(&old, &new, &DiffOptions::default());
+    let c = one(&d);
+    assert_eq!(
+        (c.entity, c.record.entity),
+        (
+            "organisme-formation-responsable",
+            "organisme-formation-responsable"
+        )
+    );
+    assert_eq!(c.path, "/lheo-plus/organisme-formation-responsable[1]");
+    assert_eq!(c.record.title.as_deref(), Some("Nouvelle raison sociale"));
+
+    let old = generated_root(lheo::generate::Root::LheoIndex);
+    assert!(compare(&old, &old, &DiffOptions::default()).is_empty());
+    let mut new = old.clone();
+    let Document::LheoIndex(x) = &mut new else {
+        panic!("lheo-index")
+    };
+    let r = x.resumes_offres.as_mut().expect("summaries");
+    r.resume_offre.remove(0);
+    let d = compare(&old, &new, &DiffOptions::default());
+    let c = one(&d);
+    assert_eq!((c.kind, c.entity), (ChangeKind::Removed, "resume-offre"));
+    assert_eq!(c.path, "/lheo-index/resumes-offres/resume-offre[1]");
+}
+
+#[test]
+fn comparing_the_other_way_round_swaps_added_and_removed() {
+    let old = base();
+    let mut new = old.clone();
+    let fs = formations(&mut new);
+    fs.remove(5);
+    fs[0].action[0].session[0].periode.debut = "20990101".parse::<lheo::Date>().expect("d").into();
+    let mut extra = fs[1].clone();
+    extra.attrs.numero = Some("X".into());
+    fs.push(extra);
+    let forth = compare(&old, &new, &DiffOptions::default());
+    let back = compare(&new, &old, &DiffOptions::default());
+    assert_eq!(
+        (
+            forth.summary.added,
+            forth.summary.removed,
+            forth.summary.changed
+        ),
+        (
+            back.summary.removed,
+            back.summary.added,
+            back.summary.changed
+        )
+    );
+    let f = forth
+        .changes
+        .iter()
+        .find(|c| c.kind == ChangeKind::Changed)
+        .expect("changed");
+    let b = back
+        .changes
+        .iter()
+        .find(|c| c.kind == ChangeKind::Changed)
+        .expect("changed");
+    assert_eq!(
+        (&f.fields[0].old, &f.fields[0].new),
+        (&b.fields[0].new, &b.fields[0].old)
+    );
+}
