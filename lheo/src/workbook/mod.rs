@@ -4,10 +4,10 @@
 //!   (rust_xlsxwriter's constant-memory mode: memory stays flat on a gigabyte feed);
 //!   [`WorkbookWriter`] writes records one by one, [`write_document`] a whole document;
 //! - [`read_workbook`] reads a workbook back (calamine): forgiving where people are, strict
-//!   where data would be lost, every problem a [`Diagnostic`](crate::Diagnostic) at
+//!   where data would be lost, every problem a [`crate::Diagnostic`] at
 //!   `sheet!cell`; the result is LHEO 2.3 XML that [`Imported::validate`] checks with any
 //!   profile (locations mapped back to cells) and [`Imported::document`] turns into the model;
-//! - [`template`] writes the empty workbook with one example row;
+//! - [`template()`] writes the empty workbook with one example row;
 //! - [`layout`] says which sheets and columns a workbook has, derived from the schema
 //!   tables ([`Layout::of`]); [`doc`] documents them.
 //!
