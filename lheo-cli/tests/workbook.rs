@@ -185,3 +185,49 @@ fn export_refuses_what_it_cannot_read_and_writes_nothing() {
     assert_eq!(code, 2);
     assert!(stderr.contains("absent.xml"), "{stderr}");
 }
+
+/// People open workbooks in a spreadsheet program and save them again: a workbook re-saved by
+/// LibreOffice gives the same feed. Runs when `soffice` is installed (not in CI: it prints
+/// why and returns).
+#[test]
+fn a_workbook_saved_again_by_libreoffice_gives_the_same_feed() {
+    let soffice = std::process::Command::new("soffice")
+        .arg("--version")
+        .output();
+    if !soffice.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: LibreOffice (soffice) is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let feed = fixture("exemple.xml");
+    let feed = feed.to_str().unwrap();
+    let (code, _, _) = output(lheo_in(dir.path()).args(["export", feed, "-o", "offres.xlsx"]));
+    assert_eq!(code, 0);
+    let saved = std::process::Command::new("soffice")
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .args([
+            "--headless",
+            "--calc",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            "lo",
+            "offres.xlsx",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        saved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&saved.stderr)
+    );
+    let (code, stdout, stderr) =
+        output(lheo_in(dir.path()).args(["import", "lo/offres.xlsx", "-o", "a.xml"]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let (code, _, _) = output(lheo_in(dir.path()).args(["import", feed, "-o", "b.xml"]));
+    assert_eq!(code, 0);
+    assert!(
+        fs::read(dir.path().join("a.xml")).unwrap() == fs::read(dir.path().join("b.xml")).unwrap()
+    );
+}
