@@ -1,23 +1,4 @@
-//! `--ignore` rules: elements and attributes left out of the comparison.
-//!
-//! A rule is an element or attribute name, or a path of names ending with one:
-//!
-//! | rule | ignores |
-//! |---|---|
-//! | `horodatage-export` | attribute `horodatage-export` on every element |
-//! | `@datemaj` | attribute `datemaj` (the `@` says "attribute") |
-//! | `extras` | every `extras` element and its content |
-//! | `session/etat-recrutement` | `etat-recrutement` directly inside a `session` |
-//! | `formation/@horodatage-modification` | that attribute on `formation`s only |
-//! | `action/*/periode` | `periode` two levels below an `action` |
-//! | `/lheo/@horodatage-export` | anchored at the root (leading `/`) |
-//!
-//! Names are checked against the LHEO 2.3 schema, so that a typo is an error rather than a
-//! rule that silently ignores nothing. Matching is on element names (positions such as `[2]`
-//! are not accepted): a rule matches an element whose path ends with the rule's names (or is
-//! exactly them, for an anchored rule). Ignored content is left out of both the change list
-//! and the content hashes, so a feed that differs only there compares equal. Keys are not
-//! affected: entities are still paired by `@numero` when `numero` is ignored.
+//! `--ignore` rules: elements and attributes left out of the comparison (see [`Ignore`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -25,7 +6,24 @@ use std::str::FromStr;
 use crate::model::Attributes;
 use crate::schema::{self, ELEMENTS};
 
-/// One `--ignore` rule. See the [module documentation](self).
+/// One `--ignore` rule: an element or attribute name, or a path of names ending with one.
+///
+/// | rule | ignores |
+/// |---|---|
+/// | `horodatage-export` | attribute `horodatage-export` on every element |
+/// | `@datemaj` | attribute `datemaj` (the `@` says "attribute") |
+/// | `extras` | every `extras` element and its content |
+/// | `session/etat-recrutement` | `etat-recrutement` directly inside a `session` |
+/// | `formation/@horodatage-modification` | that attribute on `formation`s only |
+/// | `action/*/periode` | `periode` two levels below an `action` |
+/// | `/lheo/@horodatage-export` | anchored at the root (leading `/`) |
+///
+/// Names are checked against the LHEO 2.3 schema, so that a typo is an error rather than a
+/// rule that silently ignores nothing. Matching is on element names (positions such as `[2]`
+/// are not accepted): a rule matches an element whose path ends with the rule's names (or is
+/// exactly them, for an anchored rule). Ignored content is left out of both the change list
+/// and the content hashes, so a feed that differs only there compares equal. Keys are not
+/// affected: entities are still paired by `@numero` when `numero` is ignored.
 ///
 /// ```
 /// use lheo::diff::Ignore;

@@ -14,7 +14,7 @@
 //! 3. what is left is added (only in the new feed) or removed (only in the old one).
 //!
 //! Changes coming from rule 2 or 3 in a group say which fallback applied
-//! ([`Fallback`](super::Fallback)).
+//! ([`super::Fallback`]).
 
 use std::collections::{HashMap, VecDeque};
 
