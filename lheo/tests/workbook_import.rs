@@ -445,3 +445,30 @@ fn formula_like_text_stays_text() {
         read_document(xml.as_bytes()).unwrap()
     );
 }
+
+#[test]
+fn a_zip_bomb_is_refused_before_it_is_unpacked() {
+    use std::io::Write;
+    let mut bytes = Vec::new();
+    {
+        let mut zip = zip::ZipWriter::new(Cursor::new(&mut bytes));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..200 {
+            zip.write_all(&zeros).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    assert!(bytes.len() < 1 << 20, "{} bytes", bytes.len());
+    let imported = read_workbook(Cursor::new(bytes)).unwrap();
+    let codes: Vec<&str> = imported.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["CLASSEUR-ILLISIBLE"]);
+    assert!(
+        imported.diagnostics[0].message.fr.contains("bombe zip"),
+        "{}",
+        imported.diagnostics[0].message.fr
+    );
+}

@@ -156,7 +156,11 @@ impl Imported {
 /// let report = imported.validate(&lheo::validate::ValidateOptions::default());
 /// assert!(report.is_valid(), "{:?}", report.diagnostics);
 /// ```
-pub fn read_workbook<RS: Read + Seek>(input: RS) -> Result<Imported, WorkbookError> {
+pub fn read_workbook<RS: Read + Seek>(mut input: RS) -> Result<Imported, WorkbookError> {
+    if let Err(why) = check_archive(&mut input) {
+        return Ok(unreadable(&why));
+    }
+    input.seek(std::io::SeekFrom::Start(0))?;
     match calamine::open_workbook_from_rs::<calamine::Xlsx<RS>, RS>(input) {
         Ok(mut book) => read_sheets(&mut book),
         Err(e) => Ok(unreadable(&e.to_string())),
@@ -165,11 +169,51 @@ pub fn read_workbook<RS: Read + Seek>(input: RS) -> Result<Imported, WorkbookErr
 
 /// Reads a workbook file (`.xlsx`, also `.xlsm`, `.xls`, `.ods`).
 pub fn read_workbook_file(path: &Path) -> Result<Imported, WorkbookError> {
+    let mut file = std::io::BufReader::new(std::fs::File::open(path)?);
+    if let Err(why) = check_archive(&mut file) {
+        return Ok(unreadable(&why));
+    }
+    drop(file);
     match calamine::open_workbook_auto(path) {
         Ok(mut book) => read_sheets(&mut book),
         Err(calamine::Error::Io(e)) => Err(WorkbookError::Io(e)),
         Err(e) => Ok(unreadable(&e.to_string())),
     }
+}
+
+/// Most bytes the parts of a workbook may unpack to, in all.
+pub const MAX_UNPACKED: u64 = 4 << 30;
+/// Largest unpacked/packed ratio accepted for a large part (real workbooks stay near 10–30).
+const MAX_RATIO: u64 = 1000;
+
+/// Refuses a zip bomb before anything is unpacked: a workbook (`.xlsx`, `.ods`: zip archives)
+/// whose parts declare more than [`MAX_UNPACKED`] bytes, or a large part packed more than
+/// a thousand times. Other files (`.xls`) are left to the workbook reader.
+fn check_archive<R: Read + Seek>(input: &mut R) -> Result<(), String> {
+    let Ok(mut zip) = zip::ZipArchive::new(&mut *input) else {
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let Ok(part) = zip.by_index_raw(i) else {
+            continue;
+        };
+        let (size, packed) = (part.size(), part.compressed_size().max(1));
+        total = total.saturating_add(size);
+        if size > (64 << 20) && size / packed > MAX_RATIO {
+            return Err(format!(
+                "la partie « {} » se décompresse en {size} octets, {} fois sa taille : archive refusée (bombe zip ?)",
+                part.name().unwrap_or_default(),
+                size / packed
+            ));
+        }
+    }
+    if total > MAX_UNPACKED {
+        return Err(format!(
+            "l'archive se décompresse en {total} octets, plus que les {MAX_UNPACKED} admis : archive refusée"
+        ));
+    }
+    Ok(())
 }
 
 fn unreadable(why: &str) -> Imported {
