@@ -73,6 +73,9 @@ pub struct Element {
     /// The row it belongs to (sheet number, row), to find the cell of a missing required
     /// child.
     pub row: Option<(u16, u32)>,
+    /// Records built only when written (one at a time: memory holds one record's tree):
+    /// their element and (sheet, row) for the builder given to [`to_xml`].
+    pub lazy: Vec<(ElementId, usize, usize)>,
 }
 
 impl Element {
@@ -87,6 +90,7 @@ impl Element {
             extras: Vec::new(),
             origin,
             row,
+            lazy: Vec::new(),
         }
     }
 
@@ -133,6 +137,28 @@ impl Element {
     }
 }
 
+impl Element {
+    /// Adds a record (a row of a sheet directly below the document's) to be built when
+    /// written, below the containers of `via`.
+    pub fn add_lazy(&mut self, via: &[ElementId], sheet: usize, row: usize) {
+        let Some((&element, containers)) = via.split_last() else {
+            return;
+        };
+        let steps: Vec<Step> = containers
+            .iter()
+            .map(|&e| Step {
+                element: e,
+                index: 1,
+            })
+            .collect();
+        let origin = self.origin;
+        self.at(&steps, origin).lazy.push((element, sheet, row));
+    }
+}
+
+/// Builds a record from its (sheet, row).
+pub type RecordBuilder<'a> = &'a dyn Fn(usize, usize) -> Element;
+
 /// Lines of the assembled XML → cells.
 #[derive(Debug, Clone, Default)]
 pub struct LineMap {
@@ -161,6 +187,7 @@ struct Out<'a> {
     line: u32,
     starts: Vec<(u32, Origin)>,
     finder: &'a dyn CellFinder,
+    records: RecordBuilder<'a>,
 }
 
 impl Out<'_> {
@@ -193,12 +220,14 @@ pub fn to_xml(
     root: Element,
     finder: &dyn CellFinder,
     names: Vec<String>,
+    records: RecordBuilder<'_>,
 ) -> io::Result<(Vec<u8>, LineMap)> {
     let mut out = Out {
         xml: Vec::new(),
         line: 1,
         starts: Vec::new(),
         finder,
+        records,
     };
     out.push(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     element(&mut out, root, true, &mut Vec::new())?;
@@ -273,7 +302,7 @@ fn element(out: &mut Out<'_>, mut e: Element, root: bool, steps: &mut Vec<Step>)
     if let Some(t) = &e.text {
         out.push(b">");
         out.escaped(t, false)?;
-    } else if e.children.is_empty() && e.extras.is_empty() {
+    } else if e.children.is_empty() && e.extras.is_empty() && e.lazy.is_empty() {
         if layout::is_complex(e.element) {
             out.push(b"/>\n");
         } else {
@@ -282,17 +311,38 @@ fn element(out: &mut Out<'_>, mut e: Element, root: bool, steps: &mut Vec<Step>)
         return Ok(());
     } else {
         out.push(b">\n");
-        let extras_at =
-            layout::particle(e.element, schema::id::EXTRAS).map_or(usize::MAX, |(i, _)| i);
+        let at = |x: ElementId| layout::particle(e.element, x).map_or(usize::MAX, |(i, _)| i);
+        let extras_at = at(schema::id::EXTRAS);
+        let lazy_at = e.lazy.first().map_or(usize::MAX, |(x, _, _)| at(*x));
         let extras = std::mem::take(&mut e.extras);
-        let mut extras_written = false;
-        for x in std::mem::take(&mut e.children) {
-            let pos = layout::particle(e.element, x.element).map_or(usize::MAX, |(i, _)| i);
-            if !extras_written && pos > extras_at {
-                raw(out, &extras);
-                extras_written = true;
+        let lazy = std::mem::take(&mut e.lazy);
+        let (mut extras_done, mut lazy_done) = (extras.is_empty(), lazy.is_empty());
+        let children = std::mem::take(&mut e.children);
+        let row = e.row;
+        let mut pending = |out: &mut Out<'_>, before: usize| -> io::Result<()> {
+            let mut blocks = [(extras_at, 0), (lazy_at, 1)];
+            blocks.sort();
+            for (pos, which) in blocks {
+                if pos >= before {
+                    continue;
+                }
+                if which == 0 && !extras_done {
+                    raw(out, &extras);
+                    extras_done = true;
+                } else if which == 1 && !lazy_done {
+                    for (k, &(_, sheet, r)) in lazy.iter().enumerate() {
+                        let mut record = (out.records)(sheet, r);
+                        record.index = k as u32 + 1;
+                        element(out, record, false, &mut Vec::new())?;
+                    }
+                    lazy_done = true;
+                }
             }
-            if x.row == e.row {
+            Ok(())
+        };
+        for x in children {
+            pending(out, at(x.element))?;
+            if x.row == row {
                 steps.push(Step {
                     element: x.element,
                     index: x.index,
@@ -304,7 +354,8 @@ fn element(out: &mut Out<'_>, mut e: Element, root: bool, steps: &mut Vec<Step>)
                 element(out, x, false, &mut Vec::new())?;
             }
         }
-        if !extras_written {
+        pending(out, usize::MAX)?;
+        if !extras_done {
             raw(out, &extras);
         }
     }

@@ -393,17 +393,14 @@ where
         .map(|(k, n, g)| read_side(layout, &sheets, *k, n, g, true, &mut diagnostics))
         .unwrap_or_default();
     drop(side_grids);
-    let root_element = build(
+    let (xml, lines) = build(
         layout,
         &sheets,
         &attributs,
         &extras,
-        &names,
+        names,
         &mut diagnostics,
-    );
-    drop((attributs, extras));
-    let finder = Finder { sheets: &sheets };
-    let (xml, lines) = assemble::to_xml(root_element, &finder, names)?;
+    )?;
     Ok(Imported {
         root,
         xml,
@@ -848,9 +845,9 @@ fn build(
     sheets: &[SheetData],
     attributs: &[Side],
     extras: &[Side],
-    names: &[String],
+    names: Vec<String>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Element {
+) -> Result<(Vec<u8>, LineMap), WorkbookError> {
     // Children of each row: (child sheet, parent sheet, parent row) → rows.
     let by_layout: HashMap<usize, usize> = sheets
         .iter()
@@ -904,7 +901,7 @@ fn build(
                             format!("orphan row: no row of sheet \"{pname}\" has the key \"{pkey}\""),
                         )
                     };
-                    diagnostics.push(diag("CLASSEUR-ORPHELINE", loc.location(names), fr, en));
+                    diagnostics.push(diag("CLASSEUR-ORPHELINE", loc.location(&names), fr, en));
                 }
             }
         }
@@ -934,10 +931,11 @@ fn build(
         .map(Vec::as_slice)
         .unwrap_or(&[])
     {
-        let child = ctx.entity(cs, cr);
-        root.add_entity(&layout.sheets[sheets[cs].layout].via, child);
+        root.add_lazy(&layout.sheets[sheets[cs].layout].via, cs, cr);
     }
-    root
+    let finder = Finder { sheets };
+    let records = |cs: usize, cr: usize| ctx.entity(cs, cr);
+    Ok(assemble::to_xml(root, &finder, names, &records)?)
 }
 
 struct Build<'a> {
