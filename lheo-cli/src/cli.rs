@@ -74,8 +74,10 @@ pub enum Command {
 
 /// `lheo diff`.
 #[derive(Debug, Args)]
-#[command(after_help = "Codes de sortie : 0 = mêmes données, 1 = différences, 2 = comparaison impossible.\n\
-                        Exemple : lheo diff hier.xml aujourdhui.xml --ignore horodatage-export")]
+#[command(
+    after_help = "Codes de sortie : 0 = mêmes données, 1 = différences, 2 = comparaison impossible.\n\
+                  Exemple : lheo diff hier.xml aujourdhui.xml --ignore horodatage-export"
+)]
 pub struct DiffArgs {
     /// Ancien flux : LHEO 2.0 à 2.3 (.xml) ou classeur (.xlsx) ; « - » lit l'entrée standard.
     #[arg(value_name = "ANCIEN")]
