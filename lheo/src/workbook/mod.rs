@@ -13,8 +13,9 @@
 //!
 //! Limits: Excel's own (1 048 576 rows per sheet, 32 767 characters per cell: an export that
 //! would exceed them fails with a clear error; longer `extras` continue on the next rows).
-//! Export memory is flat; import reads whole sheets (as calamine does), so its memory grows
-//! with the workbook (about 150 MB for a workbook of 1 000 generated formations).
+//! Export memory is flat; import reads whole sheets (as calamine does) and builds the
+//! document one record at a time, so its memory grows with the workbook's cells (about
+//! 100 MB for a workbook of 1 000 generated formations).
 //!
 //! ```
 //! use lheo::workbook::{self, read_workbook};
