@@ -423,8 +423,8 @@ fn pass2(
         return Ok(Vec::new());
     }
     std::thread::scope(|s| {
-        let (old_tx, old_rx) = sync_channel(64);
-        let (new_tx, new_rx) = sync_channel(64);
+        let (old_tx, old_rx) = sync_channel(16);
+        let (new_tx, new_rx) = sync_channel(16);
         s.spawn(|| produce(old, Side::Old, policy, &old_needed, &old_hashes, old_tx));
         s.spawn(|| produce(new, Side::New, policy, &new_needed, &new_hashes, new_tx));
         let mut p = Pass2 {
