@@ -411,12 +411,18 @@ mod tests {
             );
         }
         assert_eq!(text(id::DEBUT, Data::Float(45915.0)), ok("20250915"));
+        // Eight digits the XSD accepts are kept as written (a feed's `20230231` survives the
+        // round trip; the `lheo` profile reports it at its cell).
+        assert_eq!(
+            text(id::DEBUT, Data::String("20230231".into())),
+            ok("20230231")
+        );
         for bad in [
             "31/02/2025",
             "2025-13-01",
             "demain",
             "32/01/2025",
-            "20251301",
+            "20254501",
         ] {
             assert!(
                 matches!(
