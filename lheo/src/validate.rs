@@ -13,6 +13,7 @@ use std::io::BufRead;
 
 use chrono::NaiveDate;
 
+use crate::check::DiagnosticBudget;
 use crate::diagnostic::{Counts, Diagnostic, Location, Severity};
 use crate::reader::decode::InputEncoding;
 use crate::reader::log::RecordLog;
@@ -129,12 +130,16 @@ pub fn validate_with_progress<R: BufRead>(
         let (send, receive) = std::sync::mpsc::sync_channel::<RecordLog>(64);
         let worker = france_travail.then(|| {
             let today = options.today();
+            let mut budget = DiagnosticBudget::new(options.limits.max_diagnostics);
             scope.spawn(move || {
                 let mut ft = FranceTravail::new(today);
-                receive
+                let mut found: Vec<_> = receive
                     .iter()
                     .flat_map(|log| record_rules(&log.into_node(), &mut ft))
-                    .collect::<Vec<_>>()
+                    .filter(|d| budget.admit(d.severity))
+                    .collect();
+                found.extend(budget.summary());
+                found
             })
         });
         let mut diagnostics = Vec::new();

@@ -37,7 +37,7 @@ mod value;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Counts, Diagnostic, Severity};
 use crate::model::Date;
 use crate::reader::events::{Namespaces, NsId, Position, StartTag, XML_NS, XSI_NS};
 use crate::rules::Profile;
@@ -107,6 +107,9 @@ struct Frame {
     seen: Vec<u32>,
     /// Occurrences of children not in the content model, by name, for path indexes.
     named: Vec<(String, u32)>,
+    /// Index of `named` by name, once it is longer than [`SCANNED_NAMES`] (free content with
+    /// thousands of distinct child names must not make checking quadratic).
+    named_index: HashMap<String, usize>,
     /// Matching state of a sequence or choice.
     seq: SeqState,
     /// An error about the children of this element was reported.
@@ -125,6 +128,7 @@ impl Frame {
             pos: Position::default(),
             seen: Vec::new(),
             named: Vec::new(),
+            named_index: HashMap::new(),
             seq: SeqState::default(),
             content_error: false,
             text_reported: false,
@@ -146,6 +150,7 @@ impl Frame {
             self.seen.resize(n, 0);
         }
         self.named.clear();
+        self.named_index.clear();
         self.seq = SeqState::default();
         self.content_error = false;
         self.text_reported = false;
@@ -154,12 +159,100 @@ impl Frame {
 
     /// Counts a child named `local` that is not in the content model; returns its index.
     fn count_named(&mut self, local: &str) -> u32 {
-        if let Some((_, n)) = self.named.iter_mut().find(|(name, _)| name == local) {
+        let found = if self.named.len() <= SCANNED_NAMES {
+            self.named.iter().position(|(name, _)| name == local)
+        } else {
+            if self.named_index.is_empty() {
+                for (i, (name, _)) in self.named.iter().enumerate() {
+                    self.named_index.insert(name.clone(), i);
+                }
+            }
+            let found = self.named_index.get(local).copied();
+            if found.is_none() {
+                self.named_index.insert(local.to_owned(), self.named.len());
+            }
+            found
+        };
+        if let Some((_, n)) = found.and_then(|i| self.named.get_mut(i)) {
             *n += 1;
             return *n;
         }
         self.named.push((local.to_owned(), 1));
         1
+    }
+}
+
+/// Distinct child names of one element searched one by one; past this, an index.
+const SCANNED_NAMES: usize = 16;
+
+/// Bytes of an element name kept in a path segment; longer names are cut (with `…`).
+const MAX_PATH_SEGMENT: usize = 128;
+/// Length past which deeper path segments are written `…`: paths are copied into diagnostics
+/// and pending references, and hostile nesting of long names must not multiply memory.
+const MAX_PATH: usize = 1024;
+
+/// Keeps at most a number of diagnostics; the others are counted by severity and summed up in
+/// one last diagnostic (`XML-LIMITE`, of the highest severity left out, so the verdict does
+/// not change). Without it, hostile input (a tag with a million unknown attributes, a million
+/// unknown elements) turns each few bytes of input into a few hundred bytes of findings.
+#[derive(Debug, Clone)]
+pub struct DiagnosticBudget {
+    max: usize,
+    kept: usize,
+    omitted: Counts,
+    summarized: bool,
+}
+
+impl DiagnosticBudget {
+    /// A budget of `max` diagnostics.
+    pub fn new(max: usize) -> Self {
+        DiagnosticBudget {
+            max,
+            kept: 0,
+            omitted: Counts::default(),
+            summarized: false,
+        }
+    }
+
+    /// Whether to keep one more diagnostic of `severity` (if not, it is counted).
+    pub fn admit(&mut self, severity: Severity) -> bool {
+        if self.kept < self.max {
+            self.kept += 1;
+            return true;
+        }
+        self.omitted.add(severity);
+        false
+    }
+
+    /// The diagnostic that sums up the ones not kept; `None` if all were kept (or if it was
+    /// already given).
+    pub fn summary(&mut self) -> Option<Diagnostic> {
+        let o = self.omitted;
+        let total = o.error + o.warning + o.info;
+        if total == 0 || self.summarized {
+            return None;
+        }
+        self.summarized = true;
+        let max = self.max;
+        let mut d = Diagnostic::new(
+            "XML-LIMITE",
+            format!(
+                "plus de {max} constats : les {total} suivants ne sont pas détaillés ({} erreurs, {} avertissements, {} infos)",
+                o.error, o.warning, o.info
+            ),
+            format!(
+                "more than {max} findings: the next {total} are not detailed ({} errors, {} warnings, {} infos)",
+                o.error, o.warning, o.info
+            ),
+        );
+        d.severity = if o.error > 0 {
+            Severity::Error
+        } else if o.warning > 0 {
+            Severity::Warning
+        } else {
+            Severity::Info
+        };
+        Some(d)
     }
 }
 
@@ -177,6 +270,8 @@ pub struct Checker {
     profile: Profile,
     doc: Option<DocumentInfo>,
     diagnostics: Vec<Diagnostic>,
+    /// How many diagnostics are kept.
+    budget: DiagnosticBudget,
     errors: usize,
     path: String,
     frames: Vec<Frame>,
@@ -199,10 +294,17 @@ pub struct Checker {
 impl Checker {
     /// A checker for `profile`.
     pub fn new(profile: Profile) -> Self {
+        Checker::with_max_diagnostics(profile, crate::reader::Limits::default().max_diagnostics)
+    }
+
+    /// A checker for `profile` that keeps at most `max` diagnostics (see
+    /// [`DiagnosticBudget`]; [`Checker::error_count`] still counts every error).
+    pub fn with_max_diagnostics(profile: Profile, max: usize) -> Self {
         Checker {
             profile,
             doc: None,
             diagnostics: Vec::new(),
+            budget: DiagnosticBudget::new(max),
             errors: 0,
             path: String::new(),
             frames: Vec::new(),
@@ -230,19 +332,39 @@ impl Checker {
         let d = Diagnostic::new(code, fr, en)
             .at_line(pos.line, pos.column)
             .with_path(self.path.as_str());
+        self.keep(d);
+    }
+
+    /// Counts a finding, and keeps it within the budget.
+    fn keep(&mut self, d: Diagnostic) {
         if d.severity == Severity::Error {
             self.errors += 1;
         }
-        self.diagnostics.push(d);
+        if self.budget.admit(d.severity) {
+            self.diagnostics.push(d);
+        }
     }
 
     /// Opens a frame and appends the element's path segment.
     fn open(&mut self, mode: Mode, local: &str, index: Option<u32>, pos: Position) {
         let path_len = self.path.len();
-        self.path.push('/');
-        self.path.push_str(local);
-        if let Some(n) = index {
-            let _ = write!(self.path, "[{n}]");
+        if path_len >= MAX_PATH {
+            self.path.push_str("/…");
+        } else {
+            self.path.push('/');
+            if local.len() <= MAX_PATH_SEGMENT {
+                self.path.push_str(local);
+            } else {
+                let mut cut = MAX_PATH_SEGMENT;
+                while !local.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                self.path.push_str(&local[..cut]);
+                self.path.push('…');
+            }
+            if let Some(n) = index {
+                let _ = write!(self.path, "[{n}]");
+            }
         }
         if self.depth == self.frames.len() {
             self.frames.push(Frame::new());
@@ -511,11 +633,14 @@ impl Checker {
             )
             .at_line(r.pos.line, r.pos.column)
             .with_path(r.path);
-            if d.severity == Severity::Error {
-                self.errors += 1;
-            }
-            self.diagnostics.push(d);
+            self.keep(d);
         }
+    }
+
+    /// Once the document is read: the diagnostic that sums up the findings left out past the
+    /// budget, if any (given once).
+    pub fn take_overflow(&mut self) -> Option<Diagnostic> {
+        self.budget.summary()
     }
 
     /// Takes the diagnostics found so far.

@@ -6,7 +6,7 @@
 
 use std::io::{self, BufRead, Read};
 
-use encoding_rs::{CoderResult, Decoder, Encoding, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{Decoder, DecoderResult, Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
 /// The encoding of an input, as detected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,6 +186,8 @@ pub struct Transcoder<R> {
     out: Vec<u8>,
     pos: usize,
     done: bool,
+    /// The encoding whose invalid bytes stopped decoding.
+    malformed: Option<&'static str>,
 }
 
 impl<R: BufRead> Transcoder<R> {
@@ -196,6 +198,7 @@ impl<R: BufRead> Transcoder<R> {
             out: Vec::with_capacity(16 * 1024),
             pos: 0,
             done: false,
+            malformed: None,
         }
     }
 
@@ -217,23 +220,33 @@ impl<R: BufRead> Transcoder<R> {
                     self.input.consume(take);
                 }
                 Some(dec) => {
-                    let cap = dec.max_utf8_buffer_length(take).unwrap_or(take * 4 + 16);
+                    let cap = dec
+                        .max_utf8_buffer_length_without_replacement(take)
+                        .unwrap_or(take * 4 + 16);
                     self.out.resize(cap, 0);
-                    let (result, read, written, _) =
-                        dec.decode_to_utf8(&chunk[..take], &mut self.out, last);
+                    let (result, read, written) =
+                        dec.decode_to_utf8_without_replacement(&chunk[..take], &mut self.out, last);
                     self.out.truncate(written);
-                    debug_assert!(matches!(
-                        result,
-                        CoderResult::InputEmpty | CoderResult::OutputFull
-                    ));
                     self.input.consume(read);
+                    if let DecoderResult::Malformed(..) = result {
+                        // Bytes the declared encoding cannot carry (an unpaired UTF-16
+                        // surrogate, an odd number of bytes): refused, never replaced. What
+                        // was decoded before them is still handed out first.
+                        self.done = true;
+                        self.malformed = Some(dec.encoding().name());
+                    }
                 }
             }
             if last {
                 self.done = true;
             }
         }
-        Ok(())
+        match self.malformed {
+            Some(name) if self.out.is_empty() => {
+                Err(io::Error::new(io::ErrorKind::InvalidData, name))
+            }
+            _ => Ok(()),
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! quick-xml leaves to us (namespaces, character ranges, names, prolog and epilog, entities),
 //! line tracking and safety limits. Everything above (checker, tree builder) reads these events.
 
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
 use quick_xml::events::{BytesStart, Event};
@@ -17,6 +18,9 @@ pub struct Limits {
     pub max_depth: usize,
     /// Maximum size in bytes of one tag or one text node.
     pub max_event_bytes: u64,
+    /// Maximum number of diagnostics the checker keeps (the others are counted and summed
+    /// up in one last diagnostic: see [`crate::check::DiagnosticBudget`]).
+    pub max_diagnostics: usize,
 }
 
 impl Default for Limits {
@@ -24,6 +28,7 @@ impl Default for Limits {
         Limits {
             max_depth: 512,
             max_event_bytes: 16 * 1024 * 1024,
+            max_diagnostics: 10_000,
         }
     }
 }
@@ -51,20 +56,92 @@ const XMLNS_NS_URI: &str = "http://www.w3.org/2000/xmlns/";
 
 /// The namespace URIs seen in a document, by id.
 #[derive(Debug, Clone, Default)]
-pub struct Namespaces(Vec<String>);
+pub struct Namespaces {
+    uris: Vec<String>,
+    /// Id by URI: a document declaring thousands of namespaces must not make reading quadratic.
+    ids: HashMap<String, u32>,
+}
 
 impl Namespaces {
+    fn new(uris: &[&str]) -> Self {
+        let mut namespaces = Namespaces::default();
+        for uri in uris {
+            namespaces.intern(uri);
+        }
+        namespaces
+    }
+
     /// The URI of `id`.
     pub fn uri(&self, id: NsId) -> &str {
-        self.0.get(id.0 as usize).map(String::as_str).unwrap_or("")
+        self.uris
+            .get(id.0 as usize)
+            .map(String::as_str)
+            .unwrap_or("")
     }
 
     fn intern(&mut self, uri: &str) -> NsId {
-        if let Some(i) = self.0.iter().position(|n| n == uri) {
-            return NsId(i as u32);
+        if let Some(&i) = self.ids.get(uri) {
+            return NsId(i);
         }
-        self.0.push(uri.to_owned());
-        NsId(self.0.len() as u32 - 1)
+        let id = self.uris.len() as u32;
+        self.uris.push(uri.to_owned());
+        self.ids.insert(uri.to_owned(), id);
+        NsId(id)
+    }
+}
+
+/// The namespace bindings in scope, innermost last. A document declares a handful: they are
+/// searched from the end. Past [`Bindings::SCANNED`], an index by prefix answers instead, so
+/// that thousands of declarations cannot make every element name cost thousands of
+/// comparisons.
+#[derive(Debug, Default)]
+struct Bindings {
+    /// (prefix, uri) in declaration order. The empty prefix is the default namespace; `None`
+    /// uri = undeclared default namespace.
+    list: Vec<(String, Option<NsId>)>,
+    /// The bindings of each prefix, innermost last.
+    index: HashMap<String, Vec<Option<NsId>>>,
+}
+
+impl Bindings {
+    /// Longest list searched element by element.
+    const SCANNED: usize = 16;
+
+    fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    fn push(&mut self, prefix: &str, ns: Option<NsId>) {
+        self.list.push((prefix.to_owned(), ns));
+        self.index.entry(prefix.to_owned()).or_default().push(ns);
+    }
+
+    fn truncate(&mut self, len: usize) {
+        while self.list.len() > len {
+            let Some((prefix, _)) = self.list.pop() else {
+                break;
+            };
+            if let Some(stack) = self.index.get_mut(&prefix) {
+                stack.pop();
+                if stack.is_empty() {
+                    self.index.remove(&prefix);
+                }
+            }
+        }
+    }
+
+    fn lookup(&self, prefix: &str) -> Option<Option<NsId>> {
+        if self.list.len() <= Self::SCANNED {
+            return self
+                .list
+                .iter()
+                .rev()
+                .find(|(p, _)| p == prefix)
+                .map(|(_, ns)| *ns);
+        }
+        self.index
+            .get(prefix)
+            .and_then(|stack| stack.last().copied())
     }
 }
 
@@ -152,9 +229,8 @@ pub struct XmlReader<R: Read> {
     open: Vec<(usize, usize)>,
     /// The qualified names of the open elements, end to end (`open` holds where each starts).
     open_names: String,
-    /// Namespace bindings: (prefix, uri). The empty prefix is the default namespace;
-    /// `None` uri = undeclared default namespace.
-    bindings: Vec<(String, Option<NsId>)>,
+    /// Namespace bindings in scope.
+    bindings: Bindings,
     namespaces: Namespaces,
     start: StartTag,
     text: String,
@@ -283,9 +359,9 @@ fn describe_parse_error(e: &quick_xml::Error) -> (String, String) {
                 "attribute value missing or unquoted",
             ),
             A::Duplicated(..) => pair("attribut en double", "duplicate attribute"),
-            other => (
-                format!("attribut mal formé ({other})"),
-                format!("malformed attribute: {other}"),
+            A::ExpectedQuote(..) => pair(
+                "valeur d'attribut non fermée (guillemet manquant)",
+                "unclosed attribute value (missing quote)",
             ),
         },
         other => (
@@ -325,8 +401,12 @@ impl<R: Read> XmlReader<R> {
             seen_anything: false,
             open: Vec::new(),
             open_names: String::new(),
-            bindings: vec![("xml".into(), Some(XML_NS))],
-            namespaces: Namespaces(vec![XML_NS_URI.into(), XSI_NS_URI.into()]),
+            bindings: {
+                let mut b = Bindings::default();
+                b.push("xml", Some(XML_NS));
+                b
+            },
+            namespaces: Namespaces::new(&[XML_NS_URI, XSI_NS_URI]),
             start: StartTag::default(),
             text: String::new(),
             text_cdata: false,
@@ -357,11 +437,27 @@ impl<R: Read> XmlReader<R> {
     }
 
     fn lookup(&self, prefix: &str) -> Option<Option<NsId>> {
-        self.bindings
-            .iter()
-            .rev()
-            .find(|(p, _)| p == prefix)
-            .map(|(_, ns)| *ns)
+        self.bindings.lookup(prefix)
+    }
+
+    /// The error for a tag or a text larger than the limit.
+    fn too_large(&self, pos: Position) -> Diagnostic {
+        let mb = self.limits.max_event_bytes / (1024 * 1024);
+        Diagnostic::new(
+            "XML-LIMITE",
+            format!("balise ou texte de plus de {mb} Mo : refusé"),
+            format!("tag or text larger than {mb} MB: refused"),
+        )
+        .at_line(pos.line, pos.column)
+    }
+
+    /// Refuses a text that grew past the limit: adjacent text, references and CDATA sections
+    /// are merged, each of them under the limit of the buffer.
+    fn check_text_size(&self) -> Result<(), Diagnostic> {
+        if self.text.len() as u64 > self.limits.max_event_bytes {
+            return Err(self.too_large(self.text_pos));
+        }
+        Ok(())
     }
 
     /// The next event, or a fatal diagnostic.
@@ -426,6 +522,7 @@ impl<R: Read> XmlReader<R> {
                         self.text_pos = before;
                     }
                     self.text.push_str(&raw);
+                    self.check_text_size()?;
                 }
                 Event::GeneralRef(r) => {
                     let c = if r.is_char_ref() {
@@ -451,6 +548,7 @@ impl<R: Read> XmlReader<R> {
                         self.text_pos = before;
                     }
                     self.text.push(c);
+                    self.check_text_size()?;
                 }
                 Event::CData(c) => {
                     let raw = c.xml10_content();
@@ -466,6 +564,7 @@ impl<R: Read> XmlReader<R> {
                     }
                     self.text.push_str(&raw);
                     self.text_cdata = true;
+                    self.check_text_size()?;
                 }
                 Event::Comment(c) => {
                     if let Some(ch) = invalid_char(&c) {
@@ -674,11 +773,24 @@ impl<R: Read> XmlReader<R> {
             let a = match a {
                 Ok(a) => a,
                 Err(e) => {
-                    return Err(malformed(
-                        pos,
-                        format!("attribut mal formé : {e}"),
-                        format!("malformed attribute: {e}"),
-                    ))
+                    let (fr, en) = match e {
+                        // Positions count from the tag's name: show the attribute instead.
+                        quick_xml::events::attributes::AttrError::Duplicated(at, _) => {
+                            let key: String = s
+                                .get(at..)
+                                .unwrap_or("")
+                                .chars()
+                                .take_while(|&c| is_name_char(c))
+                                .take(200)
+                                .collect();
+                            (
+                                format!("attribut « {key} » en double"),
+                                format!("duplicate attribute \"{key}\""),
+                            )
+                        }
+                        other => describe_parse_error(&quick_xml::Error::InvalidAttr(other)),
+                    };
+                    return Err(malformed(pos, fr, en));
                 }
             };
             let key = a.key.0;
@@ -744,7 +856,7 @@ impl<R: Read> XmlReader<R> {
                 } else {
                     Some(self.namespaces.intern(&value))
                 };
-                self.bindings.push((prefix.to_owned(), ns));
+                self.bindings.push(prefix, ns);
                 declared += 1;
             } else {
                 raw_attrs.push((key.to_owned(), value));
@@ -778,6 +890,7 @@ impl<R: Read> XmlReader<R> {
         self.start.local.clear();
         self.start.local.push_str(local);
 
+        let mut seen: Option<HashSet<(Option<NsId>, String)>> = None;
         for (key, value) in raw_attrs {
             let (ns, local) = match key.split_once(':') {
                 Some((p, l)) => match self.lookup(p) {
@@ -792,12 +905,24 @@ impl<R: Read> XmlReader<R> {
                 },
                 None => (None, key.clone()),
             };
-            if self
-                .start
-                .attributes
-                .iter()
-                .any(|a| a.ns == ns && a.local == local)
-            {
+            // A few attributes are compared one by one; many (hostile input) go through a set,
+            // so that a tag with a million attributes is not a trillion comparisons.
+            let duplicate = if self.start.attributes.len() < Bindings::SCANNED {
+                self.start
+                    .attributes
+                    .iter()
+                    .any(|a| a.ns == ns && a.local == local)
+            } else {
+                let set = seen.get_or_insert_with(|| {
+                    self.start
+                        .attributes
+                        .iter()
+                        .map(|a| (a.ns, a.local.clone()))
+                        .collect()
+                });
+                !set.insert((ns, local.clone()))
+            };
+            if duplicate {
                 return Err(malformed(
                     pos,
                     format!("attribut « {key} » en double"),
@@ -825,18 +950,7 @@ impl<R: Read> XmlReader<R> {
     fn parse_error(&self, e: quick_xml::Error, pos: Position) -> Diagnostic {
         if let quick_xml::Error::Io(io) = &e {
             if io.to_string().contains(LIMIT_MESSAGE) {
-                return Diagnostic::new(
-                    "XML-LIMITE",
-                    format!(
-                        "balise ou texte de plus de {} Mo : refusé",
-                        self.limits.max_event_bytes / (1024 * 1024)
-                    ),
-                    format!(
-                        "tag or text larger than {} MB: refused",
-                        self.limits.max_event_bytes / (1024 * 1024)
-                    ),
-                )
-                .at_line(pos.line, pos.column);
+                return self.too_large(pos);
             }
             if io.kind() == std::io::ErrorKind::InvalidData {
                 return Diagnostic::new(
@@ -850,8 +964,11 @@ impl<R: Read> XmlReader<R> {
         if let quick_xml::Error::Encoding(_) = &e {
             return Diagnostic::new(
                 "XML-ENCODAGE",
-                format!("octets qui ne sont pas de l'UTF-8 valide : {e}"),
-                format!("bytes that are not valid UTF-8: {e}"),
+                "octets qui ne sont pas de l'UTF-8 valide : déclarez l'encodage réel du fichier \
+                 (par exemple <?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>) ou convertissez-le \
+                 en UTF-8",
+                "bytes that are not valid UTF-8: declare the file's actual encoding (for example \
+                 <?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>) or convert it to UTF-8",
             )
             .at_line(pos.line, pos.column);
         }

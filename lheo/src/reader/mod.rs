@@ -252,7 +252,9 @@ impl<R: BufRead> Reader<R> {
             xml: XmlReader::new(utf8, options.limits),
             encoding,
             options,
-            checker: options.check.map(Checker::new),
+            checker: options
+                .check
+                .map(|p| Checker::with_max_diagnostics(p, options.limits.max_diagnostics)),
             version: None,
             lheo_ns: None,
             root: None,
@@ -291,6 +293,9 @@ impl<R: BufRead> Reader<R> {
     pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
         if let Some(c) = &mut self.checker {
             self.diagnostics.extend(c.take_diagnostics());
+            if self.finished {
+                self.diagnostics.extend(c.take_overflow());
+            }
         }
         std::mem::take(&mut self.diagnostics)
     }
