@@ -669,6 +669,57 @@ fn long_names_do_not_make_long_paths() {
     }
 }
 
+#[test]
+fn a_giant_record_is_refused_where_records_are_built() {
+    // Trees take a few hundred bytes per element: a formation of millions of tiny elements
+    // would take gigabytes. Profiles that build records (france-travail, read_document,
+    // import) refuse it; the structural profiles do not build it and read on.
+    let plain = String::from_utf8(fixture("minimal.xml")).expect("UTF-8 fixture");
+    let at = plain.find("</formation>").expect("formation end");
+    let xml = format!(
+        "{}<extras><extra>{}</extra></extras>{}",
+        &plain[..at],
+        "<a/>".repeat(2_000),
+        &plain[at..]
+    );
+    let limits = Limits {
+        max_record_elements: 1_000,
+        ..Limits::default()
+    };
+    let report = validate(xml.as_bytes(), &options(Profile::FranceTravail, limits));
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "XML-LIMITE")
+        .unwrap_or_else(|| panic!("{:?}", codes(&report)));
+    assert!(
+        d.message
+            .fr
+            .contains("« formation » de plus de 1000 éléments"),
+        "{}",
+        d.message.fr
+    );
+    let report = validate(xml.as_bytes(), &options(Profile::Lheo, limits));
+    assert!(!codes(&report).contains(&"XML-LIMITE"));
+    // read_document (default limits) reads it: 2 000 elements are far below 1 000 000.
+    assert!(read_document(xml.as_bytes()).is_ok());
+    let mut reader = lheo::reader::Reader::with_options(
+        xml.as_bytes(),
+        lheo::reader::ReadOptions {
+            limits,
+            ..Default::default()
+        },
+    )
+    .expect("reader");
+    assert!(reader.next_node().is_none());
+    assert!(reader.failed());
+    assert!(codes_of(&reader.take_diagnostics()).contains(&"XML-LIMITE"));
+}
+
+fn codes_of(diagnostics: &[Diagnostic]) -> Vec<&'static str> {
+    diagnostics.iter().map(|d| d.code).collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Legal but unusual: reads exactly like the plain UTF-8 file
 

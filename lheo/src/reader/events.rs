@@ -21,6 +21,10 @@ pub struct Limits {
     /// Maximum number of diagnostics the checker keeps (the others are counted and summed
     /// up in one last diagnostic: see [`crate::check::DiagnosticBudget`]).
     pub max_diagnostics: usize,
+    /// Maximum number of elements in one record (`formation`, …) when records are built
+    /// (profile `france-travail`, import, [`read_document`](super::read_document)): a tree
+    /// takes a few hundred bytes per element, whatever the element's size in the input.
+    pub max_record_elements: usize,
 }
 
 impl Default for Limits {
@@ -29,6 +33,7 @@ impl Default for Limits {
             max_depth: 512,
             max_event_bytes: 16 * 1024 * 1024,
             max_diagnostics: 10_000,
+            max_record_elements: 1_000_000,
         }
     }
 }

@@ -97,6 +97,19 @@ fn not_lheo_2(root: &str, uri: Option<&str>) -> (String, String) {
     }
 }
 
+/// The fatal finding for a record with more elements than the limit: its tree would take
+/// hundreds of bytes per element (a few bytes of input each).
+fn record_too_large(record: ElementId, limits: &Limits, pos: events::Position) -> Diagnostic {
+    let name = crate::schema::element(record).name;
+    let max = limits.max_record_elements;
+    Diagnostic::new(
+        "XML-LIMITE",
+        format!("« {name} » de plus de {max} éléments : refusé (limite de sécurité, chaque enregistrement est construit en mémoire)"),
+        format!("\"{name}\" with more than {max} elements: refused (safety limit, each record is built in memory)"),
+    )
+    .at_line(pos.line, pos.column)
+}
+
 /// A record: the unit [`Reader`] yields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Record {
@@ -224,6 +237,12 @@ pub struct Reader<R: BufRead> {
     /// The record being captured (`capture_records`).
     capture: Option<log::RecordLog>,
     diagnostics: Vec<Diagnostic>,
+    /// The record being built or captured (for messages).
+    record: ElementId,
+    /// The index of the record being built in `ids` (tree building, not capture).
+    record_depth: Option<usize>,
+    /// Elements of the record being built or captured, for [`Limits::max_record_elements`].
+    record_elements: usize,
     finished: bool,
     failed: bool,
 }
@@ -264,6 +283,9 @@ impl<R: BufRead> Reader<R> {
             envelope: None,
             capture: None,
             diagnostics: Vec::new(),
+            record: id::FORMATION,
+            record_depth: None,
+            record_elements: 0,
             finished: false,
             failed: false,
         })
@@ -410,6 +432,11 @@ impl<R: BufRead> Reader<R> {
                         c.start(tag, namespaces);
                     }
                     if let Some(log) = &mut self.capture {
+                        self.record_elements += 1;
+                        if self.record_elements > self.options.limits.max_record_elements {
+                            let d = record_too_large(self.record, &self.options.limits, tag.pos);
+                            return self.stop(d);
+                        }
                         log.start(tag, self.lheo_ns, namespaces);
                         continue;
                     }
@@ -441,6 +468,8 @@ impl<R: BufRead> Reader<R> {
                                     log::RecordLog::new(format!("{path}/{}[{count}]", tag.local));
                                 log.start(tag, self.lheo_ns, namespaces);
                                 self.capture = Some(log);
+                                self.record = id.unwrap_or(id::FORMATION);
+                                self.record_elements = 1;
                                 continue;
                             }
                         }
@@ -448,11 +477,23 @@ impl<R: BufRead> Reader<R> {
                     if self.options.build {
                         let node = Node::from_start(tag, self.lheo_ns, namespaces);
                         let mut free = false;
+                        let depth = self.ids.len();
                         if let Some(parent) = self.ids.last_mut() {
                             if parent.id.is_some() && node.id.and_then(record_parent) == parent.id {
                                 parent.records += 1;
+                                self.record = node.id.unwrap_or(id::FORMATION);
+                                self.record_depth = Some(depth);
+                                self.record_elements = 0;
                             }
                             free = parent.free || parent.id == Some(id::EXTRA);
+                        }
+                        if self.record_depth.is_some() {
+                            self.record_elements += 1;
+                            if self.record_elements > self.options.limits.max_record_elements {
+                                let d =
+                                    record_too_large(self.record, &self.options.limits, tag.pos);
+                                return self.stop(d);
+                            }
                         }
                         self.ids.push(OpenElement {
                             id: node.id,
@@ -501,6 +542,9 @@ impl<R: BufRead> Reader<R> {
                         continue;
                     }
                     if let Some(node) = self.stack.pop() {
+                        if self.record_depth.is_some_and(|d| d + 1 == self.ids.len()) {
+                            self.record_depth = None;
+                        }
                         let parent_id = self.ids.len().checked_sub(2).and_then(|i| self.ids[i].id);
                         let is_record = self.options.stream_records
                             && parent_id.is_some()
@@ -525,6 +569,15 @@ impl<R: BufRead> Reader<R> {
                 }
             }
         }
+        Step::Done
+    }
+
+    /// Stops reading on a fatal finding.
+    fn stop(&mut self, d: Diagnostic) -> Step {
+        self.diagnostics.push(d);
+        self.capture = None;
+        self.finished = true;
+        self.failed = true;
         Step::Done
     }
 
