@@ -13,7 +13,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::workspace;
+use common::{assert_matches_schema, workspace};
 
 /// Address space allowed to one run on Linux, in KiB (the 50 MB input included).
 const LIMIT_KIB: u64 = 512 * 1024;
@@ -224,7 +224,7 @@ fn hostile_feeds_exit_1_with_a_clear_diagnostic() {
                 ],
             );
             assert_eq!(status, 1, "{name} {profile}: {stderr}");
-            let json: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON document");
+            let json = assert_matches_schema("validate-report.schema.json", &stdout);
             let file = &json["files"][0];
             assert_eq!(file["valid"], false);
             let diagnostics = file["diagnostics"].as_array().expect("diagnostics");
@@ -234,6 +234,15 @@ fn hostile_feeds_exit_1_with_a_clear_diagnostic() {
             );
             assert!(!stdout.contains(SECRET), "{name}: leaked");
         }
+        // JUnit report: well-formed XML whatever the input held.
+        let (status, stdout, _) = run_in(dir.path(), &["validate", "--format", "junit", name]);
+        assert_eq!(status, 1, "{name}");
+        let junit = roxmltree::Document::parse(&stdout)
+            .unwrap_or_else(|e| panic!("{name}: JUnit not well-formed ({e})"));
+        assert!(
+            junit.descendants().any(|n| n.has_tag_name("failure")),
+            "{name}"
+        );
     }
     // Only what the test wrote is in the folder.
     let mut expected: Vec<String> = inputs.iter().map(|(n, ..)| n.to_string()).collect();
