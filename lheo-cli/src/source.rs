@@ -254,6 +254,17 @@ pub fn excerpts(mut input: impl BufRead, targets: &[(u32, u32)]) -> io::Result<E
                 line += 1;
                 col = 1;
                 on_target_line = begin_line(&wanted, line, &mut next, &mut windows, &mut head);
+            } else if on_target_line
+                && head.len() > MAX_WHOLE_LINE
+                && windows.iter().all(|w| col > w.end)
+            {
+                // A long line whose windows are complete: the rest of it is not needed (a
+                // whole feed on one line, or a device that never ends a line, /dev/zero).
+                finish_line(&head, &mut windows, &mut result);
+                on_target_line = false;
+                while next < wanted.len() && wanted[next].0 <= line {
+                    next += 1;
+                }
             }
         }
         input.consume(pos.min(len));
@@ -422,6 +433,21 @@ mod tests {
         assert!(e.text.starts_with('…') && e.text.ends_with('…'));
         assert!(e.text[e.caret..].starts_with("<x/>"));
         assert!(e.text.len() < 2 * WINDOW + 10);
+    }
+
+    #[test]
+    fn a_line_that_never_ends_is_cut_without_reading_on() {
+        // /dev/zero, or a pipe that never ends a line: the excerpt is made all the same.
+        let endless = BufReader::new(io::repeat(b'x'));
+        let ex = excerpts(endless, &[(1, 5), (1, 300)]).unwrap();
+        assert_eq!(ex[&(1, 5)].caret, 4);
+        assert!(ex[&(1, 300)].text.starts_with('…') && ex[&(1, 300)].text.ends_with('…'));
+        // A target on a later line still needs the line end; a finite long line gives it.
+        let mut text = "y".repeat(10_000);
+        text.push_str("\n<a/>\n");
+        let ex = run(&text, &[(1, 9_000), (2, 1)]);
+        assert_eq!(ex[&(2, 1)].text, "<a/>");
+        assert!(ex[&(1, 9_000)].text.ends_with('…'));
     }
 
     #[test]

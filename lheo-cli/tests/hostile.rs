@@ -446,3 +446,20 @@ fn unusual_but_legal_feeds_validate_and_import_like_the_plain_one() {
         assert!(got == expected, "{name} imports differently");
     }
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn endless_devices_are_refused_and_the_excerpt_does_not_read_on() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (device, code) in [("/dev/zero", "XML-LIMITE"), ("/dev/urandom", "")] {
+        for format in ["human", "json"] {
+            let (status, stdout, stderr) =
+                run_in(dir.path(), &["validate", "--format", format, device]);
+            assert_eq!(status, 1, "{device} {format}: {stdout}{stderr}");
+            assert!(stdout.contains(code), "{device} {format}: {stdout:.300}");
+        }
+    }
+    let (status, stdout, _) = run_in(dir.path(), &["import", "/dev/zero", "-o", "sortie.xml"]);
+    assert_eq!(status, 1, "{stdout}");
+    assert!(names(dir.path()).is_empty());
+}
