@@ -171,6 +171,11 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub deny_warnings: bool,
 
+    /// Fils de lecture des enregistrements (0 : un par cœur, 4 au plus ; 1 : une seule passe
+    /// sur le fil principal). Le rapport est le même quel que soit le nombre.
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    pub threads: usize,
+
     #[command(flatten)]
     pub lang: LangArg,
 

@@ -7,12 +7,12 @@
 //! copied to a temporary file while it is validated; if that copy cannot be made, diagnostics
 //! are shown without excerpts.
 
-use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use lheo::reader::decode::Utf8Input;
 use lheo::Lang;
@@ -58,18 +58,18 @@ impl Input {
 /// Bytes read so far and the first I/O error, shared between a [`Tracked`] reader and its
 /// owner.
 #[derive(Debug, Clone, Default)]
-pub struct Tracker(Rc<TrackerState>);
+pub struct Tracker(Arc<TrackerState>);
 
 #[derive(Debug, Default)]
 struct TrackerState {
-    bytes: Cell<u64>,
-    error: RefCell<Option<io::Error>>,
+    bytes: AtomicU64,
+    error: Mutex<Option<io::Error>>,
 }
 
 impl Tracker {
     /// Takes the first read error, if any.
     pub fn take_error(&self) -> Option<io::Error> {
-        self.0.error.borrow_mut().take()
+        self.0.error.lock().ok().and_then(|mut e| e.take())
     }
 }
 
@@ -95,9 +95,9 @@ impl<R: Read> Read for Tracked<R> {
         match self.inner.read(buf) {
             Ok(n) => {
                 let state = &self.tracker.0;
-                state.bytes.set(state.bytes.get() + n as u64);
+                let bytes = state.bytes.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
                 if let Some(bar) = &self.progress {
-                    bar.set_position(state.bytes.get());
+                    bar.set_position(bytes);
                 }
                 if let Some(copy) = &mut self.copy {
                     if copy.write_all(&buf[..n]).is_err() {
@@ -109,9 +109,10 @@ impl<R: Read> Read for Tracked<R> {
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
             Err(e) => {
-                let mut slot = self.tracker.0.error.borrow_mut();
-                if slot.is_none() {
-                    *slot = Some(io::Error::new(e.kind(), e.to_string()));
+                if let Ok(mut slot) = self.tracker.0.error.lock() {
+                    if slot.is_none() {
+                        *slot = Some(io::Error::new(e.kind(), e.to_string()));
+                    }
                 }
                 Err(e)
             }
@@ -122,7 +123,7 @@ impl<R: Read> Read for Tracked<R> {
 /// An opened input.
 pub struct Opened {
     /// The buffered, tracked reader to validate.
-    pub reader: BufReader<Tracked<Box<dyn Read>>>,
+    pub reader: BufReader<Tracked<Box<dyn Read + Send>>>,
     /// Its byte count and error slot.
     pub tracker: Tracker,
     /// The size in bytes, when known (files).
@@ -135,7 +136,7 @@ pub struct Opened {
 /// read, so that excerpts can be shown afterwards.
 pub fn open(input: &Input, keep_copy: bool) -> Result<Opened, Failure> {
     let tracker = Tracker::default();
-    let (inner, size, copy): (Box<dyn Read>, _, _) = match input {
+    let (inner, size, copy): (Box<dyn Read + Send>, _, _) = match input {
         Input::File(path) => {
             let meta = std::fs::metadata(path).map_err(|e| Failure::read(path, &e))?;
             if meta.is_dir() {
@@ -153,7 +154,7 @@ pub fn open(input: &Input, keep_copy: bool) -> Result<Opened, Failure> {
             } else {
                 None
             };
-            (Box::new(io::stdin().lock()), None, copy)
+            (Box::new(io::stdin()), None, copy)
         }
     };
     let copy_handle = copy.as_ref().and_then(|c| c.as_file().try_clone().ok());

@@ -149,6 +149,7 @@ pub fn run(args: ValidateArgs) -> Outcome {
     };
     let options = ValidateOptions {
         today: args.today,
+        threads: args.threads,
         ..ValidateOptions::new(profile)
     };
     let human = args.format == ReportFormat::Human;

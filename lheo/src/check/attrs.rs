@@ -1,7 +1,7 @@
 //! Attributes: the standard set and each element's extras, their XSD types, `xsi:*`, and the
 //! document-wide `xs:ID` table.
 
-use super::{types, value, Checker, PendingRef};
+use super::{ids, types, value, Checker, PendingRef};
 use crate::reader::events::{is_ncname, Attribute, Namespaces, StartTag, XML_NS, XSI_NS};
 use crate::schema::{self, id, AttrType, Content, ElementId, STD_ATTRIBUTES};
 
@@ -234,26 +234,13 @@ impl Checker {
                     format!("@{q} \"{shown}\" of \"{name}\" is not an XML identifier (NCName: a letter or \"_\" first, no space nor \":\")"),
                     tag.pos,
                 ),
-                Some(idv) => {
-                    if self.xml_ids.contains(idv) {
-                        self.report(
-                            "XSD-ID-DOUBLON",
-                            format!("@{q} « {idv} » de « {name} » : un xml:id du document a déjà cette valeur (libxml2 les compte parmi les identifiants)"),
-                            format!("@{q} \"{idv}\" of \"{name}\": an xml:id of the document has this value (libxml2 counts them as identifiers)"),
-                            tag.pos,
-                        );
-                    } else if let Some(first) = self.ids.get(idv) {
-                        let first = *first;
-                        self.report(
-                            "XSD-ID-DOUBLON",
-                            format!("@{q} « {idv} » de « {name} » déjà utilisé ligne {first} : un @id est unique dans le document"),
-                            format!("@{q} \"{idv}\" of \"{name}\" already used on line {first}: an @id is unique in the document"),
-                            tag.pos,
-                        );
-                    } else {
-                        self.ids.insert(idv.to_owned(), tag.pos.line);
-                    }
-                }
+                Some(idv) => self.identifier(ids::IdEvent::Id {
+                    value: idv.to_owned(),
+                    qname: q.to_string(),
+                    element: name,
+                    pos: tag.pos,
+                    path: self.path.clone(),
+                }),
             },
             AttrType::IdRef => match types::ncname_trimmed(v) {
                 None => self.report(
@@ -264,9 +251,10 @@ impl Checker {
                 ),
                 Some(r) => {
                     // Backward references resolve at once; only forward ones wait.
-                    let known = self.ids.contains_key(r) || self.other_ids.contains(r);
+                    let known = self.id_state.ids.contains_key(r)
+                        || self.id_state.other_ids.contains(r);
                     if self.lheo_profile() && !known {
-                        self.idrefs.push(PendingRef {
+                        self.pending_ref(PendingRef {
                             value: r.to_owned(),
                             pos: tag.pos,
                             path: self.path.clone(),
@@ -310,20 +298,13 @@ impl Checker {
             if a.ns != Some(XML_NS) || a.local != "id" {
                 continue;
             }
-            let v = a.value.as_str();
-            if let Some(first) = self.ids.get(v) {
-                let first = *first;
-                let shown = value::excerpt(v);
-                self.report(
-                    "XSD-ID-DOUBLON",
-                    format!("xml:id « {shown} » de « {} » : déjà utilisé par un @id ligne {first} (libxml2 compte les xml:id parmi les identifiants)", tag.qname),
-                    format!("xml:id \"{shown}\" of \"{}\": already used by an @id on line {first} (libxml2 counts xml:id values as identifiers)", tag.qname),
-                    tag.pos,
-                );
-            }
-            if !self.xml_ids.contains(v) {
-                self.xml_ids.insert(v.to_owned());
-            }
+            let event = ids::IdEvent::XmlId {
+                value: a.value.clone(),
+                tag: tag.qname.clone(),
+                pos: tag.pos,
+                path: self.path.clone(),
+            };
+            self.identifier(event);
         }
     }
 
@@ -336,8 +317,8 @@ impl Checker {
         for a in &tag.attributes {
             if a.ns.is_none() && a.local == "id" {
                 let v = a.value.trim_matches(types::is_xml_space);
-                if !v.is_empty() && !self.other_ids.contains(v) {
-                    self.other_ids.insert(v.to_owned());
+                if !v.is_empty() {
+                    self.other_id(v);
                 }
             }
         }

@@ -29,12 +29,13 @@
 mod attrs;
 mod children;
 mod content;
+pub mod ids;
 mod lheo;
 pub mod types;
 mod uri;
 mod value;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::diagnostic::{Counts, Diagnostic, Severity};
@@ -96,7 +97,7 @@ enum Mode {
 }
 
 /// An open element. Frames are reused from one element to the next (no allocation per event).
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 struct Frame {
     mode: Mode,
     /// Length of the path before this element's segment.
@@ -224,6 +225,18 @@ impl DiagnosticBudget {
         false
     }
 
+    /// Counts diagnostics left out elsewhere (by a budget of part of the same document).
+    pub fn omit(&mut self, omitted: Counts) {
+        self.omitted.error += omitted.error;
+        self.omitted.warning += omitted.warning;
+        self.omitted.info += omitted.info;
+    }
+
+    /// The diagnostics left out so far, by severity.
+    pub fn omitted(&self) -> Counts {
+        self.omitted
+    }
+
     /// The diagnostic that sums up the ones not kept; `None` if all were kept (or if it was
     /// already given).
     pub fn summary(&mut self) -> Option<Diagnostic> {
@@ -257,7 +270,7 @@ impl DiagnosticBudget {
 }
 
 /// An `@idref` waiting for the end of the document (profile lheo).
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 struct PendingRef {
     value: String,
     pos: Position,
@@ -266,6 +279,7 @@ struct PendingRef {
 }
 
 /// The structural checker: feed it every event, collect diagnostics.
+#[derive(Debug, Clone)]
 pub struct Checker {
     profile: Profile,
     doc: Option<DocumentInfo>,
@@ -280,15 +294,10 @@ pub struct Checker {
     text: String,
     /// Scratch buffer (collapsed values).
     scratch: String,
-    /// `xs:ID` values of strictly validated elements, with the line of their element.
-    ids: HashMap<String, u32>,
-    /// `xml:id` values: libxml2's parser registers them as IDs before validation, so an
-    /// `xs:ID` equal to one is a duplicate (they are only allowed in lax content).
-    xml_ids: HashSet<String>,
-    /// Profile lheo: `@id` values of other elements (lax or skipped).
-    other_ids: HashSet<String>,
-    /// Profile lheo: `@idref` values to resolve at the end.
-    idrefs: Vec<PendingRef>,
+    /// Identifiers seen so far.
+    id_state: ids::IdState,
+    /// When reading part of a document: identifiers deferred (see [`ids`]).
+    deferred: Option<ids::IdLog>,
 }
 
 impl Checker {
@@ -311,10 +320,8 @@ impl Checker {
             depth: 0,
             text: String::new(),
             scratch: String::new(),
-            ids: HashMap::new(),
-            xml_ids: HashSet::new(),
-            other_ids: HashSet::new(),
-            idrefs: Vec::new(),
+            id_state: ids::IdState::default(),
+            deferred: None,
         }
     }
 
@@ -615,9 +622,11 @@ impl Checker {
         if !self.lheo_profile() {
             return;
         }
-        let pending = std::mem::take(&mut self.idrefs);
+        let pending = std::mem::take(&mut self.id_state.idrefs);
         for r in pending {
-            if self.ids.contains_key(&r.value) || self.other_ids.contains(&r.value) {
+            if self.id_state.ids.contains_key(&r.value)
+                || self.id_state.other_ids.contains(&r.value)
+            {
                 continue;
             }
             let d = Diagnostic::new(
@@ -651,6 +660,55 @@ impl Checker {
     /// The number of errors found so far.
     pub fn error_count(&self) -> usize {
         self.errors
+    }
+
+    /// Whether checking on from `self` or from `other` finds the same: every piece of state
+    /// a later event reads is compared, but the findings so far, their budget and the
+    /// identifiers (which a checker reading part of a document defers: see [`ids`]).
+    pub fn same_as(&self, other: &Checker) -> bool {
+        self.profile == other.profile
+            && self.doc == other.doc
+            && self.path == other.path
+            && self.depth == other.depth
+            && self.frames[..self.depth] == other.frames[..other.depth]
+            && self.text == other.text
+    }
+
+    /// The state after `n` more `child` elements of the innermost element, as if each had been
+    /// read without a finding that changes its parent (the start state of a segment of a
+    /// document read in pieces: [`Checker::same_as`] tells afterwards whether it was right).
+    pub fn after_children(&mut self, child: ElementId, n: u32) {
+        let Some(top) = self.depth.checked_sub(1) else {
+            return;
+        };
+        let frame = &mut self.frames[top];
+        let Mode::Strict(pid) = frame.mode else {
+            return;
+        };
+        if let Content::Sequence(particles) = schema::element(pid).content {
+            if let Some(j) = content::particle_of(particles, child) {
+                frame.seen[j] += n;
+                if frame.seq.at == j && frame.seq.count > 0 {
+                    frame.seq.count += n;
+                } else {
+                    frame.seq = SeqState { at: j, count: n };
+                }
+            }
+        }
+    }
+
+    /// The declaration of the innermost open element, when it is validated strictly.
+    pub fn innermost(&self) -> Option<ElementId> {
+        let top = self.depth.checked_sub(1)?;
+        match self.frames[top].mode {
+            Mode::Strict(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Sets how many diagnostics are kept from now on (see [`DiagnosticBudget`]).
+    pub fn set_max_diagnostics(&mut self, max: usize) {
+        self.budget = DiagnosticBudget::new(max);
     }
 
     /// Path of the innermost open element, e.g. `/lheo/offres/formation[2]`.

@@ -42,6 +42,21 @@ impl<R: Read> Counting<R> {
         }
     }
 
+    /// Wraps `inner`, which starts at `line` (1-based), in a line that starts at byte
+    /// `line_start`, at byte `offset` of the document.
+    pub fn resume(inner: R, limit: u64, line: u32, line_start: u64, offset: u64) -> Self {
+        let mut c = Counting::new(inner, limit);
+        c.line = line;
+        c.line_start = line_start;
+        c.offset = offset;
+        c
+    }
+
+    /// Offset of the first byte of the current line.
+    pub fn line_start(&self) -> u64 {
+        self.line_start
+    }
+
     /// The current position: (line, 1-based byte column, byte offset).
     pub fn position(&self) -> (u32, u32, u64) {
         let col = (self.offset - self.line_start + 1).min(u64::from(u32::MAX)) as u32;

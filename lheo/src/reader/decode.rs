@@ -124,6 +124,11 @@ pub enum Utf8Input<R> {
 /// The input with its first bytes read ahead for sniffing.
 pub type Prefixed<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
 
+/// `input` (UTF-8, nothing read ahead) as a [`Prefixed`] input.
+pub fn resumed<R: BufRead>(input: R) -> Prefixed<R> {
+    io::Cursor::new(Vec::new()).chain(input)
+}
+
 impl<R: BufRead> Utf8Input<Prefixed<R>> {
     /// Wraps `input`, detecting its encoding from its first bytes.
     pub fn new(mut input: R) -> Result<(Self, InputEncoding), DecodeError> {

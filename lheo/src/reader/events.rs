@@ -60,7 +60,7 @@ const XSI_NS_URI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 const XMLNS_NS_URI: &str = "http://www.w3.org/2000/xmlns/";
 
 /// The namespace URIs seen in a document, by id.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Namespaces {
     uris: Vec<String>,
     /// Id by URI: a document declaring thousands of namespaces must not make reading quadratic.
@@ -99,7 +99,7 @@ impl Namespaces {
 /// searched from the end. Past [`Bindings::SCANNED`], an index by prefix answers instead, so
 /// that thousands of declarations cannot make every element name cost thousands of
 /// comparisons.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 struct Bindings {
     /// (prefix, uri) in declaration order. The empty prefix is the default namespace; `None`
     /// uri = undeclared default namespace.
@@ -201,6 +201,9 @@ pub enum XmlEvent<'a> {
     },
     /// End of the document (only after the root element closed).
     Eof,
+    /// End of a segment read in fragment mode ([`XmlReader::resume`]): reading may go on
+    /// from [`XmlReader::suspend`] with the next segment.
+    Suspend,
 }
 
 /// Where we are in the document.
@@ -220,6 +223,79 @@ enum Pending {
     StartThenEnd,
     End(Position),
     Eof,
+    Suspend,
+}
+
+/// The state of an [`XmlReader`] between two segments of one document (see
+/// [`XmlReader::suspend`]): a document can be read in pieces, each from the state the previous
+/// one left, with the same events and positions as in one go.
+#[derive(Debug, Clone)]
+pub struct XmlState {
+    phase: Phase,
+    seen_anything: bool,
+    open: Vec<(usize, usize)>,
+    open_names: String,
+    bindings: Bindings,
+    namespaces: Namespaces,
+    /// Text outside the root not yet checked (prolog or epilog).
+    text: String,
+    text_pos: Position,
+    /// 1-based line of the next byte.
+    pub line: u32,
+    /// Offset of the first byte of the current line.
+    pub line_start: u64,
+    /// Bytes consumed so far.
+    pub offset: u64,
+}
+
+impl XmlState {
+    /// The state at the start of a document.
+    pub fn start() -> Self {
+        XmlState {
+            phase: Phase::Prolog,
+            seen_anything: false,
+            open: Vec::new(),
+            open_names: String::new(),
+            bindings: {
+                let mut b = Bindings::default();
+                b.push("xml", Some(XML_NS));
+                b
+            },
+            namespaces: Namespaces::new(&[XML_NS_URI, XSI_NS_URI]),
+            text: String::new(),
+            text_pos: Position::default(),
+            line: 1,
+            line_start: 0,
+            offset: 0,
+        }
+    }
+
+    /// Whether reading from `self` and from `other` gives the same events (positions
+    /// included); the namespace table is left out, its ids only matter within a segment.
+    pub fn same_as(&self, other: &XmlState) -> bool {
+        self.phase == other.phase
+            && self.seen_anything == other.seen_anything
+            && self.open == other.open
+            && self.open_names == other.open_names
+            && self.bindings == other.bindings
+            && self.text == other.text
+            && self.text_pos == other.text_pos
+            && self.line == other.line
+            && self.line_start == other.line_start
+            && self.offset == other.offset
+    }
+
+    /// Open elements.
+    pub fn depth(&self) -> usize {
+        self.open.len()
+    }
+
+    /// Moves the position to where the next segment starts.
+    pub fn set_position(&mut self, line: u32, line_start: u64, offset: u64) {
+        self.line = line;
+        self.line_start = line_start;
+        self.offset = offset;
+    }
 }
 
 /// Reads XML events from a UTF-8 input. Errors are fatal: they come as a diagnostic
@@ -243,6 +319,12 @@ pub struct XmlReader<R: Read> {
     text_pos: Position,
     pending: Pending,
     end_after_start: bool,
+    /// Fragment mode: the depth the segment started at (see [`XmlReader::resume`]).
+    fragment: Option<usize>,
+    /// In fragment mode: the segment closed an element it did not open.
+    broken: bool,
+    /// Text carried over from the previous segment, not to be cleared by the first call.
+    carried_text: bool,
 }
 
 fn malformed(pos: Position, fr: impl Into<String>, en: impl Into<String>) -> Diagnostic {
@@ -390,11 +472,39 @@ fn predefined_entity(name: &str) -> Option<char> {
 impl<R: Read> XmlReader<R> {
     /// Reads from `input` (which must yield UTF-8: see [`super::decode`]).
     pub fn new(input: R, limits: Limits) -> Self {
-        let mut reader =
-            quick_xml::Reader::from_reader(Counting::new(input, limits.max_event_bytes));
+        XmlReader::from_state(input, limits, XmlState::start(), None)
+    }
+
+    /// Reads a segment of a document from `state` (where the previous segment stopped, or a
+    /// state prepared for the segment's start). The end of `input` is the end of the segment:
+    /// [`XmlEvent::Suspend`] instead of the end-of-document checks. With `fragment`, closing an
+    /// element that was open when the segment started also suspends, and marks the segment
+    /// [`broken`](XmlReader::broken).
+    pub fn resume(input: R, limits: Limits, state: XmlState, fragment: bool) -> Self {
+        let base = fragment.then_some(state.open.len());
+        XmlReader::from_state(input, limits, state, Some(base.unwrap_or(0)))
+    }
+
+    /// Reads on from `state` to the end of the document.
+    pub fn resume_to_end(input: R, limits: Limits, state: XmlState) -> Self {
+        XmlReader::from_state(input, limits, state, None)
+    }
+
+    fn from_state(input: R, limits: Limits, state: XmlState, fragment: Option<usize>) -> Self {
+        let counting = Counting::resume(
+            input,
+            limits.max_event_bytes,
+            state.line,
+            state.line_start,
+            state.offset,
+        );
+        let mut reader = quick_xml::Reader::from_reader(counting);
         let config = reader.config_mut();
         config.expand_empty_elements = false;
-        config.check_end_names = true;
+        // End tags are matched here (against `open_names`), so that a segment may close
+        // elements opened by an earlier one.
+        config.check_end_names = false;
+        config.allow_unmatched_ends = true;
         config.check_comments = true;
         config.trim_text_start = false;
         config.trim_text_end = false;
@@ -402,23 +512,52 @@ impl<R: Read> XmlReader<R> {
             reader,
             buf: Vec::with_capacity(8 * 1024),
             limits,
-            phase: Phase::Prolog,
-            seen_anything: false,
-            open: Vec::new(),
-            open_names: String::new(),
-            bindings: {
-                let mut b = Bindings::default();
-                b.push("xml", Some(XML_NS));
-                b
-            },
-            namespaces: Namespaces::new(&[XML_NS_URI, XSI_NS_URI]),
+            phase: state.phase,
+            seen_anything: state.seen_anything,
+            open: state.open,
+            open_names: state.open_names,
+            bindings: state.bindings,
+            namespaces: state.namespaces,
             start: StartTag::default(),
-            text: String::new(),
+            text: state.text,
             text_cdata: false,
-            text_pos: Position::default(),
+            text_pos: state.text_pos,
             pending: Pending::None,
             end_after_start: false,
+            fragment,
+            broken: false,
+            carried_text: true,
         }
+    }
+
+    /// The state to read the next segment from. Call it once [`XmlEvent::Suspend`] came.
+    pub fn suspend(mut self) -> XmlState {
+        let (line, _, offset) = self.reader.get_ref().position();
+        let line_start = self.reader.get_ref().line_start();
+        if !self.open.is_empty() {
+            // Text inside the root was handed out at the segment's end.
+            self.text.clear();
+            self.text_pos = Position::default();
+        }
+        XmlState {
+            phase: self.phase,
+            seen_anything: self.seen_anything,
+            open: self.open,
+            open_names: self.open_names,
+            bindings: self.bindings,
+            namespaces: self.namespaces,
+            text: self.text,
+            text_pos: self.text_pos,
+            line,
+            line_start,
+            offset,
+        }
+    }
+
+    /// In fragment mode: whether the segment closed an element it did not open (it was not
+    /// cut where its reader expected).
+    pub fn broken(&self) -> bool {
+        self.broken
     }
 
     /// The URI of an interned namespace.
@@ -476,6 +615,7 @@ impl<R: Read> XmlReader<R> {
             }
             Pending::End(pos) => return Ok(self.close(pos)),
             Pending::Eof => return Ok(XmlEvent::Eof),
+            Pending::Suspend => return Ok(XmlEvent::Suspend),
         }
         if self.end_after_start {
             self.end_after_start = false;
@@ -485,8 +625,10 @@ impl<R: Read> XmlReader<R> {
         if self.phase == Phase::Done {
             return Ok(XmlEvent::Eof);
         }
-        self.text.clear();
-        self.text_cdata = false;
+        if !std::mem::take(&mut self.carried_text) {
+            self.text.clear();
+            self.text_cdata = false;
+        }
         // The event borrows the buffer: take it out of `self` while events are handled.
         let mut buf = std::mem::take(&mut self.buf);
         loop {
@@ -642,9 +784,51 @@ impl<R: Read> XmlReader<R> {
                     return Ok(self.flush_or(Pending::StartThenEnd, inside));
                 }
                 Event::End(e) => {
+                    let name = e.name().0;
+                    let expected = self
+                        .open
+                        .last()
+                        .map(|(start, _)| &self.open_names[*start..]);
+                    match (expected, self.fragment) {
+                        (_, Some(base)) if base > 0 && self.open.len() <= base => {
+                            self.broken = true;
+                            return Ok(XmlEvent::Suspend);
+                        }
+                        (Some(expected), _) if expected == name => {}
+                        (Some(expected), _) => {
+                            return Err(malformed(
+                                before,
+                                format!("balise fermante « </{name}> » alors que « <{expected}> » est ouvert"),
+                                format!("end tag \"</{name}>\" while \"<{expected}>\" is open"),
+                            ));
+                        }
+                        (None, _) => {
+                            return Err(malformed(
+                                before,
+                                format!("balise fermante « </{name}> » sans balise ouvrante"),
+                                format!("end tag \"</{name}>\" without a start tag"),
+                            ));
+                        }
+                    }
                     drop(e);
                     self.buf = buf;
                     return Ok(self.flush_or(Pending::End(tag_pos), true));
+                }
+                Event::Eof if self.fragment.is_some() => {
+                    self.buf = buf;
+                    if self
+                        .fragment
+                        .is_some_and(|base| base > 0 && self.open.len() != base)
+                    {
+                        self.broken = true;
+                        return Ok(XmlEvent::Suspend);
+                    }
+                    // Text inside the root ends at the segment's end (segments are cut before
+                    // a tag); outside it, it is kept for the end-of-document checks.
+                    if self.open.is_empty() {
+                        return Ok(XmlEvent::Suspend);
+                    }
+                    return Ok(self.flush_or(Pending::Suspend, true));
                 }
                 Event::Eof => {
                     return match self.phase {
@@ -703,6 +887,7 @@ impl<R: Read> XmlReader<R> {
                 XmlEvent::Start(&self.start, &self.namespaces)
             }
             Pending::End(pos) => self.close(pos),
+            Pending::Suspend => XmlEvent::Suspend,
             Pending::Eof | Pending::None => XmlEvent::Eof,
         }
     }
@@ -1013,7 +1198,7 @@ mod tests {
                 XmlEvent::Text { text, cdata, .. } => {
                     format!("{}{text:?}", if cdata { "C" } else { "T" })
                 }
-                XmlEvent::Eof => break,
+                XmlEvent::Eof | XmlEvent::Suspend => break,
             };
             out.push(s);
         }

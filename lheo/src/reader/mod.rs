@@ -21,6 +21,7 @@ pub mod counting;
 pub mod decode;
 pub mod events;
 pub mod log;
+pub mod split;
 pub mod tree;
 
 use std::io::BufRead;
@@ -162,7 +163,7 @@ fn record_parent(record: ElementId) -> Option<ElementId> {
 }
 
 /// An open element while reading.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct OpenElement {
     /// Its declaration.
     id: Option<ElementId>,
@@ -245,6 +246,150 @@ pub struct Reader<R: BufRead> {
     record_elements: usize,
     finished: bool,
     failed: bool,
+    /// The segment ended ([`XmlEvent::Suspend`]): [`Reader::suspend`] gives the state to read
+    /// the next one from.
+    suspended: bool,
+    /// A segment of records ([`Reader::expect_records`]): the depth of their container and
+    /// the record element.
+    expect: Option<(usize, ElementId)>,
+    /// In a segment of records, something else than a record met at their level.
+    not_a_record: bool,
+}
+
+/// The state of a [`Reader`] between two segments of a document (a document read in pieces,
+/// e.g. on several threads: see [`crate::validate`]). Records are never open at a segment's
+/// end: segments are cut before a record's start tag.
+#[derive(Debug, Clone)]
+pub struct ReaderState {
+    /// The XML layer's state.
+    pub xml: events::XmlState,
+    encoding: InputEncoding,
+    options: ReadOptions,
+    checker: Option<Checker>,
+    version: Option<Version>,
+    lheo_ns: Option<NsId>,
+    root: Option<String>,
+    root_namespace: Option<String>,
+    stack: Vec<Node>,
+    ids: Vec<OpenElement>,
+    envelope: Option<Node>,
+    record: ElementId,
+}
+
+impl ReaderState {
+    /// Whether reading on from `self` or from `other` gives the same result: every piece of
+    /// state a later event may read is compared (diagnostics and their budget excepted).
+    pub fn same_as(&self, other: &ReaderState) -> bool {
+        self.xml.same_as(&other.xml)
+            && self.version == other.version
+            && self.lheo_ns == other.lheo_ns
+            && self.root == other.root
+            && self.root_namespace == other.root_namespace
+            && self.stack == other.stack
+            && self.ids == other.ids
+            && self.envelope == other.envelope
+            && match (&self.checker, &other.checker) {
+                (Some(a), Some(b)) => a.same_as(b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+
+    /// A fresh state: the start of a document in `encoding`, read with `options`.
+    pub fn new(options: ReadOptions, encoding: InputEncoding) -> Self {
+        ReaderState {
+            xml: events::XmlState::start(),
+            encoding,
+            options,
+            checker: options
+                .check
+                .map(|p| Checker::with_max_diagnostics(p, options.limits.max_diagnostics)),
+            version: None,
+            lheo_ns: None,
+            root: None,
+            root_namespace: None,
+            stack: Vec::new(),
+            ids: Vec::new(),
+            envelope: None,
+            record: id::FORMATION,
+        }
+    }
+
+    /// The profile checked, if any.
+    pub fn profile(&self) -> Option<Profile> {
+        self.options.check
+    }
+
+    /// The checker's state, if checking.
+    pub fn checker_mut(&mut self) -> Option<&mut Checker> {
+        self.checker.as_mut()
+    }
+
+    /// The record element of the innermost open element, when it is a record container
+    /// (`offres`, `resumes-offres`, `resumes-organismes`, `lheo-plus`).
+    pub fn record_element(&self) -> Option<ElementId> {
+        let container = match self.ids.last() {
+            Some(o) => o.id,
+            None => self.checker.as_ref().and_then(Checker::innermost),
+        }?;
+        record_parent_of_container(container)
+    }
+
+    /// Open elements.
+    pub fn depth(&self) -> usize {
+        self.xml.depth()
+    }
+
+    /// The state after `records` more complete records in the current container, each of
+    /// them without findings that change the container's state: where a segment that starts
+    /// `records` records later starts reading, at `line`/`line_start`/`offset`.
+    pub fn after_records(&self, records: u32, line: u32, line_start: u64, offset: u64) -> Self {
+        let mut next = self.clone();
+        next.xml.set_position(line, line_start, offset);
+        if records > 0 {
+            let record = self
+                .ids
+                .last()
+                .and_then(|o| o.id)
+                .and_then(record_parent_of_container)
+                .or_else(|| self.record_element())
+                .unwrap_or(id::FORMATION);
+            if let Some(open) = next.ids.last_mut() {
+                open.records += records;
+            }
+            if let Some(c) = &mut next.checker {
+                c.after_children(record, records);
+            }
+        }
+        next
+    }
+}
+
+/// The finding for an input whose encoding cannot be read.
+pub fn decode_error(e: decode::DecodeError) -> Diagnostic {
+    match e {
+        decode::DecodeError::Io(io) => Diagnostic::new(
+            "XML-ENCODAGE",
+            format!("lecture impossible : {io}"),
+            format!("cannot read: {io}"),
+        ),
+        other => Diagnostic::new(
+            "XML-ENCODAGE",
+            other.to_string(),
+            format!("unsupported encoding: {other}"),
+        ),
+    }
+}
+
+/// The record element of a container.
+fn record_parent_of_container(container: ElementId) -> Option<ElementId> {
+    match container {
+        id::OFFRES => Some(id::FORMATION),
+        id::RESUMES_OFFRES => Some(id::RESUME_OFFRE),
+        id::RESUMES_ORGANISMES => Some(id::RESUME_ORGANISME),
+        id::LHEO_PLUS => Some(id::ORGANISME_FORMATION_RESPONSABLE),
+        _ => None,
+    }
 }
 
 impl<R: BufRead> Reader<R> {
@@ -255,18 +400,7 @@ impl<R: BufRead> Reader<R> {
 
     /// A reader with options.
     pub fn with_options(input: R, options: ReadOptions) -> Result<Self, Diagnostic> {
-        let (utf8, encoding) = Utf8Input::new(input).map_err(|e| match e {
-            decode::DecodeError::Io(io) => Diagnostic::new(
-                "XML-ENCODAGE",
-                format!("lecture impossible : {io}"),
-                format!("cannot read: {io}"),
-            ),
-            other => Diagnostic::new(
-                "XML-ENCODAGE",
-                other.to_string(),
-                format!("unsupported encoding: {other}"),
-            ),
-        })?;
+        let (utf8, encoding) = Utf8Input::new(input).map_err(decode_error)?;
         Ok(Reader {
             xml: XmlReader::new(utf8, options.limits),
             encoding,
@@ -288,7 +422,118 @@ impl<R: BufRead> Reader<R> {
             record_elements: 0,
             finished: false,
             failed: false,
+            suspended: false,
+            expect: None,
+            not_a_record: false,
         })
+    }
+
+    /// Reads a segment of a document from `state`: `input` holds the segment's bytes (UTF-8),
+    /// its end suspends reading (see [`Reader::suspend`]). With `fragment`, the segment must
+    /// not close elements open at its start (see [`Reader::broken`]).
+    pub fn resume(input: R, state: ReaderState, fragment: bool) -> Self {
+        let limits = state.options.limits;
+        Reader::from_state(state, |xml| {
+            XmlReader::resume(
+                Utf8Input::Utf8(decode::resumed(input)),
+                limits,
+                xml,
+                fragment,
+            )
+        })
+    }
+
+    /// Reads from `state` to the end of the document (`input`: the rest of it, UTF-8).
+    pub fn resume_to_end(input: R, state: ReaderState) -> Self {
+        let limits = state.options.limits;
+        Reader::from_state(state, |xml| {
+            XmlReader::resume_to_end(Utf8Input::Utf8(decode::resumed(input)), limits, xml)
+        })
+    }
+
+    fn from_state(
+        state: ReaderState,
+        xml: impl FnOnce(events::XmlState) -> XmlReader<Utf8Input<Prefixed<R>>>,
+    ) -> Self {
+        Reader {
+            xml: xml(state.xml),
+            encoding: state.encoding,
+            options: state.options,
+            checker: state.checker,
+            version: state.version,
+            lheo_ns: state.lheo_ns,
+            root: state.root,
+            root_namespace: state.root_namespace,
+            stack: state.stack,
+            ids: state.ids,
+            envelope: state.envelope,
+            capture: None,
+            diagnostics: Vec::new(),
+            record: state.record,
+            record_depth: None,
+            record_elements: 0,
+            finished: false,
+            failed: false,
+            suspended: false,
+            expect: None,
+            not_a_record: false,
+        }
+    }
+
+    /// Expects a segment of records (`record` elements at the current depth): anything else at
+    /// their level ends the segment as [`broken`](Reader::broken).
+    pub fn expect_records(&mut self, record: ElementId) {
+        self.expect = Some((self.xml.depth(), record));
+    }
+
+    /// Once a segment ended ([`Reader::suspended`]): the state to read the next one from.
+    pub fn suspend(self) -> ReaderState {
+        ReaderState {
+            xml: self.xml.suspend(),
+            encoding: self.encoding,
+            options: self.options,
+            checker: self.checker,
+            version: self.version,
+            lheo_ns: self.lheo_ns,
+            root: self.root,
+            root_namespace: self.root_namespace,
+            stack: self.stack,
+            ids: self.ids,
+            envelope: self.envelope,
+            record: self.record,
+        }
+    }
+
+    /// The identifiers a checker reading part of a document deferred (see
+    /// [`crate::check::ids`]).
+    pub fn take_id_log(&mut self) -> Option<crate::check::ids::IdLog> {
+        self.checker.as_mut().and_then(Checker::take_id_log)
+    }
+
+    /// Whether the segment ended (as opposed to the document, or a fatal error).
+    pub fn suspended(&self) -> bool {
+        self.suspended
+    }
+
+    /// Whether the segment closed an element open at its start, or ended inside a record
+    /// (it was not cut where its reader expected: see [`Reader::resume`]).
+    pub fn broken(&self) -> bool {
+        self.xml.broken()
+            || self.not_a_record
+            || self.capture.is_some()
+            || self.record_depth.is_some()
+    }
+
+    /// Takes the reader's own diagnostics (fatal errors, version notes) and the checker's,
+    /// apart (the checker's are the ones a [`DiagnosticBudget`](crate::check::DiagnosticBudget)
+    /// counts).
+    pub fn take_diagnostics_apart(&mut self) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+        let checker = self
+            .checker
+            .as_mut()
+            .map(Checker::take_diagnostics)
+            .unwrap_or_default();
+        (std::mem::take(&mut self.diagnostics), checker)
     }
 
     /// The detected encoding.
@@ -315,7 +560,7 @@ impl<R: BufRead> Reader<R> {
     pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
         if let Some(c) = &mut self.checker {
             self.diagnostics.extend(c.take_diagnostics());
-            if self.finished {
+            if self.finished && !self.suspended {
                 self.diagnostics.extend(c.take_overflow());
             }
         }
@@ -365,6 +610,7 @@ impl<R: BufRead> Reader<R> {
             if budget == 0 {
                 return Step::Pause;
             }
+            let depth = self.xml.depth();
             let event = match self.xml.next_event() {
                 Ok(e) => e,
                 Err(d) => {
@@ -376,6 +622,17 @@ impl<R: BufRead> Reader<R> {
             };
             match event {
                 XmlEvent::Start(tag, namespaces) => {
+                    if let Some((base, record)) = self.expect {
+                        let in_lheo = tag.ns.is_some() && tag.ns == self.lheo_ns;
+                        if depth == base
+                            && !(in_lheo && crate::schema::element_id(&tag.local) == Some(record))
+                        {
+                            self.not_a_record = true;
+                            self.finished = true;
+                            self.suspended = true;
+                            return Step::Done;
+                        }
+                    }
                     if self.root.is_none() {
                         let uri = tag.ns.map(|n| namespaces.uri(n).to_owned());
                         self.root = Some(tag.local.clone());
@@ -566,6 +823,10 @@ impl<R: BufRead> Reader<R> {
                         c.finish();
                     }
                     self.finished = true;
+                }
+                XmlEvent::Suspend => {
+                    self.finished = true;
+                    self.suspended = true;
                 }
             }
         }

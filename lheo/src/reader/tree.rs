@@ -17,7 +17,7 @@ pub(crate) fn known_attribute(local: &str) -> Option<&'static str> {
 }
 
 /// An element of the tree.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     /// LHEO declaration, when the element is in the document's LHEO namespace and declared.
     pub id: Option<ElementId>,
@@ -32,7 +32,7 @@ pub struct Node {
 }
 
 /// A child of a [`Node`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Child {
     /// An element.
     Element(Node),

@@ -98,7 +98,13 @@ pub struct FranceTravail {
     numeros: HashMap<String, String>,
     /// Records seen (for the "first seen" message).
     record: String,
+    /// Deferred mode ([`FranceTravail::deferred`]): the @numero of each placeholder
+    /// finding, with where it is, in order.
+    deferred: Option<Vec<(String, String)>>,
 }
+
+/// Stands for the "first used" place in a placeholder finding of deferred mode.
+const FIRST_PLACEHOLDER: &str = "\u{1}";
 
 /// The three modalities France Travail consumes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,6 +172,52 @@ impl FranceTravail {
             today,
             numeros: HashMap::new(),
             record: String::new(),
+            deferred: None,
+        }
+    }
+
+    /// An engine for part of a file (a document read in pieces, on several threads): each
+    /// `@numero` gives a placeholder `FT-REC-NUMERO` finding, which
+    /// [`FranceTravail::resolve_placeholder`] of the engine that sees the whole file, in
+    /// document order, turns into a finding (a duplicate) or drops.
+    pub fn deferred(today: NaiveDate) -> Self {
+        FranceTravail {
+            deferred: Some(Vec::new()),
+            ..FranceTravail::new(today)
+        }
+    }
+
+    /// Deferred mode: the @numero and place of each placeholder found so far, in order.
+    pub fn take_placeholders(&mut self) -> Vec<(String, String)> {
+        self.deferred
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// Whether a finding is a placeholder of deferred mode.
+    pub fn is_placeholder(d: &Diagnostic) -> bool {
+        d.code == "FT-REC-NUMERO" && d.message.en.contains(FIRST_PLACEHOLDER)
+    }
+
+    /// Resolves a placeholder found at `here` for `numero`: the finding when the numero was
+    /// used before (in this engine's view of the file), `None` otherwise (it is recorded).
+    pub fn resolve_placeholder(
+        &mut self,
+        mut placeholder: Diagnostic,
+        numero: &str,
+        here: String,
+    ) -> Option<Diagnostic> {
+        match self.numeros.get(numero) {
+            Some(first) => {
+                placeholder.message.fr = placeholder.message.fr.replace(FIRST_PLACEHOLDER, first);
+                placeholder.message.en = placeholder.message.en.replace(FIRST_PLACEHOLDER, first);
+                Some(placeholder)
+            }
+            None => {
+                self.numeros.insert(numero.to_owned(), here);
+                None
+            }
         }
     }
 
@@ -303,7 +355,16 @@ impl FranceTravail {
             )),
             Some(n) => {
                 let here = format!("{} / {path}", self.record);
-                if let Some(first) = self.numeros.get(n) {
+                if let Some(deferred) = &mut self.deferred {
+                    let first = FIRST_PLACEHOLDER;
+                    out.push(finding(
+                        "FT-REC-NUMERO",
+                        path,
+                        format!("{name} : @numero « {n} » déjà utilisé ({first}) ; il doit être unique dans le fichier"),
+                        format!("{name}: @numero \"{n}\" already used ({first}); it must be unique in the file"),
+                    ));
+                    deferred.push((n.to_owned(), here));
+                } else if let Some(first) = self.numeros.get(n) {
                     out.push(finding(
                         "FT-REC-NUMERO",
                         path,

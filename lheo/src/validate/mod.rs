@@ -9,6 +9,8 @@
 //! assert!(!report.is_valid()); // offres needs at least one formation
 //! ```
 
+mod parallel;
+
 use std::io::BufRead;
 
 use chrono::NaiveDate;
@@ -30,6 +32,11 @@ pub struct ValidateOptions {
     pub today: Option<NaiveDate>,
     /// Safety limits.
     pub limits: Limits,
+    /// Worker threads reading records (0: one per core, at most 4; 1: read in one pass on the
+    /// calling thread). The report is the same whatever the number.
+    pub threads: usize,
+    /// About how many bytes of records a worker reads at a time.
+    pub chunk_bytes: usize,
 }
 
 impl ValidateOptions {
@@ -39,6 +46,16 @@ impl ValidateOptions {
             profile,
             today: None,
             limits: Limits::default(),
+            threads: 0,
+            chunk_bytes: 1 << 20,
+        }
+    }
+
+    /// The number of worker threads to use.
+    pub fn threads(&self) -> usize {
+        match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+            n => n,
         }
     }
 
@@ -94,12 +111,15 @@ pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
 }
 
 /// Validates a document read from `input`.
-pub fn validate<R: BufRead>(input: R, options: &ValidateOptions) -> Report {
+pub fn validate<R: BufRead + Send>(input: R, options: &ValidateOptions) -> Report {
     validate_with_progress(input, options, &mut |_| {})
 }
 
 /// Validates a document, calling `progress` with the number of bytes read from time to time.
-pub fn validate_with_progress<R: BufRead>(
+///
+/// With more than one [thread](ValidateOptions::threads), the records are read on worker
+/// threads while the calling thread reads the rest; the report is the one of a single pass.
+pub fn validate_with_progress<R: BufRead + Send>(
     input: R,
     options: &ValidateOptions,
     progress: &mut dyn FnMut(u64),
@@ -112,6 +132,29 @@ pub fn validate_with_progress<R: BufRead>(
         stream_records: true,
         capture_records: france_travail,
     };
+    if options.threads() > 1 {
+        return match crate::reader::decode::Utf8Input::new(input) {
+            Ok((utf8, encoding)) => parallel::validate(utf8, encoding, options, read, progress),
+            Err(e) => Report {
+                profile: options.profile,
+                version: None,
+                root: None,
+                encoding: None,
+                diagnostics: vec![crate::reader::decode_error(e)],
+            },
+        };
+    }
+    validate_sequential(input, options, read, progress)
+}
+
+/// Validates in one pass (the France Travail rules on a second thread).
+fn validate_sequential<R: BufRead>(
+    input: R,
+    options: &ValidateOptions,
+    read: ReadOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Report {
+    let france_travail = options.profile.includes(Profile::FranceTravail);
     let mut reader = match Reader::with_options(input, read) {
         Ok(r) => r,
         Err(d) => {

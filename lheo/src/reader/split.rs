@@ -1,0 +1,555 @@
+//! Cutting a document into segments that can be read on several threads.
+//!
+//! [`Splitter`] reads the UTF-8 bytes of a document and cuts them, without parsing, into
+//! [`Segment`]s: bytes to read in sequence (the prolog, the envelope, what follows the
+//! records) and [`Chunk`]s of complete records (`formation`, `resume-offre`, …) to read
+//! elsewhere. It only knows tags, comments, CDATA sections and processing instructions well
+//! enough to find the records' start tags at their container's level; anything it does not
+//! follow (a DOCTYPE, a stray `<`) ends the cutting, and the rest of the document comes as
+//! bytes to read in sequence. Cutting is a guess the readers check: a chunk that does not hold
+//! complete records, or whose records leave their container in another state than assumed,
+//! is read again in sequence (see [`crate::validate`]).
+
+use std::io::{self, BufRead};
+
+/// A piece of the document, in order.
+#[derive(Debug)]
+pub enum Segment {
+    /// Bytes to read in sequence.
+    Seq(Vec<u8>),
+    /// Complete records, in one container.
+    Chunk(Chunk),
+    /// The input failed here (after the bytes of the previous segments).
+    Error(io::Error),
+}
+
+/// Complete records, cut at the `<` of the first one's start tag.
+#[derive(Debug)]
+pub struct Chunk {
+    /// The bytes: records and what lies between them, up to the next record or the end of
+    /// the records.
+    pub bytes: Vec<u8>,
+    /// A number for the run of records (between two [`Segment::Seq`]s) the chunk belongs to.
+    pub run: u32,
+    /// Records of the same run before this chunk.
+    pub records_before: u32,
+    /// Records in this chunk.
+    pub records: u32,
+    /// 1-based line of the first byte.
+    pub line: u32,
+    /// Offset of the first byte of that line.
+    pub line_start: u64,
+    /// Offset of the first byte in the document.
+    pub offset: u64,
+}
+
+/// The containers of records, with their record's name.
+const RECORDS: &[(&str, &str)] = &[
+    ("offres", "formation"),
+    ("resumes-offres", "resume-offre"),
+    ("resumes-organismes", "resume-organisme"),
+    ("lheo-plus", "organisme-formation-responsable"),
+];
+
+/// Deepest level whose element name is kept.
+const NAMED_LEVELS: usize = 4;
+
+/// What the splitter is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Outside a run of records: bytes go out in sequence.
+    Sequence,
+    /// Inside a run of records, at `container` depth.
+    Records { container: usize },
+    /// Gave up cutting: the rest goes out in sequence.
+    Opaque,
+}
+
+/// What a lexed construct was.
+enum Lexed {
+    /// A start tag: its local name, whether it is an empty-element tag.
+    Start { local: (usize, usize), empty: bool },
+    /// An end tag.
+    End,
+    /// A comment, CDATA section or processing instruction.
+    Other,
+    /// More bytes are needed.
+    Incomplete,
+    /// Not followed: stop cutting.
+    Unknown,
+}
+
+/// What [`Splitter::skip_record`] did.
+enum Skip {
+    /// Moved on.
+    Done,
+    /// More bytes are needed.
+    More,
+}
+
+/// Cuts a document into segments. See the [module documentation](self).
+pub struct Splitter<R> {
+    input: R,
+    /// Bytes read and not sent yet; `buf[0]` is at document offset `base`.
+    buf: Vec<u8>,
+    base: u64,
+    /// Index in `buf` of the next byte to lex.
+    pos: usize,
+    eof: bool,
+    mode: Mode,
+    depth: usize,
+    /// Local names of the open elements, down to [`NAMED_LEVELS`].
+    names: Vec<String>,
+    /// The chunk being filled: records in it, and in its run before it.
+    records: u32,
+    records_before: u32,
+    run: u32,
+    /// Position of `buf[0]`: line, offset of that line's first byte.
+    line: u32,
+    line_start: u64,
+    chunk_bytes: usize,
+    max_chunk_bytes: usize,
+    /// Index in `buf` of the start tag of the last record seen.
+    record_start: usize,
+    /// The end tag of the records of the current run (`</formation`, as written).
+    record_end: Option<memchr::memmem::Finder<'static>>,
+}
+
+impl<R: BufRead> Splitter<R> {
+    /// Cuts `input` (UTF-8) into chunks of about `chunk_bytes`; a chunk that grows past
+    /// `max_chunk_bytes` (one huge record) is given up, and its bytes read in sequence.
+    pub fn new(input: R, chunk_bytes: usize, max_chunk_bytes: usize) -> Self {
+        Splitter {
+            input,
+            buf: Vec::new(),
+            base: 0,
+            pos: 0,
+            eof: false,
+            mode: Mode::Sequence,
+            depth: 0,
+            names: Vec::new(),
+            records: 0,
+            records_before: 0,
+            run: 0,
+            line: 1,
+            line_start: 0,
+            chunk_bytes: chunk_bytes.max(1),
+            max_chunk_bytes: max_chunk_bytes.max(chunk_bytes),
+            record_start: 0,
+            record_end: None,
+        }
+    }
+
+    /// Cuts the whole input, handing each segment to `send` in order; stops early when `send`
+    /// returns `false`.
+    pub fn run(mut self, send: &mut dyn FnMut(Segment) -> bool) {
+        loop {
+            match self.step() {
+                Ok(Some(segments)) => {
+                    for s in segments {
+                        if !send(s) {
+                            return;
+                        }
+                    }
+                }
+                Ok(None) => {
+                    if !self.buf.is_empty() {
+                        let rest = std::mem::take(&mut self.buf);
+                        send(Segment::Seq(rest));
+                    }
+                    return;
+                }
+                Err(e) => {
+                    // What was read before the error goes out first, in sequence.
+                    if !self.buf.is_empty() {
+                        let rest = std::mem::take(&mut self.buf);
+                        if !send(Segment::Seq(rest)) {
+                            return;
+                        }
+                    }
+                    send(Segment::Error(e));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Reads more input into `buf`; `false` at the end.
+    fn fill(&mut self) -> io::Result<bool> {
+        if self.eof {
+            return Ok(false);
+        }
+        let data = loop {
+            match self.input.fill_buf() {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other?,
+            }
+        };
+        if data.is_empty() {
+            self.eof = true;
+            return Ok(false);
+        }
+        let n = data.len();
+        self.buf.extend_from_slice(data);
+        self.input.consume(n);
+        Ok(true)
+    }
+
+    /// Takes `buf[..end]` out, moving the position past it.
+    fn cut(&mut self, end: usize) -> Vec<u8> {
+        // A copy of exactly the bytes taken (the buffer keeps its capacity for what follows).
+        let taken = self.buf[..end].to_vec();
+        self.buf.drain(..end);
+        let mut last = None;
+        let mut count = 0u32;
+        for i in memchr::memchr_iter(b'\n', &taken) {
+            count += 1;
+            last = Some(i);
+        }
+        if let Some(i) = last {
+            self.line = self.line.saturating_add(count);
+            self.line_start = self.base + i as u64 + 1;
+        }
+        self.base += end as u64;
+        self.pos = self.pos.saturating_sub(end);
+        self.record_start = self.record_start.saturating_sub(end);
+        taken
+    }
+
+    /// The chunk of `buf[..end]`.
+    fn chunk(&mut self, end: usize) -> Segment {
+        let (line, line_start, offset) = (self.line, self.line_start, self.base);
+        let bytes = self.cut(end);
+        let chunk = Chunk {
+            bytes,
+            run: self.run,
+            records_before: self.records_before,
+            records: self.records,
+            line,
+            line_start,
+            offset,
+        };
+        self.records_before += self.records;
+        self.records = 0;
+        Segment::Chunk(chunk)
+    }
+
+    /// Lexes on until there is something to send; `None` at the end of the input.
+    fn step(&mut self) -> io::Result<Option<Vec<Segment>>> {
+        loop {
+            if self.mode == Mode::Opaque {
+                if self.pos < self.buf.len() {
+                    self.pos = self.buf.len();
+                    let all = self.buf.len();
+                    return Ok(Some(vec![Segment::Seq(self.cut(all))]));
+                }
+                if !self.fill()? {
+                    return Ok(None);
+                }
+                continue;
+            }
+            if let Mode::Records { container } = self.mode {
+                if self.depth == container + 1 {
+                    match self.skip_record()? {
+                        Skip::Done => continue,
+                        Skip::More => {
+                            if let Some(out) = self.give_up_huge_chunk() {
+                                return Ok(Some(out));
+                            }
+                            if !self.fill()? {
+                                let at = self.record_start;
+                                return Ok(Some(self.opaque(at)));
+                            }
+                            continue;
+                        }
+                    }
+                }
+            }
+            let Some(lt) = memchr::memchr(b'<', &self.buf[self.pos..]).map(|i| self.pos + i) else {
+                self.pos = self.buf.len();
+                if let Some(out) = self.flush_sequence(self.buf.len()) {
+                    return Ok(Some(out));
+                }
+                if !self.fill()? {
+                    return Ok(None);
+                }
+                continue;
+            };
+            let (lexed, end) = self.lex(lt);
+            match lexed {
+                Lexed::Incomplete => {
+                    if let Some(out) = self.flush_sequence(lt) {
+                        return Ok(Some(out));
+                    }
+                    if let Some(out) = self.give_up_huge_chunk() {
+                        return Ok(Some(out));
+                    }
+                    if !self.fill()? {
+                        // A construct cut by the end of the input: the readers say what is wrong.
+                        return Ok(Some(self.opaque(lt)));
+                    }
+                    continue;
+                }
+                Lexed::Unknown => return Ok(Some(self.opaque(lt))),
+                Lexed::Other => self.pos = end,
+                Lexed::End => {
+                    let before = self.base;
+                    let mut out = Vec::new();
+                    if let Mode::Records { container } = self.mode {
+                        if self.depth == container {
+                            out.extend(self.end_run(lt));
+                        }
+                    }
+                    let removed = (self.base - before) as usize;
+                    self.depth = self.depth.saturating_sub(1);
+                    self.names.truncate(self.depth.min(NAMED_LEVELS));
+                    self.pos = end - removed;
+                    if !out.is_empty() {
+                        return Ok(Some(out));
+                    }
+                }
+                Lexed::Start { local, empty } => {
+                    let name = &self.buf[local.0..local.1];
+                    let is_record = self.depth >= 1
+                        && self.depth <= NAMED_LEVELS
+                        && self.names.len() == self.depth
+                        && RECORDS
+                            .iter()
+                            .any(|(c, r)| self.names[self.depth - 1] == *c && r.as_bytes() == name);
+                    let before = self.base;
+                    let mut out = Vec::new();
+                    match self.mode {
+                        Mode::Sequence if is_record => {
+                            if lt > 0 {
+                                out.push(Segment::Seq(self.cut(lt)));
+                            }
+                            self.mode = Mode::Records {
+                                container: self.depth,
+                            };
+                            self.run += 1;
+                            self.records = 1;
+                            self.records_before = 0;
+                        }
+                        Mode::Records { container } if self.depth == container => {
+                            if is_record {
+                                if lt >= self.chunk_bytes {
+                                    out.push(self.chunk(lt));
+                                }
+                                self.records += 1;
+                            } else {
+                                out.extend(self.end_run(lt));
+                            }
+                        }
+                        _ => {}
+                    }
+                    let removed = (self.base - before) as usize;
+                    if is_record {
+                        self.record_start = lt - removed;
+                        let qname = &self.buf[lt - removed + 1..local.1 - removed];
+                        let same = self
+                            .record_end
+                            .as_ref()
+                            .is_some_and(|f| &f.needle()[2..] == qname);
+                        if !same {
+                            let mut needle = b"</".to_vec();
+                            needle.extend_from_slice(qname);
+                            self.record_end =
+                                Some(memchr::memmem::Finder::new(&needle).into_owned());
+                        }
+                    }
+                    if !empty {
+                        if self.depth < NAMED_LEVELS {
+                            let (a, b) = (local.0 - removed, local.1 - removed);
+                            self.names
+                                .push(String::from_utf8_lossy(&self.buf[a..b]).into_owned());
+                        }
+                        self.depth += 1;
+                    }
+                    self.pos = end - removed;
+                    if !out.is_empty() {
+                        return Ok(Some(out));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Inside a record: jumps to the end of its end tag, found by name. Records do not nest,
+    /// and an end tag cannot hide in text; one inside a comment, a CDATA section or free
+    /// content (`extra`) makes a chunk end where its reader does not expect it to, which the
+    /// reader tells ([`crate::reader::Reader::broken`]).
+    fn skip_record(&mut self) -> io::Result<Skip> {
+        let Some(finder) = &self.record_end else {
+            return Ok(Skip::More);
+        };
+        let n = finder.needle().len();
+        let Some(i) = finder.find(&self.buf[self.pos..]) else {
+            // Keep the bytes a match could start in.
+            self.pos = self.buf.len().saturating_sub(n).max(self.pos);
+            return Ok(Skip::More);
+        };
+        let at = self.pos + i + n;
+        match self.buf.get(at) {
+            None => Ok(Skip::More),
+            Some(b'>') => {
+                self.close_record(at + 1);
+                Ok(Skip::Done)
+            }
+            Some(b' ' | b'\t' | b'\r' | b'\n') => match memchr::memchr(b'>', &self.buf[at..]) {
+                Some(j) => {
+                    self.close_record(at + j + 1);
+                    Ok(Skip::Done)
+                }
+                None => Ok(Skip::More),
+            },
+            Some(_) => {
+                // A longer name (`</formation-x`): search on.
+                self.pos = at;
+                Ok(Skip::Done)
+            }
+        }
+    }
+
+    /// The record's end tag ends before `end`.
+    fn close_record(&mut self, end: usize) {
+        self.depth -= 1;
+        self.names.truncate(self.depth.min(NAMED_LEVELS));
+        self.pos = end;
+    }
+
+    /// In sequence mode, sends the bytes before `end` (so that memory stays bounded).
+    fn flush_sequence(&mut self, end: usize) -> Option<Vec<Segment>> {
+        if self.mode == Mode::Sequence && end >= self.chunk_bytes {
+            return Some(vec![Segment::Seq(self.cut(end))]);
+        }
+        None
+    }
+
+    /// A chunk past the maximum (a huge record): its records before the current one go out
+    /// as a chunk, the rest in sequence until the next run.
+    fn give_up_huge_chunk(&mut self) -> Option<Vec<Segment>> {
+        let Mode::Records { .. } = self.mode else {
+            return None;
+        };
+        if self.buf.len() < self.max_chunk_bytes {
+            return None;
+        }
+        self.mode = Mode::Sequence;
+        let all = self.pos;
+        Some(vec![Segment::Seq(self.cut(all))])
+    }
+
+    /// The end of a run of records at `lt`: its last chunk.
+    fn end_run(&mut self, lt: usize) -> Vec<Segment> {
+        self.mode = Mode::Sequence;
+        if self.records > 0 {
+            vec![self.chunk(lt)]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Gives up cutting at `lt`: the current chunk (if any) goes out, the rest in sequence.
+    fn opaque(&mut self, lt: usize) -> Vec<Segment> {
+        let mut out = Vec::new();
+        if let Mode::Records { container } = self.mode {
+            // Inside a record, the chunk ends before it: the record goes in sequence.
+            let end = if self.depth == container {
+                lt
+            } else {
+                self.record_start
+            };
+            if self.depth != container {
+                self.records = self.records.saturating_sub(1);
+            }
+            out.extend(self.end_run(end));
+        }
+        self.mode = Mode::Opaque;
+        out
+    }
+
+    /// Lexes the construct at `buf[lt] == b'<'`; returns it and the index just past it.
+    fn lex(&self, lt: usize) -> (Lexed, usize) {
+        let b = &self.buf[lt..];
+        let Some(&next) = b.get(1) else {
+            return (Lexed::Incomplete, lt);
+        };
+        let find = |from: usize, pat: &[u8]| -> (Lexed, usize) {
+            match memchr::memmem::find(&b[from..], pat) {
+                Some(i) => (Lexed::Other, lt + from + i + pat.len()),
+                None => (Lexed::Incomplete, lt),
+            }
+        };
+        match next {
+            b'!' => {
+                if b.len() < 9 {
+                    return (Lexed::Incomplete, lt);
+                }
+                if b.starts_with(b"<!--") {
+                    find(4, b"-->")
+                } else if b.starts_with(b"<![CDATA[") {
+                    find(9, b"]]>")
+                } else {
+                    (Lexed::Unknown, lt)
+                }
+            }
+            b'?' => find(2, b"?>"),
+            b'/' => match memchr::memchr(b'>', &b[2..]) {
+                Some(i) => {
+                    let name = &b[2..2 + i];
+                    if name.iter().any(|&c| matches!(c, b'<' | b'"' | b'\'')) {
+                        (Lexed::Unknown, lt)
+                    } else {
+                        (Lexed::End, lt + 2 + i + 1)
+                    }
+                }
+                None => (Lexed::Incomplete, lt),
+            },
+            c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
+                // The name, then attributes with quoted values (which may hold `>`).
+                let name_end = b[1..]
+                    .iter()
+                    .position(|&c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>'))
+                    .map(|i| i + 1);
+                let Some(name_end) = name_end else {
+                    return (Lexed::Incomplete, lt);
+                };
+                let qname = &b[1..name_end];
+                if qname
+                    .iter()
+                    .any(|&c| matches!(c, b'<' | b'"' | b'\'' | b'='))
+                {
+                    return (Lexed::Unknown, lt);
+                }
+                let local_start = qname.iter().rposition(|&c| c == b':').map_or(1, |i| i + 2);
+                let mut i = name_end;
+                loop {
+                    let Some(j) = memchr::memchr3(b'>', b'"', b'\'', &b[i..]) else {
+                        return (Lexed::Incomplete, lt);
+                    };
+                    let at = i + j;
+                    match b[at] {
+                        b'>' => {
+                            if b[i..at].contains(&b'<') {
+                                return (Lexed::Unknown, lt);
+                            }
+                            let empty = at > 0 && b[at - 1] == b'/';
+                            return (
+                                Lexed::Start {
+                                    local: (lt + local_start, lt + name_end),
+                                    empty,
+                                },
+                                lt + at + 1,
+                            );
+                        }
+                        quote => match memchr::memchr(quote, &b[at + 1..]) {
+                            Some(k) => i = at + 1 + k + 1,
+                            None => return (Lexed::Incomplete, lt),
+                        },
+                    }
+                }
+            }
+            _ => (Lexed::Unknown, lt),
+        }
+    }
+}

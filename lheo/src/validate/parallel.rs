@@ -1,0 +1,555 @@
+//! Validation on several threads, with the report of a validation in one pass.
+//!
+//! A [`Splitter`] thread cuts the document into segments: bytes read in sequence (prolog,
+//! envelope, what follows the records) and chunks of complete records. Worker threads read the
+//! chunks, each from the state the document is assumed to be in at its start: the state at the
+//! start of its run of records, moved on by the records before it ([`ReaderState::after_records`]).
+//! The calling thread reads the sequential segments and takes the chunks' results in document
+//! order; a result counts only if the state the chunk started from is the one the previous
+//! chunk really ended in ([`ReaderState::same_as`]). When it is not (a record that changed its
+//! container's state: an unexpected element, an `@id`, text between records…), or when a
+//! chunk was not cut where its reader expected, the rest of the document is read in sequence
+//! from the last state known to be right. Findings are kept within one budget in document
+//! order, and France Travail's @numero uniqueness is decided in order too
+//! ([`FranceTravail::deferred`]): the report is the one reading in one pass gives.
+
+use std::collections::HashMap;
+use std::io::{self, BufRead, Read};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::{Arc, Condvar, Mutex};
+
+use chrono::NaiveDate;
+
+use super::{record_rules, Report, ValidateOptions};
+use crate::check::ids::IdLog;
+use crate::check::{Checker, DiagnosticBudget};
+use crate::diagnostic::{Counts, Diagnostic};
+use crate::reader::decode::InputEncoding;
+use crate::reader::split::{Chunk, Segment, Splitter};
+use crate::reader::{ReadOptions, Reader, ReaderState, Step};
+use crate::rules::france_travail::FranceTravail;
+use crate::rules::Profile;
+
+/// Chunks larger than this (one huge record) are read in sequence.
+const MAX_CHUNK_FACTOR: usize = 16;
+/// Segments the splitter may read ahead of the calling thread.
+const QUEUE: usize = 6;
+
+/// A segment, as the calling thread receives them in order.
+enum Item {
+    Seq(Vec<u8>),
+    Chunk(Arc<Chunk>, Receiver<ChunkResult>),
+    Error(io::Error),
+}
+
+/// How a chunk's reading ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    /// At its end, in a state the next chunk can start from.
+    Clean,
+    /// Not cut where expected: to be read in sequence.
+    Broken,
+}
+
+/// What a worker found in a chunk.
+struct ChunkResult {
+    status: Status,
+    /// The reader's own findings (`false`) and the checker's (`true`: counted by the budget),
+    /// in the order they came.
+    diagnostics: Vec<(Diagnostic, bool)>,
+    omitted: Counts,
+    /// France Travail findings, placeholders included.
+    france_travail: Vec<Diagnostic>,
+    ft_omitted: Counts,
+    placeholders: Vec<(String, String)>,
+    /// The state at the chunk's end (when clean).
+    end: Option<Box<ReaderState>>,
+    /// The identifiers the chunk's checker deferred.
+    ids: IdLog,
+}
+
+/// The start states of the runs of records, as the calling thread learns them.
+struct Runs {
+    states: Mutex<(HashMap<u32, Arc<ReaderState>>, bool)>,
+    ready: Condvar,
+}
+
+impl Runs {
+    fn publish(&self, run: u32, state: Arc<ReaderState>) {
+        if let Ok(mut guard) = self.states.lock() {
+            guard.0.insert(run, state);
+            // Runs before this one are over.
+            guard.0.retain(|r, _| *r >= run);
+        }
+        self.ready.notify_all();
+    }
+
+    fn cancel(&self) {
+        if let Ok(mut guard) = self.states.lock() {
+            guard.1 = true;
+            guard.0.clear();
+        }
+        self.ready.notify_all();
+    }
+
+    /// The start state of `run`, once published; `None` once cancelled.
+    fn wait(&self, run: u32) -> Option<Arc<ReaderState>> {
+        let mut guard = self.states.lock().ok()?;
+        loop {
+            if guard.1 {
+                return None;
+            }
+            if let Some(s) = guard.0.get(&run) {
+                return Some(s.clone());
+            }
+            guard = self.ready.wait(guard).ok()?;
+        }
+    }
+}
+
+/// The segments in order, as one input for the calling thread's readers: it ends before a
+/// chunk (`whole == false`), or reads chunks as bytes too (`whole == true`).
+struct Ordered {
+    rx: Option<Receiver<Item>>,
+    data: Data,
+    pos: usize,
+    chunk: Option<(Arc<Chunk>, Receiver<ChunkResult>)>,
+    whole: bool,
+    ended: bool,
+    /// A read error, handed out after the bytes before it.
+    error: Option<io::Error>,
+}
+
+enum Data {
+    Owned(Vec<u8>),
+    Shared(Arc<Chunk>),
+}
+
+impl Data {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Data::Owned(v) => v,
+            Data::Shared(c) => &c.bytes,
+        }
+    }
+}
+
+impl Ordered {
+    /// The next chunk, if the next segment is one.
+    fn next_chunk(&mut self) -> Option<(Arc<Chunk>, Receiver<ChunkResult>)> {
+        if self.pos < self.data.bytes().len() {
+            return None;
+        }
+        if self.chunk.is_none() && !self.ended && self.error.is_none() {
+            self.receive().ok()?;
+        }
+        if self.pos < self.data.bytes().len() || self.error.is_some() {
+            return None;
+        }
+        self.chunk.take()
+    }
+
+    /// Receives the next item into `data` or `chunk`.
+    fn receive(&mut self) -> io::Result<()> {
+        let Some(rx) = &self.rx else {
+            self.ended = true;
+            return Ok(());
+        };
+        match rx.recv() {
+            Ok(Item::Seq(v)) => {
+                self.data = Data::Owned(v);
+                self.pos = 0;
+            }
+            Ok(Item::Chunk(c, r)) => self.chunk = Some((c, r)),
+            Ok(Item::Error(e)) => self.error = Some(e),
+            Err(_) => self.ended = true,
+        }
+        Ok(())
+    }
+
+    /// Reads everything from `chunk` on as bytes.
+    fn whole_from(&mut self, chunk: Arc<Chunk>) {
+        self.data = Data::Shared(chunk);
+        self.pos = 0;
+        self.whole = true;
+    }
+}
+
+impl BufRead for Ordered {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        loop {
+            if self.pos < self.data.bytes().len() {
+                return Ok(&self.data.bytes()[self.pos..]);
+            }
+            if let Some(e) = self.error.take() {
+                return Err(e);
+            }
+            if let Some((c, _)) = &self.chunk {
+                if !self.whole {
+                    return Ok(&[]);
+                }
+                self.data = Data::Shared(c.clone());
+                self.pos = 0;
+                self.chunk = None;
+                continue;
+            }
+            if self.ended {
+                return Ok(&[]);
+            }
+            self.receive()?;
+        }
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.pos += amt;
+    }
+}
+
+impl Read for Ordered {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+/// The findings of the whole document, kept within the budgets in document order.
+struct Sink<'p> {
+    budget: DiagnosticBudget,
+    ft_budget: DiagnosticBudget,
+    diagnostics: Vec<Diagnostic>,
+    france_travail: Vec<Diagnostic>,
+    ft: Option<FranceTravail>,
+    progress: &'p mut dyn FnMut(u64),
+    last_progress: u64,
+}
+
+impl Sink<'_> {
+    fn progress(&mut self, offset: u64) {
+        if offset >= self.last_progress + (1 << 20) {
+            (self.progress)(offset);
+            self.last_progress = offset;
+        }
+    }
+
+    fn keep(&mut self, d: Diagnostic, budgeted: bool) {
+        if !budgeted || self.budget.admit(d.severity) {
+            self.diagnostics.push(d);
+        }
+    }
+
+    fn keep_ft(&mut self, d: Diagnostic) {
+        if self.ft_budget.admit(d.severity) {
+            self.france_travail.push(d);
+        }
+    }
+
+    /// Reads `reader` to its end (segment, document, or fatal error).
+    fn drain<R: BufRead>(&mut self, reader: &mut Reader<R>) {
+        loop {
+            let step = reader.advance();
+            let done = matches!(step, Step::Done);
+            if let (Step::Captured(log), Some(ft)) = (step, &mut self.ft) {
+                for d in record_rules(&log.into_node(), ft) {
+                    self.keep_ft(d);
+                }
+            }
+            let (own, checked) = reader.take_diagnostics_apart();
+            for d in own {
+                self.keep(d, false);
+            }
+            for d in checked {
+                self.keep(d, true);
+            }
+            self.progress(reader.offset());
+            if done {
+                break;
+            }
+        }
+    }
+
+    /// Takes a chunk's findings, in order; `checker` (the state the chunk follows) decides
+    /// about its identifiers.
+    fn merge(&mut self, result: &mut ChunkResult, mut checker: Option<&mut Checker>) {
+        for (d, budgeted) in result.diagnostics.drain(..) {
+            if let Some(i) = Checker::id_placeholder(&d) {
+                let found = checker
+                    .as_deref_mut()
+                    .and_then(|c| c.resolve_id_placeholder(&mut result.ids, i));
+                if let Some(d) = found {
+                    self.keep(d, true);
+                }
+                continue;
+            }
+            self.keep(d, budgeted);
+        }
+        if let Some(c) = checker {
+            c.merge_id_log(&mut result.ids);
+        }
+        self.budget.omit(result.omitted);
+        let mut placeholders = std::mem::take(&mut result.placeholders).into_iter();
+        for d in result.france_travail.drain(..) {
+            if FranceTravail::is_placeholder(&d) {
+                let (Some(ft), Some((numero, here))) = (&mut self.ft, placeholders.next()) else {
+                    continue;
+                };
+                if let Some(d) = ft.resolve_placeholder(d, &numero, here) {
+                    self.keep_ft(d);
+                }
+            } else {
+                self.keep_ft(d);
+            }
+        }
+        self.ft_budget.omit(result.ft_omitted);
+    }
+}
+
+/// Reads a chunk on a worker thread.
+fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -> ChunkResult {
+    let start = base.after_records(
+        chunk.records_before,
+        chunk.line,
+        chunk.line_start,
+        chunk.offset,
+    );
+    let record = base.record_element();
+    let france_travail = base
+        .profile()
+        .is_some_and(|p| p.includes(Profile::FranceTravail));
+    let mut result = ChunkResult {
+        status: Status::Broken,
+        diagnostics: Vec::new(),
+        omitted: Counts::default(),
+        france_travail: Vec::new(),
+        ft_omitted: Counts::default(),
+        placeholders: Vec::new(),
+        end: None,
+        ids: IdLog::default(),
+    };
+    let Some(record) = record else {
+        return result;
+    };
+    let mut start = start;
+    if let Some(c) = start.checker_mut() {
+        c.defer_ids();
+    }
+    let mut reader = Reader::resume(&chunk.bytes[..], start, true);
+    reader.expect_records(record);
+    let mut budget = DiagnosticBudget::new(max);
+    let mut ft_budget = DiagnosticBudget::new(max);
+    let mut ft = FranceTravail::deferred(today);
+    loop {
+        let step = reader.advance();
+        let done = matches!(step, Step::Done);
+        if let Step::Captured(log) = step {
+            if france_travail {
+                for d in record_rules(&log.into_node(), &mut ft) {
+                    if FranceTravail::is_placeholder(&d) || ft_budget.admit(d.severity) {
+                        result.france_travail.push(d);
+                    }
+                }
+            }
+        }
+        let (own, checked) = reader.take_diagnostics_apart();
+        result
+            .diagnostics
+            .extend(own.into_iter().map(|d| (d, false)));
+        for d in checked {
+            if Checker::id_placeholder(&d).is_some() || budget.admit(d.severity) {
+                result.diagnostics.push((d, true));
+            }
+        }
+        if done {
+            break;
+        }
+    }
+    result.ids = reader.take_id_log().unwrap_or_default();
+    result.omitted = budget.omitted();
+    result.ft_omitted = ft_budget.omitted();
+    result.placeholders = ft.take_placeholders();
+    // A fatal error may come from a cut the splitter got wrong: the chunk is read again in
+    // sequence, which stops at the same error if it is one.
+    result.status = if reader.failed() || reader.broken() || !reader.suspended() {
+        Status::Broken
+    } else {
+        Status::Clean
+    };
+    if result.status == Status::Clean {
+        result.end = Some(Box::new(reader.suspend()));
+    }
+    result
+}
+
+/// Validates `input` (already UTF-8) on `threads` worker threads.
+pub(super) fn validate<R: BufRead + Send>(
+    input: R,
+    encoding: InputEncoding,
+    options: &ValidateOptions,
+    read: ReadOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Report {
+    let threads = options.threads().max(1);
+    let chunk_bytes = options.chunk_bytes.max(1);
+    let today = options.today();
+    let max = options.limits.max_diagnostics;
+    let mut state = ReaderState::new(read, encoding);
+    if let Some(c) = state.checker_mut() {
+        // The budget is applied here, in document order, over all segments.
+        c.set_max_diagnostics(usize::MAX);
+    }
+    let ft_on = options.profile.includes(Profile::FranceTravail);
+    let mut sink = Sink {
+        budget: DiagnosticBudget::new(max),
+        ft_budget: DiagnosticBudget::new(max),
+        diagnostics: Vec::new(),
+        france_travail: Vec::new(),
+        ft: ft_on.then(|| FranceTravail::new(today)),
+        progress,
+        last_progress: 0,
+    };
+    let runs = Runs {
+        states: Mutex::new((HashMap::new(), false)),
+        ready: Condvar::new(),
+    };
+    let cancelled = AtomicBool::new(false);
+    let (mut version, mut root) = (None, None);
+    let (ordered_tx, ordered_rx) = sync_channel::<Item>(QUEUE);
+    let (jobs_tx, jobs_rx) = sync_channel::<(Arc<Chunk>, SyncSender<ChunkResult>)>(threads);
+    let jobs_rx = Mutex::new(jobs_rx);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let splitter = Splitter::new(input, chunk_bytes, chunk_bytes * MAX_CHUNK_FACTOR);
+            splitter.run(&mut |segment| match segment {
+                Segment::Seq(bytes) => ordered_tx.send(Item::Seq(bytes)).is_ok(),
+                Segment::Error(e) => ordered_tx.send(Item::Error(e)).is_ok(),
+                Segment::Chunk(chunk) => {
+                    let chunk = Arc::new(chunk);
+                    let (tx, rx) = sync_channel(1);
+                    ordered_tx.send(Item::Chunk(chunk.clone(), rx)).is_ok()
+                        && jobs_tx.send((chunk, tx)).is_ok()
+                }
+            });
+        });
+        for _ in 0..threads {
+            let (jobs_rx, runs, cancelled) = (&jobs_rx, &runs, &cancelled);
+            scope.spawn(move || loop {
+                let job = match jobs_rx.lock() {
+                    Ok(rx) => rx.recv(),
+                    Err(_) => return,
+                };
+                let Ok((chunk, tx)) = job else { return };
+                if cancelled.load(Ordering::Relaxed) {
+                    continue;
+                }
+                let Some(base) = runs.wait(chunk.run) else {
+                    continue;
+                };
+                let _ = tx.send(read_chunk(&chunk, &base, today, max));
+            });
+        }
+
+        let mut input = Ordered {
+            rx: Some(ordered_rx),
+            data: Data::Owned(Vec::new()),
+            pos: 0,
+            chunk: None,
+            whole: false,
+            ended: false,
+            error: None,
+        };
+        'document: loop {
+            // Bytes in sequence, up to a chunk or the end.
+            let mut reader = Reader::resume(&mut input, state, false);
+            sink.drain(&mut reader);
+            version = reader.version();
+            root = reader.root().map(str::to_owned);
+            if !reader.suspended() {
+                break 'document;
+            }
+            state = reader.suspend();
+            let Some(mut item) = input.next_chunk() else {
+                let mut reader = Reader::resume_to_end(io::empty(), state);
+                sink.drain(&mut reader);
+                break 'document;
+            };
+            let mut base: Option<(u32, Arc<ReaderState>)> = None;
+            loop {
+                let (chunk, results) = item;
+                let run_base = match &base {
+                    Some((run, b)) if *run == chunk.run => b.clone(),
+                    _ => {
+                        let b = Arc::new(state.clone());
+                        runs.publish(chunk.run, b.clone());
+                        base = Some((chunk.run, b.clone()));
+                        b
+                    }
+                };
+                let assumed = run_base.after_records(
+                    chunk.records_before,
+                    chunk.line,
+                    chunk.line_start,
+                    chunk.offset,
+                );
+                let result = results.recv().ok().filter(|r| r.status != Status::Broken);
+                let Some(mut result) = result.filter(|_| assumed.same_as(&state)) else {
+                    if std::env::var_os("LHEO_DEBUG_PARALLEL").is_some() {
+                        eprintln!(
+                            "fallback at chunk run {} +{}",
+                            chunk.run, chunk.records_before
+                        );
+                        let _ = std::fs::write("/tmp/assumed.txt", format!("{assumed:#?}"));
+                        let _ = std::fs::write("/tmp/actual.txt", format!("{state:#?}"));
+                    }
+                    // Read the rest in sequence, from the last state known to be right.
+                    cancelled.store(true, Ordering::Relaxed);
+                    runs.cancel();
+                    input.whole_from(chunk);
+                    let mut reader = Reader::resume_to_end(&mut input, state);
+                    sink.drain(&mut reader);
+                    break 'document;
+                };
+                if std::env::var_os("LHEO_DEBUG_PARALLEL").is_some() {
+                    eprintln!(
+                        "chunk run {} +{} records {} {:?}",
+                        chunk.run, chunk.records_before, chunk.records, result.status
+                    );
+                }
+                sink.merge(&mut result, state.checker_mut());
+                match result.end {
+                    Some(mut end) if result.status == Status::Clean => {
+                        if let (Some(next), Some(now)) = (end.checker_mut(), state.checker_mut()) {
+                            next.take_ids_from(now);
+                        }
+                        state = *end;
+                    }
+                    _ => break 'document,
+                }
+                sink.progress(chunk.offset + chunk.bytes.len() as u64);
+                match input.next_chunk() {
+                    Some(next) => item = next,
+                    None => break,
+                }
+            }
+        }
+        cancelled.store(true, Ordering::Relaxed);
+        runs.cancel();
+        // Stops the splitter (its sends fail) and so the workers.
+        input.rx = None;
+        input.chunk = None;
+    });
+    let mut diagnostics = std::mem::take(&mut sink.diagnostics);
+    diagnostics.extend(sink.budget.summary());
+    diagnostics.append(&mut sink.france_travail);
+    diagnostics.extend(sink.ft_budget.summary());
+    super::sort_diagnostics(&mut diagnostics);
+    Report {
+        profile: options.profile,
+        version,
+        root,
+        encoding: Some(encoding),
+        diagnostics,
+    }
+}
