@@ -935,23 +935,15 @@ for f in sys.argv[2:]:
     (v.len() == files.len()).then_some(v)
 }
 
-#[test]
-fn verdicts_equal_xmllint() {
-    let shared = shared_dir();
-    let xsd = shared.join("lheo/lheo-2.3.xsd");
-    let real = shared.join("corpus/real");
-    if !xsd.is_file() || !real.is_dir() {
-        return skip(&format!("{} not found", shared.display()));
-    }
-    if Command::new("xmllint").arg("--version").output().is_err() {
-        return skip("xmllint not installed");
-    }
-
+/// Every case the oracle compares: the seeds from `real` (the real corpus) and the generated
+/// ones as they are, a sample of their mutants, the invalid real feeds and the hand-written
+/// corners. `Err` names a missing seed.
+fn build_cases(real: &Path) -> Result<Vec<Case>, String> {
     let mut cases = Vec::new();
     let mut generated = Vec::new();
     for seed in SEEDS {
         let Ok(text) = std::fs::read_to_string(real.join(seed)) else {
-            return skip(&format!("{seed} missing"));
+            return Err(format!("{seed} missing"));
         };
         let text = text.replace(NS_2_2, NS_2_3);
         cases.push(Case {
@@ -987,6 +979,25 @@ fn verdicts_equal_xmllint() {
     let full = std::env::var_os("LHEO_ORACLE_FULL").is_some();
     sample_by_category(generated, full, &mut cases);
     corner_cases(&mut cases);
+    Ok(cases)
+}
+
+#[test]
+fn verdicts_equal_xmllint() {
+    let shared = shared_dir();
+    let xsd = shared.join("lheo/lheo-2.3.xsd");
+    let real = shared.join("corpus/real");
+    if !xsd.is_file() || !real.is_dir() {
+        return skip(&format!("{} not found", shared.display()));
+    }
+    if Command::new("xmllint").arg("--version").output().is_err() {
+        return skip("xmllint not installed");
+    }
+
+    let cases = match build_cases(&real) {
+        Ok(c) => c,
+        Err(e) => return skip(&e),
+    };
 
     let dir = tempfile::tempdir().expect("temp dir");
     let files: Vec<PathBuf> = cases
@@ -1123,4 +1134,101 @@ fn verdicts_equal_xmllint() {
             line_mismatches.len()
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation on worker threads.
+
+/// Everything a report says, as text (as in `tests/parallel.rs`).
+fn render(r: &lheo::validate::Report) -> String {
+    let mut s = format!(
+        "{:?} {:?} {:?} {:?}\n",
+        r.profile, r.version, r.root, r.encoding
+    );
+    for d in &r.diagnostics {
+        s.push_str(&format!(
+            "{} {:?} {:?} {} | {} | {}\n",
+            d.code, d.severity, d.location, d.path, d.message.fr, d.message.en
+        ));
+    }
+    s
+}
+
+/// Every case of the oracle, validated with each profile on worker threads (chunks of one
+/// record, and of about 700 bytes), gives the single-pass report. Needs only `../shared`.
+///
+/// Subsampled to stay near a minute in debug builds (every case with every profile took about
+/// three on a busy two-core machine): the small cases (under 4 KB: the corners, most generated
+/// seeds and their mutants) are compared with every profile, the larger ones (mutants of the
+/// real feeds, most of the bytes) with one profile in turn, so each profile sees an evenly
+/// spread third of them. `LHEO_ORACLE_FULL=1` compares every case with every profile (and
+/// keeps every mutant).
+#[test]
+fn parallel_reports_equal_single_pass() {
+    let real = shared_dir().join("corpus/real");
+    if !real.is_dir() {
+        return skip(&format!("{} not found", real.display()));
+    }
+    let cases = match build_cases(&real) {
+        Ok(c) => c,
+        Err(e) => return skip(&e),
+    };
+    let out_dir = Path::new("/tmp/lheo-parallel-mismatch");
+    let _ = std::fs::remove_dir_all(out_dir);
+    let options = |profile: Profile, threads: usize, chunk_bytes: usize| ValidateOptions {
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 22),
+        threads,
+        chunk_bytes,
+        ..ValidateOptions::new(profile)
+    };
+    let t0 = std::time::Instant::now();
+    let mut mismatches = Vec::new();
+    let full = std::env::var_os("LHEO_ORACLE_FULL").is_some();
+    let mut compared = 0;
+    for (i, case) in cases.iter().enumerate() {
+        let xml = case.xml.as_bytes();
+        let every_profile = full || xml.len() < 4_000;
+        let profiles = [Profile::Xsd, Profile::Lheo, Profile::FranceTravail];
+        for (k, profile) in profiles.into_iter().enumerate() {
+            if !every_profile && (i + k) % 3 != 0 {
+                continue;
+            }
+            let one = render(&validate(xml, &options(profile, 1, 1 << 20)));
+            for chunk in [1, 700] {
+                compared += 1;
+                let many = render(&validate(xml, &options(profile, 2, chunk)));
+                if one == many {
+                    continue;
+                }
+                std::fs::create_dir_all(out_dir).expect("mismatch dir");
+                let file = out_dir.join(format!("c{i:05}.xml"));
+                std::fs::write(&file, xml).expect("write mismatch");
+                let text = format!(
+                    "{}, {profile:?}, 2 threads, chunks of {chunk} bytes\n--- one pass\n{one}--- threads\n{many}",
+                    case.name
+                );
+                let report = out_dir.join(format!("c{i:05}-{profile:?}-{chunk}.txt"));
+                std::fs::write(&report, &text).expect("write mismatch report");
+                mismatches.push(format!("{} ({})\n{text}", file.display(), report.display()));
+            }
+        }
+    }
+    eprintln!(
+        "parallel: {} cases, {compared} comparisons in {:?}, {} mismatches",
+        cases.len(),
+        t0.elapsed(),
+        mismatches.len()
+    );
+    assert!(
+        mismatches.is_empty(),
+        "{} reports on worker threads differ from the single pass (documents in {}); the first 5:\n\n{}",
+        mismatches.len(),
+        out_dir.display(),
+        mismatches
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }
