@@ -1,5 +1,6 @@
 //! Line counting and the per-event size limit, under the XML parser.
 
+use std::cell::Cell;
 use std::io::{self, BufRead, Read};
 
 /// The buffer under the parser: counts lines as the parser consumes bytes, and refuses to
@@ -13,10 +14,13 @@ pub struct Counting<R> {
     end: usize,
     /// Bytes consumed so far.
     offset: u64,
-    /// 1-based line of the next byte.
-    line: u32,
-    /// Offset of the first byte of the current line.
-    line_start: u64,
+    /// 1-based line of `buf[counted]`.
+    line: Cell<u32>,
+    /// Offset of the first byte of that line.
+    line_start: Cell<u64>,
+    /// Index in `buf` up to which lines are counted (lines are counted when a position is
+    /// asked for, or before the buffer is refilled: not on every `consume`).
+    counted: Cell<usize>,
     /// Bytes consumed since the last [`Counting::mark`].
     since_mark: u64,
     /// Maximum for `since_mark`.
@@ -35,8 +39,9 @@ impl<R: Read> Counting<R> {
             pos: 0,
             end: 0,
             offset: 0,
-            line: 1,
-            line_start: 0,
+            line: Cell::new(1),
+            line_start: Cell::new(0),
+            counted: Cell::new(0),
             since_mark: 0,
             limit,
         }
@@ -46,21 +51,46 @@ impl<R: Read> Counting<R> {
     /// `line_start`, at byte `offset` of the document.
     pub fn resume(inner: R, limit: u64, line: u32, line_start: u64, offset: u64) -> Self {
         let mut c = Counting::new(inner, limit);
-        c.line = line;
-        c.line_start = line_start;
+        // Segments are many and in memory: a smaller buffer, cheaper to set up.
+        c.buf = vec![0; 32 * 1024].into_boxed_slice();
+        c.line.set(line);
+        c.line_start.set(line_start);
         c.offset = offset;
         c
     }
 
+    /// Counts the lines of the bytes consumed and not counted yet.
+    fn count(&self) {
+        let from = self.counted.get();
+        if from >= self.pos {
+            return;
+        }
+        let mut count = 0u32;
+        let mut last = None;
+        for i in memchr::memchr_iter(b'\n', &self.buf[from..self.pos]) {
+            count += 1;
+            last = Some(i);
+        }
+        if let Some(last) = last {
+            self.line.set(self.line.get().saturating_add(count));
+            // `buf[pos]` is at `offset`.
+            let at = (from + last + 1) as u64;
+            self.line_start.set(self.offset - self.pos as u64 + at);
+        }
+        self.counted.set(self.pos);
+    }
+
     /// Offset of the first byte of the current line.
     pub fn line_start(&self) -> u64 {
-        self.line_start
+        self.count();
+        self.line_start.get()
     }
 
     /// The current position: (line, 1-based byte column, byte offset).
     pub fn position(&self) -> (u32, u32, u64) {
-        let col = (self.offset - self.line_start + 1).min(u64::from(u32::MAX)) as u32;
-        (self.line, col, self.offset)
+        self.count();
+        let col = (self.offset - self.line_start.get() + 1).min(u64::from(u32::MAX)) as u32;
+        (self.line.get(), col, self.offset)
     }
 
     /// Starts a new event for the size limit.
@@ -85,6 +115,8 @@ impl<R: Read> BufRead for Counting<R> {
             return Err(io::Error::other(LIMIT_MESSAGE));
         }
         if self.pos >= self.end {
+            self.count();
+            self.counted.set(0);
             self.pos = 0;
             self.end = loop {
                 match self.inner.read(&mut self.buf) {
@@ -98,17 +130,6 @@ impl<R: Read> BufRead for Counting<R> {
 
     fn consume(&mut self, amt: usize) {
         let amt = amt.min(self.end - self.pos);
-        let consumed = &self.buf[self.pos..self.pos + amt];
-        let mut count = 0u32;
-        let mut last = None;
-        for i in memchr::memchr_iter(b'\n', consumed) {
-            count += 1;
-            last = Some(i);
-        }
-        if let Some(last) = last {
-            self.line = self.line.saturating_add(count);
-            self.line_start = self.offset + last as u64 + 1;
-        }
         self.pos += amt;
         self.offset += amt as u64;
         self.since_mark += amt as u64;

@@ -2,8 +2,9 @@
 //! quick-xml leaves to us (namespaces, character ranges, names, prolog and epilog, entities),
 //! line tracking and safety limits. Everything above (checker, tree builder) reads these events.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
+use std::io::BufRead;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::XmlVersion;
@@ -300,7 +301,7 @@ impl XmlState {
 
 /// Reads XML events from a UTF-8 input. Errors are fatal: they come as a diagnostic
 /// (`XML-MALFORME`, `XML-DTD`, `XML-LIMITE`, `XML-ENCODAGE`) and reading stops.
-pub struct XmlReader<R: Read> {
+pub struct XmlReader<R: BufRead> {
     reader: quick_xml::Reader<Counting<R>>,
     buf: Vec<u8>,
     limits: Limits,
@@ -325,18 +326,50 @@ pub struct XmlReader<R: Read> {
     broken: bool,
     /// Text carried over from the previous segment, not to be cleared by the first call.
     carried_text: bool,
+    /// Attributes of earlier tags, reused.
+    spare_attributes: Vec<Attribute>,
 }
 
 fn malformed(pos: Position, fr: impl Into<String>, en: impl Into<String>) -> Diagnostic {
     Diagnostic::new("XML-MALFORME", fr, en).at_line(pos.line, pos.column)
 }
 
+/// Bytes that may start a character XML 1.0 does not allow: controls other than tab and line
+/// ends, and 0xEF (U+FFFE, U+FFFF).
+static SUSPICIOUS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = !matches!(b, 0x09 | 0x0A | 0x0D);
+        b += 1;
+    }
+    t[0xEF] = true;
+    t
+};
+
+/// ASCII name characters: 2 may start a name, 1 only follow (non-ASCII bytes: 0, see
+/// [`is_name_start`]).
+static NAME_BYTES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() || c == b'_' || c == b':' {
+            2
+        } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
+            1
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// The first character XML 1.0 does not allow, if any.
 pub fn invalid_char(s: &str) -> Option<char> {
     let bytes = s.as_bytes();
-    let suspicious = bytes
-        .iter()
-        .any(|&b| (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') || b == 0xEF);
+    let suspicious = bytes.iter().any(|&b| SUSPICIOUS[usize::from(b)]);
     if !suspicious {
         return None;
     }
@@ -364,13 +397,15 @@ fn is_name_char(c: char) -> bool {
 /// Whether `s` is an XML `Name`.
 pub fn is_xml_name(s: &str) -> bool {
     let b = s.as_bytes();
-    // Fast path: ASCII names, the usual case.
+    // Fast path: ASCII names, the usual case (one pass, a table).
+    if let Some(&first) = b.first() {
+        if NAME_BYTES[usize::from(first)] == 2 && b.iter().all(|&c| NAME_BYTES[usize::from(c)] != 0)
+        {
+            return true;
+        }
+    }
     if b.is_ascii() {
-        return b
-            .first()
-            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_' || *c == b':')
-            && b.iter()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'-' | b'.'));
+        return false;
     }
     let mut cs = s.chars();
     cs.next().is_some_and(is_name_start) && cs.all(is_name_char)
@@ -469,7 +504,7 @@ fn predefined_entity(name: &str) -> Option<char> {
     })
 }
 
-impl<R: Read> XmlReader<R> {
+impl<R: BufRead> XmlReader<R> {
     /// Reads from `input` (which must yield UTF-8: see [`super::decode`]).
     pub fn new(input: R, limits: Limits) -> Self {
         XmlReader::from_state(input, limits, XmlState::start(), None)
@@ -527,6 +562,7 @@ impl<R: Read> XmlReader<R> {
             fragment,
             broken: false,
             carried_text: true,
+            spare_attributes: Vec::new(),
         }
     }
 
@@ -650,7 +686,11 @@ impl<R: Read> XmlReader<R> {
             };
             match event {
                 Event::Text(t) => {
-                    let raw = t.xml10_content();
+                    // XML 1.0 line ends: `\r\n` and `\r` read as `\n` (rare: checked first).
+                    let raw: Cow<'_, str> = match memchr::memchr(b'\r', t.as_bytes()) {
+                        None => Cow::Borrowed(&t),
+                        Some(_) => t.xml10_content(),
+                    };
                     if let Some(c) = invalid_char(&raw) {
                         return Err(malformed(
                             before,
@@ -658,7 +698,10 @@ impl<R: Read> XmlReader<R> {
                             format!("character not allowed in XML (U+{:04X})", c as u32),
                         ));
                     }
-                    if memchr::memmem::find(raw.as_bytes(), b"]]>").is_some() {
+                    // `>` is rare in text: look for it, then at what precedes it.
+                    let bytes = raw.as_bytes();
+                    if memchr::memchr_iter(b'>', bytes).any(|i| i >= 2 && &bytes[i - 2..i] == b"]]")
+                    {
                         return Err(malformed(
                             before,
                             "« ]]> » interdit dans le texte",
@@ -958,7 +1001,8 @@ impl<R: Read> XmlReader<R> {
         let mut declared = 0;
         let mut attrs = s.attributes();
         attrs.with_checks(true);
-        let mut raw_attrs: Vec<(String, String)> = Vec::new();
+        // Attribute structs are reused from tag to tag (their strings keep their capacity).
+        self.spare_attributes.append(&mut self.start.attributes);
         for a in attrs {
             let a = match a {
                 Ok(a) => a,
@@ -992,7 +1036,7 @@ impl<R: Read> XmlReader<R> {
                 ));
             }
             let raw = &*a.value;
-            if raw.contains('<') {
+            if raw.as_bytes().contains(&b'<') {
                 return Err(malformed(
                     pos,
                     format!("« < » interdit dans la valeur de l'attribut « {key} »"),
@@ -1013,7 +1057,7 @@ impl<R: Read> XmlReader<R> {
                 ));
             }
             let value = match a.normalized_value(XmlVersion::Implicit1_0) {
-                Ok(v) => v.into_owned(),
+                Ok(v) => v,
                 Err(e) => {
                     return Err(malformed(
                         pos,
@@ -1049,17 +1093,27 @@ impl<R: Read> XmlReader<R> {
                 self.bindings.push(prefix, ns);
                 declared += 1;
             } else {
-                raw_attrs.push((key.to_owned(), value));
+                let mut attribute = self.spare_attributes.pop().unwrap_or_default();
+                attribute.qname.clear();
+                attribute.qname.push_str(key);
+                attribute.value.clear();
+                attribute.value.push_str(&value);
+                attribute.local.clear();
+                attribute.ns = None;
+                self.start.attributes.push(attribute);
             }
         }
         self.open.push((self.open_names.len(), declared));
         self.open_names.push_str(qname);
 
-        let (prefix, local) = match qname.split_once(':') {
-            Some((p, l)) => (p, l),
+        let colon = qname.as_bytes().iter().position(|&b| b == b':');
+        let (prefix, local) = match colon {
+            Some(c) => (&qname[..c], &qname[c + 1..]),
             None => ("", qname),
         };
-        if local.contains(':') || (qname.contains(':') && (prefix.is_empty() || local.is_empty())) {
+        if local.as_bytes().contains(&b':')
+            || (colon.is_some() && (prefix.is_empty() || local.is_empty()))
+        {
             return Err(malformed(
                 pos,
                 format!("nom qualifié invalide « {qname} »"),
@@ -1081,36 +1135,38 @@ impl<R: Read> XmlReader<R> {
         self.start.local.push_str(local);
 
         let mut seen: Option<HashSet<(Option<NsId>, String)>> = None;
-        for (key, value) in raw_attrs {
-            let (ns, local) = match key.split_once(':') {
-                Some((p, l)) => match self.lookup(p) {
-                    Some(Some(ns)) if !l.is_empty() && !l.contains(':') => (Some(ns), l.to_owned()),
-                    _ => {
-                        return Err(malformed(
-                            pos,
-                            format!("préfixe de l'attribut « {key} » non déclaré"),
-                            format!("undeclared prefix of attribute \"{key}\""),
-                        ))
+        for i in 0..self.start.attributes.len() {
+            let attribute = &self.start.attributes[i];
+            let key = attribute.qname.as_str();
+            let (ns, local_at) = match key.as_bytes().iter().position(|&b| b == b':') {
+                Some(c) => {
+                    let (p, l) = (&key[..c], &key[c + 1..]);
+                    match self.bindings.lookup(p) {
+                        Some(Some(ns)) if !l.is_empty() && !l.as_bytes().contains(&b':') => {
+                            (Some(ns), c + 1)
+                        }
+                        _ => {
+                            return Err(malformed(
+                                pos,
+                                format!("préfixe de l'attribut « {key} » non déclaré"),
+                                format!("undeclared prefix of attribute \"{key}\""),
+                            ))
+                        }
                     }
-                },
-                None => (None, key.clone()),
+                }
+                None => (None, 0),
             };
+            let local = &key[local_at..];
             // A few attributes are compared one by one; many (hostile input) go through a set,
             // so that a tag with a million attributes is not a trillion comparisons.
-            let duplicate = if self.start.attributes.len() < Bindings::SCANNED {
-                self.start
-                    .attributes
-                    .iter()
-                    .any(|a| a.ns == ns && a.local == local)
+            let before = &self.start.attributes[..i];
+            let duplicate = if i < Bindings::SCANNED {
+                before.iter().any(|a| a.ns == ns && a.local == local)
             } else {
                 let set = seen.get_or_insert_with(|| {
-                    self.start
-                        .attributes
-                        .iter()
-                        .map(|a| (a.ns, a.local.clone()))
-                        .collect()
+                    before.iter().map(|a| (a.ns, a.local.clone())).collect()
                 });
-                !set.insert((ns, local.clone()))
+                !set.insert((ns, local.to_owned()))
             };
             if duplicate {
                 return Err(malformed(
@@ -1119,20 +1175,26 @@ impl<R: Read> XmlReader<R> {
                     format!("duplicate attribute \"{key}\""),
                 ));
             }
-            if ns == Some(XSI_NS) && local == "type" {
+            let xsi_type = (ns == Some(XSI_NS) && local == "type").then(|| {
+                let value = attribute.value.as_str();
                 let prefix = value.split_once(':').map_or("", |(p, _)| p);
-                self.start.xsi_type_ns = match self.lookup(prefix) {
+                match self.bindings.lookup(prefix) {
                     Some(bound) => Some(bound),
                     None if prefix.is_empty() => Some(None),
                     None => None,
-                };
-            }
-            self.start.attributes.push(Attribute {
-                ns,
-                local,
-                qname: key,
-                value,
+                }
             });
+            if let Some(bound) = xsi_type {
+                self.start.xsi_type_ns = bound;
+            }
+            let Attribute {
+                ns: a_ns,
+                local: a_local,
+                qname,
+                ..
+            } = &mut self.start.attributes[i];
+            *a_ns = ns;
+            a_local.push_str(&qname[local_at..]);
         }
         Ok(())
     }

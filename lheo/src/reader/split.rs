@@ -11,6 +11,18 @@
 //! is read again in sequence (see [`crate::validate`]).
 
 use std::io::{self, BufRead};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+/// Buffers of read chunks kept for reuse.
+const POOL: usize = 4;
+
+impl Drop for Chunk {
+    fn drop(&mut self) {
+        if let Some(pool) = &self.recycle {
+            let _ = pool.try_send(std::mem::take(&mut self.bytes));
+        }
+    }
+}
 
 /// A piece of the document, in order.
 #[derive(Debug)]
@@ -26,6 +38,8 @@ pub enum Segment {
 /// Complete records, cut at the `<` of the first one's start tag.
 #[derive(Debug)]
 pub struct Chunk {
+    /// Where the buffer goes back once the chunk is read (so that the next chunks reuse it).
+    recycle: Option<SyncSender<Vec<u8>>>,
     /// The bytes: records and what lies between them, up to the next record or the end of
     /// the records.
     pub bytes: Vec<u8>,
@@ -113,13 +127,19 @@ pub struct Splitter<R> {
     record_start: usize,
     /// The end tag of the records of the current run (`</formation`, as written).
     record_end: Option<memchr::memmem::Finder<'static>>,
+    /// Buffers of chunks already read, and where chunks send theirs back.
+    pool: Receiver<Vec<u8>>,
+    recycle: SyncSender<Vec<u8>>,
 }
 
 impl<R: BufRead> Splitter<R> {
     /// Cuts `input` (UTF-8) into chunks of about `chunk_bytes`; a chunk that grows past
     /// `max_chunk_bytes` (one huge record) is given up, and its bytes read in sequence.
     pub fn new(input: R, chunk_bytes: usize, max_chunk_bytes: usize) -> Self {
+        let (recycle, pool) = sync_channel(POOL);
         Splitter {
+            pool,
+            recycle,
             input,
             buf: Vec::new(),
             base: 0,
@@ -197,8 +217,11 @@ impl<R: BufRead> Splitter<R> {
 
     /// Takes `buf[..end]` out, moving the position past it.
     fn cut(&mut self, end: usize) -> Vec<u8> {
-        // A copy of exactly the bytes taken (the buffer keeps its capacity for what follows).
-        let taken = self.buf[..end].to_vec();
+        // A copy of the bytes taken, in a recycled buffer when there is one (the buffer keeps
+        // its capacity for what follows).
+        let mut taken = self.pool.try_recv().unwrap_or_default();
+        taken.clear();
+        taken.extend_from_slice(&self.buf[..end]);
         self.buf.drain(..end);
         let mut last = None;
         let mut count = 0u32;
@@ -221,6 +244,7 @@ impl<R: BufRead> Splitter<R> {
         let (line, line_start, offset) = (self.line, self.line_start, self.base);
         let bytes = self.cut(end);
         let chunk = Chunk {
+            recycle: Some(self.recycle.clone()),
             bytes,
             run: self.run,
             records_before: self.records_before,

@@ -495,14 +495,6 @@ pub(super) fn validate<R: BufRead + Send>(
                 );
                 let result = results.recv().ok().filter(|r| r.status != Status::Broken);
                 let Some(mut result) = result.filter(|_| assumed.same_as(&state)) else {
-                    if std::env::var_os("LHEO_DEBUG_PARALLEL").is_some() {
-                        eprintln!(
-                            "fallback at chunk run {} +{}",
-                            chunk.run, chunk.records_before
-                        );
-                        let _ = std::fs::write("/tmp/assumed.txt", format!("{assumed:#?}"));
-                        let _ = std::fs::write("/tmp/actual.txt", format!("{state:#?}"));
-                    }
                     // Read the rest in sequence, from the last state known to be right.
                     cancelled.store(true, Ordering::Relaxed);
                     runs.cancel();
@@ -511,12 +503,6 @@ pub(super) fn validate<R: BufRead + Send>(
                     sink.drain(&mut reader);
                     break 'document;
                 };
-                if std::env::var_os("LHEO_DEBUG_PARALLEL").is_some() {
-                    eprintln!(
-                        "chunk run {} +{} records {} {:?}",
-                        chunk.run, chunk.records_before, chunk.records, result.status
-                    );
-                }
                 sink.merge(&mut result, state.checker_mut());
                 match result.end {
                     Some(mut end) if result.status == Status::Clean => {
