@@ -176,6 +176,10 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
     pub threads: usize,
 
+    /// Taille visée des tranches d'enregistrements lues par chaque fil, en octets (réglage).
+    #[arg(long, value_name = "OCTETS", hide = true)]
+    pub chunk_bytes: Option<usize>,
+
     #[command(flatten)]
     pub lang: LangArg,
 

@@ -147,10 +147,12 @@ pub fn run(args: ValidateArgs) -> Outcome {
             return Outcome::Failure;
         }
     };
+    let defaults = ValidateOptions::new(profile);
     let options = ValidateOptions {
         today: args.today,
         threads: args.threads,
-        ..ValidateOptions::new(profile)
+        chunk_bytes: args.chunk_bytes.unwrap_or(defaults.chunk_bytes),
+        ..defaults
     };
     let human = args.format == ReportFormat::Human;
     let human_options = HumanOptions {

@@ -36,7 +36,6 @@ mod uri;
 mod value;
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use crate::diagnostic::{Counts, Diagnostic, Severity};
 use crate::model::Date;
@@ -181,6 +180,26 @@ impl Frame {
         self.named.push((local.to_owned(), 1));
         1
     }
+}
+
+/// Appends `[n]` to a path (without the formatting machinery: this runs for most elements).
+fn push_index(path: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    let mut v = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    path.push('[');
+    for &d in &digits[i..] {
+        path.push(char::from(d));
+    }
+    path.push(']');
 }
 
 /// Distinct child names of one element searched one by one; past this, an index.
@@ -370,7 +389,7 @@ impl Checker {
                 self.path.push('…');
             }
             if let Some(n) = index {
-                let _ = write!(self.path, "[{n}]");
+                push_index(&mut self.path, n);
             }
         }
         if self.depth == self.frames.len() {

@@ -47,7 +47,7 @@ impl ValidateOptions {
             today: None,
             limits: Limits::default(),
             threads: 0,
-            chunk_bytes: 1 << 20,
+            chunk_bytes: 256 * 1024,
         }
     }
 

@@ -252,8 +252,15 @@ impl Sink<'_> {
         loop {
             let step = reader.advance();
             let done = matches!(step, Step::Done);
-            if let (Step::Captured(log), Some(ft)) = (step, &mut self.ft) {
-                for d in record_rules(&log.into_node(), ft) {
+            if let Some(ft) = &mut self.ft {
+                let node = match step {
+                    Step::Captured(log) => Some(log.into_node()),
+                    Step::Record(node) => Some(node),
+                    _ => None,
+                };
+                let found: Vec<Diagnostic> =
+                    node.iter().flat_map(|n| record_rules(n, ft)).collect();
+                for d in found {
                     self.keep_ft(d);
                 }
             }
@@ -344,9 +351,14 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -
     loop {
         let step = reader.advance();
         let done = matches!(step, Step::Done);
-        if let Step::Captured(log) = step {
+        let node = match step {
+            Step::Captured(log) => Some(log.into_node()),
+            Step::Record(node) => Some(node),
+            _ => None,
+        };
+        if let Some(node) = node {
             if france_travail {
-                for d in record_rules(&log.into_node(), &mut ft) {
+                for d in record_rules(&node, &mut ft) {
                     if FranceTravail::is_placeholder(&d) || ft_budget.admit(d.severity) {
                         result.france_travail.push(d);
                     }
@@ -395,6 +407,12 @@ pub(super) fn validate<R: BufRead + Send>(
     let chunk_bytes = options.chunk_bytes.max(1);
     let today = options.today();
     let max = options.limits.max_diagnostics;
+    // Records are built into trees as they are read, on the thread that reads them (the
+    // compact logs of the single pass only serve to hand records to another thread).
+    let read = ReadOptions {
+        capture_records: false,
+        ..read
+    };
     let mut state = ReaderState::new(read, encoding);
     if let Some(c) = state.checker_mut() {
         // The budget is applied here, in document order, over all segments.

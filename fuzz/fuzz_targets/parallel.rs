@@ -1,0 +1,43 @@
+//! Differential: validation on worker threads against the single pass, on arbitrary bytes.
+//!
+//! The first byte chooses the chunk size (1 to 256 bytes, so that records are cut into many
+//! chunks); the report of `threads: 2` must be the one of `threads: 1`, with every profile.
+#![no_main]
+
+use lheo::rules::Profile;
+use lheo::validate::{validate, Report, ValidateOptions};
+use libfuzzer_sys::fuzz_target;
+
+fn render(r: &Report) -> String {
+    let mut s = format!("{:?} {:?} {:?}\n", r.version, r.root, r.encoding);
+    for d in &r.diagnostics {
+        s.push_str(&format!(
+            "{} {:?} {:?} {} | {} | {}\n",
+            d.code, d.severity, d.location, d.path, d.message.fr, d.message.en
+        ));
+    }
+    s
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&first, xml)) = data.split_first() else {
+        return;
+    };
+    let chunk_bytes = usize::from(first) + 1;
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 1, 15);
+    for profile in [Profile::Xsd, Profile::Lheo, Profile::FranceTravail] {
+        let one = ValidateOptions {
+            today,
+            threads: 1,
+            ..ValidateOptions::new(profile)
+        };
+        let two = ValidateOptions {
+            threads: 2,
+            chunk_bytes,
+            ..one.clone()
+        };
+        let a = render(&validate(xml, &one));
+        let b = render(&validate(xml, &two));
+        assert_eq!(a, b, "{profile:?}, chunks of {chunk_bytes} bytes");
+    }
+});
