@@ -277,6 +277,31 @@ fn corners() {
     assert_same("UTF-8 BOM", &bom);
 }
 
+/// Inputs the `parallel` fuzz target found (first byte: the chunk size it used, less one).
+#[test]
+fn fuzz_findings() {
+    let dir = workspace().join("lheo/tests/data/parallel");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        let data = std::fs::read(e.path()).unwrap();
+        let Some((&first, xml)) = data.split_first() else {
+            continue;
+        };
+        let chunk = usize::from(first) + 1;
+        for profile in PROFILES {
+            let one = render(&validate(xml, &options(profile, 1, 1 << 20)));
+            let two = render(&validate(xml, &options(profile, 2, chunk)));
+            assert!(
+                one == two,
+                "{}, {profile:?}:\n{one}\n---\n{two}",
+                e.path().display()
+            );
+        }
+        n += 1;
+    }
+    assert!(n > 0, "no inputs in {}", dir.display());
+}
+
 /// Past the budget of findings, the kept ones and the summary do not depend on the cut.
 #[test]
 fn budget() {

@@ -21,6 +21,10 @@ pub struct Counting<R> {
     /// Index in `buf` up to which lines are counted (lines are counted when a position is
     /// asked for, or before the buffer is refilled: not on every `consume`).
     counted: Cell<usize>,
+    /// Indexes of the line feeds in `buf[..end]`, found once per refill.
+    newlines: Vec<u32>,
+    /// How many of `newlines` are before `counted`.
+    passed: Cell<usize>,
     /// Bytes consumed since the last [`Counting::mark`].
     since_mark: u64,
     /// Maximum for `since_mark`.
@@ -42,6 +46,8 @@ impl<R: Read> Counting<R> {
             line: Cell::new(1),
             line_start: Cell::new(0),
             counted: Cell::new(0),
+            newlines: Vec::new(),
+            passed: Cell::new(0),
             since_mark: 0,
             limit,
         }
@@ -61,22 +67,22 @@ impl<R: Read> Counting<R> {
 
     /// Counts the lines of the bytes consumed and not counted yet.
     fn count(&self) {
-        let from = self.counted.get();
-        if from >= self.pos {
+        if self.counted.get() >= self.pos {
             return;
         }
-        let mut count = 0u32;
-        let mut last = None;
-        for i in memchr::memchr_iter(b'\n', &self.buf[from..self.pos]) {
-            count += 1;
-            last = Some(i);
+        let mut passed = self.passed.get();
+        let start = passed;
+        while passed < self.newlines.len() && (self.newlines[passed] as usize) < self.pos {
+            passed += 1;
         }
-        if let Some(last) = last {
+        if passed > start {
+            let count = (passed - start) as u32;
             self.line.set(self.line.get().saturating_add(count));
             // `buf[pos]` is at `offset`.
-            let at = (from + last + 1) as u64;
+            let at = self.newlines[passed - 1] as u64 + 1;
             self.line_start.set(self.offset - self.pos as u64 + at);
         }
+        self.passed.set(passed);
         self.counted.set(self.pos);
     }
 
@@ -117,6 +123,8 @@ impl<R: Read> BufRead for Counting<R> {
         if self.pos >= self.end {
             self.count();
             self.counted.set(0);
+            self.passed.set(0);
+            self.newlines.clear();
             self.pos = 0;
             self.end = loop {
                 match self.inner.read(&mut self.buf) {
@@ -124,6 +132,9 @@ impl<R: Read> BufRead for Counting<R> {
                     other => break other?,
                 }
             };
+            let filled = &self.buf[..self.end];
+            self.newlines
+                .extend(memchr::memchr_iter(b'\n', filled).map(|i| i as u32));
         }
         Ok(&self.buf[self.pos..self.end])
     }

@@ -366,6 +366,27 @@ static NAME_BYTES: [u8; 256] = {
     t
 };
 
+/// What a text byte may need a closer look for (see [`TEXT_FLAGS`]).
+const FLAG_INVALID: u8 = 1;
+const FLAG_CR: u8 = 2;
+const FLAG_GT: u8 = 4;
+
+/// Flags of each byte in text: [`FLAG_INVALID`] for [`SUSPICIOUS`] bytes, [`FLAG_CR`] for
+/// `\r`, [`FLAG_GT`] for `>`.
+static TEXT_FLAGS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        if SUSPICIOUS[b] {
+            t[b] |= FLAG_INVALID;
+        }
+        b += 1;
+    }
+    t[b'\r' as usize] |= FLAG_CR;
+    t[b'>' as usize] |= FLAG_GT;
+    t
+};
+
 /// The first character XML 1.0 does not allow, if any.
 pub fn invalid_char(s: &str) -> Option<char> {
     let bytes = s.as_bytes();
@@ -686,21 +707,30 @@ impl<R: BufRead> XmlReader<R> {
             };
             match event {
                 Event::Text(t) => {
-                    // XML 1.0 line ends: `\r\n` and `\r` read as `\n` (rare: checked first).
-                    let raw: Cow<'_, str> = match memchr::memchr(b'\r', t.as_bytes()) {
-                        None => Cow::Borrowed(&t),
-                        Some(_) => t.xml10_content(),
+                    // One pass tells what needs a closer look (rare): a forbidden character,
+                    // a CR (XML 1.0 line ends read as LF), a `>` (of `]]>`).
+                    let flags = t
+                        .as_bytes()
+                        .iter()
+                        .fold(0u8, |acc, &b| acc | TEXT_FLAGS[usize::from(b)]);
+                    let raw: Cow<'_, str> = if flags & FLAG_CR != 0 {
+                        t.xml10_content()
+                    } else {
+                        Cow::Borrowed(&t)
                     };
-                    if let Some(c) = invalid_char(&raw) {
-                        return Err(malformed(
-                            before,
-                            format!("caractère interdit en XML (U+{:04X})", c as u32),
-                            format!("character not allowed in XML (U+{:04X})", c as u32),
-                        ));
+                    if flags & FLAG_INVALID != 0 {
+                        if let Some(c) = invalid_char(&raw) {
+                            return Err(malformed(
+                                before,
+                                format!("caractère interdit en XML (U+{:04X})", c as u32),
+                                format!("character not allowed in XML (U+{:04X})", c as u32),
+                            ));
+                        }
                     }
-                    // `>` is rare in text: look for it, then at what precedes it.
                     let bytes = raw.as_bytes();
-                    if memchr::memchr_iter(b'>', bytes).any(|i| i >= 2 && &bytes[i - 2..i] == b"]]")
+                    if flags & FLAG_GT != 0
+                        && memchr::memchr_iter(b'>', bytes)
+                            .any(|i| i >= 2 && &bytes[i - 2..i] == b"]]")
                     {
                         return Err(malformed(
                             before,

@@ -407,12 +407,6 @@ pub(super) fn validate<R: BufRead + Send>(
     let chunk_bytes = options.chunk_bytes.max(1);
     let today = options.today();
     let max = options.limits.max_diagnostics;
-    // Records are built into trees as they are read, on the thread that reads them (the
-    // compact logs of the single pass only serve to hand records to another thread).
-    let read = ReadOptions {
-        capture_records: false,
-        ..read
-    };
     let mut state = ReaderState::new(read, encoding);
     if let Some(c) = state.checker_mut() {
         // The budget is applied here, in document order, over all segments.
