@@ -217,12 +217,13 @@ impl<R: BufRead> Splitter<R> {
 
     /// Takes `buf[..end]` out, moving the position past it.
     fn cut(&mut self, end: usize) -> Vec<u8> {
-        // A copy of the bytes taken, in a recycled buffer when there is one (the buffer keeps
-        // its capacity for what follows).
-        let mut taken = self.pool.try_recv().unwrap_or_default();
-        taken.clear();
-        taken.extend_from_slice(&self.buf[..end]);
-        self.buf.drain(..end);
+        // The buffer itself goes out; what follows `end` (usually less than a read) moves to a
+        // recycled one.
+        let mut rest = self.pool.try_recv().unwrap_or_default();
+        rest.clear();
+        rest.extend_from_slice(&self.buf[end..]);
+        let mut taken = std::mem::replace(&mut self.buf, rest);
+        taken.truncate(end);
         let mut last = None;
         let mut count = 0u32;
         for i in memchr::memchr_iter(b'\n', &taken) {

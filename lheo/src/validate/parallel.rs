@@ -278,6 +278,28 @@ impl Sink<'_> {
         }
     }
 
+    /// The report: the findings kept, each budget's summary, sorted.
+    fn report(
+        mut self,
+        options: &ValidateOptions,
+        version: Option<crate::reader::Version>,
+        root: Option<String>,
+        encoding: InputEncoding,
+    ) -> Report {
+        let mut diagnostics = std::mem::take(&mut self.diagnostics);
+        diagnostics.extend(self.budget.summary());
+        diagnostics.append(&mut self.france_travail);
+        diagnostics.extend(self.ft_budget.summary());
+        super::sort_diagnostics(&mut diagnostics);
+        Report {
+            profile: options.profile,
+            version,
+            root,
+            encoding: Some(encoding),
+            diagnostics,
+        }
+    }
+
     /// Takes a chunk's findings, in order; `checker` (the state the chunk follows) decides
     /// about its identifiers.
     fn merge(&mut self, result: &mut ChunkResult, mut checker: Option<&mut Checker>) {
@@ -395,9 +417,61 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -
     result
 }
 
+/// Reads up to `limit` bytes; `true` when that is the whole input (a read error leaves the
+/// rest to the splitter, which meets it again).
+fn read_ahead<R: BufRead>(input: &mut R, limit: usize) -> (Vec<u8>, bool) {
+    let mut head = Vec::new();
+    while head.len() < limit {
+        let data = match input.fill_buf() {
+            Ok(d) => d,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(_) => return (head, false),
+        };
+        if data.is_empty() {
+            return (head, true);
+        }
+        let take = data.len().min(limit - head.len());
+        head.extend_from_slice(&data[..take]);
+        input.consume(take);
+    }
+    (head, false)
+}
+
+/// Validates a whole document (UTF-8, in memory) on the calling thread.
+fn validate_here(
+    xml: &[u8],
+    encoding: InputEncoding,
+    options: &ValidateOptions,
+    read: ReadOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Report {
+    let today = options.today();
+    let max = options.limits.max_diagnostics;
+    let mut state = ReaderState::new(read, encoding);
+    if let Some(c) = state.checker_mut() {
+        c.set_max_diagnostics(usize::MAX);
+    }
+    let mut sink = Sink {
+        budget: DiagnosticBudget::new(max),
+        ft_budget: DiagnosticBudget::new(max),
+        diagnostics: Vec::new(),
+        france_travail: Vec::new(),
+        ft: options
+            .profile
+            .includes(Profile::FranceTravail)
+            .then(|| FranceTravail::new(today)),
+        progress,
+        last_progress: 0,
+    };
+    let mut reader = Reader::resume_to_end(xml, state);
+    sink.drain(&mut reader);
+    let (version, root) = (reader.version(), reader.root().map(str::to_owned));
+    sink.report(options, version, root, encoding)
+}
+
 /// Validates `input` (already UTF-8) on `threads` worker threads.
 pub(super) fn validate<R: BufRead + Send>(
-    input: R,
+    mut input: R,
     encoding: InputEncoding,
     options: &ValidateOptions,
     read: ReadOptions,
@@ -405,6 +479,12 @@ pub(super) fn validate<R: BufRead + Send>(
 ) -> Report {
     let threads = options.threads().max(1);
     let chunk_bytes = options.chunk_bytes.max(1);
+    // A document of less than two chunks is read on this thread: threads would only cost.
+    let (head, complete) = read_ahead(&mut input, 2 * chunk_bytes);
+    if complete {
+        return validate_here(&head, encoding, options, read, progress);
+    }
+    let input = io::Cursor::new(head).chain(input);
     let today = options.today();
     let max = options.limits.max_diagnostics;
     let mut state = ReaderState::new(read, encoding);
@@ -538,16 +618,5 @@ pub(super) fn validate<R: BufRead + Send>(
         input.rx = None;
         input.chunk = None;
     });
-    let mut diagnostics = std::mem::take(&mut sink.diagnostics);
-    diagnostics.extend(sink.budget.summary());
-    diagnostics.append(&mut sink.france_travail);
-    diagnostics.extend(sink.ft_budget.summary());
-    super::sort_diagnostics(&mut diagnostics);
-    Report {
-        profile: options.profile,
-        version,
-        root,
-        encoding: Some(encoding),
-        diagnostics,
-    }
+    sink.report(options, version, root, encoding)
 }
