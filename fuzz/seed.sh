@@ -11,6 +11,11 @@ for target in validate roundtrip; do
     mkdir -p "$here/corpus/$target"
     find "$fixtures" -name '*.xml' -exec cp {} "$here/corpus/$target/" \;
 done
+# The parallel target: the same feeds, after one byte that sets the chunk size (32 bytes).
+mkdir -p "$here/corpus/parallel"
+find "$fixtures" -name '*.xml' | while read -r feed; do
+    { printf '\037'; cat "$feed"; } > "$here/corpus/parallel/$(basename "$feed")"
+done
 mkdir -p "$here/corpus/workbook"
 (cd "$root" && cargo build -q --release -p lheo-cli)
 lheo="${CARGO_TARGET_DIR:-$root/target}/release/lheo"

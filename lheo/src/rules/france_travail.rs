@@ -30,6 +30,7 @@
 //! ```
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
@@ -99,8 +100,8 @@ pub struct FranceTravail {
     /// Records seen (for the "first seen" message).
     record: String,
     /// Deferred mode ([`FranceTravail::deferred`]): the @numero of each placeholder
-    /// finding, with where it is, in order.
-    deferred: Option<Vec<(String, String)>>,
+    /// finding, with where it is and the recruitment's kind, in order.
+    deferred: Option<Vec<(String, String, &'static str)>>,
 }
 
 /// Stands for the "first used" place in a placeholder finding of deferred mode.
@@ -142,6 +143,16 @@ fn finding(code: &'static str, path: &str, fr: String, en: String) -> Diagnostic
     Diagnostic::new(code, fr, en)
         .with_severity(severity)
         .with_path(path)
+}
+
+/// The messages of a duplicate @numero (`kind`: ISC, RDVI, ICO).
+fn duplicate_numero(kind: &str, n: &str, first: &str) -> (String, String) {
+    (
+        format!(
+            "{kind} : @numero « {n} » déjà utilisé ({first}) ; il doit être unique dans le fichier"
+        ),
+        format!("{kind}: @numero \"{n}\" already used ({first}); it must be unique in the file"),
+    )
 }
 
 /// The last day a (possibly partial) date may stand for.
@@ -187,8 +198,9 @@ impl FranceTravail {
         }
     }
 
-    /// Deferred mode: the @numero and place of each placeholder found so far, in order.
-    pub fn take_placeholders(&mut self) -> Vec<(String, String)> {
+    /// Deferred mode: the @numero, place and recruitment kind of each placeholder found so
+    /// far, in order.
+    pub fn take_placeholders(&mut self) -> Vec<(String, String, &'static str)> {
         self.deferred
             .as_mut()
             .map(std::mem::take)
@@ -200,22 +212,23 @@ impl FranceTravail {
         d.code == "FT-REC-NUMERO" && d.message.en.contains(FIRST_PLACEHOLDER)
     }
 
-    /// Resolves a placeholder found at `here` for `numero`: the finding when the numero was
-    /// used before (in this engine's view of the file), `None` otherwise (it is recorded).
+    /// Resolves a placeholder found at `here` for `numero` (of a `kind` recruitment, as
+    /// [`FranceTravail::take_placeholders`] gives them): the finding when the numero was used
+    /// before (in this engine's view of the file), `None` otherwise (it is recorded).
     pub fn resolve_placeholder(
         &mut self,
         mut placeholder: Diagnostic,
-        numero: &str,
-        here: String,
+        (numero, here, kind): (String, String, &'static str),
     ) -> Option<Diagnostic> {
-        match self.numeros.get(numero) {
+        match self.numeros.get(&numero) {
             Some(first) => {
-                placeholder.message.fr = placeholder.message.fr.replace(FIRST_PLACEHOLDER, first);
-                placeholder.message.en = placeholder.message.en.replace(FIRST_PLACEHOLDER, first);
+                let (fr, en) = duplicate_numero(kind, &numero, first);
+                placeholder.message.fr = fr;
+                placeholder.message.en = en;
                 Some(placeholder)
             }
             None => {
-                self.numeros.insert(numero.to_owned(), here);
+                self.numeros.insert(numero, here);
                 None
             }
         }
@@ -356,21 +369,17 @@ impl FranceTravail {
             Some(n) => {
                 let here = format!("{} / {path}", self.record);
                 if let Some(deferred) = &mut self.deferred {
-                    let first = FIRST_PLACEHOLDER;
+                    // Messages are written once the placeholder is resolved.
                     out.push(finding(
                         "FT-REC-NUMERO",
                         path,
-                        format!("{name} : @numero « {n} » déjà utilisé ({first}) ; il doit être unique dans le fichier"),
-                        format!("{name}: @numero \"{n}\" already used ({first}); it must be unique in the file"),
+                        String::new(),
+                        FIRST_PLACEHOLDER.to_owned(),
                     ));
-                    deferred.push((n.to_owned(), here));
+                    deferred.push((n.to_owned(), here, name));
                 } else if let Some(first) = self.numeros.get(n) {
-                    out.push(finding(
-                        "FT-REC-NUMERO",
-                        path,
-                        format!("{name} : @numero « {n} » déjà utilisé ({first}) ; il doit être unique dans le fichier"),
-                        format!("{name}: @numero \"{n}\" already used ({first}); it must be unique in the file"),
-                    ));
+                    let (fr, en) = duplicate_numero(name, n, first);
+                    out.push(finding("FT-REC-NUMERO", path, fr, en));
                 } else {
                     self.numeros.insert(n.to_owned(), here);
                 }
@@ -581,7 +590,9 @@ impl FranceTravail {
     /// FT-ADR-* on every `adresse` below `root`.
     fn addresses(&self, root: &dyn Walk, out: &mut Vec<Diagnostic>) {
         struct Addresses<'o> {
-            path: Vec<String>,
+            /// The path of the current node, and where each level starts in it.
+            path: String,
+            starts: Vec<usize>,
             out: &'o mut Vec<Diagnostic>,
         }
         impl Visitor for Addresses<'_> {
@@ -591,13 +602,17 @@ impl FranceTravail {
                 index: Option<usize>,
                 value: Value<'_>,
             ) -> bool {
-                self.path.push(match index {
-                    Some(i) => format!("{name}[{i}]"),
-                    None => name.to_string(),
-                });
+                self.starts.push(self.path.len());
+                if !self.path.is_empty() {
+                    self.path.push('/');
+                }
+                self.path.push_str(name);
+                if let Some(i) = index {
+                    let _ = write!(self.path, "[{i}]");
+                }
                 match value.downcast::<Adresse>() {
                     Some(a) => {
-                        check_adresse(a, &self.path.join("/"), self.out);
+                        check_adresse(a, &self.path, self.out);
                         false
                     }
                     None => matches!(value, Value::Element(..)),
@@ -605,11 +620,14 @@ impl FranceTravail {
             }
 
             fn leave(&mut self, _: &'static str) {
-                self.path.pop();
+                if let Some(start) = self.starts.pop() {
+                    self.path.truncate(start);
+                }
             }
         }
         root.walk_children(&mut Addresses {
-            path: Vec::new(),
+            path: String::new(),
+            starts: Vec::new(),
             out,
         });
     }

@@ -62,7 +62,7 @@ struct ChunkResult {
     /// France Travail findings, placeholders included.
     france_travail: Vec<Diagnostic>,
     ft_omitted: Counts,
-    placeholders: Vec<(String, String)>,
+    placeholders: Vec<(String, String, &'static str)>,
     /// The state at the chunk's end (when clean).
     end: Option<Box<ReaderState>>,
     /// The identifiers the chunk's checker deferred.
@@ -322,10 +322,10 @@ impl Sink<'_> {
         let mut placeholders = std::mem::take(&mut result.placeholders).into_iter();
         for d in result.france_travail.drain(..) {
             if FranceTravail::is_placeholder(&d) {
-                let (Some(ft), Some((numero, here))) = (&mut self.ft, placeholders.next()) else {
+                let (Some(ft), Some(placeholder)) = (&mut self.ft, placeholders.next()) else {
                     continue;
                 };
-                if let Some(d) = ft.resolve_placeholder(d, &numero, here) {
+                if let Some(d) = ft.resolve_placeholder(d, placeholder) {
                     self.keep_ft(d);
                 }
             } else {
