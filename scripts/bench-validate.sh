@@ -21,11 +21,16 @@ fi
 mb=$(awk -v b="$(stat -c %s "$feed")" 'BEGIN { printf "%.1f", b / 1e6 }')
 echo "feed: $feed ($mb MB, $formations formations), best of $runs runs, $(nproc) cores"
 
+timing=$(mktemp)
+trap 'rm -f "$timing"' EXIT
+
 # best_of CMD...: prints "seconds peak_kb" of the fastest run.
 best_of() {
   local best="" line
   for _ in $(seq "$runs"); do
-    line=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    # -o: time's own line, apart from the command's output (which is thrown away).
+    /usr/bin/time -f "%e %M" -o "$timing" "$@" >/dev/null 2>&1 || true
+    line=$(tail -1 "$timing")
     if [ -z "$best" ] || awk -v a="${line%% *}" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then
       best=$line
     fi
