@@ -39,7 +39,7 @@ impl<R: Read> Counting<R> {
     pub fn new(inner: R, limit: u64) -> Self {
         Counting {
             inner,
-            buf: vec![0; 128 * 1024].into_boxed_slice(),
+            buf: vec![0; 32 * 1024].into_boxed_slice(),
             pos: 0,
             end: 0,
             offset: 0,
@@ -57,8 +57,6 @@ impl<R: Read> Counting<R> {
     /// `line_start`, at byte `offset` of the document.
     pub fn resume(inner: R, limit: u64, line: u32, line_start: u64, offset: u64) -> Self {
         let mut c = Counting::new(inner, limit);
-        // Segments are many and in memory: a smaller buffer, cheaper to set up.
-        c.buf = vec![0; 32 * 1024].into_boxed_slice();
         c.line.set(line);
         c.line_start.set(line_start);
         c.offset = offset;
@@ -107,11 +105,7 @@ impl<R: Read> Counting<R> {
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(out.len());
-        out[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
+        super::decode::read_buffered(self, out)
     }
 }
 

@@ -124,6 +124,15 @@ pub enum Utf8Input<R> {
 /// The input with its first bytes read ahead for sniffing.
 pub type Prefixed<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
 
+/// `Read::read` for a `BufRead`: copies from its buffer.
+pub fn read_buffered<B: BufRead + ?Sized>(input: &mut B, out: &mut [u8]) -> io::Result<usize> {
+    let available = input.fill_buf()?;
+    let n = available.len().min(out.len());
+    out[..n].copy_from_slice(&available[..n]);
+    input.consume(n);
+    Ok(n)
+}
+
 /// `input` (UTF-8, nothing read ahead) as a [`Prefixed`] input.
 pub fn resumed<R: BufRead>(input: R) -> Prefixed<R> {
     io::Cursor::new(Vec::new()).chain(input)
@@ -160,11 +169,7 @@ impl<R: BufRead> Utf8Input<Prefixed<R>> {
 
 impl<R: BufRead> Read for Utf8Input<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(out.len());
-        out[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
+        read_buffered(self, out)
     }
 }
 
@@ -270,11 +275,7 @@ impl<R: BufRead> BufRead for Transcoder<R> {
 
 impl<R: BufRead> Read for Transcoder<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(out.len());
-        out[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
+        read_buffered(self, out)
     }
 }
 

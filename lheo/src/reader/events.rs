@@ -537,8 +537,8 @@ impl<R: BufRead> XmlReader<R> {
     /// element that was open when the segment started also suspends, and marks the segment
     /// [`broken`](XmlReader::broken).
     pub fn resume(input: R, limits: Limits, state: XmlState, fragment: bool) -> Self {
-        let base = fragment.then_some(state.open.len());
-        XmlReader::from_state(input, limits, state, Some(base.unwrap_or(0)))
+        let base = if fragment { state.open.len() } else { 0 };
+        XmlReader::from_state(input, limits, state, Some(base))
     }
 
     /// Reads on from `state` to the end of the document.

@@ -151,8 +151,16 @@ impl RecordNode {
     }
 }
 
+/// The record elements, each in its container (see [`record_parent`]).
+pub(crate) const RECORD_ELEMENTS: [ElementId; 4] = [
+    id::FORMATION,
+    id::RESUME_OFFRE,
+    id::RESUME_ORGANISME,
+    id::ORGANISME_FORMATION_RESPONSABLE,
+];
+
 /// The parent a record element sits in.
-fn record_parent(record: ElementId) -> Option<ElementId> {
+pub(crate) fn record_parent(record: ElementId) -> Option<ElementId> {
     match record {
         id::FORMATION => Some(id::OFFRES),
         id::RESUME_OFFRE => Some(id::RESUMES_OFFRES),
@@ -347,13 +355,7 @@ impl ReaderState {
         let mut next = self.clone();
         next.xml.set_position(line, line_start, offset);
         if records > 0 {
-            let record = self
-                .ids
-                .last()
-                .and_then(|o| o.id)
-                .and_then(record_parent_of_container)
-                .or_else(|| self.record_element())
-                .unwrap_or(id::FORMATION);
+            let record = self.record_element().unwrap_or(id::FORMATION);
             if let Some(open) = next.ids.last_mut() {
                 open.records += records;
             }
@@ -383,13 +385,9 @@ pub fn decode_error(e: decode::DecodeError) -> Diagnostic {
 
 /// The record element of a container.
 fn record_parent_of_container(container: ElementId) -> Option<ElementId> {
-    match container {
-        id::OFFRES => Some(id::FORMATION),
-        id::RESUMES_OFFRES => Some(id::RESUME_OFFRE),
-        id::RESUMES_ORGANISMES => Some(id::RESUME_ORGANISME),
-        id::LHEO_PLUS => Some(id::ORGANISME_FORMATION_RESPONSABLE),
-        _ => None,
-    }
+    RECORD_ELEMENTS
+        .into_iter()
+        .find(|r| record_parent(*r) == Some(container))
 }
 
 impl<R: BufRead> Reader<R> {
@@ -401,31 +399,10 @@ impl<R: BufRead> Reader<R> {
     /// A reader with options.
     pub fn with_options(input: R, options: ReadOptions) -> Result<Self, Diagnostic> {
         let (utf8, encoding) = Utf8Input::new(input).map_err(decode_error)?;
-        Ok(Reader {
-            xml: XmlReader::new(utf8, options.limits),
-            encoding,
-            options,
-            checker: options
-                .check
-                .map(|p| Checker::with_max_diagnostics(p, options.limits.max_diagnostics)),
-            version: None,
-            lheo_ns: None,
-            root: None,
-            root_namespace: None,
-            stack: Vec::new(),
-            ids: Vec::new(),
-            envelope: None,
-            capture: None,
-            diagnostics: Vec::new(),
-            record: id::FORMATION,
-            record_depth: None,
-            record_elements: 0,
-            finished: false,
-            failed: false,
-            suspended: false,
-            expect: None,
-            not_a_record: false,
-        })
+        let state = ReaderState::new(options, encoding);
+        Ok(Reader::from_state(state, |xml| {
+            XmlReader::resume_to_end(utf8, options.limits, xml)
+        }))
     }
 
     /// Reads a segment of a document from `state`: `input` holds the segment's bytes (UTF-8),

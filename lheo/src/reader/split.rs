@@ -13,6 +13,9 @@
 use std::io::{self, BufRead};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
+use super::{record_parent, RECORD_ELEMENTS};
+use crate::schema;
+
 /// Buffers of read chunks kept for reuse.
 const POOL: usize = 4;
 
@@ -57,13 +60,14 @@ pub struct Chunk {
     pub offset: u64,
 }
 
-/// The containers of records, with their record's name.
-const RECORDS: &[(&str, &str)] = &[
-    ("offres", "formation"),
-    ("resumes-offres", "resume-offre"),
-    ("resumes-organismes", "resume-organisme"),
-    ("lheo-plus", "organisme-formation-responsable"),
-];
+/// Whether an element named `local` in one named `parent` is a record (by name: the readers
+/// check namespaces).
+fn is_record_name(parent: &str, local: &[u8]) -> bool {
+    RECORD_ELEMENTS.iter().any(|&r| {
+        schema::element(r).name.as_bytes() == local
+            && record_parent(r).is_some_and(|c| schema::element(c).name == parent)
+    })
+}
 
 /// Deepest level whose element name is kept.
 const NAMED_LEVELS: usize = 4;
@@ -338,9 +342,7 @@ impl<R: BufRead> Splitter<R> {
                     let is_record = self.depth >= 1
                         && self.depth <= NAMED_LEVELS
                         && self.names.len() == self.depth
-                        && RECORDS
-                            .iter()
-                            .any(|(c, r)| self.names[self.depth - 1] == *c && r.as_bytes() == name);
+                        && is_record_name(&self.names[self.depth - 1], name);
                     let before = self.base;
                     let mut out = Vec::new();
                     match self.mode {

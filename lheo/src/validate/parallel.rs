@@ -208,11 +208,7 @@ impl BufRead for Ordered {
 
 impl Read for Ordered {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(out.len());
-        out[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
+        crate::reader::decode::read_buffered(self, out)
     }
 }
 
@@ -227,7 +223,24 @@ struct Sink<'p> {
     last_progress: u64,
 }
 
-impl Sink<'_> {
+impl<'p> Sink<'p> {
+    /// Empty budgets for `options`, the France Travail engine when its profile is checked.
+    fn new(options: &ValidateOptions, progress: &'p mut dyn FnMut(u64)) -> Self {
+        let max = options.limits.max_diagnostics;
+        Sink {
+            budget: DiagnosticBudget::new(max),
+            ft_budget: DiagnosticBudget::new(max),
+            diagnostics: Vec::new(),
+            france_travail: Vec::new(),
+            ft: options
+                .profile
+                .includes(Profile::FranceTravail)
+                .then(|| FranceTravail::new(options.today())),
+            progress,
+            last_progress: 0,
+        }
+    }
+
     fn progress(&mut self, offset: u64) {
         if offset >= self.last_progress + (1 << 20) {
             (self.progress)(offset);
@@ -417,6 +430,16 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -
     result
 }
 
+/// The state at the start of a document, its checker keeping every finding (the [`Sink`]
+/// applies the budget, in document order, over all segments).
+fn start_state(read: ReadOptions, encoding: InputEncoding) -> ReaderState {
+    let mut state = ReaderState::new(read, encoding);
+    if let Some(c) = state.checker_mut() {
+        c.set_max_diagnostics(usize::MAX);
+    }
+    state
+}
+
 /// Reads up to `limit` bytes; `true` when that is the whole input (a read error leaves the
 /// rest to the splitter, which meets it again).
 fn read_ahead<R: BufRead>(input: &mut R, limit: usize) -> (Vec<u8>, bool) {
@@ -445,25 +468,8 @@ fn validate_here(
     read: ReadOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
-    let today = options.today();
-    let max = options.limits.max_diagnostics;
-    let mut state = ReaderState::new(read, encoding);
-    if let Some(c) = state.checker_mut() {
-        c.set_max_diagnostics(usize::MAX);
-    }
-    let mut sink = Sink {
-        budget: DiagnosticBudget::new(max),
-        ft_budget: DiagnosticBudget::new(max),
-        diagnostics: Vec::new(),
-        france_travail: Vec::new(),
-        ft: options
-            .profile
-            .includes(Profile::FranceTravail)
-            .then(|| FranceTravail::new(today)),
-        progress,
-        last_progress: 0,
-    };
-    let mut reader = Reader::resume_to_end(xml, state);
+    let mut sink = Sink::new(options, progress);
+    let mut reader = Reader::resume_to_end(xml, start_state(read, encoding));
     sink.drain(&mut reader);
     let (version, root) = (reader.version(), reader.root().map(str::to_owned));
     sink.report(options, version, root, encoding)
@@ -487,21 +493,8 @@ pub(super) fn validate<R: BufRead + Send>(
     let input = io::Cursor::new(head).chain(input);
     let today = options.today();
     let max = options.limits.max_diagnostics;
-    let mut state = ReaderState::new(read, encoding);
-    if let Some(c) = state.checker_mut() {
-        // The budget is applied here, in document order, over all segments.
-        c.set_max_diagnostics(usize::MAX);
-    }
-    let ft_on = options.profile.includes(Profile::FranceTravail);
-    let mut sink = Sink {
-        budget: DiagnosticBudget::new(max),
-        ft_budget: DiagnosticBudget::new(max),
-        diagnostics: Vec::new(),
-        france_travail: Vec::new(),
-        ft: ft_on.then(|| FranceTravail::new(today)),
-        progress,
-        last_progress: 0,
-    };
+    let mut state = start_state(read, encoding);
+    let mut sink = Sink::new(options, progress);
     let runs = Runs {
         states: Mutex::new((HashMap::new(), false)),
         ready: Condvar::new(),
