@@ -1,6 +1,13 @@
 //! A record's events captured compactly: all strings end to end in one buffer, events as small
 //! fixed-size entries. Capturing costs a few copies, not an allocation per element, so the
 //! parsing thread can hand records to another thread that builds their trees.
+//!
+//! A capture can also be *projected* ([`RecordLog::projected`]): only the elements of a set
+//! keep their attributes and text, the other element-only ones are bare start and end events
+//! (enough to know where each kept element is), and text elements, `extras` and elements
+//! outside LHEO are left out. A
+//! consumer that reads a few values of each record (the France Travail rules) reads them from
+//! [`RecordLog::items`] at a fraction of the cost of a tree.
 
 use std::borrow::Cow;
 
@@ -8,7 +15,7 @@ use super::events::{Namespaces, NsId, Position, StartTag};
 use super::tree::{Child, Node};
 use super::RecordNode;
 use crate::model::{QName, XmlAttribute};
-use crate::schema::{self, Content, ElementId, NAMESPACE_2_3};
+use crate::schema::{self, Content, ElementId, ElementSet, NAMESPACE_2_3};
 
 /// A slice of [`RecordLog::strings`].
 #[derive(Debug, Clone, Copy)]
@@ -37,11 +44,68 @@ enum LogEvent {
 pub struct RecordLog {
     strings: String,
     events: Vec<LogEvent>,
-    /// Ids of the open elements while capturing, and whether they are free content (inside an
-    /// `extra`), to drop indentation in element-only content but nowhere else.
-    open: Vec<(Option<ElementId>, bool)>,
+    /// The open elements while capturing.
+    open: Vec<Open>,
+    /// Projected capture: the elements whose attributes and text are kept.
+    only: Option<&'static ElementSet>,
+    /// Projected capture: depth inside an element left out (`extras`, foreign elements).
+    skipped: u32,
     /// Absolute path of the record, e.g. `/lheo/offres/formation[3]`.
     pub path: String,
+}
+
+/// An open element while capturing.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    id: Option<ElementId>,
+    /// Free content (inside an `extra`): indentation is kept as is, not dropped as in
+    /// element-only content.
+    free: bool,
+    /// Its text is captured (always, unless the capture is projected).
+    kept: bool,
+}
+
+/// One event of a captured record ([`RecordLog::items`]).
+#[derive(Debug, Clone, Copy)]
+pub enum LogItem<'a> {
+    /// A start tag.
+    Start(LogStart<'a>),
+    /// Character data of the innermost open element (several may follow each other).
+    Text(&'a str),
+    /// The end of the innermost open element.
+    End,
+}
+
+/// A captured start tag.
+#[derive(Debug, Clone, Copy)]
+pub struct LogStart<'a> {
+    log: &'a RecordLog,
+    /// Index of the start event in the log.
+    at: usize,
+    attributes: usize,
+    /// The element's declaration (`None` outside LHEO or for an unknown name).
+    pub id: Option<ElementId>,
+    /// Where the start tag is.
+    pub pos: Position,
+}
+
+impl<'a> LogStart<'a> {
+    /// The value of the unprefixed attribute `name`, if kept.
+    pub fn attr(&self, name: &str) -> Option<&'a str> {
+        let log = self.log;
+        log.events
+            .iter()
+            .skip(self.at + 1)
+            .take(self.attributes)
+            .find_map(|e| match *e {
+                LogEvent::Attribute {
+                    ns: None,
+                    local,
+                    value,
+                } if log.str(local) == name => Some(log.str(value)),
+                _ => None,
+            })
+    }
 }
 
 fn element_only(id: Option<ElementId>) -> bool {
@@ -62,6 +126,48 @@ impl RecordLog {
         }
     }
 
+    /// An empty projected log for the record at `path`: only the elements of `only` (and the
+    /// record's root element) keep their attributes and text; other element-only LHEO
+    /// elements are bare start and end events; other text elements, `extras` and elements
+    /// outside LHEO are left out with their content. Such a log is for [`RecordLog::items`], not for [`RecordLog::to_node`].
+    pub fn projected(path: String, only: &'static ElementSet) -> Self {
+        RecordLog {
+            path,
+            only: Some(only),
+            ..RecordLog::default()
+        }
+    }
+
+    /// The captured events, in document order.
+    pub fn items(&self) -> impl Iterator<Item = LogItem<'_>> + '_ {
+        let mut i = 0;
+        std::iter::from_fn(move || loop {
+            let at = i;
+            let event = *self.events.get(at)?;
+            i += 1;
+            match event {
+                LogEvent::Start {
+                    id,
+                    attributes,
+                    pos,
+                    ..
+                } => {
+                    i += attributes as usize;
+                    return Some(LogItem::Start(LogStart {
+                        log: self,
+                        at,
+                        attributes: attributes as usize,
+                        id,
+                        pos,
+                    }));
+                }
+                LogEvent::Attribute { .. } => {}
+                LogEvent::Text(span) => return Some(LogItem::Text(self.str(span))),
+                LogEvent::End => return Some(LogItem::End),
+            }
+        })
+    }
+
     fn push(&mut self, s: &str) -> Span {
         let start = self.strings.len() as u32;
         self.strings.push_str(s);
@@ -74,9 +180,21 @@ impl RecordLog {
             .unwrap_or("")
     }
 
+    /// The room this log took (events, bytes of strings): [`RecordLog::reserve`] it for the
+    /// next record to capture it without growing.
+    pub fn sizes(&self) -> (usize, usize) {
+        (self.events.len(), self.strings.len())
+    }
+
+    /// Reserves room for `sizes` (see [`RecordLog::sizes`]).
+    pub fn reserve(&mut self, (events, strings): (usize, usize)) {
+        self.events.reserve(events);
+        self.strings.reserve(strings);
+    }
+
     /// `true` until the record's root element has closed.
     pub fn is_open(&self) -> bool {
-        !self.open.is_empty()
+        !self.open.is_empty() || self.skipped > 0
     }
 
     /// Records a start tag (same reading of namespaces as [`Node::from_start`]).
@@ -87,6 +205,9 @@ impl RecordLog {
         } else {
             None
         };
+        if let Some(only) = self.only {
+            return self.start_projected(tag, id, only);
+        }
         let ns_span = |log: &mut RecordLog, n: Option<NsId>| {
             n.map(|n| {
                 if Some(n) == lheo_ns {
@@ -114,20 +235,76 @@ impl RecordLog {
         let free = self
             .open
             .last()
-            .is_some_and(|(parent, free)| *free || *parent == Some(schema::id::EXTRA));
-        self.open.push((id, free));
+            .is_some_and(|o| o.free || o.id == Some(schema::id::EXTRA));
+        self.open.push(Open {
+            id,
+            free,
+            kept: true,
+        });
+    }
+
+    /// [`RecordLog::start`] of a projected log: names come from `id`, and only the kept
+    /// elements' unprefixed attributes are recorded.
+    fn start_projected(&mut self, tag: &StartTag, id: Option<ElementId>, only: &ElementSet) {
+        let root = self.open.is_empty();
+        if self.skipped > 0 || (!root && id.is_none_or(|i| i == schema::id::EXTRAS)) {
+            self.skipped += 1;
+            return;
+        }
+        let kept = root || id.is_some_and(|i| only.contains(i));
+        // A text element left out has nothing kept below it: leave it out whole, unless it
+        // sits in a kept text element (a child there is an error worth seeing).
+        let in_kept_text = self
+            .open
+            .last()
+            .is_some_and(|o| o.kept && !element_only(o.id));
+        let text_only =
+            id.is_some_and(|i| matches!(schema::element(i).content, Content::Simple(_)));
+        if !kept && text_only && !in_kept_text {
+            self.skipped += 1;
+            return;
+        }
+        let at = self.events.len();
+        self.events.push(LogEvent::Start {
+            id,
+            ns: None,
+            local: Span(0, 0),
+            attributes: 0,
+            pos: tag.pos,
+        });
+        if kept {
+            let mut n = 0;
+            for a in tag.attributes.iter().filter(|a| a.ns.is_none()) {
+                let local = self.push(&a.local);
+                let value = self.push(&a.value);
+                self.events.push(LogEvent::Attribute {
+                    ns: None,
+                    local,
+                    value,
+                });
+                n += 1;
+            }
+            if let Some(LogEvent::Start { attributes, .. }) = self.events.get_mut(at) {
+                *attributes = n;
+            }
+        }
+        self.open.push(Open {
+            id,
+            free: false,
+            kept,
+        });
     }
 
     /// Records character data of the innermost open element.
     pub fn text(&mut self, text: &str) {
-        let blank = text
-            .bytes()
-            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
-        let indentation = blank
-            && self
-                .open
-                .last()
-                .is_some_and(|(id, free)| !free && element_only(*id));
+        let open = self.open.last();
+        if self.skipped > 0 || open.is_some_and(|o| !o.kept) {
+            return;
+        }
+        let indentation = open.is_some_and(|o| !o.free && element_only(o.id))
+            && text
+                .bytes()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
         if text.is_empty() || indentation {
             return;
         }
@@ -137,6 +314,10 @@ impl RecordLog {
 
     /// Records the end of the innermost open element.
     pub fn end(&mut self) {
+        if self.skipped > 0 {
+            self.skipped -= 1;
+            return;
+        }
         self.open.pop();
         self.events.push(LogEvent::End);
     }

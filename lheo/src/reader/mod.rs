@@ -214,6 +214,10 @@ pub struct ReadOptions {
     /// Yield records as [`Step::Captured`] logs (compact, built into trees elsewhere, e.g. on
     /// another thread) instead of trees. Needs `build` and `stream_records`.
     pub capture_records: bool,
+    /// With `capture_records`: capture only what a reader of these elements needs
+    /// ([`RecordLog::projected`](log::RecordLog::projected)), e.g.
+    /// [`france_travail::READS`](crate::rules::france_travail::READS).
+    pub capture_only: Option<&'static crate::schema::ElementSet>,
 }
 
 impl Default for ReadOptions {
@@ -224,6 +228,7 @@ impl Default for ReadOptions {
             build: true,
             stream_records: true,
             capture_records: false,
+            capture_only: None,
         }
     }
 }
@@ -245,6 +250,8 @@ pub struct Reader<R: BufRead> {
     envelope: Option<Node>,
     /// The record being captured (`capture_records`).
     capture: Option<log::RecordLog>,
+    /// Room to reserve for the next capture ([`log::RecordLog::sizes`]).
+    capture_sizes: (usize, usize),
     diagnostics: Vec<Diagnostic>,
     /// The record being built or captured (for messages).
     record: ElementId,
@@ -445,6 +452,7 @@ impl<R: BufRead> Reader<R> {
             ids: state.ids,
             envelope: state.envelope,
             capture: None,
+            capture_sizes: (0, 0),
             diagnostics: Vec::new(),
             record: state.record,
             record_depth: None,
@@ -698,8 +706,12 @@ impl<R: BufRead> Reader<R> {
                                     path.push('/');
                                     path.push_str(&n.name.local);
                                 }
-                                let mut log =
-                                    log::RecordLog::new(format!("{path}/{}[{count}]", tag.local));
+                                let path = format!("{path}/{}[{count}]", tag.local);
+                                let mut log = match self.options.capture_only {
+                                    Some(only) => log::RecordLog::projected(path, only),
+                                    None => log::RecordLog::new(path),
+                                };
+                                log.reserve(self.capture_sizes);
                                 log.start(tag, self.lheo_ns, namespaces);
                                 self.capture = Some(log);
                                 self.record = id.unwrap_or(id::FORMATION);
@@ -770,6 +782,9 @@ impl<R: BufRead> Reader<R> {
                         log.end();
                         if !log.is_open() {
                             if let Some(log) = self.capture.take() {
+                                // Room for the next record: as much as this one, a little more.
+                                let (events, strings) = log.sizes();
+                                self.capture_sizes = (events + events / 4, strings + strings / 4);
                                 return Step::Captured(log);
                             }
                         }

@@ -195,6 +195,62 @@ pub fn attribute_type(id: ElementId, name: &str) -> Option<AttrType> {
         })
 }
 
+/// A set of elements, built at compile time (e.g. the elements a rule profile reads).
+///
+/// ```
+/// use lheo::schema::{id, ElementSet};
+///
+/// const DATES: ElementSet = ElementSet::new(&[id::DEBUT, id::FIN]);
+/// assert!(DATES.contains(id::FIN));
+/// assert!(!DATES.contains(id::SESSION));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ElementSet([u64; ElementSet::WORDS]);
+
+impl ElementSet {
+    const WORDS: usize = ELEMENTS.len().div_ceil(64);
+
+    /// The set of `ids`.
+    pub const fn new(ids: &[ElementId]) -> Self {
+        let mut words = [0u64; ElementSet::WORDS];
+        let mut i = 0;
+        while i < ids.len() {
+            let n = ids[i].0 as usize;
+            words[n / 64] |= 1 << (n % 64);
+            i += 1;
+        }
+        ElementSet(words)
+    }
+
+    /// Whether `id` is in the set.
+    pub fn contains(&self, id: ElementId) -> bool {
+        let n = id.0 as usize;
+        self.0.get(n / 64).is_some_and(|w| w & (1 << (n % 64)) != 0)
+    }
+}
+
+/// Whether `parent`'s content model allows several `child` elements (the element path
+/// convention: only those get an index, `action[2]`, `ligne[1]`).
+pub fn repeatable(parent: ElementId, child: ElementId) -> bool {
+    match element(parent).content {
+        Content::Sequence(particles) => particles
+            .iter()
+            .find(|p| p.element == child)
+            .is_some_and(|p| p.max != Some(1)),
+        Content::Choice { children, max, .. } => children.contains(&child) && max != Some(1),
+        Content::Any | Content::Simple(_) => false,
+    }
+}
+
+/// Whether `parent`'s content model declares `child` (as a particle or an alternative).
+pub fn allows(parent: ElementId, child: ElementId) -> bool {
+    match element(parent).content {
+        Content::Sequence(particles) => particles.iter().any(|p| p.element == child),
+        Content::Choice { children, .. } => children.contains(&child),
+        Content::Any | Content::Simple(_) => false,
+    }
+}
+
 /// The elements that may be the root of an LHEO document: `lheo`, `lheo-index`, `lheo-plus`.
 pub fn document_roots() -> [ElementId; 3] {
     [id::LHEO, id::LHEO_INDEX, id::LHEO_PLUS]

@@ -19,7 +19,7 @@ use crate::check::DiagnosticBudget;
 use crate::diagnostic::{Counts, Diagnostic, Location, Severity};
 use crate::reader::decode::InputEncoding;
 use crate::reader::log::RecordLog;
-use crate::reader::{Limits, ReadOptions, Reader, RecordNode, Step, Version};
+use crate::reader::{Limits, ReadOptions, Reader, Step, Version};
 use crate::rules::france_travail::FranceTravail;
 use crate::rules::Profile;
 
@@ -131,6 +131,7 @@ pub fn validate_with_progress<R: BufRead + Send>(
         build: france_travail,
         stream_records: true,
         capture_records: france_travail,
+        capture_only: Some(&crate::rules::france_travail::READS),
     };
     if options.threads() > 1 {
         return match crate::reader::decode::Utf8Input::new(input) {
@@ -178,7 +179,7 @@ fn validate_sequential<R: BufRead>(
                 let mut ft = FranceTravail::new(today);
                 let mut found: Vec<_> = receive
                     .iter()
-                    .flat_map(|log| record_rules(&log.into_node(), &mut ft))
+                    .flat_map(|log| ft.check_captured(&log))
                     .filter(|d| budget.admit(d.severity))
                     .collect();
                 found.extend(budget.summary());
@@ -219,57 +220,4 @@ fn validate_sequential<R: BufRead>(
         encoding: Some(reader.encoding()),
         diagnostics,
     }
-}
-
-/// Runs the model rules (France Travail) on one record; paths become absolute and locations
-/// come from the record's tree.
-fn record_rules(node: &RecordNode, ft: &mut FranceTravail) -> Vec<Diagnostic> {
-    let record = match node.to_record() {
-        Ok(r) => r,
-        Err(e) => {
-            return vec![Diagnostic::new(
-                "LHEO-NON-VERIFIE",
-                format!(
-                    "règles France Travail non vérifiées sur {} : structure invalide ({e})",
-                    node.path
-                ),
-                format!(
-                    "France Travail rules skipped on {}: invalid structure (line {}: {})",
-                    node.path, e.line, e.element
-                ),
-            )
-            .at_line(node.node.pos.line, node.node.pos.column)
-            .with_path(node.path.clone())];
-        }
-    };
-    let label = match node.node.attr("numero") {
-        Some(n) => format!("{} @numero={n}", node.path),
-        None => node.path.clone(),
-    };
-    let mut found = ft.check_record(&record, &label);
-    for d in &mut found {
-        let target = nearest(&node.node, &d.path);
-        d.location = Location::Xml {
-            line: target.pos.line,
-            column: target.pos.column,
-        };
-        d.path = if d.path.is_empty() {
-            node.path.clone()
-        } else {
-            format!("{}/{}", node.path, d.path)
-        };
-    }
-    found
-}
-
-/// The deepest existing node along `path` (a rule may point at an element that is absent).
-fn nearest<'a>(root: &'a crate::reader::tree::Node, path: &str) -> &'a crate::reader::tree::Node {
-    let mut node = root;
-    for seg in path.split('/').filter(|s| !s.is_empty()) {
-        match node.find(seg) {
-            Some(n) => node = n,
-            None => break,
-        }
-    }
-    node
 }

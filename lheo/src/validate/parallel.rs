@@ -21,7 +21,7 @@ use std::sync::{Arc, Condvar, Mutex};
 
 use chrono::NaiveDate;
 
-use super::{record_rules, Report, ValidateOptions};
+use super::{Report, ValidateOptions};
 use crate::check::ids::IdLog;
 use crate::check::{Checker, DiagnosticBudget};
 use crate::diagnostic::{Counts, Diagnostic};
@@ -265,15 +265,9 @@ impl<'p> Sink<'p> {
         loop {
             let step = reader.advance();
             let done = matches!(step, Step::Done);
-            if let Some(ft) = &mut self.ft {
-                let node = match step {
-                    Step::Captured(log) => Some(log.into_node()),
-                    Step::Record(node) => Some(node),
-                    _ => None,
-                };
-                let found: Vec<Diagnostic> =
-                    node.iter().flat_map(|n| record_rules(n, ft)).collect();
-                for d in found {
+            // With France Travail, the reader captures every record (never `Step::Record`).
+            if let (Some(ft), Step::Captured(log)) = (&mut self.ft, &step) {
+                for d in ft.check_captured(log) {
                     self.keep_ft(d);
                 }
             }
@@ -386,17 +380,10 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -
     loop {
         let step = reader.advance();
         let done = matches!(step, Step::Done);
-        let node = match step {
-            Step::Captured(log) => Some(log.into_node()),
-            Step::Record(node) => Some(node),
-            _ => None,
-        };
-        if let Some(node) = node {
-            if france_travail {
-                for d in record_rules(&node, &mut ft) {
-                    if FranceTravail::is_placeholder(&d) || ft_budget.admit(d.severity) {
-                        result.france_travail.push(d);
-                    }
+        if let (true, Step::Captured(log)) = (france_travail, &step) {
+            for d in ft.check_captured(log) {
+                if FranceTravail::is_placeholder(&d) || ft_budget.admit(d.severity) {
+                    result.france_travail.push(d);
                 }
             }
         }

@@ -6,6 +6,8 @@
 //!
 //! The rules work on the model, so they apply to feeds and to formations built in code alike.
 //! One [`FranceTravail`] checks one file: `@numero` uniqueness spans every formation it sees.
+//! `lheo validate` gives them only the values they read, taken from a capture of each record
+//! ([`FranceTravail::check_captured`], [`READS`]), which costs far less than a whole model.
 //!
 //! ```
 //! use chrono::NaiveDate;
@@ -39,9 +41,16 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::walk::{Value, Visitor, Walk};
 use crate::model::{
     Adresse, Booleen, Date, Dictionary, EtatRecrutement, Formation, Heure, ModaliteRecrutement,
-    Precision, Recrutement, Session,
+    Precision,
 };
 use crate::reader::Record;
+
+mod capture;
+mod facts;
+
+use facts::{AdresseFacts, RecrutementFacts, SessionFacts};
+
+pub use capture::READS;
 
 /// The France Travail rules, in the catalogue's format. Their codes are a public contract.
 pub static RULES: &[Rule] = &[
@@ -102,6 +111,8 @@ pub struct FranceTravail {
     /// Deferred mode ([`FranceTravail::deferred`]): the @numero of each placeholder
     /// finding, with where it is and the recruitment's kind, in order.
     deferred: Option<Vec<(String, String, &'static str)>>,
+    /// Reads captured records ([`FranceTravail::check_captured`]), buffers kept.
+    collector: capture::Collector,
 }
 
 /// Stands for the "first used" place in a placeholder finding of deferred mode.
@@ -116,8 +127,8 @@ enum Kind {
 }
 
 impl Kind {
-    fn of(r: &Recrutement) -> Option<Kind> {
-        match r.modalite_recrutement.value {
+    fn of(r: &RecrutementFacts) -> Option<Kind> {
+        match r.modalite {
             ModaliteRecrutement::InscriptionSurCandidature => Some(Kind::Isc),
             ModaliteRecrutement::EntretienRdvIndividuel => Some(Kind::Rdvi),
             ModaliteRecrutement::InformationCollective => Some(Kind::Ico),
@@ -184,6 +195,7 @@ impl FranceTravail {
             numeros: HashMap::new(),
             record: String::new(),
             deferred: None,
+            collector: capture::Collector::default(),
         }
     }
 
@@ -265,19 +277,19 @@ impl FranceTravail {
         for (i, action) in formation.action.iter().enumerate() {
             for (j, session) in action.session.iter().enumerate() {
                 let path = format!("action[{}]/session[{}]", i + 1, j + 1);
-                self.session(session, &path, &mut out);
+                self.session(&SessionFacts::from(session), &path, &mut out);
             }
         }
         self.addresses(formation, &mut out);
         out
     }
 
-    fn session(&mut self, session: &Session, path: &str, out: &mut Vec<Diagnostic>) {
-        let session_fin = &session.periode.fin.value;
+    fn session(&mut self, session: &SessionFacts, path: &str, out: &mut Vec<Diagnostic>) {
+        let session_fin = &session.fin;
         let mut isc_periods: Vec<(NaiveDate, NaiveDate, String)> = Vec::new();
         let mut rdv = 0;
         let mut any = false;
-        for (k, r) in session.recrutement.iter().enumerate() {
+        for (k, r) in session.recrutements.iter().enumerate() {
             let Some(kind) = Kind::of(r) else { continue };
             any = true;
             let rpath = format!("{path}/recrutement[{}]", k + 1);
@@ -294,19 +306,13 @@ impl FranceTravail {
                 }
             }
         }
-        if any
-            && session.etat_recrutement.as_ref().map(|e| e.value) != Some(EtatRecrutement::Ouvert)
-        {
-            let found = session
-                .etat_recrutement
-                .as_ref()
-                .map_or("absent".to_string(), |e| {
-                    format!("{} ({})", e.value.code(), e.value.label())
-                });
+        if any && session.etat != Some(EtatRecrutement::Ouvert) {
+            let found = session.etat.map_or("absent".to_string(), |e| {
+                format!("{} ({})", e.code(), e.label())
+            });
             let found_en = session
-                .etat_recrutement
-                .as_ref()
-                .map_or("missing".to_string(), |e| e.value.code().to_string());
+                .etat
+                .map_or("missing".to_string(), |e| e.code().to_string());
             out.push(finding(
                 "FT-REC-ETAT",
                 path,
@@ -357,9 +363,9 @@ impl FranceTravail {
         }
     }
 
-    fn numero(&mut self, r: &Recrutement, kind: Kind, path: &str, out: &mut Vec<Diagnostic>) {
+    fn numero(&mut self, r: &RecrutementFacts, kind: Kind, path: &str, out: &mut Vec<Diagnostic>) {
         let name = kind.name();
-        match r.attrs.numero.as_deref().map(str::trim) {
+        match r.numero.as_deref().map(str::trim) {
             None | Some("") => out.push(finding(
                 "FT-REC-NUMERO",
                 path,
@@ -390,13 +396,13 @@ impl FranceTravail {
     /// ISC rules; returns the period when it is usable for the overlap check.
     fn isc(
         &self,
-        r: &Recrutement,
+        r: &RecrutementFacts,
         session_fin: &Date,
         path: &str,
         out: &mut Vec<Diagnostic>,
     ) -> Option<(NaiveDate, NaiveDate)> {
         places(r, Kind::Isc, ISC_PLACES, "FT-ISC-PLACES", path, out);
-        let Some(p) = &r.periode else {
+        let Some((debut, fin)) = &r.periode else {
             out.push(finding(
                 "FT-ISC-PERIODE",
                 path,
@@ -405,7 +411,6 @@ impl FranceTravail {
             ));
             return None;
         };
-        let (debut, fin) = (&p.debut.value, &p.fin.value);
         let (Some(d), Some(f)) = (full_day(debut), full_day(fin)) else {
             out.push(finding(
                 "FT-ISC-PERIODE",
@@ -434,7 +439,7 @@ impl FranceTravail {
 
     fn rdv(
         &self,
-        r: &Recrutement,
+        r: &RecrutementFacts,
         kind: Kind,
         session_fin: &Date,
         path: &str,
@@ -455,20 +460,18 @@ impl FranceTravail {
                 ));
                 None
             }
-            Some(p) => {
-                match (full_day(&p.debut.value), full_day(&p.fin.value)) {
-                    (Some(d), Some(f)) if d == f => Some(d),
-                    _ => {
-                        out.push(finding(
+            Some((debut, fin)) => match (full_day(debut), full_day(fin)) {
+                (Some(d), Some(f)) if d == f => Some(d),
+                _ => {
+                    out.push(finding(
                         "FT-RDV-DATE",
                         &format!("{path}/periode"),
-                        format!("{name} : periode du {} au {}, attendu un seul jour réel (debut = fin)", p.debut.value.to_french(), p.fin.value.to_french()),
-                        format!("{name}: periode from {} to {}, one real day expected (debut = fin)", p.debut.value, p.fin.value),
+                        format!("{name} : periode du {} au {}, attendu un seul jour réel (debut = fin)", debut.to_french(), fin.to_french()),
+                        format!("{name}: periode from {debut} to {fin}, one real day expected (debut = fin)"),
                     ));
-                        None
-                    }
+                    None
                 }
-            }
+            },
         };
         let when = day.map(fr_date).unwrap_or_default();
         let label = if when.is_empty() {
@@ -498,10 +501,7 @@ impl FranceTravail {
             }
         }
         // Hours.
-        let parse = |f: &Option<crate::Field<String>>| {
-            f.as_ref()
-                .map(|h| (h.value.clone(), h.value.parse::<Heure>()))
-        };
+        let parse = |h: &Option<String>| h.as_ref().map(|h| (h.clone(), h.parse::<Heure>()));
         match (parse(&r.heure_debut), parse(&r.heure_fin)) {
             (Some((_, Ok(start))), Some((_, Ok(end)))) => {
                 let mut problems_fr = Vec::new();
@@ -564,8 +564,8 @@ impl FranceTravail {
             }
         }
         // Address.
-        if r.adresse.is_none() {
-            let remote = r.a_distance.as_ref().map(|a| a.value) == Some(Booleen::Oui);
+        if !r.adresse {
+            let remote = r.a_distance == Some(Booleen::Oui);
             if remote {
                 out.push(
                     finding(
@@ -612,7 +612,7 @@ impl FranceTravail {
                 }
                 match value.downcast::<Adresse>() {
                     Some(a) => {
-                        check_adresse(a, &self.path, self.out);
+                        check_adresse(&AdresseFacts::from(a), &self.path, self.out);
                         false
                     }
                     None => matches!(value, Value::Element(..)),
@@ -634,7 +634,7 @@ impl FranceTravail {
 }
 
 fn places(
-    r: &Recrutement,
+    r: &RecrutementFacts,
     kind: Kind,
     range: std::ops::RangeInclusive<i64>,
     code: &'static str,
@@ -650,19 +650,18 @@ fn places(
             format!("{name} sans nb-places : attendu de {lo} à {hi}"),
             format!("{name} without nb-places: {lo} to {hi} expected"),
         )),
-        Some(n) if !range.contains(&n.value) => out.push(finding(
+        Some(n) if !range.contains(n) => out.push(finding(
             code,
             &format!("{path}/nb-places"),
-            format!("{name} : nb-places {} hors de {lo} à {hi}", n.value),
-            format!("{name}: nb-places {} outside {lo} to {hi}", n.value),
+            format!("{name} : nb-places {n} hors de {lo} à {hi}"),
+            format!("{name}: nb-places {n} outside {lo} to {hi}"),
         )),
         Some(_) => {}
     }
 }
 
-fn check_adresse(a: &Adresse, path: &str, out: &mut Vec<Diagnostic>) {
-    let first = a.ligne.first().map(|l| l.value.as_str()).unwrap_or("");
-    if blank(first) {
+fn check_adresse(a: &AdresseFacts, path: &str, out: &mut Vec<Diagnostic>) {
+    if blank(&a.ligne) {
         out.push(finding(
             "FT-ADR-LIGNE",
             &format!("{path}/ligne[1]"),
@@ -670,7 +669,7 @@ fn check_adresse(a: &Adresse, path: &str, out: &mut Vec<Diagnostic>) {
             "adresse: first ligne blank; street expected".into(),
         ));
     }
-    if blank(&a.ville.value) {
+    if blank(&a.ville) {
         out.push(finding(
             "FT-ADR-VILLE",
             &format!("{path}/ville"),
@@ -678,21 +677,21 @@ fn check_adresse(a: &Adresse, path: &str, out: &mut Vec<Diagnostic>) {
             "adresse: ville blank".into(),
         ));
     }
-    if !alphanumeric_code(&a.codepostal.value) {
+    if !alphanumeric_code(&a.codepostal) {
         out.push(finding(
             "FT-ADR-CODEPOSTAL",
             &format!("{path}/codepostal"),
-            format!("adresse : codepostal « {} » ; attendu 5 caractères alphanumériques, différent de 00000", a.codepostal.value),
-            format!("adresse: codepostal \"{}\"; 5 alphanumeric characters expected, not 00000", a.codepostal.value),
+            format!("adresse : codepostal « {} » ; attendu 5 caractères alphanumériques, différent de 00000", a.codepostal),
+            format!("adresse: codepostal \"{}\"; 5 alphanumeric characters expected, not 00000", a.codepostal),
         ));
     }
     match &a.code_insee_commune {
         None => out.push(finding("FT-ADR-INSEE", path, "adresse sans code-INSEE-commune : attendu le code INSEE de la commune".into(), "adresse without code-INSEE-commune: the town's INSEE code is expected".into())),
-        Some(c) if !alphanumeric_code(&c.value) => out.push(finding(
+        Some(c) if !alphanumeric_code(c) => out.push(finding(
             "FT-ADR-INSEE",
             &format!("{path}/code-INSEE-commune"),
-            format!("adresse : code-INSEE-commune « {} » ; attendu 5 caractères alphanumériques, différent de 00000", c.value),
-            format!("adresse: code-INSEE-commune \"{}\"; 5 alphanumeric characters expected, not 00000", c.value),
+            format!("adresse : code-INSEE-commune « {c} » ; attendu 5 caractères alphanumériques, différent de 00000"),
+            format!("adresse: code-INSEE-commune \"{c}\"; 5 alphanumeric characters expected, not 00000"),
         )),
         Some(_) => {}
     }
@@ -705,7 +704,7 @@ fn fr_date(d: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Action, Field, Periode};
+    use crate::model::{Action, Field, Periode, Recrutement, Session};
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2027, 1, 4).unwrap_or_default()

@@ -1,0 +1,379 @@
+//! `lheo validate` runs the France Travail rules on a projected capture of each record
+//! (`FranceTravail::check_captured` on `READS`). This holds it against the rules on the whole
+//! model (`FranceTravail::check_record` on the record's tree), record by record, on the
+//! fixtures, the real corpus, generated feeds of every root (following the rules or not) and
+//! mutants of them: same findings, messages, paths and positions. Records whose model does not
+//! build are reported unverified by the model path; the capture path is checked on them by
+//! the hand-made cases below.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use lheo::diagnostic::Location;
+use lheo::generate::{GenerateOptions, Generator, Root};
+use lheo::reader::log::RecordLog;
+use lheo::reader::tree::Node;
+use lheo::reader::{ReadOptions, Reader, RecordNode, Step};
+use lheo::rules::france_travail::{FranceTravail, READS};
+use lheo::rules::Profile;
+use lheo::validate::{validate, ValidateOptions};
+use lheo::Diagnostic;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+/// The records as projected captures, as `lheo validate` reads them.
+fn captures(xml: &[u8]) -> Vec<RecordLog> {
+    let options = ReadOptions {
+        capture_records: true,
+        capture_only: Some(&READS),
+        ..ReadOptions::default()
+    };
+    let Ok(mut reader) = Reader::with_options(xml, options) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    loop {
+        match reader.advance() {
+            Step::Captured(log) => out.push(log),
+            Step::Record(_) => panic!("a record was not captured"),
+            Step::Pause => {}
+            Step::Done => return out,
+        }
+    }
+}
+
+/// The records as trees.
+fn trees(xml: &[u8]) -> Vec<RecordNode> {
+    let Ok(mut reader) = Reader::with_options(xml, ReadOptions::default()) else {
+        return Vec::new();
+    };
+    std::iter::from_fn(|| reader.next_node()).collect()
+}
+
+/// The deepest node along `path`.
+fn nearest<'a>(root: &'a Node, path: &str) -> &'a Node {
+    let mut node = root;
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        match node.find(seg) {
+            Some(n) => node = n,
+            None => break,
+        }
+    }
+    node
+}
+
+/// The rules on the record's model, with absolute paths and the tree's positions; `None` when
+/// the model does not build.
+fn on_model(ft: &mut FranceTravail, node: &RecordNode) -> Option<Vec<Diagnostic>> {
+    let record = node.to_record().ok()?;
+    let label = match node.node.attr("numero") {
+        Some(n) => format!("{} @numero={n}", node.path),
+        None => node.path.clone(),
+    };
+    let mut found = ft.check_record(&record, &label);
+    for d in &mut found {
+        let target = nearest(&node.node, &d.path);
+        d.location = Location::Xml {
+            line: target.pos.line,
+            column: target.pos.column,
+        };
+        d.path = format!("{}/{}", node.path, d.path)
+            .trim_end_matches('/')
+            .to_owned();
+    }
+    Some(found)
+}
+
+fn render(found: &[Diagnostic]) -> String {
+    found
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {:?} {:?} {} | {} | {}\n",
+                d.code, d.severity, d.location, d.path, d.message.fr, d.message.en
+            )
+        })
+        .collect()
+}
+
+/// Compares the two paths on every record of `xml`; returns (records compared, findings).
+fn assert_equivalent(name: &str, xml: &[u8]) -> (usize, usize) {
+    let logs = captures(xml);
+    let nodes = trees(xml);
+    assert_eq!(logs.len(), nodes.len(), "{name}: records");
+    let (mut model_ft, mut capture_ft) = (FranceTravail::new(today()), FranceTravail::new(today()));
+    let (mut records, mut findings) = (0, 0);
+    for (log, node) in logs.iter().zip(&nodes) {
+        assert_eq!(log.path, node.path, "{name}");
+        let Some(expected) = on_model(&mut model_ft, node) else {
+            continue;
+        };
+        let got = capture_ft.check_captured(log);
+        let (expected, got) = (render(&expected), render(&got));
+        assert!(
+            expected == got,
+            "{name}, {}:\n--- model\n{expected}--- capture\n{got}",
+            node.path
+        );
+        records += 1;
+        findings += expected.lines().count();
+    }
+    (records, findings)
+}
+
+fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            xml_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "xml") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn fixtures() {
+    let mut files = Vec::new();
+    xml_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures"),
+        &mut files,
+    );
+    assert!(files.len() > 10, "fixtures not found");
+    let (mut records, mut findings) = (0, 0);
+    for f in files {
+        let (r, n) = assert_equivalent(&f.display().to_string(), &std::fs::read(&f).unwrap());
+        records += r;
+        findings += n;
+    }
+    // Every France Travail rule has its fixture: they all fire.
+    assert!(
+        records > 20 && findings > 20,
+        "{records} records, {findings} findings"
+    );
+}
+
+#[test]
+fn real_corpus() {
+    let Some(shared) = support::shared_dir() else {
+        return support::missing("../shared not found");
+    };
+    let mut files = Vec::new();
+    xml_files(&shared.join("corpus/real"), &mut files);
+    if files.is_empty() {
+        return support::missing("no real corpus");
+    }
+    let (mut records, mut findings) = (0, 0);
+    for f in files {
+        let (r, n) = assert_equivalent(&f.display().to_string(), &std::fs::read(&f).unwrap());
+        records += r;
+        findings += n;
+    }
+    assert!(
+        records > 0 && findings > 0,
+        "{records} records, {findings} findings"
+    );
+}
+
+fn generated(root: Root, formations: u64, seed: u64, france_travail: bool) -> String {
+    let mut out = Vec::new();
+    Generator::new(GenerateOptions {
+        formations,
+        seed,
+        root,
+        today: today(),
+        france_travail,
+    })
+    .write(&mut out)
+    .unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// Replaces every `step`-th occurrence of `from` (from the `first`-th) with `to`.
+fn mutate(xml: &str, from: &str, to: &str, first: usize, step: usize) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    let mut n = 0;
+    while let Some(i) = rest.find(from) {
+        out.push_str(&rest[..i]);
+        out.push_str(if n >= first && (n - first) % step == 0 {
+            to
+        } else {
+            from
+        });
+        rest = &rest[i + from.len()..];
+        n += 1;
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn generated_feeds_and_mutants() {
+    let (mut records, mut findings) = (0, 0);
+    let mut check = |name: &str, xml: &str| {
+        let (r, n) = assert_equivalent(name, xml.as_bytes());
+        records += r;
+        findings += n;
+    };
+    for root in [Root::Lheo, Root::LheoIndex, Root::LheoPlus] {
+        for (seed, france_travail) in [(1, true), (2, false), (3, false)] {
+            let xml = generated(root, 12, seed, france_travail);
+            check(&format!("{root:?} seed {seed}"), &xml);
+        }
+    }
+    let base = generated(Root::Lheo, 12, 4, true);
+    let mutants: &[(&str, &str)] = &[
+        ("<nb-places>", "<nb-places>0"),
+        ("<nb-places>", "<nb-places>99"),
+        ("<etat-recrutement>1<", "<etat-recrutement>2<"),
+        ("<modalite-recrutement>7<", "<modalite-recrutement>8<"),
+        ("<modalite-recrutement>8<", "<modalite-recrutement>7<"),
+        ("<modalite-recrutement>9<", "<modalite-recrutement>3<"),
+        ("<heure-debut>", "<heure-debut>6h"),
+        ("<heure-fin>", "<heure-fin>2"),
+        ("<code-INSEE-commune>", "<code-INSEE-commune>0000"),
+        ("<codepostal>", "<codepostal> "),
+        ("<ville>", "<ville-inconnue/><ville>"),
+        ("<ligne>", "<ligne> </ligne><ligne>"),
+        ("<a-distance>0<", "<a-distance>1<"),
+        ("numero=\"", "numero=\"X"),
+        ("<debut>2027", "<debut>2026"),
+        ("<fin>2027", "<fin>2026"),
+        ("<debut>", "<debut>   "),
+        (
+            "</recrutement>",
+            "</recrutement><extras><extra><adresse/></extra></extras>",
+        ),
+        (
+            "<periode>",
+            "<periode><debut>20270101</debut><fin>20270101</fin></periode><periode>",
+        ),
+    ];
+    for (k, (from, to)) in mutants.iter().enumerate() {
+        for (first, step) in [(0, 1), (k % 3, 3)] {
+            let xml = mutate(&base, from, to, first, step);
+            check(&format!("mutant {from} → {to} ({first}, {step})"), &xml);
+        }
+    }
+    assert!(
+        records > 500 && findings > 500,
+        "{records} records, {findings} findings"
+    );
+}
+
+/// `lheo validate --profile france-travail` on a one-formation feed.
+fn validate_formation(formation: &str) -> Vec<Diagnostic> {
+    let xml =
+        format!(r#"<lheo xmlns="http://lheo.gouv.fr/2.3"><offres>{formation}</offres></lheo>"#);
+    let options = ValidateOptions {
+        today: Some(today()),
+        ..ValidateOptions::new(Profile::FranceTravail)
+    };
+    validate(xml.as_bytes(), &options)
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.code.starts_with("FT-") || d.code == "LHEO-NON-VERIFIE")
+        .collect()
+}
+
+const ADRESSE: &str = "<adresse><ligne>1 rue de la Gare</ligne><codepostal>67000</codepostal>\
+    <ville>Strasbourg</ville><code-INSEE-commune>67482</code-INSEE-commune></adresse>";
+
+fn session(recrutement: &str) -> String {
+    format!(
+        "<formation numero=\"F1\"><action><session><periode><debut>20270101</debut>\
+         <fin>20271231</fin></periode><adresse-inscription>{ADRESSE}</adresse-inscription>\
+         <etat-recrutement>1</etat-recrutement>{recrutement}</session></action></formation>"
+    )
+}
+
+fn codes(found: &[Diagnostic]) -> Vec<&str> {
+    found.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn a_value_the_rules_read_that_is_not_of_its_type_leaves_the_record_unverified() {
+    let found = validate_formation(&session(
+        "<recrutement numero=\"R1\"><modalite-recrutement>7</modalite-recrutement>\
+         <nb-places>douze</nb-places></recrutement>",
+    ));
+    assert_eq!(codes(&found), ["LHEO-NON-VERIFIE"], "{found:#?}");
+    assert_eq!(
+        found[0].message.fr,
+        "règles France Travail non vérifiées sur /lheo/offres/formation[1] : structure invalide \
+         (ligne 1 : élément « nb-places » : valeur invalide)"
+    );
+    assert_eq!(found[0].path, "/lheo/offres/formation[1]");
+}
+
+#[test]
+fn a_missing_or_repeated_value_leaves_the_record_unverified() {
+    for recrutement in [
+        "<recrutement numero=\"R1\"><nb-places>3</nb-places></recrutement>",
+        "<recrutement numero=\"R1\"><modalite-recrutement>7</modalite-recrutement>\
+         <nb-places>3</nb-places><nb-places>4</nb-places></recrutement>",
+        "<recrutement numero=\"R1\"><modalite-recrutement>7</modalite-recrutement>\
+         <periode><debut>20270101</debut></periode></recrutement>",
+        "<recrutement numero=\"R1\"><modalite-recrutement>7<ligne/></modalite-recrutement>\
+         </recrutement>",
+        "<recrutement numero=\"R1\">texte<modalite-recrutement>7</modalite-recrutement>\
+         </recrutement>",
+    ] {
+        let found = validate_formation(&session(recrutement));
+        assert_eq!(
+            codes(&found),
+            ["LHEO-NON-VERIFIE"],
+            "{recrutement}: {found:#?}"
+        );
+    }
+}
+
+#[test]
+fn errors_the_rules_do_not_read_leave_them_running() {
+    // An unknown element and a missing required element elsewhere in the record: the
+    // structural checker reports them; the France Travail rules still run.
+    let formation = session(
+        "<recrutement><modalite-recrutement>8</modalite-recrutement><inconnu/></recrutement>",
+    )
+    .replace("<action>", "<action><autre-chose>x</autre-chose>");
+    let found = validate_formation(&formation);
+    let ft = codes(&found);
+    assert!(ft.contains(&"FT-REC-NUMERO"), "{found:#?}");
+    assert!(ft.contains(&"FT-RDV-DATE"), "{found:#?}");
+    assert!(!ft.contains(&"LHEO-NON-VERIFIE"), "{found:#?}");
+}
+
+#[test]
+fn addresses_are_found_where_the_model_has_them_and_not_in_extras() {
+    let bad = "<adresse><ligne> </ligne><codepostal>00000</codepostal><ville>X</ville></adresse>";
+    let formation = session("<recrutement numero=\"R1\"><modalite-recrutement>7</modalite-recrutement><nb-places>3</nb-places><periode><debut>20261201</debut><fin>20261210</fin></periode></recrutement>")
+        .replace(
+            "<adresse-inscription>",
+            &format!("<adresse-inscription>{bad}<extras><extra>{bad}</extra></extras>"),
+        )
+        .replacen(ADRESSE, "", 1);
+    let found = validate_formation(&formation);
+    let mut paths: Vec<(&str, &str)> = found.iter().map(|d| (d.code, d.path.as_str())).collect();
+    paths.sort();
+    let adresse = "/lheo/offres/formation[1]/action[1]/session[1]/adresse-inscription/adresse";
+    assert_eq!(
+        paths,
+        [
+            (
+                "FT-ADR-CODEPOSTAL",
+                format!("{adresse}/codepostal").as_str()
+            ),
+            ("FT-ADR-INSEE", adresse),
+            ("FT-ADR-LIGNE", format!("{adresse}/ligne[1]").as_str()),
+        ],
+        "{found:#?}"
+    );
+}
