@@ -2,9 +2,9 @@
 //! (`FranceTravail::check_captured` on `READS`). This holds it against the rules on the whole
 //! model (`FranceTravail::check_record` on the record's tree), record by record, on the
 //! fixtures, the real corpus, generated feeds of every root (following the rules or not) and
-//! mutants of them: same findings, messages, paths and positions. Records whose model does not
-//! build are reported unverified by the model path; the capture path is checked on them by
-//! the hand-made cases below.
+//! mutants of them: same findings, messages, paths and positions, from projected and from
+//! whole captures. Records whose model does not build are reported unverified by the model
+//! path; the capture path is checked on them by the hand-made cases below.
 
 mod support;
 
@@ -25,11 +25,11 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
 }
 
-/// The records as projected captures, as `lheo validate` reads them.
-fn captures(xml: &[u8]) -> Vec<RecordLog> {
+/// The records as projected captures, as `lheo validate` reads them, or whole.
+fn captures(xml: &[u8], projected: bool) -> Vec<RecordLog> {
     let options = ReadOptions {
         capture_records: true,
-        capture_only: Some(&READS),
+        capture_only: projected.then_some(&READS),
         ..ReadOptions::default()
     };
     let Ok(mut reader) = Reader::with_options(xml, options) else {
@@ -102,23 +102,32 @@ fn render(found: &[Diagnostic]) -> String {
 
 /// Compares the two paths on every record of `xml`; returns (records compared, findings).
 fn assert_equivalent(name: &str, xml: &[u8]) -> (usize, usize) {
-    let logs = captures(xml);
+    let logs = captures(xml, true);
+    let whole = captures(xml, false);
     let nodes = trees(xml);
     assert_eq!(logs.len(), nodes.len(), "{name}: records");
-    let (mut model_ft, mut capture_ft) = (FranceTravail::new(today()), FranceTravail::new(today()));
+    assert_eq!(whole.len(), nodes.len(), "{name}: records");
+    let today = today();
+    let mut model_ft = FranceTravail::new(today);
+    let (mut capture_ft, mut whole_ft) = (FranceTravail::new(today), FranceTravail::new(today));
     let (mut records, mut findings) = (0, 0);
-    for (log, node) in logs.iter().zip(&nodes) {
+    for ((log, whole), node) in logs.iter().zip(&whole).zip(&nodes) {
         assert_eq!(log.path, node.path, "{name}");
         let Some(expected) = on_model(&mut model_ft, node) else {
             continue;
         };
-        let got = capture_ft.check_captured(log);
-        let (expected, got) = (render(&expected), render(&got));
-        assert!(
-            expected == got,
-            "{name}, {}:\n--- model\n{expected}--- capture\n{got}",
-            node.path
-        );
+        let expected = render(&expected);
+        for (kind, log, ft) in [
+            ("projected", log, &mut capture_ft),
+            ("whole", whole, &mut whole_ft),
+        ] {
+            let got = render(&ft.check_captured(log));
+            assert!(
+                expected == got,
+                "{name}, {}:\n--- model\n{expected}--- {kind} capture\n{got}",
+                node.path
+            );
+        }
         records += 1;
         findings += expected.lines().count();
     }

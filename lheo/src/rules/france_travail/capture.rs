@@ -61,6 +61,9 @@ enum Role {
     Adresse,
     /// A value the rules read.
     Leaf(Slot),
+    /// `extras` and everything in it (free content, not the model's: not read). A projected
+    /// capture leaves it out; a whole one has it.
+    Extras,
     /// Anything else (an address may be below).
     Other,
 }
@@ -277,6 +280,7 @@ impl Collector {
             (Role::Adresse, id::CODEPOSTAL) => Role::Leaf(Slot::CodePostal),
             (Role::Adresse, id::VILLE) => Role::Leaf(Slot::Ville),
             (Role::Adresse, id::CODE_INSEE_COMMUNE) => Role::Leaf(Slot::CodeInsee),
+            (Role::Extras, _) | (_, id::EXTRAS) => Role::Extras,
             (Role::Leaf(_) | Role::Adresse, _) => Role::Other,
             (_, id::ADRESSE) if parent.id.is_some_and(|p| schema::allows(p, id::ADRESSE)) => {
                 Role::Adresse
@@ -381,9 +385,9 @@ impl Collector {
                 self.ville = false;
             }
             Role::Leaf(_) => self.text.clear(),
-            Role::Action | Role::Other => {}
+            Role::Action | Role::Other | Role::Extras => {}
         }
-        if role != Role::Other && role != Role::Action {
+        if !matches!(role, Role::Other | Role::Action | Role::Extras) {
             let start = self.out.paths.len();
             self.out.paths.push_str(&self.path);
             self.out.targets.push((start, self.out.paths.len(), pos));
@@ -460,7 +464,7 @@ impl Collector {
                     Err(MISSING)
                 }
             }
-            Role::Root | Role::Action | Role::Other => Ok(()),
+            Role::Root | Role::Action | Role::Other | Role::Extras => Ok(()),
         };
         if let Err(reason) = result {
             self.fail(frame.id, frame.pos, reason);
