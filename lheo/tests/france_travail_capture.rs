@@ -11,10 +11,8 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use lheo::diagnostic::Location;
 use lheo::generate::{GenerateOptions, Generator, Root};
 use lheo::reader::log::RecordLog;
-use lheo::reader::tree::Node;
 use lheo::reader::{ReadOptions, Reader, RecordNode, Step};
 use lheo::rules::france_travail::{FranceTravail, READS};
 use lheo::rules::Profile;
@@ -54,52 +52,6 @@ fn trees(xml: &[u8]) -> Vec<RecordNode> {
     std::iter::from_fn(|| reader.next_node()).collect()
 }
 
-/// The deepest node along `path`.
-fn nearest<'a>(root: &'a Node, path: &str) -> &'a Node {
-    let mut node = root;
-    for seg in path.split('/').filter(|s| !s.is_empty()) {
-        match node.find(seg) {
-            Some(n) => node = n,
-            None => break,
-        }
-    }
-    node
-}
-
-/// The rules on the record's model, with absolute paths and the tree's positions; `None` when
-/// the model does not build.
-fn on_model(ft: &mut FranceTravail, node: &RecordNode) -> Option<Vec<Diagnostic>> {
-    let record = node.to_record().ok()?;
-    let label = match node.node.attr("numero") {
-        Some(n) => format!("{} @numero={n}", node.path),
-        None => node.path.clone(),
-    };
-    let mut found = ft.check_record(&record, &label);
-    for d in &mut found {
-        let target = nearest(&node.node, &d.path);
-        d.location = Location::Xml {
-            line: target.pos.line,
-            column: target.pos.column,
-        };
-        d.path = format!("{}/{}", node.path, d.path)
-            .trim_end_matches('/')
-            .to_owned();
-    }
-    Some(found)
-}
-
-fn render(found: &[Diagnostic]) -> String {
-    found
-        .iter()
-        .map(|d| {
-            format!(
-                "{} {:?} {:?} {} | {} | {}\n",
-                d.code, d.severity, d.location, d.path, d.message.fr, d.message.en
-            )
-        })
-        .collect()
-}
-
 /// Compares the two paths on every record of `xml`; returns (records compared, findings).
 fn assert_equivalent(name: &str, xml: &[u8]) -> (usize, usize) {
     let logs = captures(xml, true);
@@ -113,15 +65,15 @@ fn assert_equivalent(name: &str, xml: &[u8]) -> (usize, usize) {
     let (mut records, mut findings) = (0, 0);
     for ((log, whole), node) in logs.iter().zip(&whole).zip(&nodes) {
         assert_eq!(log.path, node.path, "{name}");
-        let Some(expected) = on_model(&mut model_ft, node) else {
+        let Ok(expected) = model_ft.check_node(node) else {
             continue;
         };
-        let expected = render(&expected);
+        let expected = support::render_diagnostics(&expected);
         for (kind, log, ft) in [
             ("projected", log, &mut capture_ft),
             ("whole", whole, &mut whole_ft),
         ] {
-            let got = render(&ft.check_captured(log));
+            let got = support::render_diagnostics(&ft.check_captured(log));
             assert!(
                 expected == got,
                 "{name}, {}:\n--- model\n{expected}--- {kind} capture\n{got}",
@@ -134,34 +86,23 @@ fn assert_equivalent(name: &str, xml: &[u8]) -> (usize, usize) {
     (records, findings)
 }
 
-fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            xml_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "xml") {
-            out.push(p);
-        }
-    }
+/// [`assert_equivalent`] on each file; returns the totals.
+fn assert_files(files: &[PathBuf]) -> (usize, usize) {
+    files.iter().fold((0, 0), |(records, findings), f| {
+        let (r, n) = assert_equivalent(&f.display().to_string(), &std::fs::read(f).unwrap());
+        (records + r, findings + n)
+    })
 }
 
 #[test]
 fn fixtures() {
     let mut files = Vec::new();
-    xml_files(
+    support::xml_files(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures"),
         &mut files,
     );
     assert!(files.len() > 10, "fixtures not found");
-    let (mut records, mut findings) = (0, 0);
-    for f in files {
-        let (r, n) = assert_equivalent(&f.display().to_string(), &std::fs::read(&f).unwrap());
-        records += r;
-        findings += n;
-    }
+    let (records, findings) = assert_files(&files);
     // Every France Travail rule has its fixture: they all fire.
     assert!(
         records > 20 && findings > 20,
@@ -175,16 +116,11 @@ fn real_corpus() {
         return support::missing("../shared not found");
     };
     let mut files = Vec::new();
-    xml_files(&shared.join("corpus/real"), &mut files);
+    support::xml_files(&shared.join("corpus/real"), &mut files);
     if files.is_empty() {
         return support::missing("no real corpus");
     }
-    let (mut records, mut findings) = (0, 0);
-    for f in files {
-        let (r, n) = assert_equivalent(&f.display().to_string(), &std::fs::read(&f).unwrap());
-        records += r;
-        findings += n;
-    }
+    let (records, findings) = assert_files(&files);
     assert!(
         records > 0 && findings > 0,
         "{records} records, {findings} findings"

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use lheo::generate::{GenerateOptions, Generator, Root};
 use lheo::rules::Profile;
-use lheo::validate::{validate, Report, ValidateOptions};
+use lheo::validate::{validate, ValidateOptions};
 
 const PROFILES: [Profile; 3] = [Profile::Xsd, Profile::Lheo, Profile::FranceTravail];
 
@@ -24,27 +24,12 @@ fn options(profile: Profile, threads: usize, chunk_bytes: usize) -> ValidateOpti
     }
 }
 
-/// Everything a report says, as text.
-fn render(r: &Report) -> String {
-    let mut s = format!(
-        "{:?} {:?} {:?} {:?}\n",
-        r.profile, r.version, r.root, r.encoding
-    );
-    for d in &r.diagnostics {
-        s.push_str(&format!(
-            "{} {:?} {:?} {} | {} | {}\n",
-            d.code, d.severity, d.location, d.path, d.message.fr, d.message.en
-        ));
-    }
-    s
-}
-
 /// Asserts that every cut gives the single-pass report, for every profile.
 fn assert_same(name: &str, xml: &[u8]) {
     for profile in PROFILES {
-        let one = render(&validate(xml, &options(profile, 1, 1 << 20)));
+        let one = support::render_report(&validate(xml, &options(profile, 1, 1 << 20)));
         for (threads, chunk) in [(2, 1), (2, 300), (3, 5000), (2, 1 << 20)] {
-            let many = render(&validate(xml, &options(profile, threads, chunk)));
+            let many = support::render_report(&validate(xml, &options(profile, threads, chunk)));
             assert!(
                 one == many,
                 "{name}, {profile:?}, {threads} threads, chunks of {chunk} bytes:\n--- one pass\n{one}\n--- threads\n{many}"
@@ -57,24 +42,10 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            xml_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "xml") {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn fixtures() {
     let mut files = Vec::new();
-    xml_files(&workspace().join("fixtures"), &mut files);
+    support::xml_files(&workspace().join("fixtures"), &mut files);
     assert!(files.len() > 10, "fixtures not found");
     for f in files {
         let xml = std::fs::read(&f).unwrap();
@@ -88,7 +59,7 @@ fn real_corpus() {
         return support::missing("../shared not found");
     };
     let mut files = Vec::new();
-    xml_files(&shared.join("corpus/real"), &mut files);
+    support::xml_files(&shared.join("corpus/real"), &mut files);
     if files.is_empty() {
         return support::missing("no real corpus");
     }
@@ -289,8 +260,8 @@ fn fuzz_findings() {
         };
         let chunk = usize::from(first) + 1;
         for profile in PROFILES {
-            let one = render(&validate(xml, &options(profile, 1, 1 << 20)));
-            let two = render(&validate(xml, &options(profile, 2, chunk)));
+            let one = support::render_report(&validate(xml, &options(profile, 1, 1 << 20)));
+            let two = support::render_report(&validate(xml, &options(profile, 2, chunk)));
             assert!(
                 one == two,
                 "{}, {profile:?}:\n{one}\n---\n{two}",
@@ -314,8 +285,8 @@ fn budget() {
         o1.limits.max_diagnostics = 7;
         let mut o2 = options(profile, 2, 1);
         o2.limits.max_diagnostics = 7;
-        let one = render(&validate(many.as_bytes(), &o1));
-        let two = render(&validate(many.as_bytes(), &o2));
+        let one = support::render_report(&validate(many.as_bytes(), &o1));
+        let two = support::render_report(&validate(many.as_bytes(), &o2));
         assert_eq!(one, two, "{profile:?}");
         assert!(one.contains("XML-LIMITE"), "{one}");
     }

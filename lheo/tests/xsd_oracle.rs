@@ -6,6 +6,8 @@
 //! why and passes, unless `LHEO_REQUIRE_ORACLE=1`. When Python's `xmlschema` is importable, a
 //! sample is also cross-checked with it (reported, not asserted: the two oracles may differ).
 
+mod support;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -1139,21 +1141,6 @@ fn verdicts_equal_xmllint() {
 // ---------------------------------------------------------------------------------------------
 // Validation on worker threads.
 
-/// Everything a report says, as text (as in `tests/parallel.rs`).
-fn render(r: &lheo::validate::Report) -> String {
-    let mut s = format!(
-        "{:?} {:?} {:?} {:?}\n",
-        r.profile, r.version, r.root, r.encoding
-    );
-    for d in &r.diagnostics {
-        s.push_str(&format!(
-            "{} {:?} {:?} {} | {} | {}\n",
-            d.code, d.severity, d.location, d.path, d.message.fr, d.message.en
-        ));
-    }
-    s
-}
-
 /// Every case of the oracle, validated with each profile on worker threads (chunks of one
 /// record, and of about 700 bytes), gives the single-pass report. Needs only `../shared`.
 ///
@@ -1193,10 +1180,10 @@ fn parallel_reports_equal_single_pass() {
             if !every_profile && (i + k) % 3 != 0 {
                 continue;
             }
-            let one = render(&validate(xml, &options(profile, 1, 1 << 20)));
+            let one = support::render_report(&validate(xml, &options(profile, 1, 1 << 20)));
             for chunk in [1, 700] {
                 compared += 1;
-                let many = render(&validate(xml, &options(profile, 2, chunk)));
+                let many = support::render_report(&validate(xml, &options(profile, 2, chunk)));
                 if one == many {
                     continue;
                 }

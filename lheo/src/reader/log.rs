@@ -254,13 +254,13 @@ impl RecordLog {
         let kept = root || id.is_some_and(|i| only.contains(i));
         // A text element left out has nothing kept below it: leave it out whole, unless it
         // sits in a kept text element (a child there is an error worth seeing).
-        let in_kept_text = self
-            .open
-            .last()
-            .is_some_and(|o| o.kept && !element_only(o.id));
-        let text_only =
-            id.is_some_and(|i| matches!(schema::element(i).content, Content::Simple(_)));
-        if !kept && text_only && !in_kept_text {
+        if !kept
+            && id.is_some_and(|i| matches!(schema::element(i).content, Content::Simple(_)))
+            && !self
+                .open
+                .last()
+                .is_some_and(|o| o.kept && !element_only(o.id))
+        {
             self.skipped += 1;
             return;
         }

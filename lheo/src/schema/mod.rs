@@ -229,25 +229,13 @@ impl ElementSet {
     }
 }
 
-/// Whether `parent`'s content model allows several `child` elements (the element path
-/// convention: only those get an index, `action[2]`, `ligne[1]`).
-pub fn repeatable(parent: ElementId, child: ElementId) -> bool {
+/// The particle of `child` in `parent`'s sequence, with its index (`None` when `parent` has no
+/// sequence or does not declare `child`). Paths index a child only when its particle allows
+/// several (`action[2]`, `ligne[1]`).
+pub fn particle(parent: ElementId, child: ElementId) -> Option<(usize, &'static Particle)> {
     match element(parent).content {
-        Content::Sequence(particles) => particles
-            .iter()
-            .find(|p| p.element == child)
-            .is_some_and(|p| p.max != Some(1)),
-        Content::Choice { children, max, .. } => children.contains(&child) && max != Some(1),
-        Content::Any | Content::Simple(_) => false,
-    }
-}
-
-/// Whether `parent`'s content model declares `child` (as a particle or an alternative).
-pub fn allows(parent: ElementId, child: ElementId) -> bool {
-    match element(parent).content {
-        Content::Sequence(particles) => particles.iter().any(|p| p.element == child),
-        Content::Choice { children, .. } => children.contains(&child),
-        Content::Any | Content::Simple(_) => false,
+        Content::Sequence(ps) => ps.iter().enumerate().find(|(_, p)| p.element == child),
+        _ => None,
     }
 }
 

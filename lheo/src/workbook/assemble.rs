@@ -277,7 +277,7 @@ fn complete(e: &mut Element, finder: &dyn CellFinder, steps: &mut Vec<Step>) {
     let element = e.element;
     e.children.sort_by_key(|x| {
         (
-            layout::particle(element, x.element).map_or(usize::MAX, |(i, _)| i),
+            schema::particle(element, x.element).map_or(usize::MAX, |(i, _)| i),
             x.index,
         )
     });
@@ -311,7 +311,7 @@ fn element(out: &mut Out<'_>, mut e: Element, root: bool, steps: &mut Vec<Step>)
         return Ok(());
     } else {
         out.push(b">\n");
-        let at = |x: ElementId| layout::particle(e.element, x).map_or(usize::MAX, |(i, _)| i);
+        let at = |x: ElementId| schema::particle(e.element, x).map_or(usize::MAX, |(i, _)| i);
         let extras_at = at(schema::id::EXTRAS);
         let lazy_at = e.lazy.first().map_or(usize::MAX, |(x, _, _)| at(*x));
         let extras = std::mem::take(&mut e.extras);

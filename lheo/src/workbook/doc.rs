@@ -70,7 +70,7 @@ fn required(entity: ElementId, target: &Target) -> bool {
     }
     let mut parent = entity;
     for s in &target.steps {
-        match layout::particle(parent, s.element) {
+        match schema::particle(parent, s.element) {
             Some((_, p)) if s.index <= p.min => parent = s.element,
             _ => return false,
         }

@@ -240,7 +240,7 @@ impl Flattener {
                 Child::Element(c) => c,
             };
             let Some((id, p)) =
-                c.id.and_then(|id| layout::particle(element, id).map(|(_, p)| (id, p)))
+                c.id.and_then(|id| schema::particle(element, id).map(|(_, p)| (id, p)))
             else {
                 return Err(unfit(
                     c,

@@ -175,17 +175,9 @@ pub fn is_complex(e: ElementId) -> bool {
     !matches!(schema::element(e).content, Content::Simple(_))
 }
 
-/// The particle of `child` in `parent`'s sequence.
-pub fn particle(parent: ElementId, child: ElementId) -> Option<(usize, &'static schema::Particle)> {
-    match schema::element(parent).content {
-        Content::Sequence(ps) => ps.iter().enumerate().find(|(_, p)| p.element == child),
-        _ => None,
-    }
-}
-
 /// `maxOccurs` of `child` in `parent` (`None` = unbounded; `Some(1)` when not found).
 fn repeat_max(parent: ElementId, child: ElementId) -> Option<u32> {
-    particle(parent, child).map_or(Some(1), |(_, p)| p.max)
+    schema::particle(parent, child).map_or(Some(1), |(_, p)| p.max)
 }
 
 /// `true` when `child`, in `parent`, is an entity with a sheet of its own.
@@ -272,7 +264,7 @@ pub fn resolve(entity: ElementId, path: &str) -> Result<Target, PathError> {
             return Err(PathError::Extras);
         }
         let child = schema::element_id(name)
-            .and_then(|c| particle(current, c))
+            .and_then(|c| schema::particle(current, c))
             .ok_or_else(|| {
                 PathError::UnknownElement(name.to_owned(), schema::element(current).name)
             })?

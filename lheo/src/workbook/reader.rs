@@ -727,7 +727,7 @@ fn read_side(
             Ok(t)
                 if extras
                     && (t.attribute.is_some()
-                        || layout::particle(t.element(entity), id::EXTRAS).is_none()) =>
+                        || schema::particle(t.element(entity), id::EXTRAS).is_none()) =>
             {
                 Err(format!(
                     "« {} » n'a pas d'extras",
@@ -992,7 +992,7 @@ impl Build<'_> {
             let is_extras = s.value.trim_start().starts_with('<')
                 && s.target.attribute.is_none()
                 && layout::is_complex(node.element)
-                && layout::particle(node.element, id::EXTRAS).is_some();
+                && schema::particle(node.element, id::EXTRAS).is_some();
             match s.target.attribute {
                 Some(a) => node.attrs.push((a, s.value.clone())),
                 None if is_extras => node.extras.push((s.value.clone(), s.origin)),

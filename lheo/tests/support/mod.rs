@@ -150,3 +150,44 @@ pub fn as_2_3(text: &str) -> String {
     }
     s
 }
+
+/// The `.xml` files under `dir`, recursively, appended to `out` (none if `dir` is absent).
+pub fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            xml_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "xml") {
+            out.push(p);
+        }
+    }
+}
+
+/// Everything a list of diagnostics says (code, severity, location, path, both messages), a
+/// line each: what the differential tests compare.
+pub fn render_diagnostics(diagnostics: &[lheo::Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {:?} {:?} {} | {} | {}\n",
+                d.code, d.severity, d.location, d.path, d.message.fr, d.message.en
+            )
+        })
+        .collect()
+}
+
+/// Everything a report says, as text.
+pub fn render_report(r: &lheo::validate::Report) -> String {
+    format!(
+        "{:?} {:?} {:?} {:?}\n{}",
+        r.profile,
+        r.version,
+        r.root,
+        r.encoding,
+        render_diagnostics(&r.diagnostics)
+    )
+}

@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 use super::facts::{AdresseFacts, RecrutementFacts, SessionFacts};
 use super::FranceTravail;
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::Diagnostic;
 use crate::model::{trim_xml, Date, SimpleValue};
 use crate::reader::events::Position;
 use crate::reader::log::{LogItem, RecordLog};
@@ -282,7 +282,11 @@ impl Collector {
             (Role::Adresse, id::CODE_INSEE_COMMUNE) => Role::Leaf(Slot::CodeInsee),
             (Role::Extras, _) | (_, id::EXTRAS) => Role::Extras,
             (Role::Leaf(_) | Role::Adresse, _) => Role::Other,
-            (_, id::ADRESSE) if parent.id.is_some_and(|p| schema::allows(p, id::ADRESSE)) => {
+            (_, id::ADRESSE)
+                if parent
+                    .id
+                    .is_some_and(|p| schema::particle(p, id::ADRESSE).is_some()) =>
+            {
                 Role::Adresse
             }
             _ => Role::Other,
@@ -295,7 +299,7 @@ impl Collector {
             return;
         };
         let index = match parent.id {
-            Some(p) if schema::repeatable(p, id) => {
+            Some(p) if schema::particle(p, id).is_some_and(|(_, p)| p.max != Some(1)) => {
                 let counts = &mut self.counts[parent.counts..];
                 Some(match counts.iter_mut().find(|(c, _)| *c == id) {
                     Some((_, n)) => {
@@ -574,11 +578,7 @@ impl FranceTravail {
             let pos = c.root.map(|r| r.1).unwrap_or_default();
             return vec![unverified(record, e, pos)];
         }
-        self.record.clear();
-        self.record.push_str(record);
-        if let Some(n) = &c.numero {
-            let _ = write!(self.record, " @numero={n}");
-        }
+        self.record = super::record_label(record, c.numero.as_deref());
         let mut found = Vec::new();
         for (path, session) in &c.sessions {
             self.session(session, path, &mut found);
@@ -588,15 +588,7 @@ impl FranceTravail {
         }
         for d in &mut found {
             let pos = c.nearest(&d.path);
-            d.location = Location::Xml {
-                line: pos.line,
-                column: pos.column,
-            };
-            d.path = if d.path.is_empty() {
-                record.to_owned()
-            } else {
-                format!("{record}/{}", d.path)
-            };
+            super::place(d, record, pos);
         }
         found
     }

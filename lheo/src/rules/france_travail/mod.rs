@@ -37,13 +37,13 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 
 use super::catalogue::{Profile, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::model::walk::{Value, Visitor, Walk};
 use crate::model::{
     Adresse, Booleen, Date, Dictionary, EtatRecrutement, Formation, Heure, ModaliteRecrutement,
     Precision,
 };
-use crate::reader::Record;
+use crate::reader::{BuildError, Position, Record, RecordNode};
 
 mod capture;
 mod facts;
@@ -156,6 +156,27 @@ fn finding(code: &'static str, path: &str, fr: String, en: String) -> Diagnostic
         .with_path(path)
 }
 
+/// How a record is named in "first used" messages: its path, and its `@numero` if any.
+fn record_label(path: &str, numero: Option<&str>) -> String {
+    match numero {
+        Some(n) => format!("{path} @numero={n}"),
+        None => path.to_owned(),
+    }
+}
+
+/// Makes a finding's path (relative to the record at `record`) absolute, and puts it at `pos`.
+fn place(d: &mut Diagnostic, record: &str, pos: Position) {
+    d.location = Location::Xml {
+        line: pos.line,
+        column: pos.column,
+    };
+    d.path = if d.path.is_empty() {
+        record.to_owned()
+    } else {
+        format!("{record}/{}", d.path)
+    };
+}
+
 /// The messages of a duplicate @numero (`kind`: ISC, RDVI, ICO).
 fn duplicate_numero(kind: &str, n: &str, first: &str) -> (String, String) {
     (
@@ -244,6 +265,27 @@ impl FranceTravail {
                 None
             }
         }
+    }
+
+    /// Checks a record read as a tree ([`crate::reader::Reader::next_node`]):
+    /// [`FranceTravail::check_record`] on its model, labelled with its path and `@numero`, with
+    /// absolute paths and the positions of the elements the findings point at (the nearest
+    /// one that exists). Fails when the tree does not build into the model.
+    pub fn check_node(&mut self, node: &RecordNode) -> Result<Vec<Diagnostic>, BuildError> {
+        let record = node.to_record()?;
+        let label = record_label(&node.path, node.node.attr("numero").as_deref());
+        let mut found = self.check_record(&record, &label);
+        for d in &mut found {
+            let mut target = &node.node;
+            for seg in d.path.split('/').filter(|s| !s.is_empty()) {
+                match target.find(seg) {
+                    Some(n) => target = n,
+                    None => break,
+                }
+            }
+            place(d, &node.path, target.pos);
+        }
+        Ok(found)
     }
 
     /// Checks a record; paths in the diagnostics are relative to the record.
