@@ -150,6 +150,7 @@ pub fn run(args: ValidateArgs) -> Outcome {
     let defaults = ValidateOptions::new(profile);
     let options = ValidateOptions {
         today: args.today,
+        rentree: args.rentree,
         threads: args.threads,
         chunk_bytes: args.chunk_bytes.unwrap_or(defaults.chunk_bytes),
         ..defaults

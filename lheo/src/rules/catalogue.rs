@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use crate::diagnostic::Severity;
 
-/// A validation profile. Each profile includes the ones before it.
+/// A validation profile. `xsd` ⊂ `lheo`; `france-travail` and `carif` each add their rules to
+/// `lheo`; `parcoursup` adds its rules to `carif` ([`Profile::includes`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Profile {
@@ -16,18 +17,32 @@ pub enum Profile {
     Lheo,
     /// `lheo` plus the France Travail rules on recruitment modalities and addresses.
     FranceTravail,
+    /// `lheo` plus what the Carif-Oref guides ask before publishing (OFeli, DOKELIO).
+    Carif,
+    /// `carif` plus the conditions of the automatic import of apprenticeship offers into
+    /// Parcoursup.
+    Parcoursup,
 }
 
 impl Profile {
     /// Every profile, from the smallest.
-    pub const ALL: [Profile; 3] = [Profile::Xsd, Profile::Lheo, Profile::FranceTravail];
+    pub const ALL: [Profile; 5] = [
+        Profile::Xsd,
+        Profile::Lheo,
+        Profile::FranceTravail,
+        Profile::Carif,
+        Profile::Parcoursup,
+    ];
 
-    /// The name used on the command line: `xsd`, `lheo`, `france-travail`.
+    /// The name used on the command line: `xsd`, `lheo`, `france-travail`, `carif`,
+    /// `parcoursup`.
     pub fn name(self) -> &'static str {
         match self {
             Profile::Xsd => "xsd",
             Profile::Lheo => "lheo",
             Profile::FranceTravail => "france-travail",
+            Profile::Carif => "carif",
+            Profile::Parcoursup => "parcoursup",
         }
     }
 
@@ -36,9 +51,19 @@ impl Profile {
         Profile::ALL.into_iter().find(|p| p.name() == name)
     }
 
-    /// `true` when this profile runs the checks of `other`.
+    /// `true` when this profile runs the checks of `other`: every profile includes `xsd`,
+    /// every one but `xsd` includes `lheo`, `parcoursup` includes `carif`; `france-travail`
+    /// and `carif` do not include each other.
     pub fn includes(self, other: Profile) -> bool {
-        self >= other
+        use Profile::*;
+        match (self, other) {
+            _ if self == other => true,
+            (_, Xsd) => true,
+            (Xsd, _) => false,
+            (_, Lheo) => true,
+            (Parcoursup, Carif) => true,
+            _ => false,
+        }
     }
 }
 
@@ -284,11 +309,14 @@ pub static RULES: &[Rule] = &[
 ];
 
 /// Every rule of every profile: the structural and LHEO rules ([`RULES`]), the France
-/// Travail ones ([`super::france_travail::RULES`]), then the workbook ones.
+/// Travail ones ([`super::france_travail::RULES`]), the Carif-Oref and Parcoursup ones
+/// ([`super::carif::RULES`], [`super::parcoursup::RULES`]), then the workbook ones.
 pub fn all() -> impl Iterator<Item = &'static Rule> {
     RULES
         .iter()
         .chain(super::france_travail::RULES.iter())
+        .chain(super::carif::RULES.iter())
+        .chain(super::parcoursup::RULES.iter())
         .chain(WORKBOOK_RULES.iter())
 }
 

@@ -4,7 +4,9 @@
 //! specification (`LHEO-*`) run on the event stream in [`crate::check`]; the profile rules
 //! that need a whole record, like [`france_travail`], run on the model.
 
+pub mod carif;
 pub mod catalogue;
 pub mod france_travail;
+pub mod parcoursup;
 
 pub use catalogue::{Profile, Rule, RULES};

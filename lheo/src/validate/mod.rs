@@ -10,6 +10,7 @@
 //! ```
 
 mod parallel;
+mod record_rules;
 
 use std::io::BufRead;
 
@@ -20,8 +21,8 @@ use crate::diagnostic::{Counts, Diagnostic, Location, Severity};
 use crate::reader::decode::InputEncoding;
 use crate::reader::log::RecordLog;
 use crate::reader::{Limits, ReadOptions, Reader, Step, Version};
-use crate::rules::france_travail::FranceTravail;
 use crate::rules::Profile;
+use record_rules::RecordRules;
 
 /// What to check.
 #[derive(Debug, Clone)]
@@ -30,6 +31,9 @@ pub struct ValidateOptions {
     pub profile: Profile,
     /// "Today" for date rules (default: the local date).
     pub today: Option<NaiveDate>,
+    /// The rentrée the `parcoursup` profile checks (sessions starting from 1 August of this
+    /// year to 31 July of the next; default: the first 1 August on or after "today").
+    pub rentree: Option<i32>,
     /// Safety limits.
     pub limits: Limits,
     /// Worker threads reading records (0: one per core, at most 4; 1: read in one pass on the
@@ -45,6 +49,7 @@ impl ValidateOptions {
         ValidateOptions {
             profile,
             today: None,
+            rentree: None,
             limits: Limits::default(),
             threads: 0,
             chunk_bytes: 256 * 1024,
@@ -124,14 +129,14 @@ pub fn validate_with_progress<R: BufRead + Send>(
     options: &ValidateOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
-    let france_travail = options.profile.includes(Profile::FranceTravail);
+    let reads = RecordRules::reads(options.profile);
     let read = ReadOptions {
         limits: options.limits,
         check: Some(options.profile),
-        build: france_travail,
+        build: reads.is_some(),
         stream_records: true,
-        capture_records: france_travail,
-        capture_only: Some(&crate::rules::france_travail::READS),
+        capture_records: reads.is_some(),
+        capture_only: reads,
     };
     if options.threads() > 1 {
         return match crate::reader::decode::Utf8Input::new(input) {
@@ -148,14 +153,13 @@ pub fn validate_with_progress<R: BufRead + Send>(
     validate_sequential(input, options, read, progress)
 }
 
-/// Validates in one pass (the France Travail rules on a second thread).
+/// Validates in one pass (the profile's record rules on a second thread).
 fn validate_sequential<R: BufRead>(
     input: R,
     options: &ValidateOptions,
     read: ReadOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
-    let france_travail = options.profile.includes(Profile::FranceTravail);
     let mut reader = match Reader::with_options(input, read) {
         Ok(r) => r,
         Err(d) => {
@@ -172,14 +176,13 @@ fn validate_sequential<R: BufRead>(
     // the worker turns each record into the model and applies the rules, in document order.
     let (mut diagnostics, record_findings) = std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel::<RecordLog>(64);
-        let worker = france_travail.then(|| {
-            let today = options.today();
+        let rules = RecordRules::new(options.profile, options, false);
+        let worker = rules.map(|mut rules| {
             let mut budget = DiagnosticBudget::new(options.limits.max_diagnostics);
             scope.spawn(move || {
-                let mut ft = FranceTravail::new(today);
                 let mut found: Vec<_> = receive
                     .iter()
-                    .flat_map(|log| ft.check_captured(&log))
+                    .flat_map(|log| rules.check_captured(&log))
                     .filter(|d| budget.admit(d.severity))
                     .collect();
                 found.extend(budget.summary());

@@ -10,8 +10,9 @@
 //! container's state: an unexpected element, an `@id`, text between records…), or when a
 //! chunk was not cut where its reader expected, the rest of the document is read in sequence
 //! from the last state known to be right. Findings are kept within one budget in document
-//! order, and France Travail's @numero uniqueness is decided in order too
-//! ([`FranceTravail::deferred`]): the report is the one reading in one pass gives.
+//! order, and the cross-record rules (France Travail's @numero uniqueness, CARIF-DOUBLON) are
+//! decided in order too (their engines' deferred mode, [`RecordRules`]): the report is the one
+//! reading in one pass gives.
 
 use std::collections::HashMap;
 use std::io::{self, BufRead, Read};
@@ -21,6 +22,7 @@ use std::sync::{Arc, Condvar, Mutex};
 
 use chrono::NaiveDate;
 
+use super::record_rules::{Pending, RecordRules};
 use super::{Report, ValidateOptions};
 use crate::check::ids::IdLog;
 use crate::check::{Checker, DiagnosticBudget};
@@ -28,8 +30,6 @@ use crate::diagnostic::{Counts, Diagnostic};
 use crate::reader::decode::InputEncoding;
 use crate::reader::split::{Chunk, Segment, Splitter};
 use crate::reader::{ReadOptions, Reader, ReaderState, Step};
-use crate::rules::france_travail::FranceTravail;
-use crate::rules::Profile;
 
 /// Chunks larger than this (one huge record) are read in sequence.
 const MAX_CHUNK_FACTOR: usize = 16;
@@ -59,10 +59,10 @@ struct ChunkResult {
     /// in the order they came.
     diagnostics: Vec<(Diagnostic, bool)>,
     omitted: Counts,
-    /// France Travail findings, placeholders included.
+    /// The record rules' findings, placeholders included.
     france_travail: Vec<Diagnostic>,
     ft_omitted: Counts,
-    placeholders: Vec<(String, String, &'static str)>,
+    placeholders: Pending,
     /// The state at the chunk's end (when clean).
     end: Option<Box<ReaderState>>,
     /// The identifiers the chunk's checker deferred.
@@ -218,13 +218,13 @@ struct Sink<'p> {
     ft_budget: DiagnosticBudget,
     diagnostics: Vec<Diagnostic>,
     france_travail: Vec<Diagnostic>,
-    ft: Option<FranceTravail>,
+    ft: Option<RecordRules>,
     progress: &'p mut dyn FnMut(u64),
     last_progress: u64,
 }
 
 impl<'p> Sink<'p> {
-    /// Empty budgets for `options`, the France Travail engine when its profile is checked.
+    /// Empty budgets for `options`, the engine of the profile's record rules if any.
     fn new(options: &ValidateOptions, progress: &'p mut dyn FnMut(u64)) -> Self {
         let max = options.limits.max_diagnostics;
         Sink {
@@ -232,10 +232,7 @@ impl<'p> Sink<'p> {
             ft_budget: DiagnosticBudget::new(max),
             diagnostics: Vec::new(),
             france_travail: Vec::new(),
-            ft: options
-                .profile
-                .includes(Profile::FranceTravail)
-                .then(|| FranceTravail::new(options.today())),
+            ft: RecordRules::new(options.profile, options, false),
             progress,
             last_progress: 0,
         }
@@ -265,7 +262,7 @@ impl<'p> Sink<'p> {
         loop {
             let step = reader.advance();
             let done = matches!(step, Step::Done);
-            // With France Travail, the reader captures every record (never `Step::Record`).
+            // With record rules, the reader captures every record (never `Step::Record`).
             if let (Some(ft), Step::Captured(log)) = (&mut self.ft, &step) {
                 for d in ft.check_captured(log) {
                     self.keep_ft(d);
@@ -326,13 +323,13 @@ impl<'p> Sink<'p> {
             c.merge_id_log(&mut result.ids);
         }
         self.budget.omit(result.omitted);
-        let mut placeholders = std::mem::take(&mut result.placeholders).into_iter();
+        let mut placeholders = std::mem::take(&mut result.placeholders);
         for d in result.france_travail.drain(..) {
-            if FranceTravail::is_placeholder(&d) {
-                let (Some(ft), Some(placeholder)) = (&mut self.ft, placeholders.next()) else {
+            if RecordRules::is_placeholder(&d) {
+                let Some(ft) = &mut self.ft else {
                     continue;
                 };
-                if let Some(d) = ft.resolve_placeholder(d, placeholder) {
+                if let Some(d) = ft.resolve(d, &mut placeholders) {
                     self.keep_ft(d);
                 }
             } else {
@@ -343,8 +340,13 @@ impl<'p> Sink<'p> {
     }
 }
 
-/// Reads a chunk on a worker thread.
-fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -> ChunkResult {
+/// Reads a chunk on a worker thread (`dates`: "today" and the rentrée).
+fn read_chunk(
+    chunk: &Chunk,
+    base: &ReaderState,
+    dates: (NaiveDate, Option<i32>),
+    max: usize,
+) -> ChunkResult {
     let start = base.after_records(
         chunk.records_before,
         chunk.line,
@@ -352,16 +354,13 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -
         chunk.offset,
     );
     let record = base.record_element();
-    let france_travail = base
-        .profile()
-        .is_some_and(|p| p.includes(Profile::FranceTravail));
     let mut result = ChunkResult {
         status: Status::Broken,
         diagnostics: Vec::new(),
         omitted: Counts::default(),
         france_travail: Vec::new(),
         ft_omitted: Counts::default(),
-        placeholders: Vec::new(),
+        placeholders: Pending::None,
         end: None,
         ids: IdLog::default(),
     };
@@ -376,13 +375,15 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -
     reader.expect_records(record);
     let mut budget = DiagnosticBudget::new(max);
     let mut ft_budget = DiagnosticBudget::new(max);
-    let mut ft = FranceTravail::deferred(today);
+    let mut rules = base
+        .profile()
+        .and_then(|p| RecordRules::with_dates(p, dates.0, dates.1, true));
     loop {
         let step = reader.advance();
         let done = matches!(step, Step::Done);
-        if let (true, Step::Captured(log)) = (france_travail, &step) {
-            for d in ft.check_captured(log) {
-                if FranceTravail::is_placeholder(&d) || ft_budget.admit(d.severity) {
+        if let (Some(rules), Step::Captured(log)) = (&mut rules, &step) {
+            for d in rules.check_captured(log) {
+                if RecordRules::is_placeholder(&d) || ft_budget.admit(d.severity) {
                     result.france_travail.push(d);
                 }
             }
@@ -403,7 +404,9 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -
     result.ids = reader.take_id_log().unwrap_or_default();
     result.omitted = budget.omitted();
     result.ft_omitted = ft_budget.omitted();
-    result.placeholders = ft.take_placeholders();
+    result.placeholders = rules
+        .as_mut()
+        .map_or(Pending::None, RecordRules::take_placeholders);
     // A fatal error may come from a cut the splitter got wrong: the chunk is read again in
     // sequence, which stops at the same error if it is one.
     result.status = if reader.failed() || reader.broken() || !reader.suspended() {
@@ -478,7 +481,7 @@ pub(super) fn validate<R: BufRead + Send>(
         return validate_here(&head, encoding, options, read, progress);
     }
     let input = io::Cursor::new(head).chain(input);
-    let today = options.today();
+    let dates = (options.today(), options.rentree);
     let max = options.limits.max_diagnostics;
     let mut state = start_state(read, encoding);
     let mut sink = Sink::new(options, progress);
@@ -519,7 +522,7 @@ pub(super) fn validate<R: BufRead + Send>(
                 let Some(base) = runs.wait(chunk.run) else {
                     continue;
                 };
-                let _ = tx.send(read_chunk(&chunk, &base, today, max));
+                let _ = tx.send(read_chunk(&chunk, &base, dates, max));
             });
         }
 

@@ -1,0 +1,185 @@
+//! CARIF-DOUBLON across the formations of a file: « une certification = une seule action de
+//! formation ». The index keeps, per responsible organisation (SIRET), the certifications its
+//! formations prepare and the first formation seen for each: a few short strings per
+//! certification, never the formations themselves.
+
+use std::collections::HashMap;
+
+use super::facts::{CodeKind, FormationFacts, Locate};
+use crate::reader::Position;
+
+/// One certification code of a formation, with the element a finding points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoublonCode {
+    kind: CodeKind,
+    /// The code, normalised ([`normalise`]).
+    code: String,
+    /// The code as written.
+    written: String,
+    /// The `certification` element: its path (absolute for a capture, relative to the
+    /// formation otherwise) and position.
+    path: String,
+    position: Option<Position>,
+}
+
+/// What CARIF-DOUBLON needs of a formation: its organisation, whether it is an apprenticeship
+/// formation, its certification codes, and how to name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoublonEntry {
+    siret: String,
+    apprenticeship: bool,
+    codes: Vec<DoublonCode>,
+    /// How the formation is named in the finding of a later duplicate.
+    label: String,
+}
+
+/// A code as compared: upper case, no spaces, without the `RNCP`/`RS` prefix some feeds write.
+fn normalise(kind: CodeKind, code: &str) -> String {
+    let mut s: String = code
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect();
+    let prefix = match kind {
+        CodeKind::Rncp => Some("RNCP"),
+        CodeKind::Rs => Some("RS"),
+        CodeKind::CertifInfo => None,
+    };
+    if let Some(p) = prefix {
+        if s.len() > p.len() && s.starts_with(p) {
+            s.drain(..p.len());
+        }
+    }
+    s
+}
+
+impl DoublonEntry {
+    /// The entry of a formation (`None` without SIRET or certification code). `record` makes
+    /// paths absolute (empty: paths stay relative); `label` names the formation.
+    pub(super) fn of(
+        facts: &FormationFacts,
+        locate: &dyn Locate,
+        record: &str,
+        label: String,
+    ) -> Option<DoublonEntry> {
+        let siret: String = facts
+            .siret
+            .as_ref()
+            .map(|s| facts.str(s))?
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if siret.is_empty() {
+            return None;
+        }
+        let mut codes = Vec::new();
+        for c in &facts.certifications {
+            for (kind, code) in facts.codes(c) {
+                let path = match (record.is_empty(), locate.path(c.loc)) {
+                    (true, p) => p,
+                    (false, p) if p.is_empty() => record.to_owned(),
+                    (false, p) => format!("{record}/{p}"),
+                };
+                codes.push(DoublonCode {
+                    kind,
+                    code: normalise(kind, code),
+                    written: code.to_owned(),
+                    path,
+                    position: locate.position(c.loc),
+                });
+            }
+        }
+        if codes.is_empty() {
+            return None;
+        }
+        Some(DoublonEntry {
+            siret,
+            apprenticeship: facts.is_apprenticeship(),
+            codes,
+            label,
+        })
+    }
+}
+
+/// A duplicate found: the code of the later formation that an earlier one prepares too, and
+/// how the earlier one is named.
+#[derive(Debug, Clone)]
+pub(super) struct Duplicate<'a> {
+    pub code: &'a DoublonCode,
+    pub first: &'a str,
+    pub siret: &'a str,
+    pub apprenticeship: bool,
+}
+
+impl DoublonCode {
+    pub fn kind(&self) -> CodeKind {
+        self.kind
+    }
+    pub fn written(&self) -> &str {
+        &self.written
+    }
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    pub fn position(&self) -> Option<Position> {
+        self.position
+    }
+}
+
+/// The certifications of each organisation, with the first formation that prepares each.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Index {
+    /// SIRET → (code kind, code, apprenticeship) → index in `labels`.
+    by_siret: HashMap<String, HashMap<(CodeKind, String, bool), u32>>,
+    labels: Vec<String>,
+}
+
+impl Index {
+    /// Records a formation in document order; returns the duplicate it is, if any (its first
+    /// code an earlier formation of the same organisation prepares, in the same kind of
+    /// offer: apprenticeship or not).
+    pub fn absorb<'a>(&'a mut self, entry: &'a DoublonEntry) -> Option<Duplicate<'a>> {
+        let codes = self.by_siret.entry(entry.siret.clone()).or_default();
+        let mut found = None;
+        let mut label = None;
+        for c in &entry.codes {
+            let key = (c.kind, c.code.clone(), entry.apprenticeship);
+            match codes.get(&key) {
+                Some(&first) => {
+                    if found.is_none() {
+                        found = Some((c, first));
+                    }
+                }
+                None => {
+                    let l = *label.get_or_insert_with(|| {
+                        self.labels.push(entry.label.clone());
+                        (self.labels.len() - 1) as u32
+                    });
+                    codes.insert(key, l);
+                }
+            }
+        }
+        let (code, first) = found?;
+        Some(Duplicate {
+            code,
+            first: self.labels.get(first as usize).map_or("", String::as_str),
+            siret: &entry.siret,
+            apprenticeship: entry.apprenticeship,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_compare_without_prefix_or_case() {
+        assert_eq!(normalise(CodeKind::Rncp, "RNCP 35185"), "35185");
+        assert_eq!(normalise(CodeKind::Rncp, "rncp35185"), "35185");
+        assert_eq!(normalise(CodeKind::Rncp, "35185"), "35185");
+        assert_eq!(normalise(CodeKind::Rs, "RS5372"), "5372");
+        assert_eq!(normalise(CodeKind::CertifInfo, " 9876 "), "9876");
+        assert_eq!(normalise(CodeKind::Rncp, "RNCP"), "RNCP");
+    }
+}

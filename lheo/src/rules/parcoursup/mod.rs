@@ -1,0 +1,295 @@
+//! Profile `parcoursup`: the `carif` rules plus the conditions an apprenticeship offer must
+//! meet to be imported automatically into Parcoursup through the national apprenticeship
+//! catalogue. Source: the Parcoursup annex for apprenticeship providers (« Annexe :
+//! référencement des OFSA - ouverture PARCOURSUP », SAIO de Créteil with the Carif-Oref
+//! Île-de-France, 2023), « Protocole de référencement », and the national catalogue's own
+//! checks (the rentrée window, the UAI check letter: [`uai`]).
+//!
+//! The PARCOURSUP rules apply to apprenticeship formations only: a formation with a session
+//! whose `cycle` has `type-cycle` 1 or `alternance/type-alternance` 1.
+//!
+//! What needs the RNCP referential (PARCOURSUP-RNCP's « enregistrement actif sur la période
+//! de formation ») is checked with `--referentiels` (`REF-RNCP-INACTIF`); without it,
+//! PARCOURSUP-RNCP checks that the certification has an RNCP code.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use lheo::rules::parcoursup::Parcoursup;
+//!
+//! let today = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
+//! // The coming rentrée: 1 August 2027 to 31 July 2028.
+//! assert_eq!(Parcoursup::new(today, None).rentree(), 2027);
+//! assert_eq!(Parcoursup::new(today, Some(2026)).rentree(), 2026);
+//! ```
+
+pub mod uai;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::carif::facts::FormationFacts;
+use super::carif::{finding, fr_date, Carif, DoublonEntry, Finding};
+use super::catalogue::{Profile, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Formation;
+use crate::reader::log::RecordLog;
+
+/// The PARCOURSUP rules, in the catalogue's format. Their codes are a public contract.
+pub static RULES: &[Rule] = &[
+    parcoursup(
+        "PARCOURSUP-RENTREE",
+        Severity::Error,
+        "formation en apprentissage sans session qui commence entre le 1er août de la rentrée (--rentree AAAA ; par défaut le premier 1er août à partir de --today) et le 31 juillet suivant (annexe Parcoursup, « Protocole de référencement » : « Une session formation ouverte pour la rentrée » ; le catalogue national de l'apprentissage applique la même fenêtre)",
+        "apprenticeship formation without a session starting between 1 August of the rentrée (--rentree YYYY; by default the first 1 August from --today on) and the next 31 July (Parcoursup annex, « Protocole de référencement »: a session open for the rentrée; the national apprenticeship catalogue applies the same window)",
+    ),
+    parcoursup(
+        "PARCOURSUP-UAI",
+        Severity::Error,
+        "organisme formateur d'une action en apprentissage (à défaut, l'organisme responsable) sans code UAI, ou dont la lettre clé est fausse (7 chiffres modulo 23, lettres sans I, O, Q) (catalogue national de l'apprentissage : l'UAI doit être valide)",
+        "training organisation of an apprenticeship action (failing one, the responsible organisation) without a UAI code, or with a wrong check letter (7 digits modulo 23, letters without I, O, Q) (national apprenticeship catalogue: the UAI must be valid)",
+    ),
+    parcoursup(
+        "PARCOURSUP-NDA",
+        Severity::Error,
+        "formation en apprentissage dont le numero-activite n'a pas 11 chiffres ou n'est que des zéros (annexe Parcoursup, « Protocole de référencement » : « Un organisme ayant déclaré son activité à la DREETS »)",
+        "apprenticeship formation whose numero-activite is not 11 digits or only zeros (Parcoursup annex, « Protocole de référencement »: an organisation that declared its activity to the DREETS)",
+    ),
+    parcoursup(
+        "PARCOURSUP-RNCP",
+        Severity::Error,
+        "certification d'une formation en apprentissage sans code RNCP : elle n'est pas importée ; avec --referentiels, l'enregistrement doit aussi être actif sur la période (REF-RNCP-INACTIF) (annexe Parcoursup, « Protocole de référencement » : « Un enregistrement RNCP actif sur la période de formation déclarée »)",
+        "certification of an apprenticeship formation without an RNCP code: it is not imported; with --referentiels the registration must also be active over the period (REF-RNCP-INACTIF) (Parcoursup annex, « Protocole de référencement »: an RNCP registration active over the training period)",
+    ),
+];
+
+const fn parcoursup(
+    code: &'static str,
+    severity: Severity,
+    description_fr: &'static str,
+    description_en: &'static str,
+) -> Rule {
+    Rule {
+        code,
+        profile: Profile::Parcoursup,
+        severity,
+        description_fr,
+        description_en,
+    }
+}
+
+/// The rentrée of `today`: the year of the first 1 August on or after it.
+pub fn rentree_of(today: NaiveDate) -> i32 {
+    if (today.month(), today.day()) <= (8, 1) {
+        today.year()
+    } else {
+        today.year() + 1
+    }
+}
+
+/// The sessions a rentrée takes: starting from 1 August of its year to 31 July of the next.
+pub fn rentree_window(rentree: i32) -> Option<(NaiveDate, NaiveDate)> {
+    Some((
+        NaiveDate::from_ymd_opt(rentree, 8, 1)?,
+        NaiveDate::from_ymd_opt(rentree + 1, 7, 31)?,
+    ))
+}
+
+/// The checker of the CARIF and PARCOURSUP rules over one file: a [`Carif`] that also checks
+/// the apprenticeship formations against Parcoursup's conditions.
+#[derive(Debug, Clone)]
+pub struct Parcoursup(Carif);
+
+impl Parcoursup {
+    /// A checker where "today" is `today` and the rentrée is `rentree` (default:
+    /// [`rentree_of`] `today`).
+    pub fn new(today: NaiveDate, rentree: Option<i32>) -> Self {
+        let mut carif = Carif::new(today);
+        carif.parcoursup = Some(rentree.unwrap_or_else(|| rentree_of(today)));
+        Parcoursup(carif)
+    }
+
+    /// [`Parcoursup::new`] for part of a file ([`Carif::deferred`]).
+    pub fn deferred(today: NaiveDate, rentree: Option<i32>) -> Self {
+        let mut carif = Carif::deferred(today);
+        carif.parcoursup = Some(rentree.unwrap_or_else(|| rentree_of(today)));
+        Parcoursup(carif)
+    }
+
+    /// The rentrée checked: the sessions starting from 1 August of this year to 31 July of
+    /// the next.
+    pub fn rentree(&self) -> i32 {
+        self.0.parcoursup.unwrap_or_default()
+    }
+
+    /// [`Carif::check_formation`] with the PARCOURSUP rules.
+    pub fn check_formation(&mut self, formation: &Formation) -> Vec<Diagnostic> {
+        self.0.check_formation(formation)
+    }
+
+    /// [`Carif::check_captured`] with the PARCOURSUP rules.
+    pub fn check_captured(&mut self, log: &RecordLog) -> Vec<Diagnostic> {
+        self.0.check_captured(log)
+    }
+
+    /// [`Carif::take_placeholders`].
+    pub fn take_placeholders(&mut self) -> Vec<DoublonEntry> {
+        self.0.take_placeholders()
+    }
+
+    /// [`Carif::resolve_placeholder`].
+    pub fn resolve_placeholder(
+        &mut self,
+        placeholder: Diagnostic,
+        entry: DoublonEntry,
+    ) -> Option<Diagnostic> {
+        self.0.resolve_placeholder(placeholder, entry)
+    }
+}
+
+/// Runs the PARCOURSUP rules on an apprenticeship formation.
+pub(crate) fn check(f: &FormationFacts, rentree: i32, out: &mut Vec<Finding>) {
+    if !f.is_apprenticeship() {
+        return;
+    }
+    rentree_session(f, rentree, out);
+    uai_codes(f, out);
+    nda(f, out);
+    rncp(f, out);
+}
+
+/// PARCOURSUP-RENTREE.
+fn rentree_session(f: &FormationFacts, rentree: i32, out: &mut Vec<Finding>) {
+    let Some((first, last)) = rentree_window(rentree) else {
+        return;
+    };
+    let starts: Vec<_> = f
+        .sessions
+        .iter()
+        .enumerate()
+        .filter(|(s, _)| f.is_apprenticeship_session(*s as u32))
+        .map(|(_, s)| s.debut)
+        .collect();
+    let open = starts.iter().any(|d| {
+        d.span()
+            .is_some_and(|(from, to)| from >= first && to <= last)
+    });
+    if open {
+        return;
+    }
+    let shown: Vec<String> = starts.iter().take(3).map(|d| d.to_french()).collect();
+    let more = if starts.len() > 3 { ", …" } else { "" };
+    out.push(finding(
+        "PARCOURSUP-RENTREE",
+        f.loc,
+        format!(
+            "aucune session en apprentissage ne commence entre le {} et le {} (rentrée {rentree}) : débuts {}{more} ; attendu au moins une session ouverte pour la rentrée",
+            fr_date(first),
+            fr_date(last),
+            shown.join(", ")
+        ),
+        format!(
+            "no apprenticeship session starts between {first} and {last} (rentrée {rentree}): starts {}{more}; at least one session open for the rentrée expected",
+            shown.join(", ")
+        ),
+    ));
+}
+
+/// PARCOURSUP-UAI.
+fn uai_codes(f: &FormationFacts, out: &mut Vec<Finding>) {
+    let bad = |out: &mut Vec<Finding>, who_fr: &str, who_en: &str, loc, code: &str| {
+        match uai::check(code) {
+        Ok(()) => {}
+        Err(uai::UaiError::Format) => out.push(finding(
+            "PARCOURSUP-UAI",
+            loc,
+            format!("{who_fr} : code UAI « {code} » mal formé ; attendu 7 chiffres et une lettre clé (ex. 0750654D)"),
+            format!("{who_en}: malformed UAI code \"{code}\"; 7 digits and a check letter expected (e.g. 0750654D)"),
+        )),
+        Err(uai::UaiError::CheckLetter(expected)) => out.push(finding(
+            "PARCOURSUP-UAI",
+            loc,
+            format!("{who_fr} : code UAI « {code} » dont la lettre clé est fausse ; attendu {}{expected}", code.trim().get(..7).unwrap_or("")),
+            format!("{who_en}: UAI code \"{code}\" with a wrong check letter; {}{expected} expected", code.trim().get(..7).unwrap_or("")),
+        )),
+    }
+    };
+    let mut responsable_checked = false;
+    for (a, _) in f.actions.iter().enumerate() {
+        let a = a as u32;
+        if !f.is_apprenticeship_action(a) {
+            continue;
+        }
+        let mut formateurs = f.formateurs.iter().filter(|o| o.action == a).peekable();
+        if formateurs.peek().is_none() {
+            // The responsible organisation trains, by default.
+            if std::mem::replace(&mut responsable_checked, true) {
+                continue;
+            }
+            let Some(resp) = f.responsable else { continue };
+            match &f.uai_responsable {
+                None => out.push(finding(
+                    "PARCOURSUP-UAI",
+                    resp,
+                    "action en apprentissage sans organisme-formateur, et organisme responsable sans code-UAI-organisme-formation : attendu le code UAI de l'établissement qui forme".into(),
+                    "apprenticeship action without organisme-formateur, and responsible organisation without code-UAI-organisme-formation: the UAI code of the training establishment expected".into(),
+                )),
+                Some((loc, code)) => bad(out, "organisme responsable", "responsible organisation", *loc, f.str(code)),
+            }
+            continue;
+        }
+        for o in formateurs {
+            match &o.uai {
+                None => out.push(finding(
+                    "PARCOURSUP-UAI",
+                    o.loc,
+                    "organisme-formateur d'une action en apprentissage sans code-UAI-formateur : attendu le code UAI de l'établissement (7 chiffres et une lettre clé)".into(),
+                    "organisme-formateur of an apprenticeship action without code-UAI-formateur: the establishment's UAI code (7 digits and a check letter) expected".into(),
+                )),
+                Some((loc, code)) => bad(out, "organisme formateur", "training organisation", *loc, f.str(code)),
+            }
+        }
+    }
+}
+
+/// PARCOURSUP-NDA.
+fn nda(f: &FormationFacts, out: &mut Vec<Finding>) {
+    let Some((loc, span)) = &f.numero_activite else {
+        return;
+    };
+    let nda = f.str(span).trim();
+    let digits = nda.len() == 11 && nda.bytes().all(|b| b.is_ascii_digit());
+    let (fr, en) = if !digits {
+        ("n'a pas 11 chiffres", "is not 11 digits")
+    } else if nda.bytes().all(|b| b == b'0') {
+        ("n'est que des zéros", "is only zeros")
+    } else {
+        return;
+    };
+    out.push(finding(
+        "PARCOURSUP-NDA",
+        *loc,
+        format!("numero-activite « {nda} » {fr} : attendu le numéro de déclaration d'activité (11 chiffres) enregistré auprès de la DREETS"),
+        format!("numero-activite \"{nda}\" {en}: the activity declaration number (11 digits) registered with the DREETS expected"),
+    ));
+}
+
+/// PARCOURSUP-RNCP (without referentials).
+fn rncp(f: &FormationFacts, out: &mut Vec<Finding>) {
+    for c in &f.certifications {
+        let mut codes = f.codes(c).peekable();
+        if codes.peek().is_none() {
+            continue;
+        }
+        let written: Vec<String> = codes
+            .map(|(k, code)| format!("{} {code}", k.name()))
+            .collect();
+        if c.rncp.as_ref().is_some_and(|s| !f.str(s).trim().is_empty()) {
+            continue;
+        }
+        out.push(finding(
+            "PARCOURSUP-RNCP",
+            c.loc,
+            format!("certification sans code RNCP ({}) : Parcoursup n'importe pas une formation en apprentissage sans enregistrement RNCP ; attendu le code RNCP de la certification", written.join(", ")),
+            format!("certification without an RNCP code ({}): Parcoursup does not import an apprenticeship formation without an RNCP registration; the certification's RNCP code expected", written.join(", ")),
+        ));
+    }
+}
