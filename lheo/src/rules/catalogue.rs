@@ -370,6 +370,26 @@ mod tests {
     }
 
     #[test]
+    fn carif_and_parcoursup_codes_are_in_the_catalogue() {
+        assert_eq!(
+            rule("CARIF-DOUBLON").map(|r| r.profile),
+            Some(Profile::Carif)
+        );
+        assert_eq!(
+            rule("PARCOURSUP-UAI").map(|r| r.profile),
+            Some(Profile::Parcoursup)
+        );
+        let count = |p, prefix: &str| rules_for(p).filter(|r| r.code.starts_with(prefix)).count();
+        assert_eq!(count(Profile::Carif, "CARIF-"), 13);
+        assert_eq!(count(Profile::Carif, "PARCOURSUP-"), 0);
+        assert_eq!(count(Profile::Carif, "FT-"), 0);
+        assert_eq!(count(Profile::Parcoursup, "CARIF-"), 13);
+        assert_eq!(count(Profile::Parcoursup, "PARCOURSUP-"), 4);
+        assert_eq!(count(Profile::FranceTravail, "CARIF-"), 0);
+        assert_eq!(count(Profile::Lheo, "CARIF-"), 0);
+    }
+
+    #[test]
     fn profiles_include_smaller_ones() {
         assert!(Profile::FranceTravail.includes(Profile::Xsd));
         assert!(!Profile::Xsd.includes(Profile::Lheo));
@@ -378,5 +398,15 @@ mod tests {
             Some(Profile::FranceTravail)
         );
         assert!(rules_for(Profile::Xsd).all(|r| r.profile == Profile::Xsd));
+        for p in Profile::ALL {
+            assert!(p.includes(Profile::Xsd) && p.includes(p));
+            assert_eq!(Profile::from_name(p.name()), Some(p));
+        }
+        assert!(Profile::Parcoursup.includes(Profile::Carif));
+        assert!(Profile::Carif.includes(Profile::Lheo));
+        assert!(!Profile::Carif.includes(Profile::FranceTravail));
+        assert!(!Profile::FranceTravail.includes(Profile::Carif));
+        assert!(!Profile::Carif.includes(Profile::Parcoursup));
+        assert!(!Profile::Lheo.includes(Profile::Carif));
     }
 }

@@ -34,8 +34,8 @@ use super::catalogue::{Profile, Rule};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::model::Formation;
 use crate::reader::log::RecordLog;
-use crate::reader::BuildError;
-use facts::{FormationFacts, Locate};
+use crate::reader::{BuildError, Position, Record, RecordNode};
+use facts::{FormationFacts, Loc, Locate, ModelPaths};
 pub(crate) use rules::{finding, fr_date, Finding};
 
 pub use capture::READS;
@@ -234,6 +234,27 @@ impl Carif {
         self.check_facts(&facts, &paths, "", None, label)
     }
 
+    /// Checks a record read as a tree ([`crate::reader::Reader::next_node`]): the rules on its
+    /// model, labelled and placed like [`Carif::check_captured`] (absolute paths, the positions
+    /// of the elements the findings point at). Fails when the tree does not build into the
+    /// model; records other than formations have nothing to check.
+    pub fn check_node(&mut self, node: &RecordNode) -> Result<Vec<Diagnostic>, BuildError> {
+        let Record::Formation(formation) = node.to_record()? else {
+            return Ok(Vec::new());
+        };
+        self.checked += 1;
+        let (facts, paths) = FormationFacts::from_formation(&formation);
+        let label = match node.node.attr("numero") {
+            Some(n) => format!("la formation {n} ({})", node.path),
+            None => format!("la formation {}", node.path),
+        };
+        let locate = InTree {
+            paths: &paths,
+            tree: &node.node,
+        };
+        Ok(self.check_facts(&facts, &locate, &node.path, Some(node.node.pos), label))
+    }
+
     /// Checks a record captured by the reader (whole, or projected on [`READS`]): the findings
     /// [`Carif::check_formation`] gives on its model, with absolute paths
     /// (`/lheo/offres/formation[3]/action[1]/…`) and the positions of the elements they point
@@ -265,7 +286,7 @@ impl Carif {
         facts: &FormationFacts,
         locate: &dyn Locate,
         record: &str,
-        root: Option<crate::reader::Position>,
+        root: Option<Position>,
         label: String,
     ) -> Vec<Diagnostic> {
         let mut findings = Vec::new();
@@ -334,7 +355,7 @@ impl Carif {
     }
 
     /// The finding for a record the rules could not read.
-    fn unverified(&self, path: &str, e: &BuildError, pos: crate::reader::Position) -> Diagnostic {
+    fn unverified(&self, path: &str, e: &BuildError, pos: Position) -> Diagnostic {
         let (fr, en) = self.rules_name();
         Diagnostic::new(
             "LHEO-NON-VERIFIE",
@@ -346,6 +367,31 @@ impl Carif {
         )
         .at_line(pos.line, pos.column)
         .with_path(path.to_owned())
+    }
+}
+
+/// The elements of a formation built from a tree: paths from the model, positions from the
+/// tree (the nearest element that exists along the path).
+struct InTree<'a> {
+    paths: &'a ModelPaths,
+    tree: &'a crate::reader::tree::Node,
+}
+
+impl Locate for InTree<'_> {
+    fn path(&self, loc: Loc) -> String {
+        self.paths.path(loc)
+    }
+
+    fn position(&self, loc: Loc) -> Option<Position> {
+        let path = self.paths.path(loc);
+        let mut target = self.tree;
+        for seg in path.split('/').filter(|s| !s.is_empty()) {
+            match target.find(seg) {
+                Some(n) => target = n,
+                None => break,
+            }
+        }
+        Some(target.pos)
     }
 }
 

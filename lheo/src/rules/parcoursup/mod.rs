@@ -32,6 +32,7 @@ use super::catalogue::{Profile, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Formation;
 use crate::reader::log::RecordLog;
+use crate::reader::{BuildError, RecordNode};
 
 /// The PARCOURSUP rules, in the catalogue's format. Their codes are a public contract.
 pub static RULES: &[Rule] = &[
@@ -123,6 +124,11 @@ impl Parcoursup {
     /// [`Carif::check_formation`] with the PARCOURSUP rules.
     pub fn check_formation(&mut self, formation: &Formation) -> Vec<Diagnostic> {
         self.0.check_formation(formation)
+    }
+
+    /// [`Carif::check_node`] with the PARCOURSUP rules.
+    pub fn check_node(&mut self, node: &RecordNode) -> Result<Vec<Diagnostic>, BuildError> {
+        self.0.check_node(node)
     }
 
     /// [`Carif::check_captured`] with the PARCOURSUP rules.
