@@ -802,3 +802,151 @@ mod boundaries {
         assert!(engine.check_formation(&h).is_empty());
     }
 }
+
+// --- The real corpus, as reviewed -----------------------------------------------------------
+
+/// What the `parcoursup` profile (so `carif` too: no feed of the corpus is an apprenticeship
+/// one) says of each real feed on 2 December 2026: each finding read against the feed (see
+/// the CHANGELOG and the README's section on the profiles).
+#[test]
+fn the_real_corpus_gets_the_reviewed_findings() {
+    let Some(shared) = support::shared_dir() else {
+        return support::missing("../shared not found");
+    };
+    let expected: &[(&str, &[(&str, &str)])] = &[
+        (
+            "anotea-intercarif-anonymise-2.2.xml",
+            &[("CARIF-ARCHIVAGE", "/lheo/offres/formation[1]")],
+        ),
+        ("edof-cdc-exemple-catalogue-v7r0-iso8859-1.xml", &[]),
+        (
+            "intercarif-centre-etoile-plaquiste-2.2.xml",
+            &[
+                ("CARIF-ARCHIVAGE", "/lheo/offres/formation[1]"),
+                (
+                    "CARIF-ACTION-INCOMPLETE",
+                    "/lheo/offres/formation[1]/action[1]",
+                ),
+                (
+                    "CARIF-SESSION-ANNUELLE",
+                    "/lheo/offres/formation[1]/action[2]/session[1]/periode",
+                ),
+            ],
+        ),
+        (
+            "intercarif-grandest-fli-2.3-anonymise.xml",
+            &[
+                (
+                    "CARIF-CARACTERES",
+                    "/lheo/offres/formation[1]/objectif-formation",
+                ),
+                (
+                    "CARIF-CARACTERES",
+                    "/lheo/offres/formation[1]/contenu-formation",
+                ),
+                (
+                    "CARIF-ACTION-INCOMPLETE",
+                    "/lheo/offres/formation[1]/action[1]",
+                ),
+                (
+                    "CARIF-SESSION-ANNUELLE",
+                    "/lheo/offres/formation[1]/action[1]/session[1]/periode",
+                ),
+            ],
+        ),
+        ("intercarif-lheo-index-resume-single-2.2.xml", &[]),
+        ("intercarif-lheo-index-resumes-paris-2.2.xml", &[]),
+        (
+            "intercarif-occitanie-daeu-2.2.xml",
+            &[
+                ("CARIF-ARCHIVAGE", "/lheo/offres/formation[1]"),
+                (
+                    "CARIF-CARACTERES",
+                    "/lheo/offres/formation[1]/objectif-formation",
+                ),
+                (
+                    "CARIF-CARACTERES",
+                    "/lheo/offres/formation[1]/action[1]/conditions-specifiques",
+                ),
+            ],
+        ),
+        (
+            "intercarif-poec-gestionnaire-paie-2.2.xml",
+            &[("CARIF-ARCHIVAGE", "/lheo/offres/formation[1]")],
+        ),
+        (
+            "intercarif-trouvermaformation-financeur16-2.2.xml",
+            &[
+                ("CARIF-ARCHIVAGE", "/lheo/offres/formation[1]"),
+                (
+                    "CARIF-SESSION-ANNUELLE",
+                    "/lheo/offres/formation[1]/action[1]/session[1]/periode",
+                ),
+            ],
+        ),
+        (
+            "onisep-bts-nrc-2.2.xml",
+            &[
+                ("CARIF-ARCHIVAGE", "/lheo/offres/formation[1]"),
+                (
+                    "CARIF-CARACTERES",
+                    "/lheo/offres/formation[1]/objectif-formation",
+                ),
+                (
+                    "CARIF-CARACTERES",
+                    "/lheo/offres/formation[1]/resultats-attendus",
+                ),
+                (
+                    "CARIF-CARACTERES",
+                    "/lheo/offres/formation[1]/contenu-formation",
+                ),
+                (
+                    "CARIF-ACTION-INCOMPLETE",
+                    "/lheo/offres/formation[1]/action[1]",
+                ),
+            ],
+        ),
+    ];
+    let mut files = Vec::new();
+    support::xml_files(&shared.join("corpus/real"), &mut files);
+    files.sort();
+    let mut seen = 0;
+    for f in &files {
+        let name = f.file_name().unwrap().to_str().unwrap();
+        let bytes = std::fs::read(f).unwrap();
+        let mut options = options(Profile::Parcoursup);
+        options.today = NaiveDate::from_ymd_opt(2026, 12, 2);
+        let report = validate(&bytes[..], &options);
+        let got: Vec<(&str, &str)> = report
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                d.code.starts_with("CARIF-")
+                    || d.code.starts_with("PARCOURSUP-")
+                    || d.code == "LHEO-NON-VERIFIE"
+            })
+            .map(|d| (d.code, d.path.as_str()))
+            .collect();
+        let want = expected
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(&[][..], |(_, w)| *w);
+        if expected.iter().any(|(n, _)| *n == name) {
+            seen += 1;
+        }
+        assert_eq!(got, want, "{name}");
+        // Under carif: the same, no Parcoursup finding being possible without apprenticeship.
+        options.profile = Profile::Carif;
+        let carif = validate(&bytes[..], &options);
+        assert_eq!(
+            carif
+                .diagnostics
+                .iter()
+                .filter(|d| d.code.starts_with("CARIF-"))
+                .count(),
+            want.len(),
+            "{name}"
+        );
+    }
+    assert_eq!(seen, expected.len(), "corpus files");
+}

@@ -189,10 +189,10 @@ impl Arena {
         })
     }
 
-    fn text_of(&self, n: u32) -> &str {
-        self.node(n)
-            .and_then(|n| self.text.get(n.text.start as usize..n.text.end as usize))
-            .unwrap_or("")
+    /// The text of node `n`: a span of [`Arena::text`], which [`Arena::facts`] hands over to
+    /// the facts as their [`FormationFacts::strings`] (texts are not copied again).
+    fn span(&self, n: u32) -> Span {
+        self.node(n).map_or(0..0, |n| n.text.clone())
     }
 
     fn error(&self, n: u32, reason: &'static str) -> BuildError {
@@ -207,8 +207,8 @@ impl Arena {
         }
     }
 
-    fn parse<T: SimpleValue>(&self, n: u32) -> Result<T, BuildError> {
-        T::parse_text(self.text_of(n)).ok_or_else(|| self.error(n, INVALID))
+    fn parse<T: SimpleValue>(&self, n: u32, out: &FormationFacts) -> Result<T, BuildError> {
+        T::parse_text(out.str(&self.span(n))).ok_or_else(|| self.error(n, INVALID))
     }
 
     /// The record's element and position.
@@ -222,11 +222,13 @@ impl Arena {
     }
 
     /// The facts of the captured formation (`Ok(false)` when the record is not a formation).
-    pub fn facts(&self, out: &mut FormationFacts) -> Result<bool, BuildError> {
+    /// The arena's texts become the facts' strings: [`Arena::give_back`] returns them.
+    pub fn facts(&mut self, out: &mut FormationFacts) -> Result<bool, BuildError> {
         out.clear();
         if self.root().map(|r| r.0) != Some(Some(id::FORMATION)) {
             return Ok(false);
         }
+        std::mem::swap(&mut self.text, &mut out.strings);
         out.loc = 0;
         if let Some(n) = &self.numero {
             out.numero = Some(out.push_str(n));
@@ -243,9 +245,16 @@ impl Arena {
         Ok(true)
     }
 
+    /// Takes back the texts [`Arena::facts`] lent to `out`.
+    pub fn give_back(&mut self, out: &mut FormationFacts) {
+        if self.text.is_empty() {
+            std::mem::swap(&mut self.text, &mut out.strings);
+        }
+    }
+
     fn free_text(&self, n: u32, e: ElementId, out: &mut FormationFacts) {
         if FREE_TEXTS.contains(&e) {
-            let text = out.push_str(self.text_of(n));
+            let text = self.span(n);
             out.texts.push(TextFact {
                 loc: n,
                 element: e,
@@ -262,10 +271,6 @@ impl Arena {
         }
     }
 
-    fn span(&self, n: u32, out: &mut FormationFacts) -> Span {
-        out.push_str(self.text_of(n))
-    }
-
     fn certification(&self, n: u32, out: &mut FormationFacts) -> Result<(), BuildError> {
         let mut c = CertificationFacts {
             loc: n,
@@ -278,7 +283,7 @@ impl Arena {
                 Some(id::CODE_RS) => &mut c.rs,
                 _ => continue,
             };
-            let span = self.span(k, out);
+            let span = self.span(k);
             self.once(slot, k, span)?;
         }
         out.certifications.push(c);
@@ -293,18 +298,18 @@ impl Arena {
         for (k, kid) in self.children(n) {
             match kid {
                 Some(id::NUMERO_ACTIVITE) => {
-                    let span = self.span(k, out);
+                    let span = self.span(k);
                     self.once(&mut numero, k, (k, span))?;
                 }
                 Some(id::SIRET_ORGANISME_FORMATION) => {
                     if let Some(s) = self.only_child(k, id::SIRET)? {
-                        let span = self.span(s, out);
+                        let span = self.span(s);
                         self.once(&mut siret, k, span)?;
                     }
                 }
                 Some(id::CODE_UAI_ORGANISME_FORMATION) => {
                     if let Some(u) = self.only_child(k, id::CODE_UAI)? {
-                        let span = self.span(u, out);
+                        let span = self.span(u);
                         self.once(&mut uai, k, (u, span))?;
                     }
                 }
@@ -347,7 +352,7 @@ impl Arena {
                 Some(id::NOMBRE_HEURES_ENTREPRISE) => &mut a.heures_entreprise,
                 Some(id::NOMBRE_HEURES_TOTAL) => &mut a.heures_total,
                 Some(id::MODALITES_ENTREES_SORTIES) => {
-                    let v = self.parse(k)?;
+                    let v = self.parse(k, out)?;
                     self.once(&mut entrees, k, v)?;
                     continue;
                 }
@@ -357,7 +362,7 @@ impl Arena {
                 }
                 _ => continue,
             };
-            let v = self.parse(k)?;
+            let v = self.parse(k, out)?;
             self.once(number, k, (k, v))?;
         }
         a.entrees_sorties = entrees.ok_or_else(|| self.error(n, MISSING))?;
@@ -370,7 +375,7 @@ impl Arena {
                     for (c, cid) in self.children(k) {
                         if cid == Some(id::CODE_UAI_FORMATEUR) {
                             if let Some(u) = self.only_child(c, id::CODE_UAI)? {
-                                let span = self.span(u, out);
+                                let span = self.span(u);
                                 self.once(&mut uai, c, (u, span))?;
                             }
                         }
@@ -400,7 +405,7 @@ impl Arena {
                 Some(id::FIN) => &mut fin,
                 _ => continue,
             };
-            let v = self.parse(k)?;
+            let v = self.parse(k, out)?;
             self.once(slot, k, v)?;
         }
         let (Some(debut), Some(fin)) = (debut, fin) else {
@@ -431,7 +436,7 @@ impl Arena {
                     out.blocs.push(BlocsFacts {
                         session,
                         loc: v,
-                        validation: self.parse(v)?,
+                        validation: self.parse(v, out)?,
                     });
                 }
                 Some(id::CYCLE) => self.cycle(k, session, out)?,
@@ -451,14 +456,14 @@ impl Arena {
                 let t = self
                     .only_child(a, id::TYPE_ALTERNANCE)?
                     .ok_or_else(|| self.error(a, MISSING))?;
-                Some(self.parse(t)?)
+                Some(self.parse(t, out)?)
             }
             None => None,
         };
         out.cycles.push(CycleFacts {
             session,
             loc: n,
-            type_cycle: self.parse(t)?,
+            type_cycle: self.parse(t, out)?,
             alternance,
         });
         for (k, kid) in self.children(n) {
@@ -466,7 +471,7 @@ impl Arena {
                 out.annees.push(AnneeFacts {
                     cycle,
                     loc: k,
-                    value: self.parse(k)?,
+                    value: self.parse(k, out)?,
                 });
             }
         }

@@ -276,6 +276,7 @@ impl Carif {
             }
             Err(e) => vec![self.unverified(&log.path, &e, root)],
         };
+        arena.give_back(&mut facts);
         self.arena = arena;
         self.facts = facts;
         found

@@ -91,8 +91,8 @@ fn texts(f: &FormationFacts, out: &mut Vec<Finding>) {
             out.push(finding(
                 "CARIF-CARACTERES",
                 t.loc,
-                format!("{element} : {count} reste(s) de copier-coller ({}) ; attendu du texte brut, sans balises ni caractères spéciaux", fr.join(", ")),
-                format!("{element}: {count} piece(s) of copy-paste debris ({}); plain text expected, without tags or special characters", en.join(", ")),
+                format!("{element} : {count} caractère(s) ou balise(s) parasite(s), dont {} ; attendu du texte brut, sans balises HTML ni caractères spéciaux", fr.join(", ")),
+                format!("{element}: {count} stray character(s) or tag(s), among them {}; plain text expected, without HTML tags or special characters", en.join(", ")),
             ));
         }
     }
@@ -253,8 +253,8 @@ fn archiving(f: &FormationFacts, today: NaiveDate, out: &mut Vec<Finding>) {
         out.push(finding(
             "CARIF-ARCHIVAGE",
             f.loc,
-            format!("toutes les sessions sont terminées, la dernière le {} : la base archive la formation un mois après, le {}, et ne la publie plus ; attendu au moins une session à venir", fr_date(last), fr_date(day)),
-            format!("every session has ended, the last one on {last}: the base archives the formation a month later, on {day}, and no longer publishes it; at least one upcoming session expected"),
+            format!("toutes les sessions sont terminées, la dernière le {} : la base archive la formation un mois après, le {}, et ne la publie plus (aujourd'hui : {}) ; attendu au moins une session à venir", fr_date(last), fr_date(day), fr_date(today)),
+            format!("every session has ended, the last one on {last}: the base archives the formation a month later, on {day}, and no longer publishes it (today: {today}); at least one upcoming session expected"),
         ));
     } else if today
         .checked_add_months(Months::new(1))

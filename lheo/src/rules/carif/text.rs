@@ -177,27 +177,34 @@ pub(crate) fn debris(text: &str) -> (usize, Vec<(Debris, String)>) {
             first.push((kind, shown));
         }
     };
-    // Plain text (no markup sign, no character outside printable ASCII) has nothing.
-    if text.bytes().all(|b| {
-        (0x20..0x7f).contains(&b) && b != b'<' && b != b'&' || matches!(b, b'\t' | b'\n' | b'\r')
-    }) {
-        return (0, Vec::new());
-    }
+    // Byte by byte: only `<`, `&`, ASCII controls and the lead bytes of C1 controls (C2),
+    // U+E000–U+F8FF and U+FFFD (EE, EF) and planes 15–16 (F3, F4) need a closer look. None of
+    // them is a continuation byte, so `i` is at a character boundary whenever one is seen.
+    let bytes = text.as_bytes();
     let mut i = 0;
-    while let Some(c) = text[i..].chars().next() {
-        let rest = &text[i..];
-        let step = match c {
-            '<' => {
+    while let Some(&b) = bytes.get(i) {
+        let rest = || text.get(i..).unwrap_or("");
+        let step = match b {
+            b'<' => {
+                let rest = rest();
                 html_tag(rest).inspect(|&n| note(Debris::HtmlTag, rest[..n].to_owned(), &mut count))
             }
-            '&' => html_entity(rest)
-                .inspect(|&n| note(Debris::HtmlEntity, rest[..n].to_owned(), &mut count)),
-            _ => char_debris(c).map(|kind| {
-                note(kind, format!("U+{:04X}", u32::from(c)), &mut count);
-                c.len_utf8()
-            }),
+            b'&' => {
+                let rest = rest();
+                html_entity(rest)
+                    .inspect(|&n| note(Debris::HtmlEntity, rest[..n].to_owned(), &mut count))
+            }
+            0x00..=0x08 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f | 0xc2 | 0xee | 0xef | 0xf3 | 0xf4 => {
+                rest().chars().next().and_then(|c| {
+                    char_debris(c).map(|kind| {
+                        note(kind, format!("U+{:04X}", u32::from(c)), &mut count);
+                        c.len_utf8()
+                    })
+                })
+            }
+            _ => None,
         };
-        i += step.unwrap_or(c.len_utf8());
+        i += step.unwrap_or(1);
     }
     first.sort_by_key(|(k, _)| *k);
     (count, first)
