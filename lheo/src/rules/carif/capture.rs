@@ -82,8 +82,6 @@ struct Node {
     first: u32,
     last: u32,
     next: u32,
-    /// 1-based rank among the parent's children of the same name.
-    index: u32,
     /// Its text in [`Arena::text`].
     text: Range<u32>,
 }
@@ -128,16 +126,6 @@ impl Arena {
     fn start(&mut self, id: Option<ElementId>, pos: Position) {
         let at = self.nodes.len() as u32;
         let parent = self.stack.last().copied().unwrap_or(NONE);
-        let mut index = 1;
-        if let Some(p) = self.nodes.get(parent as usize) {
-            let mut c = p.first;
-            while let Some(n) = self.nodes.get(c as usize) {
-                if n.id == id {
-                    index += 1;
-                }
-                c = n.next;
-            }
-        }
         let text = self.text.len() as u32;
         self.nodes.push(Node {
             id,
@@ -146,7 +134,6 @@ impl Arena {
             first: NONE,
             last: NONE,
             next: NONE,
-            index,
             text: text..text,
         });
         if let Some(p) = self.nodes.get_mut(parent as usize) {
@@ -497,10 +484,15 @@ impl Locate for Arena {
             else {
                 continue;
             };
+            // 1-based rank among the parent's children of the same name.
+            let index = self
+                .children(node.parent)
+                .take_while(|(k, _)| *k != c)
+                .filter(|(_, id)| *id == node.id)
+                .count()
+                + 1;
             match (parent.id, node.id) {
-                (Some(p), Some(e)) => {
-                    super::facts::push_segment(&mut path, p, e, node.index as usize)
-                }
+                (Some(p), Some(e)) => super::facts::push_segment(&mut path, p, e, index),
                 (None, Some(e)) => {
                     if !path.is_empty() {
                         path.push('/');

@@ -166,6 +166,24 @@ fn char_debris(c: char) -> Option<Debris> {
     }
 }
 
+/// The bytes [`debris`] looks at: `<`, `&`, ASCII controls but tab and line breaks, DEL, and
+/// the lead bytes of C1 controls, U+E000–U+F8FF, U+FFFD and planes 15–16.
+const LOOK: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = !matches!(b, 0x09 | 0x0a | 0x0d);
+        b += 1;
+    }
+    let mut k = 0;
+    let others = [b'<', b'&', 0x7f, 0xc2, 0xee, 0xef, 0xf3, 0xf4];
+    while k < others.len() {
+        t[others[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
 /// The debris found in a text: how many, and the first of each kind with what it looks like
 /// (a tag or entity as written, a character as `U+XXXX`), in the order of [`Debris`].
 pub(crate) fn debris(text: &str) -> (usize, Vec<(Debris, String)>) {
@@ -177,12 +195,16 @@ pub(crate) fn debris(text: &str) -> (usize, Vec<(Debris, String)>) {
             first.push((kind, shown));
         }
     };
-    // Byte by byte: only `<`, `&`, ASCII controls and the lead bytes of C1 controls (C2),
-    // U+E000–U+F8FF and U+FFFD (EE, EF) and planes 15–16 (F3, F4) need a closer look. None of
-    // them is a continuation byte, so `i` is at a character boundary whenever one is seen.
+    // From one byte of `LOOK` to the next: none of them is a UTF-8 continuation byte, so `i` is
+    // at a character boundary whenever one is found.
     let bytes = text.as_bytes();
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
+    while let Some(skip) = bytes
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&b| LOOK[usize::from(b)]))
+    {
+        i += skip;
+        let Some(&b) = bytes.get(i) else { break };
         let rest = || text.get(i..).unwrap_or("");
         let step = match b {
             b'<' => {
@@ -194,15 +216,12 @@ pub(crate) fn debris(text: &str) -> (usize, Vec<(Debris, String)>) {
                 html_entity(rest)
                     .inspect(|&n| note(Debris::HtmlEntity, rest[..n].to_owned(), &mut count))
             }
-            0x00..=0x08 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f | 0xc2 | 0xee | 0xef | 0xf3 | 0xf4 => {
-                rest().chars().next().and_then(|c| {
-                    char_debris(c).map(|kind| {
-                        note(kind, format!("U+{:04X}", u32::from(c)), &mut count);
-                        c.len_utf8()
-                    })
+            _ => rest().chars().next().and_then(|c| {
+                char_debris(c).map(|kind| {
+                    note(kind, format!("U+{:04X}", u32::from(c)), &mut count);
+                    c.len_utf8()
                 })
-            }
-            _ => None,
+            }),
         };
         i += step.unwrap_or(1);
     }
