@@ -794,6 +794,12 @@ mod boundaries {
             "{}",
             found[0].message.fr
         );
+        // A formation naming its certification twice is no duplicate of itself.
+        let mut twice = f.clone();
+        twice.attrs.numero = Some("F3".into());
+        twice.certification[0].code_rncp = Some("RNCP40000".into());
+        twice.certification.push(twice.certification[0].clone());
+        assert!(engine.check_formation(&twice).is_empty());
         // Another organisation: no duplicate.
         let mut h = f.clone();
         h.organisme_formation_responsable

@@ -140,23 +140,22 @@ impl Index {
     /// offer: apprenticeship or not).
     pub fn absorb<'a>(&'a mut self, entry: &'a DoublonEntry) -> Option<Duplicate<'a>> {
         let codes = self.by_siret.entry(entry.siret.clone()).or_default();
-        let mut found = None;
+        // Earlier formations only: a formation naming one certification twice is no duplicate
+        // of itself.
+        let found = entry.codes.iter().find_map(|c| {
+            codes
+                .get(&(c.kind, c.code.clone(), entry.apprenticeship))
+                .map(|&first| (c, first))
+        });
         let mut label = None;
         for c in &entry.codes {
             let key = (c.kind, c.code.clone(), entry.apprenticeship);
-            match codes.get(&key) {
-                Some(&first) => {
-                    if found.is_none() {
-                        found = Some((c, first));
-                    }
-                }
-                None => {
-                    let l = *label.get_or_insert_with(|| {
-                        self.labels.push(entry.label.clone());
-                        (self.labels.len() - 1) as u32
-                    });
-                    codes.insert(key, l);
-                }
+            if !codes.contains_key(&key) {
+                let l = *label.get_or_insert_with(|| {
+                    self.labels.push(entry.label.clone());
+                    (self.labels.len() - 1) as u32
+                });
+                codes.insert(key, l);
             }
         }
         let (code, first) = found?;
