@@ -3,6 +3,7 @@
 //! formations prepare and the first formation seen for each: a few short strings per
 //! certification, never the formations themselves.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use super::facts::{CodeKind, FormationFacts, Locate};
@@ -150,12 +151,12 @@ impl Index {
         let mut label = None;
         for c in &entry.codes {
             let key = (c.kind, c.code.clone(), entry.apprenticeship);
-            if !codes.contains_key(&key) {
+            if let Entry::Vacant(slot) = codes.entry(key) {
                 let l = *label.get_or_insert_with(|| {
                     self.labels.push(entry.label.clone());
                     (self.labels.len() - 1) as u32
                 });
-                codes.insert(key, l);
+                slot.insert(l);
             }
         }
         let (code, first) = found?;
