@@ -166,8 +166,8 @@ fn messages_say_what_was_found_and_what_is_expected() {
     assert_eq!(d.path, "/lheo/offres/formation[2]/certification[1]");
     assert_eq!(
         d.message.fr,
-        "même organisme responsable (SIRET 73282932000074) et même certification (RNCP \
-         RNCP38362) que la formation F1 (/lheo/offres/formation[1]) : une certification = une \
+        "même organisme responsable (SIRET 73282932000074) et même certification \
+         (RNCP38362) que la formation F1 (/lheo/offres/formation[1]) : une certification = une \
          seule action de formation ; attendu des sessions ajoutées à la formation existante \
          plutôt qu'une nouvelle formation"
     );

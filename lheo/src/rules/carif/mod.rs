@@ -330,7 +330,17 @@ impl Carif {
     fn doublon(&mut self, entry: &DoublonEntry) -> Option<Diagnostic> {
         let dup = self.index.absorb(entry)?;
         let code = dup.code;
-        let (kind, written) = (code.kind().name(), code.written());
+        // The code as written, with its kind when it does not say it (`RNCP38362`, `RNCP 474`).
+        let kind = code.kind().name();
+        let written = code.written();
+        let shown = if written
+            .to_uppercase()
+            .starts_with(&kind.to_uppercase().replace(' ', ""))
+        {
+            written.to_owned()
+        } else {
+            format!("{kind} {written}")
+        };
         let (appr_fr, appr_en) = if dup.apprenticeship {
             (", en apprentissage toutes deux", ", both in apprenticeship")
         } else {
@@ -339,11 +349,11 @@ impl Carif {
         let mut d = Diagnostic::new(
             "CARIF-DOUBLON",
             format!(
-                "même organisme responsable (SIRET {}) et même certification ({kind} {written}) que {}{appr_fr} : une certification = une seule action de formation ; attendu des sessions ajoutées à la formation existante plutôt qu'une nouvelle formation",
+                "même organisme responsable (SIRET {}) et même certification ({shown}) que {}{appr_fr} : une certification = une seule action de formation ; attendu des sessions ajoutées à la formation existante plutôt qu'une nouvelle formation",
                 dup.siret, dup.first
             ),
             format!(
-                "same responsible organisation (SIRET {}) and same certification ({kind} {written}) as {}{appr_en}: one certification = one training action; sessions added to the existing formation expected instead of a new formation",
+                "same responsible organisation (SIRET {}) and same certification ({shown}) as {}{appr_en}: one certification = one training action; sessions added to the existing formation expected instead of a new formation",
                 dup.siret,
                 english_label(dup.first)
             ),

@@ -182,6 +182,14 @@ fn rentree_session(f: &FormationFacts, rentree: i32, out: &mut Vec<Finding>) {
         return;
     }
     let shown: Vec<String> = starts.iter().take(3).map(|d| d.to_french()).collect();
+    let shown_en: Vec<String> = starts
+        .iter()
+        .take(3)
+        .map(|d| {
+            d.to_naive()
+                .map_or_else(|| d.to_string(), |n| n.to_string())
+        })
+        .collect();
     let more = if starts.len() > 3 { ", …" } else { "" };
     out.push(finding(
         "PARCOURSUP-RENTREE",
@@ -194,7 +202,7 @@ fn rentree_session(f: &FormationFacts, rentree: i32, out: &mut Vec<Finding>) {
         ),
         format!(
             "no apprenticeship session starts between {first} and {last} (rentrée {rentree}): starts {}{more}; at least one session open for the rentrée expected",
-            shown.join(", ")
+            shown_en.join(", ")
         ),
     ));
 }
