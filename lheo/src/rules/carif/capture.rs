@@ -82,6 +82,8 @@ struct Node {
     first: u32,
     last: u32,
     next: u32,
+    /// 1-based rank among the parent's children of the same name ([`Arena::rank`]).
+    index: u32,
     /// Its text in [`Arena::text`].
     text: Range<u32>,
 }
@@ -134,6 +136,7 @@ impl Arena {
             first: NONE,
             last: NONE,
             next: NONE,
+            index: 1,
             text: text..text,
         });
         if let Some(p) = self.nodes.get_mut(parent as usize) {
@@ -216,6 +219,7 @@ impl Arena {
             return Ok(false);
         }
         std::mem::swap(&mut self.text, &mut out.strings);
+        self.rank();
         out.loc = 0;
         if let Some(n) = &self.numero {
             out.numero = Some(out.push_str(n));
@@ -232,10 +236,33 @@ impl Arena {
         Ok(true)
     }
 
+    /// Ranks every node among its parent's children of the same name (for paths), in one pass.
+    fn rank(&mut self) {
+        let mut seen: Vec<(Option<ElementId>, u32)> = Vec::new();
+        for p in 0..self.nodes.len() {
+            seen.clear();
+            let mut c = self.nodes.get(p).map_or(NONE, |n| n.first);
+            while let Some(node) = self.nodes.get_mut(c as usize) {
+                node.index = match seen.iter_mut().find(|(id, _)| *id == node.id) {
+                    Some((_, n)) => {
+                        *n += 1;
+                        *n
+                    }
+                    None => {
+                        seen.push((node.id, 1));
+                        1
+                    }
+                };
+                c = node.next;
+            }
+        }
+    }
+
     /// Takes back the texts [`Arena::facts`] lent to `out`.
     pub fn give_back(&mut self, out: &mut FormationFacts) {
         if self.text.is_empty() {
             std::mem::swap(&mut self.text, &mut out.strings);
+            self.rank();
         }
     }
 
@@ -484,15 +511,10 @@ impl Locate for Arena {
             else {
                 continue;
             };
-            // 1-based rank among the parent's children of the same name.
-            let index = self
-                .children(node.parent)
-                .take_while(|(k, _)| *k != c)
-                .filter(|(_, id)| *id == node.id)
-                .count()
-                + 1;
             match (parent.id, node.id) {
-                (Some(p), Some(e)) => super::facts::push_segment(&mut path, p, e, index),
+                (Some(p), Some(e)) => {
+                    super::facts::push_segment(&mut path, p, e, node.index as usize)
+                }
                 (None, Some(e)) => {
                     if !path.is_empty() {
                         path.push('/');
