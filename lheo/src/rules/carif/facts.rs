@@ -202,20 +202,32 @@ impl FormationFacts {
             || c.alternance == Some(TypeAlternance::ContratApprentissage)
     }
 
-    /// Whether session `s` (an index of [`FormationFacts::sessions`]) is an apprenticeship
-    /// session: it has an apprenticeship cycle.
-    pub fn is_apprenticeship_session(&self, s: u32) -> bool {
-        self.cycles
+    /// Which sessions and actions are apprenticeship ones (a session with an apprenticeship
+    /// cycle, an action with such a session), in one pass over the cycles and sessions.
+    pub fn apprenticeship(&self) -> Apprenticeship {
+        let mut flags = Apprenticeship::default();
+        if !self.is_apprenticeship() {
+            return flags;
+        }
+        flags.sessions = vec![false; self.sessions.len()];
+        flags.actions = vec![false; self.actions.len()];
+        for c in self
+            .cycles
             .iter()
-            .any(|c| c.session == s && Self::is_apprenticeship_cycle(c))
-    }
-
-    /// Whether action `a` has an apprenticeship session.
-    pub fn is_apprenticeship_action(&self, a: u32) -> bool {
-        self.sessions
-            .iter()
-            .enumerate()
-            .any(|(i, s)| s.action == a && self.is_apprenticeship_session(i as u32))
+            .filter(|c| Self::is_apprenticeship_cycle(c))
+        {
+            if let Some(s) = flags.sessions.get_mut(c.session as usize) {
+                *s = true;
+            }
+        }
+        for (s, session) in self.sessions.iter().enumerate() {
+            if flags.sessions.get(s).copied().unwrap_or(false) {
+                if let Some(a) = flags.actions.get_mut(session.action as usize) {
+                    *a = true;
+                }
+            }
+        }
+        flags
     }
 
     /// Whether the formation is an apprenticeship formation: one of its sessions is.
@@ -500,6 +512,25 @@ impl FormationFacts {
                 });
             }
         }
+    }
+}
+
+/// The apprenticeship sessions and actions of a formation ([`FormationFacts::apprenticeship`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Apprenticeship {
+    sessions: Vec<bool>,
+    actions: Vec<bool>,
+}
+
+impl Apprenticeship {
+    /// Whether session `s` is an apprenticeship session.
+    pub fn session(&self, s: u32) -> bool {
+        self.sessions.get(s as usize).copied().unwrap_or(false)
+    }
+
+    /// Whether action `a` has an apprenticeship session.
+    pub fn action(&self, a: u32) -> bool {
+        self.actions.get(a as usize).copied().unwrap_or(false)
     }
 }
 

@@ -53,12 +53,11 @@ fn name(e: crate::schema::ElementId) -> &'static str {
 /// Runs every per-formation CARIF rule.
 pub(crate) fn check(f: &FormationFacts, today: NaiveDate, out: &mut Vec<Finding>) {
     texts(f, out);
-    for (a, action) in f.actions.iter().enumerate() {
+    for action in &f.actions {
         hours(action, out);
         incomplete(action, out);
-        annual_sessions(f, a as u32, out);
-        short_sessions(f, a as u32, out);
     }
+    sessions(f, out);
     archiving(f, today, out);
     apprenticeship(f, out);
 }
@@ -185,15 +184,19 @@ pub(crate) fn is_annual(debut: NaiveDate, fin: NaiveDate) -> bool {
     starts && earliest_end.is_some_and(|e| fin >= e) && latest_end.is_some_and(|l| fin <= l)
 }
 
-/// CARIF-SESSION-ANNUELLE.
-fn annual_sessions(f: &FormationFacts, a: u32, out: &mut Vec<Finding>) {
-    let Some(action) = f.actions.get(a as usize) else {
-        return;
-    };
-    if action.entrees_sorties != ModalitesEntreesSorties::Permanentes {
-        return;
-    }
-    for s in f.sessions.iter().filter(|s| s.action == a) {
+/// CARIF-SESSION-ANNUELLE and CARIF-SESSIONS-COURTES, in one pass over the sessions.
+fn sessions(f: &FormationFacts, out: &mut Vec<Finding>) {
+    let mut counts = vec![0usize; f.actions.len()];
+    for s in &f.sessions {
+        let Some(action) = f.actions.get(s.action as usize) else {
+            continue;
+        };
+        if let Some(n) = counts.get_mut(s.action as usize) {
+            *n += 1;
+        }
+        if action.entrees_sorties != ModalitesEntreesSorties::Permanentes {
+            continue;
+        }
         let (Some(d), Some(e)) = (full_day(&s.debut), full_day(&s.fin)) else {
             continue;
         };
@@ -206,30 +209,22 @@ fn annual_sessions(f: &FormationFacts, a: u32, out: &mut Vec<Finding>) {
             ));
         }
     }
-}
-
-/// CARIF-SESSIONS-COURTES.
-fn short_sessions(f: &FormationFacts, a: u32, out: &mut Vec<Finding>) {
-    let Some(action) = f.actions.get(a as usize) else {
-        return;
-    };
-    let Some((_, total)) = action.heures_total else {
-        return;
-    };
-    if action.entrees_sorties != ModalitesEntreesSorties::DatesFixes
-        || total <= 0
-        || total >= SHORT_HOURS
-    {
-        return;
-    }
-    let sessions = f.sessions.iter().filter(|s| s.action == a).count();
-    if sessions >= 2 {
-        out.push(finding(
-            "CARIF-SESSIONS-COURTES",
-            action.loc,
-            format!("action de {total} h (moins de {SHORT_HOURS} h) en {sessions} sessions à dates fixes : attendu une session unique annuelle (du 01/01 au 31/12) à entrées/sorties permanentes"),
-            format!("action of {total} h (under {SHORT_HOURS} h) in {sessions} fixed-date sessions: one annual session (01/01 to 31/12) with permanent entries expected"),
-        ));
+    for (action, sessions) in f.actions.iter().zip(counts) {
+        let Some((_, total)) = action.heures_total else {
+            continue;
+        };
+        if action.entrees_sorties == ModalitesEntreesSorties::DatesFixes
+            && total > 0
+            && total < SHORT_HOURS
+            && sessions >= 2
+        {
+            out.push(finding(
+                "CARIF-SESSIONS-COURTES",
+                action.loc,
+                format!("action de {total} h (moins de {SHORT_HOURS} h) en {sessions} sessions à dates fixes : attendu une session unique annuelle (du 01/01 au 31/12) à entrées/sorties permanentes"),
+                format!("action of {total} h (under {SHORT_HOURS} h) in {sessions} fixed-date sessions: one annual session (01/01 to 31/12) with permanent entries expected"),
+            ));
+        }
     }
 }
 
@@ -298,79 +293,80 @@ fn apprenticeship(f: &FormationFacts, out: &mut Vec<Finding>) {
             format!("apprenticeship formation with {} certifications: only one expected (one formation per certification, e.g. one per option of the diploma)", certified.len()),
         )),
     }
+    let flags = f.apprenticeship();
+    // Duration of the cycle, per apprenticeship action: the valid ones, for the years.
+    let mut durations: Vec<Option<i64>> = vec![None; f.actions.len()];
     for (a, action) in f.actions.iter().enumerate() {
-        let a = a as u32;
-        if !f.is_apprenticeship_action(a) {
+        if !flags.action(a as u32) {
             continue;
         }
-        // Duration of the cycle.
-        let duree = match action.duree_cycle {
-            None => {
+        match action.duree_cycle {
+            None => out.push(finding(
+                "CARIF-APPRENTISSAGE-DUREE-CYCLE",
+                action.loc,
+                "action en apprentissage sans duree-cycle : attendu la durée du cycle en années, de 1 à 5".into(),
+                "apprenticeship action without duree-cycle: the cycle's length in years, 1 to 5, expected".into(),
+            )),
+            Some((loc, d)) if !CYCLE_YEARS.contains(&d) => out.push(finding(
+                "CARIF-APPRENTISSAGE-DUREE-CYCLE",
+                loc,
+                format!("duree-cycle {d} : attendu de 1 à 5 ans"),
+                format!("duree-cycle {d}: 1 to 5 years expected"),
+            )),
+            Some((_, d)) => {
+                if let Some(slot) = durations.get_mut(a) {
+                    *slot = Some(d);
+                }
+            }
+        }
+    }
+    // Years of the apprenticeship cycles (the facts list years in cycle order).
+    let mut years = f.annees.iter().peekable();
+    for (c, cycle) in f.cycles.iter().enumerate() {
+        let c = c as u32;
+        let mut own = Vec::new();
+        while let Some(y) = years.next_if(|y| y.cycle <= c) {
+            if y.cycle == c {
+                own.push(y);
+            }
+        }
+        if !FormationFacts::is_apprenticeship_cycle(cycle) {
+            continue;
+        }
+        if own.is_empty() {
+            out.push(finding(
+                "CARIF-APPRENTISSAGE-ANNEE",
+                cycle.loc,
+                "cycle en apprentissage sans annee-cycle : attendu l'année (ou les années) du cycle accessible(s) en apprentissage".into(),
+                "apprenticeship cycle without annee-cycle: the year(s) of the cycle open to apprenticeship expected".into(),
+            ));
+        }
+        let duree = f
+            .sessions
+            .get(cycle.session as usize)
+            .and_then(|s| durations.get(s.action as usize).copied().flatten());
+        if let Some(d) = duree {
+            for y in own.into_iter().filter(|y| y.value > d) {
                 out.push(finding(
-                    "CARIF-APPRENTISSAGE-DUREE-CYCLE",
-                    action.loc,
-                    "action en apprentissage sans duree-cycle : attendu la durée du cycle en années, de 1 à 5".into(),
-                    "apprenticeship action without duree-cycle: the cycle's length in years, 1 to 5, expected".into(),
+                    "CARIF-APPRENTISSAGE-ANNEE",
+                    y.loc,
+                    format!("annee-cycle {} au-delà de la durée du cycle de l'action ({d} an(s)) : attendu de 1 à {d}", y.value),
+                    format!("annee-cycle {} beyond the action's cycle length ({d} year(s)): 1 to {d} expected", y.value),
                 ));
-                None
             }
-            Some((loc, d)) if !CYCLE_YEARS.contains(&d) => {
-                out.push(finding(
-                    "CARIF-APPRENTISSAGE-DUREE-CYCLE",
-                    loc,
-                    format!("duree-cycle {d} : attendu de 1 à 5 ans"),
-                    format!("duree-cycle {d}: 1 to 5 years expected"),
-                ));
-                None
-            }
-            Some((_, d)) => Some(d),
-        };
-        for (s, session) in f.sessions.iter().enumerate() {
-            if session.action != a {
-                continue;
-            }
-            let s = s as u32;
-            // Years of the cycle.
-            for (c, cycle) in f.cycles.iter().enumerate() {
-                if cycle.session != s || !FormationFacts::is_apprenticeship_cycle(cycle) {
-                    continue;
-                }
-                let mut years = f.annees.iter().filter(|y| y.cycle == c as u32).peekable();
-                if years.peek().is_none() {
-                    out.push(finding(
-                        "CARIF-APPRENTISSAGE-ANNEE",
-                        cycle.loc,
-                        "cycle en apprentissage sans annee-cycle : attendu l'année (ou les années) du cycle accessible(s) en apprentissage".into(),
-                        "apprenticeship cycle without annee-cycle: the year(s) of the cycle open to apprenticeship expected".into(),
-                    ));
-                }
-                if let Some(d) = duree {
-                    for y in years.filter(|y| y.value > d) {
-                        out.push(finding(
-                            "CARIF-APPRENTISSAGE-ANNEE",
-                            y.loc,
-                            format!("annee-cycle {} au-delà de la durée du cycle de l'action ({d} an(s)) : attendu de 1 à {d}", y.value),
-                            format!("annee-cycle {} beyond the action's cycle length ({d} year(s)): 1 to {d} expected", y.value),
-                        ));
-                    }
-                }
-            }
-            if !f.is_apprenticeship_session(s) {
-                continue;
-            }
-            // Competence blocks.
-            for b in f.blocs.iter().filter(|b| b.session == s) {
-                if b.validation != TypeValidationBlocs::Totale {
-                    let code = crate::model::Dictionary::code(b.validation);
-                    let label = crate::model::Dictionary::label(b.validation);
-                    out.push(finding(
-                        "CARIF-APPRENTISSAGE-BLOCS",
-                        b.loc,
-                        format!("session en apprentissage avec une validation des blocs de compétences {code} ({label}) : attendu 1, validation totale"),
-                        format!("apprenticeship session with competence-block validation {code}: 1, total validation, expected"),
-                    ));
-                }
-            }
+        }
+    }
+    // Competence blocks of the apprenticeship sessions.
+    for b in f.blocs.iter().filter(|b| flags.session(b.session)) {
+        if b.validation != TypeValidationBlocs::Totale {
+            let code = crate::model::Dictionary::code(b.validation);
+            let label = crate::model::Dictionary::label(b.validation);
+            out.push(finding(
+                "CARIF-APPRENTISSAGE-BLOCS",
+                b.loc,
+                format!("session en apprentissage avec une validation des blocs de compétences {code} ({label}) : attendu 1, validation totale"),
+                format!("apprenticeship session with competence-block validation {code}: 1, total validation, expected"),
+            ));
         }
     }
 }

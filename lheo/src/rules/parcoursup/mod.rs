@@ -167,11 +167,12 @@ fn rentree_session(f: &FormationFacts, rentree: i32, out: &mut Vec<Finding>) {
     let Some((first, last)) = rentree_window(rentree) else {
         return;
     };
+    let flags = f.apprenticeship();
     let starts: Vec<_> = f
         .sessions
         .iter()
         .enumerate()
-        .filter(|(s, _)| f.is_apprenticeship_session(*s as u32))
+        .filter(|(s, _)| flags.session(*s as u32))
         .map(|(_, s)| s.debut)
         .collect();
     let open = starts.iter().any(|d| {
@@ -226,40 +227,39 @@ fn uai_codes(f: &FormationFacts, out: &mut Vec<Finding>) {
         )),
     }
     };
-    let mut responsable_checked = false;
-    for (a, _) in f.actions.iter().enumerate() {
-        let a = a as u32;
-        if !f.is_apprenticeship_action(a) {
+    let flags = f.apprenticeship();
+    // Formateurs of apprenticeship actions (the facts list them in action order).
+    let mut trained = vec![false; f.actions.len()];
+    for o in &f.formateurs {
+        if let Some(t) = trained.get_mut(o.action as usize) {
+            *t = true;
+        }
+        if !flags.action(o.action) {
             continue;
         }
-        let mut formateurs = f.formateurs.iter().filter(|o| o.action == a).peekable();
-        if formateurs.peek().is_none() {
-            // The responsible organisation trains, by default.
-            if std::mem::replace(&mut responsable_checked, true) {
-                continue;
-            }
-            let Some(resp) = f.responsable else { continue };
-            match &f.uai_responsable {
-                None => out.push(finding(
-                    "PARCOURSUP-UAI",
-                    resp,
-                    "action en apprentissage sans organisme-formateur, et organisme responsable sans code-UAI-organisme-formation : attendu le code UAI de l'établissement qui forme".into(),
-                    "apprenticeship action without organisme-formateur, and responsible organisation without code-UAI-organisme-formation: the UAI code of the training establishment expected".into(),
-                )),
-                Some((loc, code)) => bad(out, "organisme responsable", "responsible organisation", *loc, f.str(code)),
-            }
-            continue;
+        match &o.uai {
+            None => out.push(finding(
+                "PARCOURSUP-UAI",
+                o.loc,
+                "organisme-formateur d'une action en apprentissage sans code-UAI-formateur : attendu le code UAI de l'établissement (7 chiffres et une lettre clé)".into(),
+                "organisme-formateur of an apprenticeship action without code-UAI-formateur: the establishment's UAI code (7 digits and a check letter) expected".into(),
+            )),
+            Some((loc, code)) => bad(out, "organisme formateur", "training organisation", *loc, f.str(code)),
         }
-        for o in formateurs {
-            match &o.uai {
-                None => out.push(finding(
-                    "PARCOURSUP-UAI",
-                    o.loc,
-                    "organisme-formateur d'une action en apprentissage sans code-UAI-formateur : attendu le code UAI de l'établissement (7 chiffres et une lettre clé)".into(),
-                    "organisme-formateur of an apprenticeship action without code-UAI-formateur: the establishment's UAI code (7 digits and a check letter) expected".into(),
-                )),
-                Some((loc, code)) => bad(out, "organisme formateur", "training organisation", *loc, f.str(code)),
-            }
+    }
+    // An apprenticeship action without organisme-formateur: the responsible organisation
+    // trains, by default (checked once).
+    let untrained = (0..f.actions.len())
+        .any(|a| flags.action(a as u32) && !trained.get(a).copied().unwrap_or(false));
+    if let (true, Some(resp)) = (untrained, f.responsable) {
+        match &f.uai_responsable {
+            None => out.push(finding(
+                "PARCOURSUP-UAI",
+                resp,
+                "action en apprentissage sans organisme-formateur, et organisme responsable sans code-UAI-organisme-formation : attendu le code UAI de l'établissement qui forme".into(),
+                "apprenticeship action without organisme-formateur, and responsible organisation without code-UAI-organisme-formation: the UAI code of the training establishment expected".into(),
+            )),
+            Some((loc, code)) => bad(out, "organisme responsable", "responsible organisation", *loc, f.str(code)),
         }
     }
 }
