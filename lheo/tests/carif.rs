@@ -588,6 +588,24 @@ mod boundaries {
     }
 
     #[test]
+    fn an_entirely_remote_action_needs_no_place() {
+        let mut f = formation();
+        f.action[0].lieu_de_formation.clear();
+        assert_eq!(
+            carif_codes(&f, today()),
+            [("CARIF-ACTION-INCOMPLETE", Severity::Warning)]
+        );
+        f.action[0].modalites_enseignement =
+            lheo::model::ModalitesEnseignement::EntierementADistance.into();
+        assert_eq!(carif_codes(&f, today()), []);
+        f.action[0].modalites_enseignement = lheo::model::ModalitesEnseignement::Mixte.into();
+        assert_eq!(
+            carif_codes(&f, today()),
+            [("CARIF-ACTION-INCOMPLETE", Severity::Warning)]
+        );
+    }
+
+    #[test]
     fn short_sessions_34_vs_35_hours() {
         for (hours, fires) in [(34, true), (35, false), (1, true)] {
             let mut f = formation();

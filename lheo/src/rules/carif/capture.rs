@@ -20,7 +20,7 @@ use super::facts::{
     ActionFacts, AnneeFacts, BlocsFacts, CertificationFacts, CycleFacts, FormateurFacts,
     FormationFacts, Loc, Locate, SessionFacts, Span, TextFact, FREE_TEXTS,
 };
-use crate::model::{Date, SimpleValue};
+use crate::model::{Date, ModalitesEnseignement, SimpleValue};
 use crate::reader::log::{LogItem, RecordLog};
 use crate::reader::{BuildError, Position};
 use crate::schema::{self, id, ElementId, ElementSet};
@@ -58,6 +58,7 @@ pub static READS: ElementSet = ElementSet::new(&[
     id::SIRET,
     id::CODE_UAI,
     // Actions and sessions.
+    id::MODALITES_ENSEIGNEMENT,
     id::MODALITES_ENTREES_SORTIES,
     id::DUREE_CYCLE,
     id::NOMBRE_HEURES_CENTRE,
@@ -356,7 +357,7 @@ impl Arena {
             loc: n,
             ..ActionFacts::default()
         };
-        let mut entrees = None;
+        let (mut entrees, mut enseignement) = (None, None);
         // Sessions and formateurs are read after the action's own values (their facts are in
         // tables of their own).
         for (k, kid) in self.children(n) {
@@ -370,6 +371,11 @@ impl Arena {
                     self.once(&mut entrees, k, v)?;
                     continue;
                 }
+                Some(id::MODALITES_ENSEIGNEMENT) => {
+                    let v: ModalitesEnseignement = self.parse(k, out)?;
+                    self.once(&mut enseignement, k, v)?;
+                    continue;
+                }
                 Some(id::LIEU_DE_FORMATION) => {
                     a.lieux += 1;
                     continue;
@@ -380,6 +386,8 @@ impl Arena {
             self.once(number, k, (k, v))?;
         }
         a.entrees_sorties = entrees.ok_or_else(|| self.error(n, MISSING))?;
+        a.a_distance = enseignement.ok_or_else(|| self.error(n, MISSING))?
+            == ModalitesEnseignement::EntierementADistance;
         out.actions.push(a);
         for (k, kid) in self.children(n) {
             match kid {

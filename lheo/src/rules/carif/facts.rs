@@ -9,7 +9,8 @@
 use std::ops::Range;
 
 use crate::model::{
-    Date, Formation, ModalitesEntreesSorties, TypeAlternance, TypeCycle, TypeValidationBlocs,
+    Date, Formation, ModalitesEnseignement, ModalitesEntreesSorties, TypeAlternance, TypeCycle,
+    TypeValidationBlocs,
 };
 use crate::reader::Position;
 use crate::schema::{self, id, ElementId};
@@ -81,6 +82,8 @@ pub(crate) struct CertificationFacts {
 pub(crate) struct ActionFacts {
     pub loc: Loc,
     pub entrees_sorties: ModalitesEntreesSorties,
+    /// `modalites-enseignement` 2: the training is entirely remote.
+    pub a_distance: bool,
     pub duree_cycle: Option<(Loc, i64)>,
     pub heures_centre: Option<(Loc, i64)>,
     pub heures_entreprise: Option<(Loc, i64)>,
@@ -353,6 +356,8 @@ impl FormationFacts {
         self.actions.push(ActionFacts {
             loc,
             entrees_sorties: a.modalites_entrees_sorties.value,
+            a_distance: a.modalites_enseignement.value
+                == ModalitesEnseignement::EntierementADistance,
             duree_cycle: number(paths, id::DUREE_CYCLE, &a.duree_cycle),
             heures_centre: number(paths, id::NOMBRE_HEURES_CENTRE, &a.nombre_heures_centre),
             heures_entreprise: number(

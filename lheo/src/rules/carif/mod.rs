@@ -94,8 +94,8 @@ pub static RULES: &[Rule] = &[
     carif(
         "CARIF-ACTION-INCOMPLETE",
         Severity::Warning,
-        "action sans nombre-heures-total ou sans lieu-de-formation : durées et lieux sont attendus avant qu'une session reçoive son numéro Carif (DOKELIO, « Les trois étapes … numéro Carif », étape 3 : « les dates de début et de fin, les durées, les tarifs, les effectifs et les lieux »)",
-        "action without nombre-heures-total or without lieu-de-formation: durations and places are expected before a session gets its Carif number (DOKELIO « numéro Carif », step 3)",
+        "action sans nombre-heures-total, ou sans lieu-de-formation sans être entièrement à distance : durées et lieux sont attendus avant qu'une session reçoive son numéro Carif (DOKELIO, « Les trois étapes … numéro Carif », étape 3 : « les dates de début et de fin, les durées, les tarifs, les effectifs et les lieux »)",
+        "action without nombre-heures-total, or without lieu-de-formation while not entirely remote: durations and places are expected before a session gets its Carif number (DOKELIO « numéro Carif », step 3)",
     ),
     carif(
         "CARIF-APPRENTISSAGE-CERTIFICATION",

@@ -155,7 +155,8 @@ fn incomplete(a: &super::facts::ActionFacts, out: &mut Vec<Finding>) {
         .any(|h| h.is_some_and(|(_, n)| n > 0));
     // Hours given without a total are CARIF-HEURES-TOTAL's.
     let no_total = a.heures_total.is_none() && !hours_given;
-    let no_place = a.lieux == 0;
+    // Training entirely remote (modalites-enseignement 2) takes place nowhere.
+    let no_place = a.lieux == 0 && !a.a_distance;
     let (fr, en) = match (no_total, no_place) {
         (true, true) => (
             "nombre-heures-total ni lieu-de-formation",
