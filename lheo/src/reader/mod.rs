@@ -30,11 +30,13 @@ pub use events::{Limits, Position};
 
 use crate::check::{Checker, DocumentInfo};
 use crate::diagnostic::{Diagnostic, Severity};
+pub use crate::model::Record;
 use crate::model::{
     Document, Formation, OrganismeFormationResponsable, ResumeOffre, ResumeOrganisme,
 };
 use crate::rules::Profile;
 use crate::schema::{id, Content, ElementId, NAMESPACE_2_3};
+pub(crate) use crate::schema::{record_parent, RECORD_ELEMENTS};
 use decode::{InputEncoding, Prefixed, Utf8Input};
 use events::{NsId, XmlEvent, XmlReader};
 use tree::{Child, Node};
@@ -110,19 +112,6 @@ fn record_too_large(record: ElementId, limits: &Limits, pos: events::Position) -
     .at_line(pos.line, pos.column)
 }
 
-/// A record: the unit [`Reader`] yields.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Record {
-    /// A `formation` of `lheo/offres`.
-    Formation(Box<Formation>),
-    /// A `resume-offre` of `lheo-index/resumes-offres`.
-    ResumeOffre(Box<ResumeOffre>),
-    /// A `resume-organisme` of `lheo-index/resumes-organismes`.
-    ResumeOrganisme(Box<ResumeOrganisme>),
-    /// An `organisme-formation-responsable` of `lheo-plus`.
-    Organisme(Box<OrganismeFormationResponsable>),
-}
-
 /// A record as a tree, with its absolute path (e.g. `/lheo/offres/formation[3]`).
 #[derive(Debug, Clone)]
 pub struct RecordNode {
@@ -147,25 +136,6 @@ impl RecordNode {
                 &self.node,
             )?)),
         })
-    }
-}
-
-/// The record elements, each in its container (see [`record_parent`]).
-pub(crate) const RECORD_ELEMENTS: [ElementId; 4] = [
-    id::FORMATION,
-    id::RESUME_OFFRE,
-    id::RESUME_ORGANISME,
-    id::ORGANISME_FORMATION_RESPONSABLE,
-];
-
-/// The parent a record element sits in.
-pub(crate) fn record_parent(record: ElementId) -> Option<ElementId> {
-    match record {
-        id::FORMATION => Some(id::OFFRES),
-        id::RESUME_OFFRE => Some(id::RESUMES_OFFRES),
-        id::RESUME_ORGANISME => Some(id::RESUMES_ORGANISMES),
-        id::ORGANISME_FORMATION_RESPONSABLE => Some(id::LHEO_PLUS),
-        _ => None,
     }
 }
 

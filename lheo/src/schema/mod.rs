@@ -26,6 +26,25 @@ pub use generated::{element_id, id, DICTS, ELEMENTS};
 /// The namespace of LHEO 2.3.
 pub const NAMESPACE_2_3: &str = "http://lheo.gouv.fr/2.3";
 
+/// The record elements, each in its container (see [`record_parent`]).
+pub(crate) const RECORD_ELEMENTS: [ElementId; 4] = [
+    id::FORMATION,
+    id::RESUME_OFFRE,
+    id::RESUME_ORGANISME,
+    id::ORGANISME_FORMATION_RESPONSABLE,
+];
+
+/// The parent a record element sits in.
+pub(crate) fn record_parent(record: ElementId) -> Option<ElementId> {
+    match record {
+        id::FORMATION => Some(id::OFFRES),
+        id::RESUME_OFFRE => Some(id::RESUMES_OFFRES),
+        id::RESUME_ORGANISME => Some(id::RESUMES_ORGANISMES),
+        id::ORGANISME_FORMATION_RESPONSABLE => Some(id::LHEO_PLUS),
+        _ => None,
+    }
+}
+
 /// Index of an element declaration in [`ELEMENTS`].
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
 pub struct ElementId(pub u16);
