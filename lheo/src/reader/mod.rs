@@ -359,6 +359,18 @@ pub fn decode_error(e: decode::DecodeError) -> Diagnostic {
     }
 }
 
+/// The finding for a fatal error of the XML layer.
+pub(crate) fn xml_error(e: crate::xml::error::XmlError) -> Diagnostic {
+    use crate::xml::error::XmlErrorKind;
+    let code = match e.kind {
+        XmlErrorKind::Malformed => "XML-MALFORME",
+        XmlErrorKind::Encoding => "XML-ENCODAGE",
+        XmlErrorKind::Dtd => "XML-DTD",
+        XmlErrorKind::Limit => "XML-LIMITE",
+    };
+    Diagnostic::new(code, e.fr, e.en).at_line(e.pos.line, e.pos.column)
+}
+
 /// The record element of a container.
 fn record_parent_of_container(container: ElementId) -> Option<ElementId> {
     RECORD_ELEMENTS
@@ -567,8 +579,8 @@ impl<R: BufRead> Reader<R> {
             let depth = self.xml.depth();
             let event = match self.xml.next_event() {
                 Ok(e) => e,
-                Err(d) => {
-                    self.diagnostics.push(d);
+                Err(e) => {
+                    self.diagnostics.push(xml_error(e));
                     self.finished = true;
                     self.failed = true;
                     return Step::Done;

@@ -45,6 +45,15 @@ pub(crate) fn record_parent(record: ElementId) -> Option<ElementId> {
     }
 }
 
+/// Whether an element named `local` in one named `parent` is a record (by name: namespaces
+/// are not looked at).
+pub(crate) fn is_record_name(parent: &str, local: &[u8]) -> bool {
+    RECORD_ELEMENTS.iter().any(|&r| {
+        element(r).name.as_bytes() == local
+            && record_parent(r).is_some_and(|c| element(c).name == parent)
+    })
+}
+
 /// Index of an element declaration in [`ELEMENTS`].
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
 pub struct ElementId(pub u16);

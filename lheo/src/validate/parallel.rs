@@ -493,7 +493,12 @@ pub(super) fn validate<R: BufRead + Send>(
     let jobs_rx = Mutex::new(jobs_rx);
     std::thread::scope(|scope| {
         scope.spawn(move || {
-            let splitter = Splitter::new(input, chunk_bytes, chunk_bytes * MAX_CHUNK_FACTOR);
+            let splitter = Splitter::new(
+                input,
+                chunk_bytes,
+                chunk_bytes * MAX_CHUNK_FACTOR,
+                crate::schema::is_record_name,
+            );
             splitter.run(&mut |segment| match segment {
                 Segment::Seq(bytes) => ordered_tx.send(Item::Seq(bytes)).is_ok(),
                 Segment::Error(e) => ordered_tx.send(Item::Error(e)).is_ok(),
