@@ -284,11 +284,11 @@ pub static RULES: &[Rule] = &[
 ];
 
 /// Every rule of every profile: the structural and LHEO rules ([`RULES`]), the France
-/// Travail ones ([`super::france_travail::RULES`]), then the workbook ones.
+/// Travail ones ([`crate::rules::france_travail::RULES`]), then the workbook ones.
 pub fn all() -> impl Iterator<Item = &'static Rule> {
     RULES
         .iter()
-        .chain(super::france_travail::RULES.iter())
+        .chain(crate::rules::france_travail::RULES.iter())
         .chain(WORKBOOK_RULES.iter())
 }
 
