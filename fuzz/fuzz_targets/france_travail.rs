@@ -15,7 +15,7 @@ fn render(found: &[Diagnostic]) -> String {
         .map(|d| {
             format!(
                 "{} {:?} {:?} {} | {} | {}\n",
-                d.code, d.severity, d.location, d.path, d.message.fr, d.message.en
+                d.code(), d.severity, d.location, d.path, d.message.fr, d.message.en
             )
         })
         .collect()

@@ -29,6 +29,7 @@ pub use build::{BuildError, FromNode};
 pub use events::{Limits, Position};
 
 use crate::check::{Checker, DocumentInfo};
+use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Severity};
 pub use crate::model::Record;
 use crate::model::{
@@ -105,7 +106,7 @@ fn record_too_large(record: ElementId, limits: &Limits, pos: events::Position) -
     let name = crate::schema::element(record).name;
     let max = limits.max_record_elements;
     Diagnostic::new(
-        "XML-LIMITE",
+        Rule::XmlLimite,
         format!("« {name} » de plus de {max} éléments : refusé (limite de sécurité, chaque enregistrement est construit en mémoire)"),
         format!("\"{name}\" with more than {max} elements: refused (safety limit, each record is built in memory)"),
     )
@@ -347,12 +348,12 @@ impl ReaderState {
 pub fn decode_error(e: decode::DecodeError) -> Diagnostic {
     match e {
         decode::DecodeError::Io(io) => Diagnostic::new(
-            "XML-ENCODAGE",
+            Rule::XmlEncodage,
             format!("lecture impossible : {io}"),
             format!("cannot read: {io}"),
         ),
         other => Diagnostic::new(
-            "XML-ENCODAGE",
+            Rule::XmlEncodage,
             other.to_string(),
             format!("unsupported encoding: {other}"),
         ),
@@ -363,10 +364,10 @@ pub fn decode_error(e: decode::DecodeError) -> Diagnostic {
 pub(crate) fn xml_error(e: crate::xml::error::XmlError) -> Diagnostic {
     use crate::xml::error::XmlErrorKind;
     let code = match e.kind {
-        XmlErrorKind::Malformed => "XML-MALFORME",
-        XmlErrorKind::Encoding => "XML-ENCODAGE",
-        XmlErrorKind::Dtd => "XML-DTD",
-        XmlErrorKind::Limit => "XML-LIMITE",
+        XmlErrorKind::Malformed => Rule::XmlMalforme,
+        XmlErrorKind::Encoding => Rule::XmlEncodage,
+        XmlErrorKind::Dtd => Rule::XmlDtd,
+        XmlErrorKind::Limit => Rule::XmlLimite,
     };
     Diagnostic::new(code, e.fr, e.en).at_line(e.pos.line, e.pos.column)
 }
@@ -613,7 +614,7 @@ impl<R: BufRead> Reader<R> {
                                 {
                                     self.diagnostics.push(
                                         Diagnostic::new(
-                                            "LHEO-VERSION",
+                                            Rule::LheoVersion,
                                             format!("document LHEO {} lu comme LHEO 2.3 (la 2.3 ne fait qu'ajouter des éléments et assouplir des cardinalités)", v.as_str()),
                                             format!("LHEO {} document read as LHEO 2.3 (2.3 only adds elements and relaxes cardinalities)", v.as_str()),
                                         )
@@ -624,7 +625,7 @@ impl<R: BufRead> Reader<R> {
                                 if v != Version::V2_3 && profile == Some(Profile::Xsd) {
                                     self.diagnostics.push(
                                         Diagnostic::new(
-                                            "XSD-RACINE",
+                                            Rule::XsdRacine,
                                             format!("l'élément racine est dans l'espace de noms LHEO {} ; le XSD 2.3 ne le déclare pas (le profil lheo, par défaut, lit ce document comme du 2.3)", v.as_str()),
                                             format!("the root element is in the LHEO {} namespace, which the 2.3 XSD does not declare (the default lheo profile reads it as 2.3)", v.as_str()),
                                         )
@@ -637,7 +638,7 @@ impl<R: BufRead> Reader<R> {
                                 let (fr, en) = not_lheo_2(&tag.local, uri.as_deref());
                                 if profile.is_some() {
                                     self.diagnostics.push(
-                                        Diagnostic::new("XSD-RACINE", fr, en)
+                                        Diagnostic::new(Rule::XsdRacine, fr, en)
                                             .at_line(tag.pos.line, tag.pos.column)
                                             .with_path(format!("/{}", tag.local)),
                                     );
@@ -874,7 +875,7 @@ pub fn read_document<R: BufRead>(input: R) -> Result<Document, ReadError> {
     }
     let Some(envelope) = reader.envelope.take() else {
         return Err(ReadError::Invalid(Diagnostic::new(
-            "XML-MALFORME",
+            Rule::XmlMalforme,
             "document vide",
             "empty document",
         )));
@@ -884,7 +885,7 @@ pub fn read_document<R: BufRead>(input: R) -> Result<Document, ReadError> {
             reader.root().unwrap_or(""),
             reader.root_namespace.as_deref(),
         );
-        return Err(ReadError::Invalid(Diagnostic::new("XSD-RACINE", fr, en)));
+        return Err(ReadError::Invalid(Diagnostic::new(Rule::XsdRacine, fr, en)));
     }
     Ok(match envelope.id {
         Some(id::LHEO) => Document::Lheo(crate::model::Lheo::from_node(&envelope)?),
@@ -893,7 +894,7 @@ pub fn read_document<R: BufRead>(input: R) -> Result<Document, ReadError> {
         _ => {
             let root = envelope.name.local.clone();
             return Err(ReadError::Invalid(Diagnostic::new(
-                "LHEO-RACINE",
+                Rule::LheoRacine,
                 format!("racine « {root} » : un document LHEO a pour racine lheo, lheo-index ou lheo-plus"),
                 format!("root \"{root}\": an LHEO document's root is lheo, lheo-index or lheo-plus"),
             )));

@@ -7,4 +7,4 @@
 pub use crate::diagnostic::catalogue;
 pub mod france_travail;
 
-pub use catalogue::{Profile, Rule, RULES};
+pub use catalogue::{Profile, Rule};
