@@ -27,7 +27,7 @@ fn today() -> NaiveDate {
 fn captures(xml: &[u8], projected: bool) -> Vec<RecordLog> {
     let options = ReadOptions {
         capture_records: true,
-        capture_only: projected.then_some(&READS),
+        capture_only: projected.then_some(READS),
         ..ReadOptions::default()
     };
     let Ok(mut reader) = Reader::with_options(xml, options) else {

@@ -187,7 +187,7 @@ pub struct ReadOptions {
     /// With `capture_records`: capture only what a reader of these elements needs
     /// ([`RecordLog::projected`](log::RecordLog::projected)), e.g.
     /// [`france_travail::READS`](crate::rules::france_travail::READS).
-    pub capture_only: Option<&'static crate::schema::ElementSet>,
+    pub capture_only: Option<crate::schema::ElementSet>,
 }
 
 impl Default for ReadOptions {

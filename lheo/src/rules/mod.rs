@@ -6,5 +6,6 @@
 
 pub use crate::diagnostic::catalogue;
 pub mod france_travail;
+pub(crate) mod record;
 
 pub use catalogue::{Profile, Rule};

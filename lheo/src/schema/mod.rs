@@ -255,6 +255,15 @@ impl ElementSet {
         let n = id.0 as usize;
         self.0.get(n / 64).is_some_and(|w| w & (1 << (n % 64)) != 0)
     }
+
+    /// The elements of `self` and of `other`.
+    pub fn union(&self, other: &ElementSet) -> ElementSet {
+        let mut words = self.0;
+        for (w, o) in words.iter_mut().zip(other.0) {
+            *w |= o;
+        }
+        ElementSet(words)
+    }
 }
 
 /// The particle of `child` in `parent`'s sequence, with its index (`None` when `parent` has no

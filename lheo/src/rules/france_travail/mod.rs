@@ -48,9 +48,39 @@ use crate::reader::{BuildError, Position, Record, RecordNode};
 mod capture;
 mod facts;
 
+use super::record::{Finding, RecordRules, Scope, Unique};
+use crate::reader::log::RecordLog;
+use crate::schema::ElementSet;
+
 use facts::{AdresseFacts, RecrutementFacts, SessionFacts};
 
 pub use capture::READS;
+
+/// The France Travail rules as a record rule set: on projected captures ([`READS`]);
+/// `@numero` uniqueness across the file is a cross-record rule.
+impl RecordRules for FranceTravail {
+    fn reads(&self) -> Option<ElementSet> {
+        Some(READS)
+    }
+
+    fn check(&mut self, record: &RecordLog, out: &mut Vec<Finding>) {
+        let found = self.check_captured(record);
+        let mut uniques = self.take_placeholders().into_iter();
+        for d in found {
+            if FranceTravail::is_placeholder(&d) {
+                if let Some((value, place, what)) = uniques.next() {
+                    out.push(Finding::Unique(d, Unique { value, place, what }));
+                }
+            } else {
+                out.push(Finding::Final(d));
+            }
+        }
+    }
+
+    fn resolve(&mut self, finding: Diagnostic, unique: Unique) -> Option<Diagnostic> {
+        self.resolve_placeholder(finding, (unique.value, unique.place, unique.what))
+    }
+}
 
 /// Places for an ISC.
 const ISC_PLACES: std::ops::RangeInclusive<i64> = 1..=999;
@@ -173,6 +203,14 @@ impl FranceTravail {
             record: String::new(),
             deferred: None,
             collector: capture::Collector::default(),
+        }
+    }
+
+    /// The engine of a record rule set of `scope` ([`FranceTravail::deferred`] for a part).
+    pub(crate) fn for_scope(today: NaiveDate, scope: Scope) -> Self {
+        match scope {
+            Scope::Whole => FranceTravail::new(today),
+            Scope::Part => FranceTravail::deferred(today),
         }
     }
 
