@@ -42,7 +42,7 @@ fn run(dir: &str, name: &str, profile: Profile) -> Report {
 }
 
 fn codes(report: &Report) -> BTreeSet<&'static str> {
-    report.diagnostics.iter().map(|d| d.code).collect()
+    report.diagnostics.iter().map(|d| d.code()).collect()
 }
 
 #[test]
@@ -62,11 +62,13 @@ fn the_compliant_feeds_have_no_finding() {
     }
 }
 
-fn all_rules() -> impl Iterator<Item = (&'static str, &'static Rule)> {
-    carif::RULES
-        .iter()
-        .map(|r| ("carif", r))
-        .chain(parcoursup::RULES.iter().map(|r| ("parcoursup", r)))
+/// The CARIF and PARCOURSUP rules, with the folder of their fixtures.
+fn all_rules() -> impl Iterator<Item = (&'static str, Rule)> {
+    lheo::rules::catalogue::all().filter_map(|r| match r.profile() {
+        Profile::Carif => Some(("carif", r)),
+        Profile::Parcoursup => Some(("parcoursup", r)),
+        _ => None,
+    })
 }
 
 #[test]
@@ -77,26 +79,26 @@ fn every_rule_fires_on_its_fixture_and_only_there() {
             profiles.push(Profile::Carif);
         }
         for profile in profiles {
-            let report = run(dir, rule.code, profile);
+            let report = run(dir, rule.code(), profile);
             assert_eq!(
                 codes(&report),
-                BTreeSet::from([rule.code]),
+                BTreeSet::from([rule.code()]),
                 "fixture {} under {profile:?}: {:#?}",
-                rule.code,
+                rule.code(),
                 report.diagnostics
             );
             for d in &report.diagnostics {
-                assert_eq!(d.severity, rule.severity, "{}", rule.code);
+                assert_eq!(d.severity, rule.severity(), "{}", rule.code());
                 assert!(
                     d.line().is_some_and(|l| l > 1),
                     "{}: located {:?}",
-                    rule.code,
+                    rule.code(),
                     d.location
                 );
                 assert!(
                     d.path.starts_with("/lheo/offres/formation["),
                     "{}: {}",
-                    rule.code,
+                    rule.code(),
                     d.path
                 );
                 assert!(
@@ -104,17 +106,17 @@ fn every_rule_fires_on_its_fixture_and_only_there() {
                         && !d.message.en.is_empty()
                         && d.message.fr != d.message.en,
                     "{}: {:?}",
-                    rule.code,
+                    rule.code(),
                     d.message
                 );
             }
         }
         // Outside its profile, the rule is not run.
-        let report = run(dir, rule.code, Profile::Lheo);
+        let report = run(dir, rule.code(), Profile::Lheo);
         assert!(
             report.diagnostics.is_empty(),
             "{}: {:#?}",
-            rule.code,
+            rule.code(),
             report.diagnostics
         );
     }
@@ -131,7 +133,7 @@ fn every_rule_fires_on_its_fixture_and_only_there() {
         names.sort();
         let mut expected: Vec<String> = all_rules()
             .filter(|(d, _)| *d == dir)
-            .map(|(_, r)| r.code.to_owned())
+            .map(|(_, r)| r.code().to_owned())
             .collect();
         expected.sort();
         assert_eq!(names, expected, "fixtures/{dir}");
@@ -153,10 +155,7 @@ fn the_fixtures_are_valid_against_the_xsd() {
     for (f, result) in files.iter().zip(oracle.validate_all(&refs)) {
         assert!(result.is_ok(), "{}: {result:?}", f.display());
     }
-    assert_eq!(
-        files.len(),
-        carif::RULES.len() + parcoursup::RULES.len() + 2
-    );
+    assert_eq!(files.len(), all_rules().count() + 2);
 }
 
 #[test]
@@ -195,7 +194,7 @@ fn messages_say_what_was_found_and_what_is_expected() {
 fn captures(xml: &[u8], projected: bool) -> Vec<RecordLog> {
     let options = ReadOptions {
         capture_records: true,
-        capture_only: projected.then_some(&carif::READS),
+        capture_only: projected.then_some(carif::READS),
         ..ReadOptions::default()
     };
     let Ok(mut reader) = Reader::with_options(xml, options) else {
@@ -417,7 +416,7 @@ fn worker_threads_give_the_single_pass_report() {
         let doublons = one
             .diagnostics
             .iter()
-            .filter(|d| d.code == "CARIF-DOUBLON")
+            .filter(|d| d.code() == "CARIF-DOUBLON")
             .count();
         assert!(doublons >= 14, "{doublons} CARIF-DOUBLON");
         for chunk_bytes in [700, 4096, 30_000] {
@@ -446,9 +445,9 @@ fn validate_formations(body: &str, profile: Profile) -> Vec<Diagnostic> {
         .diagnostics
         .into_iter()
         .filter(|d| {
-            d.code.starts_with("CARIF-")
-                || d.code.starts_with("PARCOURSUP-")
-                || d.code == "LHEO-NON-VERIFIE"
+            d.code().starts_with("CARIF-")
+                || d.code().starts_with("PARCOURSUP-")
+                || d.code() == "LHEO-NON-VERIFIE"
         })
         .collect()
 }
@@ -480,10 +479,10 @@ fn a_value_the_rules_read_that_does_not_build_leaves_the_record_unverified() {
     ] {
         let found = validate_formations(&conforme_with(from, to), Profile::Parcoursup);
         assert!(
-            found.iter().any(|d| d.code == "LHEO-NON-VERIFIE"),
+            found.iter().any(|d| d.code() == "LHEO-NON-VERIFIE"),
             "{from} → {to}: {found:#?}"
         );
-        let unverified = found.iter().find(|d| d.code == "LHEO-NON-VERIFIE").unwrap();
+        let unverified = found.iter().find(|d| d.code() == "LHEO-NON-VERIFIE").unwrap();
         assert!(
             unverified
                 .message
@@ -555,7 +554,7 @@ mod boundaries {
         Carif::new(today)
             .check_formation(f)
             .iter()
-            .map(|d| (d.code, d.severity))
+            .map(|d| (d.code(), d.severity))
             .collect()
     }
 
@@ -728,7 +727,7 @@ mod boundaries {
         Parcoursup::new(today(), rentree)
             .check_formation(f)
             .iter()
-            .map(|d| d.code)
+            .map(|d| d.code())
             .collect()
     }
 
@@ -805,7 +804,7 @@ mod boundaries {
         g.certification[0].code_rncp = Some("RNCP35185".into());
         let found = engine.check_formation(&g);
         assert_eq!(found.len(), 1, "{found:#?}");
-        assert_eq!(found[0].code, "CARIF-DOUBLON");
+        assert_eq!(found[0].code(), "CARIF-DOUBLON");
         assert_eq!(found[0].path, "certification[1]");
         assert!(
             found[0].message.fr.contains("que la formation F1"),
@@ -945,11 +944,11 @@ fn the_real_corpus_gets_the_reviewed_findings() {
             .diagnostics
             .iter()
             .filter(|d| {
-                d.code.starts_with("CARIF-")
-                    || d.code.starts_with("PARCOURSUP-")
-                    || d.code == "LHEO-NON-VERIFIE"
+                d.code().starts_with("CARIF-")
+                    || d.code().starts_with("PARCOURSUP-")
+                    || d.code() == "LHEO-NON-VERIFIE"
             })
-            .map(|d| (d.code, d.path.as_str()))
+            .map(|d| (d.code(), d.path.as_str()))
             .collect();
         let want = expected
             .iter()
@@ -966,7 +965,7 @@ fn the_real_corpus_gets_the_reviewed_findings() {
             carif
                 .diagnostics
                 .iter()
-                .filter(|d| d.code.starts_with("CARIF-"))
+                .filter(|d| d.code().starts_with("CARIF-"))
                 .count(),
             want.len(),
             "{name}"

@@ -2,11 +2,13 @@
 //!
 //! The structural rules (`XML-*`, `XSD-*`) and the element-level rules of the LHEO
 //! specification (`LHEO-*`) run on the event stream in [`crate::check`]; the profile rules
-//! that need a whole record, like [`france_travail`], run on the model.
+//! that need a whole record, like [`france_travail`], [`carif`] and [`parcoursup`], run on the
+//! values they read of it.
 
 pub mod carif;
-pub mod catalogue;
+pub use crate::diagnostic::catalogue;
 pub mod france_travail;
 pub mod parcoursup;
+pub(crate) mod record;
 
-pub use catalogue::{Profile, Rule, RULES};
+pub use catalogue::{Profile, Rule};

@@ -102,6 +102,80 @@ impl DoublonEntry {
     }
 }
 
+/// Separators of [`DoublonEntry::encode`]: control characters XML 1.0 text and attributes
+/// cannot hold, so no code, SIRET, path or label of a document contains them.
+const FIELD: char = '\u{1f}';
+const PART: char = '\u{1d}';
+
+impl DoublonEntry {
+    /// The entry as one string (for a rule set reading part of a document, whose entries the
+    /// whole-document rule set decides: [`DoublonEntry::decode`]).
+    pub(super) fn encode(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&self.siret);
+        out.push(FIELD);
+        out.push(if self.apprenticeship { '1' } else { '0' });
+        out.push(FIELD);
+        out.push_str(&self.label);
+        for c in &self.codes {
+            let kind = match c.kind {
+                CodeKind::Rncp => "0",
+                CodeKind::Rs => "1",
+                CodeKind::CertifInfo => "2",
+            };
+            let (line, column) = c.position.map_or((String::new(), String::new()), |p| {
+                (p.line.to_string(), p.column.to_string())
+            });
+            out.push(FIELD);
+            for (i, part) in [kind, &c.code, &c.written, &c.path, &line, &column]
+                .into_iter()
+                .enumerate()
+            {
+                if i > 0 {
+                    out.push(PART);
+                }
+                out.push_str(part);
+            }
+        }
+        out
+    }
+
+    /// The entry [`DoublonEntry::encode`] wrote.
+    pub(super) fn decode(s: &str) -> Option<DoublonEntry> {
+        let mut fields = s.split(FIELD);
+        let siret = fields.next()?.to_owned();
+        let apprenticeship = fields.next()? == "1";
+        let label = fields.next()?.to_owned();
+        let mut codes = Vec::new();
+        for field in fields {
+            let mut parts = field.split(PART);
+            let kind = match parts.next()? {
+                "0" => CodeKind::Rncp,
+                "1" => CodeKind::Rs,
+                _ => CodeKind::CertifInfo,
+            };
+            let (code, written, path) = (parts.next()?, parts.next()?, parts.next()?);
+            let position = match (parts.next()?.parse(), parts.next()?.parse()) {
+                (Ok(line), Ok(column)) => Some(Position { line, column }),
+                _ => None,
+            };
+            codes.push(DoublonCode {
+                kind,
+                code: code.to_owned(),
+                written: written.to_owned(),
+                path: path.to_owned(),
+                position,
+            });
+        }
+        Some(DoublonEntry {
+            siret,
+            apprenticeship,
+            codes,
+            label,
+        })
+    }
+}
+
 /// A duplicate found: the code of the later formation that an earlier one prepares too, and
 /// how the earlier one is named.
 #[derive(Debug, Clone)]
@@ -172,6 +246,35 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entries_encode_and_decode() {
+        let code = |kind, code: &str, position| DoublonCode {
+            kind,
+            code: normalise(kind, code),
+            written: code.to_owned(),
+            path: "/lheo/offres/formation[2]/certification[1]".into(),
+            position,
+        };
+        let entry = DoublonEntry {
+            siret: "73282932000074".into(),
+            apprenticeship: true,
+            codes: vec![
+                code(
+                    CodeKind::Rncp,
+                    "RNCP 38362",
+                    Some(Position {
+                        line: 12,
+                        column: 7,
+                    }),
+                ),
+                code(CodeKind::CertifInfo, "108930", None),
+                code(CodeKind::Rs, "RS5372", None),
+            ],
+            label: "la formation F2 (/lheo/offres/formation[2])".into(),
+        };
+        assert_eq!(DoublonEntry::decode(&entry.encode()), Some(entry));
+    }
 
     #[test]
     fn codes_compare_without_prefix_or_case() {

@@ -19,7 +19,7 @@
 //! formation.intitule_formation = "CARISTE EN ENTREPÔT LOGISTIQUE".into();
 //! let today = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
 //! let findings = Carif::new(today).check_formation(&formation);
-//! assert!(findings.iter().any(|d| d.code == "CARIF-MAJUSCULES"));
+//! assert!(findings.iter().any(|d| d.code() == "CARIF-MAJUSCULES"));
 //! ```
 
 mod capture;
@@ -30,111 +30,46 @@ pub(crate) mod text;
 
 use chrono::NaiveDate;
 
-use super::catalogue::{Profile, Rule};
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use super::catalogue::Rule;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::model::Formation;
 use crate::reader::log::RecordLog;
 use crate::reader::{BuildError, Position, Record, RecordNode};
+use crate::rules::record::{Finding as RecordFinding, RecordRules, Scope, Unique};
+use crate::schema::ElementSet;
 use facts::{FormationFacts, Loc, Locate, ModelPaths};
 pub(crate) use rules::{finding, fr_date, Finding};
 
 pub use capture::READS;
 pub use doublon::DoublonEntry;
 
-/// The CARIF rules, in the catalogue's format. Their codes are a public contract.
-pub static RULES: &[Rule] = &[
-    carif(
-        "CARIF-MAJUSCULES",
-        Severity::Warning,
-        "intitulé, objectif ou contenu écrit en majuscules (8 lettres ou plus, 80 % ou plus en capitales) ; attendu en minuscules accentuées (OFeli Normandie, « Recommandations pour la rédaction de votre offre » : « Écrire en minuscules accentuées » ; DOKELIO « numéro Carif », étape 2 : « éviter la saisie en majuscule »)",
-        "intitule, objectif or contenu written in capitals (8 letters or more, 80 % or more upper case); lower case with accents expected (OFeli Normandie, « Recommandations pour la rédaction de votre offre »; DOKELIO « numéro Carif », step 2)",
-    ),
-    carif(
-        "CARIF-CARACTERES",
-        Severity::Warning,
-        "texte libre avec des restes de copier-coller : caractères de contrôle, U+FFFD, caractères à usage privé (puces Word), balises ou entités HTML écrites comme texte (OFeli Normandie, « Objectifs et programme » : « Attention aux caractères spéciaux quand vous réalisez des copier-coller »)",
-        "free text with copy-paste debris: control characters, U+FFFD, private-use characters (Word bullets), HTML tags or entities written as text (OFeli Normandie, « Objectifs et programme »: beware of special characters when copying and pasting)",
-    ),
-    carif(
-        "CARIF-HEURES-ZERO",
-        Severity::Warning,
-        "nombre-heures-centre, -entreprise ou -total à 0 : laisser l'élément absent (OFeli Normandie, « Durée de la session » : « ne pas mettre zéro ! »)",
-        "nombre-heures-centre, -entreprise or -total equal to 0: leave the element out (OFeli Normandie, « Durée de la session »: « ne pas mettre zéro ! »)",
-    ),
-    carif(
-        "CARIF-HEURES-TOTAL",
-        Severity::Warning,
-        "nombre-heures-total absent alors que des heures en centre ou en entreprise sont données, ou plus petit que leur somme (OFeli Normandie, « Durée de la session » : « le système calcule automatiquement la durée totale en fonction des heures en centre et en entreprise. La durée totale est obligatoire »)",
-        "nombre-heures-total missing while centre or company hours are given, or smaller than their sum (OFeli Normandie, « Durée de la session »: the total is computed from centre and company hours and is required)",
-    ),
-    carif(
-        "CARIF-SESSION-ANNUELLE",
-        Severity::Warning,
-        "action à entrées/sorties permanentes dont une session ne couvre pas une année civile (début le 01/01 ou le 02/01, fin le 30/12 ou le 31/12, ou jusqu'au 31/03 de l'année suivante) (OFeli Centre-Val de Loire, « Comment saisir une formation récurrente ? » ; OFeli Normandie, « Sessions courtes »)",
-        "action with permanent entries whose session does not cover one calendar year (start 01/01 or 02/01, end 30/12 or 31/12, or up to 31/03 of the next year) (OFeli Centre-Val de Loire, « Comment saisir une formation récurrente ? »; OFeli Normandie, « Sessions courtes »)",
-    ),
-    carif(
-        "CARIF-SESSIONS-COURTES",
-        Severity::Warning,
-        "action de moins de 35 heures au total en plusieurs sessions à dates fixes : attendu une session unique annuelle à entrées/sorties permanentes (OFeli Normandie, « Sessions courtes » : « vous devez créer une session unique annuelle (du 01/01/…. Au 31/12/…) »)",
-        "action under 35 hours in total with several fixed-date sessions: one annual session with permanent entries expected (OFeli Normandie, « Sessions courtes »)",
-    ),
-    carif(
-        "CARIF-DOUBLON",
-        Severity::Warning,
-        "deux formations du même organisme responsable (SIRET) préparent la même certification (code RNCP, RS ou Certif Info), en apprentissage toutes deux ou non : signalé sur la seconde, qui nomme la première (FAQ DOKELIO, « Mon action de formation est considérée comme un \"doublon\", pourquoi ? » : « une certification = une seule action de formation »)",
-        "two formations of the same responsible organisation (SIRET) prepare the same certification (RNCP, RS or Certif Info code), both in apprenticeship or both not: reported on the second, naming the first (DOKELIO FAQ, « doublon »: one certification = one training action)",
-    ),
-    carif(
-        "CARIF-ARCHIVAGE",
-        Severity::Warning,
-        "toutes les sessions d'une formation sont terminées depuis plus d'un mois (--today) : la base l'archive et ne la publie plus ; info quand l'archivage tombe dans le mois qui vient (FAQ DOKELIO : « Une action de formation s'archive automatiquement un mois après la date de fin de sa dernière session »)",
-        "every session of a formation ended more than a month ago (--today): the base archives it and no longer publishes it; info when archiving falls within the coming month (DOKELIO FAQ: archived one month after the end of its last session)",
-    ),
-    carif(
-        "CARIF-ACTION-INCOMPLETE",
-        Severity::Warning,
-        "action sans nombre-heures-total, ou sans lieu-de-formation sans être entièrement à distance : durées et lieux sont attendus avant qu'une session reçoive son numéro Carif (DOKELIO, « Les trois étapes … numéro Carif », étape 3 : « les dates de début et de fin, les durées, les tarifs, les effectifs et les lieux »)",
-        "action without nombre-heures-total, or without lieu-de-formation while not entirely remote: durations and places are expected before a session gets its Carif number (DOKELIO « numéro Carif », step 3)",
-    ),
-    carif(
-        "CARIF-APPRENTISSAGE-CERTIFICATION",
-        Severity::Error,
-        "formation en apprentissage sans certification ou avec plusieurs (OFeli Normandie, « Certification/diplôme associé à la formation » : « indiquez une seule certification »)",
-        "apprenticeship formation with no certification or several (OFeli Normandie, « Certification/diplôme associé à la formation »: one certification only)",
-    ),
-    carif(
-        "CARIF-APPRENTISSAGE-DUREE-CYCLE",
-        Severity::Error,
-        "action en apprentissage sans duree-cycle, ou avec une durée hors de 1 à 5 ans (OFeli Normandie, « Durée de cycle (obligatoire pour l'apprentissage) » : « comprise entre 1 et 5 ans »)",
-        "apprenticeship action without duree-cycle, or with one outside 1 to 5 years (OFeli Normandie, « Durée de cycle (obligatoire pour l'apprentissage) »)",
-    ),
-    carif(
-        "CARIF-APPRENTISSAGE-ANNEE",
-        Severity::Error,
-        "cycle en apprentissage sans annee-cycle, ou avec une année au-delà de la duree-cycle de l'action (OFeli Normandie, « Cycles de l'alternance » : « À renseigner obligatoirement pour l'apprentissage »)",
-        "apprenticeship cycle without annee-cycle, or with a year beyond the action's duree-cycle (OFeli Normandie, « Cycles de l'alternance »: required for apprenticeship)",
-    ),
-    carif(
-        "CARIF-APPRENTISSAGE-BLOCS",
-        Severity::Warning,
-        "session en apprentissage dont la validation des blocs de compétences n'est pas totale (validation-blocs ≠ 1) (OFeli Normandie, « Blocs de compétences » : « pour l'apprentissage, sélectionnez obligatoirement « Validation totale » »)",
-        "apprenticeship session whose competence-block validation is not total (validation-blocs ≠ 1) (OFeli Normandie, « Blocs de compétences »)",
-    ),
-];
+impl RecordRules for Carif {
+    fn reads(&self) -> Option<ElementSet> {
+        Some(READS)
+    }
 
-const fn carif(
-    code: &'static str,
-    severity: Severity,
-    description_fr: &'static str,
-    description_en: &'static str,
-) -> Rule {
-    Rule {
-        code,
-        profile: Profile::Carif,
-        severity,
-        description_fr,
-        description_en,
+    fn check(&mut self, record: &RecordLog, out: &mut Vec<RecordFinding>) {
+        let found = self.check_captured(record);
+        let mut pending = self.take_placeholders().into_iter();
+        for d in found {
+            if Carif::is_placeholder(&d) {
+                if let Some(entry) = pending.next() {
+                    let unique = Unique {
+                        value: entry.encode(),
+                        place: String::new(),
+                        what: "CARIF-DOUBLON",
+                    };
+                    out.push(RecordFinding::Unique(d, unique));
+                }
+            } else {
+                out.push(RecordFinding::Final(d));
+            }
+        }
+    }
+
+    fn resolve(&mut self, finding: Diagnostic, unique: Unique) -> Option<Diagnostic> {
+        let entry = DoublonEntry::decode(&unique.value)?;
+        self.resolve_placeholder(finding, entry)
     }
 }
 
@@ -172,6 +107,14 @@ impl Carif {
         }
     }
 
+    /// The engine for a validation's [`Scope`]: whole documents, or parts of one.
+    pub(crate) fn for_scope(today: NaiveDate, scope: Scope) -> Self {
+        match scope {
+            Scope::Whole => Carif::new(today),
+            Scope::Part => Carif::deferred(today),
+        }
+    }
+
     /// An engine for part of a file (a document read in pieces, on several threads): each
     /// formation with a SIRET and a certification gives a placeholder `CARIF-DOUBLON`
     /// finding, which [`Carif::resolve_placeholder`] of the engine that sees the whole file,
@@ -193,7 +136,7 @@ impl Carif {
 
     /// Whether a finding is a placeholder of deferred mode.
     pub fn is_placeholder(d: &Diagnostic) -> bool {
-        d.code == "CARIF-DOUBLON" && d.message.en == PLACEHOLDER
+        d.rule == Rule::CarifDoublon && d.message.en == PLACEHOLDER
     }
 
     /// Resolves a placeholder with its entry (as [`Carif::take_placeholders`] gives them), in
@@ -312,7 +255,7 @@ impl Carif {
         if let Some(entry) = DoublonEntry::of(facts, locate, record, label) {
             match &mut self.deferred {
                 Some(pending) => {
-                    let mut d = Diagnostic::new("CARIF-DOUBLON", String::new(), PLACEHOLDER)
+                    let mut d = Diagnostic::new(Rule::CarifDoublon, String::new(), PLACEHOLDER)
                         .with_path(absolute(record, ""));
                     if let Some(p) = root {
                         d = d.at_line(p.line, p.column);
@@ -347,7 +290,7 @@ impl Carif {
             ("", "")
         };
         let mut d = Diagnostic::new(
-            "CARIF-DOUBLON",
+            Rule::CarifDoublon,
             format!(
                 "même organisme responsable (SIRET {}) et même certification ({shown}) que {}{appr_fr} : une certification = une seule action de formation ; attendu des sessions ajoutées à la formation existante plutôt qu'une nouvelle formation",
                 dup.siret, dup.first
@@ -369,7 +312,7 @@ impl Carif {
     fn unverified(&self, path: &str, e: &BuildError, pos: Position) -> Diagnostic {
         let (fr, en) = self.rules_name();
         Diagnostic::new(
-            "LHEO-NON-VERIFIE",
+            Rule::LheoNonVerifie,
             format!("règles {fr} non vérifiées sur {path} : structure invalide ({e})"),
             format!(
                 "{en} rules skipped on {path}: invalid structure (line {}: {})",

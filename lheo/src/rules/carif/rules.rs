@@ -5,14 +5,14 @@ use chrono::{Months, NaiveDate};
 
 use super::facts::{FormationFacts, Loc, CAPITALS};
 use super::text;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Rule, Severity};
 use crate::model::{Date, ModalitesEntreesSorties, Precision, TypeValidationBlocs};
 use crate::schema;
 
 /// A finding about the element at `loc`, before it gets its path and position.
 #[derive(Debug, Clone)]
 pub(crate) struct Finding {
-    pub code: &'static str,
+    pub code: Rule,
     pub loc: Loc,
     /// A severity other than the catalogue's.
     pub severity: Option<Severity>,
@@ -20,7 +20,7 @@ pub(crate) struct Finding {
     pub en: String,
 }
 
-pub(crate) fn finding(code: &'static str, loc: Loc, fr: String, en: String) -> Finding {
+pub(crate) fn finding(code: Rule, loc: Loc, fr: String, en: String) -> Finding {
     Finding {
         code,
         loc,
@@ -71,7 +71,7 @@ fn texts(f: &FormationFacts, out: &mut Vec<Finding>) {
             let (n, up) = text::letters(s);
             let percent = up * 100 / n.max(1);
             out.push(finding(
-                "CARIF-MAJUSCULES",
+                Rule::CarifMajuscules,
                 t.loc,
                 format!("{element} écrit en majuscules ({up} lettres sur {n} en capitales, {percent} %) : attendu en minuscules accentuées, une majuscule en début de phrase"),
                 format!("{element} written in capitals ({up} of {n} letters upper case, {percent} %): lower case with accents expected, a capital at the start of sentences"),
@@ -88,7 +88,7 @@ fn texts(f: &FormationFacts, out: &mut Vec<Finding>) {
                 .map(|(k, shown)| format!("{} \"{shown}\"", k.en()))
                 .collect();
             out.push(finding(
-                "CARIF-CARACTERES",
+                Rule::CarifCaracteres,
                 t.loc,
                 format!("{element} : {count} caractère(s) ou balise(s) parasite(s), dont {} ; attendu du texte brut, sans balises HTML ni caractères spéciaux", fr.join(", ")),
                 format!("{element}: {count} stray character(s) or tag(s), among them {}; plain text expected, without HTML tags or special characters", en.join(", ")),
@@ -106,7 +106,7 @@ fn hours(a: &super::facts::ActionFacts, out: &mut Vec<Finding>) {
     ] {
         if let Some((loc, 0)) = field {
             out.push(finding(
-                "CARIF-HEURES-ZERO",
+                Rule::CarifHeuresZero,
                 *loc,
                 format!("{e} vaut 0 : ne pas mettre zéro, laisser l'élément absent quand il n'y a pas d'heures"),
                 format!("{e} is 0: leave the element out when there are no hours instead of 0"),
@@ -133,13 +133,13 @@ fn hours(a: &super::facts::ActionFacts, out: &mut Vec<Finding>) {
     };
     match a.heures_total {
         None => out.push(finding(
-            "CARIF-HEURES-TOTAL",
+            Rule::CarifHeuresTotal,
             a.loc,
             format!("action sans nombre-heures-total alors qu'elle indique {parts_fr} : attendu le total, {sum} h au moins"),
             format!("action without nombre-heures-total while it gives {parts_en}: the total, at least {sum} h, is expected"),
         )),
         Some((loc, t)) if t > 0 && t < sum => out.push(finding(
-            "CARIF-HEURES-TOTAL",
+            Rule::CarifHeuresTotal,
             loc,
             format!("nombre-heures-total {t} h, moins que {parts_fr} : attendu {sum} h au moins"),
             format!("nombre-heures-total {t} h, less than {parts_en}: at least {sum} h expected"),
@@ -167,7 +167,7 @@ fn incomplete(a: &super::facts::ActionFacts, out: &mut Vec<Finding>) {
         (false, false) => return,
     };
     out.push(finding(
-        "CARIF-ACTION-INCOMPLETE",
+        Rule::CarifActionIncomplete,
         a.loc,
         format!("action sans {fr} : la durée et les lieux sont attendus avant qu'une session reçoive son numéro Carif"),
         format!("action with {en}: durations and places are expected before a session gets its Carif number"),
@@ -203,7 +203,7 @@ fn sessions(f: &FormationFacts, out: &mut Vec<Finding>) {
         };
         if !is_annual(d, e) {
             out.push(finding(
-                "CARIF-SESSION-ANNUELLE",
+                Rule::CarifSessionAnnuelle,
                 s.periode,
                 format!("session à entrées/sorties permanentes du {} au {} : attendu une session annuelle, du 01/01 (ou 02/01) au 31/12 (ou 30/12) d'une même année, ou jusqu'au 31/03 de l'année suivante", fr_date(d), fr_date(e)),
                 format!("session with permanent entries from {d} to {e}: one annual session expected, from 01/01 (or 02/01) to 31/12 (or 30/12) of one year, or up to 31/03 of the next"),
@@ -220,7 +220,7 @@ fn sessions(f: &FormationFacts, out: &mut Vec<Finding>) {
             && sessions >= 2
         {
             out.push(finding(
-                "CARIF-SESSIONS-COURTES",
+                Rule::CarifSessionsCourtes,
                 action.loc,
                 format!("action de {total} h (moins de {SHORT_HOURS} h) en {sessions} sessions à dates fixes : attendu une session unique annuelle (du 01/01 au 31/12) à entrées/sorties permanentes"),
                 format!("action of {total} h (under {SHORT_HOURS} h) in {sessions} fixed-date sessions: one annual session (01/01 to 31/12) with permanent entries expected"),
@@ -247,7 +247,7 @@ fn archiving(f: &FormationFacts, today: NaiveDate, out: &mut Vec<Finding>) {
     };
     if today > day {
         out.push(finding(
-            "CARIF-ARCHIVAGE",
+            Rule::CarifArchivage,
             f.loc,
             format!("toutes les sessions sont terminées, la dernière le {} : la base archive la formation un mois après, le {}, et ne la publie plus (aujourd'hui : {}) ; attendu au moins une session à venir", fr_date(last), fr_date(day), fr_date(today)),
             format!("every session has ended, the last one on {last}: the base archives the formation a month later, on {day}, and no longer publishes it (today: {today}); at least one upcoming session expected"),
@@ -259,7 +259,7 @@ fn archiving(f: &FormationFacts, today: NaiveDate, out: &mut Vec<Finding>) {
         out.push(Finding {
             severity: Some(Severity::Info),
             ..finding(
-                "CARIF-ARCHIVAGE",
+                Rule::CarifArchivage,
                 f.loc,
                 format!("la dernière session se termine le {} : la base archivera la formation le {} ; ajoutez les sessions à venir pour qu'elle reste publiée", fr_date(last), fr_date(day)),
                 format!("the last session ends on {last}: the base will archive the formation on {day}; add the upcoming sessions to keep it published"),
@@ -281,14 +281,14 @@ fn apprenticeship(f: &FormationFacts, out: &mut Vec<Finding>) {
         .collect();
     match certified.as_slice() {
         [] => out.push(finding(
-            "CARIF-APPRENTISSAGE-CERTIFICATION",
+            Rule::CarifApprentissageCertification,
             f.loc,
             "formation en apprentissage sans certification (code RNCP, RS ou Certif Info) : attendu une certification, une seule".into(),
             "apprenticeship formation without a certification (RNCP, RS or Certif Info code): one certification, only one, expected".into(),
         )),
         [_] => {}
         [_, second, ..] => out.push(finding(
-            "CARIF-APPRENTISSAGE-CERTIFICATION",
+            Rule::CarifApprentissageCertification,
             second.loc,
             format!("formation en apprentissage avec {} certifications : attendu une seule (créer une formation par certification, ex. une par option du diplôme)", certified.len()),
             format!("apprenticeship formation with {} certifications: only one expected (one formation per certification, e.g. one per option of the diploma)", certified.len()),
@@ -303,13 +303,13 @@ fn apprenticeship(f: &FormationFacts, out: &mut Vec<Finding>) {
         }
         match action.duree_cycle {
             None => out.push(finding(
-                "CARIF-APPRENTISSAGE-DUREE-CYCLE",
+                Rule::CarifApprentissageDureeCycle,
                 action.loc,
                 "action en apprentissage sans duree-cycle : attendu la durée du cycle en années, de 1 à 5".into(),
                 "apprenticeship action without duree-cycle: the cycle's length in years, 1 to 5, expected".into(),
             )),
             Some((loc, d)) if !CYCLE_YEARS.contains(&d) => out.push(finding(
-                "CARIF-APPRENTISSAGE-DUREE-CYCLE",
+                Rule::CarifApprentissageDureeCycle,
                 loc,
                 format!("duree-cycle {d} : attendu de 1 à 5 ans"),
                 format!("duree-cycle {d}: 1 to 5 years expected"),
@@ -336,7 +336,7 @@ fn apprenticeship(f: &FormationFacts, out: &mut Vec<Finding>) {
         }
         if own.is_empty() {
             out.push(finding(
-                "CARIF-APPRENTISSAGE-ANNEE",
+                Rule::CarifApprentissageAnnee,
                 cycle.loc,
                 "cycle en apprentissage sans annee-cycle : attendu l'année (ou les années) du cycle accessible(s) en apprentissage".into(),
                 "apprenticeship cycle without annee-cycle: the year(s) of the cycle open to apprenticeship expected".into(),
@@ -349,7 +349,7 @@ fn apprenticeship(f: &FormationFacts, out: &mut Vec<Finding>) {
         if let Some(d) = duree {
             for y in own.into_iter().filter(|y| y.value > d) {
                 out.push(finding(
-                    "CARIF-APPRENTISSAGE-ANNEE",
+                    Rule::CarifApprentissageAnnee,
                     y.loc,
                     format!("annee-cycle {} au-delà de la durée du cycle de l'action ({d} an(s)) : attendu de 1 à {d}", y.value),
                     format!("annee-cycle {} beyond the action's cycle length ({d} year(s)): 1 to {d} expected", y.value),
@@ -363,7 +363,7 @@ fn apprenticeship(f: &FormationFacts, out: &mut Vec<Finding>) {
             let code = crate::model::Dictionary::code(b.validation);
             let label = crate::model::Dictionary::label(b.validation);
             out.push(finding(
-                "CARIF-APPRENTISSAGE-BLOCS",
+                Rule::CarifApprentissageBlocs,
                 b.loc,
                 format!("session en apprentissage avec une validation des blocs de compétences {code} ({label}) : attendu 1, validation totale"),
                 format!("apprenticeship session with competence-block validation {code}: 1, total validation, expected"),

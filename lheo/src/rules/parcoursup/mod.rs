@@ -28,54 +28,13 @@ use chrono::{Datelike, NaiveDate};
 
 use super::carif::facts::FormationFacts;
 use super::carif::{finding, fr_date, Carif, DoublonEntry, Finding};
-use super::catalogue::{Profile, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::catalogue::Rule;
+use crate::diagnostic::Diagnostic;
 use crate::model::Formation;
 use crate::reader::log::RecordLog;
 use crate::reader::{BuildError, RecordNode};
-
-/// The PARCOURSUP rules, in the catalogue's format. Their codes are a public contract.
-pub static RULES: &[Rule] = &[
-    parcoursup(
-        "PARCOURSUP-RENTREE",
-        Severity::Error,
-        "formation en apprentissage sans session qui commence entre le 1er août de la rentrée (--rentree AAAA ; par défaut le premier 1er août à partir de --today) et le 31 juillet suivant (annexe Parcoursup, « Protocole de référencement » : « Une session formation ouverte pour la rentrée » ; le catalogue national de l'apprentissage applique la même fenêtre)",
-        "apprenticeship formation without a session starting between 1 August of the rentrée (--rentree YYYY; by default the first 1 August from --today on) and the next 31 July (Parcoursup annex, « Protocole de référencement »: a session open for the rentrée; the national apprenticeship catalogue applies the same window)",
-    ),
-    parcoursup(
-        "PARCOURSUP-UAI",
-        Severity::Error,
-        "organisme formateur d'une action en apprentissage (à défaut, l'organisme responsable) sans code UAI, ou dont la lettre clé est fausse (7 chiffres modulo 23, lettres sans I, O, Q) (catalogue national de l'apprentissage : l'UAI doit être valide)",
-        "training organisation of an apprenticeship action (failing one, the responsible organisation) without a UAI code, or with a wrong check letter (7 digits modulo 23, letters without I, O, Q) (national apprenticeship catalogue: the UAI must be valid)",
-    ),
-    parcoursup(
-        "PARCOURSUP-NDA",
-        Severity::Error,
-        "formation en apprentissage dont le numero-activite n'a pas 11 chiffres ou n'est que des zéros (annexe Parcoursup, « Protocole de référencement » : « Un organisme ayant déclaré son activité à la DREETS »)",
-        "apprenticeship formation whose numero-activite is not 11 digits or only zeros (Parcoursup annex, « Protocole de référencement »: an organisation that declared its activity to the DREETS)",
-    ),
-    parcoursup(
-        "PARCOURSUP-RNCP",
-        Severity::Error,
-        "certification d'une formation en apprentissage sans code RNCP : elle n'est pas importée ; avec --referentiels, l'enregistrement doit aussi être actif sur la période (REF-RNCP-INACTIF) (annexe Parcoursup, « Protocole de référencement » : « Un enregistrement RNCP actif sur la période de formation déclarée »)",
-        "certification of an apprenticeship formation without an RNCP code: it is not imported; with --referentiels the registration must also be active over the period (REF-RNCP-INACTIF) (Parcoursup annex, « Protocole de référencement »: an RNCP registration active over the training period)",
-    ),
-];
-
-const fn parcoursup(
-    code: &'static str,
-    severity: Severity,
-    description_fr: &'static str,
-    description_en: &'static str,
-) -> Rule {
-    Rule {
-        code,
-        profile: Profile::Parcoursup,
-        severity,
-        description_fr,
-        description_en,
-    }
-}
+use crate::rules::record::{Finding as RecordFinding, RecordRules, Scope, Unique};
+use crate::schema::ElementSet;
 
 /// The rentrée of `today`: the year of the first 1 August on or after it.
 pub fn rentree_of(today: NaiveDate) -> i32 {
@@ -104,6 +63,13 @@ impl Parcoursup {
     /// [`rentree_of`] `today`).
     pub fn new(today: NaiveDate, rentree: Option<i32>) -> Self {
         let mut carif = Carif::new(today);
+        carif.parcoursup = Some(rentree.unwrap_or_else(|| rentree_of(today)));
+        Parcoursup(carif)
+    }
+
+    /// The engine for a validation's [`Scope`].
+    pub(crate) fn for_scope(today: NaiveDate, rentree: Option<i32>, scope: Scope) -> Self {
+        let mut carif = Carif::for_scope(today, scope);
         carif.parcoursup = Some(rentree.unwrap_or_else(|| rentree_of(today)));
         Parcoursup(carif)
     }
@@ -151,6 +117,20 @@ impl Parcoursup {
     }
 }
 
+impl RecordRules for Parcoursup {
+    fn reads(&self) -> Option<ElementSet> {
+        self.0.reads()
+    }
+
+    fn check(&mut self, record: &RecordLog, out: &mut Vec<RecordFinding>) {
+        self.0.check(record, out);
+    }
+
+    fn resolve(&mut self, finding: Diagnostic, unique: Unique) -> Option<Diagnostic> {
+        RecordRules::resolve(&mut self.0, finding, unique)
+    }
+}
+
 /// Runs the PARCOURSUP rules on an apprenticeship formation.
 pub(crate) fn check(f: &FormationFacts, rentree: i32, out: &mut Vec<Finding>) {
     if !f.is_apprenticeship() {
@@ -193,7 +173,7 @@ fn rentree_session(f: &FormationFacts, rentree: i32, out: &mut Vec<Finding>) {
         .collect();
     let more = if starts.len() > 3 { ", …" } else { "" };
     out.push(finding(
-        "PARCOURSUP-RENTREE",
+        Rule::ParcoursupRentree,
         f.loc,
         format!(
             "aucune session en apprentissage ne commence entre le {} et le {} (rentrée {rentree}) : débuts {}{more} ; attendu au moins une session ouverte pour la rentrée",
@@ -214,13 +194,13 @@ fn uai_codes(f: &FormationFacts, out: &mut Vec<Finding>) {
         match uai::check(code) {
         Ok(()) => {}
         Err(uai::UaiError::Format) => out.push(finding(
-            "PARCOURSUP-UAI",
+            Rule::ParcoursupUai,
             loc,
             format!("{who_fr} : code UAI « {code} » mal formé ; attendu 7 chiffres et une lettre clé (ex. 0750654D)"),
             format!("{who_en}: malformed UAI code \"{code}\"; 7 digits and a check letter expected (e.g. 0750654D)"),
         )),
         Err(uai::UaiError::CheckLetter(expected)) => out.push(finding(
-            "PARCOURSUP-UAI",
+            Rule::ParcoursupUai,
             loc,
             format!("{who_fr} : code UAI « {code} » dont la lettre clé est fausse ; attendu {}{expected}", code.trim().get(..7).unwrap_or("")),
             format!("{who_en}: UAI code \"{code}\" with a wrong check letter; {}{expected} expected", code.trim().get(..7).unwrap_or("")),
@@ -239,7 +219,7 @@ fn uai_codes(f: &FormationFacts, out: &mut Vec<Finding>) {
         }
         match &o.uai {
             None => out.push(finding(
-                "PARCOURSUP-UAI",
+                Rule::ParcoursupUai,
                 o.loc,
                 "organisme-formateur d'une action en apprentissage sans code-UAI-formateur : attendu le code UAI de l'établissement (7 chiffres et une lettre clé)".into(),
                 "organisme-formateur of an apprenticeship action without code-UAI-formateur: the establishment's UAI code (7 digits and a check letter) expected".into(),
@@ -254,7 +234,7 @@ fn uai_codes(f: &FormationFacts, out: &mut Vec<Finding>) {
     if let (true, Some(resp)) = (untrained, f.responsable) {
         match &f.uai_responsable {
             None => out.push(finding(
-                "PARCOURSUP-UAI",
+                Rule::ParcoursupUai,
                 resp,
                 "action en apprentissage sans organisme-formateur, et organisme responsable sans code-UAI-organisme-formation : attendu le code UAI de l'établissement qui forme".into(),
                 "apprenticeship action without organisme-formateur, and responsible organisation without code-UAI-organisme-formation: the UAI code of the training establishment expected".into(),
@@ -279,7 +259,7 @@ fn nda(f: &FormationFacts, out: &mut Vec<Finding>) {
         return;
     };
     out.push(finding(
-        "PARCOURSUP-NDA",
+        Rule::ParcoursupNda,
         *loc,
         format!("numero-activite « {nda} » {fr} : attendu le numéro de déclaration d'activité (11 chiffres) enregistré auprès de la DREETS"),
         format!("numero-activite \"{nda}\" {en}: the activity declaration number (11 digits) registered with the DREETS expected"),
@@ -300,7 +280,7 @@ fn rncp(f: &FormationFacts, out: &mut Vec<Finding>) {
             continue;
         }
         out.push(finding(
-            "PARCOURSUP-RNCP",
+            Rule::ParcoursupRncp,
             c.loc,
             format!("certification sans code RNCP ({}) : Parcoursup n'importe pas une formation en apprentissage sans enregistrement RNCP ; attendu le code RNCP de la certification", written.join(", ")),
             format!("certification without an RNCP code ({}): Parcoursup does not import an apprenticeship formation without an RNCP registration; the certification's RNCP code expected", written.join(", ")),
