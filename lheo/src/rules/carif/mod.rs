@@ -2,9 +2,9 @@
 //! the XSD and the LHEO specification. Sources (in `../shared/guides/`): the OFeli user
 //! guides of the Carif-Oref de Normandie and of the GIP Alfa Centre-Val de Loire, the DOKELIO
 //! Île-de-France FAQ (Défi métiers, 2023) and its note on the « numéro Carif » (2017). Each
-//! rule's description in [`RULES`] names its guide and section.
+//! rule's description in the [catalogue](crate::rules::catalogue) names its guide and section.
 //!
-//! The rules work on what they read of a formation (a few values, [`facts`]), taken from the
+//! The rules work on what they read of a formation (a few values), taken from the
 //! model ([`Carif::check_formation`]: formations built in code) or from a capture of each
 //! record ([`Carif::check_captured`], [`READS`]: `lheo validate`). One [`Carif`] checks one
 //! file: CARIF-DOUBLON compares the formations of an organisation across the file, keeping
