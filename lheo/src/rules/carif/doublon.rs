@@ -11,7 +11,7 @@ use crate::reader::Position;
 
 /// One certification code of a formation, with the element a finding points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DoublonCode {
+pub(crate) struct DoublonCode {
     kind: CodeKind,
     /// The code, normalised ([`normalise`]).
     code: String,
@@ -26,7 +26,7 @@ pub struct DoublonCode {
 /// What CARIF-DOUBLON needs of a formation: its organisation, whether it is an apprenticeship
 /// formation, its certification codes, and how to name it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DoublonEntry {
+pub(crate) struct DoublonEntry {
     siret: String,
     apprenticeship: bool,
     codes: Vec<DoublonCode>,

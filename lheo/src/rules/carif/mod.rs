@@ -41,7 +41,7 @@ use facts::{FormationFacts, Loc, Locate, ModelPaths};
 pub(crate) use rules::{finding, fr_date, Finding};
 
 pub use capture::READS;
-pub use doublon::DoublonEntry;
+pub(crate) use doublon::DoublonEntry;
 
 impl RecordRules for Carif {
     fn reads(&self) -> Option<ElementSet> {
@@ -119,7 +119,7 @@ impl Carif {
     /// formation with a SIRET and a certification gives a placeholder `CARIF-DOUBLON`
     /// finding, which [`Carif::resolve_placeholder`] of the engine that sees the whole file,
     /// in document order, turns into a finding (a duplicate) or drops.
-    pub fn deferred(today: NaiveDate) -> Self {
+    pub(crate) fn deferred(today: NaiveDate) -> Self {
         Carif {
             deferred: Some(Vec::new()),
             ..Carif::new(today)
@@ -127,7 +127,7 @@ impl Carif {
     }
 
     /// Deferred mode: the entry of each placeholder found so far, in order.
-    pub fn take_placeholders(&mut self) -> Vec<DoublonEntry> {
+    pub(crate) fn take_placeholders(&mut self) -> Vec<DoublonEntry> {
         self.deferred
             .as_mut()
             .map(std::mem::take)
@@ -135,14 +135,14 @@ impl Carif {
     }
 
     /// Whether a finding is a placeholder of deferred mode.
-    pub fn is_placeholder(d: &Diagnostic) -> bool {
+    pub(crate) fn is_placeholder(d: &Diagnostic) -> bool {
         d.rule == Rule::CarifDoublon && d.message.en == PLACEHOLDER
     }
 
     /// Resolves a placeholder with its entry (as [`Carif::take_placeholders`] gives them), in
     /// document order: the finding when an earlier formation of the organisation prepares
     /// the same certification, `None` otherwise (the formation is recorded).
-    pub fn resolve_placeholder(
+    pub(crate) fn resolve_placeholder(
         &mut self,
         placeholder: Diagnostic,
         entry: DoublonEntry,

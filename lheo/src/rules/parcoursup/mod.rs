@@ -27,7 +27,7 @@ pub mod uai;
 use chrono::{Datelike, NaiveDate};
 
 use super::carif::facts::FormationFacts;
-use super::carif::{finding, fr_date, Carif, DoublonEntry, Finding};
+use super::carif::{finding, fr_date, Carif, Finding};
 use super::catalogue::Rule;
 use crate::diagnostic::Diagnostic;
 use crate::model::Formation;
@@ -74,13 +74,6 @@ impl Parcoursup {
         Parcoursup(carif)
     }
 
-    /// [`Parcoursup::new`] for part of a file ([`Carif::deferred`]).
-    pub fn deferred(today: NaiveDate, rentree: Option<i32>) -> Self {
-        let mut carif = Carif::deferred(today);
-        carif.parcoursup = Some(rentree.unwrap_or_else(|| rentree_of(today)));
-        Parcoursup(carif)
-    }
-
     /// The rentrée checked: the sessions starting from 1 August of this year to 31 July of
     /// the next.
     pub fn rentree(&self) -> i32 {
@@ -100,20 +93,6 @@ impl Parcoursup {
     /// [`Carif::check_captured`] with the PARCOURSUP rules.
     pub fn check_captured(&mut self, log: &RecordLog) -> Vec<Diagnostic> {
         self.0.check_captured(log)
-    }
-
-    /// [`Carif::take_placeholders`].
-    pub fn take_placeholders(&mut self) -> Vec<DoublonEntry> {
-        self.0.take_placeholders()
-    }
-
-    /// [`Carif::resolve_placeholder`].
-    pub fn resolve_placeholder(
-        &mut self,
-        placeholder: Diagnostic,
-        entry: DoublonEntry,
-    ) -> Option<Diagnostic> {
-        self.0.resolve_placeholder(placeholder, entry)
     }
 }
 
