@@ -62,13 +62,14 @@
 //! let formation = &doc.offres.formation[0];
 //! assert_eq!(formation.attrs.numero.as_deref(), Some("F1"));
 //! assert_eq!(formation.certifiante.value.label(), "non");
-//! # Ok::<(), lheo::reader::ReadError>(())
+//! # Ok::<(), lheo::Error>(())
 //! ```
 #![warn(missing_docs)]
 
 pub mod check;
 pub mod diagnostic;
 pub mod diff;
+mod error;
 pub mod generate;
 pub mod model;
 pub mod reader;
@@ -81,4 +82,6 @@ pub mod writer;
 mod xml;
 
 pub use diagnostic::{Counts, Diagnostic, Lang, Location, Message, Profile, Rule, Severity};
+pub use error::{Error, ErrorKind, Result, Side};
 pub use model::*;
+pub use reader::read_document;

@@ -136,11 +136,16 @@ fn import_workbook(
     let written = super::workbook::write_atomically(
         output,
         |w| imported.write_feed(w).map(|_| ()),
-        lheo::workbook::WorkbookError::Io,
+        lheo::Error::from,
     );
     match written {
         Ok(()) => {}
-        Err(lheo::workbook::WorkbookError::Io(e)) => return Err(Failure::write(output, &e)),
+        Err(e) if e.io().is_some() => {
+            return Err(match e.io() {
+                Some(io) => Failure::write(output, io),
+                None => Failure::new(e.text(Lang::Fr), e.text(Lang::En)),
+            })
+        }
         Err(e) => {
             print_failure(
                 &Failure::new(
@@ -302,6 +307,15 @@ fn unconvertible(e: impl std::fmt::Display) -> ConvertError {
     ConvertError::Refused(Refusal::Unconvertible(e.to_string()))
 }
 
+/// A reader's error: the finding that stopped it, or an I/O error.
+fn read_error(input: &Path, e: lheo::Error) -> ConvertError {
+    match (e.diagnostic(), e.io()) {
+        (Some(d), _) => ConvertError::Refused(Refusal::Invalid(Box::new(d.clone()))),
+        (None, Some(io)) => ConvertError::Failed(Failure::read(input, io)),
+        (None, None) => unconvertible(e),
+    }
+}
+
 /// First pass: the document without its records (root attributes, containers, trailing
 /// `extras`), which the streaming writer needs before the first record.
 fn envelope(input: &Path) -> Result<Document, ConvertError> {
@@ -311,8 +325,8 @@ fn envelope(input: &Path) -> Result<Document, ConvertError> {
         stream_records: true,
         ..ReadOptions::default()
     };
-    let mut reader = Reader::with_options(open(input)?, options)
-        .map_err(|d| ConvertError::Refused(Refusal::Invalid(Box::new(d))))?;
+    let mut reader =
+        Reader::with_options(open(input)?, options).map_err(|e| read_error(input, e))?;
     while reader.next_node().is_some() {}
     stopped(&mut reader)?;
     let node = reader.envelope().ok_or_else(|| {
@@ -340,11 +354,10 @@ fn convert(
             ConvertError::Failed(Failure::write(output, &e))
         }
     };
-    let mut reader = Reader::new(open(input)?)
-        .map_err(|d| ConvertError::Refused(Refusal::Invalid(Box::new(d))))?;
+    let mut reader = Reader::new(open(input)?).map_err(|e| read_error(input, e))?;
     let mut writer = StreamWriter::new(out, head).map_err(write_error)?;
     while let Some(record) = reader.next_record() {
-        let record = record.map_err(unconvertible)?;
+        let record = record.map_err(|e| read_error(input, e))?;
         writer.write_record(&record).map_err(write_error)?;
     }
     stopped(&mut reader)?;

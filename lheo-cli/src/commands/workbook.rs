@@ -37,11 +37,11 @@ pub fn validate_workbook(
             &io::Error::from(io::ErrorKind::IsADirectory),
         ));
     }
-    let imported = read_workbook_file(path).map_err(|e| match e {
-        lheo::workbook::WorkbookError::Io(io) => Failure::read(path, &io),
-        other => Failure::new(
-            format!("impossible de lire « {} » : {other}", path.display()),
-            format!("cannot read \"{}\": {other}", path.display()),
+    let imported = read_workbook_file(path).map_err(|e| match e.io() {
+        Some(io) => Failure::read(path, io),
+        None => Failure::new(
+            format!("impossible de lire « {} » : {e}", path.display()),
+            format!("cannot read \"{}\": {e}", path.display()),
         ),
     })?;
     let report = imported.validate(options);

@@ -210,6 +210,13 @@ catalogue! {
         "limite de sécurité dépassée (profondeur, taille de texte)",
         "safety limit exceeded (depth, text size)",
     ),
+    ErreurInterne = entry(
+        "ERREUR-INTERNE",
+        Xsd,
+        Error,
+        "erreur interne de lheo (un fil de travail a paniqué) : la vérification est incomplète, signalez-la",
+        "internal lheo error (a worker thread panicked): the check is incomplete, please report it",
+    ),
     XsdRacine = entry(
         "XSD-RACINE",
         Xsd,

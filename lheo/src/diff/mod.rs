@@ -54,9 +54,10 @@ mod record;
 mod source;
 mod walker;
 
+use crate::error::Error;
 pub use change::{Change, ChangeKind, Fallback, FieldChange, RecordRef, Summary};
-pub use error::{DiffError, Side, SourceError};
-pub use ignore::{Ignore, IgnoreError};
+pub use error::Side;
+pub use ignore::Ignore;
 pub use source::{xml_file, DocumentSource, RecordStream, Source, SourceRecord, XmlSource};
 
 use crate::model::Document;
@@ -126,14 +127,14 @@ impl Diff {
 ///     })?;
 ///     assert!(summary.is_empty() && n == 0);
 /// }
-/// # Ok::<(), lheo::diff::DiffError>(())
+/// # Ok::<(), lheo::Error>(())
 /// ```
 pub fn diff(
     old: &dyn Source,
     new: &dyn Source,
     options: &DiffOptions,
     sink: &mut dyn FnMut(Change) -> std::io::Result<()>,
-) -> Result<Summary, DiffError> {
+) -> Result<Summary, Error> {
     engine::run(old, new, options.policy(), options.pending_budget, sink)
 }
 
@@ -142,7 +143,7 @@ pub fn diff_collect(
     old: &dyn Source,
     new: &dyn Source,
     options: &DiffOptions,
-) -> Result<Diff, DiffError> {
+) -> Result<Diff, Error> {
     let mut changes = Vec::new();
     let summary = diff(old, new, options, &mut |c| {
         changes.push(c);
@@ -156,6 +157,6 @@ pub fn diff_documents(
     old: &Document,
     new: &Document,
     options: &DiffOptions,
-) -> Result<Diff, DiffError> {
+) -> Result<Diff, Error> {
     diff_collect(&DocumentSource(old), &DocumentSource(new), options)
 }

@@ -96,19 +96,22 @@ impl fmt::Display for Root {
     }
 }
 
-/// The name is not `lheo`, `lheo-index` or `lheo-plus`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("racine inconnue « {0} » (attendu lheo, lheo-index ou lheo-plus)")]
-pub struct UnknownRoot(pub String);
-
 impl FromStr for Root {
-    type Err = UnknownRoot;
+    type Err = crate::Error;
 
-    fn from_str(s: &str) -> Result<Root, UnknownRoot> {
+    /// The root named `s`; an [`ErrorKind::Argument`](crate::ErrorKind) error for another
+    /// name.
+    fn from_str(s: &str) -> Result<Root, crate::Error> {
         Root::ALL
             .into_iter()
             .find(|r| r.name() == s)
-            .ok_or_else(|| UnknownRoot(s.to_owned()))
+            .ok_or_else(|| {
+                crate::Error::new(
+                    crate::ErrorKind::Argument,
+                    format!("racine inconnue « {s} » (attendu lheo, lheo-index ou lheo-plus)"),
+                    format!("unknown root \"{s}\" (expected lheo, lheo-index or lheo-plus)"),
+                )
+            })
     }
 }
 

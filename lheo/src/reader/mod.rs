@@ -31,6 +31,7 @@ pub use events::{Limits, Position};
 use crate::check::{Checker, DocumentInfo};
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::error::Error;
 pub use crate::model::Record;
 use crate::model::{
     Document, Formation, OrganismeFormationResponsable, ResumeOffre, ResumeOrganisme,
@@ -231,6 +232,8 @@ pub struct Reader<R: BufRead> {
     record_elements: usize,
     finished: bool,
     failed: bool,
+    /// The fatal finding reading stopped on, for the iterator (given once).
+    fatal: Option<Diagnostic>,
     /// The segment ended ([`XmlEvent::Suspend`]): [`Reader::suspend`] gives the state to read
     /// the next one from.
     suspended: bool,
@@ -381,13 +384,24 @@ fn record_parent_of_container(container: ElementId) -> Option<ElementId> {
 
 impl<R: BufRead> Reader<R> {
     /// A reader that builds records without checking.
-    pub fn new(input: R) -> Result<Self, Diagnostic> {
+    ///
+    /// Fails when the start of the input cannot be read or names an encoding lheo cannot
+    /// decode.
+    pub fn new(input: R) -> Result<Self, Error> {
         Reader::with_options(input, ReadOptions::default())
     }
 
     /// A reader with options.
-    pub fn with_options(input: R, options: ReadOptions) -> Result<Self, Diagnostic> {
-        let (utf8, encoding) = Utf8Input::new(input).map_err(decode_error)?;
+    pub fn with_options(input: R, options: ReadOptions) -> Result<Self, Error> {
+        Reader::open(input, options).map_err(|e| match e {
+            decode::DecodeError::Io(io) => Error::from(io),
+            other => Error::invalid(decode_error(other)),
+        })
+    }
+
+    /// A reader with options; a failure is the input's decoding error.
+    pub(crate) fn open(input: R, options: ReadOptions) -> Result<Self, decode::DecodeError> {
+        let (utf8, encoding) = Utf8Input::new(input)?;
         let state = ReaderState::new(options, encoding);
         Ok(Reader::from_state(state, |xml| {
             XmlReader::resume_to_end(utf8, options.limits, xml)
@@ -441,6 +455,7 @@ impl<R: BufRead> Reader<R> {
             record_elements: 0,
             finished: false,
             failed: false,
+            fatal: None,
             suspended: false,
             expect: None,
             not_a_record: false,
@@ -581,7 +596,9 @@ impl<R: BufRead> Reader<R> {
             let event = match self.xml.next_event() {
                 Ok(e) => e,
                 Err(e) => {
-                    self.diagnostics.push(xml_error(e));
+                    let d = xml_error(e);
+                    self.fatal = Some(d.clone());
+                    self.diagnostics.push(d);
                     self.finished = true;
                     self.failed = true;
                     return Step::Done;
@@ -809,6 +826,7 @@ impl<R: BufRead> Reader<R> {
 
     /// Stops reading on a fatal finding.
     fn stop(&mut self, d: Diagnostic) -> Step {
+        self.fatal = Some(d.clone());
         self.diagnostics.push(d);
         self.capture = None;
         self.finished = true;
@@ -827,9 +845,9 @@ impl<R: BufRead> Reader<R> {
         format!("{path}/{local}[{count}]")
     }
 
-    /// The next typed record.
-    pub fn next_record(&mut self) -> Option<Result<Record, BuildError>> {
-        self.next_node().map(|n| n.to_record())
+    /// The next typed record (the same as [`Iterator::next`]).
+    pub fn next_record(&mut self) -> Option<Result<Record, Error>> {
+        self.next()
     }
 
     /// Reads to the end, checking only (no records kept). Returns the diagnostics.
@@ -839,15 +857,32 @@ impl<R: BufRead> Reader<R> {
     }
 }
 
-/// Why a document could not be read into the model.
-#[derive(Debug, thiserror::Error)]
-pub enum ReadError {
-    /// Not readable XML, or not LHEO 2.x.
-    #[error("{}", .0.message.fr)]
-    Invalid(Diagnostic),
-    /// The structure does not fit the model.
-    #[error(transparent)]
-    Build(#[from] BuildError),
+/// The records of the document, one at a time.
+///
+/// An item is `Err` when reading cannot go on (the input is not well-formed, a safety limit,
+/// an I/O error: [`ErrorKind::Invalid`](crate::ErrorKind) or `Io`), after which the iterator
+/// ends; or when one record does not fit the model ([`ErrorKind::Structure`](crate::ErrorKind)),
+/// after which reading goes on with the next record. A truncated feed therefore ends with an
+/// `Err`, never as if it were complete.
+///
+/// ```
+/// use lheo::reader::Reader;
+///
+/// let truncated = r#"<lheo xmlns="http://lheo.gouv.fr/2.3"><offres><formation>"#;
+/// let items: Vec<_> = Reader::new(truncated.as_bytes())?.collect();
+/// let last = items.last().and_then(|r| r.as_ref().err());
+/// assert_eq!(last.and_then(|e| e.diagnostic()).map(|d| d.code()), Some("XML-MALFORME"));
+/// # Ok::<(), lheo::Error>(())
+/// ```
+impl<R: BufRead> Iterator for Reader<R> {
+    type Item = Result<Record, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.next_node() {
+            Some(node) => Some(node.to_record().map_err(Error::from)),
+            None => self.fatal.take().map(|d| Err(Error::invalid(d))),
+        }
+    }
 }
 
 /// Reads a whole LHEO 2.x document (small files; use [`Reader`] for large ones).
@@ -859,22 +894,22 @@ pub enum ReadError {
 ///     assert!(matches!(doc, lheo::Document::Lheo(_)));
 /// }
 /// ```
-pub fn read_document<R: BufRead>(input: R) -> Result<Document, ReadError> {
+pub fn read_document<R: BufRead>(input: R) -> Result<Document, Error> {
     let options = ReadOptions {
         stream_records: false,
         ..ReadOptions::default()
     };
-    let mut reader = Reader::with_options(input, options).map_err(ReadError::Invalid)?;
+    let mut reader = Reader::with_options(input, options)?;
     while reader.next_node().is_some() {}
     if let Some(d) = reader
         .take_diagnostics()
         .into_iter()
         .find(|d| d.severity == Severity::Error)
     {
-        return Err(ReadError::Invalid(d));
+        return Err(Error::invalid(d));
     }
     let Some(envelope) = reader.envelope.take() else {
-        return Err(ReadError::Invalid(Diagnostic::new(
+        return Err(Error::invalid(Diagnostic::new(
             Rule::XmlMalforme,
             "document vide",
             "empty document",
@@ -885,7 +920,7 @@ pub fn read_document<R: BufRead>(input: R) -> Result<Document, ReadError> {
             reader.root().unwrap_or(""),
             reader.root_namespace.as_deref(),
         );
-        return Err(ReadError::Invalid(Diagnostic::new(Rule::XsdRacine, fr, en)));
+        return Err(Error::invalid(Diagnostic::new(Rule::XsdRacine, fr, en)));
     }
     Ok(match envelope.id {
         Some(id::LHEO) => Document::Lheo(crate::model::Lheo::from_node(&envelope)?),
@@ -893,7 +928,7 @@ pub fn read_document<R: BufRead>(input: R) -> Result<Document, ReadError> {
         Some(id::LHEO_PLUS) => Document::LheoPlus(crate::model::LheoPlus::from_node(&envelope)?),
         _ => {
             let root = envelope.name.local.clone();
-            return Err(ReadError::Invalid(Diagnostic::new(
+            return Err(Error::invalid(Diagnostic::new(
                 Rule::LheoRacine,
                 format!("racine « {root} » : un document LHEO a pour racine lheo, lheo-index ou lheo-plus"),
                 format!("root \"{root}\": an LHEO document's root is lheo, lheo-index or lheo-plus"),

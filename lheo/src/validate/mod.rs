@@ -37,6 +37,45 @@ pub struct ValidateOptions {
     pub threads: usize,
     /// About how many bytes of records a worker reads at a time.
     pub chunk_bytes: usize,
+    /// Test hook: where to panic on purpose (tests of the panic handling).
+    #[doc(hidden)]
+    pub inject_panic: Option<InjectedPanic>,
+}
+
+/// Test hook: where validation panics on purpose, to test that a panic becomes an
+/// `ERREUR-INTERNE` finding (never a valid report).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InjectedPanic {
+    /// In a record rule set, on the first record (single pass and worker threads).
+    RecordRules,
+    /// In a worker thread reading a chunk of records (with several threads).
+    Chunk,
+    /// In the thread that cuts the document into chunks (with several threads).
+    Splitter,
+}
+
+/// The finding for a panic (a bug): `place` says where, in French and English.
+pub(crate) fn internal_error(place: (&str, &str), message: &str) -> Diagnostic {
+    Diagnostic::new(
+        crate::diagnostic::Rule::ErreurInterne,
+        format!(
+            "erreur interne de lheo ({} : {message}) : la vérification est incomplète, merci de la signaler",
+            place.0
+        ),
+        format!(
+            "internal lheo error ({}: {message}): the check is incomplete, please report it",
+            place.1
+        ),
+    )
+}
+
+/// Where a record rule set panicked.
+fn in_rules(record: &str) -> (String, String) {
+    (
+        format!("règles des enregistrements, sur {record}"),
+        format!("record rules, on {record}"),
+    )
 }
 
 impl ValidateOptions {
@@ -48,6 +87,7 @@ impl ValidateOptions {
             limits: Limits::default(),
             threads: 0,
             chunk_bytes: 256 * 1024,
+            inject_panic: None,
         }
     }
 
@@ -124,7 +164,8 @@ pub fn validate_with_progress<R: BufRead + Send>(
     options: &ValidateOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
-    let context = Context::new(options.today());
+    let mut context = Context::new(options.today());
+    context.panic = options.inject_panic == Some(InjectedPanic::RecordRules);
     let rules = record::record_rules(options.profile, &context, Scope::Whole);
     let capture = !rules.is_empty();
     let read = ReadOptions {
@@ -157,6 +198,8 @@ struct RecordFindings {
     budget: DiagnosticBudget,
     kept: Vec<Diagnostic>,
     scratch: Vec<Finding>,
+    /// The rule sets that panicked (not run again).
+    dead: Vec<bool>,
 }
 
 impl RecordFindings {
@@ -165,6 +208,7 @@ impl RecordFindings {
             budget: DiagnosticBudget::new(max),
             kept: Vec::new(),
             scratch: Vec::new(),
+            dead: Vec::new(),
         }
     }
 
@@ -173,30 +217,69 @@ impl RecordFindings {
         self.budget.omit(omitted);
     }
 
-    /// Keeps `d` if the budget admits it.
+    /// Keeps `d` if the budget admits it (a panic's finding, always).
     fn keep(&mut self, d: Diagnostic) {
-        if self.budget.admit(d.severity) {
+        if self.budget.admit(d.severity) || d.rule == crate::diagnostic::Rule::ErreurInterne {
             self.kept.push(d);
         }
     }
 
     /// Runs every rule set of the whole document on `log`.
     fn check(&mut self, rules: &mut [Box<dyn RecordRules>], log: &RecordLog) {
-        for set in rules.iter_mut() {
+        self.dead.resize(rules.len(), false);
+        for (i, set) in rules.iter_mut().enumerate() {
+            if self.dead[i] {
+                continue;
+            }
             let mut found = std::mem::take(&mut self.scratch);
-            set.check(log, &mut found);
+            let mut outcome = record::check_caught(set.as_mut(), log, &mut found);
             for f in found.drain(..) {
                 match f {
                     Finding::Final(d) => self.keep(d),
                     Finding::Unique(d, unique) => {
-                        if let Some(d) = set.resolve(d, unique) {
-                            self.keep(d);
+                        match record::resolve_caught(set.as_mut(), d, unique) {
+                            Ok(Some(d)) => self.keep(d),
+                            Ok(None) => {}
+                            Err(e) => outcome = Err(e),
                         }
                     }
                 }
             }
             self.scratch = found;
+            if let Err(message) = outcome {
+                self.dead[i] = true;
+                self.panicked(&in_rules(&log.path), &message);
+            }
         }
+    }
+
+    /// Decides a [`Finding::Unique`] of part of the document with the whole document's set
+    /// `i`.
+    fn resolve(
+        &mut self,
+        rules: &mut [Box<dyn RecordRules>],
+        i: usize,
+        d: Diagnostic,
+        unique: record::Unique,
+    ) {
+        self.dead.resize(rules.len(), false);
+        let Some(set) = rules.get_mut(i).filter(|_| !self.dead[i]) else {
+            return;
+        };
+        let path = d.path.clone();
+        match record::resolve_caught(set.as_mut(), d, unique) {
+            Ok(Some(d)) => self.keep(d),
+            Ok(None) => {}
+            Err(message) => {
+                self.dead[i] = true;
+                self.panicked(&in_rules(&path), &message);
+            }
+        }
+    }
+
+    /// Keeps the finding for a panic.
+    fn panicked(&mut self, (fr, en): &(String, String), message: &str) {
+        self.keep(internal_error((fr, en), message));
     }
 
     /// The end of the document: the rule sets' last findings, and the budget's summary.
@@ -221,15 +304,15 @@ fn validate_sequential<R: BufRead>(
     read: ReadOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
-    let mut reader = match Reader::with_options(input, read) {
+    let mut reader = match Reader::open(input, read) {
         Ok(r) => r,
-        Err(d) => {
+        Err(e) => {
             return Report {
                 profile: options.profile,
                 version: None,
                 root: None,
                 encoding: None,
-                diagnostics: vec![d],
+                diagnostics: vec![crate::reader::decode_error(e)],
             };
         }
     };
@@ -269,7 +352,14 @@ fn validate_sequential<R: BufRead>(
             }
         }
         drop(send);
-        let found = worker.and_then(|w| w.join().ok()).unwrap_or_default();
+        let found = match worker.map(|w| w.join()) {
+            Some(Ok(found)) => found,
+            Some(Err(payload)) => vec![internal_error(
+                ("fil des règles des enregistrements", "record rules thread"),
+                &record::panic_message(payload.as_ref()),
+            )],
+            None => Vec::new(),
+        };
         (diagnostics, found)
     });
     diagnostics.extend(record_findings);

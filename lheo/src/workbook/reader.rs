@@ -15,9 +15,9 @@ use super::layout::{
     self, Layout, PathError, Step, Target, ATTRIBUTS, DOCUMENTATION, EXTRAS, LISTES,
 };
 use super::writer::{cell_ref, column_name};
-use super::WorkbookError;
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::error::Error;
 use crate::schema::{self, id, ElementId};
 use crate::validate::{validate, Report, ValidateOptions};
 use crate::Document;
@@ -88,15 +88,15 @@ impl Imported {
     }
 
     /// The document, in the model. Fails when the workbook or the document has errors.
-    pub fn document(&self) -> Result<Document, WorkbookError> {
+    pub fn document(&self) -> Result<Document, Error> {
         if let Some(d) = self
             .diagnostics
             .iter()
             .find(|d| d.severity == Severity::Error)
         {
-            return Err(WorkbookError::Invalid(Box::new(d.clone())));
+            return Err(Error::invalid(d.clone()));
         }
-        crate::reader::read_document(&self.xml[..]).map_err(WorkbookError::from)
+        crate::reader::read_document(&self.xml[..])
     }
 }
 
@@ -104,17 +104,17 @@ impl Imported {
     /// Writes the document as LHEO 2.3 to `out`, record by record (the same bytes as the
     /// library's writer gives for [`Imported::document`], without holding the whole model).
     /// Fails when the workbook has errors.
-    pub fn write_feed<W: std::io::Write>(&self, out: W) -> Result<W, WorkbookError> {
+    pub fn write_feed<W: std::io::Write>(&self, out: W) -> Result<W, Error> {
         use crate::reader::{FromNode, Reader};
         if let Some(d) = self
             .diagnostics
             .iter()
             .find(|d| d.severity == Severity::Error)
         {
-            return Err(WorkbookError::Invalid(Box::new(d.clone())));
+            return Err(Error::invalid(d.clone()));
         }
-        let invalid = |d: Diagnostic| WorkbookError::Invalid(Box::new(d));
-        let stopped = |r: &mut Reader<&[u8]>| -> Result<(), WorkbookError> {
+        let invalid = Error::invalid;
+        let stopped = |r: &mut Reader<&[u8]>| -> Result<(), Error> {
             match r
                 .take_diagnostics()
                 .into_iter()
@@ -124,11 +124,11 @@ impl Imported {
                 None => Ok(()),
             }
         };
-        let mut reader = Reader::new(&self.xml[..]).map_err(invalid)?;
+        let mut reader = Reader::new(&self.xml[..])?;
         while reader.next_node().is_some() {}
         stopped(&mut reader)?;
         let head = match reader.envelope() {
-            Some(node) => Document::from_node(node).map_err(crate::reader::ReadError::from)?,
+            Some(node) => Document::from_node(node)?,
             None => {
                 return Err(invalid(Diagnostic::new(
                     Rule::XmlMalforme,
@@ -137,11 +137,10 @@ impl Imported {
                 )))
             }
         };
-        let mut reader = Reader::new(&self.xml[..]).map_err(invalid)?;
+        let mut reader = Reader::new(&self.xml[..])?;
         let mut writer = crate::writer::StreamWriter::new(out, &head)?;
         while let Some(record) = reader.next_record() {
-            let record = record.map_err(crate::reader::ReadError::from)?;
-            writer.write_record(&record)?;
+            writer.write_record(&record?)?;
         }
         stopped(&mut reader)?;
         Ok(writer.finish()?)
@@ -157,7 +156,7 @@ impl Imported {
 /// let report = imported.validate(&lheo::validate::ValidateOptions::default());
 /// assert!(report.is_valid(), "{:?}", report.diagnostics);
 /// ```
-pub fn read_workbook<RS: Read + Seek>(mut input: RS) -> Result<Imported, WorkbookError> {
+pub fn read_workbook<RS: Read + Seek>(mut input: RS) -> Result<Imported, Error> {
     if let Err(why) = check_archive(&mut input) {
         return Ok(unreadable(&why));
     }
@@ -169,7 +168,7 @@ pub fn read_workbook<RS: Read + Seek>(mut input: RS) -> Result<Imported, Workboo
 }
 
 /// Reads a workbook file (`.xlsx`, also `.xlsm`, `.xls`, `.ods`).
-pub fn read_workbook_file(path: &Path) -> Result<Imported, WorkbookError> {
+pub fn read_workbook_file(path: &Path) -> Result<Imported, Error> {
     let mut file = std::io::BufReader::new(std::fs::File::open(path)?);
     if let Err(why) = check_archive(&mut file) {
         return Ok(unreadable(&why));
@@ -177,7 +176,7 @@ pub fn read_workbook_file(path: &Path) -> Result<Imported, WorkbookError> {
     drop(file);
     match calamine::open_workbook_auto(path) {
         Ok(mut book) => read_sheets(&mut book),
-        Err(calamine::Error::Io(e)) => Err(WorkbookError::Io(e)),
+        Err(calamine::Error::Io(e)) => Err(Error::from(e)),
         Err(e) => Ok(unreadable(&e.to_string())),
     }
 }
@@ -336,9 +335,7 @@ struct Side {
     origin: Origin,
 }
 
-fn read_sheets<RS: Read + Seek, B: calamine::Reader<RS>>(
-    book: &mut B,
-) -> Result<Imported, WorkbookError>
+fn read_sheets<RS: Read + Seek, B: calamine::Reader<RS>>(book: &mut B) -> Result<Imported, Error>
 where
     B::Error: std::fmt::Display,
 {
@@ -848,7 +845,7 @@ fn build(
     extras: &[Side],
     names: Vec<String>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<(Vec<u8>, LineMap), WorkbookError> {
+) -> Result<(Vec<u8>, LineMap), Error> {
     // Children of each row: (child sheet, parent sheet, parent row) → rows.
     let by_layout: HashMap<usize, usize> = sheets
         .iter()

@@ -68,13 +68,13 @@
 //! let open = || feed.as_bytes(); // e.g. a BufReader over the file, opened again
 //!
 //! // Pass 1: the envelope.
-//! let mut reader = Reader::new(open()).map_err(|d| d.message.en)?;
+//! let mut reader = Reader::new(open())?;
 //! while reader.next_node().is_some() {}
 //! let envelope = reader.envelope().ok_or("no document")?;
 //! let envelope = Document::from_node(envelope)?;
 //!
 //! // Pass 2: the records, one at a time.
-//! let mut reader = Reader::new(open()).map_err(|d| d.message.en)?;
+//! let mut reader = Reader::new(open())?;
 //! let mut w = StreamWriter::new(Vec::new(), &envelope)?;
 //! while let Some(record) = reader.next_record() {
 //!     w.write_record(&record?)?;
