@@ -77,7 +77,8 @@ impl fmt::Display for Side {
     }
 }
 
-/// The library's error. See the [module documentation](self).
+/// The library's error: what stopped an operation, in French and English, with the place in
+/// the input where one is known.
 ///
 /// Its [`Display`](fmt::Display) is the French message; [`Error::text`] gives either
 /// language. It is `Send + Sync` and small (one pointer).

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use lheo::generate::{GenerateOptions, Generator, Root};
 use lheo::reader::log::RecordLog;
-use lheo::reader::{ReadOptions, Reader, RecordNode, Step};
+use lheo::reader::{Build, Limits, ReadOptions, Reader, RecordNode, Step};
 use lheo::rules::france_travail::{FranceTravail, READS};
 use lheo::rules::Profile;
 use lheo::validate::{validate, ValidateOptions};
@@ -25,12 +25,8 @@ fn today() -> NaiveDate {
 
 /// The records as projected captures, as `lheo validate` reads them, or whole.
 fn captures(xml: &[u8], projected: bool) -> Vec<RecordLog> {
-    let options = ReadOptions {
-        capture_records: true,
-        capture_only: projected.then_some(READS),
-        ..ReadOptions::default()
-    };
-    let Ok(mut reader) = Reader::with_options(xml, options) else {
+    let build = Build::Captures(projected.then_some(READS));
+    let Ok(mut reader) = Reader::compose(xml, Limits::default(), build, None) else {
         return Vec::new();
     };
     let mut out = Vec::new();

@@ -711,10 +711,7 @@ fn a_giant_record_is_refused_where_records_are_built() {
     assert!(read_document(xml.as_bytes()).is_ok());
     let mut reader = lheo::reader::Reader::with_options(
         xml.as_bytes(),
-        lheo::reader::ReadOptions {
-            limits,
-            ..Default::default()
-        },
+        lheo::reader::ReadOptions::default().with_limits(limits),
     )
     .expect("reader");
     assert!(reader.next_node().is_none());

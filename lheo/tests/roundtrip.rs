@@ -631,7 +631,7 @@ fn generated_feeds_roundtrip_losslessly() {
 #[test]
 fn captured_records_build_the_same_model() {
     use lheo::generate::{GenerateOptions, Generator, Root};
-    use lheo::reader::ReadOptions;
+    use lheo::reader::{Build, Limits};
     for root in [Root::Lheo, Root::LheoIndex, Root::LheoPlus] {
         let mut xml = Vec::new();
         let options = GenerateOptions {
@@ -642,11 +642,13 @@ fn captured_records_build_the_same_model() {
         };
         Generator::new(options).write(&mut xml).expect("generate");
         let read = |capture_records: bool| {
-            let options = ReadOptions {
-                capture_records,
-                ..ReadOptions::default()
+            let build = if capture_records {
+                Build::Captures(None)
+            } else {
+                Build::Trees
             };
-            let mut reader = Reader::with_options(&xml[..], options).expect("reader");
+            let mut reader =
+                Reader::compose(&xml[..], Limits::default(), build, None).expect("reader");
             let mut out = Vec::new();
             while let Some(node) = reader.next_node() {
                 let positions: Vec<_> = node.node.elements().map(|e| e.pos).collect();

@@ -147,7 +147,7 @@ mod random {
     /// `lheo::workbook::cells::is_code_like`); free text keeps every character.
     fn trim_codes(doc: &Document) -> Document {
         use lheo::reader::tree::{Child, Node};
-        use lheo::reader::{FromNode, ReadOptions, Reader};
+        use lheo::reader::{Build, FromNode, Limits, Reader};
         use lheo::schema::{self, Content};
         fn walk(n: &mut Node) {
             if let Some(Content::Simple(st)) = n.id.map(|i| &schema::element(i).content) {
@@ -170,11 +170,8 @@ mod random {
             }
         }
         let xml = lheo::writer::to_string(doc);
-        let options = ReadOptions {
-            stream_records: false,
-            ..ReadOptions::default()
-        };
-        let mut reader = Reader::with_options(xml.as_bytes(), options).unwrap();
+        let mut reader =
+            Reader::compose(xml.as_bytes(), Limits::default(), Build::Document, None).unwrap();
         while reader.next_node().is_some() {}
         let mut root = reader.envelope().unwrap().clone();
         walk(&mut root);

@@ -319,12 +319,7 @@ fn read_error(input: &Path, e: lheo::Error) -> ConvertError {
 /// First pass: the document without its records (root attributes, containers, trailing
 /// `extras`), which the streaming writer needs before the first record.
 fn envelope(input: &Path) -> Result<Document, ConvertError> {
-    let options = ReadOptions {
-        check: None,
-        build: true,
-        stream_records: true,
-        ..ReadOptions::default()
-    };
+    let options = ReadOptions::default();
     let mut reader =
         Reader::with_options(open(input)?, options).map_err(|e| read_error(input, e))?;
     while reader.next_node().is_some() {}

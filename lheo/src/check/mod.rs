@@ -299,6 +299,11 @@ impl Checker {
         Checker::with_max_diagnostics(profile, crate::reader::Limits::default().max_diagnostics)
     }
 
+    /// The profile checked.
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
     /// A checker for `profile` that keeps at most `max` diagnostics (see
     /// [`DiagnosticBudget`]; [`Checker::error_count`] still counts every error).
     pub fn with_max_diagnostics(profile: Profile, max: usize) -> Self {

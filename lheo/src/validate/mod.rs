@@ -15,11 +15,12 @@ use std::io::BufRead;
 
 use chrono::NaiveDate;
 
+use crate::check::Checker;
 use crate::check::DiagnosticBudget;
 use crate::diagnostic::{Counts, Diagnostic, Location, Severity};
 use crate::reader::decode::InputEncoding;
 use crate::reader::log::RecordLog;
-use crate::reader::{Limits, ReadOptions, Reader, Step, Version};
+use crate::reader::{Build, Limits, Reader, ReaderState, Step, Version};
 use crate::rules::record::{self, Context, Finding, RecordRules, Scope};
 use crate::rules::Profile;
 
@@ -168,13 +169,15 @@ pub fn validate_with_progress<R: BufRead + Send>(
     context.panic = options.inject_panic == Some(InjectedPanic::RecordRules);
     let rules = record::record_rules(options.profile, &context, Scope::Whole);
     let capture = !rules.is_empty();
-    let read = ReadOptions {
+    let read = Setup {
         limits: options.limits,
-        check: Some(options.profile),
-        build: capture,
-        stream_records: true,
-        capture_records: capture,
-        capture_only: record::capture_of(&rules),
+        profile: options.profile,
+        // With record rule sets, each record is captured for them; else nothing is built.
+        build: if capture {
+            Build::Captures(record::capture_of(&rules))
+        } else {
+            Build::Nothing
+        },
     };
     if options.threads() > 1 {
         return match crate::reader::decode::Utf8Input::new(input) {
@@ -191,6 +194,22 @@ pub fn validate_with_progress<R: BufRead + Send>(
         };
     }
     validate_sequential(input, options, rules, read, progress)
+}
+
+/// How validation reads: the reader's limits and what it builds, the checker's profile.
+#[derive(Debug, Clone, Copy)]
+struct Setup {
+    limits: Limits,
+    profile: Profile,
+    build: Build,
+}
+
+impl Setup {
+    /// The state at the start of a document, its checker keeping at most `max` findings.
+    fn start(&self, encoding: InputEncoding, max: usize) -> ReaderState {
+        let checker = Checker::with_max_diagnostics(self.profile, max);
+        ReaderState::new(self.limits, self.build, Some(checker), encoding)
+    }
 }
 
 /// The findings of record rule sets, kept within one budget in document order.
@@ -301,10 +320,11 @@ fn validate_sequential<R: BufRead>(
     input: R,
     options: &ValidateOptions,
     mut rules: Vec<Box<dyn RecordRules>>,
-    read: ReadOptions,
+    read: Setup,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
-    let mut reader = match Reader::open(input, read) {
+    let checker = Checker::with_max_diagnostics(read.profile, read.limits.max_diagnostics);
+    let mut reader = match Reader::compose(input, read.limits, read.build, Some(checker)) {
         Ok(r) => r,
         Err(e) => {
             return Report {

@@ -19,13 +19,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
 
-use super::{InjectedPanic, RecordFindings, Report, ValidateOptions};
+use super::{InjectedPanic, RecordFindings, Report, Setup, ValidateOptions};
 use crate::check::ids::IdLog;
 use crate::check::{Checker, DiagnosticBudget};
 use crate::diagnostic::{Counts, Diagnostic};
 use crate::reader::decode::InputEncoding;
 use crate::reader::split::{Chunk, Segment, Splitter};
-use crate::reader::{ReadOptions, Reader, ReaderState, Step};
+use crate::reader::{Reader, ReaderState, Step};
 use crate::rules::record::{self, Context, Finding, RecordRules, Scope};
 
 /// Chunks larger than this (one huge record) are read in sequence.
@@ -472,12 +472,8 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, context: &Context, max: usize) 
 
 /// The state at the start of a document, its checker keeping every finding (the [`Sink`]
 /// applies the budget, in document order, over all segments).
-fn start_state(read: ReadOptions, encoding: InputEncoding) -> ReaderState {
-    let mut state = ReaderState::new(read, encoding);
-    if let Some(c) = state.checker_mut() {
-        c.set_max_diagnostics(usize::MAX);
-    }
-    state
+fn start_state(read: Setup, encoding: InputEncoding) -> ReaderState {
+    read.start(encoding, usize::MAX)
 }
 
 /// Reads up to `limit` bytes; `true` when that is the whole input (a read error leaves the
@@ -506,7 +502,7 @@ fn validate_here(
     encoding: InputEncoding,
     options: &ValidateOptions,
     rules: Vec<Box<dyn RecordRules>>,
-    read: ReadOptions,
+    read: Setup,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
     let mut sink = Sink::new(options, rules, progress);
@@ -523,7 +519,7 @@ pub(super) fn validate<R: BufRead + Send>(
     options: &ValidateOptions,
     context: &Context,
     rules: Vec<Box<dyn RecordRules>>,
-    read: ReadOptions,
+    read: Setup,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
     let threads = options.threads().max(1);

@@ -27,7 +27,7 @@ use crate::reader::BuildError;
 use crate::schema::{self, id, ElementId, ElementSet};
 
 /// The elements whose attributes or text the France Travail rules read (with the element-only
-/// ones they build, whose stray text would not build either): a capture projected on them ([`crate::reader::ReadOptions::capture_only`]) is all [`FranceTravail::check_captured`]
+/// ones they build, whose stray text would not build either): a capture projected on them ([`Build::Captures`](crate::reader::Build::Captures)) is all [`FranceTravail::check_captured`]
 /// needs.
 pub static READS: ElementSet = ElementSet::new(&[
     id::SESSION,
