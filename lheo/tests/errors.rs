@@ -11,11 +11,7 @@ use lheo::{ErrorKind, Record};
 
 /// A generated feed of `formations` formations.
 fn feed(formations: u64) -> Vec<u8> {
-    let options = GenerateOptions {
-        formations,
-        seed: 7,
-        ..GenerateOptions::default()
-    };
+    let options = GenerateOptions::new(formations).with_seed(7);
     let mut out = Vec::new();
     Generator::new(options)
         .write(&mut out)
@@ -73,12 +69,13 @@ fn unreadable_starts_are_errors_too() {
 }
 
 fn options(profile: Profile, threads: usize, inject: Option<InjectedPanic>) -> ValidateOptions {
-    ValidateOptions {
-        today: NaiveDate::from_ymd_opt(2027, 1, 4),
-        threads,
-        chunk_bytes: 4096,
-        inject_panic: inject,
-        ..ValidateOptions::new(profile)
+    let options = ValidateOptions::new(profile)
+        .with_today(NaiveDate::from_ymd_opt(2027, 1, 4).expect("date"))
+        .with_threads(threads)
+        .with_chunk_bytes(4096);
+    match inject {
+        Some(at) => options.with_injected_panic(at),
+        None => options,
     }
 }
 

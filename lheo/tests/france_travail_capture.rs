@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use lheo::generate::{GenerateOptions, Generator, Root};
-use lheo::reader::log::RecordLog;
+use lheo::internal::RecordLog;
 use lheo::reader::{Build, Limits, ReadOptions, Reader, RecordNode, Step};
 use lheo::rules::france_travail::{FranceTravail, READS};
 use lheo::rules::Profile;
@@ -125,13 +125,13 @@ fn real_corpus() {
 
 fn generated(root: Root, formations: u64, seed: u64, france_travail: bool) -> String {
     let mut out = Vec::new();
-    Generator::new(GenerateOptions {
-        formations,
-        seed,
-        root,
-        today: today(),
-        france_travail,
-    })
+    Generator::new(
+        GenerateOptions::new(formations)
+            .with_seed(seed)
+            .with_root(root)
+            .with_today(today())
+            .with_france_travail(france_travail),
+    )
     .write(&mut out)
     .unwrap();
     String::from_utf8(out).unwrap()
@@ -214,10 +214,7 @@ fn generated_feeds_and_mutants() {
 fn validate_formation(formation: &str) -> Vec<Diagnostic> {
     let xml =
         format!(r#"<lheo xmlns="http://lheo.gouv.fr/2.3"><offres>{formation}</offres></lheo>"#);
-    let options = ValidateOptions {
-        today: Some(today()),
-        ..ValidateOptions::new(Profile::FranceTravail)
-    };
+    let options = ValidateOptions::new(Profile::FranceTravail).with_today(today());
     validate(xml.as_bytes(), &options)
         .diagnostics
         .into_iter()

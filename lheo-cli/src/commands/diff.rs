@@ -91,13 +91,15 @@ fn prepare(input: &Input, lang: Lang) -> Result<Prepared, Failure> {
 /// Reads a workbook into LHEO XML; a workbook with errors cannot be compared.
 fn workbook(path: &Path) -> Result<Prepared, Failure> {
     let name = path.display();
-    let imported = lheo::workbook::reader::read_workbook_file(path).map_err(|e| match e.io() {
-        Some(io) => Failure::read(path, io),
-        None => Failure::new(
-            format!("impossible de lire « {name} » : {e}"),
-            format!("cannot read \"{name}\": {e}"),
-        ),
-    })?;
+    let file = File::open(path).map_err(|e| Failure::read(path, &e))?;
+    let imported =
+        lheo::workbook::read_workbook(BufReader::new(file)).map_err(|e| match e.io() {
+            Some(io) => Failure::read(path, io),
+            None => Failure::new(
+                format!("impossible de lire « {name} » : {e}"),
+                format!("cannot read \"{name}\": {e}"),
+            ),
+        })?;
     if let Some(d) = imported
         .diagnostics
         .iter()
@@ -195,11 +197,9 @@ pub fn run(args: DiffArgs) -> Outcome {
 }
 
 fn compare(args: DiffArgs, lang: Lang) -> Result<Outcome, Failure> {
-    let options = DiffOptions {
-        ignore: ignore_rules(&args.ignore)?,
-        exact_whitespace: args.exact_whitespace,
-        ..DiffOptions::default()
-    };
+    let options = DiffOptions::default()
+        .with_ignore(ignore_rules(&args.ignore)?)
+        .with_exact_whitespace(args.exact_whitespace);
     let (old_in, new_in) = (Input::from_arg(args.old), Input::from_arg(args.new));
     if old_in == Input::Stdin && new_in == Input::Stdin {
         return Err(Failure::new(

@@ -147,13 +147,13 @@ pub fn run(args: ValidateArgs) -> Outcome {
             return Outcome::Failure;
         }
     };
-    let defaults = ValidateOptions::new(profile);
-    let options = ValidateOptions {
-        today: args.today,
-        threads: args.threads,
-        chunk_bytes: args.chunk_bytes.unwrap_or(defaults.chunk_bytes),
-        ..defaults
-    };
+    let mut options = ValidateOptions::new(profile).with_threads(args.threads);
+    if let Some(today) = args.today {
+        options = options.with_today(today);
+    }
+    if let Some(bytes) = args.chunk_bytes {
+        options = options.with_chunk_bytes(bytes);
+    }
     let human = args.format == ReportFormat::Human;
     let human_options = HumanOptions {
         lang,

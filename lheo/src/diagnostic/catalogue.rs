@@ -42,6 +42,7 @@ use super::{Lang, Severity};
 /// A validation profile. Each profile includes the ones before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Profile {
     /// Exactly what the official LHEO 2.3 XSD accepts.
     Xsd,

@@ -25,13 +25,10 @@
 //! use chrono::NaiveDate;
 //! use lheo::generate::{GenerateOptions, Generator, Root};
 //!
-//! let options = GenerateOptions {
-//!     formations: 3,
-//!     seed: 42,
-//!     root: Root::Lheo,
-//!     today: NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
-//!     ..GenerateOptions::default()
-//! };
+//! let options = GenerateOptions::new(3)
+//!     .with_seed(42)
+//!     .with_root(Root::Lheo)
+//!     .with_today(NaiveDate::from_ymd_opt(2027, 1, 15).unwrap());
 //! let mut feed = Vec::new();
 //! let summary = Generator::new(options.clone()).write(&mut feed)?;
 //! assert_eq!(summary.formations, 3);
@@ -116,7 +113,15 @@ impl FromStr for Root {
 }
 
 /// What to generate.
+///
+/// ```
+/// use lheo::generate::{GenerateOptions, Root};
+///
+/// let options = GenerateOptions::new(100).with_seed(7).with_root(Root::LheoIndex);
+/// assert_eq!(options.formations, 100);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GenerateOptions {
     /// Number of `formation` elements (of `resume-offre` for [`Root::LheoIndex`]). The schema
     /// requires at least one `formation` in `offres`, so 0 gives one for [`Root::Lheo`] and
@@ -142,6 +147,30 @@ impl GenerateOptions {
             formations,
             ..GenerateOptions::default()
         }
+    }
+
+    /// These options with `seed`.
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// These options with `root`.
+    pub fn with_root(mut self, root: Root) -> Self {
+        self.root = root;
+        self
+    }
+
+    /// These options with appointments planned from `today`.
+    pub fn with_today(mut self, today: NaiveDate) -> Self {
+        self.today = today;
+        self
+    }
+
+    /// These options following the France Travail rules (`true`, the default) or not.
+    pub fn with_france_travail(mut self, follow: bool) -> Self {
+        self.france_travail = follow;
+        self
     }
 }
 

@@ -19,20 +19,19 @@ mod build;
 mod build_generated;
 mod core;
 mod findings;
-pub mod log;
+pub(crate) mod log;
 mod state;
-pub mod tree;
-
-// The XML layer moved to `crate::xml`; its old paths stay for the transition.
-pub use crate::xml::{counting, decode, events, split};
+pub(crate) mod tree;
 
 use std::io::BufRead;
 
+pub use crate::xml::decode::InputEncoding;
 pub use crate::xml::limits::Limits;
-pub use crate::xml::position::Position;
+use crate::xml::{decode, events};
+#[doc(hidden)]
 pub use build::{BuildError, FromNode};
-pub use findings::decode_error;
-pub(crate) use findings::xml_error;
+pub(crate) use findings::{decode_error, xml_error};
+#[doc(hidden)]
 pub use state::{Build, ReaderState};
 
 use self::core::Core;
@@ -44,7 +43,7 @@ use crate::model::{
     Document, Formation, OrganismeFormationResponsable, ResumeOffre, ResumeOrganisme,
 };
 use crate::schema::{id, ElementId, NAMESPACE_2_3};
-use decode::{InputEncoding, Prefixed, Utf8Input};
+use decode::{Prefixed, Utf8Input};
 use events::{XmlEvent, XmlReader};
 use tree::Node;
 
@@ -85,6 +84,7 @@ impl Version {
 }
 
 /// A record as a tree, with its absolute path (e.g. `/lheo/offres/formation[3]`).
+#[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct RecordNode {
     /// The element tree, with positions.
@@ -112,6 +112,7 @@ impl RecordNode {
 }
 
 /// What [`Reader::advance`] met.
+#[doc(hidden)]
 #[derive(Debug)]
 pub enum Step {
     /// A complete record ([`Build::Trees`]).
@@ -125,6 +126,7 @@ pub enum Step {
 }
 
 /// Events read between two [`Step::Pause`]s at most.
+#[doc(hidden)]
 pub const PAUSE_EVENTS: u32 = 1 << 16;
 
 /// Options of a [`Reader`]: its safety limits.
@@ -384,6 +386,28 @@ impl<R: BufRead> Reader<R> {
     pub fn next_record(&mut self) -> Option<Result<Record, Error>> {
         self.next()
     }
+}
+
+/// The input decoded to UTF-8 as the reader decodes it (by its byte order mark or its XML
+/// declaration's encoding), with the encoding found: lines and columns in findings count in
+/// this text (e.g. to show the excerpt a finding points at).
+///
+/// ```
+/// use std::io::Read;
+///
+/// let latin1 = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><lheo>\xe9t\xe9</lheo>";
+/// let (mut text, encoding) = lheo::reader::utf8(&latin1[..])?;
+/// let mut s = String::new();
+/// text.read_to_string(&mut s)?;
+/// assert!(s.ends_with("<lheo>été</lheo>"));
+/// assert_eq!(encoding.name(), "ISO-8859-1");
+/// # Ok::<(), lheo::Error>(())
+/// ```
+pub fn utf8<R: BufRead>(input: R) -> Result<(impl BufRead, InputEncoding), Error> {
+    Utf8Input::new(input).map_err(|e| match e {
+        decode::DecodeError::Io(io) => Error::from(io),
+        other => Error::invalid(decode_error(other)),
+    })
 }
 
 /// The records of the document, one at a time.

@@ -18,14 +18,26 @@ use chrono::NaiveDate;
 use crate::check::Checker;
 use crate::check::DiagnosticBudget;
 use crate::diagnostic::{Counts, Diagnostic, Location, Severity};
-use crate::reader::decode::InputEncoding;
 use crate::reader::log::RecordLog;
 use crate::reader::{Build, Limits, Reader, ReaderState, Step, Version};
 use crate::rules::record::{self, Context, Finding, RecordRules, Scope};
 use crate::rules::Profile;
+use crate::xml::decode::InputEncoding;
 
-/// What to check.
+/// What to check: a profile, and settings with defaults.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use lheo::validate::ValidateOptions;
+/// use lheo::Profile;
+///
+/// let options = ValidateOptions::new(Profile::FranceTravail)
+///     .with_today(NaiveDate::from_ymd_opt(2027, 1, 4).unwrap())
+///     .with_threads(1);
+/// assert_eq!(options.profile, Profile::FranceTravail);
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ValidateOptions {
     /// The profile (default `lheo`).
     pub profile: Profile,
@@ -92,6 +104,38 @@ impl ValidateOptions {
         }
     }
 
+    /// These options with "today" (for the date rules) set to `today`.
+    pub fn with_today(mut self, today: NaiveDate) -> Self {
+        self.today = Some(today);
+        self
+    }
+
+    /// These options with `limits`.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// These options with `threads` worker threads (0: one per core, at most 4; 1: one pass
+    /// on the calling thread).
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+
+    /// These options with workers reading about `bytes` bytes of records at a time.
+    pub fn with_chunk_bytes(mut self, bytes: usize) -> Self {
+        self.chunk_bytes = bytes;
+        self
+    }
+
+    /// Test hook: these options with a panic injected at `at`.
+    #[doc(hidden)]
+    pub fn with_injected_panic(mut self, at: InjectedPanic) -> Self {
+        self.inject_panic = Some(at);
+        self
+    }
+
     /// The number of worker threads to use.
     pub fn threads(&self) -> usize {
         match self.threads {
@@ -144,6 +188,7 @@ impl Report {
 }
 
 /// Sorts diagnostics by line and column, keeping the emission order for ties.
+#[doc(hidden)]
 pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by_key(|d| match d.location {
         Location::Xml { line, column } => (line, column),
@@ -180,7 +225,7 @@ pub fn validate_with_progress<R: BufRead + Send>(
         },
     };
     if options.threads() > 1 {
-        return match crate::reader::decode::Utf8Input::new(input) {
+        return match crate::xml::decode::Utf8Input::new(input) {
             Ok((utf8, encoding)) => {
                 parallel::validate(utf8, encoding, options, &context, rules, read, progress)
             }

@@ -23,10 +23,10 @@ use super::{InjectedPanic, RecordFindings, Report, Setup, ValidateOptions};
 use crate::check::ids::IdLog;
 use crate::check::{Checker, DiagnosticBudget};
 use crate::diagnostic::{Counts, Diagnostic};
-use crate::reader::decode::InputEncoding;
-use crate::reader::split::{Chunk, Segment, Splitter};
 use crate::reader::{Reader, ReaderState, Step};
 use crate::rules::record::{self, Context, Finding, RecordRules, Scope};
+use crate::xml::decode::InputEncoding;
+use crate::xml::split::{Chunk, Segment, Splitter};
 
 /// Chunks larger than this (one huge record) are read in sequence.
 const MAX_CHUNK_FACTOR: usize = 16;
@@ -207,7 +207,7 @@ impl BufRead for Ordered {
 
 impl Read for Ordered {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        crate::reader::decode::read_buffered(self, out)
+        crate::xml::decode::read_buffered(self, out)
     }
 }
 

@@ -2,14 +2,15 @@
 //!
 //! - [`export`] streams an LHEO 2.x document into a workbook (`.xlsx`), one record at a time
 //!   (rust_xlsxwriter's constant-memory mode: memory stays flat on a gigabyte feed);
-//!   [`WorkbookWriter`] writes records one by one, [`write_document`] a whole document;
+//!   [`write_document`] writes a whole document;
 //! - [`read_workbook`] reads a workbook back (calamine): forgiving where people are, strict
 //!   where data would be lost, every problem a [`crate::Diagnostic`] at
 //!   `sheet!cell`; the result is LHEO 2.3 XML that [`Imported::validate`] checks with any
 //!   profile (locations mapped back to cells) and [`Imported::document`] turns into the model;
-//! - [`template()`] writes the empty workbook with one example row;
-//! - [`layout`] says which sheets and columns a workbook has, derived from the schema
-//!   tables ([`Layout::of`]); [`doc`] documents them.
+//! - [`template()`] writes the empty workbook with one example row.
+//!
+//! Which sheets and columns a workbook has is derived from the schema tables, and described
+//! in `schemas/workbook-layout.md` (generated from the same derivation).
 //!
 //! Limits: Excel's own (1 048 576 rows per sheet, 32 767 characters per cell: an export that
 //! would exceed them fails with a clear error; longer `extras` continue on the next rows).
@@ -32,19 +33,25 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod assemble;
+mod assemble;
+#[doc(hidden)]
 pub mod cells;
+#[doc(hidden)]
 pub mod doc;
-pub mod flatten;
+mod flatten;
+#[doc(hidden)]
 pub mod layout;
-pub mod reader;
-pub mod template;
-pub mod writer;
+mod reader;
+mod template;
+mod writer;
 
-pub use layout::Layout;
 pub use reader::{read_workbook, Imported};
 pub use template::template;
-pub use writer::{export, write_document, ExportSummary, WorkbookWriter};
+#[doc(hidden)]
+pub use template::EXAMPLE;
+#[doc(hidden)]
+pub use writer::{cell_ref, WorkbookWriter};
+pub use writer::{export, write_document, ExportSummary};
 
 use crate::error::{Error, ErrorKind};
 use crate::Location;

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::io::{Read, Seek};
-use std::path::Path;
 
 use calamine::{Data, Range};
 
@@ -147,7 +146,11 @@ impl Imported {
     }
 }
 
-/// Reads a workbook (`.xlsx`) from bytes.
+/// Reads a workbook: `.xlsx` (also `.xlsm`), `.xlsb`, `.ods` or `.xls`, recognised by its
+/// content. Open the file in the caller (a `BufReader<File>`) or give the bytes (a `Cursor`).
+///
+/// A file that is not a readable workbook is not an error: the result has one
+/// `CLASSEUR-ILLISIBLE` finding. Fails only when reading fails.
 ///
 /// ```
 /// let xlsx = lheo::workbook::template(Vec::new()).unwrap();
@@ -160,25 +163,70 @@ pub fn read_workbook<RS: Read + Seek>(mut input: RS) -> Result<Imported, Error> 
     if let Err(why) = check_archive(&mut input) {
         return Ok(unreadable(&why));
     }
+    let format = format_of(&mut input)?;
     input.seek(std::io::SeekFrom::Start(0))?;
-    match calamine::open_workbook_from_rs::<calamine::Xlsx<RS>, RS>(input) {
-        Ok(mut book) => read_sheets(&mut book),
-        Err(e) => Ok(unreadable(&e.to_string())),
-    }
+    let opened = match format {
+        Format::Xls => calamine::open_workbook_from_rs::<calamine::Xls<RS>, RS>(input)
+            .map(|mut book| read_sheets(&mut book))
+            .map_err(|e| e.to_string()),
+        Format::Xlsb => calamine::open_workbook_from_rs::<calamine::Xlsb<RS>, RS>(input)
+            .map(|mut book| read_sheets(&mut book))
+            .map_err(|e| e.to_string()),
+        Format::Ods => calamine::open_workbook_from_rs::<calamine::Ods<RS>, RS>(input)
+            .map(|mut book| read_sheets(&mut book))
+            .map_err(|e| e.to_string()),
+        Format::Xlsx => calamine::open_workbook_from_rs::<calamine::Xlsx<RS>, RS>(input)
+            .map(|mut book| read_sheets(&mut book))
+            .map_err(|e| e.to_string()),
+    };
+    opened.unwrap_or_else(|why| Ok(unreadable(&why)))
 }
 
-/// Reads a workbook file (`.xlsx`, also `.xlsm`, `.xls`, `.ods`).
-pub fn read_workbook_file(path: &Path) -> Result<Imported, Error> {
-    let mut file = std::io::BufReader::new(std::fs::File::open(path)?);
-    if let Err(why) = check_archive(&mut file) {
-        return Ok(unreadable(&why));
+/// The formats of workbooks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// Excel 97–2003 (an OLE compound file).
+    Xls,
+    /// Excel binary workbook (a zip archive with `xl/workbook.bin`).
+    Xlsb,
+    /// OpenDocument spreadsheet (a zip archive of type `…opendocument.spreadsheet`).
+    Ods,
+    /// Excel workbook (a zip archive with `xl/workbook.xml`), and anything else.
+    Xlsx,
+}
+
+/// The workbook format of `input`, from its content.
+fn format_of<RS: Read + Seek>(input: &mut RS) -> Result<Format, Error> {
+    input.seek(std::io::SeekFrom::Start(0))?;
+    let mut magic = [0u8; 8];
+    let mut got = 0;
+    while got < magic.len() {
+        match input.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::from(e)),
+        }
     }
-    drop(file);
-    match calamine::open_workbook_auto(path) {
-        Ok(mut book) => read_sheets(&mut book),
-        Err(calamine::Error::Io(e)) => Err(Error::from(e)),
-        Err(e) => Ok(unreadable(&e.to_string())),
+    if magic[..got].starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Ok(Format::Xls);
     }
+    input.seek(std::io::SeekFrom::Start(0))?;
+    let Ok(mut zip) = zip::ZipArchive::new(&mut *input) else {
+        return Ok(Format::Xlsx);
+    };
+    if zip.index_for_name("xl/workbook.bin").is_some() {
+        return Ok(Format::Xlsb);
+    }
+    let mut mimetype = String::new();
+    if let Ok(part) = zip.by_name("mimetype") {
+        let _ = part.take(128).read_to_string(&mut mimetype);
+    }
+    Ok(if mimetype.contains("opendocument.spreadsheet") {
+        Format::Ods
+    } else {
+        Format::Xlsx
+    })
 }
 
 /// Most bytes the parts of a workbook may unpack to, in all.

@@ -2,6 +2,7 @@
 
 /// Limits that keep hostile input from exhausting memory or the stack.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Limits {
     /// Maximum element nesting depth.
     pub max_depth: usize,
