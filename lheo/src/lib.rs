@@ -72,6 +72,7 @@ pub mod diff;
 pub mod generate;
 pub mod model;
 pub mod reader;
+pub mod referentiels;
 pub mod rules;
 pub mod schema;
 pub mod validate;

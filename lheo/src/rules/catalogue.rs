@@ -284,11 +284,13 @@ pub static RULES: &[Rule] = &[
 ];
 
 /// Every rule of every profile: the structural and LHEO rules ([`RULES`]), the France
-/// Travail ones ([`super::france_travail::RULES`]), then the workbook ones.
+/// Travail ones ([`super::france_travail::RULES`]), the referential ones
+/// ([`crate::referentiels::RULES`], run once a referential is given), then the workbook ones.
 pub fn all() -> impl Iterator<Item = &'static Rule> {
     RULES
         .iter()
         .chain(super::france_travail::RULES.iter())
+        .chain(crate::referentiels::RULES.iter())
         .chain(WORKBOOK_RULES.iter())
 }
 
