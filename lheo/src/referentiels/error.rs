@@ -33,6 +33,14 @@ impl Error {
         )
     }
 
+    /// Why, in `lang` (without the file).
+    pub fn reason(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        }
+    }
+
     /// One line, in `lang`: `référentiel « file » : why`.
     pub fn text(&self, lang: Lang) -> String {
         match lang {

@@ -127,6 +127,8 @@ pub struct Loader {
     )>,
     rome_versions: Vec<(String, Option<u32>, Option<NaiveDate>)>,
     ignored: Vec<Ignored>,
+    /// Walking a folder: files that are not referentials are listed as ignored, not errors.
+    lenient: bool,
 }
 
 impl Default for Loader {
@@ -168,6 +170,7 @@ impl Loader {
             blocs: Vec::new(),
             rome_versions: Vec::new(),
             ignored: Vec::new(),
+            lenient: false,
         }
     }
 
@@ -182,14 +185,18 @@ impl Loader {
     }
 
     /// Adds a file (zipped or not) or a folder of them (walked in name order; hidden files
-    /// are skipped). A file that is not a referential is an error that names it, and so is a
-    /// folder or archive with no referential in it.
+    /// are skipped). A file given that is not a referential is an error that names it, and so
+    /// is a folder or archive with no referential in it; in a folder, other files are listed
+    /// as ignored ([`Referentiels::ignored`]).
     pub fn add_path(&mut self, path: &Path) -> Result<(), Error> {
         let before = self.used();
         let display = path.display().to_string();
         let meta = std::fs::metadata(path).map_err(|e| Error::io(&display, &e))?;
         if meta.is_dir() {
-            self.add_folder(path, 0)?;
+            self.lenient = true;
+            let walked = self.add_folder(path, 0);
+            self.lenient = false;
+            walked?;
             if self.used() == before {
                 return Err(Error::new(
                     display,
@@ -340,6 +347,20 @@ impl Loader {
         }
         if self.used() == before {
             let shown: Vec<_> = members.iter().take(5).map(String::as_str).collect();
+            if self.lenient {
+                self.ignored.push(Ignored {
+                    file,
+                    fr: format!(
+                        "aucun référentiel reconnu dans l'archive (membres : {})",
+                        shown.join(", ")
+                    ),
+                    en: format!(
+                        "no referential recognised in the archive (members: {})",
+                        shown.join(", ")
+                    ),
+                });
+                return Ok(());
+            }
             return Err(Error::new(
                 file,
                 format!(
@@ -373,7 +394,18 @@ impl Loader {
             header: input::first_line(&head),
             head: &head,
         };
-        let part = recognise(&peek).ok_or_else(|| unrecognised(file))?;
+        let Some(part) = recognise(&peek) else {
+            if self.lenient {
+                let e = unrecognised(file);
+                self.ignored.push(Ignored {
+                    file: file.to_owned(),
+                    fr: e.reason(crate::Lang::Fr).to_owned(),
+                    en: e.reason(crate::Lang::En).to_owned(),
+                });
+                return Ok(false);
+            }
+            return Err(unrecognised(file));
+        };
         let stream = BufReader::with_capacity(64 * 1024, Cursor::new(head).chain(reader));
         let date = origin.container_date.or_else(|| date_in_name(name));
         let source = |kind, format, date, version| Source {
