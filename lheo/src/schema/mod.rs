@@ -222,6 +222,17 @@ impl ElementSet {
         ElementSet(words)
     }
 
+    /// The elements of `self` and of `other`.
+    pub const fn union(self, other: ElementSet) -> Self {
+        let mut words = self.0;
+        let mut i = 0;
+        while i < ElementSet::WORDS {
+            words[i] |= other.0[i];
+            i += 1;
+        }
+        ElementSet(words)
+    }
+
     /// Whether `id` is in the set.
     pub fn contains(&self, id: ElementId) -> bool {
         let n = id.0 as usize;

@@ -12,6 +12,7 @@
 mod parallel;
 
 use std::io::BufRead;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -20,6 +21,7 @@ use crate::diagnostic::{Counts, Diagnostic, Location, Severity};
 use crate::reader::decode::InputEncoding;
 use crate::reader::log::RecordLog;
 use crate::reader::{Limits, ReadOptions, Reader, Step, Version};
+use crate::referentiels::{Coverage, RefChecker, Referentiels, Source};
 use crate::rules::france_travail::FranceTravail;
 use crate::rules::Profile;
 
@@ -37,6 +39,8 @@ pub struct ValidateOptions {
     pub threads: usize,
     /// About how many bytes of records a worker reads at a time.
     pub chunk_bytes: usize,
+    /// Referentials to check codes against (the `REF-*` rules, with any profile).
+    pub referentiels: Option<Arc<Referentiels>>,
 }
 
 impl ValidateOptions {
@@ -48,6 +52,7 @@ impl ValidateOptions {
             limits: Limits::default(),
             threads: 0,
             chunk_bytes: 256 * 1024,
+            referentiels: None,
         }
     }
 
@@ -57,6 +62,20 @@ impl ValidateOptions {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
             n => n,
         }
+    }
+
+    /// The referential rules' checker, when referentials are given.
+    pub fn ref_checker(&self) -> Option<RefChecker<'_>> {
+        let refs = self.referentiels.as_deref().filter(|r| !r.is_empty())?;
+        Some(RefChecker::new(refs).with_coverage(Coverage::for_profile(self.profile)))
+    }
+
+    /// The referentials the report lists ([`Report::referentiels`]).
+    fn sources(&self) -> Vec<Source> {
+        self.referentiels
+            .as_deref()
+            .map(|r| r.sources().to_vec())
+            .unwrap_or_default()
     }
 
     /// The date rules compare with: `today`, or the local date.
@@ -85,6 +104,9 @@ pub struct Report {
     pub encoding: Option<InputEncoding>,
     /// Every finding, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// The referentials the codes were checked against (superseded editions included, marked
+    /// so): kind, files, date, entries, size.
+    pub referentiels: Vec<Source>,
 }
 
 impl Report {
@@ -125,13 +147,18 @@ pub fn validate_with_progress<R: BufRead + Send>(
     progress: &mut dyn FnMut(u64),
 ) -> Report {
     let france_travail = options.profile.includes(Profile::FranceTravail);
+    let referentiels = options.ref_checker().is_some();
     let read = ReadOptions {
         limits: options.limits,
         check: Some(options.profile),
-        build: france_travail,
+        build: france_travail || referentiels,
         stream_records: true,
-        capture_records: france_travail,
-        capture_only: Some(&crate::rules::france_travail::READS),
+        capture_records: france_travail || referentiels,
+        capture_only: Some(if referentiels {
+            &crate::referentiels::rules::READS_WITH_FRANCE_TRAVAIL
+        } else {
+            &crate::rules::france_travail::READS
+        }),
     };
     if options.threads() > 1 {
         return match crate::reader::decode::Utf8Input::new(input) {
@@ -142,13 +169,14 @@ pub fn validate_with_progress<R: BufRead + Send>(
                 root: None,
                 encoding: None,
                 diagnostics: vec![crate::reader::decode_error(e)],
+                referentiels: options.sources(),
             },
         };
     }
     validate_sequential(input, options, read, progress)
 }
 
-/// Validates in one pass (the France Travail rules on a second thread).
+/// Validates in one pass (the France Travail and referential rules on a second thread).
 fn validate_sequential<R: BufRead>(
     input: R,
     options: &ValidateOptions,
@@ -156,6 +184,7 @@ fn validate_sequential<R: BufRead>(
     progress: &mut dyn FnMut(u64),
 ) -> Report {
     let france_travail = options.profile.includes(Profile::FranceTravail);
+    let referentiels = options.ref_checker().is_some();
     let mut reader = match Reader::with_options(input, read) {
         Ok(r) => r,
         Err(d) => {
@@ -165,6 +194,7 @@ fn validate_sequential<R: BufRead>(
                 root: None,
                 encoding: None,
                 diagnostics: vec![d],
+                referentiels: options.sources(),
             };
         }
     };
@@ -172,14 +202,24 @@ fn validate_sequential<R: BufRead>(
     // the worker turns each record into the model and applies the rules, in document order.
     let (mut diagnostics, record_findings) = std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel::<RecordLog>(64);
-        let worker = france_travail.then(|| {
+        let worker = (france_travail || referentiels).then(|| {
             let today = options.today();
             let mut budget = DiagnosticBudget::new(options.limits.max_diagnostics);
+            let mut refs = options.ref_checker();
             scope.spawn(move || {
-                let mut ft = FranceTravail::new(today);
+                let mut ft = france_travail.then(|| FranceTravail::new(today));
                 let mut found: Vec<_> = receive
                     .iter()
-                    .flat_map(|log| ft.check_captured(&log))
+                    .flat_map(|log| {
+                        let mut d = ft
+                            .as_mut()
+                            .map(|f| f.check_captured(&log))
+                            .unwrap_or_default();
+                        if let Some(r) = &mut refs {
+                            d.extend(r.check_captured(&log));
+                        }
+                        d
+                    })
                     .filter(|d| budget.admit(d.severity))
                     .collect();
                 found.extend(budget.summary());
@@ -219,5 +259,6 @@ fn validate_sequential<R: BufRead>(
         root: reader.root().map(str::to_owned),
         encoding: Some(reader.encoding()),
         diagnostics,
+        referentiels: options.sources(),
     }
 }

@@ -28,6 +28,7 @@ use crate::diagnostic::{Counts, Diagnostic};
 use crate::reader::decode::InputEncoding;
 use crate::reader::split::{Chunk, Segment, Splitter};
 use crate::reader::{ReadOptions, Reader, ReaderState, Step};
+use crate::referentiels::RefChecker;
 use crate::rules::france_travail::FranceTravail;
 use crate::rules::Profile;
 
@@ -212,20 +213,22 @@ impl Read for Ordered {
     }
 }
 
-/// The findings of the whole document, kept within the budgets in document order.
-struct Sink<'p> {
+/// The findings of the whole document, kept within the budgets in document order. The
+/// referential rules' findings share the France Travail lane (they have no placeholders).
+struct Sink<'p, 'o> {
     budget: DiagnosticBudget,
     ft_budget: DiagnosticBudget,
     diagnostics: Vec<Diagnostic>,
     france_travail: Vec<Diagnostic>,
     ft: Option<FranceTravail>,
+    refs: Option<RefChecker<'o>>,
     progress: &'p mut dyn FnMut(u64),
     last_progress: u64,
 }
 
-impl<'p> Sink<'p> {
+impl<'p, 'o> Sink<'p, 'o> {
     /// Empty budgets for `options`, the France Travail engine when its profile is checked.
-    fn new(options: &ValidateOptions, progress: &'p mut dyn FnMut(u64)) -> Self {
+    fn new(options: &'o ValidateOptions, progress: &'p mut dyn FnMut(u64)) -> Self {
         let max = options.limits.max_diagnostics;
         Sink {
             budget: DiagnosticBudget::new(max),
@@ -236,6 +239,7 @@ impl<'p> Sink<'p> {
                 .profile
                 .includes(Profile::FranceTravail)
                 .then(|| FranceTravail::new(options.today())),
+            refs: options.ref_checker(),
             progress,
             last_progress: 0,
         }
@@ -268,6 +272,11 @@ impl<'p> Sink<'p> {
             // With France Travail, the reader captures every record (never `Step::Record`).
             if let (Some(ft), Step::Captured(log)) = (&mut self.ft, &step) {
                 for d in ft.check_captured(log) {
+                    self.keep_ft(d);
+                }
+            }
+            if let (Some(refs), Step::Captured(log)) = (&mut self.refs, &step) {
+                for d in refs.check_captured(log) {
                     self.keep_ft(d);
                 }
             }
@@ -304,6 +313,7 @@ impl<'p> Sink<'p> {
             root,
             encoding: Some(encoding),
             diagnostics,
+            referentiels: options.sources(),
         }
     }
 
@@ -344,7 +354,13 @@ impl<'p> Sink<'p> {
 }
 
 /// Reads a chunk on a worker thread.
-fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -> ChunkResult {
+fn read_chunk(
+    chunk: &Chunk,
+    base: &ReaderState,
+    today: NaiveDate,
+    max: usize,
+    mut refs: Option<RefChecker<'_>>,
+) -> ChunkResult {
     let start = base.after_records(
         chunk.records_before,
         chunk.line,
@@ -383,6 +399,13 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -
         if let (true, Step::Captured(log)) = (france_travail, &step) {
             for d in ft.check_captured(log) {
                 if FranceTravail::is_placeholder(&d) || ft_budget.admit(d.severity) {
+                    result.france_travail.push(d);
+                }
+            }
+        }
+        if let (Some(refs), Step::Captured(log)) = (&mut refs, &step) {
+            for d in refs.check_captured(log) {
+                if ft_budget.admit(d.severity) {
                     result.france_travail.push(d);
                 }
             }
@@ -519,7 +542,8 @@ pub(super) fn validate<R: BufRead + Send>(
                 let Some(base) = runs.wait(chunk.run) else {
                     continue;
                 };
-                let _ = tx.send(read_chunk(&chunk, &base, today, max));
+                let refs = options.ref_checker();
+                let _ = tx.send(read_chunk(&chunk, &base, today, max, refs));
             });
         }
 

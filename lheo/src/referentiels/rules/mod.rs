@@ -92,6 +92,19 @@ pub enum Coverage {
     WholeSession,
 }
 
+impl Coverage {
+    /// The coverage a profile asks for: [`Coverage::SessionStart`] (every profile so far).
+    pub fn for_profile(profile: Profile) -> Coverage {
+        let _ = profile;
+        Coverage::SessionStart
+    }
+}
+
+/// What `lheo validate` captures of each record: the France Travail rules' elements and the
+/// referential rules' ones.
+pub static READS_WITH_FRANCE_TRAVAIL: crate::schema::ElementSet =
+    collect::READS.union(crate::rules::france_travail::READS);
+
 /// Checks records against referentials.
 #[derive(Debug, Clone)]
 pub struct RefChecker<'r> {
