@@ -43,7 +43,10 @@ fn import(args: &ImportArgs, lang: Lang) -> Result<Outcome, Failure> {
     let (input, output) = (&args.input, &args.output);
     check_paths(input, output)?;
 
-    let options = ValidateOptions::new(profile);
+    let options = ValidateOptions {
+        referentiels: super::referentiels::load(&args.referentiels.referentiels)?,
+        ..ValidateOptions::new(profile)
+    };
     let human_options = HumanOptions {
         lang,
         color: stdout_color(),

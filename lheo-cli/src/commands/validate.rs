@@ -147,11 +147,19 @@ pub fn run(args: ValidateArgs) -> Outcome {
             return Outcome::Failure;
         }
     };
+    let referentiels = match super::referentiels::load(&args.referentiels.referentiels) {
+        Ok(r) => r,
+        Err(f) => {
+            print_failure(&f, lang);
+            return Outcome::Failure;
+        }
+    };
     let defaults = ValidateOptions::new(profile);
     let options = ValidateOptions {
         today: args.today,
         threads: args.threads,
         chunk_bytes: args.chunk_bytes.unwrap_or(defaults.chunk_bytes),
+        referentiels,
         ..defaults
     };
     let human = args.format == ReportFormat::Human;

@@ -221,22 +221,23 @@ impl<'r> RefChecker<'r> {
         out
     }
 
-    /// « référentiel RNCP du 22/02/2024 ».
+    /// « RNCP du 22/02/2024 », « ROME 4.0 v460 ».
     fn edition(&self, kind: Kind) -> (String, String) {
         let source = self.refs.source(kind);
+        let name = match kind {
+            Kind::Rome => "ROME 4.0",
+            other => other.name(),
+        };
         let version = source
             .and_then(|s| s.version.clone())
             .map(|v| format!(" {v}"))
             .unwrap_or_default();
         match source.and_then(|s| s.date) {
             Some(d) => (
-                format!("{}{version} du {}", kind.name(), french_date(d)),
-                format!("{}{version} of {d}", kind.name()),
+                format!("{name}{version} du {}", french_date(d)),
+                format!("{name}{version} of {d}"),
             ),
-            None => (
-                format!("{}{version}", kind.name()),
-                format!("{}{version}", kind.name()),
-            ),
+            None => (format!("{name}{version}"), format!("{name}{version}")),
         }
     }
 
@@ -401,12 +402,12 @@ impl<'r> RefChecker<'r> {
             (Some(c), Some(v)) => {
                 let v = v.map(|v| format!(" v{v}")).unwrap_or_default();
                 (
-                    format!("code-ROME « {c} » : code d'une version plus ancienne du ROME{v}, absent de {ed_fr}"),
+                    format!("code-ROME « {c} » : code d'une version plus ancienne du ROME{v}, absent du {ed_fr}"),
                     format!("code-ROME \"{c}\": code of an older ROME version{v}, absent from {ed_en}"),
                 )
             }
             (Some(c), None) => (
-                format!("code-ROME « {c} » absent de {ed_fr}"),
+                format!("code-ROME « {c} » absent du {ed_fr}"),
                 format!("code-ROME \"{c}\" absent from {ed_en}"),
             ),
         };
