@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use crate::model::walk::{Value, Visitor};
 use crate::model::{Date, SimpleValue};
-use crate::reader::events::Position;
+use crate::xml::events::Position;
 use crate::reader::log::{LogItem, RecordLog};
 use crate::schema::{self, id, ElementId, ElementSet};
 
