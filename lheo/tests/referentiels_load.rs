@@ -303,3 +303,68 @@ fn a_generated_full_size_export_loads() {
         rncp.heap_size()
     );
 }
+
+/// A zip of `members` (name, bytes).
+fn zip_of(members: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in members {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn zipped_xml_export_and_rome_archive() {
+    let Some(dir) = samples() else { return };
+    let xml =
+        std::fs::read(dir.join("france_competences_xml/export_fiches_RNCP_fixture.xml")).unwrap();
+    let rome = std::fs::read(dir.join("rome/unix_referentiel_code_rome_v460_utf8.csv")).unwrap();
+    let xml_zip = zip_of(&[("export_fiches_RNCP_V4_1_2026-08-16.xml", xml)]);
+    let rome_zip = zip_of(&[
+        (
+            "unix_referentiel_appellation_v460_utf8.csv",
+            b"\"code_ogr\",\"libelle_appellation_long\"\n".to_vec(),
+        ),
+        ("unix_referentiel_code_rome_v460_utf8.csv", rome),
+        (
+            "version.txt",
+            b"Numero de version : 60\nDate de publication : 15/01/2026\n".to_vec(),
+        ),
+    ]);
+    let mut loader = Loader::new();
+    loader
+        .add_reader(
+            "export-fiches-rncp-v4-1-2026-08-16.zip",
+            std::io::Cursor::new(xml_zip),
+        )
+        .unwrap();
+    loader
+        .add_reader("RefRomeCsv.zip", std::io::Cursor::new(rome_zip))
+        .unwrap();
+    let refs = loader.finish().unwrap();
+    let rncp = refs.source(Kind::Rncp).unwrap();
+    assert_eq!(
+        (rncp.format, rncp.date),
+        (Format::FranceCompetencesXml, day(2026, 8, 16))
+    );
+    assert_eq!(rncp.files, ["export-fiches-rncp-v4-1-2026-08-16.zip"]);
+    let rome = refs.source(Kind::Rome).unwrap();
+    assert_eq!(rome.date, day(2026, 1, 15));
+    assert_eq!(rome.version.as_deref(), Some("v460"));
+    assert_eq!(rome.entries, 1584);
+    assert!(refs
+        .ignored()
+        .iter()
+        .any(|i| i.file == "RefRomeCsv.zip:unix_referentiel_appellation_v460_utf8.csv"));
+
+    // An archive with no referential in it is an error that names it and its members.
+    let other = zip_of(&[("notes.txt", b"rien".to_vec())]);
+    let e = Loader::new()
+        .add_reader("autre.zip", std::io::Cursor::new(other))
+        .unwrap_err();
+    assert_eq!(e.file, "autre.zip");
+    assert!(e.text(Lang::Fr).contains("notes.txt"), "{e}");
+}

@@ -278,3 +278,48 @@ fn parcoursup_asks_for_the_whole_session() {
     assert!(fiche.covers(day(2026, 1, 5), day(2026, 8, 31)));
     assert!(!fiche.covers(day(2026, 1, 5), day(2027, 6, 30)));
 }
+
+#[test]
+fn a_code_of_an_older_rome_is_named() {
+    let Some(shared) = support::shared_dir() else {
+        support::missing("the shared reference folder is absent");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let older = tmp.path().join("unix_referentiel_code_rome_v459_utf8.csv");
+    std::fs::write(
+        &older,
+        "\"code_rome\",\"libelle_rome\",\"code_rome_parent\"\n\"A1500\",\"Soins aux animaux\",\"A1500\"\n",
+    )
+    .unwrap();
+    let current = shared.join("referentiels/rome/unix_referentiel_code_rome_v460_utf8.csv");
+    let refs = Arc::new(Referentiels::load(&[&current, &older]).unwrap());
+    let rome: Vec<_> = refs
+        .sources()
+        .iter()
+        .filter(|s| s.kind == Kind::Rome)
+        .collect();
+    assert_eq!(rome.len(), 2);
+    assert_eq!(
+        rome.iter()
+            .find(|s| s.is_used())
+            .unwrap()
+            .version
+            .as_deref(),
+        Some("v460")
+    );
+    let report = run(
+        &fixtures().join("REF-ROME-INCONNU.xml"),
+        &options(&refs, Profile::Lheo, 1),
+    );
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "REF-ROME-INCONNU")
+        .unwrap();
+    assert!(
+        d.message.fr.contains("version plus ancienne du ROME v459"),
+        "{}",
+        d.message.fr
+    );
+}

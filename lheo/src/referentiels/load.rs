@@ -314,11 +314,50 @@ impl Loader {
         })?;
         input::check_archive(&mut zip, &file, &self.limits)?;
         let before = self.used();
+        // Members that are not referentials are listed as ignored (an archive may hold other
+        // files: RefRomeCsv.zip has thirty); the archive must hold one referential at least.
+        let lenient = std::mem::replace(&mut self.lenient, true);
+        let read = self.add_members(&mut zip, name, &origin);
+        self.lenient = lenient;
+        let members = read?;
+        if self.used() > before {
+            return Ok(());
+        }
+        let shown = members
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let e = Error::new(
+            file,
+            format!("aucun référentiel reconnu dans l'archive (membres : {shown})"),
+            format!("no referential recognised in the archive (members: {shown})"),
+        );
+        if self.lenient {
+            self.ignored.push(Ignored {
+                file: e.file.clone(),
+                fr: e.reason(crate::Lang::Fr).to_owned(),
+                en: e.reason(crate::Lang::En).to_owned(),
+            });
+            return Ok(());
+        }
+        Err(e)
+    }
+
+    /// Reads the members of an archive; their names.
+    fn add_members<R: Read + Seek>(
+        &mut self,
+        zip: &mut zip::ZipArchive<R>,
+        name: &str,
+        origin: &Origin,
+    ) -> Result<Vec<String>, Error> {
+        let file = &origin.display;
         let mut members = Vec::new();
         for i in 0..zip.len() {
             let member = zip.by_index(i).map_err(|e| {
                 Error::new(
-                    &file,
+                    file,
                     format!("membre {i} illisible ({e})"),
                     format!("member {i} unreadable ({e})"),
                 )
@@ -345,35 +384,7 @@ impl Loader {
                 BufReader::with_capacity(64 * 1024, bounded),
             )?;
         }
-        if self.used() == before {
-            let shown: Vec<_> = members.iter().take(5).map(String::as_str).collect();
-            if self.lenient {
-                self.ignored.push(Ignored {
-                    file,
-                    fr: format!(
-                        "aucun référentiel reconnu dans l'archive (membres : {})",
-                        shown.join(", ")
-                    ),
-                    en: format!(
-                        "no referential recognised in the archive (members: {})",
-                        shown.join(", ")
-                    ),
-                });
-                return Ok(());
-            }
-            return Err(Error::new(
-                file,
-                format!(
-                    "aucun référentiel reconnu dans l'archive (membres : {})",
-                    shown.join(", ")
-                ),
-                format!(
-                    "no referential recognised in the archive (members: {})",
-                    shown.join(", ")
-                ),
-            ));
-        }
-        Ok(())
+        Ok(members)
     }
 
     /// Recognises and reads one file; `false` when it is left aside.

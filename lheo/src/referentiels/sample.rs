@@ -1,7 +1,7 @@
 //! Generated referentials in the published formats, for tests and benchmarks: a France
 //! Compétences CSV export of any size (the real one has about 30 000 fiches and 55 000 blocs),
-//! written as France Compétences writes it (zip of ten CSV files, UTF-8 entry names without
-//! the zip flag, `;`, every value quoted, CRLF, some titles over two lines).
+//! written as France Compétences writes it (zip of the ten CSV files with their names, `;`,
+//! every value quoted, CRLF, some titles over two lines with quotes and `;` inside).
 //!
 //! ```
 //! use lheo::referentiels::{sample, Loader};

@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 
 use crate::model::walk::{Value, Visitor};
 use crate::model::{Date, SimpleValue};
-use crate::xml::events::Position;
 use crate::reader::log::{LogItem, RecordLog};
 use crate::schema::{self, id, ElementId, ElementSet};
+use crate::xml::events::Position;
 
 /// The elements the referential rules read (a capture projected on them is all
 /// [`super::RefChecker::check_captured`] needs).
