@@ -59,7 +59,7 @@ use serde::Serialize;
 pub use error::Error;
 pub use load::{date_in_name, Loader};
 pub use rome::Rome;
-pub use rules::{Coverage, RefChecker, RULES};
+pub use rules::{Coverage, RefChecker};
 pub use tables::{Certifications, CodeSet, Fiche, Repertoire};
 
 /// A kind of referential.

@@ -2,9 +2,12 @@
 //!
 //! The structural rules (`XML-*`, `XSD-*`) and the element-level rules of the LHEO
 //! specification (`LHEO-*`) run on the event stream in [`crate::check`]; the profile rules
-//! that need a whole record, like [`france_travail`], run on the model.
+//! that need a whole record, like [`france_travail`] and the referential ones ([`crate::referentiels`]), run on the
+//! records captured by the reader or on the model.
 
-pub mod catalogue;
+pub use crate::diagnostic::catalogue;
 pub mod france_travail;
+pub(crate) mod record;
+mod referentiels;
 
-pub use catalogue::{Profile, Rule, RULES};
+pub use catalogue::{Profile, Rule};

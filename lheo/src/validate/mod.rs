@@ -21,8 +21,8 @@ use crate::diagnostic::{Counts, Diagnostic, Location, Severity};
 use crate::reader::decode::InputEncoding;
 use crate::reader::log::RecordLog;
 use crate::reader::{Limits, ReadOptions, Reader, Step, Version};
-use crate::referentiels::{Coverage, RefChecker, Referentiels, Source};
-use crate::rules::france_travail::FranceTravail;
+use crate::referentiels::{Referentiels, Source};
+use crate::rules::record::{self, Context, Finding, RecordRules, Scope};
 use crate::rules::Profile;
 
 /// What to check.
@@ -62,20 +62,6 @@ impl ValidateOptions {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
             n => n,
         }
-    }
-
-    /// The referential rules' checker, when referentials are given.
-    pub fn ref_checker(&self) -> Option<RefChecker<'_>> {
-        let refs = self.referentiels.as_deref().filter(|r| !r.is_empty())?;
-        Some(RefChecker::new(refs).with_coverage(Coverage::for_profile(self.profile)))
-    }
-
-    /// The referentials the report lists ([`Report::referentiels`]).
-    fn sources(&self) -> Vec<Source> {
-        self.referentiels
-            .as_deref()
-            .map(|r| r.sources().to_vec())
-            .unwrap_or_default()
     }
 
     /// The date rules compare with: `today`, or the local date.
@@ -146,45 +132,109 @@ pub fn validate_with_progress<R: BufRead + Send>(
     options: &ValidateOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
-    let france_travail = options.profile.includes(Profile::FranceTravail);
-    let referentiels = options.ref_checker().is_some();
+    let context = Context::new(options.today()).with_referentiels(options.referentiels.clone());
+    let rules = record::record_rules(options.profile, &context, Scope::Whole);
+    let capture = !rules.is_empty();
     let read = ReadOptions {
         limits: options.limits,
         check: Some(options.profile),
-        build: france_travail || referentiels,
+        build: capture,
         stream_records: true,
-        capture_records: france_travail || referentiels,
-        capture_only: Some(if referentiels {
-            &crate::referentiels::rules::READS_WITH_FRANCE_TRAVAIL
-        } else {
-            &crate::rules::france_travail::READS
-        }),
+        capture_records: capture,
+        capture_only: record::capture_of(&rules),
     };
-    if options.threads() > 1 {
-        return match crate::reader::decode::Utf8Input::new(input) {
-            Ok((utf8, encoding)) => parallel::validate(utf8, encoding, options, read, progress),
+    let mut report = if options.threads() > 1 {
+        match crate::reader::decode::Utf8Input::new(input) {
+            Ok((utf8, encoding)) => {
+                parallel::validate(utf8, encoding, options, &context, rules, read, progress)
+            }
             Err(e) => Report {
                 profile: options.profile,
                 version: None,
                 root: None,
                 encoding: None,
                 diagnostics: vec![crate::reader::decode_error(e)],
-                referentiels: options.sources(),
+                referentiels: Vec::new(),
             },
-        };
+        }
+    } else {
+        validate_sequential(input, options, rules, read, progress)
+    };
+    if let Some(refs) = &options.referentiels {
+        report.referentiels = refs.sources().to_vec();
     }
-    validate_sequential(input, options, read, progress)
+    report
 }
 
-/// Validates in one pass (the France Travail and referential rules on a second thread).
+/// The findings of record rule sets, kept within one budget in document order.
+struct RecordFindings {
+    budget: DiagnosticBudget,
+    kept: Vec<Diagnostic>,
+    scratch: Vec<Finding>,
+}
+
+impl RecordFindings {
+    fn new(max: usize) -> Self {
+        RecordFindings {
+            budget: DiagnosticBudget::new(max),
+            kept: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Counts findings a budget of part of the document left out.
+    fn omit(&mut self, omitted: Counts) {
+        self.budget.omit(omitted);
+    }
+
+    /// Keeps `d` if the budget admits it.
+    fn keep(&mut self, d: Diagnostic) {
+        if self.budget.admit(d.severity) {
+            self.kept.push(d);
+        }
+    }
+
+    /// Runs every rule set of the whole document on `log`.
+    fn check(&mut self, rules: &mut [Box<dyn RecordRules>], log: &RecordLog) {
+        for set in rules.iter_mut() {
+            let mut found = std::mem::take(&mut self.scratch);
+            set.check(log, &mut found);
+            for f in found.drain(..) {
+                match f {
+                    Finding::Final(d) => self.keep(d),
+                    Finding::Unique(d, unique) => {
+                        if let Some(d) = set.resolve(d, unique) {
+                            self.keep(d);
+                        }
+                    }
+                }
+            }
+            self.scratch = found;
+        }
+    }
+
+    /// The end of the document: the rule sets' last findings, and the budget's summary.
+    fn finish(mut self, rules: &mut [Box<dyn RecordRules>]) -> Vec<Diagnostic> {
+        let mut last = Vec::new();
+        for set in rules.iter_mut() {
+            set.finish(&mut last);
+        }
+        for d in last {
+            self.keep(d);
+        }
+        self.kept.extend(self.budget.summary());
+        self.kept
+    }
+}
+
+/// Validates in one pass (the record rule sets on a second thread).
 fn validate_sequential<R: BufRead>(
     input: R,
     options: &ValidateOptions,
+    mut rules: Vec<Box<dyn RecordRules>>,
     read: ReadOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
-    let france_travail = options.profile.includes(Profile::FranceTravail);
-    let referentiels = options.ref_checker().is_some();
     let mut reader = match Reader::with_options(input, read) {
         Ok(r) => r,
         Err(d) => {
@@ -194,36 +244,22 @@ fn validate_sequential<R: BufRead>(
                 root: None,
                 encoding: None,
                 diagnostics: vec![d],
-                referentiels: options.sources(),
+                referentiels: Vec::new(),
             };
         }
     };
     // The record rules run on a second thread: the main one parses and checks the structure,
-    // the worker turns each record into the model and applies the rules, in document order.
+    // the worker applies the rule sets to each captured record, in document order.
     let (mut diagnostics, record_findings) = std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel::<RecordLog>(64);
-        let worker = (france_travail || referentiels).then(|| {
-            let today = options.today();
-            let mut budget = DiagnosticBudget::new(options.limits.max_diagnostics);
-            let mut refs = options.ref_checker();
+        let max = options.limits.max_diagnostics;
+        let worker = (!rules.is_empty()).then(|| {
             scope.spawn(move || {
-                let mut ft = france_travail.then(|| FranceTravail::new(today));
-                let mut found: Vec<_> = receive
-                    .iter()
-                    .flat_map(|log| {
-                        let mut d = ft
-                            .as_mut()
-                            .map(|f| f.check_captured(&log))
-                            .unwrap_or_default();
-                        if let Some(r) = &mut refs {
-                            d.extend(r.check_captured(&log));
-                        }
-                        d
-                    })
-                    .filter(|d| budget.admit(d.severity))
-                    .collect();
-                found.extend(budget.summary());
-                found
+                let mut findings = RecordFindings::new(max);
+                for log in receive.iter() {
+                    findings.check(&mut rules, &log);
+                }
+                findings.finish(&mut rules)
             })
         });
         let mut diagnostics = Vec::new();
@@ -259,6 +295,6 @@ fn validate_sequential<R: BufRead>(
         root: reader.root().map(str::to_owned),
         encoding: Some(reader.encoding()),
         diagnostics,
-        referentiels: options.sources(),
+        referentiels: Vec::new(),
     }
 }

@@ -29,13 +29,15 @@
 //! formation.certification.push(Certification { code_rncp: Some("509".into()), ..Default::default() });
 //! formation.certification.push(Certification { code_rncp: Some("RNCP 1".into()), ..Default::default() });
 //! let found = RefChecker::new(&refs).check_formation(&formation);
-//! let codes: Vec<_> = found.iter().map(|d| d.code).collect();
+//! let codes: Vec<_> = found.iter().map(|d| d.code()).collect();
 //! assert_eq!(codes, ["REF-RNCP-INACTIF", "REF-RNCP-INCONNU"]);
 //! assert_eq!(found[1].path, "certification[2]/code-RNCP");
 //! # Ok::<(), lheo::referentiels::Error>(())
 //! ```
 
 mod collect;
+
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -45,40 +47,11 @@ use collect::{CodeFact, Collected, Collector, Element, ModelVisitor, SessionFact
 use super::code::{self, french_date};
 use super::tables::{Fiche, Repertoire};
 use super::{Kind, Referentiels};
-use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::diagnostic::{Diagnostic, Location, Profile, Rule};
 use crate::model::walk::Walk;
 use crate::model::Formation;
 use crate::reader::log::RecordLog;
 use crate::reader::Record;
-use crate::rules::catalogue::{Profile, Rule};
-
-/// The referential rules, in the catalogue's format. They run with every profile (the
-/// catalogue lists them under `xsd`, the smallest) once a referential is given.
-pub static RULES: &[Rule] = &[
-    rule("REF-RNCP-INCONNU", Severity::Error, "code-RNCP (écrit 24508 ou RNCP24508) absent du référentiel RNCP (avec --referentiels)", "code-RNCP (written 24508 or RNCP24508) absent from the RNCP referential (with --referentiels)"),
-    rule("REF-RNCP-INACTIF", Severity::Error, "fiche RNCP inactive, ou enregistrement terminé avant le début d'une session de la formation (avec --referentiels)", "RNCP fiche inactive, or registration ended before a session of the formation starts (with --referentiels)"),
-    rule("REF-RS-INCONNU", Severity::Error, "code-RS (écrit 5080 ou RS5080) absent du référentiel RS (avec --referentiels)", "code-RS (written 5080 or RS5080) absent from the RS referential (with --referentiels)"),
-    rule("REF-RS-INACTIF", Severity::Error, "fiche RS inactive, ou enregistrement terminé avant le début d'une session de la formation (avec --referentiels)", "RS fiche inactive, or registration ended before a session of the formation starts (with --referentiels)"),
-    rule("REF-BLOC-INCONNU", Severity::Error, "code-bloc qui n'est pas un bloc de la certification à laquelle il se rapporte (avec --referentiels)", "code-bloc that is not a bloc of the certification it refers to (with --referentiels)"),
-    rule("REF-ROME-INCONNU", Severity::Warning, "code-ROME absent du ROME 4.0 (avec --referentiels)", "code-ROME absent from ROME 4.0 (with --referentiels)"),
-    rule("REF-CERTIFINFO-INCONNU", Severity::Warning, "code-CERTIFINFO absent de Certif Info, qui ne liste que les certifications en vigueur (avec --referentiels)", "code-CERTIFINFO absent from Certif Info, which lists live certifications only (with --referentiels)"),
-    rule("REF-NSF-INCONNU", Severity::Warning, "code-NSF absent de la table des groupes NSF (avec --referentiels)", "code-NSF absent from the NSF groups table (with --referentiels)"),
-];
-
-const fn rule(
-    code: &'static str,
-    severity: Severity,
-    description_fr: &'static str,
-    description_en: &'static str,
-) -> Rule {
-    Rule {
-        code,
-        profile: Profile::Xsd,
-        severity,
-        description_fr,
-        description_en,
-    }
-}
 
 /// What "registered over a session" means for `REF-RNCP-INACTIF` and `REF-RS-INACTIF`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -100,34 +73,51 @@ impl Coverage {
     }
 }
 
-/// What `lheo validate` captures of each record: the France Travail rules' elements and the
-/// referential rules' ones.
-pub static READS_WITH_FRANCE_TRAVAIL: crate::schema::ElementSet =
-    collect::READS.union(crate::rules::france_travail::READS);
-
 /// Checks records against referentials.
 #[derive(Debug, Clone)]
 pub struct RefChecker<'r> {
-    refs: &'r Referentiels,
+    refs: Refs<'r>,
     coverage: Coverage,
     collector: Collector,
 }
 
-fn finding(code: &'static str, path: &str, fr: String, en: String) -> Diagnostic {
-    let severity = RULES
-        .iter()
-        .find(|r| r.code == code)
-        .map_or(Severity::Error, |r| r.severity);
-    Diagnostic::new(code, fr, en)
-        .with_severity(severity)
-        .with_path(path)
+/// The referentials a [`RefChecker`] reads: borrowed, or shared with other threads.
+#[derive(Debug, Clone)]
+enum Refs<'r> {
+    Borrowed(&'r Referentiels),
+    Shared(Arc<Referentiels>),
+}
+
+impl std::ops::Deref for Refs<'_> {
+    type Target = Referentiels;
+
+    fn deref(&self) -> &Referentiels {
+        match self {
+            Refs::Borrowed(r) => r,
+            Refs::Shared(r) => r,
+        }
+    }
+}
+
+fn finding(rule: Rule, path: &str, fr: String, en: String) -> Diagnostic {
+    Diagnostic::new(rule, fr, en).with_path(path)
 }
 
 impl<'r> RefChecker<'r> {
     /// A checker of the referentials in `refs` (registration checked against session starts).
     pub fn new(refs: &'r Referentiels) -> Self {
         RefChecker {
-            refs,
+            refs: Refs::Borrowed(refs),
+            coverage: Coverage::default(),
+            collector: Collector::default(),
+        }
+    }
+
+    /// A checker that owns its share of `refs`, to keep or send to another thread (this is
+    /// how validation runs it).
+    pub fn shared(refs: Arc<Referentiels>) -> RefChecker<'static> {
+        RefChecker {
+            refs: Refs::Shared(refs),
             coverage: Coverage::default(),
             collector: Collector::default(),
         }
@@ -248,10 +238,15 @@ impl<'r> RefChecker<'r> {
             Element::Rncp | Element::RefRncp => (
                 Repertoire::Rncp,
                 Kind::Rncp,
-                "REF-RNCP-INCONNU",
-                "REF-RNCP-INACTIF",
+                Rule::RefRncpInconnu,
+                Rule::RefRncpInactif,
             ),
-            _ => (Repertoire::Rs, Kind::Rs, "REF-RS-INCONNU", "REF-RS-INACTIF"),
+            _ => (
+                Repertoire::Rs,
+                Kind::Rs,
+                Rule::RefRsInconnu,
+                Rule::RefRsInactif,
+            ),
         };
         let Some(table) = self.refs.certifications(repertoire) else {
             return;
@@ -380,7 +375,7 @@ impl<'r> RefChecker<'r> {
                 format!("{name} \"{w}\" is not a Certif Info number (expected digits)"),
             ),
         };
-        out.push(finding("REF-CERTIFINFO-INCONNU", &fact.path, fr, en));
+        out.push(finding(Rule::RefCertifinfoInconnu, &fact.path, fr, en));
     }
 
     fn rome(&self, fact: &CodeFact, out: &mut Vec<Diagnostic>) {
@@ -411,7 +406,7 @@ impl<'r> RefChecker<'r> {
                 format!("code-ROME \"{c}\" absent from {ed_en}"),
             ),
         };
-        out.push(finding("REF-ROME-INCONNU", &fact.path, fr, en));
+        out.push(finding(Rule::RefRomeInconnu, &fact.path, fr, en));
     }
 
     fn nsf(&self, fact: &CodeFact, out: &mut Vec<Diagnostic>) {
@@ -434,7 +429,7 @@ impl<'r> RefChecker<'r> {
                 format!("code-NSF \"{w}\" is not an NSF group (expected 3 digits)"),
             ),
         };
-        out.push(finding("REF-NSF-INCONNU", &fact.path, fr, en));
+        out.push(finding(Rule::RefNsfInconnu, &fact.path, fr, en));
     }
 
     /// A `code-bloc` against the certification its `blocs-competences` refers to.
@@ -508,7 +503,7 @@ impl<'r> RefChecker<'r> {
                 format!("code-bloc \"{w}\": not a bloc of {cert}, nor of any other fiche of the referential"),
             )
         };
-        out.push(finding("REF-BLOC-INCONNU", &fact.path, fr, en));
+        out.push(finding(Rule::RefBlocInconnu, &fact.path, fr, en));
     }
 }
 
