@@ -87,8 +87,22 @@ pub struct ReferentielsArgs {
     #[arg(value_name = "CHEMIN", required = true)]
     pub paths: Vec<PathBuf>,
 
+    /// Format : human (une ligne par référentiel, par défaut) ou json (un document JSON).
+    #[arg(long, value_enum, default_value_t = ReferentielsFormat::Human, value_name = "FORMAT",
+          hide_possible_values = true, hide_default_value = true)]
+    pub format: ReferentielsFormat,
+
     #[command(flatten)]
     pub lang: LangArg,
+}
+
+/// `referentiels --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReferentielsFormat {
+    /// Une ligne par référentiel, puis ses fichiers.
+    Human,
+    /// Un document JSON.
+    Json,
 }
 
 /// `--referentiels`, shared by `validate` and `import`.

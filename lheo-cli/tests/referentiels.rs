@@ -54,9 +54,79 @@ fn referentiels_says_what_was_recognised() {
     let (code, out, _) = run_in_workspace(&["referentiels", "--lang", "en", &zip]);
     assert_eq!(code, 0);
     assert!(
-        out.contains("RNCP : export CSV France Compétences of 2024-02-22"),
+        out.contains("RNCP: export CSV France Compétences of 2024-02-22"),
         "{out}"
     );
+}
+
+#[test]
+fn referentiels_json_says_what_was_recognised() {
+    let Some(dir) = samples() else { return };
+    let zip = s(dir.join("france_competences_csv/export-fiches-csv-2024-02-22.continuity_fix.zip"));
+    let xml = s(dir.join("france_competences_xml/export_fiches_RNCP_fixture.xml"));
+    let rome = s(dir.join("rome"));
+    let (code, out, err) =
+        run_in_workspace(&["referentiels", "--format", "json", &xml, &zip, &rome]);
+    assert_eq!(code, 0, "{err}");
+    let json = assert_matches_schema("referentiels.schema.json", &out);
+    let refs = json["referentiels"].as_array().unwrap();
+    let find = |kind: &str, used: bool| {
+        refs.iter()
+            .find(|r| r["kind"] == kind && r["used"] == used)
+            .unwrap_or_else(|| panic!("{kind} used={used}: {out}"))
+    };
+    let rncp = find("rncp", true);
+    assert_eq!(rncp["format"], "france-competences-csv");
+    assert_eq!(rncp["date"], "2024-02-22");
+    assert_eq!(rncp["entries"], 7);
+    assert_eq!(rncp["blocs"], 6);
+    assert_eq!(rncp["active"], 0);
+    assert_eq!(rncp["files"][0], zip.as_str());
+    // The undated XML export is older than the dated CSV one: listed, not used.
+    let old = find("rncp", false);
+    assert_eq!(old["format"], "france-competences-xml");
+    assert_eq!(old["superseded_by"], zip.as_str());
+    assert_eq!(old["active"], 9);
+    assert_eq!(find("rs", true)["entries"], 2);
+    let rome = find("rome", true);
+    assert_eq!(rome["entries"], 1584);
+    assert_eq!(rome["version"], "v460");
+    assert_eq!(rome["active"], serde_json::Value::Null);
+    let ignored = json["ignored"].as_array().unwrap();
+    assert!(
+        ignored
+            .iter()
+            .any(|i| i["name"].as_str().unwrap().contains("VoixdAccès")),
+        "{out}"
+    );
+    assert_eq!(json["not_checked"][0]["name"], "Formacode V14");
+    assert!(json["not_checked"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("ne publie pas"));
+
+    let (code, out, _) =
+        run_in_workspace(&["referentiels", "--format", "json", "--lang", "en", &zip]);
+    assert_eq!(code, 0);
+    let json = assert_matches_schema("referentiels.schema.json", &out);
+    assert!(json["not_checked"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("publishes no"));
+}
+
+/// `lheo referentiels --format json` and `validate --format json` describe a referential
+/// alike.
+#[test]
+fn both_schemas_describe_a_referential_alike() {
+    let read = |name: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(workspace().join("schemas").join(name)).unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let a = read("referentiels.schema.json");
+    let b = read("validate-report.schema.json");
+    assert!(a["$defs"]["referentiel"].is_object());
+    assert_eq!(a["$defs"]["referentiel"], b["$defs"]["referentiel"]);
 }
 
 #[test]
@@ -145,6 +215,62 @@ fn validate_json_lists_the_referentials() {
     assert_eq!(codes, ["REF-RS-INACTIF"]);
     let message = files[0]["diagnostics"][0]["message"].as_str().unwrap();
     assert!(message.contains("24/05/2024"), "{message}");
+}
+
+#[test]
+fn the_human_report_names_the_referentials_once() {
+    let Some(dir) = samples() else { return };
+    let xml = s(dir.join("france_competences_xml"));
+    let zip = s(dir.join("france_competences_csv/export-fiches-csv-2024-02-22.sample.zip"));
+    let files = [
+        "fixtures/referentiels/REF-RS-INACTIF.xml",
+        "fixtures/referentiels/valide.xml",
+    ];
+    let mut args = vec!["validate", "--referentiels", &xml, "--referentiels", &zip];
+    args.extend(files);
+    let (code, out, err) = run_in_workspace(&args);
+    assert_eq!(code, 1, "{err}");
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("Référentiel "))
+        .collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(lines.iter().any(|l| l.starts_with(
+        "Référentiel RNCP : export CSV France Compétences du 22/02/2024, 7 fiches (0 actives), 6 blocs"
+    )));
+    assert!(lines.iter().any(|l| l
+        .starts_with("Référentiel RNCP : export XML France Compétences V4.1")
+        && l.ends_with(", non utilisé")));
+    // After the files' reports, before the closing total.
+    let last_summary = out.rfind("valide.xml : ").unwrap();
+    let first = out.find("Référentiel ").unwrap();
+    assert!(
+        last_summary < first && first < out.find("2 fichiers").unwrap(),
+        "{out}"
+    );
+
+    args.push("--quiet");
+    let (_, out, _) = run_in_workspace(&args);
+    assert!(!out.contains("Référentiel "), "{out}");
+    let (_, out, _) = run_in_workspace(&["validate", files[1]]);
+    assert!(!out.contains("Référentiel "), "{out}");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, out, err) = run_in_workspace(&[
+        "import",
+        "--lang",
+        "en",
+        "--referentiels",
+        &xml,
+        files[1],
+        "-o",
+        &s(tmp.path().join("out.xml")),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("Referential RS: export XML France Compétences V4.1 (no date in the file name), 8 fiches (6 active)"),
+        "{out}"
+    );
 }
 
 #[test]

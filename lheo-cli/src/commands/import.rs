@@ -59,7 +59,9 @@ fn import(args: &ImportArgs, lang: Lang) -> Result<Outcome, Failure> {
     let validated = validate_input(&Input::File(input.clone()), &options, lang, false, true)?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let printed = print_human(&mut out, &validated, &human_options, false);
+    let printed = print_human(&mut out, &validated, &human_options, false).and_then(|()| {
+        super::referentiels::write_used(&mut out, &validated.file.report.referentiels, lang)
+    });
     if let Err(e) = printed.and_then(|()| out.flush()) {
         return Ok(stdout_error(&e, Outcome::Failure, lang));
     }
@@ -128,7 +130,9 @@ fn import_workbook(
     let (validated, imported) = super::workbook::validate_workbook(input, options)?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let printed = print_human(&mut out, &validated, human_options, false);
+    let printed = print_human(&mut out, &validated, human_options, false).and_then(|()| {
+        super::referentiels::write_used(&mut out, &validated.file.report.referentiels, lang)
+    });
     if let Err(e) = printed.and_then(|()| out.flush()) {
         return Ok(stdout_error(&e, Outcome::Failure, lang));
     }

@@ -1,6 +1,7 @@
 //! `lheo referentiels PATH…`: what the referential files hold (kind, format, date, entries,
-//! size), so that a person can check a download before validating with `--referentiels`; and
-//! the loading `validate` and `import` share.
+//! size), so that a person can check a download before validating with `--referentiels`, as
+//! lines or as JSON (`schemas/referentiels.schema.json`); and the loading `validate` and
+//! `import` share.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -8,10 +9,19 @@ use std::sync::Arc;
 
 use lheo::referentiels::{Kind, Referentiels, Source};
 use lheo::Lang;
+use serde::Serialize;
 
 use super::{print_failure, stdout_error};
-use crate::cli::ReferentielsArgs;
+use crate::cli::{ReferentielsArgs, ReferentielsFormat};
 use crate::error::{Failure, Outcome};
+use crate::report::json::JsonReferentiel;
+
+/// What is not checked, and why: (name, French, English).
+const NOT_CHECKED: &[(&str, &str, &str)] = &[(
+    "Formacode V14",
+    "Centre Inffo ne publie pas de format de fichier exploitable",
+    "Centre Inffo publishes no usable file format",
+)];
 
 /// Loads the referentials given with `--referentiels` (`None` when there are none).
 pub fn load(paths: &[PathBuf]) -> Result<Option<Arc<Referentiels>>, Failure> {
@@ -42,9 +52,10 @@ fn grouped(n: u64, lang: Lang) -> String {
 
 /// What a referential holds, in one line: `RNCP : export CSV France Compétences du
 /// 22/02/2024, 7 fiches (0 actives), 6 blocs, 5 170 octets`.
-pub fn describe(source: &Source, refs: &Referentiels, lang: Lang) -> String {
+pub fn describe(source: &Source, lang: Lang) -> String {
     let fr = lang == Lang::Fr;
-    let mut line = format!("{} : {}", source.kind.name(), source.format.label());
+    let sep = if fr { " : " } else { ": " };
+    let mut line = format!("{}{sep}{}", source.kind.name(), source.format.label());
     if let Some(v) = &source.version {
         line.push_str(&format!(" {v}"));
     }
@@ -62,13 +73,8 @@ pub fn describe(source: &Source, refs: &Referentiels, lang: Lang) -> String {
         (Kind::Nsf, false) => format!("{n} groups"),
     };
     line.push_str(&format!(", {entries}"));
-    let table = match source.kind {
-        Kind::Rncp => refs.rncp(),
-        Kind::Rs => refs.rs(),
-        _ => None,
-    };
-    if let (Some(t), true) = (table, source.is_used()) {
-        let active = grouped(t.active() as u64, lang);
+    if let Some(active) = source.active {
+        let active = grouped(active as u64, lang);
         line.push_str(&if fr {
             format!(" ({active} actives)")
         } else {
@@ -94,36 +100,97 @@ pub fn describe(source: &Source, refs: &Referentiels, lang: Lang) -> String {
     line
 }
 
+/// [`describe`], and for an edition a newer one replaced, by which.
+fn describe_use(source: &Source, lang: Lang) -> String {
+    let mut line = describe(source, lang);
+    if let Some(by) = &source.superseded_by {
+        line.push_str(&match lang {
+            Lang::Fr => format!(" : remplacé par l'édition plus récente « {by} », non utilisé"),
+            Lang::En => format!(": superseded by the newer edition \"{by}\", not used"),
+        });
+    }
+    line
+}
+
+/// The referentials a validation used, one line each (`Référentiel RNCP : export CSV…`), for
+/// the human report.
+pub fn write_used(out: &mut dyn Write, sources: &[Source], lang: Lang) -> io::Result<()> {
+    let label = match lang {
+        Lang::Fr => "Référentiel",
+        Lang::En => "Referential",
+    };
+    for s in sources {
+        writeln!(out, "{label} {}", describe_use(s, lang))?;
+    }
+    Ok(())
+}
+
 /// Writes what was recognised.
 fn write(out: &mut dyn Write, refs: &Referentiels, lang: Lang) -> io::Result<()> {
     let fr = lang == Lang::Fr;
     for s in refs.sources() {
-        let mut line = describe(s, refs, lang);
-        if let Some(by) = &s.superseded_by {
-            line.push_str(&if fr {
-                format!(" : remplacé par l'édition plus récente « {by} », non utilisé")
-            } else {
-                format!(": superseded by the newer edition \"{by}\", not used")
-            });
-        }
-        writeln!(out, "{line}")?;
+        writeln!(out, "{}", describe_use(s, lang))?;
         for f in &s.files {
             writeln!(out, "    {f}")?;
         }
     }
     for i in refs.ignored() {
         let why = if fr { &i.fr } else { &i.en };
-        let label = if fr { "ignoré" } else { "ignored" };
-        writeln!(out, "{label} : {} : {why}", i.file)?;
+        let (label, sep) = if fr {
+            ("ignoré", " : ")
+        } else {
+            ("ignored", ": ")
+        };
+        writeln!(out, "{label}{sep}{}{sep}{why}", i.file)?;
     }
-    if fr {
-        writeln!(out, "Formacode V14 : non vérifié (Centre Inffo ne publie pas de format de fichier exploitable).")
-    } else {
-        writeln!(
-            out,
-            "Formacode V14: not checked (Centre Inffo publishes no usable file format)."
-        )
+    for (name, why_fr, why_en) in NOT_CHECKED {
+        if fr {
+            writeln!(out, "{name} : non vérifié ({why_fr}).")?;
+        } else {
+            writeln!(out, "{name}: not checked ({why_en}).")?;
+        }
     }
+    Ok(())
+}
+
+/// `lheo referentiels --format json`.
+#[derive(Serialize)]
+struct JsonReferentiels<'a> {
+    referentiels: Vec<JsonReferentiel<'a>>,
+    ignored: Vec<JsonNamed<'a>>,
+    not_checked: Vec<JsonNamed<'a>>,
+}
+
+/// A file or a referential, and why it is listed.
+#[derive(Serialize)]
+struct JsonNamed<'a> {
+    name: &'a str,
+    reason: &'a str,
+}
+
+/// Writes what was recognised as one JSON document.
+fn write_json(out: &mut dyn Write, refs: &Referentiels, lang: Lang) -> io::Result<()> {
+    let fr = lang == Lang::Fr;
+    let doc = JsonReferentiels {
+        referentiels: refs.sources().iter().map(JsonReferentiel::new).collect(),
+        ignored: refs
+            .ignored()
+            .iter()
+            .map(|i| JsonNamed {
+                name: &i.file,
+                reason: if fr { &i.fr } else { &i.en },
+            })
+            .collect(),
+        not_checked: NOT_CHECKED
+            .iter()
+            .map(|(name, why_fr, why_en)| JsonNamed {
+                name,
+                reason: if fr { why_fr } else { why_en },
+            })
+            .collect(),
+    };
+    serde_json::to_writer(&mut *out, &doc)?;
+    writeln!(out)
 }
 
 /// Runs `lheo referentiels`.
@@ -139,7 +206,11 @@ pub fn run(args: ReferentielsArgs) -> Outcome {
     };
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    match write(&mut out, &refs, lang).and_then(|()| out.flush()) {
+    let written = match args.format {
+        ReferentielsFormat::Human => write(&mut out, &refs, lang),
+        ReferentielsFormat::Json => write_json(&mut out, &refs, lang),
+    };
+    match written.and_then(|()| out.flush()) {
         Ok(()) => Outcome::Success,
         Err(e) => stdout_error(&e, Outcome::Success, lang),
     }

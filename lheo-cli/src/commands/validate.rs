@@ -206,6 +206,13 @@ pub fn run(args: ValidateArgs) -> Outcome {
             }
         }
     }
+    if human && !args.quiet {
+        // The referentials the codes were checked against, once for all the files.
+        let sources = options.referentiels.as_deref().map(|r| r.sources());
+        if let Err(e) = super::referentiels::write_used(&mut out, sources.unwrap_or(&[]), lang) {
+            return stdout_error(&e, outcome, lang);
+        }
+    }
     let written = match args.format {
         ReportFormat::Human if inputs.len() > 1 => {
             human::write_total(&mut out, valid, invalid, unreadable, &human_options)

@@ -19,8 +19,8 @@
 //! - `referentiels` (only with `--referentiels`): the referentials the codes were checked
 //!   against, like a conformity certificate: `kind` (`rncp`, `rs`, `rome`, `certifinfo`,
 //!   `nsf`), `format`, `files`, `date` (`AAAA-MM-JJ`, `null` when the file name gives none),
-//!   `version`, `entries`, `blocs`, `bytes`, `used` and `superseded_by` (an older edition
-//!   given too is listed, not used);
+//!   `version`, `entries`, `active` (RNCP, RS), `blocs`, `bytes`, `used` and `superseded_by`
+//!   (an older edition given too is listed, not used);
 //! - `diagnostics`: every finding, sorted by position: `code` (stable, see `lheo rules`),
 //!   `severity` (`error`, `warning`, `info`), `message` (in `--lang`), `line` and `column`
 //!   (1-based; the column counts bytes) for XML, `sheet` and `cell` for a workbook, neither
@@ -54,15 +54,17 @@ struct JsonFile<'a> {
     diagnostics: Vec<JsonDiagnostic<'a>>,
 }
 
-/// A referential used (or superseded), as `--format json` lists it.
+/// A referential used (or superseded), as `--format json` lists it (and `lheo referentiels
+/// --format json`).
 #[derive(Serialize)]
-struct JsonReferentiel<'a> {
+pub(crate) struct JsonReferentiel<'a> {
     kind: &'static str,
     format: &'static str,
     files: &'a [String],
     date: Option<String>,
     version: Option<&'a str>,
     entries: usize,
+    active: Option<usize>,
     blocs: Option<usize>,
     bytes: u64,
     used: bool,
@@ -70,7 +72,7 @@ struct JsonReferentiel<'a> {
 }
 
 impl<'a> JsonReferentiel<'a> {
-    fn new(s: &'a lheo::referentiels::Source) -> Self {
+    pub(crate) fn new(s: &'a lheo::referentiels::Source) -> Self {
         JsonReferentiel {
             kind: s.kind.id(),
             format: s.format.id(),
@@ -78,6 +80,7 @@ impl<'a> JsonReferentiel<'a> {
             date: s.date.map(|d| d.to_string()),
             version: s.version.as_deref(),
             entries: s.entries,
+            active: s.active,
             blocs: s.blocs,
             bytes: s.bytes,
             used: s.is_used(),

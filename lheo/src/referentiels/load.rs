@@ -65,12 +65,16 @@ pub(crate) enum Data {
 }
 
 impl Data {
-    fn entries(&self) -> (usize, Option<usize>) {
-        match self {
-            Data::Certifications(c) => (c.len(), c.blocs()),
-            Data::Rome(r) => (r.len(), None),
-            Data::Codes(c) => (c.len(), None),
-        }
+    /// The counts a [`Source`] gives: entries, active fiches, blocs.
+    fn fill(&self, source: &mut Source) {
+        let (entries, active, blocs) = match self {
+            Data::Certifications(c) => (c.len(), Some(c.active()), c.blocs()),
+            Data::Rome(r) => (r.len(), None, None),
+            Data::Codes(c) => (c.len(), None, None),
+        };
+        source.entries = entries;
+        source.active = active;
+        source.blocs = blocs;
     }
 }
 
@@ -426,6 +430,7 @@ impl Loader {
             date,
             version,
             entries: 0,
+            active: None,
             blocs: None,
             bytes: origin.bytes,
             superseded_by: None,
@@ -539,16 +544,12 @@ impl Loader {
             let Some(mut winner) = of_kind.pop() else {
                 continue;
             };
-            let (entries, blocs) = winner.data.entries();
-            winner.source.entries = entries;
-            winner.source.blocs = blocs;
+            winner.data.fill(&mut winner.source);
             for mut older in of_kind {
                 if let (Data::Rome(w), Data::Rome(o)) = (&mut winner.data, &older.data) {
                     w.remember(o);
                 }
-                let (entries, blocs) = older.data.entries();
-                older.source.entries = entries;
-                older.source.blocs = blocs;
+                older.data.fill(&mut older.source);
                 older.source.superseded_by = winner.source.files.first().cloned();
                 refs.sources.push(older.source);
             }

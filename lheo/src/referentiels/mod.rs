@@ -169,6 +169,8 @@ pub struct Source {
     pub version: Option<String>,
     /// Entries: fiches, codes.
     pub entries: usize,
+    /// Active fiches (RNCP and RS), `None` for the other kinds.
+    pub active: Option<usize>,
     /// Blocs de compétences (RNCP and RS), `None` when the files give none.
     pub blocs: Option<usize>,
     /// Size of the files, in bytes.
