@@ -78,6 +78,7 @@ mod error;
 pub mod generate;
 pub mod model;
 pub mod reader;
+pub mod referentiels;
 pub mod rules;
 pub mod schema;
 pub mod validate;

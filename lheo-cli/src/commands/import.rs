@@ -43,7 +43,8 @@ fn import(args: &ImportArgs, lang: Lang) -> Result<Outcome, Failure> {
     let (input, output) = (&args.input, &args.output);
     check_paths(input, output)?;
 
-    let options = ValidateOptions::new(profile);
+    let options = ValidateOptions::new(profile)
+        .with_referentiels(super::referentiels::load(&args.referentiels.referentiels)?);
     let human_options = HumanOptions {
         lang,
         color: stdout_color(),
@@ -56,7 +57,9 @@ fn import(args: &ImportArgs, lang: Lang) -> Result<Outcome, Failure> {
     let validated = validate_input(&Input::File(input.clone()), &options, lang, false, true)?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let printed = print_human(&mut out, &validated, &human_options, false);
+    let printed = print_human(&mut out, &validated, &human_options, false).and_then(|()| {
+        super::referentiels::write_used(&mut out, &validated.file.report.referentiels, lang)
+    });
     if let Err(e) = printed.and_then(|()| out.flush()) {
         return Ok(stdout_error(&e, Outcome::Failure, lang));
     }
@@ -125,7 +128,9 @@ fn import_workbook(
     let (validated, imported) = super::workbook::validate_workbook(input, options)?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let printed = print_human(&mut out, &validated, human_options, false);
+    let printed = print_human(&mut out, &validated, human_options, false).and_then(|()| {
+        super::referentiels::write_used(&mut out, &validated.file.report.referentiels, lang)
+    });
     if let Err(e) = printed.and_then(|()| out.flush()) {
         return Ok(stdout_error(&e, Outcome::Failure, lang));
     }

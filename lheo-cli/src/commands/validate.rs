@@ -147,7 +147,16 @@ pub fn run(args: ValidateArgs) -> Outcome {
             return Outcome::Failure;
         }
     };
-    let mut options = ValidateOptions::new(profile).with_threads(args.threads);
+    let referentiels = match super::referentiels::load(&args.referentiels.referentiels) {
+        Ok(r) => r,
+        Err(f) => {
+            print_failure(&f, lang);
+            return Outcome::Failure;
+        }
+    };
+    let mut options = ValidateOptions::new(profile)
+        .with_threads(args.threads)
+        .with_referentiels(referentiels);
     if let Some(today) = args.today {
         options = options.with_today(today);
     }
@@ -196,6 +205,13 @@ pub fn run(args: ValidateArgs) -> Outcome {
                 unreadable += 1;
                 outcome = Outcome::Failure;
             }
+        }
+    }
+    if human && !args.quiet {
+        // The referentials the codes were checked against, once for all the files.
+        let sources = options.referentiels.as_deref().map(|r| r.sources());
+        if let Err(e) = super::referentiels::write_used(&mut out, sources.unwrap_or(&[]), lang) {
+            return stdout_error(&e, outcome, lang);
         }
     }
     let written = match args.format {

@@ -16,6 +16,11 @@
 //! - `valid`: `true` when the file adds nothing to the exit code (no error, and no warning
 //!   with `--deny-warnings`);
 //! - `counts`: diagnostics by severity (always complete);
+//! - `referentiels` (only with `--referentiels`): the referentials the codes were checked
+//!   against, like a conformity certificate: `kind` (`rncp`, `rs`, `rome`, `certifinfo`,
+//!   `nsf`), `format`, `files`, `date` (`AAAA-MM-JJ`, `null` when the file name gives none),
+//!   `version`, `entries`, `active` (RNCP, RS), `blocs`, `bytes`, `used` and `superseded_by`
+//!   (an older edition given too is listed, not used);
 //! - `diagnostics`: every finding, sorted by position: `code` (stable, see `lheo rules`),
 //!   `severity` (`error`, `warning`, `info`), `message` (in `--lang`), `line` and `column`
 //!   (1-based; the column counts bytes) for XML, `sheet` and `cell` for a workbook, neither
@@ -44,7 +49,44 @@ struct JsonFile<'a> {
     profile: &'static str,
     valid: bool,
     counts: Counts,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    referentiels: Vec<JsonReferentiel<'a>>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+/// A referential used (or superseded), as `--format json` lists it (and `lheo referentiels
+/// --format json`).
+#[derive(Serialize)]
+pub(crate) struct JsonReferentiel<'a> {
+    kind: &'static str,
+    format: &'static str,
+    files: &'a [String],
+    date: Option<String>,
+    version: Option<&'a str>,
+    entries: usize,
+    active: Option<usize>,
+    blocs: Option<usize>,
+    bytes: u64,
+    used: bool,
+    superseded_by: Option<&'a str>,
+}
+
+impl<'a> JsonReferentiel<'a> {
+    pub(crate) fn new(s: &'a lheo::referentiels::Source) -> Self {
+        JsonReferentiel {
+            kind: s.kind.id(),
+            format: s.format.id(),
+            files: &s.files,
+            date: s.date.map(|d| d.to_string()),
+            version: s.version.as_deref(),
+            entries: s.entries,
+            active: s.active,
+            blocs: s.blocs,
+            bytes: s.bytes,
+            used: s.is_used(),
+            superseded_by: s.superseded_by.as_deref(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -108,6 +150,12 @@ pub fn write(
                     profile: f.report.profile.name(),
                     valid: passes(&counts, deny_warnings),
                     counts,
+                    referentiels: f
+                        .report
+                        .referentiels
+                        .iter()
+                        .map(JsonReferentiel::new)
+                        .collect(),
                     diagnostics: f
                         .report
                         .diagnostics

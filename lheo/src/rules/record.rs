@@ -18,10 +18,13 @@
 //! it, and push it in [`record_rules`] when the profile or the [`Context`] asks for it. Its
 //! rules go in the [catalogue](crate::diagnostic::catalogue).
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
 use crate::diagnostic::{Diagnostic, Profile};
 use crate::reader::log::RecordLog;
+use crate::referentiels::{Coverage, RefChecker, Referentiels};
 use crate::schema::ElementSet;
 
 /// What the rule sets may depend on besides the document.
@@ -32,15 +35,24 @@ pub(crate) struct Context {
     pub today: NaiveDate,
     /// Test hook: a rule set that panics on the first record is added to every list.
     pub panic: bool,
+    /// The referentials codes are checked against (the `REF-*` rules, with any profile).
+    pub referentiels: Option<Arc<Referentiels>>,
 }
 
 impl Context {
-    /// The context of a validation on `today`.
+    /// The context of a validation on `today`, without referentials.
     pub fn new(today: NaiveDate) -> Self {
         Context {
             today,
             panic: false,
+            referentiels: None,
         }
+    }
+
+    /// The same context, with `referentiels` (none when `None` or empty).
+    pub fn with_referentiels(mut self, referentiels: Option<Arc<Referentiels>>) -> Self {
+        self.referentiels = referentiels.filter(|r| !r.is_empty());
+        self
     }
 }
 
@@ -103,6 +115,11 @@ pub(crate) fn record_rules(
             context.today,
             scope,
         )));
+    }
+    if let Some(refs) = &context.referentiels {
+        sets.push(Box::new(
+            RefChecker::shared(refs.clone()).with_coverage(Coverage::for_profile(profile)),
+        ));
     }
     if context.panic {
         sets.push(Box::new(Panicking));

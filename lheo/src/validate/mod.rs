@@ -12,6 +12,7 @@
 mod parallel;
 
 use std::io::BufRead;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -20,6 +21,7 @@ use crate::check::DiagnosticBudget;
 use crate::diagnostic::{Counts, Diagnostic, Location, Severity};
 use crate::reader::log::RecordLog;
 use crate::reader::{Build, Limits, Reader, ReaderState, Step, Version};
+use crate::referentiels::{Referentiels, Source};
 use crate::rules::record::{self, Context, Finding, RecordRules, Scope};
 use crate::rules::Profile;
 use crate::xml::decode::InputEncoding;
@@ -50,6 +52,8 @@ pub struct ValidateOptions {
     pub threads: usize,
     /// About how many bytes of records a worker reads at a time.
     pub chunk_bytes: usize,
+    /// Referentials to check codes against (the `REF-*` rules, with any profile).
+    pub referentiels: Option<Arc<Referentiels>>,
     /// Test hook: where to panic on purpose (tests of the panic handling).
     #[doc(hidden)]
     pub inject_panic: Option<InjectedPanic>,
@@ -101,6 +105,7 @@ impl ValidateOptions {
             threads: 0,
             chunk_bytes: 256 * 1024,
             inject_panic: None,
+            referentiels: None,
         }
     }
 
@@ -126,6 +131,13 @@ impl ValidateOptions {
     /// These options with workers reading about `bytes` bytes of records at a time.
     pub fn with_chunk_bytes(mut self, bytes: usize) -> Self {
         self.chunk_bytes = bytes;
+        self
+    }
+
+    /// These options with `referentiels` to check codes against (the `REF-*` rules, with
+    /// any profile); `None` checks no code against a referential.
+    pub fn with_referentiels(mut self, referentiels: Option<Arc<Referentiels>>) -> Self {
+        self.referentiels = referentiels;
         self
     }
 
@@ -170,6 +182,9 @@ pub struct Report {
     pub encoding: Option<InputEncoding>,
     /// Every finding, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// The referentials the codes were checked against (superseded editions included, marked
+    /// so): kind, files, date, entries, size.
+    pub referentiels: Vec<Source>,
 }
 
 impl Report {
@@ -210,7 +225,7 @@ pub fn validate_with_progress<R: BufRead + Send>(
     options: &ValidateOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
-    let mut context = Context::new(options.today());
+    let mut context = Context::new(options.today()).with_referentiels(options.referentiels.clone());
     context.panic = options.inject_panic == Some(InjectedPanic::RecordRules);
     let rules = record::record_rules(options.profile, &context, Scope::Whole);
     let capture = !rules.is_empty();
@@ -224,8 +239,8 @@ pub fn validate_with_progress<R: BufRead + Send>(
             Build::Nothing
         },
     };
-    if options.threads() > 1 {
-        return match crate::xml::decode::Utf8Input::new(input) {
+    let mut report = if options.threads() > 1 {
+        match crate::xml::decode::Utf8Input::new(input) {
             Ok((utf8, encoding)) => {
                 parallel::validate(utf8, encoding, options, &context, rules, read, progress)
             }
@@ -235,10 +250,16 @@ pub fn validate_with_progress<R: BufRead + Send>(
                 root: None,
                 encoding: None,
                 diagnostics: vec![crate::reader::decode_error(e)],
+                referentiels: Vec::new(),
             },
-        };
+        }
+    } else {
+        validate_sequential(input, options, rules, read, progress)
+    };
+    if let Some(refs) = &options.referentiels {
+        report.referentiels = refs.sources().to_vec();
     }
-    validate_sequential(input, options, rules, read, progress)
+    report
 }
 
 /// How validation reads: the reader's limits and what it builds, the checker's profile.
@@ -378,6 +399,7 @@ fn validate_sequential<R: BufRead>(
                 root: None,
                 encoding: None,
                 diagnostics: vec![crate::reader::decode_error(e)],
+                referentiels: Vec::new(),
             };
         }
     };
@@ -435,5 +457,6 @@ fn validate_sequential<R: BufRead>(
         root: reader.root().map(str::to_owned),
         encoding: Some(reader.encoding()),
         diagnostics,
+        referentiels: Vec::new(),
     }
 }

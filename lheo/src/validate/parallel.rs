@@ -299,6 +299,7 @@ impl<'p> Sink<'p> {
             root,
             encoding: Some(encoding),
             diagnostics,
+            referentiels: Vec::new(),
         }
     }
 

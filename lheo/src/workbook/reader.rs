@@ -57,6 +57,7 @@ impl Imported {
                 root: None,
                 encoding: None,
                 diagnostics: Vec::new(),
+                referentiels: Vec::new(),
             }
         } else {
             validate(&self.xml[..], options)
