@@ -72,6 +72,7 @@
 #![warn(missing_docs)]
 
 mod check;
+pub mod convert;
 mod diagnostic;
 pub mod diff;
 mod error;

@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::{print_failure, stdout_error};
 use crate::cli::{ReferentielsArgs, ReferentielsFormat};
 use crate::error::{Failure, Outcome};
-use crate::report::json::JsonReferentiel;
+use lheo::validate::JsonReferentiel;
 
 /// What is not checked, and why: (name, French, English).
 const NOT_CHECKED: &[(&str, &str, &str)] = &[(

@@ -32,140 +32,25 @@
 
 use std::io::{self, Write};
 
-use lheo::{Counts, Diagnostic, Lang, Location, Severity};
-use serde::Serialize;
+use lheo::validate::JsonReport;
+use lheo::Lang;
 
-use super::{passes, FileReport};
+use super::FileReport;
 
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    files: Vec<JsonFile<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonFile<'a> {
-    file: &'a str,
-    version: Option<&'static str>,
-    profile: &'static str,
-    valid: bool,
-    counts: Counts,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    referentiels: Vec<JsonReferentiel<'a>>,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
-}
-
-/// A referential used (or superseded), as `--format json` lists it (and `lheo referentiels
-/// --format json`).
-#[derive(Serialize)]
-pub(crate) struct JsonReferentiel<'a> {
-    kind: &'static str,
-    format: &'static str,
-    files: &'a [String],
-    date: Option<String>,
-    version: Option<&'a str>,
-    entries: usize,
-    active: Option<usize>,
-    blocs: Option<usize>,
-    bytes: u64,
-    used: bool,
-    superseded_by: Option<&'a str>,
-}
-
-impl<'a> JsonReferentiel<'a> {
-    pub(crate) fn new(s: &'a lheo::referentiels::Source) -> Self {
-        JsonReferentiel {
-            kind: s.kind.id(),
-            format: s.format.id(),
-            files: &s.files,
-            date: s.date.map(|d| d.to_string()),
-            version: s.version.as_deref(),
-            entries: s.entries,
-            active: s.active,
-            blocs: s.blocs,
-            bytes: s.bytes,
-            used: s.is_used(),
-            superseded_by: s.superseded_by.as_deref(),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    code: &'a str,
-    severity: Severity,
-    message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    column: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sheet: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    cell: Option<&'a str>,
-    path: Option<&'a str>,
-}
-
-impl<'a> JsonDiagnostic<'a> {
-    fn new(d: &'a Diagnostic, lang: Lang) -> Self {
-        let (mut line, mut column, mut sheet, mut cell) = (None, None, None, None);
-        match &d.location {
-            Location::Xml { line: l, column: c } => {
-                line = Some(*l);
-                column = Some(*c);
-            }
-            Location::Cell { sheet: s, cell: c } => {
-                sheet = Some(s.as_str());
-                cell = Some(c.as_str());
-            }
-            Location::None => {}
-        }
-        JsonDiagnostic {
-            code: d.code(),
-            severity: d.severity,
-            message: d.text(lang),
-            line,
-            column,
-            sheet,
-            cell,
-            path: (!d.path.is_empty()).then_some(d.path.as_str()),
-        }
-    }
-}
-
-/// Writes the JSON report of `files` (one document, one line, then a newline).
+/// Writes the JSON report of `files` (one document, one line, then a newline); its types are
+/// the library's (`lheo::validate::JsonReport`).
 pub fn write(
     out: &mut dyn Write,
     files: &[FileReport],
     lang: Lang,
     deny_warnings: bool,
 ) -> io::Result<()> {
-    let report = JsonReport {
-        files: files
+    let report = JsonReport::new(
+        files
             .iter()
-            .map(|f| {
-                let counts = f.report.counts();
-                JsonFile {
-                    file: &f.name,
-                    version: f.report.version.map(|v| v.as_str()),
-                    profile: f.report.profile.name(),
-                    valid: passes(&counts, deny_warnings),
-                    counts,
-                    referentiels: f
-                        .report
-                        .referentiels
-                        .iter()
-                        .map(JsonReferentiel::new)
-                        .collect(),
-                    diagnostics: f
-                        .report
-                        .diagnostics
-                        .iter()
-                        .map(|d| JsonDiagnostic::new(d, lang))
-                        .collect(),
-                }
-            })
+            .map(|f| f.report.to_json(&f.name, lang, deny_warnings))
             .collect(),
-    };
+    );
     serde_json::to_writer(&mut *out, &report).map_err(io::Error::from)?;
     writeln!(out)
 }

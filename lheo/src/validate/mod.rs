@@ -9,20 +9,25 @@
 //! assert!(!report.is_valid()); // offres needs at least one formation
 //! ```
 
+mod findings;
+mod json;
 mod parallel;
+mod sequential;
+
+pub(crate) use findings::{RecordFindings, Setup};
+pub use json::{JsonDiagnostic, JsonFile, JsonReferentiel, JsonReport};
 
 use std::io::BufRead;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::check::Checker;
-use crate::check::DiagnosticBudget;
 use crate::diagnostic::{Counts, Diagnostic, Location, Severity};
-use crate::reader::log::RecordLog;
-use crate::reader::{Build, Limits, Reader, ReaderState, Step, Version};
+use crate::error::Error;
+use crate::model::{Document, Formation, Lheo};
+use crate::reader::{Build, Limits, Version};
 use crate::referentiels::{Referentiels, Source};
-use crate::rules::record::{self, Context, Finding, RecordRules, Scope};
+use crate::rules::record::{self, Context, Scope};
 use crate::rules::Profile;
 use crate::xml::decode::InputEncoding;
 
@@ -148,6 +153,13 @@ impl ValidateOptions {
         self
     }
 
+    /// What the record rule sets depend on.
+    pub(crate) fn context(&self) -> Context {
+        let mut context = Context::new(self.today()).with_referentiels(self.referentiels.clone());
+        context.panic = self.inject_panic == Some(InjectedPanic::RecordRules);
+        context
+    }
+
     /// The number of worker threads to use.
     pub fn threads(&self) -> usize {
         match self.threads {
@@ -202,6 +214,20 @@ impl Report {
     }
 }
 
+impl Report {
+    /// The report of an input that could not be read from its start (`d` says why).
+    pub(crate) fn unreadable(profile: Profile, d: Diagnostic) -> Report {
+        Report {
+            profile,
+            version: None,
+            root: None,
+            encoding: None,
+            diagnostics: vec![d],
+            referentiels: Vec::new(),
+        }
+    }
+}
+
 /// Sorts diagnostics by line and column, keeping the emission order for ties.
 #[doc(hidden)]
 pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
@@ -209,6 +235,40 @@ pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
         Location::Xml { line, column } => (line, column),
         _ => (0, 0),
     });
+}
+
+/// Validates a document held in memory (built in code, or read and changed): it is written
+/// as LHEO 2.3 ([`write_document`](crate::writer::write_document)) and the bytes are checked,
+/// so the paths in the findings are those of the document, and their lines those of its
+/// written form.
+///
+/// Fails when the model holds what XML cannot carry (a character XML forbids, an ill-formed
+/// name in `extras`).
+///
+/// ```
+/// use lheo::validate::{validate_document, ValidateOptions};
+/// use lheo::{Document, Lheo, Profile};
+///
+/// let empty = Document::Lheo(Lheo::default());
+/// let report = validate_document(&empty, &ValidateOptions::new(Profile::Xsd))?;
+/// assert!(!report.is_valid()); // offres needs at least one formation
+/// # Ok::<(), lheo::Error>(())
+/// ```
+pub fn validate_document(doc: &Document, options: &ValidateOptions) -> Result<Report, Error> {
+    let mut xml = Vec::new();
+    crate::writer::write_document(doc, &mut xml)?;
+    Ok(validate(&xml[..], options))
+}
+
+/// Validates one formation held in memory, as the only offer of an `lheo` document (see
+/// [`validate_document`]): paths start with `/lheo/offres/formation[1]`.
+pub fn validate_formation(
+    formation: &Formation,
+    options: &ValidateOptions,
+) -> Result<Report, Error> {
+    let mut lheo = Lheo::default();
+    lheo.offres.formation.push(formation.clone());
+    validate_document(&Document::Lheo(lheo), options)
 }
 
 /// Validates a document read from `input`.
@@ -225,8 +285,7 @@ pub fn validate_with_progress<R: BufRead + Send>(
     options: &ValidateOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
-    let mut context = Context::new(options.today()).with_referentiels(options.referentiels.clone());
-    context.panic = options.inject_panic == Some(InjectedPanic::RecordRules);
+    let context = options.context();
     let rules = record::record_rules(options.profile, &context, Scope::Whole);
     let capture = !rules.is_empty();
     let read = Setup {
@@ -254,209 +313,10 @@ pub fn validate_with_progress<R: BufRead + Send>(
             },
         }
     } else {
-        validate_sequential(input, options, rules, read, progress)
+        sequential::validate(input, options, rules, read, progress)
     };
     if let Some(refs) = &options.referentiels {
         report.referentiels = refs.sources().to_vec();
     }
     report
-}
-
-/// How validation reads: the reader's limits and what it builds, the checker's profile.
-#[derive(Debug, Clone, Copy)]
-struct Setup {
-    limits: Limits,
-    profile: Profile,
-    build: Build,
-}
-
-impl Setup {
-    /// The state at the start of a document, its checker keeping at most `max` findings.
-    fn start(&self, encoding: InputEncoding, max: usize) -> ReaderState {
-        let checker = Checker::with_max_diagnostics(self.profile, max);
-        ReaderState::new(self.limits, self.build, Some(checker), encoding)
-    }
-}
-
-/// The findings of record rule sets, kept within one budget in document order.
-struct RecordFindings {
-    budget: DiagnosticBudget,
-    kept: Vec<Diagnostic>,
-    scratch: Vec<Finding>,
-    /// The rule sets that panicked (not run again).
-    dead: Vec<bool>,
-}
-
-impl RecordFindings {
-    fn new(max: usize) -> Self {
-        RecordFindings {
-            budget: DiagnosticBudget::new(max),
-            kept: Vec::new(),
-            scratch: Vec::new(),
-            dead: Vec::new(),
-        }
-    }
-
-    /// Counts findings a budget of part of the document left out.
-    fn omit(&mut self, omitted: Counts) {
-        self.budget.omit(omitted);
-    }
-
-    /// Keeps `d` if the budget admits it (a panic's finding, always).
-    fn keep(&mut self, d: Diagnostic) {
-        if self.budget.admit(d.severity) || d.rule == crate::diagnostic::Rule::ErreurInterne {
-            self.kept.push(d);
-        }
-    }
-
-    /// Runs every rule set of the whole document on `log`.
-    fn check(&mut self, rules: &mut [Box<dyn RecordRules>], log: &RecordLog) {
-        self.dead.resize(rules.len(), false);
-        for (i, set) in rules.iter_mut().enumerate() {
-            if self.dead[i] {
-                continue;
-            }
-            let mut found = std::mem::take(&mut self.scratch);
-            let mut outcome = record::check_caught(set.as_mut(), log, &mut found);
-            for f in found.drain(..) {
-                match f {
-                    Finding::Final(d) => self.keep(d),
-                    Finding::Unique(d, unique) => {
-                        match record::resolve_caught(set.as_mut(), d, unique) {
-                            Ok(Some(d)) => self.keep(d),
-                            Ok(None) => {}
-                            Err(e) => outcome = Err(e),
-                        }
-                    }
-                }
-            }
-            self.scratch = found;
-            if let Err(message) = outcome {
-                self.dead[i] = true;
-                self.panicked(&in_rules(&log.path), &message);
-            }
-        }
-    }
-
-    /// Decides a [`Finding::Unique`] of part of the document with the whole document's set
-    /// `i`.
-    fn resolve(
-        &mut self,
-        rules: &mut [Box<dyn RecordRules>],
-        i: usize,
-        d: Diagnostic,
-        unique: record::Unique,
-    ) {
-        self.dead.resize(rules.len(), false);
-        let Some(set) = rules.get_mut(i).filter(|_| !self.dead[i]) else {
-            return;
-        };
-        let path = d.path.clone();
-        match record::resolve_caught(set.as_mut(), d, unique) {
-            Ok(Some(d)) => self.keep(d),
-            Ok(None) => {}
-            Err(message) => {
-                self.dead[i] = true;
-                self.panicked(&in_rules(&path), &message);
-            }
-        }
-    }
-
-    /// Keeps the finding for a panic.
-    fn panicked(&mut self, (fr, en): &(String, String), message: &str) {
-        self.keep(internal_error((fr, en), message));
-    }
-
-    /// The end of the document: the rule sets' last findings, and the budget's summary.
-    fn finish(mut self, rules: &mut [Box<dyn RecordRules>]) -> Vec<Diagnostic> {
-        let mut last = Vec::new();
-        for set in rules.iter_mut() {
-            set.finish(&mut last);
-        }
-        for d in last {
-            self.keep(d);
-        }
-        self.kept.extend(self.budget.summary());
-        self.kept
-    }
-}
-
-/// Validates in one pass (the record rule sets on a second thread).
-fn validate_sequential<R: BufRead>(
-    input: R,
-    options: &ValidateOptions,
-    mut rules: Vec<Box<dyn RecordRules>>,
-    read: Setup,
-    progress: &mut dyn FnMut(u64),
-) -> Report {
-    let checker = Checker::with_max_diagnostics(read.profile, read.limits.max_diagnostics);
-    let mut reader = match Reader::compose(input, read.limits, read.build, Some(checker)) {
-        Ok(r) => r,
-        Err(e) => {
-            return Report {
-                profile: options.profile,
-                version: None,
-                root: None,
-                encoding: None,
-                diagnostics: vec![crate::reader::decode_error(e)],
-                referentiels: Vec::new(),
-            };
-        }
-    };
-    // The record rules run on a second thread: the main one parses and checks the structure,
-    // the worker applies the rule sets to each captured record, in document order.
-    let (mut diagnostics, record_findings) = std::thread::scope(|scope| {
-        let (send, receive) = std::sync::mpsc::sync_channel::<RecordLog>(64);
-        let max = options.limits.max_diagnostics;
-        let worker = (!rules.is_empty()).then(|| {
-            scope.spawn(move || {
-                let mut findings = RecordFindings::new(max);
-                for log in receive.iter() {
-                    findings.check(&mut rules, &log);
-                }
-                findings.finish(&mut rules)
-            })
-        });
-        let mut diagnostics = Vec::new();
-        let mut last = 0u64;
-        let mut send = worker.is_some().then_some(send);
-        loop {
-            let step = reader.advance();
-            let done = matches!(step, Step::Done);
-            if let (Step::Captured(log), Some(tx)) = (step, &send) {
-                if tx.send(log).is_err() {
-                    send = None;
-                }
-            }
-            let offset = reader.offset();
-            if offset >= last + (1 << 20) || done {
-                progress(offset);
-                last = offset;
-            }
-            diagnostics.extend(reader.take_diagnostics());
-            if done {
-                break;
-            }
-        }
-        drop(send);
-        let found = match worker.map(|w| w.join()) {
-            Some(Ok(found)) => found,
-            Some(Err(payload)) => vec![internal_error(
-                ("fil des règles des enregistrements", "record rules thread"),
-                &record::panic_message(payload.as_ref()),
-            )],
-            None => Vec::new(),
-        };
-        (diagnostics, found)
-    });
-    diagnostics.extend(record_findings);
-    sort_diagnostics(&mut diagnostics);
-    Report {
-        profile: options.profile,
-        version: reader.version(),
-        root: reader.root().map(str::to_owned),
-        encoding: Some(reader.encoding()),
-        diagnostics,
-        referentiels: Vec::new(),
-    }
 }

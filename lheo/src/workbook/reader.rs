@@ -105,6 +105,11 @@ impl Imported {
     /// library's writer gives for [`Imported::document`], without holding the whole model).
     /// Fails when the workbook has errors.
     pub fn write_feed<W: std::io::Write>(&self, out: W) -> Result<W, Error> {
+        self.write_feed_counted(out).map(|(out, _)| out)
+    }
+
+    /// [`Imported::write_feed`], with the number of records written.
+    pub(crate) fn write_feed_counted<W: std::io::Write>(&self, out: W) -> Result<(W, u64), Error> {
         use crate::reader::{FromNode, Reader};
         if let Some(d) = self
             .diagnostics
@@ -139,11 +144,13 @@ impl Imported {
         };
         let mut reader = Reader::new(&self.xml[..])?;
         let mut writer = crate::writer::StreamWriter::new(out, &head)?;
+        let mut records = 0;
         while let Some(record) = reader.next_record() {
             writer.write_record(&record?)?;
+            records += 1;
         }
         stopped(&mut reader)?;
-        Ok(writer.finish()?)
+        Ok((writer.finish()?, records))
     }
 }
 

@@ -74,6 +74,8 @@ enum Slot {
 ///
 /// # Converting a feed of any size
 ///
+/// [`lheo::convert`](crate::convert) converts a feed (or a workbook) in one pass, checking
+/// it on the way. To do it by hand with the model:
 /// A [`Reader`](crate::reader::Reader) knows the whole envelope only once the input is
 /// exhausted, and the root's attributes must be written before the first record. For a file,
 /// read it twice: once for the envelope (records are built one at a time and dropped), once
