@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use lheo::generate::{GenerateOptions, Generator, Root};
-use lheo::reader::log::RecordLog;
-use lheo::reader::{ReadOptions, Reader, RecordNode, Step};
+use lheo::internal::RecordLog;
+use lheo::reader::{Build, Limits, ReadOptions, Reader, RecordNode, Step};
 use lheo::rules::carif::{self, Carif};
 use lheo::rules::parcoursup::{self, Parcoursup};
 use lheo::rules::{Profile, Rule};
@@ -29,10 +29,7 @@ fn fixtures(profile: &str) -> PathBuf {
 }
 
 fn options(profile: Profile) -> ValidateOptions {
-    ValidateOptions {
-        today: Some(today()),
-        ..ValidateOptions::new(profile)
-    }
+    ValidateOptions::new(profile).with_today(today())
 }
 
 fn run(dir: &str, name: &str, profile: Profile) -> Report {
@@ -192,12 +189,8 @@ fn messages_say_what_was_found_and_what_is_expected() {
 
 /// The records as projected captures, as `lheo validate` reads them, or whole.
 fn captures(xml: &[u8], projected: bool) -> Vec<RecordLog> {
-    let options = ReadOptions {
-        capture_records: true,
-        capture_only: projected.then_some(carif::READS),
-        ..ReadOptions::default()
-    };
-    let Ok(mut reader) = Reader::with_options(xml, options) else {
+    let build = Build::Captures(projected.then_some(carif::READS));
+    let Ok(mut reader) = Reader::compose(xml, Limits::default(), build, None) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -296,13 +289,13 @@ fn capture_and_model_agree_on_the_real_corpus() {
 
 fn generated(root: Root, formations: u64, seed: u64) -> String {
     let mut out = Vec::new();
-    Generator::new(GenerateOptions {
-        formations,
-        seed,
-        root,
-        today: today(),
-        france_travail: seed % 2 == 0,
-    })
+    Generator::new(
+        GenerateOptions::new(formations)
+            .with_seed(seed)
+            .with_root(root)
+            .with_today(today())
+            .with_france_travail(seed % 2 == 0),
+    )
     .write(&mut out)
     .unwrap();
     String::from_utf8(out).unwrap()
@@ -406,13 +399,7 @@ fn worker_threads_give_the_single_pass_report() {
         .replacen("<offres>", &format!("<offres>{body}"), 1)
         .replace("</offres>", &format!("{body}</offres>"));
     for profile in [Profile::Carif, Profile::Parcoursup] {
-        let one = validate(
-            xml.as_bytes(),
-            &ValidateOptions {
-                threads: 1,
-                ..options(profile)
-            },
-        );
+        let one = validate(xml.as_bytes(), &options(profile).with_threads(1));
         let doublons = one
             .diagnostics
             .iter()
@@ -422,11 +409,9 @@ fn worker_threads_give_the_single_pass_report() {
         for chunk_bytes in [700, 4096, 30_000] {
             let many = validate(
                 xml.as_bytes(),
-                &ValidateOptions {
-                    threads: 3,
-                    chunk_bytes,
-                    ..options(profile)
-                },
+                &options(profile)
+                    .with_threads(3)
+                    .with_chunk_bytes(chunk_bytes),
             );
             assert_eq!(
                 support::render_report(&one),
@@ -937,9 +922,11 @@ fn the_real_corpus_gets_the_reviewed_findings() {
     for f in &files {
         let name = f.file_name().unwrap().to_str().unwrap();
         let bytes = std::fs::read(f).unwrap();
-        let mut options = options(Profile::Parcoursup);
-        options.today = NaiveDate::from_ymd_opt(2026, 12, 2);
-        let report = validate(&bytes[..], &options);
+        let day = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let report = validate(
+            &bytes[..],
+            &ValidateOptions::new(Profile::Parcoursup).with_today(day),
+        );
         let got: Vec<(&str, &str)> = report
             .diagnostics
             .iter()
@@ -959,8 +946,10 @@ fn the_real_corpus_gets_the_reviewed_findings() {
         }
         assert_eq!(got, want, "{name}");
         // Under carif: the same, no Parcoursup finding being possible without apprenticeship.
-        options.profile = Profile::Carif;
-        let carif = validate(&bytes[..], &options);
+        let carif = validate(
+            &bytes[..],
+            &ValidateOptions::new(Profile::Carif).with_today(day),
+        );
         assert_eq!(
             carif
                 .diagnostics

@@ -22,12 +22,14 @@ use super::facts::{
 };
 use crate::model::{Date, ModalitesEnseignement, SimpleValue};
 use crate::reader::log::{LogItem, RecordLog};
-use crate::reader::{BuildError, Position};
+use crate::reader::BuildError;
 use crate::schema::{self, id, ElementId, ElementSet};
+use crate::xml::position::Position;
 
 /// The elements whose text the Carif-Oref and Parcoursup rules read: a capture projected on
-/// them ([`crate::reader::ReadOptions::capture_only`]) is all [`super::Carif::check_captured`]
-/// needs (the element-only elements around them come with any projected capture).
+/// them ([`Build::Captures`](crate::reader::Build::Captures)) is all
+/// [`super::Carif::check_captured`] needs (the element-only elements around them come with any
+/// projected capture).
 pub static READS: ElementSet = ElementSet::new(&[
     // Free texts (capitals, copy-paste debris).
     id::INTITULE_FORMATION,

@@ -7,7 +7,7 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use super::facts::{CodeKind, FormationFacts, Locate};
-use crate::reader::Position;
+use crate::xml::position::Position;
 
 /// One certification code of a formation, with the element a finding points at.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,8 +12,8 @@ use crate::model::{
     Date, Formation, ModalitesEnseignement, ModalitesEntreesSorties, TypeAlternance, TypeCycle,
     TypeValidationBlocs,
 };
-use crate::reader::Position;
 use crate::schema::{self, id, ElementId};
+use crate::xml::position::Position;
 
 /// An element a finding may point at: an index into the source's table of elements.
 pub(crate) type Loc = u32;

@@ -4,11 +4,16 @@
 //! Île-de-France FAQ (Défi métiers, 2023) and its note on the « numéro Carif » (2017). Each
 //! rule's description in the [catalogue](crate::rules::catalogue) names its guide and section.
 //!
-//! The rules work on what they read of a formation (a few values), taken from the
-//! model ([`Carif::check_formation`]: formations built in code) or from a capture of each
-//! record ([`Carif::check_captured`], [`READS`]: `lheo validate`). One [`Carif`] checks one
-//! file: CARIF-DOUBLON compares the formations of an organisation across the file, keeping
-//! per organisation (SIRET) the certifications seen and the first formation of each.
+//! The rules work on what they read of a formation (a few values), taken from the model
+//! ([`Carif::check_formation`]: formations built in code, paths relative to the formation) or
+//! from a projected capture of each record, as [`validate`](crate::validate::validate) reads
+//! them with [`Profile::Carif`](crate::Profile::Carif) (one or several threads). To check a
+//! formation built in code with the structure and the LHEO rules too, give it to
+//! [`validate_formation`](crate::validate::validate_formation) with that profile.
+//!
+//! One [`Carif`] checks one file: CARIF-DOUBLON compares the formations of an organisation
+//! across the file, keeping per organisation (SIRET) the certifications seen and the first
+//! formation of each, never the formations themselves.
 //!
 //! ```
 //! use chrono::NaiveDate;
@@ -34,12 +39,14 @@ use super::catalogue::Rule;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::Formation;
 use crate::reader::log::RecordLog;
-use crate::reader::{BuildError, Position, Record, RecordNode};
+use crate::reader::{BuildError, Record, RecordNode};
 use crate::rules::record::{Finding as RecordFinding, RecordRules, Scope, Unique};
 use crate::schema::ElementSet;
+use crate::xml::position::Position;
 use facts::{FormationFacts, Loc, Locate, ModelPaths};
 pub(crate) use rules::{finding, fr_date, Finding};
 
+#[doc(hidden)]
 pub use capture::READS;
 pub(crate) use doublon::DoublonEntry;
 
@@ -181,6 +188,7 @@ impl Carif {
     /// model, labelled and placed like [`Carif::check_captured`] (absolute paths, the positions
     /// of the elements the findings point at). Fails when the tree does not build into the
     /// model; records other than formations have nothing to check.
+    #[doc(hidden)]
     pub fn check_node(&mut self, node: &RecordNode) -> Result<Vec<Diagnostic>, BuildError> {
         let Record::Formation(formation) = node.to_record()? else {
             return Ok(Vec::new());
@@ -202,6 +210,7 @@ impl Carif {
     /// [`Carif::check_formation`] gives on its model, with absolute paths
     /// (`/lheo/offres/formation[3]/action[1]/…`) and the positions of the elements they point
     /// at. Records other than formations have nothing to check.
+    #[doc(hidden)]
     pub fn check_captured(&mut self, log: &RecordLog) -> Vec<Diagnostic> {
         let mut arena = std::mem::take(&mut self.arena);
         let mut facts = std::mem::take(&mut self.facts);

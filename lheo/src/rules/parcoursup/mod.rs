@@ -86,11 +86,13 @@ impl Parcoursup {
     }
 
     /// [`Carif::check_node`] with the PARCOURSUP rules.
+    #[doc(hidden)]
     pub fn check_node(&mut self, node: &RecordNode) -> Result<Vec<Diagnostic>, BuildError> {
         self.0.check_node(node)
     }
 
     /// [`Carif::check_captured`] with the PARCOURSUP rules.
+    #[doc(hidden)]
     pub fn check_captured(&mut self, log: &RecordLog) -> Vec<Diagnostic> {
         self.0.check_captured(log)
     }
