@@ -176,3 +176,58 @@ fn rules_lists_each_profile_with_its_sources() {
         }
     }
 }
+
+#[test]
+fn parcoursup_with_referentiels_asks_the_rncp_registration_to_cover_the_session() {
+    let rncp = "../shared/referentiels/france_competences_xml/export_fiches_RNCP_fixture.xml";
+    if !workspace().join(rncp).is_file() {
+        if std::env::var("LHEO_REQUIRE_ORACLE").as_deref() == Ok("1") {
+            panic!("LHEO_REQUIRE_ORACLE=1 but {rncp} is absent");
+        }
+        eprintln!("skipped: {rncp} is absent");
+        return;
+    }
+    let check = |profile: &str, name: &str| {
+        let (code, stdout, stderr) = output(lheo_in(&workspace()).args([
+            "validate",
+            "--profile",
+            profile,
+            "--today",
+            "2027-01-04",
+            "--referentiels",
+            rncp,
+            "--deny-warnings",
+            "--format",
+            "json",
+            &format!("fixtures/parcoursup/referentiels/{name}.xml"),
+        ]));
+        let json = assert_matches_schema("validate-report.schema.json", &stdout);
+        (code, codes(&json), json, stderr)
+    };
+    // RNCP39568 is registered until 31/08/2029, past the session's end (30/06/2029).
+    for profile in ["carif", "parcoursup"] {
+        let (code, found, _, stderr) = check(profile, "conforme");
+        assert_eq!(
+            (code, found),
+            (0, Vec::<String>::new()),
+            "{profile}: {stderr}"
+        );
+    }
+    // RNCP37488 ends on 31/08/2028: after the session starts (enough for carif), before it
+    // ends (not for Parcoursup).
+    let (code, found, _, stderr) = check("carif", "REF-RNCP-INACTIF");
+    assert_eq!((code, found), (0, Vec::<String>::new()), "{stderr}");
+    let (code, found, json, _) = check("parcoursup", "REF-RNCP-INACTIF");
+    assert_eq!((code, found), (1, vec!["REF-RNCP-INACTIF".to_owned()]));
+    let d = &json["files"][0]["diagnostics"][0];
+    assert_eq!(
+        d["path"],
+        "/lheo/offres/formation[1]/certification[1]/code-RNCP"
+    );
+    let message = d["message"].as_str().unwrap();
+    assert!(
+        message.contains("enregistrement terminé le 31/08/2028, avant la fin de la session"),
+        "{message}"
+    );
+    assert_eq!(json["files"][0]["referentiels"][0]["kind"], "rncp");
+}

@@ -764,8 +764,8 @@ catalogue! {
         "REF-RNCP-INACTIF",
         Xsd,
         Error,
-        "fiche RNCP inactive, ou enregistrement terminé avant le début d'une session de la formation (avec --referentiels)",
-        "RNCP fiche inactive, or registration ended before a session of the formation starts (with --referentiels)",
+        "fiche RNCP inactive, ou enregistrement terminé avant le début d'une session de la formation ; avec le profil parcoursup, avant sa fin (annexe Parcoursup, « Un enregistrement RNCP actif sur la période de formation déclarée ») (avec --referentiels)",
+        "RNCP fiche inactive, or registration ended before a session of the formation starts; under the parcoursup profile, before it ends (Parcoursup annex: an RNCP registration active over the declared training period) (with --referentiels)",
     ),
     RefRsInconnu = entry(
         "REF-RS-INCONNU",
@@ -778,8 +778,8 @@ catalogue! {
         "REF-RS-INACTIF",
         Xsd,
         Error,
-        "fiche RS inactive, ou enregistrement terminé avant le début d'une session de la formation (avec --referentiels)",
-        "RS fiche inactive, or registration ended before a session of the formation starts (with --referentiels)",
+        "fiche RS inactive, ou enregistrement terminé avant le début d'une session de la formation ; avec le profil parcoursup, avant sa fin (avec --referentiels)",
+        "RS fiche inactive, or registration ended before a session of the formation starts; under the parcoursup profile, before it ends (with --referentiels)",
     ),
     RefBlocInconnu = entry(
         "REF-BLOC-INCONNU",

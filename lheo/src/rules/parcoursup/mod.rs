@@ -9,17 +9,48 @@
 //! whose `cycle` has `type-cycle` 1 or `alternance/type-alternance` 1.
 //!
 //! What needs the RNCP referential (PARCOURSUP-RNCP's « enregistrement actif sur la période
-//! de formation ») is checked with `--referentiels` (`REF-RNCP-INACTIF`); without it,
-//! PARCOURSUP-RNCP checks that the certification has an RNCP code.
+//! de formation déclarée ») is checked with referentials (`--referentiels`,
+//! [`ValidateOptions::with_referentiels`](crate::validate::ValidateOptions::with_referentiels)):
+//! under this profile `REF-RNCP-INACTIF` asks the registration to cover each session of the
+//! formation to its end
+//! ([`Coverage::WholeSession`](crate::referentiels::Coverage::WholeSession)), where the other
+//! profiles ask it to cover the session's start. Without referentials, PARCOURSUP-RNCP checks
+//! that the certification has an RNCP code. On a formation built in code:
+//! `RefChecker::new(&refs).with_coverage(Coverage::for_profile(Profile::Parcoursup))`.
 //!
 //! ```
 //! use chrono::NaiveDate;
+//! use lheo::model::{Action, Certification, Cycle, Field, Session, TypeCycle};
 //! use lheo::rules::parcoursup::Parcoursup;
+//! use lheo::Formation;
 //!
 //! let today = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
 //! // The coming rentrée: 1 August 2027 to 31 July 2028.
 //! assert_eq!(Parcoursup::new(today, None).rentree(), 2027);
 //! assert_eq!(Parcoursup::new(today, Some(2026)).rentree(), 2026);
+//!
+//! // An apprenticeship formation built in code, its diploma known by its Certif Info number
+//! // only, its organisation without UAI code.
+//! let mut session = Session::default();
+//! session.periode.debut = Field::new("20270901".parse().unwrap());
+//! session.periode.fin = Field::new("20290630".parse().unwrap());
+//! session.cycle.push(Cycle {
+//!     type_cycle: TypeCycle::ContratApprentissage.into(),
+//!     ..Cycle::default()
+//! });
+//! let mut formation = Formation::default();
+//! formation.certification.push(Certification {
+//!     code_certifinfo: Some("108930".into()),
+//!     ..Certification::default()
+//! });
+//! formation.action.push(Action {
+//!     session: vec![session],
+//!     ..Action::default()
+//! });
+//! let found = Parcoursup::new(today, None).check_formation(&formation);
+//! let codes: Vec<_> = found.iter().map(|d| d.code()).collect();
+//! assert!(codes.contains(&"PARCOURSUP-RNCP"), "{codes:?}");
+//! assert!(codes.contains(&"PARCOURSUP-UAI"), "{codes:?}");
 //! ```
 
 pub mod uai;
