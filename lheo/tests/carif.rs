@@ -3,7 +3,8 @@
 //! fixtures are valid against the official XSD. The rules on a projected capture of each
 //! record (what `lheo validate` runs) give the findings they give on the model, on the
 //! fixtures, the real corpus, generated feeds and mutants; on worker threads they give the
-//! single pass's report, CARIF-DOUBLON included.
+//! single pass's report, CARIF-DOUBLON included. The README's table of the rules follows the
+//! catalogue.
 
 mod support;
 
@@ -108,6 +109,16 @@ fn every_rule_fires_on_its_fixture_and_only_there() {
                 );
             }
         }
+        // A PARCOURSUP fixture is an apprenticeship feed the CARIF rules accept.
+        if dir == "parcoursup" {
+            let report = run(dir, rule.code(), Profile::Carif);
+            assert!(
+                report.diagnostics.is_empty(),
+                "{} under Carif: {:#?}",
+                rule.code(),
+                report.diagnostics
+            );
+        }
         // Outside its profile, the rule is not run.
         let report = run(dir, rule.code(), Profile::Lheo);
         assert!(
@@ -135,6 +146,44 @@ fn every_rule_fires_on_its_fixture_and_only_there() {
         expected.sort();
         assert_eq!(names, expected, "fixtures/{dir}");
     }
+}
+
+/// The README's table of the CARIF and PARCOURSUP rules lists the catalogue's codes, in its
+/// order, with their severities (CARIF-ARCHIVAGE: "warning / info").
+#[test]
+fn the_readme_table_follows_the_catalogue() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .expect("README.md");
+    let rows: Vec<(String, String)> = readme
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let code = cells.get(1)?;
+            (code.starts_with("CARIF-") || code.starts_with("PARCOURSUP-")).then(|| {
+                (
+                    code.to_string(),
+                    cells.get(2).copied().unwrap_or("").to_owned(),
+                )
+            })
+        })
+        .collect();
+    let expected: Vec<(String, String)> = all_rules()
+        .map(|(_, r)| {
+            let severity = match r.severity() {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "info",
+            };
+            let severity = if r == Rule::CarifArchivage {
+                format!("{severity} / info")
+            } else {
+                severity.to_owned()
+            };
+            (r.code().to_owned(), severity)
+        })
+        .collect();
+    assert_eq!(rows, expected);
 }
 
 #[test]
