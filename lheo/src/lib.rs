@@ -6,6 +6,8 @@
 //! - [`model`]: one Rust type per LHEO element, lossless (attributes, `extras` kept as XML);
 //!   dictionaries are enums implementing [`Dictionary`] (code and French label); dates are
 //!   [`Date`]s that keep the `00` conventions.
+//! - [`input`]: what a file is, by its content (LHEO XML plain or gzip, a workbook, or what
+//!   else, with the sentence that says so).
 //! - [`reader`]: streaming reading of LHEO 2.0–2.3 ([`reader::Reader`], one record at a time)
 //!   and [`reader::read_document`] for small files.
 //! - [`writer`]: deterministic LHEO 2.3 output.
@@ -70,6 +72,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod diff;
 pub mod generate;
+pub mod input;
 pub mod model;
 pub mod reader;
 pub mod rules;
