@@ -72,6 +72,21 @@ pub enum Command {
     Diff(DiffArgs),
 }
 
+impl Command {
+    /// The language of the command's messages.
+    pub fn lang(&self) -> lheo::Lang {
+        let arg = match self {
+            Command::Validate(a) => &a.lang,
+            Command::Import(a) => &a.lang,
+            Command::Rules(a) => &a.lang,
+            Command::Export(a) => &a.lang,
+            Command::Template(a) => &a.lang,
+            Command::Diff(a) => &a.lang,
+        };
+        arg.lang.lang()
+    }
+}
+
 /// `lheo diff`.
 #[derive(Debug, Args)]
 #[command(
@@ -132,6 +147,9 @@ pub struct ExportArgs {
     pub output: PathBuf,
 
     #[command(flatten)]
+    pub force: ForceArg,
+
+    #[command(flatten)]
     pub lang: LangArg,
 }
 
@@ -141,6 +159,9 @@ pub struct TemplateArgs {
     /// Classeur modèle à écrire (.xlsx).
     #[arg(short, long, value_name = "MODELE.xlsx")]
     pub output: PathBuf,
+
+    #[command(flatten)]
+    pub force: ForceArg,
 
     #[command(flatten)]
     pub lang: LangArg,
@@ -201,6 +222,9 @@ pub struct ImportArgs {
     pub output: PathBuf,
 
     #[command(flatten)]
+    pub force: ForceArg,
+
+    #[command(flatten)]
     pub profile: ProfileArg,
 
     #[command(flatten)]
@@ -232,6 +256,14 @@ pub struct ProfileArg {
     #[arg(long, value_enum, default_value_t = ProfileName::Lheo, value_name = "PROFIL",
           hide_possible_values = true, hide_default_value = true)]
     pub profile: ProfileName,
+}
+
+/// `--force`, shared by the commands that write a file.
+#[derive(Debug, Args)]
+pub struct ForceArg {
+    /// Écrire la sortie même si son extension ne correspond pas à ce qui est écrit.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `--lang`, shared by every command.

@@ -1,176 +1,16 @@
-//! Inputs: files and the standard input, read with byte counting (progress bars) and I/O error
-//! capture, and the excerpts of source lines shown under human diagnostics.
+//! The excerpts of source lines shown under human diagnostics.
 //!
 //! Excerpts never load a whole file: after validation the input is streamed once more and only
 //! the needed lines are kept, each cut to a window around its column (national feeds are often
-//! one gigabyte-long line). The standard input cannot be read twice, so in human mode it is
-//! copied to a temporary file while it is validated; if that copy cannot be made, diagnostics
-//! are shown without excerpts.
+//! one gigabyte-long line). A gzip-compressed input is decompressed on the way; the standard
+//! input and other streams are read from the copy made while they were validated.
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::io::{self, BufRead, BufReader};
+use std::path::Path;
 
 use lheo::reader::decode::Utf8Input;
-use lheo::Lang;
-
-use crate::error::Failure;
-
-/// Where a document comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Input {
-    /// A file path, as given on the command line.
-    File(PathBuf),
-    /// The standard input (`-`).
-    Stdin,
-}
-
-impl Input {
-    /// `-` is the standard input, anything else a path.
-    pub fn from_arg(arg: PathBuf) -> Input {
-        if arg.as_os_str() == "-" {
-            Input::Stdin
-        } else {
-            Input::File(arg)
-        }
-    }
-
-    /// The name shown in reports: the path as given, or `<stdin>` / `<entrée standard>`.
-    pub fn display_name(&self, lang: Lang) -> String {
-        match self {
-            Input::File(p) => p.display().to_string(),
-            Input::Stdin => match lang {
-                Lang::Fr => "<entrée standard>".to_owned(),
-                Lang::En => "<stdin>".to_owned(),
-            },
-        }
-    }
-
-    /// The name in machine-readable reports (JSON, JUnit): the path as given, or `<stdin>`.
-    pub fn machine_name(&self) -> String {
-        self.display_name(Lang::En)
-    }
-}
-
-/// Bytes read so far and the first I/O error, shared between a [`Tracked`] reader and its
-/// owner.
-#[derive(Debug, Clone, Default)]
-pub struct Tracker(Arc<TrackerState>);
-
-#[derive(Debug, Default)]
-struct TrackerState {
-    bytes: AtomicU64,
-    error: Mutex<Option<io::Error>>,
-}
-
-impl Tracker {
-    /// Takes the first read error, if any.
-    pub fn take_error(&self) -> Option<io::Error> {
-        self.0.error.lock().ok().and_then(|mut e| e.take())
-    }
-}
-
-/// A reader that counts bytes, remembers its first error, moves a progress bar and optionally
-/// copies what it reads.
-pub struct Tracked<R> {
-    inner: R,
-    tracker: Tracker,
-    copy: Option<File>,
-    progress: Option<indicatif::ProgressBar>,
-}
-
-impl<R> Tracked<R> {
-    /// Moves `bar` as bytes are read. The bar follows the bytes actually read, whatever the
-    /// library does with them.
-    pub fn set_progress(&mut self, bar: Option<indicatif::ProgressBar>) {
-        self.progress = bar;
-    }
-}
-
-impl<R: Read> Read for Tracked<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self.inner.read(buf) {
-            Ok(n) => {
-                let state = &self.tracker.0;
-                let bytes = state.bytes.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
-                if let Some(bar) = &self.progress {
-                    bar.set_position(bytes);
-                }
-                if let Some(copy) = &mut self.copy {
-                    if copy.write_all(&buf[..n]).is_err() {
-                        // Excerpts are a comfort: without the copy, none are shown.
-                        self.copy = None;
-                    }
-                }
-                Ok(n)
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
-            Err(e) => {
-                if let Ok(mut slot) = self.tracker.0.error.lock() {
-                    if slot.is_none() {
-                        *slot = Some(io::Error::new(e.kind(), e.to_string()));
-                    }
-                }
-                Err(e)
-            }
-        }
-    }
-}
-
-/// An opened input.
-pub struct Opened {
-    /// The buffered, tracked reader to validate.
-    pub reader: BufReader<Tracked<Box<dyn Read + Send>>>,
-    /// Its byte count and error slot.
-    pub tracker: Tracker,
-    /// The size in bytes, when known (files).
-    pub size: Option<u64>,
-    /// For the standard input: the copy being made for excerpts.
-    pub copy: Option<tempfile::NamedTempFile>,
-}
-
-/// Opens `input`. With `keep_copy`, the standard input is copied to a temporary file as it is
-/// read, so that excerpts can be shown afterwards.
-pub fn open(input: &Input, keep_copy: bool) -> Result<Opened, Failure> {
-    let tracker = Tracker::default();
-    let (inner, size, copy): (Box<dyn Read + Send>, _, _) = match input {
-        Input::File(path) => {
-            let meta = std::fs::metadata(path).map_err(|e| Failure::read(path, &e))?;
-            if meta.is_dir() {
-                return Err(Failure::read(
-                    path,
-                    &io::Error::from(io::ErrorKind::IsADirectory),
-                ));
-            }
-            let file = File::open(path).map_err(|e| Failure::read(path, &e))?;
-            (Box::new(file), Some(meta.len()), None)
-        }
-        Input::Stdin => {
-            let copy = if keep_copy {
-                tempfile::NamedTempFile::new().ok()
-            } else {
-                None
-            };
-            (Box::new(io::stdin()), None, copy)
-        }
-    };
-    let copy_handle = copy.as_ref().and_then(|c| c.as_file().try_clone().ok());
-    let tracked = Tracked {
-        inner,
-        tracker: tracker.clone(),
-        copy: copy_handle,
-        progress: None,
-    };
-    Ok(Opened {
-        reader: BufReader::with_capacity(64 * 1024, tracked),
-        tracker,
-        size,
-        copy,
-    })
-}
 
 /// Longest line shown whole; longer lines are cut to a window around the column.
 const MAX_WHOLE_LINE: usize = 160;
@@ -200,7 +40,10 @@ pub fn excerpts_from_file(path: &Path, targets: &[(u32, u32)]) -> Excerpts {
     let Ok(file) = File::open(path) else {
         return Excerpts::new();
     };
-    match Utf8Input::new(BufReader::with_capacity(64 * 1024, file)) {
+    let Ok(content) = lheo::input::open(BufReader::with_capacity(64 * 1024, file)) else {
+        return Excerpts::new();
+    };
+    match Utf8Input::new(content) {
         Ok((utf8, _)) => excerpts(utf8, targets).unwrap_or_default(),
         Err(_) => Excerpts::new(),
     }

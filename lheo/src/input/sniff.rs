@@ -130,7 +130,11 @@ fn zip(head: &[u8]) -> Kind {
         }
     }
     let has = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
-    if has("xl/workbook.bin") {
+    if names.is_empty() {
+        // Not one entry readable: a workbook cut short, most likely (the workbook reader
+        // says what is wrong with it).
+        Kind::Workbook(WorkbookFormat::Xlsx)
+    } else if has("xl/workbook.bin") {
         Kind::Workbook(WorkbookFormat::Xlsb)
     } else if has("xl/") {
         Kind::Workbook(WorkbookFormat::Xlsx)

@@ -35,6 +35,7 @@
 pub mod assemble;
 pub mod cells;
 pub mod doc;
+mod export;
 pub mod flatten;
 pub mod layout;
 pub mod reader;
@@ -42,11 +43,12 @@ pub mod rules;
 pub mod template;
 pub mod writer;
 
+pub use export::{export, export_with, ExportOptions, ExportSummary};
 pub use layout::Layout;
 pub use reader::{read_workbook, Imported};
 pub use rules::RULES;
-pub use template::template;
-pub use writer::{export, write_document, ExportSummary, WorkbookWriter};
+pub use template::{template, template_with};
+pub use writer::{write_document, WorkbookWriter};
 
 use crate::Diagnostic;
 
