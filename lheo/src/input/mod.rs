@@ -27,12 +27,11 @@
 //! ```
 
 mod describe;
-pub mod gzip;
 mod sniff;
 
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 
-pub use gzip::{GzipError, GzipLimits, GzipReader};
+pub use crate::xml::gzip::{self, GzipError, GzipLimits, GzipReader};
 pub use sniff::recognise;
 
 use crate::reader::Version;
@@ -191,7 +190,7 @@ impl<R: BufRead> Opened<R> {
 
 impl<R: BufRead> Read for Opened<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        crate::reader::decode::read_buffered(self, buf)
+        crate::xml::decode::read_buffered(self, buf)
     }
 }
 

@@ -9,8 +9,8 @@ use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
 use super::{Kind, WorkbookFormat};
-use crate::reader::decode::Utf8Input;
 use crate::reader::Version;
+use crate::xml::decode::Utf8Input;
 
 /// What the first bytes of a (decompressed) content are. `complete` says that `head` is the
 /// whole content, not just its beginning.

@@ -92,7 +92,7 @@ struct Counting<R> {
 
 impl<R: BufRead> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = crate::reader::decode::read_buffered(self, buf)?;
+        let n = super::decode::read_buffered(self, buf)?;
         Ok(n)
     }
 }
@@ -123,7 +123,7 @@ impl<R: BufRead> BufRead for Counting<R> {
 /// gz.write_all(b"<lheo/>")?;
 /// let bytes = gz.finish()?;
 /// let mut text = String::new();
-/// lheo::input::gzip::GzipReader::new(&bytes[..]).read_to_string(&mut text)?;
+/// lheo::input::GzipReader::new(&bytes[..]).read_to_string(&mut text)?;
 /// assert_eq!(text, "<lheo/>");
 /// # Ok::<(), std::io::Error>(())
 /// ```
