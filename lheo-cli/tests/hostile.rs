@@ -13,30 +13,12 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::{assert_matches_schema, workspace};
+use common::{assert_matches_schema, limited, workspace};
 
-/// Address space allowed to one run on Linux, in KiB (the 50 MB input included).
-const LIMIT_KIB: u64 = 512 * 1024;
-
-/// Runs `lheo args…` in `dir` under the address-space limit; returns (code, stdout, stderr).
+/// Runs `lheo args…` in `dir` under the address-space limit (`common::LIMIT_KIB`, the 50 MB
+/// input included); returns (code, stdout, stderr).
 fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let bin = env!("CARGO_BIN_EXE_lheo");
-    let mut cmd = if cfg!(target_os = "linux") {
-        let mut c = Command::new("sh");
-        c.arg("-c")
-            .arg(format!("ulimit -v {LIMIT_KIB} && exec \"$0\" \"$@\""))
-            .arg(bin);
-        c
-    } else {
-        Command::new(bin)
-    };
-    let out = cmd
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE")
-        .output()
-        .expect("lheo runs");
+    let out = limited(dir).args(args).output().expect("lheo runs");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let code = out

@@ -29,6 +29,29 @@ pub fn lheo() -> Command {
     cmd
 }
 
+/// Address space allowed to one run of [`limited`] on Linux, in KiB.
+pub const LIMIT_KIB: u64 = 512 * 1024;
+
+/// `lheo` run from `dir` under an address-space limit on Linux (`ulimit -v`, [`LIMIT_KIB`]):
+/// a run that needed more memory dies on an allocation failure instead of taking the
+/// machine, and the test fails. Colours off, messages in French whatever the locale.
+pub fn limited(dir: &Path) -> StdCommand {
+    let bin = env!("CARGO_BIN_EXE_lheo");
+    let mut cmd = if cfg!(target_os = "linux") {
+        let mut c = StdCommand::new("sh");
+        c.arg("-c")
+            .arg(format!("ulimit -v {LIMIT_KIB} && exec \"$0\" \"$@\""))
+            .arg(bin);
+        c
+    } else {
+        StdCommand::new(bin)
+    };
+    cmd.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
 /// `lheo` run from `dir`.
 pub fn lheo_in(dir: &Path) -> Command {
     let mut cmd = lheo();

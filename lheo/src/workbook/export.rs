@@ -84,7 +84,7 @@ pub fn export_with<R: BufRead, W: Write + Send>(
     // The workbook library panics when a sheet's temporary file cannot be written (a full
     // disk): that is an I/O error here.
     match panic::catch_unwind(AssertUnwindSafe(|| export_inner(input, out, options))) {
-        Ok(result) => result,
+        Ok(result) => result.map_err(io_error),
         Err(payload) => {
             let text = payload
                 .downcast_ref::<String>()
@@ -98,6 +98,20 @@ pub fn export_with<R: BufRead, W: Write + Send>(
             };
             Err(WorkbookError::Io(std::io::Error::new(kind, text)))
         }
+    }
+}
+
+/// The workbook library's I/O errors as [`WorkbookError::Io`], so that callers see one kind.
+fn io_error(e: WorkbookError) -> WorkbookError {
+    use rust_xlsxwriter::XlsxError;
+    match e {
+        WorkbookError::Xlsx(XlsxError::IoError(io) | XlsxError::TempFileError(_, io)) => {
+            WorkbookError::Io(io)
+        }
+        WorkbookError::Xlsx(XlsxError::ZipError(zip::result::ZipError::Io(io))) => {
+            WorkbookError::Io(io)
+        }
+        other => other,
     }
 }
 
