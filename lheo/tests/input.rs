@@ -71,3 +71,40 @@ fn the_fixtures_are_lheo() {
         assert_eq!(plain, zipped);
     }
 }
+
+#[test]
+fn gzip_expansion_is_bounded_and_real_feeds_stay_under_the_bound() {
+    use lheo::input::{open_with, GzipError, GzipLimits};
+    use std::io::Read;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+    let feed = std::fs::read_to_string(dir.join("exemple.xml")).expect("fixture");
+    let (start, end) = (
+        feed.find("<formation").unwrap(),
+        feed.rfind("</formation>").unwrap() + "</formation>".len(),
+    );
+    // One offer repeated 3 000 times (45 MB): about 110 times smaller once compressed.
+    let repeated = format!(
+        "{}{}{}",
+        &feed[..start],
+        feed[start..end].repeat(3000),
+        &feed[end..]
+    );
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(repeated.as_bytes()).unwrap();
+    let packed = gz.finish().unwrap();
+    // Within the default bound: read whole.
+    let mut text = Vec::new();
+    open_with(&packed[..], GzipLimits::default())
+        .unwrap()
+        .read_to_end(&mut text)
+        .unwrap();
+    assert_eq!(text.len(), repeated.len());
+    // A tighter bound stops it, with an error that says so.
+    let e = open_with(&packed[..], GzipLimits::new(1 << 20, 20))
+        .unwrap()
+        .read_to_end(&mut Vec::new())
+        .unwrap_err();
+    let gzip = GzipError::of(&e).expect("a gzip error");
+    assert!(matches!(gzip, GzipError::TooExpanded { .. }), "{gzip:?}");
+    assert!(gzip.message().fr.contains("bombe de décompression"));
+}

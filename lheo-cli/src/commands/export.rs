@@ -33,6 +33,12 @@ pub fn run(args: ExportArgs) -> Outcome {
     }
 }
 
+/// Why the writing of the workbook stopped.
+enum Stop {
+    Workbook(WorkbookError),
+    Failed(Failure),
+}
+
 /// `n` records, in words.
 pub fn records(n: u64, lang: Lang) -> String {
     match lang {
@@ -69,15 +75,23 @@ fn export(args: &ExportArgs, lang: Lang) -> Result<Outcome, Failure> {
         .check(Profile::Lheo)
         .tempdir(output.folder());
     let mut summary = None;
+    // The input is checked before the workbook replaces the output: a read error or a file
+    // that changed while it was read leaves nothing.
     let result = output.write(
         |w| {
-            summary = Some(workbook::export_with(pass, w, &options)?);
+            let exported = workbook::export_with(pass, w, &options);
+            source.end(&tracker).map_err(Stop::Failed)?;
+            summary = Some(exported.map_err(Stop::Workbook)?);
             Ok(())
         },
-        WorkbookError::Io,
+        |e| Stop::Workbook(WorkbookError::Io(e)),
     );
     bar.finish();
-    source.end(&tracker)?;
+    let result = match result {
+        Err(Stop::Failed(f)) => return Err(f),
+        Err(Stop::Workbook(e)) => Err(e),
+        Ok(()) => Ok(()),
+    };
 
     let human_options = HumanOptions {
         lang,

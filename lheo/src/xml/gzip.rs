@@ -24,6 +24,17 @@ pub struct GzipLimits {
     pub max_ratio: u64,
 }
 
+impl GzipLimits {
+    /// Limits of `free_bytes` out whatever the ratio, then at most `max_ratio` bytes out per
+    /// byte in.
+    pub fn new(free_bytes: u64, max_ratio: u64) -> Self {
+        GzipLimits {
+            free_bytes,
+            max_ratio,
+        }
+    }
+}
+
 impl Default for GzipLimits {
     fn default() -> Self {
         GzipLimits {
