@@ -10,14 +10,13 @@ mod output;
 mod progress;
 mod report;
 mod source;
+mod usage;
 
 use std::panic;
 use std::process::ExitCode;
 use std::sync::Mutex;
 
-use clap::Parser;
-
-use cli::{Cli, Command};
+use cli::Command;
 use error::{Failure, Outcome};
 
 #[global_allocator]
@@ -28,8 +27,8 @@ static PANIC: Mutex<Option<String>> = Mutex::new(None);
 
 fn main() -> ExitCode {
     cleanup::on_signals();
-    // clap prints usage errors itself and exits with code 2; --help and --version exit 0.
-    let cli = Cli::parse();
+    // Usage errors: one message in the user's language, exit 2; --help and --version exit 0.
+    let cli = usage::parse();
     let lang = cli.command.lang();
     // A panic is a defect of lheo: it is said in one line, temporary files are removed and
     // the exit code is 2, never a backtrace (worker threads' panics are the library's to

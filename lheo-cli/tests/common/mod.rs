@@ -19,13 +19,20 @@ pub fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
+/// The locale variables `lheo` takes its language from: removed, so that messages are in
+/// French whatever the machine's locale.
+pub const LOCALE: [&str; 3] = ["LC_ALL", "LC_MESSAGES", "LANG"];
+
 /// The `lheo` binary, run from `tests/data` (so that reports show short relative names), with
-/// colours off and nothing inherited that changes its output.
+/// colours off and nothing inherited that changes its output (messages in French).
 pub fn lheo() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lheo"));
     cmd.current_dir(data_dir())
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE");
+    for var in LOCALE {
+        cmd.env_remove(var);
+    }
     cmd
 }
 
@@ -49,6 +56,9 @@ pub fn limited(dir: &Path) -> StdCommand {
     cmd.current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE");
+    for var in LOCALE {
+        cmd.env_remove(var);
+    }
     cmd
 }
 
