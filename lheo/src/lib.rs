@@ -83,5 +83,5 @@ pub mod workbook;
 pub mod writer;
 mod xml;
 
-pub use diagnostic::{Counts, Diagnostic, Lang, Location, Message, Severity};
+pub use diagnostic::{Counts, Diagnostic, Lang, Location, Message, Profile, Rule, Severity};
 pub use model::*;

@@ -11,9 +11,6 @@ use crate::error::Failure;
 use crate::report::FileReport;
 use crate::source::Source;
 
-/// The code of the finding the workbook reader gives for a file it cannot open.
-const UNREADABLE: &str = "CLASSEUR-ILLISIBLE";
-
 /// Reads the workbook `source` is. A file the workbook reader cannot open at all (damaged,
 /// another format) is a failure (exit 2), like any unreadable file.
 pub fn read(source: &mut Source) -> Result<Imported, Failure> {
@@ -23,7 +20,13 @@ pub fn read(source: &mut Source) -> Result<Imported, Failure> {
         other => unreadable(source.display(), &other.to_string()),
     })?;
     source.unchanged()?;
-    if let Some(d) = imported.diagnostics.iter().find(|d| d.code == UNREADABLE) {
+    // The finding the workbook reader gives for a file it cannot open.
+    let unreadable_rule = lheo::Rule::ClasseurIllisible;
+    if let Some(d) = imported
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == unreadable_rule)
+    {
         return Err(unreadable(source.display(), &d.message.fr));
     }
     Ok(imported)

@@ -9,7 +9,7 @@ use super::WorkbookError;
 use crate::reader::{ReadOptions, Reader};
 use crate::rules::Profile;
 use crate::schema;
-use crate::{Diagnostic, Severity};
+use crate::{Diagnostic, Rule, Severity};
 
 /// Options of [`export_with`].
 #[derive(Debug, Clone, Default)]
@@ -72,7 +72,7 @@ pub fn export<R: BufRead, W: Write + Send>(
 ///     let xml = xml.replace("<certifiante>0</certifiante>", "<certifiante>oui</certifiante>");
 ///     let summary = export_with(xml.as_bytes(), Vec::new(), &ExportOptions::default().check(Profile::Lheo))?;
 ///     assert_eq!(summary.records, 1);
-///     assert_eq!(summary.findings[0].code, "XSD-CODE");
+///     assert_eq!(summary.findings[0].code(), "XSD-CODE");
 /// }
 /// # Ok::<(), lheo::workbook::WorkbookError>(())
 /// ```
@@ -173,14 +173,14 @@ fn export_inner<R: BufRead, W: Write + Send>(
     if reader.version().is_none() {
         let root = reader.root().unwrap_or("");
         return Err(fatal(Diagnostic::new(
-            "XSD-RACINE",
+            Rule::XsdRacine,
             format!("« {root} » n'est pas un document LHEO 2.x"),
             format!("\"{root}\" is not an LHEO 2.x document"),
         )));
     }
     let Some(envelope) = reader.envelope() else {
         return Err(fatal(Diagnostic::new(
-            "XML-MALFORME",
+            Rule::XmlMalforme,
             "document vide",
             "empty document",
         )));

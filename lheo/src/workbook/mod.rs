@@ -39,14 +39,12 @@ mod export;
 pub mod flatten;
 pub mod layout;
 pub mod reader;
-pub mod rules;
 pub mod template;
 pub mod writer;
 
 pub use export::{export, export_with, ExportOptions, ExportSummary};
 pub use layout::Layout;
 pub use reader::{read_workbook, Imported};
-pub use rules::RULES;
 pub use template::{template, template_with};
 pub use writer::{write_document, WorkbookWriter};
 

@@ -13,6 +13,7 @@ use super::doc::sheet_docs;
 use super::flatten::{Flat, Flattener, SideRow};
 use super::layout::{self, ColumnKind, Layout, ATTRIBUTS, DOCUMENTATION, EXTRAS, LISTES};
 use super::WorkbookError;
+use crate::diagnostic::Rule;
 use crate::reader::tree::Node;
 use crate::reader::{ReadOptions, Reader, Record};
 use crate::schema::{self, Base, ElementId, Format as SchemaFormat};
@@ -616,7 +617,7 @@ fn record_node(record: &Record) -> Result<Node, WorkbookError> {
         .map_err(|d| WorkbookError::Invalid(Box::new(d)))?;
     reader.next_node().map(|n| n.node).ok_or_else(|| {
         WorkbookError::Invalid(Box::new(crate::Diagnostic::new(
-            "XML-MALFORME",
+            Rule::XmlMalforme,
             "enregistrement vide",
             "empty record",
         )))

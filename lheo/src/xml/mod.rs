@@ -5,6 +5,9 @@
 
 pub mod counting;
 pub mod decode;
+pub mod error;
 pub mod events;
 pub mod gzip;
+pub mod limits;
+pub mod position;
 pub mod split;
