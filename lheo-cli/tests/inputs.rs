@@ -369,3 +369,52 @@ fn xls_and_ods_read_like_xlsx() {
         }
     }
 }
+
+#[test]
+fn a_feed_in_any_encoding_reads_the_same_by_name_renamed_and_on_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let plain =
+        String::from_utf8(fs::read(workspace().join("fixtures/exemple.xml")).unwrap()).unwrap();
+    let mut latin1 = Vec::new();
+    for c in plain
+        .replacen("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"", 1)
+        .chars()
+    {
+        match u8::try_from(u32::from(c)) {
+            Ok(b) => latin1.push(b),
+            Err(_) => latin1.extend(format!("&#{};", u32::from(c)).into_bytes()),
+        }
+    }
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(
+        plain
+            .replacen("encoding=\"UTF-8\"", "encoding=\"UTF-16\"", 1)
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(plain.as_bytes());
+    fs::write(d.join("exemple.xml"), &plain).unwrap();
+    let (code, ..) = run(d, &["import", "exemple.xml", "-o", "attendu.xml"], None);
+    assert_eq!(code, 0);
+    let expected = fs::read(d.join("attendu.xml")).unwrap();
+    for (name, bytes) in [
+        ("latin1.xml", latin1),
+        ("utf16.xml", utf16),
+        ("bom.xml", bom),
+    ] {
+        fs::write(d.join(name), &bytes).unwrap();
+        fs::write(d.join("renomme.txt"), &bytes).unwrap();
+        for (given, stdin) in [(name, None), ("renomme.txt", None), ("-", Some(&bytes[..]))] {
+            let (code, stdout, stderr) = run(d, &["validate", given], stdin);
+            assert_eq!(code, 0, "{name} as {given}: {stdout}{stderr}");
+            let (code, stdout, stderr) = run(d, &["import", given, "-o", "sortie.xml"], stdin);
+            assert_eq!(code, 0, "{name} as {given}: {stdout}{stderr}");
+            assert!(
+                fs::read(d.join("sortie.xml")).unwrap() == expected,
+                "{name} as {given}"
+            );
+        }
+    }
+}

@@ -115,6 +115,14 @@ fn what(kind: &Kind) -> (String, String) {
     }
 }
 
+/// What a document with this root is, as a noun phrase (« un catalogue EDOF … »), for the
+/// reader's finding on a root that is not LHEO 2.x.
+pub(crate) fn describe_root(root: &str, namespace: &str) -> Message {
+    let kind = super::sniff::root(root.to_owned(), Some(namespace.to_owned()));
+    let (fr, en) = what(&kind);
+    message(fr, en)
+}
+
 /// See [`Recognised::refusal`].
 pub(super) fn refusal(r: &Recognised) -> Option<Message> {
     if r.is_readable() {

@@ -32,6 +32,7 @@ mod sniff;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 
 pub use crate::xml::gzip::{self, GzipError, GzipLimits, GzipReader};
+pub(crate) use describe::describe_root;
 pub use sniff::recognise;
 
 use crate::reader::Version;

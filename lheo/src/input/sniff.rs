@@ -297,7 +297,7 @@ fn first_name_is_html(text: &[u8]) -> Kind {
 }
 
 /// XML by its root: LHEO (for the reader), or what else it is.
-fn root(local: String, namespace: Option<String>) -> Kind {
+pub(super) fn root(local: String, namespace: Option<String>) -> Kind {
     let ns = namespace.as_deref().unwrap_or("");
     if local.eq_ignore_ascii_case("html") {
         return Kind::Html;

@@ -85,14 +85,11 @@ fn not_lheo_2(root: &str, uri: Option<&str>) -> (String, String) {
             format!("l'élément racine « {root} » n'a pas d'espace de noms : ce n'est pas du LHEO 2.x (attendu xmlns=\"{NAMESPACE_2_3}\")"),
             format!("the root element \"{root}\" has no namespace: this is not LHEO 2.x (expected xmlns=\"{NAMESPACE_2_3}\")"),
         ),
-        Some(u) if u.contains("lheo.org/1.") => (
-            format!("document LHEO 1.x ({u}) : cette version n'est pas prise en charge, seules les versions 2.0 à 2.3 le sont"),
-            format!("LHEO 1.x document ({u}): this version is not supported, only 2.0 to 2.3 are"),
-        ),
-        Some(u) if u.contains("moncompteformation") => (
-            format!("document au format EDOF de la Caisse des Dépôts ({u}) : ce profil n'est pas du LHEO 2.3 (éléments obligatoires absents, autre schéma)"),
-            format!("Caisse des Dépôts EDOF document ({u}): this profile is not LHEO 2.3 (required elements missing, another schema)"),
-        ),
+        // An EDOF catalogue, an LHEO 1.x feed: said as every command says it (`crate::input`).
+        Some(u) if u.contains("lheo.org/1.") || u.contains("moncompteformation") => {
+            let m = crate::input::describe_root(root, u);
+            (format!("ce document est {}", m.fr), format!("this document is {}", m.en))
+        }
         Some(u) => (
             format!("l'élément racine « {root} » est dans l'espace de noms « {u} », pas dans celui de LHEO 2.x"),
             format!("the root element \"{root}\" is in namespace \"{u}\", not an LHEO 2.x namespace"),
