@@ -519,6 +519,24 @@ pub enum Lines {
     None,
 }
 
+impl Lines {
+    /// The excerpts of source lines for `diagnostics` (those located in XML).
+    pub fn excerpts(&self, diagnostics: &[lheo::Diagnostic]) -> Excerpts {
+        let targets: Vec<(u32, u32)> = diagnostics
+            .iter()
+            .filter_map(|d| match d.location {
+                lheo::Location::Xml { line, column } => Some((line, column)),
+                _ => None,
+            })
+            .collect();
+        match self {
+            Lines::File(p) => excerpts_from_file(p, &targets),
+            Lines::Copy(c) => excerpts_from_file(c.path(), &targets),
+            Lines::None => Excerpts::new(),
+        }
+    }
+}
+
 /// The identity of `input`, for the output checks, without reading it: a regular file (also
 /// through the standard input).
 pub fn identity(input: &Input) -> Option<FileId> {

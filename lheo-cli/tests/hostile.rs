@@ -13,41 +13,14 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::{assert_matches_schema, limited, workspace};
-
-/// Runs `lheo args…` in `dir` under the address-space limit (`common::LIMIT_KIB`, the 50 MB
-/// input included); returns (code, stdout, stderr).
-fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = limited(dir).args(args).output().expect("lheo runs");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let code = out
-        .status
-        .code()
-        .unwrap_or_else(|| panic!("lheo was killed ({:?}): {stderr}", out.status));
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (code, stdout, stderr)
-}
-
-/// The names in `dir`, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .expect("read dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
+// Runs are under the address-space limit (`common::LIMIT_KIB`, the 50 MB inputs included).
+use common::{assert_matches_schema, encoded_variants, fixture, names, run_limited as run_in};
 
 fn find(haystack: &[u8], needle: &[u8]) -> usize {
     haystack
         .windows(needle.len())
         .position(|w| w == needle)
         .expect("present")
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    fs::read(workspace().join("fixtures").join(name)).expect("fixture")
 }
 
 const NS: &str = "http://lheo.gouv.fr/2.3";
@@ -403,49 +376,11 @@ fn no_command_writes_onto_its_input() {
     }
 }
 
-fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
-    let mut out = if big_endian {
-        vec![0xFE, 0xFF]
-    } else {
-        vec![0xFF, 0xFE]
-    };
-    for unit in text.encode_utf16() {
-        out.extend_from_slice(&if big_endian {
-            unit.to_be_bytes()
-        } else {
-            unit.to_le_bytes()
-        });
-    }
-    out
-}
-
 #[test]
 fn unusual_but_legal_feeds_validate_and_import_like_the_plain_one() {
     let dir = tempfile::tempdir().expect("temp dir");
     let plain = String::from_utf8(fixture("exemple.xml")).expect("UTF-8");
-    let mut latin1 = Vec::new();
-    for c in plain
-        .replacen("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"", 1)
-        .chars()
-    {
-        match u8::try_from(u32::from(c)) {
-            Ok(b) => latin1.push(b),
-            Err(_) => latin1.extend(format!("&#{};", u32::from(c)).into_bytes()),
-        }
-    }
-    let utf16_text = plain.replacen("encoding=\"UTF-8\"", "encoding=\"UTF-16\"", 1);
-    let no_decl = plain[plain.find("?>").expect("declaration") + 2..].trim_start();
-    let mut bom = b"\xEF\xBB\xBF".to_vec();
-    bom.extend_from_slice(plain.as_bytes());
-    let variants: Vec<(&str, Vec<u8>)> = vec![
-        ("plain.xml", plain.clone().into_bytes()),
-        ("bom.xml", bom),
-        ("utf16le.xml", utf16(&utf16_text, false)),
-        ("utf16be.xml", utf16(&utf16_text, true)),
-        ("latin1.xml", latin1),
-        ("crlf.xml", plain.replace('\n', "\r\n").into_bytes()),
-        ("sans-declaration.xml", no_decl.as_bytes().to_vec()),
-    ];
+    let variants = encoded_variants(&plain);
     for (name, bytes) in &variants {
         fs::write(dir.path().join(name), bytes).expect("write variant");
         let (status, stdout, stderr) = run_in(

@@ -15,7 +15,7 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use common::{data_dir, lheo_in, output, workspace};
+use common::{data_dir, encoded_variants, fixture, lheo_in, names, output, workspace};
 
 /// A file `lheo` does not read, and the start of what is said about it.
 struct NotAFeed {
@@ -111,15 +111,6 @@ fn run(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> (i32, String, String)
         cmd.write_stdin(bytes.to_vec());
     }
     output(&mut cmd)
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]
@@ -343,9 +334,25 @@ fn a_workbook_is_a_workbook_whatever_its_name() {
     assert_eq!(names(d), ["modele.xlsx", "offres.xml", "sortie.xml"]);
 }
 
+/// `bytes`, written as `name` and as `renamed`, then given by name, renamed and on the
+/// standard input: `validate` says valid, `import` writes `expected`.
+fn reads_like(dir: &Path, name: &str, renamed: &str, bytes: &[u8], expected: &[u8]) {
+    fs::write(dir.join(name), bytes).unwrap();
+    fs::write(dir.join(renamed), bytes).unwrap();
+    for (given, stdin) in [(name, None), (renamed, None), ("-", Some(bytes))] {
+        let (code, stdout, stderr) = run(dir, &["validate", given], stdin);
+        assert_eq!(code, 0, "{name} as {given}: {stdout}{stderr}");
+        let (code, stdout, stderr) = run(dir, &["import", given, "-o", "sortie.xml"], stdin);
+        assert_eq!(code, 0, "{name} as {given}: {stdout}{stderr}");
+        assert!(
+            fs::read(dir.join("sortie.xml")).unwrap() == expected,
+            "{name} as {given} imports differently"
+        );
+    }
+}
+
 #[test]
 fn xls_and_ods_read_like_xlsx() {
-    let fixtures = workspace().join("fixtures");
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let (code, ..) = run(d, &["template", "-o", "modele.xlsx"], None);
@@ -354,19 +361,7 @@ fn xls_and_ods_read_like_xlsx() {
     assert_eq!(code, 0);
     let expected = fs::read(d.join("depuis-xlsx.xml")).unwrap();
     for name in ["modele.ods", "modele.xls"] {
-        let bytes = fs::read(fixtures.join(name)).unwrap();
-        fs::write(d.join(name), &bytes).unwrap();
-        fs::write(d.join("renomme.xml"), &bytes).unwrap();
-        for (given, stdin) in [(name, None), ("renomme.xml", None), ("-", Some(&bytes[..]))] {
-            let (code, stdout, stderr) = run(d, &["validate", given], stdin);
-            assert_eq!(code, 0, "{name} as {given}: {stdout}{stderr}");
-            let (code, stdout, stderr) = run(d, &["import", given, "-o", "sortie.xml"], stdin);
-            assert_eq!(code, 0, "{name} as {given}: {stdout}{stderr}");
-            assert!(
-                fs::read(d.join("sortie.xml")).unwrap() == expected,
-                "{name} as {given} imports differently from the xlsx template"
-            );
-        }
+        reads_like(d, name, "renomme.xml", &fixture(name), &expected);
     }
 }
 
@@ -374,47 +369,12 @@ fn xls_and_ods_read_like_xlsx() {
 fn a_feed_in_any_encoding_reads_the_same_by_name_renamed_and_on_stdin() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let plain =
-        String::from_utf8(fs::read(workspace().join("fixtures/exemple.xml")).unwrap()).unwrap();
-    let mut latin1 = Vec::new();
-    for c in plain
-        .replacen("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"", 1)
-        .chars()
-    {
-        match u8::try_from(u32::from(c)) {
-            Ok(b) => latin1.push(b),
-            Err(_) => latin1.extend(format!("&#{};", u32::from(c)).into_bytes()),
-        }
-    }
-    let mut utf16 = vec![0xFF, 0xFE];
-    utf16.extend(
-        plain
-            .replacen("encoding=\"UTF-8\"", "encoding=\"UTF-16\"", 1)
-            .encode_utf16()
-            .flat_map(u16::to_le_bytes),
-    );
-    let mut bom = b"\xEF\xBB\xBF".to_vec();
-    bom.extend_from_slice(plain.as_bytes());
+    let plain = String::from_utf8(fixture("exemple.xml")).unwrap();
     fs::write(d.join("exemple.xml"), &plain).unwrap();
     let (code, ..) = run(d, &["import", "exemple.xml", "-o", "attendu.xml"], None);
     assert_eq!(code, 0);
     let expected = fs::read(d.join("attendu.xml")).unwrap();
-    for (name, bytes) in [
-        ("latin1.xml", latin1),
-        ("utf16.xml", utf16),
-        ("bom.xml", bom),
-    ] {
-        fs::write(d.join(name), &bytes).unwrap();
-        fs::write(d.join("renomme.txt"), &bytes).unwrap();
-        for (given, stdin) in [(name, None), ("renomme.txt", None), ("-", Some(&bytes[..]))] {
-            let (code, stdout, stderr) = run(d, &["validate", given], stdin);
-            assert_eq!(code, 0, "{name} as {given}: {stdout}{stderr}");
-            let (code, stdout, stderr) = run(d, &["import", given, "-o", "sortie.xml"], stdin);
-            assert_eq!(code, 0, "{name} as {given}: {stdout}{stderr}");
-            assert!(
-                fs::read(d.join("sortie.xml")).unwrap() == expected,
-                "{name} as {given}"
-            );
-        }
+    for (name, bytes) in encoded_variants(&plain) {
+        reads_like(d, name, "renomme.txt", &bytes, &expected);
     }
 }

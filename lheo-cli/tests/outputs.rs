@@ -15,34 +15,8 @@ mod common;
 
 use std::fs;
 use std::path::Path;
-use std::process::Output;
 
-use common::{limited, workspace};
-
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = limited(dir).args(args).output().expect("lheo runs");
-    outcome(&out)
-}
-
-fn outcome(out: &Output) -> (i32, String, String) {
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let code = out
-        .status
-        .code()
-        .unwrap_or_else(|| panic!("lheo was killed ({:?}): {stderr}", out.status));
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (code, stdout, stderr)
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
+use common::{fixture, limited, names, outcome, repeated_feed as big_feed, run_limited as run};
 
 /// Every file of `dir` with its bytes.
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -54,10 +28,6 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
             (n, bytes)
         })
         .collect()
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    fs::read(workspace().join("fixtures").join(name)).unwrap()
 }
 
 /// A folder with a feed (`flux.xml`), a workbook (`flux.xlsx`) and an old feed
@@ -305,18 +275,7 @@ fn a_full_disk_is_one_line_and_exit_2_and_a_full_tmpdir_does_not_matter() {
     let dir = folder();
     let d = dir.path();
     // A 400-formation feed: its workbook's sheets and its import are far larger than 64 KiB.
-    let minimal = String::from_utf8(fixture("minimal.xml")).unwrap();
-    let (start, end) = (
-        minimal.find("<formation>").unwrap(),
-        minimal.rfind("</formation>").unwrap() + "</formation>".len(),
-    );
-    let big = format!(
-        "{}{}{}",
-        &minimal[..start],
-        minimal[start..end].repeat(400),
-        &minimal[end..]
-    );
-    fs::write(d.join("gros.xml"), big).unwrap();
+    fs::write(d.join("gros.xml"), big_feed(400)).unwrap();
     let cases: [&[&str]; 3] = [
         &["template", "-o", "plein/modele.xlsx"],
         &["export", "gros.xml", "-o", "plein/gros.xlsx"],
@@ -360,19 +319,6 @@ fn a_full_disk_is_one_line_and_exit_2_and_a_full_tmpdir_does_not_matter() {
         "{:?}",
         names(d)
     );
-}
-
-/// A feed of `n` copies of the minimal formation.
-fn big_feed(n: usize) -> String {
-    let minimal = String::from_utf8(fixture("minimal.xml")).unwrap();
-    let start = minimal.find("<formation>").unwrap();
-    let end = minimal.rfind("</formation>").unwrap() + "</formation>".len();
-    format!(
-        "{}{}{}",
-        &minimal[..start],
-        minimal[start..end].repeat(n),
-        &minimal[end..]
-    )
 }
 
 /// Starts `lheo args` in `dir`, waits until a temporary file of its appears there, and

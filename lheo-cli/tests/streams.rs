@@ -13,35 +13,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{limited, workspace, LIMIT_KIB};
-
-fn outcome(out: &std::process::Output) -> (i32, String, String) {
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let code = out
-        .status
-        .code()
-        .unwrap_or_else(|| panic!("lheo was killed ({:?}): {stderr}", out.status));
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (code, stdout, stderr)
-}
-
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    outcome(&limited(dir).args(args).output().unwrap())
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    fs::read(workspace().join("fixtures").join(name)).unwrap()
-}
+use common::{fixture, limited, names, outcome, repeated_feed, run_limited as run, LIMIT_KIB};
 
 /// `lheo args` where `{}` in the arguments is a FIFO a thread fills with `bytes`.
 fn through_fifo(dir: &Path, bytes: &[u8], args: &[&str]) -> (i32, String, String) {
@@ -184,15 +156,7 @@ fn every_command_reads_fifos_substitutions_and_stdin_like_the_file() {
 fn a_file_that_changes_while_it_is_read_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let minimal = String::from_utf8(fixture("minimal.xml")).unwrap();
-    let start = minimal.find("<formation>").unwrap();
-    let end = minimal.rfind("</formation>").unwrap() + "</formation>".len();
-    let feed = format!(
-        "{}{}{}",
-        &minimal[..start],
-        minimal[start..end].repeat(6000),
-        &minimal[end..]
-    );
+    let feed = repeated_feed(6000);
     for args in [
         &["validate", "--threads", "1", "flux.xml"][..],
         &["import", "flux.xml", "-o", "sortie.xml"],

@@ -11,7 +11,7 @@ use std::io::{self, Write};
 
 use lheo::rules::Profile;
 use lheo::workbook::{self, ExportOptions, WorkbookError};
-use lheo::{Diagnostic, Lang, Location, Severity};
+use lheo::{Diagnostic, Lang, Severity};
 
 use super::{print_failure, stdout_color, stdout_error};
 use crate::cli::ExportArgs;
@@ -173,19 +173,7 @@ fn print_findings(
     lines: &Lines,
     options: &HumanOptions,
 ) -> io::Result<()> {
-    let targets: Vec<(u32, u32)> = findings
-        .iter()
-        .take(options.limit)
-        .filter_map(|d| match d.location {
-            Location::Xml { line, column } => Some((line, column)),
-            _ => None,
-        })
-        .collect();
-    let excerpts = match lines {
-        Lines::File(p) => source::excerpts_from_file(p, &targets),
-        Lines::Copy(c) => source::excerpts_from_file(c.path(), &targets),
-        Lines::None => Default::default(),
-    };
+    let excerpts = lines.excerpts(&findings[..findings.len().min(options.limit)]);
     human::write_diagnostics(out, name, findings, &excerpts, options)
 }
 

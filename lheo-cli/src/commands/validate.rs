@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 use lheo::validate::{validate, ValidateOptions};
-use lheo::{Lang, Location};
+use lheo::Lang;
 
 use super::{print_failure, stdout_color, stdout_error};
 use crate::cli::{ReportFormat, ValidateArgs};
@@ -87,19 +87,8 @@ pub fn print_human(
 ) -> io::Result<()> {
     let diagnostics = &validated.file.report.diagnostics;
     if !quiet {
-        let targets: Vec<(u32, u32)> = diagnostics
-            .iter()
-            .take(options.limit)
-            .filter_map(|d| match d.location {
-                Location::Xml { line, column } => Some((line, column)),
-                _ => None,
-            })
-            .collect();
-        let excerpts = match &validated.excerpts {
-            ExcerptSource::File(p) => source::excerpts_from_file(p, &targets),
-            ExcerptSource::Copy(c) => source::excerpts_from_file(c.path(), &targets),
-            ExcerptSource::None => Default::default(),
-        };
+        let shown = &diagnostics[..diagnostics.len().min(options.limit)];
+        let excerpts = validated.excerpts.excerpts(shown);
         human::write_diagnostics(out, &validated.display, diagnostics, &excerpts, options)?;
     }
     human::write_summary(
