@@ -34,9 +34,18 @@ pub struct TempFile {
 }
 
 impl TempFile {
-    /// Creates `.lheo-<pid>-<random>-<what><suffix>` in `folder` (permissions of a new file,
-    /// not the 0600 of temporary files), after removing the leftovers of killed runs there.
+    /// Creates `.lheo-<pid>-<random>-<what><suffix>` in `folder` with the permissions of a
+    /// new file (it becomes an output), after removing the leftovers of killed runs there.
     pub fn create_in(folder: &Path, what: &str, suffix: &str) -> io::Result<TempFile> {
+        TempFile::create(folder, what, suffix, true)
+    }
+
+    /// [`TempFile::create_in`] readable by its owner only: a private copy of an input.
+    pub fn private_in(folder: &Path, what: &str, suffix: &str) -> io::Result<TempFile> {
+        TempFile::create(folder, what, suffix, false)
+    }
+
+    fn create(folder: &Path, what: &str, suffix: &str, shared: bool) -> io::Result<TempFile> {
         sweep(folder);
         let prefix = format!("{PREFIX}{}-", std::process::id());
         let suffix = format!("-{what}{suffix}");
@@ -45,8 +54,11 @@ impl TempFile {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            builder.permissions(fs::Permissions::from_mode(0o666));
+            let mode = if shared { 0o666 } else { 0o600 };
+            builder.permissions(fs::Permissions::from_mode(mode));
         }
+        #[cfg(not(unix))]
+        let _ = shared;
         let (file, path) = builder.tempfile_in(folder)?.into_parts();
         lock(&file);
         if let Ok(mut r) = REGISTERED.lock() {
@@ -259,6 +271,16 @@ mod tests {
         temp.persist(&target).unwrap();
         assert!(target.exists());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_copies_are_for_their_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let copy = TempFile::private_in(dir.path(), "entree", ".copie").unwrap();
+        let mode = fs::metadata(copy.path()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{mode:o}");
     }
 
     #[cfg(unix)]

@@ -289,7 +289,7 @@ impl Source {
         let mut source = match passes {
             Passes::One { keep_copy } => {
                 let copy = keep_copy
-                    .then(|| TempFile::create_in(scratch, "entree", ".copie").ok())
+                    .then(|| TempFile::private_in(scratch, "entree", ".copie").ok())
                     .flatten();
                 let handle = copy.as_ref().and_then(|c| c.file().try_clone().ok());
                 let first = pass(reader, handle).map_err(|e| failed(&e))?;
@@ -345,7 +345,7 @@ impl Source {
                 });
             }
         }
-        let mut copy = TempFile::create_in(scratch, "entree", ".copie")
+        let mut copy = TempFile::private_in(scratch, "entree", ".copie")
             .map_err(|e| Failure::write(scratch, &e))?;
         let written = copy
             .file_mut()
@@ -496,7 +496,7 @@ impl Source {
                 return Ok(path.clone());
             }
         }
-        let mut copy = TempFile::create_in(&self.scratch, "classeur", &format!(".{ext}"))
+        let mut copy = TempFile::private_in(&self.scratch, "classeur", &format!(".{ext}"))
             .map_err(|e| Failure::write(&self.scratch, &e))?;
         let mut pass = self.pass()?;
         let tracker = pass.tracker();
