@@ -297,12 +297,28 @@ fn damaged_gzip_is_unreadable_and_a_bomb_is_refused() {
         assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
         assert!(
             stderr.contains(
-                "impossible de lire « tronque.xml.gz » : archive gzip endommagée ou tronquée"
+                "impossible de lire « tronque.xml.gz » : archive gzip tronquée (elle s'arrête avant sa fin) : téléchargez-la de nouveau"
             ),
             "{args:?}: {stderr}"
         );
     }
     assert_eq!(names(d), ["tronque.xml.gz"]);
+    // In English too, whichever side of diff it is on.
+    fs::copy(
+        workspace().join("fixtures/exemple.xml"),
+        d.join("exemple.xml"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run(
+        d,
+        &["diff", "exemple.xml", "tronque.xml.gz", "--lang", "en"],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "lheo: cannot read \"tronque.xml.gz\": truncated gzip archive (it stops before its end): download it again\n"
+    );
 }
 
 #[test]

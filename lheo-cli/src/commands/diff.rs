@@ -132,6 +132,15 @@ fn size(p: &Prepared) -> u64 {
 fn failure(e: &DiffError, old: &str, new: &str) -> Failure {
     let name = |side: Side| if side == Side::Old { old } else { new };
     match e {
+        // A reading of ours that failed (a file that changed, a damaged gzip archive).
+        DiffError::Source {
+            error: lheo::diff::SourceError::Io(io),
+            ..
+        } if io.get_ref().is_some_and(|e| e.is::<Failure>()) => io
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<Failure>())
+            .cloned()
+            .unwrap_or_else(|| Failure::new(io.to_string(), io.to_string())),
         DiffError::Source { side, error } => Failure::new(
             format!("« {} » : {}", name(*side), error.text(Lang::Fr)),
             format!("\"{}\": {}", name(*side), error.text(Lang::En)),

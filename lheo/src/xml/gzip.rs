@@ -49,7 +49,12 @@ impl Default for GzipLimits {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GzipError {
     /// Not valid gzip data, or cut short.
-    Corrupt(String),
+    Corrupt {
+        /// The data ends before the end of the archive.
+        truncated: bool,
+        /// What the decoder said (English).
+        detail: String,
+    },
     /// The data expands more than [`GzipLimits`] allow.
     TooExpanded {
         /// Compressed bytes read.
@@ -63,11 +68,18 @@ impl GzipError {
     /// The error in French and English.
     pub fn message(&self) -> Message {
         match self {
-            GzipError::Corrupt(why) => Message {
-                fr: format!(
-                    "archive gzip endommagée ou tronquée ({why}) : téléchargez-la de nouveau"
-                ),
-                en: format!("damaged or truncated gzip archive ({why}): download it again"),
+            GzipError::Corrupt {
+                truncated: true, ..
+            } => Message {
+                fr:
+                    "archive gzip tronquée (elle s'arrête avant sa fin) : téléchargez-la de nouveau"
+                        .to_owned(),
+                en: "truncated gzip archive (it stops before its end): download it again"
+                    .to_owned(),
+            },
+            GzipError::Corrupt { detail, .. } => Message {
+                fr: format!("archive gzip endommagée ({detail}) : téléchargez-la de nouveau"),
+                en: format!("damaged gzip archive ({detail}): download it again"),
             },
             GzipError::TooExpanded { read, written } => {
                 let ratio = written / (*read).max(1);
@@ -186,11 +198,11 @@ impl<R: BufRead> Read for GzipReader<R> {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => return Err(e),
             Err(e) if self.decoder.get_ref().failed => return Err(e),
             Err(e) => {
-                let why = match e.kind() {
-                    io::ErrorKind::UnexpectedEof => "fin de fichier inattendue".to_owned(),
-                    _ => e.to_string(),
+                let error = GzipError::Corrupt {
+                    truncated: e.kind() == io::ErrorKind::UnexpectedEof,
+                    detail: e.to_string(),
                 };
-                return Err(self.fail(GzipError::Corrupt(why)));
+                return Err(self.fail(error));
             }
         };
         self.written += n as u64;
@@ -249,7 +261,7 @@ mod tests {
         for broken in [&bytes[..bytes.len() / 2], &b"\x1f\x8b\x08\x00garbage!"[..]] {
             let e = io::copy(&mut GzipReader::new(broken), &mut io::sink()).unwrap_err();
             assert!(
-                matches!(GzipError::of(&e), Some(GzipError::Corrupt(_))),
+                matches!(GzipError::of(&e), Some(GzipError::Corrupt { .. })),
                 "{e:?}"
             );
         }
