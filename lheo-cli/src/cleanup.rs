@@ -59,11 +59,13 @@ impl TempFile {
         }
         #[cfg(not(unix))]
         let _ = shared;
+        // Registered under the lock it is created under: an interruption that comes between
+        // the two would find the file on disk but not in the list, and leave it.
+        let mut registered = REGISTERED.lock().unwrap_or_else(|e| e.into_inner());
         let (file, path) = builder.tempfile_in(folder)?.into_parts();
+        registered.push(path.to_path_buf());
+        drop(registered);
         lock(&file);
-        if let Ok(mut r) = REGISTERED.lock() {
-            r.push(path.to_path_buf());
-        }
         Ok(TempFile {
             file,
             path: Some(path),
@@ -122,10 +124,9 @@ fn unregister(path: &Path) {
 
 /// Removes every registered file (on an interruption or a panic).
 pub fn remove_all() {
-    if let Ok(mut r) = REGISTERED.lock() {
-        for path in r.drain(..) {
-            let _ = fs::remove_file(path);
-        }
+    let mut registered = REGISTERED.lock().unwrap_or_else(|e| e.into_inner());
+    for path in registered.drain(..) {
+        let _ = fs::remove_file(path);
     }
 }
 

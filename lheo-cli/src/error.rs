@@ -94,8 +94,7 @@ impl Failure {
 pub fn describe_io(error: &io::Error) -> (String, String) {
     use io::ErrorKind as K;
     if let Some(gzip) = lheo::input::GzipError::of(error) {
-        let m = gzip.message();
-        return (m.fr, m.en);
+        return gzip.text();
     }
     let (fr, en) = match error.kind() {
         K::NotFound => ("fichier introuvable", "file not found"),

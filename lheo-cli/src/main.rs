@@ -78,6 +78,7 @@ fn run(command: Command) -> Outcome {
         Command::Export(args) => commands::export::run(args),
         Command::Template(args) => commands::template::run(args),
         Command::Diff(args) => commands::diff::run(args),
+        Command::Referentiels(args) => commands::referentiels::run(args),
     }
 }
 

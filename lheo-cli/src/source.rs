@@ -8,8 +8,8 @@
 //!   by commands that read it several times (`import`, `diff`), into a private copy first.
 //!   Its first bytes are recognised before anything is copied, so that `/dev/zero` is refused
 //!   at once.
-//! - A workbook is read from a file of the right extension: the file itself, or a private
-//!   copy when it came with another name or through a stream.
+//! - A workbook is recognised and read by its content, whatever its name: from the file
+//!   itself, or from the copy of a stream.
 //!
 //! gzip-compressed inputs are decompressed as they are read. Byte counts (progress bars) and
 //! the first read error follow the bytes read from the input itself.
@@ -31,6 +31,15 @@ pub use excerpt::{excerpts_from_file, Excerpt, Excerpts};
 use crate::cleanup::TempFile;
 use crate::error::Failure;
 use crate::output::FileId;
+
+/// `Read::read` for a `BufRead`: copies from its buffer.
+pub fn read_buffered<B: BufRead + ?Sized>(input: &mut B, out: &mut [u8]) -> io::Result<usize> {
+    let available = input.fill_buf()?;
+    let n = available.len().min(out.len());
+    out[..n].copy_from_slice(&available[..n]);
+    input.consume(n);
+    Ok(n)
+}
 
 /// Where a document comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,7 +172,7 @@ impl Pass {
 
 impl Read for Pass {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        lheo::reader::decode::read_buffered(self, buf)
+        read_buffered(self, buf)
     }
 }
 
@@ -326,7 +335,7 @@ impl Source {
             .read_to_end(&mut head)
             .map_err(|e| failed(&e))?;
         let complete = head.len() < lheo::input::HEAD_BYTES;
-        if !head.starts_with(&lheo::input::gzip::MAGIC) {
+        if !head.starts_with(&lheo::input::GZIP_MAGIC) {
             let recognised = Recognised {
                 kind: lheo::input::recognise(&head, complete),
                 gzip: false,
@@ -473,30 +482,21 @@ impl Source {
         }
     }
 
-    /// A path to the workbook with the extension of its format (which the workbook reader
-    /// goes by): the file itself, or a private copy.
+    /// A path to the workbook (read by its content, whatever its name): the file itself,
+    /// the copy of a stream, or a private copy made now of a stream read once.
     pub fn workbook_path(&mut self) -> Result<PathBuf, Failure> {
-        let Some(format) = self.workbook() else {
+        if self.workbook().is_none() {
             return Err(Failure::new(
                 format!("« {} » n'est pas un classeur", self.display),
                 format!("\"{}\" is not a workbook", self.display),
             ));
-        };
-        let ext = format.extension();
-        if let Store::File { path, .. } = &self.store {
-            let own = path
-                .extension()
-                .map(|e| e.to_string_lossy().to_ascii_lowercase());
-            let fits = match own.as_deref() {
-                Some("xlsx" | "xlsm") => format == WorkbookFormat::Xlsx,
-                Some(e) => e == ext,
-                None => false,
-            };
-            if fits {
-                return Ok(path.clone());
-            }
         }
-        let mut copy = TempFile::private_in(&self.scratch, "classeur", &format!(".{ext}"))
+        match &self.store {
+            Store::File { path, .. } => return Ok(path.clone()),
+            Store::Copy(copy) => return Ok(copy.path().to_path_buf()),
+            Store::Stream(_) => {}
+        }
+        let mut copy = TempFile::private_in(&self.scratch, "classeur", ".copie")
             .map_err(|e| Failure::write(&self.scratch, &e))?;
         let mut pass = self.pass()?;
         let tracker = pass.tracker();

@@ -402,6 +402,21 @@ pub const ENGLISH: &[(&str, &str, &str)] = &[
     ),
     ("diff", "format", "Format: human (readable, the default) or json (one JSON document)"),
     (
+        "",
+        "referentiels",
+        "Also check the codes (RNCP, RS, blocs, ROME, Certif Info, NSF) against these referentials: files as downloaded (zipped or not) or folders; repeatable",
+    ),
+    (
+        "referentiels",
+        "paths",
+        "Files as downloaded (zipped or not), or folders holding them",
+    ),
+    (
+        "referentiels",
+        "format",
+        "Format: human (one line per referential, the default) or json (one JSON document)",
+    ),
+    (
         "diff",
         "ignore",
         "Do not compare this attribute or element (repeatable): a name (horodatage-export, @datemaj, extras) or a path of names (session/etat-recrutement, formation/@horodatage-modification, /lheo/@horodatage-export)",
@@ -421,6 +436,7 @@ const ABOUT: &[(&str, &str)] = &[
     ("export", "Export an LHEO feed as an editable Excel workbook (.xlsx), re-importable without loss"),
     ("template", "Write an empty template workbook (headers, documentation, lists, one example row)"),
     ("diff", "Compare two feeds: formations, actions, sessions, recruitments… added, removed or changed, field by field"),
+    ("referentiels", "Say what referential files (RNCP, RS, ROME, Certif Info, NSF) hold: kind, date, number of entries, to check a download"),
 ];
 
 const ENGLISH_TEMPLATE: &str =
@@ -467,9 +483,13 @@ pub fn english(command: Command) -> Command {
             }
         });
     }
-    command.mut_subcommand("diff", |d| {
-        d.after_help("Exit codes: 0 = same data, 1 = differences, 2 = could not compare.\nExample: lheo diff hier.xml aujourdhui.xml --ignore horodatage-export")
-    })
+    command
+        .mut_subcommand("diff", |d| {
+            d.after_help("Exit codes: 0 = same data, 1 = differences, 2 = could not compare.\nExample: lheo diff hier.xml aujourdhui.xml --ignore horodatage-export")
+        })
+        .mut_subcommand("referentiels", |r| {
+            r.after_help("Exit codes: 0 = everything recognised, 2 = a file is not a referential or cannot be read.\nExample: lheo referentiels export-fiches-csv-2026-08-26.zip RefRomeCsv.zip")
+        })
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 //!
 //! Each README is copied into a temporary folder beside a `<name>.in/` folder that links to
 //! the repository's `fixtures/` and `lheo-cli/`, so the commands run as in the repository's
-//! root and the files they write stay in the temporary folder. A `console` block is a
+//! root and the files they write stay in the temporary folder; `../shared` links to the
+//! reference material beside the repository. Where that material is absent, the examples
+//! that use it are not run (said on the output; a failure with `LHEO_REQUIRE_ORACLE=1`). A `console` block is a
 //! sequence: `$ lheo …` lines, `? 1` for an exit code other than 0, then what the command
 //! prints (stdout and stderr together); `...` on a line of its own stands for any lines,
 //! `[..]` for the rest of a line.
@@ -30,11 +32,32 @@ use common::workspace;
 /// The READMEs checked, by path in the repository.
 const READMES: [&str; 2] = ["README.md", "lheo-cli/README.md"];
 
-/// Copies `readme` into `dir` as `name`, beside `name.in/` (the folder its commands run in).
+/// Copies `readme` into `dir` as `name`, beside `name.in/` (the folder its commands run in)
+/// and `shared` (the reference material, `../shared` from there).
 fn stage(dir: &Path, readme: &str) -> PathBuf {
     let name = readme.replace('/', "-");
     let staged = dir.join(&name);
-    fs::copy(workspace().join(readme), &staged).unwrap();
+    let shared = workspace().join("../shared");
+    let text = fs::read_to_string(workspace().join(readme)).unwrap();
+    if shared.is_dir() {
+        #[cfg(unix)]
+        if !dir.join("shared").exists() {
+            std::os::unix::fs::symlink(&shared, dir.join("shared")).unwrap();
+        }
+        fs::write(&staged, text).unwrap();
+    } else {
+        assert!(
+            std::env::var("LHEO_REQUIRE_ORACLE").as_deref() != Ok("1"),
+            "{} is absent: the README examples that use it cannot run",
+            shared.display()
+        );
+        println!(
+            "{}: the examples that use ../shared/ are not run ({} is absent)",
+            readme,
+            shared.display()
+        );
+        fs::write(&staged, without_shared_examples(&text)).unwrap();
+    }
     let run_in = staged.with_extension("in");
     fs::create_dir(&run_in).unwrap();
     for linked in ["fixtures", "lheo-cli"] {
@@ -64,10 +87,49 @@ fn console_examples_print_what_the_readmes_show() {
         cases.run();
     }
     if std::env::var("TRYCMD").as_deref() == Ok("overwrite") {
+        // Without the reference material, the staged copies lack some examples.
+        assert!(
+            workspace().join("../shared").is_dir(),
+            "TRYCMD=overwrite needs ../shared/"
+        );
         for (path, readme) in &staged {
             fs::copy(path, workspace().join(readme)).unwrap();
         }
     }
+}
+
+/// `markdown` with its `console` blocks that use `../shared/` turned into `text` blocks.
+fn without_shared_examples(markdown: &str) -> String {
+    let mut out = String::new();
+    let mut block: Vec<&str> = Vec::new();
+    let mut in_console = false;
+    for line in markdown.lines() {
+        if in_console {
+            block.push(line);
+            if line.starts_with("```") {
+                let uses_shared = block.iter().any(|l| l.contains("../shared/"));
+                for (i, l) in block.drain(..).enumerate() {
+                    let l = if i == 0 && uses_shared { "```text" } else { l };
+                    out.push_str(l);
+                    out.push('\n');
+                }
+                in_console = false;
+            }
+            continue;
+        }
+        if line.trim_end() == "```console" {
+            in_console = true;
+            block.push(line);
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    for l in block {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out
 }
 
 /// The `lheo …` lines of the blocks that are not run: synopses (`text`) and scripts (`sh`).
@@ -133,4 +195,14 @@ fn every_command_line_of_the_readmes_is_accepted() {
     // `cargo install --path lheo-cli` installs a binary named lheo.
     let manifest = fs::read_to_string(workspace().join("lheo-cli/Cargo.toml")).unwrap();
     assert!(manifest.contains("[[bin]]\nname = \"lheo\""), "{manifest}");
+}
+
+#[test]
+fn examples_that_need_shared_can_be_set_aside() {
+    let md = "a\n```console\n$ lheo validate x.xml\nok\n```\n```console\n$ lheo validate --referentiels ../shared/r x.xml\n? 1\n```\nb\n";
+    let out = without_shared_examples(md);
+    assert_eq!(
+        out,
+        "a\n```console\n$ lheo validate x.xml\nok\n```\n```text\n$ lheo validate --referentiels ../shared/r x.xml\n? 1\n```\nb\n"
+    );
 }

@@ -11,7 +11,8 @@ use std::io::{self, BufRead, Read, Write};
 use std::sync::Mutex;
 
 use indicatif::ProgressBar;
-use lheo::diff::{self, DiffError, DiffOptions, Ignore, Side, Source as Source_, XmlSource};
+use lheo::diff::{self, DiffOptions, Ignore, Side, Source as Source_, XmlSource};
+use lheo::ErrorKind;
 use lheo::Lang;
 
 use super::{print_failure, stdout_color, stdout_error};
@@ -78,7 +79,7 @@ struct Reading<'p> {
 
 impl Read for Reading<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        lheo::reader::decode::read_buffered(self, buf)
+        crate::source::read_buffered(self, buf)
     }
 }
 
@@ -129,33 +130,32 @@ fn size(p: &Prepared) -> u64 {
 }
 
 /// A comparison error as a one-line failure naming the file.
-fn failure(e: &DiffError, old: &str, new: &str) -> Failure {
+fn failure(e: &lheo::Error, old: &str, new: &str) -> Failure {
     let name = |side: Side| if side == Side::Old { old } else { new };
-    match e {
-        // A reading of ours that failed (a file that changed, a damaged gzip archive).
-        DiffError::Source {
-            error: lheo::diff::SourceError::Io(io),
-            ..
-        } if io.get_ref().is_some_and(|e| e.is::<Failure>()) => io
-            .get_ref()
-            .and_then(|e| e.downcast_ref::<Failure>())
-            .cloned()
-            .unwrap_or_else(|| Failure::new(io.to_string(), io.to_string())),
-        DiffError::Source { side, error } => Failure::new(
-            format!("« {} » : {}", name(*side), error.text(Lang::Fr)),
-            format!("\"{}\": {}", name(*side), error.text(Lang::En)),
-        ),
-        DiffError::SourceChanged(side) => Failure::new(
+    // A reading of ours that failed (a file that changed, a damaged gzip archive).
+    if let Some(f) = e
+        .io()
+        .and_then(|io| io.get_ref())
+        .and_then(|inner| inner.downcast_ref::<Failure>())
+    {
+        return f.clone();
+    }
+    match (e.kind(), e.side()) {
+        (ErrorKind::Changed, Some(side)) => Failure::new(
             format!(
                 "« {} » a changé pendant la comparaison (fichier en cours d'écriture ?)",
-                name(*side)
+                name(side)
             ),
             format!(
                 "\"{}\" changed during the comparison (file being written?)",
-                name(*side)
+                name(side)
             ),
         ),
-        other => Failure::new(other.text(Lang::Fr), other.text(Lang::En)),
+        (_, Some(side)) => Failure::new(
+            format!("« {} » : {}", name(side), e.text(Lang::Fr)),
+            format!("\"{}\": {}", name(side), e.text(Lang::En)),
+        ),
+        _ => Failure::new(e.text(Lang::Fr), e.text(Lang::En)),
     }
 }
 
@@ -163,12 +163,8 @@ fn ignore_rules(rules: &[String]) -> Result<Vec<Ignore>, Failure> {
     rules
         .iter()
         .map(|r| {
-            r.parse::<Ignore>().map_err(|e| {
-                Failure::new(
-                    e.to_string(),
-                    format!("--ignore rule \"{}\": {}", e.rule, e.reason_en),
-                )
-            })
+            r.parse::<Ignore>()
+                .map_err(|e| Failure::new(e.text(Lang::Fr), e.text(Lang::En)))
         })
         .collect()
 }
@@ -186,11 +182,9 @@ pub fn run(args: DiffArgs) -> Outcome {
 }
 
 fn compare(args: DiffArgs, lang: Lang) -> Result<Outcome, Failure> {
-    let options = DiffOptions {
-        ignore: ignore_rules(&args.ignore)?,
-        exact_whitespace: args.exact_whitespace,
-        ..DiffOptions::default()
-    };
+    let options = DiffOptions::default()
+        .with_ignore(ignore_rules(&args.ignore)?)
+        .with_exact_whitespace(args.exact_whitespace);
     let (old_in, new_in) = (Input::from_arg(args.old), Input::from_arg(args.new));
     if old_in == Input::Stdin && new_in == Input::Stdin {
         return Err(Failure::new(
@@ -228,14 +222,14 @@ fn compare(args: DiffArgs, lang: Lang) -> Result<Outcome, Failure> {
             summary.and_then(|s| {
                 w.finish(&s, &old_name, &new_name)
                     .map(|()| s)
-                    .map_err(DiffError::Sink)
+                    .map_err(lheo::Error::from)
             })
         }
         DiffFormat::Json => {
             let machine = |i: &Input| i.machine_name();
             let mut w = JsonDiff::new(&mut out, &machine(&old_in), &machine(&new_in));
             let summary = diff::diff(&*old_src, &*new_src, &options, &mut |c| w.change(&c));
-            summary.and_then(|s| w.finish(&s).map(|()| s).map_err(DiffError::Sink))
+            summary.and_then(|s| w.finish(&s).map(|()| s).map_err(lheo::Error::from))
         }
     };
     progress.finish();
@@ -251,7 +245,11 @@ fn compare(args: DiffArgs, lang: Lang) -> Result<Outcome, Failure> {
                 Err(e) => Ok(stdout_error(&e, outcome, lang)),
             }
         }
-        Err(DiffError::Sink(e)) => Ok(stdout_error(&e, Outcome::Findings, lang)),
+        // Writing the report failed (no side: neither feed is at fault).
+        Err(e) if e.side().is_none() && e.io().is_some() => match e.io() {
+            Some(io) => Ok(stdout_error(io, Outcome::Findings, lang)),
+            None => Err(failure(&e, &old_name, &new_name)),
+        },
         Err(e) => {
             let _ = out.flush();
             Err(failure(&e, &old_name, &new_name))

@@ -10,8 +10,8 @@
 use std::io::{self, Write};
 
 use lheo::rules::Profile;
-use lheo::workbook::{self, ExportOptions, WorkbookError};
-use lheo::{Diagnostic, Lang, Severity};
+use lheo::workbook::{self, ExportOptions};
+use lheo::{Diagnostic, ErrorKind, Lang, Severity};
 
 use super::{print_failure, stdout_color, stdout_error};
 use crate::cli::ExportArgs;
@@ -35,7 +35,7 @@ pub fn run(args: ExportArgs) -> Outcome {
 
 /// Why the writing of the workbook stopped.
 enum Stop {
-    Workbook(WorkbookError),
+    Workbook(lheo::Error),
     Failed(Failure),
 }
 
@@ -72,8 +72,8 @@ fn export(args: &ExportArgs, lang: Lang) -> Result<Outcome, Failure> {
     let bar = Progress::new(&name, source.size(), true, lang);
     tracker.set_progress(bar.bar());
     let options = ExportOptions::default()
-        .check(Profile::Lheo)
-        .tempdir(output.folder());
+        .with_check(Profile::Lheo)
+        .with_tempdir(output.folder());
     let mut summary = None;
     // The input is checked before the workbook replaces the output: a read error or a file
     // that changed while it was read leaves nothing.
@@ -84,7 +84,7 @@ fn export(args: &ExportArgs, lang: Lang) -> Result<Outcome, Failure> {
             summary = Some(exported.map_err(Stop::Workbook)?);
             Ok(())
         },
-        |e| Stop::Workbook(WorkbookError::Io(e)),
+        |e| Stop::Workbook(lheo::Error::from(e)),
     );
     bar.finish();
     let result = match result {
@@ -133,35 +133,33 @@ fn export(args: &ExportArgs, lang: Lang) -> Result<Outcome, Failure> {
                 Err(e) => Ok(stdout_error(&e, Outcome::Success, lang)),
             }
         }
-        Err(WorkbookError::Invalid(d)) => {
-            if let Err(e) = human::write_diagnostic(&mut out, &name, &d, None, &human_options)
-                .and_then(|()| out.flush())
-            {
-                return Ok(stdout_error(&e, Outcome::Findings, lang));
+        Err(e) => match (e.kind(), e.diagnostic(), e.io()) {
+            (_, Some(d), _) => {
+                if let Err(e) = human::write_diagnostic(&mut out, &name, d, None, &human_options)
+                    .and_then(|()| out.flush())
+                {
+                    return Ok(stdout_error(&e, Outcome::Findings, lang));
+                }
+                not_written(output.shown(), lang);
+                Ok(Outcome::Findings)
             }
-            not_written(output.shown(), lang);
-            Ok(Outcome::Findings)
-        }
-        Err(
-            e @ (WorkbookError::Unfit(_)
-            | WorkbookError::TooLong { .. }
-            | WorkbookError::TooManyRows { .. }),
-        ) => {
-            print_failure(
-                &Failure::new(
-                    format!("« {name} » ne peut pas être exporté : {e}"),
-                    format!("\"{name}\" cannot be exported: {e}"),
-                ),
-                lang,
-            );
-            not_written(output.shown(), lang);
-            Ok(Outcome::Findings)
-        }
-        Err(WorkbookError::Io(e)) => Err(Failure::write(output.shown(), &e)),
-        Err(e) => Err(Failure::new(
-            format!("impossible d'écrire « {shown} » : {e}"),
-            format!("cannot write \"{shown}\": {e}"),
-        )),
+            (ErrorKind::Unwritable, ..) => {
+                print_failure(
+                    &Failure::new(
+                        format!("« {name} » ne peut pas être exporté : {e}"),
+                        format!("\"{name}\" cannot be exported: {e}"),
+                    ),
+                    lang,
+                );
+                not_written(output.shown(), lang);
+                Ok(Outcome::Findings)
+            }
+            (_, _, Some(io)) => Err(Failure::write(output.shown(), io)),
+            _ => Err(Failure::new(
+                format!("impossible d'écrire « {shown} » : {e}"),
+                format!("cannot write \"{shown}\": {e}"),
+            )),
+        },
     }
 }
 

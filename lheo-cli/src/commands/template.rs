@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use lheo::workbook::{self, ExportOptions, WorkbookError};
+use lheo::workbook::{self, ExportOptions};
 use lheo::Lang;
 
 use super::{print_failure, stdout_error};
@@ -31,20 +31,22 @@ fn template(args: &TemplateArgs, lang: Lang) -> Result<Outcome, Failure> {
         "lheo template",
         &[],
     )?;
-    let options = ExportOptions::default().tempdir(output.folder());
+    let options = ExportOptions::default().with_tempdir(output.folder());
     let written = output.write(
         |w| workbook::template_with(w, &options).map(|_| ()),
-        WorkbookError::Io,
+        lheo::Error::from,
     );
     let o = output.shown().display();
     match written {
         Ok(()) => {}
-        Err(WorkbookError::Io(e)) => return Err(Failure::write(output.shown(), &e)),
         Err(e) => {
+            if let Some(io) = e.io() {
+                return Err(Failure::write(output.shown(), io));
+            }
             return Err(Failure::new(
                 format!("impossible d'écrire « {o} » : {e}"),
                 format!("cannot write \"{o}\": {e}"),
-            ))
+            ));
         }
     }
     let done = match lang {

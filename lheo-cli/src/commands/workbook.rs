@@ -2,34 +2,46 @@
 //! libraries' errors (zip, calamine) turned into a sentence that names the file and says
 //! what to do.
 
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
 use lheo::validate::ValidateOptions;
-use lheo::workbook::reader::read_workbook_file;
-use lheo::workbook::{Imported, WorkbookError};
+use lheo::workbook::Imported;
+use lheo::Lang;
 
 use super::validate::{ExcerptSource, Validated};
 use crate::error::Failure;
 use crate::report::FileReport;
 use crate::source::Source;
 
-/// Reads the workbook `source` is. A file the workbook reader cannot open at all (damaged,
-/// another format) is a failure (exit 2), like any unreadable file.
+/// Reads the workbook `source` is (recognised by its content, whatever its name). A file the
+/// workbook reader cannot open at all (damaged, another format) is a failure (exit 2), like
+/// any unreadable file.
 pub fn read(source: &mut Source) -> Result<Imported, Failure> {
     let path = source.workbook_path()?;
-    let imported = read_workbook_file(&path).map_err(|e| match e {
-        WorkbookError::Io(io) => Failure::read(std::path::Path::new(source.display()), &io),
-        other => unreadable(source.display(), &other.to_string()),
-    })?;
+    let name = Path::new(source.display());
+    let file = File::open(&path).map_err(|e| Failure::read(name, &e))?;
+    let imported =
+        lheo::workbook::read_workbook(BufReader::new(file)).map_err(|e| match e.io() {
+            Some(io) => Failure::read(name, io),
+            None => unreadable(source.display(), e.text(Lang::Fr)),
+        })?;
     source.unchanged()?;
-    // The finding the workbook reader gives for a file it cannot open.
-    let unreadable_rule = lheo::Rule::ClasseurIllisible;
-    if let Some(d) = imported
-        .diagnostics
-        .iter()
-        .find(|d| d.rule == unreadable_rule)
-    {
-        return Err(unreadable(source.display(), &d.message.fr));
-    }
+    refuse_unreadable(source.display(), &imported.diagnostics)?;
     Ok(imported)
+}
+
+/// Fails with the sentence for a workbook that cannot be opened when the workbook reader's
+/// findings say so (its `CLASSEUR-ILLISIBLE` finding).
+pub fn refuse_unreadable(name: &str, diagnostics: &[lheo::Diagnostic]) -> Result<(), Failure> {
+    match diagnostics
+        .iter()
+        .find(|d| d.rule == lheo::Rule::ClasseurIllisible)
+    {
+        Some(d) => Err(unreadable(name, &d.message.fr)),
+        None => Ok(()),
+    }
 }
 
 /// The sentence for a workbook that cannot be opened; `raw` is what the libraries said.

@@ -10,8 +10,6 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::path::Path;
 
-use lheo::reader::decode::Utf8Input;
-
 /// Longest line shown whole; longer lines are cut to a window around the column.
 const MAX_WHOLE_LINE: usize = 160;
 /// Bytes kept on each side of the column in a long line.
@@ -43,7 +41,7 @@ pub fn excerpts_from_file(path: &Path, targets: &[(u32, u32)]) -> Excerpts {
     let Ok(content) = lheo::input::open(BufReader::with_capacity(64 * 1024, file)) else {
         return Excerpts::new();
     };
-    match Utf8Input::new(content) {
+    match lheo::reader::utf8(content) {
         Ok((utf8, _)) => excerpts(utf8, targets).unwrap_or_default(),
         Err(_) => Excerpts::new(),
     }

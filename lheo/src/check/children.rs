@@ -4,8 +4,8 @@
 use super::content::{self, Step};
 use super::{Checker, Mode, Position};
 use crate::diagnostic::Rule;
-use crate::reader::events::StartTag;
 use crate::schema::{self, Content, ElementId};
+use crate::xml::events::StartTag;
 
 impl Checker {
     /// Reports a child that cannot be here and opens it as skipped.

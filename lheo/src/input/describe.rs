@@ -41,20 +41,8 @@ fn what(kind: &Kind) -> (String, String) {
                 format!("a {name} file (values separated by {en}), not an LHEO feed"),
             )
         }
-        Kind::Edof { namespace } => (
-            format!("un catalogue EDOF de la Caisse des Dépôts (Mon Compte Formation, espace de noms « {namespace} ») : ce format n'est pas du LHEO 2.x"),
-            format!("a Caisse des Dépôts EDOF catalogue (Mon Compte Formation, namespace \"{namespace}\"): this format is not LHEO 2.x"),
-        ),
-        Kind::Lheo1 { root, namespace } => {
-            let (fr, en) = match namespace {
-                Some(ns) => (format!("espace de noms « {ns} »"), format!("namespace \"{ns}\"")),
-                None => (format!("racine « {root} »"), format!("root \"{root}\"")),
-            };
-            (
-                format!("un document LHEO 1.x ({fr}) : cette ancienne version n'est pas lue, demandez à son émetteur un export LHEO 2.x"),
-                format!("an LHEO 1.x document ({en}): this old version is not read, ask its sender for an LHEO 2.x export"),
-            )
-        }
+        Kind::Edof { namespace } => crate::reader::edof(namespace),
+        Kind::Lheo1 { root, namespace } => crate::reader::lheo_1(root, namespace.as_deref()),
         Kind::OtherXml { root, namespace } => {
             let (fr, en) = match namespace {
                 Some(ns) => (format!(" (espace de noms « {ns} »)"), format!(" (namespace \"{ns}\")")),
@@ -113,14 +101,6 @@ fn what(kind: &Kind) -> (String, String) {
         ),
         Kind::Lheo(_) => pair("un flux LHEO", "an LHEO feed"),
     }
-}
-
-/// What a document with this root is, as a noun phrase (« un catalogue EDOF … »), for the
-/// reader's finding on a root that is not LHEO 2.x.
-pub(crate) fn describe_root(root: &str, namespace: &str) -> Message {
-    let kind = super::sniff::root(root.to_owned(), Some(namespace.to_owned()));
-    let (fr, en) = what(&kind);
-    message(fr, en)
 }
 
 /// See [`Recognised::refusal`].

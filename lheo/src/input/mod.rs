@@ -31,8 +31,8 @@ mod sniff;
 
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 
-pub use crate::xml::gzip::{self, GzipError, GzipLimits, GzipReader};
-pub(crate) use describe::describe_root;
+use crate::xml::gzip::GzipReader;
+pub use crate::xml::gzip::{GzipError, GzipLimits, MAGIC as GZIP_MAGIC};
 pub use sniff::recognise;
 
 use crate::reader::Version;
@@ -229,7 +229,7 @@ pub fn open<R: BufRead>(input: R) -> io::Result<Opened<R>> {
 pub fn open_with<R: BufRead>(mut input: R, limits: GzipLimits) -> io::Result<Opened<R>> {
     let head = read_head(&mut input, HEAD_BYTES)?;
     let ahead = Cursor::new(head).chain(input);
-    if !ahead.get_ref().0.get_ref().starts_with(&gzip::MAGIC) {
+    if !ahead.get_ref().0.get_ref().starts_with(&GZIP_MAGIC) {
         let head = ahead.get_ref().0.get_ref();
         let kind = recognise(head, head.len() < HEAD_BYTES);
         return Ok(Opened {

@@ -60,7 +60,7 @@ pub fn recognise(head: &[u8], complete: bool) -> Kind {
 fn magic(head: &[u8]) -> Option<Kind> {
     const OLE2: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     let starts = |m: &[u8]| head.starts_with(m);
-    Some(if starts(&super::gzip::MAGIC) {
+    Some(if starts(&super::GZIP_MAGIC) {
         Kind::Archive("gzip")
     } else if starts(b"PK\x03\x04") || starts(b"PK\x05\x06") {
         zip(head)

@@ -5,8 +5,9 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 
 use super::writer::WorkbookWriter;
-use super::WorkbookError;
-use crate::reader::{ReadOptions, Reader};
+use crate::check::Checker;
+use crate::error::Error;
+use crate::reader::{Build, Limits, Reader};
 use crate::rules::Profile;
 use crate::schema;
 use crate::{Diagnostic, Rule, Severity};
@@ -24,14 +25,14 @@ pub struct ExportOptions {
 }
 
 impl ExportOptions {
-    /// Checks the feed with `profile` on the way.
-    pub fn check(mut self, profile: Profile) -> Self {
+    /// These options, checking the feed with `profile` on the way.
+    pub fn with_check(mut self, profile: Profile) -> Self {
         self.check = Some(profile);
         self
     }
 
-    /// Puts the sheets' temporary files in `dir`.
-    pub fn tempdir(mut self, dir: impl Into<PathBuf>) -> Self {
+    /// These options, with the sheets' temporary files in `dir`.
+    pub fn with_tempdir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.tempdir = Some(dir.into());
         self
     }
@@ -52,10 +53,7 @@ pub struct ExportSummary {
 ///
 /// Fails on a document the reader cannot read (ill-formed XML, not LHEO 2.x) and on anything
 /// the workbook could not carry (an element the schema does not allow where it is).
-pub fn export<R: BufRead, W: Write + Send>(
-    input: R,
-    out: W,
-) -> Result<ExportSummary, WorkbookError> {
+pub fn export<R: BufRead, W: Write + Send>(input: R, out: W) -> Result<ExportSummary, Error> {
     export_with(input, out, &ExportOptions::default())
 }
 
@@ -70,21 +68,21 @@ pub fn export<R: BufRead, W: Write + Send>(
 /// let xml = std::fs::read_to_string("../fixtures/minimal.xml").unwrap_or_default();
 /// if !xml.is_empty() {
 ///     let xml = xml.replace("<certifiante>0</certifiante>", "<certifiante>oui</certifiante>");
-///     let summary = export_with(xml.as_bytes(), Vec::new(), &ExportOptions::default().check(Profile::Lheo))?;
+///     let summary = export_with(xml.as_bytes(), Vec::new(), &ExportOptions::default().with_check(Profile::Lheo))?;
 ///     assert_eq!(summary.records, 1);
 ///     assert_eq!(summary.findings[0].code(), "XSD-CODE");
 /// }
-/// # Ok::<(), lheo::workbook::WorkbookError>(())
+/// # Ok::<(), lheo::Error>(())
 /// ```
 pub fn export_with<R: BufRead, W: Write + Send>(
     input: R,
     out: W,
     options: &ExportOptions,
-) -> Result<ExportSummary, WorkbookError> {
+) -> Result<ExportSummary, Error> {
     // The workbook library panics when a sheet's temporary file cannot be written (a full
     // disk): that is an I/O error here.
     match panic::catch_unwind(AssertUnwindSafe(|| export_inner(input, out, options))) {
-        Ok(result) => result.map_err(io_error),
+        Ok(result) => result,
         Err(payload) => {
             let text = payload
                 .downcast_ref::<String>()
@@ -96,46 +94,36 @@ pub fn export_with<R: BufRead, W: Write + Send>(
             } else {
                 std::io::ErrorKind::Other
             };
-            Err(WorkbookError::Io(std::io::Error::new(kind, text)))
+            Err(Error::from(std::io::Error::new(kind, text)))
         }
     }
 }
 
-/// The workbook library's I/O errors as [`WorkbookError::Io`], so that callers see one kind.
-fn io_error(e: WorkbookError) -> WorkbookError {
-    use rust_xlsxwriter::XlsxError;
-    match e {
-        WorkbookError::Xlsx(XlsxError::IoError(io) | XlsxError::TempFileError(_, io)) => {
-            WorkbookError::Io(io)
-        }
-        WorkbookError::Xlsx(XlsxError::ZipError(zip::result::ZipError::Io(io))) => {
-            WorkbookError::Io(io)
-        }
-        other => other,
-    }
-}
-
-fn fatal(d: Diagnostic) -> WorkbookError {
-    WorkbookError::Invalid(Box::new(d))
+fn fatal(d: Diagnostic) -> Error {
+    Error::invalid(d)
 }
 
 fn export_inner<R: BufRead, W: Write + Send>(
     input: R,
     out: W,
     options: &ExportOptions,
-) -> Result<ExportSummary, WorkbookError> {
-    let read = ReadOptions {
-        check: options.check,
-        ..ReadOptions::default()
-    };
-    let mut reader = Reader::with_options(input, read).map_err(fatal)?;
+) -> Result<ExportSummary, Error> {
+    let limits = Limits::default();
+    let checker = options
+        .check
+        .map(|profile| Checker::with_max_diagnostics(profile, limits.max_diagnostics));
+    let mut reader =
+        Reader::compose(input, limits, Build::Trees, checker).map_err(|e| match e {
+            crate::xml::decode::DecodeError::Io(io) => Error::from(io),
+            other => fatal(crate::reader::decode_error(other)),
+        })?;
     let tempdir = options.tempdir.as_deref();
     let mut writer: Option<WorkbookWriter<W>> = None;
     let mut out = Some(out);
     let mut summary = ExportSummary::default();
     // The reader's own errors (ill-formed XML, limits) stop the export; the checker's are
     // findings.
-    let mut collect = |reader: &mut Reader<R>, last: bool| -> Result<(), WorkbookError> {
+    let mut collect = |reader: &mut Reader<R>, last: bool| -> Result<(), Error> {
         let (own, checked) = if last {
             (reader.take_diagnostics(), Vec::new())
         } else {
@@ -190,7 +178,7 @@ fn export_inner<R: BufRead, W: Write + Send>(
         (None, Some(o)) => {
             WorkbookWriter::with_tempdir(o, envelope.id.unwrap_or(schema::id::LHEO), tempdir)?
         }
-        (None, None) => return Err(WorkbookError::Io(std::io::Error::other("no output"))),
+        (None, None) => return Err(Error::from(std::io::Error::other("no output"))),
     };
     writer.finish(envelope)?;
     summary.records = records;
