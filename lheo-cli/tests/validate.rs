@@ -522,3 +522,50 @@ fn junit_warnings_fail_only_when_denied() {
     assert_eq!(doc.root_element().attribute("failures"), Some("1"));
     assert!(stdout.contains(r#"<failure type="warning""#), "{stdout}");
 }
+
+#[test]
+fn json_findings_name_their_offer_in_feeds_and_workbooks() {
+    let feed = common::workspace().join("fixtures/france-travail/FT-RDV-PLAGE.xml");
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("offres.xlsx");
+    let (code, _, stderr) = output(lheo().args([
+        "export",
+        feed.to_str().unwrap(),
+        "-o",
+        book.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = run(&[
+        "validate",
+        "--profile",
+        "france-travail",
+        "--today",
+        "2026-11-01",
+        "--format",
+        "json",
+        feed.to_str().unwrap(),
+        book.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let json = assert_matches_schema("validate-report.schema.json", &stdout);
+    for (file, place) in json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(["line", "cell"])
+    {
+        let findings = file["diagnostics"].as_array().unwrap();
+        assert!(!findings.is_empty());
+        for d in findings {
+            let record = &d["record"];
+            assert_eq!(record["element"], "formation", "{d}");
+            assert_eq!(record["numero"], "FT-F1", "{d}");
+            assert_eq!(
+                record["title"], "Titre professionnel agent magasinier",
+                "{d}"
+            );
+            assert_eq!(record["path"], "/lheo/offres/formation[1]", "{d}");
+            assert!(!record[place].is_null(), "{d}");
+        }
+    }
+}

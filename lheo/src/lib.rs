@@ -79,5 +79,5 @@ pub mod validate;
 pub mod workbook;
 pub mod writer;
 
-pub use diagnostic::{Counts, Diagnostic, Lang, Location, Message, Severity};
+pub use diagnostic::{Counts, Diagnostic, Lang, Location, Message, RecordRef, Severity};
 pub use model::*;

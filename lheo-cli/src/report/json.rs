@@ -20,14 +20,17 @@
 //!   `severity` (`error`, `warning`, `info`), `message` (in `--lang`), `line` and `column`
 //!   (1-based; the column counts bytes) for XML, `sheet` and `cell` for a workbook, neither
 //!   when the finding has no place (an empty file), and `path` (the element path, `null` when
-//!   unknown).
+//!   unknown), and `record`: the record the finding is in (`null` outside records), with its
+//!   `element` (`formation`, `resume-offre`…), `numero` and `title` (`intitule-formation`, or
+//!   `raison-sociale` for an organisation; `null` when absent), where it starts (`line`, or
+//!   `sheet` and `cell` in a workbook) and its `path`.
 //!
 //! Files that could not be read at all are not listed: they are reported on stderr and the
 //! exit code is 2.
 
 use std::io::{self, Write};
 
-use lheo::{Counts, Diagnostic, Lang, Location, Severity};
+use lheo::{Counts, Diagnostic, Lang, Location, RecordRef, Severity};
 use serde::Serialize;
 
 use super::{passes, FileReport};
@@ -61,6 +64,44 @@ struct JsonDiagnostic<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     cell: Option<&'a str>,
     path: Option<&'a str>,
+    record: Option<JsonRecord<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRecord<'a> {
+    element: &'a str,
+    numero: Option<&'a str>,
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sheet: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<&'a str>,
+    path: &'a str,
+}
+
+impl<'a> JsonRecord<'a> {
+    fn new(r: &'a RecordRef) -> Self {
+        let (mut line, mut sheet, mut cell) = (None, None, None);
+        match &r.location {
+            Location::Xml { line: l, .. } => line = Some(*l),
+            Location::Cell { sheet: s, cell: c } => {
+                sheet = Some(s.as_str());
+                cell = Some(c.as_str());
+            }
+            Location::None => {}
+        }
+        JsonRecord {
+            element: r.element,
+            numero: r.numero.as_deref(),
+            title: r.title.as_deref(),
+            line,
+            sheet,
+            cell,
+            path: &r.path,
+        }
+    }
 }
 
 impl<'a> JsonDiagnostic<'a> {
@@ -86,6 +127,7 @@ impl<'a> JsonDiagnostic<'a> {
             sheet,
             cell,
             path: (!d.path.is_empty()).then_some(d.path.as_str()),
+            record: d.record.as_deref().map(JsonRecord::new),
         }
     }
 }

@@ -259,6 +259,7 @@ impl Checker {
                             pos: tag.pos,
                             path: self.path.clone(),
                             element: name,
+                            record: None,
                         });
                     }
                 }

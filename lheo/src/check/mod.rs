@@ -31,6 +31,7 @@ mod children;
 mod content;
 pub mod ids;
 mod lheo;
+pub(crate) mod records;
 pub mod types;
 mod uri;
 mod value;
@@ -295,6 +296,8 @@ struct PendingRef {
     pos: Position,
     path: String,
     element: &'static str,
+    /// The record the reference is in (see [`records`]).
+    record: Option<std::sync::Arc<crate::diagnostic::RecordRef>>,
 }
 
 /// The structural checker: feed it every event, collect diagnostics.
@@ -661,6 +664,10 @@ impl Checker {
             )
             .at_line(r.pos.line, r.pos.column)
             .with_path(r.path);
+            let d = match r.record {
+                Some(record) => d.in_record(record),
+                None => d,
+            };
             self.keep(d);
         }
     }

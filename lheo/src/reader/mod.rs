@@ -21,6 +21,7 @@ pub mod counting;
 pub mod decode;
 pub mod events;
 pub mod log;
+pub mod records;
 pub mod split;
 pub mod tree;
 
@@ -267,6 +268,10 @@ pub struct Reader<R: BufRead> {
     /// A segment of records ([`Reader::expect_records`]): the depth of their container and
     /// the record element.
     expect: Option<(usize, ElementId)>,
+    /// The record being read, for the findings inside it.
+    records: records::RecordTracker,
+    /// Where the checker's findings of the open record start.
+    record_mark: Option<crate::check::records::RecordMark>,
     /// In a segment of records, something else than a record met at their level.
     not_a_record: bool,
 }
@@ -289,6 +294,7 @@ pub struct ReaderState {
     ids: Vec<OpenElement>,
     envelope: Option<Node>,
     record: ElementId,
+    records: records::RecordTracker,
 }
 
 impl ReaderState {
@@ -303,6 +309,7 @@ impl ReaderState {
             && self.stack == other.stack
             && self.ids == other.ids
             && self.envelope == other.envelope
+            && self.records == other.records
             && match (&self.checker, &other.checker) {
                 (Some(a), Some(b)) => a.same_as(b),
                 (None, None) => true,
@@ -327,6 +334,7 @@ impl ReaderState {
             ids: Vec::new(),
             envelope: None,
             record: id::FORMATION,
+            records: records::RecordTracker::default(),
         }
     }
 
@@ -366,6 +374,7 @@ impl ReaderState {
             if let Some(open) = next.ids.last_mut() {
                 open.records += records;
             }
+            next.records.after_records(records);
             if let Some(c) = &mut next.checker {
                 c.after_children(record, records);
             }
@@ -451,6 +460,8 @@ impl<R: BufRead> Reader<R> {
             stack: state.stack,
             ids: state.ids,
             envelope: state.envelope,
+            records: state.records,
+            record_mark: None,
             capture: None,
             capture_sizes: (0, 0),
             diagnostics: Vec::new(),
@@ -486,6 +497,7 @@ impl<R: BufRead> Reader<R> {
             ids: self.ids,
             envelope: self.envelope,
             record: self.record,
+            records: self.records,
         }
     }
 
@@ -513,11 +525,7 @@ impl<R: BufRead> Reader<R> {
     /// apart (the checker's are the ones a [`DiagnosticBudget`](crate::check::DiagnosticBudget)
     /// counts).
     pub fn take_diagnostics_apart(&mut self) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
-        let checker = self
-            .checker
-            .as_mut()
-            .map(Checker::take_diagnostics)
-            .unwrap_or_default();
+        let checker = self.take_checker_diagnostics();
         (std::mem::take(&mut self.diagnostics), checker)
     }
 
@@ -543,13 +551,25 @@ impl<R: BufRead> Reader<R> {
 
     /// Takes the diagnostics found so far (checker findings, fatal errors, version notes).
     pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
+        let checked = self.take_checker_diagnostics();
+        self.diagnostics.extend(checked);
         if let Some(c) = &mut self.checker {
-            self.diagnostics.extend(c.take_diagnostics());
             if self.finished && !self.suspended {
                 self.diagnostics.extend(c.take_overflow());
             }
         }
         std::mem::take(&mut self.diagnostics)
+    }
+
+    /// The checker's findings so far, but those of the open record (named once it closes).
+    fn take_checker_diagnostics(&mut self) -> Vec<Diagnostic> {
+        let Some(c) = &mut self.checker else {
+            return Vec::new();
+        };
+        match &mut self.record_mark {
+            Some(mark) => c.take_diagnostics_before(mark),
+            None => c.take_diagnostics(),
+        }
     }
 
     /// The number of errors the checker has found so far.
@@ -598,12 +618,7 @@ impl<R: BufRead> Reader<R> {
             let depth = self.xml.depth();
             let event = match self.xml.next_event() {
                 Ok(e) => e,
-                Err(d) => {
-                    self.diagnostics.push(d);
-                    self.finished = true;
-                    self.failed = true;
-                    return Step::Done;
-                }
+                Err(d) => return self.stop(d),
             };
             match event {
                 XmlEvent::Start(tag, namespaces) => {
@@ -669,6 +684,9 @@ impl<R: BufRead> Reader<R> {
                                 is_2_3: self.version == Some(Version::V2_3),
                             });
                         }
+                    }
+                    if self.records.start(tag, self.lheo_ns) {
+                        self.record_mark = self.checker.as_ref().map(Checker::record_mark);
                     }
                     if let Some(c) = &mut self.checker {
                         c.start(tag, namespaces);
@@ -753,6 +771,9 @@ impl<R: BufRead> Reader<R> {
                     if let Some(c) = &mut self.checker {
                         c.text(text, cdata, pos);
                     }
+                    if self.records.wants_text() {
+                        self.records.text(text);
+                    }
                     if let Some(log) = &mut self.capture {
                         log.text(text);
                     } else if let Some(top) = self.stack.last_mut() {
@@ -778,10 +799,15 @@ impl<R: BufRead> Reader<R> {
                     if let Some(c) = &mut self.checker {
                         c.end(pos);
                     }
+                    let closed = self.records.end();
+                    if let Some(record) = &closed {
+                        self.name_record(record);
+                    }
                     if let Some(log) = &mut self.capture {
                         log.end();
                         if !log.is_open() {
-                            if let Some(log) = self.capture.take() {
+                            if let Some(mut log) = self.capture.take() {
+                                log.record = closed;
                                 // Room for the next record: as much as this one, a little more.
                                 let (events, strings) = log.sizes();
                                 self.capture_sizes = (events + events / 4, strings + strings / 4);
@@ -825,8 +851,19 @@ impl<R: BufRead> Reader<R> {
         Step::Done
     }
 
-    /// Stops reading on a fatal finding.
-    fn stop(&mut self, d: Diagnostic) -> Step {
+    /// Names `record` in the checker's findings made since it opened.
+    fn name_record(&mut self, record: &std::sync::Arc<crate::diagnostic::RecordRef>) {
+        if let (Some(c), Some(mark)) = (&mut self.checker, self.record_mark.take()) {
+            c.attach_record(&mark, record);
+        }
+    }
+
+    /// Stops reading on a fatal finding (inside a record: named with what is known of it).
+    fn stop(&mut self, mut d: Diagnostic) -> Step {
+        if let Some(record) = self.records.current() {
+            self.name_record(&record);
+            d.record = Some(record);
+        }
         self.diagnostics.push(d);
         self.capture = None;
         self.finished = true;

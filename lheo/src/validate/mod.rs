@@ -19,6 +19,7 @@ use crate::check::DiagnosticBudget;
 use crate::diagnostic::{Counts, Diagnostic, Location, Severity};
 use crate::reader::decode::InputEncoding;
 use crate::reader::log::RecordLog;
+use crate::reader::records::named;
 use crate::reader::{Limits, ReadOptions, Reader, Step, Version};
 use crate::rules::france_travail::FranceTravail;
 use crate::rules::Profile;
@@ -179,7 +180,11 @@ fn validate_sequential<R: BufRead>(
                 let mut ft = FranceTravail::new(today);
                 let mut found: Vec<_> = receive
                     .iter()
-                    .flat_map(|log| ft.check_captured(&log))
+                    .flat_map(|log| {
+                        let found = ft.check_captured(&log);
+                        let record = log.record;
+                        found.into_iter().map(move |d| named(d, record.as_ref()))
+                    })
                     .filter(|d| budget.admit(d.severity))
                     .collect();
                 found.extend(budget.summary());

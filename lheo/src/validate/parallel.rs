@@ -26,6 +26,7 @@ use crate::check::ids::IdLog;
 use crate::check::{Checker, DiagnosticBudget};
 use crate::diagnostic::{Counts, Diagnostic};
 use crate::reader::decode::InputEncoding;
+use crate::reader::records::named;
 use crate::reader::split::{Chunk, Segment, Splitter};
 use crate::reader::{ReadOptions, Reader, ReaderState, Step};
 use crate::rules::france_travail::FranceTravail;
@@ -268,7 +269,7 @@ impl<'p> Sink<'p> {
             // With France Travail, the reader captures every record (never `Step::Record`).
             if let (Some(ft), Step::Captured(log)) = (&mut self.ft, &step) {
                 for d in ft.check_captured(log) {
-                    self.keep_ft(d);
+                    self.keep_ft(named(d, log.record.as_ref()));
                 }
             }
             let (own, checked) = reader.take_diagnostics_apart();
@@ -315,8 +316,8 @@ impl<'p> Sink<'p> {
                 let found = checker
                     .as_deref_mut()
                     .and_then(|c| c.resolve_id_placeholder(&mut result.ids, i));
-                if let Some(d) = found {
-                    self.keep(d, true);
+                if let Some(found) = found {
+                    self.keep(named(found, d.record.as_ref()), true);
                 }
                 continue;
             }
@@ -382,6 +383,7 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -
         let done = matches!(step, Step::Done);
         if let (true, Step::Captured(log)) = (france_travail, &step) {
             for d in ft.check_captured(log) {
+                let d = named(d, log.record.as_ref());
                 if FranceTravail::is_placeholder(&d) || ft_budget.admit(d.severity) {
                     result.france_travail.push(d);
                 }
