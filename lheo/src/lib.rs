@@ -78,6 +78,7 @@ pub mod validate;
 #[cfg(feature = "workbook")]
 pub mod workbook;
 pub mod writer;
+mod xml;
 
 pub use diagnostic::{Counts, Diagnostic, Lang, Location, Message, RecordRef, Severity};
 pub use model::*;

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use super::events::{NsId, Position, StartTag};
+use crate::xml::events::{NsId, Position, StartTag};
 use super::{record_parent, RECORD_ELEMENTS};
 use crate::diagnostic::{Diagnostic, Location, RecordRef};
 use crate::schema::{self, id, ElementId};
