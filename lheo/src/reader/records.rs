@@ -8,10 +8,10 @@
 
 use std::sync::Arc;
 
-use crate::xml::events::{NsId, Position, StartTag};
 use super::{record_parent, RECORD_ELEMENTS};
 use crate::diagnostic::{Diagnostic, Location, RecordRef};
 use crate::schema::{self, id, ElementId};
+use crate::xml::events::{NsId, Position, StartTag};
 
 /// Characters of a title kept (longer titles are cut with `…`).
 const MAX_TITLE: usize = 160;
