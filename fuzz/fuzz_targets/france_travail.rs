@@ -15,7 +15,7 @@ fn render(found: &[Diagnostic]) -> String {
         .map(|d| {
             format!(
                 "{} {:?} {:?} {} | {} | {}\n",
-                d.code, d.severity, d.location, d.path, d.message.fr, d.message.en
+                d.code(), d.severity, d.location, d.path, d.message.fr, d.message.en
             )
         })
         .collect()
@@ -25,7 +25,7 @@ fuzz_target!(|xml: &[u8]| {
     let today = chrono::NaiveDate::from_ymd_opt(2025, 1, 15).unwrap_or_default();
     let captured = ReadOptions {
         capture_records: true,
-        capture_only: Some(&READS),
+        capture_only: Some(READS),
         ..ReadOptions::default()
     };
     let (Ok(mut a), Ok(mut b)) = (

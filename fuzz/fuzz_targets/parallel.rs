@@ -13,7 +13,7 @@ fn render(r: &Report) -> String {
     for d in &r.diagnostics {
         s.push_str(&format!(
             "{} {:?} {:?} {} | {} | {}\n",
-            d.code, d.severity, d.location, d.path, d.message.fr, d.message.en
+            d.code(), d.severity, d.location, d.path, d.message.fr, d.message.en
         ));
     }
     s

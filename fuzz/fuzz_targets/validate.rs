@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
         let report = validate(data, &options);
         // Every finding carries a code and a message in both languages.
         for d in &report.diagnostics {
-            assert!(!d.code.is_empty());
+            assert!(!d.code().is_empty());
             assert!(!d.message.fr.is_empty() && !d.message.en.is_empty());
         }
     }

@@ -80,5 +80,7 @@ pub mod workbook;
 pub mod writer;
 mod xml;
 
-pub use diagnostic::{Counts, Diagnostic, Lang, Location, Message, RecordRef, Severity};
+pub use diagnostic::{
+    Counts, Diagnostic, Lang, Location, Message, Profile, RecordRef, Rule, Severity,
+};
 pub use model::*;

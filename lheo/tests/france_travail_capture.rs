@@ -27,7 +27,7 @@ fn today() -> NaiveDate {
 fn captures(xml: &[u8], projected: bool) -> Vec<RecordLog> {
     let options = ReadOptions {
         capture_records: true,
-        capture_only: projected.then_some(&READS),
+        capture_only: projected.then_some(READS),
         ..ReadOptions::default()
     };
     let Ok(mut reader) = Reader::with_options(xml, options) else {
@@ -225,7 +225,7 @@ fn validate_formation(formation: &str) -> Vec<Diagnostic> {
     validate(xml.as_bytes(), &options)
         .diagnostics
         .into_iter()
-        .filter(|d| d.code.starts_with("FT-") || d.code == "LHEO-NON-VERIFIE")
+        .filter(|d| d.code().starts_with("FT-") || d.code() == "LHEO-NON-VERIFIE")
         .collect()
 }
 
@@ -241,7 +241,7 @@ fn session(recrutement: &str) -> String {
 }
 
 fn codes(found: &[Diagnostic]) -> Vec<&str> {
-    found.iter().map(|d| d.code).collect()
+    found.iter().map(|d| d.code()).collect()
 }
 
 #[test]
@@ -306,7 +306,7 @@ fn addresses_are_found_where_the_model_has_them_and_not_in_extras() {
         )
         .replacen(ADRESSE, "", 1);
     let found = validate_formation(&formation);
-    let mut paths: Vec<(&str, &str)> = found.iter().map(|d| (d.code, d.path.as_str())).collect();
+    let mut paths: Vec<(&str, &str)> = found.iter().map(|d| (d.code(), d.path.as_str())).collect();
     paths.sort();
     let adresse = "/lheo/offres/formation[1]/action[1]/session[1]/adresse-inscription/adresse";
     assert_eq!(

@@ -43,7 +43,7 @@ fn check(bytes: &[u8], profile: Profile) -> Report {
 }
 
 fn codes(report: &Report) -> Vec<&'static str> {
-    report.diagnostics.iter().map(|d| d.code).collect()
+    report.diagnostics.iter().map(|d| d.code()).collect()
 }
 
 /// Every message of a report, both languages, for "nothing leaked" checks.
@@ -65,7 +65,7 @@ fn refused(bytes: &[u8], code: &str, fr: &str) -> Diagnostic {
         let d = report
             .diagnostics
             .iter()
-            .find(|d| d.code == code)
+            .find(|d| d.code() == code)
             .unwrap_or_else(|| panic!("{profile:?}: no {code} in {:?}", codes(&report)));
         assert_eq!(d.severity, Severity::Error);
         assert!(
@@ -77,7 +77,7 @@ fn refused(bytes: &[u8], code: &str, fr: &str) -> Diagnostic {
         found = Some(d.clone());
     }
     match read_document(bytes) {
-        Err(ReadError::Invalid(d)) => assert_eq!(d.code, code, "read_document: {d:?}"),
+        Err(ReadError::Invalid(d)) => assert_eq!(d.code(), code, "read_document: {d:?}"),
         other => panic!("read_document should refuse with {code}: {other:?}"),
     }
     found.expect("at least one profile")
@@ -248,10 +248,10 @@ fn every_truncation_of_a_feed_is_an_error_never_a_panic() {
         let fatal = report
             .diagnostics
             .iter()
-            .find(|d| d.code.starts_with("XML-"))
+            .find(|d| d.code().starts_with("XML-"))
             .unwrap_or_else(|| panic!("cut at {cut}: {:?}", codes(&report)));
         assert!(
-            matches!(fatal.code, "XML-MALFORME" | "XML-ENCODAGE"),
+            matches!(fatal.code(), "XML-MALFORME" | "XML-ENCODAGE"),
             "cut at {cut}: {fatal:?}"
         );
         assert!(read_document(bytes).is_err(), "cut at {cut}");
@@ -327,7 +327,7 @@ fn binary_garbage_is_refused() {
                 report
                     .diagnostics
                     .iter()
-                    .any(|d| matches!(d.code, "XML-MALFORME" | "XML-ENCODAGE")),
+                    .any(|d| matches!(d.code(), "XML-MALFORME" | "XML-ENCODAGE")),
                 "{:?}",
                 codes(&report)
             );
@@ -469,7 +469,7 @@ fn a_50_mb_text_node_is_refused_at_16_mb() {
     let d = report
         .diagnostics
         .iter()
-        .find(|d| d.code == "XML-LIMITE")
+        .find(|d| d.code() == "XML-LIMITE")
         .expect("XML-LIMITE");
     assert!(
         d.message.fr.contains("de plus de 16 Mo"),
@@ -482,7 +482,7 @@ fn a_50_mb_text_node_is_refused_at_16_mb() {
         d.message.en
     );
     match read_document(&xml[..]) {
-        Err(ReadError::Invalid(d)) => assert_eq!(d.code, "XML-LIMITE"),
+        Err(ReadError::Invalid(d)) => assert_eq!(d.code(), "XML-LIMITE"),
         other => panic!("{other:?}"),
     }
 }
@@ -561,7 +561,7 @@ fn many_attributes_and_namespaces_stay_linear() {
     let d = report
         .diagnostics
         .iter()
-        .find(|d| d.code == "XML-MALFORME")
+        .find(|d| d.code() == "XML-MALFORME")
         .expect("duplicate found");
     assert!(
         d.message.fr.contains("attribut « a99999 » en double"),
@@ -587,7 +587,7 @@ fn many_attributes_and_namespaces_stay_linear() {
         report
             .diagnostics
             .iter()
-            .all(|d| d.code != "XSD-ELEMENT-INCONNU"),
+            .all(|d| d.code() != "XSD-ELEMENT-INCONNU"),
         "p7:formation is an LHEO formation: {:?}",
         report.diagnostics.first()
     );
@@ -620,7 +620,7 @@ fn findings_are_capped_and_summed_up() {
     let report = validate(xml.as_bytes(), &options(Profile::Lheo, limits));
     assert_eq!(report.diagnostics.len(), 101);
     let summary = &report.diagnostics[0];
-    assert_eq!(summary.code, "XML-LIMITE");
+    assert_eq!(summary.code(), "XML-LIMITE");
     assert_eq!(summary.severity, Severity::Error);
     assert!(
         summary.message.fr.contains("plus de 100 constats")
@@ -692,7 +692,7 @@ fn a_giant_record_is_refused_where_records_are_built() {
     let d = report
         .diagnostics
         .iter()
-        .find(|d| d.code == "XML-LIMITE")
+        .find(|d| d.code() == "XML-LIMITE")
         .unwrap_or_else(|| panic!("{:?}", codes(&report)));
     assert!(
         d.message
@@ -719,7 +719,7 @@ fn a_giant_record_is_refused_where_records_are_built() {
 }
 
 fn codes_of(diagnostics: &[Diagnostic]) -> Vec<&'static str> {
-    diagnostics.iter().map(|d| d.code).collect()
+    diagnostics.iter().map(|d| d.code()).collect()
 }
 
 // ---------------------------------------------------------------------------------------------

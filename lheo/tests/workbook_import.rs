@@ -129,8 +129,8 @@ fn same_model(book: &Book, expect: impl FnOnce(&mut lheo::Formation)) {
 
 fn located(d: &Diagnostic) -> (String, &'static str) {
     match &d.location {
-        Location::Cell { sheet, cell } => (format!("{sheet}!{cell}"), d.code),
-        other => (format!("{other:?}"), d.code),
+        Location::Cell { sheet, cell } => (format!("{sheet}!{cell}"), d.code()),
+        other => (format!("{other:?}"), d.code()),
     }
 }
 
@@ -464,7 +464,7 @@ fn a_zip_bomb_is_refused_before_it_is_unpacked() {
     }
     assert!(bytes.len() < 1 << 20, "{} bytes", bytes.len());
     let imported = read_workbook(Cursor::new(bytes)).unwrap();
-    let codes: Vec<&str> = imported.diagnostics.iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = imported.diagnostics.iter().map(|d| d.code()).collect();
     assert_eq!(codes, ["CLASSEUR-ILLISIBLE"]);
     assert!(
         imported.diagnostics[0].message.fr.contains("bombe zip"),

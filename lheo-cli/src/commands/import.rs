@@ -317,7 +317,7 @@ fn envelope(input: &Path) -> Result<Document, ConvertError> {
     stopped(&mut reader)?;
     let node = reader.envelope().ok_or_else(|| {
         ConvertError::Refused(Refusal::Invalid(Box::new(Diagnostic::new(
-            "XML-MALFORME",
+            lheo::Rule::XmlMalforme,
             "document vide",
             "empty document",
         ))))

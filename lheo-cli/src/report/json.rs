@@ -119,7 +119,7 @@ impl<'a> JsonDiagnostic<'a> {
             Location::None => {}
         }
         JsonDiagnostic {
-            code: d.code,
+            code: d.code(),
             severity: d.severity,
             message: d.text(lang),
             line,

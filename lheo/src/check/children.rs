@@ -16,7 +16,7 @@
 
 use super::content::{self, SeqState, Step};
 use super::{Checker, Mode, Position};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::schema::{self, Content, ElementId, Particle};
 use crate::xml::events::StartTag;
 
@@ -162,23 +162,23 @@ impl Checker {
                     _ => (String::new(), String::new()),
                 };
                 (
-                    "XSD-ELEMENT-INCONNU",
+                    Rule::XsdElementInconnu,
                     format!("élément « {q} » inconnu en LHEO 2.3{fr_ns}, dans « {p} » : attendu {}", expected.0),
                     format!("element \"{q}\" does not exist in LHEO 2.3{en_ns}, in \"{p}\": expected {}", expected.1),
                 )
             }
             (Some(_), Unexpected::TooMany(max)) => (
-                "XSD-ELEMENT-INATTENDU",
+                Rule::XsdElementInattendu,
                 format!("élément « {q} » en trop dans « {p} » : {max} au plus ; attendu ici {}", expected.0),
                 format!("one \"{q}\" too many in \"{p}\": at most {max}; expected here {}", expected.1),
             ),
             (Some(_), Unexpected::OutOfOrder(before)) => (
-                "XSD-ELEMENT-INATTENDU",
+                Rule::XsdElementInattendu,
                 format!("élément « {q} » mal placé dans « {p} » : il doit venir avant « {before} » ; attendu ici {}", expected.0),
                 format!("element \"{q}\" out of order in \"{p}\": it belongs before \"{before}\"; expected here {}", expected.1),
             ),
             (Some(_), Unexpected::NotAllowed) => (
-                "XSD-ELEMENT-INATTENDU",
+                Rule::XsdElementInattendu,
                 format!("élément « {q} » non admis dans « {p} » : attendu {}", expected.0),
                 format!("element \"{q}\" not allowed in \"{p}\": expected {}", expected.1),
             ),
@@ -443,7 +443,7 @@ impl Checker {
         if let Some(n) = index {
             super::push_index(&mut self.path, n);
         }
-        self.report("XSD-ELEMENT-INATTENDU", fr, en, tag.pos);
+        self.report(Rule::XsdElementInattendu, fr, en, tag.pos);
         self.path.truncate(len);
     }
 
@@ -534,7 +534,7 @@ impl Checker {
                 )
             }
         };
-        self.report("XSD-ELEMENT-MANQUANT", fr, en, at);
+        self.report(Rule::XsdElementManquant, fr, en, at);
     }
 
     /// The findings of the children of frame `top` set aside or held (see [`Held`]).
@@ -587,7 +587,7 @@ impl Checker {
                     names.1, words.1, after.1
                 ),
             );
-            self.report("XSD-ELEMENT-MANQUANT", fr, en, j.pos);
+            self.report(Rule::XsdElementManquant, fr, en, j.pos);
         }
         // The emptied lists go back, with their room.
         asides.clear();
@@ -659,7 +659,7 @@ impl Checker {
         if let Some(n) = a.index {
             super::push_index(&mut self.path, n);
         }
-        self.report("XSD-ELEMENT-INATTENDU", fr, en, a.pos);
+        self.report(Rule::XsdElementInattendu, fr, en, a.pos);
         self.path.truncate(len);
     }
 }
@@ -670,11 +670,11 @@ impl Checker {
 /// not: they are the element's own.
 fn not_its_kind(d: &Diagnostic, parent: &str, name: &str) -> bool {
     let shape = matches!(
-        d.code,
-        "XSD-ELEMENT-INCONNU"
-            | "XSD-ELEMENT-INATTENDU"
-            | "XSD-TEXTE-INTERDIT"
-            | "XSD-CONTENU-SIMPLE"
+        d.rule,
+        Rule::XsdElementInconnu
+            | Rule::XsdElementInattendu
+            | Rule::XsdTexteInterdit
+            | Rule::XsdContenuSimple
     );
     let Some(rest) = d
         .path
@@ -748,7 +748,7 @@ mod tests {
             .into_iter()
             .map(|d| {
                 (
-                    d.code,
+                    d.code(),
                     d.line().unwrap_or(0),
                     d.path,
                     d.message.fr.to_string(),

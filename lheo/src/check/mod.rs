@@ -38,39 +38,13 @@ mod value;
 
 use std::collections::HashMap;
 
+use crate::diagnostic::Rule;
 use crate::diagnostic::{Counts, Diagnostic, Severity};
 use crate::model::Date;
 use crate::reader::events::{Namespaces, NsId, Position, StartTag, XML_NS, XSI_NS};
 use crate::rules::Profile;
 use crate::schema::{self, id, Content, ElementId};
 use content::SeqState;
-
-/// Every code the checker emits (all in the [rule catalogue](crate::rules::catalogue)).
-pub const CODES: &[&str] = &[
-    "XSD-RACINE",
-    "XSD-ELEMENT-INCONNU",
-    "XSD-ELEMENT-INATTENDU",
-    "XSD-ELEMENT-MANQUANT",
-    "XSD-TEXTE-INTERDIT",
-    "XSD-CONTENU-SIMPLE",
-    "XSD-ATTRIBUT-INCONNU",
-    "XSD-LONGUEUR",
-    "XSD-MOTIF",
-    "XSD-CODE",
-    "XSD-ENTIER",
-    "XSD-DATETIME",
-    "XSD-URI",
-    "XSD-ID",
-    "XSD-ID-DOUBLON",
-    "XSD-XSI",
-    "LHEO-RACINE",
-    "LHEO-DATE",
-    "LHEO-PERIODE",
-    "LHEO-HEURE",
-    "LHEO-BORNES",
-    "LHEO-IDREF",
-    "LHEO-SIRET",
-];
 
 /// How the document's namespaces are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -277,7 +251,7 @@ impl DiagnosticBudget {
         self.summarized = true;
         let max = self.max;
         let mut d = Diagnostic::new(
-            "XML-LIMITE",
+            Rule::XmlLimite,
             format!(
                 "plus de {max} constats : les {total} suivants ne sont pas détaillés ({} erreurs, {} avertissements, {} infos)",
                 o.error, o.warning, o.info
@@ -369,8 +343,8 @@ impl Checker {
     }
 
     /// Records a finding at `pos` with the current path.
-    fn report(&mut self, code: &'static str, fr: String, en: String, pos: Position) {
-        let d = Diagnostic::new(code, fr, en)
+    fn report(&mut self, rule: Rule, fr: String, en: String, pos: Position) {
+        let d = Diagnostic::new(rule, fr, en)
             .at_line(pos.line, pos.column)
             .with_path(self.path.as_str());
         self.keep(d);
@@ -380,7 +354,7 @@ impl Checker {
     fn keep(&mut self, d: Diagnostic) {
         // Identifiers are facts about the whole document (and read in order by worker
         // threads): their findings are never held with an element's.
-        let held = (d.code != "XSD-ID-DOUBLON")
+        let held = (d.rule != Rule::XsdIdDoublon)
             .then_some(())
             .and_then(|()| self.provisional.last_mut());
         if let Some(held) = held {
@@ -465,7 +439,7 @@ impl Checker {
                     let at = frame.pos;
                     let q = &tag.qname;
                     self.report(
-                        "XSD-CONTENU-SIMPLE",
+                        Rule::XsdContenuSimple,
                         format!("élément « {q} » interdit ici : son parent a un type simple (xsi:type)"),
                         format!("element \"{q}\" not allowed here: its parent has a simple type (xsi:type)"),
                         at,
@@ -486,7 +460,7 @@ impl Checker {
                         let p = schema::element(pid).name;
                         let q = &tag.qname;
                         self.report(
-                            "XSD-CONTENU-SIMPLE",
+                            Rule::XsdContenuSimple,
                             format!("élément « {q} » interdit dans « {p} », qui ne contient que du texte"),
                             format!("element \"{q}\" not allowed in \"{p}\", which holds text only"),
                             at,
@@ -517,7 +491,7 @@ impl Checker {
         if self.profile == Profile::Xsd && uri != schema::NAMESPACE_2_3 {
             let ns23 = schema::NAMESPACE_2_3;
             self.report(
-                "XSD-RACINE",
+                Rule::XsdRacine,
                 format!("espace de noms « {uri} » : le XSD LHEO 2.3 déclare exactement « {ns23} » (le profil lheo lit ce document comme du 2.3)"),
                 format!("namespace \"{uri}\": the LHEO 2.3 XSD declares exactly \"{ns23}\" (the lheo profile reads this document as 2.3)"),
                 tag.pos,
@@ -532,7 +506,7 @@ impl Checker {
                 self.open(Mode::Skip, &tag.local, None, tag.pos);
                 let r = &tag.local;
                 self.report(
-                    "XSD-RACINE",
+                    Rule::XsdRacine,
                     format!("élément racine « {r} » inconnu : le XSD LHEO 2.3 ne le déclare pas (attendu lheo, lheo-index ou lheo-plus)"),
                     format!("root element \"{r}\" is unknown: the LHEO 2.3 XSD does not declare it (expected lheo, lheo-index or lheo-plus)"),
                     tag.pos,
@@ -543,7 +517,7 @@ impl Checker {
                 if self.lheo_profile() && !schema::document_roots().contains(&id) {
                     let r = &tag.local;
                     self.report(
-                        "LHEO-RACINE",
+                        Rule::LheoRacine,
                         format!("racine « {r} » : un document LHEO a pour racine lheo, lheo-index ou lheo-plus (le XSD admet tout élément déclaré)"),
                         format!("root \"{r}\": an LHEO document's root is lheo, lheo-index or lheo-plus (the XSD accepts any declared element)"),
                         tag.pos,
@@ -578,7 +552,7 @@ impl Checker {
             }
             attrs::XsiType::Invalid(fr, en) => {
                 self.open(Mode::Skip, &tag.local, Some(n), tag.pos);
-                self.report("XSD-XSI", fr, en, tag.pos);
+                self.report(Rule::XsdXsi, fr, en, tag.pos);
                 self.collect_other_ids(tag);
             }
         }
@@ -627,7 +601,7 @@ impl Checker {
                         format!("text \"{shown}\" not allowed in \"{name}\", which holds elements only"),
                     )
                 };
-                self.report("XSD-TEXTE-INTERDIT", fr, en, at);
+                self.report(Rule::XsdTexteInterdit, fr, en, at);
             }
         }
     }
@@ -678,7 +652,7 @@ impl Checker {
                 continue;
             }
             let d = Diagnostic::new(
-                "LHEO-IDREF",
+                Rule::LheoIdref,
                 format!(
                     "@idref « {} » de « {} » ne désigne aucun @id du document",
                     r.value, r.element

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use super::error::SourceError;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Rule;
 use crate::model::{Document, Lheo, LheoIndex, LheoPlus, Offres, ResumesOffres, ResumesOrganismes};
 use crate::reader::{FromNode, Reader, Record};
 
@@ -116,7 +117,7 @@ impl<R: BufRead> XmlStream<R> {
         }
         if self.reader.failed() {
             return Some(SourceError::Read(Diagnostic::new(
-                "XML-MALFORME",
+                Rule::XmlMalforme,
                 "lecture interrompue",
                 "reading stopped",
             )));
@@ -130,7 +131,7 @@ impl<R: BufRead> XmlStream<R> {
         }
         let root = self.reader.root()?;
         Some(SourceError::Read(Diagnostic::new(
-            "XSD-RACINE",
+            Rule::XsdRacine,
             format!("l'élément racine « {root} » n'est pas dans un espace de noms LHEO 2.0 à 2.3"),
             format!("the root element \"{root}\" is not in an LHEO 2.0 to 2.3 namespace"),
         )))
@@ -169,7 +170,7 @@ impl<R: BufRead + Send> RecordStream for XmlStream<R> {
         match self.reader.envelope() {
             Some(node) => Ok(Document::from_node(node)?),
             None => Err(SourceError::Read(Diagnostic::new(
-                "XML-MALFORME",
+                Rule::XmlMalforme,
                 "document vide",
                 "empty document",
             ))),

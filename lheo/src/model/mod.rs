@@ -26,6 +26,7 @@ mod extras;
 mod field;
 mod generated;
 mod heure;
+mod record;
 mod value;
 pub mod walk;
 #[allow(clippy::all)]
@@ -37,6 +38,7 @@ pub use extras::{Extra, Extras, ExtrasItem, QName, XmlAttribute, XmlElement, Xml
 pub use field::{Field, Text};
 pub use generated::*;
 pub use heure::{Heure, HeureError};
+pub use record::Record;
 pub(crate) use value::trim_xml;
 pub use value::{parse_xs_long, Dictionary, SimpleValue};
 

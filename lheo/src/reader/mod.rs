@@ -30,12 +30,15 @@ pub use build::{BuildError, FromNode};
 pub use events::{Limits, Position};
 
 use crate::check::{Checker, DocumentInfo};
+use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Severity};
+pub use crate::model::Record;
 use crate::model::{
     Document, Formation, OrganismeFormationResponsable, ResumeOffre, ResumeOrganisme,
 };
 use crate::rules::Profile;
 use crate::schema::{id, Content, ElementId, NAMESPACE_2_3};
+pub(crate) use crate::schema::{record_parent, RECORD_ELEMENTS};
 use decode::{InputEncoding, Prefixed, Utf8Input};
 use events::{NsId, XmlEvent, XmlReader};
 use tree::{Child, Node};
@@ -104,24 +107,11 @@ fn record_too_large(record: ElementId, limits: &Limits, pos: events::Position) -
     let name = crate::schema::element(record).name;
     let max = limits.max_record_elements;
     Diagnostic::new(
-        "XML-LIMITE",
+        Rule::XmlLimite,
         format!("« {name} » de plus de {max} éléments : refusé (limite de sécurité, chaque enregistrement est construit en mémoire)"),
         format!("\"{name}\" with more than {max} elements: refused (safety limit, each record is built in memory)"),
     )
     .at_line(pos.line, pos.column)
-}
-
-/// A record: the unit [`Reader`] yields.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Record {
-    /// A `formation` of `lheo/offres`.
-    Formation(Box<Formation>),
-    /// A `resume-offre` of `lheo-index/resumes-offres`.
-    ResumeOffre(Box<ResumeOffre>),
-    /// A `resume-organisme` of `lheo-index/resumes-organismes`.
-    ResumeOrganisme(Box<ResumeOrganisme>),
-    /// An `organisme-formation-responsable` of `lheo-plus`.
-    Organisme(Box<OrganismeFormationResponsable>),
 }
 
 /// A record as a tree, with its absolute path (e.g. `/lheo/offres/formation[3]`).
@@ -148,25 +138,6 @@ impl RecordNode {
                 &self.node,
             )?)),
         })
-    }
-}
-
-/// The record elements, each in its container (see [`record_parent`]).
-pub(crate) const RECORD_ELEMENTS: [ElementId; 4] = [
-    id::FORMATION,
-    id::RESUME_OFFRE,
-    id::RESUME_ORGANISME,
-    id::ORGANISME_FORMATION_RESPONSABLE,
-];
-
-/// The parent a record element sits in.
-pub(crate) fn record_parent(record: ElementId) -> Option<ElementId> {
-    match record {
-        id::FORMATION => Some(id::OFFRES),
-        id::RESUME_OFFRE => Some(id::RESUMES_OFFRES),
-        id::RESUME_ORGANISME => Some(id::RESUMES_ORGANISMES),
-        id::ORGANISME_FORMATION_RESPONSABLE => Some(id::LHEO_PLUS),
-        _ => None,
     }
 }
 
@@ -217,7 +188,7 @@ pub struct ReadOptions {
     /// With `capture_records`: capture only what a reader of these elements needs
     /// ([`RecordLog::projected`](log::RecordLog::projected)), e.g.
     /// [`france_travail::READS`](crate::rules::france_travail::READS).
-    pub capture_only: Option<&'static crate::schema::ElementSet>,
+    pub capture_only: Option<crate::schema::ElementSet>,
 }
 
 impl Default for ReadOptions {
@@ -386,16 +357,28 @@ impl ReaderState {
 pub fn decode_error(e: decode::DecodeError) -> Diagnostic {
     match e {
         decode::DecodeError::Io(io) => Diagnostic::new(
-            "XML-ENCODAGE",
+            Rule::XmlEncodage,
             format!("lecture impossible : {io}"),
             format!("cannot read: {io}"),
         ),
         other => Diagnostic::new(
-            "XML-ENCODAGE",
+            Rule::XmlEncodage,
             other.to_string(),
             format!("unsupported encoding: {other}"),
         ),
     }
+}
+
+/// The finding for a fatal error of the XML layer.
+pub(crate) fn xml_error(e: crate::xml::error::XmlError) -> Diagnostic {
+    use crate::xml::error::XmlErrorKind;
+    let code = match e.kind {
+        XmlErrorKind::Malformed => Rule::XmlMalforme,
+        XmlErrorKind::Encoding => Rule::XmlEncodage,
+        XmlErrorKind::Dtd => Rule::XmlDtd,
+        XmlErrorKind::Limit => Rule::XmlLimite,
+    };
+    Diagnostic::new(code, e.fr, e.en).at_line(e.pos.line, e.pos.column)
 }
 
 /// The record element of a container.
@@ -617,7 +600,7 @@ impl<R: BufRead> Reader<R> {
             let depth = self.xml.depth();
             let event = match self.xml.next_event() {
                 Ok(e) => e,
-                Err(d) => return self.stop(d),
+                Err(e) => return self.stop(xml_error(e)),
             };
             match event {
                 XmlEvent::Start(tag, namespaces) => {
@@ -646,7 +629,7 @@ impl<R: BufRead> Reader<R> {
                                 {
                                     self.diagnostics.push(
                                         Diagnostic::new(
-                                            "LHEO-VERSION",
+                                            Rule::LheoVersion,
                                             format!("document LHEO {} lu comme LHEO 2.3 (la 2.3 ne fait qu'ajouter des éléments et assouplir des cardinalités)", v.as_str()),
                                             format!("LHEO {} document read as LHEO 2.3 (2.3 only adds elements and relaxes cardinalities)", v.as_str()),
                                         )
@@ -657,7 +640,7 @@ impl<R: BufRead> Reader<R> {
                                 if v != Version::V2_3 && profile == Some(Profile::Xsd) {
                                     self.diagnostics.push(
                                         Diagnostic::new(
-                                            "XSD-RACINE",
+                                            Rule::XsdRacine,
                                             format!("l'élément racine est dans l'espace de noms LHEO {} ; le XSD 2.3 ne le déclare pas (le profil lheo, par défaut, lit ce document comme du 2.3)", v.as_str()),
                                             format!("the root element is in the LHEO {} namespace, which the 2.3 XSD does not declare (the default lheo profile reads it as 2.3)", v.as_str()),
                                         )
@@ -670,7 +653,7 @@ impl<R: BufRead> Reader<R> {
                                 let (fr, en) = not_lheo_2(&tag.local, uri.as_deref());
                                 if profile.is_some() {
                                     self.diagnostics.push(
-                                        Diagnostic::new("XSD-RACINE", fr, en)
+                                        Diagnostic::new(Rule::XsdRacine, fr, en)
                                             .at_line(tag.pos.line, tag.pos.column)
                                             .with_path(format!("/{}", tag.local)),
                                     );
@@ -929,7 +912,7 @@ pub fn read_document<R: BufRead>(input: R) -> Result<Document, ReadError> {
     }
     let Some(envelope) = reader.envelope.take() else {
         return Err(ReadError::Invalid(Diagnostic::new(
-            "XML-MALFORME",
+            Rule::XmlMalforme,
             "document vide",
             "empty document",
         )));
@@ -939,7 +922,7 @@ pub fn read_document<R: BufRead>(input: R) -> Result<Document, ReadError> {
             reader.root().unwrap_or(""),
             reader.root_namespace.as_deref(),
         );
-        return Err(ReadError::Invalid(Diagnostic::new("XSD-RACINE", fr, en)));
+        return Err(ReadError::Invalid(Diagnostic::new(Rule::XsdRacine, fr, en)));
     }
     Ok(match envelope.id {
         Some(id::LHEO) => Document::Lheo(crate::model::Lheo::from_node(&envelope)?),
@@ -948,7 +931,7 @@ pub fn read_document<R: BufRead>(input: R) -> Result<Document, ReadError> {
         _ => {
             let root = envelope.name.local.clone();
             return Err(ReadError::Invalid(Diagnostic::new(
-                "LHEO-RACINE",
+                Rule::LheoRacine,
                 format!("racine « {root} » : un document LHEO a pour racine lheo, lheo-index ou lheo-plus"),
                 format!("root \"{root}\": an LHEO document's root is lheo, lheo-index or lheo-plus"),
             )));

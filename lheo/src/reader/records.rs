@@ -310,7 +310,7 @@ mod tests {
                 let inconnus: Vec<_> = report
                     .diagnostics
                     .iter()
-                    .filter(|d| d.code == "XSD-ELEMENT-INCONNU")
+                    .filter(|d| d.code() == "XSD-ELEMENT-INCONNU")
                     .collect();
                 assert_eq!(inconnus.len(), 3, "{profile:?} {:#?}", report.diagnostics);
                 // Before the title is read, the finding still gets it.
@@ -354,7 +354,7 @@ mod tests {
                 let d = report
                     .diagnostics
                     .iter()
-                    .find(|d| d.code == code)
+                    .find(|d| d.code() == code)
                     .unwrap_or_else(|| panic!("{code}: {:#?}", report.diagnostics));
                 assert_eq!(
                     record_of(d),
@@ -374,7 +374,7 @@ mod tests {
         let d = report
             .diagnostics
             .iter()
-            .find(|d| d.code == "XSD-ELEMENT-INCONNU")
+            .find(|d| d.code() == "XSD-ELEMENT-INCONNU")
             .expect("finding");
         let r = d.record.as_deref().expect("record");
         assert_eq!(r.title.as_deref().map(|t| t.chars().count()), Some(161));

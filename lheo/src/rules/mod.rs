@@ -4,7 +4,8 @@
 //! specification (`LHEO-*`) run on the event stream in [`crate::check`]; the profile rules
 //! that need a whole record, like [`france_travail`], run on the model.
 
-pub mod catalogue;
+pub use crate::diagnostic::catalogue;
 pub mod france_travail;
+pub(crate) mod record;
 
-pub use catalogue::{Profile, Rule, RULES};
+pub use catalogue::{Profile, Rule};

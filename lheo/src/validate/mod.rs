@@ -21,7 +21,7 @@ use crate::reader::decode::InputEncoding;
 use crate::reader::log::RecordLog;
 use crate::reader::records::named;
 use crate::reader::{Limits, ReadOptions, Reader, Step, Version};
-use crate::rules::france_travail::FranceTravail;
+use crate::rules::record::{self, Context, Finding, RecordRules, Scope};
 use crate::rules::Profile;
 
 /// What to check.
@@ -125,18 +125,22 @@ pub fn validate_with_progress<R: BufRead + Send>(
     options: &ValidateOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
-    let france_travail = options.profile.includes(Profile::FranceTravail);
+    let context = Context::new(options.today());
+    let rules = record::record_rules(options.profile, &context, Scope::Whole);
+    let capture = !rules.is_empty();
     let read = ReadOptions {
         limits: options.limits,
         check: Some(options.profile),
-        build: france_travail,
+        build: capture,
         stream_records: true,
-        capture_records: france_travail,
-        capture_only: Some(&crate::rules::france_travail::READS),
+        capture_records: capture,
+        capture_only: record::capture_of(&rules),
     };
     if options.threads() > 1 {
         return match crate::reader::decode::Utf8Input::new(input) {
-            Ok((utf8, encoding)) => parallel::validate(utf8, encoding, options, read, progress),
+            Ok((utf8, encoding)) => {
+                parallel::validate(utf8, encoding, options, &context, rules, read, progress)
+            }
             Err(e) => Report {
                 profile: options.profile,
                 version: None,
@@ -146,17 +150,86 @@ pub fn validate_with_progress<R: BufRead + Send>(
             },
         };
     }
-    validate_sequential(input, options, read, progress)
+    validate_sequential(input, options, rules, read, progress)
 }
 
-/// Validates in one pass (the France Travail rules on a second thread).
+/// The findings of record rule sets, kept within one budget in document order.
+struct RecordFindings {
+    budget: DiagnosticBudget,
+    kept: Vec<Diagnostic>,
+    scratch: Vec<Finding>,
+}
+
+impl RecordFindings {
+    fn new(max: usize) -> Self {
+        RecordFindings {
+            budget: DiagnosticBudget::new(max),
+            kept: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Counts findings a budget of part of the document left out.
+    fn omit(&mut self, omitted: Counts) {
+        self.budget.omit(omitted);
+    }
+
+    /// Keeps `d` if the budget admits it.
+    fn keep(&mut self, d: Diagnostic) {
+        if self.budget.admit(d.severity) {
+            self.kept.push(d);
+        }
+    }
+
+    /// Runs every rule set of the whole document on `log`.
+    fn check(&mut self, rules: &mut [Box<dyn RecordRules>], log: &RecordLog) {
+        for set in rules.iter_mut() {
+            let mut found = std::mem::take(&mut self.scratch);
+            set.check(log, &mut found);
+            for f in found.drain(..) {
+                match in_record(f, log) {
+                    Finding::Final(d) => self.keep(d),
+                    Finding::Unique(d, unique) => {
+                        if let Some(d) = set.resolve(d, unique) {
+                            self.keep(d);
+                        }
+                    }
+                }
+            }
+            self.scratch = found;
+        }
+    }
+
+    /// The end of the document: the rule sets' last findings, and the budget's summary.
+    fn finish(mut self, rules: &mut [Box<dyn RecordRules>]) -> Vec<Diagnostic> {
+        let mut last = Vec::new();
+        for set in rules.iter_mut() {
+            set.finish(&mut last);
+        }
+        for d in last {
+            self.keep(d);
+        }
+        self.kept.extend(self.budget.summary());
+        self.kept
+    }
+}
+
+/// A record rule set's finding, naming the record it was found in.
+fn in_record(f: Finding, log: &RecordLog) -> Finding {
+    match f {
+        Finding::Final(d) => Finding::Final(named(d, log.record.as_ref())),
+        Finding::Unique(d, unique) => Finding::Unique(named(d, log.record.as_ref()), unique),
+    }
+}
+
+/// Validates in one pass (the record rule sets on a second thread).
 fn validate_sequential<R: BufRead>(
     input: R,
     options: &ValidateOptions,
+    mut rules: Vec<Box<dyn RecordRules>>,
     read: ReadOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
-    let france_travail = options.profile.includes(Profile::FranceTravail);
     let mut reader = match Reader::with_options(input, read) {
         Ok(r) => r,
         Err(d) => {
@@ -170,25 +243,17 @@ fn validate_sequential<R: BufRead>(
         }
     };
     // The record rules run on a second thread: the main one parses and checks the structure,
-    // the worker turns each record into the model and applies the rules, in document order.
+    // the worker applies the rule sets to each captured record, in document order.
     let (mut diagnostics, record_findings) = std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel::<RecordLog>(64);
-        let worker = france_travail.then(|| {
-            let today = options.today();
-            let mut budget = DiagnosticBudget::new(options.limits.max_diagnostics);
+        let max = options.limits.max_diagnostics;
+        let worker = (!rules.is_empty()).then(|| {
             scope.spawn(move || {
-                let mut ft = FranceTravail::new(today);
-                let mut found: Vec<_> = receive
-                    .iter()
-                    .flat_map(|log| {
-                        let found = ft.check_captured(&log);
-                        let record = log.record;
-                        found.into_iter().map(move |d| named(d, record.as_ref()))
-                    })
-                    .filter(|d| budget.admit(d.severity))
-                    .collect();
-                found.extend(budget.summary());
-                found
+                let mut findings = RecordFindings::new(max);
+                for log in receive.iter() {
+                    findings.check(&mut rules, &log);
+                }
+                findings.finish(&mut rules)
             })
         });
         let mut diagnostics = Vec::new();

@@ -10,8 +10,8 @@
 //! container's state: an unexpected element, an `@id`, text between records…), or when a
 //! chunk was not cut where its reader expected, the rest of the document is read in sequence
 //! from the last state known to be right. Findings are kept within one budget in document
-//! order, and France Travail's @numero uniqueness is decided in order too
-//! ([`FranceTravail::deferred`]): the report is the one reading in one pass gives.
+//! order, and the record rule sets' cross-record findings are decided in order too
+//! ([`Finding::Unique`]): the report is the one reading in one pass gives.
 
 use std::collections::HashMap;
 use std::io::{self, BufRead, Read};
@@ -19,9 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
 
-use chrono::NaiveDate;
-
-use super::{Report, ValidateOptions};
+use super::{RecordFindings, Report, ValidateOptions};
 use crate::check::ids::IdLog;
 use crate::check::{Checker, DiagnosticBudget};
 use crate::diagnostic::{Counts, Diagnostic};
@@ -29,8 +27,7 @@ use crate::reader::decode::InputEncoding;
 use crate::reader::records::named;
 use crate::reader::split::{Chunk, Segment, Splitter};
 use crate::reader::{ReadOptions, Reader, ReaderState, Step};
-use crate::rules::france_travail::FranceTravail;
-use crate::rules::Profile;
+use crate::rules::record::{self, Context, Finding, RecordRules, Scope};
 
 /// Chunks larger than this (one huge record) are read in sequence.
 const MAX_CHUNK_FACTOR: usize = 16;
@@ -60,10 +57,9 @@ struct ChunkResult {
     /// in the order they came.
     diagnostics: Vec<(Diagnostic, bool)>,
     omitted: Counts,
-    /// France Travail findings, placeholders included.
-    france_travail: Vec<Diagnostic>,
-    ft_omitted: Counts,
-    placeholders: Vec<(String, String, &'static str)>,
+    /// The record rule sets' findings (with the index of the set), in order.
+    findings: Vec<(usize, Finding)>,
+    rules_omitted: Counts,
     /// The state at the chunk's end (when clean).
     end: Option<Box<ReaderState>>,
     /// The identifiers the chunk's checker deferred.
@@ -216,27 +212,27 @@ impl Read for Ordered {
 /// The findings of the whole document, kept within the budgets in document order.
 struct Sink<'p> {
     budget: DiagnosticBudget,
-    ft_budget: DiagnosticBudget,
     diagnostics: Vec<Diagnostic>,
-    france_travail: Vec<Diagnostic>,
-    ft: Option<FranceTravail>,
+    /// The record rule sets of the whole document, and their findings.
+    rules: Vec<Box<dyn RecordRules>>,
+    findings: RecordFindings,
     progress: &'p mut dyn FnMut(u64),
     last_progress: u64,
 }
 
 impl<'p> Sink<'p> {
-    /// Empty budgets for `options`, the France Travail engine when its profile is checked.
-    fn new(options: &ValidateOptions, progress: &'p mut dyn FnMut(u64)) -> Self {
+    /// Empty budgets for `options`, with the record rule sets of the whole document.
+    fn new(
+        options: &ValidateOptions,
+        rules: Vec<Box<dyn RecordRules>>,
+        progress: &'p mut dyn FnMut(u64),
+    ) -> Self {
         let max = options.limits.max_diagnostics;
         Sink {
             budget: DiagnosticBudget::new(max),
-            ft_budget: DiagnosticBudget::new(max),
             diagnostics: Vec::new(),
-            france_travail: Vec::new(),
-            ft: options
-                .profile
-                .includes(Profile::FranceTravail)
-                .then(|| FranceTravail::new(options.today())),
+            rules,
+            findings: RecordFindings::new(max),
             progress,
             last_progress: 0,
         }
@@ -255,22 +251,14 @@ impl<'p> Sink<'p> {
         }
     }
 
-    fn keep_ft(&mut self, d: Diagnostic) {
-        if self.ft_budget.admit(d.severity) {
-            self.france_travail.push(d);
-        }
-    }
-
     /// Reads `reader` to its end (segment, document, or fatal error).
     fn drain<R: BufRead>(&mut self, reader: &mut Reader<R>) {
         loop {
             let step = reader.advance();
             let done = matches!(step, Step::Done);
-            // With France Travail, the reader captures every record (never `Step::Record`).
-            if let (Some(ft), Step::Captured(log)) = (&mut self.ft, &step) {
-                for d in ft.check_captured(log) {
-                    self.keep_ft(named(d, log.record.as_ref()));
-                }
+            // With record rule sets, the reader captures every record (never `Step::Record`).
+            if let Step::Captured(log) = &step {
+                self.findings.check(&mut self.rules, log);
             }
             let (own, checked) = reader.take_diagnostics_apart();
             for d in own {
@@ -296,8 +284,7 @@ impl<'p> Sink<'p> {
     ) -> Report {
         let mut diagnostics = std::mem::take(&mut self.diagnostics);
         diagnostics.extend(self.budget.summary());
-        diagnostics.append(&mut self.france_travail);
-        diagnostics.extend(self.ft_budget.summary());
+        diagnostics.extend(self.findings.finish(&mut self.rules));
         super::sort_diagnostics(&mut diagnostics);
         Report {
             profile: options.profile,
@@ -327,25 +314,22 @@ impl<'p> Sink<'p> {
             c.merge_id_log(&mut result.ids);
         }
         self.budget.omit(result.omitted);
-        let mut placeholders = std::mem::take(&mut result.placeholders).into_iter();
-        for d in result.france_travail.drain(..) {
-            if FranceTravail::is_placeholder(&d) {
-                let (Some(ft), Some(placeholder)) = (&mut self.ft, placeholders.next()) else {
-                    continue;
-                };
-                if let Some(d) = ft.resolve_placeholder(d, placeholder) {
-                    self.keep_ft(d);
+        for (i, f) in result.findings.drain(..) {
+            match f {
+                Finding::Final(d) => self.findings.keep(d),
+                Finding::Unique(d, unique) => {
+                    if let Some(d) = self.rules.get_mut(i).and_then(|set| set.resolve(d, unique)) {
+                        self.findings.keep(d);
+                    }
                 }
-            } else {
-                self.keep_ft(d);
             }
         }
-        self.ft_budget.omit(result.ft_omitted);
+        self.findings.omit(result.rules_omitted);
     }
 }
 
 /// Reads a chunk on a worker thread.
-fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -> ChunkResult {
+fn read_chunk(chunk: &Chunk, base: &ReaderState, context: &Context, max: usize) -> ChunkResult {
     let start = base.after_records(
         chunk.records_before,
         chunk.line,
@@ -353,16 +337,12 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -
         chunk.offset,
     );
     let record = base.record_element();
-    let france_travail = base
-        .profile()
-        .is_some_and(|p| p.includes(Profile::FranceTravail));
     let mut result = ChunkResult {
         status: Status::Broken,
         diagnostics: Vec::new(),
         omitted: Counts::default(),
-        france_travail: Vec::new(),
-        ft_omitted: Counts::default(),
-        placeholders: Vec::new(),
+        findings: Vec::new(),
+        rules_omitted: Counts::default(),
         end: None,
         ids: IdLog::default(),
     };
@@ -376,16 +356,28 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -
     let mut reader = Reader::resume(&chunk.bytes[..], start, true);
     reader.expect_records(record);
     let mut budget = DiagnosticBudget::new(max);
-    let mut ft_budget = DiagnosticBudget::new(max);
-    let mut ft = FranceTravail::deferred(today);
+    let mut rules_budget = DiagnosticBudget::new(max);
+    let mut rules = base
+        .profile()
+        .map(|p| record::record_rules(p, context, Scope::Part))
+        .unwrap_or_default();
+    let mut found = Vec::new();
     loop {
         let step = reader.advance();
         let done = matches!(step, Step::Done);
-        if let (true, Step::Captured(log)) = (france_travail, &step) {
-            for d in ft.check_captured(log) {
-                let d = named(d, log.record.as_ref());
-                if FranceTravail::is_placeholder(&d) || ft_budget.admit(d.severity) {
-                    result.france_travail.push(d);
+        if let Step::Captured(log) = &step {
+            for (i, set) in rules.iter_mut().enumerate() {
+                set.check(log, &mut found);
+                for f in found.drain(..) {
+                    let f = super::in_record(f, log);
+                    // Cross-record findings are decided (and budgeted) in document order.
+                    let keep = match &f {
+                        Finding::Final(d) => rules_budget.admit(d.severity),
+                        Finding::Unique(..) => true,
+                    };
+                    if keep {
+                        result.findings.push((i, f));
+                    }
                 }
             }
         }
@@ -404,8 +396,7 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -
     }
     result.ids = reader.take_id_log().unwrap_or_default();
     result.omitted = budget.omitted();
-    result.ft_omitted = ft_budget.omitted();
-    result.placeholders = ft.take_placeholders();
+    result.rules_omitted = rules_budget.omitted();
     // A fatal error may come from a cut the splitter got wrong: the chunk is read again in
     // sequence, which stops at the same error if it is one.
     result.status = if reader.failed() || reader.broken() || !reader.suspended() {
@@ -454,10 +445,11 @@ fn validate_here(
     xml: &[u8],
     encoding: InputEncoding,
     options: &ValidateOptions,
+    rules: Vec<Box<dyn RecordRules>>,
     read: ReadOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
-    let mut sink = Sink::new(options, progress);
+    let mut sink = Sink::new(options, rules, progress);
     let mut reader = Reader::resume_to_end(xml, start_state(read, encoding));
     sink.drain(&mut reader);
     let (version, root) = (reader.version(), reader.root().map(str::to_owned));
@@ -469,6 +461,8 @@ pub(super) fn validate<R: BufRead + Send>(
     mut input: R,
     encoding: InputEncoding,
     options: &ValidateOptions,
+    context: &Context,
+    rules: Vec<Box<dyn RecordRules>>,
     read: ReadOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
@@ -477,13 +471,12 @@ pub(super) fn validate<R: BufRead + Send>(
     // A document of less than two chunks is read on this thread: threads would only cost.
     let (head, complete) = read_ahead(&mut input, 2 * chunk_bytes);
     if complete {
-        return validate_here(&head, encoding, options, read, progress);
+        return validate_here(&head, encoding, options, rules, read, progress);
     }
     let input = io::Cursor::new(head).chain(input);
-    let today = options.today();
     let max = options.limits.max_diagnostics;
     let mut state = start_state(read, encoding);
-    let mut sink = Sink::new(options, progress);
+    let mut sink = Sink::new(options, rules, progress);
     let runs = Runs {
         states: Mutex::new((HashMap::new(), false)),
         ready: Condvar::new(),
@@ -495,7 +488,12 @@ pub(super) fn validate<R: BufRead + Send>(
     let jobs_rx = Mutex::new(jobs_rx);
     std::thread::scope(|scope| {
         scope.spawn(move || {
-            let splitter = Splitter::new(input, chunk_bytes, chunk_bytes * MAX_CHUNK_FACTOR);
+            let splitter = Splitter::new(
+                input,
+                chunk_bytes,
+                chunk_bytes * MAX_CHUNK_FACTOR,
+                crate::schema::is_record_name,
+            );
             splitter.run(&mut |segment| match segment {
                 Segment::Seq(bytes) => ordered_tx.send(Item::Seq(bytes)).is_ok(),
                 Segment::Error(e) => ordered_tx.send(Item::Error(e)).is_ok(),
@@ -521,7 +519,7 @@ pub(super) fn validate<R: BufRead + Send>(
                 let Some(base) = runs.wait(chunk.run) else {
                     continue;
                 };
-                let _ = tx.send(read_chunk(&chunk, &base, today, max));
+                let _ = tx.send(read_chunk(&chunk, &base, context, max));
             });
         }
 

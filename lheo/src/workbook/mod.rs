@@ -38,13 +38,11 @@ pub mod doc;
 pub mod flatten;
 pub mod layout;
 pub mod reader;
-pub mod rules;
 pub mod template;
 pub mod writer;
 
 pub use layout::Layout;
 pub use reader::{read_workbook, Imported};
-pub use rules::RULES;
 pub use template::template;
 pub use writer::{export, write_document, ExportSummary, WorkbookWriter};
 

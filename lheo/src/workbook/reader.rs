@@ -16,6 +16,7 @@ use super::layout::{
 };
 use super::writer::{cell_ref, column_name};
 use super::WorkbookError;
+use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::schema::{self, id, ElementId};
 use crate::validate::{validate, Report, ValidateOptions};
@@ -138,7 +139,7 @@ impl Imported {
             Some(node) => Document::from_node(node).map_err(crate::reader::ReadError::from)?,
             None => {
                 return Err(invalid(Diagnostic::new(
-                    "XML-MALFORME",
+                    Rule::XmlMalforme,
                     "document vide",
                     "empty document",
                 )))
@@ -230,7 +231,7 @@ fn unreadable(why: &str) -> Imported {
         xml: Vec::new(),
         lines: LineMap::default(),
         diagnostics: vec![Diagnostic::new(
-            "CLASSEUR-ILLISIBLE",
+            Rule::ClasseurIllisible,
             format!("le fichier n'est pas un classeur lisible : {why}"),
             format!("the file is not a readable workbook: {why}"),
         )],
@@ -245,8 +246,8 @@ fn at(sheet: &str, row: u32, col: usize) -> Location {
     }
 }
 
-fn diag(code: &'static str, loc: Location, fr: String, en: String) -> Diagnostic {
-    let mut d = Diagnostic::new(code, fr, en);
+fn diag(rule: Rule, loc: Location, fr: String, en: String) -> Diagnostic {
+    let mut d = Diagnostic::new(rule, fr, en);
     d.location = loc;
     d
 }
@@ -385,7 +386,7 @@ where
             continue;
         } else if (0..grid.rows()).any(|r| !grid.blank_row(r)) {
             diagnostics.push(diag(
-                "CLASSEUR-FEUILLE",
+                Rule::ClasseurFeuille,
                 at(name, 0, 0),
                 format!("feuille « {name} » inconnue : ses données seraient perdues (feuilles possibles : {})", sheet_list(layout)),
                 format!("unknown sheet \"{name}\": its data would be lost (possible sheets: {})", sheet_list(layout)),
@@ -459,7 +460,7 @@ fn read_entity_sheet(
             // A column without a header: its values would be lost.
             if let Some(r) = (1..grid.rows()).find(|&r| !matches!(grid.get(r, c), Data::Empty)) {
                 diagnostics.push(diag(
-                    "CLASSEUR-COLONNE",
+                    Rule::ClasseurColonne,
                     at(name, r, c),
                     format!("colonne {} sans en-tête : ses valeurs seraient perdues (mettez en ligne 1 le chemin LHEO de la colonne)", column_name(c)),
                     format!("column {} has no header: its values would be lost (put the column's LHEO path in row 1)", column_name(c)),
@@ -470,7 +471,7 @@ fn read_entity_sheet(
         let canonical = header.split_whitespace().collect::<String>();
         if let Some(first) = headers.insert(canonical.clone(), c) {
             diagnostics.push(diag(
-                "CLASSEUR-COLONNE",
+                Rule::ClasseurColonne,
                 at(name, 0, c),
                 format!("colonne « {header} » en double (déjà en {}) : une seule valeur peut être gardée", cell_ref(0, first)),
                 format!("duplicate column \"{header}\" (already at {}): only one value can be kept", cell_ref(0, first)),
@@ -519,7 +520,7 @@ fn read_entity_sheet(
     if let (Some(p), None) = (parent_name, parent_col) {
         if (1..grid.rows()).any(|r| !grid.blank_row(r)) {
             diagnostics.push(diag(
-                "CLASSEUR-COLONNE",
+                Rule::ClasseurColonne,
                 at(name, 0, grid.cols()),
                 format!("colonne « #{p} » absente : chaque ligne de la feuille « {name} » doit dire à quelle ligne de la feuille « {p} » elle appartient"),
                 format!("column \"#{p}\" is missing: each row of sheet \"{name}\" must say which row of sheet \"{p}\" it belongs to"),
@@ -542,7 +543,7 @@ fn read_entity_sheet(
         if let (Some(k), Some(c)) = (&key, key_col) {
             if let Some(&first) = data.by_key.get(k) {
                 diagnostics.push(diag(
-                    "CLASSEUR-CLE",
+                    Rule::ClasseurCle,
                     at(name, r, c),
                     format!(
                         "clé « {k} » en double (déjà en ligne {}) : chaque ligne a sa propre clé",
@@ -612,7 +613,7 @@ fn unknown_column(
 ) -> Diagnostic {
     let entity = schema::element(layout.element).name;
     diag(
-        "CLASSEUR-COLONNE",
+        Rule::ClasseurColonne,
         at(sheet, 0, col),
         format!("colonne « {header} » inconnue : {why} ; ses valeurs seraient perdues (les colonnes possibles de la feuille « {sheet} » sont des chemins sous « {entity} », voir la feuille documentation)"),
         format!("unknown column \"{header}\" ({why}); its values would be lost (the columns of sheet \"{sheet}\" are paths below \"{entity}\", see the documentation sheet)"),
@@ -622,7 +623,7 @@ fn unknown_column(
 fn cell_problem(p: CellProblem, loc: Location, path: String) -> Diagnostic {
     match p {
         CellProblem::Date(found) => diag(
-            "CLASSEUR-DATE",
+            Rule::ClasseurDate,
             loc,
             format!("date impossible « {found} » ({path}) : attendu jj/mm/aaaa, aaaa-mm-jj ou aaaammjj (mm/aaaa, aaaa ou 00000000 pour une date partielle)"),
             format!("impossible date \"{found}\" ({path}): expected dd/mm/yyyy, yyyy-mm-dd or yyyymmdd (mm/yyyy, yyyy or 00000000 for a partial date)"),
@@ -634,14 +635,14 @@ fn cell_problem(p: CellProblem, loc: Location, path: String) -> Diagnostic {
                 .unwrap_or_default();
             let label = d.map_or("", |d| d.label);
             diag(
-                "CLASSEUR-CODE",
+                Rule::ClasseurCode,
                 loc,
                 format!("« {found} » n'est ni un code ni un libellé de la liste « {label} » ({path}) : codes possibles {codes}"),
                 format!("\"{found}\" is neither a code nor a label of the list \"{label}\" ({path}): possible codes {codes}"),
             )
         }
         CellProblem::Error(found) => diag(
-            "CLASSEUR-VALEUR",
+            Rule::ClasseurValeur,
             loc,
             format!("la cellule contient l'erreur « {found} » ({path}) : remplacez-la par une valeur"),
             format!("the cell holds the error \"{found}\" ({path}): replace it with a value"),
@@ -671,7 +672,7 @@ fn read_side(
             Some(i) if cols[i].is_none() => cols[i] = Some(c),
             _ if h.is_empty() && (1..grid.rows()).all(|r| matches!(grid.get(r, c), Data::Empty)) => {}
             _ => diagnostics.push(diag(
-                "CLASSEUR-COLONNE",
+                Rule::ClasseurColonne,
                 at(name, 0, c),
                 format!("colonne « {h} » inconnue ou en double dans la feuille « {name} » (colonnes : {})", headers.join(", ")),
                 format!("unknown or duplicate column \"{h}\" in sheet \"{name}\" (columns: {})", headers.join(", ")),
@@ -696,7 +697,7 @@ fn read_side(
         let Some(si) = sheets.iter().position(|s| s.name == sheet_name) else {
             let known = layout.sheet(&sheet_name).is_some();
             diagnostics.push(diag(
-                "CLASSEUR-ORPHELINE",
+                Rule::ClasseurOrpheline,
                 at(name, r, sheet_col),
                 if known {
                     format!("la feuille « {sheet_name} » est absente du classeur : cette ligne ne se rattache à rien")
@@ -715,7 +716,7 @@ fn read_side(
         };
         let Some(row) = row else {
             diagnostics.push(diag(
-                "CLASSEUR-ORPHELINE",
+                Rule::ClasseurOrpheline,
                 at(name, r, key_col),
                 format!("aucune ligne de la feuille « {sheet_name} » n'a la clé « {key} » : cette ligne ne se rattache à rien"),
                 format!("no row of sheet \"{sheet_name}\" has the key \"{key}\": this row belongs to nothing"),
@@ -749,7 +750,7 @@ fn read_side(
             Ok(t) => t,
             Err(why) => {
                 diagnostics.push(diag(
-                    "CLASSEUR-CHEMIN",
+                    Rule::ClasseurChemin,
                     at(name, r, path_col),
                     format!(
                         "chemin « {path} » impossible sous « {} » : {why}",
@@ -789,7 +790,7 @@ fn read_side(
             Ok(()) => true,
             Err(why) => {
                 diagnostics.push(diag(
-                    "CLASSEUR-EXTRAS",
+                    Rule::ClasseurExtras,
                     at(name, s.origin.row, usize::from(s.origin.col)),
                     format!("XML des extras illisible : {why}"),
                     format!("unreadable extras XML: {why}"),
@@ -866,7 +867,7 @@ fn build(
     if let Some(rs) = root_sheet {
         for extra in sheets[rs].rows.iter().skip(1) {
             diagnostics.push(diag(
-                "CLASSEUR-RACINE",
+                Rule::ClasseurRacine,
                 at(&sheets[rs].name, extra.row, 0),
                 format!(
                     "la feuille « {} » n'a qu'une ligne (le document) : cette ligne serait perdue",
@@ -909,7 +910,7 @@ fn build(
                             format!("orphan row: no row of sheet \"{pname}\" has the key \"{pkey}\""),
                         )
                     };
-                    diagnostics.push(diag("CLASSEUR-ORPHELINE", loc.location(&names), fr, en));
+                    diagnostics.push(diag(Rule::ClasseurOrpheline, loc.location(&names), fr, en));
                 }
             }
         }

@@ -13,6 +13,7 @@ use super::doc::sheet_docs;
 use super::flatten::{Flat, Flattener, SideRow};
 use super::layout::{self, ColumnKind, Layout, ATTRIBUTS, DOCUMENTATION, EXTRAS, LISTES};
 use super::WorkbookError;
+use crate::diagnostic::Rule;
 use crate::reader::tree::Node;
 use crate::reader::{ReadOptions, Reader, Record};
 use crate::schema::{self, Base, ElementId, Format as SchemaFormat};
@@ -602,7 +603,7 @@ fn record_node(record: &Record) -> Result<Node, WorkbookError> {
         .map_err(|d| WorkbookError::Invalid(Box::new(d)))?;
     reader.next_node().map(|n| n.node).ok_or_else(|| {
         WorkbookError::Invalid(Box::new(crate::Diagnostic::new(
-            "XML-MALFORME",
+            Rule::XmlMalforme,
             "enregistrement vide",
             "empty record",
         )))
@@ -655,7 +656,7 @@ pub fn export<R: BufRead, W: Write + Send>(
     }
     if reader.version().is_none() {
         let d = crate::Diagnostic::new(
-            "XSD-RACINE",
+            Rule::XsdRacine,
             format!(
                 "« {} » n'est pas un document LHEO 2.x",
                 reader.root().unwrap_or("")
@@ -669,7 +670,7 @@ pub fn export<R: BufRead, W: Write + Send>(
     }
     let Some(envelope) = reader.envelope() else {
         return Err(WorkbookError::Invalid(Box::new(crate::Diagnostic::new(
-            "XML-MALFORME",
+            Rule::XmlMalforme,
             "document vide",
             "empty document",
         ))));

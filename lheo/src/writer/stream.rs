@@ -89,11 +89,11 @@
 use std::io::{self, Write};
 
 use super::xml::{WriteXml, XmlWriter};
+use crate::model::Record;
 use crate::model::{
     Document, Formation, Lheo, LheoIndex, LheoPlus, Offres, OrganismeFormationResponsable,
     ResumeOffre, ResumeOrganisme, ResumesOffres, ResumesOrganismes,
 };
-use crate::reader::Record;
 
 /// Where records go, in document order. Each document kind uses a prefix of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

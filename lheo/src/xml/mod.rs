@@ -4,5 +4,8 @@
 
 pub mod counting;
 pub mod decode;
+pub mod error;
 pub mod events;
+pub mod limits;
+pub mod position;
 pub mod split;

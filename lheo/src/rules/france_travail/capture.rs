@@ -19,6 +19,7 @@ use std::fmt::Write as _;
 use super::facts::{AdresseFacts, RecrutementFacts, SessionFacts};
 use super::FranceTravail;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Rule;
 use crate::model::{trim_xml, Date, SimpleValue};
 use crate::reader::events::Position;
 use crate::reader::log::{LogItem, RecordLog};
@@ -597,7 +598,7 @@ impl FranceTravail {
 /// The finding for a record the rules could not read.
 fn unverified(path: &str, e: &BuildError, pos: Position) -> Diagnostic {
     Diagnostic::new(
-        "LHEO-NON-VERIFIE",
+        Rule::LheoNonVerifie,
         format!("règles France Travail non vérifiées sur {path} : structure invalide ({e})"),
         format!(
             "France Travail rules skipped on {path}: invalid structure (line {}: {})",

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::rules::catalogue;
+pub mod catalogue;
+
+pub use catalogue::{Profile, Rule};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -109,19 +111,21 @@ pub struct RecordRef {
 /// One finding: a stable code, a severity, a message, a location and an element path.
 ///
 /// ```
-/// use lheo::{Diagnostic, Severity};
+/// use lheo::{Diagnostic, Rule, Severity};
 ///
-/// let d = Diagnostic::new("LHEO-PERIODE", "début après la fin", "start after end")
+/// let d = Diagnostic::new(Rule::LheoPeriode, "début après la fin", "start after end")
 ///     .at_line(12, 5)
 ///     .with_path("/lheo/offres/formation[1]/action[1]/session[1]/periode");
 /// assert_eq!(d.severity, Severity::Error);
+/// assert_eq!(d.code(), "LHEO-PERIODE");
 /// assert_eq!(d.line(), Some(12));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
-    /// Stable code from the rule catalogue (e.g. `XSD-ELEMENT-MANQUANT`, `FT-RDV-PLAGE`).
-    pub code: &'static str,
-    /// Severity (the catalogue's severity for the code).
+    /// The rule of the [catalogue] it comes from; [`Diagnostic::code`] is its
+    /// stable code (e.g. `XSD-ELEMENT-MANQUANT`, `FT-RDV-PLAGE`).
+    pub rule: Rule,
+    /// Severity (the rule's, unless the finding says otherwise).
     pub severity: Severity,
     /// What is wrong, the value found and what is expected (boxed: diagnostics travel in
     /// `Result`s and should stay small).
@@ -135,14 +139,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A diagnostic with the catalogue's severity for `code` (error for an unknown code).
-    pub fn new(code: &'static str, fr: impl Into<String>, en: impl Into<String>) -> Self {
-        let severity = catalogue::rule(code)
-            .map(|r| r.severity)
-            .unwrap_or(Severity::Error);
+    /// A finding of `rule`, with the rule's severity.
+    pub fn new(rule: Rule, fr: impl Into<String>, en: impl Into<String>) -> Self {
         Diagnostic {
-            code,
-            severity,
+            rule,
+            severity: rule.severity(),
             message: Box::new(Message {
                 fr: fr.into(),
                 en: en.into(),
@@ -157,6 +158,11 @@ impl Diagnostic {
     pub fn in_record(mut self, record: Arc<RecordRef>) -> Self {
         self.record = Some(record);
         self
+    }
+
+    /// The rule's stable code, e.g. `FT-RDV-PLAGE`.
+    pub fn code(&self) -> &'static str {
+        self.rule.code()
     }
 
     /// Overrides the severity.
@@ -205,7 +211,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}[{}]", self.severity, self.code)?;
+        write!(f, "{}[{}]", self.severity, self.rule)?;
         match &self.location {
             Location::Xml { line, column } => write!(f, " {line}:{column}")?,
             Location::Cell { sheet, cell } => write!(f, " {sheet}!{cell}")?,
