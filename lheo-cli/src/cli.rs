@@ -70,6 +70,48 @@ pub enum Command {
     /// modifiés, champ par champ.
     #[command(help_template = HELP_TEMPLATE)]
     Diff(DiffArgs),
+    /// Dire ce que contiennent des fichiers de référentiels (RNCP, RS, ROME, Certif Info,
+    /// NSF) : nature, date, nombre d'entrées, pour vérifier un téléchargement.
+    #[command(help_template = HELP_TEMPLATE)]
+    Referentiels(ReferentielsArgs),
+}
+
+/// `lheo referentiels`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Codes de sortie : 0 = tout est reconnu, 2 = un fichier n'est pas un référentiel ou est illisible.\n\
+                  Exemple : lheo referentiels export-fiches-csv-2026-08-26.zip RefRomeCsv.zip"
+)]
+pub struct ReferentielsArgs {
+    /// Fichiers tels que téléchargés (zip ou non) ou dossiers qui les contiennent.
+    #[arg(value_name = "CHEMIN", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Format : human (une ligne par référentiel, par défaut) ou json (un document JSON).
+    #[arg(long, value_enum, default_value_t = ReferentielsFormat::Human, value_name = "FORMAT",
+          hide_possible_values = true, hide_default_value = true)]
+    pub format: ReferentielsFormat,
+
+    #[command(flatten)]
+    pub lang: LangArg,
+}
+
+/// `referentiels --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReferentielsFormat {
+    /// Une ligne par référentiel, puis ses fichiers.
+    Human,
+    /// Un document JSON.
+    Json,
+}
+
+/// `--referentiels`, shared by `validate` and `import`.
+#[derive(Debug, Args)]
+pub struct ReferentielsArg {
+    /// Vérifier aussi les codes (RNCP, RS, blocs, ROME, Certif Info, NSF) contre ces
+    /// référentiels : fichiers tels que téléchargés (zip ou non) ou dossiers ; répétable.
+    #[arg(long = "referentiels", value_name = "CHEMIN")]
+    pub referentiels: Vec<PathBuf>,
 }
 
 /// `lheo diff`.
@@ -157,6 +199,9 @@ pub struct ValidateArgs {
     #[command(flatten)]
     pub profile: ProfileArg,
 
+    #[command(flatten)]
+    pub referentiels: ReferentielsArg,
+
     /// Format du rapport : human (lisible, par défaut), json (un seul document JSON), junit
     /// (XML pour GitLab/Jenkins).
     #[arg(long, value_enum, default_value_t = ReportFormat::Human, value_name = "FORMAT",
@@ -202,6 +247,9 @@ pub struct ImportArgs {
 
     #[command(flatten)]
     pub profile: ProfileArg,
+
+    #[command(flatten)]
+    pub referentiels: ReferentielsArg,
 
     #[command(flatten)]
     pub lang: LangArg,

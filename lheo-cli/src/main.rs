@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Command::Export(args) => commands::export::run(args),
         Command::Template(args) => commands::template::run(args),
         Command::Diff(args) => commands::diff::run(args),
+        Command::Referentiels(args) => commands::referentiels::run(args),
     };
     ExitCode::from(outcome.code())
 }

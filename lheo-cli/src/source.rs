@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use lheo::reader::decode::Utf8Input;
 use lheo::Lang;
 
 use crate::error::Failure;
@@ -200,7 +199,7 @@ pub fn excerpts_from_file(path: &Path, targets: &[(u32, u32)]) -> Excerpts {
     let Ok(file) = File::open(path) else {
         return Excerpts::new();
     };
-    match Utf8Input::new(BufReader::with_capacity(64 * 1024, file)) {
+    match lheo::reader::utf8(BufReader::with_capacity(64 * 1024, file)) {
         Ok((utf8, _)) => excerpts(utf8, targets).unwrap_or_default(),
         Err(_) => Excerpts::new(),
     }

@@ -101,7 +101,7 @@ fn each_family_of_codes_has_its_profile() {
         let code = rule.code();
         let family = code.split('-').next().unwrap_or("");
         let expected = match family {
-            "XML" | "XSD" | "CLASSEUR" => Some(Profile::Xsd),
+            "XML" | "XSD" | "CLASSEUR" | "REF" => Some(Profile::Xsd),
             "LHEO" => Some(Profile::Lheo),
             "FT" => Some(Profile::FranceTravail),
             _ => None,

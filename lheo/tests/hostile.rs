@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use lheo::reader::{read_document, Limits, ReadError};
+use lheo::reader::{read_document, Limits};
 use lheo::rules::Profile;
 use lheo::validate::{validate, Report, ValidateOptions};
 use lheo::writer::write_document;
@@ -31,11 +31,9 @@ fn today() -> Option<NaiveDate> {
 }
 
 fn options(profile: Profile, limits: Limits) -> ValidateOptions {
-    ValidateOptions {
-        today: today(),
-        limits,
-        ..ValidateOptions::new(profile)
-    }
+    ValidateOptions::new(profile)
+        .with_today(today().expect("date"))
+        .with_limits(limits)
 }
 
 fn check(bytes: &[u8], profile: Profile) -> Report {
@@ -77,7 +75,13 @@ fn refused(bytes: &[u8], code: &str, fr: &str) -> Diagnostic {
         found = Some(d.clone());
     }
     match read_document(bytes) {
-        Err(ReadError::Invalid(d)) => assert_eq!(d.code(), code, "read_document: {d:?}"),
+        Err(e) if e.diagnostic().is_some() => {
+            assert_eq!(
+                e.diagnostic().map(|d| d.code()),
+                Some(code),
+                "read_document: {e:?}"
+            )
+        }
         other => panic!("read_document should refuse with {code}: {other:?}"),
     }
     found.expect("at least one profile")
@@ -482,17 +486,14 @@ fn a_50_mb_text_node_is_refused_at_16_mb() {
         d.message.en
     );
     match read_document(&xml[..]) {
-        Err(ReadError::Invalid(d)) => assert_eq!(d.code(), "XML-LIMITE"),
+        Err(e) => assert_eq!(e.diagnostic().map(|d| d.code()), Some("XML-LIMITE")),
         other => panic!("{other:?}"),
     }
 }
 
 /// Limits with a 1 MiB event size, to test the mechanism on small inputs.
 fn small_limits() -> Limits {
-    Limits {
-        max_event_bytes: 1024 * 1024,
-        ..Limits::default()
-    }
+    Limits::default().with_max_event_bytes(1024 * 1024)
 }
 
 fn limited(bytes: &[u8], profile: Profile) -> Report {
@@ -609,10 +610,7 @@ fn many_distinct_names_in_free_content_stay_linear() {
 
 #[test]
 fn findings_are_capped_and_summed_up() {
-    let limits = Limits {
-        max_diagnostics: 100,
-        ..Limits::default()
-    };
+    let limits = Limits::default().with_max_diagnostics(100);
     // 500 formations made of one unknown element: 1 000 errors (the unknown element, and
     // the formation's missing children in one finding).
     let bad = "<formation><x/></formation>";
@@ -637,10 +635,7 @@ fn findings_are_capped_and_summed_up() {
 
 #[test]
 fn capped_warnings_do_not_make_a_feed_invalid() {
-    let limits = Limits {
-        max_diagnostics: 0,
-        ..Limits::default()
-    };
+    let limits = Limits::default().with_max_diagnostics(0);
     let xml = fixture("france-travail/FT-SESSION-MODALITE.xml");
     let full = check(&xml, Profile::FranceTravail);
     assert!(full.is_valid() && !full.diagnostics.is_empty());
@@ -684,10 +679,7 @@ fn a_giant_record_is_refused_where_records_are_built() {
         "<a/>".repeat(2_000),
         &plain[at..]
     );
-    let limits = Limits {
-        max_record_elements: 1_000,
-        ..Limits::default()
-    };
+    let limits = Limits::default().with_max_record_elements(1_000);
     let report = validate(xml.as_bytes(), &options(Profile::FranceTravail, limits));
     let d = report
         .diagnostics
@@ -707,10 +699,7 @@ fn a_giant_record_is_refused_where_records_are_built() {
     assert!(read_document(xml.as_bytes()).is_ok());
     let mut reader = lheo::reader::Reader::with_options(
         xml.as_bytes(),
-        lheo::reader::ReadOptions {
-            limits,
-            ..Default::default()
-        },
+        lheo::reader::ReadOptions::default().with_limits(limits),
     )
     .expect("reader");
     assert!(reader.next_node().is_none());

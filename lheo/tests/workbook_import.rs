@@ -5,8 +5,9 @@
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
+use lheo::internal::EXAMPLE;
 use lheo::reader::read_document;
-use lheo::workbook::{self, read_workbook, template::EXAMPLE, Imported};
+use lheo::workbook::{self, read_workbook, Imported};
 use lheo::{Diagnostic, Document, Location};
 use rust_xlsxwriter::{Format, Workbook};
 
@@ -108,7 +109,7 @@ impl Book {
 }
 
 fn cell(row: usize, col: usize) -> String {
-    lheo::workbook::writer::cell_ref(row as u32, col)
+    lheo::internal::cell_ref(row as u32, col)
 }
 
 fn example_model() -> Document {
@@ -364,10 +365,8 @@ fn the_documents_findings_point_at_cells() {
     let at = book.set("recrutement", "nb-places", 1, Data::Float(400.0));
     let imported = book.import();
     assert!(imported.is_ok());
-    let options = lheo::validate::ValidateOptions {
-        today: chrono::NaiveDate::from_ymd_opt(2026, 6, 1),
-        ..lheo::validate::ValidateOptions::new(lheo::rules::Profile::FranceTravail)
-    };
+    let options = lheo::validate::ValidateOptions::new(lheo::rules::Profile::FranceTravail)
+        .with_today(chrono::NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"));
     let report = imported.validate(&options);
     let found: Vec<_> = report.diagnostics.iter().map(located).collect();
     assert_eq!(found, [(format!("recrutement!{at}"), "FT-RDV-PLACES")]);

@@ -11,7 +11,8 @@ use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use indicatif::ProgressBar;
-use lheo::diff::{self, DiffError, DiffOptions, Ignore, Side, Source, XmlSource};
+use lheo::diff::{self, DiffOptions, Ignore, Side, Source, XmlSource};
+use lheo::ErrorKind;
 use lheo::Lang;
 
 use super::workbook::is_workbook;
@@ -90,13 +91,15 @@ fn prepare(input: &Input, lang: Lang) -> Result<Prepared, Failure> {
 /// Reads a workbook into LHEO XML; a workbook with errors cannot be compared.
 fn workbook(path: &Path) -> Result<Prepared, Failure> {
     let name = path.display();
-    let imported = lheo::workbook::reader::read_workbook_file(path).map_err(|e| match e {
-        lheo::workbook::WorkbookError::Io(io) => Failure::read(path, &io),
-        other => Failure::new(
-            format!("impossible de lire « {name} » : {other}"),
-            format!("cannot read \"{name}\": {other}"),
-        ),
-    })?;
+    let file = File::open(path).map_err(|e| Failure::read(path, &e))?;
+    let imported =
+        lheo::workbook::read_workbook(BufReader::new(file)).map_err(|e| match e.io() {
+            Some(io) => Failure::read(path, io),
+            None => Failure::new(
+                format!("impossible de lire « {name} » : {e}"),
+                format!("cannot read \"{name}\": {e}"),
+            ),
+        })?;
     if let Some(d) = imported
         .diagnostics
         .iter()
@@ -150,24 +153,24 @@ fn size(p: &Prepared) -> u64 {
 }
 
 /// A comparison error as a one-line failure naming the file.
-fn failure(e: &DiffError, old: &str, new: &str) -> Failure {
+fn failure(e: &lheo::Error, old: &str, new: &str) -> Failure {
     let name = |side: Side| if side == Side::Old { old } else { new };
-    match e {
-        DiffError::Source { side, error } => Failure::new(
-            format!("« {} » : {}", name(*side), error.text(Lang::Fr)),
-            format!("\"{}\": {}", name(*side), error.text(Lang::En)),
-        ),
-        DiffError::SourceChanged(side) => Failure::new(
+    match (e.kind(), e.side()) {
+        (ErrorKind::Changed, Some(side)) => Failure::new(
             format!(
                 "« {} » a changé pendant la comparaison (fichier en cours d'écriture ?)",
-                name(*side)
+                name(side)
             ),
             format!(
                 "\"{}\" changed during the comparison (file being written?)",
-                name(*side)
+                name(side)
             ),
         ),
-        other => Failure::new(other.text(Lang::Fr), other.text(Lang::En)),
+        (_, Some(side)) => Failure::new(
+            format!("« {} » : {}", name(side), e.text(Lang::Fr)),
+            format!("\"{}\": {}", name(side), e.text(Lang::En)),
+        ),
+        _ => Failure::new(e.text(Lang::Fr), e.text(Lang::En)),
     }
 }
 
@@ -175,12 +178,8 @@ fn ignore_rules(rules: &[String]) -> Result<Vec<Ignore>, Failure> {
     rules
         .iter()
         .map(|r| {
-            r.parse::<Ignore>().map_err(|e| {
-                Failure::new(
-                    e.to_string(),
-                    format!("--ignore rule \"{}\": {}", e.rule, e.reason_en),
-                )
-            })
+            r.parse::<Ignore>()
+                .map_err(|e| Failure::new(e.text(Lang::Fr), e.text(Lang::En)))
         })
         .collect()
 }
@@ -198,11 +197,9 @@ pub fn run(args: DiffArgs) -> Outcome {
 }
 
 fn compare(args: DiffArgs, lang: Lang) -> Result<Outcome, Failure> {
-    let options = DiffOptions {
-        ignore: ignore_rules(&args.ignore)?,
-        exact_whitespace: args.exact_whitespace,
-        ..DiffOptions::default()
-    };
+    let options = DiffOptions::default()
+        .with_ignore(ignore_rules(&args.ignore)?)
+        .with_exact_whitespace(args.exact_whitespace);
     let (old_in, new_in) = (Input::from_arg(args.old), Input::from_arg(args.new));
     if old_in == Input::Stdin && new_in == Input::Stdin {
         return Err(Failure::new(
@@ -240,14 +237,14 @@ fn compare(args: DiffArgs, lang: Lang) -> Result<Outcome, Failure> {
             summary.and_then(|s| {
                 w.finish(&s, &old_name, &new_name)
                     .map(|()| s)
-                    .map_err(DiffError::Sink)
+                    .map_err(lheo::Error::from)
             })
         }
         DiffFormat::Json => {
             let machine = |i: &Input| i.machine_name();
             let mut w = JsonDiff::new(&mut out, &machine(&old_in), &machine(&new_in));
             let summary = diff::diff(&*old_src, &*new_src, &options, &mut |c| w.change(&c));
-            summary.and_then(|s| w.finish(&s).map(|()| s).map_err(DiffError::Sink))
+            summary.and_then(|s| w.finish(&s).map(|()| s).map_err(lheo::Error::from))
         }
     };
     progress.finish();
@@ -263,7 +260,11 @@ fn compare(args: DiffArgs, lang: Lang) -> Result<Outcome, Failure> {
                 Err(e) => Ok(stdout_error(&e, outcome, lang)),
             }
         }
-        Err(DiffError::Sink(e)) => Ok(stdout_error(&e, Outcome::Findings, lang)),
+        // Writing the report failed (no side: neither feed is at fault).
+        Err(e) if e.side().is_none() && e.io().is_some() => match e.io() {
+            Some(io) => Ok(stdout_error(io, Outcome::Findings, lang)),
+            None => Err(failure(&e, &old_name, &new_name)),
+        },
         Err(e) => {
             let _ = out.flush();
             Err(failure(&e, &old_name, &new_name))

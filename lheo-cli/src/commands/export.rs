@@ -4,7 +4,8 @@
 
 use std::io::{self, Write};
 
-use lheo::workbook::{self, WorkbookError};
+use lheo::workbook;
+use lheo::ErrorKind;
 use lheo::Lang;
 
 use super::workbook::{check_output, write_atomically};
@@ -50,7 +51,7 @@ pub fn run(args: ExportArgs) -> Outcome {
             records = workbook::export(&mut opened.reader, w)?.records;
             Ok(())
         },
-        WorkbookError::Io,
+        lheo::Error::from,
     );
     bar.finish();
     if let Some(e) = opened.tracker.take_error() {
@@ -71,50 +72,48 @@ pub fn run(args: ExportArgs) -> Outcome {
                 Err(e) => stdout_error(&e, Outcome::Success, lang),
             }
         }
-        Err(WorkbookError::Invalid(d)) => {
-            let options = HumanOptions {
-                lang,
-                color: stdout_color(),
-                limit: human::DEFAULT_LIMIT,
-                deny_warnings: false,
-            };
-            if let Err(e) = human::write_diagnostic(&mut out, &display, &d, None, &options)
-                .and_then(|()| out.flush())
-            {
-                return stdout_error(&e, Outcome::Findings, lang);
+        Err(e) => match (e.kind(), e.diagnostic(), e.io()) {
+            (_, Some(d), _) => {
+                let options = HumanOptions {
+                    lang,
+                    color: stdout_color(),
+                    limit: human::DEFAULT_LIMIT,
+                    deny_warnings: false,
+                };
+                if let Err(e) = human::write_diagnostic(&mut out, &display, d, None, &options)
+                    .and_then(|()| out.flush())
+                {
+                    return stdout_error(&e, Outcome::Findings, lang);
+                }
+                not_written(output, lang);
+                Outcome::Findings
             }
-            not_written(output, lang);
-            Outcome::Findings
-        }
-        Err(
-            e @ (WorkbookError::Unfit(_)
-            | WorkbookError::TooLong { .. }
-            | WorkbookError::TooManyRows { .. }),
-        ) => {
-            print_failure(
-                &Failure::new(
-                    format!("« {display} » ne peut pas être exporté : {e}"),
-                    format!("\"{display}\" cannot be exported: {e}"),
-                ),
-                lang,
-            );
-            not_written(output, lang);
-            Outcome::Findings
-        }
-        Err(WorkbookError::Io(e)) => {
-            print_failure(&Failure::write(output, &e), lang);
-            Outcome::Failure
-        }
-        Err(e) => {
-            print_failure(
-                &Failure::new(
-                    format!("impossible d'écrire « {} » : {e}", output.display()),
-                    format!("cannot write \"{}\": {e}", output.display()),
-                ),
-                lang,
-            );
-            Outcome::Failure
-        }
+            (ErrorKind::Unwritable, ..) => {
+                print_failure(
+                    &Failure::new(
+                        format!("« {display} » ne peut pas être exporté : {e}"),
+                        format!("\"{display}\" cannot be exported: {e}"),
+                    ),
+                    lang,
+                );
+                not_written(output, lang);
+                Outcome::Findings
+            }
+            (_, _, Some(io)) => {
+                print_failure(&Failure::write(output, io), lang);
+                Outcome::Failure
+            }
+            _ => {
+                print_failure(
+                    &Failure::new(
+                        format!("impossible d'écrire « {} » : {e}", output.display()),
+                        format!("cannot write \"{}\": {e}", output.display()),
+                    ),
+                    lang,
+                );
+                Outcome::Failure
+            }
+        },
     }
 }
 

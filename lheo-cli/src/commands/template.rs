@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use lheo::workbook::{self, WorkbookError};
+use lheo::workbook;
 use lheo::Lang;
 
 use super::workbook::{check_output, write_atomically};
@@ -22,7 +22,7 @@ pub fn run(args: TemplateArgs) -> Outcome {
     let written = write_atomically(
         output,
         |w| workbook::template(w).map(|_| ()),
-        WorkbookError::Io,
+        lheo::Error::from,
     );
     match written {
         Ok(()) => {
@@ -37,11 +37,11 @@ pub fn run(args: TemplateArgs) -> Outcome {
                 Err(e) => stdout_error(&e, Outcome::Success, lang),
             }
         }
-        Err(WorkbookError::Io(e)) => {
-            print_failure(&Failure::write(output, &e), lang);
-            Outcome::Failure
-        }
         Err(e) => {
+            if let Some(io) = e.io() {
+                print_failure(&Failure::write(output, io), lang);
+                return Outcome::Failure;
+            }
             print_failure(
                 &Failure::new(
                     format!("impossible d'écrire « {} » : {e}", output.display()),

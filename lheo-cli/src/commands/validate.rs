@@ -147,13 +147,22 @@ pub fn run(args: ValidateArgs) -> Outcome {
             return Outcome::Failure;
         }
     };
-    let defaults = ValidateOptions::new(profile);
-    let options = ValidateOptions {
-        today: args.today,
-        threads: args.threads,
-        chunk_bytes: args.chunk_bytes.unwrap_or(defaults.chunk_bytes),
-        ..defaults
+    let referentiels = match super::referentiels::load(&args.referentiels.referentiels) {
+        Ok(r) => r,
+        Err(f) => {
+            print_failure(&f, lang);
+            return Outcome::Failure;
+        }
     };
+    let mut options = ValidateOptions::new(profile)
+        .with_threads(args.threads)
+        .with_referentiels(referentiels);
+    if let Some(today) = args.today {
+        options = options.with_today(today);
+    }
+    if let Some(bytes) = args.chunk_bytes {
+        options = options.with_chunk_bytes(bytes);
+    }
     let human = args.format == ReportFormat::Human;
     let human_options = HumanOptions {
         lang,
@@ -196,6 +205,13 @@ pub fn run(args: ValidateArgs) -> Outcome {
                 unreadable += 1;
                 outcome = Outcome::Failure;
             }
+        }
+    }
+    if human && !args.quiet {
+        // The referentials the codes were checked against, once for all the files.
+        let sources = options.referentiels.as_deref().map(|r| r.sources());
+        if let Err(e) = super::referentiels::write_used(&mut out, sources.unwrap_or(&[]), lang) {
+            return stdout_error(&e, outcome, lang);
         }
     }
     let written = match args.format {

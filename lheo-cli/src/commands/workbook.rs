@@ -7,7 +7,6 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use lheo::validate::ValidateOptions;
-use lheo::workbook::reader::read_workbook_file;
 use lheo::workbook::Imported;
 
 use super::validate::{ExcerptSource, Validated};
@@ -37,13 +36,15 @@ pub fn validate_workbook(
             &io::Error::from(io::ErrorKind::IsADirectory),
         ));
     }
-    let imported = read_workbook_file(path).map_err(|e| match e {
-        lheo::workbook::WorkbookError::Io(io) => Failure::read(path, &io),
-        other => Failure::new(
-            format!("impossible de lire « {} » : {other}", path.display()),
-            format!("cannot read \"{}\": {other}", path.display()),
-        ),
-    })?;
+    let file = fs::File::open(path).map_err(|e| Failure::read(path, &e))?;
+    let imported =
+        lheo::workbook::read_workbook(io::BufReader::new(file)).map_err(|e| match e.io() {
+            Some(io) => Failure::read(path, io),
+            None => Failure::new(
+                format!("impossible de lire « {} » : {e}", path.display()),
+                format!("cannot read \"{}\": {e}", path.display()),
+            ),
+        })?;
     let report = imported.validate(options);
     let name = path.display().to_string();
     Ok((

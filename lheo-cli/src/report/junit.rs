@@ -50,11 +50,14 @@ impl Case<'_> {
 
 fn cases<'a>(file: &'a FileReport, lang: Lang) -> Vec<Case<'a>> {
     let describe = |r: Rule| r.description(lang).to_owned();
-    // Workbook rules only make test cases for workbooks.
+    // Workbook rules only make test cases for workbooks, referential rules only with
+    // referentials.
     let lower = file.name.to_ascii_lowercase();
     let workbook = [".xlsx", ".xls", ".ods"].iter().any(|e| lower.ends_with(e));
+    let referentiels = !file.report.referentiels.is_empty();
     let mut cases: Vec<Case> = catalogue::rules_for(file.report.profile)
         .filter(|r| workbook || !r.code().starts_with("CLASSEUR-"))
+        .filter(|r| referentiels || !r.code().starts_with("REF-"))
         .map(|r| Case {
             code: r.code(),
             description: describe(r),

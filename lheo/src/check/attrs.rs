@@ -3,8 +3,8 @@
 
 use super::{ids, types, value, Checker, PendingRef};
 use crate::diagnostic::Rule;
-use crate::reader::events::{is_ncname, Attribute, Namespaces, StartTag, XML_NS, XSI_NS};
 use crate::schema::{self, id, AttrType, Content, ElementId, STD_ATTRIBUTES};
+use crate::xml::events::{is_ncname, Attribute, Namespaces, StartTag, XML_NS, XSI_NS};
 
 const XS_NS_URI: &str = "http://www.w3.org/2001/XMLSchema";
 

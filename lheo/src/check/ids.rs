@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use super::{value, Checker, PendingRef};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Rule;
-use crate::reader::events::Position;
+use crate::xml::position::Position;
 
 /// The identifiers seen so far in a document.
 #[derive(Debug, Clone, Default)]

@@ -18,7 +18,7 @@
 //! start tag for required children missing at its end.
 //!
 //! ```
-//! use lheo::check::{Checker, DocumentInfo};
+//! use lheo::internal::Checker;
 //! use lheo::rules::Profile;
 //!
 //! let checker = Checker::new(Profile::Xsd);
@@ -41,9 +41,9 @@ use std::collections::HashMap;
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Counts, Diagnostic, Severity};
 use crate::model::Date;
-use crate::reader::events::{Namespaces, NsId, Position, StartTag, XML_NS, XSI_NS};
 use crate::rules::Profile;
 use crate::schema::{self, id, Content, ElementId};
+use crate::xml::events::{Namespaces, NsId, Position, StartTag, XML_NS, XSI_NS};
 use content::SeqState;
 
 /// How the document's namespaces are read.
@@ -311,6 +311,11 @@ impl Checker {
     /// A checker for `profile`.
     pub fn new(profile: Profile) -> Self {
         Checker::with_max_diagnostics(profile, crate::reader::Limits::default().max_diagnostics)
+    }
+
+    /// The profile checked.
+    pub fn profile(&self) -> Profile {
+        self.profile
     }
 
     /// A checker for `profile` that keeps at most `max` diagnostics (see

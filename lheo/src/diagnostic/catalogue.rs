@@ -42,6 +42,7 @@ use super::{Lang, Severity};
 /// A validation profile. Each profile includes the ones before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Profile {
     /// Exactly what the official LHEO 2.3 XSD accepts.
     Xsd,
@@ -209,6 +210,13 @@ catalogue! {
         Error,
         "limite de sécurité dépassée (profondeur, taille de texte)",
         "safety limit exceeded (depth, text size)",
+    ),
+    ErreurInterne = entry(
+        "ERREUR-INTERNE",
+        Xsd,
+        Error,
+        "erreur interne de lheo (un fil de travail a paniqué) : la vérification est incomplète, signalez-la",
+        "internal lheo error (a worker thread panicked): the check is incomplete, please report it",
     ),
     XsdRacine = entry(
         "XSD-RACINE",
@@ -597,6 +605,63 @@ catalogue! {
         Error,
         "classeur : plus d'une ligne dans la feuille du document (lheo)",
         "workbook: more than one row in the document's sheet (lheo)",
+    ),
+    // Referentials (lheo::referentiels), checked with every profile once one is given.
+    RefRncpInconnu = entry(
+        "REF-RNCP-INCONNU",
+        Xsd,
+        Error,
+        "code-RNCP (écrit 24508 ou RNCP24508) absent du référentiel RNCP (avec --referentiels)",
+        "code-RNCP (written 24508 or RNCP24508) absent from the RNCP referential (with --referentiels)",
+    ),
+    RefRncpInactif = entry(
+        "REF-RNCP-INACTIF",
+        Xsd,
+        Error,
+        "fiche RNCP inactive, ou enregistrement terminé avant le début d'une session de la formation (avec --referentiels)",
+        "RNCP fiche inactive, or registration ended before a session of the formation starts (with --referentiels)",
+    ),
+    RefRsInconnu = entry(
+        "REF-RS-INCONNU",
+        Xsd,
+        Error,
+        "code-RS (écrit 5080 ou RS5080) absent du référentiel RS (avec --referentiels)",
+        "code-RS (written 5080 or RS5080) absent from the RS referential (with --referentiels)",
+    ),
+    RefRsInactif = entry(
+        "REF-RS-INACTIF",
+        Xsd,
+        Error,
+        "fiche RS inactive, ou enregistrement terminé avant le début d'une session de la formation (avec --referentiels)",
+        "RS fiche inactive, or registration ended before a session of the formation starts (with --referentiels)",
+    ),
+    RefBlocInconnu = entry(
+        "REF-BLOC-INCONNU",
+        Xsd,
+        Error,
+        "code-bloc qui n'est pas un bloc de la certification à laquelle il se rapporte (avec --referentiels)",
+        "code-bloc that is not a bloc of the certification it refers to (with --referentiels)",
+    ),
+    RefRomeInconnu = entry(
+        "REF-ROME-INCONNU",
+        Xsd,
+        Warning,
+        "code-ROME absent du ROME 4.0 (avec --referentiels)",
+        "code-ROME absent from ROME 4.0 (with --referentiels)",
+    ),
+    RefCertifinfoInconnu = entry(
+        "REF-CERTIFINFO-INCONNU",
+        Xsd,
+        Warning,
+        "code-CERTIFINFO absent de Certif Info, qui ne liste que les certifications en vigueur (avec --referentiels)",
+        "code-CERTIFINFO absent from Certif Info, which lists live certifications only (with --referentiels)",
+    ),
+    RefNsfInconnu = entry(
+        "REF-NSF-INCONNU",
+        Xsd,
+        Warning,
+        "code-NSF absent de la table des groupes NSF (avec --referentiels)",
+        "code-NSF absent from the NSF groups table (with --referentiels)",
     ),
 }
 

@@ -224,6 +224,10 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// A diagnostic is also an error: the finding that stops reading a document (see
+/// [`Error::diagnostic`](crate::Error::diagnostic)).
+impl std::error::Error for Diagnostic {}
+
 /// Counts of diagnostics by severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {

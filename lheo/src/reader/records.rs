@@ -8,9 +8,9 @@
 
 use std::sync::Arc;
 
-use super::{record_parent, RECORD_ELEMENTS};
 use crate::diagnostic::{Diagnostic, Location, RecordRef};
 use crate::schema::{self, id, ElementId};
+use crate::schema::{record_parent, RECORD_ELEMENTS};
 use crate::xml::events::{NsId, Position, StartTag};
 
 /// Characters of a title kept (longer titles are cut with `…`).

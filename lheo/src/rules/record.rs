@@ -18,10 +18,13 @@
 //! it, and push it in [`record_rules`] when the profile or the [`Context`] asks for it. Its
 //! rules go in the [catalogue](crate::diagnostic::catalogue).
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
 use crate::diagnostic::{Diagnostic, Profile};
 use crate::reader::log::RecordLog;
+use crate::referentiels::{Coverage, RefChecker, Referentiels};
 use crate::schema::ElementSet;
 
 /// What the rule sets may depend on besides the document.
@@ -30,12 +33,26 @@ use crate::schema::ElementSet;
 pub(crate) struct Context {
     /// "Today", for date rules.
     pub today: NaiveDate,
+    /// Test hook: a rule set that panics on the first record is added to every list.
+    pub panic: bool,
+    /// The referentials codes are checked against (the `REF-*` rules, with any profile).
+    pub referentiels: Option<Arc<Referentiels>>,
 }
 
 impl Context {
-    /// The context of a validation on `today`.
+    /// The context of a validation on `today`, without referentials.
     pub fn new(today: NaiveDate) -> Self {
-        Context { today }
+        Context {
+            today,
+            panic: false,
+            referentiels: None,
+        }
+    }
+
+    /// The same context, with `referentiels` (none when `None` or empty).
+    pub fn with_referentiels(mut self, referentiels: Option<Arc<Referentiels>>) -> Self {
+        self.referentiels = referentiels.filter(|r| !r.is_empty());
+        self
     }
 }
 
@@ -99,7 +116,67 @@ pub(crate) fn record_rules(
             scope,
         )));
     }
+    if let Some(refs) = &context.referentiels {
+        sets.push(Box::new(
+            RefChecker::shared(refs.clone()).with_coverage(Coverage::for_profile(profile)),
+        ));
+    }
+    if context.panic {
+        sets.push(Box::new(Panicking));
+    }
     sets
+}
+
+/// Test hook: a rule set that panics (see `ValidateOptions::inject_panic`).
+struct Panicking;
+
+impl RecordRules for Panicking {
+    fn reads(&self) -> Option<ElementSet> {
+        Some(ElementSet::new(&[]))
+    }
+
+    #[allow(clippy::panic)]
+    fn check(&mut self, record: &RecordLog, _out: &mut Vec<Finding>) {
+        panic!("panique injectée (test) sur {}", record.path);
+    }
+
+    fn resolve(&mut self, _finding: Diagnostic, _unique: Unique) -> Option<Diagnostic> {
+        None
+    }
+}
+
+/// The message of a panic's payload.
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panique".to_owned()
+    }
+}
+
+/// Runs `set` on `record` (checking it, and with `resolve`, deciding its
+/// [`Finding::Unique`]s on the spot), catching a panic: its message.
+pub(crate) fn check_caught(
+    set: &mut dyn RecordRules,
+    record: &RecordLog,
+    out: &mut Vec<Finding>,
+) -> Result<(), String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| set.check(record, out)))
+        .map_err(|p| panic_message(p.as_ref()))
+}
+
+/// [`RecordRules::resolve`], catching a panic: its message.
+pub(crate) fn resolve_caught(
+    set: &mut dyn RecordRules,
+    finding: Diagnostic,
+    unique: Unique,
+) -> Result<Option<Diagnostic>, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        set.resolve(finding, unique)
+    }))
+    .map_err(|p| panic_message(p.as_ref()))
 }
 
 /// What the captures must keep for `sets`: `None` for whole records, or the union of what

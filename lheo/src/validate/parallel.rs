@@ -19,15 +19,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
 
-use super::{RecordFindings, Report, ValidateOptions};
+use super::{InjectedPanic, RecordFindings, Report, Setup, ValidateOptions};
 use crate::check::ids::IdLog;
 use crate::check::{Checker, DiagnosticBudget};
 use crate::diagnostic::{Counts, Diagnostic};
-use crate::reader::decode::InputEncoding;
 use crate::reader::records::named;
-use crate::reader::split::{Chunk, Segment, Splitter};
-use crate::reader::{ReadOptions, Reader, ReaderState, Step};
+use crate::reader::{Reader, ReaderState, Step};
 use crate::rules::record::{self, Context, Finding, RecordRules, Scope};
+use crate::xml::decode::InputEncoding;
+use crate::xml::split::{Chunk, Segment, Splitter};
 
 /// Chunks larger than this (one huge record) are read in sequence.
 const MAX_CHUNK_FACTOR: usize = 16;
@@ -42,8 +42,11 @@ enum Item {
 }
 
 /// How a chunk's reading ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Status {
+    /// The worker panicked (a bug), with the panic's message: the chunk is read in sequence,
+    /// and the report says so.
+    Panicked(String),
     /// At its end, in a state the next chunk can start from.
     Clean,
     /// Not cut where expected: to be read in sequence.
@@ -205,7 +208,7 @@ impl BufRead for Ordered {
 
 impl Read for Ordered {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        crate::reader::decode::read_buffered(self, out)
+        crate::xml::decode::read_buffered(self, out)
     }
 }
 
@@ -221,6 +224,11 @@ struct Sink<'p> {
 }
 
 impl<'p> Sink<'p> {
+    /// Keeps the finding for a panic (a bug) in `place`.
+    fn panicked(&mut self, place: (&str, &str), message: &str) {
+        self.diagnostics.push(super::internal_error(place, message));
+    }
+
     /// Empty budgets for `options`, with the record rule sets of the whole document.
     fn new(
         options: &ValidateOptions,
@@ -292,6 +300,7 @@ impl<'p> Sink<'p> {
             root,
             encoding: Some(encoding),
             diagnostics,
+            referentiels: Vec::new(),
         }
     }
 
@@ -317,14 +326,57 @@ impl<'p> Sink<'p> {
         for (i, f) in result.findings.drain(..) {
             match f {
                 Finding::Final(d) => self.findings.keep(d),
-                Finding::Unique(d, unique) => {
-                    if let Some(d) = self.rules.get_mut(i).and_then(|set| set.resolve(d, unique)) {
-                        self.findings.keep(d);
-                    }
-                }
+                Finding::Unique(d, unique) => self.findings.resolve(&mut self.rules, i, d, unique),
             }
         }
         self.findings.omit(result.rules_omitted);
+    }
+}
+
+/// Cuts `input` into segments for the calling thread (`ordered`) and chunks for the workers
+/// (`jobs`), on the splitter thread.
+fn split<R: BufRead>(
+    input: R,
+    chunk_bytes: usize,
+    ordered: SyncSender<Item>,
+    jobs: SyncSender<(Arc<Chunk>, SyncSender<ChunkResult>)>,
+    inject: Option<InjectedPanic>,
+) {
+    if inject == Some(InjectedPanic::Splitter) {
+        #[allow(clippy::panic)]
+        {
+            panic!("panique injectée (test) dans le découpage");
+        }
+    }
+    let splitter = Splitter::new(
+        input,
+        chunk_bytes,
+        chunk_bytes * MAX_CHUNK_FACTOR,
+        crate::schema::is_record_name,
+    );
+    splitter.run(&mut |segment| match segment {
+        Segment::Seq(bytes) => ordered.send(Item::Seq(bytes)).is_ok(),
+        Segment::Error(e) => ordered.send(Item::Error(e)).is_ok(),
+        Segment::Chunk(chunk) => {
+            let chunk = Arc::new(chunk);
+            let (tx, rx) = sync_channel(1);
+            ordered.send(Item::Chunk(chunk.clone(), rx)).is_ok() && jobs.send((chunk, tx)).is_ok()
+        }
+    });
+}
+
+impl ChunkResult {
+    /// The result of a worker that panicked.
+    fn panicked(message: String) -> Self {
+        ChunkResult {
+            status: Status::Panicked(message),
+            diagnostics: Vec::new(),
+            omitted: Counts::default(),
+            findings: Vec::new(),
+            rules_omitted: Counts::default(),
+            end: None,
+            ids: IdLog::default(),
+        }
     }
 }
 
@@ -361,15 +413,26 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, context: &Context, max: usize) 
         .profile()
         .map(|p| record::record_rules(p, context, Scope::Part))
         .unwrap_or_default();
+    let mut dead = vec![false; rules.len()];
     let mut found = Vec::new();
     loop {
         let step = reader.advance();
         let done = matches!(step, Step::Done);
         if let Step::Captured(log) = &step {
             for (i, set) in rules.iter_mut().enumerate() {
-                set.check(log, &mut found);
+                if dead[i] {
+                    continue;
+                }
+                if let Err(message) = record::check_caught(set.as_mut(), log, &mut found) {
+                    dead[i] = true;
+                    found.clear();
+                    let place = super::in_rules(&log.path);
+                    let d = super::internal_error((&place.0, &place.1), &message);
+                    result.findings.push((i, Finding::Final(d)));
+                    continue;
+                }
                 for f in found.drain(..) {
-                    let f = super::in_record(f, log);
+                    let f = super::findings::in_record(f, log);
                     // Cross-record findings are decided (and budgeted) in document order.
                     let keep = match &f {
                         Finding::Final(d) => rules_budget.admit(d.severity),
@@ -412,12 +475,8 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, context: &Context, max: usize) 
 
 /// The state at the start of a document, its checker keeping every finding (the [`Sink`]
 /// applies the budget, in document order, over all segments).
-fn start_state(read: ReadOptions, encoding: InputEncoding) -> ReaderState {
-    let mut state = ReaderState::new(read, encoding);
-    if let Some(c) = state.checker_mut() {
-        c.set_max_diagnostics(usize::MAX);
-    }
-    state
+fn start_state(read: Setup, encoding: InputEncoding) -> ReaderState {
+    read.start(encoding, usize::MAX)
 }
 
 /// Reads up to `limit` bytes; `true` when that is the whole input (a read error leaves the
@@ -446,7 +505,7 @@ fn validate_here(
     encoding: InputEncoding,
     options: &ValidateOptions,
     rules: Vec<Box<dyn RecordRules>>,
-    read: ReadOptions,
+    read: Setup,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
     let mut sink = Sink::new(options, rules, progress);
@@ -463,7 +522,7 @@ pub(super) fn validate<R: BufRead + Send>(
     options: &ValidateOptions,
     context: &Context,
     rules: Vec<Box<dyn RecordRules>>,
-    read: ReadOptions,
+    read: Setup,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
     let threads = options.threads().max(1);
@@ -482,28 +541,23 @@ pub(super) fn validate<R: BufRead + Send>(
         ready: Condvar::new(),
     };
     let cancelled = AtomicBool::new(false);
+    let splitter_panic: Mutex<Option<String>> = Mutex::new(None);
+    let inject = options.inject_panic;
     let (mut version, mut root) = (None, None);
     let (ordered_tx, ordered_rx) = sync_channel::<Item>(QUEUE);
     let (jobs_tx, jobs_rx) = sync_channel::<(Arc<Chunk>, SyncSender<ChunkResult>)>(threads);
     let jobs_rx = Mutex::new(jobs_rx);
     std::thread::scope(|scope| {
+        let splitter_panic = &splitter_panic;
         scope.spawn(move || {
-            let splitter = Splitter::new(
-                input,
-                chunk_bytes,
-                chunk_bytes * MAX_CHUNK_FACTOR,
-                crate::schema::is_record_name,
-            );
-            splitter.run(&mut |segment| match segment {
-                Segment::Seq(bytes) => ordered_tx.send(Item::Seq(bytes)).is_ok(),
-                Segment::Error(e) => ordered_tx.send(Item::Error(e)).is_ok(),
-                Segment::Chunk(chunk) => {
-                    let chunk = Arc::new(chunk);
-                    let (tx, rx) = sync_channel(1);
-                    ordered_tx.send(Item::Chunk(chunk.clone(), rx)).is_ok()
-                        && jobs_tx.send((chunk, tx)).is_ok()
-                }
+            let run = std::panic::AssertUnwindSafe(move || {
+                split(input, chunk_bytes, ordered_tx, jobs_tx, inject)
             });
+            if let Err(payload) = std::panic::catch_unwind(run) {
+                if let Ok(mut p) = splitter_panic.lock() {
+                    *p = Some(record::panic_message(payload.as_ref()));
+                }
+            }
         });
         for _ in 0..threads {
             let (jobs_rx, runs, cancelled) = (&jobs_rx, &runs, &cancelled);
@@ -519,7 +573,19 @@ pub(super) fn validate<R: BufRead + Send>(
                 let Some(base) = runs.wait(chunk.run) else {
                     continue;
                 };
-                let _ = tx.send(read_chunk(&chunk, &base, context, max));
+                let read = std::panic::AssertUnwindSafe(|| {
+                    if inject == Some(InjectedPanic::Chunk) {
+                        #[allow(clippy::panic)]
+                        {
+                            panic!("panique injectée (test) dans un fil de lecture");
+                        }
+                    }
+                    read_chunk(&chunk, &base, context, max)
+                });
+                let result = std::panic::catch_unwind(read).unwrap_or_else(|payload| {
+                    ChunkResult::panicked(record::panic_message(payload.as_ref()))
+                });
+                let _ = tx.send(result);
             });
         }
 
@@ -565,7 +631,15 @@ pub(super) fn validate<R: BufRead + Send>(
                     chunk.line_start,
                     chunk.offset,
                 );
-                let result = results.recv().ok().filter(|r| r.status != Status::Broken);
+                let result = results.recv().ok();
+                if let Some(ChunkResult {
+                    status: Status::Panicked(message),
+                    ..
+                }) = &result
+                {
+                    sink.panicked(("fil de lecture", "reading thread"), message);
+                }
+                let result = result.filter(|r| r.status == Status::Clean);
                 let Some(mut result) = result.filter(|_| assumed.same_as(&state)) else {
                     // Read the rest in sequence, from the last state known to be right.
                     cancelled.store(true, Ordering::Relaxed);
@@ -598,5 +672,8 @@ pub(super) fn validate<R: BufRead + Send>(
         input.rx = None;
         input.chunk = None;
     });
+    if let Some(message) = splitter_panic.into_inner().ok().flatten() {
+        sink.panicked(("découpage du document", "document splitter"), &message);
+    }
     sink.report(options, version, root, encoding)
 }

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::io::{Read, Seek};
-use std::path::Path;
 
 use calamine::{Data, Range};
 
@@ -15,9 +14,9 @@ use super::layout::{
     self, Layout, PathError, Step, Target, ATTRIBUTS, DOCUMENTATION, EXTRAS, LISTES,
 };
 use super::writer::{cell_ref, column_name};
-use super::WorkbookError;
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::error::Error;
 use crate::schema::{self, id, ElementId};
 use crate::validate::{validate, Report, ValidateOptions};
 use crate::Document;
@@ -58,6 +57,7 @@ impl Imported {
                 root: None,
                 encoding: None,
                 diagnostics: Vec::new(),
+                referentiels: Vec::new(),
             }
         } else {
             validate(&self.xml[..], options)
@@ -96,15 +96,15 @@ impl Imported {
     }
 
     /// The document, in the model. Fails when the workbook or the document has errors.
-    pub fn document(&self) -> Result<Document, WorkbookError> {
+    pub fn document(&self) -> Result<Document, Error> {
         if let Some(d) = self
             .diagnostics
             .iter()
             .find(|d| d.severity == Severity::Error)
         {
-            return Err(WorkbookError::Invalid(Box::new(d.clone())));
+            return Err(Error::invalid(d.clone()));
         }
-        crate::reader::read_document(&self.xml[..]).map_err(WorkbookError::from)
+        crate::reader::read_document(&self.xml[..])
     }
 }
 
@@ -112,17 +112,22 @@ impl Imported {
     /// Writes the document as LHEO 2.3 to `out`, record by record (the same bytes as the
     /// library's writer gives for [`Imported::document`], without holding the whole model).
     /// Fails when the workbook has errors.
-    pub fn write_feed<W: std::io::Write>(&self, out: W) -> Result<W, WorkbookError> {
+    pub fn write_feed<W: std::io::Write>(&self, out: W) -> Result<W, Error> {
+        self.write_feed_counted(out).map(|(out, _)| out)
+    }
+
+    /// [`Imported::write_feed`], with the number of records written.
+    pub(crate) fn write_feed_counted<W: std::io::Write>(&self, out: W) -> Result<(W, u64), Error> {
         use crate::reader::{FromNode, Reader};
         if let Some(d) = self
             .diagnostics
             .iter()
             .find(|d| d.severity == Severity::Error)
         {
-            return Err(WorkbookError::Invalid(Box::new(d.clone())));
+            return Err(Error::invalid(d.clone()));
         }
-        let invalid = |d: Diagnostic| WorkbookError::Invalid(Box::new(d));
-        let stopped = |r: &mut Reader<&[u8]>| -> Result<(), WorkbookError> {
+        let invalid = Error::invalid;
+        let stopped = |r: &mut Reader<&[u8]>| -> Result<(), Error> {
             match r
                 .take_diagnostics()
                 .into_iter()
@@ -132,11 +137,11 @@ impl Imported {
                 None => Ok(()),
             }
         };
-        let mut reader = Reader::new(&self.xml[..]).map_err(invalid)?;
+        let mut reader = Reader::new(&self.xml[..])?;
         while reader.next_node().is_some() {}
         stopped(&mut reader)?;
         let head = match reader.envelope() {
-            Some(node) => Document::from_node(node).map_err(crate::reader::ReadError::from)?,
+            Some(node) => Document::from_node(node)?,
             None => {
                 return Err(invalid(Diagnostic::new(
                     Rule::XmlMalforme,
@@ -145,18 +150,23 @@ impl Imported {
                 )))
             }
         };
-        let mut reader = Reader::new(&self.xml[..]).map_err(invalid)?;
+        let mut reader = Reader::new(&self.xml[..])?;
         let mut writer = crate::writer::StreamWriter::new(out, &head)?;
+        let mut records = 0;
         while let Some(record) = reader.next_record() {
-            let record = record.map_err(crate::reader::ReadError::from)?;
-            writer.write_record(&record)?;
+            writer.write_record(&record?)?;
+            records += 1;
         }
         stopped(&mut reader)?;
-        Ok(writer.finish()?)
+        Ok((writer.finish()?, records))
     }
 }
 
-/// Reads a workbook (`.xlsx`) from bytes.
+/// Reads a workbook: `.xlsx` (also `.xlsm`), `.xlsb`, `.ods` or `.xls`, recognised by its
+/// content. Open the file in the caller (a `BufReader<File>`) or give the bytes (a `Cursor`).
+///
+/// A file that is not a readable workbook is not an error: the result has one
+/// `CLASSEUR-ILLISIBLE` finding. Fails only when reading fails.
 ///
 /// ```
 /// let xlsx = lheo::workbook::template(Vec::new()).unwrap();
@@ -165,29 +175,74 @@ impl Imported {
 /// let report = imported.validate(&lheo::validate::ValidateOptions::default());
 /// assert!(report.is_valid(), "{:?}", report.diagnostics);
 /// ```
-pub fn read_workbook<RS: Read + Seek>(mut input: RS) -> Result<Imported, WorkbookError> {
+pub fn read_workbook<RS: Read + Seek>(mut input: RS) -> Result<Imported, Error> {
     if let Err(why) = check_archive(&mut input) {
         return Ok(unreadable(&why));
     }
+    let format = format_of(&mut input)?;
     input.seek(std::io::SeekFrom::Start(0))?;
-    match calamine::open_workbook_from_rs::<calamine::Xlsx<RS>, RS>(input) {
-        Ok(mut book) => read_sheets(&mut book),
-        Err(e) => Ok(unreadable(&e.to_string())),
-    }
+    let opened = match format {
+        Format::Xls => calamine::open_workbook_from_rs::<calamine::Xls<RS>, RS>(input)
+            .map(|mut book| read_sheets(&mut book))
+            .map_err(|e| e.to_string()),
+        Format::Xlsb => calamine::open_workbook_from_rs::<calamine::Xlsb<RS>, RS>(input)
+            .map(|mut book| read_sheets(&mut book))
+            .map_err(|e| e.to_string()),
+        Format::Ods => calamine::open_workbook_from_rs::<calamine::Ods<RS>, RS>(input)
+            .map(|mut book| read_sheets(&mut book))
+            .map_err(|e| e.to_string()),
+        Format::Xlsx => calamine::open_workbook_from_rs::<calamine::Xlsx<RS>, RS>(input)
+            .map(|mut book| read_sheets(&mut book))
+            .map_err(|e| e.to_string()),
+    };
+    opened.unwrap_or_else(|why| Ok(unreadable(&why)))
 }
 
-/// Reads a workbook file (`.xlsx`, also `.xlsm`, `.xls`, `.ods`).
-pub fn read_workbook_file(path: &Path) -> Result<Imported, WorkbookError> {
-    let mut file = std::io::BufReader::new(std::fs::File::open(path)?);
-    if let Err(why) = check_archive(&mut file) {
-        return Ok(unreadable(&why));
+/// The formats of workbooks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// Excel 97–2003 (an OLE compound file).
+    Xls,
+    /// Excel binary workbook (a zip archive with `xl/workbook.bin`).
+    Xlsb,
+    /// OpenDocument spreadsheet (a zip archive of type `…opendocument.spreadsheet`).
+    Ods,
+    /// Excel workbook (a zip archive with `xl/workbook.xml`), and anything else.
+    Xlsx,
+}
+
+/// The workbook format of `input`, from its content.
+fn format_of<RS: Read + Seek>(input: &mut RS) -> Result<Format, Error> {
+    input.seek(std::io::SeekFrom::Start(0))?;
+    let mut magic = [0u8; 8];
+    let mut got = 0;
+    while got < magic.len() {
+        match input.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::from(e)),
+        }
     }
-    drop(file);
-    match calamine::open_workbook_auto(path) {
-        Ok(mut book) => read_sheets(&mut book),
-        Err(calamine::Error::Io(e)) => Err(WorkbookError::Io(e)),
-        Err(e) => Ok(unreadable(&e.to_string())),
+    if magic[..got].starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Ok(Format::Xls);
     }
+    input.seek(std::io::SeekFrom::Start(0))?;
+    let Ok(mut zip) = zip::ZipArchive::new(&mut *input) else {
+        return Ok(Format::Xlsx);
+    };
+    if zip.index_for_name("xl/workbook.bin").is_some() {
+        return Ok(Format::Xlsb);
+    }
+    let mut mimetype = String::new();
+    if let Ok(part) = zip.by_name("mimetype") {
+        let _ = part.take(128).read_to_string(&mut mimetype);
+    }
+    Ok(if mimetype.contains("opendocument.spreadsheet") {
+        Format::Ods
+    } else {
+        Format::Xlsx
+    })
 }
 
 /// Most bytes the parts of a workbook may unpack to, in all.
@@ -344,9 +399,7 @@ struct Side {
     origin: Origin,
 }
 
-fn read_sheets<RS: Read + Seek, B: calamine::Reader<RS>>(
-    book: &mut B,
-) -> Result<Imported, WorkbookError>
+fn read_sheets<RS: Read + Seek, B: calamine::Reader<RS>>(book: &mut B) -> Result<Imported, Error>
 where
     B::Error: std::fmt::Display,
 {
@@ -856,7 +909,7 @@ fn build(
     extras: &[Side],
     names: Vec<String>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<(Vec<u8>, LineMap), WorkbookError> {
+) -> Result<(Vec<u8>, LineMap), Error> {
     // Children of each row: (child sheet, parent sheet, parent row) → rows.
     let by_layout: HashMap<usize, usize> = sheets
         .iter()

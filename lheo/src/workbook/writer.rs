@@ -12,8 +12,9 @@ use super::cells::{looks_like_formula, CellValue};
 use super::doc::sheet_docs;
 use super::flatten::{Flat, Flattener, SideRow};
 use super::layout::{self, ColumnKind, Layout, ATTRIBUTS, DOCUMENTATION, EXTRAS, LISTES};
-use super::WorkbookError;
+use super::{too_long, too_many_rows};
 use crate::diagnostic::Rule;
+use crate::error::Error;
 use crate::reader::tree::Node;
 use crate::reader::{ReadOptions, Reader, Record};
 use crate::schema::{self, Base, ElementId, Format as SchemaFormat};
@@ -147,12 +148,12 @@ impl<W: Write + Send> WorkbookWriter<W> {
     /// A workbook for documents rooted at `root` (`lheo`, `lheo-index`, `lheo-plus`): every
     /// sheet with its headers, widths, formats and drop-downs, the documentation and the
     /// lists. Nothing is written to `out` before [`WorkbookWriter::finish`].
-    pub fn new(out: W, root: ElementId) -> Result<Self, WorkbookError> {
+    pub fn new(out: W, root: ElementId) -> Result<Self, Error> {
         let layout = Layout::of(root);
         let mut book = Workbook::new();
         let formats = Formats::new();
         let mut ws_count = 0usize;
-        let mut new_sheet = |book: &mut Workbook, name: &str| -> Result<usize, WorkbookError> {
+        let mut new_sheet = |book: &mut Workbook, name: &str| -> Result<usize, Error> {
             let ws = book.add_worksheet_with_constant_memory()?;
             ws.set_name(name)?;
             ws_count += 1;
@@ -202,7 +203,7 @@ impl<W: Write + Send> WorkbookWriter<W> {
         Ok(w)
     }
 
-    fn prepare_sheets(&mut self, layout: &Layout) -> Result<(), WorkbookError> {
+    fn prepare_sheets(&mut self, layout: &Layout) -> Result<(), Error> {
         let f = &self.formats;
         for (i, s) in layout.sheets.iter().enumerate() {
             let ws = self.book.worksheet_from_index(self.sheets[i].ws)?;
@@ -272,7 +273,7 @@ impl<W: Write + Send> WorkbookWriter<W> {
         Ok(())
     }
 
-    fn documentation(&mut self, layout: &Layout) -> Result<(), WorkbookError> {
+    fn documentation(&mut self, layout: &Layout) -> Result<(), Error> {
         let f = &self.formats;
         let ws = self.book.add_worksheet();
         ws.set_name(DOCUMENTATION)?;
@@ -337,7 +338,7 @@ impl<W: Write + Send> WorkbookWriter<W> {
         Ok(())
     }
 
-    fn lists(&mut self) -> Result<(), WorkbookError> {
+    fn lists(&mut self) -> Result<(), Error> {
         let f = &self.formats;
         let ws = self.book.add_worksheet();
         ws.set_name(LISTES)?;
@@ -358,10 +359,10 @@ impl<W: Write + Send> WorkbookWriter<W> {
 
     /// Writes a record tree read by [`Reader::next_node`] (a `formation`, a
     /// `resume-offre`, …).
-    pub fn write_node(&mut self, node: &Node) -> Result<(), WorkbookError> {
+    pub fn write_node(&mut self, node: &Node) -> Result<(), Error> {
         let id = node.id.unwrap_or(schema::id::FORMATION);
         let Some(sheet) = self.flattener.record_sheet(id) else {
-            return Err(WorkbookError::Unfit(super::flatten::Unfit {
+            return Err(Error::from(super::flatten::Unfit {
                 line: node.pos.line,
                 what: format!(
                     "« {} » n'est pas un enregistrement de ce document",
@@ -375,18 +376,18 @@ impl<W: Write + Send> WorkbookWriter<W> {
     }
 
     /// Writes a record of the model.
-    pub fn write_record(&mut self, record: &Record) -> Result<(), WorkbookError> {
+    pub fn write_record(&mut self, record: &Record) -> Result<(), Error> {
         let node = record_node(record)?;
         self.write_node(&node)
     }
 
-    fn write_flat(&mut self, flat: &Flat) -> Result<(), WorkbookError> {
+    fn write_flat(&mut self, flat: &Flat) -> Result<(), Error> {
         for row in &flat.rows {
             let state = &mut self.sheets[row.sheet];
             let r = state.next_row;
             if r > LAST_ROW {
                 let sheet = self.flattener.layout().sheets[row.sheet].name.clone();
-                return Err(WorkbookError::TooManyRows { sheet });
+                return Err(too_many_rows(&sheet));
             }
             state.next_row += 1;
             let ws = self.book.worksheet_from_index(state.ws)?;
@@ -407,7 +408,7 @@ impl<W: Write + Send> WorkbookWriter<W> {
 
     /// Writes the root's row (from the document's envelope: the root element without its
     /// records, as [`Reader::envelope`] gives it), sets the filters and writes the file.
-    pub fn finish(mut self, envelope: &Node) -> Result<W, WorkbookError> {
+    pub fn finish(mut self, envelope: &Node) -> Result<W, Error> {
         let flat = self.flattener.root(envelope)?;
         self.write_flat(&flat)?;
         let layout = self.flattener.layout();
@@ -435,7 +436,7 @@ fn write_cell(
     col: usize,
     shown: Shown,
     value: &CellValue,
-) -> Result<(), WorkbookError> {
+) -> Result<(), Error> {
     let c = col as u16;
     match value {
         CellValue::Text(s) => {
@@ -443,10 +444,7 @@ fn write_cell(
                 return Ok(());
             }
             if s.encode_utf16().count() > MAX_CELL_CHARS {
-                return Err(WorkbookError::TooLong {
-                    cell: cell_ref(row, col),
-                    chars: s.chars().count(),
-                });
+                return Err(too_long(cell_ref(row, col), s.chars().count()));
             }
             let fmt = if looks_like_formula(s) {
                 &f.text_quoted
@@ -475,16 +473,14 @@ fn write_side(
     f: &Formats,
     state: &mut SheetState,
     side: &SideRow,
-) -> Result<(), WorkbookError> {
+) -> Result<(), Error> {
     let ws = book.worksheet_from_index(state.ws)?;
     let chunks = split_cell(&side[3]);
     for chunk in chunks {
         let r = state.next_row;
         if r > LAST_ROW {
             let sheet = side[0].clone();
-            return Err(WorkbookError::TooManyRows {
-                sheet: format!("{sheet} (attributs/extras)"),
-            });
+            return Err(too_many_rows(&format!("{sheet} (attributs/extras)")));
         }
         state.next_row += 1;
         for (c, v) in side[..3]
@@ -542,7 +538,7 @@ pub fn list_entry(code: &str, label: &str) -> String {
     truncate(&entry, 255).to_owned()
 }
 
-fn drop_down(dict: usize) -> Result<DataValidation, WorkbookError> {
+fn drop_down(dict: usize) -> Result<DataValidation, Error> {
     let d = &schema::DICTS[dict];
     let col = column_name(dict);
     let formula = format!("={LISTES}!${col}$2:${col}${}", d.entries.len() + 1);
@@ -563,7 +559,7 @@ fn excel_serial(d: chrono::NaiveDate) -> f64 {
 }
 
 /// A record of the model as a tree, through its XML.
-fn record_node(record: &Record) -> Result<Node, WorkbookError> {
+fn record_node(record: &Record) -> Result<Node, Error> {
     let (root, container) = match record {
         Record::Formation(_) => ("lheo", Some("offres")),
         Record::ResumeOffre(_) => ("lheo-index", Some("resumes-offres")),
@@ -599,14 +595,13 @@ fn record_node(record: &Record) -> Result<Node, WorkbookError> {
         w.close(root)?;
         w.finish()?;
     }
-    let mut reader = Reader::with_options(&xml[..], ReadOptions::default())
-        .map_err(|d| WorkbookError::Invalid(Box::new(d)))?;
+    let mut reader = Reader::with_options(&xml[..], ReadOptions::default())?;
     reader.next_node().map(|n| n.node).ok_or_else(|| {
-        WorkbookError::Invalid(Box::new(crate::Diagnostic::new(
+        Error::invalid(crate::Diagnostic::new(
             Rule::XmlMalforme,
             "enregistrement vide",
             "empty record",
-        )))
+        ))
     })
 }
 
@@ -622,11 +617,8 @@ pub struct ExportSummary {
 ///
 /// Fails on a document the reader cannot read (ill-formed XML, not LHEO 2.x) and on anything
 /// the workbook could not carry (an element the schema does not allow where it is).
-pub fn export<R: BufRead, W: Write + Send>(
-    input: R,
-    out: W,
-) -> Result<ExportSummary, WorkbookError> {
-    let mut reader = Reader::new(input).map_err(|d| WorkbookError::Invalid(Box::new(d)))?;
+pub fn export<R: BufRead, W: Write + Send>(input: R, out: W) -> Result<ExportSummary, Error> {
+    let mut reader = Reader::new(input)?;
     let mut writer: Option<WorkbookWriter<W>> = None;
     let mut out = Some(out);
     let mut summary = ExportSummary::default();
@@ -637,7 +629,7 @@ pub fn export<R: BufRead, W: Write + Send>(
             .into_iter()
             .find(|d| d.severity == crate::Severity::Error)
         {
-            return Err(WorkbookError::Invalid(Box::new(d)));
+            return Err(Error::invalid(d));
         }
         let Some(record) = next else { break };
         if writer.is_none() {
@@ -666,26 +658,26 @@ pub fn export<R: BufRead, W: Write + Send>(
                 reader.root().unwrap_or("")
             ),
         );
-        return Err(WorkbookError::Invalid(Box::new(d)));
+        return Err(Error::invalid(d));
     }
     let Some(envelope) = reader.envelope() else {
-        return Err(WorkbookError::Invalid(Box::new(crate::Diagnostic::new(
+        return Err(Error::invalid(crate::Diagnostic::new(
             Rule::XmlMalforme,
             "document vide",
             "empty document",
-        ))));
+        )));
     };
     let writer = match (writer, out) {
         (Some(w), _) => w,
         (None, Some(o)) => WorkbookWriter::new(o, envelope.id.unwrap_or(schema::id::LHEO))?,
-        (None, None) => return Err(WorkbookError::Io(std::io::Error::other("no output"))),
+        (None, None) => return Err(Error::from(std::io::Error::other("no output"))),
     };
     writer.finish(envelope)?;
     Ok(summary)
 }
 
 /// Writes a whole document as a workbook.
-pub fn write_document<W: Write + Send>(doc: &crate::Document, out: W) -> Result<(), WorkbookError> {
+pub fn write_document<W: Write + Send>(doc: &crate::Document, out: W) -> Result<(), Error> {
     let mut xml = Vec::new();
     crate::writer::write_document(doc, &mut xml)?;
     export(&xml[..], out).map(|_| ())

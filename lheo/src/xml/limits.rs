@@ -2,6 +2,7 @@
 
 /// Limits that keep hostile input from exhausting memory or the stack.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Limits {
     /// Maximum element nesting depth.
     pub max_depth: usize,
@@ -14,6 +15,32 @@ pub struct Limits {
     /// (profile `france-travail`, import, reading a whole document): a tree
     /// takes a few hundred bytes per element, whatever the element's size in the input.
     pub max_record_elements: usize,
+}
+
+impl Limits {
+    /// These limits with at most `max` nested elements.
+    pub fn with_max_depth(mut self, max: usize) -> Self {
+        self.max_depth = max;
+        self
+    }
+
+    /// These limits with tags and texts of at most `max` bytes.
+    pub fn with_max_event_bytes(mut self, max: u64) -> Self {
+        self.max_event_bytes = max;
+        self
+    }
+
+    /// These limits keeping at most `max` findings per document (the others are counted).
+    pub fn with_max_diagnostics(mut self, max: usize) -> Self {
+        self.max_diagnostics = max;
+        self
+    }
+
+    /// These limits with records of at most `max` elements.
+    pub fn with_max_record_elements(mut self, max: usize) -> Self {
+        self.max_record_elements = max;
+        self
+    }
 }
 
 impl Default for Limits {

@@ -43,7 +43,8 @@ use crate::model::{
     Adresse, Booleen, Date, Dictionary, EtatRecrutement, Formation, Heure, ModaliteRecrutement,
     Precision,
 };
-use crate::reader::{BuildError, Position, Record, RecordNode};
+use crate::reader::{BuildError, Record, RecordNode};
+use crate::xml::position::Position;
 
 mod capture;
 mod facts;
@@ -54,6 +55,7 @@ use crate::schema::ElementSet;
 
 use facts::{AdresseFacts, RecrutementFacts, SessionFacts};
 
+#[doc(hidden)]
 pub use capture::READS;
 
 /// The France Travail rules as a record rule set: on projected captures ([`READS`]);
