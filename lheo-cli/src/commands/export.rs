@@ -79,6 +79,7 @@ pub fn run(args: ExportArgs) -> Outcome {
                     color: stdout_color(),
                     limit: human::DEFAULT_LIMIT,
                     deny_warnings: false,
+                    severity: lheo::Severity::Info,
                 };
                 if let Err(e) = human::write_diagnostic(&mut out, &display, d, None, &options)
                     .and_then(|()| out.flush())

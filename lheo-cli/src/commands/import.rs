@@ -51,6 +51,7 @@ fn import(args: &ImportArgs, lang: Lang) -> Result<Outcome, Failure> {
         color: stdout_color(),
         limit: human::DEFAULT_LIMIT,
         deny_warnings: false,
+        severity: lheo::Severity::Info,
     };
 
     // One pass: the library checks and converts into a temporary file, kept only when the

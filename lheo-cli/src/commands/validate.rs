@@ -5,13 +5,14 @@ use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 use lheo::validate::{validate, ValidateOptions};
-use lheo::{Lang, Location};
+use lheo::Lang;
 
 use super::{print_failure, stdout_color, stdout_error};
 use crate::cli::{ReportFormat, ValidateArgs};
 use crate::error::{Failure, Outcome};
 use crate::progress::Progress;
 use crate::report::human::{self, HumanOptions};
+use crate::report::view::FileView;
 use crate::report::{json, junit, passes, FileReport};
 use crate::source::{self, Input};
 
@@ -88,20 +89,14 @@ pub fn print_human(
 ) -> io::Result<()> {
     let diagnostics = &validated.file.report.diagnostics;
     if !quiet {
-        let targets: Vec<(u32, u32)> = diagnostics
-            .iter()
-            .take(options.limit)
-            .filter_map(|d| match d.location {
-                Location::Xml { line, column } => Some((line, column)),
-                _ => None,
-            })
-            .collect();
+        let view = FileView::new(diagnostics, &options.shown());
+        let targets = human::shown_places(&view);
         let excerpts = match &validated.excerpts {
             ExcerptSource::File(p) => source::excerpts_from_file(p, &targets),
             ExcerptSource::Copy(c) => source::excerpts_from_file(c.path(), &targets),
             ExcerptSource::None => Default::default(),
         };
-        human::write_diagnostics(out, &validated.display, diagnostics, &excerpts, options)?;
+        human::write_view(out, &validated.display, &view, &excerpts, options)?;
     }
     human::write_summary(
         out,
@@ -167,8 +162,13 @@ pub fn run(args: ValidateArgs) -> Outcome {
     let human_options = HumanOptions {
         lang,
         color: human && stdout_color(),
-        limit: human::DEFAULT_LIMIT,
+        limit: match args.max_per_rule {
+            Some(0) => usize::MAX,
+            Some(n) => n,
+            None => human::DEFAULT_LIMIT,
+        },
         deny_warnings: args.deny_warnings,
+        severity: args.severity.severity(),
     };
     let stdout = io::stdout();
     let mut out = stdout.lock();

@@ -6,6 +6,7 @@ pub mod diff_json;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod view;
 
 use lheo::validate::Report;
 use lheo::Counts;
