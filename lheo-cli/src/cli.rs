@@ -237,6 +237,11 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "OCTETS", hide = true)]
     pub chunk_bytes: Option<usize>,
 
+    /// Écrire le rapport dans ce fichier (remplacé en une fois, une fois complet) ; le
+    /// terminal affiche alors le résumé de chaque fichier.
+    #[arg(short, long, value_name = "FICHIER")]
+    pub output: Option<PathBuf>,
+
     #[command(flatten)]
     pub lang: LangArg,
 
@@ -354,6 +359,14 @@ pub enum ReportFormat {
     Json,
     /// JUnit XML (GitLab, Jenkins).
     Junit,
+    /// Une page HTML autonome (à ouvrir dans un navigateur).
+    Html,
+    /// SARIF 2.1.0 (outils d'analyse de code).
+    Sarif,
+    /// GitLab Code Quality (JSON).
+    Gitlab,
+    /// CSV pour Excel (UTF-8 avec BOM, « ; »).
+    Csv,
 }
 
 /// `validate --severity`.

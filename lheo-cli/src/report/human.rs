@@ -20,7 +20,7 @@ use anstyle::{AnsiColor, Effects, Style};
 use lheo::{Counts, Diagnostic, Lang, Location, RecordRef, Severity};
 
 use super::view::{FileView, Group, Shown};
-use super::{passes, sanitize};
+use super::{passes, sanitize, severity_name};
 use crate::source::{Excerpt, Excerpts};
 
 /// Findings printed per rule when `--max-per-rule` is not given.
@@ -93,26 +93,6 @@ impl Styles {
     }
 }
 
-/// The name of a severity in `lang`.
-fn severity_name(severity: Severity, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Fr => severity.french(),
-        Lang::En => severity.as_str(),
-    }
-}
-
-/// The places of the findings `view` shows (for their excerpts).
-pub fn shown_places(view: &FileView) -> Vec<(u32, u32)> {
-    view.groups
-        .iter()
-        .flat_map(|g| &g.findings)
-        .filter_map(|d| match d.location {
-            Location::Xml { line, column } => Some((line, column)),
-            _ => None,
-        })
-        .collect()
-}
-
 /// Writes what `view` shows of the file `name`.
 pub fn write_view(
     out: &mut dyn Write,
@@ -126,7 +106,7 @@ pub fn write_view(
         if headed {
             write_group_heading(out, group, options)?;
         }
-        for d in &group.findings {
+        for (_, d) in &group.findings {
             let excerpt = match d.location {
                 Location::Xml { line, column } => excerpts.get(&(line, column)),
                 _ => None,
@@ -444,7 +424,7 @@ pub fn write_diagnostic(
 
 /// The excerpt as printed (tabs as 4 spaces, control characters replaced) and the caret's
 /// display column (0-based).
-fn display_excerpt(ex: &Excerpt) -> (String, usize) {
+pub fn display_excerpt(ex: &Excerpt) -> (String, usize) {
     let mut text = String::with_capacity(ex.text.len());
     let mut caret = 0;
     for (i, c) in ex.text.char_indices() {
@@ -503,7 +483,7 @@ pub fn counts_text(counts: &Counts, lang: Lang) -> String {
 }
 
 /// `3 000 avertissements` / `2 erreurs, 1 info`: the severities that have findings.
-fn counts_text_nonzero(counts: &Counts, lang: Lang) -> String {
+pub fn counts_text_nonzero(counts: &Counts, lang: Lang) -> String {
     let mut parts = Vec::new();
     for (n, fr, fr_pl, en, en_pl) in [
         (counts.error, "erreur", "erreurs", "error", "errors"),

@@ -11,10 +11,12 @@
 
 use std::collections::HashMap;
 
-use lheo::{Counts, Diagnostic, RecordRef, Rule, Severity};
+use lheo::{Counts, Diagnostic, Location, RecordRef, Rule, Severity};
 
 /// Findings shown per rule when `--max-per-rule` is not given, in the human report.
 pub const HUMAN_PER_RULE: usize = 20;
+/// Findings shown per rule when `--max-per-rule` is not given, in the HTML report.
+pub const HTML_PER_RULE: usize = 1000;
 
 /// What is shown: `--severity` and `--max-per-rule`. Counts and the exit code never depend
 /// on it.
@@ -49,6 +51,8 @@ pub struct RuleRow<'a> {
     pub shown: usize,
     /// The first one, by position.
     pub first: &'a Diagnostic,
+    /// The index (in the report) of the first one shown, if any is.
+    pub first_shown: Option<usize>,
 }
 
 impl RuleRow<'_> {
@@ -69,8 +73,9 @@ pub struct Group<'a> {
     pub record: Option<&'a RecordRef>,
     /// Every finding of the record, by severity (complete).
     pub counts: Counts,
-    /// The findings shown, errors first, each severity by position.
-    pub findings: Vec<&'a Diagnostic>,
+    /// The findings shown with their index in the report, errors first, each severity by
+    /// position.
+    pub findings: Vec<(usize, &'a Diagnostic)>,
 }
 
 impl Group<'_> {
@@ -78,7 +83,7 @@ impl Group<'_> {
     pub fn worst(&self) -> Severity {
         self.findings
             .iter()
-            .map(|d| d.severity)
+            .map(|(_, d)| d.severity)
             .max()
             .unwrap_or(Severity::Info)
     }
@@ -100,6 +105,18 @@ pub struct FileView<'a> {
 }
 
 impl<'a> FileView<'a> {
+    /// The places (line, column) of the findings shown in XML (for their excerpts).
+    pub fn places(&self) -> Vec<(u32, u32)> {
+        self.groups
+            .iter()
+            .flat_map(|g| &g.findings)
+            .filter_map(|(_, d)| match d.location {
+                Location::Xml { line, column } => Some((line, column)),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// What `shown` shows of `diagnostics` (sorted by position, as reports hold them).
     pub fn new(diagnostics: &'a [Diagnostic], shown: &Shown) -> Self {
         let mut rules: Vec<RuleRow<'a>> = Vec::new();
@@ -113,7 +130,7 @@ impl<'a> FileView<'a> {
         let mut group_index: HashMap<&'a str, usize> = HashMap::new();
         let mut counts = Counts::default();
         let mut below = Counts::default();
-        for d in diagnostics {
+        for (index, d) in diagnostics.iter().enumerate() {
             counts.add(d.severity);
             let row = *rule_index.entry((d.rule, d.severity)).or_insert_with(|| {
                 rules.push(RuleRow {
@@ -122,6 +139,7 @@ impl<'a> FileView<'a> {
                     count: 0,
                     shown: 0,
                     first: d,
+                    first_shown: None,
                 });
                 rules.len() - 1
             });
@@ -144,13 +162,15 @@ impl<'a> FileView<'a> {
                 below.add(d.severity);
             } else if shown.per_rule.is_none_or(|max| row.shown < max) {
                 row.shown += 1;
-                group.findings.push(d);
+                row.first_shown.get_or_insert(index);
+                group.findings.push((index, d));
             }
         }
         let records = groups.len() - 1;
         for g in &mut groups {
             // Stable: each severity keeps the document order.
-            g.findings.sort_by_key(|d| std::cmp::Reverse(d.severity));
+            g.findings
+                .sort_by_key(|(_, d)| std::cmp::Reverse(d.severity));
         }
         let (outside, records_groups) = groups.split_at(1);
         let mut ordered: Vec<Group<'a>> = outside
@@ -185,7 +205,6 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use lheo::Location;
 
     fn record(n: u32) -> Arc<RecordRef> {
         Arc::new(RecordRef {
@@ -242,7 +261,7 @@ mod tests {
             with_error.record.and_then(|r| r.numero.as_deref()),
             Some("F10000")
         );
-        assert_eq!(with_error.findings[0].rule, Rule::FtAdrInsee);
+        assert_eq!(with_error.findings[0].1.rule, Rule::FtAdrInsee);
         // Its warnings were capped (they come late in the document): only the error shows.
         assert_eq!(with_error.findings.len(), 1);
         assert_eq!(with_error.counts.warning, 3);
@@ -278,7 +297,14 @@ mod tests {
             finding(Rule::FtSessionModalite, 4, Some(&r)),
         ];
         let view = FileView::new(&all, &Shown::ALL);
-        let lines: Vec<_> = view.groups[0].findings.iter().map(|d| d.line()).collect();
+        let lines: Vec<_> = view.groups[0]
+            .findings
+            .iter()
+            .map(|(_, d)| d.line())
+            .collect();
         assert_eq!(lines, [Some(3), Some(2), Some(4)]);
+        let indices: Vec<_> = view.groups[0].findings.iter().map(|(i, _)| *i).collect();
+        assert_eq!(indices, [1, 0, 2]);
+        assert_eq!(view.rules[1].first_shown, Some(0));
     }
 }
