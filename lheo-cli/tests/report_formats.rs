@@ -592,7 +592,7 @@ fn o_writes_the_report_to_a_file_and_the_summary_to_the_terminal() {
     // folder that does not exist.
     let before = fs::read(inputs.path().join("invalide.xml")).unwrap();
     for (target, says) in [
-        ("invalide.xml", "fichier à valider"),
+        ("invalide.xml", "fichier d'entrée"),
         (".", "dossier"),
         ("absent/rapport.html", "n'existe pas"),
     ] {

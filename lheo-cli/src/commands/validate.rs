@@ -8,28 +8,21 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 
 use lheo::validate::{validate, ValidateOptions};
-use lheo::{Lang, Location};
+use lheo::{Diagnostic, Lang, Location};
 
 use super::{print_failure, stdout_color, stdout_error};
 use crate::cli::{ReportFormat, ValidateArgs};
 use crate::error::{Failure, Outcome};
+use crate::output::{self, Written};
 use crate::progress::Progress;
 use crate::report::html::{self, HtmlFile, HtmlOptions};
 use crate::report::human::{self, HumanOptions};
-use crate::report::sink::{self, Sink};
 use crate::report::view::{FileView, Shown, HTML_PER_RULE};
 use crate::report::{columns, csv, gitlab, json, junit, passes, sarif, FileReport};
-use crate::source::{self, Excerpts, Input};
+use crate::source::{self, Input, Source};
 
 /// Where the lines shown under diagnostics can be read again.
-pub enum ExcerptSource {
-    /// The input file itself.
-    File(PathBuf),
-    /// A copy of the standard input.
-    Copy(tempfile::NamedTempFile),
-    /// Nowhere: no excerpts.
-    None,
-}
+pub type ExcerptSource = source::Lines;
 
 /// One validated input.
 pub struct Validated {
@@ -41,8 +34,8 @@ pub struct Validated {
     pub excerpts: ExcerptSource,
 }
 
-/// Validates one input. `keep_copy` copies the standard input for excerpts; `progress`
-/// allows a progress bar.
+/// Validates one input. `keep_copy` copies a stream (the standard input, a pipe) for
+/// excerpts; `progress` allows a progress bar.
 pub fn validate_input(
     input: &Input,
     options: &ValidateOptions,
@@ -50,38 +43,44 @@ pub fn validate_input(
     keep_copy: bool,
     progress: bool,
 ) -> Result<Validated, Failure> {
-    if let Input::File(p) = input {
-        if super::workbook::is_workbook(p) {
-            return super::workbook::validate_workbook(p, options).map(|(v, _)| v);
-        }
+    let passes = source::Passes::One { keep_copy };
+    let mut source = Source::open(input, passes, &std::env::temp_dir(), lang)?;
+    let mut validated = validate_source(&mut source, options, lang, progress)?;
+    if matches!(validated.excerpts, ExcerptSource::File(_)) {
+        validated.excerpts = source.into_lines();
     }
-    let display = input.display_name(lang);
-    let mut opened = source::open(input, keep_copy)?;
-    let bar = Progress::new(&display, opened.size, progress, lang);
+    Ok(validated)
+}
+
+/// Validates an opened input (its next reading); the excerpts come from its file while it
+/// lives. Inputs `lheo` does not read are refused with the sentence that says what they are.
+pub fn validate_source(
+    source: &mut Source,
+    options: &ValidateOptions,
+    lang: Lang,
+    progress: bool,
+) -> Result<Validated, Failure> {
+    source.refuse_unreadable()?;
+    if source.workbook().is_some() {
+        return super::workbook::validate_workbook(source, options).map(|(v, _)| v);
+    }
+    let display = source.display().to_owned();
+    let pass = source.pass()?;
+    let tracker = pass.tracker();
+    let bar = Progress::new(&display, source.size(), progress, lang);
     // The bar follows the bytes read from the input (the library's own progress callback is
     // only called between records, which can be rare).
-    opened.reader.get_mut().set_progress(bar.bar());
-    let report = validate(opened.reader, options);
+    tracker.set_progress(bar.bar());
+    let report = validate(pass, options);
     bar.finish();
-    if let Some(error) = opened.tracker.take_error() {
-        let path = match input {
-            Input::File(p) => p.clone(),
-            Input::Stdin => PathBuf::from(&display),
-        };
-        return Err(Failure::read(&path, &error));
-    }
-    let excerpts = match (input, opened.copy) {
-        (Input::File(p), _) => ExcerptSource::File(p.clone()),
-        (Input::Stdin, Some(copy)) => ExcerptSource::Copy(copy),
-        (Input::Stdin, None) => ExcerptSource::None,
-    };
+    source.end(&tracker)?;
     Ok(Validated {
         file: FileReport {
-            name: input.machine_name(),
+            name: source.machine_name().to_owned(),
             report,
         },
         display,
-        excerpts,
+        excerpts: source.lines(),
     })
 }
 
@@ -95,7 +94,7 @@ pub fn print_human(
     let diagnostics = &validated.file.report.diagnostics;
     if !quiet {
         let view = FileView::new(diagnostics, &options.shown());
-        let excerpts = excerpts(&validated.excerpts, &view.places());
+        let excerpts = validated.excerpts.excerpts_at(&view.places());
         human::write_view(out, &validated.display, &view, &excerpts, options)?;
     }
     human::write_summary(
@@ -106,22 +105,11 @@ pub fn print_human(
     )
 }
 
-/// The excerpts of `places` in the source `lines` (none when it cannot be read again).
-fn excerpts(lines: &ExcerptSource, places: &[(u32, u32)]) -> Excerpts {
-    match lines {
-        ExcerptSource::File(p) => source::excerpts_from_file(p, places),
-        ExcerptSource::Copy(c) => source::excerpts_from_file(c.path(), places),
-        ExcerptSource::None => Excerpts::new(),
-    }
-}
-
 /// The character columns of the byte columns `places` in the source `lines` (none when it
 /// cannot be read again: see [`report::columns`](crate::report::columns)).
 fn char_columns(lines: &ExcerptSource, places: &[(u32, u32)]) -> HashMap<(u32, u32), u32> {
-    let path = match lines {
-        ExcerptSource::File(p) => p.as_path(),
-        ExcerptSource::Copy(c) => c.path(),
-        ExcerptSource::None => return HashMap::new(),
+    let Some(path) = lines.path() else {
+        return HashMap::new();
     };
     if places.is_empty() {
         return HashMap::new();
@@ -164,7 +152,7 @@ fn inputs(files: Vec<PathBuf>) -> Result<Vec<Input>, Failure> {
 pub fn run(args: ValidateArgs) -> Outcome {
     let lang = args.lang.lang.lang();
     let profile = args.profile.profile.profile();
-    let inputs = match inputs(args.files) {
+    let inputs = match inputs(args.files.clone()) {
         Ok(i) => i,
         Err(f) => {
             print_failure(&f, lang);
@@ -172,20 +160,12 @@ pub fn run(args: ValidateArgs) -> Outcome {
         }
     };
     // `-o FILE`: checked before anything is read (`-o -` is the standard output).
-    let mut out = match args.output.as_deref().filter(|p| p.as_os_str() != "-") {
-        None => Sink::Stdout(io::stdout().lock()),
+    let report_file = match args.output.as_deref().filter(|p| p.as_os_str() != "-") {
+        None => None,
         Some(path) => {
-            let files: Vec<PathBuf> = inputs
-                .iter()
-                .filter_map(|i| match i {
-                    Input::File(p) => Some(p.clone()),
-                    Input::Stdin => None,
-                })
-                .collect();
-            let created = sink::check(path, &files)
-                .and_then(|f| f.create().map_err(|e| Failure::write(path, &e)));
-            match created {
-                Ok(w) => Sink::File(w),
+            let ids: Vec<_> = inputs.iter().filter_map(source::identity).collect();
+            match output::check(path, Written::Report, false, "lheo validate", &ids) {
+                Ok(o) => Some(o),
                 Err(f) => {
                     print_failure(&f, lang);
                     return Outcome::Failure;
@@ -209,11 +189,11 @@ pub fn run(args: ValidateArgs) -> Outcome {
     if let Some(bytes) = args.chunk_bytes {
         options = options.with_chunk_bytes(bytes);
     }
-    let to_file = out.path().map(Path::to_path_buf);
-    let human = args.format == ReportFormat::Human;
+    let format = args.format;
+    let human = format == ReportFormat::Human;
     let human_options = HumanOptions {
         lang,
-        color: human && to_file.is_none() && stdout_color(),
+        color: human && report_file.is_none() && stdout_color(),
         limit: match args.max_per_rule {
             Some(0) => usize::MAX,
             Some(n) => n,
@@ -222,17 +202,11 @@ pub fn run(args: ValidateArgs) -> Outcome {
         deny_warnings: args.deny_warnings,
         severity: args.severity.severity(),
     };
-    // Writing the report failed: on the standard output (a closed pipe ends quietly), or in
-    // the report file (left as it was).
-    let failed = |e: &io::Error, outcome: Outcome| match &to_file {
-        None => stdout_error(e, outcome, lang),
-        Some(path) => {
-            print_failure(&Failure::write(path, e), lang);
-            Outcome::Failure
-        }
-    };
+    let mut stdout = io::stdout().lock();
+    // The human report goes to the terminal as each file is read, or, for a report file, is
+    // kept here until the file is written.
+    let mut kept: Vec<u8> = Vec::new();
     let mut outcome = Outcome::Success;
-    let format = args.format;
     // The source lines are read again for excerpts (human, HTML) and columns (SARIF): a copy
     // of the standard input is kept for them.
     let rereads =
@@ -241,15 +215,15 @@ pub fn run(args: ValidateArgs) -> Outcome {
     let mut sources = Vec::new();
     // Each file's name and counts, for the terminal when the report goes to a file.
     let mut summaries = Vec::new();
-    let (mut valid, mut invalid, mut unreadable) = (0, 0, 0);
+    let mut tally = Tally::default();
     for input in &inputs {
         match validate_input(input, &options, lang, rereads, !args.quiet) {
             Ok(v) => {
                 let counts = v.file.report.counts();
                 if passes(&counts, args.deny_warnings) {
-                    valid += 1;
+                    tally.valid += 1;
                 } else {
-                    invalid += 1;
+                    tally.invalid += 1;
                     outcome = outcome.max(Outcome::Findings);
                 }
                 summaries.push((v.display.clone(), counts));
@@ -257,11 +231,15 @@ pub fn run(args: ValidateArgs) -> Outcome {
                     // Print as we go: people see the first file's report while the next one is
                     // read.
                     let separate = !args.quiet && inputs.len() > 1;
-                    if let Err(e) = print_human(&mut out, &v, &human_options, args.quiet)
+                    let out: &mut dyn Write = match report_file {
+                        Some(_) => &mut kept,
+                        None => &mut stdout,
+                    };
+                    if let Err(e) = print_human(out, &v, &human_options, args.quiet)
                         .and_then(|()| if separate { writeln!(out) } else { Ok(()) })
                         .and_then(|()| out.flush())
                     {
-                        return failed(&e, outcome);
+                        return stdout_error(&e, outcome, lang);
                     }
                 } else {
                     files.push(v.file);
@@ -269,9 +247,9 @@ pub fn run(args: ValidateArgs) -> Outcome {
                 }
             }
             Err(f) => {
-                let _ = out.flush();
+                let _ = stdout.flush();
                 print_failure(&f, lang);
-                unreadable += 1;
+                tally.unreadable += 1;
                 outcome = Outcome::Failure;
             }
         }
@@ -281,86 +259,149 @@ pub fn run(args: ValidateArgs) -> Outcome {
         .as_deref()
         .map(|r| r.sources())
         .unwrap_or(&[]);
-    if human && !args.quiet {
-        // The referentials the codes were checked against, once for all the files.
-        if let Err(e) = super::referentiels::write_used(&mut out, referentiels, lang) {
-            return failed(&e, outcome);
-        }
-    }
-    let written = match format {
-        ReportFormat::Human if inputs.len() > 1 => {
-            human::write_total(&mut out, valid, invalid, unreadable, &human_options)
-        }
-        ReportFormat::Human => Ok(()),
-        ReportFormat::Json => json::write(&mut out, &files, lang, args.deny_warnings),
-        ReportFormat::Junit => junit::write(&mut out, &files, lang, args.deny_warnings),
-        ReportFormat::Csv => csv::write(&mut out, &files, lang),
-        ReportFormat::Gitlab => gitlab::write(&mut out, &files, lang),
-        ReportFormat::Sarif => {
-            let columns: Vec<_> = files
-                .iter()
-                .zip(&sources)
-                .map(|(f, (_, lines))| char_columns(lines, &xml_places(&f.report.diagnostics)))
-                .collect();
-            sarif::write(&mut out, &files, &columns, lang)
-        }
-        ReportFormat::Html => {
-            let shown = Shown {
-                severity: args.severity.severity(),
-                per_rule: match args.max_per_rule {
-                    Some(0) => None,
-                    Some(n) => Some(n),
-                    None => Some(HTML_PER_RULE),
-                },
-            };
-            let pages: Vec<HtmlFile> = files
-                .iter()
-                .zip(&sources)
-                .map(|(f, (display, lines))| {
-                    HtmlFile::new(display, &f.report, &shown, |places| excerpts(lines, places))
-                })
-                .collect();
-            let html_options = HtmlOptions {
-                lang,
-                shown,
-                deny_warnings: args.deny_warnings,
-                unreadable,
-                referentiels,
-            };
-            html::render(&mut out, &pages, &html_options)
-        }
+    let report = Report {
+        args: &args,
+        files: &files,
+        sources: &sources,
+        referentiels,
+        human_options: &human_options,
+        several: inputs.len() > 1,
+        tally,
     };
-    if let Err(e) = written.and_then(|()| out.finish()) {
-        return failed(&e, outcome);
-    }
-    if let Some(path) = &to_file {
-        // The report is kept in its file; the terminal shows where, and each file's verdict.
-        let terminal = HumanOptions {
-            color: stdout_color(),
-            ..human_options
-        };
-        let mut term = io::stdout().lock();
-        let summary = summaries
-            .iter()
-            .try_for_each(|(name, counts)| human::write_summary(&mut term, name, counts, &terminal))
-            .and_then(|()| {
-                if inputs.len() > 1 {
-                    human::write_total(&mut term, valid, invalid, unreadable, &terminal)
-                } else {
-                    Ok(())
-                }
-            })
-            .and_then(|()| writeln!(term, "{}", report_written(format, path, lang)))
-            .and_then(|()| term.flush());
-        if let Err(e) = summary {
+    let Some(report_file) = report_file else {
+        if let Err(e) = report.write(&mut stdout).and_then(|()| stdout.flush()) {
             return stdout_error(&e, outcome, lang);
         }
+        return outcome;
+    };
+    let written = report_file.write(
+        |w| {
+            w.write_all(&kept)?;
+            report.write(w)
+        },
+        |e| e,
+    );
+    if let Err(e) = written {
+        print_failure(&Failure::write(report_file.shown(), &e), lang);
+        return Outcome::Failure;
+    }
+    // The report is kept in its file; the terminal shows each file's verdict, and where.
+    let terminal = HumanOptions {
+        color: stdout_color(),
+        ..human_options
+    };
+    let summary = summaries
+        .iter()
+        .try_for_each(|(name, counts)| human::write_summary(&mut stdout, name, counts, &terminal))
+        .and_then(|()| {
+            if inputs.len() > 1 {
+                human::write_total(
+                    &mut stdout,
+                    tally.valid,
+                    tally.invalid,
+                    tally.unreadable,
+                    &terminal,
+                )
+            } else {
+                Ok(())
+            }
+        })
+        .and_then(|()| {
+            writeln!(
+                stdout,
+                "{}",
+                report_written(format, report_file.shown(), lang)
+            )
+        })
+        .and_then(|()| stdout.flush());
+    if let Err(e) = summary {
+        return stdout_error(&e, outcome, lang);
     }
     outcome
 }
 
+/// How many files were valid, invalid, unreadable.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    valid: usize,
+    invalid: usize,
+    unreadable: usize,
+}
+
+/// What is left to write once every file is read: the whole report (machine formats, HTML),
+/// or the end of the human one.
+struct Report<'a> {
+    args: &'a ValidateArgs,
+    files: &'a [FileReport],
+    sources: &'a [(String, ExcerptSource)],
+    referentiels: &'a [lheo::referentiels::Source],
+    human_options: &'a HumanOptions,
+    several: bool,
+    tally: Tally,
+}
+
+impl Report<'_> {
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        let args = self.args;
+        let lang = self.human_options.lang;
+        let (files, sources) = (self.files, self.sources);
+        match args.format {
+            ReportFormat::Human => {
+                if !args.quiet {
+                    // The referentials the codes were checked against, once for all the files.
+                    super::referentiels::write_used(out, self.referentiels, lang)?;
+                }
+                if self.several {
+                    let t = self.tally;
+                    human::write_total(out, t.valid, t.invalid, t.unreadable, self.human_options)?;
+                }
+                Ok(())
+            }
+            ReportFormat::Json => json::write(out, files, lang, args.deny_warnings),
+            ReportFormat::Junit => junit::write(out, files, lang, args.deny_warnings),
+            ReportFormat::Csv => csv::write(out, files, lang),
+            ReportFormat::Gitlab => gitlab::write(out, files, lang),
+            ReportFormat::Sarif => {
+                let columns: Vec<_> = files
+                    .iter()
+                    .zip(sources)
+                    .map(|(f, (_, lines))| char_columns(lines, &xml_places(&f.report.diagnostics)))
+                    .collect();
+                sarif::write(out, files, &columns, lang)
+            }
+            ReportFormat::Html => {
+                let shown = Shown {
+                    severity: args.severity.severity(),
+                    per_rule: match args.max_per_rule {
+                        Some(0) => None,
+                        Some(n) => Some(n),
+                        None => Some(HTML_PER_RULE),
+                    },
+                };
+                let pages: Vec<HtmlFile> = files
+                    .iter()
+                    .zip(sources)
+                    .map(|(f, (display, lines))| {
+                        HtmlFile::new(display, &f.report, &shown, |places| {
+                            lines.excerpts_at(places)
+                        })
+                    })
+                    .collect();
+                let html_options = HtmlOptions {
+                    lang,
+                    shown,
+                    deny_warnings: args.deny_warnings,
+                    unreadable: self.tally.unreadable,
+                    referentiels: self.referentiels,
+                };
+                html::render(out, &pages, &html_options)
+            }
+        }
+    }
+}
+
 /// The places (line, column) of the findings in XML.
-fn xml_places(diagnostics: &[lheo::Diagnostic]) -> Vec<(u32, u32)> {
+fn xml_places(diagnostics: &[Diagnostic]) -> Vec<(u32, u32)> {
     diagnostics
         .iter()
         .filter_map(|d| match d.location {

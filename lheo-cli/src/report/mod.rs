@@ -12,7 +12,6 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
-pub mod sink;
 pub mod view;
 
 use lheo::validate::Report;
