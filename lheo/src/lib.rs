@@ -91,7 +91,9 @@ pub mod workbook;
 pub mod writer;
 mod xml;
 
-pub use diagnostic::{Counts, Diagnostic, Lang, Location, Message, Profile, Rule, Severity};
+pub use diagnostic::{
+    Counts, Diagnostic, Lang, Location, Message, Profile, RecordRef, Rule, Severity,
+};
 pub use error::{Error, ErrorKind, Result, Side};
 pub use model::*;
 pub use reader::read_document;

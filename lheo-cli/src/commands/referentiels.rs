@@ -101,7 +101,7 @@ pub fn describe(source: &Source, lang: Lang) -> String {
 }
 
 /// [`describe`], and for an edition a newer one replaced, by which.
-fn describe_use(source: &Source, lang: Lang) -> String {
+pub fn describe_use(source: &Source, lang: Lang) -> String {
     let mut line = describe(source, lang);
     if let Some(by) = &source.superseded_by {
         line.push_str(&match lang {
