@@ -5,7 +5,8 @@
 
 use std::time::Instant;
 
-use lheo::referentiels::{sample, Referentiels};
+use lheo::internal::referentiels_sample as sample;
+use lheo::referentiels::Referentiels;
 
 fn main() {
     let fiches: usize = std::env::var("LHEO_BENCH_FICHES")

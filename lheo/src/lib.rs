@@ -102,6 +102,7 @@ pub mod internal {
     pub use crate::reader::{
         Build, BuildError, FromNode, ReaderState, RecordNode, Step, PAUSE_EVENTS,
     };
+    pub use crate::referentiels::sample as referentiels_sample;
     pub use crate::rules::france_travail::READS;
     pub use crate::validate::{sort_diagnostics, InjectedPanic};
     #[cfg(feature = "workbook")]
