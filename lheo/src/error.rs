@@ -354,6 +354,9 @@ mod tests {
         let e = Error::referentiel_io("nsf.csv", &absent);
         assert_eq!(e.kind(), ErrorKind::Io);
         assert_eq!(e.io().map(io::Error::kind), Some(io::ErrorKind::NotFound));
-        assert_eq!(e.text(Lang::En), "referential \"nsf.csv\": cannot be read (absent)");
+        assert_eq!(
+            e.text(Lang::En),
+            "referential \"nsf.csv\": cannot be read (absent)"
+        );
     }
 }
