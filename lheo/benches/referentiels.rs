@@ -2,6 +2,7 @@
 //! referentiels`. The export is generated in the published format (30 000 fiches, one in six
 //! RS, two blocs per RNCP fiche: about the real one's 30 484 fiches and 55 761 blocs), written
 //! to a temporary file, then loaded from the file as `--referentiels` does, ten times.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Instant;
 

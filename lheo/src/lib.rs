@@ -69,6 +69,7 @@
 //! assert_eq!(formation.certifiante.value.label(), "non");
 //! # Ok::<(), lheo::Error>(())
 //! ```
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod check;

@@ -1,4 +1,5 @@
 //! Tests of the checker on small documents, through the public validation entry.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use lheo::validate::{validate, ValidateOptions};
 use lheo::{Diagnostic, Profile};

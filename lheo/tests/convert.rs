@@ -1,5 +1,6 @@
 //! `lheo::convert`: any supported input to LHEO 2.3 in one pass over the input, with the
 //! report `validate` gives; `validate_document` and `validate_formation` on models in memory.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 

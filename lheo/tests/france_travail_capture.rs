@@ -5,6 +5,7 @@
 //! mutants of them: same findings, messages, paths and positions, from projected and from
 //! whole captures. Records whose model does not build are reported unverified by the model
 //! path; the capture path is checked on them by the hand-made cases below.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 

@@ -4,6 +4,7 @@
 //!
 //! Tests that need `xmllint` or `../shared/` print why they skip; with `LHEO_REQUIRE_ORACLE=1`
 //! (CI) they fail instead.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{self, Write};

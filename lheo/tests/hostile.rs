@@ -6,6 +6,7 @@
 //! Big inputs are generated here, never committed. The same cases run through the `lheo`
 //! binary, with an address-space limit, in `lheo-cli/tests/hostile.rs`. The inputs the fuzzers
 //! (`fuzz/`) found are at the end of this file.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 

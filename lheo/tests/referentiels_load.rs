@@ -2,6 +2,7 @@
 //! FORMATS.md): both forms of the France Compétences CSV zip (entry names in NFC and NFD,
 //! without the UTF-8 flag), its extracted CSV files, the XML fixtures, ROME 4.0, Certif Info
 //! with its quirks (Windows-1252, stray UTF-8, literal quotes) and the BCN NSF table.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 
