@@ -104,12 +104,13 @@ impl<'r> RefChecker<'r> {
 
     /// Checks a record; paths are relative to it.
     pub fn check_record(&mut self, record: &Record) -> Vec<Diagnostic> {
-        match record {
-            Record::Formation(f) => self.check_walk(f.as_ref(), "formation"),
-            Record::ResumeOffre(r) => self.check_walk(r.as_ref(), "resume-offre"),
-            Record::ResumeOrganisme(r) => self.check_walk(r.as_ref(), "resume-organisme"),
-            Record::Organisme(o) => self.check_walk(o.as_ref(), "organisme-formation-responsable"),
-        }
+        let root: &dyn Walk = match record {
+            Record::Formation(f) => f.as_ref(),
+            Record::ResumeOffre(r) => r.as_ref(),
+            Record::ResumeOrganisme(r) => r.as_ref(),
+            Record::Organisme(o) => o.as_ref(),
+        };
+        self.check_walk(root, record.name())
     }
 
     fn check_walk(&mut self, root: &dyn Walk, name: &'static str) -> Vec<Diagnostic> {
