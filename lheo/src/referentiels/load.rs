@@ -115,7 +115,7 @@ struct Origin {
 /// let refs = loader.finish()?;
 /// assert_eq!(refs.sources()[0].kind, Kind::Nsf);
 /// assert!(refs.nsf().is_some_and(|n| n.contains(326)));
-/// # Ok::<(), lheo::referentiels::Error>(())
+/// # Ok::<(), lheo::Error>(())
 /// ```
 pub struct Loader {
     limits: Limits,
