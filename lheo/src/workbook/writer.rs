@@ -78,13 +78,12 @@ struct SheetState {
 /// ```
 /// use lheo::workbook::WorkbookWriter;
 ///
-/// let xml = std::fs::read("../fixtures/minimal.xml").unwrap_or_default();
-/// if !xml.is_empty() {
-///     let mut out = Vec::new();
-///     let summary = lheo::workbook::export(&xml[..], &mut out).unwrap();
-///     assert_eq!(summary.records, 1);
-///     assert!(out.starts_with(b"PK")); // a zip archive: .xlsx
-/// }
+/// let xml = std::fs::read("../fixtures/minimal.xml")?;
+/// let mut out = Vec::new();
+/// let summary = lheo::workbook::export(&xml[..], &mut out)?;
+/// assert_eq!(summary.records, 1);
+/// assert!(out.starts_with(b"PK")); // a zip archive: .xlsx
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct WorkbookWriter<W: Write + Send> {
     out: W,
