@@ -145,7 +145,7 @@ fn mutate(xml: &str, from: &str, to: &str, first: usize, step: usize) -> String 
     let mut n = 0;
     while let Some(i) = rest.find(from) {
         out.push_str(&rest[..i]);
-        out.push_str(if n >= first && (n - first) % step == 0 {
+        out.push_str(if n >= first && (n - first).is_multiple_of(step) {
             to
         } else {
             from

@@ -394,7 +394,7 @@ fn luhn(s: &str) -> bool {
             }
         })
         .sum();
-    s.len() == 14 && s.bytes().all(|b| b.is_ascii_digit()) && sum % 10 == 0
+    s.len() == 14 && s.bytes().all(|b| b.is_ascii_digit()) && sum.is_multiple_of(10)
 }
 
 fn check_rules(xml: &str, today: NaiveDate) {
