@@ -6,8 +6,9 @@
 //! Big inputs are generated here, never committed. The same cases run through the `lheo`
 //! binary, with an address-space limit, in `lheo-cli/tests/hostile.rs`. The inputs the fuzzers
 //! (`fuzz/`) found are at the end of this file.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use lheo::reader::{read_document, Limits};
@@ -805,25 +806,53 @@ fn a_missing_or_unusual_declaration_reads() {
 // ---------------------------------------------------------------------------------------------
 // Inputs found by the fuzzers (`fuzz/`): each must give a report and never panic.
 
+/// The inputs under `tests/data/fuzz/<target>/`, as the library reads them (the `parallel`
+/// target's inputs start with the chunk size it used, left out here).
+fn fuzz_inputs() -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz");
+    let mut out = Vec::new();
+    let targets = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for target in targets {
+        let target = target.expect("fuzz target folder").path();
+        let skip = usize::from(target.ends_with("parallel"));
+        for entry in std::fs::read_dir(&target).expect("fuzz inputs") {
+            let path = entry.expect("fuzz input").path();
+            let bytes = std::fs::read(&path).expect("read fuzz input");
+            out.push((path, bytes.get(skip..).unwrap_or_default().to_vec()));
+        }
+    }
+    out.sort();
+    out
+}
+
 #[test]
 fn fuzz_regressions() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let bytes = std::fs::read(entry.path()).expect("read fuzz input");
+    let inputs = fuzz_inputs();
+    assert!(!inputs.is_empty(), "no input under tests/data/fuzz");
+    for (path, bytes) in inputs {
+        // A report, never an internal error (a panic in a worker becomes ERREUR-INTERNE).
         for profile in Profile::ALL {
-            let _ = check(&bytes, profile);
+            let report = check(&bytes, profile);
+            assert!(
+                !codes(&report).contains(&"ERREUR-INTERNE"),
+                "{}, {profile:?}: {:?}",
+                path.display(),
+                report.diagnostics
+            );
         }
-        if let Ok(doc) = read_document(&bytes[..]) {
+        // What the xsd profile accepts, the model reads.
+        let read = read_document(&bytes[..]);
+        if check(&bytes, Profile::Xsd).is_valid() {
+            assert!(read.is_ok(), "{}: {read:?}", path.display());
+        }
+        if let Ok(doc) = read {
             let mut out = Vec::new();
             if write_document(&doc, &mut out).is_ok() {
                 let again = read_document(&out[..]);
                 assert!(
                     matches!(&again, Ok(d) if d == &doc),
                     "{}: {again:?}",
-                    entry.path().display()
+                    path.display()
                 );
             }
         }

@@ -38,10 +38,10 @@ mod value;
 
 use std::collections::HashMap;
 
+use crate::diagnostic::Profile;
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Counts, Diagnostic, Severity};
 use crate::model::Date;
-use crate::rules::Profile;
 use crate::schema::{self, id, Content, ElementId};
 use crate::xml::events::{Namespaces, NsId, Position, StartTag, XML_NS, XSI_NS};
 use content::SeqState;
@@ -310,7 +310,10 @@ pub struct Checker {
 impl Checker {
     /// A checker for `profile`.
     pub fn new(profile: Profile) -> Self {
-        Checker::with_max_diagnostics(profile, crate::reader::Limits::default().max_diagnostics)
+        Checker::with_max_diagnostics(
+            profile,
+            crate::xml::limits::Limits::default().max_diagnostics,
+        )
     }
 
     /// The profile checked.
@@ -747,6 +750,3 @@ impl Checker {
         &self.path
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -453,11 +453,10 @@ impl<R: BufRead> Iterator for Reader<R> {
 /// Reads a whole LHEO 2.x document (small files; use [`Reader`] for large ones).
 ///
 /// ```
-/// let xml = std::fs::read("../fixtures/minimal.xml").unwrap_or_default();
-/// if !xml.is_empty() {
-///     let doc = lheo::reader::read_document(&xml[..]).unwrap();
-///     assert!(matches!(doc, lheo::Document::Lheo(_)));
-/// }
+/// let xml = std::fs::read("../fixtures/minimal.xml")?;
+/// let doc = lheo::reader::read_document(&xml[..])?;
+/// assert!(matches!(doc, lheo::Document::Lheo(_)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_document<R: BufRead>(input: R) -> Result<Document, Error> {
     let mut reader =

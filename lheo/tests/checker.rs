@@ -1,8 +1,8 @@
-//! Unit tests of the checker on small documents, through the public validation entry.
+//! Tests of the checker on small documents, through the public validation entry.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::rules::Profile;
-use crate::validate::{validate, ValidateOptions};
-use crate::Diagnostic;
+use lheo::validate::{validate, ValidateOptions};
+use lheo::{Diagnostic, Profile};
 
 const NS: &str = "xmlns=\"http://lheo.gouv.fr/2.3\"";
 const XSI: &str = "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"";
