@@ -1,41 +1,48 @@
 #!/usr/bin/env bash
-# Benchmark suite: every lheo operation on generated feeds of 1 MB, 100 MB and 1 GB, with the
-# results as a markdown table (seconds, MB/s of the XML feed, peak memory).
+# Benchmark suite: every lheo command on one generated feed, against `lheo validate --profile
+# xsd` and `xmllint --stream --schema` on the same feed in the same run (issue 18's table):
+# seconds, MB/s of the XML feed, peak memory, the two ratios and the target of each row.
 #
-#   scripts/bench.sh [SIZE]...        SIZE: 1mb (60 formations), 100mb (6000), 1gb (60000)
-#                                     (default: 1mb 100mb)
+#   scripts/bench.sh [SIZE]...     SIZE: 10mb (600 formations), 100mb (6000), 1gb (60000), or
+#                                  a number of formations: 13000 is issue 18's feed (224 MB)
+#                                  (default: 10mb, a quick run of a minute or two)
 #
 # For each size, best of RUNS runs of (by /usr/bin/time -f "%e %M"):
 #   generate         the `generate` example writing the feed (the writer path)
-#   read             the `read_feed` example: every formation read into the model (its one line
-#                    per formation goes to /dev/null)
+#   read             the `read_feed` example: every formation read into the model
 #   validate P       lheo validate --quiet --profile P --today 2026-01-01, for P = xsd, lheo,
-#                    france-travail, carif and parcoursup
-#   xmllint          xmllint --noout --stream --schema ../shared/lheo/lheo-2.3.xsd, on the same
-#                    feed in the same run (skipped, with the reason, without xmllint or the XSD);
-#                    the notes under the table give the xmllint / lheo xsd ratios
-#   export, import   lheo export FEED -o X.xlsx, then lheo import X.xlsx -o Y.xml (profile lheo);
-#                    skipped for 1gb unless BENCH_WORKBOOK=1 (Excel's row limits, very long)
-#   diff             lheo diff --quiet FEED MUTATED, MUTATED being the feed with the mutations of
-#                    scripts/bench-diff.sh (removed, changed, added and reordered formations);
-#                    exit code 1 (differences) is the expected one; its summary line is in the
-#                    notes (at 1mb, 60 formations, only the every-31st/41st/53rd changes apply)
+#                    france-travail, carif and parcoursup (default threads)
+#   xmllint          xmllint --noout --stream --schema ../shared/lheo/lheo-2.3.xsd (skipped,
+#                    with the reason, without xmllint or the XSD)
+#   import xml       lheo import FEED -o X.xml (profile lheo: checks and converts, one pass)
+#   export           lheo export FEED -o X.xlsx
+#   import xlsx      lheo import X.xlsx -o Y.xml (profile lheo)
+#   diff             lheo diff --quiet FEED MUTATED, MUTATED being the feed mutated by
+#                    scripts/mutate-feed.awk (removed, changed, added and reordered formations);
+#                    exit code 1 (differences) is the expected one
+# then the throughput benchmark (`cargo bench -p lheo --bench throughput -- FEED`): a bare
+# quick-xml event loop against `validate --profile xsd` on one thread, same bytes, one run.
 #
-# Environment: RUNS (default 3, 1 for 1gb), BENCH_WORKBOOK=1 (export/import at 1gb too).
+# With BENCH_FLAT=N (a number of formations, e.g. 60000 for about 1 GB), each profile also
+# validates a feed of N formations piped from the generator (`generate | lheo validate -`: no
+# file on disk), to measure peak memory at that size (the time includes the generator's).
 #
-# Feeds are generated with --seed 1 --today 2026-01-01 (deterministic) and kept under
-# target/bench-feeds/ as bench-SIZE.xml, with bench-SIZE-mutated.xml, bench-SIZE.xlsx and
-# bench-SIZE-imported.xml; they are reused by later runs (the timed generate runs write a scratch
-# file that replaces the feed only when its bytes differ, and the mutated copy is remade only
-# when older than the feed). 1gb needs about 3 GB free on disk (4 GB with BENCH_WORKBOOK=1).
-# Release binaries are built once, first. The table is printed and written to
-# target/bench-feeds/bench-DATE-TIME.md, with the core count and the machine load (uptime) at
-# start and end: results depend on them, so compare runs made on a quiet machine.
+# Environment: LHEO (the lheo binary to measure, default ./target/release/lheo: another build,
+# e.g. of an older commit, copied aside), RUNS (default 3, 1 from 13000 formations up), BENCH_WORKBOOK=1 (export and imports at 1gb
+# too: Excel's row limits and very long otherwise), BENCH_FLAT (above), BENCH_KEEP=1 (keep the
+# generated feeds; by default each size's feeds are deleted once measured: disk is precious).
 #
-# Columns: MB/s is the XML feed size (10^6 bytes) over the seconds, for every operation (import
-# too, although it reads the workbook); peak MB is the maximum resident set size of the fastest
-# run (10^6 bytes). /usr/bin/time counts hundredths of a second: at 1mb most operations take a
-# few of them, so MB/s there is coarse ("—" below the resolution).
+# Feeds are generated with --seed 1 --today 2026-01-01 (deterministic) under target/bench-feeds/
+# as bench-SIZE.xml, with bench-SIZE-mutated.xml, bench-SIZE.xlsx, bench-SIZE-imported.xml and
+# bench-SIZE-converted.xml. Release binaries are built once, first. The table is printed and
+# written to target/bench-feeds/bench-DATE-TIME.md, with the machine (CPU, cores, memory), the
+# load (uptime) at start and end: timings depend on them, so compare ratios taken in one run.
+#
+# Columns: MB/s is the XML feed size (10^6 bytes) over the seconds, for every operation (the
+# xlsx import too, although it reads the workbook); peak MB is the maximum resident set size of
+# the fastest run (10^6 bytes); "vs xsd" and "vs xmllint" are the time over the time of
+# `validate --profile xsd` and of xmllint in the same run; "target" is issue 18's, with
+# "met" or "NOT met".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,47 +55,53 @@ dir=target/bench-feeds
 xsd=../shared/lheo/lheo-2.3.xsd
 seed=1
 today=2026-01-01
-lheo=./target/release/lheo
+lheo=${LHEO:-./target/release/lheo}
 gen=./target/release/examples/generate
 read_feed=./target/release/examples/read_feed
 
-# formations SIZE: the formation count of a size name (about 17 KB per formation).
+# formations SIZE: the formation count of a size name (about 17.2 KB per formation).
 formations() {
   case $1 in
-    1mb) echo 60 ;;
+    10mb) echo 600 ;;
     100mb) echo 6000 ;;
     1gb) echo 60000 ;;
-    *) return 1 ;;
+    *) [[ $1 =~ ^[1-9][0-9]*$ ]] && echo "$1" || return 1 ;;
   esac
 }
 
 if [ $# -eq 0 ]; then
-  set -- 1mb 100mb
+  set -- 10mb
 fi
 for size in "$@"; do
   if ! formations "$size" >/dev/null; then
-    echo "bench.sh: unknown size « $size » (1mb, 100mb or 1gb)" >&2
+    echo "bench.sh: unknown size « $size » (10mb, 100mb, 1gb or a number of formations)" >&2
     exit 2
   fi
 done
-if [ -n "${RUNS:-}" ] && ! [[ $RUNS =~ ^[1-9][0-9]*$ ]]; then
-  echo "bench.sh: RUNS must be a positive integer, not « $RUNS »" >&2
-  exit 2
-fi
+for var in RUNS BENCH_FLAT; do
+  if [ -n "${!var:-}" ] && ! [[ ${!var} =~ ^[1-9][0-9]*$ ]]; then
+    echo "bench.sh: $var must be a positive integer, not « ${!var} »" >&2
+    exit 2
+  fi
+done
 if [ ! -x /usr/bin/time ]; then
   echo "bench.sh: /usr/bin/time (GNU time) is needed" >&2
   exit 2
 fi
 
-started=$(date '+%F %T %Z')
+started=$(date -u '+%F %T UTC')
 cores=$(nproc)
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo '?')
+memory=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null || echo '?')
 load_start=$(uptime)
-echo "lheo benchmark suite, $started, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
-echo "nproc: $cores"
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
+echo "lheo benchmark suite, $started, commit $commit"
+echo "machine: $cpu, $cores cores, $memory"
 echo "uptime:$load_start"
 echo "sizes: $*"
 
 cargo build --release -q --bin lheo --example generate --example read_feed
+cargo bench -q -p lheo --bench throughput --no-run 2>/dev/null
 mkdir -p "$dir"
 timing=$(mktemp "$dir/.bench-time.XXXXXX")
 errlog=$(mktemp "$dir/.bench-stderr.XXXXXX")
@@ -122,32 +135,77 @@ measure() {
   result=$best
 }
 
-# row OPERATION: adds the table row of $result for the current size.
-row() {
-  local s=${result%% *} kb=${result##* } rate peak
-  rate=$(awk -v m="$mb" -v s="$s" 'BEGIN { if (s > 0) printf "%.1f", m / s; else printf "—" }')
-  peak=$(awk -v kb="$kb" 'BEGIN { printf "%.1f", kb * 1024 / 1e6 }')
-  rows+=("| $size | $1 | $s | $rate | $peak |")
-  printf '  %-28s %8s s %10s MB/s %10s MB peak\n' "$1" "$s" "$rate" "$peak"
+# Per size: the operations measured, in order, with "seconds peak_kb" (or "failed N" or
+# "skipped REASON"); the table is written once every row is known (the ratios need the xsd
+# and xmllint rows).
+ops=()
+declare -A res
+
+# record OPERATION: keeps $result for OPERATION and prints it.
+record() {
+  ops+=("$1")
+  res[$1]=$result
+  local s=${result%% *} kb=${result##* }
+  printf '  %-26s %8s s %10s MB peak\n' "$1" "$s" "$(awk -v kb="$kb" 'BEGIN { printf "%.1f", kb * 1024 / 1e6 }')"
 }
 
-# failed OPERATION: adds the row of a run that exited with an unexpected code.
+# failed OPERATION: an operation that exited with an unexpected code.
 failed() {
-  rows+=("| $size | $1 | failed (exit code $exit_code) | | |")
-  printf '  %-28s failed (exit code %s)\n' "$1" "$exit_code"
+  ops+=("$1")
+  res[$1]="failed $exit_code"
+  printf '  %-26s failed (exit code %s)\n' "$1" "$exit_code"
   failures=$((failures + 1))
 }
 
-# skipped OPERATION REASON: adds the row and the note of an operation not run.
+# skipped OPERATION REASON: an operation not run.
 skipped() {
-  rows+=("| $size | $1 | skipped | | |")
+  ops+=("$1")
+  res[$1]="skipped"
   notes+=("$size, $1: skipped, $2")
-  printf '  %-28s skipped: %s\n' "$1" "$2"
+  printf '  %-26s skipped: %s\n' "$1" "$2"
 }
 
-# mutate OLD NEW: writes the mutated copy of OLD (scripts/mutate-feed.awk, as bench-diff.sh).
-mutate() {
-  awk -f scripts/mutate-feed.awk "$1" > "$2"
+# ratio A B: the time of operation A over the time of operation B ("" if either is missing).
+ratio() {
+  local a=${res[$1]:-} b=${res[$2]:-}
+  [[ $a =~ ^[0-9.]+\ [0-9]+$ && $b =~ ^[0-9.]+\ [0-9]+$ ]] || return 0
+  awk -v a="${a%% *}" -v b="${b%% *}" 'BEGIN { if (b > 0) printf "%.2f", a / b }'
+}
+
+# target OPERATION: issue 18's target for OPERATION, with whether this run meets it.
+target() {
+  local op=$1 r limit text peak
+  case $op in
+    "validate xsd") r=$(ratio "$op" xmllint); limit=0.25; text="≤ 0.25× xmllint" ;;
+    "validate "*) r=$(ratio "$op" "validate xsd"); limit=1.3; text="≤ 1.3× xsd" ;;
+    "import xml") r=$(ratio "$op" "validate lheo"); limit=1.5; text="≤ 1.5× validate lheo" ;;
+    export | diff) r=$(ratio "$op" "validate xsd"); limit=2.5; text="≤ 2.5× xsd" ;;
+    "import xlsx") r=$(ratio "$op" export); limit=1.5; text="≤ 1.5× export, ≤ 100 MB" ;;
+    *) return 0 ;;
+  esac
+  [ -n "$r" ] || { echo "$text"; return 0; }
+  local ok=1
+  awk -v r="$r" -v l="$limit" 'BEGIN { exit !(r <= l) }' || ok=0
+  if [ "$op" = "import xlsx" ]; then
+    peak=${res[$op]##* }
+    [ "$peak" -le $((100 * 1000 * 1000 / 1024)) ] || ok=0
+  fi
+  if [ $ok = 1 ]; then echo "$text: met ($r×)"; else echo "$text: NOT met ($r×)"; fi
+}
+
+# table_rows: the markdown rows of the current size.
+table_rows() {
+  local op s kb rate peak
+  for op in "${ops[@]}"; do
+    case ${res[$op]} in
+      failed*) rows+=("| $size | $op | failed (exit code ${res[$op]#failed }) | | | | | |"); continue ;;
+      skipped) rows+=("| $size | $op | skipped | | | | | |"); continue ;;
+    esac
+    s=${res[$op]%% *} kb=${res[$op]##* }
+    rate=$(awk -v m="$mb" -v s="$s" 'BEGIN { if (s > 0) printf "%.1f", m / s; else printf "—" }')
+    peak=$(awk -v kb="$kb" 'BEGIN { printf "%.1f", kb * 1024 / 1e6 }')
+    rows+=("| $size | $op | $s | $rate | $peak | $(ratio "$op" "validate xsd") | $(ratio "$op" xmllint) | $(target "$op") |")
+  done
 }
 
 have_xmllint=""
@@ -159,109 +217,143 @@ else
   have_xmllint=1
   xmllint_missing=""
 fi
+profiles=(xsd lheo france-travail carif parcoursup)
 
 for size in "$@"; do
   n=$(formations "$size")
   if [ -n "${RUNS:-}" ]; then
     runs=$RUNS
-  elif [ "$size" = 1gb ]; then
+  elif [ "$n" -ge 13000 ]; then
     runs=1
   else
     runs=3
   fi
+  ops=()
+  res=()
   feed="$dir/bench-$size.xml"
   mutated="$dir/bench-$size-mutated.xml"
   workbook="$dir/bench-$size.xlsx"
   imported="$dir/bench-$size-imported.xml"
+  converted="$dir/bench-$size-converted.xml"
   echo
   echo "== $size: $n formations, best of $runs run(s)"
 
-  # generate: the timed runs write a scratch file, which becomes the feed if the feed is absent
-  # or differs (so an unchanged feed, and its mutated copy, are reused).
-  scratch="$dir/.bench-$size.xml.tmp"
-  if ! measure 0 /dev/null "$gen" --formations "$n" --seed "$seed" --today "$today" -q -o "$scratch"; then
-    rm -f "$scratch"
+  if ! measure 0 /dev/null "$gen" --formations "$n" --seed "$seed" --today "$today" -q -o "$feed"; then
     failed generate
     notes+=("$size: generate failed, nothing else measured")
     continue
   fi
-  if [ -s "$feed" ] && cmp -s "$scratch" "$feed"; then
-    rm -f "$scratch"
-  else
-    mv -f "$scratch" "$feed"
-  fi
   bytes=$(stat -c %s "$feed")
   mb=$(awk -v b="$bytes" 'BEGIN { printf "%.2f", b / 1e6 }')
-  notes+=("$size: $feed, $mb MB, $n formations, best of $runs run(s)")
+  notes+=("$size: $mb MB, $n formations, best of $runs run(s)")
   echo "  feed: $feed ($mb MB)"
-  row generate
+  record generate
 
-  if measure 0 /dev/null "$read_feed" "$feed"; then row read; else failed read; fi
+  if measure 0 /dev/null "$read_feed" "$feed"; then record read; else failed read; fi
 
-  xsd_result=""
-  for profile in xsd lheo france-travail carif parcoursup; do
-    if measure 0 /dev/null "$lheo" validate --quiet --profile "$profile" --today "$today" "$feed"; then
-      row "validate $profile"
-      if [ "$profile" = xsd ]; then xsd_result=$result; fi
+  for profile in "${profiles[@]}"; do
+    # Exit code 1: findings (the carif and parcoursup profiles find some in generated feeds).
+    if measure "0 1" /dev/null "$lheo" validate --quiet --profile "$profile" --today "$today" "$feed"; then
+      record "validate $profile"
     else
       failed "validate $profile"
     fi
   done
   if [ -n "$have_xmllint" ]; then
     if measure 0 /dev/null xmllint --noout --stream --schema "$xsd" "$feed"; then
-      row "xmllint --stream --schema"
-      if [ -n "$xsd_result" ]; then
-        notes+=("$size: xmllint / lheo validate --profile xsd: $(awk -v x="$result" -v l="$xsd_result" 'BEGIN {
-          split(x, a, " "); split(l, b, " ")
-          printf "%s× the time (%s s / %s s), %.2f× the peak memory", (b[1] > 0 ? sprintf("%.2f", a[1] / b[1]) : "—"), a[1], b[1], a[2] / b[2]
-        }')")
-      fi
+      record xmllint
     else
-      failed "xmllint --stream --schema"
+      failed xmllint
     fi
   else
-    skipped "xmllint --stream --schema" "$xmllint_missing"
+    skipped xmllint "$xmllint_missing"
   fi
 
-  if [ "$size" = 1gb ] && [ "${BENCH_WORKBOOK:-}" != 1 ]; then
+  if measure 0 /dev/null "$lheo" import --force "$feed" -o "$converted"; then
+    record "import xml"
+  else
+    failed "import xml"
+  fi
+  rm -f "$converted"
+
+  if [ "$n" -ge 60000 ] && [ "${BENCH_WORKBOOK:-}" != 1 ]; then
     skipped export "Excel row limits and very long at 1 GB (BENCH_WORKBOOK=1 to run it)"
-    skipped import "no workbook (export skipped)"
-  elif measure 0 /dev/null "$lheo" export "$feed" -o "$workbook"; then
-    row export
-    notes+=("$size: workbook $workbook, $(awk -v b="$(stat -c %s "$workbook")" 'BEGIN { printf "%.2f", b / 1e6 }') MB")
-    if measure 0 /dev/null "$lheo" import "$workbook" -o "$imported"; then row import; else failed import; fi
+    skipped "import xlsx" "no workbook (export skipped)"
+  elif measure 0 /dev/null "$lheo" export --force "$feed" -o "$workbook"; then
+    record export
+    notes+=("$size: workbook of $(awk -v b="$(stat -c %s "$workbook")" 'BEGIN { printf "%.2f", b / 1e6 }') MB")
+    if measure 0 /dev/null "$lheo" import --force "$workbook" -o "$imported"; then
+      record "import xlsx"
+    else
+      failed "import xlsx"
+    fi
   else
     failed export
-    skipped import "no workbook (export failed)"
+    skipped "import xlsx" "no workbook (export failed)"
   fi
+  rm -f "$workbook" "$imported"
 
-  if [ ! -s "$mutated" ] || [ ! "$mutated" -nt "$feed" ]; then
-    mutate "$feed" "$mutated.tmp"
-    mv -f "$mutated.tmp" "$mutated"
-  fi
+  awk -f scripts/mutate-feed.awk "$feed" > "$mutated"
   if measure 1 "$diffout" "$lheo" diff --quiet "$feed" "$mutated"; then
-    row diff
+    record diff
     notes+=("$size: diff: $(tail -n 1 "$diffout")")
   else
     failed diff
   fi
+  rm -f "$mutated"
+
+  echo "  throughput (cargo bench -p lheo --bench throughput):"
+  if cargo bench -q -p lheo --bench throughput -- "$PWD/$feed" "$runs" >"$diffout" 2>"$errlog"; then
+    sed 's/^/    /' "$diffout"
+    notes+=("$size, throughput benchmark (bytes in memory, best of $runs): $(sed -n '3,$p' "$diffout" | awk '{ $1 = $1; print }' | paste -sd ';' | sed 's/;/; /g')")
+  else
+    echo "    failed" >&2
+    tail -n 5 "$errlog" | sed 's/^/      /' >&2
+    failures=$((failures + 1))
+  fi
+
+  table_rows
+  [ "${BENCH_KEEP:-}" = 1 ] || rm -f "$feed"
 done
+
+if [ -n "${BENCH_FLAT:-}" ]; then
+  echo
+  echo "== flat memory: $BENCH_FLAT formations piped from the generator"
+  runs=1
+  size="${BENCH_FLAT} piped"
+  for profile in "${profiles[@]}"; do
+    rc=0
+    "$gen" --formations "$BENCH_FLAT" --seed "$seed" --today "$today" -q |
+      /usr/bin/time -f "%e %M" -o "$timing" "$lheo" validate --quiet --profile "$profile" --today "$today" - >/dev/null 2>"$errlog" || rc=$?
+    if [ $rc -gt 1 ]; then
+      echo "  validate $profile: exit code $rc" >&2
+      failures=$((failures + 1))
+      continue
+    fi
+    kb=$(tail -n 1 "$timing" | awk '{ print $2 }')
+    peak=$(awk -v kb="$kb" 'BEGIN { printf "%.1f", kb * 1024 / 1e6 }')
+    verdict=$(awk -v p="$peak" 'BEGIN { print (p <= 64 ? "met" : "NOT met") }')
+    printf '  %-26s %10s MB peak\n' "validate $profile" "$peak"
+    rows+=("| $size | validate $profile (piped) | | | $peak | | | ≤ 64 MB at 1 GB: $verdict |")
+  done
+fi
 
 load_end=$(uptime)
 report="$dir/bench-$(date +%F-%H%M%S).md"
 {
   echo "# lheo benchmarks, $started"
   echo
-  echo "- commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- lheo lheo-cli examples 2>/dev/null || echo ' (with uncommitted changes)'), $(rustc --version)"
-  echo "- nproc: $cores"
+  echo "- commit $commit$(git diff --quiet HEAD -- lheo lheo-cli examples 2>/dev/null || echo ' (with uncommitted changes)'), $(rustc --version)"
+  echo "- machine: $cpu, $cores cores, $memory"
+  echo "- measured: $lheo ($("$lheo" --version 2>/dev/null | head -n 1))"
   echo "- uptime at start:$load_start"
   echo "- uptime at end:$load_end"
   if [ -n "$have_xmllint" ]; then
     echo "- $(xmllint --version 2>&1 | head -n 1)"
   fi
   echo
-  echo "| size | operation | seconds | MB/s | peak MB |"
-  echo "|---|---|--:|--:|--:|"
+  echo "| size | operation | seconds | MB/s | peak MB | vs xsd | vs xmllint | target |"
+  echo "|---|---|--:|--:|--:|--:|--:|---|"
   printf '%s\n' "${rows[@]}"
   echo
   for note in "${notes[@]}"; do

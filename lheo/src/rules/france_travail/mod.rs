@@ -31,7 +31,6 @@
 //! assert!(findings.iter().all(|d| d.rule != Rule::FtRdvPasse)); // no date: only FT-RDV-DATE
 //! ```
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
@@ -48,6 +47,7 @@ use crate::xml::position::Position;
 
 mod capture;
 mod facts;
+mod numeros;
 
 use super::record::{Finding, RecordRules, Scope, Unique};
 use crate::reader::log::RecordLog;
@@ -98,8 +98,9 @@ const RDV_LATEST: u16 = 20 * 60;
 #[derive(Debug, Clone)]
 pub struct FranceTravail {
     today: NaiveDate,
-    /// Recruitment numeros seen, with where they were first seen.
-    numeros: HashMap<String, String>,
+    /// Recruitment numeros seen, with where they were first seen (compact: memory stays
+    /// flat on gigabyte feeds).
+    numeros: numeros::NumeroIndex,
     /// Records seen (for the "first seen" message).
     record: String,
     /// Deferred mode ([`FranceTravail::deferred`]): the @numero of each placeholder
@@ -201,7 +202,7 @@ impl FranceTravail {
     pub fn new(today: NaiveDate) -> Self {
         FranceTravail {
             today,
-            numeros: HashMap::new(),
+            numeros: numeros::NumeroIndex::default(),
             record: String::new(),
             deferred: None,
             collector: capture::Collector::default(),
@@ -249,18 +250,11 @@ impl FranceTravail {
         mut placeholder: Diagnostic,
         (numero, here, kind): (String, String, &'static str),
     ) -> Option<Diagnostic> {
-        match self.numeros.get(&numero) {
-            Some(first) => {
-                let (fr, en) = duplicate_numero(kind, &numero, first);
-                placeholder.message.fr = fr;
-                placeholder.message.en = en;
-                Some(placeholder)
-            }
-            None => {
-                self.numeros.insert(numero, here);
-                None
-            }
-        }
+        let first = self.numeros.first_use(&numero, &here)?;
+        let (fr, en) = duplicate_numero(kind, &numero, &first);
+        placeholder.message.fr = fr;
+        placeholder.message.en = en;
+        Some(placeholder)
     }
 
     /// Checks a record read as a tree ([`crate::reader::Reader::next_node`]):
@@ -421,11 +415,9 @@ impl FranceTravail {
                         FIRST_PLACEHOLDER.to_owned(),
                     ));
                     deferred.push((n.to_owned(), here, name));
-                } else if let Some(first) = self.numeros.get(n) {
-                    let (fr, en) = duplicate_numero(name, n, first);
+                } else if let Some(first) = self.numeros.first_use(n, &here) {
+                    let (fr, en) = duplicate_numero(name, n, &first);
                     out.push(finding(Rule::FtRecNumero, path, fr, en));
-                } else {
-                    self.numeros.insert(n.to_owned(), here);
                 }
             }
         }
@@ -999,6 +991,16 @@ mod tests {
         assert_eq!(
             again.iter().map(|d| d.code()).collect::<Vec<_>>(),
             ["FT-REC-NUMERO"]
+        );
+        // The message names where the numero was first used, as it was written.
+        let first = "formation / action[1]/session[1]/recrutement[1]";
+        assert!(
+            again[0]
+                .message
+                .en
+                .contains(&format!("already used ({first})")),
+            "{}",
+            again[0].message.en
         );
     }
 }
