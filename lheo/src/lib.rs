@@ -71,6 +71,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod generate;
 pub mod model;
+mod names;
 pub mod reader;
 pub mod rules;
 pub mod schema;

@@ -13,9 +13,16 @@
 //!
 //! Limits: Excel's own (1 048 576 rows per sheet, 32 767 characters per cell: an export that
 //! would exceed them fails with a clear error; longer `extras` continue on the next rows).
-//! Export memory is flat; import reads whole sheets (as calamine does) and builds the
-//! document one record at a time, so its memory grows with the workbook's cells (about
-//! 100 MB for a workbook of 1 000 generated formations).
+//! Reading checks every workbook against [`Limits`] before its cells are read (cell references
+//! and dimensions against Excel's bounds; a budget of cells and bytes per sheet and per
+//! workbook, repeated `.ods` rows and columns expanded): one `CLASSEUR-LIMITE` finding instead
+//! of a memory blow-up ([`read_workbook_with`] raises them). Export memory is flat; import
+//! keeps the cells that hold something (an `.xlsx` is streamed cell by cell; `.ods` and `.xls`
+//! are read whole by calamine, within the budget) and builds the document one record at a time.
+//!
+//! What a workbook does not carry: XML comments inside `extras` (the model keeps elements,
+//! attributes and text, not comments) and the namespace prefixes of `extras` (namespaces are
+//! kept, prefixes are chosen again on output: `a0`, `a1`…), as in the XML writer.
 //!
 //! ```
 //! use lheo::workbook::{self, read_workbook};
@@ -36,14 +43,20 @@ pub mod assemble;
 pub mod cells;
 pub mod doc;
 pub mod flatten;
+mod grid;
 pub mod layout;
+pub mod limits;
 pub mod reader;
 pub mod rules;
+mod scan;
 pub mod template;
 pub mod writer;
 
 pub use layout::Layout;
-pub use reader::{read_workbook, Imported};
+pub use limits::Limits;
+pub use reader::{
+    read_workbook, read_workbook_file, read_workbook_file_with, read_workbook_with, Imported,
+};
 pub use rules::RULES;
 pub use template::template;
 pub use writer::{export, write_document, ExportSummary, WorkbookWriter};

@@ -22,6 +22,11 @@ pub static RULES: &[Rule] = &[
         "workbook: the file is not a readable workbook (.xlsx, .xls, .ods)",
     ),
     rule(
+        "CLASSEUR-LIMITE",
+        "classeur : au-delà des limites d'Excel ou du budget de cellules et d'octets (refusé avant lecture)",
+        "workbook: beyond Excel's bounds or the budget of cells and bytes (refused before reading)",
+    ),
+    rule(
         "CLASSEUR-FEUILLE",
         "classeur : feuille inconnue dont les données seraient perdues",
         "workbook: unknown sheet whose data would be lost",
@@ -45,6 +50,11 @@ pub static RULES: &[Rule] = &[
         "CLASSEUR-VALEUR",
         "classeur : cellule en erreur (#N/A, #REF!…)",
         "workbook: error cell (#N/A, #REF!…)",
+    ),
+    rule(
+        "CLASSEUR-FORMULE",
+        "classeur : formule sans valeur enregistrée (sa valeur serait perdue)",
+        "workbook: formula without a saved value (its value would be lost)",
     ),
     rule(
         "CLASSEUR-CLE",

@@ -1,0 +1,202 @@
+//! What a workbook may hold before it is read: Excel's own bounds and a budget of cells and
+//! bytes, checked before anything is allocated for them (by a pre-scan of the bytes). A workbook over
+//! them is one `CLASSEUR-LIMITE` finding, never a memory blow-up.
+
+use crate::diagnostic::{Diagnostic, Location};
+
+/// Bounds on a workbook read by [`super::read_workbook_with`].
+///
+/// The defaults keep the reading of any workbook, hostile ones included, well under 200 MB;
+/// raise them for bigger workbooks (`lheo import --classeur-cellules …`). What counts:
+///
+/// - a *cell* is a cell the reader keeps in memory: in `.xlsx`, every cell the sheet's XML
+///   lists; in `.ods` and `.xls`, every cell of the rectangle from the first to the last
+///   non-empty cell of the sheet, empty ones included (the workbook library holds them so),
+///   with repeated rows and columns (`table:number-rows-repeated`…) expanded;
+/// - *bytes* are the text those cells hold once read (a shared string or a repeated cell counts
+///   once per cell), and the shared strings of an `.xlsx` once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Rows of a sheet (Excel: 1 048 576).
+    pub max_rows: u32,
+    /// Columns of a sheet (Excel: 16 384, `XFD`).
+    pub max_columns: u32,
+    /// Cells of one sheet (default 1 000 000).
+    pub max_sheet_cells: u64,
+    /// Cells of the whole workbook (default 2 000 000).
+    pub max_cells: u64,
+    /// Bytes of text of one sheet (default 64 MiB).
+    pub max_sheet_bytes: u64,
+    /// Bytes of text of the whole workbook (default 128 MiB).
+    pub max_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_rows: EXCEL_ROWS,
+            max_columns: EXCEL_COLUMNS,
+            max_sheet_cells: 1_000_000,
+            max_cells: 2_000_000,
+            max_sheet_bytes: 64 << 20,
+            max_bytes: 128 << 20,
+        }
+    }
+}
+
+/// Excel's last row (1 048 576).
+pub const EXCEL_ROWS: u32 = 1 << 20;
+/// Excel's last column (16 384, `XFD`).
+pub const EXCEL_COLUMNS: u32 = 1 << 14;
+
+/// Why a workbook is over its [`Limits`]: the French and English sentences of the finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exceeded {
+    /// Where (a sheet, or the workbook's part).
+    pub place: String,
+    /// What, in French.
+    pub fr: String,
+    /// What, in English.
+    pub en: String,
+}
+
+impl Exceeded {
+    /// The `CLASSEUR-LIMITE` finding.
+    pub fn diagnostic(&self) -> Diagnostic {
+        let mut d = Diagnostic::new(
+            "CLASSEUR-LIMITE",
+            format!(
+                "{} : {} ; classeur refusé (rien n'en a été lu). Découpez-le, ou relevez les limites si vous lui faites confiance",
+                self.place, self.fr
+            ),
+            format!(
+                "{}: {}; workbook refused (nothing of it was read). Split it, or raise the limits if you trust it",
+                self.place, self.en
+            ),
+        );
+        d.location = Location::None;
+        d
+    }
+}
+
+/// Counts cells and bytes against [`Limits`], sheet by sheet and for the whole workbook.
+#[derive(Debug)]
+pub struct Budget {
+    limits: Limits,
+    place: String,
+    sheet_cells: u64,
+    sheet_bytes: u64,
+    cells: u64,
+    bytes: u64,
+}
+
+impl Budget {
+    /// A budget for a new workbook.
+    pub fn new(limits: Limits) -> Self {
+        Budget {
+            limits,
+            place: String::new(),
+            sheet_cells: 0,
+            sheet_bytes: 0,
+            cells: 0,
+            bytes: 0,
+        }
+    }
+
+    /// The limits counted against.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Starts counting a new sheet (`place` names it in findings).
+    pub fn sheet(&mut self, place: impl Into<String>) {
+        self.place = place.into();
+        self.sheet_cells = 0;
+        self.sheet_bytes = 0;
+    }
+
+    fn exceeded(&self, fr: String, en: String) -> Exceeded {
+        Exceeded {
+            place: self.place.clone(),
+            fr,
+            en,
+        }
+    }
+
+    /// Checks a position (0-based row and column) against Excel's bounds.
+    pub fn position(&self, row: u64, col: u64) -> Result<(), Exceeded> {
+        let l = &self.limits;
+        if row >= u64::from(l.max_rows) {
+            return Err(self.exceeded(
+                format!(
+                    "ligne {} au-delà de la dernière ligne admise ({})",
+                    row.saturating_add(1),
+                    l.max_rows
+                ),
+                format!(
+                    "row {} beyond the last row allowed ({})",
+                    row.saturating_add(1),
+                    l.max_rows
+                ),
+            ));
+        }
+        if col >= u64::from(l.max_columns) {
+            return Err(self.exceeded(
+                format!(
+                    "colonne n° {} au-delà de la dernière colonne admise ({})",
+                    col.saturating_add(1),
+                    l.max_columns
+                ),
+                format!(
+                    "column #{} beyond the last column allowed ({})",
+                    col.saturating_add(1),
+                    l.max_columns
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Adds `cells` cells holding `bytes` bytes of text.
+    pub fn add(&mut self, cells: u64, bytes: u64) -> Result<(), Exceeded> {
+        self.sheet_cells = self.sheet_cells.saturating_add(cells);
+        self.cells = self.cells.saturating_add(cells);
+        self.sheet_bytes = self.sheet_bytes.saturating_add(bytes);
+        self.bytes = self.bytes.saturating_add(bytes);
+        let l = &self.limits;
+        if self.sheet_cells > l.max_sheet_cells {
+            return Err(self.exceeded(
+                format!("plus de {} cellules dans une feuille", l.max_sheet_cells),
+                format!("more than {} cells in one sheet", l.max_sheet_cells),
+            ));
+        }
+        if self.cells > l.max_cells {
+            return Err(self.exceeded(
+                format!("plus de {} cellules dans le classeur", l.max_cells),
+                format!("more than {} cells in the workbook", l.max_cells),
+            ));
+        }
+        if self.sheet_bytes > l.max_sheet_bytes {
+            return Err(self.exceeded(
+                format!(
+                    "plus de {} octets de texte dans une feuille",
+                    l.max_sheet_bytes
+                ),
+                format!("more than {} bytes of text in one sheet", l.max_sheet_bytes),
+            ));
+        }
+        if self.bytes > l.max_bytes {
+            return Err(self.exceeded(
+                format!("plus de {} octets de texte dans le classeur", l.max_bytes),
+                format!("more than {} bytes of text in the workbook", l.max_bytes),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A finding about the workbook's structure (a reference or dimension out of bounds).
+    pub fn refuse(&self, fr: String, en: String) -> Exceeded {
+        self.exceeded(fr, en)
+    }
+}
