@@ -79,6 +79,7 @@ pub mod validate;
 #[cfg(feature = "workbook")]
 pub mod workbook;
 pub mod writer;
+mod xml;
 
 pub use diagnostic::{Counts, Diagnostic, Lang, Location, Message, Severity};
 pub use model::*;

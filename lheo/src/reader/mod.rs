@@ -17,12 +17,11 @@
 mod build;
 #[allow(clippy::all)]
 mod build_generated;
-pub mod counting;
-pub mod decode;
-pub mod events;
 pub mod log;
-pub mod split;
 pub mod tree;
+
+// The XML layer moved to `crate::xml`; its old paths stay for the transition.
+pub use crate::xml::{counting, decode, events, split};
 
 use std::io::BufRead;
 

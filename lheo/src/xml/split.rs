@@ -13,7 +13,7 @@
 use std::io::{self, BufRead};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
-use super::{record_parent, RECORD_ELEMENTS};
+use crate::reader::{record_parent, RECORD_ELEMENTS};
 use crate::schema;
 
 /// Buffers of read chunks kept for reuse.

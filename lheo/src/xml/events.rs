@@ -23,7 +23,7 @@ pub struct Limits {
     /// up in one last diagnostic: see [`crate::check::DiagnosticBudget`]).
     pub max_diagnostics: usize,
     /// Maximum number of elements in one record (`formation`, …) when records are built
-    /// (profile `france-travail`, import, [`read_document`](super::read_document)): a tree
+    /// (profile `france-travail`, import, [`read_document`](crate::reader::read_document)): a tree
     /// takes a few hundred bytes per element, whatever the element's size in the input.
     pub max_record_elements: usize,
 }
