@@ -69,8 +69,40 @@ impl Imported {
             .iter()
             .map(|d| d.location.clone())
             .collect();
+        let mut empty_cells: Vec<(Location, String)> = Vec::new();
         for mut d in std::mem::take(&mut report.diagnostics) {
+            let empty = match d.location {
+                Location::Xml { line, .. } => self.lines.empty_required(line),
+                _ => None,
+            };
             self.relocate(&mut d);
+            let last = d
+                .path
+                .rsplit('/')
+                .next()
+                .and_then(|s| s.split('[').next())
+                .unwrap_or("");
+            let empty = empty.filter(|(name, _)| *name == last);
+            if let (Some((element, column)), Location::Cell { .. }) = (empty, &d.location) {
+                // One finding per empty required cell, saying so (not what the empty text
+                // is not: « certifiante «  » absent du dictionnaire »).
+                let key = (d.location.clone(), element.to_owned());
+                if empty_cells.contains(&key) {
+                    continue;
+                }
+                empty_cells.push(key);
+                (d.message.fr, d.message.en) = if column {
+                    (
+                        format!("cellule vide : valeur obligatoire ({element})"),
+                        format!("empty cell: a value is required ({element})"),
+                    )
+                } else {
+                    (
+                        format!("valeur obligatoire absente ({element}) : ajoutez sa colonne à la feuille (voir la feuille documentation)"),
+                        format!("required value missing ({element}): add its column to the sheet (see the documentation sheet)"),
+                    )
+                };
+            }
             if !(matches!(d.location, Location::Cell { .. }) && flagged.contains(&d.location)) {
                 diagnostics.push(d);
             }
@@ -766,6 +798,14 @@ fn unknown_column(
     layout: &layout::SheetLayout,
 ) -> Diagnostic {
     let entity = schema::element(layout.element).name;
+    // Paths are read without their spaces: name the steps as they were typed.
+    let mut why = why.to_string();
+    for step in header.split('/') {
+        let read: String = step.split_whitespace().collect();
+        if read != step.trim() {
+            why = why.replace(&format!("« {read} »"), &format!("« {} »", step.trim()));
+        }
+    }
     diag(
         "CLASSEUR-COLONNE",
         at(sheet, 0, col),
@@ -785,7 +825,13 @@ fn cell_problem(p: CellProblem, loc: Location, path: String) -> Diagnostic {
         CellProblem::Code { found, dict } => {
             let d = schema::DICTS.iter().find(|d| d.name == dict);
             let codes = d
-                .map(|d| d.entries.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", "))
+                .map(|d| {
+                    d.entries
+                        .iter()
+                        .map(|(c, l)| format!("{c} ({l})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
                 .unwrap_or_default();
             let label = d.map_or("", |d| d.label);
             diag(
