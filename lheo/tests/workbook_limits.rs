@@ -272,3 +272,30 @@ fn xls_within_limits_reads() {
         i.diagnostics
     );
 }
+
+/// Inputs the `workbook_cells` fuzz target found (`lheo/tests/data/workbook_cells/`): the
+/// first byte picks the format as in the target, the rest is the sheet's body. Each must
+/// give a result (calamine looped for ever on an `.ods` table that never ends).
+#[test]
+fn workbook_cells_fuzz_findings() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/workbook_cells");
+    for entry in std::fs::read_dir(dir).expect("findings") {
+        let data = std::fs::read(entry.expect("entry").path()).expect("finding");
+        let Some((&format, body)) = data.split_first() else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(body);
+        let book = match format % 3 {
+            0 => bombs::xlsx(
+                &[("formation", text.into_owned())],
+                &["a".into(), "bb".into()],
+                None,
+            ),
+            1 => bombs::ods(&format!(
+                r#"<table:table table:name="formation">{text}</table:table>"#
+            )),
+            _ => bombs::xls("formation", &[body.to_vec()]),
+        };
+        let _ = read(book);
+    }
+}

@@ -280,7 +280,8 @@ fn ods_table<R: Read>(xml: &mut XmlReader<R>, budget: &mut Budget) -> Result<(),
             Err(_) => break,
         };
         match event {
-            Event::Eof => break,
+            // calamine loops for ever on a table that never ends.
+            Event::Eof => return Err(unended(budget)),
             Event::End(e) if e.name().as_ref() == "table:table" => break,
             Event::Start(e) if e.name().as_ref() == "table:table-row" => {
                 let repeats = attr(&e, "table:number-rows-repeated")
@@ -406,8 +407,24 @@ fn ods_cell<R: Read>(
     }
     let name = e.name().as_ref().to_owned();
     let mut buf = Vec::new();
-    // calamine stops at the first end tag of that name (at any depth): so does this scan,
-    // and what follows counts as cells of the row (never fewer than calamine sees).
+    // As calamine: a text cell without value attribute is read up to the first end of a
+    // cell (any depth), skipping annotations up to their end; any other cell up to the end
+    // tag that closes it (by name and depth). What follows counts as cells of the row.
+    let attrs: Vec<_> = e.attributes().with_checks(false).flatten().collect();
+    let text = attrs
+        .iter()
+        .any(|a| a.key.as_ref() == "office:value-type" && a.value == "string")
+        && !attrs.iter().any(|a| {
+            matches!(
+                a.key.as_ref(),
+                "office:value"
+                    | "office:string-value"
+                    | "office:date-value"
+                    | "office:time-value"
+                    | "office:boolean-value"
+            )
+        });
+    let mut depth = 0u32;
     loop {
         buf.clear();
         let event = match xml.read_event_into(&mut buf) {
@@ -416,7 +433,32 @@ fn ods_cell<R: Read>(
         };
         match event {
             Event::Eof => return Ok((empty, bytes)),
-            Event::End(end) if end.name().as_ref() == name => return Ok((empty, bytes)),
+            Event::End(end)
+                if text
+                    && matches!(
+                        end.name().as_ref(),
+                        "table:table-cell" | "table:covered-table-cell"
+                    ) =>
+            {
+                return Ok((empty, bytes))
+            }
+            Event::End(end) if !text && end.name().as_ref() == name => {
+                if depth == 0 {
+                    return Ok((empty, bytes));
+                }
+                depth -= 1;
+            }
+            Event::Start(s) if !text && s.name().as_ref() == name => depth += 1,
+            Event::Start(s) if text && s.name().as_ref() == "office:annotation" => loop {
+                buf.clear();
+                match xml.read_event_into(&mut buf) {
+                    Ok(Event::End(end)) if end.name().as_ref() == "office:annotation" => break,
+                    // calamine loops for ever on an annotation that never ends.
+                    Ok(Event::Eof) => return Err(unended(budget)),
+                    Err(_) => return Ok((empty, bytes)),
+                    Ok(_) => {}
+                }
+            },
             Event::Start(s) => {
                 if s.name().as_ref() == "text:s" {
                     let n = local_attr(&s, "c")
@@ -435,6 +477,14 @@ fn ods_cell<R: Read>(
             return Ok((empty, bytes));
         }
     }
+}
+
+/// A table or annotation that never ends (calamine would read it for ever).
+fn unended(budget: &Budget) -> Exceeded {
+    budget.refuse(
+        "tableau ou annotation sans fin (contenu tronqué)".into(),
+        "table or annotation without an end (truncated content)".into(),
+    )
 }
 
 /// A BIFF record: its type, its data and the data of the `CONTINUE` records after it.
