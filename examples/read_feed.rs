@@ -25,7 +25,7 @@ fn main() -> ExitCode {
     let mut reader = match Reader::new(BufReader::new(file)) {
         Ok(r) => r,
         Err(d) => {
-            eprintln!("{path} : {}", d.message.fr);
+            eprintln!("{path} : {d}");
             return ExitCode::from(1);
         }
     };

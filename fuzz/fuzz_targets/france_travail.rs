@@ -4,7 +4,7 @@
 //! capture path must simply not panic.
 #![no_main]
 
-use lheo::reader::{ReadOptions, Reader, Step};
+use lheo::reader::{Build, Limits, ReadOptions, Reader, Step};
 use lheo::rules::france_travail::{FranceTravail, READS};
 use lheo::Diagnostic;
 use libfuzzer_sys::fuzz_target;
@@ -15,7 +15,7 @@ fn render(found: &[Diagnostic]) -> String {
         .map(|d| {
             format!(
                 "{} {:?} {:?} {} | {} | {}\n",
-                d.code, d.severity, d.location, d.path, d.message.fr, d.message.en
+                d.code(), d.severity, d.location, d.path, d.message.fr, d.message.en
             )
         })
         .collect()
@@ -23,13 +23,9 @@ fn render(found: &[Diagnostic]) -> String {
 
 fuzz_target!(|xml: &[u8]| {
     let today = chrono::NaiveDate::from_ymd_opt(2025, 1, 15).unwrap_or_default();
-    let captured = ReadOptions {
-        capture_records: true,
-        capture_only: Some(&READS),
-        ..ReadOptions::default()
-    };
+    let captured = Build::Captures(Some(READS));
     let (Ok(mut a), Ok(mut b)) = (
-        Reader::with_options(xml, captured),
+        Reader::compose(xml, Limits::default(), captured, None),
         Reader::with_options(xml, ReadOptions::default()),
     ) else {
         return;

@@ -13,7 +13,7 @@ fn render(r: &Report) -> String {
     for d in &r.diagnostics {
         s.push_str(&format!(
             "{} {:?} {:?} {} | {} | {}\n",
-            d.code, d.severity, d.location, d.path, d.message.fr, d.message.en
+            d.code(), d.severity, d.location, d.path, d.message.fr, d.message.en
         ));
     }
     s
@@ -26,16 +26,8 @@ fuzz_target!(|data: &[u8]| {
     let chunk_bytes = usize::from(first) + 1;
     let today = chrono::NaiveDate::from_ymd_opt(2025, 1, 15);
     for profile in [Profile::Xsd, Profile::Lheo, Profile::FranceTravail] {
-        let one = ValidateOptions {
-            today,
-            threads: 1,
-            ..ValidateOptions::new(profile)
-        };
-        let two = ValidateOptions {
-            threads: 2,
-            chunk_bytes,
-            ..one.clone()
-        };
+        let one = ValidateOptions::new(profile).with_today(today.expect("date")).with_threads(1);
+        let two = one.clone().with_threads(2).with_chunk_bytes(chunk_bytes);
         let a = render(&validate(xml, &one));
         let b = render(&validate(xml, &two));
         assert_eq!(a, b, "{profile:?}, chunks of {chunk_bytes} bytes");

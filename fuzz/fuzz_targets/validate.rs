@@ -11,14 +11,11 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let today = chrono::NaiveDate::from_ymd_opt(2025, 1, 15);
     for profile in [Profile::Xsd, Profile::Lheo, Profile::FranceTravail] {
-        let options = ValidateOptions {
-            today,
-            ..ValidateOptions::new(profile)
-        };
+        let options = ValidateOptions::new(profile).with_today(today.expect("date"));
         let report = validate(data, &options);
         // Every finding carries a code and a message in both languages.
         for d in &report.diagnostics {
-            assert!(!d.code.is_empty());
+            assert!(!d.code().is_empty());
             assert!(!d.message.fr.is_empty() && !d.message.en.is_empty());
         }
     }

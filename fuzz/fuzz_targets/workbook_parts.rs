@@ -47,10 +47,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let today = chrono::NaiveDate::from_ymd_opt(2025, 1, 15);
     for profile in [Profile::Xsd, Profile::Lheo, Profile::FranceTravail] {
-        let options = ValidateOptions {
-            today,
-            ..ValidateOptions::new(profile)
-        };
+        let options = ValidateOptions::new(profile).with_today(today.expect("date"));
         let _ = imported.validate(&options);
     }
     if let Ok(doc) = imported.document() {

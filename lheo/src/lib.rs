@@ -5,14 +5,21 @@
 //!
 //! - [`model`]: one Rust type per LHEO element, lossless (attributes, `extras` kept as XML);
 //!   dictionaries are enums implementing [`Dictionary`] (code and French label); dates are
-//!   [`Date`]s that keep the `00` conventions.
-//! - [`reader`]: streaming reading of LHEO 2.0–2.3 ([`reader::Reader`], one record at a time)
-//!   and [`reader::read_document`] for small files.
-//! - [`writer`]: deterministic LHEO 2.3 output.
-//! - [`validate`]: structural checking equal to the official XSD (profile `xsd`) and the LHEO
-//!   specification's rules (profile `lheo`), every finding a [`Diagnostic`].
+//!   [`Date`]s that keep the `00` conventions. A feed streams as [`Record`]s.
+//! - [`input`]: what a file is, by its content (LHEO XML plain or gzip, a workbook, or what
+//!   else, with the sentence that says so).
+//! - [`reader`]: streaming reading of LHEO 2.0–2.3 ([`reader::Reader`], an iterator of
+//!   records) and [`read_document`] for small files.
+//! - [`writer`]: deterministic LHEO 2.3 output, whole or record by record.
+//! - [`validate`]: structural checking equal to the official XSD (profile `xsd`), the LHEO
+//!   specification's rules (profile `lheo`) and the profiles' business rules
+//!   ([`rules`]), every finding a [`Diagnostic`] of a [`Rule`] of the catalogue.
+//! - [`diff`]: what changed between two feeds; [`workbook`]: Excel workbooks (feature
+//!   `workbook`, on by default); [`generate`]: synthetic feeds.
 //! - [`schema`]: the schema facts as tables, generated from the project's description of
 //!   LHEO 2.3.
+//!
+//! Every operation that can fail returns the one [`Error`] type.
 //!
 //! ```
 //! use lheo::reader::read_document;
@@ -62,17 +69,21 @@
 //! let formation = &doc.offres.formation[0];
 //! assert_eq!(formation.attrs.numero.as_deref(), Some("F1"));
 //! assert_eq!(formation.certifiante.value.label(), "non");
-//! # Ok::<(), lheo::reader::ReadError>(())
+//! # Ok::<(), lheo::Error>(())
 //! ```
 #![warn(missing_docs)]
 
-pub mod check;
-pub mod diagnostic;
+mod check;
+pub mod convert;
+mod diagnostic;
 pub mod diff;
+mod error;
 pub mod generate;
+pub mod input;
 pub mod model;
 mod names;
 pub mod reader;
+pub mod referentiels;
 pub mod rules;
 pub mod schema;
 pub mod validate;
@@ -81,5 +92,26 @@ pub mod workbook;
 pub mod writer;
 mod xml;
 
-pub use diagnostic::{Counts, Diagnostic, Lang, Location, Message, Severity};
+pub use diagnostic::{Counts, Diagnostic, Lang, Location, Message, Profile, Rule, Severity};
+pub use error::{Error, ErrorKind, Result, Side};
 pub use model::*;
+pub use reader::read_document;
+
+/// Internals the tests and fuzz targets reach: not part of the API, no semver promise.
+#[doc(hidden)]
+pub mod internal {
+    pub use crate::check::{ids, Checker, DiagnosticBudget, DocumentInfo};
+    pub use crate::reader::log::{LogItem, LogStart, RecordLog};
+    pub use crate::reader::tree::{Child, Node};
+    pub use crate::reader::{
+        Build, BuildError, FromNode, ReaderState, RecordNode, Step, PAUSE_EVENTS,
+    };
+    pub use crate::rules::france_travail::READS;
+    pub use crate::validate::{sort_diagnostics, InjectedPanic};
+    #[cfg(feature = "workbook")]
+    pub use crate::workbook::cell_ref;
+    #[cfg(feature = "workbook")]
+    pub use crate::workbook::{cells, doc as workbook_doc, layout, WorkbookWriter, EXAMPLE};
+    pub use crate::xml::position::Position;
+    pub use crate::xml::{counting, decode, error as xml_error, events, split};
+}

@@ -5,8 +5,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use lheo::rules::france_travail::RULES;
-use lheo::rules::Profile;
+use lheo::rules::{catalogue, Profile};
 use lheo::validate::{validate, Report, ValidateOptions};
 
 fn fixtures() -> PathBuf {
@@ -29,28 +28,32 @@ fn the_compliant_feed_has_no_finding() {
 
 #[test]
 fn every_rule_fires_on_its_fixture_and_only_there() {
-    for rule in RULES {
-        let report = run(rule.code);
-        let codes: BTreeSet<&str> = report.diagnostics.iter().map(|d| d.code).collect();
+    let rules: Vec<_> = catalogue::all()
+        .filter(|r| r.profile() == Profile::FranceTravail)
+        .collect();
+    assert_eq!(rules.len(), 19);
+    for rule in rules {
+        let report = run(rule.code());
+        let codes: BTreeSet<&str> = report.diagnostics.iter().map(|d| d.code()).collect();
         assert_eq!(
             codes,
-            BTreeSet::from([rule.code]),
+            BTreeSet::from([rule.code()]),
             "fixture {}: {:#?}",
-            rule.code,
+            rule,
             report.diagnostics
         );
         let d = &report.diagnostics[0];
-        assert_eq!(d.severity, rule.severity, "{}", rule.code);
+        assert_eq!(d.severity, rule.severity(), "{rule}");
         assert!(
             d.line().is_some_and(|l| l > 1),
             "{}: located {:?}",
-            rule.code,
+            rule,
             d.location
         );
         assert!(
             d.path.starts_with("/lheo/offres/formation[1]/"),
             "{}: {}",
-            rule.code,
+            rule,
             d.path
         );
     }

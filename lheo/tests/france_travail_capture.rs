@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use lheo::generate::{GenerateOptions, Generator, Root};
-use lheo::reader::log::RecordLog;
-use lheo::reader::{ReadOptions, Reader, RecordNode, Step};
+use lheo::internal::RecordLog;
+use lheo::reader::{Build, Limits, ReadOptions, Reader, RecordNode, Step};
 use lheo::rules::france_travail::{FranceTravail, READS};
 use lheo::rules::Profile;
 use lheo::validate::{validate, ValidateOptions};
@@ -25,12 +25,8 @@ fn today() -> NaiveDate {
 
 /// The records as projected captures, as `lheo validate` reads them, or whole.
 fn captures(xml: &[u8], projected: bool) -> Vec<RecordLog> {
-    let options = ReadOptions {
-        capture_records: true,
-        capture_only: projected.then_some(&READS),
-        ..ReadOptions::default()
-    };
-    let Ok(mut reader) = Reader::with_options(xml, options) else {
+    let build = Build::Captures(projected.then_some(READS));
+    let Ok(mut reader) = Reader::compose(xml, Limits::default(), build, None) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -129,13 +125,13 @@ fn real_corpus() {
 
 fn generated(root: Root, formations: u64, seed: u64, france_travail: bool) -> String {
     let mut out = Vec::new();
-    Generator::new(GenerateOptions {
-        formations,
-        seed,
-        root,
-        today: today(),
-        france_travail,
-    })
+    Generator::new(
+        GenerateOptions::new(formations)
+            .with_seed(seed)
+            .with_root(root)
+            .with_today(today())
+            .with_france_travail(france_travail),
+    )
     .write(&mut out)
     .unwrap();
     String::from_utf8(out).unwrap()
@@ -218,14 +214,11 @@ fn generated_feeds_and_mutants() {
 fn validate_formation(formation: &str) -> Vec<Diagnostic> {
     let xml =
         format!(r#"<lheo xmlns="http://lheo.gouv.fr/2.3"><offres>{formation}</offres></lheo>"#);
-    let options = ValidateOptions {
-        today: Some(today()),
-        ..ValidateOptions::new(Profile::FranceTravail)
-    };
+    let options = ValidateOptions::new(Profile::FranceTravail).with_today(today());
     validate(xml.as_bytes(), &options)
         .diagnostics
         .into_iter()
-        .filter(|d| d.code.starts_with("FT-") || d.code == "LHEO-NON-VERIFIE")
+        .filter(|d| d.code().starts_with("FT-") || d.code() == "LHEO-NON-VERIFIE")
         .collect()
 }
 
@@ -241,7 +234,7 @@ fn session(recrutement: &str) -> String {
 }
 
 fn codes(found: &[Diagnostic]) -> Vec<&str> {
-    found.iter().map(|d| d.code).collect()
+    found.iter().map(|d| d.code()).collect()
 }
 
 #[test]
@@ -306,7 +299,7 @@ fn addresses_are_found_where_the_model_has_them_and_not_in_extras() {
         )
         .replacen(ADRESSE, "", 1);
     let found = validate_formation(&formation);
-    let mut paths: Vec<(&str, &str)> = found.iter().map(|d| (d.code, d.path.as_str())).collect();
+    let mut paths: Vec<(&str, &str)> = found.iter().map(|d| (d.code(), d.path.as_str())).collect();
     paths.sort();
     let adresse = "/lheo/offres/formation[1]/action[1]/session[1]/adresse-inscription/adresse";
     assert_eq!(

@@ -22,13 +22,11 @@ fn today() -> NaiveDate {
 }
 
 fn options(formations: u64, seed: u64, root: Root) -> GenerateOptions {
-    GenerateOptions {
-        formations,
-        seed,
-        root,
-        today: today(),
-        france_travail: true,
-    }
+    GenerateOptions::new(formations)
+        .with_seed(seed)
+        .with_root(root)
+        .with_today(today())
+        .with_france_travail(true)
 }
 
 fn generate(o: GenerateOptions) -> String {

@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use lheo::reader::{read_document, Limits, ReadError};
+use lheo::reader::{read_document, Limits};
 use lheo::rules::Profile;
 use lheo::validate::{validate, Report, ValidateOptions};
 use lheo::writer::write_document;
@@ -31,11 +31,9 @@ fn today() -> Option<NaiveDate> {
 }
 
 fn options(profile: Profile, limits: Limits) -> ValidateOptions {
-    ValidateOptions {
-        today: today(),
-        limits,
-        ..ValidateOptions::new(profile)
-    }
+    ValidateOptions::new(profile)
+        .with_today(today().expect("date"))
+        .with_limits(limits)
 }
 
 fn check(bytes: &[u8], profile: Profile) -> Report {
@@ -43,7 +41,7 @@ fn check(bytes: &[u8], profile: Profile) -> Report {
 }
 
 fn codes(report: &Report) -> Vec<&'static str> {
-    report.diagnostics.iter().map(|d| d.code).collect()
+    report.diagnostics.iter().map(|d| d.code()).collect()
 }
 
 /// Every message of a report, both languages, for "nothing leaked" checks.
@@ -65,7 +63,7 @@ fn refused(bytes: &[u8], code: &str, fr: &str) -> Diagnostic {
         let d = report
             .diagnostics
             .iter()
-            .find(|d| d.code == code)
+            .find(|d| d.code() == code)
             .unwrap_or_else(|| panic!("{profile:?}: no {code} in {:?}", codes(&report)));
         assert_eq!(d.severity, Severity::Error);
         assert!(
@@ -77,7 +75,13 @@ fn refused(bytes: &[u8], code: &str, fr: &str) -> Diagnostic {
         found = Some(d.clone());
     }
     match read_document(bytes) {
-        Err(ReadError::Invalid(d)) => assert_eq!(d.code, code, "read_document: {d:?}"),
+        Err(e) if e.diagnostic().is_some() => {
+            assert_eq!(
+                e.diagnostic().map(|d| d.code()),
+                Some(code),
+                "read_document: {e:?}"
+            )
+        }
         other => panic!("read_document should refuse with {code}: {other:?}"),
     }
     found.expect("at least one profile")
@@ -248,10 +252,10 @@ fn every_truncation_of_a_feed_is_an_error_never_a_panic() {
         let fatal = report
             .diagnostics
             .iter()
-            .find(|d| d.code.starts_with("XML-"))
+            .find(|d| d.code().starts_with("XML-"))
             .unwrap_or_else(|| panic!("cut at {cut}: {:?}", codes(&report)));
         assert!(
-            matches!(fatal.code, "XML-MALFORME" | "XML-ENCODAGE"),
+            matches!(fatal.code(), "XML-MALFORME" | "XML-ENCODAGE"),
             "cut at {cut}: {fatal:?}"
         );
         assert!(read_document(bytes).is_err(), "cut at {cut}");
@@ -327,7 +331,7 @@ fn binary_garbage_is_refused() {
                 report
                     .diagnostics
                     .iter()
-                    .any(|d| matches!(d.code, "XML-MALFORME" | "XML-ENCODAGE")),
+                    .any(|d| matches!(d.code(), "XML-MALFORME" | "XML-ENCODAGE")),
                 "{:?}",
                 codes(&report)
             );
@@ -469,7 +473,7 @@ fn a_50_mb_text_node_is_refused_at_16_mb() {
     let d = report
         .diagnostics
         .iter()
-        .find(|d| d.code == "XML-LIMITE")
+        .find(|d| d.code() == "XML-LIMITE")
         .expect("XML-LIMITE");
     assert!(
         d.message.fr.contains("de plus de 16 Mo"),
@@ -482,17 +486,14 @@ fn a_50_mb_text_node_is_refused_at_16_mb() {
         d.message.en
     );
     match read_document(&xml[..]) {
-        Err(ReadError::Invalid(d)) => assert_eq!(d.code, "XML-LIMITE"),
+        Err(e) => assert_eq!(e.diagnostic().map(|d| d.code()), Some("XML-LIMITE")),
         other => panic!("{other:?}"),
     }
 }
 
 /// Limits with a 1 MiB event size, to test the mechanism on small inputs.
 fn small_limits() -> Limits {
-    Limits {
-        max_event_bytes: 1024 * 1024,
-        ..Limits::default()
-    }
+    Limits::default().with_max_event_bytes(1024 * 1024)
 }
 
 fn limited(bytes: &[u8], profile: Profile) -> Report {
@@ -561,7 +562,7 @@ fn many_attributes_and_namespaces_stay_linear() {
     let d = report
         .diagnostics
         .iter()
-        .find(|d| d.code == "XML-MALFORME")
+        .find(|d| d.code() == "XML-MALFORME")
         .expect("duplicate found");
     assert!(
         d.message.fr.contains("attribut « a99999 » en double"),
@@ -587,7 +588,7 @@ fn many_attributes_and_namespaces_stay_linear() {
         report
             .diagnostics
             .iter()
-            .all(|d| d.code != "XSD-ELEMENT-INCONNU"),
+            .all(|d| d.code() != "XSD-ELEMENT-INCONNU"),
         "p7:formation is an LHEO formation: {:?}",
         report.diagnostics.first()
     );
@@ -609,16 +610,13 @@ fn many_distinct_names_in_free_content_stay_linear() {
 
 #[test]
 fn findings_are_capped_and_summed_up() {
-    let limits = Limits {
-        max_diagnostics: 100,
-        ..Limits::default()
-    };
+    let limits = Limits::default().with_max_diagnostics(100);
     // 1 000 unknown elements: 1 000 errors, and `formation` is missing.
     let xml = lheo_with(&"<x/>".repeat(1000));
     let report = validate(xml.as_bytes(), &options(Profile::Lheo, limits));
     assert_eq!(report.diagnostics.len(), 101);
     let summary = &report.diagnostics[0];
-    assert_eq!(summary.code, "XML-LIMITE");
+    assert_eq!(summary.code(), "XML-LIMITE");
     assert_eq!(summary.severity, Severity::Error);
     assert!(
         summary.message.fr.contains("plus de 100 constats")
@@ -635,10 +633,7 @@ fn findings_are_capped_and_summed_up() {
 
 #[test]
 fn capped_warnings_do_not_make_a_feed_invalid() {
-    let limits = Limits {
-        max_diagnostics: 0,
-        ..Limits::default()
-    };
+    let limits = Limits::default().with_max_diagnostics(0);
     let xml = fixture("france-travail/FT-SESSION-MODALITE.xml");
     let full = check(&xml, Profile::FranceTravail);
     assert!(full.is_valid() && !full.diagnostics.is_empty());
@@ -682,15 +677,12 @@ fn a_giant_record_is_refused_where_records_are_built() {
         "<a/>".repeat(2_000),
         &plain[at..]
     );
-    let limits = Limits {
-        max_record_elements: 1_000,
-        ..Limits::default()
-    };
+    let limits = Limits::default().with_max_record_elements(1_000);
     let report = validate(xml.as_bytes(), &options(Profile::FranceTravail, limits));
     let d = report
         .diagnostics
         .iter()
-        .find(|d| d.code == "XML-LIMITE")
+        .find(|d| d.code() == "XML-LIMITE")
         .unwrap_or_else(|| panic!("{:?}", codes(&report)));
     assert!(
         d.message
@@ -705,10 +697,7 @@ fn a_giant_record_is_refused_where_records_are_built() {
     assert!(read_document(xml.as_bytes()).is_ok());
     let mut reader = lheo::reader::Reader::with_options(
         xml.as_bytes(),
-        lheo::reader::ReadOptions {
-            limits,
-            ..Default::default()
-        },
+        lheo::reader::ReadOptions::default().with_limits(limits),
     )
     .expect("reader");
     assert!(reader.next_node().is_none());
@@ -717,7 +706,7 @@ fn a_giant_record_is_refused_where_records_are_built() {
 }
 
 fn codes_of(diagnostics: &[Diagnostic]) -> Vec<&'static str> {
-    diagnostics.iter().map(|d| d.code).collect()
+    diagnostics.iter().map(|d| d.code()).collect()
 }
 
 // ---------------------------------------------------------------------------------------------

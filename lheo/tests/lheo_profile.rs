@@ -12,7 +12,7 @@ fn codes(xml: &str) -> Vec<&'static str> {
     validate(xml.as_bytes(), &ValidateOptions::new(Profile::Lheo))
         .diagnostics
         .into_iter()
-        .map(|d| d.code)
+        .map(|d| d.code())
         .filter(|c| *c != "LHEO-RACINE")
         .collect()
 }
@@ -108,7 +108,7 @@ fn lheo_siret_is_a_warning() {
         s("73282932000075").as_bytes(),
         &ValidateOptions::new(Profile::Lheo),
     );
-    let d = report.diagnostics.iter().find(|d| d.code == "LHEO-SIRET");
+    let d = report.diagnostics.iter().find(|d| d.code() == "LHEO-SIRET");
     assert_eq!(d.map(|d| d.severity), Some(Severity::Warning));
     assert!(report.is_valid());
 }
@@ -135,7 +135,7 @@ fn lheo_racine() {
         validate(xml.as_bytes(), &ValidateOptions::new(Profile::Lheo))
             .diagnostics
             .into_iter()
-            .filter(|d| d.code == "LHEO-RACINE")
+            .filter(|d| d.code() == "LHEO-RACINE")
             .count()
     };
     assert_eq!(racine(&periode("20230101", "20230101")), 1);

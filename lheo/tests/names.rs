@@ -93,7 +93,7 @@ fn names_as_xmllint() {
         let ours = !report
             .diagnostics
             .iter()
-            .any(|d| d.code.starts_with("XML-"));
+            .any(|d| d.code().starts_with("XML-"));
         let read = read_document(doc.as_bytes());
         if ours != xmllint || read.is_ok() != xmllint {
             wrong.push(format!(

@@ -16,12 +16,10 @@ use lheo::validate::{validate, ValidateOptions};
 const PROFILES: [Profile; 3] = [Profile::Xsd, Profile::Lheo, Profile::FranceTravail];
 
 fn options(profile: Profile, threads: usize, chunk_bytes: usize) -> ValidateOptions {
-    ValidateOptions {
-        today: NaiveDate::from_ymd_opt(2026, 11, 22),
-        threads,
-        chunk_bytes,
-        ..ValidateOptions::new(profile)
-    }
+    ValidateOptions::new(profile)
+        .with_today(NaiveDate::from_ymd_opt(2026, 11, 22).expect("date"))
+        .with_threads(threads)
+        .with_chunk_bytes(chunk_bytes)
 }
 
 /// Asserts that every cut gives the single-pass report, for every profile.
@@ -71,13 +69,13 @@ fn real_corpus() {
 
 fn generated(root: Root, formations: u64, seed: u64) -> String {
     let mut out = Vec::new();
-    Generator::new(GenerateOptions {
-        formations,
-        seed,
-        root,
-        today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
-        france_travail: true,
-    })
+    Generator::new(
+        GenerateOptions::new(formations)
+            .with_seed(seed)
+            .with_root(root)
+            .with_today(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap())
+            .with_france_travail(true),
+    )
     .write(&mut out)
     .unwrap();
     String::from_utf8(out).unwrap()

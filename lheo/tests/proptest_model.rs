@@ -85,7 +85,7 @@ fn streamed(doc: &Document, xml: &str) -> Result<(), TestCaseError> {
     let from_model = String::from_utf8(w.finish()?).unwrap_or_default();
     prop_assert_eq!(&from_model, xml, "StreamWriter from the model");
 
-    let mut reader = Reader::new(xml.as_bytes()).map_err(|d| TestCaseError::fail(d.message.en))?;
+    let mut reader = Reader::new(xml.as_bytes()).map_err(|e| TestCaseError::fail(e.to_string()))?;
     let mut w = StreamWriter::new(Vec::new(), &envelope)?;
     let mut n = 0;
     while let Some(r) = reader.next_record() {

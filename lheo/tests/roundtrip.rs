@@ -596,12 +596,7 @@ fn generated_feeds_roundtrip_losslessly() {
     for root in [Root::Lheo, Root::LheoIndex, Root::LheoPlus] {
         for seed in [1, 42] {
             let mut input = Vec::new();
-            let options = GenerateOptions {
-                formations: 3,
-                seed,
-                root,
-                ..GenerateOptions::default()
-            };
+            let options = GenerateOptions::new(3).with_seed(seed).with_root(root);
             Generator::new(options).write(&mut input).expect("generate");
             let input = String::from_utf8(input).expect("UTF-8");
             let doc = read_document(input.as_bytes()).expect("a generated feed reads");
@@ -631,22 +626,19 @@ fn generated_feeds_roundtrip_losslessly() {
 #[test]
 fn captured_records_build_the_same_model() {
     use lheo::generate::{GenerateOptions, Generator, Root};
-    use lheo::reader::ReadOptions;
+    use lheo::reader::{Build, Limits};
     for root in [Root::Lheo, Root::LheoIndex, Root::LheoPlus] {
         let mut xml = Vec::new();
-        let options = GenerateOptions {
-            formations: 4,
-            seed: 7,
-            root,
-            ..GenerateOptions::default()
-        };
+        let options = GenerateOptions::new(4).with_seed(7).with_root(root);
         Generator::new(options).write(&mut xml).expect("generate");
         let read = |capture_records: bool| {
-            let options = ReadOptions {
-                capture_records,
-                ..ReadOptions::default()
+            let build = if capture_records {
+                Build::Captures(None)
+            } else {
+                Build::Trees
             };
-            let mut reader = Reader::with_options(&xml[..], options).expect("reader");
+            let mut reader =
+                Reader::compose(&xml[..], Limits::default(), build, None).expect("reader");
             let mut out = Vec::new();
             while let Some(node) = reader.next_node() {
                 let positions: Vec<_> = node.node.elements().map(|e| e.pos).collect();

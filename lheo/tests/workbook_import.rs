@@ -5,8 +5,9 @@
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
+use lheo::internal::EXAMPLE;
 use lheo::reader::read_document;
-use lheo::workbook::{self, read_workbook, template::EXAMPLE, Imported};
+use lheo::workbook::{self, read_workbook, Imported};
 use lheo::{Diagnostic, Document, Location};
 use rust_xlsxwriter::{Format, Workbook};
 
@@ -108,7 +109,7 @@ impl Book {
 }
 
 fn cell(row: usize, col: usize) -> String {
-    lheo::workbook::writer::cell_ref(row as u32, col)
+    lheo::internal::cell_ref(row as u32, col)
 }
 
 fn example_model() -> Document {
@@ -129,8 +130,8 @@ fn same_model(book: &Book, expect: impl FnOnce(&mut lheo::Formation)) {
 
 fn located(d: &Diagnostic) -> (String, &'static str) {
     match &d.location {
-        Location::Cell { sheet, cell } => (format!("{sheet}!{cell}"), d.code),
-        other => (format!("{other:?}"), d.code),
+        Location::Cell { sheet, cell } => (format!("{sheet}!{cell}"), d.code()),
+        other => (format!("{other:?}"), d.code()),
     }
 }
 
@@ -364,10 +365,8 @@ fn the_documents_findings_point_at_cells() {
     let at = book.set("recrutement", "nb-places", 1, Data::Float(400.0));
     let imported = book.import();
     assert!(imported.is_ok());
-    let options = lheo::validate::ValidateOptions {
-        today: chrono::NaiveDate::from_ymd_opt(2026, 6, 1),
-        ..lheo::validate::ValidateOptions::new(lheo::rules::Profile::FranceTravail)
-    };
+    let options = lheo::validate::ValidateOptions::new(lheo::rules::Profile::FranceTravail)
+        .with_today(chrono::NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"));
     let report = imported.validate(&options);
     let found: Vec<_> = report.diagnostics.iter().map(located).collect();
     assert_eq!(found, [(format!("recrutement!{at}"), "FT-RDV-PLACES")]);
@@ -464,7 +463,7 @@ fn a_zip_bomb_is_refused_before_it_is_unpacked() {
     }
     assert!(bytes.len() < 1 << 20, "{} bytes", bytes.len());
     let imported = read_workbook(Cursor::new(bytes)).unwrap();
-    let codes: Vec<&str> = imported.diagnostics.iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = imported.diagnostics.iter().map(|d| d.code()).collect();
     assert_eq!(codes, ["CLASSEUR-ILLISIBLE"]);
     assert!(
         imported.diagnostics[0].message.fr.contains("bombe zip"),

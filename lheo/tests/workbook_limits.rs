@@ -16,7 +16,7 @@ fn read(bytes: Vec<u8>) -> Imported {
 }
 
 fn codes(i: &Imported) -> Vec<&'static str> {
-    i.diagnostics.iter().map(|d| d.code).collect()
+    i.diagnostics.iter().map(|d| d.code()).collect()
 }
 
 /// The workbook is refused with exactly one `CLASSEUR-LIMITE` whose French message holds
@@ -164,7 +164,7 @@ fn a_formula_without_saved_value_is_a_finding() {
     let d = i
         .diagnostics
         .iter()
-        .find(|d| d.code == "CLASSEUR-FORMULE")
+        .find(|d| d.code() == "CLASSEUR-FORMULE")
         .unwrap_or_else(|| panic!("{:?}", i.diagnostics));
     assert_eq!(
         d.location,

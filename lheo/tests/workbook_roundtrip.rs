@@ -53,13 +53,10 @@ fn fixtures_round_trip() {
 fn generated_feeds_of_every_root_round_trip() {
     for root in Root::ALL {
         for seed in 0..3 {
-            let options = GenerateOptions {
-                formations: 3,
-                seed,
-                root,
-                today: chrono::NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
-                ..GenerateOptions::default()
-            };
+            let options = GenerateOptions::new(3)
+                .with_seed(seed)
+                .with_root(root)
+                .with_today(chrono::NaiveDate::from_ymd_opt(2027, 1, 15).unwrap());
             let xml = Generator::new(options).to_xml_string();
             round_trip(&format!("{root:?} seed {seed}"), xml.as_bytes());
         }
@@ -72,10 +69,8 @@ fn template_is_valid_for_every_profile() {
     let imported = read_workbook(Cursor::new(xlsx)).unwrap();
     assert!(imported.is_ok(), "{:#?}", imported.diagnostics);
     for profile in lheo::rules::Profile::ALL {
-        let options = ValidateOptions {
-            today: chrono::NaiveDate::from_ymd_opt(2026, 6, 1),
-            ..ValidateOptions::new(profile)
-        };
+        let options = ValidateOptions::new(profile)
+            .with_today(chrono::NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"));
         let report = imported.validate(&options);
         assert!(report.is_valid(), "{profile:?}: {:#?}", report.diagnostics);
     }
@@ -146,8 +141,8 @@ mod random {
     /// The document with the spaces around code-like values dropped, as import does (see
     /// `lheo::workbook::cells::is_code_like`); free text keeps every character.
     fn trim_codes(doc: &Document) -> Document {
-        use lheo::reader::tree::{Child, Node};
-        use lheo::reader::{FromNode, ReadOptions, Reader};
+        use lheo::internal::{Child, Node};
+        use lheo::reader::{Build, FromNode, Limits, Reader};
         use lheo::schema::{self, Content};
         fn walk(n: &mut Node) {
             if let Some(Content::Simple(st)) = n.id.map(|i| &schema::element(i).content) {
@@ -170,11 +165,8 @@ mod random {
             }
         }
         let xml = lheo::writer::to_string(doc);
-        let options = ReadOptions {
-            stream_records: false,
-            ..ReadOptions::default()
-        };
-        let mut reader = Reader::with_options(xml.as_bytes(), options).unwrap();
+        let mut reader =
+            Reader::compose(xml.as_bytes(), Limits::default(), Build::Document, None).unwrap();
         while reader.next_node().is_some() {}
         let mut root = reader.envelope().unwrap().clone();
         walk(&mut root);

@@ -1162,11 +1162,11 @@ fn parallel_reports_equal_single_pass() {
     };
     let out_dir = Path::new("/tmp/lheo-parallel-mismatch");
     let _ = std::fs::remove_dir_all(out_dir);
-    let options = |profile: Profile, threads: usize, chunk_bytes: usize| ValidateOptions {
-        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 22),
-        threads,
-        chunk_bytes,
-        ..ValidateOptions::new(profile)
+    let options = |profile: Profile, threads: usize, chunk_bytes: usize| {
+        ValidateOptions::new(profile)
+            .with_today(chrono::NaiveDate::from_ymd_opt(2026, 11, 22).expect("date"))
+            .with_threads(threads)
+            .with_chunk_bytes(chunk_bytes)
     };
     let t0 = std::time::Instant::now();
     let mut mismatches = Vec::new();

@@ -3,6 +3,7 @@
 pub mod diff;
 pub mod export;
 pub mod import;
+pub mod referentiels;
 pub mod rules;
 pub mod template;
 pub mod validate;

@@ -24,18 +24,11 @@ struct JsonRule<'a> {
     description: &'a str,
 }
 
-fn description(rule: &Rule, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Fr => rule.description_fr,
-        Lang::En => rule.description_en,
-    }
-}
-
 /// Runs `lheo rules`.
 pub fn run(args: RulesArgs) -> Outcome {
     let lang = args.lang.lang.lang();
     let profile = args.profile.map(|p| p.profile());
-    let rules: Vec<&Rule> = match profile {
+    let rules: Vec<Rule> = match profile {
         Some(p) => catalogue::rules_for(p).collect(),
         None => catalogue::all().collect(),
     };
@@ -52,7 +45,7 @@ pub fn run(args: RulesArgs) -> Outcome {
 }
 
 /// An aligned table: code, profile, severity, description.
-pub fn write_table(out: &mut dyn Write, rules: &[&Rule], lang: Lang) -> io::Result<()> {
+pub fn write_table(out: &mut dyn Write, rules: &[Rule], lang: Lang) -> io::Result<()> {
     let header = match lang {
         Lang::Fr => ["CODE", "PROFIL", "GRAVITÉ", "DESCRIPTION"],
         Lang::En => ["CODE", "PROFILE", "SEVERITY", "DESCRIPTION"],
@@ -61,10 +54,10 @@ pub fn write_table(out: &mut dyn Write, rules: &[&Rule], lang: Lang) -> io::Resu
         .iter()
         .map(|r| {
             let severity = match lang {
-                Lang::Fr => r.severity.french(),
-                Lang::En => r.severity.as_str(),
+                Lang::Fr => r.severity().french(),
+                Lang::En => r.severity().as_str(),
             };
-            [r.code, r.profile.name(), severity, description(r, lang)]
+            [r.code(), r.profile().name(), severity, r.description(lang)]
         })
         .collect();
     let width = |i: usize| {
@@ -90,15 +83,15 @@ pub fn write_table(out: &mut dyn Write, rules: &[&Rule], lang: Lang) -> io::Resu
 }
 
 /// `{"rules": [{"code", "profile", "severity", "description"}]}`.
-pub fn write_json(out: &mut dyn Write, rules: &[&Rule], lang: Lang) -> io::Result<()> {
+pub fn write_json(out: &mut dyn Write, rules: &[Rule], lang: Lang) -> io::Result<()> {
     let doc = JsonRules {
         rules: rules
             .iter()
             .map(|r| JsonRule {
-                code: r.code,
-                profile: r.profile.name(),
-                severity: r.severity,
-                description: description(r, lang),
+                code: r.code(),
+                profile: r.profile().name(),
+                severity: r.severity(),
+                description: r.description(lang),
             })
             .collect(),
     };

@@ -144,7 +144,7 @@ pub fn write_diagnostic(
         "{}{}[{}]{}{b}: {}{r}",
         sev.render(),
         severity_name(d.severity, options.lang),
-        d.code,
+        d.code(),
         sev.render_reset(),
         sanitize(d.text(options.lang)),
     )?;
@@ -332,9 +332,13 @@ mod tests {
 
     #[test]
     fn a_diagnostic_reads_like_rustc() {
-        let d = Diagnostic::new("XSD-ELEMENT-MANQUANT", "élément absent", "missing element")
-            .at_line(12, 5)
-            .with_path("/lheo/offres/formation[1]");
+        let d = Diagnostic::new(
+            lheo::Rule::XsdElementManquant,
+            "élément absent",
+            "missing element",
+        )
+        .at_line(12, 5)
+        .with_path("/lheo/offres/formation[1]");
         let ex = Excerpt {
             text: "    <formation>".into(),
             caret: 4,

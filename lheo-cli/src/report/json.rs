@@ -16,6 +16,11 @@
 //! - `valid`: `true` when the file adds nothing to the exit code (no error, and no warning
 //!   with `--deny-warnings`);
 //! - `counts`: diagnostics by severity (always complete);
+//! - `referentiels` (only with `--referentiels`): the referentials the codes were checked
+//!   against, like a conformity certificate: `kind` (`rncp`, `rs`, `rome`, `certifinfo`,
+//!   `nsf`), `format`, `files`, `date` (`AAAA-MM-JJ`, `null` when the file name gives none),
+//!   `version`, `entries`, `active` (RNCP, RS), `blocs`, `bytes`, `used` and `superseded_by`
+//!   (an older edition given too is listed, not used);
 //! - `diagnostics`: every finding, sorted by position: `code` (stable, see `lheo rules`),
 //!   `severity` (`error`, `warning`, `info`), `message` (in `--lang`), `line` and `column`
 //!   (1-based; the column counts bytes) for XML, `sheet` and `cell` for a workbook, neither
@@ -27,97 +32,25 @@
 
 use std::io::{self, Write};
 
-use lheo::{Counts, Diagnostic, Lang, Location, Severity};
-use serde::Serialize;
+use lheo::validate::JsonReport;
+use lheo::Lang;
 
-use super::{passes, FileReport};
+use super::FileReport;
 
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    files: Vec<JsonFile<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonFile<'a> {
-    file: &'a str,
-    version: Option<&'static str>,
-    profile: &'static str,
-    valid: bool,
-    counts: Counts,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    code: &'a str,
-    severity: Severity,
-    message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    column: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sheet: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    cell: Option<&'a str>,
-    path: Option<&'a str>,
-}
-
-impl<'a> JsonDiagnostic<'a> {
-    fn new(d: &'a Diagnostic, lang: Lang) -> Self {
-        let (mut line, mut column, mut sheet, mut cell) = (None, None, None, None);
-        match &d.location {
-            Location::Xml { line: l, column: c } => {
-                line = Some(*l);
-                column = Some(*c);
-            }
-            Location::Cell { sheet: s, cell: c } => {
-                sheet = Some(s.as_str());
-                cell = Some(c.as_str());
-            }
-            Location::None => {}
-        }
-        JsonDiagnostic {
-            code: d.code,
-            severity: d.severity,
-            message: d.text(lang),
-            line,
-            column,
-            sheet,
-            cell,
-            path: (!d.path.is_empty()).then_some(d.path.as_str()),
-        }
-    }
-}
-
-/// Writes the JSON report of `files` (one document, one line, then a newline).
+/// Writes the JSON report of `files` (one document, one line, then a newline); its types are
+/// the library's (`lheo::validate::JsonReport`).
 pub fn write(
     out: &mut dyn Write,
     files: &[FileReport],
     lang: Lang,
     deny_warnings: bool,
 ) -> io::Result<()> {
-    let report = JsonReport {
-        files: files
+    let report = JsonReport::new(
+        files
             .iter()
-            .map(|f| {
-                let counts = f.report.counts();
-                JsonFile {
-                    file: &f.name,
-                    version: f.report.version.map(|v| v.as_str()),
-                    profile: f.report.profile.name(),
-                    valid: passes(&counts, deny_warnings),
-                    counts,
-                    diagnostics: f
-                        .report
-                        .diagnostics
-                        .iter()
-                        .map(|d| JsonDiagnostic::new(d, lang))
-                        .collect(),
-                }
-            })
+            .map(|f| f.report.to_json(&f.name, lang, deny_warnings))
             .collect(),
-    };
+    );
     serde_json::to_writer(&mut *out, &report).map_err(io::Error::from)?;
     writeln!(out)
 }

@@ -49,27 +49,27 @@ impl Case<'_> {
 }
 
 fn cases<'a>(file: &'a FileReport, lang: Lang) -> Vec<Case<'a>> {
-    let describe = |r: &Rule| match lang {
-        Lang::Fr => r.description_fr.to_owned(),
-        Lang::En => r.description_en.to_owned(),
-    };
-    // Workbook rules only make test cases for workbooks.
+    let describe = |r: Rule| r.description(lang).to_owned();
+    // Workbook rules only make test cases for workbooks, referential rules only with
+    // referentials.
     let lower = file.name.to_ascii_lowercase();
     let workbook = [".xlsx", ".xls", ".ods"].iter().any(|e| lower.ends_with(e));
+    let referentiels = !file.report.referentiels.is_empty();
     let mut cases: Vec<Case> = catalogue::rules_for(file.report.profile)
-        .filter(|r| workbook || !r.code.starts_with("CLASSEUR-"))
+        .filter(|r| workbook || !r.code().starts_with("CLASSEUR-"))
+        .filter(|r| referentiels || !r.code().starts_with("REF-"))
         .map(|r| Case {
-            code: r.code,
+            code: r.code(),
             description: describe(r),
             diagnostics: Vec::new(),
         })
         .collect();
     for d in &file.report.diagnostics {
-        match cases.iter_mut().find(|c| c.code == d.code) {
+        match cases.iter_mut().find(|c| c.code == d.code()) {
             Some(case) => case.diagnostics.push(d),
             None => cases.push(Case {
-                code: d.code,
-                description: catalogue::rule(d.code).map(describe).unwrap_or_default(),
+                code: d.code(),
+                description: catalogue::rule(d.code()).map(describe).unwrap_or_default(),
                 diagnostics: vec![d],
             }),
         }

@@ -2,8 +2,9 @@
 //! document-wide `xs:ID` table.
 
 use super::{ids, types, value, Checker, PendingRef};
-use crate::reader::events::{is_ncname, Attribute, Namespaces, StartTag, XML_NS, XSI_NS};
+use crate::diagnostic::Rule;
 use crate::schema::{self, id, AttrType, Content, ElementId, STD_ATTRIBUTES};
+use crate::xml::events::{is_ncname, Attribute, Namespaces, StartTag, XML_NS, XSI_NS};
 
 const XS_NS_URI: &str = "http://www.w3.org/2001/XMLSchema";
 
@@ -152,7 +153,7 @@ impl Checker {
         if !own {
             let v = &attr.value;
             self.report(
-                "XSD-XSI",
+                Rule::XsdXsi,
                 format!("xsi:type « {v} » refusé sur « {name} » : seul son propre type ({name}-type, dans l'espace de noms LHEO) est admis"),
                 format!("xsi:type \"{v}\" refused on \"{name}\": only its own type ({name}-type, in the LHEO namespace) is allowed"),
                 tag.pos,
@@ -171,7 +172,7 @@ impl Checker {
                 Some(XSI_NS) => match a.local.as_str() {
                     "schemaLocation" | "noNamespaceSchemaLocation" | "type" => {}
                     "nil" => self.report(
-                        "XSD-XSI",
+                        Rule::XsdXsi,
                         format!("{q} interdit sur « {name} » : aucun élément LHEO n'est annulable (nillable)"),
                         format!("{q} not allowed on \"{name}\": no LHEO element is nillable"),
                         tag.pos,
@@ -214,7 +215,7 @@ impl Checker {
                 format!("attribute \"{q}\" not allowed on \"{name}\" (allowed: {allowed})"),
             )
         };
-        self.report("XSD-ATTRIBUT-INCONNU", fr, en, tag.pos);
+        self.report(Rule::XsdAttributInconnu, fr, en, tag.pos);
     }
 
     fn check_attribute_value(&mut self, a: &Attribute, t: AttrType, id: ElementId, tag: &StartTag) {
@@ -229,7 +230,7 @@ impl Checker {
             AttrType::String => {}
             AttrType::Id => match types::ncname_trimmed(v) {
                 None => self.report(
-                    "XSD-ID",
+                    Rule::XsdId,
                     format!("@{q} « {shown} » de « {name} » n'est pas un identifiant XML (NCName : une lettre ou « _ » d'abord, ni espace ni « : »)"),
                     format!("@{q} \"{shown}\" of \"{name}\" is not an XML identifier (NCName: a letter or \"_\" first, no space nor \":\")"),
                     tag.pos,
@@ -244,7 +245,7 @@ impl Checker {
             },
             AttrType::IdRef => match types::ncname_trimmed(v) {
                 None => self.report(
-                    "XSD-ID",
+                    Rule::XsdId,
                     format!("@{q} « {shown} » de « {name} » n'est pas un identifiant XML (NCName : une lettre ou « _ » d'abord, ni espace ni « : »)"),
                     format!("@{q} \"{shown}\" of \"{name}\" is not an XML identifier (NCName: a letter or \"_\" first, no space nor \":\")"),
                     tag.pos,
@@ -271,7 +272,7 @@ impl Checker {
                         ("", "")
                     };
                     self.report(
-                        "XSD-DATETIME",
+                        Rule::XsdDatetime,
                         format!("@{q} « {shown} » de « {name} » : attendu un horodatage AAAA-MM-JJThh:mm:ss (fraction et fuseau Z ou +01:00 facultatifs), date réelle{}", hint.0),
                         format!("@{q} \"{shown}\" of \"{name}\": expected a timestamp YYYY-MM-DDThh:mm:ss (optional fraction and time zone Z or +01:00), a real date{}", hint.1),
                         tag.pos,
@@ -281,7 +282,7 @@ impl Checker {
             AttrType::AnyUri => {
                 if !types::is_any_uri(v) {
                     self.report(
-                        "XSD-URI",
+                        Rule::XsdUri,
                         format!("@{q} « {shown} » de « {name} » n'est pas une URI valide (échappement % mal formé, « : » ou « # » mal placé, crochets…)"),
                         format!("@{q} \"{shown}\" of \"{name}\" is not a valid URI (malformed % escape, misplaced \":\" or \"#\", brackets…)"),
                         tag.pos,

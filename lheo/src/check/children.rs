@@ -3,8 +3,9 @@
 
 use super::content::{self, Step};
 use super::{Checker, Mode, Position};
-use crate::reader::events::StartTag;
+use crate::diagnostic::Rule;
 use crate::schema::{self, Content, ElementId};
+use crate::xml::events::StartTag;
 
 impl Checker {
     /// Reports a child that cannot be here and opens it as skipped.
@@ -44,23 +45,23 @@ impl Checker {
                     _ => (String::new(), String::new()),
                 };
                 (
-                    "XSD-ELEMENT-INCONNU",
+                    Rule::XsdElementInconnu,
                     format!("élément « {q} » inconnu en LHEO 2.3{fr_ns}, dans « {p} » : attendu {}", expected.0),
                     format!("element \"{q}\" does not exist in LHEO 2.3{en_ns}, in \"{p}\": expected {}", expected.1),
                 )
             }
             (Some(_), Unexpected::TooMany(max)) => (
-                "XSD-ELEMENT-INATTENDU",
+                Rule::XsdElementInattendu,
                 format!("élément « {q} » en trop dans « {p} » : {max} au plus ; attendu ici {}", expected.0),
                 format!("one \"{q}\" too many in \"{p}\": at most {max}; expected here {}", expected.1),
             ),
             (Some(_), Unexpected::OutOfOrder(before)) => (
-                "XSD-ELEMENT-INATTENDU",
+                Rule::XsdElementInattendu,
                 format!("élément « {q} » mal placé dans « {p} » : il doit venir avant « {before} » ; attendu ici {}", expected.0),
                 format!("element \"{q}\" out of order in \"{p}\": it belongs before \"{before}\"; expected here {}", expected.1),
             ),
             (Some(_), Unexpected::NotAllowed) => (
-                "XSD-ELEMENT-INATTENDU",
+                Rule::XsdElementInattendu,
                 format!("élément « {q} » non admis dans « {p} » : attendu {}", expected.0),
                 format!("element \"{q}\" not allowed in \"{p}\": expected {}", expected.1),
             ),
@@ -127,7 +128,7 @@ impl Checker {
                         .map(|a| (format!(", après « {a} »"), format!(", after \"{a}\"")))
                         .unwrap_or_default();
                     self.report(
-                        "XSD-ELEMENT-MANQUANT",
+                        Rule::XsdElementManquant,
                         format!(
                             "élément « {m} » manquant dans « {p} » : attendu avant « {next} »{}",
                             after.0
@@ -217,7 +218,7 @@ impl Checker {
                 })
                 .unwrap_or_else(|| (" (obligatoire)".into(), " (required)".into()));
             self.report(
-                "XSD-ELEMENT-MANQUANT",
+                Rule::XsdElementManquant,
                 format!("élément « {m} » manquant dans « {p} »{}", after.0),
                 format!("element \"{m}\" missing in \"{p}\"{}", after.1),
                 at,

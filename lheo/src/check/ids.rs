@@ -11,7 +11,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::{value, Checker, PendingRef};
 use crate::diagnostic::Diagnostic;
-use crate::reader::events::Position;
+use crate::diagnostic::Rule;
+use crate::xml::position::Position;
 
 /// The identifiers seen so far in a document.
 #[derive(Debug, Clone, Default)]
@@ -94,7 +95,7 @@ impl IdState {
                     return None;
                 };
                 Some(
-                    Diagnostic::new("XSD-ID-DOUBLON", fr, en)
+                    Diagnostic::new(Rule::XsdIdDoublon, fr, en)
                         .at_line(pos.line, pos.column)
                         .with_path(path),
                 )
@@ -108,7 +109,7 @@ impl IdState {
                 let found = self.ids.get(&value).map(|first| {
                     let shown = value::excerpt(&value);
                     Diagnostic::new(
-                        "XSD-ID-DOUBLON",
+                        Rule::XsdIdDoublon,
                         format!("xml:id « {shown} » de « {tag} » : déjà utilisé par un @id ligne {first} (libxml2 compte les xml:id parmi les identifiants)"),
                         format!("xml:id \"{shown}\" of \"{tag}\": already used by an @id on line {first} (libxml2 counts xml:id values as identifiers)"),
                     )
@@ -144,7 +145,7 @@ impl Checker {
 
     /// The index of the [`IdEvent`] a placeholder finding stands for.
     pub fn id_placeholder(d: &Diagnostic) -> Option<usize> {
-        if d.code != "XSD-ID-DOUBLON" {
+        if d.rule != Rule::XsdIdDoublon {
             return None;
         }
         d.message.fr.strip_prefix(PLACEHOLDER)?.parse().ok()
@@ -186,7 +187,7 @@ impl Checker {
             log.events.push(event);
             // Not counted: the checker that replays the log counts what it becomes.
             self.diagnostics.push(Diagnostic::new(
-                "XSD-ID-DOUBLON",
+                Rule::XsdIdDoublon,
                 format!("{PLACEHOLDER}{index}"),
                 String::new(),
             ));

@@ -3,6 +3,7 @@
 //! accepts, so that nothing is reported twice.
 
 use super::{Checker, Mode, Position};
+use crate::diagnostic::Rule;
 use crate::model::Date;
 use crate::schema::{self, id, ElementId, Format, SimpleType};
 
@@ -69,7 +70,7 @@ impl Checker {
                 let Ok(d) = v.parse::<Date>() else { return };
                 if !d.is_valid() {
                     self.report(
-                        "LHEO-DATE",
+                        Rule::LheoDate,
                         format!("date « {v} » de « {name} » impossible : jour ou mois inexistant (seuls 00000000, AAAA0000 et AAAAMM00 marquent une date incomplète)"),
                         format!("date \"{v}\" of \"{name}\" is impossible: no such day or month (only 00000000, YYYY0000 and YYYYMM00 mark an incomplete date)"),
                         pos,
@@ -86,7 +87,7 @@ impl Checker {
             }
             Some(Format::Heure) if !is_heure(v) => {
                 self.report(
-                        "LHEO-HEURE",
+                        Rule::LheoHeure,
                         format!("heure « {v} » de « {name} » mal écrite : attendu par exemple 14h15, 9h ou 12h (heures 0 à 23, minutes 00 à 59)"),
                         format!("hour \"{v}\" of \"{name}\" is malformed: expected e.g. 14h15, 9h or 12h (hours 0 to 23, minutes 00 to 59)"),
                         pos,
@@ -97,7 +98,7 @@ impl Checker {
         if let (Some((lo, hi)), Some(n)) = (st.range, n) {
             if n < lo || n > hi {
                 self.report(
-                    "LHEO-BORNES",
+                    Rule::LheoBornes,
                     format!("{name} « {v} » hors des bornes LHEO : attendu de {lo} à {hi}"),
                     format!("{name} \"{v}\" outside the LHEO bounds: expected {lo} to {hi}"),
                     pos,
@@ -106,7 +107,7 @@ impl Checker {
         }
         if id == id::SIRET && !siret_ok(v) {
             self.report(
-                "LHEO-SIRET",
+                Rule::LheoSiret,
                 format!("SIRET « {v} » : clé de contrôle fausse (somme de Luhn), numéro probablement mal recopié"),
                 format!("SIRET \"{v}\": wrong check digit (Luhn sum), probably a typo"),
                 pos,
@@ -124,7 +125,7 @@ impl Checker {
         };
         if first > last {
             self.report(
-                "LHEO-PERIODE",
+                Rule::LheoPeriode,
                 format!(
                     "période du {} au {} : le début est après la fin",
                     debut.to_french(),

@@ -18,7 +18,7 @@
 //! start tag for required children missing at its end.
 //!
 //! ```
-//! use lheo::check::{Checker, DocumentInfo};
+//! use lheo::internal::Checker;
 //! use lheo::rules::Profile;
 //!
 //! let checker = Checker::new(Profile::Xsd);
@@ -37,39 +37,13 @@ mod value;
 
 use std::collections::HashMap;
 
+use crate::diagnostic::Rule;
 use crate::diagnostic::{Counts, Diagnostic, Severity};
 use crate::model::Date;
-use crate::reader::events::{Namespaces, NsId, Position, StartTag, XML_NS, XSI_NS};
 use crate::rules::Profile;
 use crate::schema::{self, id, Content, ElementId};
+use crate::xml::events::{Namespaces, NsId, Position, StartTag, XML_NS, XSI_NS};
 use content::SeqState;
-
-/// Every code the checker emits (all in the [rule catalogue](crate::rules::catalogue)).
-pub const CODES: &[&str] = &[
-    "XSD-RACINE",
-    "XSD-ELEMENT-INCONNU",
-    "XSD-ELEMENT-INATTENDU",
-    "XSD-ELEMENT-MANQUANT",
-    "XSD-TEXTE-INTERDIT",
-    "XSD-CONTENU-SIMPLE",
-    "XSD-ATTRIBUT-INCONNU",
-    "XSD-LONGUEUR",
-    "XSD-MOTIF",
-    "XSD-CODE",
-    "XSD-ENTIER",
-    "XSD-DATETIME",
-    "XSD-URI",
-    "XSD-ID",
-    "XSD-ID-DOUBLON",
-    "XSD-XSI",
-    "LHEO-RACINE",
-    "LHEO-DATE",
-    "LHEO-PERIODE",
-    "LHEO-HEURE",
-    "LHEO-BORNES",
-    "LHEO-IDREF",
-    "LHEO-SIRET",
-];
 
 /// How the document's namespaces are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -267,7 +241,7 @@ impl DiagnosticBudget {
         self.summarized = true;
         let max = self.max;
         let mut d = Diagnostic::new(
-            "XML-LIMITE",
+            Rule::XmlLimite,
             format!(
                 "plus de {max} constats : les {total} suivants ne sont pas détaillés ({} erreurs, {} avertissements, {} infos)",
                 o.error, o.warning, o.info
@@ -325,6 +299,11 @@ impl Checker {
         Checker::with_max_diagnostics(profile, crate::reader::Limits::default().max_diagnostics)
     }
 
+    /// The profile checked.
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
     /// A checker for `profile` that keeps at most `max` diagnostics (see
     /// [`DiagnosticBudget`]; [`Checker::error_count`] still counts every error).
     pub fn with_max_diagnostics(profile: Profile, max: usize) -> Self {
@@ -354,8 +333,8 @@ impl Checker {
     }
 
     /// Records a finding at `pos` with the current path.
-    fn report(&mut self, code: &'static str, fr: String, en: String, pos: Position) {
-        let d = Diagnostic::new(code, fr, en)
+    fn report(&mut self, rule: Rule, fr: String, en: String, pos: Position) {
+        let d = Diagnostic::new(rule, fr, en)
             .at_line(pos.line, pos.column)
             .with_path(self.path.as_str());
         self.keep(d);
@@ -438,7 +417,7 @@ impl Checker {
                     let at = frame.pos;
                     let q = &tag.qname;
                     self.report(
-                        "XSD-CONTENU-SIMPLE",
+                        Rule::XsdContenuSimple,
                         format!("élément « {q} » interdit ici : son parent a un type simple (xsi:type)"),
                         format!("element \"{q}\" not allowed here: its parent has a simple type (xsi:type)"),
                         at,
@@ -459,7 +438,7 @@ impl Checker {
                         let p = schema::element(pid).name;
                         let q = &tag.qname;
                         self.report(
-                            "XSD-CONTENU-SIMPLE",
+                            Rule::XsdContenuSimple,
                             format!("élément « {q} » interdit dans « {p} », qui ne contient que du texte"),
                             format!("element \"{q}\" not allowed in \"{p}\", which holds text only"),
                             at,
@@ -492,7 +471,7 @@ impl Checker {
         if self.profile == Profile::Xsd && uri != schema::NAMESPACE_2_3 {
             let ns23 = schema::NAMESPACE_2_3;
             self.report(
-                "XSD-RACINE",
+                Rule::XsdRacine,
                 format!("espace de noms « {uri} » : le XSD LHEO 2.3 déclare exactement « {ns23} » (le profil lheo lit ce document comme du 2.3)"),
                 format!("namespace \"{uri}\": the LHEO 2.3 XSD declares exactly \"{ns23}\" (the lheo profile reads this document as 2.3)"),
                 tag.pos,
@@ -507,7 +486,7 @@ impl Checker {
                 self.open(Mode::Skip, &tag.local, None, tag.pos);
                 let r = &tag.local;
                 self.report(
-                    "XSD-RACINE",
+                    Rule::XsdRacine,
                     format!("élément racine « {r} » inconnu : le XSD LHEO 2.3 ne le déclare pas (attendu lheo, lheo-index ou lheo-plus)"),
                     format!("root element \"{r}\" is unknown: the LHEO 2.3 XSD does not declare it (expected lheo, lheo-index or lheo-plus)"),
                     tag.pos,
@@ -518,7 +497,7 @@ impl Checker {
                 if self.lheo_profile() && !schema::document_roots().contains(&id) {
                     let r = &tag.local;
                     self.report(
-                        "LHEO-RACINE",
+                        Rule::LheoRacine,
                         format!("racine « {r} » : un document LHEO a pour racine lheo, lheo-index ou lheo-plus (le XSD admet tout élément déclaré)"),
                         format!("root \"{r}\": an LHEO document's root is lheo, lheo-index or lheo-plus (the XSD accepts any declared element)"),
                         tag.pos,
@@ -553,7 +532,7 @@ impl Checker {
             }
             attrs::XsiType::Invalid(fr, en) => {
                 self.open(Mode::Skip, &tag.local, Some(n), tag.pos);
-                self.report("XSD-XSI", fr, en, tag.pos);
+                self.report(Rule::XsdXsi, fr, en, tag.pos);
                 self.collect_other_ids(tag);
             }
         }
@@ -602,7 +581,7 @@ impl Checker {
                         format!("text \"{shown}\" not allowed in \"{name}\", which holds elements only"),
                     )
                 };
-                self.report("XSD-TEXTE-INTERDIT", fr, en, at);
+                self.report(Rule::XsdTexteInterdit, fr, en, at);
             }
         }
     }
@@ -649,7 +628,7 @@ impl Checker {
                 continue;
             }
             let d = Diagnostic::new(
-                "LHEO-IDREF",
+                Rule::LheoIdref,
                 format!(
                     "@idref « {} » de « {} » ne désigne aucun @id du document",
                     r.value, r.element

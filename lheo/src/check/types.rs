@@ -3,7 +3,7 @@
 //!
 //! Every function is pure and works on borrowed text: no allocation unless stated.
 
-use crate::reader::events::is_ncname;
+use crate::xml::events::is_ncname;
 
 /// XML white space (`#x20 | #x9 | #xD | #xA`).
 pub fn is_xml_space(c: char) -> bool {

@@ -2,6 +2,7 @@
 //! enumeration, pattern) or `xs:long`, and the messages that explain them.
 
 use super::{types, Checker};
+use crate::diagnostic::Rule;
 use crate::schema::{self, Base, DictDecl, ElementId, SimpleType};
 
 /// At most 40 characters of a value, with `…` when cut, for messages (formats lazily).
@@ -105,7 +106,7 @@ impl Checker {
                         )
                     };
                     self.report(
-                        "XSD-ENTIER",
+                        Rule::XsdEntier,
                         format!("{name} « {shown} » : {fr}"),
                         format!("{name} \"{shown}\": {en}"),
                         pos,
@@ -142,7 +143,7 @@ impl Checker {
                 let (fr, en) = allowed_codes(dict);
                 let label = dict.label;
                 self.report(
-                    "XSD-CODE",
+                    Rule::XsdCode,
                     format!(
                         "{name} « {shown} » absent du dictionnaire {label} (codes admis : {fr})"
                     ),
@@ -157,7 +158,7 @@ impl Checker {
         if let Some(p) = st.pattern {
             if !types::matches_pattern(p, v) {
                 self.report(
-                    "XSD-MOTIF",
+                    Rule::XsdMotif,
                     format!("date « {shown} » de « {name} » : attendu 8 chiffres AAAAMMJJ (00 pour un jour ou un mois inconnu)"),
                     format!("date \"{shown}\" of \"{name}\": expected 8 digits YYYYMMDD (00 for an unknown day or month)"),
                     pos,
@@ -206,7 +207,7 @@ impl Checker {
                 format!("{name} \"{shown}\": {n} characters, expected {want_en}"),
             )
         };
-        self.report("XSD-LONGUEUR", fr, en, pos);
+        self.report(Rule::XsdLongueur, fr, en, pos);
         false
     }
 }

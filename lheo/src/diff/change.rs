@@ -25,7 +25,8 @@ impl ChangeKind {
     }
 }
 
-/// Why an entity was not paired by its `@numero` alone (see [`super::matching`]'s rule).
+/// Why an entity was not paired by its `@numero` alone (see the pairing rule in
+/// [the module documentation](super)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Fallback {

@@ -17,12 +17,13 @@ use std::sync::mpsc::{sync_channel, Receiver};
 
 use super::change::{Change, ChangeKind, RecordRef, Summary};
 use super::entity::{Entity, Policy};
-use super::error::{DiffError, Side, SourceError};
+use super::error::{self, Side};
 use super::matching::{match_items, Item};
 use super::prepare::{self, walk_envelope};
 use super::record::diff_record;
 use super::source::Source;
 use super::Fallback;
+use crate::error::Error;
 use crate::model::Document;
 
 /// Pass 1's knowledge of one record.
@@ -38,8 +39,8 @@ struct Index {
     envelope: Document,
 }
 
-fn index(source: &dyn Source, side: Side, policy: Policy<'_>) -> Result<Index, DiffError> {
-    let err = |error: SourceError| DiffError::Source { side, error };
+fn index(source: &dyn Source, side: Side, policy: Policy<'_>) -> Result<Index, Error> {
+    let err = |e: Error| error::on_side(e, side);
     let mut stream = source.open().map_err(err)?;
     let mut records = Vec::new();
     while let Some(r) = stream.next_record() {
@@ -128,7 +129,7 @@ struct Prepared {
 }
 
 /// One step of a pass-2 reading: a record, built when needed.
-type Step = Result<(usize, Option<Prepared>), DiffError>;
+type Step = Result<(usize, Option<Prepared>), Error>;
 
 /// Reads `source` on a thread, sending each record up to the last needed one; the needed
 /// ones are built (checked against their pass-1 hash).
@@ -140,7 +141,7 @@ fn produce(
     hashes: &[u64],
     tx: std::sync::mpsc::SyncSender<Step>,
 ) {
-    let err = |error: SourceError| DiffError::Source { side, error };
+    let err = |e: Error| error::on_side(e, side);
     let Some(last) = needed.iter().rposition(|&n| n) else {
         return;
     };
@@ -157,7 +158,7 @@ fn produce(
                 Some(Ok(r)) => {
                     let walked = prepare::walk_record(policy, true, &r.record, &r.path);
                     if walked.hash != hashes[k] {
-                        Err(DiffError::SourceChanged(side))
+                        Err(error::changed(side))
                     } else {
                         Ok((
                             k,
@@ -173,13 +174,13 @@ fn produce(
                     }
                 }
                 Some(Err(e)) => Err(err(e)),
-                None => Err(DiffError::SourceChanged(side)),
+                None => Err(error::changed(side)),
             }
         } else {
             match stream.skip_record() {
                 Some(Ok(_)) => Ok((k, None)),
                 Some(Err(e)) => Err(err(e)),
-                None => Err(DiffError::SourceChanged(side)),
+                None => Err(error::changed(side)),
             }
         };
         let stop = step.is_err();
@@ -208,9 +209,9 @@ struct Pass2<'s> {
 }
 
 impl Pass2<'_> {
-    fn emit(&mut self, change: Change) -> Result<(), DiffError> {
+    fn emit(&mut self, change: Change) -> Result<(), Error> {
         self.summary.count(&change);
-        (self.sink)(change).map_err(DiffError::Sink)
+        (self.sink)(change).map_err(error::sink)
     }
 
     fn record_change(
@@ -218,7 +219,7 @@ impl Pass2<'_> {
         kind: ChangeKind,
         p: &Prepared,
         fb: Option<Fallback>,
-    ) -> Result<(), DiffError> {
+    ) -> Result<(), Error> {
         let record = RecordRef {
             entity: p.entity,
             key: p.key.clone(),
@@ -243,7 +244,7 @@ impl Pass2<'_> {
         &mut self,
         limit: usize,
         target: Option<usize>,
-    ) -> Result<Option<Prepared>, DiffError> {
+    ) -> Result<Option<Prepared>, Error> {
         let mut found = None;
         while self.old_next < limit {
             let Some(rx) = &self.old_rx else { break };
@@ -273,7 +274,7 @@ impl Pass2<'_> {
         Ok(found)
     }
 
-    fn new_record(&mut self, j: usize, rec: Option<Prepared>) -> Result<(), DiffError> {
+    fn new_record(&mut self, j: usize, rec: Option<Prepared>) -> Result<(), Error> {
         match (self.new_plan[j], rec) {
             (NewPlan::Sync(i), _) => {
                 self.advance_old(i as usize + 1, None)?;
@@ -295,7 +296,7 @@ impl Pass2<'_> {
                         self.postponed.push((i, j as u32));
                         return Ok(());
                     }
-                    return Err(DiffError::SourceChanged(Side::Old));
+                    return Err(error::changed(Side::Old));
                 };
                 let record = RecordRef {
                     entity: new.entity,
@@ -320,7 +321,7 @@ pub(crate) fn run(
     policy: Policy<'_>,
     budget: usize,
     sink: &mut dyn FnMut(Change) -> std::io::Result<()>,
-) -> Result<Summary, DiffError> {
+) -> Result<Summary, Error> {
     let (old_index, new_index) = std::thread::scope(|s| {
         let h = s.spawn(|| index(old, Side::Old, policy));
         let n = index(new, Side::New, policy);
@@ -333,10 +334,7 @@ pub(crate) fn run(
         prepare::root_name(&new_index.envelope),
     );
     if old_root != new_root {
-        return Err(DiffError::DifferentRoots {
-            old: old_root.to_owned(),
-            new: new_root.to_owned(),
-        });
+        return Err(error::different_roots(old_root, new_root));
     }
     let mut summary = Summary::default();
 
@@ -354,7 +352,7 @@ pub(crate) fn run(
         };
         for c in diff_record(&eo, &en, None, &record) {
             summary.count(&c);
-            sink(c).map_err(DiffError::Sink)?;
+            sink(c).map_err(error::sink)?;
         }
     }
 
@@ -411,7 +409,7 @@ fn pass2(
     emit_unpaired: bool,
     sink: &mut dyn FnMut(Change) -> std::io::Result<()>,
     summary: &mut Summary,
-) -> Result<Vec<(u32, u32, Option<Fallback>)>, DiffError> {
+) -> Result<Vec<(u32, u32, Option<Fallback>)>, Error> {
     let old_needed: Vec<bool> = old_plan.iter().map(|p| *p != OldPlan::Skip).collect();
     let new_needed: Vec<bool> = new_plan
         .iter()
@@ -448,7 +446,7 @@ fn pass2(
             }
             // The rest of the old side: removed records.
             p.advance_old(usize::MAX, None)?;
-            Ok::<(), DiffError>(())
+            Ok::<(), Error>(())
         })();
         // Unblock the producers before the scope joins them.
         drop(new_rx);

@@ -1,133 +1,94 @@
-//! Why a comparison could not be made.
+//! Why a comparison could not be made: a [`crate::Error`], with the [`Side`] it is about.
+//!
+//! - one side cannot be read: the side's error ([`ErrorKind::Io`], [`ErrorKind::Invalid`],
+//!   [`ErrorKind::Structure`]…), [`Error::side`] tells which;
+//! - the two documents have different roots: [`ErrorKind::DifferentRoots`];
+//! - a side gave other records on the second reading than on the first (the file was
+//!   modified during the comparison): [`ErrorKind::Changed`], with its side;
+//! - the receiver of the changes failed (e.g. writing the report): [`ErrorKind::Io`] without
+//!   a side.
 
-use std::fmt;
 use std::io;
 
-use crate::diagnostic::{Diagnostic, Lang};
-use crate::reader::BuildError;
+pub use crate::error::Side;
+use crate::error::{Error, ErrorKind};
+use crate::{Lang, Location};
 
-/// Which side of the comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Side {
-    /// The old feed (first argument).
-    Old,
-    /// The new feed (second argument).
-    New,
-}
-
-impl Side {
-    fn name(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Side::Old, Lang::Fr) => "ancien flux",
-            (Side::New, Lang::Fr) => "nouveau flux",
-            (Side::Old, Lang::En) => "old feed",
-            (Side::New, Lang::En) => "new feed",
+/// A side's error, as the message that follows the side's name: the line of an unreadable
+/// input, what to do about a structure the model does not take.
+pub(super) fn on_side(e: Error, side: Side) -> Error {
+    let (fr, en) = match e.kind() {
+        ErrorKind::Invalid => {
+            let line = match e.location() {
+                Some(Location::Xml { line, .. }) => Some(*line),
+                _ => None,
+            };
+            (
+                format!(
+                    "{}{}",
+                    line.map(|l| format!("ligne {l} : ")).unwrap_or_default(),
+                    e.text(Lang::Fr)
+                ),
+                format!(
+                    "{}{}",
+                    line.map(|l| format!("line {l}: ")).unwrap_or_default(),
+                    e.text(Lang::En)
+                ),
+            )
         }
-    }
-}
-
-impl fmt::Display for Side {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name(Lang::Fr))
-    }
-}
-
-/// Why a [`Source`](super::Source) could not give its records.
-#[derive(Debug, thiserror::Error)]
-pub enum SourceError {
-    /// Not readable XML, or not LHEO 2.x (the reader's diagnostic, with its line).
-    #[error("{}", .0.message.fr)]
-    Read(Diagnostic),
-    /// A record does not fit the model (`lheo validate` tells why).
-    #[error(transparent)]
-    Build(#[from] BuildError),
-    /// Reading failed.
-    #[error("erreur de lecture : {0}")]
-    Io(#[from] io::Error),
-    /// Another source's own error (e.g. a workbook's), French and English.
-    #[error("{fr}")]
-    Other {
-        /// French text.
-        fr: String,
-        /// English text.
-        en: String,
-    },
-}
-
-impl SourceError {
-    /// The message in `lang`.
-    pub fn text(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (SourceError::Read(d), _) => {
-                let place = d.line().map(|l| match lang {
-                    Lang::Fr => format!("ligne {l} : "),
-                    Lang::En => format!("line {l}: "),
-                });
-                format!("{}{}", place.unwrap_or_default(), d.text(lang))
-            }
-            (SourceError::Build(e), Lang::Fr) => format!(
-                "{e} (la structure n'est pas celle de LHEO 2.3 : lheo validate en donne le détail)"
+        ErrorKind::Structure => (
+            format!(
+                "{} (la structure n'est pas celle de LHEO 2.3 : lheo validate en donne le détail)",
+                e.text(Lang::Fr)
             ),
-            (SourceError::Build(e), Lang::En) => format!(
-                "line {}: element \"{}\": the structure is not LHEO 2.3 (lheo validate tells why)",
-                e.line, e.element
+            format!(
+                "{} (the structure is not LHEO 2.3: lheo validate tells why)",
+                e.text(Lang::En)
             ),
-            (SourceError::Io(e), Lang::Fr) => format!("erreur de lecture : {e}"),
-            (SourceError::Io(e), Lang::En) => format!("read error: {e}"),
-            (SourceError::Other { fr, .. }, Lang::Fr) => fr.clone(),
-            (SourceError::Other { en, .. }, Lang::En) => en.clone(),
-        }
-    }
+        ),
+        ErrorKind::Io => match e.io() {
+            Some(io) => (
+                format!("erreur de lecture : {io}"),
+                format!("read error: {io}"),
+            ),
+            None => (e.text(Lang::Fr).to_owned(), e.text(Lang::En).to_owned()),
+        },
+        _ => (e.text(Lang::Fr).to_owned(), e.text(Lang::En).to_owned()),
+    };
+    e.with_message(fr, en).on(side)
 }
 
-/// Why [`diff`](super::diff) could not compare two feeds.
-#[derive(Debug, thiserror::Error)]
-pub enum DiffError {
-    /// One side could not be read.
-    #[error("{side} : {error}")]
-    Source {
-        /// Which side.
-        side: Side,
-        /// What went wrong.
-        #[source]
-        error: SourceError,
-    },
-    /// The two documents have different roots (`lheo` and `lheo-index`, …).
-    #[error("les deux documents n'ont pas la même racine ({old} et {new}) : rien à comparer")]
-    DifferentRoots {
-        /// The old document's root.
-        old: String,
-        /// The new document's root.
-        new: String,
-    },
-    /// A side gave other records on the second reading than on the first (the file was
-    /// modified during the comparison).
-    #[error("{0} : le contenu a changé pendant la comparaison (fichier modifié ?)")]
-    SourceChanged(Side),
-    /// The receiver of the changes failed (e.g. writing the report).
-    #[error("écriture du résultat impossible : {0}")]
-    Sink(#[source] io::Error),
+/// The two documents have different roots.
+pub(super) fn different_roots(old: &str, new: &str) -> Error {
+    Error::new(
+        ErrorKind::DifferentRoots,
+        format!("les deux documents n'ont pas la même racine ({old} et {new}) : rien à comparer"),
+        format!("the two documents have different roots ({old} and {new}): nothing to compare"),
+    )
 }
 
-impl DiffError {
-    /// The message in `lang`, on one line.
-    pub fn text(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (DiffError::Source { side, error }, Lang::Fr) => {
-                format!("{} : {}", side.name(lang), error.text(lang))
-            }
-            (DiffError::Source { side, error }, Lang::En) => {
-                format!("{}: {}", side.name(lang), error.text(lang))
-            }
-            (DiffError::DifferentRoots { old, new }, Lang::En) => format!(
-                "the two documents have different roots ({old} and {new}): nothing to compare"
-            ),
-            (DiffError::SourceChanged(side), Lang::En) => format!(
-                "{}: the content changed during the comparison (file modified?)",
-                side.name(lang)
-            ),
-            (DiffError::Sink(e), Lang::En) => format!("cannot write the result: {e}"),
-            (other, _) => other.to_string(),
-        }
-    }
+/// A side gave other records on the second reading than on the first.
+pub(super) fn changed(side: Side) -> Error {
+    Error::new(
+        ErrorKind::Changed,
+        format!(
+            "{} : le contenu a changé pendant la comparaison (fichier modifié ?)",
+            side.name(Lang::Fr)
+        ),
+        format!(
+            "{}: the content changed during the comparison (file modified?)",
+            side.name(Lang::En)
+        ),
+    )
+    .on(side)
+}
+
+/// The receiver of the changes failed.
+pub(super) fn sink(e: io::Error) -> Error {
+    Error::new(
+        ErrorKind::Io,
+        format!("écriture du résultat impossible : {e}"),
+        format!("cannot write the result: {e}"),
+    )
+    .caused_by(e)
 }

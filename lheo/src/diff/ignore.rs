@@ -31,7 +31,7 @@ use crate::schema::{self, ELEMENTS};
 /// let rule: Ignore = "session/@horodatage-modification".parse()?;
 /// assert_eq!(rule.to_string(), "session/@horodatage-modification");
 /// assert!("horodatage-exprt".parse::<Ignore>().is_err()); // a typo is refused
-/// # Ok::<(), lheo::diff::IgnoreError>(())
+/// # Ok::<(), lheo::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ignore {
@@ -53,26 +53,13 @@ enum Target {
     Both(String),
 }
 
-/// Why an `--ignore` rule was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("règle --ignore « {rule} » : {reason}")]
-pub struct IgnoreError {
-    /// The rule as given.
-    pub rule: String,
-    /// What is wrong, in French.
-    pub reason: String,
-    /// What is wrong, in English.
-    pub reason_en: String,
-}
-
-impl IgnoreError {
-    fn new(rule: &str, fr: String, en: String) -> Self {
-        IgnoreError {
-            rule: rule.to_owned(),
-            reason: fr,
-            reason_en: en,
-        }
-    }
+/// Why an `--ignore` rule was refused ([`ErrorKind::Argument`](crate::ErrorKind)).
+fn refused(rule: &str, fr: String, en: String) -> crate::Error {
+    crate::Error::new(
+        crate::ErrorKind::Argument,
+        format!("règle --ignore « {rule} » : {fr}"),
+        format!("--ignore rule \"{rule}\": {en}"),
+    )
 }
 
 /// `true` when `name` is an attribute LHEO declares somewhere.
@@ -84,8 +71,8 @@ fn is_element(name: &str) -> bool {
     schema::element_id(name).is_some()
 }
 
-fn unknown(rule: &str, name: &str, what_fr: &str, what_en: &str) -> IgnoreError {
-    IgnoreError::new(
+fn unknown(rule: &str, name: &str, what_fr: &str, what_en: &str) -> crate::Error {
+    refused(
         rule,
         format!("« {name} » n'est pas {what_fr} de LHEO 2.3"),
         format!("\"{name}\" is not {what_en} of LHEO 2.3"),
@@ -93,19 +80,15 @@ fn unknown(rule: &str, name: &str, what_fr: &str, what_en: &str) -> IgnoreError 
 }
 
 impl FromStr for Ignore {
-    type Err = IgnoreError;
+    type Err = crate::Error;
 
-    fn from_str(rule: &str) -> Result<Self, IgnoreError> {
+    fn from_str(rule: &str) -> Result<Self, crate::Error> {
         let text = rule.trim();
         if text.is_empty() || text == "/" {
-            return Err(IgnoreError::new(
-                rule,
-                "règle vide".into(),
-                "empty rule".into(),
-            ));
+            return Err(refused(rule, "règle vide".into(), "empty rule".into()));
         }
         if text.contains(['[', ']']) {
-            return Err(IgnoreError::new(
+            return Err(refused(
                 rule,
                 "les positions ([1], [2]…) ne sont pas admises : une règle vaut pour tous les éléments de ce nom".into(),
                 "positions ([1], [2]…) are not accepted: a rule applies to every element of that name".into(),
@@ -153,15 +136,15 @@ impl FromStr for Ignore {
     }
 }
 
-fn element_segment(rule: &str, name: &str) -> Result<Option<String>, IgnoreError> {
+fn element_segment(rule: &str, name: &str) -> Result<Option<String>, crate::Error> {
     match name {
         "*" => Ok(None),
-        "" => Err(IgnoreError::new(
+        "" => Err(refused(
             rule,
             "nom vide entre deux « / »".into(),
             "empty name between two \"/\"".into(),
         )),
-        n if n.starts_with('@') => Err(IgnoreError::new(
+        n if n.starts_with('@') => Err(refused(
             rule,
             "un attribut (@…) ne peut être que le dernier nom".into(),
             "an attribute (@…) can only be the last name".into(),

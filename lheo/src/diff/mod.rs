@@ -12,14 +12,27 @@
 //! that has element content). Where `numero` is absent or not unique among siblings, the
 //! fallback pairs identical contents, then positions, and each change says so
 //! ([`Fallback`]). An entity that moved to another parent of the same record (a session to
-//! another action) is one `changed` with [`Change::moved`]. See [`matching`] for the rule.
+//! another action) is one `changed` with [`Change::moved`].
+//!
+//! The pairing rule, applied to the `formation`s of a feed, the `action`s of a formation, the
+//! `session`s of an action, the `recrutement`s of a session… alike:
+//!
+//! 1. an entity whose `@numero` occurs exactly once on each side is paired with the other
+//!    side's entity of that `numero`, wherever it stands;
+//! 2. the others (no `numero`, or a `numero` that occurs more than once on a side) are
+//!    grouped by `numero` (all the ones without form one group); within a group, an entity
+//!    is first paired with an entity of identical content (so a reordering is no change),
+//!    then the remaining ones are paired in document order (position);
+//! 3. what is left is added (only in the new feed) or removed (only in the old one).
 //!
 //! **Reporting.** A change is reported at the most specific entity: a session's new end date
 //! is a change of that session (field `periode/fin`), not of its formation. An added or
 //! removed entity is one change (its children are not listed).
 //!
-//! **Scale.** [`diff`] reads each side twice (see [`engine`]): memory is proportional to the
-//! number of records, not to their size, so two gigabyte feeds compare in tens of megabytes.
+//! **Scale.** [`diff`] reads each side twice: once to keep, per record, its `numero` and a hash
+//! of its content (pairs with equal hashes are unchanged), once to compare the pairs that
+//! differ. Memory is proportional to the number of records, not to their size, so two
+//! gigabyte feeds compare in tens of megabytes.
 //!
 //! ```
 //! use lheo::diff::{diff_documents, ChangeKind, DiffOptions};
@@ -43,20 +56,21 @@
 //! ```
 
 mod change;
-pub mod engine;
+mod engine;
 mod entity;
 mod error;
 mod extras;
 mod ignore;
-pub mod matching;
+mod matching;
 mod prepare;
 mod record;
 mod source;
 mod walker;
 
+use crate::error::Error;
 pub use change::{Change, ChangeKind, Fallback, FieldChange, RecordRef, Summary};
-pub use error::{DiffError, Side, SourceError};
-pub use ignore::{Ignore, IgnoreError};
+pub use error::Side;
+pub use ignore::Ignore;
 pub use source::{xml_file, DocumentSource, RecordStream, Source, SourceRecord, XmlSource};
 
 use crate::model::Document;
@@ -64,7 +78,17 @@ use entity::Policy;
 use ignore::IgnoreSet;
 
 /// Options of a comparison.
+///
+/// ```
+/// use lheo::diff::{DiffOptions, Ignore};
+///
+/// let ignore: Ignore = "horodatage-export".parse()?;
+/// let options = DiffOptions::default().with_ignore(vec![ignore]).with_exact_whitespace(true);
+/// assert!(options.exact_whitespace);
+/// # Ok::<(), lheo::Error>(())
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct DiffOptions {
     /// Elements and attributes left out (`--ignore`).
     pub ignore: Vec<Ignore>,
@@ -72,7 +96,7 @@ pub struct DiffOptions {
     /// one space and leading and trailing whitespace is ignored.
     pub exact_whitespace: bool,
     /// Memory, in bytes, for old records met before their new partner when the two feeds
-    /// order their records differently (see [`engine`]). Default 256 MiB.
+    /// order their records differently. Default 256 MiB.
     pub pending_budget: usize,
 }
 
@@ -87,6 +111,24 @@ impl Default for DiffOptions {
 }
 
 impl DiffOptions {
+    /// These options leaving out `ignore` (elements and attributes).
+    pub fn with_ignore(mut self, ignore: Vec<Ignore>) -> Self {
+        self.ignore = ignore;
+        self
+    }
+
+    /// These options comparing texts exactly (`true`) or with whitespace collapsed.
+    pub fn with_exact_whitespace(mut self, exact: bool) -> Self {
+        self.exact_whitespace = exact;
+        self
+    }
+
+    /// These options with `bytes` of memory for records met out of order.
+    pub fn with_pending_budget(mut self, bytes: usize) -> Self {
+        self.pending_budget = bytes;
+        self
+    }
+
     fn policy(&self) -> Policy<'_> {
         Policy {
             ignore: IgnoreSet::new(&self.ignore),
@@ -126,14 +168,14 @@ impl Diff {
 ///     })?;
 ///     assert!(summary.is_empty() && n == 0);
 /// }
-/// # Ok::<(), lheo::diff::DiffError>(())
+/// # Ok::<(), lheo::Error>(())
 /// ```
 pub fn diff(
     old: &dyn Source,
     new: &dyn Source,
     options: &DiffOptions,
     sink: &mut dyn FnMut(Change) -> std::io::Result<()>,
-) -> Result<Summary, DiffError> {
+) -> Result<Summary, Error> {
     engine::run(old, new, options.policy(), options.pending_budget, sink)
 }
 
@@ -142,7 +184,7 @@ pub fn diff_collect(
     old: &dyn Source,
     new: &dyn Source,
     options: &DiffOptions,
-) -> Result<Diff, DiffError> {
+) -> Result<Diff, Error> {
     let mut changes = Vec::new();
     let summary = diff(old, new, options, &mut |c| {
         changes.push(c);
@@ -156,6 +198,6 @@ pub fn diff_documents(
     old: &Document,
     new: &Document,
     options: &DiffOptions,
-) -> Result<Diff, DiffError> {
+) -> Result<Diff, Error> {
     diff_collect(&DocumentSource(old), &DocumentSource(new), options)
 }

@@ -4,7 +4,7 @@
 use super::entity::{walk_value, Entity, Policy, Walked};
 use crate::model::walk::Walk;
 use crate::model::Document;
-use crate::reader::Record;
+use crate::model::Record;
 
 /// The record kinds, for pairing records of the same kind only.
 pub(crate) fn kind(record: &Record) -> u8 {

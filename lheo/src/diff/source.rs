@@ -10,8 +10,9 @@ use std::io::{self, BufRead, BufReader};
 use std::marker::PhantomData;
 use std::path::PathBuf;
 
-use super::error::SourceError;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Rule;
+use crate::error::Error;
 use crate::model::{Document, Lheo, LheoIndex, LheoPlus, Offres, ResumesOffres, ResumesOrganismes};
 use crate::reader::{FromNode, Reader, Record};
 
@@ -27,24 +28,24 @@ pub struct SourceRecord {
 /// The records of one reading of a source, in document order.
 pub trait RecordStream: Send {
     /// The next record, `None` at the end.
-    fn next_record(&mut self) -> Option<Result<SourceRecord, SourceError>>;
+    fn next_record(&mut self) -> Option<Result<SourceRecord, Error>>;
 
     /// Goes past the next record without building it, returning its path. Sources that can
     /// skip cheaply override this; the default builds the record.
-    fn skip_record(&mut self) -> Option<Result<String, SourceError>> {
+    fn skip_record(&mut self) -> Option<Result<String, Error>> {
         self.next_record().map(|r| r.map(|r| r.path))
     }
 
     /// The document without its records (root attributes, `extras`…), once the records are
     /// exhausted.
-    fn envelope(&mut self) -> Result<Document, SourceError>;
+    fn envelope(&mut self) -> Result<Document, Error>;
 }
 
 /// A document that can be read, and read again. Implement it to compare other inputs (a
 /// database export, a workbook…).
 pub trait Source: Sync {
     /// Starts a reading.
-    fn open(&self) -> Result<Box<dyn RecordStream + '_>, SourceError>;
+    fn open(&self) -> Result<Box<dyn RecordStream + '_>, Error>;
 }
 
 /// LHEO XML (2.0 to 2.3), read by the streaming reader: memory bounded by the largest record.
@@ -60,7 +61,7 @@ pub trait Source: Sync {
 ///     &DiffOptions::default(),
 /// )?;
 /// assert_eq!(diff.changes[0].fields[0].path, "@horodatage-export");
-/// # Ok::<(), lheo::diff::DiffError>(())
+/// # Ok::<(), lheo::Error>(())
 /// ```
 pub struct XmlSource<F, R> {
     open: F,
@@ -92,9 +93,9 @@ where
     F: Fn() -> io::Result<R> + Sync,
     R: BufRead + Send,
 {
-    fn open(&self) -> Result<Box<dyn RecordStream + '_>, SourceError> {
+    fn open(&self) -> Result<Box<dyn RecordStream + '_>, Error> {
         let input = (self.open)()?;
-        let reader = Reader::new(input).map_err(SourceError::Read)?;
+        let reader = Reader::new(input)?;
         Ok(Box::new(XmlStream { reader }))
     }
 }
@@ -105,18 +106,18 @@ struct XmlStream<R: BufRead> {
 
 impl<R: BufRead> XmlStream<R> {
     /// The error that ended the stream, if any.
-    fn end(&mut self) -> Option<SourceError> {
+    fn end(&mut self) -> Option<Error> {
         if let Some(d) = self
             .reader
             .take_diagnostics()
             .into_iter()
             .find(|d| d.severity == crate::Severity::Error)
         {
-            return Some(SourceError::Read(d));
+            return Some(Error::invalid(d));
         }
         if self.reader.failed() {
-            return Some(SourceError::Read(Diagnostic::new(
-                "XML-MALFORME",
+            return Some(Error::invalid(Diagnostic::new(
+                Rule::XmlMalforme,
                 "lecture interrompue",
                 "reading stopped",
             )));
@@ -124,13 +125,13 @@ impl<R: BufRead> XmlStream<R> {
         None
     }
 
-    fn not_lheo(&self) -> Option<SourceError> {
+    fn not_lheo(&self) -> Option<Error> {
         if self.reader.version().is_some() {
             return None;
         }
         let root = self.reader.root()?;
-        Some(SourceError::Read(Diagnostic::new(
-            "XSD-RACINE",
+        Some(Error::invalid(Diagnostic::new(
+            Rule::XsdRacine,
             format!("l'élément racine « {root} » n'est pas dans un espace de noms LHEO 2.0 à 2.3"),
             format!("the root element \"{root}\" is not in an LHEO 2.0 to 2.3 namespace"),
         )))
@@ -138,7 +139,7 @@ impl<R: BufRead> XmlStream<R> {
 }
 
 impl<R: BufRead + Send> RecordStream for XmlStream<R> {
-    fn next_record(&mut self) -> Option<Result<SourceRecord, SourceError>> {
+    fn next_record(&mut self) -> Option<Result<SourceRecord, Error>> {
         match self.reader.next_node() {
             Some(node) => Some(match self.not_lheo() {
                 Some(e) => Err(e),
@@ -148,28 +149,28 @@ impl<R: BufRead + Send> RecordStream for XmlStream<R> {
                         record,
                         path: node.path,
                     })
-                    .map_err(SourceError::from),
+                    .map_err(Error::from),
             }),
             None => self.end().map(Err),
         }
     }
 
-    fn skip_record(&mut self) -> Option<Result<String, SourceError>> {
+    fn skip_record(&mut self) -> Option<Result<String, Error>> {
         match self.reader.next_node() {
             Some(node) => Some(Ok(node.path)),
             None => self.end().map(Err),
         }
     }
 
-    fn envelope(&mut self) -> Result<Document, SourceError> {
+    fn envelope(&mut self) -> Result<Document, Error> {
         while self.reader.next_node().is_some() {}
         if let Some(e) = self.end().or_else(|| self.not_lheo()) {
             return Err(e);
         }
         match self.reader.envelope() {
             Some(node) => Ok(Document::from_node(node)?),
-            None => Err(SourceError::Read(Diagnostic::new(
-                "XML-MALFORME",
+            None => Err(Error::invalid(Diagnostic::new(
+                Rule::XmlMalforme,
                 "document vide",
                 "empty document",
             ))),
@@ -186,13 +187,13 @@ impl<R: BufRead + Send> RecordStream for XmlStream<R> {
 /// let doc = Document::Lheo(Lheo::default());
 /// let diff = diff_collect(&DocumentSource(&doc), &DocumentSource(&doc), &DiffOptions::default())?;
 /// assert!(diff.summary.is_empty());
-/// # Ok::<(), lheo::diff::DiffError>(())
+/// # Ok::<(), lheo::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct DocumentSource<'a>(pub &'a Document);
 
 impl Source for DocumentSource<'_> {
-    fn open(&self) -> Result<Box<dyn RecordStream + '_>, SourceError> {
+    fn open(&self) -> Result<Box<dyn RecordStream + '_>, Error> {
         Ok(Box::new(DocumentStream {
             records: records(self.0),
             next: 0,
@@ -276,7 +277,7 @@ struct DocumentStream<'a> {
 }
 
 impl RecordStream for DocumentStream<'_> {
-    fn next_record(&mut self) -> Option<Result<SourceRecord, SourceError>> {
+    fn next_record(&mut self) -> Option<Result<SourceRecord, Error>> {
         let (path, r) = self.records.get(self.next)?;
         self.next += 1;
         Some(Ok(SourceRecord {
@@ -285,13 +286,13 @@ impl RecordStream for DocumentStream<'_> {
         }))
     }
 
-    fn skip_record(&mut self) -> Option<Result<String, SourceError>> {
+    fn skip_record(&mut self) -> Option<Result<String, Error>> {
         let (path, _) = self.records.get(self.next)?;
         self.next += 1;
         Some(Ok(path.clone()))
     }
 
-    fn envelope(&mut self) -> Result<Document, SourceError> {
+    fn envelope(&mut self) -> Result<Document, Error> {
         Ok(envelope(self.doc))
     }
 }

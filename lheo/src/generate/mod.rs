@@ -25,13 +25,10 @@
 //! use chrono::NaiveDate;
 //! use lheo::generate::{GenerateOptions, Generator, Root};
 //!
-//! let options = GenerateOptions {
-//!     formations: 3,
-//!     seed: 42,
-//!     root: Root::Lheo,
-//!     today: NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
-//!     ..GenerateOptions::default()
-//! };
+//! let options = GenerateOptions::new(3)
+//!     .with_seed(42)
+//!     .with_root(Root::Lheo)
+//!     .with_today(NaiveDate::from_ymd_opt(2027, 1, 15).unwrap());
 //! let mut feed = Vec::new();
 //! let summary = Generator::new(options.clone()).write(&mut feed)?;
 //! assert_eq!(summary.formations, 3);
@@ -96,24 +93,35 @@ impl fmt::Display for Root {
     }
 }
 
-/// The name is not `lheo`, `lheo-index` or `lheo-plus`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("racine inconnue « {0} » (attendu lheo, lheo-index ou lheo-plus)")]
-pub struct UnknownRoot(pub String);
-
 impl FromStr for Root {
-    type Err = UnknownRoot;
+    type Err = crate::Error;
 
-    fn from_str(s: &str) -> Result<Root, UnknownRoot> {
+    /// The root named `s`; an [`ErrorKind::Argument`](crate::ErrorKind) error for another
+    /// name.
+    fn from_str(s: &str) -> Result<Root, crate::Error> {
         Root::ALL
             .into_iter()
             .find(|r| r.name() == s)
-            .ok_or_else(|| UnknownRoot(s.to_owned()))
+            .ok_or_else(|| {
+                crate::Error::new(
+                    crate::ErrorKind::Argument,
+                    format!("racine inconnue « {s} » (attendu lheo, lheo-index ou lheo-plus)"),
+                    format!("unknown root \"{s}\" (expected lheo, lheo-index or lheo-plus)"),
+                )
+            })
     }
 }
 
 /// What to generate.
+///
+/// ```
+/// use lheo::generate::{GenerateOptions, Root};
+///
+/// let options = GenerateOptions::new(100).with_seed(7).with_root(Root::LheoIndex);
+/// assert_eq!(options.formations, 100);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GenerateOptions {
     /// Number of `formation` elements (of `resume-offre` for [`Root::LheoIndex`]). The schema
     /// requires at least one `formation` in `offres`, so 0 gives one for [`Root::Lheo`] and
@@ -139,6 +147,30 @@ impl GenerateOptions {
             formations,
             ..GenerateOptions::default()
         }
+    }
+
+    /// These options with `seed`.
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// These options with `root`.
+    pub fn with_root(mut self, root: Root) -> Self {
+        self.root = root;
+        self
+    }
+
+    /// These options with appointments planned from `today`.
+    pub fn with_today(mut self, today: NaiveDate) -> Self {
+        self.today = today;
+        self
+    }
+
+    /// These options following the France Travail rules (`true`, the default) or not.
+    pub fn with_france_travail(mut self, follow: bool) -> Self {
+        self.france_travail = follow;
+        self
     }
 }
 

@@ -43,10 +43,14 @@ pub enum Precision {
     Day,
 }
 
-/// The text is not eight digits.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("« {0} » n'est pas une date AAAAMMJJ")]
-pub struct DateError(pub String);
+/// The error for a text that is not eight digits ([`ErrorKind::Argument`](crate::ErrorKind)).
+fn not_a_date(s: &str) -> crate::Error {
+    crate::Error::new(
+        crate::ErrorKind::Argument,
+        format!("« {s} » n'est pas une date AAAAMMJJ"),
+        format!("\"{s}\" is not an AAAAMMJJ date"),
+    )
+}
 
 impl Date {
     /// `00000000`.
@@ -154,12 +158,12 @@ impl From<NaiveDate> for Date {
 }
 
 impl FromStr for Date {
-    type Err = DateError;
+    type Err = crate::Error;
 
-    fn from_str(s: &str) -> Result<Self, DateError> {
+    fn from_str(s: &str) -> Result<Self, crate::Error> {
         let b = s.as_bytes();
         if b.len() != 8 || !b.iter().all(u8::is_ascii_digit) {
-            return Err(DateError(s.to_owned()));
+            return Err(not_a_date(s));
         }
         let n = |r: std::ops::Range<usize>| {
             b[r].iter()

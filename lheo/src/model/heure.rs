@@ -21,10 +21,14 @@ pub struct Heure {
     minute: u8,
 }
 
-/// The text is not an LHEO hour.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("« {0} » n'est pas une heure LHEO (attendu 14h15, 9h ou 12h)")]
-pub struct HeureError(pub String);
+/// The error for a text that is not an LHEO hour ([`ErrorKind::Argument`](crate::ErrorKind)).
+fn not_an_hour(s: &str) -> crate::Error {
+    crate::Error::new(
+        crate::ErrorKind::Argument,
+        format!("« {s} » n'est pas une heure LHEO (attendu 14h15, 9h ou 12h)"),
+        format!("\"{s}\" is not an LHEO hour (expected 14h15, 9h or 12h)"),
+    )
+}
 
 impl Heure {
     /// An hour from its parts (`hour` 0–23, `minute` 0–59).
@@ -49,11 +53,11 @@ impl Heure {
 }
 
 impl FromStr for Heure {
-    type Err = HeureError;
+    type Err = crate::Error;
 
     /// Parses `H h`, `HHh`, `HhMM` or `HHhMM` (surrounding whitespace ignored).
-    fn from_str(s: &str) -> Result<Self, HeureError> {
-        let err = || HeureError(s.to_owned());
+    fn from_str(s: &str) -> Result<Self, crate::Error> {
+        let err = || not_an_hour(s);
         let t = s.trim();
         let (h, m) = t.split_once('h').ok_or_else(err)?;
         let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());

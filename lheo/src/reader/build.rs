@@ -36,6 +36,44 @@ impl BuildError {
     }
 }
 
+impl BuildError {
+    /// The reason in English.
+    fn reason_en(&self) -> &'static str {
+        match self.reason {
+            "élément inattendu" => "unexpected element",
+            "élément répété" => "repeated element",
+            "élément obligatoire manquant" => "required element missing",
+            "attribut non admis" => "attribute not allowed",
+            "texte dans un élément qui ne contient que des éléments" => {
+                "text in an element that holds only elements"
+            }
+            "élément enfant dans un élément texte" => "child element in a text element",
+            "valeur invalide" => "invalid value",
+            "racine autre que lheo, lheo-index ou lheo-plus" => {
+                "root other than lheo, lheo-index or lheo-plus"
+            }
+            _ => "structure not allowed",
+        }
+    }
+}
+
+impl From<BuildError> for crate::Error {
+    /// A structure the model cannot take ([`ErrorKind::Structure`](crate::ErrorKind)), at
+    /// the element's line.
+    fn from(e: BuildError) -> Self {
+        let en = format!(
+            "line {}: element \"{}\": {}",
+            e.line,
+            e.element,
+            e.reason_en()
+        );
+        crate::Error::new(crate::ErrorKind::Structure, e.to_string(), en).at(crate::Location::Xml {
+            line: e.line,
+            column: 1,
+        })
+    }
+}
+
 /// Builds a model value from a tree node.
 pub trait FromNode: Sized {
     /// Builds `Self` from `n`.

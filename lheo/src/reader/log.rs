@@ -47,7 +47,7 @@ pub struct RecordLog {
     /// The open elements while capturing.
     open: Vec<Open>,
     /// Projected capture: the elements whose attributes and text are kept.
-    only: Option<&'static ElementSet>,
+    only: Option<ElementSet>,
     /// Projected capture: depth inside an element left out (`extras`, foreign elements).
     skipped: u32,
     /// Absolute path of the record, e.g. `/lheo/offres/formation[3]`.
@@ -130,7 +130,7 @@ impl RecordLog {
     /// record's root element) keep their attributes and text; other element-only LHEO
     /// elements are bare start and end events; other text elements, `extras` and elements
     /// outside LHEO are left out with their content. Such a log is for [`RecordLog::items`], not for [`RecordLog::to_node`].
-    pub fn projected(path: String, only: &'static ElementSet) -> Self {
+    pub fn projected(path: String, only: ElementSet) -> Self {
         RecordLog {
             path,
             only: Some(only),
@@ -206,7 +206,7 @@ impl RecordLog {
             None
         };
         if let Some(only) = self.only {
-            return self.start_projected(tag, id, only);
+            return self.start_projected(tag, id, &only);
         }
         let ns_span = |log: &mut RecordLog, n: Option<NsId>| {
             n.map(|n| {

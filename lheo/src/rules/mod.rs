@@ -1,10 +1,14 @@
 //! Business rules and the rule catalogue.
 //!
-//! The structural rules (`XML-*`, `XSD-*`) and the element-level rules of the LHEO
-//! specification (`LHEO-*`) run on the event stream in [`crate::check`]; the profile rules
-//! that need a whole record, like [`france_travail`], run on the model.
+//! The [catalogue] lists every rule ([`Rule`]) with its profile ([`Profile`]). The
+//! structural rules (`XML-*`, `XSD-*`) and the element-level rules of the LHEO specification
+//! (`LHEO-*`) run on the event stream, in the structural checker; the profile rules that need
+//! a whole record, like [`france_travail`] and the referential ones ([`crate::referentiels`]), run on each record (a capture of it during
+//! validation, or a model built in code).
 
-pub mod catalogue;
+pub use crate::diagnostic::catalogue;
 pub mod france_travail;
+pub(crate) mod record;
+mod referentiels;
 
-pub use catalogue::{Profile, Rule, RULES};
+pub use catalogue::{Profile, Rule};

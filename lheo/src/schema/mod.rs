@@ -26,6 +26,34 @@ pub use generated::{element_id, id, DICTS, ELEMENTS};
 /// The namespace of LHEO 2.3.
 pub const NAMESPACE_2_3: &str = "http://lheo.gouv.fr/2.3";
 
+/// The record elements, each in its container (see [`record_parent`]).
+pub(crate) const RECORD_ELEMENTS: [ElementId; 4] = [
+    id::FORMATION,
+    id::RESUME_OFFRE,
+    id::RESUME_ORGANISME,
+    id::ORGANISME_FORMATION_RESPONSABLE,
+];
+
+/// The parent a record element sits in.
+pub(crate) fn record_parent(record: ElementId) -> Option<ElementId> {
+    match record {
+        id::FORMATION => Some(id::OFFRES),
+        id::RESUME_OFFRE => Some(id::RESUMES_OFFRES),
+        id::RESUME_ORGANISME => Some(id::RESUMES_ORGANISMES),
+        id::ORGANISME_FORMATION_RESPONSABLE => Some(id::LHEO_PLUS),
+        _ => None,
+    }
+}
+
+/// Whether an element named `local` in one named `parent` is a record (by name: namespaces
+/// are not looked at).
+pub(crate) fn is_record_name(parent: &str, local: &[u8]) -> bool {
+    RECORD_ELEMENTS.iter().any(|&r| {
+        element(r).name.as_bytes() == local
+            && record_parent(r).is_some_and(|c| element(c).name == parent)
+    })
+}
+
 /// Index of an element declaration in [`ELEMENTS`].
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
 pub struct ElementId(pub u16);
@@ -226,6 +254,15 @@ impl ElementSet {
     pub fn contains(&self, id: ElementId) -> bool {
         let n = id.0 as usize;
         self.0.get(n / 64).is_some_and(|w| w & (1 << (n % 64)) != 0)
+    }
+
+    /// The elements of `self` and of `other`.
+    pub fn union(&self, other: &ElementSet) -> ElementSet {
+        let mut words = self.0;
+        for (w, o) in words.iter_mut().zip(other.0) {
+            *w |= o;
+        }
+        ElementSet(words)
     }
 }
 

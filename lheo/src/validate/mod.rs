@@ -9,22 +9,42 @@
 //! assert!(!report.is_valid()); // offres needs at least one formation
 //! ```
 
+mod findings;
+mod json;
 mod parallel;
+mod sequential;
+
+pub(crate) use findings::{RecordFindings, Setup};
+pub use json::{JsonDiagnostic, JsonFile, JsonReferentiel, JsonReport};
 
 use std::io::BufRead;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::check::DiagnosticBudget;
 use crate::diagnostic::{Counts, Diagnostic, Location, Severity};
-use crate::reader::decode::InputEncoding;
-use crate::reader::log::RecordLog;
-use crate::reader::{Limits, ReadOptions, Reader, Step, Version};
-use crate::rules::france_travail::FranceTravail;
+use crate::error::Error;
+use crate::model::{Document, Formation, Lheo};
+use crate::reader::{Build, Limits, Version};
+use crate::referentiels::{Referentiels, Source};
+use crate::rules::record::{self, Context, Scope};
 use crate::rules::Profile;
+use crate::xml::decode::InputEncoding;
 
-/// What to check.
+/// What to check: a profile, and settings with defaults.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use lheo::validate::ValidateOptions;
+/// use lheo::Profile;
+///
+/// let options = ValidateOptions::new(Profile::FranceTravail)
+///     .with_today(NaiveDate::from_ymd_opt(2027, 1, 4).unwrap())
+///     .with_threads(1);
+/// assert_eq!(options.profile, Profile::FranceTravail);
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ValidateOptions {
     /// The profile (default `lheo`).
     pub profile: Profile,
@@ -37,6 +57,47 @@ pub struct ValidateOptions {
     pub threads: usize,
     /// About how many bytes of records a worker reads at a time.
     pub chunk_bytes: usize,
+    /// Referentials to check codes against (the `REF-*` rules, with any profile).
+    pub referentiels: Option<Arc<Referentiels>>,
+    /// Test hook: where to panic on purpose (tests of the panic handling).
+    #[doc(hidden)]
+    pub inject_panic: Option<InjectedPanic>,
+}
+
+/// Test hook: where validation panics on purpose, to test that a panic becomes an
+/// `ERREUR-INTERNE` finding (never a valid report).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InjectedPanic {
+    /// In a record rule set, on the first record (single pass and worker threads).
+    RecordRules,
+    /// In a worker thread reading a chunk of records (with several threads).
+    Chunk,
+    /// In the thread that cuts the document into chunks (with several threads).
+    Splitter,
+}
+
+/// The finding for a panic (a bug): `place` says where, in French and English.
+pub(crate) fn internal_error(place: (&str, &str), message: &str) -> Diagnostic {
+    Diagnostic::new(
+        crate::diagnostic::Rule::ErreurInterne,
+        format!(
+            "erreur interne de lheo ({} : {message}) : la vérification est incomplète, merci de la signaler",
+            place.0
+        ),
+        format!(
+            "internal lheo error ({}: {message}): the check is incomplete, please report it",
+            place.1
+        ),
+    )
+}
+
+/// Where a record rule set panicked.
+fn in_rules(record: &str) -> (String, String) {
+    (
+        format!("règles des enregistrements, sur {record}"),
+        format!("record rules, on {record}"),
+    )
 }
 
 impl ValidateOptions {
@@ -48,7 +109,55 @@ impl ValidateOptions {
             limits: Limits::default(),
             threads: 0,
             chunk_bytes: 256 * 1024,
+            inject_panic: None,
+            referentiels: None,
         }
+    }
+
+    /// These options with "today" (for the date rules) set to `today`.
+    pub fn with_today(mut self, today: NaiveDate) -> Self {
+        self.today = Some(today);
+        self
+    }
+
+    /// These options with `limits`.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// These options with `threads` worker threads (0: one per core, at most 4; 1: one pass
+    /// on the calling thread).
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+
+    /// These options with workers reading about `bytes` bytes of records at a time.
+    pub fn with_chunk_bytes(mut self, bytes: usize) -> Self {
+        self.chunk_bytes = bytes;
+        self
+    }
+
+    /// These options with `referentiels` to check codes against (the `REF-*` rules, with
+    /// any profile); `None` checks no code against a referential.
+    pub fn with_referentiels(mut self, referentiels: Option<Arc<Referentiels>>) -> Self {
+        self.referentiels = referentiels;
+        self
+    }
+
+    /// Test hook: these options with a panic injected at `at`.
+    #[doc(hidden)]
+    pub fn with_injected_panic(mut self, at: InjectedPanic) -> Self {
+        self.inject_panic = Some(at);
+        self
+    }
+
+    /// What the record rule sets depend on.
+    pub(crate) fn context(&self) -> Context {
+        let mut context = Context::new(self.today()).with_referentiels(self.referentiels.clone());
+        context.panic = self.inject_panic == Some(InjectedPanic::RecordRules);
+        context
     }
 
     /// The number of worker threads to use.
@@ -85,6 +194,9 @@ pub struct Report {
     pub encoding: Option<InputEncoding>,
     /// Every finding, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// The referentials the codes were checked against (superseded editions included, marked
+    /// so): kind, files, date, entries, size.
+    pub referentiels: Vec<Source>,
 }
 
 impl Report {
@@ -102,12 +214,61 @@ impl Report {
     }
 }
 
+impl Report {
+    /// The report of an input that could not be read from its start (`d` says why).
+    pub(crate) fn unreadable(profile: Profile, d: Diagnostic) -> Report {
+        Report {
+            profile,
+            version: None,
+            root: None,
+            encoding: None,
+            diagnostics: vec![d],
+            referentiels: Vec::new(),
+        }
+    }
+}
+
 /// Sorts diagnostics by line and column, keeping the emission order for ties.
+#[doc(hidden)]
 pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by_key(|d| match d.location {
         Location::Xml { line, column } => (line, column),
         _ => (0, 0),
     });
+}
+
+/// Validates a document held in memory (built in code, or read and changed): it is written
+/// as LHEO 2.3 ([`write_document`](crate::writer::write_document)) and the bytes are checked,
+/// so the paths in the findings are those of the document, and their lines those of its
+/// written form.
+///
+/// Fails when the model holds what XML cannot carry (a character XML forbids, an ill-formed
+/// name in `extras`).
+///
+/// ```
+/// use lheo::validate::{validate_document, ValidateOptions};
+/// use lheo::{Document, Lheo, Profile};
+///
+/// let empty = Document::Lheo(Lheo::default());
+/// let report = validate_document(&empty, &ValidateOptions::new(Profile::Xsd))?;
+/// assert!(!report.is_valid()); // offres needs at least one formation
+/// # Ok::<(), lheo::Error>(())
+/// ```
+pub fn validate_document(doc: &Document, options: &ValidateOptions) -> Result<Report, Error> {
+    let mut xml = Vec::new();
+    crate::writer::write_document(doc, &mut xml)?;
+    Ok(validate(&xml[..], options))
+}
+
+/// Validates one formation held in memory, as the only offer of an `lheo` document (see
+/// [`validate_document`]): paths start with `/lheo/offres/formation[1]`.
+pub fn validate_formation(
+    formation: &Formation,
+    options: &ValidateOptions,
+) -> Result<Report, Error> {
+    let mut lheo = Lheo::default();
+    lheo.offres.formation.push(formation.clone());
+    validate_document(&Document::Lheo(lheo), options)
 }
 
 /// Validates a document read from `input`.
@@ -124,100 +285,38 @@ pub fn validate_with_progress<R: BufRead + Send>(
     options: &ValidateOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
-    let france_travail = options.profile.includes(Profile::FranceTravail);
-    let read = ReadOptions {
+    let context = options.context();
+    let rules = record::record_rules(options.profile, &context, Scope::Whole);
+    let capture = !rules.is_empty();
+    let read = Setup {
         limits: options.limits,
-        check: Some(options.profile),
-        build: france_travail,
-        stream_records: true,
-        capture_records: france_travail,
-        capture_only: Some(&crate::rules::france_travail::READS),
+        profile: options.profile,
+        // With record rule sets, each record is captured for them; else nothing is built.
+        build: if capture {
+            Build::Captures(record::capture_of(&rules))
+        } else {
+            Build::Nothing
+        },
     };
-    if options.threads() > 1 {
-        return match crate::reader::decode::Utf8Input::new(input) {
-            Ok((utf8, encoding)) => parallel::validate(utf8, encoding, options, read, progress),
+    let mut report = if options.threads() > 1 {
+        match crate::xml::decode::Utf8Input::new(input) {
+            Ok((utf8, encoding)) => {
+                parallel::validate(utf8, encoding, options, &context, rules, read, progress)
+            }
             Err(e) => Report {
                 profile: options.profile,
                 version: None,
                 root: None,
                 encoding: None,
                 diagnostics: vec![crate::reader::decode_error(e)],
+                referentiels: Vec::new(),
             },
-        };
-    }
-    validate_sequential(input, options, read, progress)
-}
-
-/// Validates in one pass (the France Travail rules on a second thread).
-fn validate_sequential<R: BufRead>(
-    input: R,
-    options: &ValidateOptions,
-    read: ReadOptions,
-    progress: &mut dyn FnMut(u64),
-) -> Report {
-    let france_travail = options.profile.includes(Profile::FranceTravail);
-    let mut reader = match Reader::with_options(input, read) {
-        Ok(r) => r,
-        Err(d) => {
-            return Report {
-                profile: options.profile,
-                version: None,
-                root: None,
-                encoding: None,
-                diagnostics: vec![d],
-            };
         }
+    } else {
+        sequential::validate(input, options, rules, read, progress)
     };
-    // The record rules run on a second thread: the main one parses and checks the structure,
-    // the worker turns each record into the model and applies the rules, in document order.
-    let (mut diagnostics, record_findings) = std::thread::scope(|scope| {
-        let (send, receive) = std::sync::mpsc::sync_channel::<RecordLog>(64);
-        let worker = france_travail.then(|| {
-            let today = options.today();
-            let mut budget = DiagnosticBudget::new(options.limits.max_diagnostics);
-            scope.spawn(move || {
-                let mut ft = FranceTravail::new(today);
-                let mut found: Vec<_> = receive
-                    .iter()
-                    .flat_map(|log| ft.check_captured(&log))
-                    .filter(|d| budget.admit(d.severity))
-                    .collect();
-                found.extend(budget.summary());
-                found
-            })
-        });
-        let mut diagnostics = Vec::new();
-        let mut last = 0u64;
-        let mut send = worker.is_some().then_some(send);
-        loop {
-            let step = reader.advance();
-            let done = matches!(step, Step::Done);
-            if let (Step::Captured(log), Some(tx)) = (step, &send) {
-                if tx.send(log).is_err() {
-                    send = None;
-                }
-            }
-            let offset = reader.offset();
-            if offset >= last + (1 << 20) || done {
-                progress(offset);
-                last = offset;
-            }
-            diagnostics.extend(reader.take_diagnostics());
-            if done {
-                break;
-            }
-        }
-        drop(send);
-        let found = worker.and_then(|w| w.join().ok()).unwrap_or_default();
-        (diagnostics, found)
-    });
-    diagnostics.extend(record_findings);
-    sort_diagnostics(&mut diagnostics);
-    Report {
-        profile: options.profile,
-        version: reader.version(),
-        root: reader.root().map(str::to_owned),
-        encoding: Some(reader.encoding()),
-        diagnostics,
+    if let Some(refs) = &options.referentiels {
+        report.referentiels = refs.sources().to_vec();
     }
+    report
 }

@@ -10,8 +10,8 @@
 //! container's state: an unexpected element, an `@id`, text between records…), or when a
 //! chunk was not cut where its reader expected, the rest of the document is read in sequence
 //! from the last state known to be right. Findings are kept within one budget in document
-//! order, and France Travail's @numero uniqueness is decided in order too
-//! ([`FranceTravail::deferred`]): the report is the one reading in one pass gives.
+//! order, and the record rule sets' cross-record findings are decided in order too
+//! ([`Finding::Unique`]): the report is the one reading in one pass gives.
 
 use std::collections::HashMap;
 use std::io::{self, BufRead, Read};
@@ -19,17 +19,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
 
-use chrono::NaiveDate;
-
-use super::{Report, ValidateOptions};
+use super::{InjectedPanic, RecordFindings, Report, Setup, ValidateOptions};
 use crate::check::ids::IdLog;
 use crate::check::{Checker, DiagnosticBudget};
 use crate::diagnostic::{Counts, Diagnostic};
-use crate::reader::decode::InputEncoding;
-use crate::reader::split::{Chunk, Segment, Splitter};
-use crate::reader::{ReadOptions, Reader, ReaderState, Step};
-use crate::rules::france_travail::FranceTravail;
-use crate::rules::Profile;
+use crate::reader::{Reader, ReaderState, Step};
+use crate::rules::record::{self, Context, Finding, RecordRules, Scope};
+use crate::xml::decode::InputEncoding;
+use crate::xml::split::{Chunk, Segment, Splitter};
 
 /// Chunks larger than this (one huge record) are read in sequence.
 const MAX_CHUNK_FACTOR: usize = 16;
@@ -44,8 +41,11 @@ enum Item {
 }
 
 /// How a chunk's reading ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Status {
+    /// The worker panicked (a bug), with the panic's message: the chunk is read in sequence,
+    /// and the report says so.
+    Panicked(String),
     /// At its end, in a state the next chunk can start from.
     Clean,
     /// Not cut where expected: to be read in sequence.
@@ -59,10 +59,9 @@ struct ChunkResult {
     /// in the order they came.
     diagnostics: Vec<(Diagnostic, bool)>,
     omitted: Counts,
-    /// France Travail findings, placeholders included.
-    france_travail: Vec<Diagnostic>,
-    ft_omitted: Counts,
-    placeholders: Vec<(String, String, &'static str)>,
+    /// The record rule sets' findings (with the index of the set), in order.
+    findings: Vec<(usize, Finding)>,
+    rules_omitted: Counts,
     /// The state at the chunk's end (when clean).
     end: Option<Box<ReaderState>>,
     /// The identifiers the chunk's checker deferred.
@@ -208,34 +207,39 @@ impl BufRead for Ordered {
 
 impl Read for Ordered {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        crate::reader::decode::read_buffered(self, out)
+        crate::xml::decode::read_buffered(self, out)
     }
 }
 
 /// The findings of the whole document, kept within the budgets in document order.
 struct Sink<'p> {
     budget: DiagnosticBudget,
-    ft_budget: DiagnosticBudget,
     diagnostics: Vec<Diagnostic>,
-    france_travail: Vec<Diagnostic>,
-    ft: Option<FranceTravail>,
+    /// The record rule sets of the whole document, and their findings.
+    rules: Vec<Box<dyn RecordRules>>,
+    findings: RecordFindings,
     progress: &'p mut dyn FnMut(u64),
     last_progress: u64,
 }
 
 impl<'p> Sink<'p> {
-    /// Empty budgets for `options`, the France Travail engine when its profile is checked.
-    fn new(options: &ValidateOptions, progress: &'p mut dyn FnMut(u64)) -> Self {
+    /// Keeps the finding for a panic (a bug) in `place`.
+    fn panicked(&mut self, place: (&str, &str), message: &str) {
+        self.diagnostics.push(super::internal_error(place, message));
+    }
+
+    /// Empty budgets for `options`, with the record rule sets of the whole document.
+    fn new(
+        options: &ValidateOptions,
+        rules: Vec<Box<dyn RecordRules>>,
+        progress: &'p mut dyn FnMut(u64),
+    ) -> Self {
         let max = options.limits.max_diagnostics;
         Sink {
             budget: DiagnosticBudget::new(max),
-            ft_budget: DiagnosticBudget::new(max),
             diagnostics: Vec::new(),
-            france_travail: Vec::new(),
-            ft: options
-                .profile
-                .includes(Profile::FranceTravail)
-                .then(|| FranceTravail::new(options.today())),
+            rules,
+            findings: RecordFindings::new(max),
             progress,
             last_progress: 0,
         }
@@ -254,22 +258,14 @@ impl<'p> Sink<'p> {
         }
     }
 
-    fn keep_ft(&mut self, d: Diagnostic) {
-        if self.ft_budget.admit(d.severity) {
-            self.france_travail.push(d);
-        }
-    }
-
     /// Reads `reader` to its end (segment, document, or fatal error).
     fn drain<R: BufRead>(&mut self, reader: &mut Reader<R>) {
         loop {
             let step = reader.advance();
             let done = matches!(step, Step::Done);
-            // With France Travail, the reader captures every record (never `Step::Record`).
-            if let (Some(ft), Step::Captured(log)) = (&mut self.ft, &step) {
-                for d in ft.check_captured(log) {
-                    self.keep_ft(d);
-                }
+            // With record rule sets, the reader captures every record (never `Step::Record`).
+            if let Step::Captured(log) = &step {
+                self.findings.check(&mut self.rules, log);
             }
             let (own, checked) = reader.take_diagnostics_apart();
             for d in own {
@@ -295,8 +291,7 @@ impl<'p> Sink<'p> {
     ) -> Report {
         let mut diagnostics = std::mem::take(&mut self.diagnostics);
         diagnostics.extend(self.budget.summary());
-        diagnostics.append(&mut self.france_travail);
-        diagnostics.extend(self.ft_budget.summary());
+        diagnostics.extend(self.findings.finish(&mut self.rules));
         super::sort_diagnostics(&mut diagnostics);
         Report {
             profile: options.profile,
@@ -304,6 +299,7 @@ impl<'p> Sink<'p> {
             root,
             encoding: Some(encoding),
             diagnostics,
+            referentiels: Vec::new(),
         }
     }
 
@@ -326,25 +322,65 @@ impl<'p> Sink<'p> {
             c.merge_id_log(&mut result.ids);
         }
         self.budget.omit(result.omitted);
-        let mut placeholders = std::mem::take(&mut result.placeholders).into_iter();
-        for d in result.france_travail.drain(..) {
-            if FranceTravail::is_placeholder(&d) {
-                let (Some(ft), Some(placeholder)) = (&mut self.ft, placeholders.next()) else {
-                    continue;
-                };
-                if let Some(d) = ft.resolve_placeholder(d, placeholder) {
-                    self.keep_ft(d);
-                }
-            } else {
-                self.keep_ft(d);
+        for (i, f) in result.findings.drain(..) {
+            match f {
+                Finding::Final(d) => self.findings.keep(d),
+                Finding::Unique(d, unique) => self.findings.resolve(&mut self.rules, i, d, unique),
             }
         }
-        self.ft_budget.omit(result.ft_omitted);
+        self.findings.omit(result.rules_omitted);
+    }
+}
+
+/// Cuts `input` into segments for the calling thread (`ordered`) and chunks for the workers
+/// (`jobs`), on the splitter thread.
+fn split<R: BufRead>(
+    input: R,
+    chunk_bytes: usize,
+    ordered: SyncSender<Item>,
+    jobs: SyncSender<(Arc<Chunk>, SyncSender<ChunkResult>)>,
+    inject: Option<InjectedPanic>,
+) {
+    if inject == Some(InjectedPanic::Splitter) {
+        #[allow(clippy::panic)]
+        {
+            panic!("panique injectée (test) dans le découpage");
+        }
+    }
+    let splitter = Splitter::new(
+        input,
+        chunk_bytes,
+        chunk_bytes * MAX_CHUNK_FACTOR,
+        crate::schema::is_record_name,
+    );
+    splitter.run(&mut |segment| match segment {
+        Segment::Seq(bytes) => ordered.send(Item::Seq(bytes)).is_ok(),
+        Segment::Error(e) => ordered.send(Item::Error(e)).is_ok(),
+        Segment::Chunk(chunk) => {
+            let chunk = Arc::new(chunk);
+            let (tx, rx) = sync_channel(1);
+            ordered.send(Item::Chunk(chunk.clone(), rx)).is_ok() && jobs.send((chunk, tx)).is_ok()
+        }
+    });
+}
+
+impl ChunkResult {
+    /// The result of a worker that panicked.
+    fn panicked(message: String) -> Self {
+        ChunkResult {
+            status: Status::Panicked(message),
+            diagnostics: Vec::new(),
+            omitted: Counts::default(),
+            findings: Vec::new(),
+            rules_omitted: Counts::default(),
+            end: None,
+            ids: IdLog::default(),
+        }
     }
 }
 
 /// Reads a chunk on a worker thread.
-fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -> ChunkResult {
+fn read_chunk(chunk: &Chunk, base: &ReaderState, context: &Context, max: usize) -> ChunkResult {
     let start = base.after_records(
         chunk.records_before,
         chunk.line,
@@ -352,16 +388,12 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -
         chunk.offset,
     );
     let record = base.record_element();
-    let france_travail = base
-        .profile()
-        .is_some_and(|p| p.includes(Profile::FranceTravail));
     let mut result = ChunkResult {
         status: Status::Broken,
         diagnostics: Vec::new(),
         omitted: Counts::default(),
-        france_travail: Vec::new(),
-        ft_omitted: Counts::default(),
-        placeholders: Vec::new(),
+        findings: Vec::new(),
+        rules_omitted: Counts::default(),
         end: None,
         ids: IdLog::default(),
     };
@@ -375,15 +407,38 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -
     let mut reader = Reader::resume(&chunk.bytes[..], start, true);
     reader.expect_records(record);
     let mut budget = DiagnosticBudget::new(max);
-    let mut ft_budget = DiagnosticBudget::new(max);
-    let mut ft = FranceTravail::deferred(today);
+    let mut rules_budget = DiagnosticBudget::new(max);
+    let mut rules = base
+        .profile()
+        .map(|p| record::record_rules(p, context, Scope::Part))
+        .unwrap_or_default();
+    let mut dead = vec![false; rules.len()];
+    let mut found = Vec::new();
     loop {
         let step = reader.advance();
         let done = matches!(step, Step::Done);
-        if let (true, Step::Captured(log)) = (france_travail, &step) {
-            for d in ft.check_captured(log) {
-                if FranceTravail::is_placeholder(&d) || ft_budget.admit(d.severity) {
-                    result.france_travail.push(d);
+        if let Step::Captured(log) = &step {
+            for (i, set) in rules.iter_mut().enumerate() {
+                if dead[i] {
+                    continue;
+                }
+                if let Err(message) = record::check_caught(set.as_mut(), log, &mut found) {
+                    dead[i] = true;
+                    found.clear();
+                    let place = super::in_rules(&log.path);
+                    let d = super::internal_error((&place.0, &place.1), &message);
+                    result.findings.push((i, Finding::Final(d)));
+                    continue;
+                }
+                for f in found.drain(..) {
+                    // Cross-record findings are decided (and budgeted) in document order.
+                    let keep = match &f {
+                        Finding::Final(d) => rules_budget.admit(d.severity),
+                        Finding::Unique(..) => true,
+                    };
+                    if keep {
+                        result.findings.push((i, f));
+                    }
                 }
             }
         }
@@ -402,8 +457,7 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -
     }
     result.ids = reader.take_id_log().unwrap_or_default();
     result.omitted = budget.omitted();
-    result.ft_omitted = ft_budget.omitted();
-    result.placeholders = ft.take_placeholders();
+    result.rules_omitted = rules_budget.omitted();
     // A fatal error may come from a cut the splitter got wrong: the chunk is read again in
     // sequence, which stops at the same error if it is one.
     result.status = if reader.failed() || reader.broken() || !reader.suspended() {
@@ -419,12 +473,8 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, today: NaiveDate, max: usize) -
 
 /// The state at the start of a document, its checker keeping every finding (the [`Sink`]
 /// applies the budget, in document order, over all segments).
-fn start_state(read: ReadOptions, encoding: InputEncoding) -> ReaderState {
-    let mut state = ReaderState::new(read, encoding);
-    if let Some(c) = state.checker_mut() {
-        c.set_max_diagnostics(usize::MAX);
-    }
-    state
+fn start_state(read: Setup, encoding: InputEncoding) -> ReaderState {
+    read.start(encoding, usize::MAX)
 }
 
 /// Reads up to `limit` bytes; `true` when that is the whole input (a read error leaves the
@@ -452,10 +502,11 @@ fn validate_here(
     xml: &[u8],
     encoding: InputEncoding,
     options: &ValidateOptions,
-    read: ReadOptions,
+    rules: Vec<Box<dyn RecordRules>>,
+    read: Setup,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
-    let mut sink = Sink::new(options, progress);
+    let mut sink = Sink::new(options, rules, progress);
     let mut reader = Reader::resume_to_end(xml, start_state(read, encoding));
     sink.drain(&mut reader);
     let (version, root) = (reader.version(), reader.root().map(str::to_owned));
@@ -467,7 +518,9 @@ pub(super) fn validate<R: BufRead + Send>(
     mut input: R,
     encoding: InputEncoding,
     options: &ValidateOptions,
-    read: ReadOptions,
+    context: &Context,
+    rules: Vec<Box<dyn RecordRules>>,
+    read: Setup,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
     let threads = options.threads().max(1);
@@ -475,35 +528,34 @@ pub(super) fn validate<R: BufRead + Send>(
     // A document of less than two chunks is read on this thread: threads would only cost.
     let (head, complete) = read_ahead(&mut input, 2 * chunk_bytes);
     if complete {
-        return validate_here(&head, encoding, options, read, progress);
+        return validate_here(&head, encoding, options, rules, read, progress);
     }
     let input = io::Cursor::new(head).chain(input);
-    let today = options.today();
     let max = options.limits.max_diagnostics;
     let mut state = start_state(read, encoding);
-    let mut sink = Sink::new(options, progress);
+    let mut sink = Sink::new(options, rules, progress);
     let runs = Runs {
         states: Mutex::new((HashMap::new(), false)),
         ready: Condvar::new(),
     };
     let cancelled = AtomicBool::new(false);
+    let splitter_panic: Mutex<Option<String>> = Mutex::new(None);
+    let inject = options.inject_panic;
     let (mut version, mut root) = (None, None);
     let (ordered_tx, ordered_rx) = sync_channel::<Item>(QUEUE);
     let (jobs_tx, jobs_rx) = sync_channel::<(Arc<Chunk>, SyncSender<ChunkResult>)>(threads);
     let jobs_rx = Mutex::new(jobs_rx);
     std::thread::scope(|scope| {
+        let splitter_panic = &splitter_panic;
         scope.spawn(move || {
-            let splitter = Splitter::new(input, chunk_bytes, chunk_bytes * MAX_CHUNK_FACTOR);
-            splitter.run(&mut |segment| match segment {
-                Segment::Seq(bytes) => ordered_tx.send(Item::Seq(bytes)).is_ok(),
-                Segment::Error(e) => ordered_tx.send(Item::Error(e)).is_ok(),
-                Segment::Chunk(chunk) => {
-                    let chunk = Arc::new(chunk);
-                    let (tx, rx) = sync_channel(1);
-                    ordered_tx.send(Item::Chunk(chunk.clone(), rx)).is_ok()
-                        && jobs_tx.send((chunk, tx)).is_ok()
-                }
+            let run = std::panic::AssertUnwindSafe(move || {
+                split(input, chunk_bytes, ordered_tx, jobs_tx, inject)
             });
+            if let Err(payload) = std::panic::catch_unwind(run) {
+                if let Ok(mut p) = splitter_panic.lock() {
+                    *p = Some(record::panic_message(payload.as_ref()));
+                }
+            }
         });
         for _ in 0..threads {
             let (jobs_rx, runs, cancelled) = (&jobs_rx, &runs, &cancelled);
@@ -519,7 +571,19 @@ pub(super) fn validate<R: BufRead + Send>(
                 let Some(base) = runs.wait(chunk.run) else {
                     continue;
                 };
-                let _ = tx.send(read_chunk(&chunk, &base, today, max));
+                let read = std::panic::AssertUnwindSafe(|| {
+                    if inject == Some(InjectedPanic::Chunk) {
+                        #[allow(clippy::panic)]
+                        {
+                            panic!("panique injectée (test) dans un fil de lecture");
+                        }
+                    }
+                    read_chunk(&chunk, &base, context, max)
+                });
+                let result = std::panic::catch_unwind(read).unwrap_or_else(|payload| {
+                    ChunkResult::panicked(record::panic_message(payload.as_ref()))
+                });
+                let _ = tx.send(result);
             });
         }
 
@@ -565,7 +629,15 @@ pub(super) fn validate<R: BufRead + Send>(
                     chunk.line_start,
                     chunk.offset,
                 );
-                let result = results.recv().ok().filter(|r| r.status != Status::Broken);
+                let result = results.recv().ok();
+                if let Some(ChunkResult {
+                    status: Status::Panicked(message),
+                    ..
+                }) = &result
+                {
+                    sink.panicked(("fil de lecture", "reading thread"), message);
+                }
+                let result = result.filter(|r| r.status == Status::Clean);
                 let Some(mut result) = result.filter(|_| assumed.same_as(&state)) else {
                     // Read the rest in sequence, from the last state known to be right.
                     cancelled.store(true, Ordering::Relaxed);
@@ -598,5 +670,8 @@ pub(super) fn validate<R: BufRead + Send>(
         input.rx = None;
         input.chunk = None;
     });
+    if let Some(message) = splitter_panic.into_inner().ok().flatten() {
+        sink.panicked(("découpage du document", "document splitter"), &message);
+    }
     sink.report(options, version, root, encoding)
 }

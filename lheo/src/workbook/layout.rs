@@ -294,7 +294,7 @@ impl Layout {
     ///
     /// ```
     /// use lheo::schema::id;
-    /// use lheo::workbook::Layout;
+    /// use lheo::internal::layout::Layout;
     ///
     /// let layout = Layout::of(id::LHEO);
     /// let session = layout.sheet("session").unwrap();

@@ -2,12 +2,13 @@
 //! bytes, checked before anything is allocated for them (by a pre-scan of the bytes). A workbook over
 //! them is one `CLASSEUR-LIMITE` finding, never a memory blow-up.
 
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Diagnostic, Location, Rule};
 
 /// Bounds on a workbook read by [`super::read_workbook_with`].
 ///
 /// The defaults keep the reading of any workbook, hostile ones included, well under 200 MB;
-/// raise them for bigger workbooks (`lheo import --classeur-cellules …`). What counts:
+/// raise them for bigger workbooks (a library user passes them to
+/// [`super::read_workbook_with`]). What counts:
 ///
 /// - a *cell* is a cell the reader keeps in memory: in `.xlsx`, every cell the sheet's XML
 ///   lists; in `.ods` and `.xls`, every cell of the rectangle from the first to the last
@@ -65,7 +66,7 @@ impl Exceeded {
     /// The `CLASSEUR-LIMITE` finding.
     pub fn diagnostic(&self) -> Diagnostic {
         let mut d = Diagnostic::new(
-            "CLASSEUR-LIMITE",
+            Rule::ClasseurLimite,
             format!(
                 "{} : {} ; classeur refusé (rien n'en a été lu). Découpez-le, ou relevez les limites si vous lui faites confiance",
                 self.place, self.fr

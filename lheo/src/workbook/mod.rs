@@ -2,14 +2,15 @@
 //!
 //! - [`export`] streams an LHEO 2.x document into a workbook (`.xlsx`), one record at a time
 //!   (rust_xlsxwriter's constant-memory mode: memory stays flat on a gigabyte feed);
-//!   [`WorkbookWriter`] writes records one by one, [`write_document`] a whole document;
+//!   [`write_document`] writes a whole document;
 //! - [`read_workbook`] reads a workbook back (calamine): forgiving where people are, strict
 //!   where data would be lost, every problem a [`crate::Diagnostic`] at
 //!   `sheet!cell`; the result is LHEO 2.3 XML that [`Imported::validate`] checks with any
 //!   profile (locations mapped back to cells) and [`Imported::document`] turns into the model;
-//! - [`template()`] writes the empty workbook with one example row;
-//! - [`layout`] says which sheets and columns a workbook has, derived from the schema
-//!   tables ([`Layout::of`]); [`doc`] documents them.
+//! - [`template()`] writes the empty workbook with one example row.
+//!
+//! Which sheets and columns a workbook has is derived from the schema tables, and described
+//! in `schemas/workbook-layout.md` (generated from the same derivation).
 //!
 //! Limits: Excel's own (1 048 576 rows per sheet, 32 767 characters per cell: an export that
 //! would exceed them fails with a clear error; longer `extras` continue on the next rows).
@@ -39,65 +40,88 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod assemble;
+mod assemble;
+#[doc(hidden)]
 pub mod cells;
+#[doc(hidden)]
 pub mod doc;
-pub mod flatten;
+mod export;
+mod flatten;
 mod grid;
+#[doc(hidden)]
 pub mod layout;
-pub mod limits;
-pub mod reader;
-pub mod rules;
+mod limits;
+mod reader;
 mod scan;
-pub mod template;
-pub mod writer;
+mod template;
+mod writer;
 
-pub use layout::Layout;
+pub use export::{export, export_with, ExportOptions, ExportSummary};
 pub use limits::Limits;
-pub use reader::{
-    read_workbook, read_workbook_file, read_workbook_file_with, read_workbook_with, Imported,
-};
-pub use rules::RULES;
-pub use template::template;
-pub use writer::{export, write_document, ExportSummary, WorkbookWriter};
+pub use reader::{read_workbook, read_workbook_with, Imported};
+#[doc(hidden)]
+pub use template::EXAMPLE;
+pub use template::{template, template_with};
+pub use writer::write_document;
+#[doc(hidden)]
+pub use writer::{cell_ref, WorkbookWriter};
 
-use crate::Diagnostic;
+use crate::error::{Error, ErrorKind};
+use crate::Location;
 
-/// Why a workbook could not be written or read.
-#[derive(Debug, thiserror::Error)]
-pub enum WorkbookError {
-    /// The workbook library failed.
-    #[error("classeur : {0}")]
-    Xlsx(#[from] rust_xlsxwriter::XlsxError),
-    /// The file is not a workbook that can be read.
-    #[error("classeur illisible : {0}")]
-    Unreadable(String),
-    /// Reading or writing failed.
-    #[error(transparent)]
-    Io(#[from] std::io::Error),
-    /// Something in the input that the workbook cannot carry.
-    #[error("{0}")]
-    Unfit(#[from] flatten::Unfit),
-    /// A text longer than a cell holds.
-    #[error(
-        "cellule {cell} : {chars} caractères, plus que les 32 767 qu'une cellule peut contenir"
-    )]
-    TooLong {
-        /// The cell.
-        cell: String,
-        /// Its length.
-        chars: usize,
-    },
-    /// A sheet would have more rows than Excel's 1 048 576.
-    #[error("la feuille « {sheet} » dépasserait les 1 048 576 lignes d'Excel : découpez le flux")]
-    TooManyRows {
-        /// The sheet.
-        sheet: String,
-    },
-    /// The input document cannot be read (ill-formed XML, not LHEO 2.x).
-    #[error("{}", .0.message.fr)]
-    Invalid(Box<Diagnostic>),
-    /// The imported document does not fit the model (its diagnostics say why).
-    #[error("{0}")]
-    Build(#[from] crate::reader::ReadError),
+/// Errors of the workbook library: an I/O error (writing the output, a sheet's temporary
+/// file, the zip archive) is [`ErrorKind::Io`], anything else an output the workbook cannot
+/// take ([`ErrorKind::Unwritable`]).
+impl From<rust_xlsxwriter::XlsxError> for Error {
+    fn from(e: rust_xlsxwriter::XlsxError) -> Self {
+        use rust_xlsxwriter::XlsxError;
+        let e = match e {
+            XlsxError::IoError(io) | XlsxError::TempFileError(_, io) => return Error::from(io),
+            XlsxError::ZipError(zip::result::ZipError::Io(io)) => return Error::from(io),
+            other => other,
+        };
+        Error::new(
+            ErrorKind::Unwritable,
+            format!("classeur : {e}"),
+            format!("workbook: {e}"),
+        )
+        .caused_by(e)
+    }
+}
+
+/// Something in the input that the workbook layout cannot place.
+impl From<flatten::Unfit> for Error {
+    fn from(e: flatten::Unfit) -> Self {
+        Error::new(
+            ErrorKind::Unwritable,
+            e.to_string(),
+            format!("line {}: {}", e.line, e.what),
+        )
+        .at(Location::Xml {
+            line: e.line,
+            column: 1,
+        })
+    }
+}
+
+/// The error for a text longer than a cell holds.
+fn too_long(cell: String, chars: usize) -> Error {
+    Error::new(
+        ErrorKind::Unwritable,
+        format!(
+            "cellule {cell} : {chars} caractères, plus que les 32 767 qu'une cellule peut contenir"
+        ),
+        format!("cell {cell}: {chars} characters, more than the 32,767 a cell holds"),
+    )
+}
+
+/// The error for a sheet that would have more rows than Excel's 1 048 576.
+fn too_many_rows(sheet: &str) -> Error {
+    Error::new(
+        ErrorKind::Unwritable,
+        format!(
+            "la feuille « {sheet} » dépasserait les 1 048 576 lignes d'Excel : découpez le flux"
+        ),
+        format!("the sheet \"{sheet}\" would exceed Excel's 1,048,576 rows: split the feed"),
+    )
 }

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::io::{Read, Seek};
-use std::path::Path;
 
 use calamine::Data;
 
@@ -18,8 +17,9 @@ use super::layout::{
 use super::limits::{Budget, Exceeded, Limits};
 use super::scan;
 use super::writer::{cell_ref, column_name};
-use super::WorkbookError;
+use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::error::Error;
 use crate::schema::{self, id, ElementId};
 use crate::validate::{validate, Report, ValidateOptions};
 use crate::Document;
@@ -60,6 +60,7 @@ impl Imported {
                 root: None,
                 encoding: None,
                 diagnostics: Vec::new(),
+                referentiels: Vec::new(),
             }
         } else {
             validate(&self.xml[..], options)
@@ -122,15 +123,15 @@ impl Imported {
     }
 
     /// The document, in the model. Fails when the workbook or the document has errors.
-    pub fn document(&self) -> Result<Document, WorkbookError> {
+    pub fn document(&self) -> Result<Document, Error> {
         if let Some(d) = self
             .diagnostics
             .iter()
             .find(|d| d.severity == Severity::Error)
         {
-            return Err(WorkbookError::Invalid(Box::new(d.clone())));
+            return Err(Error::invalid(d.clone()));
         }
-        crate::reader::read_document(&self.xml[..]).map_err(WorkbookError::from)
+        crate::reader::read_document(&self.xml[..])
     }
 }
 
@@ -138,17 +139,22 @@ impl Imported {
     /// Writes the document as LHEO 2.3 to `out`, record by record (the same bytes as the
     /// library's writer gives for [`Imported::document`], without holding the whole model).
     /// Fails when the workbook has errors.
-    pub fn write_feed<W: std::io::Write>(&self, out: W) -> Result<W, WorkbookError> {
+    pub fn write_feed<W: std::io::Write>(&self, out: W) -> Result<W, Error> {
+        self.write_feed_counted(out).map(|(out, _)| out)
+    }
+
+    /// [`Imported::write_feed`], with the number of records written.
+    pub(crate) fn write_feed_counted<W: std::io::Write>(&self, out: W) -> Result<(W, u64), Error> {
         use crate::reader::{FromNode, Reader};
         if let Some(d) = self
             .diagnostics
             .iter()
             .find(|d| d.severity == Severity::Error)
         {
-            return Err(WorkbookError::Invalid(Box::new(d.clone())));
+            return Err(Error::invalid(d.clone()));
         }
-        let invalid = |d: Diagnostic| WorkbookError::Invalid(Box::new(d));
-        let stopped = |r: &mut Reader<&[u8]>| -> Result<(), WorkbookError> {
+        let invalid = Error::invalid;
+        let stopped = |r: &mut Reader<&[u8]>| -> Result<(), Error> {
             match r
                 .take_diagnostics()
                 .into_iter()
@@ -158,32 +164,38 @@ impl Imported {
                 None => Ok(()),
             }
         };
-        let mut reader = Reader::new(&self.xml[..]).map_err(invalid)?;
+        let mut reader = Reader::new(&self.xml[..])?;
         while reader.next_node().is_some() {}
         stopped(&mut reader)?;
         let head = match reader.envelope() {
-            Some(node) => Document::from_node(node).map_err(crate::reader::ReadError::from)?,
+            Some(node) => Document::from_node(node)?,
             None => {
                 return Err(invalid(Diagnostic::new(
-                    "XML-MALFORME",
+                    Rule::XmlMalforme,
                     "document vide",
                     "empty document",
                 )))
             }
         };
-        let mut reader = Reader::new(&self.xml[..]).map_err(invalid)?;
+        let mut reader = Reader::new(&self.xml[..])?;
         let mut writer = crate::writer::StreamWriter::new(out, &head)?;
+        let mut records = 0;
         while let Some(record) = reader.next_record() {
-            let record = record.map_err(crate::reader::ReadError::from)?;
-            writer.write_record(&record)?;
+            writer.write_record(&record?)?;
+            records += 1;
         }
         stopped(&mut reader)?;
-        Ok(writer.finish()?)
+        Ok((writer.finish()?, records))
     }
 }
 
-/// Reads a workbook (`.xlsx`, `.xlsm`, `.ods`, `.xls`, recognised by their content) with the
-/// default [`Limits`].
+/// Reads a workbook with the default [`Limits`]: `.xlsx` (also `.xlsm`), `.ods` or `.xls`,
+/// recognised by its content (`.xlsb`, which cannot be checked before it is read, is refused).
+/// Open the file in the caller (a `BufReader<File>`) or give the bytes (a `Cursor`).
+///
+/// A file that is not a readable workbook is not an error: the result has one
+/// `CLASSEUR-ILLISIBLE` finding (`CLASSEUR-LIMITE` for a workbook over the limits). Fails only
+/// when reading fails.
 ///
 /// ```
 /// let xlsx = lheo::workbook::template(Vec::new()).unwrap();
@@ -192,7 +204,7 @@ impl Imported {
 /// let report = imported.validate(&lheo::validate::ValidateOptions::default());
 /// assert!(report.is_valid(), "{:?}", report.diagnostics);
 /// ```
-pub fn read_workbook<RS: Read + Seek>(input: RS) -> Result<Imported, WorkbookError> {
+pub fn read_workbook<RS: Read + Seek>(input: RS) -> Result<Imported, Error> {
     read_workbook_with(input, &Limits::default())
 }
 
@@ -201,7 +213,7 @@ pub fn read_workbook<RS: Read + Seek>(input: RS) -> Result<Imported, WorkbookErr
 pub fn read_workbook_with<RS: Read + Seek>(
     mut input: RS,
     limits: &Limits,
-) -> Result<Imported, WorkbookError> {
+) -> Result<Imported, Error> {
     if let Err(why) = check_archive(&mut input) {
         return Ok(unreadable(&why));
     }
@@ -225,29 +237,19 @@ pub fn read_workbook_with<RS: Read + Seek>(
     }
 }
 
-/// Reads a workbook file (`.xlsx`, `.xlsm`, `.ods`, `.xls`) with the default [`Limits`].
-pub fn read_workbook_file(path: &Path) -> Result<Imported, WorkbookError> {
-    read_workbook_file_with(path, &Limits::default())
-}
-
-/// Reads a workbook file within `limits` (see [`read_workbook_with`]).
-pub fn read_workbook_file_with(path: &Path, limits: &Limits) -> Result<Imported, WorkbookError> {
-    let file = std::io::BufReader::new(std::fs::File::open(path)?);
-    read_workbook_with(file, limits)
-}
-
 /// The kinds of workbooks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Kind {
     Xlsx,
     Ods,
     Xls,
     Xlsb,
-    Unknown,
+    /// Not a workbook lheo reads (why).
+    Unknown(String),
 }
 
 /// Recognises a workbook by its content.
-fn kind<R: Read + Seek>(input: &mut R) -> Result<Kind, WorkbookError> {
+fn kind<R: Read + Seek>(input: &mut R) -> Result<Kind, Error> {
     let mut head = [0u8; 8];
     let mut n = 0;
     while n < head.len() {
@@ -260,8 +262,13 @@ fn kind<R: Read + Seek>(input: &mut R) -> Result<Kind, WorkbookError> {
         return Ok(Kind::Xls);
     }
     input.seek(std::io::SeekFrom::Start(0))?;
-    let Ok(zip) = zip::ZipArchive::new(&mut *input) else {
-        return Ok(Kind::Unknown);
+    let zip = match zip::ZipArchive::new(&mut *input) {
+        Ok(zip) => zip,
+        // A zip archive's signature without a readable archive: damaged or truncated.
+        Err(e) if head[..n].starts_with(b"PK") => {
+            return Ok(Kind::Unknown(format!("archive zip illisible : {e}")))
+        }
+        Err(_) => return Ok(Kind::Unknown("ni .xlsx, ni .ods, ni .xls".into())),
     };
     let has = |name: &str| zip.index_for_name(name).is_some();
     Ok(if has("content.xml") || has("mimetype") {
@@ -280,7 +287,7 @@ enum Stop {
     /// Not a workbook that can be read (why).
     Unreadable(String),
     /// Reading failed (I/O).
-    Fatal(WorkbookError),
+    Fatal(Error),
 }
 
 impl From<Exceeded> for Stop {
@@ -328,7 +335,7 @@ fn read_kind<RS: Read + Seek>(
         Kind::Xlsb => Err(Stop::Unreadable(
             "classeur binaire (.xlsb), non pris en charge : enregistrez-le en .xlsx".into(),
         )),
-        Kind::Unknown => Err(Stop::Unreadable("ni .xlsx, ni .ods, ni .xls".into())),
+        Kind::Unknown(why) => Err(Stop::Unreadable(why)),
     }
 }
 
@@ -447,7 +454,7 @@ fn unreadable(why: &str) -> Imported {
         xml: Vec::new(),
         lines: LineMap::default(),
         diagnostics: vec![Diagnostic::new(
-            "CLASSEUR-ILLISIBLE",
+            Rule::ClasseurIllisible,
             format!("le fichier n'est pas un classeur lisible : {why}"),
             format!("the file is not a readable workbook: {why}"),
         )],
@@ -462,8 +469,8 @@ fn at(sheet: &str, row: u32, col: usize) -> Location {
     }
 }
 
-fn diag(code: &'static str, loc: Location, fr: String, en: String) -> Diagnostic {
-    let mut d = Diagnostic::new(code, fr, en);
+fn diag(rule: Rule, loc: Location, fr: String, en: String) -> Diagnostic {
+    let mut d = Diagnostic::new(rule, fr, en);
     d.location = loc;
     d
 }
@@ -551,7 +558,7 @@ fn read_sheets(
         let (grid, formulas) = sheet(name)?;
         for (r, c) in formulas {
             diagnostics.push(diag(
-                "CLASSEUR-FORMULE",
+                Rule::ClasseurFormule,
                 at(name, r, c as usize),
                 "formule sans valeur enregistrée : sa valeur serait perdue (ouvrez et enregistrez le classeur dans Excel ou LibreOffice pour la calculer, ou remplacez la formule par sa valeur)".into(),
                 "formula without a saved value: its value would be lost (open and save the workbook in Excel or LibreOffice to compute it, or replace the formula with its value)".into(),
@@ -571,7 +578,7 @@ fn read_sheets(
             side_grids.insert(key, (number, name.clone(), grid));
         } else if grid.all_rows().any(|r| !grid.blank_row(r)) {
             diagnostics.push(diag(
-                "CLASSEUR-FEUILLE",
+                Rule::ClasseurFeuille,
                 at(name, 0, 0),
                 format!("feuille « {name} » inconnue : ses données seraient perdues (feuilles possibles : {})", sheet_list(layout)),
                 format!("unknown sheet \"{name}\": its data would be lost (possible sheets: {})", sheet_list(layout)),
@@ -646,7 +653,7 @@ fn read_entity_sheet(
             // A column without a header: its values would be lost.
             if let Some(r) = grid.first_below_header(c) {
                 diagnostics.push(diag(
-                    "CLASSEUR-COLONNE",
+                    Rule::ClasseurColonne,
                     at(name, r, c),
                     format!("colonne {} sans en-tête : ses valeurs seraient perdues (mettez en ligne 1 le chemin LHEO de la colonne)", column_name(c)),
                     format!("column {} has no header: its values would be lost (put the column's LHEO path in row 1)", column_name(c)),
@@ -657,7 +664,7 @@ fn read_entity_sheet(
         let canonical = header.split_whitespace().collect::<String>();
         if let Some(first) = headers.insert(canonical.clone(), c) {
             diagnostics.push(diag(
-                "CLASSEUR-COLONNE",
+                Rule::ClasseurColonne,
                 at(name, 0, c),
                 format!("colonne « {header} » en double (déjà en {}) : une seule valeur peut être gardée", cell_ref(0, first)),
                 format!("duplicate column \"{header}\" (already at {}): only one value can be kept", cell_ref(0, first)),
@@ -706,7 +713,7 @@ fn read_entity_sheet(
     if let (Some(p), None) = (parent_name, parent_col) {
         if grid.body_rows().any(|r| !grid.blank_row(r)) {
             diagnostics.push(diag(
-                "CLASSEUR-COLONNE",
+                Rule::ClasseurColonne,
                 at(name, 0, grid.cols()),
                 format!("colonne « #{p} » absente : chaque ligne de la feuille « {name} » doit dire à quelle ligne de la feuille « {p} » elle appartient"),
                 format!("column \"#{p}\" is missing: each row of sheet \"{name}\" must say which row of sheet \"{p}\" it belongs to"),
@@ -729,7 +736,7 @@ fn read_entity_sheet(
         if let (Some(k), Some(c)) = (&key, key_col) {
             if let Some(&first) = data.by_key.get(k) {
                 diagnostics.push(diag(
-                    "CLASSEUR-CLE",
+                    Rule::ClasseurCle,
                     at(name, r, c),
                     format!(
                         "clé « {k} » en double (déjà en ligne {}) : chaque ligne a sa propre clé",
@@ -807,7 +814,7 @@ fn unknown_column(
         }
     }
     diag(
-        "CLASSEUR-COLONNE",
+        Rule::ClasseurColonne,
         at(sheet, 0, col),
         format!("colonne « {header} » inconnue : {why} ; ses valeurs seraient perdues (les colonnes possibles de la feuille « {sheet} » sont des chemins sous « {entity} », voir la feuille documentation)"),
         format!("unknown column \"{header}\" ({why}); its values would be lost (the columns of sheet \"{sheet}\" are paths below \"{entity}\", see the documentation sheet)"),
@@ -817,7 +824,7 @@ fn unknown_column(
 fn cell_problem(p: CellProblem, loc: Location, path: String) -> Diagnostic {
     match p {
         CellProblem::Date(found) => diag(
-            "CLASSEUR-DATE",
+            Rule::ClasseurDate,
             loc,
             format!("date impossible « {found} » ({path}) : attendu jj/mm/aaaa, aaaa-mm-jj ou aaaammjj (mm/aaaa, aaaa ou 00000000 pour une date partielle)"),
             format!("impossible date \"{found}\" ({path}): expected dd/mm/yyyy, yyyy-mm-dd or yyyymmdd (mm/yyyy, yyyy or 00000000 for a partial date)"),
@@ -835,14 +842,14 @@ fn cell_problem(p: CellProblem, loc: Location, path: String) -> Diagnostic {
                 .unwrap_or_default();
             let label = d.map_or("", |d| d.label);
             diag(
-                "CLASSEUR-CODE",
+                Rule::ClasseurCode,
                 loc,
                 format!("« {found} » n'est ni un code ni un libellé de la liste « {label} » ({path}) : codes possibles {codes}"),
                 format!("\"{found}\" is neither a code nor a label of the list \"{label}\" ({path}): possible codes {codes}"),
             )
         }
         CellProblem::Error(found) => diag(
-            "CLASSEUR-VALEUR",
+            Rule::ClasseurValeur,
             loc,
             format!("la cellule contient l'erreur « {found} » ({path}) : remplacez-la par une valeur"),
             format!("the cell holds the error \"{found}\" ({path}): replace it with a value"),
@@ -872,7 +879,7 @@ fn read_side(
             Some(i) if cols[i].is_none() => cols[i] = Some(c),
             _ if h.is_empty() && grid.first_below_header(c).is_none() => {}
             _ => diagnostics.push(diag(
-                "CLASSEUR-COLONNE",
+                Rule::ClasseurColonne,
                 at(name, 0, c),
                 format!("colonne « {h} » inconnue ou en double dans la feuille « {name} » (colonnes : {})", headers.join(", ")),
                 format!("unknown or duplicate column \"{h}\" in sheet \"{name}\" (columns: {})", headers.join(", ")),
@@ -897,7 +904,7 @@ fn read_side(
         let Some(si) = sheets.iter().position(|s| s.name == sheet_name) else {
             let known = layout.sheet(&sheet_name).is_some();
             diagnostics.push(diag(
-                "CLASSEUR-ORPHELINE",
+                Rule::ClasseurOrpheline,
                 at(name, r, sheet_col),
                 if known {
                     format!("la feuille « {sheet_name} » est absente du classeur : cette ligne ne se rattache à rien")
@@ -916,7 +923,7 @@ fn read_side(
         };
         let Some(row) = row else {
             diagnostics.push(diag(
-                "CLASSEUR-ORPHELINE",
+                Rule::ClasseurOrpheline,
                 at(name, r, key_col),
                 format!("aucune ligne de la feuille « {sheet_name} » n'a la clé « {key} » : cette ligne ne se rattache à rien"),
                 format!("no row of sheet \"{sheet_name}\" has the key \"{key}\": this row belongs to nothing"),
@@ -950,7 +957,7 @@ fn read_side(
             Ok(t) => t,
             Err(why) => {
                 diagnostics.push(diag(
-                    "CLASSEUR-CHEMIN",
+                    Rule::ClasseurChemin,
                     at(name, r, path_col),
                     format!(
                         "chemin « {path} » impossible sous « {} » : {why}",
@@ -990,7 +997,7 @@ fn read_side(
             Ok(()) => true,
             Err(why) => {
                 diagnostics.push(diag(
-                    "CLASSEUR-EXTRAS",
+                    Rule::ClasseurExtras,
                     at(name, s.origin.row, usize::from(s.origin.col)),
                     format!("XML des extras illisible : {why}"),
                     format!("unreadable extras XML: {why}"),
@@ -1056,7 +1063,7 @@ fn build(
     extras: &[Side],
     names: Vec<String>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<(Vec<u8>, LineMap), WorkbookError> {
+) -> Result<(Vec<u8>, LineMap), Error> {
     // Children of each row: (child sheet, parent sheet, parent row) → rows.
     let by_layout: HashMap<usize, usize> = sheets
         .iter()
@@ -1067,7 +1074,7 @@ fn build(
     if let Some(rs) = root_sheet {
         for extra in sheets[rs].rows.iter().skip(1) {
             diagnostics.push(diag(
-                "CLASSEUR-RACINE",
+                Rule::ClasseurRacine,
                 at(&sheets[rs].name, extra.row, 0),
                 format!(
                     "la feuille « {} » n'a qu'une ligne (le document) : cette ligne serait perdue",
@@ -1110,7 +1117,7 @@ fn build(
                             format!("orphan row: no row of sheet \"{pname}\" has the key \"{pkey}\""),
                         )
                     };
-                    diagnostics.push(diag("CLASSEUR-ORPHELINE", loc.location(&names), fr, en));
+                    diagnostics.push(diag(Rule::ClasseurOrpheline, loc.location(&names), fr, en));
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! Writing workbooks (rust_xlsxwriter, constant-memory mode: each sheet streams its rows to
 //! a temporary file, so memory stays flat whatever the number of formations).
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, Format, FormatBorder, Formula, Workbook,
@@ -12,7 +12,9 @@ use super::cells::{looks_like_formula, CellValue};
 use super::doc::sheet_docs;
 use super::flatten::{Flat, Flattener, SideRow};
 use super::layout::{self, ColumnKind, Layout, ATTRIBUTS, DOCUMENTATION, EXTRAS, LISTES};
-use super::WorkbookError;
+use super::{too_long, too_many_rows};
+use crate::diagnostic::Rule;
+use crate::error::Error;
 use crate::reader::tree::Node;
 use crate::reader::{ReadOptions, Reader, Record};
 use crate::schema::{self, Base, ElementId, Format as SchemaFormat};
@@ -146,12 +148,26 @@ impl<W: Write + Send> WorkbookWriter<W> {
     /// A workbook for documents rooted at `root` (`lheo`, `lheo-index`, `lheo-plus`): every
     /// sheet with its headers, widths, formats and drop-downs, the documentation and the
     /// lists. Nothing is written to `out` before [`WorkbookWriter::finish`].
-    pub fn new(out: W, root: ElementId) -> Result<Self, WorkbookError> {
+    pub fn new(out: W, root: ElementId) -> Result<Self, Error> {
+        WorkbookWriter::with_tempdir(out, root, None)
+    }
+
+    /// [`WorkbookWriter::new`], with the temporary files of the sheets (one per sheet, never
+    /// named, gone when the writer is) in `tempdir` rather than the system's temporary folder:
+    /// put them where the workbook goes, and a full `$TMPDIR` does not matter.
+    pub fn with_tempdir(
+        out: W,
+        root: ElementId,
+        tempdir: Option<&std::path::Path>,
+    ) -> Result<Self, Error> {
         let layout = Layout::of(root);
         let mut book = Workbook::new();
+        if let Some(dir) = tempdir {
+            book.set_tempdir(dir)?;
+        }
         let formats = Formats::new();
         let mut ws_count = 0usize;
-        let mut new_sheet = |book: &mut Workbook, name: &str| -> Result<usize, WorkbookError> {
+        let mut new_sheet = |book: &mut Workbook, name: &str| -> Result<usize, Error> {
             let ws = book.add_worksheet_with_constant_memory()?;
             ws.set_name(name)?;
             ws_count += 1;
@@ -201,7 +217,7 @@ impl<W: Write + Send> WorkbookWriter<W> {
         Ok(w)
     }
 
-    fn prepare_sheets(&mut self, layout: &Layout) -> Result<(), WorkbookError> {
+    fn prepare_sheets(&mut self, layout: &Layout) -> Result<(), Error> {
         let f = &self.formats;
         for (i, s) in layout.sheets.iter().enumerate() {
             let ws = self.book.worksheet_from_index(self.sheets[i].ws)?;
@@ -271,7 +287,7 @@ impl<W: Write + Send> WorkbookWriter<W> {
         Ok(())
     }
 
-    fn documentation(&mut self, layout: &Layout) -> Result<(), WorkbookError> {
+    fn documentation(&mut self, layout: &Layout) -> Result<(), Error> {
         let f = &self.formats;
         let ws = self.book.add_worksheet();
         ws.set_name(DOCUMENTATION)?;
@@ -336,7 +352,7 @@ impl<W: Write + Send> WorkbookWriter<W> {
         Ok(())
     }
 
-    fn lists(&mut self) -> Result<(), WorkbookError> {
+    fn lists(&mut self) -> Result<(), Error> {
         let f = &self.formats;
         let ws = self.book.add_worksheet();
         ws.set_name(LISTES)?;
@@ -357,10 +373,10 @@ impl<W: Write + Send> WorkbookWriter<W> {
 
     /// Writes a record tree read by [`Reader::next_node`] (a `formation`, a
     /// `resume-offre`, …).
-    pub fn write_node(&mut self, node: &Node) -> Result<(), WorkbookError> {
+    pub fn write_node(&mut self, node: &Node) -> Result<(), Error> {
         let id = node.id.unwrap_or(schema::id::FORMATION);
         let Some(sheet) = self.flattener.record_sheet(id) else {
-            return Err(WorkbookError::Unfit(super::flatten::Unfit {
+            return Err(Error::from(super::flatten::Unfit {
                 line: node.pos.line,
                 what: format!(
                     "« {} » n'est pas un enregistrement de ce document",
@@ -374,18 +390,18 @@ impl<W: Write + Send> WorkbookWriter<W> {
     }
 
     /// Writes a record of the model.
-    pub fn write_record(&mut self, record: &Record) -> Result<(), WorkbookError> {
+    pub fn write_record(&mut self, record: &Record) -> Result<(), Error> {
         let node = record_node(record)?;
         self.write_node(&node)
     }
 
-    fn write_flat(&mut self, flat: &Flat) -> Result<(), WorkbookError> {
+    fn write_flat(&mut self, flat: &Flat) -> Result<(), Error> {
         for row in &flat.rows {
             let state = &mut self.sheets[row.sheet];
             let r = state.next_row;
             if r > LAST_ROW {
                 let sheet = self.flattener.layout().sheets[row.sheet].name.clone();
-                return Err(WorkbookError::TooManyRows { sheet });
+                return Err(too_many_rows(&sheet));
             }
             state.next_row += 1;
             let ws = self.book.worksheet_from_index(state.ws)?;
@@ -406,7 +422,7 @@ impl<W: Write + Send> WorkbookWriter<W> {
 
     /// Writes the root's row (from the document's envelope: the root element without its
     /// records, as [`Reader::envelope`] gives it), sets the filters and writes the file.
-    pub fn finish(mut self, envelope: &Node) -> Result<W, WorkbookError> {
+    pub fn finish(mut self, envelope: &Node) -> Result<W, Error> {
         let flat = self.flattener.root(envelope)?;
         self.write_flat(&flat)?;
         let layout = self.flattener.layout();
@@ -434,7 +450,7 @@ fn write_cell(
     col: usize,
     shown: Shown,
     value: &CellValue,
-) -> Result<(), WorkbookError> {
+) -> Result<(), Error> {
     let c = col as u16;
     match value {
         CellValue::Text(s) => {
@@ -442,10 +458,7 @@ fn write_cell(
                 return Ok(());
             }
             if s.encode_utf16().count() > MAX_CELL_CHARS {
-                return Err(WorkbookError::TooLong {
-                    cell: cell_ref(row, col),
-                    chars: s.chars().count(),
-                });
+                return Err(too_long(cell_ref(row, col), s.chars().count()));
             }
             let fmt = if looks_like_formula(s) {
                 &f.text_quoted
@@ -474,16 +487,14 @@ fn write_side(
     f: &Formats,
     state: &mut SheetState,
     side: &SideRow,
-) -> Result<(), WorkbookError> {
+) -> Result<(), Error> {
     let ws = book.worksheet_from_index(state.ws)?;
     let chunks = split_cell(&side[3]);
     for chunk in chunks {
         let r = state.next_row;
         if r > LAST_ROW {
             let sheet = side[0].clone();
-            return Err(WorkbookError::TooManyRows {
-                sheet: format!("{sheet} (attributs/extras)"),
-            });
+            return Err(too_many_rows(&format!("{sheet} (attributs/extras)")));
         }
         state.next_row += 1;
         for (c, v) in side[..3]
@@ -541,7 +552,7 @@ pub fn list_entry(code: &str, label: &str) -> String {
     truncate(&entry, 255).to_owned()
 }
 
-fn drop_down(dict: usize) -> Result<DataValidation, WorkbookError> {
+fn drop_down(dict: usize) -> Result<DataValidation, Error> {
     let d = &schema::DICTS[dict];
     let col = column_name(dict);
     let formula = format!("={LISTES}!${col}$2:${col}${}", d.entries.len() + 1);
@@ -562,7 +573,7 @@ fn excel_serial(d: chrono::NaiveDate) -> f64 {
 }
 
 /// A record of the model as a tree, through its XML.
-fn record_node(record: &Record) -> Result<Node, WorkbookError> {
+fn record_node(record: &Record) -> Result<Node, Error> {
     let (root, container) = match record {
         Record::Formation(_) => ("lheo", Some("offres")),
         Record::ResumeOffre(_) => ("lheo-index", Some("resumes-offres")),
@@ -598,94 +609,19 @@ fn record_node(record: &Record) -> Result<Node, WorkbookError> {
         w.close(root)?;
         w.finish()?;
     }
-    let mut reader = Reader::with_options(&xml[..], ReadOptions::default())
-        .map_err(|d| WorkbookError::Invalid(Box::new(d)))?;
+    let mut reader = Reader::with_options(&xml[..], ReadOptions::default())?;
     reader.next_node().map(|n| n.node).ok_or_else(|| {
-        WorkbookError::Invalid(Box::new(crate::Diagnostic::new(
-            "XML-MALFORME",
+        Error::invalid(crate::Diagnostic::new(
+            Rule::XmlMalforme,
             "enregistrement vide",
             "empty record",
-        )))
+        ))
     })
 }
 
-/// What an export wrote.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ExportSummary {
-    /// Records (`formation`, `resume-offre`, …).
-    pub records: u64,
-}
-
-/// Exports an LHEO 2.x document read from `input` as a workbook written to `out`, streaming:
-/// one record at a time in memory.
-///
-/// Fails on a document the reader cannot read (ill-formed XML, not LHEO 2.x) and on anything
-/// the workbook could not carry (an element the schema does not allow where it is).
-pub fn export<R: BufRead, W: Write + Send>(
-    input: R,
-    out: W,
-) -> Result<ExportSummary, WorkbookError> {
-    let mut reader = Reader::new(input).map_err(|d| WorkbookError::Invalid(Box::new(d)))?;
-    let mut writer: Option<WorkbookWriter<W>> = None;
-    let mut out = Some(out);
-    let mut summary = ExportSummary::default();
-    loop {
-        let next = reader.next_node();
-        if let Some(d) = reader
-            .take_diagnostics()
-            .into_iter()
-            .find(|d| d.severity == crate::Severity::Error)
-        {
-            return Err(WorkbookError::Invalid(Box::new(d)));
-        }
-        let Some(record) = next else { break };
-        if writer.is_none() {
-            let root = reader
-                .root()
-                .and_then(schema::element_id)
-                .unwrap_or(schema::id::LHEO);
-            if let Some(o) = out.take() {
-                writer = Some(WorkbookWriter::new(o, root)?);
-            }
-        }
-        if let Some(w) = writer.as_mut() {
-            w.write_node(&record.node)?;
-            summary.records += 1;
-        }
-    }
-    if reader.version().is_none() {
-        let d = crate::Diagnostic::new(
-            "XSD-RACINE",
-            format!(
-                "« {} » n'est pas un document LHEO 2.x",
-                reader.root().unwrap_or("")
-            ),
-            format!(
-                "\"{}\" is not an LHEO 2.x document",
-                reader.root().unwrap_or("")
-            ),
-        );
-        return Err(WorkbookError::Invalid(Box::new(d)));
-    }
-    let Some(envelope) = reader.envelope() else {
-        return Err(WorkbookError::Invalid(Box::new(crate::Diagnostic::new(
-            "XML-MALFORME",
-            "document vide",
-            "empty document",
-        ))));
-    };
-    let writer = match (writer, out) {
-        (Some(w), _) => w,
-        (None, Some(o)) => WorkbookWriter::new(o, envelope.id.unwrap_or(schema::id::LHEO))?,
-        (None, None) => return Err(WorkbookError::Io(std::io::Error::other("no output"))),
-    };
-    writer.finish(envelope)?;
-    Ok(summary)
-}
-
 /// Writes a whole document as a workbook.
-pub fn write_document<W: Write + Send>(doc: &crate::Document, out: W) -> Result<(), WorkbookError> {
+pub fn write_document<W: Write + Send>(doc: &crate::Document, out: W) -> Result<(), Error> {
     let mut xml = Vec::new();
     crate::writer::write_document(doc, &mut xml)?;
-    export(&xml[..], out).map(|_| ())
+    super::export(&xml[..], out).map(|_| ())
 }

@@ -21,14 +21,14 @@
 mod escape;
 #[allow(clippy::all)]
 mod generated;
-pub mod stream;
-pub mod xml;
+mod stream;
+pub(crate) mod xml;
 
 use std::io::{self, Write};
 
 use crate::model::Document;
 pub use stream::StreamWriter;
-pub use xml::{WriteXml, XmlWriter};
+pub(crate) use xml::{WriteXml, XmlWriter};
 
 /// Writes a whole document as LHEO 2.3.
 ///

@@ -1,99 +1,13 @@
-//! Streaming output: a document written record by record, memory bounded by one record.
-//!
-//! A [`StreamWriter`] starts from the *envelope* of a document (a [`Document`] whose record
-//! lists may be empty: root attributes, attributes of the containers such as `offres`, and the
-//! `extras` that follow the records), takes records one at a time, then closes the document.
-//! The bytes are exactly those [`write_document`](super::write_document) writes for the
-//! envelope with the records put back in.
-//!
-//! | root | records, in this order |
-//! |---|---|
-//! | `lheo` | `formation`s (in `offres`) |
-//! | `lheo-index` | `resume-offre`s (in `resumes-offres`), then `resume-organisme`s (in `resumes-organismes`) |
-//! | `lheo-plus` | `formation`s (in `lheo/offres`), then `organisme-formation-responsable`s |
-//!
-//! # Building a feed
-//!
-//! ```
-//! use lheo::writer::{to_string, StreamWriter};
-//! use lheo::{Document, Extra, Extras, Formation, Lheo};
-//!
-//! // The envelope: root attributes, and the trailing extras.
-//! let mut head = Lheo::default();
-//! head.datemaj = Some("20250101".into());
-//! head.extras.push(Extras::new("flux").with(Extra::text("date-export", "20251101")));
-//! let head = Document::Lheo(head);
-//!
-//! let formation = |numero: &str| {
-//!     let mut f = Formation::default();
-//!     f.attrs.numero = Some(numero.into());
-//!     f
-//! };
-//! let mut w = StreamWriter::new(Vec::new(), &head)?;
-//! for numero in ["F1", "F2"] {
-//!     w.write_formation(&formation(numero))?; // one record in memory at a time
-//! }
-//! let xml = String::from_utf8(w.finish()?).unwrap();
-//!
-//! // Same bytes as writing the whole document at once.
-//! let mut whole = head.clone();
-//! if let Document::Lheo(d) = &mut whole {
-//!     d.offres.formation = vec![formation("F1"), formation("F2")];
-//! }
-//! assert_eq!(xml, to_string(&whole));
-//! # Ok::<(), std::io::Error>(())
-//! ```
-//!
-//! # Converting a feed of any size
-//!
-//! A [`Reader`](crate::reader::Reader) knows the whole envelope only once the input is
-//! exhausted, and the root's attributes must be written before the first record. For a file,
-//! read it twice: once for the envelope (records are built one at a time and dropped), once
-//! to copy the records. Memory stays bounded by the largest record.
-//!
-//! ```
-//! use lheo::reader::{FromNode, Reader};
-//! use lheo::writer::StreamWriter;
-//! use lheo::Document;
-//!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let feed = r#"<lheo-index xmlns="http://www.lheo.org/2.2" datemaj="20250101">
-//!   <resumes-organismes info="liste">
-//!     <resume-organisme numero="O1"><nom-organisme>Centre</nom-organisme>
-//!       <raison-sociale>Centre SA</raison-sociale><SIRET>73282932000074</SIRET>
-//!       <numero-activite>42670000067</numero-activite></resume-organisme>
-//!     <extras info="flux"><extra info="date-export">20251101</extra></extras>
-//!   </resumes-organismes>
-//! </lheo-index>"#;
-//! let open = || feed.as_bytes(); // e.g. a BufReader over the file, opened again
-//!
-//! // Pass 1: the envelope.
-//! let mut reader = Reader::new(open()).map_err(|d| d.message.en)?;
-//! while reader.next_node().is_some() {}
-//! let envelope = reader.envelope().ok_or("no document")?;
-//! let envelope = Document::from_node(envelope)?;
-//!
-//! // Pass 2: the records, one at a time.
-//! let mut reader = Reader::new(open()).map_err(|d| d.message.en)?;
-//! let mut w = StreamWriter::new(Vec::new(), &envelope)?;
-//! while let Some(record) = reader.next_record() {
-//!     w.write_record(&record?)?;
-//! }
-//! let xml = String::from_utf8(w.finish()?)?;
-//! assert!(xml.contains("<lheo-index xmlns=\"http://lheo.gouv.fr/2.3\" datemaj=\"20250101\">"));
-//! assert!(xml.contains("</resume-organisme>\n    <extras info=\"flux\">"));
-//! # Ok(())
-//! # }
-//! ```
+//! Streaming output: a document written record by record ([`StreamWriter`]).
 
 use std::io::{self, Write};
 
 use super::xml::{WriteXml, XmlWriter};
+use crate::model::Record;
 use crate::model::{
     Document, Formation, Lheo, LheoIndex, LheoPlus, Offres, OrganismeFormationResponsable,
     ResumeOffre, ResumeOrganisme, ResumesOffres, ResumesOrganismes,
 };
-use crate::reader::Record;
 
 /// Where records go, in document order. Each document kind uses a prefix of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -112,7 +26,95 @@ enum Slot {
     End,
 }
 
-/// Writes an LHEO 2.3 document record by record. See the [module documentation](self).
+/// Streaming output: a document written record by record, memory bounded by one record.
+///
+/// It starts from the *envelope* of a document (a [`Document`] whose record
+/// lists may be empty: root attributes, attributes of the containers such as `offres`, and the
+/// `extras` that follow the records), takes records one at a time, then closes the document.
+/// The bytes are exactly those [`write_document`](super::write_document) writes for the
+/// envelope with the records put back in.
+///
+/// | root | records, in this order |
+/// |---|---|
+/// | `lheo` | `formation`s (in `offres`) |
+/// | `lheo-index` | `resume-offre`s (in `resumes-offres`), then `resume-organisme`s (in `resumes-organismes`) |
+/// | `lheo-plus` | `formation`s (in `lheo/offres`), then `organisme-formation-responsable`s |
+///
+/// # Building a feed
+///
+/// ```
+/// use lheo::writer::{to_string, StreamWriter};
+/// use lheo::{Document, Extra, Extras, Formation, Lheo};
+///
+/// // The envelope: root attributes, and the trailing extras.
+/// let mut head = Lheo::default();
+/// head.datemaj = Some("20250101".into());
+/// head.extras.push(Extras::new("flux").with(Extra::text("date-export", "20251101")));
+/// let head = Document::Lheo(head);
+///
+/// let formation = |numero: &str| {
+///     let mut f = Formation::default();
+///     f.attrs.numero = Some(numero.into());
+///     f
+/// };
+/// let mut w = StreamWriter::new(Vec::new(), &head)?;
+/// for numero in ["F1", "F2"] {
+///     w.write_formation(&formation(numero))?; // one record in memory at a time
+/// }
+/// let xml = String::from_utf8(w.finish()?).unwrap();
+///
+/// // Same bytes as writing the whole document at once.
+/// let mut whole = head.clone();
+/// if let Document::Lheo(d) = &mut whole {
+///     d.offres.formation = vec![formation("F1"), formation("F2")];
+/// }
+/// assert_eq!(xml, to_string(&whole));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+///
+/// # Converting a feed of any size
+///
+/// [`lheo::convert`](crate::convert) converts a feed (or a workbook) in one pass, checking
+/// it on the way. To do it by hand with the model:
+/// A [`Reader`](crate::reader::Reader) knows the whole envelope only once the input is
+/// exhausted, and the root's attributes must be written before the first record. For a file,
+/// read it twice: once for the envelope (records are built one at a time and dropped), once
+/// to copy the records. Memory stays bounded by the largest record.
+///
+/// ```
+/// use lheo::reader::{FromNode, Reader};
+/// use lheo::writer::StreamWriter;
+/// use lheo::Document;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let feed = r#"<lheo-index xmlns="http://www.lheo.org/2.2" datemaj="20250101">
+///   <resumes-organismes info="liste">
+///     <resume-organisme numero="O1"><nom-organisme>Centre</nom-organisme>
+///       <raison-sociale>Centre SA</raison-sociale><SIRET>73282932000074</SIRET>
+///       <numero-activite>42670000067</numero-activite></resume-organisme>
+///     <extras info="flux"><extra info="date-export">20251101</extra></extras>
+///   </resumes-organismes>
+/// </lheo-index>"#;
+/// let open = || feed.as_bytes(); // e.g. a BufReader over the file, opened again
+///
+/// // Pass 1: the envelope.
+/// let mut reader = Reader::new(open())?;
+/// while reader.next_node().is_some() {}
+/// let envelope = reader.envelope().ok_or("no document")?;
+/// let envelope = Document::from_node(envelope)?;
+///
+/// // Pass 2: the records, one at a time.
+/// let mut reader = Reader::new(open())?;
+/// let mut w = StreamWriter::new(Vec::new(), &envelope)?;
+/// while let Some(record) = reader.next_record() {
+///     w.write_record(&record?)?;
+/// }
+/// let xml = String::from_utf8(w.finish()?)?;
+/// assert!(xml.contains("<lheo-index xmlns=\"http://lheo.gouv.fr/2.3\" datemaj=\"20250101\">"));
+/// assert!(xml.contains("</resume-organisme>\n    <extras info=\"flux\">"));
+/// # Ok(())
+/// # }
+/// ```
 ///
 /// Dropping the writer without [`StreamWriter::finish`] leaves the document unclosed.
 pub struct StreamWriter<W: Write> {

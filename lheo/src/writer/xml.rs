@@ -51,11 +51,6 @@ impl<W: Write> XmlWriter<W> {
         self.out
     }
 
-    /// Mutable access to the underlying output.
-    pub fn get_mut(&mut self) -> &mut W {
-        &mut self.out
-    }
-
     /// Writes the XML declaration.
     pub fn declaration(&mut self) -> io::Result<()> {
         self.out

@@ -10,43 +10,9 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::XmlVersion;
 
 use super::counting::{Counting, LIMIT_MESSAGE};
-use crate::diagnostic::Diagnostic;
-
-/// Limits that keep hostile input from exhausting memory or the stack.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    /// Maximum element nesting depth.
-    pub max_depth: usize,
-    /// Maximum size in bytes of one tag or one text node.
-    pub max_event_bytes: u64,
-    /// Maximum number of diagnostics the checker keeps (the others are counted and summed
-    /// up in one last diagnostic: see [`crate::check::DiagnosticBudget`]).
-    pub max_diagnostics: usize,
-    /// Maximum number of elements in one record (`formation`, …) when records are built
-    /// (profile `france-travail`, import, [`read_document`](crate::reader::read_document)): a tree
-    /// takes a few hundred bytes per element, whatever the element's size in the input.
-    pub max_record_elements: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_depth: 512,
-            max_event_bytes: 16 * 1024 * 1024,
-            max_diagnostics: 10_000,
-            max_record_elements: 1_000_000,
-        }
-    }
-}
-
-/// A position in the input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
-pub struct Position {
-    /// 1-based line. For a start tag: the line of its closing `>`, as libxml2 reports.
-    pub line: u32,
-    /// 1-based byte column of the start (`<` of a tag, first byte of text) when on that line.
-    pub column: u32,
-}
+use super::error::{XmlError, XmlErrorKind};
+pub use super::limits::Limits;
+pub use super::position::Position;
 
 /// An interned namespace URI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -330,8 +296,8 @@ pub struct XmlReader<R: BufRead> {
     spare_attributes: Vec<Attribute>,
 }
 
-fn malformed(pos: Position, fr: impl Into<String>, en: impl Into<String>) -> Diagnostic {
-    Diagnostic::new("XML-MALFORME", fr, en).at_line(pos.line, pos.column)
+fn malformed(pos: Position, fr: impl Into<String>, en: impl Into<String>) -> XmlError {
+    XmlError::new(XmlErrorKind::Malformed, pos, fr, en)
 }
 
 /// Bytes that may start a character XML 1.0 does not allow: controls other than tab and line
@@ -589,19 +555,19 @@ impl<R: BufRead> XmlReader<R> {
     }
 
     /// The error for a tag or a text larger than the limit.
-    fn too_large(&self, pos: Position) -> Diagnostic {
+    fn too_large(&self, pos: Position) -> XmlError {
         let mb = self.limits.max_event_bytes / (1024 * 1024);
-        Diagnostic::new(
-            "XML-LIMITE",
+        XmlError::new(
+            XmlErrorKind::Limit,
+            pos,
             format!("balise ou texte de plus de {mb} Mo : refusé"),
             format!("tag or text larger than {mb} MB: refused"),
         )
-        .at_line(pos.line, pos.column)
     }
 
     /// Refuses a text that grew past the limit: adjacent text, references and CDATA sections
     /// are merged, each of them under the limit of the buffer.
-    fn check_text_size(&self) -> Result<(), Diagnostic> {
+    fn check_text_size(&self) -> Result<(), XmlError> {
         if self.text.len() as u64 > self.limits.max_event_bytes {
             return Err(self.too_large(self.text_pos));
         }
@@ -609,7 +575,7 @@ impl<R: BufRead> XmlReader<R> {
     }
 
     /// The next event, or a fatal diagnostic.
-    pub fn next_event(&mut self) -> Result<XmlEvent<'_>, Diagnostic> {
+    pub fn next_event(&mut self) -> Result<XmlEvent<'_>, XmlError> {
         match std::mem::replace(&mut self.pending, Pending::None) {
             Pending::None => {}
             Pending::Start => return Ok(XmlEvent::Start(&self.start, &self.namespaces)),
@@ -779,12 +745,11 @@ impl<R: BufRead> XmlReader<R> {
                         ));
                     }
                     if dt.contains("<!ENTITY") {
-                        return Err(Diagnostic::new(
-                            "XML-DTD",
+                        return Err(XmlError::new(
+XmlErrorKind::Dtd, before,
                             "le DOCTYPE déclare des entités : refusé pour la sécurité (aucune entité n'est résolue)",
                             "the DOCTYPE declares entities: refused for safety (no entity is resolved)",
-                        )
-                        .at_line(before.line, before.column));
+                        ));
                     }
                 }
                 Event::Start(s) => {
@@ -924,7 +889,7 @@ impl<R: BufRead> XmlReader<R> {
         XmlEvent::End(pos)
     }
 
-    fn begin_element(&mut self, s: &BytesStart<'_>, pos: Position) -> Result<(), Diagnostic> {
+    fn begin_element(&mut self, s: &BytesStart<'_>, pos: Position) -> Result<(), XmlError> {
         // Text outside the root must be whitespace.
         if self.open.is_empty()
             && !self
@@ -946,8 +911,9 @@ impl<R: BufRead> XmlReader<R> {
             ));
         }
         if self.open.len() >= self.limits.max_depth {
-            return Err(Diagnostic::new(
-                "XML-LIMITE",
+            return Err(XmlError::new(
+                XmlErrorKind::Limit,
+                pos,
                 format!(
                     "imbrication de plus de {} éléments : refusée",
                     self.limits.max_depth
@@ -956,8 +922,7 @@ impl<R: BufRead> XmlReader<R> {
                     "more than {} nested elements: refused",
                     self.limits.max_depth
                 ),
-            )
-            .at_line(pos.line, pos.column));
+            ));
         }
         self.phase = Phase::Root;
         let qname = s.name().0;
@@ -1176,30 +1141,30 @@ impl<R: BufRead> XmlReader<R> {
         Ok(())
     }
 
-    fn parse_error(&self, e: quick_xml::Error, pos: Position) -> Diagnostic {
+    fn parse_error(&self, e: quick_xml::Error, pos: Position) -> XmlError {
         if let quick_xml::Error::Io(io) = &e {
             if io.to_string().contains(LIMIT_MESSAGE) {
                 return self.too_large(pos);
             }
             if io.kind() == std::io::ErrorKind::InvalidData {
-                return Diagnostic::new(
-                    "XML-ENCODAGE",
+                return XmlError::new(
+                    XmlErrorKind::Encoding,
+                    pos,
                     format!("octets invalides pour l'encodage du document : {io}"),
                     format!("invalid bytes for the document's encoding: {io}"),
-                )
-                .at_line(pos.line, pos.column);
+                );
             }
         }
         if let quick_xml::Error::Encoding(_) = &e {
-            return Diagnostic::new(
-                "XML-ENCODAGE",
+            return XmlError::new(
+                XmlErrorKind::Encoding,
+                pos,
                 "octets qui ne sont pas de l'UTF-8 valide : déclarez l'encodage réel du fichier \
                  (par exemple <?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>) ou convertissez-le \
                  en UTF-8",
                 "bytes that are not valid UTF-8: declare the file's actual encoding (for example \
                  <?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>) or convert it to UTF-8",
-            )
-            .at_line(pos.line, pos.column);
+            );
         }
         let (fr, en) = describe_parse_error(&e);
         malformed(pos, fr, en)
@@ -1210,7 +1175,7 @@ impl<R: BufRead> XmlReader<R> {
 mod tests {
     use super::*;
 
-    fn events(xml: &str) -> Result<Vec<String>, Diagnostic> {
+    fn events(xml: &str) -> Result<Vec<String>, XmlError> {
         let mut r = XmlReader::new(xml.as_bytes(), Limits::default());
         let mut out = Vec::new();
         loop {
@@ -1293,6 +1258,6 @@ mod tests {
     fn depth_is_limited() {
         let xml = "<a>".repeat(600) + &"</a>".repeat(600);
         let err = events(&xml).unwrap_err();
-        assert_eq!(err.code, "XML-LIMITE");
+        assert_eq!(err.kind, XmlErrorKind::Limit);
     }
 }

@@ -13,9 +13,6 @@
 use std::io::{self, BufRead};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
-use crate::reader::{record_parent, RECORD_ELEMENTS};
-use crate::schema;
-
 /// Buffers of read chunks kept for reuse.
 const POOL: usize = 4;
 
@@ -60,14 +57,10 @@ pub struct Chunk {
     pub offset: u64,
 }
 
-/// Whether an element named `local` in one named `parent` is a record (by name: the readers
-/// check namespaces).
-fn is_record_name(parent: &str, local: &[u8]) -> bool {
-    RECORD_ELEMENTS.iter().any(|&r| {
-        schema::element(r).name.as_bytes() == local
-            && record_parent(r).is_some_and(|c| schema::element(c).name == parent)
-    })
-}
+/// Whether an element named `local` (second argument) in one named `parent` (first argument)
+/// is a record: the splitter cuts between records only. Judged by name; the readers check
+/// namespaces.
+pub type IsRecord = fn(parent: &str, local: &[u8]) -> bool;
 
 /// Deepest level whose element name is kept.
 const NAMED_LEVELS: usize = 4;
@@ -134,14 +127,17 @@ pub struct Splitter<R> {
     /// Buffers of chunks already read, and where chunks send theirs back.
     pool: Receiver<Vec<u8>>,
     recycle: SyncSender<Vec<u8>>,
+    is_record: IsRecord,
 }
 
 impl<R: BufRead> Splitter<R> {
     /// Cuts `input` (UTF-8) into chunks of about `chunk_bytes`; a chunk that grows past
     /// `max_chunk_bytes` (one huge record) is given up, and its bytes read in sequence.
-    pub fn new(input: R, chunk_bytes: usize, max_chunk_bytes: usize) -> Self {
+    /// `is_record` tells the records, which chunks hold.
+    pub fn new(input: R, chunk_bytes: usize, max_chunk_bytes: usize, is_record: IsRecord) -> Self {
         let (recycle, pool) = sync_channel(POOL);
         Splitter {
+            is_record,
             pool,
             recycle,
             input,
@@ -342,7 +338,7 @@ impl<R: BufRead> Splitter<R> {
                     let is_record = self.depth >= 1
                         && self.depth <= NAMED_LEVELS
                         && self.names.len() == self.depth
-                        && is_record_name(&self.names[self.depth - 1], name);
+                        && (self.is_record)(&self.names[self.depth - 1], name);
                     let before = self.base;
                     let mut out = Vec::new();
                     match self.mode {

@@ -174,7 +174,12 @@ pub fn render_diagnostics(diagnostics: &[lheo::Diagnostic]) -> String {
         .map(|d| {
             format!(
                 "{} {:?} {:?} {} | {} | {}\n",
-                d.code, d.severity, d.location, d.path, d.message.fr, d.message.en
+                d.code(),
+                d.severity,
+                d.location,
+                d.path,
+                d.message.fr,
+                d.message.en
             )
         })
         .collect()

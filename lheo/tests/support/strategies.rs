@@ -7,12 +7,12 @@
 //! repetition) and become model values through the library's tree builder; some model values
 //! are also built directly ([`extras_model`], [`recrutement`]).
 
+use lheo::internal::{Child, Node};
 use lheo::model::{
     Attributes, Date, Dictionary, Extra, Extras, ExtrasItem, Field, Periode, QName, Recrutement,
     XmlAttribute, XmlElement, XmlNode,
 };
 use lheo::model::{Booleen, ModaliteRecrutement, PerimetreRecrutement};
-use lheo::reader::tree::{Child, Node};
 use lheo::reader::FromNode;
 use lheo::schema::{self, id, AttrType, Base, Content, ElementId, Format, SimpleType};
 use lheo::{Document, Formation, Lheo, LheoIndex, LheoPlus};

@@ -2,9 +2,9 @@
 //! valid instance of any element (driven by the schema tables), the paths from a document
 //! root to every element, a plain serializer, and `id`/`idref` fixing.
 
+use lheo::internal::Position;
+use lheo::internal::{Child, Node};
 use lheo::model::{QName, XmlAttribute};
-use lheo::reader::tree::{Child, Node};
-use lheo::reader::Position;
 use lheo::schema::{self, id, Base, Content, ElementId, Format, SimpleType, NAMESPACE_2_3};
 
 /// A node of element `e` in the LHEO 2.3 namespace.

@@ -19,14 +19,15 @@ use std::fmt::Write as _;
 use super::facts::{AdresseFacts, RecrutementFacts, SessionFacts};
 use super::FranceTravail;
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Rule;
 use crate::model::{trim_xml, Date, SimpleValue};
-use crate::reader::events::Position;
 use crate::reader::log::{LogItem, RecordLog};
 use crate::reader::BuildError;
 use crate::schema::{self, id, ElementId, ElementSet};
+use crate::xml::position::Position;
 
 /// The elements whose attributes or text the France Travail rules read (with the element-only
-/// ones they build, whose stray text would not build either): a capture projected on them ([`crate::reader::ReadOptions::capture_only`]) is all [`FranceTravail::check_captured`]
+/// ones they build, whose stray text would not build either): a capture projected on them ([`Build::Captures`](crate::reader::Build::Captures)) is all [`FranceTravail::check_captured`]
 /// needs.
 pub static READS: ElementSet = ElementSet::new(&[
     id::SESSION,
@@ -597,7 +598,7 @@ impl FranceTravail {
 /// The finding for a record the rules could not read.
 fn unverified(path: &str, e: &BuildError, pos: Position) -> Diagnostic {
     Diagnostic::new(
-        "LHEO-NON-VERIFIE",
+        Rule::LheoNonVerifie,
         format!("règles France Travail non vérifiées sur {path} : structure invalide ({e})"),
         format!(
             "France Travail rules skipped on {path}: invalid structure (line {}: {})",

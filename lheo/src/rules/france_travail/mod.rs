@@ -12,7 +12,7 @@
 //! ```
 //! use chrono::NaiveDate;
 //! use lheo::rules::france_travail::FranceTravail;
-//! use lheo::{Formation, ModaliteRecrutement, Recrutement};
+//! use lheo::{Formation, ModaliteRecrutement, Recrutement, Rule};
 //!
 //! let mut formation = Formation::default();
 //! let mut action = lheo::Action::default();
@@ -26,9 +26,9 @@
 //!
 //! let today = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
 //! let findings = FranceTravail::new(today).check_formation(&formation);
-//! assert!(findings.iter().any(|d| d.code == "FT-REC-NUMERO"));
-//! assert!(findings.iter().any(|d| d.code == "FT-RDV-DATE"));
-//! assert!(findings.iter().all(|d| d.code != "FT-RDV-PASSE")); // no date: only FT-RDV-DATE
+//! assert!(findings.iter().any(|d| d.rule == Rule::FtRecNumero));
+//! assert!(findings.iter().any(|d| d.rule == Rule::FtRdvDate));
+//! assert!(findings.iter().all(|d| d.rule != Rule::FtRdvPasse)); // no date: only FT-RDV-DATE
 //! ```
 
 use std::collections::HashMap;
@@ -36,57 +36,51 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
-use super::catalogue::{Profile, Rule};
+use super::catalogue::Rule;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::model::walk::{Value, Visitor, Walk};
 use crate::model::{
     Adresse, Booleen, Date, Dictionary, EtatRecrutement, Formation, Heure, ModaliteRecrutement,
     Precision,
 };
-use crate::reader::{BuildError, Position, Record, RecordNode};
+use crate::reader::{BuildError, Record, RecordNode};
+use crate::xml::position::Position;
 
 mod capture;
 mod facts;
 
+use super::record::{Finding, RecordRules, Scope, Unique};
+use crate::reader::log::RecordLog;
+use crate::schema::ElementSet;
+
 use facts::{AdresseFacts, RecrutementFacts, SessionFacts};
 
+#[doc(hidden)]
 pub use capture::READS;
 
-/// The France Travail rules, in the catalogue's format. Their codes are a public contract.
-pub static RULES: &[Rule] = &[
-    ft("FT-REC-NUMERO", Severity::Error, "un recrutement 7/8/9 a un @numero non vide, unique dans le fichier", "a 7/8/9 recrutement has a non-empty @numero, unique in the file"),
-    ft("FT-REC-ETAT", Severity::Error, "une session avec un recrutement 7/8/9 a etat-recrutement = 1 (ouvert)", "a session with a 7/8/9 recrutement has etat-recrutement = 1 (open)"),
-    ft("FT-ISC-PLACES", Severity::Error, "ISC : nb-places présent, de 1 à 999", "ISC: nb-places present, 1 to 999"),
-    ft("FT-ISC-PERIODE", Severity::Error, "ISC : periode présente avec des dates debut et fin réelles", "ISC: periode present with real debut and fin dates"),
-    ft("FT-ISC-DEBUT", Severity::Error, "ISC : debut strictement avant la fin de la session", "ISC: debut strictly before the session's fin"),
-    ft("FT-ISC-CHEVAUCHEMENT", Severity::Error, "ISC : les périodes d'une même session ne se chevauchent pas", "ISC: the periods of one session do not overlap"),
-    ft("FT-RDV-MAX", Severity::Error, "au plus 120 RDVI + ICO dans une session", "at most 120 RDVI + ICO in one session"),
-    ft("FT-RDV-PLACES", Severity::Error, "RDVI/ICO : nb-places présent, de 1 à 299", "RDVI/ICO: nb-places present, 1 to 299"),
-    ft("FT-RDV-DATE", Severity::Error, "RDVI/ICO : periode présente, sur un seul jour (debut = fin)", "RDVI/ICO: periode present, one day (debut = fin)"),
-    ft("FT-RDV-PASSE", Severity::Error, "RDVI/ICO : date aujourd'hui ou plus tard (--today)", "RDVI/ICO: date today or later (--today)"),
-    ft("FT-RDV-APRES-FIN", Severity::Error, "RDVI/ICO : date au plus tard la fin de la session", "RDVI/ICO: date no later than the session's fin"),
-    ft("FT-RDV-HEURES", Severity::Error, "RDVI/ICO : heure-debut et heure-fin présentes et bien écrites (14h15, 9h, 12h)", "RDVI/ICO: heure-debut and heure-fin present and well-formed (14h15, 9h, 12h)"),
-    ft("FT-RDV-PLAGE", Severity::Error, "RDVI/ICO : début à 7h00 ou après, fin à 20h00 ou avant, fin après le début", "RDVI/ICO: start at 7h00 or later, end at 20h00 or earlier, end after start"),
-    ft("FT-RDV-ADRESSE", Severity::Warning, "RDVI/ICO sur place (a-distance ≠ 1) avec une adresse ; à distance sans adresse : adresse fictive en aval (info)", "on-site RDVI/ICO (a-distance ≠ 1) has an address; remote without address: fictive address downstream (info)"),
-    ft("FT-ADR-LIGNE", Severity::Error, "toute adresse : première ligne non vide", "every adresse: first ligne not blank"),
-    ft("FT-ADR-VILLE", Severity::Error, "toute adresse : ville non vide", "every adresse: ville not blank"),
-    ft("FT-ADR-CODEPOSTAL", Severity::Error, "toute adresse : codepostal alphanumérique, différent de 00000", "every adresse: codepostal alphanumeric, not 00000"),
-    ft("FT-ADR-INSEE", Severity::Error, "toute adresse : code-INSEE-commune présent, alphanumérique, différent de 00000", "every adresse: code-INSEE-commune present, alphanumeric, not 00000"),
-    ft("FT-SESSION-MODALITE", Severity::Warning, "une session propose au moins une modalité 7, 8 ou 9 (sinon pas de candidature en ligne)", "a session offers at least one of 7, 8 or 9 (else no online application)"),
-];
+/// The France Travail rules as a record rule set: on projected captures ([`READS`]);
+/// `@numero` uniqueness across the file is a cross-record rule.
+impl RecordRules for FranceTravail {
+    fn reads(&self) -> Option<ElementSet> {
+        Some(READS)
+    }
 
-const fn ft(
-    code: &'static str,
-    severity: Severity,
-    description_fr: &'static str,
-    description_en: &'static str,
-) -> Rule {
-    Rule {
-        code,
-        profile: Profile::FranceTravail,
-        severity,
-        description_fr,
-        description_en,
+    fn check(&mut self, record: &RecordLog, out: &mut Vec<Finding>) {
+        let found = self.check_captured(record);
+        let mut uniques = self.take_placeholders().into_iter();
+        for d in found {
+            if FranceTravail::is_placeholder(&d) {
+                if let Some((value, place, what)) = uniques.next() {
+                    out.push(Finding::Unique(d, Unique { value, place, what }));
+                }
+            } else {
+                out.push(Finding::Final(d));
+            }
+        }
+    }
+
+    fn resolve(&mut self, finding: Diagnostic, unique: Unique) -> Option<Diagnostic> {
+        self.resolve_placeholder(finding, (unique.value, unique.place, unique.what))
     }
 }
 
@@ -146,14 +140,8 @@ impl Kind {
 }
 
 /// A finding with a path relative to the record.
-fn finding(code: &'static str, path: &str, fr: String, en: String) -> Diagnostic {
-    let severity = RULES
-        .iter()
-        .find(|r| r.code == code)
-        .map_or(Severity::Error, |r| r.severity);
-    Diagnostic::new(code, fr, en)
-        .with_severity(severity)
-        .with_path(path)
+fn finding(rule: Rule, path: &str, fr: String, en: String) -> Diagnostic {
+    Diagnostic::new(rule, fr, en).with_path(path)
 }
 
 /// How a record is named in "first used" messages: its path, and its `@numero` if any.
@@ -220,6 +208,14 @@ impl FranceTravail {
         }
     }
 
+    /// The engine of a record rule set of `scope` ([`FranceTravail::deferred`] for a part).
+    pub(crate) fn for_scope(today: NaiveDate, scope: Scope) -> Self {
+        match scope {
+            Scope::Whole => FranceTravail::new(today),
+            Scope::Part => FranceTravail::deferred(today),
+        }
+    }
+
     /// An engine for part of a file (a document read in pieces, on several threads): each
     /// `@numero` gives a placeholder `FT-REC-NUMERO` finding, which
     /// [`FranceTravail::resolve_placeholder`] of the engine that sees the whole file, in
@@ -242,7 +238,7 @@ impl FranceTravail {
 
     /// Whether a finding is a placeholder of deferred mode.
     pub fn is_placeholder(d: &Diagnostic) -> bool {
-        d.code == "FT-REC-NUMERO" && d.message.en.contains(FIRST_PLACEHOLDER)
+        d.rule == Rule::FtRecNumero && d.message.en.contains(FIRST_PLACEHOLDER)
     }
 
     /// Resolves a placeholder found at `here` for `numero` (of a `kind` recruitment, as
@@ -356,7 +352,7 @@ impl FranceTravail {
                 .etat
                 .map_or("missing".to_string(), |e| e.code().to_string());
             out.push(finding(
-                "FT-REC-ETAT",
+                Rule::FtRecEtat,
                 path,
                 format!("session avec un recrutement 7/8/9 : etat-recrutement {found}, attendu 1 (ouvert)"),
                 format!("session with a 7/8/9 recrutement: etat-recrutement {found_en}, expected 1 (open)"),
@@ -364,7 +360,7 @@ impl FranceTravail {
         }
         if !any {
             out.push(finding(
-                "FT-SESSION-MODALITE",
+                Rule::FtSessionModalite,
                 path,
                 "session sans modalité de recrutement 7 (ISC), 8 (RDVI) ni 9 (ICO) : aucune candidature en ligne possible chez France Travail".into(),
                 "session without recruitment modality 7 (ISC), 8 (RDVI) or 9 (ICO): no online application possible at France Travail".into(),
@@ -372,7 +368,7 @@ impl FranceTravail {
         }
         if rdv > RDV_MAX {
             out.push(finding(
-                "FT-RDV-MAX",
+                Rule::FtRdvMax,
                 path,
                 format!("{rdv} RDVI et ICO dans la session : au plus {RDV_MAX}"),
                 format!("{rdv} RDVI and ICO in the session: at most {RDV_MAX}"),
@@ -385,7 +381,7 @@ impl FranceTravail {
                 let overlap = (a.0 < b.1 && b.0 < a.1) || (a.0 == b.0 && a.1 == b.1);
                 if overlap {
                     out.push(finding(
-                        "FT-ISC-CHEVAUCHEMENT",
+                        Rule::FtIscChevauchement,
                         &b.2,
                         format!(
                             "ISC du {} au {} : chevauche l'ISC du {} au {} ({})",
@@ -409,7 +405,7 @@ impl FranceTravail {
         let name = kind.name();
         match r.numero.as_deref().map(str::trim) {
             None | Some("") => out.push(finding(
-                "FT-REC-NUMERO",
+                Rule::FtRecNumero,
                 path,
                 format!("{name} sans @numero : France Travail identifie chaque recrutement par son numéro"),
                 format!("{name} without @numero: France Travail identifies each recruitment by its number"),
@@ -419,7 +415,7 @@ impl FranceTravail {
                 if let Some(deferred) = &mut self.deferred {
                     // Messages are written once the placeholder is resolved.
                     out.push(finding(
-                        "FT-REC-NUMERO",
+                        Rule::FtRecNumero,
                         path,
                         String::new(),
                         FIRST_PLACEHOLDER.to_owned(),
@@ -427,7 +423,7 @@ impl FranceTravail {
                     deferred.push((n.to_owned(), here, name));
                 } else if let Some(first) = self.numeros.get(n) {
                     let (fr, en) = duplicate_numero(name, n, first);
-                    out.push(finding("FT-REC-NUMERO", path, fr, en));
+                    out.push(finding(Rule::FtRecNumero, path, fr, en));
                 } else {
                     self.numeros.insert(n.to_owned(), here);
                 }
@@ -443,10 +439,10 @@ impl FranceTravail {
         path: &str,
         out: &mut Vec<Diagnostic>,
     ) -> Option<(NaiveDate, NaiveDate)> {
-        places(r, Kind::Isc, ISC_PLACES, "FT-ISC-PLACES", path, out);
+        places(r, Kind::Isc, ISC_PLACES, Rule::FtIscPlaces, path, out);
         let Some((debut, fin)) = &r.periode else {
             out.push(finding(
-                "FT-ISC-PERIODE",
+                Rule::FtIscPeriode,
                 path,
                 "ISC sans periode : attendu des dates debut et fin".into(),
                 "ISC without periode: debut and fin dates expected".into(),
@@ -455,7 +451,7 @@ impl FranceTravail {
         };
         let (Some(d), Some(f)) = (full_day(debut), full_day(fin)) else {
             out.push(finding(
-                "FT-ISC-PERIODE",
+                Rule::FtIscPeriode,
                 &format!("{path}/periode"),
                 format!(
                     "ISC : periode du {} au {}, attendu deux dates réelles AAAAMMJJ",
@@ -469,7 +465,7 @@ impl FranceTravail {
         if let Some(last) = last_day(session_fin) {
             if d >= last {
                 out.push(finding(
-                    "FT-ISC-DEBUT",
+                    Rule::FtIscDebut,
                     &format!("{path}/periode/debut"),
                     format!("ISC : début des candidatures le {}, pas avant la fin de la session ({}) ; attendu strictement avant", fr_date(d), session_fin.to_french()),
                     format!("ISC: applications open on {d}, not before the session ends ({session_fin}); expected strictly before"),
@@ -488,12 +484,12 @@ impl FranceTravail {
         out: &mut Vec<Diagnostic>,
     ) {
         let name = kind.name();
-        places(r, kind, RDV_PLACES, "FT-RDV-PLACES", path, out);
+        places(r, kind, RDV_PLACES, Rule::FtRdvPlaces, path, out);
         // The date: one real day.
         let day = match &r.periode {
             None => {
                 out.push(finding(
-                    "FT-RDV-DATE",
+                    Rule::FtRdvDate,
                     path,
                     format!("{name} sans periode : attendu la date du rendez-vous (debut = fin)"),
                     format!(
@@ -506,7 +502,7 @@ impl FranceTravail {
                 (Some(d), Some(f)) if d == f => Some(d),
                 _ => {
                     out.push(finding(
-                        "FT-RDV-DATE",
+                        Rule::FtRdvDate,
                         &format!("{path}/periode"),
                         format!("{name} : periode du {} au {}, attendu un seul jour réel (debut = fin)", debut.to_french(), fin.to_french()),
                         format!("{name}: periode from {debut} to {fin}, one real day expected (debut = fin)"),
@@ -525,7 +521,7 @@ impl FranceTravail {
         if let Some(d) = day {
             if d < self.today {
                 out.push(finding(
-                    "FT-RDV-PASSE",
+                    Rule::FtRdvPasse,
                     &format!("{path}/periode/debut"),
                     format!("{label} : date passée (aujourd'hui : {}) ; attendu aujourd'hui ou plus tard", fr_date(self.today)),
                     format!("{label_en}: date in the past (today: {}); today or later expected", self.today),
@@ -534,7 +530,7 @@ impl FranceTravail {
             if let Some(last) = last_day(session_fin) {
                 if d > last {
                     out.push(finding(
-                        "FT-RDV-APRES-FIN",
+                        Rule::FtRdvApresFin,
                         &format!("{path}/periode/debut"),
                         format!("{label} : après la fin de la session ({}) ; attendu au plus tard ce jour-là", session_fin.to_french()),
                         format!("{label_en}: after the session ends ({session_fin}); expected no later than that day"),
@@ -562,7 +558,7 @@ impl FranceTravail {
                 }
                 if !problems_fr.is_empty() {
                     out.push(finding(
-                        "FT-RDV-PLAGE",
+                        Rule::FtRdvPlage,
                         path,
                         format!("{label} : {}", problems_fr.join(", ")),
                         format!("{label_en}: {}", problems_en.join(", ")),
@@ -584,7 +580,7 @@ impl FranceTravail {
                         .flatten()
                         .collect();
                 out.push(finding(
-                    "FT-RDV-HEURES",
+                    Rule::FtRdvHeures,
                     path,
                     format!(
                         "{label} : {} ; attendu 14h15, 9h ou 12h",
@@ -611,7 +607,7 @@ impl FranceTravail {
             if remote {
                 out.push(
                     finding(
-                        "FT-RDV-ADRESSE",
+                        Rule::FtRdvAdresse,
                         path,
                         format!("{label} à distance sans adresse : France Travail affichera l'adresse fictive « Lieu de formation à distance, 75000 Paris »"),
                         format!("remote {label_en} without address: France Travail will show the fictive address \"Lieu de formation à distance, 75000 Paris\""),
@@ -620,7 +616,7 @@ impl FranceTravail {
                 );
             } else {
                 out.push(finding(
-                    "FT-RDV-ADRESSE",
+                    Rule::FtRdvAdresse,
                     path,
                     format!("{label} sur place (a-distance ≠ 1) sans adresse : indiquez où se tient le rendez-vous"),
                     format!("on-site {label_en} (a-distance ≠ 1) without address: say where the appointment takes place"),
@@ -679,7 +675,7 @@ fn places(
     r: &RecrutementFacts,
     kind: Kind,
     range: std::ops::RangeInclusive<i64>,
-    code: &'static str,
+    rule: Rule,
     path: &str,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -687,13 +683,13 @@ fn places(
     let (lo, hi) = (*range.start(), *range.end());
     match &r.nb_places {
         None => out.push(finding(
-            code,
+            rule,
             path,
             format!("{name} sans nb-places : attendu de {lo} à {hi}"),
             format!("{name} without nb-places: {lo} to {hi} expected"),
         )),
         Some(n) if !range.contains(n) => out.push(finding(
-            code,
+            rule,
             &format!("{path}/nb-places"),
             format!("{name} : nb-places {n} hors de {lo} à {hi}"),
             format!("{name}: nb-places {n} outside {lo} to {hi}"),
@@ -705,7 +701,7 @@ fn places(
 fn check_adresse(a: &AdresseFacts, path: &str, out: &mut Vec<Diagnostic>) {
     if blank(&a.ligne) {
         out.push(finding(
-            "FT-ADR-LIGNE",
+            Rule::FtAdrLigne,
             &format!("{path}/ligne[1]"),
             "adresse : première ligne vide ; attendu le numéro et la voie".into(),
             "adresse: first ligne blank; street expected".into(),
@@ -713,7 +709,7 @@ fn check_adresse(a: &AdresseFacts, path: &str, out: &mut Vec<Diagnostic>) {
     }
     if blank(&a.ville) {
         out.push(finding(
-            "FT-ADR-VILLE",
+            Rule::FtAdrVille,
             &format!("{path}/ville"),
             "adresse : ville vide".into(),
             "adresse: ville blank".into(),
@@ -721,16 +717,16 @@ fn check_adresse(a: &AdresseFacts, path: &str, out: &mut Vec<Diagnostic>) {
     }
     if !alphanumeric_code(&a.codepostal) {
         out.push(finding(
-            "FT-ADR-CODEPOSTAL",
+            Rule::FtAdrCodepostal,
             &format!("{path}/codepostal"),
             format!("adresse : codepostal « {} » ; attendu 5 caractères alphanumériques, différent de 00000", a.codepostal),
             format!("adresse: codepostal \"{}\"; 5 alphanumeric characters expected, not 00000", a.codepostal),
         ));
     }
     match &a.code_insee_commune {
-        None => out.push(finding("FT-ADR-INSEE", path, "adresse sans code-INSEE-commune : attendu le code INSEE de la commune".into(), "adresse without code-INSEE-commune: the town's INSEE code is expected".into())),
+        None => out.push(finding(Rule::FtAdrInsee, path, "adresse sans code-INSEE-commune : attendu le code INSEE de la commune".into(), "adresse without code-INSEE-commune: the town's INSEE code is expected".into())),
         Some(c) if !alphanumeric_code(c) => out.push(finding(
-            "FT-ADR-INSEE",
+            Rule::FtAdrInsee,
             &format!("{path}/code-INSEE-commune"),
             format!("adresse : code-INSEE-commune « {c} » ; attendu 5 caractères alphanumériques, différent de 00000"),
             format!("adresse: code-INSEE-commune \"{c}\"; 5 alphanumeric characters expected, not 00000"),
@@ -833,7 +829,7 @@ mod tests {
         let mut out: Vec<&str> = ft
             .check_formation(&formation(recrutements))
             .iter()
-            .map(|d| d.code)
+            .map(|d| d.code())
             .collect();
         out.sort_unstable();
         out
@@ -977,13 +973,13 @@ mod tests {
         let found = ft.check_formation(&formation(vec![r.clone()]));
         assert_eq!(found.len(), 1);
         assert_eq!(
-            (found[0].code, found[0].severity),
+            (found[0].code(), found[0].severity),
             ("FT-RDV-ADRESSE", Severity::Info)
         );
         r.a_distance = None;
         let found = FranceTravail::new(today()).check_formation(&formation(vec![r]));
         assert_eq!(
-            (found[0].code, found[0].severity),
+            (found[0].code(), found[0].severity),
             ("FT-RDV-ADRESSE", Severity::Warning)
         );
     }
@@ -1001,7 +997,7 @@ mod tests {
         assert!(ft.check_formation(&formation(vec![r.clone()])).is_empty());
         let again = ft.check_formation(&formation(vec![r]));
         assert_eq!(
-            again.iter().map(|d| d.code).collect::<Vec<_>>(),
+            again.iter().map(|d| d.code()).collect::<Vec<_>>(),
             ["FT-REC-NUMERO"]
         );
     }

@@ -4,7 +4,9 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::rules::catalogue;
+pub mod catalogue;
+
+pub use catalogue::{Profile, Rule};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -88,19 +90,21 @@ pub enum Lang {
 /// One finding: a stable code, a severity, a message, a location and an element path.
 ///
 /// ```
-/// use lheo::{Diagnostic, Severity};
+/// use lheo::{Diagnostic, Rule, Severity};
 ///
-/// let d = Diagnostic::new("LHEO-PERIODE", "début après la fin", "start after end")
+/// let d = Diagnostic::new(Rule::LheoPeriode, "début après la fin", "start after end")
 ///     .at_line(12, 5)
 ///     .with_path("/lheo/offres/formation[1]/action[1]/session[1]/periode");
 /// assert_eq!(d.severity, Severity::Error);
+/// assert_eq!(d.code(), "LHEO-PERIODE");
 /// assert_eq!(d.line(), Some(12));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
-    /// Stable code from the rule catalogue (e.g. `XSD-ELEMENT-MANQUANT`, `FT-RDV-PLAGE`).
-    pub code: &'static str,
-    /// Severity (the catalogue's severity for the code).
+    /// The rule of the [catalogue] it comes from; [`Diagnostic::code`] is its
+    /// stable code (e.g. `XSD-ELEMENT-MANQUANT`, `FT-RDV-PLAGE`).
+    pub rule: Rule,
+    /// Severity (the rule's, unless the finding says otherwise).
     pub severity: Severity,
     /// What is wrong, the value found and what is expected (boxed: diagnostics travel in
     /// `Result`s and should stay small).
@@ -112,14 +116,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A diagnostic with the catalogue's severity for `code` (error for an unknown code).
-    pub fn new(code: &'static str, fr: impl Into<String>, en: impl Into<String>) -> Self {
-        let severity = catalogue::rule(code)
-            .map(|r| r.severity)
-            .unwrap_or(Severity::Error);
+    /// A finding of `rule`, with the rule's severity.
+    pub fn new(rule: Rule, fr: impl Into<String>, en: impl Into<String>) -> Self {
         Diagnostic {
-            code,
-            severity,
+            rule,
+            severity: rule.severity(),
             message: Box::new(Message {
                 fr: fr.into(),
                 en: en.into(),
@@ -127,6 +128,11 @@ impl Diagnostic {
             location: Location::None,
             path: String::new(),
         }
+    }
+
+    /// The rule's stable code, e.g. `FT-RDV-PLAGE`.
+    pub fn code(&self) -> &'static str {
+        self.rule.code()
     }
 
     /// Overrides the severity.
@@ -175,7 +181,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}[{}]", self.severity, self.code)?;
+        write!(f, "{}[{}]", self.severity, self.rule)?;
         match &self.location {
             Location::Xml { line, column } => write!(f, " {line}:{column}")?,
             Location::Cell { sheet, cell } => write!(f, " {sheet}!{cell}")?,
@@ -187,6 +193,10 @@ impl fmt::Display for Diagnostic {
         write!(f, ": {}", self.message.fr)
     }
 }
+
+/// A diagnostic is also an error: the finding that stops reading a document (see
+/// [`Error::diagnostic`](crate::Error::diagnostic)).
+impl std::error::Error for Diagnostic {}
 
 /// Counts of diagnostics by severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

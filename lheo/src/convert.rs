@@ -1,0 +1,360 @@
+//! Converting a feed to LHEO 2.3: any LHEO 2.0–2.3 XML document, or a workbook, checked with a
+//! profile and written as LHEO 2.3, in one pass over the input.
+//!
+//! [`convert`] reads the input once: the structural checker and the profile's record rules
+//! see every event while each record is built and written at once, so memory is bounded by
+//! the largest record (plus the few records in flight), never by the file. The output is
+//! complete only when the document is valid for the profile ([`Conversion::written`]):
+//! with any error, what was written is a partial document to discard. Write to a temporary
+//! file and keep it only when `written` is `true` (the `lheo import` command does so).
+//!
+//! A workbook (`.xlsx`, `.ods`, `.xls`, recognised by its content; `.xlsb` is refused) is read
+//! within [`crate::workbook::Limits`], as workbooks are, checked with every finding at its cell,
+//! then written.
+//!
+//! ```
+//! use lheo::convert::convert;
+//! use lheo::validate::ValidateOptions;
+//!
+//! let feed_2_2 = r#"<lheo xmlns="http://www.lheo.org/2.2"><offres>
+//!   <formation numero="F1"><domaine-formation><code-FORMACODE ref="V12">15235</code-FORMACODE>
+//!   </domaine-formation><intitule-formation>Français</intitule-formation>
+//!   <objectif-formation>Apprendre.</objectif-formation><resultats-attendus>Attestation.</resultats-attendus>
+//!   <contenu-formation>Cours.</contenu-formation><certifiante>0</certifiante>
+//!   <contact-formation><coordonnees><nom>Accueil</nom></coordonnees></contact-formation>
+//!   <parcours-de-formation>1</parcours-de-formation><code-niveau-entree>1</code-niveau-entree>
+//!   <action><rythme-formation>Temps plein</rythme-formation><code-public-vise ref="V12">80056</code-public-vise>
+//!   <niveau-entree-obligatoire>0</niveau-entree-obligatoire><modalites-alternance>Aucune</modalites-alternance>
+//!   <modalites-enseignement>0</modalites-enseignement><conditions-specifiques>Aucune</conditions-specifiques>
+//!   <prise-en-charge-frais-possible>1</prise-en-charge-frais-possible><modalites-entrees-sorties>0</modalites-entrees-sorties>
+//!   <session><periode><debut>20270104</debut><fin>20270630</fin></periode>
+//!   <adresse-inscription><adresse><ligne>1 rue de la Paix</ligne><codepostal>67000</codepostal>
+//!   <ville>Strasbourg</ville></adresse></adresse-inscription></session></action>
+//!   <organisme-formation-responsable><numero-activite>42670000067</numero-activite>
+//!   <SIRET-organisme-formation><SIRET>73282932000074</SIRET></SIRET-organisme-formation>
+//!   <nom-organisme>Centre</nom-organisme><raison-sociale>Centre SA</raison-sociale>
+//!   <coordonnees-organisme><coordonnees><nom>Siège</nom></coordonnees></coordonnees-organisme>
+//!   <contact-organisme><coordonnees><nom>Accueil</nom></coordonnees></contact-organisme>
+//!   </organisme-formation-responsable></formation></offres></lheo>"#;
+//!
+//! let mut out = Vec::new();
+//! let conversion = convert(feed_2_2.as_bytes(), &mut out, &ValidateOptions::default())?;
+//! assert!(conversion.written, "{:?}", conversion.report.diagnostics);
+//! assert_eq!(conversion.records, 1);
+//! let xml = String::from_utf8(out).unwrap();
+//! assert!(xml.contains(r#"<lheo xmlns="http://lheo.gouv.fr/2.3">"#));
+//! # Ok::<(), lheo::Error>(())
+//! ```
+
+use std::io::{BufRead, Write};
+use std::sync::mpsc::sync_channel;
+
+use crate::check::Checker;
+use crate::error::{Error, ErrorKind};
+use crate::model::Document;
+use crate::reader::log::RecordLog;
+use crate::reader::{decode_error, Build, FromNode, Reader, Step};
+use crate::rules::record::{self, Scope};
+use crate::validate::{internal_error, sort_diagnostics, RecordFindings, Report, ValidateOptions};
+use crate::writer::StreamWriter;
+
+/// What a conversion did.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Conversion {
+    /// The findings of the profile on the input (workbook findings at their cells).
+    pub report: Report,
+    /// `true` when the output holds the whole document: the input is valid for the profile
+    /// and nothing failed. With `false`, discard the output.
+    pub written: bool,
+    /// Records written (`formation`, `resume-offre`, …).
+    pub records: u64,
+    /// The input was a workbook (else LHEO XML).
+    pub from_workbook: bool,
+}
+
+/// Converts `input` (LHEO 2.0–2.3 XML or a workbook) to LHEO 2.3 written to `out`, checking it
+/// with `options` on the way. See the [module documentation](self).
+///
+/// Fails when writing fails, or when a document valid for the profile cannot be written (a
+/// bug: the report has the findings of anything the model cannot take). An input that
+/// cannot be read is not an error: its report says why, and nothing is written.
+pub fn convert<R: BufRead + Send, W: Write + Send>(
+    input: R,
+    out: W,
+    options: &ValidateOptions,
+) -> Result<Conversion, Error> {
+    convert_with_progress(input, out, options, &mut |_| {})
+}
+
+/// [`convert`], calling `progress` with the number of bytes read from time to time.
+pub fn convert_with_progress<R: BufRead + Send, W: Write + Send>(
+    mut input: R,
+    out: W,
+    options: &ValidateOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Conversion, Error> {
+    if is_workbook(&mut input)? {
+        return convert_workbook(input, out, options);
+    }
+    convert_xml(input, out, options, progress)
+}
+
+/// Whether the input starts like a workbook: a zip archive (`.xlsx`, `.xlsb`, `.ods`) or an
+/// OLE compound file (`.xls`). LHEO XML starts with `<`, a byte order mark or blanks.
+fn is_workbook<R: BufRead>(input: &mut R) -> Result<bool, Error> {
+    let head = loop {
+        match input.fill_buf() {
+            Ok(head) => break head,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::from(e)),
+        }
+    };
+    Ok(head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]))
+}
+
+/// A workbook: read whole, checked at its cells, then written.
+#[cfg(feature = "workbook")]
+fn convert_workbook<R: BufRead, W: Write>(
+    mut input: R,
+    out: W,
+    options: &ValidateOptions,
+) -> Result<Conversion, Error> {
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes)?;
+    let imported = crate::workbook::read_workbook(std::io::Cursor::new(bytes))?;
+    let report = imported.validate(options);
+    let mut conversion = Conversion {
+        written: false,
+        records: 0,
+        from_workbook: true,
+        report,
+    };
+    if conversion.report.is_valid() {
+        let (_, records) = imported.write_feed_counted(out)?;
+        conversion.written = true;
+        conversion.records = records;
+    }
+    Ok(conversion)
+}
+
+/// Without workbook support, a workbook is an input lheo cannot read.
+#[cfg(not(feature = "workbook"))]
+fn convert_workbook<R: BufRead, W: Write>(
+    _input: R,
+    _out: W,
+    options: &ValidateOptions,
+) -> Result<Conversion, Error> {
+    let d = crate::Diagnostic::new(
+        crate::Rule::ClasseurIllisible,
+        "classeur : cette version de lheo est construite sans les classeurs (fonctionnalité « workbook »)",
+        "workbook: this build of lheo has no workbook support (feature \"workbook\")",
+    );
+    Ok(Conversion {
+        report: Report::unreadable(options.profile, d),
+        written: false,
+        records: 0,
+        from_workbook: true,
+    })
+}
+
+/// What the reading thread sends the writing one: a record, with the envelope so far when the
+/// record is the first of its container.
+struct Item {
+    log: RecordLog,
+    envelope: Option<Document>,
+}
+
+/// What the writing thread ends with.
+struct Written<W: Write> {
+    findings: Vec<crate::Diagnostic>,
+    writer: Option<StreamWriter<W>>,
+    out: Option<W>,
+    /// Why writing stopped, if it did.
+    failed: Option<Error>,
+    records: u64,
+}
+
+/// LHEO XML: one pass; the calling thread reads and checks, a second one applies the record
+/// rules, builds each record and writes it.
+fn convert_xml<R: BufRead, W: Write + Send>(
+    input: R,
+    out: W,
+    options: &ValidateOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Conversion, Error> {
+    let profile = options.profile;
+    let limits = options.limits;
+    let context = options.context();
+    let mut rules = record::record_rules(profile, &context, Scope::Whole);
+    let checker = Checker::with_max_diagnostics(profile, limits.max_diagnostics);
+    let mut reader = match Reader::compose(input, limits, Build::Captures(None), Some(checker)) {
+        Ok(r) => r,
+        Err(e) => {
+            return Ok(Conversion {
+                report: Report::unreadable(profile, decode_error(e)),
+                written: false,
+                records: 0,
+                from_workbook: false,
+            })
+        }
+    };
+    let max = limits.max_diagnostics;
+    let (mut diagnostics, written) = std::thread::scope(|scope| {
+        let (send, receive) = sync_channel::<Item>(64);
+        let worker = scope.spawn(move || {
+            let mut findings = RecordFindings::new(max);
+            let mut w = Written {
+                findings: Vec::new(),
+                writer: None,
+                out: Some(out),
+                failed: None,
+                records: 0,
+            };
+            for item in receive.iter() {
+                findings.check(&mut rules, &item.log);
+                write_record(&mut w, item);
+            }
+            w.findings = findings.finish(&mut rules);
+            w
+        });
+        let mut diagnostics = Vec::new();
+        let mut last = 0u64;
+        let mut container = String::new();
+        let mut send = Some(send);
+        loop {
+            let step = reader.advance();
+            let done = matches!(step, Step::Done);
+            if let (Step::Captured(log), Some(tx)) = (step, &send) {
+                // The first record of a container: the writer needs the envelope so far.
+                let parent = log.path.rsplit_once('/').map_or("", |(p, _)| p);
+                let envelope = (parent != container).then(|| {
+                    container = parent.to_owned();
+                    reader
+                        .envelope_so_far()
+                        .and_then(|n| Document::from_node(&n).ok())
+                });
+                let item = Item {
+                    log,
+                    envelope: envelope.flatten(),
+                };
+                if tx.send(item).is_err() {
+                    send = None;
+                }
+            }
+            let offset = reader.offset();
+            if offset >= last + (1 << 20) || done {
+                progress(offset);
+                last = offset;
+            }
+            diagnostics.extend(reader.take_diagnostics());
+            if done {
+                break;
+            }
+        }
+        drop(send);
+        let written = worker.join().map_err(|payload| {
+            internal_error(
+                (
+                    "fil d'écriture de la conversion",
+                    "conversion writing thread",
+                ),
+                &record::panic_message(payload.as_ref()),
+            )
+        });
+        (diagnostics, written)
+    });
+    let mut w = match written {
+        Ok(w) => w,
+        Err(d) => {
+            diagnostics.push(d);
+            Written {
+                findings: Vec::new(),
+                writer: None,
+                out: None,
+                failed: Some(Error::new(
+                    ErrorKind::Internal,
+                    "la conversion a échoué (erreur interne)",
+                    "the conversion failed (internal error)",
+                )),
+                records: 0,
+            }
+        }
+    };
+    diagnostics.append(&mut w.findings);
+    sort_diagnostics(&mut diagnostics);
+    let report = Report {
+        profile,
+        version: reader.version(),
+        root: reader.root().map(str::to_owned),
+        encoding: Some(reader.encoding()),
+        diagnostics,
+        referentiels: options
+            .referentiels
+            .as_ref()
+            .map(|r| r.sources().to_vec())
+            .unwrap_or_default(),
+    };
+    let mut conversion = Conversion {
+        report,
+        written: false,
+        records: w.records,
+        from_workbook: false,
+    };
+    if !conversion.report.is_valid() {
+        return Ok(conversion);
+    }
+    if let Some(e) = w.failed {
+        return Err(e);
+    }
+    let envelope = match reader.envelope_so_far() {
+        Some(node) => Document::from_node(&node)?,
+        None => return Ok(conversion),
+    };
+    let mut writer = match (w.writer, w.out) {
+        (Some(writer), _) => writer,
+        (None, Some(out)) => StreamWriter::new(out, &envelope)?,
+        (None, None) => return Ok(conversion),
+    };
+    writer.set_envelope(&envelope)?;
+    writer.finish()?;
+    conversion.written = true;
+    Ok(conversion)
+}
+
+/// Builds and writes one record (the first one starts the document); after a failure,
+/// nothing more is written.
+fn write_record<W: Write>(w: &mut Written<W>, item: Item) {
+    if w.failed.is_some() {
+        return;
+    }
+    let written = (|| -> Result<(), Error> {
+        let record = item.log.into_node().to_record()?;
+        let writer = match (&mut w.writer, item.envelope) {
+            (Some(writer), Some(envelope)) => {
+                writer.set_envelope(&envelope)?;
+                writer
+            }
+            (Some(writer), None) => writer,
+            (None, envelope) => {
+                let envelope = envelope.ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::Structure,
+                        "l'enveloppe du document (racine, conteneurs) ne correspond pas au modèle",
+                        "the document's envelope (root, containers) does not fit the model",
+                    )
+                })?;
+                let out = w.out.take().ok_or_else(|| {
+                    Error::new(ErrorKind::Internal, "sortie absente", "no output")
+                })?;
+                w.writer.insert(StreamWriter::new(out, &envelope)?)
+            }
+        };
+        writer.write_record(&record)?;
+        w.records += 1;
+        Ok(())
+    })();
+    if let Err(e) = written {
+        w.failed = Some(e);
+    }
+}

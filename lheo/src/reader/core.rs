@@ -1,0 +1,347 @@
+//! The reader's state machine: one handler per XML event. The XML layer gives the events;
+//! each handler feeds the checker (when there is one) and builds what the reader was asked to
+//! build ([`Build`]): record trees, record captures, or the whole document.
+
+use super::log::RecordLog;
+use super::state::{Build, Doc, OpenElement};
+use super::tree::{Child, Node};
+use super::{findings, RecordNode, Step, Version};
+use crate::check::DocumentInfo;
+use crate::diagnostic::{Diagnostic, Profile};
+use crate::schema::{self, id, record_parent, Content, ElementId};
+use crate::xml::events::{Namespaces, StartTag};
+use crate::xml::position::Position;
+
+/// The reader without its input: what it knows of the document, and what it is doing.
+pub(super) struct Core {
+    pub doc: Doc,
+    /// The record being captured ([`Build::Captures`]).
+    pub capture: Option<RecordLog>,
+    /// Room to reserve for the next capture ([`RecordLog::sizes`]).
+    pub capture_sizes: (usize, usize),
+    pub diagnostics: Vec<Diagnostic>,
+    /// The index of the record being built in `doc.ids` (tree building, not capture).
+    pub record_depth: Option<usize>,
+    /// Elements of the record being built or captured, for
+    /// [`Limits::max_record_elements`](crate::xml::limits::Limits).
+    pub record_elements: usize,
+    pub finished: bool,
+    pub failed: bool,
+    /// The fatal finding reading stopped on, for the iterator (given once).
+    pub fatal: Option<Diagnostic>,
+    /// The segment ended ([`XmlEvent::Suspend`](crate::xml::events::XmlEvent)).
+    pub suspended: bool,
+    /// A segment of records: the depth of their container and the record element.
+    pub expect: Option<(usize, ElementId)>,
+    /// In a segment of records, something else than a record met at their level.
+    pub not_a_record: bool,
+}
+
+impl Core {
+    /// A reader's core, reading on from `doc`.
+    pub fn new(doc: Doc) -> Self {
+        Core {
+            doc,
+            capture: None,
+            capture_sizes: (0, 0),
+            diagnostics: Vec::new(),
+            record_depth: None,
+            record_elements: 0,
+            finished: false,
+            failed: false,
+            fatal: None,
+            suspended: false,
+            expect: None,
+            not_a_record: false,
+        }
+    }
+
+    /// Stops reading on a fatal finding.
+    #[cold]
+    pub fn stop(&mut self, d: Diagnostic) -> Step {
+        self.fatal = Some(d.clone());
+        self.diagnostics.push(d);
+        self.capture = None;
+        self.finished = true;
+        self.failed = true;
+        Step::Done
+    }
+
+    /// A start tag, at `depth` open elements before it.
+    #[inline(always)]
+    pub fn on_start(
+        &mut self,
+        tag: &StartTag,
+        namespaces: &Namespaces,
+        depth: usize,
+    ) -> Option<Step> {
+        if self.leaves_segment(tag, depth) {
+            return Some(Step::Done);
+        }
+        if self.doc.root.is_none() {
+            self.on_root(tag, namespaces);
+        }
+        if let Some(c) = &mut self.doc.checker {
+            c.start(tag, namespaces);
+        }
+        if self.capture.is_some() {
+            return self.capture_start(tag, namespaces);
+        }
+        let build = self.doc.build;
+        match build {
+            Build::Nothing => None,
+            Build::Captures(only) if self.begin_capture(tag, namespaces, only) => None,
+            Build::Trees | Build::Captures(_) | Build::Document => {
+                self.build_start(tag, namespaces)
+            }
+        }
+    }
+
+    /// In a segment of records ([`Reader::expect_records`](super::Reader::expect_records)):
+    /// whether `tag` is something else than a record at their level, which ends the segment.
+    fn leaves_segment(&mut self, tag: &StartTag, depth: usize) -> bool {
+        let Some((base, record)) = self.expect else {
+            return false;
+        };
+        let in_lheo = tag.ns.is_some() && tag.ns == self.doc.lheo_ns;
+        if depth == base && !(in_lheo && schema::element_id(&tag.local) == Some(record)) {
+            self.not_a_record = true;
+            self.finished = true;
+            self.suspended = true;
+            return true;
+        }
+        false
+    }
+
+    /// The root element: its namespace gives the version (and the findings of a root that is
+    /// not LHEO 2.3), and the checker learns how to read the document.
+    #[cold]
+    #[inline(never)]
+    fn on_root(&mut self, tag: &StartTag, namespaces: &Namespaces) {
+        let uri = tag.ns.map(|n| namespaces.uri(n).to_owned());
+        self.doc.root = Some(tag.local.clone());
+        self.doc.root_namespace.clone_from(&uri);
+        self.doc.version = uri.as_deref().and_then(Version::from_namespace);
+        let profile = self.doc.checker.as_ref().map(|c| c.profile());
+        let at = |d: Diagnostic| {
+            d.at_line(tag.pos.line, tag.pos.column)
+                .with_path(format!("/{}", tag.local))
+        };
+        match self.doc.version {
+            Some(v) => {
+                self.doc.lheo_ns = tag.ns;
+                if v != Version::V2_3 && profile.is_some_and(|p| p.includes(Profile::Lheo)) {
+                    self.diagnostics.push(at(findings::read_as_2_3(v)));
+                }
+                if v != Version::V2_3 && profile == Some(Profile::Xsd) {
+                    self.diagnostics.push(at(findings::not_in_the_xsd(v)));
+                }
+            }
+            None => {
+                if profile.is_some() {
+                    self.diagnostics
+                        .push(at(findings::not_lheo_2(&tag.local, uri.as_deref())));
+                }
+            }
+        }
+        let info = DocumentInfo {
+            lheo_ns: self.doc.lheo_ns,
+            is_2_3: self.doc.version == Some(Version::V2_3),
+        };
+        if let Some(c) = &mut self.doc.checker {
+            c.set_document(info);
+        }
+    }
+
+    /// Counts an element of the record being built or captured; the fatal finding when there
+    /// are too many.
+    fn count_record_element(&mut self, pos: Position) -> Option<Step> {
+        self.record_elements += 1;
+        if self.record_elements > self.doc.limits.max_record_elements {
+            let d = findings::record_too_large(self.doc.record, &self.doc.limits, pos);
+            return Some(self.stop(d));
+        }
+        None
+    }
+
+    /// A start tag inside the record being captured.
+    fn capture_start(&mut self, tag: &StartTag, namespaces: &Namespaces) -> Option<Step> {
+        if let Some(stop) = self.count_record_element(tag.pos) {
+            return Some(stop);
+        }
+        if let Some(log) = &mut self.capture {
+            log.start(tag, self.doc.lheo_ns, namespaces);
+        }
+        None
+    }
+
+    /// With [`Build::Captures`]: starts capturing if `tag` is a record in its container.
+    fn begin_capture(
+        &mut self,
+        tag: &StartTag,
+        namespaces: &Namespaces,
+        only: Option<schema::ElementSet>,
+    ) -> bool {
+        let in_lheo = tag.ns.is_some() && tag.ns == self.doc.lheo_ns;
+        let id = if in_lheo {
+            schema::element_id(&tag.local)
+        } else {
+            None
+        };
+        let Some(OpenElement {
+            id: parent @ Some(_),
+            records,
+            ..
+        }) = self.doc.ids.last_mut()
+        else {
+            return false;
+        };
+        if id.and_then(record_parent) != *parent {
+            return false;
+        }
+        *records += 1;
+        let count = *records;
+        let mut path = String::new();
+        for n in &self.doc.stack {
+            path.push('/');
+            path.push_str(&n.name.local);
+        }
+        let path = format!("{path}/{}[{count}]", tag.local);
+        let mut log = match only {
+            Some(only) => RecordLog::projected(path, only),
+            None => RecordLog::new(path),
+        };
+        log.reserve(self.capture_sizes);
+        log.start(tag, self.doc.lheo_ns, namespaces);
+        self.capture = Some(log);
+        self.doc.record = id.unwrap_or(id::FORMATION);
+        self.record_elements = 1;
+        true
+    }
+
+    /// A start tag of the tree being built (the envelope, or a record).
+    fn build_start(&mut self, tag: &StartTag, namespaces: &Namespaces) -> Option<Step> {
+        let node = Node::from_start(tag, self.doc.lheo_ns, namespaces);
+        let mut free = false;
+        let depth = self.doc.ids.len();
+        if let Some(parent) = self.doc.ids.last_mut() {
+            if parent.id.is_some() && node.id.and_then(record_parent) == parent.id {
+                parent.records += 1;
+                self.doc.record = node.id.unwrap_or(id::FORMATION);
+                self.record_depth = Some(depth);
+                self.record_elements = 0;
+            }
+            free = parent.free || parent.id == Some(id::EXTRA);
+        }
+        if self.record_depth.is_some() {
+            if let Some(stop) = self.count_record_element(tag.pos) {
+                return Some(stop);
+            }
+        }
+        self.doc.ids.push(OpenElement {
+            id: node.id,
+            records: 0,
+            free,
+        });
+        self.doc.stack.push(node);
+        None
+    }
+
+    /// Character data.
+    #[inline(always)]
+    pub fn on_text(&mut self, text: &str, cdata: bool, pos: Position) {
+        if let Some(c) = &mut self.doc.checker {
+            c.text(text, cdata, pos);
+        }
+        if let Some(log) = &mut self.capture {
+            log.text(text);
+            return;
+        }
+        let Some(top) = self.doc.stack.last_mut() else {
+            return;
+        };
+        // Indentation between elements of element-only content carries nothing (free content
+        // inside `extra` is kept as is).
+        let free = self.doc.ids.last().is_some_and(|o| o.free);
+        let element_only = !free
+            && top.id.is_some_and(|i| {
+                matches!(
+                    schema::element(i).content,
+                    Content::Sequence(_) | Content::Choice { .. }
+                )
+            });
+        let blank = text
+            .bytes()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+        if !(blank && (element_only || text.is_empty())) {
+            top.push_text(text);
+        }
+    }
+
+    /// An end tag.
+    #[inline(always)]
+    pub fn on_end(&mut self, pos: Position) -> Option<Step> {
+        if let Some(c) = &mut self.doc.checker {
+            c.end(pos);
+        }
+        if let Some(log) = &mut self.capture {
+            log.end();
+            if log.is_open() {
+                return None;
+            }
+            let log = self.capture.take()?;
+            // Room for the next record: as much as this one, a little more.
+            let (events, strings) = log.sizes();
+            self.capture_sizes = (events + events / 4, strings + strings / 4);
+            return Some(Step::Captured(log));
+        }
+        let node = self.doc.stack.pop()?;
+        if self
+            .record_depth
+            .is_some_and(|d| d + 1 == self.doc.ids.len())
+        {
+            self.record_depth = None;
+        }
+        let ids = &self.doc.ids;
+        let parent_id = ids.len().checked_sub(2).and_then(|i| ids[i].id);
+        let is_record = self.doc.build.streams()
+            && parent_id.is_some()
+            && node.id.and_then(record_parent) == parent_id;
+        if is_record {
+            let path = self.record_path(&node.name.local);
+            self.doc.ids.pop();
+            return Some(Step::Record(RecordNode { node, path }));
+        }
+        self.doc.ids.pop();
+        match self.doc.stack.last_mut() {
+            Some(parent) => parent.children.push(Child::Element(node)),
+            None => self.doc.envelope = Some(node),
+        }
+        None
+    }
+
+    /// The end of the document.
+    pub fn on_eof(&mut self) {
+        if let Some(c) = &mut self.doc.checker {
+            c.finish();
+        }
+        self.finished = true;
+    }
+
+    /// The end of a segment.
+    pub fn on_suspend(&mut self) {
+        self.finished = true;
+        self.suspended = true;
+    }
+
+    /// The absolute path of a record that just closed (its parent is on top of `stack`).
+    fn record_path(&self, local: &str) -> String {
+        let mut path = String::new();
+        for n in &self.doc.stack {
+            path.push('/');
+            path.push_str(&n.name.local);
+        }
+        let count = self.doc.ids.iter().rev().nth(1).map_or(1, |o| o.records);
+        format!("{path}/{local}[{count}]")
+    }
+}
