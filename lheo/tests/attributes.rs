@@ -2,6 +2,7 @@
 //! writes and goes through a workbook and back, and repeated names are still refused. A
 //! watchdog turns a quadratic regression (minutes) into a failure instead of a hang; the
 //! timings themselves belong to the benchmarks.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Cursor;
 use std::sync::mpsc;

@@ -3,6 +3,7 @@
 //! `CLASSEUR-LIMITE` finding, found before the cells are read, in `.xlsx`, `.ods` and `.xls`
 //! alike. The same files go through the binary under an address-space limit in
 //! `lheo-cli/tests/workbook_bombs.rs`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/bombs.rs"]
 mod bombs;
@@ -273,14 +274,17 @@ fn xls_within_limits_reads() {
     );
 }
 
-/// Inputs the `workbook_cells` fuzz target found (`lheo/tests/data/workbook_cells/`): the
+/// Inputs the `workbook_cells` fuzz target found (`lheo/tests/data/fuzz/workbook_cells/`): the
 /// first byte picks the format as in the target, the rest is the sheet's body. Each must
 /// give a result (calamine looped for ever on an `.ods` table that never ends).
 #[test]
 fn workbook_cells_fuzz_findings() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/workbook_cells");
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz/workbook_cells");
+    let mut seen = 0;
     for entry in std::fs::read_dir(dir).expect("findings") {
         let data = std::fs::read(entry.expect("entry").path()).expect("finding");
+        seen += 1;
         let Some((&format, body)) = data.split_first() else {
             continue;
         };
@@ -298,4 +302,5 @@ fn workbook_cells_fuzz_findings() {
         };
         let _ = read(book);
     }
+    assert!(seen > 0, "no input under tests/data/fuzz/workbook_cells");
 }

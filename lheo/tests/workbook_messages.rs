@@ -1,5 +1,6 @@
 //! Workbook messages people read (issue 12, item 4): an empty required cell says so, code
 //! errors list the allowed codes with their labels, unknown columns are named as typed.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/bombs.rs"]
 mod bombs;

@@ -60,7 +60,7 @@ pub fn escape_attr(s: &str, out: &mut impl Write) -> io::Result<()> {
 
 /// Fails (`InvalidData`) unless `name` is an XML name without prefix (`NCName`).
 pub fn check_ncname(name: &str) -> io::Result<()> {
-    if crate::names::is_ncname(name) {
+    if crate::xml::names::is_ncname(name) {
         Ok(())
     } else {
         Err(refused(format!("« {name} » n'est pas un nom XML")))

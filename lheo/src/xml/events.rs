@@ -347,8 +347,8 @@ pub fn invalid_char(s: &str) -> Option<char> {
     })
 }
 
-use crate::names::is_name_char;
-pub use crate::names::{is_ncname, is_xml_name};
+use crate::xml::names::is_name_char;
+pub use crate::xml::names::{is_ncname, is_xml_name};
 
 /// A French and an English sentence for a parser error.
 fn describe_parse_error(e: &quick_xml::Error) -> (String, String) {
