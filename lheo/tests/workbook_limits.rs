@@ -156,6 +156,75 @@ fn cell_budget_and_its_option() {
 }
 
 #[test]
+fn rows_holding_cells_are_counted_in_every_format() {
+    // Nearly empty rows: few cells, but each one an offer with all it requires.
+    let book = bombs::xlsx(
+        &[("formation", bombs::nearly_empty_rows(60_000))],
+        &[],
+        None,
+    );
+    assert!(book.len() < 1_000_000, "{}", book.len());
+    refused(
+        &read(book),
+        "plus de 40000 lignes remplies dans le classeur",
+    );
+    let ten = Limits::default().with_max_data_rows(10);
+    let rows = |n: u32| bombs::xlsx(&[("formation", bombs::nearly_empty_rows(n))], &[], None);
+    // The header and 9 rows: within; the header and 10: over.
+    let within = read_workbook_with(Cursor::new(rows(9)), &ten).expect("result");
+    assert!(
+        !codes(&within).contains(&"CLASSEUR-LIMITE"),
+        "{:?}",
+        within.diagnostics
+    );
+    let over = read_workbook_with(Cursor::new(rows(10)), &ten).expect("result");
+    refused(&over, "plus de 10 lignes remplies");
+    // Rows of several sheets add up.
+    let two = bombs::xlsx(
+        &[
+            ("formation", bombs::nearly_empty_rows(5)),
+            ("action", bombs::nearly_empty_rows(5)),
+        ],
+        &[],
+        None,
+    );
+    refused(
+        &read_workbook_with(Cursor::new(two), &ten).expect("result"),
+        "lignes remplies",
+    );
+    // .ods and .xls count the rows calamine read.
+    let table: String = (0..11)
+        .map(|r| {
+            format!(
+                "<table:table-row>{}</table:table-row>",
+                bombs::ods_text(&format!("F{r}"))
+            )
+        })
+        .collect();
+    let ods = bombs::ods(&format!(
+        r#"<table:table table:name="formation">{table}</table:table>"#
+    ));
+    refused(
+        &read_workbook_with(Cursor::new(ods), &ten).expect("result"),
+        "lignes remplies",
+    );
+    let cells: Vec<Vec<u8>> = (0..11).map(|r| bombs::xls_number(r, 0, 1.0)).collect();
+    let xls = bombs::xls("formation", &cells);
+    refused(
+        &read_workbook_with(Cursor::new(xls), &ten).expect("result"),
+        "lignes remplies",
+    );
+    let cells: Vec<Vec<u8>> = (0..10).map(|r| bombs::xls_number(r, 0, 1.0)).collect();
+    let xls = bombs::xls("formation", &cells);
+    let i = read_workbook_with(Cursor::new(xls), &ten).expect("result");
+    assert!(
+        !codes(&i).contains(&"CLASSEUR-LIMITE"),
+        "{:?}",
+        i.diagnostics
+    );
+}
+
+#[test]
 fn a_formula_without_saved_value_is_a_finding() {
     let sheet = format!(
         r#"<row r="1">{}</row><row r="2"><c r="A2"><f>CONCATENATE("F","1")</f></c></row>"#,

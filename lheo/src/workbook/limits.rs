@@ -6,14 +6,24 @@ use crate::diagnostic::{Diagnostic, Location, Rule};
 
 /// Bounds on a workbook read by [`super::read_workbook_with`].
 ///
-/// The defaults keep the reading of any workbook, hostile ones included, well under 200 MB;
-/// raise them for bigger workbooks (a library user passes them to
+/// The defaults refuse, before they are read, the workbooks that cost far more to read than
+/// their size (a reference past Excel's last column, repeated rows and columns, one long text
+/// shown in many cells, hundreds of thousands of nearly empty rows): each bomb of
+/// `lheo-cli/tests/workbook_bombs.rs` is refused by `validate`, `import` and `diff` under a
+/// 200 MB address-space limit. What they admit costs what its content costs, and stays under
+/// that limit too: a sheet at the cell budget about 90 MB, a workbook at the row budget made
+/// of nearly empty rows (each an offer missing every required element) about 110 MB
+/// (`lheo import`, debug build; the same test checks it).
+/// Raise them for bigger workbooks (a library user passes them to
 /// [`super::read_workbook_with`]). What counts:
 ///
 /// - a *cell* is a cell the reader keeps in memory: in `.xlsx`, every cell the sheet's XML
 ///   lists; in `.ods` and `.xls`, every cell of the rectangle from the first to the last
 ///   non-empty cell of the sheet, empty ones included (the workbook library holds them so),
 ///   with repeated rows and columns (`table:number-rows-repeated`…) expanded;
+/// - a *row* is a row that holds a cell, in any sheet but the documentation: each becomes an
+///   element of the document (an offer, an action, a session…) with what it requires, so a
+///   row costs more than its cells;
 /// - *bytes* are the text those cells hold once read (a shared string or a repeated cell counts
 ///   once per cell), and the shared strings of an `.xlsx` once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +41,9 @@ pub struct Limits {
     pub max_sheet_bytes: u64,
     /// Bytes of text of the whole workbook (default 128 MiB).
     pub max_bytes: u64,
+    /// Rows holding a cell, over the whole workbook (default 40 000: about 1 000 offers as
+    /// `lheo export` writes them, some 40 rows each over the sheets).
+    pub max_data_rows: u64,
 }
 
 impl Default for Limits {
@@ -42,7 +55,52 @@ impl Default for Limits {
             max_cells: 2_000_000,
             max_sheet_bytes: 64 << 20,
             max_bytes: 128 << 20,
+            max_data_rows: 40_000,
         }
+    }
+}
+
+impl Limits {
+    /// These limits with sheets of at most `max` rows.
+    pub fn with_max_rows(mut self, max: u32) -> Self {
+        self.max_rows = max;
+        self
+    }
+
+    /// These limits with sheets of at most `max` columns.
+    pub fn with_max_columns(mut self, max: u32) -> Self {
+        self.max_columns = max;
+        self
+    }
+
+    /// These limits with at most `max` cells per sheet.
+    pub fn with_max_sheet_cells(mut self, max: u64) -> Self {
+        self.max_sheet_cells = max;
+        self
+    }
+
+    /// These limits with at most `max` cells in the workbook.
+    pub fn with_max_cells(mut self, max: u64) -> Self {
+        self.max_cells = max;
+        self
+    }
+
+    /// These limits with at most `max` bytes of text per sheet.
+    pub fn with_max_sheet_bytes(mut self, max: u64) -> Self {
+        self.max_sheet_bytes = max;
+        self
+    }
+
+    /// These limits with at most `max` bytes of text in the workbook.
+    pub fn with_max_bytes(mut self, max: u64) -> Self {
+        self.max_bytes = max;
+        self
+    }
+
+    /// These limits with at most `max` rows holding a cell in the workbook.
+    pub fn with_max_data_rows(mut self, max: u64) -> Self {
+        self.max_data_rows = max;
+        self
     }
 }
 
@@ -90,6 +148,7 @@ pub struct Budget {
     sheet_bytes: u64,
     cells: u64,
     bytes: u64,
+    rows: u64,
 }
 
 impl Budget {
@@ -102,6 +161,7 @@ impl Budget {
             sheet_bytes: 0,
             cells: 0,
             bytes: 0,
+            rows: 0,
         }
     }
 
@@ -191,6 +251,19 @@ impl Budget {
             return Err(self.exceeded(
                 format!("plus de {} octets de texte dans le classeur", l.max_bytes),
                 format!("more than {} bytes of text in the workbook", l.max_bytes),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Adds `rows` rows holding a cell.
+    pub fn add_rows(&mut self, rows: u64) -> Result<(), Exceeded> {
+        self.rows = self.rows.saturating_add(rows);
+        let max = self.limits.max_data_rows;
+        if self.rows > max {
+            return Err(self.exceeded(
+                format!("plus de {max} lignes remplies dans le classeur"),
+                format!("more than {max} rows holding cells in the workbook"),
             ));
         }
         Ok(())

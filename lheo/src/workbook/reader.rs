@@ -63,7 +63,13 @@ impl Imported {
                 referentiels: Vec::new(),
             }
         } else {
-            validate(&self.xml[..], options)
+            // Read through a small buffer: the parallel validator cuts its chunks from what
+            // the input gives at once, and a slice gives the whole document (one chunk whose
+            // findings, uncapped, are all held at once).
+            validate(
+                std::io::BufReader::with_capacity(64 << 10, &self.xml[..]),
+                options,
+            )
         };
         let flagged: Vec<Location> = self
             .diagnostics
@@ -330,7 +336,7 @@ fn read_kind<RS: Read + Seek>(
                 .seek(std::io::SeekFrom::Start(0))
                 .map_err(|e| Stop::Fatal(e.into()))?;
             let book = calamine::Ods::new(input).map_err(|e| Stop::Unreadable(e.to_string()))?;
-            read_ranges(book)
+            read_ranges(book, budget)
         }
         Kind::Xls => {
             scan::xls(&mut input, budget)?;
@@ -338,7 +344,7 @@ fn read_kind<RS: Read + Seek>(
                 .seek(std::io::SeekFrom::Start(0))
                 .map_err(|e| Stop::Fatal(e.into()))?;
             let book = calamine::Xls::new(input).map_err(|e| Stop::Unreadable(e.to_string()))?;
-            read_ranges(book)
+            read_ranges(book, budget)
         }
         Kind::Xlsb => Err(Stop::Unreadable(
             "classeur binaire (.xlsb), non pris en charge : enregistrez-le en .xlsx".into(),
@@ -361,6 +367,8 @@ fn xlsx_sheet<RS: Read + Seek>(
     budget.sheet(format!("feuille « {name} »"));
     let mut grid = Grid::default();
     let mut formulas = Vec::new();
+    // Rows come in order: a row is counted when its first cell with a value comes.
+    let mut last_row = None;
     loop {
         let cell = match cells.next_cell_with_formula_metadata() {
             Ok(Some(c)) => c,
@@ -381,6 +389,10 @@ fn xlsx_sheet<RS: Read + Seek>(
             _ => 0,
         };
         budget.add(1, bytes as u64)?;
+        if last_row != Some(row) {
+            budget.add_rows(1)?;
+            last_row = Some(row);
+        }
         grid.push(row, col, value);
     }
     Ok((grid.finish(), formulas))
@@ -388,7 +400,10 @@ fn xlsx_sheet<RS: Read + Seek>(
 
 /// Reads the sheets of an `.ods` or `.xls` workbook (held whole by calamine: their size was
 /// checked by the pre-scan).
-fn read_ranges<RS: Read + Seek, B: calamine::Reader<RS>>(mut book: B) -> Result<Imported, Stop>
+fn read_ranges<RS: Read + Seek, B: calamine::Reader<RS>>(
+    mut book: B,
+    budget: &mut Budget,
+) -> Result<Imported, Stop>
 where
     B::Error: std::fmt::Display,
 {
@@ -398,6 +413,9 @@ where
             .worksheet_range(name)
             .map_err(|e| Stop::Unreadable(format!("feuille « {name} » : {e}")))?;
         let grid = Grid::from_range(&range);
+        drop(range);
+        budget.sheet(format!("feuille « {name} »"));
+        budget.add_rows(grid.all_rows().count() as u64)?;
         let mut lost = Vec::new();
         if let Ok(formulas) = book.worksheet_formula(name) {
             let (r0, c0) = formulas.start().unwrap_or((0, 0));
