@@ -8,8 +8,9 @@
 //! with any error, what was written is a partial document to discard. Write to a temporary
 //! file and keep it only when `written` is `true` (the `lheo import` command does so).
 //!
-//! A workbook (`.xlsx`, `.xlsb`, `.ods`, `.xls`, recognised by its content) is read whole, as
-//! workbooks are, checked with every finding at its cell, then written.
+//! A workbook (`.xlsx`, `.ods`, `.xls`, recognised by its content; `.xlsb` is refused) is read
+//! within [`crate::workbook::Limits`], as workbooks are, checked with every finding at its cell,
+//! then written.
 //!
 //! ```
 //! use lheo::convert::convert;

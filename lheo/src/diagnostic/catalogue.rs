@@ -561,6 +561,13 @@ catalogue! {
         "classeur : le fichier n'est pas un classeur lisible (.xlsx, .xls, .ods)",
         "workbook: the file is not a readable workbook (.xlsx, .xls, .ods)",
     ),
+    ClasseurLimite = entry(
+        "CLASSEUR-LIMITE",
+        Xsd,
+        Error,
+        "classeur : au-delà des limites d'Excel ou du budget de cellules et d'octets (refusé avant lecture)",
+        "workbook: beyond Excel's bounds or the budget of cells and bytes (refused before reading)",
+    ),
     ClasseurFeuille = entry(
         "CLASSEUR-FEUILLE",
         Xsd,
@@ -595,6 +602,13 @@ catalogue! {
         Error,
         "classeur : cellule en erreur (#N/A, #REF!…)",
         "workbook: error cell (#N/A, #REF!…)",
+    ),
+    ClasseurFormule = entry(
+        "CLASSEUR-FORMULE",
+        Xsd,
+        Error,
+        "classeur : formule sans valeur enregistrée (sa valeur serait perdue)",
+        "workbook: formula without a saved value (its value would be lost)",
     ),
     ClasseurCle = entry(
         "CLASSEUR-CLE",

@@ -130,6 +130,11 @@ fn zip(head: &[u8]) -> Kind {
         }
     }
     let has = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
+    if mimetype.is_some() && has("content.xml") {
+        // An OpenDocument file whose `mimetype` entry is compressed (ODF wants it stored):
+        // a spreadsheet is the one lheo reads (the workbook reader says if it is not).
+        return Kind::Workbook(WorkbookFormat::Ods);
+    }
     if names.is_empty() {
         // Not one entry readable: a workbook cut short, most likely (the workbook reader
         // says what is wrong with it).

@@ -76,6 +76,9 @@ pub struct Element {
     /// Records built only when written (one at a time: memory holds one record's tree):
     /// their element and (sheet, row) for the builder given to [`to_xml`].
     pub lazy: Vec<(ElementId, usize, usize)>,
+    /// A required child added because nothing filled it: `Some(true)` when its column is in
+    /// the sheet (the cell is empty), `Some(false)` when the column is missing.
+    pub required: Option<bool>,
 }
 
 impl Element {
@@ -91,6 +94,7 @@ impl Element {
             origin,
             row,
             lazy: Vec::new(),
+            required: None,
         }
     }
 
@@ -164,6 +168,9 @@ pub type RecordBuilder<'a> = &'a dyn Fn(usize, usize) -> Element;
 pub struct LineMap {
     starts: Vec<(u32, Origin)>,
     names: Vec<String>,
+    /// Lines of required simple elements that nothing filled (added so that the checker
+    /// finds them at their cell), in order, and whether their column is in the sheet.
+    empty: Vec<(u32, bool, &'static str)>,
 }
 
 impl LineMap {
@@ -172,6 +179,15 @@ impl LineMap {
         let i = self.starts.partition_point(|(l, _)| *l <= line);
         i.checked_sub(1)
             .map(|i| self.starts[i].1.location(&self.names))
+    }
+
+    /// Whether `line` holds a required value that nothing filled: its element's name, and
+    /// `true` when its cell is empty, `false` when its column is missing.
+    pub fn empty_required(&self, line: u32) -> Option<(&'static str, bool)> {
+        self.empty
+            .binary_search_by_key(&line, |(l, _, _)| *l)
+            .ok()
+            .map(|i| (self.empty[i].2, self.empty[i].1))
     }
 }
 
@@ -186,6 +202,7 @@ struct Out<'a> {
     xml: Vec<u8>,
     line: u32,
     starts: Vec<(u32, Origin)>,
+    empty: Vec<(u32, bool, &'static str)>,
     finder: &'a dyn CellFinder,
     records: RecordBuilder<'a>,
 }
@@ -226,6 +243,7 @@ pub fn to_xml(
         xml: Vec::new(),
         line: 1,
         starts: Vec::new(),
+        empty: Vec::new(),
         finder,
         records,
     };
@@ -236,6 +254,7 @@ pub fn to_xml(
         LineMap {
             starts: out.starts,
             names,
+            empty: out.empty,
         },
     ))
 }
@@ -261,16 +280,14 @@ fn complete(e: &mut Element, finder: &dyn CellFinder, steps: &mut Vec<Step>) {
                     element: p.element,
                     index,
                 };
-                let origin = e
-                    .row
-                    .and_then(|(sheet, row)| {
-                        steps.push(step);
-                        let col = finder.column(sheet, steps);
-                        steps.pop();
-                        col.map(|c| Origin::new(usize::from(sheet), row, c))
-                    })
-                    .unwrap_or(e.origin);
-                e.at(&[step], origin);
+                let cell = e.row.and_then(|(sheet, row)| {
+                    steps.push(step);
+                    let col = finder.column(sheet, steps);
+                    steps.pop();
+                    col.map(|c| Origin::new(usize::from(sheet), row, c))
+                });
+                let origin = cell.unwrap_or(e.origin);
+                e.at(&[step], origin).required = Some(cell.is_some());
             }
         }
     }
@@ -306,6 +323,9 @@ fn element(out: &mut Out<'_>, mut e: Element, root: bool, steps: &mut Vec<Step>)
         if layout::is_complex(e.element) {
             out.push(b"/>\n");
         } else {
+            if let Some(column) = e.required {
+                out.empty.push((out.line, column, name));
+            }
             out.push(format!("></{name}>\n").as_bytes());
         }
         return Ok(());

@@ -14,9 +14,16 @@
 //!
 //! Limits: Excel's own (1 048 576 rows per sheet, 32 767 characters per cell: an export that
 //! would exceed them fails with a clear error; longer `extras` continue on the next rows).
-//! Export memory is flat; import reads whole sheets (as calamine does) and builds the
-//! document one record at a time, so its memory grows with the workbook's cells (about
-//! 100 MB for a workbook of 1 000 generated formations).
+//! Reading checks every workbook against [`Limits`] before its cells are read (cell references
+//! and dimensions against Excel's bounds; a budget of cells and bytes per sheet and per
+//! workbook, repeated `.ods` rows and columns expanded): one `CLASSEUR-LIMITE` finding instead
+//! of a memory blow-up ([`read_workbook_with`] raises them). Export memory is flat; import
+//! keeps the cells that hold something (an `.xlsx` is streamed cell by cell; `.ods` and `.xls`
+//! are read whole by calamine, within the budget) and builds the document one record at a time.
+//!
+//! What a workbook does not carry: XML comments inside `extras` (the model keeps elements,
+//! attributes and text, not comments) and the namespace prefixes of `extras` (namespaces are
+//! kept, prefixes are chosen again on output: `a0`, `a1`…), as in the XML writer.
 //!
 //! ```
 //! use lheo::workbook::{self, read_workbook};
@@ -38,14 +45,18 @@ pub mod cells;
 pub mod doc;
 mod export;
 mod flatten;
+mod grid;
 #[doc(hidden)]
 pub mod layout;
+mod limits;
 mod reader;
+mod scan;
 mod template;
 mod writer;
 
 pub use export::{export, export_with, ExportOptions, ExportSummary};
-pub use reader::{read_workbook, Imported};
+pub use limits::Limits;
+pub use reader::{read_workbook, read_workbook_with, Imported};
 #[doc(hidden)]
 pub use template::EXAMPLE;
 pub use template::{template, template_with};

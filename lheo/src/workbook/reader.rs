@@ -6,13 +6,16 @@
 use std::collections::HashMap;
 use std::io::{Read, Seek};
 
-use calamine::{Data, Range};
+use calamine::Data;
 
 use super::assemble::{self, CellFinder, Element, LineMap, Origin};
 use super::cells::{import_value, CellProblem, Imported as Cell};
+use super::grid::Grid;
 use super::layout::{
     self, Layout, PathError, Step, Target, ATTRIBUTS, DOCUMENTATION, EXTRAS, LISTES,
 };
+use super::limits::{Budget, Exceeded, Limits};
+use super::scan;
 use super::writer::{cell_ref, column_name};
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Location, Severity};
@@ -60,15 +63,53 @@ impl Imported {
                 referentiels: Vec::new(),
             }
         } else {
-            validate(&self.xml[..], options)
+            // Read through a small buffer: the parallel validator cuts its chunks from what
+            // the input gives at once, and a slice gives the whole document (one chunk whose
+            // findings, uncapped, are all held at once).
+            validate(
+                std::io::BufReader::with_capacity(64 << 10, &self.xml[..]),
+                options,
+            )
         };
         let flagged: Vec<Location> = self
             .diagnostics
             .iter()
             .map(|d| d.location.clone())
             .collect();
+        let mut empty_cells: Vec<(Location, String)> = Vec::new();
         for mut d in std::mem::take(&mut report.diagnostics) {
+            let empty = match d.location {
+                Location::Xml { line, .. } => self.lines.empty_required(line),
+                _ => None,
+            };
             self.relocate(&mut d);
+            let last = d
+                .path
+                .rsplit('/')
+                .next()
+                .and_then(|s| s.split('[').next())
+                .unwrap_or("");
+            let empty = empty.filter(|(name, _)| *name == last);
+            if let (Some((element, column)), Location::Cell { .. }) = (empty, &d.location) {
+                // One finding per empty required cell, saying so (not what the empty text
+                // is not: « certifiante «  » absent du dictionnaire »).
+                let key = (d.location.clone(), element.to_owned());
+                if empty_cells.contains(&key) {
+                    continue;
+                }
+                empty_cells.push(key);
+                (d.message.fr, d.message.en) = if column {
+                    (
+                        format!("cellule vide : valeur obligatoire ({element})"),
+                        format!("empty cell: a value is required ({element})"),
+                    )
+                } else {
+                    (
+                        format!("valeur obligatoire absente ({element}) : ajoutez sa colonne à la feuille (voir la feuille documentation)"),
+                        format!("required value missing ({element}): add its column to the sheet (see the documentation sheet)"),
+                    )
+                };
+            }
             if !(matches!(d.location, Location::Cell { .. }) && flagged.contains(&d.location)) {
                 diagnostics.push(d);
             }
@@ -162,11 +203,13 @@ impl Imported {
     }
 }
 
-/// Reads a workbook: `.xlsx` (also `.xlsm`), `.xlsb`, `.ods` or `.xls`, recognised by its
-/// content. Open the file in the caller (a `BufReader<File>`) or give the bytes (a `Cursor`).
+/// Reads a workbook with the default [`Limits`]: `.xlsx` (also `.xlsm`), `.ods` or `.xls`,
+/// recognised by its content (`.xlsb`, which cannot be checked before it is read, is refused).
+/// Open the file in the caller (a `BufReader<File>`) or give the bytes (a `Cursor`).
 ///
 /// A file that is not a readable workbook is not an error: the result has one
-/// `CLASSEUR-ILLISIBLE` finding. Fails only when reading fails.
+/// `CLASSEUR-ILLISIBLE` finding (`CLASSEUR-LIMITE` for a workbook over the limits). Fails only
+/// when reading fails.
 ///
 /// ```
 /// let xlsx = lheo::workbook::template(Vec::new()).unwrap();
@@ -175,74 +218,225 @@ impl Imported {
 /// let report = imported.validate(&lheo::validate::ValidateOptions::default());
 /// assert!(report.is_valid(), "{:?}", report.diagnostics);
 /// ```
-pub fn read_workbook<RS: Read + Seek>(mut input: RS) -> Result<Imported, Error> {
+pub fn read_workbook<RS: Read + Seek>(input: RS) -> Result<Imported, Error> {
+    read_workbook_with(input, &Limits::default())
+}
+
+/// Reads a workbook within `limits`: a workbook over them is one `CLASSEUR-LIMITE` finding,
+/// found before its cells are read.
+pub fn read_workbook_with<RS: Read + Seek>(
+    mut input: RS,
+    limits: &Limits,
+) -> Result<Imported, Error> {
     if let Err(why) = check_archive(&mut input) {
         return Ok(unreadable(&why));
     }
-    let format = format_of(&mut input)?;
     input.seek(std::io::SeekFrom::Start(0))?;
-    let opened = match format {
-        Format::Xls => calamine::open_workbook_from_rs::<calamine::Xls<RS>, RS>(input)
-            .map(|mut book| read_sheets(&mut book))
-            .map_err(|e| e.to_string()),
-        Format::Xlsb => calamine::open_workbook_from_rs::<calamine::Xlsb<RS>, RS>(input)
-            .map(|mut book| read_sheets(&mut book))
-            .map_err(|e| e.to_string()),
-        Format::Ods => calamine::open_workbook_from_rs::<calamine::Ods<RS>, RS>(input)
-            .map(|mut book| read_sheets(&mut book))
-            .map_err(|e| e.to_string()),
-        Format::Xlsx => calamine::open_workbook_from_rs::<calamine::Xlsx<RS>, RS>(input)
-            .map(|mut book| read_sheets(&mut book))
-            .map_err(|e| e.to_string()),
-    };
-    opened.unwrap_or_else(|why| Ok(unreadable(&why)))
+    let kind = kind(&mut input)?;
+    input.seek(std::io::SeekFrom::Start(0))?;
+    let mut budget = Budget::new(*limits);
+    // The workbook library is not ours: a panic in it (a bug on a hostile file) is an
+    // unreadable workbook, not a crash.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        read_kind(kind, input, &mut budget)
+    }));
+    match read {
+        Ok(Ok(imported)) => Ok(imported),
+        Ok(Err(Stop::Limit(e))) => Ok(over_limits(&e)),
+        Ok(Err(Stop::Unreadable(why))) => Ok(unreadable(&why)),
+        Ok(Err(Stop::Fatal(e))) => Err(e),
+        Err(_) => Ok(unreadable(
+            "le lecteur de classeurs a échoué sur ce fichier",
+        )),
+    }
 }
 
-/// The formats of workbooks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    /// Excel 97–2003 (an OLE compound file).
-    Xls,
-    /// Excel binary workbook (a zip archive with `xl/workbook.bin`).
-    Xlsb,
-    /// OpenDocument spreadsheet (a zip archive of type `…opendocument.spreadsheet`).
-    Ods,
-    /// Excel workbook (a zip archive with `xl/workbook.xml`), and anything else.
+/// The kinds of workbooks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
     Xlsx,
+    Ods,
+    Xls,
+    Xlsb,
+    /// Not a workbook lheo reads (why).
+    Unknown(String),
 }
 
-/// The workbook format of `input`, from its content.
-fn format_of<RS: Read + Seek>(input: &mut RS) -> Result<Format, Error> {
-    input.seek(std::io::SeekFrom::Start(0))?;
-    let mut magic = [0u8; 8];
-    let mut got = 0;
-    while got < magic.len() {
-        match input.read(&mut magic[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(Error::from(e)),
+/// Recognises a workbook by its content.
+fn kind<R: Read + Seek>(input: &mut R) -> Result<Kind, Error> {
+    let mut head = [0u8; 8];
+    let mut n = 0;
+    while n < head.len() {
+        match input.read(&mut head[n..])? {
+            0 => break,
+            k => n += k,
         }
     }
-    if magic[..got].starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        return Ok(Format::Xls);
+    if head[..n] == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] {
+        return Ok(Kind::Xls);
     }
     input.seek(std::io::SeekFrom::Start(0))?;
-    let Ok(mut zip) = zip::ZipArchive::new(&mut *input) else {
-        return Ok(Format::Xlsx);
+    let zip = match zip::ZipArchive::new(&mut *input) {
+        Ok(zip) => zip,
+        // A zip archive's signature without a readable archive: damaged or truncated.
+        Err(e) if head[..n].starts_with(b"PK") => {
+            return Ok(Kind::Unknown(format!("archive zip illisible : {e}")))
+        }
+        Err(_) => return Ok(Kind::Unknown("ni .xlsx, ni .ods, ni .xls".into())),
     };
-    if zip.index_for_name("xl/workbook.bin").is_some() {
-        return Ok(Format::Xlsb);
-    }
-    let mut mimetype = String::new();
-    if let Ok(part) = zip.by_name("mimetype") {
-        let _ = part.take(128).read_to_string(&mut mimetype);
-    }
-    Ok(if mimetype.contains("opendocument.spreadsheet") {
-        Format::Ods
+    let has = |name: &str| zip.index_for_name(name).is_some();
+    Ok(if has("content.xml") || has("mimetype") {
+        Kind::Ods
+    } else if has("xl/workbook.bin") {
+        Kind::Xlsb
     } else {
-        Format::Xlsx
+        Kind::Xlsx
     })
+}
+
+/// Why reading stopped.
+enum Stop {
+    /// Over the limits.
+    Limit(Exceeded),
+    /// Not a workbook that can be read (why).
+    Unreadable(String),
+    /// Reading failed (I/O).
+    Fatal(Error),
+}
+
+impl From<Exceeded> for Stop {
+    fn from(e: Exceeded) -> Self {
+        Stop::Limit(e)
+    }
+}
+
+/// A sheet read: its cells and the cells whose formula has no saved value.
+type SheetRead = (Grid, Vec<(u32, u32)>);
+
+fn read_kind<RS: Read + Seek>(
+    kind: Kind,
+    mut input: RS,
+    budget: &mut Budget,
+) -> Result<Imported, Stop> {
+    use calamine::Reader as _;
+    match kind {
+        Kind::Xlsx => {
+            scan::xlsx(&mut input, budget)?;
+            input
+                .seek(std::io::SeekFrom::Start(0))
+                .map_err(|e| Stop::Fatal(e.into()))?;
+            let mut book =
+                calamine::Xlsx::new(input).map_err(|e| Stop::Unreadable(e.to_string()))?;
+            let names = book.sheet_names();
+            read_sheets(names, |name| xlsx_sheet(&mut book, name, budget))
+        }
+        Kind::Ods => {
+            scan::ods(&mut input, budget)?;
+            input
+                .seek(std::io::SeekFrom::Start(0))
+                .map_err(|e| Stop::Fatal(e.into()))?;
+            let book = calamine::Ods::new(input).map_err(|e| Stop::Unreadable(e.to_string()))?;
+            read_ranges(book, budget)
+        }
+        Kind::Xls => {
+            scan::xls(&mut input, budget)?;
+            input
+                .seek(std::io::SeekFrom::Start(0))
+                .map_err(|e| Stop::Fatal(e.into()))?;
+            let book = calamine::Xls::new(input).map_err(|e| Stop::Unreadable(e.to_string()))?;
+            read_ranges(book, budget)
+        }
+        Kind::Xlsb => Err(Stop::Unreadable(
+            "classeur binaire (.xlsb), non pris en charge : enregistrez-le en .xlsx".into(),
+        )),
+        Kind::Unknown(why) => Err(Stop::Unreadable(why)),
+    }
+}
+
+/// Streams the cells of an `.xlsx` sheet into a [`Grid`], within the budget.
+fn xlsx_sheet<RS: Read + Seek>(
+    book: &mut calamine::Xlsx<RS>,
+    name: &str,
+    budget: &mut Budget,
+) -> Result<SheetRead, Stop> {
+    let mut cells = match book.worksheet_cells_reader(name) {
+        Ok(r) => r,
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok((Grid::default(), Vec::new())),
+        Err(e) => return Err(Stop::Unreadable(format!("feuille « {name} » : {e}"))),
+    };
+    budget.sheet(format!("feuille « {name} »"));
+    let mut grid = Grid::default();
+    let mut formulas = Vec::new();
+    // Rows come in order: a row is counted when its first cell with a value comes.
+    let mut last_row = None;
+    loop {
+        let cell = match cells.next_cell_with_formula_metadata() {
+            Ok(Some(c)) => c,
+            Ok(None) => break,
+            Err(e) => return Err(Stop::Unreadable(format!("feuille « {name} » : {e}"))),
+        };
+        let (row, col) = cell.pos;
+        budget.position(u64::from(row), u64::from(col))?;
+        let value = Data::from(cell.value);
+        if matches!(value, Data::Empty) {
+            if cell.formula.is_some() {
+                formulas.push((row, col));
+            }
+            continue;
+        }
+        let bytes = match &value {
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.len(),
+            _ => 0,
+        };
+        budget.add(1, bytes as u64)?;
+        if last_row != Some(row) {
+            budget.add_rows(1)?;
+            last_row = Some(row);
+        }
+        grid.push(row, col, value);
+    }
+    Ok((grid.finish(), formulas))
+}
+
+/// Reads the sheets of an `.ods` or `.xls` workbook (held whole by calamine: their size was
+/// checked by the pre-scan).
+fn read_ranges<RS: Read + Seek, B: calamine::Reader<RS>>(
+    mut book: B,
+    budget: &mut Budget,
+) -> Result<Imported, Stop>
+where
+    B::Error: std::fmt::Display,
+{
+    let names = book.sheet_names();
+    read_sheets(names, |name| {
+        let range = book
+            .worksheet_range(name)
+            .map_err(|e| Stop::Unreadable(format!("feuille « {name} » : {e}")))?;
+        let grid = Grid::from_range(&range);
+        drop(range);
+        budget.sheet(format!("feuille « {name} »"));
+        budget.add_rows(grid.all_rows().count() as u64)?;
+        let mut lost = Vec::new();
+        if let Ok(formulas) = book.worksheet_formula(name) {
+            let (r0, c0) = formulas.start().unwrap_or((0, 0));
+            for (r, c, f) in formulas.used_cells() {
+                let (r, c) = (r0 + r as u32, c0 + c as u32);
+                if !f.is_empty() && matches!(grid.get(r, c as usize), Data::Empty) {
+                    lost.push((r, c));
+                }
+            }
+        }
+        Ok((grid, lost))
+    })
+}
+
+fn over_limits(e: &Exceeded) -> Imported {
+    Imported {
+        root: id::LHEO,
+        xml: Vec::new(),
+        lines: LineMap::default(),
+        diagnostics: vec![e.diagnostic()],
+    }
 }
 
 /// Most bytes the parts of a workbook may unpack to, in all.
@@ -321,38 +515,6 @@ fn plain(d: &Data) -> String {
     }
 }
 
-/// A sheet's cells with absolute positions.
-struct Grid {
-    range: Range<Data>,
-}
-
-impl Grid {
-    fn rows(&self) -> u32 {
-        self.range.end().map_or(0, |(r, _)| r + 1)
-    }
-
-    fn cols(&self) -> usize {
-        self.range.end().map_or(0, |(_, c)| c as usize + 1)
-    }
-
-    fn get(&self, row: u32, col: usize) -> &Data {
-        static EMPTY: Data = Data::Empty;
-        self.range.get_value((row, col as u32)).unwrap_or(&EMPTY)
-    }
-
-    fn empty_row(&self, row: u32) -> bool {
-        (0..self.cols()).all(|c| matches!(self.get(row, c), Data::Empty))
-    }
-
-    fn blank_row(&self, row: u32) -> bool {
-        (0..self.cols()).all(|c| match self.get(row, c) {
-            Data::Empty => true,
-            Data::String(s) => s.trim().is_empty(),
-            _ => false,
-        })
-    }
-}
-
 /// A row of an entity sheet.
 struct RowData {
     row: u32,
@@ -399,11 +561,11 @@ struct Side {
     origin: Origin,
 }
 
-fn read_sheets<RS: Read + Seek, B: calamine::Reader<RS>>(book: &mut B) -> Result<Imported, Error>
-where
-    B::Error: std::fmt::Display,
-{
-    let names = book.sheet_names();
+/// Reads the sheets one by one (`sheet` reads one) and assembles the document.
+fn read_sheets(
+    names: Vec<String>,
+    mut sheet: impl FnMut(&str) -> Result<SheetRead, Stop>,
+) -> Result<Imported, Stop> {
     let root = if names.iter().any(|n| n == "lheo-index") {
         id::LHEO_INDEX
     } else if names.iter().any(|n| n == "lheo-plus") {
@@ -416,13 +578,18 @@ where
     let mut sheets: Vec<SheetData> = Vec::new();
     let mut side_grids: HashMap<&'static str, (usize, String, Grid)> = HashMap::new();
     for (number, name) in names.iter().enumerate() {
-        let range = match book.worksheet_range(name) {
-            Ok(r) => r,
-            Err(e) => {
-                return Ok(unreadable(&format!("feuille « {name} » : {e}")));
-            }
-        };
-        let grid = Grid { range };
+        if name == DOCUMENTATION || name == LISTES {
+            continue;
+        }
+        let (grid, formulas) = sheet(name)?;
+        for (r, c) in formulas {
+            diagnostics.push(diag(
+                Rule::ClasseurFormule,
+                at(name, r, c as usize),
+                "formule sans valeur enregistrée : sa valeur serait perdue (ouvrez et enregistrez le classeur dans Excel ou LibreOffice pour la calculer, ou remplacez la formule par sa valeur)".into(),
+                "formula without a saved value: its value would be lost (open and save the workbook in Excel or LibreOffice to compute it, or replace the formula with its value)".into(),
+            ));
+        }
         if let Some(i) = layout.sheet_index(name) {
             sheets.push(read_entity_sheet(
                 layout,
@@ -435,9 +602,7 @@ where
         } else if name == ATTRIBUTS || name == EXTRAS {
             let key = if name == ATTRIBUTS { ATTRIBUTS } else { EXTRAS };
             side_grids.insert(key, (number, name.clone(), grid));
-        } else if name == DOCUMENTATION || name == LISTES {
-            continue;
-        } else if (0..grid.rows()).any(|r| !grid.blank_row(r)) {
+        } else if grid.all_rows().any(|r| !grid.blank_row(r)) {
             diagnostics.push(diag(
                 Rule::ClasseurFeuille,
                 at(name, 0, 0),
@@ -462,7 +627,8 @@ where
         &extras,
         names,
         &mut diagnostics,
-    )?;
+    )
+    .map_err(Stop::Fatal)?;
     Ok(Imported {
         root,
         xml,
@@ -511,7 +677,7 @@ fn read_entity_sheet(
         let header = plain(grid.get(0, c));
         if header.is_empty() {
             // A column without a header: its values would be lost.
-            if let Some(r) = (1..grid.rows()).find(|&r| !matches!(grid.get(r, c), Data::Empty)) {
+            if let Some(r) = grid.first_below_header(c) {
                 diagnostics.push(diag(
                     Rule::ClasseurColonne,
                     at(name, r, c),
@@ -571,7 +737,7 @@ fn read_entity_sheet(
         }
     }
     if let (Some(p), None) = (parent_name, parent_col) {
-        if (1..grid.rows()).any(|r| !grid.blank_row(r)) {
+        if grid.body_rows().any(|r| !grid.blank_row(r)) {
             diagnostics.push(diag(
                 Rule::ClasseurColonne,
                 at(name, 0, grid.cols()),
@@ -580,7 +746,7 @@ fn read_entity_sheet(
             ));
         }
     }
-    for r in 1..grid.rows() {
+    for r in grid.body_rows() {
         // The document's row has no key: spaces alone may be its values.
         let blank = if sheet.parent.is_none() {
             grid.empty_row(r)
@@ -665,6 +831,14 @@ fn unknown_column(
     layout: &layout::SheetLayout,
 ) -> Diagnostic {
     let entity = schema::element(layout.element).name;
+    // Paths are read without their spaces: name the steps as they were typed.
+    let mut why = why.to_string();
+    for step in header.split('/') {
+        let read: String = step.split_whitespace().collect();
+        if read != step.trim() {
+            why = why.replace(&format!("« {read} »"), &format!("« {} »", step.trim()));
+        }
+    }
     diag(
         Rule::ClasseurColonne,
         at(sheet, 0, col),
@@ -684,7 +858,13 @@ fn cell_problem(p: CellProblem, loc: Location, path: String) -> Diagnostic {
         CellProblem::Code { found, dict } => {
             let d = schema::DICTS.iter().find(|d| d.name == dict);
             let codes = d
-                .map(|d| d.entries.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", "))
+                .map(|d| {
+                    d.entries
+                        .iter()
+                        .map(|(c, l)| format!("{c} ({l})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
                 .unwrap_or_default();
             let label = d.map_or("", |d| d.label);
             diag(
@@ -723,7 +903,7 @@ fn read_side(
         let h = plain(grid.get(0, c));
         match headers.iter().position(|x| *x == h) {
             Some(i) if cols[i].is_none() => cols[i] = Some(c),
-            _ if h.is_empty() && (1..grid.rows()).all(|r| matches!(grid.get(r, c), Data::Empty)) => {}
+            _ if h.is_empty() && grid.first_below_header(c).is_none() => {}
             _ => diagnostics.push(diag(
                 Rule::ClasseurColonne,
                 at(name, 0, c),
@@ -734,7 +914,7 @@ fn read_side(
     }
     let mut out: Vec<Side> = Vec::new();
     let get = |r: u32, i: usize| cols[i].map(|c| (plain(grid.get(r, c)), c));
-    for r in 1..grid.rows() {
+    for r in grid.body_rows() {
         if grid.blank_row(r) {
             continue;
         }

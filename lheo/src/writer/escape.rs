@@ -26,7 +26,7 @@ fn escape(s: &str, attr: bool, out: &mut impl Write) -> io::Result<()> {
             b'\t' | b'\n' => continue,
             0..=0x1F => {
                 return Err(refused(format!(
-                    "character U+{b:04X} cannot be written in XML 1.0"
+                    "le caractère U+{b:04X} ne peut pas s'écrire en XML 1.0"
                 )))
             }
             // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not XML characters either.
@@ -34,7 +34,7 @@ fn escape(s: &str, attr: bool, out: &mut impl Write) -> io::Result<()> {
                 && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) =>
             {
                 return Err(refused(
-                    "character U+FFFE or U+FFFF cannot be written in XML".into(),
+                    "les caractères U+FFFE et U+FFFF ne peuvent pas s'écrire en XML".into(),
                 ))
             }
             _ => continue,
@@ -58,28 +58,12 @@ pub fn escape_attr(s: &str, out: &mut impl Write) -> io::Result<()> {
     escape(s, true, out)
 }
 
-fn is_name_start(c: char) -> bool {
-    matches!(c,
-        'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
-        | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
-        | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}'
-        | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
-        | '\u{10000}'..='\u{EFFFF}')
-}
-
-fn is_name_char(c: char) -> bool {
-    is_name_start(c)
-        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
-}
-
 /// Fails (`InvalidData`) unless `name` is an XML name without prefix (`NCName`).
 pub fn check_ncname(name: &str) -> io::Result<()> {
-    let mut chars = name.chars();
-    let ok = chars.next().is_some_and(is_name_start) && chars.all(is_name_char);
-    if ok {
+    if crate::xml::names::is_ncname(name) {
         Ok(())
     } else {
-        Err(refused(format!("{name:?} is not an XML name")))
+        Err(refused(format!("« {name} » n'est pas un nom XML")))
     }
 }
 

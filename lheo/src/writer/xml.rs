@@ -1,5 +1,6 @@
 //! Low-level XML output: indentation, escaping, namespaces of free content.
 
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
 use crate::model::{
@@ -155,16 +156,19 @@ impl<W: Write> XmlWriter<W> {
     /// are not XML names, namespace declarations and repeated attributes are refused (they
     /// would make the output ill-formed or change its meaning).
     fn free_attributes(&mut self, attributes: &[XmlAttribute]) -> io::Result<()> {
-        let mut prefixes: Vec<&str> = Vec::new();
-        for (i, a) in attributes.iter().enumerate() {
+        // Prefixes by namespace and names seen: linear in the number of attributes (an
+        // `extra` may carry a million).
+        let mut prefixes: HashMap<&str, usize> = HashMap::new();
+        let mut seen: HashSet<(Option<&str>, &str)> = HashSet::with_capacity(attributes.len());
+        for a in attributes {
             check_ncname(&a.name.local)?;
             let ns = a.name.namespace.as_deref();
-            if attributes[..i].iter().any(|b| b.name == a.name)
+            if !seen.insert((ns, &a.name.local))
                 || (ns.is_none() && a.name.local == "xmlns")
                 || matches!(ns, Some(XMLNS_NS | ""))
             {
                 return Err(invalid(format!(
-                    "attribute {:?} cannot be written (repeated, or a namespace declaration)",
+                    "l'attribut « {} » ne peut pas s'écrire (répété, ou déclaration d'espace de noms)",
                     a.name.local
                 )));
             }
@@ -172,14 +176,15 @@ impl<W: Write> XmlWriter<W> {
                 None => write!(self.out, " {}=\"", a.name.local)?,
                 Some(XML_NS) => write!(self.out, " xml:{}=\"", a.name.local)?,
                 Some(uri) => {
-                    let i = match prefixes.iter().position(|p| *p == uri) {
-                        Some(i) => i,
+                    let i = match prefixes.get(uri) {
+                        Some(&i) => i,
                         None => {
-                            prefixes.push(uri);
-                            write!(self.out, " xmlns:a{}=\"", prefixes.len() - 1)?;
+                            let i = prefixes.len();
+                            prefixes.insert(uri, i);
+                            write!(self.out, " xmlns:a{i}=\"")?;
                             escape_attr(uri, &mut self.out)?;
                             self.out.write_all(b"\"")?;
-                            prefixes.len() - 1
+                            i
                         }
                     };
                     write!(self.out, " a{i}:{}=\"", a.name.local)?;
@@ -196,7 +201,7 @@ impl<W: Write> XmlWriter<W> {
         check_ncname(&e.name.local)?;
         if matches!(ns, Some(XML_NS | XMLNS_NS)) {
             return Err(invalid(format!(
-                "element {:?} cannot be in a reserved namespace",
+                "l'élément « {} » ne peut pas être dans un espace de noms réservé",
                 e.name.local
             )));
         }
@@ -245,7 +250,7 @@ impl WriteXml for Extra {
             .find(|a| a.name.namespace.is_none() && self.attrs.get(&a.name.local).is_some());
         if let Some(a) = clash {
             return Err(invalid(format!(
-                "attribute {:?} of extra is set twice",
+                "l'attribut « {} » de extra est donné deux fois",
                 a.name.local
             )));
         }

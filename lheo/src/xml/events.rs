@@ -313,25 +313,6 @@ static SUSPICIOUS: [bool; 256] = {
     t
 };
 
-/// ASCII name characters: 2 may start a name, 1 only follow (non-ASCII bytes: 0, see
-/// [`is_name_start`]).
-static NAME_BYTES: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        t[b] = if c.is_ascii_alphabetic() || c == b'_' || c == b':' {
-            2
-        } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
-            1
-        } else {
-            0
-        };
-        b += 1;
-    }
-    t
-};
-
 /// What a text byte may need a closer look for (see [`TEXT_FLAGS`]).
 const FLAG_INVALID: u8 = 1;
 const FLAG_CR: u8 = 2;
@@ -366,42 +347,8 @@ pub fn invalid_char(s: &str) -> Option<char> {
     })
 }
 
-fn is_name_start(c: char) -> bool {
-    c.is_ascii_alphabetic()
-        || c == '_'
-        || c == ':'
-        || (c as u32 >= 0xC0
-            && !matches!(c as u32, 0xD7 | 0xF7 | 0x37E | 0x2000..=0x200B | 0x200E..=0x206F | 0x2190..=0x2BFF | 0x2FF0..=0x3000 | 0xD800..=0xF8FF | 0xFDD0..=0xFDEF | 0xFFFE..=0xFFFF))
-}
-
-fn is_name_char(c: char) -> bool {
-    is_name_start(c)
-        || c.is_ascii_digit()
-        || matches!(c, '-' | '.' | '\u{B7}')
-        || matches!(c as u32, 0x300..=0x36F | 0x203F..=0x2040)
-}
-
-/// Whether `s` is an XML `Name`.
-pub fn is_xml_name(s: &str) -> bool {
-    let b = s.as_bytes();
-    // Fast path: ASCII names, the usual case (one pass, a table).
-    if let Some(&first) = b.first() {
-        if NAME_BYTES[usize::from(first)] == 2 && b.iter().all(|&c| NAME_BYTES[usize::from(c)] != 0)
-        {
-            return true;
-        }
-    }
-    if b.is_ascii() {
-        return false;
-    }
-    let mut cs = s.chars();
-    cs.next().is_some_and(is_name_start) && cs.all(is_name_char)
-}
-
-/// Whether `s` is an `NCName` (a name without colon).
-pub fn is_ncname(s: &str) -> bool {
-    !s.contains(':') && is_xml_name(s)
-}
+use crate::xml::names::is_name_char;
+pub use crate::xml::names::{is_ncname, is_xml_name};
 
 /// A French and an English sentence for a parser error.
 fn describe_parse_error(e: &quick_xml::Error) -> (String, String) {
