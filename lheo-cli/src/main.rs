@@ -7,6 +7,7 @@ mod commands;
 mod error;
 mod progress;
 mod report;
+mod serve;
 mod source;
 
 use std::process::ExitCode;
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
         Command::Template(args) => commands::template::run(args),
         Command::Diff(args) => commands::diff::run(args),
         Command::Referentiels(args) => commands::referentiels::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     ExitCode::from(outcome.code())
 }
