@@ -84,13 +84,21 @@ fn parse_size(text: &str) -> Result<u64, String> {
         })
 }
 
-/// A size for people: `512 MB`, `1000 octets`.
+/// A size for people, in French decimal units: `512 Mo`, `1,5 Go`, `999 octets`.
 pub(crate) fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["ko", "Mo", "Go", "To"];
     if bytes < 1000 {
-        format!("{bytes} octets")
-    } else {
-        bytesize::ByteSize(bytes).display().si().to_string()
+        return format!("{bytes} octets");
     }
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    let text = format!("{value:.1}");
+    let text = text.strip_suffix(".0").unwrap_or(&text).replace('.', ",");
+    format!("{text} {}", UNITS[unit])
 }
 
 /// Replaces control characters in text from a request before it goes into a message or the
@@ -295,5 +303,8 @@ mod tests {
         assert!(parse_size("beaucoup").is_err());
         assert!(parse_size("0").is_err());
         assert_eq!(human_size(999), "999 octets");
+        assert_eq!(human_size(512_000_000), "512 Mo");
+        assert_eq!(human_size(1_500_000_000), "1,5 Go");
+        assert_eq!(human_size(20 << 20), "21 Mo");
     }
 }

@@ -147,7 +147,7 @@ mod tests {
                 .html
                 .contains(&format!("<option value=\"{}\"", p.name())));
         }
-        assert!(page.html.contains("512.0 MB"), "{}", page.html);
+        assert!(page.html.contains("512 Mo"), "{}", page.html);
         assert!(!page.html.contains("{{"));
         assert_eq!(
             escape("<a href=\"x\">&'"),
