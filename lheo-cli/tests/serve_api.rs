@@ -88,6 +88,19 @@ fn validate_answers_the_report_of_the_cli() {
             assert_eq!(form.text(), String::from_utf8(expected).unwrap());
         }
     }
+    // A gzip-compressed feed: the same report as the plain one.
+    let plain = std::fs::read(fixture("invalide.xml")).unwrap();
+    let gz = Command::new("gzip")
+        .arg("-c")
+        .arg(fixture("invalide.xml"))
+        .output()
+        .expect("gzip runs");
+    let compressed = post(&server.url("/api/validate"), &gz.stdout);
+    assert_eq!(compressed.status, 200, "{}", compressed.text());
+    assert_eq!(
+        compressed.body,
+        post(&server.url("/api/validate"), &plain).body
+    );
     let invalid = post(
         &server.url("/api/validate"),
         &std::fs::read(fixture("invalide.xml")).unwrap(),
@@ -212,13 +225,18 @@ fn bad_requests_are_400_415_404_405_in_french() {
 
     for (body, word) in [
         (&b"%PDF-1.7 ..."[..], "PDF"),
-        ("numero;intitule\nF1;Maçon\n".as_bytes(), "pas du XML"),
-        (&[0x1f, 0x8b, 8, 0, 0, 0][..], "gzip"),
+        ("numero;intitule\nF1;Maçon\n".as_bytes(), "fichier CSV"),
     ] {
         let answer = post(&server.url("/api/validate"), body);
         assert_eq!(answer.status, 415, "{word}");
         assert!(answer.json()["message"].as_str().unwrap().contains(word));
     }
+    // A compressed file that cannot be decompressed: 400.
+    let broken = post(
+        &server.url("/api/validate"),
+        &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2],
+    );
+    assert_eq!(broken.status, 400, "{}", broken.text());
     let missing = get(&server.url("/nulle-part"));
     assert_eq!(missing.status, 404);
     assert_eq!(missing.json()["code"], "INTROUVABLE");

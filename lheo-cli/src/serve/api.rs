@@ -3,7 +3,7 @@
 //! of a `multipart/form-data` form; parameters come in the query string (or as form fields):
 //! `profile` (default `lheo`), `today` (`AAAA-MM-JJ`, for date rules), `name` (the file name
 //! written in the report, default `<stdin>` as `lheo validate -` says) and `lang` (`fr`, `en`:
-//! the report's messages; the API's own errors are in French).
+//! the report's messages, default `lheo serve --lang`; the API's own errors are in French).
 
 use std::fs::File;
 
@@ -72,7 +72,7 @@ fn params(request: &Request) -> Result<Query, ApiError> {
         })
 }
 
-fn check(query: Query, upload: &Upload) -> Result<Params, ApiError> {
+fn check(query: Query, upload: &Upload, default_lang: Lang) -> Result<Params, ApiError> {
     let field = |key: &str, value: Option<String>| upload.fields.get(key).cloned().or(value);
     let profile = match field("profile", query.profile) {
         None => Profile::Lheo,
@@ -96,7 +96,8 @@ fn check(query: Query, upload: &Upload) -> Result<Params, ApiError> {
         })?),
     };
     let lang = match field("lang", query.lang).as_deref() {
-        None | Some("") | Some("fr") => Lang::Fr,
+        None | Some("") => default_lang,
+        Some("fr") => Lang::Fr,
         Some("en") => Lang::En,
         Some(other) => {
             return Err(ApiError::bad_request(format!(
@@ -155,7 +156,7 @@ async fn run(server: Server, request: Request, operation: Operation) -> Result<R
     let cancel = CancelOnDrop::default();
     let config = &server.config;
     let upload = upload::receive(request, &config.temp_dir, config.max_upload).await?;
-    let params = check(query, &upload)?;
+    let params = check(query, &upload, config.lang)?;
     let name = params.report_name(&upload);
     let download = params
         .name

@@ -70,6 +70,10 @@ pub struct ServeArgs {
     /// n'y ont pas de nom et disparaissent à la fin de chaque requête.
     #[arg(long, value_name = "DOSSIER")]
     pub temp_dir: Option<PathBuf>,
+
+    /// The language of the reports' messages when a request does not say (`lang=`).
+    #[command(flatten)]
+    pub lang: crate::cli::LangArg,
 }
 
 /// `--max-upload`: `512MB`, `1GB`, `20MiB`, `1000` (bytes).
@@ -121,6 +125,8 @@ pub struct Config {
     pub timeout: Duration,
     /// Where nameless temporary files go.
     pub temp_dir: PathBuf,
+    /// The reports' language when a request does not say.
+    pub lang: lheo::Lang,
 }
 
 impl Config {
@@ -136,6 +142,7 @@ impl Config {
             queue: args.queue.unwrap_or(4 * jobs),
             timeout: Duration::from_secs(args.timeout),
             temp_dir: args.temp_dir.clone().unwrap_or_else(std::env::temp_dir),
+            lang: args.lang.lang.lang(),
         }
     }
 }

@@ -140,6 +140,7 @@ mod tests {
             queue: 1,
             timeout: std::time::Duration::from_secs(1),
             temp_dir: std::env::temp_dir(),
+            lang: lheo::Lang::Fr,
         };
         let page = Page::new(&config);
         for p in lheo::Profile::ALL {

@@ -14,62 +14,48 @@ use super::error::ApiError;
 use super::jobs::{Cancel, Cancellable};
 use crate::report::{json, FileReport};
 
-/// What a received file is, by its first bytes.
+/// What a received file is, by its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// XML (LHEO or not: the reader says what is wrong).
+    /// LHEO XML, plain or gzip-compressed (the reader says what is wrong with it, if anything).
     Xml,
-    /// A workbook (`.xlsx`, `.ods`: a zip archive; `.xls`: an OLE compound file).
+    /// A workbook (`.xlsx`, `.xls`, `.ods`).
     Workbook,
 }
 
-/// Recognises the upload by its first bytes (not by its name); 415 for what lheo cannot read.
+/// Recognises the upload by its content (`lheo::input`, as every command does); 415 with
+/// lheo's sentence for what it cannot read, 400 for a compressed file that cannot be
+/// decompressed.
 pub fn recognise(file: &mut File) -> Result<Kind, ApiError> {
-    let mut head = [0u8; 512];
-    let mut n = 0;
-    while n < head.len() {
-        match file.read(&mut head[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) => {
-                return Err(ApiError::internal(format!(
-                    "fichier temporaire illisible : {e}"
-                )))
-            }
+    let recognised = match lheo::input::open(BufReader::new(&mut *file)) {
+        Ok(opened) => opened.recognised().clone(),
+        Err(e) => {
+            return Err(ApiError::bad_request(format!(
+                "fichier compressé illisible : {e}"
+            )))
         }
-    }
+    };
     file.seek(SeekFrom::Start(0))
         .map_err(|e| ApiError::internal(format!("fichier temporaire illisible : {e}")))?;
-    let head = &head[..n];
-    if head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Ok(Kind::Workbook);
+    if let Some(refusal) = recognised.refusal() {
+        return Err(ApiError::unsupported(format!(
+            "le fichier envoyé est {}",
+            refusal.fr
+        )));
     }
-    if head.starts_with(&[0x1F, 0x8B]) {
-        return Err(ApiError::unsupported(
-            "fichier compressé (gzip) : décompressez-le puis envoyez le flux XML",
-        ));
-    }
-    let text = head
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(head)
-        .iter()
-        .copied()
-        .find(|b| !b.is_ascii_whitespace());
-    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
-    if utf16 || text == Some(b'<') {
-        return Ok(Kind::Xml);
-    }
-    let what = if head.starts_with(b"%PDF") {
-        "un document PDF"
-    } else if head.contains(&0) {
-        "un fichier binaire"
-    } else {
-        "du texte qui n'est pas du XML"
-    };
-    Err(ApiError::unsupported(format!(
-        "ce fichier est {what} : lheo lit les flux LHEO 2.0 à 2.3 (XML) et les classeurs \
-         (.xlsx, .xls, .ods) faits avec « lheo export » ou « lheo template »"
-    )))
+    Ok(match recognised.workbook() {
+        Some(_) => Kind::Workbook,
+        None => Kind::Xml,
+    })
+}
+
+/// The upload's content, decompressed when it is gzip, read until the request is gone.
+fn content(
+    file: File,
+    cancel: &Cancel,
+) -> Result<lheo::input::Opened<BufReader<Cancellable<File>>>, ApiError> {
+    lheo::input::open(BufReader::with_capacity(64 * 1024, cancel.reader(file)))
+        .map_err(|e| ApiError::bad_request(format!("fichier compressé illisible : {e}")))
 }
 
 /// The validation report of the upload.
@@ -80,10 +66,7 @@ pub fn report(
     cancel: &Cancel,
 ) -> Result<Report, ApiError> {
     match kind {
-        Kind::Xml => Ok(validate(
-            BufReader::with_capacity(64 * 1024, cancel.reader(file)),
-            options,
-        )),
+        Kind::Xml => Ok(validate(content(file, cancel)?, options)),
         Kind::Workbook => {
             let imported = lheo::workbook::read_workbook(BufReader::new(SeekableCancellable(
                 cancel.reader(&mut file),
@@ -124,12 +107,10 @@ pub fn convert(
     let mut out = temp(dir)?;
     let conversion = {
         let mut writer = BufWriter::with_capacity(64 * 1024, &mut out);
-        let conversion = lheo::convert::convert(
-            BufReader::with_capacity(64 * 1024, cancel.reader(file)),
-            &mut writer,
-            options,
-        )
-        .map_err(|e| ApiError::internal(format!("conversion impossible : {}", e.text(Lang::Fr))))?;
+        let conversion = lheo::convert::convert(content(file, cancel)?, &mut writer, options)
+            .map_err(|e| {
+                ApiError::internal(format!("conversion impossible : {}", e.text(Lang::Fr)))
+            })?;
         writer
             .flush()
             .map_err(|e| ApiError::internal(format!("écriture impossible : {e}")))?;
@@ -155,14 +136,14 @@ pub fn convert(
 
 /// The upload (LHEO XML) exported as a workbook, in a temporary file at its start.
 pub fn export(file: File, dir: &Path, cancel: &Cancel) -> Result<File, ApiError> {
+    let input = content(file, cancel)?;
     let mut out = temp(dir)?;
     let exported = {
         let mut writer = BufWriter::with_capacity(64 * 1024, &mut out);
-        lheo::workbook::export(
-            BufReader::with_capacity(64 * 1024, cancel.reader(file)),
-            &mut writer,
-        )
-        .and_then(|summary| writer.flush().map(|()| summary).map_err(lheo::Error::from))
+        // The sheets' own temporary files go to the server's temporary folder too.
+        let options = lheo::workbook::ExportOptions::default().with_tempdir(dir);
+        lheo::workbook::export_with(input, &mut writer, &options)
+            .and_then(|summary| writer.flush().map(|()| summary).map_err(lheo::Error::from))
     };
     if cancel.is_cancelled() {
         return Err(ApiError::bad_request("requête abandonnée"));
