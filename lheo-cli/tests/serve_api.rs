@@ -34,7 +34,7 @@ fn health_and_rules() {
 #[test]
 fn validate_answers_the_report_of_the_cli() {
     let server = Served::start(&[]);
-    for profile in ["xsd", "lheo", "france-travail"] {
+    for profile in lheo::Profile::ALL.map(lheo::Profile::name) {
         for name in ["invalide.xml", "exemple.xml", "exemple-2.2.xml"] {
             let path = fixture(name);
             let body = std::fs::read(&path).unwrap();
@@ -207,6 +207,7 @@ fn bad_requests_are_400_415_404_405_in_french() {
         ("profile=inconnu", "profil inconnu"),
         ("today=31/01/2026", "AAAA-MM-JJ"),
         ("lang=de", "langue"),
+        ("rentree=demain", "rentrée"),
     ] {
         let answer = post(&server.url(&format!("/api/validate?{query}")), &feed);
         assert_eq!(answer.status, 400, "{query}");

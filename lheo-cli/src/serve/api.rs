@@ -1,7 +1,8 @@
 //! The HTTP API for scripts: `POST /api/validate`, `POST /api/convert`, `POST /api/export`,
 //! `GET /api/rules`, `GET /health`. A file is sent as the request body or as the first file
 //! of a `multipart/form-data` form; parameters come in the query string (or as form fields):
-//! `profile` (default `lheo`), `today` (`AAAA-MM-JJ`, for date rules), `name` (the file name
+//! `profile` (default `lheo`), `today` (`AAAA-MM-JJ`, for date rules), `rentree` (`AAAA`, the
+//! Parcoursup school year), `name` (the file name
 //! written in the report, default `<stdin>` as `lheo validate -` says) and `lang` (`fr`, `en`:
 //! the report's messages, default `lheo serve --lang`; the API's own errors are in French).
 
@@ -29,6 +30,7 @@ struct Query {
     today: Option<String>,
     name: Option<String>,
     lang: Option<String>,
+    rentree: Option<String>,
 }
 
 /// The parameters, checked.
@@ -38,16 +40,20 @@ struct Params {
     today: Option<NaiveDate>,
     name: Option<String>,
     lang: Lang,
+    rentree: Option<i32>,
 }
 
 impl Params {
     fn options(&self) -> ValidateOptions {
         // One thread per job: `--jobs` is the number of cores the server takes.
-        let options = ValidateOptions::new(self.profile).with_threads(1);
-        match self.today {
-            Some(today) => options.with_today(today),
-            None => options,
+        let mut options = ValidateOptions::new(self.profile).with_threads(1);
+        if let Some(today) = self.today {
+            options = options.with_today(today);
         }
+        if let Some(rentree) = self.rentree {
+            options = options.with_rentree(rentree);
+        }
+        options
     }
 
     /// The name written in reports: the form's file name, `name`, or `<stdin>`.
@@ -66,7 +72,7 @@ fn params(request: &Request) -> Result<Query, ApiError> {
         .map(|q| q.0)
         .map_err(|_| {
             ApiError::bad_request(format!(
-                "paramètres illisibles « {} » : attendus profile, today (AAAA-MM-JJ), name, lang",
+                "paramètres illisibles « {} » : attendus profile, today (AAAA-MM-JJ), rentree, name, lang",
                 super::sanitize(query)
             ))
         })
@@ -106,12 +112,28 @@ fn check(query: Query, upload: &Upload, default_lang: Lang) -> Result<Params, Ap
             )))
         }
     };
+    let rentree = match field("rentree", query.rentree) {
+        None => None,
+        Some(y) if y.is_empty() => None,
+        Some(y) => Some(
+            y.parse::<i32>()
+                .ok()
+                .filter(|y| (1900..=9998).contains(y))
+                .ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "rentrée « {} » illisible : attendue une année (ex. 2027)",
+                        super::sanitize(&y)
+                    ))
+                })?,
+        ),
+    };
     let name = field("name", query.name).filter(|n| !n.is_empty());
     Ok(Params {
         profile,
         today,
         name,
         lang,
+        rentree,
     })
 }
 
