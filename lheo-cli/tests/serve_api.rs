@@ -118,6 +118,102 @@ fn validate_answers_the_report_of_the_cli() {
 }
 
 #[test]
+fn validate_answers_html_and_csv_as_the_cli_writes_them() {
+    let server = Served::start(&[]);
+    let cases = [
+        ("invalide.xml", "lheo", None),
+        ("exemple.xml", "france-travail", None),
+        ("exemple-2.2.xml", "carif", None),
+        ("parcoursup/conforme.xml", "parcoursup", Some("2026")),
+        ("parcoursup/conforme.xml", "parcoursup", Some("2030")),
+    ];
+    for (name, profile, rentree) in cases {
+        let path = fixture(name);
+        if !path.exists() {
+            panic!("fixture {name} missing");
+        }
+        let file_name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let body = std::fs::read(&path).unwrap();
+        let mut fields = vec![("profile", profile), ("today", TODAY)];
+        let mut args = vec!["validate", file_name.as_str(), "--profile", profile];
+        args.extend(["--today", TODAY]);
+        if let Some(year) = rentree {
+            fields.push(("rentree", year));
+            args.extend(["--rentree", year]);
+        }
+        let json = post_form(&server.url("/api/validate"), &file_name, &body, &fields).json();
+        let valid = json["files"][0]["valid"].as_bool().unwrap();
+        for (format, content_type) in [
+            ("html", "text/html"),
+            ("csv", "text/csv"),
+            ("json", "application/json"),
+        ] {
+            let mut fields = fields.clone();
+            fields.push(("format", format));
+            let answer = post_form(&server.url("/api/validate"), &file_name, &body, &fields);
+            assert_eq!(answer.status, 200, "{name} {format}: {}", answer.text());
+            assert!(answer.content_type.starts_with(content_type), "{format}");
+            let mut cli_args = args.clone();
+            cli_args.extend(["--format", format]);
+            let expected = cli(path.parent().unwrap(), &cli_args, None);
+            assert!(!expected.is_empty());
+            assert!(
+                answer.body == expected,
+                "{name} {profile} {rentree:?} --format {format}: the server's report differs from the CLI's"
+            );
+            // The verdict in headers, whatever the format.
+            assert_eq!(
+                answer.header("x-lheo-valid"),
+                Some(if valid { "true" } else { "false" })
+            );
+            assert_eq!(
+                answer.header("x-lheo-errors").map(str::to_owned),
+                Some(json["files"][0]["counts"]["error"].to_string()),
+                "{format}"
+            );
+            assert_eq!(answer.header("x-lheo-profile"), Some(profile));
+        }
+    }
+    // The HTML report carries its own strict policy; its excerpts are the upload's lines.
+    let html = post_form(
+        &server.url("/api/validate?format=html"),
+        "invalide.xml",
+        &std::fs::read(fixture("invalide.xml")).unwrap(),
+        &[],
+    );
+    let csp = html.header("content-security-policy").unwrap_or_default();
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+    assert!(
+        html.text().contains("class=\"src\""),
+        "source lines under findings"
+    );
+    // The rentrée changes what parcoursup says.
+    let conforme = std::fs::read(fixture("parcoursup/conforme.xml")).unwrap();
+    let report = |year: &str| {
+        post(
+            &server.url(&format!(
+                "/api/validate?profile=parcoursup&today={TODAY}&rentree={year}"
+            )),
+            &conforme,
+        )
+        .json()
+    };
+    assert_ne!(report("2026"), report("2031"), "rentree is read");
+    // An unknown format: 400 in French, naming those there are.
+    let unknown = post(
+        &server.url("/api/validate?format=pdf"),
+        &std::fs::read(fixture("exemple.xml")).unwrap(),
+    );
+    assert_eq!(unknown.status, 400);
+    let message = unknown.json()["message"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains("format « pdf » inconnu") && message.contains("html"),
+        "{message}"
+    );
+    assert!(server.wait_clean().is_empty(), "{:?}", server.leftovers());
+}
+
+#[test]
 fn convert_answers_lheo_2_3_or_422_with_the_report() {
     let server = Served::start(&[]);
     let feed = std::fs::read(fixture("exemple-2.2.xml")).unwrap();
@@ -391,7 +487,7 @@ fn the_page_is_french_self_contained_and_strict() {
     assert!(page.content_type.starts_with("text/html"));
     let html = page.text();
     assert!(html.contains("<html lang=\"fr\">"));
-    for profile in ["xsd", "lheo", "france-travail"] {
+    for profile in ["xsd", "lheo", "france-travail", "carif", "parcoursup"] {
         assert!(
             html.contains(&format!("<option value=\"{profile}\"")),
             "{profile}"
@@ -424,7 +520,15 @@ fn the_page_is_french_self_contained_and_strict() {
         .unwrap_or_default()
         .to_owned();
     assert!(
-        csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+        csp.contains("default-src 'none'") && csp.contains("script-src 'self' 'sha256-"),
         "{csp}"
     );
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    // The report's frame: sandboxed (its script never reaches the page), labelled.
+    assert!(
+        html.contains("<iframe id=\"rapport\" title=\"Rapport de validation"),
+        "{html}"
+    );
+    assert!(html.contains("sandbox=\"allow-scripts\""));
+    assert!(html.contains("<label for=\"rentree\">"));
 }

@@ -1,8 +1,10 @@
 //! `lheo serve`: the page driven in headless Chromium through its WebDriver (chromedriver),
-//! as a person would: choose a file with the keyboard, run, read the verdict and a known error
-//! code with its offer, download the converted feed and the workbook, and check them with the
-//! outside world (xmllint against the official XSD, calamine). A file name holding HTML is
-//! shown as text, never run.
+//! as a person would: choose a file, run with the keyboard, read the verdict and, in the
+//! report (the page `lheo validate --format html` writes, in its frame), a known error code
+//! with its offer, use the report's filters; download the report (HTML, CSV, JSON: the CLI's
+//! bytes), the converted feed and the workbook, and check them with the outside world
+//! (xmllint against the official XSD, calamine). A file name holding HTML is shown as text,
+//! never run.
 //!
 //! Skipped with a printed reason when Chromium, chromedriver, xmllint or `../shared/` is
 //! missing; fails instead with `LHEO_REQUIRE_ORACLE=1`.
@@ -78,27 +80,44 @@ async fn browser(driver: &Driver, downloads: &Path, profile: &Path) -> Client {
         .expect("a Chromium session")
 }
 
-/// Waits until `path` holds a complete download (no `.crdownload` left) and returns it.
-fn wait_download(dir: &Path, name: &str) -> PathBuf {
-    let path = dir.join(name);
+/// Waits until `dir` holds one complete download whose name ends with `suffix`, and returns it.
+fn wait_download(dir: &Path, suffix: &str) -> PathBuf {
     let until = Instant::now() + Duration::from_secs(60);
     loop {
-        let partial = std::fs::read_dir(dir)
+        let names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .flatten()
-            .any(|e| e.file_name().to_string_lossy().ends_with(".crdownload"));
-        if path.exists() && !partial {
-            return path;
-        }
-        let listing: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
-        assert!(Instant::now() < until, "no download {name}: {listing:?}");
+        let partial = names.iter().any(|n| n.ends_with(".crdownload"));
+        let found: Vec<&String> = names.iter().filter(|n| n.ends_with(suffix)).collect();
+        if !partial && found.len() == 1 {
+            return dir.join(found[0]);
+        }
+        assert!(found.len() <= 1, "several downloads {suffix}: {names:?}");
+        assert!(Instant::now() < until, "no download {suffix}: {names:?}");
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// Clicks the button `id` and returns the download whose name ends with `suffix` (moved
+/// aside so that the next one with the same ending is told apart).
+async fn download(c: &Client, id: &str, dir: &Path, suffix: &str) -> PathBuf {
+    c.find(Locator::Id(id))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let path = wait_download(dir, suffix);
+    let kept = dir.join("gardés");
+    std::fs::create_dir_all(&kept).unwrap();
+    let moved = kept.join(path.file_name().unwrap());
+    std::fs::rename(&path, &moved).unwrap();
+    moved
+}
+
+const TODAY: &str = "2026-06-01";
 
 /// Chooses `file`, picks the profile and the date, runs with the keyboard, waits for the
 /// verdict and returns its text.
@@ -115,9 +134,11 @@ async fn check(c: &Client, file: &Path, profile: &str) -> String {
     let name = file.file_name().unwrap().to_string_lossy().into_owned();
     assert!(chosen.contains(&name), "{chosen}");
     c.execute(
-        "document.getElementById('profil').value = arguments[0]; \
-         document.getElementById('date').value = '2026-06-01';",
-        vec![json!(profile)],
+        "const p = document.getElementById('profil'); p.value = arguments[0]; \
+         p.dispatchEvent(new Event('change')); \
+         document.getElementById('date').value = arguments[1]; \
+         document.getElementById('resultat').hidden = true;",
+        vec![json!(profile), json!(TODAY)],
     )
     .await
     .unwrap();
@@ -134,6 +155,24 @@ async fn check(c: &Client, file: &Path, profile: &str) -> String {
         .await
         .expect("a verdict");
     verdict.text().await.unwrap()
+}
+
+/// Runs `f` inside the report's frame, once its findings are drawn.
+async fn in_report<T>(c: &Client, f: impl AsyncFnOnce(&Client) -> T) -> T {
+    c.find(Locator::Id("rapport"))
+        .await
+        .unwrap()
+        .enter_frame()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("footer"))
+        .await
+        .expect("the report in its frame");
+    let out = f(c).await;
+    c.enter_parent_frame().await.unwrap();
+    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -155,7 +194,7 @@ async fn the_page_checks_a_feed_and_gives_its_downloads() {
     let work = tempfile::tempdir().unwrap();
     let downloads = work.path().join("telechargements");
     std::fs::create_dir(&downloads).unwrap();
-    // A file name that is HTML: it must be shown as text.
+    // A file name that is HTML: it must be shown as text, on the page and in the report.
     let hostile = work.path().join("<b id=\"injecte\">gras<\\b>.xml");
     let hostile = if std::fs::copy(fixture("invalide.xml"), &hostile).is_ok() {
         hostile
@@ -164,48 +203,52 @@ async fn the_page_checks_a_feed_and_gives_its_downloads() {
         std::fs::copy(fixture("invalide.xml"), &plain).unwrap();
         plain
     };
+    let hostile_name = hostile.file_name().unwrap().to_str().unwrap().to_owned();
     let c = browser(&driver, &downloads, &work.path().join("chromium")).await;
     c.goto(&server.url("/")).await.unwrap();
 
-    // Every control has a label.
+    // Every profile is offered; every control has a label; the rentrée is asked for where
+    // the profile checks it.
+    let profiles = c
+        .execute(
+            "return [...document.querySelectorAll('#profil option')].map(o => o.value);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        profiles,
+        json!(["xsd", "lheo", "france-travail", "carif", "parcoursup"])
+    );
     let unlabelled = c
         .execute(
-            "return [...document.querySelectorAll('input, select')].filter(e => \
-               !(e.labels && e.labels.length)).map(e => e.id);",
+            "return [...document.querySelectorAll('input, select, iframe')].filter(e => \
+               !(e.labels && e.labels.length) && !e.title).map(e => e.id);",
             vec![],
         )
         .await
         .unwrap();
     assert_eq!(unlabelled, json!([]), "controls without a label");
+    let rentree_shown = |profile: &'static str| {
+        let c = c.clone();
+        async move {
+            c.execute(
+                "const p = document.getElementById('profil'); p.value = arguments[0]; \
+                 p.dispatchEvent(new Event('change')); \
+                 return !document.getElementById('champ-rentree').hidden;",
+                vec![json!(profile)],
+            )
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(rentree_shown("parcoursup").await, json!(true));
+    assert_eq!(rentree_shown("carif").await, json!(false));
+    assert_eq!(rentree_shown("lheo").await, json!(false));
 
-    // An invalid feed: the verdict, a known error code with its offer.
+    // An invalid feed: the verdict, then in the report a known error code with its offer.
     let verdict = check(&c, &hostile, "lheo").await;
     assert!(verdict.starts_with("Flux invalide"), "{verdict}");
-    let report = c
-        .find(Locator::Id("rapport"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(report.contains("[XSD-CODE]"), "{report}");
-    assert!(report.contains("certifiante"), "{report}");
-    let offer = c
-        .execute(
-            "const item = [...document.querySelectorAll('.constat')].find(e => \
-               e.textContent.includes('[XSD-CODE]')); \
-             return item.closest('.offre').querySelector('h3').textContent;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let offer = offer.as_str().unwrap_or_default().to_owned();
-    assert!(
-        offer.contains("76_F0004410") || offer.contains("formation[1]") || offer.contains("n° 1"),
-        "the offer of XSD-CODE: {offer}"
-    );
-    assert!(report.contains("Par règle"), "{report}");
-    // The hostile name is text, not markup.
     let injected = c
         .execute("return document.getElementById('injecte') !== null", vec![])
         .await
@@ -219,38 +262,108 @@ async fn the_page_checks_a_feed_and_gives_its_downloads() {
         .await
         .unwrap();
     assert!(chosen.contains("<b id=\"injecte\">"), "{chosen}");
-    // Filters: only warnings, then only errors.
+    let (word, offer, injected_in_report, named) = in_report(&c, async |c: &Client| {
+        let word = c
+            .find(Locator::Css("#verdict .word"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let offer = c
+            .execute(
+                "const f = document.querySelector('.finding[data-r=\"XSD-CODE\"]'); \
+                 return f.closest('details').querySelector('summary .record').textContent;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let injected = c
+            .execute("return document.getElementById('injecte') !== null", vec![])
+            .await
+            .unwrap();
+        let named = c
+            .find(Locator::Css("header"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        (word, offer, injected, named)
+    })
+    .await;
+    assert_eq!(word, "invalide");
+    let offer = offer.as_str().unwrap_or_default().to_owned();
+    assert!(
+        offer.contains("76_F0004410") || offer.contains("formation[1]") || offer.contains("n° 1"),
+        "the offer of XSD-CODE: {offer}"
+    );
+    assert_eq!(injected_in_report, json!(false));
+    assert!(named.contains("<b id=\"injecte\">"), "{named}");
+
+    // The report's own filters work in its frame (its script runs under the page's policy):
+    // the rule XSD-CODE alone, then the text of the offer.
+    let (wanted, shown, others_hidden) = in_report(&c, async |c: &Client| {
+        let counted = c
+            .execute(
+                "const s = document.getElementById('rule'); s.value = 'XSD-CODE'; \
+                 s.dispatchEvent(new Event('change')); \
+                 const all = [...document.querySelectorAll('.finding')]; \
+                 return [all.filter(f => f.dataset.r === 'XSD-CODE').length, \
+                         Number(document.getElementById('visible').value), \
+                         all.filter(f => f.dataset.r !== 'XSD-CODE').every(f => f.hidden)];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        (counted[0].clone(), counted[1].clone(), counted[2].clone())
+    })
+    .await;
+    assert!(wanted.as_u64().unwrap() > 0);
+    assert_eq!(shown, wanted, "the rule filter shows that rule's findings");
+    assert_eq!(others_hidden, json!(true));
+
+    // The converted feed is not offered while the feed has errors.
     let flux = c.find(Locator::Id("telecharger-flux")).await.unwrap();
     assert_eq!(
         flux.prop("disabled").await.unwrap().as_deref(),
         Some("true")
     );
-    c.execute(
-        "const s = document.getElementById('filtre-gravite'); s.value = 'error'; \
-         s.dispatchEvent(new Event('change'));",
-        vec![],
-    )
-    .await
-    .unwrap();
-    let shown = c
-        .find(Locator::Id("filtre-compte"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(shown.contains("affiché"), "{shown}");
+    // The report downloads: the bytes `lheo validate --format …` writes for the same file.
+    for (id, suffix, format) in [
+        ("telecharger-html", "-rapport.html", "html"),
+        ("telecharger-csv", "-rapport.csv", "csv"),
+        ("telecharger-json", "-rapport.json", "json"),
+    ] {
+        let got = download(&c, id, &downloads, suffix).await;
+        let expected = cli(
+            hostile.parent().unwrap(),
+            &[
+                "validate",
+                &hostile_name,
+                "--format",
+                format,
+                "--today",
+                TODAY,
+            ],
+            None,
+        );
+        assert!(
+            std::fs::read(&got).unwrap() == expected,
+            "{id}: the download differs from `lheo validate --format {format}`"
+        );
+    }
 
-    // A valid feed: the verdict, then the downloads.
+    // A valid feed: the verdict, then the converted feed and the workbook.
     let verdict = check(&c, &fixture("exemple-2.2.xml"), "lheo").await;
     assert!(verdict.starts_with("Flux valide"), "{verdict}");
-    c.find(Locator::Id("telecharger-flux"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let feed = wait_download(&downloads, "exemple-2.2-lheo-2.3.xml");
+    let feed = download(
+        &c,
+        "telecharger-flux",
+        &downloads,
+        "exemple-2.2-lheo-2.3.xml",
+    )
+    .await;
     let lint = Command::new("xmllint")
         .args(["--noout", "--schema"])
         .arg(&shared)
@@ -262,13 +375,7 @@ async fn the_page_checks_a_feed_and_gives_its_downloads() {
         "xmllint: {}",
         String::from_utf8_lossy(&lint.stderr)
     );
-    c.find(Locator::Id("telecharger-classeur"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let book = wait_download(&downloads, "exemple-2.2.xlsx");
+    let book = download(&c, "telecharger-classeur", &downloads, "exemple-2.2.xlsx").await;
     use calamine::Reader as _;
     let mut workbook: calamine::Xlsx<_> =
         calamine::open_workbook(&book).expect("calamine reads it");
@@ -276,23 +383,42 @@ async fn the_page_checks_a_feed_and_gives_its_downloads() {
         .worksheet_range("formation")
         .expect("a formation sheet");
     assert!(range.height() >= 2, "a header and the formations");
-    c.find(Locator::Id("telecharger-json"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let json_report = wait_download(&downloads, "exemple-2.2-rapport.json");
+    let json_report = download(
+        &c,
+        "telecharger-json",
+        &downloads,
+        "exemple-2.2-rapport.json",
+    )
+    .await;
     let parsed: serde_json::Value =
         serde_json::from_slice(&std::fs::read(json_report).unwrap()).unwrap();
     assert_eq!(parsed["files"][0]["valid"], true);
+
+    // Parcoursup with a rentrée: the frame shows that profile's report.
+    let verdict = check(
+        &c,
+        &fixture("parcoursup/PARCOURSUP-RENTREE.xml"),
+        "parcoursup",
+    )
+    .await;
+    assert!(verdict.starts_with("Flux"), "{verdict}");
+    let profile = c
+        .find(Locator::Id("resume"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(profile.contains("profil « parcoursup »"), "{profile}");
 
     // A screenshot for the README when asked (LHEO_SCREENSHOT=path).
     if let Ok(path) = std::env::var("LHEO_SCREENSHOT") {
         let verdict = check(&c, &fixture("invalide.xml"), "lheo").await;
         assert!(verdict.starts_with("Flux invalide"));
+        in_report(&c, async |_: &Client| ()).await;
         c.execute(
-            "document.activeElement.blur(); window.scrollTo(0, 0);",
+            "document.activeElement.blur(); \
+             window.scrollTo(0, 0);",
             vec![],
         )
         .await

@@ -2,15 +2,20 @@
 //! `GET /api/rules`, `GET /health`. A file is sent as the request body or as the first file
 //! of a `multipart/form-data` form; parameters come in the query string (or as form fields):
 //! `profile` (default `lheo`), `today` (`AAAA-MM-JJ`, for date rules), `rentree` (`AAAA`, the
-//! Parcoursup school year), `name` (the file name
-//! written in the report, default `<stdin>` as `lheo validate -` says) and `lang` (`fr`, `en`:
-//! the report's messages, default `lheo serve --lang`; the API's own errors are in French).
+//! Parcoursup school year), `name` (the file name written in the report, default `<stdin>` as
+//! `lheo validate -` says), `lang` (`fr`, `en`: the report's messages, default `lheo serve
+//! --lang`; the API's own errors are in French) and, for `/api/validate`, `format` (`json` by
+//! default, `html`, `csv`: what `lheo validate --format …` writes).
+//!
+//! Every validation answer says its verdict in headers too, whatever its format:
+//! `X-Lheo-Valid` (`true`, `false`), `X-Lheo-Errors`, `X-Lheo-Warnings`, `X-Lheo-Infos`,
+//! `X-Lheo-Profile` and, when the feed says it, `X-Lheo-Version`.
 
 use std::fs::File;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use lheo::validate::ValidateOptions;
@@ -20,7 +25,7 @@ use serde::Deserialize;
 use super::error::ApiError;
 use super::jobs::CancelOnDrop;
 use super::upload::{self, Upload};
-use super::work::{self, Kind};
+use super::work::{self, Format, Kind};
 use super::Server;
 
 /// The query string of an upload.
@@ -31,6 +36,7 @@ struct Query {
     name: Option<String>,
     lang: Option<String>,
     rentree: Option<String>,
+    format: Option<String>,
 }
 
 /// The parameters, checked.
@@ -41,6 +47,7 @@ struct Params {
     name: Option<String>,
     lang: Lang,
     rentree: Option<i32>,
+    format: Format,
 }
 
 impl Params {
@@ -72,7 +79,7 @@ fn params(request: &Request) -> Result<Query, ApiError> {
         .map(|q| q.0)
         .map_err(|_| {
             ApiError::bad_request(format!(
-                "paramètres illisibles « {} » : attendus profile, today (AAAA-MM-JJ), rentree, name, lang",
+                "paramètres illisibles « {} » : attendus profile, today (AAAA-MM-JJ), rentree, name, lang, format",
                 super::sanitize(query)
             ))
         })
@@ -127,6 +134,17 @@ fn check(query: Query, upload: &Upload, default_lang: Lang) -> Result<Params, Ap
                 })?,
         ),
     };
+    let format = match field("format", query.format) {
+        None => Format::Json,
+        Some(f) if f.is_empty() => Format::Json,
+        Some(f) => Format::from_name(&f).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "format « {} » inconnu : formats possibles : {}",
+                super::sanitize(&f),
+                Format::ALL.map(|(n, _)| n).join(", ")
+            ))
+        })?,
+    };
     let name = field("name", query.name).filter(|n| !n.is_empty());
     Ok(Params {
         profile,
@@ -134,6 +152,7 @@ fn check(query: Query, upload: &Upload, default_lang: Lang) -> Result<Params, Ap
         name,
         lang,
         rentree,
+        format,
     })
 }
 
@@ -145,7 +164,7 @@ enum Operation {
     Export,
 }
 
-/// `POST /api/validate`: the JSON report.
+/// `POST /api/validate`: the report (JSON by default; `format=html|csv`).
 pub async fn validate(State(server): State<Server>, request: Request) -> Response {
     handle(server, request, Operation::Validate).await
 }
@@ -189,17 +208,31 @@ async fn run(server: Server, request: Request, operation: Operation) -> Result<R
     let mut file = upload.file;
     let options = params.options();
     let lang = params.lang;
+    let format = params.format;
     let job = move |cancel: &super::jobs::Cancel| -> Result<Response, ApiError> {
         let kind = work::recognise(&mut file)?;
         match operation {
             Operation::Validate => {
+                // The HTML report shows the source lines under the findings: the upload is
+                // read again for them.
+                let lines = match (format, kind) {
+                    (Format::Html, Kind::Xml) => file.try_clone().ok(),
+                    _ => None,
+                };
                 let report = work::report(file, kind, &options, cancel)?;
-                let json = work::report_json(report, &name, lang)?;
-                Ok((
-                    [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-                    json,
-                )
-                    .into_response())
+                let verdict = verdict_headers(&report);
+                let out = work::render(report, &name, lang, format, lines, &dir, cancel)?;
+                let mut response = stream(out, format.content_type());
+                let headers = response.headers_mut();
+                headers.extend(verdict);
+                if format == Format::Html {
+                    // The report's own policy: its inline style and script, nothing else.
+                    headers.insert(
+                        header::CONTENT_SECURITY_POLICY,
+                        HeaderValue::from_static(super::page::REPORT_POLICY),
+                    );
+                }
+                Ok(response)
             }
             Operation::Convert => {
                 let out = work::convert(file, &name, &options, &dir, cancel)?;
@@ -229,11 +262,30 @@ async fn run(server: Server, request: Request, operation: Operation) -> Result<R
     server.jobs.run(admission, cancel.token(), job).await?
 }
 
-/// A file answered for download, named after the upload (`offres.xml` →
-/// `offres-lheo-2.3.xml`).
-fn attachment(file: File, name: &str, extension: &str, content_type: &'static str) -> Response {
+/// The verdict of a report as headers: `X-Lheo-Valid`, `X-Lheo-Errors`, `X-Lheo-Warnings`,
+/// `X-Lheo-Infos`, `X-Lheo-Profile`, `X-Lheo-Version`.
+fn verdict_headers(report: &lheo::validate::Report) -> HeaderMap {
+    let counts = report.counts();
+    let mut headers = HeaderMap::new();
+    let mut put = |name: &'static str, value: String| {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            headers.insert(HeaderName::from_static(name), v);
+        }
+    };
+    put("x-lheo-valid", (counts.error == 0).to_string());
+    put("x-lheo-errors", counts.error.to_string());
+    put("x-lheo-warnings", counts.warning.to_string());
+    put("x-lheo-infos", counts.info.to_string());
+    put("x-lheo-profile", report.profile.name().to_owned());
+    if let Some(v) = report.version {
+        put("x-lheo-version", v.as_str().to_owned());
+    }
+    headers
+}
+
+/// A file answered as it is read, with its length.
+fn stream(file: File, content_type: &'static str) -> Response {
     let length = file.metadata().map(|m| m.len()).ok();
-    let stem = download_stem(name);
     let body = Body::from_stream(tokio_util::io::ReaderStream::with_capacity(
         tokio::fs::File::from_std(file),
         64 * 1024,
@@ -241,11 +293,21 @@ fn attachment(file: File, name: &str, extension: &str, content_type: &'static st
     let mut response = (StatusCode::OK, body).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{stem}{extension}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
     if let Some(length) = length.and_then(|l| HeaderValue::from_str(&l.to_string()).ok()) {
         headers.insert(header::CONTENT_LENGTH, length);
+    }
+    response
+}
+
+/// A file answered for download, named after the upload (`offres.xml` →
+/// `offres-lheo-2.3.xml`).
+fn attachment(file: File, name: &str, extension: &str, content_type: &'static str) -> Response {
+    let stem = download_stem(name);
+    let mut response = stream(file, content_type);
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{stem}{extension}\"")) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, v);
     }
     response
 }

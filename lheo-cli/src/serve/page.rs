@@ -4,12 +4,21 @@
 //! the script puts every text that comes from a file or a report into the page as text,
 //! never as HTML.
 //!
-//! The report is drawn by the script from the JSON report (`renderReport` in `lheo.js`).
+//! The report is the page `lheo validate --format html` writes ([`report::html::render`]),
+//! asked of `/api/validate?format=html` and shown in a sandboxed frame (scripts allowed, no
+//! access to this page) from a `blob:` address: the frame inherits this page's policy, which
+//! allows the report's inline style and script by their SHA-256 (computed at start-up from the
+//! renderer itself, so that they always match).
+//!
+//! [`report::html::render`]: crate::report::html::render
 
+use axum::extract::State;
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
 
 use super::{human_size, Config, Server};
 
@@ -17,10 +26,65 @@ const INDEX: &str = include_str!("page/index.html");
 const STYLE: &str = include_str!("page/lheo.css");
 const SCRIPT: &str = include_str!("page/lheo.js");
 
+/// The policy of a report answered by `/api/validate?format=html`: the one its `<meta>` says.
+pub const REPORT_POLICY: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+
 /// The page, filled in once at start-up with the profiles and limits.
 #[derive(Debug)]
 pub struct Page {
     html: String,
+    /// The Content-Security-Policy of the page and its assets.
+    policy: HeaderValue,
+}
+
+/// The page's policy: its own script and style, the report's inline ones by hash, the report
+/// in a `blob:` frame, requests to this server only.
+fn policy() -> HeaderValue {
+    let (style, script) = report_inline_parts();
+    let hash = |text: &str| {
+        format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes()))
+        )
+    };
+    let text = format!(
+        "default-src 'none'; script-src 'self' {}; style-src 'self' {}; img-src 'self' data:; \
+         connect-src 'self'; frame-src blob:; form-action 'self'; base-uri 'none'; \
+         frame-ancestors 'none'",
+        hash(&script),
+        hash(&style)
+    );
+    HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("default-src 'none'"))
+}
+
+/// The text of the report page's inline `<style>` and `<script>`, as the renderer writes them
+/// (an empty report is rendered once).
+fn report_inline_parts() -> (String, String) {
+    let mut page = Vec::new();
+    let options = crate::report::html::HtmlOptions {
+        lang: lheo::Lang::Fr,
+        shown: crate::report::view::Shown {
+            severity: lheo::Severity::Info,
+            per_rule: None,
+        },
+        deny_warnings: false,
+        unreadable: 0,
+        referentiels: &[],
+    };
+    // Writing to a Vec cannot fail.
+    let _ = crate::report::html::render(&mut page, &[], &options);
+    let page = String::from_utf8_lossy(&page);
+    let between = |open: &str, close: &str| {
+        page.split_once(open)
+            .and_then(|(_, rest)| rest.split_once(close))
+            .map(|(inside, _)| inside.to_owned())
+            .unwrap_or_default()
+    };
+    (
+        between("<style>", "</style>"),
+        between("<script>", "</script>"),
+    )
 }
 
 impl Page {
@@ -34,8 +98,14 @@ impl Page {
                 } else {
                     ""
                 };
+                // The rentrée date is asked for where the profile checks it.
+                let rentree = if p.includes(lheo::Profile::Parcoursup) {
+                    " data-rentree=\"1\""
+                } else {
+                    ""
+                };
                 format!(
-                    "<option value=\"{}\"{selected}>{} — {}</option>",
+                    "<option value=\"{}\"{selected}{rentree}>{} — {}</option>",
                     escape(p.name()),
                     escape(p.name()),
                     escape(profile_label(*p))
@@ -47,7 +117,10 @@ impl Page {
             .replace("{{MAX_UPLOAD}}", &escape(&human_size(config.max_upload)))
             .replace("{{MAX_UPLOAD_BYTES}}", &config.max_upload.to_string())
             .replace("{{VERSION}}", env!("CARGO_PKG_VERSION"));
-        Page { html }
+        Page {
+            html,
+            policy: policy(),
+        }
     }
 }
 
@@ -85,33 +158,31 @@ pub fn routes() -> Router<Server> {
         .route("/", get(index))
         .route(
             "/lheo.css",
-            get(|| async { asset(STYLE, "text/css; charset=utf-8") }),
+            get(|State(server): State<Server>| async move {
+                asset(&server, STYLE.to_owned(), "text/css; charset=utf-8")
+            }),
         )
         .route(
             "/lheo.js",
-            get(|| async { asset(SCRIPT, "text/javascript; charset=utf-8") }),
+            get(|State(server): State<Server>| async move {
+                asset(&server, SCRIPT.to_owned(), "text/javascript; charset=utf-8")
+            }),
         )
 }
 
-async fn index(axum::extract::State(server): axum::extract::State<Server>) -> Response {
-    asset_owned(server.page.html.clone(), "text/html; charset=utf-8")
+async fn index(State(server): State<Server>) -> Response {
+    asset(
+        &server,
+        server.page.html.clone(),
+        "text/html; charset=utf-8",
+    )
 }
 
-fn asset(body: &'static str, content_type: &'static str) -> Response {
-    asset_owned(body.to_owned(), content_type)
-}
-
-fn asset_owned(body: String, content_type: &'static str) -> Response {
+fn asset(server: &Server, body: String, content_type: &'static str) -> Response {
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-             connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-        ),
-    );
+    headers.insert(header::CONTENT_SECURITY_POLICY, server.page.policy.clone());
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -149,6 +220,17 @@ mod tests {
                 .contains(&format!("<option value=\"{}\"", p.name())));
         }
         assert!(page.html.contains("512 Mo"), "{}", page.html);
+        assert!(page
+            .html
+            .contains("<option value=\"parcoursup\" data-rentree=\"1\">"));
+        assert!(!page.html.contains("<option value=\"carif\" data-rentree"));
+        let (style, script) = report_inline_parts();
+        assert!(
+            style.contains('{') && script.contains("function"),
+            "{style}{script}"
+        );
+        let policy = page.policy.to_str().unwrap();
+        assert_eq!(policy.matches("'sha256-").count(), 2, "{policy}");
         assert!(!page.html.contains("{{"));
         assert_eq!(
             escape("<a href=\"x\">&'"),

@@ -1,18 +1,58 @@
-//! The jobs themselves, run on a blocking thread over the received file: validate (the JSON
-//! report of `lheo validate --format json`), convert to LHEO 2.3 (`lheo import`), export as a
-//! workbook (`lheo export`). Each reads the upload through a [`Cancellable`] reader and
-//! writes its output, if any, to another nameless temporary file.
+//! The jobs themselves, run on a blocking thread over the received file: validate (the report
+//! of `lheo validate --format json|html|csv`, written by the same renderers), convert to LHEO
+//! 2.3 (`lheo import`), export as a workbook (`lheo export`). Each reads the upload through a
+//! [`Cancellable`] reader and writes its output to another nameless temporary file.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use lheo::validate::{validate, Report, ValidateOptions};
-use lheo::{ErrorKind, Lang};
+use lheo::{ErrorKind, Lang, Severity};
 
 use super::error::ApiError;
 use super::jobs::{Cancel, Cancellable};
-use crate::report::{json, FileReport};
+use crate::report::html::{self, HtmlFile, HtmlOptions};
+use crate::report::view::{Shown, HTML_PER_RULE};
+use crate::report::{csv, json, FileReport};
+use crate::source::Excerpts;
+
+/// The formats of the validation report the API answers (`format=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `lheo validate --format json` (the default).
+    Json,
+    /// `lheo validate --format html`: the page the server's own page shows.
+    Html,
+    /// `lheo validate --format csv`: `;`-separated, with a byte order mark, for Excel.
+    Csv,
+}
+
+impl Format {
+    /// Every format, by its name in `format=`.
+    pub const ALL: [(&'static str, Format); 3] = [
+        ("json", Format::Json),
+        ("html", Format::Html),
+        ("csv", Format::Csv),
+    ];
+
+    /// The format named `name`.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Self::ALL
+            .into_iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, f)| f)
+    }
+
+    /// Its `Content-Type`.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json; charset=utf-8",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Csv => "text/csv; charset=utf-8",
+        }
+    }
+}
 
 /// What a received file is, by its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +133,75 @@ pub fn report_json(report: Report, name: &str, lang: Lang) -> Result<Vec<u8>, Ap
     )
     .map_err(|e| ApiError::internal(format!("rapport JSON impossible : {e}")))?;
     Ok(out)
+}
+
+/// The report in `format`, in a temporary file at its start. For HTML, `lines` is the upload
+/// again (XML): the source lines under the findings are read from it, as `lheo validate`
+/// reads them from its input.
+pub fn render(
+    report: Report,
+    name: &str,
+    lang: Lang,
+    format: Format,
+    lines: Option<File>,
+    dir: &Path,
+    cancel: &Cancel,
+) -> Result<File, ApiError> {
+    let mut out = temp(dir)?;
+    {
+        let mut writer = BufWriter::with_capacity(64 * 1024, &mut out);
+        let files = [FileReport {
+            name: name.to_owned(),
+            report,
+        }];
+        match format {
+            Format::Json => json::write(&mut writer, &files, lang, false),
+            Format::Csv => csv::write(&mut writer, &files, lang),
+            Format::Html => {
+                // What `lheo validate --format html` shows without --severity and
+                // --max-per-rule.
+                let shown = Shown {
+                    severity: Severity::Info,
+                    per_rule: Some(HTML_PER_RULE),
+                };
+                let page = HtmlFile::new(name, &files[0].report, &shown, |places| {
+                    lines
+                        .map(|file| excerpts(file, places, cancel))
+                        .unwrap_or_default()
+                });
+                let options = HtmlOptions {
+                    lang,
+                    shown,
+                    deny_warnings: false,
+                    unreadable: 0,
+                    referentiels: &[],
+                };
+                html::render(&mut writer, &[page], &options)
+            }
+        }
+        .and_then(|()| writer.flush())
+        .map_err(|e| ApiError::internal(format!("rapport impossible à écrire : {e}")))?;
+    }
+    if cancel.is_cancelled() {
+        return Err(ApiError::bad_request("requête abandonnée"));
+    }
+    rewind(out)
+}
+
+/// The source lines at `places` (line, column) of the upload, decompressed and decoded as the
+/// reader did; none when it cannot be read again.
+fn excerpts(mut file: File, places: &[(u32, u32)], cancel: &Cancel) -> Excerpts {
+    if places.is_empty() || file.seek(SeekFrom::Start(0)).is_err() {
+        return Excerpts::new();
+    }
+    let Ok(content) = lheo::input::open(BufReader::with_capacity(64 * 1024, cancel.reader(file)))
+    else {
+        return Excerpts::new();
+    };
+    match lheo::reader::utf8(content) {
+        Ok((utf8, _)) => crate::source::excerpts(utf8, places).unwrap_or_default(),
+        Err(_) => Excerpts::new(),
+    }
 }
 
 /// The upload converted to LHEO 2.3, in a temporary file at its start; 422 with the report when

@@ -200,12 +200,22 @@ pub struct Answer {
     pub content_type: String,
     pub body: Vec<u8>,
     pub disposition: Option<String>,
+    /// Every header, names in lower case.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Answer {
     /// The body as text.
     pub fn text(&self) -> String {
         String::from_utf8(self.body.clone()).expect("UTF-8 body")
+    }
+
+    /// The header `name` (lower case), if any.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The body as JSON.
@@ -225,6 +235,16 @@ fn answer(mut response: ureq::http::Response<ureq::Body>) -> Answer {
     };
     let content_type = header("content-type").unwrap_or_default();
     let disposition = header("content-disposition");
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                v.to_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
     let status = response.status().as_u16();
     let body = response
         .body_mut()
@@ -237,6 +257,7 @@ fn answer(mut response: ureq::http::Response<ureq::Body>) -> Answer {
         content_type,
         body,
         disposition,
+        headers,
     }
 }
 

@@ -1,6 +1,6 @@
-// lheo serve: the page's script. Sends the chosen file to the API, shows the progress, draws
-// the report and offers the downloads. Every text that comes from the file or the report is
-// put into the page as text (textContent), never as HTML.
+// lheo serve: the page's script. Sends the chosen file to the API, shows the progress, shows
+// the HTML report the server renders (in a sandboxed frame) and offers the downloads. Every
+// text that comes from the file is put into this page as text (textContent), never as HTML.
 'use strict';
 
 (function () {
@@ -66,7 +66,18 @@
     const query = new URLSearchParams();
     query.set('profile', $('profil').value);
     if ($('date').value) query.set('today', $('date').value);
+    if (usesRentree() && $('rentree').value) query.set('rentree', $('rentree').value);
     return query;
+  }
+
+  /** Whether the chosen profile checks a rentrée (Parcoursup). */
+  function usesRentree() {
+    const option = $('profil').selectedOptions[0];
+    return !!(option && option.dataset.rentree);
+  }
+
+  function showRentree() {
+    $('champ-rentree').hidden = !usesRentree();
   }
 
   /** Sends `file` to `path`; resolves with the XHR once answered. */
@@ -129,17 +140,18 @@
     const query = params();
     progress('Envoi du fichier… 0 %', 0);
     try {
+      query.set('format', 'html');
       const xhr = await send('api/validate', file, query, 'text', (f) => {
         if (f === null || f >= 1) progress('Vérification en cours…', null);
         else progress('Envoi du fichier… ' + Math.round(f * 100) + ' %', f);
       });
+      query.delete('format');
       if (xhr.status !== 200) {
         showMessage('Le fichier n’a pas pu être vérifié : ' + await errorText(xhr));
         return;
       }
-      const report = JSON.parse(xhr.responseText);
-      last = { file, query, report, json: xhr.responseText };
-      show(report);
+      last = { file, query, html: xhr.responseText, verdict: verdictOf(xhr) };
+      show(last);
     } catch (e) {
       showMessage('Le fichier n’a pas pu être vérifié : ' + e.message);
     } finally {
@@ -148,142 +160,48 @@
     }
   }
 
-  function show(report) {
-    const file = report.files[0];
-    const counts = file.counts;
+  /** The verdict the API gives in its headers. */
+  function verdictOf(xhr) {
+    const number = (name) => Number(xhr.getResponseHeader(name) || 0);
+    return {
+      valid: xhr.getResponseHeader('X-Lheo-Valid') === 'true',
+      error: number('X-Lheo-Errors'),
+      warning: number('X-Lheo-Warnings'),
+      info: number('X-Lheo-Infos'),
+      profile: xhr.getResponseHeader('X-Lheo-Profile') || '',
+      version: xhr.getResponseHeader('X-Lheo-Version') || '',
+    };
+  }
+
+  /** The verdict above the report, the downloads, and the report itself: the page
+   * `lheo validate --format html` writes, in a sandboxed frame. */
+  function show(run) {
+    const v = run.verdict;
     const verdict = $('verdict');
-    verdict.className = 'verdict ' + (file.valid ? 'valide' : 'invalide');
-    verdict.textContent = file.valid
+    verdict.className = 'verdict ' + (v.valid ? 'valide' : 'invalide');
+    verdict.textContent = v.valid
       ? 'Flux valide : aucune erreur'
-      : 'Flux invalide : ' + plural(counts.error, SEVERITY.error);
+      : 'Flux invalide : ' + plural(v.error, SEVERITY.error);
     $('resume').textContent = [
-      plural(counts.error, SEVERITY.error),
-      plural(counts.warning, SEVERITY.warning),
-      plural(counts.info, SEVERITY.info),
-    ].join(', ') + ' — profil « ' + file.profile + ' »' +
-      (file.version ? ', LHEO ' + file.version : '') + '.';
+      plural(v.error, SEVERITY.error),
+      plural(v.warning, SEVERITY.warning),
+      plural(v.info, SEVERITY.info),
+    ].join(', ') + ' — profil « ' + v.profile + ' »' +
+      (v.version ? ', LHEO ' + v.version : '') + '. Le rapport détaillé est ci-dessous.';
     const flux = $('telecharger-flux');
-    flux.disabled = !file.valid;
-    flux.title = file.valid ? '' : 'Disponible quand le flux n’a plus d’erreur';
+    flux.disabled = !v.valid;
+    $('flux-aide').textContent = v.valid ? '' : 'Le flux converti est disponible quand il n’a plus d’erreur.';
     const workbook = $('telecharger-classeur');
-    workbook.disabled = WORKBOOK.test(last.file.name);
-    workbook.title = workbook.disabled ? 'Le fichier envoyé est déjà un classeur' : '';
+    workbook.disabled = WORKBOOK.test(run.file.name);
+    $('classeur-aide').textContent = workbook.disabled ? 'Le fichier envoyé est déjà un classeur.' : '';
     $('telechargement-etat').textContent = '';
-    const target = $('rapport');
-    target.replaceChildren();
-    renderReport(report, target);
+    const frame = $('rapport');
+    if (frame.dataset.url) URL.revokeObjectURL(frame.dataset.url);
+    const url = URL.createObjectURL(new Blob([run.html], { type: 'text/html' }));
+    frame.dataset.url = url;
+    frame.src = url;
     $('resultat').hidden = false;
     $('resultat').focus();
-  }
-
-  // ---- The report: by offer, by rule, with filters. -----------------------------------------
-
-  /** The offer (record) a finding belongs to: its key and the words that name it. */
-  function recordOf(d) {
-    const r = d.record;
-    if (r) {
-      const parts = [];
-      parts.push(r.numero ? 'Offre n° ' + r.numero : r.element);
-      if (r.title) parts.push(r.title);
-      const where = r.line ? 'ligne ' + r.line : (r.sheet ? r.sheet + '!' + r.cell : r.path);
-      return { key: r.path, name: parts.join(' — '), where };
-    }
-    const m = /^(\/lheo\/offres\/(formation|resume-offre)\[(\d+)\])/.exec(d.path || '');
-    if (m) return { key: m[1], name: 'Formation n° ' + m[3] + ' du fichier', where: m[1] };
-    return { key: '', name: 'Document', where: '' };
-  }
-
-  function place(d) {
-    if (d.line) return 'ligne ' + d.line + ', colonne ' + d.column;
-    if (d.sheet) return 'feuille ' + d.sheet + ', cellule ' + d.cell;
-    return '';
-  }
-
-  /** Draws `report` (the JSON report) into `target`. */
-  function renderReport(report, target) {
-    const file = report.files[0];
-    const diagnostics = file.diagnostics;
-    if (!diagnostics.length) {
-      target.append(el('p', {}, 'Aucune remarque : le flux respecte toutes les règles du profil « ' + file.profile + ' ».'));
-      return;
-    }
-    const filters = el('div', { class: 'filtres', role: 'search' });
-    const severity = el('select', { id: 'filtre-gravite' },
-      el('option', { value: '' }, 'toutes'),
-      el('option', { value: 'error' }, 'erreurs'),
-      el('option', { value: 'warning' }, 'avertissements'),
-      el('option', { value: 'info' }, 'informations'));
-    const text = el('input', { type: 'search', id: 'filtre-texte', placeholder: 'code, offre, mot…' });
-    filters.append(
-      el('div', { class: 'champ' }, el('label', { for: 'filtre-gravite' }, 'Gravité'), severity),
-      el('div', { class: 'champ' }, el('label', { for: 'filtre-texte' }, 'Rechercher'), text));
-    const shown = el('p', { id: 'filtre-compte', 'aria-live': 'polite' });
-    const byOffer = el('section', { id: 'par-offre', 'aria-labelledby': 'titre-par-offre' },
-      el('h2', { id: 'titre-par-offre' }, 'Par offre'));
-    const byRule = el('section', { id: 'par-regle', 'aria-labelledby': 'titre-par-regle' },
-      el('h2', { id: 'titre-par-regle' }, 'Par règle'));
-    target.append(filters, shown, byOffer, byRule);
-
-    // Offers, in order of first appearance, errors first inside each.
-    const groups = new Map();
-    for (const d of diagnostics) {
-      const r = recordOf(d);
-      if (!groups.has(r.key)) groups.set(r.key, { record: r, items: [] });
-      groups.get(r.key).items.push(d);
-    }
-    const rank = { error: 0, warning: 1, info: 2 };
-    const entries = [];
-    for (const group of groups.values()) {
-      group.items.sort((a, b) => rank[a.severity] - rank[b.severity]);
-      const errors = group.items.filter((d) => d.severity === 'error').length;
-      const box = el('article', { class: 'offre' },
-        el('h3', {}, group.record.name + ' ',
-          el('span', { class: 'lieu' }, '(' + [group.record.where, plural(errors, SEVERITY.error)].filter(Boolean).join(', ') + ')')));
-      for (const d of group.items) {
-        const item = el('div', { class: 'constat ' + d.severity },
-          el('span', { class: 'gravite ' + d.severity }, SEVERITY[d.severity][0]), ' ',
-          el('span', { class: 'code' }, '[' + d.code + ']'), ' ',
-          el('span', { class: 'texte' }, d.message),
-          el('div', { class: 'chemin' }, [place(d), d.path].filter(Boolean).join(' — ')));
-        box.append(item);
-        entries.push({ item, box, d, haystack: (d.code + ' ' + d.message + ' ' + group.record.name + ' ' + (d.path || '')).toLowerCase() });
-      }
-      byOffer.append(box);
-    }
-
-    // Rules: code, severity, count.
-    const rules = new Map();
-    for (const d of diagnostics) {
-      const r = rules.get(d.code) || { code: d.code, severity: d.severity, count: 0 };
-      r.count += 1;
-      rules.set(d.code, r);
-    }
-    const table = el('table', {},
-      el('caption', {}, 'Nombre de constats par règle'),
-      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Règle'), el('th', { scope: 'col' }, 'Gravité'), el('th', { scope: 'col' }, 'Constats'))));
-    const body = el('tbody');
-    for (const r of [...rules.values()].sort((a, b) => rank[a.severity] - rank[b.severity] || b.count - a.count)) {
-      body.append(el('tr', {}, el('td', { class: 'code' }, r.code), el('td', {}, SEVERITY[r.severity][0]), el('td', { class: 'nombre' }, r.count)));
-    }
-    table.append(body);
-    byRule.append(table);
-
-    function filter() {
-      const wanted = severity.value;
-      const words = text.value.trim().toLowerCase();
-      let count = 0;
-      const visible = new Set();
-      for (const e of entries) {
-        const ok = (!wanted || e.d.severity === wanted) && (!words || e.haystack.includes(words));
-        e.item.hidden = !ok;
-        if (ok) { count += 1; visible.add(e.box); }
-      }
-      for (const e of entries) e.box.hidden = !visible.has(e.box);
-      shown.textContent = count + ' constat' + (count > 1 ? 's' : '') + ' affiché' + (count > 1 ? 's' : '') + ' sur ' + diagnostics.length + '.';
-    }
-    severity.addEventListener('change', filter);
-    text.addEventListener('input', filter);
-    filter();
   }
 
   // ---- Downloads. ---------------------------------------------------------------------------
@@ -305,13 +223,13 @@
     setTimeout(() => URL.revokeObjectURL(url), 60000);
   }
 
-  async function download(path, name, button) {
+  async function download(path, query, name, button) {
     if (!last) return;
     const state = $('telechargement-etat');
     button.disabled = true;
     state.textContent = 'Préparation de « ' + name + ' »…';
     try {
-      const xhr = await send(path, last.file, last.query, 'blob');
+      const xhr = await send(path, last.file, query, 'blob');
       if (xhr.status !== 200) {
         state.textContent = 'Téléchargement impossible : ' + await errorText(xhr);
         return;
@@ -340,17 +258,30 @@
       }
     });
     $('formulaire').addEventListener('submit', run);
-    $('telecharger-json').addEventListener('click', () => {
-      if (last) save(new Blob([last.json], { type: 'application/json' }), stem(last.file.name) + '-rapport.json');
+    $('profil').addEventListener('change', showRentree);
+    const named = (suffix) => stem(last.file.name) + suffix;
+    $('telecharger-html').addEventListener('click', () => {
+      if (!last) return;
+      save(new Blob([last.html], { type: 'text/html' }), named('-rapport.html'));
+      $('telechargement-etat').textContent = '« ' + named('-rapport.html') + ' » téléchargé.';
     });
+    const report = (format) => {
+      const query = new URLSearchParams(last.query);
+      query.set('format', format);
+      return query;
+    };
+    $('telecharger-csv').addEventListener('click', (e) =>
+      download('api/validate', report('csv'), named('-rapport.csv'), e.currentTarget));
+    $('telecharger-json').addEventListener('click', (e) =>
+      download('api/validate', report('json'), named('-rapport.json'), e.currentTarget));
     $('telecharger-flux').addEventListener('click', (e) =>
-      download('api/convert', stem(last.file.name) + '-lheo-2.3.xml', e.currentTarget));
+      download('api/convert', last.query, named('-lheo-2.3.xml'), e.currentTarget));
     $('telecharger-classeur').addEventListener('click', (e) =>
-      download('api/export', stem(last.file.name) + '.xlsx', e.currentTarget));
+      download('api/export', last.query, named('.xlsx'), e.currentTarget));
+    showRentree();
     describeChoice();
   }
 
-  window.lheoRenderReport = renderReport;
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', setup);
   else setup();
 }());
