@@ -187,6 +187,22 @@ fn validate_answers_html_and_csv_as_the_cli_writes_them() {
         html.text().contains("class=\"src\""),
         "source lines under findings"
     );
+    // A body without a name: the reports name it as the CLI names its standard input.
+    for format in ["html", "csv", "json"] {
+        let answer = post(
+            &server.url(&format!("/api/validate?format={format}&today={TODAY}")),
+            &std::fs::read(fixture("invalide.xml")).unwrap(),
+        );
+        let expected = cli(
+            &workspace(),
+            &["validate", "-", "--format", format, "--today", TODAY],
+            Some(&fixture("invalide.xml")),
+        );
+        assert!(
+            answer.body == expected,
+            "{format} of a body differs from `lheo validate -`"
+        );
+    }
     // The rentrée changes what parcoursup says.
     let conforme = std::fs::read(fixture("parcoursup/conforme.xml")).unwrap();
     let report = |year: &str| {

@@ -199,6 +199,7 @@ async fn run(server: Server, request: Request, operation: Operation) -> Result<R
     let upload = upload::receive(request, &config.temp_dir, config.max_upload).await?;
     let params = check(query, &upload, config.lang)?;
     let name = params.report_name(&upload);
+    let unnamed = params.name.is_none() && upload.name.is_none();
     let download = params
         .name
         .clone()
@@ -221,6 +222,12 @@ async fn run(server: Server, request: Request, operation: Operation) -> Result<R
                 };
                 let report = work::report(file, kind, &options, cancel)?;
                 let verdict = verdict_headers(&report);
+                // Reports for people name an unnamed upload as the CLI names its standard
+                // input (`<entrée standard>`); machine reports say `<stdin>`.
+                let name = match (format, unnamed) {
+                    (Format::Html, true) => crate::source::Input::Stdin.display_name(lang),
+                    _ => name,
+                };
                 let out = work::render(report, &name, lang, format, lines, &dir, cancel)?;
                 let mut response = stream(out, format.content_type());
                 let headers = response.headers_mut();
