@@ -64,12 +64,14 @@ async fn browser(driver: &Driver, downloads: &Path, profile: &Path) -> Client {
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--window-size=1280,1600",
+                "--lang=fr-FR",
                 format!("--user-data-dir={}", profile.display()),
             ],
             "prefs": {
                 "download.default_directory": downloads.display().to_string(),
                 "download.prompt_for_download": false,
                 "safebrowsing.enabled": false,
+                "intl.accept_languages": "fr-FR,fr",
             },
         }),
     );
@@ -118,6 +120,24 @@ async fn download(c: &Client, id: &str, dir: &Path, suffix: &str) -> PathBuf {
 }
 
 const TODAY: &str = "2026-06-01";
+
+/// The visible texts of the page whose contrast with their background is under 4.5:1, as
+/// `text (ratio)`.
+const CONTRAST: &str = r#"
+const rgb = (s) => { const m = s.match(/[\d.]+/g).map(Number); return m.length > 3 ? m : m.concat([1]); };
+const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+const background = (e) => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c[3] > 0) return c; } return [255, 255, 255, 1]; };
+const low = [];
+for (const e of document.body.querySelectorAll('*')) {
+  const own = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+  if (!own || !e.offsetParent && getComputedStyle(e).position !== 'fixed') continue;
+  if (e.closest('.skip')) continue;
+  const a = lum(rgb(getComputedStyle(e).color)), b = lum(background(e));
+  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  if (ratio < 4.5) low.push(e.textContent.trim().slice(0, 40) + ' (' + ratio.toFixed(2) + ')');
+}
+return low;
+"#;
 
 /// Chooses `file`, picks the profile and the date, runs with the keyboard, waits for the
 /// verdict and returns its text.
@@ -235,7 +255,8 @@ async fn the_page_checks_a_feed_and_gives_its_downloads() {
             c.execute(
                 "const p = document.getElementById('profil'); p.value = arguments[0]; \
                  p.dispatchEvent(new Event('change')); \
-                 return !document.getElementById('champ-rentree').hidden;",
+                 const field = document.getElementById('champ-rentree'); \
+                 return getComputedStyle(field).display !== 'none' && field.offsetHeight > 0;",
                 vec![json!(profile)],
             )
             .await
@@ -322,6 +343,11 @@ async fn the_page_checks_a_feed_and_gives_its_downloads() {
     assert!(wanted.as_u64().unwrap() > 0);
     assert_eq!(shown, wanted, "the rule filter shows that rule's findings");
     assert_eq!(others_hidden, json!(true));
+
+    // Contrast: every text of the page (verdict, buttons enabled or not, help) is at least
+    // 4.5:1 against its background (WCAG AA).
+    let low = c.execute(CONTRAST, vec![]).await.unwrap();
+    assert_eq!(low, json!([]), "texts under 4.5:1");
 
     // The converted feed is not offered while the feed has errors.
     let flux = c.find(Locator::Id("telecharger-flux")).await.unwrap();
