@@ -6,7 +6,7 @@
 #
 #   scripts/serve-load.sh            # release build, 50 × 20 MB, --jobs 2
 #   CLIENTS=10 SIZE_MB=5 scripts/serve-load.sh
-#   FORMAT=html scripts/serve-load.sh
+#   FORMAT=html PROFILE=parcoursup scripts/serve-load.sh   # 2 336 findings per report
 #
 # Checks, and exits 1 when one fails:
 #   - every request is answered, 200 or 503 (busy), within the time limit (TIME_LIMIT s, 600);
@@ -22,6 +22,7 @@ CLIENTS=${CLIENTS:-50}
 SIZE_MB=${SIZE_MB:-20}
 JOBS=${JOBS:-2}
 FORMAT=${FORMAT:-json}
+PROFILE=${PROFILE:-lheo}
 MAX_RSS_MB=${MAX_RSS_MB:-200}
 TIME_LIMIT=${TIME_LIMIT:-600}
 TODAY=2026-01-01
@@ -39,7 +40,7 @@ if [[ ! -s "$feed" ]]; then
     --formations $((SIZE_MB * 60)) --seed 1 --today "$TODAY" -o "$feed" --quiet
 fi
 expected="$work/expected.$FORMAT"
-"$LHEO_BIN" validate - --format "$FORMAT" --profile lheo --today "$TODAY" <"$feed" >"$expected" || true
+"$LHEO_BIN" validate - --format "$FORMAT" --profile "$PROFILE" --today "$TODAY" <"$feed" >"$expected" || true
 
 temp=$(mktemp -d)
 log="$work/serve.log"
@@ -55,9 +56,9 @@ addr=$(grep -o 'http://[^/]*' "$work/serve.out" | head -1 | cut -c8-)
 [[ -n "$addr" ]] || { echo "lheo serve did not start"; cat "$log"; exit 1; }
 
 status=0
-python3 - "$addr" "$feed" "$expected" "$CLIENTS" "$pid" "$MAX_RSS_MB" "$TIME_LIMIT" "$TODAY" "$temp" "$FORMAT" <<'PY' || status=$?
+python3 - "$addr" "$feed" "$expected" "$CLIENTS" "$pid" "$MAX_RSS_MB" "$TIME_LIMIT" "$TODAY" "$temp" "$FORMAT" "$PROFILE" <<'PY' || status=$?
 import http.client, os, sys, threading, time
-addr, feed, expected, clients, pid, max_rss, limit, today, temp, fmt = sys.argv[1:]
+addr, feed, expected, clients, pid, max_rss, limit, today, temp, fmt, profile = sys.argv[1:]
 clients, max_rss, limit = int(clients), int(max_rss), float(limit)
 host, port = addr.rsplit(':', 1)
 body = open(feed, 'rb').read()
@@ -83,7 +84,7 @@ def one(i):
     start = time.monotonic()
     try:
         c = http.client.HTTPConnection(host, int(port), timeout=limit)
-        c.request('POST', f'/api/validate?profile=lheo&today={today}&format={fmt}', body=body,
+        c.request('POST', f'/api/validate?profile={profile}&today={today}&format={fmt}', body=body,
                   headers={'Content-Type': 'application/xml'})
         r = c.getresponse()
         data = r.read()
@@ -109,10 +110,10 @@ other = [r for r in results if not r or r[0] not in (200, 503)]
 same = sum(1 for r in ok if r[1] == want)
 left = os.listdir(temp)
 slowest = max((r[2] for r in results if r), default=0)
-print(f'clients {clients}, feed {len(body)/1e6:.1f} MB, format {fmt}, expected report {len(want)/1e6:.2f} MB')
+print(f'clients {clients}, feed {len(body)/1e6:.1f} MB, profile {profile}, format {fmt}, expected report {len(want)} bytes')
 print(f'answers: {len(ok)} × 200 (equal to the CLI: {same}), {len(busy)} × 503, {len(other)} other')
 print(f'wall time {elapsed:.1f} s, slowest answer {slowest:.1f} s, server peak RSS {peak[0]} MB')
-print(f'| {fmt} | {clients} × {len(body)/1e6:.0f} MB | {len(ok)} | {len(busy)} | {len(other)} | {same}/{len(ok)} | {elapsed:.1f} s | {peak[0]} MB |')
+print(f'| {profile} | {fmt} | {clients} × {len(body)/1e6:.0f} MB | {len(ok)} | {len(busy)} | {len(other)} | {same}/{len(ok)} | {elapsed:.1f} s | {peak[0]} MB |')
 failed = False
 for r in other[:3]:
     print('unexpected answer:', r and r[0], (r[1][:200] if r else b'none'))
