@@ -309,6 +309,9 @@ pub struct ImportArgs {
     pub referentiels: ReferentielsArg,
 
     #[command(flatten)]
+    pub trust: TrustWorkbookArg,
+
+    #[command(flatten)]
     pub lang: LangArg,
 }
 
@@ -346,6 +349,26 @@ pub struct ForceArg {
     /// Écrire la sortie même si son extension ne correspond pas à ce qui est écrit.
     #[arg(long)]
     pub force: bool,
+}
+
+/// `--trust-workbook`, shared by the commands that read workbooks.
+#[derive(Debug, Args)]
+pub struct TrustWorkbookArg {
+    /// Classeur de confiance : sans budget de cellules, d'octets ni de lignes (un classeur de
+    /// plus de 1 000 offres les dépasse) ; restent les bornes d'Excel et le refus des bombes zip.
+    #[arg(long)]
+    pub trust_workbook: bool,
+}
+
+impl TrustWorkbookArg {
+    /// The limits workbooks are read within.
+    pub fn limits(&self) -> lheo::workbook::Limits {
+        if self.trust_workbook {
+            lheo::workbook::Limits::trusted()
+        } else {
+            lheo::workbook::Limits::default()
+        }
+    }
 }
 
 /// `--lang`, shared by every command.

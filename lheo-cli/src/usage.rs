@@ -343,6 +343,11 @@ pub const ENGLISH: &[(&str, &str, &str)] = &[
     ("", "version", "Print version"),
     ("", "lang", "Language of the messages: fr (French, the default) or en (English)"),
     ("", "force", "Write the output even if its extension does not match what is written"),
+    (
+        "",
+        "trust_workbook",
+        "A workbook you trust: no budget of cells, bytes or rows (a workbook of more than 1,000 offers exceeds them); Excel's bounds and the refusal of zip bombs remain",
+    ),
     ("", "quiet", "Print only the summary line (human format)"),
     (
         "",

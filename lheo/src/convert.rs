@@ -95,7 +95,26 @@ pub fn convert_with_progress<R: BufRead + Send, W: Write + Send>(
     progress: &mut dyn FnMut(u64),
 ) -> Result<Conversion, Error> {
     if is_workbook(&mut input)? {
+        #[cfg(feature = "workbook")]
+        return convert_workbook(input, out, options, &crate::workbook::Limits::default());
+        #[cfg(not(feature = "workbook"))]
         return convert_workbook(input, out, options);
+    }
+    convert_xml(input, out, options, progress)
+}
+
+/// [`convert_with_progress`], a workbook read within `limits` (raise them for a large
+/// workbook you trust: reading an `.xlsx` keeps a flat memory whatever its size).
+#[cfg(feature = "workbook")]
+pub fn convert_with_limits<R: BufRead + Send, W: Write + Send>(
+    mut input: R,
+    out: W,
+    options: &ValidateOptions,
+    limits: &crate::workbook::Limits,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Conversion, Error> {
+    if is_workbook(&mut input)? {
+        return convert_workbook(input, out, options, limits);
     }
     convert_xml(input, out, options, progress)
 }
@@ -119,10 +138,18 @@ fn convert_workbook<R: BufRead, W: Write>(
     mut input: R,
     out: W,
     options: &ValidateOptions,
+    limits: &crate::workbook::Limits,
 ) -> Result<Conversion, Error> {
-    let mut bytes = Vec::new();
-    input.read_to_end(&mut bytes)?;
-    let imported = crate::workbook::read_workbook(std::io::Cursor::new(bytes))?;
+    use std::io::Seek;
+    // A workbook is read from several places at once: copied first, in memory when small,
+    // else to a temporary file.
+    let mut copy = tempfile::SpooledTempFile::new(crate::workbook::SPILL_AT);
+    std::io::copy(&mut input, &mut copy)?;
+    copy.seek(std::io::SeekFrom::Start(0))?;
+    let imported = crate::workbook::read_workbook_with(
+        std::io::BufReader::with_capacity(64 << 10, copy),
+        limits,
+    )?;
     let report = imported.validate(options);
     let mut conversion = Conversion {
         written: false,

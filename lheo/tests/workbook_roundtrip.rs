@@ -19,9 +19,12 @@ fn round_trip(name: &str, xml: &[u8]) -> Vec<u8> {
     workbook::export(xml, &mut xlsx).unwrap_or_else(|e| panic!("{name}: export: {e}"));
     let imported = read_workbook(Cursor::new(&xlsx)).unwrap_or_else(|e| panic!("{name}: {e}"));
     assert!(imported.is_ok(), "{name}: {:#?}", imported.diagnostics);
-    let after = imported
-        .document()
-        .unwrap_or_else(|e| panic!("{name}: {e}\n{}", String::from_utf8_lossy(&imported.xml)));
+    let after = imported.document().unwrap_or_else(|e| {
+        panic!(
+            "{name}: {e}\n{}",
+            String::from_utf8_lossy(&imported.xml.to_vec().unwrap())
+        )
+    });
     if before != after {
         let a = lheo::writer::to_string(&before);
         let b = lheo::writer::to_string(&after);

@@ -27,8 +27,9 @@ use crate::source::{Input, Pass, Passes, Source, Tracker};
 enum Prepared {
     /// XML (a file, or the copy of a stream), plain or gzip.
     Xml(Box<Mutex<Source>>),
-    /// A workbook, turned into LHEO 2.3 XML in memory.
-    Workbook(Vec<u8>),
+    /// A workbook, turned into LHEO 2.3 XML (in memory when small, else in a temporary
+    /// file).
+    Workbook(lheo::workbook::Spool),
 }
 
 fn prepare(input: &Input, lang: Lang) -> Result<Prepared, Failure> {
@@ -118,14 +119,14 @@ fn source<'p>(p: &'p Prepared, bar: Option<ProgressBar>) -> Box<dyn Source_ + 'p
                 done: false,
             })
         })),
-        Prepared::Workbook(xml) => Box::new(XmlSource::new(move || Ok(&xml[..]))),
+        Prepared::Workbook(xml) => Box::new(XmlSource::new(move || xml.reader())),
     }
 }
 
 fn size(p: &Prepared) -> u64 {
     match p {
         Prepared::Xml(source) => source.lock().ok().and_then(|s| s.size()).unwrap_or(0),
-        Prepared::Workbook(xml) => xml.len() as u64,
+        Prepared::Workbook(xml) => xml.len(),
     }
 }
 

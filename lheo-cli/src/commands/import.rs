@@ -13,7 +13,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use lheo::convert::{convert_with_progress, Conversion};
+use lheo::convert::{convert_with_limits, Conversion};
 use lheo::validate::ValidateOptions;
 use lheo::Lang;
 
@@ -86,7 +86,8 @@ fn import(args: &ImportArgs, lang: Lang) -> Result<Outcome, Failure> {
     let mut conversion: Option<Conversion> = None;
     let written = output.write(
         |w| {
-            let converted = convert_with_progress(pass, w, &options, &mut |_| {});
+            let limits = args.trust.limits();
+            let converted = convert_with_limits(pass, w, &options, &limits, &mut |_| {});
             source.end(&tracker).map_err(Stop::Failed)?;
             let c = converted.map_err(Stop::Error)?;
             let complete = c.written;

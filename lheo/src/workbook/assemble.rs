@@ -5,9 +5,11 @@
 //! Elements carry compact origins (sheet number, row, column) rather than names: a workbook
 //! of thousands of formations becomes a tree of millions of elements.
 
-use std::io;
+use std::io::{self, Read, Write};
+use std::sync::Mutex;
 
 use super::layout::{self, Step};
+use super::spool::{Spool, SpoolWriter};
 use super::writer::cell_ref;
 use crate::diagnostic::Location;
 use crate::schema::{self, Content, ElementId};
@@ -161,24 +163,103 @@ impl Element {
 }
 
 /// Builds a record from its (sheet, row).
-pub type RecordBuilder<'a> = &'a dyn Fn(usize, usize) -> Element;
+pub type RecordBuilder<'a> = &'a dyn Fn(usize, usize) -> io::Result<Element>;
 
-/// Lines of the assembled XML → cells.
-#[derive(Debug, Clone, Default)]
+/// Entries of a [`LineMap`] block.
+const BLOCK: usize = 1024;
+
+/// Lines of the assembled XML → cells: an entry (line, cell) where the cell changes, kept
+/// delta-encoded in blocks of [`BLOCK`] entries in a [`Spool`] (a temporary file for a large
+/// workbook: a few bytes per element, out of memory), with the first line of each block in
+/// memory. The block read last is kept decoded (findings come in line order).
+#[derive(Debug, Default)]
 pub struct LineMap {
-    starts: Vec<(u32, Origin)>,
+    blocks: Spool,
+    /// For each block: its first line and its offset in `blocks`.
+    index: Vec<(u32, u64)>,
     names: Vec<String>,
     /// Lines of required simple elements that nothing filled (added so that the checker
     /// finds them at their cell), in order, and whether their column is in the sheet.
     empty: Vec<(u32, bool, &'static str)>,
+    /// The block decoded last: its number and entries.
+    last: Mutex<Option<(usize, Vec<(u32, Origin)>)>>,
+}
+
+impl Clone for LineMap {
+    fn clone(&self) -> Self {
+        LineMap {
+            blocks: self.blocks.clone(),
+            index: self.index.clone(),
+            names: self.names.clone(),
+            empty: self.empty.clone(),
+            last: Mutex::new(None),
+        }
+    }
 }
 
 impl LineMap {
     /// The cell a line of the XML comes from.
     pub fn locate(&self, line: u32) -> Option<Location> {
-        let i = self.starts.partition_point(|(l, _)| *l <= line);
-        i.checked_sub(1)
-            .map(|i| self.starts[i].1.location(&self.names))
+        let block = self
+            .index
+            .partition_point(|(l, _)| *l <= line)
+            .checked_sub(1)?;
+        let mut last = self.last.lock().ok()?;
+        if last.as_ref().map(|(b, _)| *b) != Some(block) {
+            *last = Some((block, self.decode(block).ok()?));
+        }
+        let entries = &last.as_ref()?.1;
+        let i = entries
+            .partition_point(|(l, _)| *l <= line)
+            .checked_sub(1)?;
+        Some(entries[i].1.location(&self.names))
+    }
+
+    /// The entries of block `block`.
+    fn decode(&self, block: usize) -> io::Result<Vec<(u32, Origin)>> {
+        let (_, start) = self.index[block];
+        let end = self
+            .index
+            .get(block + 1)
+            .map_or(self.blocks.len(), |(_, o)| *o);
+        let mut bytes = vec![0u8; usize::try_from(end - start).map_err(io::Error::other)?];
+        let mut reader = self.blocks.reader()?;
+        reader.seek_to(start)?;
+        reader.read_exact(&mut bytes)?;
+        let mut rest = &bytes[..];
+        let mut next = || -> io::Result<u64> {
+            let mut value = 0u64;
+            for shift in (0..64).step_by(7) {
+                let (&b, tail) = rest
+                    .split_first()
+                    .ok_or_else(|| io::Error::from(io::ErrorKind::UnexpectedEof))?;
+                rest = tail;
+                value |= u64::from(b & 0x7f) << shift;
+                if b & 0x80 == 0 {
+                    return Ok(value);
+                }
+            }
+            Err(io::Error::from(io::ErrorKind::InvalidData))
+        };
+        let mut entries = Vec::with_capacity(BLOCK);
+        let (mut line, mut row) = (0u64, 0i64);
+        while entries.len() < BLOCK {
+            let Ok(delta) = next() else { break };
+            line += delta;
+            let zig = next()?;
+            row += ((zig >> 1) as i64) ^ -((zig & 1) as i64);
+            let col = next()?;
+            let sheet = next()?;
+            entries.push((
+                u32::try_from(line).map_err(io::Error::other)?,
+                Origin {
+                    sheet: u16::try_from(sheet).map_err(io::Error::other)?,
+                    row: u32::try_from(row).map_err(io::Error::other)?,
+                    col: u16::try_from(col).map_err(io::Error::other)?,
+                },
+            ));
+        }
+        Ok(entries)
     }
 
     /// Whether `line` holds a required value that nothing filled: its element's name, and
@@ -191,6 +272,72 @@ impl LineMap {
     }
 }
 
+/// Writes the entries of a [`LineMap`], block by block.
+#[derive(Debug, Default)]
+struct LineMapWriter {
+    blocks: SpoolWriter,
+    index: Vec<(u32, u64)>,
+    pending: Vec<(u32, Origin)>,
+    last: Option<Origin>,
+}
+
+impl LineMapWriter {
+    fn push(&mut self, line: u32, origin: Origin) -> io::Result<()> {
+        if self.last == Some(origin) {
+            return Ok(());
+        }
+        self.last = Some(origin);
+        self.pending.push((line, origin));
+        if self.pending.len() == BLOCK {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let Some(&(first, _)) = self.pending.first() else {
+            return Ok(());
+        };
+        self.index.push((first, self.blocks.position()));
+        let mut bytes = Vec::with_capacity(self.pending.len() * 6);
+        let mut put = |mut v: u64| loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                bytes.push(b);
+                break;
+            }
+            bytes.push(b | 0x80);
+        };
+        let (mut line, mut row) = (0u32, 0i64);
+        for (l, o) in self.pending.drain(..) {
+            put(u64::from(l - line));
+            line = l;
+            let delta = i64::from(o.row) - row;
+            row = i64::from(o.row);
+            put(((delta << 1) ^ (delta >> 63)) as u64);
+            put(u64::from(o.col));
+            put(u64::from(o.sheet));
+        }
+        self.blocks.write_all(&bytes)
+    }
+
+    fn finish(
+        mut self,
+        names: Vec<String>,
+        empty: Vec<(u32, bool, &'static str)>,
+    ) -> io::Result<LineMap> {
+        self.flush()?;
+        Ok(LineMap {
+            blocks: self.blocks.finish()?,
+            index: self.index,
+            names,
+            empty,
+            last: Mutex::new(None),
+        })
+    }
+}
+
 /// Finds the column of a value in a sheet, when the workbook has that column.
 pub trait CellFinder {
     /// The column of `steps` (below the entity of sheet number `sheet`).
@@ -199,24 +346,22 @@ pub trait CellFinder {
 
 /// The XML writer that counts lines.
 struct Out<'a> {
-    xml: Vec<u8>,
+    xml: SpoolWriter,
     line: u32,
-    starts: Vec<(u32, Origin)>,
+    starts: LineMapWriter,
     empty: Vec<(u32, bool, &'static str)>,
     finder: &'a dyn CellFinder,
     records: RecordBuilder<'a>,
 }
 
 impl Out<'_> {
-    fn mark(&mut self, origin: Origin) {
-        if self.starts.last().map(|(_, o)| *o) != Some(origin) {
-            self.starts.push((self.line, origin));
-        }
+    fn mark(&mut self, origin: Origin) -> io::Result<()> {
+        self.starts.push(self.line, origin)
     }
 
-    fn push(&mut self, s: &[u8]) {
-        self.line += s.iter().filter(|b| **b == b'\n').count() as u32;
-        self.xml.extend_from_slice(s);
+    fn push(&mut self, s: &[u8]) -> io::Result<()> {
+        self.line += memchr::memchr_iter(b'\n', s).count() as u32;
+        self.xml.write_all(s)
     }
 
     fn escaped(&mut self, s: &str, attr: bool) -> io::Result<()> {
@@ -226,8 +371,7 @@ impl Out<'_> {
         } else {
             escape_text(s, &mut buf)?;
         }
-        self.push(&buf);
-        Ok(())
+        self.push(&buf)
     }
 }
 
@@ -238,25 +382,18 @@ pub fn to_xml(
     finder: &dyn CellFinder,
     names: Vec<String>,
     records: RecordBuilder<'_>,
-) -> io::Result<(Vec<u8>, LineMap)> {
+) -> io::Result<(Spool, LineMap)> {
     let mut out = Out {
-        xml: Vec::new(),
+        xml: SpoolWriter::new(),
         line: 1,
-        starts: Vec::new(),
+        starts: LineMapWriter::default(),
         empty: Vec::new(),
         finder,
         records,
     };
-    out.push(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
     element(&mut out, root, true, &mut Vec::new())?;
-    Ok((
-        out.xml,
-        LineMap {
-            starts: out.starts,
-            names,
-            empty: out.empty,
-        },
-    ))
+    Ok((out.xml.finish()?, out.starts.finish(names, out.empty)?))
 }
 
 /// Adds the required children an element lacks (empty: the checker then says what to fill,
@@ -303,34 +440,34 @@ fn complete(e: &mut Element, finder: &dyn CellFinder, steps: &mut Vec<Step>) {
 fn element(out: &mut Out<'_>, mut e: Element, root: bool, steps: &mut Vec<Step>) -> io::Result<()> {
     complete(&mut e, out.finder, steps);
     let name = schema::element(e.element).name;
-    out.mark(e.origin);
-    out.push(b"<");
-    out.push(name.as_bytes());
+    out.mark(e.origin)?;
+    out.push(b"<")?;
+    out.push(name.as_bytes())?;
     if root {
-        out.push(format!(" xmlns=\"{}\"", schema::NAMESPACE_2_3).as_bytes());
+        out.push(format!(" xmlns=\"{}\"", schema::NAMESPACE_2_3).as_bytes())?;
     }
     for (a, v) in &e.attrs {
-        out.push(b" ");
-        out.push(a.as_bytes());
-        out.push(b"=\"");
+        out.push(b" ")?;
+        out.push(a.as_bytes())?;
+        out.push(b"=\"")?;
         out.escaped(v, true)?;
-        out.push(b"\"");
+        out.push(b"\"")?;
     }
     if let Some(t) = &e.text {
-        out.push(b">");
+        out.push(b">")?;
         out.escaped(t, false)?;
     } else if e.children.is_empty() && e.extras.is_empty() && e.lazy.is_empty() {
         if layout::is_complex(e.element) {
-            out.push(b"/>\n");
+            out.push(b"/>\n")?;
         } else {
             if let Some(column) = e.required {
                 out.empty.push((out.line, column, name));
             }
-            out.push(format!("></{name}>\n").as_bytes());
+            out.push(format!("></{name}>\n").as_bytes())?;
         }
         return Ok(());
     } else {
-        out.push(b">\n");
+        out.push(b">\n")?;
         let at = |x: ElementId| schema::particle(e.element, x).map_or(usize::MAX, |(i, _)| i);
         let extras_at = at(schema::id::EXTRAS);
         let lazy_at = e.lazy.first().map_or(usize::MAX, |(x, _, _)| at(*x));
@@ -347,11 +484,11 @@ fn element(out: &mut Out<'_>, mut e: Element, root: bool, steps: &mut Vec<Step>)
                     continue;
                 }
                 if which == 0 && !extras_done {
-                    raw(out, &extras);
+                    raw(out, &extras)?;
                     extras_done = true;
                 } else if which == 1 && !lazy_done {
                     for (k, &(_, sheet, r)) in lazy.iter().enumerate() {
-                        let mut record = (out.records)(sheet, r);
+                        let mut record = (out.records)(sheet, r)?;
                         record.index = k as u32 + 1;
                         element(out, record, false, &mut Vec::new())?;
                     }
@@ -376,17 +513,18 @@ fn element(out: &mut Out<'_>, mut e: Element, root: bool, steps: &mut Vec<Step>)
         }
         pending(out, usize::MAX)?;
         if !extras_done {
-            raw(out, &extras);
+            raw(out, &extras)?;
         }
     }
-    out.push(format!("</{name}>\n").as_bytes());
+    out.push(format!("</{name}>\n").as_bytes())?;
     Ok(())
 }
 
-fn raw(out: &mut Out<'_>, extras: &[(String, Origin)]) {
+fn raw(out: &mut Out<'_>, extras: &[(String, Origin)]) -> io::Result<()> {
     for (xml, origin) in extras {
-        out.mark(*origin);
-        out.push(xml.as_bytes());
-        out.push(b"\n");
+        out.mark(*origin)?;
+        out.push(xml.as_bytes())?;
+        out.push(b"\n")?;
     }
+    Ok(())
 }

@@ -66,6 +66,11 @@ impl Grid {
         self.cols
     }
 
+    /// The rows that hold a cell, in order, each with its cells in column order.
+    pub fn rows(&self) -> impl Iterator<Item = (u32, &[(u32, Data)])> + '_ {
+        self.rows.iter().map(|(r, cells)| (*r, cells.as_slice()))
+    }
+
     /// The rows below the header (row 0) that hold a cell, in order.
     pub fn body_rows(&self) -> impl Iterator<Item = u32> + '_ {
         self.rows.range(1..).map(|(r, _)| *r)
@@ -95,13 +100,6 @@ impl Grid {
         u32::try_from(col)
             .ok()
             .and_then(|c| self.first_below.get(&c).copied())
-    }
-
-    /// Whether row `row` has no cell at all.
-    pub fn empty_row(&self, row: u32) -> bool {
-        self.rows
-            .get(&row)
-            .is_none_or(|cells| cells.iter().all(|(_, v)| matches!(v, Data::Empty)))
     }
 
     /// Whether row `row` has nothing but empty or blank text cells.

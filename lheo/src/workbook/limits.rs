@@ -61,6 +61,20 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// Excel's bounds only, without budgets of cells, bytes or rows: for a workbook you trust
+    /// (an `.xlsx` is read with a flat memory whatever its size; an `.ods` or `.xls` is held
+    /// whole by the workbook library).
+    pub fn trusted() -> Self {
+        Limits {
+            max_sheet_cells: u64::MAX,
+            max_cells: u64::MAX,
+            max_sheet_bytes: u64::MAX,
+            max_bytes: u64::MAX,
+            max_data_rows: u64::MAX,
+            ..Limits::default()
+        }
+    }
+
     /// These limits with sheets of at most `max` rows.
     pub fn with_max_rows(mut self, max: u32) -> Self {
         self.max_rows = max;
@@ -140,7 +154,7 @@ impl Exceeded {
 }
 
 /// Counts cells and bytes against [`Limits`], sheet by sheet and for the whole workbook.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Budget {
     limits: Limits,
     place: String,

@@ -17,9 +17,11 @@
 //! Reading checks every workbook against [`Limits`] before its cells are read (cell references
 //! and dimensions against Excel's bounds; a budget of cells and bytes per sheet and per
 //! workbook, repeated `.ods` rows and columns expanded): one `CLASSEUR-LIMITE` finding instead
-//! of a memory blow-up ([`read_workbook_with`] raises them). Export memory is flat; import
-//! keeps the cells that hold something (an `.xlsx` is streamed cell by cell; `.ods` and `.xls`
-//! are read whole by calamine, within the budget) and builds the document one record at a time.
+//! of a memory blow-up ([`read_workbook_with`] raises them, [`Limits::trusted`] lifts the
+//! budgets). Export memory is flat; so is the import of an `.xlsx`: its sheets stream row by
+//! row, each row's values go to a [`Spool`] (a temporary file once large), rows are joined to
+//! their parents by key whatever their order, and the document and its map back to the cells
+//! are spooled too. `.ods` and `.xls` are read whole by calamine, within the budget.
 //!
 //! What a workbook does not carry: XML comments inside `extras` (the model keeps elements,
 //! attributes and text, not comments) and the namespace prefixes of `extras` (namespaces are
@@ -51,12 +53,14 @@ pub mod layout;
 mod limits;
 mod reader;
 mod scan;
+mod spool;
 mod template;
 mod writer;
 
 pub use export::{export, export_with, ExportOptions, ExportSummary};
 pub use limits::Limits;
 pub use reader::{read_workbook, read_workbook_with, Imported};
+pub use spool::{Spool, SpoolReader, SPILL_AT};
 #[doc(hidden)]
 pub use template::EXAMPLE;
 pub use template::{template, template_with};

@@ -16,6 +16,7 @@ use super::layout::{
 };
 use super::limits::{Budget, Exceeded, Limits};
 use super::scan;
+use super::spool::{Spool, SpoolReader, SpoolWriter};
 use super::writer::{cell_ref, column_name};
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Location, Severity};
@@ -29,8 +30,9 @@ use crate::Document;
 pub struct Imported {
     /// The document root the workbook is for.
     pub root: ElementId,
-    /// The document, LHEO 2.3 XML (empty when the workbook could not be read at all).
-    pub xml: Vec<u8>,
+    /// The document, LHEO 2.3 XML (empty when the workbook could not be read at all): in
+    /// memory when small, else in a temporary file (deleted with the last clone).
+    pub xml: Spool,
     /// Lines of `xml` → cells.
     pub lines: LineMap,
     /// The problems of the workbook itself (unknown columns, impossible dates, orphan rows,
@@ -66,10 +68,17 @@ impl Imported {
             // Read through a small buffer: the parallel validator cuts its chunks from what
             // the input gives at once, and a slice gives the whole document (one chunk whose
             // findings, uncapped, are all held at once).
-            validate(
-                std::io::BufReader::with_capacity(64 << 10, &self.xml[..]),
-                options,
-            )
+            match self.xml.reader() {
+                Ok(xml) => validate(xml, options),
+                Err(e) => Report::unreadable(
+                    options.profile,
+                    Diagnostic::new(
+                        Rule::ClasseurIllisible,
+                        format!("le document lu du classeur est illisible : {e}"),
+                        format!("the document read from the workbook cannot be read: {e}"),
+                    ),
+                ),
+            }
         };
         let flagged: Vec<Location> = self
             .diagnostics
@@ -145,7 +154,7 @@ impl Imported {
         {
             return Err(Error::invalid(d.clone()));
         }
-        crate::reader::read_document(&self.xml[..])
+        crate::reader::read_document(self.xml.reader()?)
     }
 }
 
@@ -168,7 +177,7 @@ impl Imported {
             return Err(Error::invalid(d.clone()));
         }
         let invalid = Error::invalid;
-        let stopped = |r: &mut Reader<&[u8]>| -> Result<(), Error> {
+        let stopped = |r: &mut Reader<SpoolReader<'_>>| -> Result<(), Error> {
             match r
                 .take_diagnostics()
                 .into_iter()
@@ -178,7 +187,7 @@ impl Imported {
                 None => Ok(()),
             }
         };
-        let mut reader = Reader::new(&self.xml[..])?;
+        let mut reader = Reader::new(self.xml.reader()?)?;
         while reader.next_node().is_some() {}
         stopped(&mut reader)?;
         let head = match reader.envelope() {
@@ -191,7 +200,7 @@ impl Imported {
                 )))
             }
         };
-        let mut reader = Reader::new(&self.xml[..])?;
+        let mut reader = Reader::new(self.xml.reader()?)?;
         let mut writer = crate::writer::StreamWriter::new(out, &head)?;
         let mut records = 0;
         while let Some(record) = reader.next_record() {
@@ -245,6 +254,7 @@ pub fn read_workbook_with<RS: Read + Seek>(
         Ok(Err(Stop::Limit(e))) => Ok(over_limits(&e)),
         Ok(Err(Stop::Unreadable(why))) => Ok(unreadable(&why)),
         Ok(Err(Stop::Fatal(e))) => Err(e),
+        Ok(Err(Stop::Unordered)) => Ok(unreadable("lignes dans le désordre")),
         Err(_) => Ok(unreadable(
             "le lecteur de classeurs a échoué sur ce fichier",
         )),
@@ -302,6 +312,14 @@ enum Stop {
     Unreadable(String),
     /// Reading failed (I/O).
     Fatal(Error),
+    /// The rows of an `.xlsx` sheet do not come in order: the sheet is read again whole.
+    Unordered,
+}
+
+impl From<std::io::Error> for Stop {
+    fn from(e: std::io::Error) -> Self {
+        Stop::Fatal(e.into())
+    }
 }
 
 impl From<Exceeded> for Stop {
@@ -309,9 +327,6 @@ impl From<Exceeded> for Stop {
         Stop::Limit(e)
     }
 }
-
-/// A sheet read: its cells and the cells whose formula has no saved value.
-type SheetRead = (Grid, Vec<(u32, u32)>);
 
 fn read_kind<RS: Read + Seek>(
     kind: Kind,
@@ -328,7 +343,30 @@ fn read_kind<RS: Read + Seek>(
             let mut book =
                 calamine::Xlsx::new(input).map_err(|e| Stop::Unreadable(e.to_string()))?;
             let names = book.sheet_names();
-            read_sheets(names, |name| xlsx_sheet(&mut book, name, budget))
+            read_sheets(names, &mut |name, stream, rows| {
+                if stream {
+                    // Rows in order (as every writer writes them): one row held at a time.
+                    let saved = budget.clone();
+                    let read = xlsx_sheet(&mut book, name, budget, true, rows);
+                    if matches!(read, Err(Stop::Unordered)) {
+                        *budget = saved;
+                    }
+                    read
+                } else {
+                    let mut grid = Grid::default();
+                    let lost = xlsx_sheet(&mut book, name, budget, false, &mut |r, cells| {
+                        for (c, v) in cells.drain(..) {
+                            grid.push(r, c, v);
+                        }
+                        Ok(())
+                    })?;
+                    let grid = grid.finish();
+                    for (r, cells) in grid.rows() {
+                        rows(r, &mut cells.to_vec())?;
+                    }
+                    Ok(lost)
+                }
+            })
         }
         Kind::Ods => {
             scan::ods(&mut input, budget)?;
@@ -353,34 +391,42 @@ fn read_kind<RS: Read + Seek>(
     }
 }
 
-/// Streams the cells of an `.xlsx` sheet into a [`Grid`], within the budget.
+/// Gives a sheet's rows in order, each with its cells in column order (no empty cell).
+type RowSink<'a> = &'a mut dyn FnMut(u32, &mut Vec<(u32, Data)>) -> Result<(), Stop>;
+
+/// Streams the cells of an `.xlsx` sheet row by row to `rows`, within the budget; returns
+/// the cells whose formula has no saved value. `rows` may be given a row again (out of order
+/// rows: [`Stop::Unordered`] when it refuses them).
 fn xlsx_sheet<RS: Read + Seek>(
     book: &mut calamine::Xlsx<RS>,
     name: &str,
     budget: &mut Budget,
-) -> Result<SheetRead, Stop> {
+    strict: bool,
+    rows: RowSink<'_>,
+) -> Result<Vec<(u32, u32)>, Stop> {
     let mut cells = match book.worksheet_cells_reader(name) {
         Ok(r) => r,
-        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok((Grid::default(), Vec::new())),
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
         Err(e) => return Err(Stop::Unreadable(format!("feuille « {name} » : {e}"))),
     };
     budget.sheet(format!("feuille « {name} »"));
-    let mut grid = Grid::default();
     let mut formulas = Vec::new();
     // Rows come in order: a row is counted when its first cell with a value comes.
     let mut last_row = None;
+    let mut row: Vec<(u32, Data)> = Vec::new();
+    let mut row_at = 0;
     loop {
         let cell = match cells.next_cell_with_formula_metadata() {
             Ok(Some(c)) => c,
             Ok(None) => break,
             Err(e) => return Err(Stop::Unreadable(format!("feuille « {name} » : {e}"))),
         };
-        let (row, col) = cell.pos;
-        budget.position(u64::from(row), u64::from(col))?;
+        let (r, col) = cell.pos;
+        budget.position(u64::from(r), u64::from(col))?;
         let value = Data::from(cell.value);
         if matches!(value, Data::Empty) {
             if cell.formula.is_some() {
-                formulas.push((row, col));
+                formulas.push((r, col));
             }
             continue;
         }
@@ -389,13 +435,43 @@ fn xlsx_sheet<RS: Read + Seek>(
             _ => 0,
         };
         budget.add(1, bytes as u64)?;
-        if last_row != Some(row) {
+        if last_row != Some(r) {
             budget.add_rows(1)?;
-            last_row = Some(row);
+            last_row = Some(r);
         }
-        grid.push(row, col, value);
+        if r != row_at && !row.is_empty() {
+            if r < row_at && strict {
+                return Err(Stop::Unordered);
+            }
+            sorted(&mut row);
+            rows(row_at, &mut row)?;
+            row.clear();
+        }
+        row_at = r;
+        row.push((col, value));
     }
-    Ok((grid.finish(), formulas))
+    if !row.is_empty() {
+        sorted(&mut row);
+        rows(row_at, &mut row)?;
+    }
+    Ok(formulas)
+}
+
+/// Sorts a row's cells by column; of two cells at one place, the last is kept (as calamine
+/// does).
+fn sorted(row: &mut Vec<(u32, Data)>) {
+    if row.windows(2).all(|w| w[0].0 < w[1].0) {
+        return;
+    }
+    row.sort_by_key(|(c, _)| *c);
+    let mut kept: Vec<(u32, Data)> = Vec::with_capacity(row.len());
+    for (c, v) in row.drain(..) {
+        match kept.last_mut() {
+            Some(last) if last.0 == c => last.1 = v,
+            _ => kept.push((c, v)),
+        }
+    }
+    *row = kept;
 }
 
 /// Reads the sheets of an `.ods` or `.xls` workbook (held whole by calamine: their size was
@@ -408,7 +484,7 @@ where
     B::Error: std::fmt::Display,
 {
     let names = book.sheet_names();
-    read_sheets(names, |name| {
+    read_sheets(names, &mut |name, _, rows| {
         let range = book
             .worksheet_range(name)
             .map_err(|e| Stop::Unreadable(format!("feuille « {name} » : {e}")))?;
@@ -426,14 +502,17 @@ where
                 }
             }
         }
-        Ok((grid, lost))
+        for (r, cells) in grid.rows() {
+            rows(r, &mut cells.to_vec())?;
+        }
+        Ok(lost)
     })
 }
 
 fn over_limits(e: &Exceeded) -> Imported {
     Imported {
         root: id::LHEO,
-        xml: Vec::new(),
+        xml: Spool::default(),
         lines: LineMap::default(),
         diagnostics: vec![e.diagnostic()],
     }
@@ -477,7 +556,7 @@ fn check_archive<R: Read + Seek>(input: &mut R) -> Result<(), String> {
 fn unreadable(why: &str) -> Imported {
     Imported {
         root: id::LHEO,
-        xml: Vec::new(),
+        xml: Spool::default(),
         lines: LineMap::default(),
         diagnostics: vec![Diagnostic::new(
             Rule::ClasseurIllisible,
@@ -515,12 +594,14 @@ fn plain(d: &Data) -> String {
     }
 }
 
-/// A row of an entity sheet.
+/// A row of an entity sheet; its values are in the workbook's value spool (see
+/// [`put_values`]), so that memory holds a few dozen bytes per row, whatever the sheet holds.
 struct RowData {
     row: u32,
-    parent: Option<(String, Origin)>,
-    /// (index in [`SheetData::columns`], text).
-    values: Vec<(u16, String)>,
+    parent: Option<(Box<str>, Origin)>,
+    /// Where its values are in the spool: offset and length in bytes.
+    at: u64,
+    len: u32,
 }
 
 /// An entity sheet as read.
@@ -532,9 +613,52 @@ struct SheetData {
     /// The columns read: (column, target).
     columns: Vec<(usize, Target)>,
     rows: Vec<RowData>,
-    by_key: HashMap<String, usize>,
+    by_key: HashMap<Box<str>, u32>,
     /// Value columns: steps → column.
     value_columns: HashMap<Vec<Step>, usize>,
+}
+
+/// Writes a row's values, (index in [`SheetData::columns`], text), to the spool: for each,
+/// the index (2 bytes), the length (4 bytes) and the text. Returns where they are.
+fn put_values(out: &mut SpoolWriter, values: &[(u16, String)]) -> std::io::Result<(u64, u32)> {
+    use std::io::Write;
+    let at = out.position();
+    for (i, text) in values {
+        out.write_all(&i.to_le_bytes())?;
+        let len = u32::try_from(text.len()).map_err(std::io::Error::other)?;
+        out.write_all(&len.to_le_bytes())?;
+        out.write_all(text.as_bytes())?;
+    }
+    let len = u32::try_from(out.position() - at).map_err(std::io::Error::other)?;
+    Ok((at, len))
+}
+
+/// Reads back the values [`put_values`] wrote at `at` (`len` bytes).
+fn get_values(
+    input: &mut SpoolReader<'_>,
+    at: u64,
+    len: u32,
+) -> std::io::Result<Vec<(u16, String)>> {
+    let mut values = Vec::new();
+    if len == 0 {
+        return Ok(values);
+    }
+    input.seek_to(at)?;
+    let mut bytes = vec![0u8; len as usize];
+    input.read_exact(&mut bytes)?;
+    let mut rest = &bytes[..];
+    while rest.len() >= 6 {
+        let i = u16::from_le_bytes([rest[0], rest[1]]);
+        let n = u32::from_le_bytes([rest[2], rest[3], rest[4], rest[5]]) as usize;
+        let text = rest.get(6..6 + n).ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "valeurs tronquées")
+        })?;
+        let text = String::from_utf8(text.to_vec())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        values.push((i, text));
+        rest = &rest[6 + n..];
+    }
+    Ok(values)
 }
 
 /// The cells of value columns, for the assembler.
@@ -561,11 +685,15 @@ struct Side {
     origin: Origin,
 }
 
-/// Reads the sheets one by one (`sheet` reads one) and assembles the document.
-fn read_sheets(
-    names: Vec<String>,
-    mut sheet: impl FnMut(&str) -> Result<SheetRead, Stop>,
-) -> Result<Imported, Stop> {
+/// Reads a sheet: `sheet(name, stream, rows)` gives its rows in order to `rows` and returns
+/// the cells whose formula has no saved value; with `stream`, it may stop with
+/// [`Stop::Unordered`] (rows out of order), and is then called again without.
+type SheetFn<'a> = dyn FnMut(&str, bool, RowSink<'_>) -> Result<Vec<(u32, u32)>, Stop> + 'a;
+
+/// Reads the sheets one by one (`sheet` reads one, row by row) and assembles the document.
+/// Entity sheets are read as they stream (their values go to a spool); the `attributs` and
+/// `extras` sheets are held until every entity sheet is read.
+fn read_sheets(names: Vec<String>, sheet: &mut SheetFn<'_>) -> Result<Imported, Stop> {
     let root = if names.iter().any(|n| n == "lheo-index") {
         id::LHEO_INDEX
     } else if names.iter().any(|n| n == "lheo-plus") {
@@ -577,32 +705,52 @@ fn read_sheets(
     let mut diagnostics = Vec::new();
     let mut sheets: Vec<SheetData> = Vec::new();
     let mut side_grids: HashMap<&'static str, (usize, String, Grid)> = HashMap::new();
+    let mut values = SpoolWriter::new();
     for (number, name) in names.iter().enumerate() {
         if name == DOCUMENTATION || name == LISTES {
             continue;
         }
-        let (grid, formulas) = sheet(name)?;
-        for (r, c) in formulas {
-            diagnostics.push(diag(
-                Rule::ClasseurFormule,
-                at(name, r, c as usize),
-                "formule sans valeur enregistrée : sa valeur serait perdue (ouvrez et enregistrez le classeur dans Excel ou LibreOffice pour la calculer, ou remplacez la formule par sa valeur)".into(),
-                "formula without a saved value: its value would be lost (open and save the workbook in Excel or LibreOffice to compute it, or replace the formula with its value)".into(),
-            ));
-        }
         if let Some(i) = layout.sheet_index(name) {
-            sheets.push(read_entity_sheet(
-                layout,
-                i,
-                number,
-                name,
-                &grid,
-                &mut diagnostics,
-            ));
-        } else if name == ATTRIBUTS || name == EXTRAS {
+            let mark = diagnostics.len();
+            let mut reader = EntityReader::new(layout, i, number, name);
+            let mut rows = |r: u32, cells: &mut Vec<(u32, Data)>| {
+                reader.row(r, cells, &mut values, &mut diagnostics)
+            };
+            let formulas = match sheet(name, true, &mut rows) {
+                Err(Stop::Unordered) => {
+                    diagnostics.truncate(mark);
+                    reader = EntityReader::new(layout, i, number, name);
+                    let mut rows = |r: u32, cells: &mut Vec<(u32, Data)>| {
+                        reader.row(r, cells, &mut values, &mut diagnostics)
+                    };
+                    sheet(name, false, &mut rows)?
+                }
+                read => read?,
+            };
+            let mut before = formula_findings(name, &formulas);
+            before.extend(reader.header_findings());
+            diagnostics.splice(mark..mark, before);
+            sheets.push(reader.finish());
+            continue;
+        }
+        let mut grid = Grid::default();
+        let side = name == ATTRIBUTS || name == EXTRAS;
+        let mut filled = false;
+        let formulas = sheet(name, false, &mut |r, cells| {
+            if side {
+                for (c, v) in cells.drain(..) {
+                    grid.push(r, c, v);
+                }
+            } else {
+                filled = filled || !blank(cells);
+            }
+            Ok(())
+        })?;
+        diagnostics.extend(formula_findings(name, &formulas));
+        if side {
             let key = if name == ATTRIBUTS { ATTRIBUTS } else { EXTRAS };
-            side_grids.insert(key, (number, name.clone(), grid));
-        } else if grid.all_rows().any(|r| !grid.blank_row(r)) {
+            side_grids.insert(key, (number, name.clone(), grid.finish()));
+        } else if filled {
             diagnostics.push(diag(
                 Rule::ClasseurFeuille,
                 at(name, 0, 0),
@@ -611,6 +759,7 @@ fn read_sheets(
             ));
         }
     }
+    let values = values.finish()?;
     let attributs = side_grids
         .get(ATTRIBUTS)
         .map(|(k, n, g)| read_side(layout, &sheets, *k, n, g, false, &mut diagnostics))
@@ -623,6 +772,7 @@ fn read_sheets(
     let (xml, lines) = build(
         layout,
         &sheets,
+        &values,
         &attributs,
         &extras,
         names,
@@ -637,6 +787,37 @@ fn read_sheets(
     })
 }
 
+/// The findings of formulas without a saved value.
+fn formula_findings(name: &str, formulas: &[(u32, u32)]) -> Vec<Diagnostic> {
+    formulas.iter().map(|&(r, c)| diag(
+        Rule::ClasseurFormule,
+        at(name, r, c as usize),
+        "formule sans valeur enregistrée : sa valeur serait perdue (ouvrez et enregistrez le classeur dans Excel ou LibreOffice pour la calculer, ou remplacez la formule par sa valeur)".into(),
+        "formula without a saved value: its value would be lost (open and save the workbook in Excel or LibreOffice to compute it, or replace the formula with its value)".into(),
+    )).collect()
+}
+
+/// Whether a row (its non-empty cells) holds nothing but blank text.
+fn blank(cells: &[(u32, Data)]) -> bool {
+    cells.iter().all(|(_, v)| match v {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    })
+}
+
+/// The cell at `col` of a row (its cells in column order).
+fn cell_at(cells: &[(u32, Data)], col: usize) -> &Data {
+    static EMPTY: Data = Data::Empty;
+    let Ok(col) = u32::try_from(col) else {
+        return &EMPTY;
+    };
+    match cells.binary_search_by_key(&col, |(c, _)| *c) {
+        Ok(i) => &cells[i].1,
+        Err(_) => &EMPTY,
+    }
+}
+
 fn sheet_list(layout: &Layout) -> String {
     layout
         .sheets
@@ -646,141 +827,190 @@ fn sheet_list(layout: &Layout) -> String {
         .join(", ")
 }
 
-fn read_entity_sheet(
-    layout: &Layout,
-    index: usize,
-    number: usize,
-    name: &str,
-    grid: &Grid,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> SheetData {
-    let sheet = &layout.sheets[index];
-    let entity = sheet.element;
-    let parent_name = sheet
-        .parent
-        .filter(|&p| layout.sheets[p].parent.is_some())
-        .map(|p| layout.sheets[p].name.as_str());
-    let mut data = SheetData {
-        layout: index,
-        number,
-        name: name.to_owned(),
-        columns: Vec::new(),
-        rows: Vec::new(),
-        by_key: HashMap::new(),
-        value_columns: HashMap::new(),
-    };
-    let (mut key_col, mut parent_col) = (None, None);
-    let mut columns: Vec<(usize, Target)> = Vec::new();
-    let mut headers: HashMap<String, usize> = HashMap::new();
-    let mut bad_columns: Vec<usize> = Vec::new();
-    for c in 0..grid.cols() {
-        let header = plain(grid.get(0, c));
-        if header.is_empty() {
-            // A column without a header: its values would be lost.
-            if let Some(r) = grid.first_below_header(c) {
-                diagnostics.push(diag(
+/// Reads an entity sheet row by row (row 0, the headers, first when the sheet has it).
+struct EntityReader<'l> {
+    sheet: &'l layout::SheetLayout,
+    parent_name: Option<&'l str>,
+    data: SheetData,
+    key_col: Option<usize>,
+    parent_col: Option<usize>,
+    /// Whether the header row has been seen (or the first body row came without it).
+    started: bool,
+    /// For each column up to the last header, whether its header is empty.
+    no_header: Vec<bool>,
+    /// Findings about the headers, by column.
+    headers: Vec<(usize, Diagnostic)>,
+    /// Columns without a header that hold a value below it: the first such row.
+    headerless: std::collections::BTreeMap<usize, u32>,
+    /// One past the last column with a cell.
+    cols: usize,
+    /// Whether a body row holds more than blanks.
+    filled: bool,
+}
+
+impl<'l> EntityReader<'l> {
+    fn new(layout: &'l Layout, index: usize, number: usize, name: &str) -> Self {
+        let sheet = &layout.sheets[index];
+        let parent_name = sheet
+            .parent
+            .filter(|&p| layout.sheets[p].parent.is_some())
+            .map(|p| layout.sheets[p].name.as_str());
+        EntityReader {
+            sheet,
+            parent_name,
+            data: SheetData {
+                layout: index,
+                number,
+                name: name.to_owned(),
+                columns: Vec::new(),
+                rows: Vec::new(),
+                by_key: HashMap::new(),
+                value_columns: HashMap::new(),
+            },
+            key_col: None,
+            parent_col: None,
+            started: false,
+            no_header: Vec::new(),
+            headers: Vec::new(),
+            headerless: std::collections::BTreeMap::new(),
+            cols: 0,
+            filled: false,
+        }
+    }
+
+    /// Reads the header row.
+    fn header(&mut self, cells: &[(u32, Data)]) {
+        let entity = self.sheet.element;
+        let name = self.data.name.clone();
+        let width = cells.last().map_or(0, |(c, _)| *c as usize + 1);
+        let mut headers: HashMap<String, usize> = HashMap::new();
+        for c in 0..width {
+            let header = plain(cell_at(cells, c));
+            if header.is_empty() {
+                self.no_header.push(true);
+                continue;
+            }
+            self.no_header.push(false);
+            let canonical = header.split_whitespace().collect::<String>();
+            if let Some(first) = headers.insert(canonical.clone(), c) {
+                self.headers.push((c, diag(
                     Rule::ClasseurColonne,
-                    at(name, r, c),
-                    format!("colonne {} sans en-tête : ses valeurs seraient perdues (mettez en ligne 1 le chemin LHEO de la colonne)", column_name(c)),
-                    format!("column {} has no header: its values would be lost (put the column's LHEO path in row 1)", column_name(c)),
-                ));
-            }
-            continue;
-        }
-        let canonical = header.split_whitespace().collect::<String>();
-        if let Some(first) = headers.insert(canonical.clone(), c) {
-            diagnostics.push(diag(
-                Rule::ClasseurColonne,
-                at(name, 0, c),
-                format!("colonne « {header} » en double (déjà en {}) : une seule valeur peut être gardée", cell_ref(0, first)),
-                format!("duplicate column \"{header}\" (already at {}): only one value can be kept", cell_ref(0, first)),
-            ));
-            bad_columns.push(c);
-            continue;
-        }
-        if let Some(k) = canonical.strip_prefix('#') {
-            if k == name {
-                key_col = Some(c);
+                    at(&name, 0, c),
+                    format!("colonne « {header} » en double (déjà en {}) : une seule valeur peut être gardée", cell_ref(0, first)),
+                    format!("duplicate column \"{header}\" (already at {}): only one value can be kept", cell_ref(0, first)),
+                )));
                 continue;
             }
-            if Some(k) == parent_name {
-                parent_col = Some(c);
-                continue;
-            }
-        }
-        let resolved = if canonical.starts_with('#') {
-            Err(PathError::Malformed)
-        } else {
-            layout::resolve(entity, &canonical)
-        };
-        match resolved {
-            Ok(t) if t.attribute.is_none() && t.simple_type(entity).is_none() => {
-                diagnostics.push(unknown_column(
-                    name,
-                    c,
-                    &header,
-                    &PathError::NotSimple(schema::element(t.element(entity)).name),
-                    sheet,
-                ));
-                bad_columns.push(c);
-            }
-            Ok(t) => {
-                if t.attribute.is_none() {
-                    data.value_columns.insert(t.steps.clone(), c);
+            if let Some(k) = canonical.strip_prefix('#') {
+                if k == name {
+                    self.key_col = Some(c);
+                    continue;
                 }
-                columns.push((c, t));
+                if Some(k) == self.parent_name {
+                    self.parent_col = Some(c);
+                    continue;
+                }
             }
-            Err(e) => {
-                diagnostics.push(unknown_column(name, c, &header, &e, sheet));
-                bad_columns.push(c);
+            let resolved = if canonical.starts_with('#') {
+                Err(PathError::Malformed)
+            } else {
+                layout::resolve(entity, &canonical)
+            };
+            match resolved {
+                Ok(t) if t.attribute.is_none() && t.simple_type(entity).is_none() => {
+                    self.headers.push((
+                        c,
+                        unknown_column(
+                            &name,
+                            c,
+                            &header,
+                            &PathError::NotSimple(schema::element(t.element(entity)).name),
+                            self.sheet,
+                        ),
+                    ));
+                }
+                Ok(t) => {
+                    if t.attribute.is_none() {
+                        self.data.value_columns.insert(t.steps.clone(), c);
+                    }
+                    self.data.columns.push((c, t));
+                }
+                Err(e) => {
+                    self.headers
+                        .push((c, unknown_column(&name, c, &header, &e, self.sheet)));
+                }
             }
         }
     }
-    if let (Some(p), None) = (parent_name, parent_col) {
-        if grid.body_rows().any(|r| !grid.blank_row(r)) {
-            diagnostics.push(diag(
-                Rule::ClasseurColonne,
-                at(name, 0, grid.cols()),
-                format!("colonne « #{p} » absente : chaque ligne de la feuille « {name} » doit dire à quelle ligne de la feuille « {p} » elle appartient"),
-                format!("column \"#{p}\" is missing: each row of sheet \"{name}\" must say which row of sheet \"{p}\" it belongs to"),
-            ));
+
+    /// Reads row `r` (its non-empty cells in column order).
+    fn row(
+        &mut self,
+        r: u32,
+        cells: &mut Vec<(u32, Data)>,
+        spool: &mut SpoolWriter,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<(), Stop> {
+        if let Some((c, _)) = cells.last() {
+            self.cols = self.cols.max(*c as usize + 1);
         }
-    }
-    for r in grid.body_rows() {
-        // The document's row has no key: spaces alone may be its values.
-        let blank = if sheet.parent.is_none() {
-            grid.empty_row(r)
-        } else {
-            grid.blank_row(r)
-        };
-        if blank {
-            continue;
+        if !self.started {
+            self.started = true;
+            if r == 0 {
+                self.header(cells);
+                return Ok(());
+            }
         }
-        let key = key_col
-            .map(|c| plain(grid.get(r, c)))
+        if r == 0 {
+            return Ok(());
+        }
+        for (c, _) in cells.iter() {
+            let c = *c as usize;
+            if self.no_header.get(c).copied().unwrap_or(true) {
+                self.headerless.entry(c).or_insert(r);
+            }
+        }
+        let entity = self.sheet.element;
+        let name = &self.data.name;
+        let number = self.data.number;
+        let blank_row = blank(cells);
+        self.filled = self.filled || !blank_row;
+        // The document's row has no key: spaces alone may be its values (a row read holds
+        // a cell).
+        if blank_row && self.sheet.parent.is_some() {
+            return Ok(());
+        }
+        let key = self
+            .key_col
+            .map(|c| plain(cell_at(cells, c)))
             .filter(|k| !k.is_empty());
-        if let (Some(k), Some(c)) = (&key, key_col) {
-            if let Some(&first) = data.by_key.get(k) {
+        if let (Some(k), Some(c)) = (&key, self.key_col) {
+            if let Some(&first) = self.data.by_key.get(k.as_str()) {
+                let first = self.data.rows[first as usize].row + 1;
                 diagnostics.push(diag(
                     Rule::ClasseurCle,
                     at(name, r, c),
                     format!(
-                        "clé « {k} » en double (déjà en ligne {}) : chaque ligne a sa propre clé",
-                        data.rows[first].row + 1
+                        "clé « {k} » en double (déjà en ligne {first}) : chaque ligne a sa propre clé"
                     ),
                     format!(
-                        "duplicate key \"{k}\" (already on row {}): each row has its own key",
-                        data.rows[first].row + 1
+                        "duplicate key \"{k}\" (already on row {first}): each row has its own key"
                     ),
                 ));
             } else {
-                data.by_key.insert(k.clone(), data.rows.len());
+                let index = u32::try_from(self.data.rows.len()).unwrap_or(u32::MAX);
+                self.data.by_key.insert(k.as_str().into(), index);
             }
         }
-        let parent = parent_col.map(|c| (plain(grid.get(r, c)), Origin::new(number, r, c)));
+        let parent = self.parent_col.map(|c| {
+            (
+                plain(cell_at(cells, c)).into_boxed_str(),
+                Origin::new(number, r, c),
+            )
+        });
         let mut values = Vec::new();
-        for (i, (c, target)) in columns.iter().enumerate() {
-            let cell = grid.get(r, *c);
+        for (i, (c, target)) in self.data.columns.iter().enumerate() {
+            let cell = cell_at(cells, *c);
             let i = u16::try_from(i).unwrap_or(u16::MAX);
             if target.attribute.is_some() {
                 let text = match cell {
@@ -804,23 +1034,57 @@ fn read_entity_sheet(
                 }
             }
         }
-        data.rows.push(RowData {
+        let (at, len) = put_values(spool, &values)?;
+        self.data.rows.push(RowData {
             row: r,
             parent,
-            values,
+            at,
+            len,
         });
+        Ok(())
     }
-    if sheet.parent.is_none() && data.rows.is_empty() {
-        // The document's row may be blank: the root still exists.
-        data.rows.push(RowData {
-            row: 1,
-            parent: None,
-            values: Vec::new(),
-        });
+
+    /// The findings about columns (headers, columns without a header, the missing parent
+    /// column), in column order, as they go before the findings of the rows.
+    fn header_findings(&mut self) -> Vec<Diagnostic> {
+        let name = &self.data.name;
+        let mut found = std::mem::take(&mut self.headers);
+        for (&c, &r) in &self.headerless {
+            found.push((c, diag(
+                Rule::ClasseurColonne,
+                at(name, r, c),
+                format!("colonne {} sans en-tête : ses valeurs seraient perdues (mettez en ligne 1 le chemin LHEO de la colonne)", column_name(c)),
+                format!("column {} has no header: its values would be lost (put the column's LHEO path in row 1)", column_name(c)),
+            )));
+        }
+        found.sort_by_key(|(c, _)| *c);
+        let mut found: Vec<Diagnostic> = found.into_iter().map(|(_, d)| d).collect();
+        if let (Some(p), None) = (self.parent_name, self.parent_col) {
+            if self.filled {
+                found.push(diag(
+                    Rule::ClasseurColonne,
+                    at(name, 0, self.cols),
+                    format!("colonne « #{p} » absente : chaque ligne de la feuille « {name} » doit dire à quelle ligne de la feuille « {p} » elle appartient"),
+                    format!("column \"#{p}\" is missing: each row of sheet \"{name}\" must say which row of sheet \"{p}\" it belongs to"),
+                ));
+            }
+        }
+        found
     }
-    let _ = bad_columns;
-    data.columns = columns;
-    data
+
+    /// The sheet read.
+    fn finish(mut self) -> SheetData {
+        if self.sheet.parent.is_none() && self.data.rows.is_empty() {
+            // The document's row may be blank: the root still exists.
+            self.data.rows.push(RowData {
+                row: 1,
+                parent: None,
+                at: 0,
+                len: 0,
+            });
+        }
+        self.data
+    }
 }
 
 fn unknown_column(
@@ -945,7 +1209,7 @@ fn read_side(
         let row = if layout.sheets[sheet.layout].parent.is_none() && key.is_empty() {
             Some(0)
         } else {
-            sheet.by_key.get(&key).copied()
+            sheet.by_key.get(key.as_str()).map(|&r| r as usize)
         };
         let Some(row) = row else {
             diagnostics.push(diag(
@@ -1081,16 +1345,31 @@ fn check_extras(xml: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The children of each row: (parent sheet, parent row, child sheet, child row), sorted: the
+/// children of a row are a slice, in sheet then row order. The document's children have the
+/// parent sheet `u32::MAX`.
+struct Children(Vec<(u32, u32, u32, u32)>);
+
+impl Children {
+    const ROOT: (u32, u32) = (u32::MAX, 0);
+
+    fn of(&self, sheet: u32, row: u32) -> &[(u32, u32, u32, u32)] {
+        let start = self.0.partition_point(|e| (e.0, e.1) < (sheet, row));
+        let end = self.0.partition_point(|e| (e.0, e.1) <= (sheet, row));
+        &self.0[start..end]
+    }
+}
+
 /// Builds the document tree from the rows.
 fn build(
     layout: &Layout,
     sheets: &[SheetData],
+    values: &Spool,
     attributs: &[Side],
     extras: &[Side],
     names: Vec<String>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<(Vec<u8>, LineMap), Error> {
-    // Children of each row: (child sheet, parent sheet, parent row) → rows.
+) -> Result<(Spool, LineMap), Error> {
     let by_layout: HashMap<usize, usize> = sheets
         .iter()
         .enumerate()
@@ -1113,7 +1392,8 @@ fn build(
             ));
         }
     }
-    let mut children: HashMap<(usize, usize), Vec<(usize, usize)>> = HashMap::new();
+    let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+    let mut children = Vec::new();
     for (si, s) in sheets.iter().enumerate() {
         let Some(parent_layout) = layout.sheets[s.layout].parent else {
             continue;
@@ -1121,15 +1401,16 @@ fn build(
         let parent_sheet = by_layout.get(&parent_layout).copied();
         for (ri, row) in s.rows.iter().enumerate() {
             if parent_layout == 0 {
-                children.entry((usize::MAX, 0)).or_default().push((si, ri));
+                children.push((Children::ROOT.0, Children::ROOT.1, index(si), index(ri)));
                 continue;
             }
             let Some((pkey, loc)) = &row.parent else {
                 continue; // the missing column is reported once
             };
-            let found = parent_sheet.and_then(|ps| sheets[ps].by_key.get(pkey).map(|&pr| (ps, pr)));
+            let found =
+                parent_sheet.and_then(|ps| sheets[ps].by_key.get(&**pkey).map(|&pr| (ps, pr)));
             match found {
-                Some(p) => children.entry(p).or_default().push((si, ri)),
+                Some((ps, pr)) => children.push((index(ps), pr, index(si), index(ri))),
                 None => {
                     let pname = &layout.sheets[parent_layout].name;
                     let (fr, en) = if pkey.is_empty() {
@@ -1148,15 +1429,22 @@ fn build(
             }
         }
     }
+    children.sort_unstable();
+    let children = Children(children);
     let mut side: HashMap<(usize, usize), Vec<&Side>> = HashMap::new();
     for s in attributs.iter().chain(extras) {
         side.entry((s.sheet, s.row)).or_default().push(s);
+    }
+    let mut readers = Vec::new();
+    for _ in sheets {
+        readers.push(values.reader()?);
     }
     let ctx = Build {
         layout,
         sheets,
         children: &children,
         side: &side,
+        readers: std::cell::RefCell::new(readers),
     };
     let root_row = root_sheet
         .filter(|&rs| !sheets[rs].rows.is_empty())
@@ -1166,14 +1454,11 @@ fn build(
     });
     let mut root = Element::new(layout.root, 1, origin, None);
     if let Some((rs, r)) = root_row {
-        ctx.fill(&mut root, rs, r);
+        ctx.fill(&mut root, rs, r)?;
     }
-    for &(cs, cr) in children
-        .get(&(usize::MAX, 0))
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-    {
-        root.add_lazy(&layout.sheets[sheets[cs].layout].via, cs, cr);
+    for &(_, _, cs, cr) in children.of(Children::ROOT.0, Children::ROOT.1) {
+        let cs = cs as usize;
+        root.add_lazy(&layout.sheets[sheets[cs].layout].via, cs, cr as usize);
     }
     let finder = Finder { sheets };
     let records = |cs: usize, cr: usize| ctx.entity(cs, cr);
@@ -1183,12 +1468,14 @@ fn build(
 struct Build<'a> {
     layout: &'a Layout,
     sheets: &'a [SheetData],
-    children: &'a HashMap<(usize, usize), Vec<(usize, usize)>>,
+    children: &'a Children,
     side: &'a HashMap<(usize, usize), Vec<&'a Side>>,
+    /// A reader of the value spool per sheet: rows in key order are read sequentially.
+    readers: std::cell::RefCell<Vec<SpoolReader<'a>>>,
 }
 
 impl Build<'_> {
-    fn entity(&self, si: usize, ri: usize) -> Element {
+    fn entity(&self, si: usize, ri: usize) -> std::io::Result<Element> {
         let s = &self.sheets[si];
         let row = &s.rows[ri];
         let number = u16::try_from(s.number).unwrap_or(u16::MAX);
@@ -1198,33 +1485,38 @@ impl Build<'_> {
             Origin::new(s.number, row.row, 0),
             Some((number, row.row)),
         );
-        self.fill(&mut e, si, ri);
-        for &(cs, cr) in self
-            .children
-            .get(&(si, ri))
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
-            let child = self.entity(cs, cr);
+        self.fill(&mut e, si, ri)?;
+        let index = u32::try_from(si).unwrap_or(u32::MAX);
+        let row_index = u32::try_from(ri).unwrap_or(u32::MAX);
+        for &(_, _, cs, cr) in self.children.of(index, row_index) {
+            let (cs, cr) = (cs as usize, cr as usize);
+            let child = self.entity(cs, cr)?;
             e.add_entity(&self.layout.sheets[self.sheets[cs].layout].via, child);
         }
-        e
+        Ok(e)
     }
 
     /// Sets the values of row `ri` of sheet `si`, and its `attributs` and `extras`.
-    fn fill(&self, e: &mut Element, si: usize, ri: usize) {
+    fn fill(&self, e: &mut Element, si: usize, ri: usize) -> std::io::Result<()> {
         let sheet = &self.sheets[si];
         let row = &sheet.rows[ri];
-        for (i, text) in &row.values {
-            let Some((col, target)) = sheet.columns.get(usize::from(*i)) else {
+        let values = {
+            let mut readers = self.readers.borrow_mut();
+            match readers.get_mut(si) {
+                Some(reader) => get_values(reader, row.at, row.len)?,
+                None => Vec::new(),
+            }
+        };
+        for (i, text) in values {
+            let Some((col, target)) = sheet.columns.get(usize::from(i)) else {
                 continue;
             };
             let origin = Origin::new(sheet.number, row.row, *col);
             let node = e.at(&target.steps, origin);
             match target.attribute {
-                Some(a) => node.attrs.push((a, text.clone())),
+                Some(a) => node.attrs.push((a, text)),
                 None => {
-                    node.text = Some(text.clone());
+                    node.text = Some(text);
                     node.origin = origin;
                 }
             }
@@ -1245,5 +1537,6 @@ impl Build<'_> {
                 }
             }
         }
+        Ok(())
     }
 }

@@ -1,0 +1,241 @@
+//! Bytes written once and read back several times: in memory while they are few, in a
+//! temporary file beyond [`SPILL_AT`], so that importing a workbook of any size holds a few
+//! megabytes of them, never the whole document.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::sync::Arc;
+
+/// Beyond this many bytes, a spool moves to a temporary file.
+pub const SPILL_AT: usize = 8 << 20;
+
+/// Bytes written once (by a [`SpoolWriter`]), then read as often as needed, in memory or in
+/// a temporary file deleted when the last clone of the spool is dropped.
+#[derive(Debug, Clone, Default)]
+pub struct Spool {
+    memory: Vec<u8>,
+    file: Option<Arc<tempfile::NamedTempFile>>,
+    len: u64,
+}
+
+impl Spool {
+    /// The spool holding `bytes`, in memory.
+    pub fn from_vec(bytes: Vec<u8>) -> Self {
+        Spool {
+            len: bytes.len() as u64,
+            memory: bytes,
+            file: None,
+        }
+    }
+
+    /// Whether the spool holds no byte.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The number of bytes held.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether the bytes are in a temporary file (else in memory).
+    pub fn is_spilled(&self) -> bool {
+        self.file.is_some()
+    }
+
+    /// A reader of the bytes from the start, buffered (each reader has its own position).
+    pub fn reader(&self) -> io::Result<SpoolReader<'_>> {
+        Ok(match &self.file {
+            Some(file) => SpoolReader::File(BufReader::with_capacity(64 << 10, file.reopen()?), 0),
+            None => SpoolReader::Memory(&self.memory[..], 0),
+        })
+    }
+
+    /// Every byte, in memory (for small documents and tests).
+    pub fn to_vec(&self) -> io::Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(usize::try_from(self.len).unwrap_or(0));
+        self.reader()?.read_to_end(&mut out)?;
+        Ok(out)
+    }
+}
+
+/// A reader of a [`Spool`].
+#[derive(Debug)]
+pub enum SpoolReader<'a> {
+    /// The bytes in memory, and the position.
+    Memory(&'a [u8], usize),
+    /// The temporary file, and the position.
+    File(BufReader<File>, u64),
+}
+
+impl SpoolReader<'_> {
+    /// Moves to `offset` from the start (cheap when it is where the reader is).
+    pub fn seek_to(&mut self, offset: u64) -> io::Result<()> {
+        match self {
+            SpoolReader::Memory(bytes, at) => {
+                *at = usize::try_from(offset)
+                    .unwrap_or(usize::MAX)
+                    .min(bytes.len());
+                Ok(())
+            }
+            SpoolReader::File(file, at) => {
+                if *at != offset {
+                    let delta = i128::from(offset) - i128::from(*at);
+                    match i64::try_from(delta) {
+                        Ok(delta) => file.seek_relative(delta)?,
+                        Err(_) => {
+                            file.seek(SeekFrom::Start(offset))?;
+                        }
+                    }
+                    *at = offset;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Read for SpoolReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            SpoolReader::Memory(bytes, at) => {
+                let n = (&bytes[*at..]).read(buf)?;
+                *at += n;
+                Ok(n)
+            }
+            SpoolReader::File(file, at) => {
+                let n = file.read(buf)?;
+                *at += n as u64;
+                Ok(n)
+            }
+        }
+    }
+}
+
+impl BufRead for SpoolReader<'_> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        match self {
+            SpoolReader::Memory(bytes, at) => Ok(&bytes[*at..]),
+            SpoolReader::File(file, _) => file.fill_buf(),
+        }
+    }
+
+    fn consume(&mut self, amt: usize) {
+        match self {
+            SpoolReader::Memory(bytes, at) => *at = (*at + amt).min(bytes.len()),
+            SpoolReader::File(file, at) => {
+                file.consume(amt);
+                *at += amt as u64;
+            }
+        }
+    }
+}
+
+/// Writes a [`Spool`]: in memory up to [`SPILL_AT`] bytes, then into a temporary file.
+#[derive(Debug, Default)]
+pub struct SpoolWriter {
+    memory: Vec<u8>,
+    file: Option<(tempfile::NamedTempFile, io::BufWriter<File>)>,
+    len: u64,
+}
+
+impl SpoolWriter {
+    /// An empty writer.
+    pub fn new() -> Self {
+        SpoolWriter::default()
+    }
+
+    /// Bytes written so far (the offset of the next one).
+    pub fn position(&self) -> u64 {
+        self.len
+    }
+
+    /// The spool written.
+    pub fn finish(self) -> io::Result<Spool> {
+        Ok(match self.file {
+            Some((named, mut out)) => {
+                out.flush()?;
+                drop(out);
+                Spool {
+                    memory: Vec::new(),
+                    file: Some(Arc::new(named)),
+                    len: self.len,
+                }
+            }
+            None => Spool {
+                len: self.len,
+                memory: self.memory,
+                file: None,
+            },
+        })
+    }
+}
+
+impl Write for SpoolWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        if self.file.is_none() && self.memory.len() + buf.len() > SPILL_AT {
+            let named = tempfile::Builder::new().prefix(".lheo-spool-").tempfile()?;
+            let mut out = io::BufWriter::with_capacity(256 << 10, named.reopen()?);
+            out.write_all(&self.memory)?;
+            self.memory = Vec::new();
+            self.file = Some((named, out));
+        }
+        match &mut self.file {
+            Some((_, out)) => out.write_all(buf)?,
+            None => self.memory.extend_from_slice(buf),
+        }
+        self.len += buf.len() as u64;
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.file {
+            Some((_, out)) => out.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_stays_in_memory_large_spills_and_reads_back() {
+        let mut w = SpoolWriter::new();
+        w.write_all(b"abc").unwrap();
+        let s = w.finish().unwrap();
+        assert!(!s.is_spilled());
+        assert_eq!(s.to_vec().unwrap(), b"abc");
+
+        let mut w = SpoolWriter::new();
+        let block: Vec<u8> = (0..=255u8).cycle().take(1 << 20).collect();
+        for _ in 0..9 {
+            w.write_all(&block).unwrap();
+        }
+        assert_eq!(w.position(), 9 << 20);
+        let s = w.finish().unwrap();
+        assert!(s.is_spilled());
+        assert_eq!(s.len(), 9 << 20);
+        let all = s.to_vec().unwrap();
+        assert_eq!(all.len(), 9 << 20);
+        assert_eq!(&all[(8 << 20) + 5..(8 << 20) + 8], &block[5..8]);
+        // Two readers, independent positions; seek_to forwards and backwards.
+        let mut a = s.reader().unwrap();
+        let mut b = s.reader().unwrap();
+        a.seek_to(3 << 20).unwrap();
+        let mut x = [0u8; 4];
+        a.read_exact(&mut x).unwrap();
+        assert_eq!(x, block[..4]);
+        b.read_exact(&mut x).unwrap();
+        assert_eq!(x, block[..4]);
+        a.seek_to(10).unwrap();
+        a.read_exact(&mut x).unwrap();
+        assert_eq!(x, block[10..14]);
+    }
+}
