@@ -16,10 +16,11 @@
 //! would exceed them fails with a clear error; longer `extras` continue on the next rows).
 //! Reading checks every workbook against [`Limits`] before its cells are read (cell references
 //! and dimensions against Excel's bounds; a budget of cells and bytes per sheet and per
-//! workbook, repeated `.ods` rows and columns expanded): one `CLASSEUR-LIMITE` finding instead
-//! of a memory blow-up ([`read_workbook_with`] raises them). Export memory is flat; import
-//! keeps the cells that hold something (an `.xlsx` is streamed cell by cell; `.ods` and `.xls`
-//! are read whole by calamine, within the budget) and builds the document one record at a time.
+//! workbook, repeated `.ods` rows and columns expanded, and of filled rows): one
+//! `CLASSEUR-LIMITE` finding instead of a memory blow-up ([`read_workbook_with`] raises them).
+//! Export memory is flat; import keeps the cells that hold something (an `.xlsx` is streamed
+//! cell by cell; `.ods` and `.xls` are read whole by calamine, within the budget) and builds
+//! the document one record at a time.
 //!
 //! What a workbook does not carry: XML comments inside `extras` (the model keeps elements,
 //! attributes and text, not comments) and the namespace prefixes of `extras` (namespaces are
