@@ -4,6 +4,9 @@
 
 mod serve_support;
 
+#[path = "../../lheo/tests/support/bombs.rs"]
+mod bombs;
+
 use std::io::Write;
 use std::net::TcpStream;
 use std::process::Command;
@@ -356,6 +359,68 @@ fn bad_requests_are_400_415_404_405_in_french() {
     let wrong = get(&server.url("/api/validate"));
     assert_eq!(wrong.status, 405);
     assert!(wrong.content_type.starts_with("application/json"));
+    assert!(server.wait_clean().is_empty(), "{:?}", server.leftovers());
+}
+
+/// The server's peak resident memory (`VmHWM`), in KiB, where /proc says it.
+fn peak_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Uploads go through the readers' limits as files do (issue 19): a workbook bomb of each
+/// format is one `CLASSEUR-LIMITE` finding, not gigabytes in the server.
+#[test]
+fn workbook_bombs_are_one_finding_not_gigabytes() {
+    let server = Served::start(&["--jobs", "1"]);
+    let far = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>@numero</t></is></c></row><row r="2"><c r="ZZZZZZ2" t="inlineStr"><is><t>x</t></is></c></row>"#;
+    let bombs = [
+        (
+            "colonne.xlsx",
+            bombs::xlsx(&[("formation", far.to_owned())], &[], None),
+        ),
+        (
+            "lignes.xlsx",
+            bombs::xlsx(
+                &[("formation", bombs::nearly_empty_rows(60_000))],
+                &[],
+                None,
+            ),
+        ),
+        (
+            "repetitions.ods",
+            bombs::ods(
+                r#"<table:table table:name="formation"><table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"/></table:table-row></table:table>"#,
+            ),
+        ),
+        (
+            "loin.xls",
+            bombs::xls(
+                "formation",
+                &[
+                    bombs::xls_number(0, 0, 1.0),
+                    bombs::xls_number(65535, 65535, 2.0),
+                ],
+            ),
+        ),
+    ];
+    for (name, body) in bombs {
+        let answer = post(&server.url("/api/validate"), &body);
+        assert_eq!(answer.status, 200, "{name}: {}", answer.text());
+        let json = answer.json();
+        assert_eq!(json["files"][0]["valid"], false, "{name}");
+        let codes: Vec<&str> = json["files"][0]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, ["CLASSEUR-LIMITE"], "{name}");
+    }
+    if let Some(peak) = peak_kib(server.pid()) {
+        assert!(peak < 200 * 1024, "lheo serve peaked at {peak} KiB");
+    }
     assert!(server.wait_clean().is_empty(), "{:?}", server.leftovers());
 }
 

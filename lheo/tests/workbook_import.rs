@@ -472,3 +472,36 @@ fn a_zip_bomb_is_refused_before_it_is_unpacked() {
         imported.diagnostics[0].message.fr
     );
 }
+
+/// What a workbook does not carry (said in `lheo::workbook`'s documentation and the README):
+/// XML comments inside `extras` are dropped and namespace prefixes are chosen again on output;
+/// the namespaces, attributes, text and everything else come back as they were.
+#[test]
+fn extras_lose_comments_and_prefixes_and_keep_the_rest() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/exemple.xml");
+    let original = std::fs::read_to_string(path).unwrap();
+    let xml = original.replace(
+        r#"<extra info="contrat-apprentissage">1</extra>"#,
+        r#"<!-- avant --><extra info="contrat-apprentissage">1<!-- dedans --><cnt:suivi xmlns:cnt="urn:exemple:suivi" cnt:etat="ouvert">oui</cnt:suivi></extra>"#,
+    );
+    assert_ne!(
+        xml, original,
+        "fixtures/exemple.xml has no such extra any more"
+    );
+    let mut xlsx = Vec::new();
+    workbook::export(xml.as_bytes(), &mut xlsx).unwrap();
+    let imported = read_workbook(Cursor::new(xlsx)).unwrap();
+    assert!(imported.is_ok(), "{:#?}", imported.diagnostics);
+    let document = imported.document().unwrap();
+    // The model holds no comments and no prefixes: the same model as the feed's.
+    assert_eq!(document, read_document(xml.as_bytes()).unwrap());
+    let written = lheo::writer::to_string(&document);
+    assert!(
+        !written.contains("avant") && !written.contains("dedans"),
+        "{written}"
+    );
+    assert!(!written.contains("cnt:"), "{written}");
+    assert!(written.contains("\"urn:exemple:suivi\""), "{written}");
+    assert!(written.contains(">oui</"), "{written}");
+    assert!(written.contains("=\"ouvert\""), "{written}");
+}

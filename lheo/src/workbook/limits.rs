@@ -1,6 +1,6 @@
-//! What a workbook may hold before it is read: Excel's own bounds and a budget of cells and
-//! bytes, checked before anything is allocated for them (by a pre-scan of the bytes). A workbook over
-//! them is one `CLASSEUR-LIMITE` finding, never a memory blow-up.
+//! What a workbook may hold before it is read: Excel's own bounds and a budget of cells, bytes
+//! and rows, checked before anything is allocated for them (by a pre-scan of the bytes). A
+//! workbook over them is one `CLASSEUR-LIMITE` finding, never a memory blow-up.
 
 use crate::diagnostic::{Diagnostic, Location, Rule};
 
