@@ -138,6 +138,9 @@ impl Rng {
     }
 }
 
+/// The rows of one group, with their places in the sheet.
+type Group = (String, VecDeque<(usize, Vec<Data>)>);
+
 /// The body rows of a sheet shuffled, except that rows of the same `group` (the rows of one
 /// parent: their order is the document's order) keep their order among themselves: a random
 /// interleaving of the groups. Returns the rows and how many moved.
@@ -146,7 +149,7 @@ fn interleaved(
     group: impl Fn(&[Data]) -> String,
     rng: &mut Rng,
 ) -> (Vec<Vec<Data>>, usize) {
-    let mut groups: Vec<(String, VecDeque<(usize, Vec<Data>)>)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     for (i, row) in body.into_iter().enumerate() {
         let g = group(&row);
         match groups.iter_mut().find(|(k, _)| *k == g) {

@@ -168,6 +168,9 @@ pub type RecordBuilder<'a> = &'a dyn Fn(usize, usize) -> io::Result<Element>;
 /// Entries of a [`LineMap`] block.
 const BLOCK: usize = 1024;
 
+/// A [`LineMap`] block decoded: its number and entries.
+type Decoded = (usize, Vec<(u32, Origin)>);
+
 /// Lines of the assembled XML → cells: an entry (line, cell) where the cell changes, kept
 /// delta-encoded in blocks of [`BLOCK`] entries in a [`Spool`] (a temporary file for a large
 /// workbook: a few bytes per element, out of memory), with the first line of each block in
@@ -181,8 +184,8 @@ pub struct LineMap {
     /// Lines of required simple elements that nothing filled (added so that the checker
     /// finds them at their cell), in order, and whether their column is in the sheet.
     empty: Vec<(u32, bool, &'static str)>,
-    /// The block decoded last: its number and entries.
-    last: Mutex<Option<(usize, Vec<(u32, Origin)>)>>,
+    /// The block decoded last.
+    last: Mutex<Option<Decoded>>,
 }
 
 impl Clone for LineMap {

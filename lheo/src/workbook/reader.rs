@@ -947,7 +947,7 @@ impl<'l> EntityReader<'l> {
     fn row(
         &mut self,
         r: u32,
-        cells: &mut Vec<(u32, Data)>,
+        cells: &[(u32, Data)],
         spool: &mut SpoolWriter,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Result<(), Stop> {
