@@ -4,32 +4,58 @@ France Travail, Carif-Oref, Parcoursup rules), write, convert, compare.
 Built on the Rust crate ``lheo``. Every function that works on a feed releases the GIL while
 Rust works; a bug of lheo raises ``LheoError``, it never crashes the interpreter.
 
-Inputs (``Source``) are a path (``str`` or ``os.PathLike``), ``bytes``/``bytearray``, or a
-binary file object (``open(path, "rb")``, ``io.BytesIO``). Outputs (``Dest``) are a path,
-written atomically (a temporary file renamed at the end; nothing is left behind on error,
+Inputs are a path (``str`` or ``os.PathLike``), ``bytes``/``bytearray``, or a binary file
+object (``open(path, "rb")``, ``io.BytesIO``), recognised by their content (gzip read
+through, workbooks). Outputs are a path, written atomically (a temporary file renamed at the end; nothing is left behind on error,
 the input is never overwritten), or a binary file object.
 """
 
 import datetime
 import os
 from collections.abc import Iterator
-from typing import IO, Any, Literal, Optional, Union, overload
+from typing import IO, Any, Literal, Optional, Union, final, overload
+
+__all__ = [
+    "LHEO_VERSION",
+    "Diagnostic",
+    "InvalidDataError",
+    "LheoError",
+    "RecordIterator",
+    "Report",
+    "UnreadableInputError",
+    "convert",
+    "dictionaries",
+    "dictionary",
+    "diff",
+    "export_xlsx",
+    "generate",
+    "import_xlsx",
+    "iter_formations",
+    "iter_records",
+    "label",
+    "read",
+    "rules",
+    "validate",
+    "write",
+    "__version__",
+    "_panic",
+]
 
 __version__: str
 """The version of the package."""
 LHEO_VERSION: str
 """The LHEO version written by ``write`` and ``convert``: ``"2.3"``."""
 
-Source = Union[str, "os.PathLike[str]", bytes, bytearray, IO[bytes]]
-Dest = Union[str, "os.PathLike[str]", IO[bytes]]
-Profile = Literal["xsd", "lheo", "france-travail", "carif", "parcoursup"]
-Lang = Literal["fr", "en"]
-Today = Union[datetime.date, str, None]
-Element = dict[str, Any]
+_Source = Union[str, "os.PathLike[str]", bytes, bytearray, IO[bytes]]
+_Dest = Union[str, "os.PathLike[str]", IO[bytes]]
+_Profile = Literal["xsd", "lheo", "france-travail", "carif", "parcoursup"]
+_Lang = Literal["fr", "en"]
+_Today = Union[datetime.date, str, None]
+_Element = dict[str, Any]
 """An element in the package's dict shape (see the README): attributes as ``"@name"``,
 children by name, a child the schema lets repeat always a ``list``, a simple element a
 ``str`` or ``{"#text": ..., "@ref": ...}``."""
-Document = dict[str, Element]
+_Document = dict[str, _Element]
 """A whole document: ``{root: element}`` with root ``lheo``, ``lheo-index`` or
 ``lheo-plus``."""
 
@@ -71,6 +97,7 @@ class InvalidDataError(LheoError):
     path: Optional[str]
     """The element path of the value ``write`` refused."""
 
+@final
 class Diagnostic:
     """One finding of a validation."""
 
@@ -94,6 +121,7 @@ class Diagnostic:
     def to_dict(self) -> dict[str, Any]:
         """The finding as in ``lheo validate --format json``."""
 
+@final
 class Report:
     """A validation report of one input."""
 
@@ -121,6 +149,7 @@ class Report:
     def __len__(self) -> int:
         """The number of findings."""
 
+@final
 class RecordIterator(Iterator[Any]):
     """The records of a feed, one at a time (see ``iter_formations``, ``iter_records``)."""
 
@@ -128,11 +157,11 @@ class RecordIterator(Iterator[Any]):
     def __next__(self) -> Any: ...
 
 def validate(
-    source: Source,
-    profile: Profile = "lheo",
+    source: _Source,
+    profile: _Profile = "lheo",
     *,
-    today: Today = None,
-    lang: Lang = "fr",
+    today: _Today = None,
+    lang: _Lang = "fr",
     deny_warnings: bool = False,
     name: Optional[str] = None,
 ) -> Report:
@@ -144,68 +173,68 @@ def validate(
     file) raises ``UnreadableInputError``.
     """
 
-def iter_formations(source: Source, *, lang: Lang = "fr") -> Iterator[Element]:
+def iter_formations(source: _Source, *, lang: _Lang = "fr") -> Iterator[_Element]:
     """The ``formation`` elements of a feed, one dict at a time: memory holds one record,
     whatever the size of the feed. A record that does not fit LHEO raises
     ``InvalidDataError`` (the iteration may go on); a feed that cannot be read further
     raises ``UnreadableInputError`` and ends."""
 
-def iter_records(source: Source, *, lang: Lang = "fr") -> Iterator[tuple[str, Element]]:
+def iter_records(source: _Source, *, lang: _Lang = "fr") -> Iterator[tuple[str, _Element]]:
     """Every record of a feed as ``(element name, dict)``: ``formation``, ``resume-offre``,
     ``resume-organisme``, ``organisme-formation-responsable``."""
 
-def read(source: Source, *, lang: Lang = "fr") -> Document:
+def read(source: _Source, *, lang: _Lang = "fr") -> _Document:
     """A whole document (LHEO 2.0–2.3 of any root, or an lheo workbook) as
     ``{root: dict}``. For large feeds, use ``iter_formations``."""
 
 @overload
-def write(doc: Document, dest: None = None, *, lang: Lang = "fr") -> bytes:
+def write(doc: _Document, dest: None = None, *, lang: _Lang = "fr") -> bytes:
     """Writes a document ``{root: dict}`` (the shape ``read`` gives) as LHEO 2.3 to
     ``dest``, or returns the bytes when ``dest`` is None. Raises ``InvalidDataError`` (with
     ``path``, and ``diagnostics``) when the dict does not fit LHEO."""
 
 @overload
-def write(doc: Document, dest: Dest, *, lang: Lang = "fr") -> None: ...
+def write(doc: _Document, dest: _Dest, *, lang: _Lang = "fr") -> None: ...
 
 def convert(
-    source: Source,
-    dest: Dest,
+    source: _Source,
+    dest: _Dest,
     *,
-    profile: Profile = "lheo",
-    today: Today = None,
-    lang: Lang = "fr",
+    profile: _Profile = "lheo",
+    today: _Today = None,
+    lang: _Lang = "fr",
 ) -> Report:
     """Converts a feed (LHEO 2.0–2.3 XML or an lheo workbook) to LHEO 2.3, like
     ``lheo import``: written only when it has no error (else ``InvalidDataError`` with the
     report, and no file). Returns the report (warnings included)."""
 
 def import_xlsx(
-    source: Source,
-    dest: Dest,
+    source: _Source,
+    dest: _Dest,
     *,
-    profile: Profile = "lheo",
-    today: Today = None,
-    lang: Lang = "fr",
+    profile: _Profile = "lheo",
+    today: _Today = None,
+    lang: _Lang = "fr",
 ) -> Report:
     """Imports an lheo workbook (xlsx, xls, ods) as LHEO 2.3 XML, like ``lheo import``:
     refused (``InvalidDataError``, nothing written) when it has errors, each at its cell."""
 
-def export_xlsx(source: Source, dest: Dest, *, lang: Lang = "fr") -> int:
+def export_xlsx(source: _Source, dest: _Dest, *, lang: _Lang = "fr") -> int:
     """Exports a feed as an lheo workbook (``.xlsx``), like ``lheo export``, streaming.
     Returns the number of records written."""
 
 def diff(
-    old: Source,
-    new: Source,
+    old: _Source,
+    new: _Source,
     *,
     ignore: list[str] = ...,
     exact_whitespace: bool = False,
-    lang: Lang = "fr",
+    lang: _Lang = "fr",
 ) -> dict[str, Any]:
     """The document ``lheo diff --format json`` prints: ``{"old", "new", "changes",
     "summary"}``. ``ignore``: element or attribute names (or paths) left out."""
 
-def rules(profile: Optional[Profile] = None, *, lang: Lang = "fr") -> list[dict[str, str]]:
+def rules(profile: Optional[_Profile] = None, *, lang: _Lang = "fr") -> list[dict[str, str]]:
     """The rule catalogue as ``lheo rules --format json`` lists it: ``{"code", "profile",
     "severity", "description"}``, for every rule or those a profile checks."""
 
@@ -227,7 +256,7 @@ def generate(
     *,
     seed: int = 0,
     root: Literal["lheo", "lheo-index", "lheo-plus"] = "lheo",
-    today: Today = None,
+    today: _Today = None,
     france_travail: bool = True,
 ) -> bytes:
     """A synthetic LHEO 2.3 feed, valid (XSD, LHEO and France Travail rules): the bytes, or
@@ -237,10 +266,13 @@ def generate(
 @overload
 def generate(
     formations: int,
-    dest: Dest,
+    dest: _Dest,
     *,
     seed: int = 0,
     root: Literal["lheo", "lheo-index", "lheo-plus"] = "lheo",
-    today: Today = None,
+    today: _Today = None,
     france_travail: bool = True,
 ) -> dict[str, int]: ...
+
+def _panic() -> None:
+    """Raises the error of a panic inside lheo (for the package's tests)."""

@@ -1,7 +1,8 @@
 //! The command line, as described in DESIGN.md ("CLI contract"): parsed with clap's derive API.
 //!
-//! Help texts are in French (the users are Carif-Oref staff); clap's own error messages stay
-//! in English, which clap does not translate.
+//! Help texts are in French (the users are Carif-Oref staff); `usage.rs` gives them in English
+//! (`--lang en`, an English locale) and says clap's own messages in French. An argument added
+//! here needs its English help in `usage::ENGLISH` (a test lists the missing ones).
 
 use std::path::PathBuf;
 
@@ -54,7 +55,7 @@ pub enum Command {
     /// Vérifier un ou plusieurs flux LHEO (structure XSD et règles du profil).
     #[command(help_template = HELP_TEMPLATE)]
     Validate(ValidateArgs),
-    /// Convertir un flux LHEO 2.0 à 2.3 en LHEO 2.3 (après validation).
+    /// Convertir un flux LHEO 2.0 à 2.3 ou un classeur en LHEO 2.3 (après validation).
     #[command(help_template = HELP_TEMPLATE)]
     Import(ImportArgs),
     /// Lister les règles vérifiées (code, profil, gravité, description).
@@ -114,6 +115,22 @@ pub struct ReferentielsArg {
     pub referentiels: Vec<PathBuf>,
 }
 
+impl Command {
+    /// The language of the command's messages.
+    pub fn lang(&self) -> lheo::Lang {
+        let arg = match self {
+            Command::Validate(a) => &a.lang,
+            Command::Import(a) => &a.lang,
+            Command::Rules(a) => &a.lang,
+            Command::Export(a) => &a.lang,
+            Command::Template(a) => &a.lang,
+            Command::Diff(a) => &a.lang,
+            Command::Referentiels(a) => &a.lang,
+        };
+        arg.lang.lang()
+    }
+}
+
 /// `lheo diff`.
 #[derive(Debug, Args)]
 #[command(
@@ -121,11 +138,13 @@ pub struct ReferentielsArg {
                   Exemple : lheo diff hier.xml aujourdhui.xml --ignore horodatage-export"
 )]
 pub struct DiffArgs {
-    /// Ancien flux : LHEO 2.0 à 2.3 (.xml) ou classeur (.xlsx) ; « - » lit l'entrée standard.
+    /// Ancien flux : LHEO 2.0 à 2.3 (XML, compressé en gzip ou non) ou classeur ; « - » lit
+    /// l'entrée standard.
     #[arg(value_name = "ANCIEN")]
     pub old: PathBuf,
 
-    /// Nouveau flux : LHEO 2.0 à 2.3 (.xml) ou classeur (.xlsx) ; « - » lit l'entrée standard.
+    /// Nouveau flux : LHEO 2.0 à 2.3 (XML, compressé en gzip ou non) ou classeur ; « - » lit
+    /// l'entrée standard.
     #[arg(value_name = "NOUVEAU")]
     pub new: PathBuf,
 
@@ -165,13 +184,17 @@ pub enum DiffFormat {
 /// `lheo export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Flux à exporter : LHEO 2.0, 2.1, 2.2 ou 2.3 (.xml).
+    /// Flux à exporter : LHEO 2.0 à 2.3 (XML, compressé en gzip ou non) ; « - » lit l'entrée
+    /// standard.
     #[arg(value_name = "ENTREE.xml")]
     pub input: PathBuf,
 
     /// Classeur à écrire (.xlsx) ; il n'est créé que si l'export réussit.
     #[arg(short, long, value_name = "SORTIE.xlsx")]
     pub output: PathBuf,
+
+    #[command(flatten)]
+    pub force: ForceArg,
 
     #[command(flatten)]
     pub lang: LangArg,
@@ -185,14 +208,17 @@ pub struct TemplateArgs {
     pub output: PathBuf,
 
     #[command(flatten)]
+    pub force: ForceArg,
+
+    #[command(flatten)]
     pub lang: LangArg,
 }
 
 /// `lheo validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Fichiers à valider ; « - » lit l'entrée standard (par défaut quand elle n'est pas un
-    /// terminal).
+    /// Fichiers à valider (XML LHEO, compressé en gzip ou non, ou classeurs) ; « - » lit
+    /// l'entrée standard (par défaut quand elle n'est pas un terminal).
     #[arg(value_name = "FICHIER|-")]
     pub files: Vec<PathBuf>,
 
@@ -236,14 +262,18 @@ pub struct ValidateArgs {
 /// `lheo import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Flux à importer : LHEO 2.0, 2.1, 2.2 ou 2.3 (.xml), ou classeur (.xlsx).
+    /// Flux à importer : LHEO 2.0 à 2.3 (XML, compressé en gzip ou non) ou classeur (.xlsx,
+    /// .xls, .ods) ; « - » lit l'entrée standard.
     #[arg(value_name = "ENTREE")]
     pub input: PathBuf,
 
-    /// Fichier LHEO 2.3 à écrire (jamais le fichier d'entrée) ; il n'est créé que si
-    /// l'entrée est valide.
+    /// Fichier LHEO 2.3 à écrire (.xml, ou .xml.gz compressé ; jamais une entrée) ; il n'est
+    /// créé que si l'entrée est valide.
     #[arg(short, long, value_name = "SORTIE.xml")]
     pub output: PathBuf,
+
+    #[command(flatten)]
+    pub force: ForceArg,
 
     #[command(flatten)]
     pub profile: ProfileArg,
@@ -282,11 +312,20 @@ pub struct ProfileArg {
     pub profile: ProfileName,
 }
 
+/// `--force`, shared by the commands that write a file.
+#[derive(Debug, Args)]
+pub struct ForceArg {
+    /// Écrire la sortie même si son extension ne correspond pas à ce qui est écrit.
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// `--lang`, shared by every command.
 #[derive(Debug, Args)]
 pub struct LangArg {
-    /// Langue des messages : fr (français, par défaut) ou en (anglais).
-    #[arg(long, value_enum, default_value_t = LangName::Fr, value_name = "LANGUE",
+    /// Langue des messages : fr (français, par défaut) ou en (anglais). Par défaut, celle de
+    /// la langue du système (LC_ALL, LC_MESSAGES, LANG) si elle est l'anglais.
+    #[arg(long, value_enum, default_value_t = LangName::from_locale(), value_name = "LANGUE",
           hide_possible_values = true, hide_default_value = true)]
     pub lang: LangName,
 }
@@ -324,6 +363,14 @@ pub enum LangName {
 }
 
 impl LangName {
+    /// The language of the locale (see [`crate::usage::from_locale`]).
+    pub fn from_locale() -> LangName {
+        match crate::usage::from_locale() {
+            lheo::Lang::En => LangName::En,
+            lheo::Lang::Fr => LangName::Fr,
+        }
+    }
+
     /// The library's language.
     pub fn lang(self) -> lheo::Lang {
         match self {
@@ -354,9 +401,11 @@ pub enum RulesFormat {
 }
 
 /// Parses `--today`.
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("date attendue au format AAAA-MM-JJ (ex. 2025-03-31), reçu « {s} »"))
+fn parse_date(s: &str) -> Result<NaiveDate, crate::usage::Bilingual> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| crate::usage::Bilingual {
+        fr: "date attendue au format AAAA-MM-JJ (ex. 2025-03-31)",
+        en: "expected a date as YYYY-MM-DD (e.g. 2025-03-31)",
+    })
 }
 
 #[cfg(test)]

@@ -72,6 +72,14 @@ impl Failure {
         )
     }
 
+    /// The input `name` changed while it was read, or between two readings.
+    pub fn changed(name: &str) -> Self {
+        Failure::new(
+            format!("« {name} » a changé pendant sa lecture (fichier en cours d'écriture ou remplacé ?) : relancez la commande une fois le fichier complet"),
+            format!("\"{name}\" changed while it was read (a file being written or replaced?): run the command again once the file is complete"),
+        )
+    }
+
     /// The standard output could not be written.
     pub fn stdout(error: &io::Error) -> Self {
         let (fr, en) = describe_io(error);
@@ -85,6 +93,9 @@ impl Failure {
 /// What went wrong, in words (French, English), without Rust debug output.
 pub fn describe_io(error: &io::Error) -> (String, String) {
     use io::ErrorKind as K;
+    if let Some(gzip) = lheo::input::GzipError::of(error) {
+        return gzip.text();
+    }
     let (fr, en) = match error.kind() {
         K::NotFound => ("fichier introuvable", "file not found"),
         K::PermissionDenied => ("permission refusée", "permission denied"),

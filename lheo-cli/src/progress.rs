@@ -36,7 +36,7 @@ impl Progress {
         Progress(Some(bar))
     }
 
-    /// A handle on the bar, for a reader to move it (see [`crate::source::Tracked`]).
+    /// A handle on the bar, for a reader to move it (see [`crate::source::Tracker`]).
     pub fn bar(&self) -> Option<ProgressBar> {
         self.0.clone()
     }

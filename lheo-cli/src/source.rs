@@ -1,22 +1,45 @@
-//! Inputs: files and the standard input, read with byte counting (progress bars) and I/O error
-//! capture, and the excerpts of source lines shown under human diagnostics.
+//! Inputs: files, the standard input and other streams (pipes, `<(…)`, devices), each
+//! recognised by its content ([`lheo::input`]) and read as few times as the command needs.
 //!
-//! Excerpts never load a whole file: after validation the input is streamed once more and only
-//! the needed lines are kept, each cut to a window around its column (national feeds are often
-//! one gigabyte-long line). The standard input cannot be read twice, so in human mode it is
-//! copied to a temporary file while it is validated; if that copy cannot be made, diagnostics
-//! are shown without excerpts.
+//! - A regular file is read where it is. Its size and modification time are noted when it is
+//!   opened; a file that changes while it is read, or between two readings, is refused.
+//! - Anything else is read once as it comes: by commands that read their input once
+//!   (`validate`, `export`), as it streams (a copy is kept for the excerpts of `validate`);
+//!   by commands that read it several times (`import`, `diff`), into a private copy first.
+//!   Its first bytes are recognised before anything is copied, so that `/dev/zero` is refused
+//!   at once.
+//! - A workbook is recognised and read by its content, whatever its name: from the file
+//!   itself, or from the copy of a stream.
+//!
+//! gzip-compressed inputs are decompressed as they are read. Byte counts (progress bars) and
+//! the first read error follow the bytes read from the input itself.
 
-use std::collections::HashMap;
-use std::fs::File;
+mod excerpt;
+
+use std::fs::{self, File, Metadata};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
+use lheo::input::{Opened, Recognised, WorkbookFormat};
 use lheo::Lang;
 
+pub use excerpt::{excerpts_from_file, Excerpt, Excerpts};
+
+use crate::cleanup::TempFile;
 use crate::error::Failure;
+use crate::output::FileId;
+
+/// `Read::read` for a `BufRead`: copies from its buffer.
+pub fn read_buffered<B: BufRead + ?Sized>(input: &mut B, out: &mut [u8]) -> io::Result<usize> {
+    let available = input.fill_buf()?;
+    let n = available.len().min(out.len());
+    out[..n].copy_from_slice(&available[..n]);
+    input.consume(n);
+    Ok(n)
+}
 
 /// Where a document comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,8 +77,8 @@ impl Input {
     }
 }
 
-/// Bytes read so far and the first I/O error, shared between a [`Tracked`] reader and its
-/// owner.
+/// Bytes read so far, the first I/O error and the progress bar, shared between the readers
+/// of a [`Pass`] and its owner.
 #[derive(Debug, Clone, Default)]
 pub struct Tracker(Arc<TrackerState>);
 
@@ -63,6 +86,7 @@ pub struct Tracker(Arc<TrackerState>);
 struct TrackerState {
     bytes: AtomicU64,
     error: Mutex<Option<io::Error>>,
+    progress: Mutex<Option<indicatif::ProgressBar>>,
 }
 
 impl Tracker {
@@ -70,34 +94,50 @@ impl Tracker {
     pub fn take_error(&self) -> Option<io::Error> {
         self.0.error.lock().ok().and_then(|mut e| e.take())
     }
-}
 
-/// A reader that counts bytes, remembers its first error, moves a progress bar and optionally
-/// copies what it reads.
-pub struct Tracked<R> {
-    inner: R,
-    tracker: Tracker,
-    copy: Option<File>,
-    progress: Option<indicatif::ProgressBar>,
-}
+    /// Moves `bar` as bytes of the input are read, whatever is done with them.
+    pub fn set_progress(&self, bar: Option<indicatif::ProgressBar>) {
+        if let Ok(mut p) = self.0.progress.lock() {
+            *p = bar;
+        }
+    }
 
-impl<R> Tracked<R> {
-    /// Moves `bar` as bytes are read. The bar follows the bytes actually read, whatever the
-    /// library does with them.
-    pub fn set_progress(&mut self, bar: Option<indicatif::ProgressBar>) {
-        self.progress = bar;
+    fn record(&self, e: &io::Error) {
+        if e.kind() == io::ErrorKind::Interrupted {
+            return;
+        }
+        if let Ok(mut slot) = self.0.error.lock() {
+            if slot.is_none() {
+                *slot = Some(match lheo::input::GzipError::of(e) {
+                    Some(gz) => io::Error::new(io::ErrorKind::InvalidData, gz.clone()),
+                    None => io::Error::new(e.kind(), e.to_string()),
+                });
+            }
+        }
+    }
+
+    fn advance(&self, n: usize) {
+        let bytes = self.0.bytes.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
+        if let Ok(p) = self.0.progress.lock() {
+            if let Some(bar) = p.as_ref() {
+                bar.set_position(bytes);
+            }
+        }
     }
 }
 
-impl<R: Read> Read for Tracked<R> {
+/// The raw input: counts bytes, remembers its first error, optionally copies what it reads.
+struct Tracked {
+    inner: Box<dyn Read + Send>,
+    tracker: Tracker,
+    copy: Option<File>,
+}
+
+impl Read for Tracked {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self.inner.read(buf) {
             Ok(n) => {
-                let state = &self.tracker.0;
-                let bytes = state.bytes.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
-                if let Some(bar) = &self.progress {
-                    bar.set_position(bytes);
-                }
+                self.tracker.advance(n);
                 if let Some(copy) = &mut self.copy {
                     if copy.write_all(&buf[..n]).is_err() {
                         // Excerpts are a comfort: without the copy, none are shown.
@@ -106,353 +146,479 @@ impl<R: Read> Read for Tracked<R> {
                 }
                 Ok(n)
             }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
             Err(e) => {
-                if let Ok(mut slot) = self.tracker.0.error.lock() {
-                    if slot.is_none() {
-                        *slot = Some(io::Error::new(e.kind(), e.to_string()));
-                    }
-                }
+                self.tracker.record(&e);
                 Err(e)
             }
         }
     }
 }
 
-/// An opened input.
-pub struct Opened {
-    /// The buffered, tracked reader to validate.
-    pub reader: BufReader<Tracked<Box<dyn Read + Send>>>,
-    /// Its byte count and error slot.
-    pub tracker: Tracker,
-    /// The size in bytes, when known (files).
-    pub size: Option<u64>,
-    /// For the standard input: the copy being made for excerpts.
-    pub copy: Option<tempfile::NamedTempFile>,
+type Content = Opened<BufReader<Tracked>>;
+
+/// One reading of an input: its content from the first byte, decompressed. Read errors,
+/// including those of decompression, are also kept in its [`Tracker`].
+pub struct Pass {
+    content: Content,
+    tracker: Tracker,
 }
 
-/// Opens `input`. With `keep_copy`, the standard input is copied to a temporary file as it is
-/// read, so that excerpts can be shown afterwards.
-pub fn open(input: &Input, keep_copy: bool) -> Result<Opened, Failure> {
+impl Pass {
+    /// The tracker of this reading.
+    pub fn tracker(&self) -> Tracker {
+        self.tracker.clone()
+    }
+}
+
+impl Read for Pass {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        read_buffered(self, buf)
+    }
+}
+
+impl BufRead for Pass {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        let tracker = &self.tracker;
+        self.content.fill_buf().inspect_err(|e| tracker.record(e))
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.content.consume(amt);
+    }
+}
+
+fn pass(inner: Box<dyn Read + Send>, copy: Option<File>) -> io::Result<Pass> {
     let tracker = Tracker::default();
-    let (inner, size, copy): (Box<dyn Read + Send>, _, _) = match input {
-        Input::File(path) => {
-            let meta = std::fs::metadata(path).map_err(|e| Failure::read(path, &e))?;
-            if meta.is_dir() {
-                return Err(Failure::read(
-                    path,
-                    &io::Error::from(io::ErrorKind::IsADirectory),
-                ));
-            }
-            let file = File::open(path).map_err(|e| Failure::read(path, &e))?;
-            (Box::new(file), Some(meta.len()), None)
-        }
-        Input::Stdin => {
-            let copy = if keep_copy {
-                tempfile::NamedTempFile::new().ok()
-            } else {
-                None
-            };
-            (Box::new(io::stdin()), None, copy)
-        }
-    };
-    let copy_handle = copy.as_ref().and_then(|c| c.as_file().try_clone().ok());
     let tracked = Tracked {
         inner,
         tracker: tracker.clone(),
-        copy: copy_handle,
-        progress: None,
-    };
-    Ok(Opened {
-        reader: BufReader::with_capacity(64 * 1024, tracked),
-        tracker,
-        size,
         copy,
-    })
-}
-
-/// Longest line shown whole; longer lines are cut to a window around the column.
-const MAX_WHOLE_LINE: usize = 160;
-/// Bytes kept on each side of the column in a long line.
-const WINDOW: usize = 60;
-/// Marks a cut.
-const ELLIPSIS: &str = "…";
-
-/// A piece of a source line, ready to print with a caret.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Excerpt {
-    /// The text (valid UTF-8, no line break), possibly cut with `…` on either side.
-    pub text: String,
-    /// Byte offset of the caret in `text` (may equal `text.len()` at the end of the line).
-    pub caret: usize,
-}
-
-/// Excerpts by (line, column).
-pub type Excerpts = HashMap<(u32, u32), Excerpt>;
-
-/// Reads the excerpts for `targets` (1-based line and byte column in the UTF-8 text) from a
-/// file, decoding it like the reader does. Errors give no excerpts rather than a failure.
-pub fn excerpts_from_file(path: &Path, targets: &[(u32, u32)]) -> Excerpts {
-    if targets.is_empty() {
-        return Excerpts::new();
-    }
-    let Ok(file) = File::open(path) else {
-        return Excerpts::new();
     };
-    match lheo::reader::utf8(BufReader::with_capacity(64 * 1024, file)) {
-        Ok((utf8, _)) => excerpts(utf8, targets).unwrap_or_default(),
-        Err(_) => Excerpts::new(),
+    let content = lheo::input::open(BufReader::with_capacity(64 * 1024, tracked))
+        .inspect_err(|e| tracker.record(e))?;
+    Ok(Pass { content, tracker })
+}
+
+/// What a file was when it was opened: a different answer later means it changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    id: FileId,
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    fn of(path: &Path, meta: &Metadata) -> Stamp {
+        Stamp {
+            id: FileId::of(path, meta),
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        }
     }
 }
 
-/// One target being collected on the current line.
-struct Window {
-    key: (u32, u32),
-    /// First and last (inclusive) 1-based byte columns kept.
-    start: u64,
-    end: u64,
-    bytes: Vec<u8>,
+/// How many times a command reads its input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Passes {
+    /// Once (`validate`, `export`); `keep_copy` copies a stream as it is read, so that its
+    /// lines can be shown afterwards.
+    One {
+        /// Copy a stream as it is read.
+        keep_copy: bool,
+    },
+    /// More than once (`import`, `diff`): a stream is copied first.
+    Several,
 }
 
-/// Streams `input` (UTF-8) once and collects the excerpts for `targets`.
-pub fn excerpts(mut input: impl BufRead, targets: &[(u32, u32)]) -> io::Result<Excerpts> {
-    let mut wanted: Vec<(u32, u32)> = targets.to_vec();
-    wanted.sort_unstable();
-    wanted.dedup();
-    let mut result = Excerpts::new();
-    let mut next = 0; // index in `wanted` of the first target not finished
-    let mut line: u32 = 1;
-    let mut col: u64 = 1; // column of the next byte
-    let mut head: Vec<u8> = Vec::new();
-    let mut windows: Vec<Window> = Vec::new();
-    let mut on_target_line = begin_line(&wanted, line, &mut next, &mut windows, &mut head);
+enum Store {
+    /// A regular file, as it was when opened.
+    File { path: PathBuf, stamp: Stamp },
+    /// A private copy of a stream.
+    Copy(TempFile),
+    /// A stream, read once, and the copy made as it was read, if any.
+    Stream(Option<TempFile>),
+}
 
-    loop {
-        if next >= wanted.len() {
-            break;
-        }
-        let chunk = input.fill_buf()?;
-        if chunk.is_empty() {
-            break;
-        }
-        let len = chunk.len();
-        let mut pos = 0;
-        while pos < len && next < wanted.len() {
-            let rest = &chunk[pos..];
-            let newline = memchr::memchr(b'\n', rest);
-            let segment = &rest[..newline.unwrap_or(rest.len())];
-            if on_target_line {
-                collect(segment, col, &mut head, &mut windows);
-            }
-            col += segment.len() as u64;
-            pos += segment.len();
-            if newline.is_some() {
-                pos += 1;
-                if on_target_line {
-                    finish_line(&head, &mut windows, &mut result);
+/// An input, recognised, ready to be read.
+pub struct Source {
+    display: String,
+    machine: String,
+    recognised: Recognised,
+    size: Option<u64>,
+    id: Option<FileId>,
+    store: Store,
+    first: Option<Pass>,
+    /// Where private copies go.
+    scratch: PathBuf,
+    /// The workbook's file, when it is a copy.
+    workbook: Option<TempFile>,
+}
+
+impl Source {
+    /// Opens and recognises `input`. Private copies go to `scratch` (the output's folder for
+    /// commands that write one, the temporary folder otherwise).
+    pub fn open(
+        input: &Input,
+        passes: Passes,
+        scratch: &Path,
+        lang: Lang,
+    ) -> Result<Source, Failure> {
+        let display = input.display_name(lang);
+        let failed = |e: &io::Error| Failure::read(Path::new(&display), e);
+        let (reader, id): (Box<dyn Read + Send>, Option<FileId>) = match input {
+            Input::File(path) => {
+                let meta = fs::metadata(path).map_err(|e| failed(&e))?;
+                if meta.is_dir() {
+                    return Err(failed(&io::Error::from(io::ErrorKind::IsADirectory)));
                 }
-                line += 1;
-                col = 1;
-                on_target_line = begin_line(&wanted, line, &mut next, &mut windows, &mut head);
-            } else if on_target_line
-                && head.len() > MAX_WHOLE_LINE
-                && windows.iter().all(|w| col > w.end)
-            {
-                // A long line whose windows are complete: the rest of it is not needed (a
-                // whole feed on one line, or a device that never ends a line, /dev/zero).
-                finish_line(&head, &mut windows, &mut result);
-                on_target_line = false;
-                while next < wanted.len() && wanted[next].0 <= line {
-                    next += 1;
+                let file = File::open(path).map_err(|e| failed(&e))?;
+                if meta.is_file() {
+                    let meta = file.metadata().map_err(|e| failed(&e))?;
+                    let stamp = Stamp::of(path, &meta);
+                    let first = pass(Box::new(file), None).map_err(|e| failed(&e))?;
+                    return Ok(Source {
+                        display,
+                        machine: input.machine_name(),
+                        recognised: first.content.recognised().clone(),
+                        size: Some(stamp.len),
+                        id: Some(stamp.id.clone()),
+                        store: Store::File {
+                            path: path.clone(),
+                            stamp,
+                        },
+                        first: Some(first),
+                        scratch: scratch.to_path_buf(),
+                        workbook: None,
+                    });
                 }
+                (Box::new(file), None)
             }
-        }
-        input.consume(pos.min(len));
-        if pos < len {
-            break;
-        }
-    }
-    if on_target_line {
-        finish_line(&head, &mut windows, &mut result);
-    }
-    Ok(result)
-}
-
-/// Starts line `line`: skips the targets of earlier lines and opens a window for each target
-/// on this one. Returns `true` when the line has targets.
-fn begin_line(
-    wanted: &[(u32, u32)],
-    line: u32,
-    next: &mut usize,
-    windows: &mut Vec<Window>,
-    head: &mut Vec<u8>,
-) -> bool {
-    while *next < wanted.len() && wanted[*next].0 < line {
-        *next += 1;
-    }
-    head.clear();
-    windows.clear();
-    for &(l, c) in wanted[*next..].iter().take_while(|(l, _)| *l == line) {
-        let col = u64::from(c.max(1));
-        windows.push(Window {
-            key: (l, c),
-            start: col.saturating_sub(WINDOW as u64).max(1),
-            end: col + WINDOW as u64,
-            bytes: Vec::new(),
-        });
-    }
-    !windows.is_empty()
-}
-
-/// Adds the bytes of `segment` (starting at column `col`) to the head and to the windows.
-fn collect(segment: &[u8], col: u64, head: &mut Vec<u8>, windows: &mut [Window]) {
-    if head.len() <= MAX_WHOLE_LINE {
-        let take = (MAX_WHOLE_LINE + 1 - head.len()).min(segment.len());
-        head.extend_from_slice(&segment[..take]);
-    }
-    let seg_end = col + segment.len() as u64; // exclusive
-    for w in windows.iter_mut() {
-        let from = w.start.max(col);
-        let to = (w.end + 1).min(seg_end);
-        if from < to {
-            w.bytes
-                .extend_from_slice(&segment[(from - col) as usize..(to - col) as usize]);
-        }
-    }
-}
-
-/// Turns the collected line into excerpts.
-fn finish_line(head: &[u8], windows: &mut Vec<Window>, result: &mut Excerpts) {
-    let whole = head.len() <= MAX_WHOLE_LINE;
-    for w in windows.drain(..) {
-        let caret_col = u64::from(w.key.1.max(1));
-        let excerpt = if whole {
-            let text = strip_cr(head);
-            make_excerpt(text, (caret_col - 1) as usize, false, false)
-        } else {
-            let cut_left = w.start > 1;
-            let cut_right = w.bytes.len() as u64 > w.end - w.start;
-            let bytes = if cut_right {
-                &w.bytes[..(w.end - w.start) as usize]
-            } else {
-                strip_cr(&w.bytes)
-            };
-            make_excerpt(bytes, (caret_col - w.start) as usize, cut_left, cut_right)
+            Input::Stdin => (Box::new(io::stdin()), stdin_id()),
         };
-        result.insert(w.key, excerpt);
+        let mut source = match passes {
+            Passes::One { keep_copy } => {
+                let copy = keep_copy
+                    .then(|| TempFile::private_in(scratch, "entree", ".copie").ok())
+                    .flatten();
+                let handle = copy.as_ref().and_then(|c| c.file().try_clone().ok());
+                let first = pass(reader, handle).map_err(|e| failed(&e))?;
+                Source {
+                    display,
+                    machine: String::new(),
+                    recognised: first.content.recognised().clone(),
+                    size: None,
+                    id: None,
+                    store: Store::Stream(copy),
+                    first: Some(first),
+                    scratch: scratch.to_path_buf(),
+                    workbook: None,
+                }
+            }
+            Passes::Several => Source::copied(display, reader, scratch)?,
+        };
+        source.id = id;
+        source.machine = input.machine_name();
+        Ok(source)
     }
-}
 
-fn strip_cr(bytes: &[u8]) -> &[u8] {
-    bytes.strip_suffix(b"\r").unwrap_or(bytes)
-}
-
-/// Builds an excerpt from raw bytes, fixing UTF-8 at the cuts and moving the caret with them.
-fn make_excerpt(bytes: &[u8], caret: usize, cut_left: bool, cut_right: bool) -> Excerpt {
-    let mut start = 0;
-    let mut end = bytes.len();
-    if cut_left {
-        while start < end && (bytes[start] & 0xC0) == 0x80 {
-            start += 1;
-        }
-    }
-    if cut_right {
-        // Drop an incomplete UTF-8 sequence at the end.
-        let mut i = end;
-        while i > start && (bytes[i - 1] & 0xC0) == 0x80 {
-            i -= 1;
-        }
-        if i > start {
-            let lead = bytes[i - 1];
-            let need = if lead >= 0xF0 {
-                4
-            } else if lead >= 0xE0 {
-                3
-            } else if lead >= 0xC0 {
-                2
-            } else {
-                1
+    /// A stream copied to a private file, unless its first bytes show that it cannot be
+    /// read (then nothing more is read).
+    fn copied(
+        display: String,
+        mut reader: Box<dyn Read + Send>,
+        scratch: &Path,
+    ) -> Result<Source, Failure> {
+        let failed = |e: &io::Error| Failure::read(Path::new(&display), e);
+        let mut head = Vec::new();
+        (&mut reader)
+            .take(lheo::input::HEAD_BYTES as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| failed(&e))?;
+        let complete = head.len() < lheo::input::HEAD_BYTES;
+        if !head.starts_with(&lheo::input::GZIP_MAGIC) {
+            let recognised = Recognised {
+                kind: lheo::input::recognise(&head, complete),
+                gzip: false,
             };
-            if end - (i - 1) < need {
-                end = i - 1;
+            if !recognised.is_readable() {
+                return Ok(Source {
+                    display,
+                    machine: String::new(),
+                    recognised,
+                    size: None,
+                    id: None,
+                    store: Store::Stream(None),
+                    first: None,
+                    scratch: scratch.to_path_buf(),
+                    workbook: None,
+                });
+            }
+        }
+        let mut copy = TempFile::private_in(scratch, "entree", ".copie")
+            .map_err(|e| Failure::write(scratch, &e))?;
+        let written = copy
+            .file_mut()
+            .write_all(&head)
+            .and_then(|()| io::copy(&mut reader, copy.file_mut()).map(|_| ()));
+        if let Err(e) = written {
+            // Reading and writing errors look alike here; say which side failed.
+            let mut probe = [0u8; 1];
+            return Err(match reader.read(&mut probe) {
+                Err(read) => failed(&read),
+                Ok(_) => Failure::write(copy.path(), &e),
+            });
+        }
+        let file = File::open(copy.path()).map_err(|e| failed(&e))?;
+        let size = file.metadata().map(|m| m.len()).ok();
+        let first = pass(Box::new(file), None).map_err(|e| failed(&e))?;
+        Ok(Source {
+            display,
+            machine: String::new(),
+            recognised: first.content.recognised().clone(),
+            size,
+            id: None,
+            store: Store::Copy(copy),
+            first: Some(first),
+            scratch: scratch.to_path_buf(),
+            workbook: None,
+        })
+    }
+
+    /// The name shown to people.
+    pub fn display(&self) -> &str {
+        &self.display
+    }
+
+    /// The name in machine-readable reports.
+    pub fn machine_name(&self) -> &str {
+        &self.machine
+    }
+
+    /// Its size in bytes (compressed, for gzip), when known.
+    pub fn size(&self) -> Option<u64> {
+        self.size
+    }
+
+    /// Refuses an input `lheo` does not read, with the sentence that says what it is.
+    pub fn refuse_unreadable(&self) -> Result<(), Failure> {
+        match self.recognised.refusal() {
+            None => Ok(()),
+            Some(m) => {
+                let name = &self.display;
+                Err(Failure::new(
+                    format!("« {name} » est {}", m.fr),
+                    format!("\"{name}\" is {}", m.en),
+                ))
             }
         }
     }
-    let caret = caret.clamp(start, end);
-    let before = String::from_utf8_lossy(&bytes[start..caret]);
-    let after = String::from_utf8_lossy(&bytes[caret..end]);
-    let mut text = String::with_capacity(end - start + 2 * ELLIPSIS.len());
-    if cut_left {
-        text.push_str(ELLIPSIS);
+
+    /// The workbook format, when the input is a workbook.
+    pub fn workbook(&self) -> Option<WorkbookFormat> {
+        self.recognised.workbook()
     }
-    text.push_str(&before);
-    let caret = text.len();
-    text.push_str(&after);
-    if cut_right {
-        text.push_str(ELLIPSIS);
+
+    /// A reading of the content from its first byte.
+    pub fn pass(&mut self) -> Result<Pass, Failure> {
+        if let Some(first) = self.first.take() {
+            return Ok(first);
+        }
+        let failed = |e: &io::Error| Failure::read(Path::new(&self.display), e);
+        let file = match &self.store {
+            Store::File { path, stamp } => {
+                let file = File::open(path).map_err(|e| failed(&e))?;
+                let meta = file.metadata().map_err(|e| failed(&e))?;
+                if Stamp::of(path, &meta) != *stamp {
+                    return Err(Failure::changed(&self.display));
+                }
+                file
+            }
+            Store::Copy(copy) => File::open(copy.path()).map_err(|e| failed(&e))?,
+            Store::Stream(_) => {
+                return Err(Failure::new(
+                    format!("« {} » ne peut être lu qu'une fois", self.display),
+                    format!("\"{}\" can be read only once", self.display),
+                ))
+            }
+        };
+        pass(Box::new(file), None).map_err(|e| failed(&e))
     }
-    Excerpt { text, caret }
+
+    /// After a reading: its read error, if any, or a file that changed since it was opened.
+    pub fn end(&self, tracker: &Tracker) -> Result<(), Failure> {
+        if let Some(e) = tracker.take_error() {
+            return Err(Failure::read(Path::new(&self.display), &e));
+        }
+        self.unchanged()
+    }
+
+    /// Fails when the file changed since it was opened.
+    pub fn unchanged(&self) -> Result<(), Failure> {
+        if let Store::File { path, stamp } = &self.store {
+            match fs::metadata(path) {
+                Ok(meta) if Stamp::of(path, &meta) == *stamp => {}
+                _ => return Err(Failure::changed(&self.display)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Where to read lines again for excerpts, while the source lives: the file, or the copy
+    /// of a stream.
+    pub fn lines(&self) -> Lines {
+        match &self.store {
+            Store::File { path, .. } => Lines::File(path.clone()),
+            Store::Copy(copy) | Store::Stream(Some(copy)) => Lines::File(copy.path().to_path_buf()),
+            Store::Stream(None) => Lines::None,
+        }
+    }
+
+    /// Where to read lines again for excerpts, once the source is gone.
+    pub fn into_lines(self) -> Lines {
+        match self.store {
+            Store::File { path, .. } => Lines::File(path),
+            Store::Copy(copy) | Store::Stream(Some(copy)) => Lines::Copy(copy),
+            Store::Stream(None) => Lines::None,
+        }
+    }
+
+    /// A path to the workbook (read by its content, whatever its name): the file itself,
+    /// the copy of a stream, or a private copy made now of a stream read once.
+    pub fn workbook_path(&mut self) -> Result<PathBuf, Failure> {
+        if self.workbook().is_none() {
+            return Err(Failure::new(
+                format!("« {} » n'est pas un classeur", self.display),
+                format!("\"{}\" is not a workbook", self.display),
+            ));
+        }
+        match &self.store {
+            Store::File { path, .. } => return Ok(path.clone()),
+            Store::Copy(copy) => return Ok(copy.path().to_path_buf()),
+            Store::Stream(_) => {}
+        }
+        let mut copy = TempFile::private_in(&self.scratch, "classeur", ".copie")
+            .map_err(|e| Failure::write(&self.scratch, &e))?;
+        let mut pass = self.pass()?;
+        let tracker = pass.tracker();
+        let copied = io::copy(&mut pass, copy.file_mut());
+        self.end(&tracker)?;
+        copied.map_err(|e| Failure::write(copy.path(), &e))?;
+        let path = copy.path().to_path_buf();
+        self.workbook = Some(copy);
+        Ok(path)
+    }
+}
+
+/// Where the lines of an input can be read again (for the excerpts under diagnostics).
+pub enum Lines {
+    /// A file (the input, or a copy another owner keeps).
+    File(PathBuf),
+    /// A copy of a stream, kept with the lines.
+    Copy(TempFile),
+    /// Nowhere: no excerpts.
+    None,
+}
+
+impl Lines {
+    /// The excerpts of source lines for `diagnostics` (those located in XML).
+    pub fn excerpts(&self, diagnostics: &[lheo::Diagnostic]) -> Excerpts {
+        let targets: Vec<(u32, u32)> = diagnostics
+            .iter()
+            .filter_map(|d| match d.location {
+                lheo::Location::Xml { line, column } => Some((line, column)),
+                _ => None,
+            })
+            .collect();
+        match self {
+            Lines::File(p) => excerpts_from_file(p, &targets),
+            Lines::Copy(c) => excerpts_from_file(c.path(), &targets),
+            Lines::None => Excerpts::new(),
+        }
+    }
+}
+
+/// The identity of `input`, for the output checks, without reading it: a regular file (also
+/// through the standard input).
+pub fn identity(input: &Input) -> Option<FileId> {
+    match input {
+        Input::File(path) => {
+            let meta = fs::metadata(path).ok()?;
+            meta.is_file().then(|| FileId::of(path, &meta))
+        }
+        Input::Stdin => stdin_id(),
+    }
+}
+
+/// The identity of the standard input when it is a regular file (`lheo import - < f.xml`).
+#[cfg(unix)]
+fn stdin_id() -> Option<FileId> {
+    let meta = fs::metadata("/dev/stdin").ok()?;
+    meta.is_file()
+        .then(|| FileId::of(Path::new("/dev/stdin"), &meta))
+}
+
+#[cfg(not(unix))]
+fn stdin_id() -> Option<FileId> {
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn run(text: &str, targets: &[(u32, u32)]) -> Excerpts {
-        // A tiny buffer exercises lines split across chunks.
-        excerpts(BufReader::with_capacity(7, text.as_bytes()), targets).unwrap()
+    fn source(path: &Path, passes: Passes) -> Result<Source, Failure> {
+        Source::open(
+            &Input::File(path.to_path_buf()),
+            passes,
+            &std::env::temp_dir(),
+            Lang::Fr,
+        )
     }
 
     #[test]
-    fn picks_lines_and_places_carets() {
-        let text = "<a>\r\n  <b>\n\n  <c/>\n";
-        let ex = run(text, &[(2, 3), (4, 3), (1, 1)]);
-        assert_eq!(ex[&(1, 1)].text, "<a>");
-        assert_eq!(ex[&(1, 1)].caret, 0);
-        assert_eq!(ex[&(2, 3)].text, "  <b>");
-        assert_eq!(ex[&(2, 3)].caret, 2);
-        assert_eq!(ex[&(4, 3)].text, "  <c/>");
+    fn a_file_is_recognised_and_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("flux.xml");
+        fs::write(&path, "<lheo xmlns=\"http://lheo.gouv.fr/2.3\"/>").unwrap();
+        let mut s = source(&path, Passes::Several).unwrap();
+        assert!(matches!(s.recognised.kind, lheo::input::Kind::Lheo(_)));
+        for _ in 0..2 {
+            let mut text = String::new();
+            let mut p = s.pass().unwrap();
+            p.read_to_string(&mut text).unwrap();
+            s.end(&p.tracker()).unwrap();
+            assert!(text.starts_with("<lheo"));
+        }
     }
 
     #[test]
-    fn several_columns_on_one_line_and_missing_lines() {
-        let ex = run("<a><b/><c/></a>", &[(1, 4), (1, 8), (9, 1)]);
-        assert_eq!(ex[&(1, 4)].caret, 3);
-        assert_eq!(ex[&(1, 8)].caret, 7);
-        assert!(!ex.contains_key(&(9, 1)));
+    fn a_file_that_changes_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("flux.xml");
+        fs::write(&path, "<lheo xmlns=\"http://lheo.gouv.fr/2.3\"/>").unwrap();
+        let mut s = source(&path, Passes::Several).unwrap();
+        let p = s.pass().unwrap();
+        fs::write(
+            &path,
+            "<lheo xmlns=\"http://lheo.gouv.fr/2.3\"><offres/></lheo>",
+        )
+        .unwrap();
+        let e = s.end(&p.tracker()).unwrap_err();
+        assert!(
+            e.text(Lang::Fr).contains("a changé pendant sa lecture"),
+            "{e}"
+        );
+        assert!(s.pass().is_err());
     }
 
     #[test]
-    fn long_lines_are_cut_around_the_column() {
-        let mut line = "é".repeat(300);
-        line.push_str("<x/>");
-        line.push_str(&"z".repeat(300));
-        let col = "é".repeat(300).len() as u32 + 1;
-        let ex = run(&line, &[(1, col)]);
-        let e = &ex[&(1, col)];
-        assert!(e.text.starts_with('…') && e.text.ends_with('…'));
-        assert!(e.text[e.caret..].starts_with("<x/>"));
-        assert!(e.text.len() < 2 * WINDOW + 10);
-    }
-
-    #[test]
-    fn a_line_that_never_ends_is_cut_without_reading_on() {
-        // /dev/zero, or a pipe that never ends a line: the excerpt is made all the same.
-        let endless = BufReader::new(io::repeat(b'x'));
-        let ex = excerpts(endless, &[(1, 5), (1, 300)]).unwrap();
-        assert_eq!(ex[&(1, 5)].caret, 4);
-        assert!(ex[&(1, 300)].text.starts_with('…') && ex[&(1, 300)].text.ends_with('…'));
-        // A target on a later line still needs the line end; a finite long line gives it.
-        let mut text = "y".repeat(10_000);
-        text.push_str("\n<a/>\n");
-        let ex = run(&text, &[(1, 9_000), (2, 1)]);
-        assert_eq!(ex[&(2, 1)].text, "<a/>");
-        assert!(ex[&(1, 9_000)].text.ends_with('…'));
-    }
-
-    #[test]
-    fn caret_past_the_end_is_clamped() {
-        let ex = run("<a>\n", &[(1, 50)]);
-        assert_eq!(ex[&(1, 50)].caret, 3);
+    fn a_csv_is_refused_with_its_sentence() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("offres.xml");
+        fs::write(&path, "numero;intitule\nF1;Maçon & co\n").unwrap();
+        let s = source(&path, Passes::One { keep_copy: false }).unwrap();
+        let e = s.refuse_unreadable().unwrap_err();
+        assert!(e.text(Lang::Fr).starts_with("« "), "{e}");
+        assert!(e.text(Lang::Fr).contains("» est un fichier CSV"), "{e}");
     }
 }

@@ -13,59 +13,14 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::{assert_matches_schema, workspace};
-
-/// Address space allowed to one run on Linux, in KiB (the 50 MB input included).
-const LIMIT_KIB: u64 = 512 * 1024;
-
-/// Runs `lheo args…` in `dir` under the address-space limit; returns (code, stdout, stderr).
-fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let bin = env!("CARGO_BIN_EXE_lheo");
-    let mut cmd = if cfg!(target_os = "linux") {
-        let mut c = Command::new("sh");
-        c.arg("-c")
-            .arg(format!("ulimit -v {LIMIT_KIB} && exec \"$0\" \"$@\""))
-            .arg(bin);
-        c
-    } else {
-        Command::new(bin)
-    };
-    let out = cmd
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE")
-        .output()
-        .expect("lheo runs");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let code = out
-        .status
-        .code()
-        .unwrap_or_else(|| panic!("lheo was killed ({:?}): {stderr}", out.status));
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (code, stdout, stderr)
-}
-
-/// The names in `dir`, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .expect("read dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
+// Runs are under the address-space limit (`common::LIMIT_KIB`, the 50 MB inputs included).
+use common::{assert_matches_schema, encoded_variants, fixture, names, run_limited as run_in};
 
 fn find(haystack: &[u8], needle: &[u8]) -> usize {
     haystack
         .windows(needle.len())
         .position(|w| w == needle)
         .expect("present")
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    fs::read(workspace().join("fixtures").join(name)).expect("fixture")
 }
 
 const NS: &str = "http://lheo.gouv.fr/2.3";
@@ -106,14 +61,6 @@ fn hostile_inputs(dir: &Path) -> Vec<(&'static str, Vec<u8>, &'static str, &'sta
     );
 
     let exemple = fixture("exemple.xml");
-    let mut garbage = Vec::with_capacity(1 << 20);
-    let mut x: u32 = 0x9E37_79B9;
-    for _ in 0..(1 << 20) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        garbage.push((x >> 8) as u8);
-    }
     let mut bad_utf8 = format!("<lheo xmlns=\"{NS}\">\n<offres>\n<formation>").into_bytes();
     bad_utf8.extend_from_slice(b"caf\xE9</formation></offres></lheo>");
     let attributes: String = (0..100_000).map(|i| format!(" a{i}=\"\"")).collect();
@@ -166,8 +113,6 @@ fn hostile_inputs(dir: &Path) -> Vec<(&'static str, Vec<u8>, &'static str, &'sta
             "XML-MALFORME",
             "fichier tronqué",
         ),
-        ("vide.xml", Vec::new(), "XML-MALFORME", "document vide"),
-        ("binaire.xml", garbage, "XML-ENCODAGE", "UTF-8"),
         ("utf8-invalide.xml", bad_utf8, "XML-ENCODAGE", "ISO-8859-1"),
         (
             "profond.xml",
@@ -188,6 +133,61 @@ fn hostile_inputs(dir: &Path) -> Vec<(&'static str, Vec<u8>, &'static str, &'sta
             "plus de 10000 constats",
         ),
     ]
+}
+
+/// One megabyte of random bytes.
+fn garbage() -> Vec<u8> {
+    let mut garbage = Vec::with_capacity(1 << 20);
+    let mut x: u32 = 0x9E37_79B9;
+    for _ in 0..(1 << 20) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        garbage.push((x >> 8) as u8);
+    }
+    garbage
+}
+
+/// Files that are not feeds at all, with what every command says they are (exit 2).
+fn not_feeds() -> Vec<(&'static str, Vec<u8>, &'static str)> {
+    vec![
+        ("vide.xml", Vec::new(), "est un fichier vide"),
+        ("binaire.xml", garbage(), "est un fichier binaire"),
+    ]
+}
+
+#[test]
+fn files_that_are_not_feeds_exit_2_and_write_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, bytes, said) in not_feeds() {
+        fs::write(dir.path().join(name), &bytes).expect("write input");
+        for args in [
+            vec!["validate", name],
+            vec!["validate", "--format", "json", name],
+            vec!["import", name, "-o", "sortie.xml"],
+            vec!["export", name, "-o", "sortie.xlsx"],
+            vec!["diff", name, name],
+        ] {
+            let (status, stdout, stderr) = run_in(dir.path(), &args);
+            assert_eq!(status, 2, "{args:?}: {stdout}{stderr}");
+            assert!(stderr.contains(&format!("« {name} » {said}")), "{stderr}");
+        }
+        // The same on the standard input.
+        let out = Command::new(env!("CARGO_BIN_EXE_lheo"))
+            .args(["validate", "-"])
+            .stdin(fs::File::open(dir.path().join(name)).expect("open input"))
+            .output()
+            .expect("lheo runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("« <entrée standard> » {said}")),
+            "{stderr}"
+        );
+    }
+    let mut expected = vec!["binaire.xml".to_owned(), "vide.xml".to_owned()];
+    expected.sort();
+    assert_eq!(names(dir.path()), expected);
 }
 
 #[test]
@@ -255,12 +255,10 @@ fn hostile_feeds_exit_1_with_a_clear_diagnostic() {
 fn hostile_feeds_on_the_standard_input() {
     let dir = tempfile::tempdir().expect("temp dir");
     let inputs = hostile_inputs(dir.path());
-    for (name, bytes, code, _) in inputs.iter().filter(|(n, ..)| {
-        matches!(
-            *n,
-            "laughs.xml" | "profond.xml" | "binaire.xml" | "vide.xml"
-        )
-    }) {
+    for (name, bytes, code, _) in inputs
+        .iter()
+        .filter(|(n, ..)| matches!(*n, "laughs.xml" | "profond.xml" | "xxe.xml"))
+    {
         let path = dir.path().join(name);
         fs::write(&path, bytes).expect("write input");
         let out = Command::new(env!("CARGO_BIN_EXE_lheo"))
@@ -283,7 +281,7 @@ fn a_failed_import_writes_nothing_and_keeps_the_old_output() {
     for (name, bytes, code, _) in inputs.iter().filter(|(n, ..)| {
         matches!(
             *n,
-            "laughs.xml" | "tronque.xml" | "texte-50-mo.xml" | "profond.xml" | "binaire.xml"
+            "laughs.xml" | "tronque.xml" | "texte-50-mo.xml" | "profond.xml" | "xxe.xml"
         )
     }) {
         fs::write(dir.path().join(name), bytes).expect("write input");
@@ -378,49 +376,11 @@ fn no_command_writes_onto_its_input() {
     }
 }
 
-fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
-    let mut out = if big_endian {
-        vec![0xFE, 0xFF]
-    } else {
-        vec![0xFF, 0xFE]
-    };
-    for unit in text.encode_utf16() {
-        out.extend_from_slice(&if big_endian {
-            unit.to_be_bytes()
-        } else {
-            unit.to_le_bytes()
-        });
-    }
-    out
-}
-
 #[test]
 fn unusual_but_legal_feeds_validate_and_import_like_the_plain_one() {
     let dir = tempfile::tempdir().expect("temp dir");
     let plain = String::from_utf8(fixture("exemple.xml")).expect("UTF-8");
-    let mut latin1 = Vec::new();
-    for c in plain
-        .replacen("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"", 1)
-        .chars()
-    {
-        match u8::try_from(u32::from(c)) {
-            Ok(b) => latin1.push(b),
-            Err(_) => latin1.extend(format!("&#{};", u32::from(c)).into_bytes()),
-        }
-    }
-    let utf16_text = plain.replacen("encoding=\"UTF-8\"", "encoding=\"UTF-16\"", 1);
-    let no_decl = plain[plain.find("?>").expect("declaration") + 2..].trim_start();
-    let mut bom = b"\xEF\xBB\xBF".to_vec();
-    bom.extend_from_slice(plain.as_bytes());
-    let variants: Vec<(&str, Vec<u8>)> = vec![
-        ("plain.xml", plain.clone().into_bytes()),
-        ("bom.xml", bom),
-        ("utf16le.xml", utf16(&utf16_text, false)),
-        ("utf16be.xml", utf16(&utf16_text, true)),
-        ("latin1.xml", latin1),
-        ("crlf.xml", plain.replace('\n', "\r\n").into_bytes()),
-        ("sans-declaration.xml", no_decl.as_bytes().to_vec()),
-    ];
+    let variants = encoded_variants(&plain);
     for (name, bytes) in &variants {
         fs::write(dir.path().join(name), bytes).expect("write variant");
         let (status, stdout, stderr) = run_in(
@@ -435,31 +395,37 @@ fn unusual_but_legal_feeds_validate_and_import_like_the_plain_one() {
             ],
         );
         assert_eq!(status, 0, "{name}: {stdout}{stderr}");
-        let out = format!("{name}.out");
+        let out = format!("sortie-{name}");
         let (status, stdout, stderr) = run_in(dir.path(), &["import", name, "-o", &out]);
         assert_eq!(status, 0, "{name}: {stdout}{stderr}");
     }
     // Every variant imports to the same bytes.
-    let expected = fs::read(dir.path().join("plain.xml.out")).expect("plain output");
+    let expected = fs::read(dir.path().join("sortie-plain.xml")).expect("plain output");
     for (name, _) in &variants {
-        let got = fs::read(dir.path().join(format!("{name}.out"))).expect("output");
+        let got = fs::read(dir.path().join(format!("sortie-{name}"))).expect("output");
         assert!(got == expected, "{name} imports differently");
     }
 }
 
 #[cfg(target_os = "linux")]
 #[test]
-fn endless_devices_are_refused_and_the_excerpt_does_not_read_on() {
+fn endless_devices_are_refused_at_once() {
     let dir = tempfile::tempdir().expect("temp dir");
-    for (device, code) in [("/dev/zero", "XML-LIMITE"), ("/dev/urandom", "")] {
-        for format in ["human", "json"] {
-            let (status, stdout, stderr) =
-                run_in(dir.path(), &["validate", "--format", format, device]);
-            assert_eq!(status, 1, "{device} {format}: {stdout}{stderr}");
-            assert!(stdout.contains(code), "{device} {format}: {stdout:.300}");
+    for device in ["/dev/zero", "/dev/urandom"] {
+        for args in [
+            vec!["validate", device],
+            vec!["validate", "--format", "json", device],
+            vec!["import", device, "-o", "sortie.xml"],
+            vec!["export", device, "-o", "sortie.xlsx"],
+            vec!["diff", device, device],
+        ] {
+            let (status, stdout, stderr) = run_in(dir.path(), &args);
+            assert_eq!(status, 2, "{args:?}: {stdout}{stderr}");
+            assert!(
+                stderr.contains("est un fichier binaire"),
+                "{args:?}: {stderr}"
+            );
         }
     }
-    let (status, stdout, _) = run_in(dir.path(), &["import", "/dev/zero", "-o", "sortie.xml"]);
-    assert_eq!(status, 1, "{stdout}");
     assert!(names(dir.path()).is_empty());
 }

@@ -106,10 +106,15 @@ fn an_invalid_feed_is_refused_and_nothing_is_written() {
     );
     assert!(!dir.path().join("sortie.xml").exists());
 
-    let (code, stdout, _) =
+    // Not LHEO 2.x at all: refused before anything is read (exit 2), with what it is.
+    let (code, stdout, stderr) =
         output(lheo_in(dir.path()).args(["import", "lheo-1.3.xml", "-o", "sortie.xml"]));
-    assert_eq!(code, 1);
-    assert!(stdout.contains("erreur[XSD-RACINE]"), "{stdout}");
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.starts_with("lheo: « lheo-1.3.xml » est un document LHEO 1.x"),
+        "{stderr}"
+    );
     assert_eq!(names(dir.path()), ["lheo-1.3.xml", "malforme.xml"]);
 }
 
@@ -150,9 +155,9 @@ fn the_profile_applies_to_import() {
 fn the_input_is_never_overwritten() {
     let dir = folder_with("valide-2.2.xml");
     let before = fs::read(dir.path().join("valide-2.2.xml")).unwrap();
-    let message =
-        "lheo: la sortie « {out} » est le fichier d'entrée « valide-2.2.xml » : lheo import \
-                   n'écrase jamais son entrée, choisissez un autre nom de sortie\n";
+    let message = "lheo: « {out} » est un fichier d'entrée de la commande (sous ce nom ou par \
+                   un lien) : lheo import n'écrase jamais ses entrées, choisissez un autre nom \
+                   de sortie\n";
     let mut outputs = vec!["valide-2.2.xml".to_owned(), "./valide-2.2.xml".to_owned()];
     #[cfg(unix)]
     {
@@ -176,17 +181,17 @@ fn the_input_is_never_overwritten() {
 }
 
 #[test]
-fn a_broken_workbook_is_a_finding_and_writes_nothing() {
+fn a_broken_workbook_is_unreadable_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("offres.xlsx"), b"PK\x03\x04").unwrap();
     let (code, stdout, stderr) =
         output(lheo_in(dir.path()).args(["import", "offres.xlsx", "-o", "sortie.xml"]));
-    assert_eq!(code, 1, "{stdout}{stderr}");
-    assert!(stdout.contains("[CLASSEUR-ILLISIBLE]"), "{stdout}");
+    assert_eq!(code, 2, "{stdout}{stderr}");
     assert!(
-        stderr.contains("« sortie.xml » n'a pas été écrit"),
+        stderr.starts_with("lheo: impossible de lire le classeur « offres.xlsx » : son archive zip est endommagée ou tronquée"),
         "{stderr}"
     );
+    assert!(stderr.contains("enregistrez-le de nouveau"), "{stderr}");
     assert!(!dir.path().join("sortie.xml").exists());
 }
 
@@ -204,11 +209,11 @@ fn paths_that_cannot_work_exit_2() {
         ),
         (
             &["import", "valide-2.3.xml", "-o", "."],
-            "lheo: impossible d'écrire « . » : c'est un dossier, pas un fichier\n",
+            "lheo: « . » est un dossier : donnez un nom de fichier (par exemple « ./offres… »)\n",
         ),
         (
-            &["import", "-", "-o", "s.xml"],
-            "lheo: lheo import lit un fichier et écrit un fichier : « - » (entrée ou sortie standard) n'est pas accepté\n",
+            &["import", "valide-2.3.xml", "-o", "-"],
+            "lheo: lheo import écrit un fichier : « - » (la sortie standard) n'est pas accepté, donnez un nom de fichier avec -o\n",
         ),
     ];
     for (args, expected) in cases {

@@ -5,7 +5,7 @@ use std::io::{BufReader, Cursor, Read};
 use chrono::NaiveDate;
 use lheo::diff::{DiffOptions, Ignore, JsonChange, XmlSource};
 use lheo::rules::catalogue;
-use lheo::validate::{Report as LheoReport, ValidateOptions};
+use lheo::validate::ValidateOptions;
 use lheo::{Lang, Location, Profile};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -13,7 +13,7 @@ use pyo3::types::{PyBytes, PyDict, PyList};
 
 use crate::errors::{self, detached, Failure, InvalidDataError, UnreadableInputError};
 use crate::fromdict;
-use crate::input::{self, Bytes, Dest, Source};
+use crate::input::{self, Dest, Source};
 use crate::output::produce;
 use crate::report::Report;
 use crate::todict;
@@ -59,11 +59,6 @@ fn options(profile_name: &str, day: Option<&Bound<'_, PyAny>>) -> PyResult<Valid
     Ok(options)
 }
 
-/// A report with every workbook finding, for a workbook that cannot be read whole.
-fn workbook_findings(imported: &lheo::workbook::Imported) -> LheoReport {
-    imported.validate(&ValidateOptions::new(Profile::Xsd))
-}
-
 /// Validates a feed (LHEO 2.0–2.3 XML or an lheo workbook) with a profile.
 ///
 /// `source`: a path, bytes or a binary file object. `profile`: `"xsd"`, `"lheo"` (default),
@@ -90,14 +85,14 @@ pub fn validate(
     let src = Source::extract(source)?;
     let file = name.unwrap_or_else(|| src.name(py));
     let report = detached(py, move || {
-        let mut reader = src.into_reader()?;
-        if input::is_workbook(&mut reader)? {
+        let mut opened = src.open()?;
+        if opened.workbook {
             let mut bytes = Vec::new();
-            reader.read_to_end(&mut bytes)?;
+            opened.reader.read_to_end(&mut bytes)?;
             let imported = lheo::workbook::read_workbook(Cursor::new(bytes))?;
             return Ok(imported.validate(&options));
         }
-        Ok(lheo::validate::validate(reader, &options))
+        Ok(lheo::validate::validate(opened.reader, &options))
     })
     .map_err(|f| f.into_py(py, lang, Some(&file)))?;
     Report::new(py, &report, &file, lang, deny_warnings)
@@ -121,23 +116,11 @@ pub fn read<'py>(
     let src = Source::extract(source)?;
     let file = src.name(py);
     let doc = detached(py, move || {
-        let mut reader = src.into_reader()?;
-        if input::is_workbook(&mut reader)? {
-            let mut bytes = Vec::new();
-            reader.read_to_end(&mut bytes)?;
-            let imported = lheo::workbook::read_workbook(Cursor::new(bytes))?;
-            if !imported.is_ok() {
-                return Err(Failure::Findings {
-                    what: (
-                        "le classeur a des erreurs".to_owned(),
-                        "the workbook has errors".to_owned(),
-                    ),
-                    report: Box::new(workbook_findings(&imported)),
-                });
-            }
-            return Ok(imported.document()?);
+        let opened = src.open()?;
+        if opened.workbook {
+            return Ok(lheo::read_document(Cursor::new(opened.workbook_xml()?))?);
         }
-        Ok(lheo::read_document(reader)?)
+        Ok(lheo::read_document(opened.reader)?)
     })
     .map_err(|f| f.into_py(py, lang, Some(&file)))?;
     todict::document_to_py(py, &doc)
@@ -234,8 +217,8 @@ fn convert_to(
     let file = src.name(py);
     let input_path = src.path().map(|p| p.to_path_buf());
     let report = detached(py, move || {
-        let mut reader = src.into_reader()?;
-        if workbook_only && !input::is_workbook(&mut reader)? {
+        let opened = src.open()?;
+        if workbook_only && !opened.workbook {
             return Err(Failure::Unreadable(
                 "ce n'est pas un classeur (xlsx, xls, ods) : pour un flux XML, lheo.convert"
                     .to_owned(),
@@ -243,7 +226,7 @@ fn convert_to(
             ));
         }
         let (report, written) = produce(&dest, input_path.as_deref(), |out| {
-            let c = lheo::convert::convert(reader, out, &options)?;
+            let c = lheo::convert::convert(opened.reader, out, &options)?;
             Ok((c.report, c.written))
         })?;
         if !written {
@@ -314,9 +297,15 @@ pub fn export_xlsx(
     let file = src.name(py);
     let input_path = src.path().map(|p| p.to_path_buf());
     let (records, _) = detached(py, move || {
-        let reader = src.into_reader()?;
+        let opened = src.open()?;
+        if opened.workbook {
+            return Err(Failure::Unreadable(
+                "c'est déjà un classeur : lheo.export_xlsx prend un flux XML".to_owned(),
+                "this is a workbook already: lheo.export_xlsx takes an XML feed".to_owned(),
+            ));
+        }
         produce(&dest, input_path.as_deref(), |out| {
-            let summary = lheo::workbook::export(reader, out)?;
+            let summary = lheo::workbook::export(opened.reader, out)?;
             Ok((summary.records, true))
         })
     })
@@ -327,40 +316,23 @@ pub fn export_xlsx(
 /// One side of a comparison, ready to be read twice.
 enum Side {
     File(std::path::PathBuf),
-    Bytes(Bytes),
+    Bytes(Vec<u8>),
 }
 
 fn side(src: Source) -> Result<Side, Failure> {
-    let (path, mut reader): (_, Box<dyn std::io::BufRead + Send>) = match src {
-        Source::Path(p) => {
-            let file = input::open_file(&p)?;
-            (Some(p), Box::new(BufReader::new(file)))
-        }
-        other => (None, Box::new(Cursor::new(other.into_bytes()?))),
-    };
-    if input::is_workbook(&mut reader)? {
-        let mut bytes = Vec::new();
-        reader.read_to_end(&mut bytes)?;
-        let imported = lheo::workbook::read_workbook(Cursor::new(bytes))?;
-        if !imported.is_ok() {
-            return Err(Failure::Findings {
-                what: (
-                    "le classeur a des erreurs : il ne peut être comparé".to_owned(),
-                    "the workbook has errors: it cannot be compared".to_owned(),
-                ),
-                report: Box::new(workbook_findings(&imported)),
-            });
-        }
-        return Ok(Side::Bytes(Bytes::Owned(imported.xml)));
+    // A file is read twice by the comparison, from its path (through `lheo::input`, so a
+    // gzip archive streams too); bytes, a file object or a workbook once, into memory.
+    let path = src.path().map(|p| p.to_path_buf());
+    let mut opened = src.open()?;
+    if opened.workbook {
+        return Ok(Side::Bytes(opened.workbook_xml()?));
     }
-    Ok(match path {
-        Some(p) => Side::File(p),
-        None => {
-            let mut bytes = Vec::new();
-            reader.read_to_end(&mut bytes)?;
-            Side::Bytes(Bytes::Owned(bytes))
-        }
-    })
+    if let Some(p) = path {
+        return Ok(Side::File(p));
+    }
+    let mut bytes = Vec::new();
+    opened.reader.read_to_end(&mut bytes)?;
+    Ok(Side::Bytes(bytes))
 }
 
 /// Compares two feeds (XML of any LHEO 2.x version, or workbooks) and returns the document
@@ -402,9 +374,12 @@ pub fn diff<'py>(
                 .iter()
                 .map(|s| -> Box<dyn lheo::diff::Source + '_> {
                     match s {
-                        Side::File(p) => Box::new(lheo::diff::xml_file(p.clone())),
+                        Side::File(p) => Box::new(XmlSource::new(move || {
+                            let file = input::open_file(p)?;
+                            lheo::input::open(BufReader::with_capacity(256 * 1024, file))
+                        })),
                         Side::Bytes(b) => {
-                            Box::new(XmlSource::new(move || Ok(Cursor::new(b.as_ref()))))
+                            Box::new(XmlSource::new(move || Ok(Cursor::new(b.as_slice()))))
                         }
                     }
                 })

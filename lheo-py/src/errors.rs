@@ -3,6 +3,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use lheo::input::GzipError;
 use lheo::{ErrorKind, Lang, Location};
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
@@ -78,7 +79,13 @@ pub fn from_lheo(py: Python<'_>, e: &lheo::Error, lang: Lang, file: Option<&str>
     } else {
         place(e.location(), lang)
     };
+    let gzip = e.io().and_then(GzipError::of).map(GzipError::text);
     let message = match (e.io(), file) {
+        _ if gzip.is_some() => {
+            let (fr, en) = gzip.clone().unwrap_or_default();
+            let text = if lang == Lang::Fr { fr } else { en };
+            format!("{}{text}", named(file, lang))
+        }
         (Some(io), Some(file)) if e.kind() == ErrorKind::Io => {
             let (fr, en) = io_words(io);
             match lang {
@@ -89,6 +96,7 @@ pub fn from_lheo(py: Python<'_>, e: &lheo::Error, lang: Lang, file: Option<&str>
         _ => format!("{}{place}{text}", named(file, lang)),
     };
     let err = match e.kind() {
+        _ if gzip.is_some() => UnreadableInputError::new_err(message.clone()),
         ErrorKind::Io | ErrorKind::Invalid | ErrorKind::Changed => {
             UnreadableInputError::new_err(message.clone())
         }
@@ -183,6 +191,9 @@ pub enum Failure {
     Panic(String),
     /// An input the package itself refuses (French, English): `UnreadableInputError`.
     Unreadable(String, String),
+    /// An input lheo does not read: the sentence of `lheo::input` that completes
+    /// « FICHIER » est … / "FILE" is ….
+    Refused(lheo::Message),
     /// A document with errors where a valid one is needed: `what` says what was refused
     /// (French, English), the report has every finding.
     Findings {
@@ -201,6 +212,10 @@ impl From<lheo::Error> for Failure {
 
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
+        if let Some(gzip) = GzipError::of(&e) {
+            let (fr, en) = gzip.text();
+            return Failure::Unreadable(fr, en);
+        }
         Failure::Lheo(lheo::Error::from(e))
     }
 }
@@ -218,6 +233,16 @@ impl Failure {
             Failure::Lheo(e) => from_lheo(py, &e, lang, file),
             Failure::Py(e) => e,
             Failure::Panic(what) => internal(py, &what, lang),
+            Failure::Refused(sentence) => {
+                let name = file.unwrap_or("<bytes>");
+                let message = match lang {
+                    Lang::Fr => format!("« {name} » est {}", sentence.fr),
+                    Lang::En => format!("\"{name}\" is {}", sentence.en),
+                };
+                let err = UnreadableInputError::new_err(message.clone());
+                annotate(py, &err, &message, None, None, file);
+                err
+            }
             Failure::Unreadable(fr, en) => {
                 let text = if lang == Lang::Fr { fr } else { en };
                 let message = format!("{}{text}", named(file, lang));

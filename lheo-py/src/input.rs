@@ -11,6 +11,8 @@ use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 use pyo3::{intern, IntoPyObjectExt};
 
+use crate::errors::Failure;
+
 /// Buffer size for files and file objects.
 const BUFFER: usize = 256 * 1024;
 
@@ -76,34 +78,50 @@ impl Source {
         })
     }
 
-    /// The whole input in memory, for the operations that read it more than once (the
-    /// bytes themselves when the input is bytes).
-    pub fn into_bytes(self) -> io::Result<Bytes> {
-        Ok(match self {
-            Source::Bytes(b) => Bytes::Python(b),
-            other => {
-                let mut v = Vec::new();
-                other.into_reader()?.read_to_end(&mut v)?;
-                Bytes::Owned(v)
-            }
+    /// Opens the input and recognises it by its content (`lheo::input`: gzip read through,
+    /// workbooks told apart); an input lheo does not read (CSV, EDOF, LHEO 1.x, HTML,
+    /// PDF…) is refused with the library's sentence saying what it is.
+    pub fn open(self) -> Result<Opened, Failure> {
+        let opened = lheo::input::open(self.into_reader()?)?;
+        if let Some(refusal) = opened.recognised().refusal() {
+            return Err(Failure::Refused(refusal));
+        }
+        let workbook = opened.recognised().workbook().is_some();
+        Ok(Opened {
+            reader: Box::new(opened),
+            workbook,
         })
     }
 }
 
-/// Bytes read whole.
-pub enum Bytes {
-    /// Held by Python.
-    Python(PyBackedBytes),
-    /// Read into Rust.
-    Owned(Vec<u8>),
+/// An input recognised by [`Source::open`]: its content from the first byte (decompressed
+/// when it is gzip).
+pub struct Opened {
+    /// The content.
+    pub reader: Box<dyn BufRead + Send>,
+    /// The input is a workbook (xlsx, xlsb, xls, ods).
+    pub workbook: bool,
 }
 
-impl AsRef<[u8]> for Bytes {
-    fn as_ref(&self) -> &[u8] {
-        match self {
-            Bytes::Python(b) => b,
-            Bytes::Owned(v) => v,
+impl Opened {
+    /// The content of a workbook as the LHEO 2.3 document it holds; a workbook with errors
+    /// is refused with every finding at its cell.
+    pub fn workbook_xml(mut self) -> Result<Vec<u8>, Failure> {
+        let mut bytes = Vec::new();
+        self.reader.read_to_end(&mut bytes)?;
+        let imported = lheo::workbook::read_workbook(Cursor::new(bytes))?;
+        if !imported.is_ok() {
+            return Err(Failure::Findings {
+                what: (
+                    "le classeur a des erreurs".to_owned(),
+                    "the workbook has errors".to_owned(),
+                ),
+                report: Box::new(
+                    imported.validate(&lheo::validate::ValidateOptions::new(lheo::Profile::Xsd)),
+                ),
+            });
         }
+        Ok(imported.xml)
     }
 }
 
@@ -207,17 +225,4 @@ impl Write for PyWriter {
 
 fn to_io(e: PyErr) -> io::Error {
     io::Error::other(e.to_string())
-}
-
-/// Whether the input starts like a workbook: a zip archive (`.xlsx`, `.xlsb`, `.ods`) or an
-/// OLE compound file (`.xls`). Looks at the first bytes without consuming them.
-pub fn is_workbook(input: &mut dyn BufRead) -> io::Result<bool> {
-    let head = loop {
-        match input.fill_buf() {
-            Ok(head) => break head,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    };
-    Ok(head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]))
 }

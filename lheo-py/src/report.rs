@@ -10,25 +10,34 @@ use pyo3::types::{PyDict, PyList};
 /// A finding: `code` (stable, see `lheo.rules()`), `severity` (`"error"`, `"warning"`,
 /// `"info"`), `message`, `line` and `column` (XML) or `sheet` and `cell` (workbook), `path`
 /// (the element path), `record` (the offer it belongs to, as a dict, when known).
-#[pyclass(module = "lheo", frozen, get_all)]
+#[pyclass(module = "lheo", frozen)]
 pub struct Diagnostic {
     /// The rule's stable code, e.g. `FT-RDV-PLAGE`.
+    #[pyo3(get)]
     pub code: String,
     /// `error`, `warning` or `info`.
+    #[pyo3(get)]
     pub severity: String,
     /// The message, in the language asked for.
+    #[pyo3(get)]
     pub message: String,
     /// 1-based line, for a finding in XML.
+    #[pyo3(get)]
     pub line: Option<u32>,
     /// 1-based column (in bytes), for a finding in XML.
+    #[pyo3(get)]
     pub column: Option<u32>,
     /// The sheet, for a finding in a workbook.
+    #[pyo3(get)]
     pub sheet: Option<String>,
     /// The cell, for a finding in a workbook.
+    #[pyo3(get)]
     pub cell: Option<String>,
     /// The element path.
+    #[pyo3(get)]
     pub path: Option<String>,
     /// The record (offer) the finding is in, when known.
+    #[pyo3(get)]
     pub record: Option<Py<PyAny>>,
     dict: Py<PyDict>,
 }

@@ -121,7 +121,13 @@ fn open(
     let src = Source::extract(source)?;
     let file = src.name(py);
     let reader = detached(py, move || -> Result<FeedReader, Failure> {
-        let input = src.into_reader()?;
+        let opened = src.open()?;
+        let input: Box<dyn BufRead + Send> = if opened.workbook {
+            // A workbook is read whole (as workbooks are), then streamed as its document.
+            Box::new(std::io::Cursor::new(opened.workbook_xml()?))
+        } else {
+            opened.reader
+        };
         Ok(Reader::new(input)?)
     })
     .map_err(|f| f.into_py(py, lang, Some(&file)))?;

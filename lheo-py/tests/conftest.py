@@ -107,9 +107,14 @@ def cli():
     path = cli_path()
     need(path is not None, "the lheo CLI is not built (cargo build -p lheo-cli) nor LHEO_CLI set")
 
-    def run(*args):
+    def run(*args, refusal=False):
+        """The parsed JSON output; with `refusal`, None and the stderr line when the CLI
+        refuses the input (exit 2)."""
         done = subprocess.run([path, *map(str, args)], capture_output=True, cwd=REPO)
+        if refusal and done.returncode == 2:
+            return None, done.stderr.decode().strip()
         assert done.returncode in (0, 1), done.stderr.decode()
-        return json.loads(done.stdout)
+        output = json.loads(done.stdout)
+        return (output, None) if refusal else output
 
     return run

@@ -129,3 +129,11 @@ def test_import_xlsx_refuses_a_workbook_with_errors(tmp_path):
         lheo.import_xlsx(xlsx, tmp_path / "x.xml")
     assert e.value.sheet == "formation" and e.value.cell
     assert not (tmp_path / "x.xml").exists()
+
+
+def test_export_xlsx_refuses_a_workbook(tmp_path):
+    xlsx = tmp_path / "exemple.xlsx"
+    lheo.export_xlsx(FIXTURES / "exemple.xml", xlsx)
+    with pytest.raises(lheo.UnreadableInputError):
+        lheo.export_xlsx(xlsx, tmp_path / "encore.xlsx")
+    assert not (tmp_path / "encore.xlsx").exists()

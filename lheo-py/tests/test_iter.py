@@ -35,9 +35,10 @@ def lxml_reading(path, record="formation", parent="offres"):
 def check_against_lxml(path):
     namespace, count, first = lxml_reading(path)
     if namespace not in LHEO_NAMESPACES:
+        # Refused with the sentence that says what the file is (EDOF, LHEO 1.x…).
         with pytest.raises(lheo.UnreadableInputError) as e:
             list(lheo.iter_formations(path))
-        assert e.value.code in ("XSD-RACINE", "LHEO-VERSION", "XML-MALFORME"), e.value
+        assert "LHEO" in str(e.value)
         return
     formations = drain(lheo.iter_formations(path))
     assert len(formations) == count
@@ -169,3 +170,27 @@ def test_a_bad_record_raises_and_the_iteration_goes_on():
     assert "élément obligatoire manquant" in str(results[0])
     assert results[0].line == 11
     assert results[1]["@numero"] == "52_F0003187"
+
+
+def test_gzip_and_workbooks_read_like_the_feed(tmp_path):
+    import gzip
+
+    path = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "exemple.xml"
+    expected = list(lheo.iter_formations(path))
+    packed = tmp_path / "exemple.xml.gz"
+    packed.write_bytes(gzip.compress(path.read_bytes()))
+    assert list(lheo.iter_formations(packed)) == expected
+    assert list(lheo.iter_formations(packed.read_bytes())) == expected
+    xlsx = tmp_path / "exemple.xlsx"
+    lheo.export_xlsx(path, xlsx)
+    assert list(lheo.iter_formations(xlsx)) == expected
+
+
+def test_a_truncated_gzip_archive():
+    import gzip
+
+    path = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "exemple.xml"
+    packed = gzip.compress(path.read_bytes())
+    with pytest.raises(lheo.UnreadableInputError) as e:
+        list(lheo.iter_formations(packed[: len(packed) // 2]))
+    assert "gzip" in str(e.value)

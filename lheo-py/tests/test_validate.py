@@ -10,14 +10,21 @@ from conftest import FIXTURES, TODAY, corpus_files, corpus_path, fixture_files, 
 
 
 def same_as_cli(cli, path, profile="lheo", lang="fr", deny_warnings=False):
-    report = lheo.validate(
-        str(path), profile, today=TODAY, lang=lang, deny_warnings=deny_warnings
-    )
     args = ["validate", "--format", "json", "--profile", profile, "--today", TODAY]
     args += ["--lang", lang]
     if deny_warnings:
         args.append("--deny-warnings")
-    expected = cli(*args, str(path))["files"]
+    output, refusal = cli(*args, str(path), refusal=True)
+    if refusal is not None:
+        # A file lheo does not read: the CLI's one line (exit 2) is the exception's message.
+        with pytest.raises(lheo.UnreadableInputError) as e:
+            lheo.validate(str(path), profile, today=TODAY, lang=lang)
+        assert refusal == f"lheo: {e.value}"
+        return None
+    report = lheo.validate(
+        str(path), profile, today=TODAY, lang=lang, deny_warnings=deny_warnings
+    )
+    expected = output["files"]
     assert len(expected) == 1
     assert report.to_dict() == expected[0]
     # The attributes agree with the document.
@@ -115,3 +122,23 @@ def test_not_well_formed_is_a_finding_not_an_exception():
 def test_bad_arguments(kwargs, error):
     with pytest.raises(error):
         lheo.validate(FIXTURES / "minimal.xml", **kwargs)
+
+
+def test_gzip_equal_cli(cli, tmp_path):
+    import gzip
+
+    packed = tmp_path / "invalide.xml.gz"
+    packed.write_bytes(gzip.compress((FIXTURES / "invalide.xml").read_bytes()))
+    report = same_as_cli(cli, packed, "lheo")
+    plain = lheo.validate(FIXTURES / "invalide.xml", today=TODAY)
+    assert [d.to_dict() for d in report.diagnostics] == [d.to_dict() for d in plain.diagnostics]
+
+
+def test_files_lheo_does_not_read_are_refused_with_what_they_are():
+    with pytest.raises(lheo.UnreadableInputError) as e:
+        lheo.validate(b"numero;intitule\nF1;x\n", name="offres.csv")
+    assert str(e.value).startswith("« offres.csv » est ")
+    assert "CSV" in str(e.value)
+    with pytest.raises(lheo.UnreadableInputError) as e:
+        lheo.validate(b"<html><body/></html>", lang="en")
+    assert str(e.value).startswith('"<bytes>" is ')

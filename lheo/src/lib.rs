@@ -6,6 +6,8 @@
 //! - [`model`]: one Rust type per LHEO element, lossless (attributes, `extras` kept as XML);
 //!   dictionaries are enums implementing [`Dictionary`] (code and French label); dates are
 //!   [`Date`]s that keep the `00` conventions. A feed streams as [`Record`]s.
+//! - [`input`]: what a file is, by its content (LHEO XML plain or gzip, a workbook, or what
+//!   else, with the sentence that says so).
 //! - [`reader`]: streaming reading of LHEO 2.0–2.3 ([`reader::Reader`], an iterator of
 //!   records) and [`read_document`] for small files.
 //! - [`writer`]: deterministic LHEO 2.3 output, whole or record by record.
@@ -77,6 +79,7 @@ mod diagnostic;
 pub mod diff;
 mod error;
 pub mod generate;
+pub mod input;
 pub mod model;
 pub mod reader;
 pub mod referentiels;

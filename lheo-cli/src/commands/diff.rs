@@ -1,105 +1,49 @@
 //! `lheo diff OLD NEW`: what changed between two feeds (exit 0 same data, 1 differences,
 //! 2 could not compare).
 //!
-//! Either side may be LHEO XML (2.0 to 2.3) or a workbook; the standard input (`-`, one side
-//! only) is copied to a temporary file first, since each side is read twice (see
-//! `lheo::diff::engine`). A progress bar follows the bytes read when the feeds are large and
+//! Either side may be LHEO XML (2.0 to 2.3, plain or gzip) or a workbook; a stream (the
+//! standard input `-`, one side only, a pipe, `<(…)`) is copied to a temporary file first,
+//! since each side is read twice (see `lheo::diff::engine`), and a file that changes between
+//! the readings is refused. A progress bar follows the bytes read when the feeds are large and
 //! stderr is a terminal.
 
-use std::fs::File;
-use std::io::{self, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, BufRead, Read, Write};
+use std::sync::Mutex;
 
 use indicatif::ProgressBar;
-use lheo::diff::{self, DiffOptions, Ignore, Side, Source, XmlSource};
+use lheo::diff::{self, DiffOptions, Ignore, Side, Source as Source_, XmlSource};
 use lheo::ErrorKind;
 use lheo::Lang;
 
-use super::workbook::is_workbook;
 use super::{print_failure, stdout_color, stdout_error};
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::error::{Failure, Outcome};
 use crate::progress::Progress;
 use crate::report::diff_human::{HumanDiff, HumanDiffOptions};
 use crate::report::diff_json::JsonDiff;
-use crate::source::Input;
+use crate::source::{Input, Pass, Passes, Source, Tracker};
 
 /// One side, ready to be read (twice).
 enum Prepared {
-    /// An XML file (or the copy of the standard input).
-    Xml {
-        path: PathBuf,
-        size: u64,
-        _copy: Option<tempfile::NamedTempFile>,
-    },
+    /// XML (a file, or the copy of a stream), plain or gzip.
+    Xml(Box<Mutex<Source>>),
     /// A workbook, turned into LHEO 2.3 XML in memory.
     Workbook(Vec<u8>),
 }
 
-/// A file reader that moves the progress bar.
-struct Counted {
-    file: File,
-    bar: Option<ProgressBar>,
-}
-
-impl Read for Counted {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.file.read(buf)?;
-        if let Some(bar) = &self.bar {
-            bar.inc(n as u64);
-        }
-        Ok(n)
-    }
-}
-
 fn prepare(input: &Input, lang: Lang) -> Result<Prepared, Failure> {
-    let path = match input {
-        Input::Stdin => {
-            let mut copy = tempfile::NamedTempFile::new()
-                .map_err(|e| Failure::write(Path::new("<fichier temporaire>"), &e))?;
-            let name = PathBuf::from(input.display_name(lang));
-            io::copy(&mut io::stdin().lock(), copy.as_file_mut())
-                .map_err(|e| Failure::read(&name, &e))?;
-            let size = copy.as_file().metadata().map(|m| m.len()).unwrap_or(0);
-            return Ok(Prepared::Xml {
-                path: copy.path().to_path_buf(),
-                size,
-                _copy: Some(copy),
-            });
-        }
-        Input::File(p) => p,
-    };
-    let meta = std::fs::metadata(path).map_err(|e| Failure::read(path, &e))?;
-    if meta.is_dir() {
-        return Err(Failure::read(
-            path,
-            &io::Error::from(io::ErrorKind::IsADirectory),
-        ));
+    let mut source = Source::open(input, Passes::Several, &std::env::temp_dir(), lang)?;
+    source.refuse_unreadable()?;
+    if source.workbook().is_some() {
+        return workbook(&mut source);
     }
-    // Opening now gives the usual message for an unreadable file.
-    File::open(path).map_err(|e| Failure::read(path, &e))?;
-    if is_workbook(path) {
-        return workbook(path);
-    }
-    Ok(Prepared::Xml {
-        path: path.clone(),
-        size: meta.len(),
-        _copy: None,
-    })
+    Ok(Prepared::Xml(Box::new(Mutex::new(source))))
 }
 
 /// Reads a workbook into LHEO XML; a workbook with errors cannot be compared.
-fn workbook(path: &Path) -> Result<Prepared, Failure> {
-    let name = path.display();
-    let file = File::open(path).map_err(|e| Failure::read(path, &e))?;
-    let imported =
-        lheo::workbook::read_workbook(BufReader::new(file)).map_err(|e| match e.io() {
-            Some(io) => Failure::read(path, io),
-            None => Failure::new(
-                format!("impossible de lire « {name} » : {e}"),
-                format!("cannot read \"{name}\": {e}"),
-            ),
-        })?;
+fn workbook(source: &mut Source) -> Result<Prepared, Failure> {
+    let imported = super::workbook::read(source)?;
+    let name = source.display();
     if let Some(d) = imported
         .diagnostics
         .iter()
@@ -124,30 +68,63 @@ fn workbook(path: &Path) -> Result<Prepared, Failure> {
     Ok(Prepared::Workbook(imported.xml))
 }
 
-/// The source of a prepared side.
-fn source<'p>(p: &'p Prepared, bar: Option<ProgressBar>) -> Box<dyn Source + 'p> {
-    match p {
-        Prepared::Xml { path, .. } => {
-            let path = path.clone();
-            Box::new(XmlSource::new(move || {
-                File::open(&path).map(|file| {
-                    BufReader::with_capacity(
-                        256 * 1024,
-                        Counted {
-                            file,
-                            bar: bar.clone(),
-                        },
-                    )
-                })
-            }))
+/// A side's reading, which moves the progress bar and, once read to its end, checks that
+/// the file did not change.
+struct Reading<'p> {
+    pass: Pass,
+    source: &'p Mutex<Source>,
+    tracker: Tracker,
+    done: bool,
+}
+
+impl Read for Reading<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        crate::source::read_buffered(self, buf)
+    }
+}
+
+impl BufRead for Reading<'_> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        let empty = self.pass.fill_buf()?.is_empty();
+        if empty && !self.done {
+            self.done = true;
+            if let Ok(source) = self.source.lock() {
+                source.end(&self.tracker).map_err(io::Error::other)?;
+            }
         }
+        self.pass.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.pass.consume(amt);
+    }
+}
+
+/// The source of a prepared side.
+fn source<'p>(p: &'p Prepared, bar: Option<ProgressBar>) -> Box<dyn Source_ + 'p> {
+    match p {
+        Prepared::Xml(source) => Box::new(XmlSource::new(move || {
+            let mut guard = source
+                .lock()
+                .map_err(|_| io::Error::other("source inaccessible"))?;
+            let pass = guard.pass().map_err(io::Error::other)?;
+            let tracker = pass.tracker();
+            tracker.set_progress(bar.clone());
+            drop(guard);
+            Ok(Reading {
+                pass,
+                source,
+                tracker,
+                done: false,
+            })
+        })),
         Prepared::Workbook(xml) => Box::new(XmlSource::new(move || Ok(&xml[..]))),
     }
 }
 
 fn size(p: &Prepared) -> u64 {
     match p {
-        Prepared::Xml { size, .. } => *size,
+        Prepared::Xml(source) => source.lock().ok().and_then(|s| s.size()).unwrap_or(0),
         Prepared::Workbook(xml) => xml.len() as u64,
     }
 }
@@ -155,6 +132,14 @@ fn size(p: &Prepared) -> u64 {
 /// A comparison error as a one-line failure naming the file.
 fn failure(e: &lheo::Error, old: &str, new: &str) -> Failure {
     let name = |side: Side| if side == Side::Old { old } else { new };
+    // A reading of ours that failed (a file that changed, a damaged gzip archive).
+    if let Some(f) = e
+        .io()
+        .and_then(|io| io.get_ref())
+        .and_then(|inner| inner.downcast_ref::<Failure>())
+    {
+        return f.clone();
+    }
     match (e.kind(), e.side()) {
         (ErrorKind::Changed, Some(side)) => Failure::new(
             format!(

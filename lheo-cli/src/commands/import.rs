@@ -1,31 +1,31 @@
-//! `lheo import INPUT -o OUTPUT.xml`: converts an LHEO 2.0–2.3 feed or a workbook to
-//! LHEO 2.3, a thin client of `lheo::convert`.
+//! `lheo import INPUT -o OUTPUT.xml`: converts an LHEO 2.0–2.3 feed (plain or gzip) or a
+//! workbook to LHEO 2.3 (`.xml`, or `.xml.gz` compressed), a thin client of `lheo::convert`.
 //!
-//! The library reads the input once, checks it with the profile (`lheo` by default) and
-//! writes LHEO 2.3 as it goes; the command gives it a temporary file in the output's folder,
-//! renamed once complete. With any error, the diagnostics are printed like `lheo validate`
-//! prints them, the exit code is 1 and no output file is created: the output is never seen
-//! half-written, and an existing output is replaced only by a complete one. The input is never
-//! overwritten, even through another name (symbolic or hard link). Memory is bounded by the
+//! The input is recognised by its content ([`crate::source`]: what lheo does not read is
+//! refused with the sentence that says what it is) and read once, as it streams: the library
+//! checks it with the profile (`lheo` by default) and writes LHEO 2.3 as it goes. With any
+//! error, the diagnostics are printed like `lheo validate` prints them, the exit code is 1 and
+//! no output file is created. The output is checked and written as [`crate::output`] says:
+//! never an input (whatever its name: links included), never half-written; a read error or a
+//! file that changed while it was read leaves nothing (exit 2). Memory is bounded by the
 //! largest record (`formation`, …), not by the file.
 
-use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use lheo::convert::{convert_with_progress, Conversion};
 use lheo::validate::ValidateOptions;
 use lheo::Lang;
 
 use super::validate::{print_human, ExcerptSource, Validated};
-use super::workbook::write_atomically;
 use super::{print_failure, stdout_color, stdout_error};
 use crate::cli::ImportArgs;
 use crate::error::{Failure, Outcome};
+use crate::output::{self, Written};
 use crate::progress::Progress;
 use crate::report::human::{self, HumanOptions};
 use crate::report::FileReport;
-use crate::source::{self, Input};
+use crate::source::{self, Input, Passes, Source};
 
 /// Runs `lheo import`.
 pub fn run(args: ImportArgs) -> Outcome {
@@ -39,10 +39,31 @@ pub fn run(args: ImportArgs) -> Outcome {
     }
 }
 
+/// Why the writing of the output stopped.
+enum Stop {
+    /// The input has findings: nothing written (exit 1).
+    NotWritten,
+    /// Reading failed, or the file changed while it was read (exit 2).
+    Failed(Failure),
+    /// The library could not write (an I/O error, or what the output cannot carry).
+    Error(lheo::Error),
+}
+
 fn import(args: &ImportArgs, lang: Lang) -> Result<Outcome, Failure> {
     let profile = args.profile.profile.profile();
-    let (input, output) = (&args.input, &args.output);
-    check_paths(input, output)?;
+    let input = Input::from_arg(args.input.clone());
+    let inputs: Vec<_> = source::identity(&input).into_iter().collect();
+    let output = output::check(
+        &args.output,
+        Written::Feed,
+        args.force.force,
+        "lheo import",
+        &inputs,
+    )?;
+    // One reading: a stream is copied as it is read, only for the excerpts of the report.
+    let passes = Passes::One { keep_copy: true };
+    let mut source = Source::open(&input, passes, output.folder(), lang)?;
+    source.refuse_unreadable()?;
 
     let options = ValidateOptions::new(profile)
         .with_referentiels(super::referentiels::load(&args.referentiels.referentiels)?);
@@ -52,33 +73,40 @@ fn import(args: &ImportArgs, lang: Lang) -> Result<Outcome, Failure> {
         limit: human::DEFAULT_LIMIT,
         deny_warnings: false,
     };
+    let display = source.display().to_owned();
+    let pass = source.pass()?;
+    let tracker = pass.tracker();
+    let bar = Progress::new(&display, source.size(), true, lang);
+    // The bar follows the bytes read from the input, whatever the library does with them.
+    tracker.set_progress(bar.bar());
 
     // One pass: the library checks and converts into a temporary file, kept only when the
-    // whole document was written (`None`: not written because of findings).
-    let from = Input::File(input.clone());
-    let display = from.display_name(lang);
-    let mut opened = source::open(&from, false)?;
-    let bar = Progress::new(&display, opened.size, true, lang);
-    opened.reader.get_mut().set_progress(bar.bar());
+    // whole document was written and the input was read to its end unchanged.
     let mut conversion: Option<Conversion> = None;
-    let written = write_atomically(
-        output,
+    let written = output.write(
         |w| {
-            let c = convert_with_progress(&mut opened.reader, w, &options, &mut |_| {})
-                .map_err(Some)?;
+            let converted = convert_with_progress(pass, w, &options, &mut |_| {});
+            source.end(&tracker).map_err(Stop::Failed)?;
+            let c = converted.map_err(Stop::Error)?;
             let complete = c.written;
             conversion = Some(c);
             if complete {
                 Ok(())
             } else {
-                Err(None)
+                Err(Stop::NotWritten)
             }
         },
-        |e| Some(lheo::Error::from(e)),
+        |e| Stop::Error(lheo::Error::from(e)),
     );
     bar.finish();
-    if let Some(error) = opened.tracker.take_error() {
-        return Err(Failure::read(input, &error));
+    if let Err(Stop::Failed(f)) = written {
+        return Err(f);
+    }
+    if let Some(c) = &conversion {
+        if c.from_workbook {
+            // A file the workbook reader cannot open is said as every command says it.
+            super::workbook::refuse_unreadable(&display, &c.report.diagnostics)?;
+        }
     }
 
     let stdout = io::stdout();
@@ -86,14 +114,14 @@ fn import(args: &ImportArgs, lang: Lang) -> Result<Outcome, Failure> {
     if let Some(c) = &conversion {
         let validated = Validated {
             file: FileReport {
-                name: from.machine_name(),
+                name: source.machine_name().to_owned(),
                 report: c.report.clone(),
             },
             display: display.clone(),
             excerpts: if c.from_workbook {
                 ExcerptSource::None
             } else {
-                ExcerptSource::File(input.clone())
+                source.lines()
             },
         };
         let printed = print_human(&mut out, &validated, &human_options, false).and_then(|()| {
@@ -105,23 +133,24 @@ fn import(args: &ImportArgs, lang: Lang) -> Result<Outcome, Failure> {
     }
     match written {
         Ok(()) => {}
-        Err(None) => {
-            print_not_written(output, lang);
+        Err(Stop::Failed(f)) => return Err(f),
+        Err(Stop::NotWritten) => {
+            print_not_written(output.shown(), lang);
             return Ok(Outcome::Findings);
         }
-        Err(Some(e)) => {
+        Err(Stop::Error(e)) => {
             if let Some(io) = e.io() {
-                return Err(Failure::write(output, io));
+                return Err(Failure::write(output.shown(), io));
             }
             // The model or the writer cannot carry the document: say it plainly.
             print_failure(
                 &Failure::new(
                     format!("« {display} » ne peut pas être converti : {e}"),
-                    format!("\"{display}\" cannot be converted: {e}"),
+                    format!("\"{display}\" cannot be converted: {}", e.text(Lang::En)),
                 ),
                 lang,
             );
-            print_not_written(output, lang);
+            print_not_written(output.shown(), lang);
             return Ok(Outcome::Findings);
         }
     }
@@ -136,10 +165,10 @@ fn import(args: &ImportArgs, lang: Lang) -> Result<Outcome, Failure> {
             .map_or_else(|| "LHEO".to_owned(), |v| format!("LHEO {}", v.as_str())),
         None => "LHEO".to_owned(),
     };
-    let (i, o) = (input.display(), output.display());
+    let o = output.shown().display();
     let done = match lang {
-        Lang::Fr => format!("« {i} » ({from}) importé dans « {o} » (LHEO 2.3)"),
-        Lang::En => format!("\"{i}\" ({from}) imported into \"{o}\" (LHEO 2.3)"),
+        Lang::Fr => format!("« {display} » ({from}) importé dans « {o} » (LHEO 2.3)"),
+        Lang::En => format!("\"{display}\" ({from}) imported into \"{o}\" (LHEO 2.3)"),
     };
     if let Err(e) = writeln!(out, "{done}").and_then(|()| out.flush()) {
         return Ok(stdout_error(&e, Outcome::Success, lang));
@@ -161,87 +190,4 @@ fn print_not_written(output: &Path, lang: Lang) {
         ),
         lang,
     );
-}
-
-/// Refuses what cannot work before reading anything: the standard input, an output that is
-/// the input, an output folder that does not exist.
-fn check_paths(input: &Path, output: &Path) -> Result<(), Failure> {
-    if input.as_os_str() == "-" || output.as_os_str() == "-" {
-        return Err(Failure::new(
-            "lheo import lit un fichier et écrit un fichier : « - » (entrée ou sortie standard) \
-             n'est pas accepté",
-            "lheo import reads a file and writes a file: \"-\" (standard input or output) is \
-             not accepted",
-        ));
-    }
-    let input_meta = fs::metadata(input).map_err(|e| Failure::read(input, &e))?;
-    if input_meta.is_dir() {
-        return Err(Failure::read(
-            input,
-            &io::Error::from(io::ErrorKind::IsADirectory),
-        ));
-    }
-    if let Ok(output_meta) = fs::metadata(output) {
-        if output_meta.is_dir() {
-            return Err(Failure::write(
-                output,
-                &io::Error::from(io::ErrorKind::IsADirectory),
-            ));
-        }
-        if same_file(input, &input_meta, output, &output_meta) {
-            return Err(Failure::new(
-                format!(
-                    "la sortie « {} » est le fichier d'entrée « {} » : lheo import n'écrase \
-                     jamais son entrée, choisissez un autre nom de sortie",
-                    output.display(),
-                    input.display()
-                ),
-                format!(
-                    "the output \"{}\" is the input file \"{}\": lheo import never overwrites \
-                     its input, choose another output name",
-                    output.display(),
-                    input.display()
-                ),
-            ));
-        }
-    }
-    let folder = output_folder(output);
-    if !folder.is_dir() {
-        return Err(Failure::new(
-            format!(
-                "impossible d'écrire « {} » : le dossier « {} » n'existe pas",
-                output.display(),
-                folder.display()
-            ),
-            format!(
-                "cannot write \"{}\": the folder \"{}\" does not exist",
-                output.display(),
-                folder.display()
-            ),
-        ));
-    }
-    Ok(())
-}
-
-/// `true` when both paths name one file: the same inode (hard links, symbolic links), or the
-/// same canonical path.
-fn same_file(a: &Path, a_meta: &fs::Metadata, b: &Path, b_meta: &fs::Metadata) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        if a_meta.dev() == b_meta.dev() && a_meta.ino() == b_meta.ino() {
-            return true;
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = (a_meta, b_meta);
-    matches!((fs::canonicalize(a), fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
-}
-
-/// The folder `output` goes in (`.` for a bare file name).
-fn output_folder(output: &Path) -> PathBuf {
-    match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
 }

@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 use lheo::validate::{validate, ValidateOptions};
-use lheo::{Lang, Location};
+use lheo::Lang;
 
 use super::{print_failure, stdout_color, stdout_error};
 use crate::cli::{ReportFormat, ValidateArgs};
@@ -13,17 +13,10 @@ use crate::error::{Failure, Outcome};
 use crate::progress::Progress;
 use crate::report::human::{self, HumanOptions};
 use crate::report::{json, junit, passes, FileReport};
-use crate::source::{self, Input};
+use crate::source::{self, Input, Source};
 
 /// Where the lines shown under diagnostics can be read again.
-pub enum ExcerptSource {
-    /// The input file itself.
-    File(PathBuf),
-    /// A copy of the standard input.
-    Copy(tempfile::NamedTempFile),
-    /// Nowhere: no excerpts.
-    None,
-}
+pub type ExcerptSource = source::Lines;
 
 /// One validated input.
 pub struct Validated {
@@ -35,8 +28,8 @@ pub struct Validated {
     pub excerpts: ExcerptSource,
 }
 
-/// Validates one input. `keep_copy` copies the standard input for excerpts; `progress`
-/// allows a progress bar.
+/// Validates one input. `keep_copy` copies a stream (the standard input, a pipe) for
+/// excerpts; `progress` allows a progress bar.
 pub fn validate_input(
     input: &Input,
     options: &ValidateOptions,
@@ -44,38 +37,44 @@ pub fn validate_input(
     keep_copy: bool,
     progress: bool,
 ) -> Result<Validated, Failure> {
-    if let Input::File(p) = input {
-        if super::workbook::is_workbook(p) {
-            return super::workbook::validate_workbook(p, options).map(|(v, _)| v);
-        }
+    let passes = source::Passes::One { keep_copy };
+    let mut source = Source::open(input, passes, &std::env::temp_dir(), lang)?;
+    let mut validated = validate_source(&mut source, options, lang, progress)?;
+    if matches!(validated.excerpts, ExcerptSource::File(_)) {
+        validated.excerpts = source.into_lines();
     }
-    let display = input.display_name(lang);
-    let mut opened = source::open(input, keep_copy)?;
-    let bar = Progress::new(&display, opened.size, progress, lang);
+    Ok(validated)
+}
+
+/// Validates an opened input (its next reading); the excerpts come from its file while it
+/// lives. Inputs `lheo` does not read are refused with the sentence that says what they are.
+pub fn validate_source(
+    source: &mut Source,
+    options: &ValidateOptions,
+    lang: Lang,
+    progress: bool,
+) -> Result<Validated, Failure> {
+    source.refuse_unreadable()?;
+    if source.workbook().is_some() {
+        return super::workbook::validate_workbook(source, options).map(|(v, _)| v);
+    }
+    let display = source.display().to_owned();
+    let pass = source.pass()?;
+    let tracker = pass.tracker();
+    let bar = Progress::new(&display, source.size(), progress, lang);
     // The bar follows the bytes read from the input (the library's own progress callback is
     // only called between records, which can be rare).
-    opened.reader.get_mut().set_progress(bar.bar());
-    let report = validate(opened.reader, options);
+    tracker.set_progress(bar.bar());
+    let report = validate(pass, options);
     bar.finish();
-    if let Some(error) = opened.tracker.take_error() {
-        let path = match input {
-            Input::File(p) => p.clone(),
-            Input::Stdin => PathBuf::from(&display),
-        };
-        return Err(Failure::read(&path, &error));
-    }
-    let excerpts = match (input, opened.copy) {
-        (Input::File(p), _) => ExcerptSource::File(p.clone()),
-        (Input::Stdin, Some(copy)) => ExcerptSource::Copy(copy),
-        (Input::Stdin, None) => ExcerptSource::None,
-    };
+    source.end(&tracker)?;
     Ok(Validated {
         file: FileReport {
-            name: input.machine_name(),
+            name: source.machine_name().to_owned(),
             report,
         },
         display,
-        excerpts,
+        excerpts: source.lines(),
     })
 }
 
@@ -88,19 +87,8 @@ pub fn print_human(
 ) -> io::Result<()> {
     let diagnostics = &validated.file.report.diagnostics;
     if !quiet {
-        let targets: Vec<(u32, u32)> = diagnostics
-            .iter()
-            .take(options.limit)
-            .filter_map(|d| match d.location {
-                Location::Xml { line, column } => Some((line, column)),
-                _ => None,
-            })
-            .collect();
-        let excerpts = match &validated.excerpts {
-            ExcerptSource::File(p) => source::excerpts_from_file(p, &targets),
-            ExcerptSource::Copy(c) => source::excerpts_from_file(c.path(), &targets),
-            ExcerptSource::None => Default::default(),
-        };
+        let shown = &diagnostics[..diagnostics.len().min(options.limit)];
+        let excerpts = validated.excerpts.excerpts(shown);
         human::write_diagnostics(out, &validated.display, diagnostics, &excerpts, options)?;
     }
     human::write_summary(

@@ -1,52 +1,88 @@
-//! What `export`, `template`, `import` and `validate` share for workbooks: recognising a
-//! workbook by its extension, reading one into a validated report, and writing files
-//! atomically (a temporary file in the output's folder, renamed once complete).
+//! What `validate`, `import` and `diff` share for workbooks: reading one, with the workbook
+//! libraries' errors (zip, calamine) turned into a sentence that names the file and says
+//! what to do.
 
-use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
 
 use lheo::validate::ValidateOptions;
 use lheo::workbook::Imported;
+use lheo::Lang;
 
 use super::validate::{ExcerptSource, Validated};
 use crate::error::Failure;
 use crate::report::FileReport;
+use crate::source::Source;
 
-/// Extensions read as workbooks.
-pub const EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
+/// Reads the workbook `source` is (recognised by its content, whatever its name). A file the
+/// workbook reader cannot open at all (damaged, another format) is a failure (exit 2), like
+/// any unreadable file.
+pub fn read(source: &mut Source) -> Result<Imported, Failure> {
+    let path = source.workbook_path()?;
+    let name = Path::new(source.display());
+    let file = File::open(&path).map_err(|e| Failure::read(name, &e))?;
+    let imported =
+        lheo::workbook::read_workbook(BufReader::new(file)).map_err(|e| match e.io() {
+            Some(io) => Failure::read(name, io),
+            None => unreadable(source.display(), e.text(Lang::Fr)),
+        })?;
+    source.unchanged()?;
+    refuse_unreadable(source.display(), &imported.diagnostics)?;
+    Ok(imported)
+}
 
-/// `true` when `path` names a workbook (by its extension).
-pub fn is_workbook(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+/// Fails with the sentence for a workbook that cannot be opened when the workbook reader's
+/// findings say so (its `CLASSEUR-ILLISIBLE` finding).
+pub fn refuse_unreadable(name: &str, diagnostics: &[lheo::Diagnostic]) -> Result<(), Failure> {
+    match diagnostics
+        .iter()
+        .find(|d| d.rule == lheo::Rule::ClasseurIllisible)
+    {
+        Some(d) => Err(unreadable(name, &d.message.fr)),
+        None => Ok(()),
+    }
+}
+
+/// The sentence for a workbook that cannot be opened; `raw` is what the libraries said.
+fn unreadable(name: &str, raw: &str) -> Failure {
+    let lower = raw.to_lowercase();
+    let (fr, en) = if lower.contains("eocd") || lower.contains("zip") {
+        (
+            "son archive zip est endommagée ou tronquée (téléchargement incomplet ?)",
+            "its zip archive is damaged or truncated (an incomplete download?)",
+        )
+    } else if lower.contains("password") || lower.contains("encrypt") {
+        (
+            "il est protégé par un mot de passe",
+            "it is protected by a password",
+        )
+    } else if lower.contains("bombe") || lower.contains("refusée") {
+        (
+            "il se décompresse en bien plus que ce qu'un classeur contient",
+            "it expands to far more than a workbook holds",
+        )
+    } else {
+        (
+            "il est endommagé ou n'est pas dans un format de classeur lu par lheo",
+            "it is damaged or not in a workbook format lheo reads",
+        )
+    };
+    Failure::new(
+        format!("impossible de lire le classeur « {name} » : {fr} ({raw}) ; ouvrez-le dans Excel ou LibreOffice et enregistrez-le de nouveau au format .xlsx, ou repartez du modèle (lheo template -o modele.xlsx)"),
+        format!("cannot read the workbook \"{name}\": {en} ({raw}); open it in Excel or LibreOffice and save it again as .xlsx, or start again from the template (lheo template -o modele.xlsx)"),
+    )
 }
 
 /// Reads and validates a workbook: the workbook's own problems and the document's findings,
 /// every one at `sheet!cell`.
 pub fn validate_workbook(
-    path: &Path,
+    source: &mut Source,
     options: &ValidateOptions,
 ) -> Result<(Validated, Imported), Failure> {
-    let meta = fs::metadata(path).map_err(|e| Failure::read(path, &e))?;
-    if meta.is_dir() {
-        return Err(Failure::read(
-            path,
-            &io::Error::from(io::ErrorKind::IsADirectory),
-        ));
-    }
-    let file = fs::File::open(path).map_err(|e| Failure::read(path, &e))?;
-    let imported =
-        lheo::workbook::read_workbook(io::BufReader::new(file)).map_err(|e| match e.io() {
-            Some(io) => Failure::read(path, io),
-            None => Failure::new(
-                format!("impossible de lire « {} » : {e}", path.display()),
-                format!("cannot read \"{}\": {e}", path.display()),
-            ),
-        })?;
+    let imported = read(source)?;
     let report = imported.validate(options);
-    let name = path.display().to_string();
+    let name = source.display().to_owned();
     Ok((
         Validated {
             file: FileReport {
@@ -60,87 +96,25 @@ pub fn validate_workbook(
     ))
 }
 
-/// The folder `output` goes in (`.` for a bare file name).
-pub fn output_folder(output: &Path) -> PathBuf {
-    match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Refuses an output that cannot be written: `-`, a folder, the input itself, a folder that
-/// does not exist.
-pub fn check_output(output: &Path, input: Option<&Path>) -> Result<(), Failure> {
-    if output.as_os_str() == "-" {
-        return Err(Failure::new(
-            "« - » (sortie standard) n'est pas accepté : donnez un nom de fichier avec -o",
-            "\"-\" (standard output) is not accepted: give a file name with -o",
-        ));
-    }
-    if output.is_dir() {
-        return Err(Failure::write(
-            output,
-            &io::Error::from(io::ErrorKind::IsADirectory),
-        ));
-    }
-    if let Some(input) = input {
-        let same = match (fs::canonicalize(input), fs::canonicalize(output)) {
-            (Ok(a), Ok(b)) => a == b,
-            _ => false,
-        };
-        if same {
-            return Err(Failure::new(
-                format!(
-                    "la sortie « {} » est le fichier d'entrée : lheo n'écrase jamais son entrée",
-                    output.display()
-                ),
-                format!(
-                    "the output \"{}\" is the input file: lheo never overwrites its input",
-                    output.display()
-                ),
-            ));
-        }
-    }
-    let folder = output_folder(output);
-    if !folder.is_dir() {
-        return Err(Failure::new(
-            format!(
-                "impossible d'écrire « {} » : le dossier « {} » n'existe pas",
-                output.display(),
-                folder.display()
+    #[test]
+    fn library_errors_become_sentences() {
+        let f = unreadable(
+            "lot.xlsx",
+            "Xlsx error: Zip error: invalid Zip archive: Could not find EOCD",
+        );
+        let fr = f.text(lheo::Lang::Fr);
+        assert!(
+            fr.starts_with(
+                "impossible de lire le classeur « lot.xlsx » : son archive zip est endommagée"
             ),
-            format!(
-                "cannot write \"{}\": the folder \"{}\" does not exist",
-                output.display(),
-                folder.display()
-            ),
-        ));
+            "{fr}"
+        );
+        assert!(fr.contains("enregistrez-le de nouveau"), "{fr}");
+        let en = f.text(lheo::Lang::En);
+        assert!(en.contains("damaged or truncated"), "{en}");
     }
-    Ok(())
-}
-
-/// Writes `output` through a temporary file in the same folder, renamed once `write`
-/// succeeded; on error the temporary file is removed and `output` is left as it was.
-pub fn write_atomically<E>(
-    output: &Path,
-    write: impl FnOnce(&mut BufWriter<&File>) -> Result<(), E>,
-    io_error: impl Fn(io::Error) -> E,
-) -> Result<(), E> {
-    let folder = output_folder(output);
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".lheo-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(0o666));
-    }
-    let temp = builder.tempfile_in(&folder).map_err(&io_error)?;
-    {
-        let mut w = BufWriter::with_capacity(64 * 1024, temp.as_file());
-        write(&mut w)?;
-        w.flush().map_err(&io_error)?;
-    }
-    temp.as_file().sync_all().map_err(&io_error)?;
-    temp.persist(output).map_err(|e| io_error(e.error))?;
-    Ok(())
 }

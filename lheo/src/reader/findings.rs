@@ -16,19 +16,45 @@ pub(super) fn not_lheo_2_text(root: &str, uri: Option<&str>) -> (String, String)
             format!("l'élément racine « {root} » n'a pas d'espace de noms : ce n'est pas du LHEO 2.x (attendu xmlns=\"{NAMESPACE_2_3}\")"),
             format!("the root element \"{root}\" has no namespace: this is not LHEO 2.x (expected xmlns=\"{NAMESPACE_2_3}\")"),
         ),
-        Some(u) if u.contains("lheo.org/1.") => (
-            format!("document LHEO 1.x ({u}) : cette version n'est pas prise en charge, seules les versions 2.0 à 2.3 le sont"),
-            format!("LHEO 1.x document ({u}): this version is not supported, only 2.0 to 2.3 are"),
-        ),
-        Some(u) if u.contains("moncompteformation") => (
-            format!("document au format EDOF de la Caisse des Dépôts ({u}) : ce profil n'est pas du LHEO 2.3 (éléments obligatoires absents, autre schéma)"),
-            format!("Caisse des Dépôts EDOF document ({u}): this profile is not LHEO 2.3 (required elements missing, another schema)"),
-        ),
+        // An EDOF catalogue, an LHEO 1.x feed: said as every command says it (`crate::input`).
+        Some(u) if u.contains("moncompteformation") => {
+            let (fr, en) = edof(u);
+            (format!("ce document est {fr}"), format!("this document is {en}"))
+        }
+        Some(u) if u.contains("lheo.org/1.") => {
+            let (fr, en) = lheo_1(root, Some(u));
+            (format!("ce document est {fr}"), format!("this document is {en}"))
+        }
         Some(u) => (
             format!("l'élément racine « {root} » est dans l'espace de noms « {u} », pas dans celui de LHEO 2.x"),
             format!("the root element \"{root}\" is in namespace \"{u}\", not an LHEO 2.x namespace"),
         ),
     }
+}
+
+/// An EDOF catalogue (root in the namespace `namespace`), as a noun phrase (French,
+/// English): the reader and [`crate::input`] say it alike.
+pub(crate) fn edof(namespace: &str) -> (String, String) {
+    (
+        format!("un catalogue EDOF de la Caisse des Dépôts (Mon Compte Formation, espace de noms « {namespace} ») : ce format n'est pas du LHEO 2.x"),
+        format!("a Caisse des Dépôts EDOF catalogue (Mon Compte Formation, namespace \"{namespace}\"): this format is not LHEO 2.x"),
+    )
+}
+
+/// An LHEO 1.x document (its root, and namespace if any), as a noun phrase (French,
+/// English): the reader and [`crate::input`] say it alike.
+pub(crate) fn lheo_1(root: &str, namespace: Option<&str>) -> (String, String) {
+    let (fr, en) = match namespace {
+        Some(ns) => (
+            format!("espace de noms « {ns} »"),
+            format!("namespace \"{ns}\""),
+        ),
+        None => (format!("racine « {root} »"), format!("root \"{root}\"")),
+    };
+    (
+        format!("un document LHEO 1.x ({fr}) : cette ancienne version n'est pas lue, demandez à son émetteur un export LHEO 2.x"),
+        format!("an LHEO 1.x document ({en}): this old version is not read, ask its sender for an LHEO 2.x export"),
+    )
 }
 
 /// The finding for a root that is not LHEO 2.x.

@@ -30,7 +30,7 @@ pub use crate::xml::limits::Limits;
 use crate::xml::{decode, events};
 #[doc(hidden)]
 pub use build::{BuildError, FromNode};
-pub(crate) use findings::{decode_error, xml_error};
+pub(crate) use findings::{decode_error, edof, lheo_1, xml_error};
 #[doc(hidden)]
 pub use state::{Build, ReaderState};
 

@@ -38,6 +38,7 @@ mod assemble;
 pub mod cells;
 #[doc(hidden)]
 pub mod doc;
+mod export;
 mod flatten;
 #[doc(hidden)]
 pub mod layout;
@@ -45,24 +46,29 @@ mod reader;
 mod template;
 mod writer;
 
+pub use export::{export, export_with, ExportOptions, ExportSummary};
 pub use reader::{read_workbook, Imported};
-pub use template::template;
 #[doc(hidden)]
 pub use template::EXAMPLE;
+pub use template::{template, template_with};
+pub use writer::write_document;
 #[doc(hidden)]
 pub use writer::{cell_ref, WorkbookWriter};
-pub use writer::{export, write_document, ExportSummary};
 
 use crate::error::{Error, ErrorKind};
 use crate::Location;
 
-/// Errors of the workbook library: an I/O error is [`ErrorKind::Io`], anything else an
-/// output the workbook cannot take ([`ErrorKind::Unwritable`]).
+/// Errors of the workbook library: an I/O error (writing the output, a sheet's temporary
+/// file, the zip archive) is [`ErrorKind::Io`], anything else an output the workbook cannot
+/// take ([`ErrorKind::Unwritable`]).
 impl From<rust_xlsxwriter::XlsxError> for Error {
     fn from(e: rust_xlsxwriter::XlsxError) -> Self {
-        if let rust_xlsxwriter::XlsxError::IoError(io) = e {
-            return Error::from(io);
-        }
+        use rust_xlsxwriter::XlsxError;
+        let e = match e {
+            XlsxError::IoError(io) | XlsxError::TempFileError(_, io) => return Error::from(io),
+            XlsxError::ZipError(zip::result::ZipError::Io(io)) => return Error::from(io),
+            other => other,
+        };
         Error::new(
             ErrorKind::Unwritable,
             format!("classeur : {e}"),

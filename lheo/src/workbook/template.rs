@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::export;
+use super::{export_with, ExportOptions};
 use crate::error::Error;
 
 /// The example offer of the template (valid LHEO 2.3, France Travail rules included).
@@ -60,7 +60,12 @@ pub const EXAMPLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 /// let xlsx = lheo::workbook::template(Vec::new()).unwrap();
 /// assert!(xlsx.starts_with(b"PK"));
 /// ```
-pub fn template<W: Write + Send>(mut out: W) -> Result<W, Error> {
-    export(EXAMPLE.as_bytes(), &mut out)?;
+pub fn template<W: Write + Send>(out: W) -> Result<W, Error> {
+    template_with(out, &ExportOptions::default())
+}
+
+/// [`template()`] with export options (where the temporary files go).
+pub fn template_with<W: Write + Send>(mut out: W, options: &ExportOptions) -> Result<W, Error> {
+    export_with(EXAMPLE.as_bytes(), &mut out, options)?;
     Ok(out)
 }

@@ -1,7 +1,7 @@
 //! Writing workbooks (rust_xlsxwriter, constant-memory mode: each sheet streams its rows to
 //! a temporary file, so memory stays flat whatever the number of formations).
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, Format, FormatBorder, Formula, Workbook,
@@ -149,8 +149,22 @@ impl<W: Write + Send> WorkbookWriter<W> {
     /// sheet with its headers, widths, formats and drop-downs, the documentation and the
     /// lists. Nothing is written to `out` before [`WorkbookWriter::finish`].
     pub fn new(out: W, root: ElementId) -> Result<Self, Error> {
+        WorkbookWriter::with_tempdir(out, root, None)
+    }
+
+    /// [`WorkbookWriter::new`], with the temporary files of the sheets (one per sheet, never
+    /// named, gone when the writer is) in `tempdir` rather than the system's temporary folder:
+    /// put them where the workbook goes, and a full `$TMPDIR` does not matter.
+    pub fn with_tempdir(
+        out: W,
+        root: ElementId,
+        tempdir: Option<&std::path::Path>,
+    ) -> Result<Self, Error> {
         let layout = Layout::of(root);
         let mut book = Workbook::new();
+        if let Some(dir) = tempdir {
+            book.set_tempdir(dir)?;
+        }
         let formats = Formats::new();
         let mut ws_count = 0usize;
         let mut new_sheet = |book: &mut Workbook, name: &str| -> Result<usize, Error> {
@@ -605,80 +619,9 @@ fn record_node(record: &Record) -> Result<Node, Error> {
     })
 }
 
-/// What an export wrote.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ExportSummary {
-    /// Records (`formation`, `resume-offre`, …).
-    pub records: u64,
-}
-
-/// Exports an LHEO 2.x document read from `input` as a workbook written to `out`, streaming:
-/// one record at a time in memory.
-///
-/// Fails on a document the reader cannot read (ill-formed XML, not LHEO 2.x) and on anything
-/// the workbook could not carry (an element the schema does not allow where it is).
-pub fn export<R: BufRead, W: Write + Send>(input: R, out: W) -> Result<ExportSummary, Error> {
-    let mut reader = Reader::new(input)?;
-    let mut writer: Option<WorkbookWriter<W>> = None;
-    let mut out = Some(out);
-    let mut summary = ExportSummary::default();
-    loop {
-        let next = reader.next_node();
-        if let Some(d) = reader
-            .take_diagnostics()
-            .into_iter()
-            .find(|d| d.severity == crate::Severity::Error)
-        {
-            return Err(Error::invalid(d));
-        }
-        let Some(record) = next else { break };
-        if writer.is_none() {
-            let root = reader
-                .root()
-                .and_then(schema::element_id)
-                .unwrap_or(schema::id::LHEO);
-            if let Some(o) = out.take() {
-                writer = Some(WorkbookWriter::new(o, root)?);
-            }
-        }
-        if let Some(w) = writer.as_mut() {
-            w.write_node(&record.node)?;
-            summary.records += 1;
-        }
-    }
-    if reader.version().is_none() {
-        let d = crate::Diagnostic::new(
-            Rule::XsdRacine,
-            format!(
-                "« {} » n'est pas un document LHEO 2.x",
-                reader.root().unwrap_or("")
-            ),
-            format!(
-                "\"{}\" is not an LHEO 2.x document",
-                reader.root().unwrap_or("")
-            ),
-        );
-        return Err(Error::invalid(d));
-    }
-    let Some(envelope) = reader.envelope() else {
-        return Err(Error::invalid(crate::Diagnostic::new(
-            Rule::XmlMalforme,
-            "document vide",
-            "empty document",
-        )));
-    };
-    let writer = match (writer, out) {
-        (Some(w), _) => w,
-        (None, Some(o)) => WorkbookWriter::new(o, envelope.id.unwrap_or(schema::id::LHEO))?,
-        (None, None) => return Err(Error::from(std::io::Error::other("no output"))),
-    };
-    writer.finish(envelope)?;
-    Ok(summary)
-}
-
 /// Writes a whole document as a workbook.
 pub fn write_document<W: Write + Send>(doc: &crate::Document, out: W) -> Result<(), Error> {
     let mut xml = Vec::new();
     crate::writer::write_document(doc, &mut xml)?;
-    export(&xml[..], out).map(|_| ())
+    super::export(&xml[..], out).map(|_| ())
 }
