@@ -161,6 +161,7 @@ def validate(
     profile: _Profile = "lheo",
     *,
     today: _Today = None,
+    rentree: Optional[int] = None,
     lang: _Lang = "fr",
     deny_warnings: bool = False,
     name: Optional[str] = None,
@@ -202,6 +203,7 @@ def convert(
     *,
     profile: _Profile = "lheo",
     today: _Today = None,
+    rentree: Optional[int] = None,
     lang: _Lang = "fr",
 ) -> Report:
     """Converts a feed (LHEO 2.0–2.3 XML or an lheo workbook) to LHEO 2.3, like
@@ -214,6 +216,7 @@ def import_xlsx(
     *,
     profile: _Profile = "lheo",
     today: _Today = None,
+    rentree: Optional[int] = None,
     lang: _Lang = "fr",
 ) -> Report:
     """Imports an lheo workbook (xlsx, xls, ods) as LHEO 2.3 XML, like ``lheo import``:

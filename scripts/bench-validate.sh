@@ -47,6 +47,6 @@ row() {
     "$(awk -v r="${ref%% *}" -v s="$s" 'BEGIN { print r / s }')"
 }
 row "xmllint --stream --schema" "$ref"
-for profile in xsd lheo france-travail; do
+for profile in xsd lheo france-travail carif parcoursup; do
   row "lheo validate --profile $profile" "$(best_of ./target/release/lheo validate --quiet --profile "$profile" "$feed")"
 done

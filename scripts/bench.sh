@@ -9,8 +9,8 @@
 #   generate         the `generate` example writing the feed (the writer path)
 #   read             the `read_feed` example: every formation read into the model (its one line
 #                    per formation goes to /dev/null)
-#   validate P       lheo validate --quiet --profile P --today 2026-01-01, for P = xsd, lheo and
-#                    france-travail
+#   validate P       lheo validate --quiet --profile P --today 2026-01-01, for P = xsd, lheo,
+#                    france-travail, carif and parcoursup
 #   xmllint          xmllint --noout --stream --schema ../shared/lheo/lheo-2.3.xsd, on the same
 #                    feed in the same run (skipped, with the reason, without xmllint or the XSD);
 #                    the notes under the table give the xmllint / lheo xsd ratios
@@ -199,7 +199,7 @@ for size in "$@"; do
   if measure 0 /dev/null "$read_feed" "$feed"; then row read; else failed read; fi
 
   xsd_result=""
-  for profile in xsd lheo france-travail; do
+  for profile in xsd lheo france-travail carif parcoursup; do
     if measure 0 /dev/null "$lheo" validate --quiet --profile "$profile" --today "$today" "$feed"; then
       row "validate $profile"
       if [ "$profile" = xsd ]; then xsd_result=$result; fi

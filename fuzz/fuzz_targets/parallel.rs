@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let chunk_bytes = usize::from(first) + 1;
     let today = chrono::NaiveDate::from_ymd_opt(2025, 1, 15);
-    for profile in [Profile::Xsd, Profile::Lheo, Profile::FranceTravail] {
+    for profile in Profile::ALL {
         let one = ValidateOptions::new(profile).with_today(today.expect("date")).with_threads(1);
         let two = one.clone().with_threads(2).with_chunk_bytes(chunk_bytes);
         let a = render(&validate(xml, &one));

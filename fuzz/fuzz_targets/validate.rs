@@ -10,7 +10,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let today = chrono::NaiveDate::from_ymd_opt(2025, 1, 15);
-    for profile in [Profile::Xsd, Profile::Lheo, Profile::FranceTravail] {
+    for profile in Profile::ALL {
         let options = ValidateOptions::new(profile).with_today(today.expect("date"));
         let report = validate(data, &options);
         // Every finding carries a code and a message in both languages.

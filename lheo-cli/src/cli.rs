@@ -238,6 +238,11 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "AAAA-MM-JJ", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
 
+    /// Rentrée vérifiée par le profil parcoursup : sessions commençant du 1er août AAAA au
+    /// 31 juillet AAAA+1 (par défaut : le premier 1er août à partir de la date du jour).
+    #[arg(long, value_name = "AAAA", value_parser = parse_rentree)]
+    pub rentree: Option<i32>,
+
     /// Traiter les avertissements comme des erreurs (code de sortie 1).
     #[arg(long)]
     pub deny_warnings: bool,
@@ -288,8 +293,8 @@ pub struct ImportArgs {
 /// `lheo rules`.
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// N'afficher que les règles de ce profil : xsd, lheo ou france-travail (un profil inclut
-    /// les plus petits) ; par défaut toutes les règles.
+    /// N'afficher que les règles de ce profil : xsd, lheo, france-travail, carif ou
+    /// parcoursup (un profil inclut ceux qu'il étend) ; par défaut toutes les règles.
     #[arg(long, value_enum, value_name = "PROFIL", hide_possible_values = true)]
     pub profile: Option<ProfileName>,
 
@@ -306,7 +311,8 @@ pub struct RulesArgs {
 #[derive(Debug, Args)]
 pub struct ProfileArg {
     /// Profil de validation : xsd (le schéma officiel seul), lheo (xsd + spécification
-    /// LHEO, par défaut), france-travail (lheo + règles France Travail).
+    /// LHEO, par défaut), france-travail (lheo + règles France Travail), carif (lheo + guides
+    /// des Carif-Oref), parcoursup (carif + conditions Parcoursup de l'apprentissage).
     #[arg(long, value_enum, default_value_t = ProfileName::Lheo, value_name = "PROFIL",
           hide_possible_values = true, hide_default_value = true)]
     pub profile: ProfileName,
@@ -339,6 +345,10 @@ pub enum ProfileName {
     Lheo,
     /// lheo + les règles France Travail (modalités de recrutement, adresses).
     FranceTravail,
+    /// lheo + ce que les guides des Carif-Oref demandent avant publication.
+    Carif,
+    /// carif + les conditions d'import de l'offre en apprentissage dans Parcoursup.
+    Parcoursup,
 }
 
 impl ProfileName {
@@ -349,6 +359,8 @@ impl ProfileName {
             ProfileName::Xsd => Profile::Xsd,
             ProfileName::Lheo => Profile::Lheo,
             ProfileName::FranceTravail => Profile::FranceTravail,
+            ProfileName::Carif => Profile::Carif,
+            ProfileName::Parcoursup => Profile::Parcoursup,
         }
     }
 }
@@ -406,6 +418,16 @@ fn parse_date(s: &str) -> Result<NaiveDate, crate::usage::Bilingual> {
         fr: "date attendue au format AAAA-MM-JJ (ex. 2025-03-31)",
         en: "expected a date as YYYY-MM-DD (e.g. 2025-03-31)",
     })
+}
+
+/// Parses `--rentree`.
+fn parse_rentree(s: &str) -> Result<i32, String> {
+    match s.parse::<i32>() {
+        Ok(y) if (1900..=9998).contains(&y) => Ok(y),
+        _ => Err(format!(
+            "année attendue sur quatre chiffres (ex. 2025), reçu « {s} »"
+        )),
+    }
 }
 
 #[cfg(test)]

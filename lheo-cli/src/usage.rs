@@ -347,7 +347,7 @@ pub const ENGLISH: &[(&str, &str, &str)] = &[
     (
         "",
         "profile",
-        "Validation profile: xsd (the official schema alone), lheo (xsd + LHEO specification, the default), france-travail (lheo + France Travail rules)",
+        "Validation profile: xsd (the official schema alone), lheo (xsd + LHEO specification, the default), france-travail (lheo + France Travail rules), carif (lheo + the Carif-Oref guides), parcoursup (carif + Parcoursup's conditions for apprenticeship)",
     ),
     (
         "validate",
@@ -360,6 +360,11 @@ pub const ENGLISH: &[(&str, &str, &str)] = &[
         "Report format: human (readable, the default), json (one JSON document), junit (XML for GitLab/Jenkins)",
     ),
     ("validate", "today", "Today's date for the date rules (default: the local date)"),
+    (
+        "validate",
+        "rentree",
+        "Rentrée the parcoursup profile checks: sessions starting from 1 August YYYY to 31 July YYYY+1 (default: the first 1 August from today on)",
+    ),
     ("validate", "deny_warnings", "Treat warnings as errors (exit code 1)"),
     (
         "validate",
@@ -380,7 +385,7 @@ pub const ENGLISH: &[(&str, &str, &str)] = &[
     (
         "rules",
         "profile",
-        "Only the rules of this profile: xsd, lheo or france-travail (a profile includes the smaller ones); all rules by default",
+        "Only the rules of this profile: xsd, lheo, france-travail, carif or parcoursup (a profile includes the ones it extends); all rules by default",
     ),
     ("rules", "format", "Format: human (a table, the default) or json"),
     (

@@ -16,7 +16,8 @@ fn codes(json: &serde_json::Value) -> Vec<String> {
 #[test]
 fn json_matches_its_schema_for_every_profile() {
     let mut sizes = Vec::new();
-    for profile in ["xsd", "lheo", "france-travail"] {
+    let profiles = ["xsd", "lheo", "france-travail", "carif", "parcoursup"];
+    for profile in profiles {
         for lang in ["fr", "en"] {
             let (code, stdout, stderr) = run(&[
                 "rules",
@@ -36,18 +37,28 @@ fn json_matches_its_schema_for_every_profile() {
             }
         }
     }
-    // Each profile includes the smaller ones.
-    assert!(sizes[0] < sizes[1] && sizes[1] < sizes[2], "{sizes:?}");
+    // Each profile includes the ones it extends: xsd < lheo < france-travail, lheo < carif <
+    // parcoursup.
+    let [xsd, lheo, ft, carif, parcoursup] = sizes[..] else {
+        panic!("{sizes:?}");
+    };
+    assert!(
+        xsd < lheo && lheo < ft && lheo < carif && carif < parcoursup,
+        "{sizes:?}"
+    );
 
     let (_, stdout, _) = run(&["rules", "--format", "json"]);
     let all = assert_matches_schema("rules.schema.json", &stdout);
-    assert_eq!(all["rules"].as_array().unwrap().len(), sizes[2]);
+    // Every rule: lheo's, France Travail's, Parcoursup's (with carif's), workbook rules aside.
+    assert!(all["rules"].as_array().unwrap().len() >= parcoursup + ft - lheo);
     let all = codes(&all);
     for code in [
         "XML-MALFORME",
         "XSD-ELEMENT-MANQUANT",
         "LHEO-VERSION",
         "FT-RDV-PLAGE",
+        "CARIF-DOUBLON",
+        "PARCOURSUP-UAI",
     ] {
         assert!(all.iter().any(|c| c == code), "{code} missing");
     }

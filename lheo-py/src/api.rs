@@ -51,8 +51,15 @@ fn today(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<NaiveDate>> {
         .map_err(|_| PyValueError::new_err(format!("today « {text} » : date AAAA-MM-JJ attendue")))
 }
 
-fn options(profile_name: &str, day: Option<&Bound<'_, PyAny>>) -> PyResult<ValidateOptions> {
+fn options(
+    profile_name: &str,
+    day: Option<&Bound<'_, PyAny>>,
+    rentree: Option<i32>,
+) -> PyResult<ValidateOptions> {
     let mut options = ValidateOptions::new(profile(profile_name)?);
+    if let Some(year) = rentree {
+        options = options.with_rentree(year);
+    }
     if let Some(d) = today(day)? {
         options = options.with_today(d);
     }
@@ -62,26 +69,30 @@ fn options(profile_name: &str, day: Option<&Bound<'_, PyAny>>) -> PyResult<Valid
 /// Validates a feed (LHEO 2.0–2.3 XML or an lheo workbook) with a profile.
 ///
 /// `source`: a path, bytes or a binary file object. `profile`: `"xsd"`, `"lheo"` (default),
-/// `"france-travail"`… `today`: the date for the date rules (`datetime.date` or
-/// `"AAAA-MM-JJ"`, default the local date). `lang`: `"fr"` or `"en"` for the messages.
+/// `"france-travail"`, `"carif"`, `"parcoursup"`. `today`: the date for the date rules
+/// (`datetime.date` or `"AAAA-MM-JJ"`, default the local date). `rentree`: the year of the
+/// rentrée the `parcoursup` profile checks (sessions from 1 August of that year). `lang`: `"fr"` or `"en"` for the messages.
 /// `deny_warnings`: warnings make the file invalid. `name`: the file name in the report
 /// (default: the path as given).
 ///
 /// A document that is not well-formed, or not LHEO, gives a report with that finding; an
 /// input that cannot be read at all (a missing file) raises `UnreadableInputError`.
+// One parameter per Python keyword argument.
+#[allow(clippy::too_many_arguments)]
 #[pyfunction]
-#[pyo3(signature = (source, profile = "lheo", *, today = None, lang = "fr", deny_warnings = false, name = None))]
+#[pyo3(signature = (source, profile = "lheo", *, today = None, rentree = None, lang = "fr", deny_warnings = false, name = None))]
 pub fn validate(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
     profile: &str,
     today: Option<&Bound<'_, PyAny>>,
+    rentree: Option<i32>,
     lang: &str,
     deny_warnings: bool,
     name: Option<String>,
 ) -> PyResult<Report> {
     let lang = errors::lang(lang)?;
-    let options = options(profile, today)?;
+    let options = options(profile, today, rentree)?;
     let src = Source::extract(source)?;
     let file = name.unwrap_or_else(|| src.name(py));
     let report = detached(py, move || {
@@ -250,34 +261,36 @@ fn convert_to(
 /// (warnings included); raises `InvalidDataError` (with `report` and `diagnostics`) and
 /// writes nothing when the feed has errors.
 #[pyfunction]
-#[pyo3(signature = (source, dest, *, profile = "lheo", today = None, lang = "fr"))]
+#[pyo3(signature = (source, dest, *, profile = "lheo", today = None, rentree = None, lang = "fr"))]
 pub fn convert(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
     dest: &Bound<'_, PyAny>,
     profile: &str,
     today: Option<&Bound<'_, PyAny>>,
+    rentree: Option<i32>,
     lang: &str,
 ) -> PyResult<Report> {
     let lang = errors::lang(lang)?;
-    let options = options(profile, today)?;
+    let options = options(profile, today, rentree)?;
     convert_to(py, Source::extract(source)?, dest, options, lang, false)
 }
 
 /// Imports an lheo workbook (xlsx, xls, ods) as LHEO 2.3 XML, like `lheo import`: refused
 /// (`InvalidDataError`, nothing written) when it has errors, every finding at its cell.
 #[pyfunction]
-#[pyo3(signature = (source, dest, *, profile = "lheo", today = None, lang = "fr"))]
+#[pyo3(signature = (source, dest, *, profile = "lheo", today = None, rentree = None, lang = "fr"))]
 pub fn import_xlsx(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
     dest: &Bound<'_, PyAny>,
     profile: &str,
     today: Option<&Bound<'_, PyAny>>,
+    rentree: Option<i32>,
     lang: &str,
 ) -> PyResult<Report> {
     let lang = errors::lang(lang)?;
-    let options = options(profile, today)?;
+    let options = options(profile, today, rentree)?;
     convert_to(py, Source::extract(source)?, dest, options, lang, true)
 }
 

@@ -9,9 +9,11 @@ import lheo
 from conftest import FIXTURES, TODAY, corpus_files, corpus_path, fixture_files, ids
 
 
-def same_as_cli(cli, path, profile="lheo", lang="fr", deny_warnings=False):
+def same_as_cli(cli, path, profile="lheo", lang="fr", deny_warnings=False, rentree=None):
     args = ["validate", "--format", "json", "--profile", profile, "--today", TODAY]
     args += ["--lang", lang]
+    if rentree is not None:
+        args += ["--rentree", rentree]
     if deny_warnings:
         args.append("--deny-warnings")
     output, refusal = cli(*args, str(path), refusal=True)
@@ -22,7 +24,7 @@ def same_as_cli(cli, path, profile="lheo", lang="fr", deny_warnings=False):
         assert refusal == f"lheo: {e.value}"
         return None
     report = lheo.validate(
-        str(path), profile, today=TODAY, lang=lang, deny_warnings=deny_warnings
+        str(path), profile, today=TODAY, rentree=rentree, lang=lang, deny_warnings=deny_warnings
     )
     expected = output["files"]
     assert len(expected) == 1
@@ -41,7 +43,7 @@ def same_as_cli(cli, path, profile="lheo", lang="fr", deny_warnings=False):
 
 
 @pytest.mark.parametrize("path", fixture_files(), ids=ids(fixture_files()))
-@pytest.mark.parametrize("profile", ["xsd", "lheo", "france-travail"])
+@pytest.mark.parametrize("profile", sorted({r["profile"] for r in lheo.rules()}))
 def test_fixtures_equal_cli(cli, path, profile):
     same_as_cli(cli, path, profile)
 
@@ -142,3 +144,12 @@ def test_files_lheo_does_not_read_are_refused_with_what_they_are():
     with pytest.raises(lheo.UnreadableInputError) as e:
         lheo.validate(b"<html><body/></html>", lang="en")
     assert str(e.value).startswith('"<bytes>" is ')
+
+
+@pytest.mark.parametrize("rentree", [2026, 2027])
+def test_parcoursup_rentree_equal_cli(cli, rentree):
+    folder = FIXTURES / "parcoursup"
+    if "parcoursup" not in {r["profile"] for r in lheo.rules()}:
+        pytest.fail("the parcoursup profile is missing from lheo.rules()")
+    for path in sorted(folder.glob("*.xml")):
+        same_as_cli(cli, path, "parcoursup", rentree=rentree)

@@ -1,5 +1,5 @@
-//! `lheo rules`: the rule catalogue (`lheo::rules::catalogue::all`, France Travail rules
-//! included), as an aligned table or as JSON (`schemas/rules.schema.json`).
+//! `lheo rules`: the rule catalogue (`lheo::rules::catalogue::all`, France Travail, Carif-Oref
+//! and Parcoursup rules included), as an aligned table or as JSON (`schemas/rules.schema.json`).
 
 use std::io::{self, Write};
 

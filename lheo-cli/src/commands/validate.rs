@@ -151,6 +151,9 @@ pub fn run(args: ValidateArgs) -> Outcome {
     if let Some(bytes) = args.chunk_bytes {
         options = options.with_chunk_bytes(bytes);
     }
+    if let Some(rentree) = args.rentree {
+        options = options.with_rentree(rentree);
+    }
     let human = args.format == ReportFormat::Human;
     let human_options = HumanOptions {
         lang,

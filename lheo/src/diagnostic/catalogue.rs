@@ -39,7 +39,8 @@ use serde::{Serialize, Serializer};
 
 use super::{Lang, Severity};
 
-/// A validation profile. Each profile includes the ones before it.
+/// A validation profile. `xsd` ⊂ `lheo`; `france-travail` and `carif` each add their rules to
+/// `lheo`; `parcoursup` adds its rules to `carif` ([`Profile::includes`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
@@ -50,18 +51,32 @@ pub enum Profile {
     Lheo,
     /// `lheo` plus the France Travail rules on recruitment modalities and addresses.
     FranceTravail,
+    /// `lheo` plus what the Carif-Oref guides ask before publishing (OFeli, DOKELIO).
+    Carif,
+    /// `carif` plus the conditions of the automatic import of apprenticeship offers into
+    /// Parcoursup.
+    Parcoursup,
 }
 
 impl Profile {
     /// Every profile, from the smallest.
-    pub const ALL: [Profile; 3] = [Profile::Xsd, Profile::Lheo, Profile::FranceTravail];
+    pub const ALL: [Profile; 5] = [
+        Profile::Xsd,
+        Profile::Lheo,
+        Profile::FranceTravail,
+        Profile::Carif,
+        Profile::Parcoursup,
+    ];
 
-    /// The name used on the command line: `xsd`, `lheo`, `france-travail`.
+    /// The name used on the command line: `xsd`, `lheo`, `france-travail`, `carif`,
+    /// `parcoursup`.
     pub fn name(self) -> &'static str {
         match self {
             Profile::Xsd => "xsd",
             Profile::Lheo => "lheo",
             Profile::FranceTravail => "france-travail",
+            Profile::Carif => "carif",
+            Profile::Parcoursup => "parcoursup",
         }
     }
 
@@ -70,9 +85,19 @@ impl Profile {
         Profile::ALL.into_iter().find(|p| p.name() == name)
     }
 
-    /// `true` when this profile runs the checks of `other`.
+    /// `true` when this profile runs the checks of `other`: every profile includes `xsd`,
+    /// every one but `xsd` includes `lheo`, `parcoursup` includes `carif`; `france-travail`
+    /// and `carif` do not include each other.
     pub fn includes(self, other: Profile) -> bool {
-        self >= other
+        use Profile::*;
+        match (self, other) {
+            _ if self == other => true,
+            (_, Xsd) => true,
+            (Xsd, _) => false,
+            (_, Lheo) => true,
+            (Parcoursup, Carif) => true,
+            _ => false,
+        }
     }
 }
 
@@ -606,6 +631,127 @@ catalogue! {
         "classeur : plus d'une ligne dans la feuille du document (lheo)",
         "workbook: more than one row in the document's sheet (lheo)",
     ),
+    // Profiles carif and parcoursup (rules::carif, rules::parcoursup): what the Carif-Oref
+    // guides and the Parcoursup annex ask; each description names its guide and section.
+    CarifMajuscules = entry(
+        "CARIF-MAJUSCULES",
+        Carif,
+        Warning,
+        "intitulé, objectif ou contenu écrit en majuscules (8 lettres ou plus, 80 % ou plus en capitales) ; attendu en minuscules accentuées (OFeli Normandie, « Recommandations pour la rédaction de votre offre » : « Écrire en minuscules accentuées » ; DOKELIO « numéro Carif », étape 2 : « éviter la saisie en majuscule »)",
+        "intitule, objectif or contenu written in capitals (8 letters or more, 80 % or more upper case); lower case with accents expected (OFeli Normandie, « Recommandations pour la rédaction de votre offre »; DOKELIO « numéro Carif », step 2)",
+    ),
+    CarifCaracteres = entry(
+        "CARIF-CARACTERES",
+        Carif,
+        Warning,
+        "texte libre avec des restes de copier-coller : caractères de contrôle, U+FFFD, caractères à usage privé (puces Word), balises ou entités HTML écrites comme texte (OFeli Normandie, « Objectifs et programme » : « Attention aux caractères spéciaux quand vous réalisez des copier-coller »)",
+        "free text with copy-paste debris: control characters, U+FFFD, private-use characters (Word bullets), HTML tags or entities written as text (OFeli Normandie, « Objectifs et programme »: beware of special characters when copying and pasting)",
+    ),
+    CarifHeuresZero = entry(
+        "CARIF-HEURES-ZERO",
+        Carif,
+        Warning,
+        "nombre-heures-centre, -entreprise ou -total à 0 : laisser l'élément absent (OFeli Normandie, « Durée de la session » : « ne pas mettre zéro ! »)",
+        "nombre-heures-centre, -entreprise or -total equal to 0: leave the element out (OFeli Normandie, « Durée de la session »: « ne pas mettre zéro ! »)",
+    ),
+    CarifHeuresTotal = entry(
+        "CARIF-HEURES-TOTAL",
+        Carif,
+        Warning,
+        "nombre-heures-total absent alors que des heures en centre ou en entreprise sont données, ou plus petit que leur somme (OFeli Normandie, « Durée de la session » : « le système calcule automatiquement la durée totale en fonction des heures en centre et en entreprise. La durée totale est obligatoire »)",
+        "nombre-heures-total missing while centre or company hours are given, or smaller than their sum (OFeli Normandie, « Durée de la session »: the total is computed from centre and company hours and is required)",
+    ),
+    CarifSessionAnnuelle = entry(
+        "CARIF-SESSION-ANNUELLE",
+        Carif,
+        Warning,
+        "action à entrées/sorties permanentes dont une session ne couvre pas une année civile (début le 01/01 ou le 02/01, fin le 30/12 ou le 31/12, ou jusqu'au 31/03 de l'année suivante) (OFeli Centre-Val de Loire, « Comment saisir une formation récurrente ? » ; OFeli Normandie, « Sessions courtes » et « Dates de la session » : « du 02/01/année N au 30/12/année N en entrées et sorties permanentes »)",
+        "action with permanent entries whose session does not cover one calendar year (start 01/01 or 02/01, end 30/12 or 31/12, or up to 31/03 of the next year) (OFeli Centre-Val de Loire, « Comment saisir une formation récurrente ? »; OFeli Normandie, « Sessions courtes » and « Dates de la session »: 02/01 to 30/12 with permanent entries)",
+    ),
+    CarifSessionsCourtes = entry(
+        "CARIF-SESSIONS-COURTES",
+        Carif,
+        Warning,
+        "action de moins de 35 heures au total en plusieurs sessions à dates fixes : attendu une session unique annuelle à entrées/sorties permanentes (OFeli Normandie, « Sessions courtes » : « vous devez créer une session unique annuelle (du 01/01/…. Au 31/12/…) »)",
+        "action under 35 hours in total with several fixed-date sessions: one annual session with permanent entries expected (OFeli Normandie, « Sessions courtes »)",
+    ),
+    CarifDoublon = entry(
+        "CARIF-DOUBLON",
+        Carif,
+        Warning,
+        "deux formations du même organisme responsable (SIRET) préparent la même certification (code RNCP, RS ou Certif Info), en apprentissage toutes deux ou non : signalé sur la seconde, qui nomme la première (FAQ DOKELIO, « Mon action de formation est considérée comme un \"doublon\", pourquoi ? » : « une certification = une seule action de formation » ; une formation en apprentissage à part : OFeli Normandie, « Annexe » : « Contrat d'apprentissage : merci de créer une formation spécifique à ce dispositif (pas de mélange avec les autres dispositifs) »)",
+        "two formations of the same responsible organisation (SIRET) prepare the same certification (RNCP, RS or Certif Info code), both in apprenticeship or both not: reported on the second, naming the first (DOKELIO FAQ, « doublon »: one certification = one training action; apprenticeship apart: OFeli Normandie, « Annexe »: a formation of its own for the apprenticeship contract, not mixed with other schemes)",
+    ),
+    CarifArchivage = entry(
+        "CARIF-ARCHIVAGE",
+        Carif,
+        Warning,
+        "toutes les sessions d'une formation sont terminées depuis plus d'un mois (--today) : la base l'archive et ne la publie plus ; info quand l'archivage tombe dans le mois qui vient (FAQ DOKELIO, « J'ai reçu un mail m'indiquant l'archivage de mon action de formation dans 10 jours » : « Une action de formation s'archive automatiquement un mois après la date de fin de sa dernière session »)",
+        "every session of a formation ended more than a month ago (--today): the base archives it and no longer publishes it; info when archiving falls within the coming month (DOKELIO FAQ, « J'ai reçu un mail m'indiquant l'archivage … »: archived one month after the end of its last session)",
+    ),
+    CarifActionIncomplete = entry(
+        "CARIF-ACTION-INCOMPLETE",
+        Carif,
+        Warning,
+        "action sans nombre-heures-total, ou sans lieu-de-formation sans être entièrement à distance : durées et lieux sont attendus avant qu'une session reçoive son numéro Carif (DOKELIO, « Les trois étapes … numéro Carif », étape 3 : « les dates de début et de fin, les durées, les tarifs, les effectifs et les lieux »)",
+        "action without nombre-heures-total, or without lieu-de-formation while not entirely remote: durations and places are expected before a session gets its Carif number (DOKELIO « numéro Carif », step 3)",
+    ),
+    CarifApprentissageCertification = entry(
+        "CARIF-APPRENTISSAGE-CERTIFICATION",
+        Carif,
+        Error,
+        "formation en apprentissage sans certification ou avec plusieurs (OFeli Normandie, « Certification/diplôme associé à la formation » : « indiquez une seule certification »)",
+        "apprenticeship formation with no certification or several (OFeli Normandie, « Certification/diplôme associé à la formation »: one certification only)",
+    ),
+    CarifApprentissageDureeCycle = entry(
+        "CARIF-APPRENTISSAGE-DUREE-CYCLE",
+        Carif,
+        Error,
+        "action en apprentissage sans duree-cycle, ou avec une durée hors de 1 à 5 ans (OFeli Normandie, « Durée de cycle (obligatoire pour l'apprentissage) » : « comprise entre 1 et 5 ans »)",
+        "apprenticeship action without duree-cycle, or with one outside 1 to 5 years (OFeli Normandie, « Durée de cycle (obligatoire pour l'apprentissage) »)",
+    ),
+    CarifApprentissageAnnee = entry(
+        "CARIF-APPRENTISSAGE-ANNEE",
+        Carif,
+        Error,
+        "cycle en apprentissage sans annee-cycle, ou avec une année au-delà de la duree-cycle de l'action (OFeli Normandie, « Cycles de l'alternance » : « À renseigner obligatoirement pour l'apprentissage »)",
+        "apprenticeship cycle without annee-cycle, or with a year beyond the action's duree-cycle (OFeli Normandie, « Cycles de l'alternance »: required for apprenticeship)",
+    ),
+    CarifApprentissageBlocs = entry(
+        "CARIF-APPRENTISSAGE-BLOCS",
+        Carif,
+        Warning,
+        "session en apprentissage dont la validation des blocs de compétences n'est pas totale (validation-blocs ≠ 1) (OFeli Normandie, « Blocs de compétences » : « pour l'apprentissage, sélectionnez obligatoirement « Validation totale » »)",
+        "apprenticeship session whose competence-block validation is not total (validation-blocs ≠ 1) (OFeli Normandie, « Blocs de compétences »)",
+    ),
+    ParcoursupRentree = entry(
+        "PARCOURSUP-RENTREE",
+        Parcoursup,
+        Error,
+        "formation en apprentissage sans session qui commence entre le 1er août de la rentrée (--rentree AAAA ; par défaut le premier 1er août à partir de --today) et le 31 juillet suivant (annexe Parcoursup, « Protocole de référencement » : « Une session formation ouverte pour la rentrée » ; le catalogue national de l'apprentissage applique la même fenêtre)",
+        "apprenticeship formation without a session starting between 1 August of the rentrée (--rentree YYYY; by default the first 1 August from --today on) and the next 31 July (Parcoursup annex, « Protocole de référencement »: a session open for the rentrée; the national apprenticeship catalogue applies the same window)",
+    ),
+    ParcoursupUai = entry(
+        "PARCOURSUP-UAI",
+        Parcoursup,
+        Error,
+        "organisme formateur d'une action en apprentissage (à défaut, l'organisme responsable) sans code UAI, ou dont la lettre clé est fausse (7 chiffres modulo 23, lettres sans I, O, Q) (catalogue national de l'apprentissage : l'UAI doit être valide ; lettre clé calculée comme son validateUAI, mission-apprentissage/catalogue-apprentissage)",
+        "training organisation of an apprenticeship action (failing one, the responsible organisation) without a UAI code, or with a wrong check letter (7 digits modulo 23, letters without I, O, Q) (national apprenticeship catalogue: the UAI must be valid; check letter computed as its validateUAI, mission-apprentissage/catalogue-apprentissage)",
+    ),
+    ParcoursupNda = entry(
+        "PARCOURSUP-NDA",
+        Parcoursup,
+        Error,
+        "formation en apprentissage dont le numero-activite n'a pas 11 chiffres ou n'est que des zéros (annexe Parcoursup, « Protocole de référencement » : « Un organisme ayant déclaré son activité à la DREETS »)",
+        "apprenticeship formation whose numero-activite is not 11 digits or only zeros (Parcoursup annex, « Protocole de référencement »: an organisation that declared its activity to the DREETS)",
+    ),
+    ParcoursupRncp = entry(
+        "PARCOURSUP-RNCP",
+        Parcoursup,
+        Error,
+        "certification d'une formation en apprentissage sans code RNCP : elle n'est pas importée ; avec --referentiels, l'enregistrement doit aussi être actif sur la période (REF-RNCP-INACTIF) (annexe Parcoursup, « Protocole de référencement » : « Un enregistrement RNCP actif sur la période de formation déclarée »)",
+        "certification of an apprenticeship formation without an RNCP code: it is not imported; with --referentiels the registration must also be active over the period (REF-RNCP-INACTIF) (Parcoursup annex, « Protocole de référencement »: an RNCP registration active over the training period)",
+    ),
     // Referentials (lheo::referentiels), checked with every profile once one is given.
     RefRncpInconnu = entry(
         "REF-RNCP-INCONNU",
@@ -618,8 +764,8 @@ catalogue! {
         "REF-RNCP-INACTIF",
         Xsd,
         Error,
-        "fiche RNCP inactive, ou enregistrement terminé avant le début d'une session de la formation (avec --referentiels)",
-        "RNCP fiche inactive, or registration ended before a session of the formation starts (with --referentiels)",
+        "fiche RNCP inactive, ou enregistrement terminé avant le début d'une session de la formation ; avec le profil parcoursup, avant sa fin (annexe Parcoursup, « Un enregistrement RNCP actif sur la période de formation déclarée ») (avec --referentiels)",
+        "RNCP fiche inactive, or registration ended before a session of the formation starts; under the parcoursup profile, before it ends (Parcoursup annex: an RNCP registration active over the declared training period) (with --referentiels)",
     ),
     RefRsInconnu = entry(
         "REF-RS-INCONNU",
@@ -632,8 +778,8 @@ catalogue! {
         "REF-RS-INACTIF",
         Xsd,
         Error,
-        "fiche RS inactive, ou enregistrement terminé avant le début d'une session de la formation (avec --referentiels)",
-        "RS fiche inactive, or registration ended before a session of the formation starts (with --referentiels)",
+        "fiche RS inactive, ou enregistrement terminé avant le début d'une session de la formation ; avec le profil parcoursup, avant sa fin (avec --referentiels)",
+        "RS fiche inactive, or registration ended before a session of the formation starts; under the parcoursup profile, before it ends (with --referentiels)",
     ),
     RefBlocInconnu = entry(
         "REF-BLOC-INCONNU",
@@ -712,6 +858,30 @@ mod tests {
     }
 
     #[test]
+    fn carif_and_parcoursup_codes_are_in_the_catalogue() {
+        assert_eq!(
+            rule("CARIF-DOUBLON").map(Rule::profile),
+            Some(Profile::Carif)
+        );
+        assert_eq!(
+            rule("PARCOURSUP-UAI").map(Rule::profile),
+            Some(Profile::Parcoursup)
+        );
+        let count = |p, prefix: &str| {
+            rules_for(p)
+                .filter(|r| r.code().starts_with(prefix))
+                .count()
+        };
+        assert_eq!(count(Profile::Carif, "CARIF-"), 13);
+        assert_eq!(count(Profile::Carif, "PARCOURSUP-"), 0);
+        assert_eq!(count(Profile::Carif, "FT-"), 0);
+        assert_eq!(count(Profile::Parcoursup, "CARIF-"), 13);
+        assert_eq!(count(Profile::Parcoursup, "PARCOURSUP-"), 4);
+        assert_eq!(count(Profile::FranceTravail, "CARIF-"), 0);
+        assert_eq!(count(Profile::Lheo, "CARIF-"), 0);
+    }
+
+    #[test]
     fn profiles_include_smaller_ones() {
         assert!(Profile::FranceTravail.includes(Profile::Xsd));
         assert!(!Profile::Xsd.includes(Profile::Lheo));
@@ -720,5 +890,15 @@ mod tests {
             Some(Profile::FranceTravail)
         );
         assert!(rules_for(Profile::Xsd).all(|r| r.profile() == Profile::Xsd));
+        for p in Profile::ALL {
+            assert!(p.includes(Profile::Xsd) && p.includes(p));
+            assert_eq!(Profile::from_name(p.name()), Some(p));
+        }
+        assert!(Profile::Parcoursup.includes(Profile::Carif));
+        assert!(Profile::Carif.includes(Profile::Lheo));
+        assert!(!Profile::Carif.includes(Profile::FranceTravail));
+        assert!(!Profile::FranceTravail.includes(Profile::Carif));
+        assert!(!Profile::Carif.includes(Profile::Parcoursup));
+        assert!(!Profile::Lheo.includes(Profile::Carif));
     }
 }

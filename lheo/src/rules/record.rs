@@ -33,6 +33,9 @@ use crate::schema::ElementSet;
 pub(crate) struct Context {
     /// "Today", for date rules.
     pub today: NaiveDate,
+    /// The rentrée the `parcoursup` profile checks (`None`: the first 1 August on or after
+    /// `today`).
+    pub rentree: Option<i32>,
     /// Test hook: a rule set that panics on the first record is added to every list.
     pub panic: bool,
     /// The referentials codes are checked against (the `REF-*` rules, with any profile).
@@ -44,6 +47,7 @@ impl Context {
     pub fn new(today: NaiveDate) -> Self {
         Context {
             today,
+            rentree: None,
             panic: false,
             referentiels: None,
         }
@@ -112,6 +116,18 @@ pub(crate) fn record_rules(
     let mut sets: Vec<Box<dyn RecordRules>> = Vec::new();
     if profile.includes(Profile::FranceTravail) {
         sets.push(Box::new(super::france_travail::FranceTravail::for_scope(
+            context.today,
+            scope,
+        )));
+    }
+    if profile.includes(Profile::Parcoursup) {
+        sets.push(Box::new(super::parcoursup::Parcoursup::for_scope(
+            context.today,
+            context.rentree,
+            scope,
+        )));
+    } else if profile.includes(Profile::Carif) {
+        sets.push(Box::new(super::carif::Carif::for_scope(
             context.today,
             scope,
         )));

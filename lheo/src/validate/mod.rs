@@ -50,6 +50,9 @@ pub struct ValidateOptions {
     pub profile: Profile,
     /// "Today" for date rules (default: the local date).
     pub today: Option<NaiveDate>,
+    /// The rentrée the `parcoursup` profile checks (sessions starting from 1 August of this
+    /// year to 31 July of the next; default: the first 1 August on or after "today").
+    pub rentree: Option<i32>,
     /// Safety limits.
     pub limits: Limits,
     /// Worker threads reading records (0: one per core, at most 4; 1: read in one pass on the
@@ -106,6 +109,7 @@ impl ValidateOptions {
         ValidateOptions {
             profile,
             today: None,
+            rentree: None,
             limits: Limits::default(),
             threads: 0,
             chunk_bytes: 256 * 1024,
@@ -117,6 +121,13 @@ impl ValidateOptions {
     /// These options with "today" (for the date rules) set to `today`.
     pub fn with_today(mut self, today: NaiveDate) -> Self {
         self.today = Some(today);
+        self
+    }
+
+    /// These options with the rentrée the `parcoursup` profile checks: sessions starting from
+    /// 1 August `rentree` to 31 July `rentree + 1`.
+    pub fn with_rentree(mut self, rentree: i32) -> Self {
+        self.rentree = Some(rentree);
         self
     }
 
@@ -156,6 +167,7 @@ impl ValidateOptions {
     /// What the record rule sets depend on.
     pub(crate) fn context(&self) -> Context {
         let mut context = Context::new(self.today()).with_referentiels(self.referentiels.clone());
+        context.rentree = self.rentree;
         context.panic = self.inject_panic == Some(InjectedPanic::RecordRules);
         context
     }

@@ -4,7 +4,7 @@
 //! | code | severity | rule |
 //! |---|---|---|
 //! | `REF-RNCP-INCONNU` | error | `code-RNCP` or `reference-code-RNCP` absent from the RNCP |
-//! | `REF-RNCP-INACTIF` | error | the fiche is inactive, or its registration ended before a session of the formation starts (Parcoursup: before it ends, see [`Coverage`]) |
+//! | `REF-RNCP-INACTIF` | error | the fiche is inactive, or its registration ended before a session of the formation starts (under the `parcoursup` profile: before it ends, see [`Coverage::for_profile`]) |
 //! | `REF-RS-INCONNU`, `REF-RS-INACTIF` | error | the same for `code-RS` |
 //! | `REF-BLOC-INCONNU` | error | a `code-bloc` that is not a bloc of the certification its `blocs-competences` refers to |
 //! | `REF-ROME-INCONNU` | warning | `code-ROME` absent from ROME 4.0 |
@@ -66,10 +66,23 @@ pub enum Coverage {
 }
 
 impl Coverage {
-    /// The coverage a profile asks for: [`Coverage::SessionStart`] (every profile so far).
+    /// The coverage a profile asks for: [`Coverage::WholeSession`] for
+    /// [`Profile::Parcoursup`] (its rule PARCOURSUP-RNCP), [`Coverage::SessionStart`] for the
+    /// others.
+    ///
+    /// ```
+    /// use lheo::referentiels::Coverage;
+    /// use lheo::Profile;
+    ///
+    /// assert_eq!(Coverage::for_profile(Profile::Parcoursup), Coverage::WholeSession);
+    /// assert_eq!(Coverage::for_profile(Profile::Carif), Coverage::SessionStart);
+    /// ```
     pub fn for_profile(profile: Profile) -> Coverage {
-        let _ = profile;
-        Coverage::SessionStart
+        if profile.includes(Profile::Parcoursup) {
+            Coverage::WholeSession
+        } else {
+            Coverage::SessionStart
+        }
     }
 }
 
