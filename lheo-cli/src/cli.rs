@@ -229,10 +229,22 @@ pub struct ValidateArgs {
     pub referentiels: ReferentielsArg,
 
     /// Format du rapport : human (lisible, par défaut), json (un seul document JSON), junit
-    /// (XML pour GitLab/Jenkins).
+    /// (XML pour GitLab/Jenkins), html (une page autonome), sarif (SARIF 2.1.0), gitlab
+    /// (GitLab Code Quality), csv (pour Excel : UTF-8, « ; »).
     #[arg(long, value_enum, default_value_t = ReportFormat::Human, value_name = "FORMAT",
           hide_possible_values = true, hide_default_value = true)]
     pub format: ReportFormat,
+
+    /// Gravité la plus basse affichée : error, warning ou info (par défaut). Les nombres et
+    /// le code de sortie ne changent pas.
+    #[arg(long, value_enum, default_value_t = SeverityName::Info, value_name = "GRAVITÉ",
+          hide_possible_values = true, hide_default_value = true)]
+    pub severity: SeverityName,
+
+    /// Constats affichés par règle (human : 20 par défaut, html : 1000 ; 0 : tous) ; les
+    /// autres sont comptés. Jamais de plafond global qui cacherait une erreur.
+    #[arg(long, value_name = "N")]
+    pub max_per_rule: Option<usize>,
 
     /// Date du jour pour les règles de dates (par défaut : la date locale).
     #[arg(long, value_name = "AAAA-MM-JJ", value_parser = parse_date)]
@@ -255,6 +267,11 @@ pub struct ValidateArgs {
     /// Taille visée des tranches d'enregistrements lues par chaque fil, en octets (réglage).
     #[arg(long, value_name = "OCTETS", hide = true)]
     pub chunk_bytes: Option<usize>,
+
+    /// Écrire le rapport dans ce fichier (remplacé en une fois, une fois complet) ; le
+    /// terminal affiche alors le résumé de chaque fichier.
+    #[arg(short, long, value_name = "FICHIER")]
+    pub output: Option<PathBuf>,
 
     #[command(flatten)]
     pub lang: LangArg,
@@ -401,6 +418,36 @@ pub enum ReportFormat {
     Json,
     /// JUnit XML (GitLab, Jenkins).
     Junit,
+    /// Une page HTML autonome (à ouvrir dans un navigateur).
+    Html,
+    /// SARIF 2.1.0 (outils d'analyse de code).
+    Sarif,
+    /// GitLab Code Quality (JSON).
+    Gitlab,
+    /// CSV pour Excel (UTF-8 avec BOM, « ; »).
+    Csv,
+}
+
+/// `validate --severity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityName {
+    /// Les erreurs seulement.
+    Error,
+    /// Les erreurs et les avertissements.
+    Warning,
+    /// Tout.
+    Info,
+}
+
+impl SeverityName {
+    /// The library's severity.
+    pub fn severity(self) -> lheo::Severity {
+        match self {
+            SeverityName::Error => lheo::Severity::Error,
+            SeverityName::Warning => lheo::Severity::Warning,
+            SeverityName::Info => lheo::Severity::Info,
+        }
+    }
 }
 
 /// `rules --format`.

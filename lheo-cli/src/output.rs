@@ -26,6 +26,9 @@ pub enum Written {
     Workbook,
     /// An LHEO feed: `.xml`, or `.xml.gz` (compressed with gzip).
     Feed,
+    /// A validation report (`lheo validate -o`): any name, its format is `--format`'s
+    /// (`.gz` compresses it).
+    Report,
 }
 
 /// A file's identity: device and inode (on Unix; elsewhere, its canonical path).
@@ -121,6 +124,7 @@ pub fn check(
     let fits = match written {
         Written::Workbook => lower.ends_with(".xlsx"),
         Written::Feed => lower.ends_with(".xml") || lower.ends_with(".xml.gz"),
+        Written::Report => true,
     };
     if !fits && !force {
         let (fr, en) = match written {
@@ -132,6 +136,7 @@ pub fn check(
                 "un flux LHEO 2.3, son nom doit finir par .xml (ou .xml.gz pour le compresser)",
                 "an LHEO 2.3 feed, its name must end in .xml (or .xml.gz to compress it)",
             ),
+            Written::Report => ("un rapport", "a report"),
         };
         return Err(Failure::new(
             format!(

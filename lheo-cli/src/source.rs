@@ -520,19 +520,20 @@ pub enum Lines {
 }
 
 impl Lines {
-    /// The excerpts of source lines for `diagnostics` (those located in XML).
-    pub fn excerpts(&self, diagnostics: &[lheo::Diagnostic]) -> Excerpts {
-        let targets: Vec<(u32, u32)> = diagnostics
-            .iter()
-            .filter_map(|d| match d.location {
-                lheo::Location::Xml { line, column } => Some((line, column)),
-                _ => None,
-            })
-            .collect();
+    /// The excerpts of source lines at `places` (line, column) of the diagnostics shown.
+    pub fn excerpts_at(&self, places: &[(u32, u32)]) -> Excerpts {
+        match self.path() {
+            Some(p) => excerpts_from_file(p, places),
+            None => Excerpts::new(),
+        }
+    }
+
+    /// The file that holds the lines, if any.
+    pub fn path(&self) -> Option<&Path> {
         match self {
-            Lines::File(p) => excerpts_from_file(p, &targets),
-            Lines::Copy(c) => excerpts_from_file(c.path(), &targets),
-            Lines::None => Excerpts::new(),
+            Lines::File(p) => Some(p),
+            Lines::Copy(c) => Some(c.path()),
+            Lines::None => None,
         }
     }
 }

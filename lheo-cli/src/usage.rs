@@ -357,7 +357,22 @@ pub const ENGLISH: &[(&str, &str, &str)] = &[
     (
         "validate",
         "format",
-        "Report format: human (readable, the default), json (one JSON document), junit (XML for GitLab/Jenkins)",
+        "Report format: human (readable, the default), json (one JSON document), junit (XML for GitLab/Jenkins), html (a self-contained page), sarif (SARIF 2.1.0), gitlab (GitLab Code Quality), csv (for Excel: UTF-8, \";\")",
+    ),
+    (
+        "validate",
+        "severity",
+        "Lowest severity shown: error, warning or info (the default). Counts and the exit code do not change",
+    ),
+    (
+        "validate",
+        "max_per_rule",
+        "Findings shown per rule (human: 20 by default, html: 1000; 0: all); the others are counted. Never a global cap that would hide an error",
+    ),
+    (
+        "validate",
+        "output",
+        "Write the report to this file (replaced at once, when complete); the terminal then shows each file's summary",
     ),
     ("validate", "today", "Today's date for the date rules (default: the local date)"),
     (

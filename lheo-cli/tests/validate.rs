@@ -331,7 +331,7 @@ fn many_findings(n: usize) -> String {
 }
 
 #[test]
-fn human_output_is_capped_but_counts_are_complete() {
+fn human_output_is_capped_per_rule_but_counts_are_complete() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("gros.xml"), many_findings(150)).unwrap();
     let args = [
@@ -344,19 +344,47 @@ fn human_output_is_capped_but_counts_are_complete() {
     ];
     let (code, stdout, _) = output(lheo_in(dir.path()).args(args));
     assert_eq!(code, 1);
-    let shown = stdout
-        .lines()
-        .filter(|l| l.trim_start().starts_with("--> gros.xml:"))
-        .count();
-    assert_eq!(shown, 200, "{stdout}");
+    let shown = |stdout: &str, code: &str| stdout.matches(&format!("[{code}]: ")).count();
+    // 20 of each rule, errors first.
+    assert_eq!(shown(&stdout, "FT-ADR-INSEE"), 20, "{stdout}");
+    assert_eq!(shown(&stdout, "FT-SESSION-MODALITE"), 20, "{stdout}");
     assert!(
-        stdout.contains("… et 100 autres diagnostics (--format json les donne tous)"),
+        stdout.find("erreur[FT-ADR-INSEE]") < stdout.find("avertissement[FT-SESSION-MODALITE]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("… et 130 autres FT-ADR-INSEE (erreur) non affichés : les 20 premiers sont affichés (--max-per-rule 0 pour tout afficher)"),
+        "{stdout}"
+    );
+    // The table per rule, then the totals.
+    assert!(
+        stdout.contains(
+            "FT-ADR-INSEE         erreur            150        20  ligne 46, formation n° F-0001"
+        ),
         "{stdout}"
     );
     assert!(
         stdout.ends_with("gros.xml : invalide (150 erreurs, 150 avertissements)\n"),
         "{stdout}"
     );
+
+    // --max-per-rule 0: everything; --max-per-rule 3: three of each.
+    let (_, all, _) = output(lheo_in(dir.path()).args(args).args(["--max-per-rule", "0"]));
+    assert_eq!(shown(&all, "FT-ADR-INSEE"), 150);
+    assert_eq!(shown(&all, "FT-SESSION-MODALITE"), 150);
+    assert!(!all.contains("non affichés"), "{all}");
+    let (_, three, _) = output(lheo_in(dir.path()).args(args).args(["--max-per-rule", "3"]));
+    assert_eq!(shown(&three, "FT-ADR-INSEE"), 3);
+
+    // --severity error: no warning shown, the same counts and exit code.
+    let (code, errors, _) = output(lheo_in(dir.path()).args(args).args(["--severity", "error"]));
+    assert_eq!(code, 1);
+    assert_eq!(shown(&errors, "FT-SESSION-MODALITE"), 0, "{errors}");
+    assert!(
+        errors.contains("… et 150 avertissements non affichés (--severity error)"),
+        "{errors}"
+    );
+    assert!(errors.ends_with("gros.xml : invalide (150 erreurs, 150 avertissements)\n"));
 
     let mut json_args = args.to_vec();
     json_args.insert(1, "--format=json");
@@ -365,6 +393,73 @@ fn human_output_is_capped_but_counts_are_complete() {
     assert_eq!(
         json["files"][0]["diagnostics"].as_array().unwrap().len(),
         300
+    );
+}
+
+/// `n` offers (numbered `F-0000`…) of `valide-2.3.xml`, the one numbered `bad` without the
+/// INSEE code of its addresses.
+fn many_offers(n: usize, bad: usize) -> String {
+    let valid = fs::read_to_string(data_dir().join("valide-2.3.xml")).unwrap();
+    let start = valid.find("    <formation ").unwrap();
+    let end = valid.find("</formation>").unwrap() + "</formation>\n".len();
+    let offer = &valid[start..end];
+    let mut feed = valid[..start].to_owned();
+    for i in 0..n {
+        let mut o = offer.replace("numero=\"F-0001\"", &format!("numero=\"F-{i:04}\""));
+        if i == bad {
+            o = o.replace(
+                "<intitule-formation>Français langue d'intégration</intitule-formation>",
+                "<intitule-formation>Soudeur &amp; chaudronnier</intitule-formation>",
+            );
+            let insee = "<code-INSEE-commune>75102</code-INSEE-commune>";
+            let first = o.find(insee).unwrap();
+            o.replace_range(first..first + insee.len(), "");
+        }
+        feed.push_str(&o);
+    }
+    feed.push_str(&valid[end..]);
+    feed
+}
+
+#[test]
+fn thousands_of_warnings_cannot_hide_an_error_which_is_shown_under_its_offer() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("national.xml"), many_offers(5000, 4321)).unwrap();
+    let (code, stdout, _) = output(lheo_in(dir.path()).args([
+        "validate",
+        "--profile",
+        "france-travail",
+        "--today",
+        "2025-06-01",
+        "national.xml",
+    ]));
+    assert_eq!(code, 1, "{stdout}");
+    let heading = stdout
+        .lines()
+        .find(|l| l.starts_with("=== formation n° F-4321"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        heading.starts_with("=== formation n° F-4321 « Soudeur & chaudronnier », ligne "),
+        "{heading}"
+    );
+    // The offer with the error comes first, and the error right under its heading.
+    let at = stdout.find(heading).unwrap();
+    assert!(stdout[..at].find("[FT-").is_none(), "{stdout}");
+    assert!(
+        stdout[at..]
+            .lines()
+            .nth(2)
+            .unwrap()
+            .starts_with("erreur[FT-ADR-INSEE]: "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("… et 4980 autres FT-SESSION-MODALITE (avertissement) non affichés"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("national.xml : invalide (1 erreur, 5000 avertissements)\n"),
+        "{stdout}"
     );
 }
 
@@ -530,4 +625,51 @@ fn junit_warnings_fail_only_when_denied() {
     let doc = roxmltree::Document::parse(&stdout).unwrap();
     assert_eq!(doc.root_element().attribute("failures"), Some("1"));
     assert!(stdout.contains(r#"<failure type="warning""#), "{stdout}");
+}
+
+#[test]
+fn json_findings_name_their_offer_in_feeds_and_workbooks() {
+    let feed = common::workspace().join("fixtures/france-travail/FT-RDV-PLAGE.xml");
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("offres.xlsx");
+    let (code, _, stderr) = output(lheo().args([
+        "export",
+        feed.to_str().unwrap(),
+        "-o",
+        book.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = run(&[
+        "validate",
+        "--profile",
+        "france-travail",
+        "--today",
+        "2026-11-01",
+        "--format",
+        "json",
+        feed.to_str().unwrap(),
+        book.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let json = assert_matches_schema("validate-report.schema.json", &stdout);
+    for (file, place) in json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(["line", "cell"])
+    {
+        let findings = file["diagnostics"].as_array().unwrap();
+        assert!(!findings.is_empty());
+        for d in findings {
+            let record = &d["record"];
+            assert_eq!(record["element"], "formation", "{d}");
+            assert_eq!(record["numero"], "FT-F1", "{d}");
+            assert_eq!(
+                record["title"], "Titre professionnel agent magasinier",
+                "{d}"
+            );
+            assert_eq!(record["path"], "/lheo/offres/formation[1]", "{d}");
+            assert!(!record[place].is_null(), "{d}");
+        }
+    }
 }

@@ -2,10 +2,12 @@
 //! referentiels`. The export is generated in the published format (30 000 fiches, one in six
 //! RS, two blocs per RNCP fiche: about the real one's 30 484 fiches and 55 761 blocs), written
 //! to a temporary file, then loaded from the file as `--referentiels` does, ten times.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Instant;
 
-use lheo::referentiels::{sample, Referentiels};
+use lheo::internal::referentiels_sample as sample;
+use lheo::referentiels::Referentiels;
 
 fn main() {
     let fiches: usize = std::env::var("LHEO_BENCH_FICHES")

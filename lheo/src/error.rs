@@ -48,6 +48,9 @@ pub enum ErrorKind {
     Changed,
     /// A bug: a worker thread panicked. The operation did not complete.
     Internal,
+    /// A referential file that cannot be loaded: not one lheo knows, malformed, or over a
+    /// safety limit ([`Error::file`] names it; unreadable files are [`ErrorKind::Io`]).
+    Referentiel,
 }
 
 /// Which of two inputs (the two sides of a comparison).
@@ -92,6 +95,7 @@ struct Inner {
     location: Location,
     diagnostic: Option<Diagnostic>,
     side: Option<Side>,
+    file: Option<String>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -108,6 +112,7 @@ impl Error {
                 location: Location::None,
                 diagnostic: None,
                 side: None,
+                file: None,
                 source: None,
             }),
         }
@@ -144,6 +149,35 @@ impl Error {
     pub(crate) fn on(mut self, side: Side) -> Self {
         self.inner.side = Some(side);
         self
+    }
+
+    /// The error for a referential `file` that cannot be loaded, and why (without the file):
+    /// its text is `référentiel « file » : why`.
+    pub(crate) fn referentiel(
+        file: impl Into<String>,
+        fr: impl AsRef<str>,
+        en: impl AsRef<str>,
+    ) -> Self {
+        let file = file.into();
+        let mut e = Error::new(
+            ErrorKind::Referentiel,
+            format!("référentiel « {file} » : {}", fr.as_ref()),
+            format!("referential \"{file}\": {}", en.as_ref()),
+        );
+        e.inner.file = Some(file);
+        e
+    }
+
+    /// The error for a referential `file` that cannot be read.
+    pub(crate) fn referentiel_io(file: impl Into<String>, e: &io::Error) -> Self {
+        let mut error = Error::referentiel(
+            file,
+            format!("lecture impossible ({e})"),
+            format!("cannot be read ({e})"),
+        )
+        .caused_by(io::Error::new(e.kind(), e.to_string()));
+        error.inner.kind = ErrorKind::Io;
+        error
     }
 
     /// Sets the underlying error.
@@ -186,6 +220,12 @@ impl Error {
         self.inner.side
     }
 
+    /// The file the error is about, when it is not the input of the operation (a
+    /// referential, as given; a member of an archive as `archive.zip:member.csv`).
+    pub fn file(&self) -> Option<&str> {
+        self.inner.file.as_deref()
+    }
+
     /// For [`ErrorKind::Io`]: the I/O error.
     pub fn io(&self) -> Option<&io::Error> {
         self.inner.source.as_ref()?.downcast_ref::<io::Error>()
@@ -205,6 +245,9 @@ impl fmt::Debug for Error {
         }
         if let Some(side) = self.inner.side {
             d.field("side", &side);
+        }
+        if let Some(file) = &self.inner.file {
+            d.field("file", file);
         }
         if let Some(source) = &self.inner.source {
             d.field("source", source);
@@ -298,5 +341,22 @@ mod tests {
         assert_eq!(e.io().map(io::Error::kind), Some(io::ErrorKind::NotFound));
         let e = Error::from(io::Error::new(io::ErrorKind::InvalidData, "U+FFFE"));
         assert_eq!(e.kind(), ErrorKind::Unwritable);
+    }
+
+    #[test]
+    fn referential_errors_name_their_file() {
+        let e = Error::referentiel("rome.csv", "colonne absente", "missing column");
+        assert_eq!(e.kind(), ErrorKind::Referentiel);
+        assert_eq!(e.file(), Some("rome.csv"));
+        assert_eq!(e.to_string(), "référentiel « rome.csv » : colonne absente");
+        assert_eq!(e.text(Lang::En), "referential \"rome.csv\": missing column");
+        let absent = io::Error::new(io::ErrorKind::NotFound, "absent");
+        let e = Error::referentiel_io("nsf.csv", &absent);
+        assert_eq!(e.kind(), ErrorKind::Io);
+        assert_eq!(e.io().map(io::Error::kind), Some(io::ErrorKind::NotFound));
+        assert_eq!(
+            e.text(Lang::En),
+            "referential \"nsf.csv\": cannot be read (absent)"
+        );
     }
 }

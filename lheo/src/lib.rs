@@ -14,12 +14,14 @@
 //! - [`validate`]: structural checking equal to the official XSD (profile `xsd`), the LHEO
 //!   specification's rules (profile `lheo`) and the profiles' business rules
 //!   ([`rules`]), every finding a [`Diagnostic`] of a [`Rule`] of the catalogue.
-//! - [`diff`]: what changed between two feeds; [`workbook`]: Excel workbooks (feature
+//! - [`diff`]: what changed between two feeds; `workbook`: Excel workbooks (feature
 //!   `workbook`, on by default); [`generate`]: synthetic feeds.
 //! - [`schema`]: the schema facts as tables, generated from the project's description of
 //!   LHEO 2.3.
 //!
-//! Every operation that can fail returns the one [`Error`] type.
+//! Every operation that can fail returns the one [`Error`] type. The [`cookbook`] shows the
+//! library at work: stream, validate, build, convert, compare, export and import feeds, and
+//! check their codes against the referentials.
 //!
 //! ```
 //! use lheo::reader::read_document;
@@ -71,10 +73,13 @@
 //! assert_eq!(formation.certifiante.value.label(), "non");
 //! # Ok::<(), lheo::Error>(())
 //! ```
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod check;
 pub mod convert;
+pub mod cookbook;
 mod diagnostic;
 pub mod diff;
 mod error;
@@ -87,11 +92,14 @@ pub mod rules;
 pub mod schema;
 pub mod validate;
 #[cfg(feature = "workbook")]
+#[cfg_attr(docsrs, doc(cfg(feature = "workbook")))]
 pub mod workbook;
 pub mod writer;
 mod xml;
 
-pub use diagnostic::{Counts, Diagnostic, Lang, Location, Message, Profile, Rule, Severity};
+pub use diagnostic::{
+    Counts, Diagnostic, Lang, Location, Message, Profile, RecordRef, Rule, Severity,
+};
 pub use error::{Error, ErrorKind, Result, Side};
 pub use model::*;
 pub use reader::read_document;
@@ -105,6 +113,7 @@ pub mod internal {
     pub use crate::reader::{
         Build, BuildError, FromNode, ReaderState, RecordNode, Step, PAUSE_EVENTS,
     };
+    pub use crate::referentiels::sample as referentiels_sample;
     pub use crate::rules::france_travail::READS;
     pub use crate::validate::{sort_diagnostics, InjectedPanic};
     #[cfg(feature = "workbook")]

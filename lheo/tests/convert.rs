@@ -1,5 +1,6 @@
 //! `lheo::convert`: any supported input to LHEO 2.3 in one pass over the input, with the
 //! report `validate` gives; `validate_document` and `validate_formation` on models in memory.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 
@@ -153,6 +154,7 @@ fn invalid_and_truncated_inputs_are_not_written() {
     assert!(!c.written);
 }
 
+#[cfg(feature = "workbook")]
 #[test]
 fn a_workbook_converts_like_its_import() {
     let xml = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/exemple.xml"))
@@ -170,6 +172,28 @@ fn a_workbook_converts_like_its_import() {
         read_document(&out[..]).expect("readable"),
         read_document(&xml[..]).expect("readable")
     );
+}
+
+/// Built without the `workbook` feature, a workbook is an input lheo cannot read: a report
+/// that says so, nothing written.
+#[cfg(not(feature = "workbook"))]
+#[test]
+fn without_the_workbook_feature_a_workbook_is_refused() {
+    let mut out = Vec::new();
+    let c = convert(
+        &b"PK\x03\x04 not much of an archive"[..],
+        &mut out,
+        &options(Profile::Lheo),
+    )
+    .expect("a report");
+    assert!(c.from_workbook && !c.written);
+    let codes: Vec<_> = c.report.diagnostics.iter().map(|d| d.code()).collect();
+    assert_eq!(codes, ["CLASSEUR-ILLISIBLE"]);
+    assert!(c.report.diagnostics[0]
+        .message
+        .en
+        .contains("feature \"workbook\""));
+    assert!(out.is_empty());
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! `lheo::diff`: pairing by `numero` at every level, changes at the most specific entity,
 //! fallbacks, moves, noise that must not count (whitespace, attribute order, LHEO version),
 //! ignore rules, and the streaming engine against the in-memory one.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

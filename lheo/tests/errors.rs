@@ -1,6 +1,7 @@
 //! Errors are never silent: the streaming reader ends a truncated feed with an `Err`, and a
 //! panic in any worker of a validation (record rule sets, reading threads, the splitter) makes
 //! the report fail with `ERREUR-INTERNE`, in the single pass and on worker threads.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::NaiveDate;
 use lheo::generate::{GenerateOptions, Generator};

@@ -5,6 +5,7 @@
 //! mutants of them: same findings, messages, paths and positions, from projected and from
 //! whole captures. Records whose model does not build are reported unverified by the model
 //! path; the capture path is checked on them by the hand-made cases below.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 
@@ -144,7 +145,7 @@ fn mutate(xml: &str, from: &str, to: &str, first: usize, step: usize) -> String 
     let mut n = 0;
     while let Some(i) = rest.find(from) {
         out.push_str(&rest[..i]);
-        out.push_str(if n >= first && (n - first) % step == 0 {
+        out.push_str(if n >= first && (n - first).is_multiple_of(step) {
             to
         } else {
             from

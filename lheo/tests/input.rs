@@ -1,5 +1,6 @@
 //! Input recognition on real files: the corpus in `../shared/corpus/real` (2.x feeds, an EDOF
 //! catalogue, LHEO 1.3 feeds, CSV exports) and the project's fixtures, each plain and gzipped.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

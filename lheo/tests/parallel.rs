@@ -3,6 +3,7 @@
 //! between records, `@id`s across chunks, duplicate France Travail numeros, fatal errors
 //! inside and between records, encodings), each validated with every profile in one pass and
 //! with chunks of one record, a few records, and many.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 
@@ -249,7 +250,7 @@ fn corners() {
 /// Inputs the `parallel` fuzz target found (first byte: the chunk size it used, less one).
 #[test]
 fn fuzz_findings() {
-    let dir = workspace().join("lheo/tests/data/parallel");
+    let dir = workspace().join("lheo/tests/data/fuzz/parallel");
     let mut n = 0;
     for e in std::fs::read_dir(&dir).unwrap().flatten() {
         let data = std::fs::read(e.path()).unwrap();

@@ -4,6 +4,7 @@
 //! profile, its start (`Coverage::SessionStart`). Checked on `fixtures/parcoursup/referentiels/`
 //! against the RNCP sample of `../shared/referentiels/`, on one and several threads, and on a
 //! formation read into the model.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 

@@ -3,6 +3,7 @@
 //! code fires on its own fixture and on no other; codes written without prefix, with spaces,
 //! in lower case are found; the streaming path (captures, one or several threads) and the
 //! model path agree.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 

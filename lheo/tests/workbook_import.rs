@@ -1,6 +1,7 @@
 //! Import is forgiving where people are and strict where data would be lost. Each edit is
 //! tested alone, on a workbook the test writes with rust_xlsxwriter from the template's
 //! example (read back with calamine), then imported.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Cursor;
 

@@ -76,7 +76,7 @@ fn simple_type(d: &Description, s: &Simple) -> String {
 /// `lheo/src/schema/generated.rs`.
 pub fn schema_tables(d: &Description) -> String {
     let mut o = String::from(HEADER);
-    o.push_str("use super::{Base, Content, DictDecl, DictId, ElementDecl, ElementId, Format, Particle, SimpleType};\n\n");
+    o.push_str("use super::{AttrType, Base, Content, DictDecl, DictId, ElementDecl, ElementId, Format, Particle, SimpleType};\n\n");
     let idx = |n: &str| {
         d.elements
             .iter()
@@ -106,6 +106,9 @@ pub fn schema_tables(d: &Description) -> String {
         let _ = writeln!(o, "        {} => id::{},", lit(&e.name), upper(&e.name));
     }
     o.push_str("        _ => return None,\n    })\n}\n\n");
+
+    std_attributes(&mut o, d);
+    records(&mut o, d);
 
     for e in &d.elements {
         match &e.content {
@@ -207,12 +210,160 @@ pub fn schema_tables(d: &Description) -> String {
     o
 }
 
+/// The standard attribute set with its XSD types (`STD_ATTRIBUTES`).
+fn std_attributes(o: &mut String, d: &Description) {
+    let _ = writeln!(
+        o,
+        "/// The attributes every LHEO element accepts, with their XSD types.\npub const STD_ATTRIBUTES: [(&str, AttrType); {}] = [",
+        d.std_attributes.len()
+    );
+    for a in &d.std_attributes {
+        let ty = match a.ty.as_str() {
+            "string" => "String",
+            "ID" => "Id",
+            "IDREF" => "IdRef",
+            "dateTime" => "DateTime",
+            "anyURI" => "AnyUri",
+            other => panic!("unknown attribute type {other}"),
+        };
+        let _ = writeln!(o, "    ({}, AttrType::{ty}),", lit(&a.name));
+    }
+    o.push_str("];\n\n");
+}
+
+/// The record elements and the element each one sits in (`RECORD_ELEMENTS`, `record_parent`).
+fn records(o: &mut String, d: &Description) {
+    let _ = writeln!(
+        o,
+        "/// The record elements, each in its container (see [`record_parent`]).\npub(crate) const RECORD_ELEMENTS: [ElementId; {}] = [",
+        d.records.len()
+    );
+    for r in &d.records {
+        let _ = writeln!(o, "    id::{},", upper(&r.name));
+    }
+    o.push_str("];\n\n/// The element a record element sits in: its container, or the document root.\npub(crate) fn record_parent(record: ElementId) -> Option<ElementId> {\n    match record {\n");
+    for r in &d.records {
+        let parent = r.path.last().map(|p| upper(p)).unwrap_or_default();
+        let _ = writeln!(o, "        id::{} => Some(id::{parent}),", upper(&r.name));
+    }
+    o.push_str("        _ => None,\n    }\n}\n\n");
+}
+
+/// A Rust field name for an XML name (`horodatage-export` → `horodatage_export`, `ref` →
+/// `ref_`).
+fn field_name(name: &str) -> String {
+    let s = snake(name);
+    match s.as_str() {
+        "ref" | "type" | "use" | "mod" | "in" | "for" | "fn" | "match" | "as" => format!("{s}_"),
+        _ => s,
+    }
+}
+
+/// The standard attributes as the model's `Attributes` struct, with its name tables.
+fn attributes_struct(o: &mut String, d: &Description) {
+    let names: Vec<String> = d
+        .std_attributes
+        .iter()
+        .map(|a| format!("`{}`", a.name))
+        .collect();
+    let n = d.std_attributes.len();
+    let _ = writeln!(
+        o,
+        "/// The {n} attributes LHEO allows on every element ({}), kept as written (after XML\n\
+         /// attribute-value normalisation).\n///\n\
+         /// ```\n/// use lheo::Attributes;\n///\n/// let mut attrs = Attributes::default();\n\
+         /// attrs.numero = Some(\"F-001\".into());\n/// assert_eq!(attrs.get(\"numero\"), Some(\"F-001\"));\n\
+         /// assert!(!attrs.is_empty());\n/// ```\n\
+         #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]\npub struct Attributes {{",
+        names.join(", ")
+    );
+    for a in &d.std_attributes {
+        doc_lines(
+            o,
+            "    ",
+            &format!("`{}`: {}.", a.name, a.doc.as_deref().unwrap_or("")),
+        );
+        let _ = writeln!(o, "    pub {}: Option<String>,", field_name(&a.name));
+    }
+    o.push_str("}\n\nimpl Attributes {\n    /// The attribute names, in schema order.\n");
+    let _ = writeln!(o, "    pub const NAMES: [&'static str; {n}] = [");
+    for a in &d.std_attributes {
+        let _ = writeln!(o, "        {},", lit(&a.name));
+    }
+    o.push_str("    ];\n\n    /// The value of attribute `name`, if it is one of [`Attributes::NAMES`].\n    pub(crate) fn slot(&self, name: &str) -> Option<&Option<String>> {\n        Some(match name {\n");
+    for a in &d.std_attributes {
+        let _ = writeln!(
+            o,
+            "            {} => &self.{},",
+            lit(&a.name),
+            field_name(&a.name)
+        );
+    }
+    o.push_str("            _ => return None,\n        })\n    }\n\n    /// The value of attribute `name`, to change it.\n    pub(crate) fn slot_mut(&mut self, name: &str) -> Option<&mut Option<String>> {\n        Some(match name {\n");
+    for a in &d.std_attributes {
+        let _ = writeln!(
+            o,
+            "            {} => &mut self.{},",
+            lit(&a.name),
+            field_name(&a.name)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "            _ => return None,\n        }})\n    }}\n\n    /// Every attribute as `(name, value)`, in schema order (without name lookups).\n    pub(crate) fn slots(&self) -> [(&'static str, &Option<String>); {n}] {{\n        ["
+    );
+    for a in &d.std_attributes {
+        let _ = writeln!(
+            o,
+            "            ({}, &self.{}),",
+            lit(&a.name),
+            field_name(&a.name)
+        );
+    }
+    o.push_str("        ]\n    }\n}\n\n");
+}
+
+/// The model's `Record` enum: one variant per record element.
+fn record_enum(o: &mut String, d: &Description) {
+    o.push_str("/// A record: the unit a feed is streamed in, which [`Reader`](crate::reader::Reader) yields\n/// and [`StreamWriter`](crate::writer::StreamWriter) writes.\n#[derive(Debug, Clone, PartialEq, Eq)]\npub enum Record {\n");
+    for r in &d.records {
+        let _ = writeln!(
+            o,
+            "    /// A `{}` of `{}`.\n    {}(Box<{}>),",
+            r.name,
+            r.path.join("/"),
+            r.variant,
+            camel(&r.name)
+        );
+    }
+    o.push_str("}\n\nimpl Record {\n    /// The record's element name (`formation`, `resume-offre`, …).\n    pub fn name(&self) -> &'static str {\n        match self {\n");
+    for r in &d.records {
+        let _ = writeln!(
+            o,
+            "            Record::{}(_) => {},",
+            r.variant,
+            lit(&r.name)
+        );
+    }
+    o.push_str("        }\n    }\n\n    /// The elements the record sits in, from the document root (`[\"lheo\", \"offres\"]` for a\n    /// formation).\n    pub fn containers(&self) -> &'static [&'static str] {\n        match self {\n");
+    for r in &d.records {
+        let path: Vec<String> = r.path.iter().map(|p| lit(p)).collect();
+        let _ = writeln!(
+            o,
+            "            Record::{}(_) => &[{}],",
+            r.variant,
+            path.join(", ")
+        );
+    }
+    o.push_str("        }\n    }\n}\n\n");
+}
+
 /// `lheo/src/model/generated.rs`.
 pub fn model(d: &Description) -> String {
     let mut o = String::from(HEADER);
-    o.push_str(
-        "use super::{Attributes, Date, Dictionary, Extras, Field};\nuse crate::schema::DictId;\n\n",
-    );
+    o.push_str("use super::{Date, Dictionary, Extras, Field};\nuse crate::schema::DictId;\n\n");
+    attributes_struct(&mut o, d);
+    record_enum(&mut o, d);
     for (di, x) in d.dicts.iter().enumerate() {
         let users: Vec<String> = d
             .elements

@@ -15,13 +15,27 @@ pub struct Description {
     pub dicts: Vec<Dict>,
     /// Elements, in file order (the XSD's order).
     pub elements: Vec<Element>,
+    /// The record elements (`record …`): the units a feed streams in, in file order.
+    pub records: Vec<Record>,
 }
 
-/// One attribute declaration: name and XSD built-in type.
+/// One attribute declaration: name and XSD built-in type (and, for the standard set, what it
+/// is for: the model's documentation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attribute {
     pub name: String,
     pub ty: String,
+    pub doc: Option<String>,
+}
+
+/// A record element (`record NAME Variant ROOT/CONTAINER`): the unit the reader yields, the
+/// model's `Record::Variant`, found in the elements of its path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub name: String,
+    pub variant: String,
+    /// The document root, then the container the record repeats in, if any.
+    pub path: Vec<String>,
 }
 
 /// A dictionary (`dict-…`): codes with French labels.
@@ -160,6 +174,7 @@ fn parse_attributes(ws: &[String]) -> Result<Vec<Attribute>, String> {
             Ok(Attribute {
                 name: n.into(),
                 ty: t.into(),
+                doc: None,
             })
         })
         .collect()
@@ -202,6 +217,7 @@ pub fn parse(text: &str) -> Result<Description, ParseError> {
     // What an indented line belongs to.
     enum Ctx {
         None,
+        Attributes,
         Dict,
         Element,
         Sequence,
@@ -226,7 +242,29 @@ pub fn parse(text: &str) -> Result<Description, ParseError> {
                     return Err(err("only `attributes std` is known".into()));
                 }
                 d.std_attributes = parse_attributes(&ws[2..]).map_err(err)?;
+                ctx = Ctx::Attributes;
+            }
+            (0, "record") => {
+                if ws.len() != 4 {
+                    return Err(err("record NAME Variant ROOT[/CONTAINER]".into()));
+                }
+                d.records.push(Record {
+                    name: ws[1].clone(),
+                    variant: ws[2].clone(),
+                    path: ws[3].split('/').map(String::from).collect(),
+                });
                 ctx = Ctx::None;
+            }
+            (2, "doc") if matches!(ctx, Ctx::Attributes) => {
+                let [_, name, doc] = &ws[..] else {
+                    return Err(err("doc NAME \"text\"".into()));
+                };
+                let a = d
+                    .std_attributes
+                    .iter_mut()
+                    .find(|a| &a.name == name)
+                    .ok_or_else(|| err(format!("doc of an unknown attribute `{name}`")))?;
+                a.doc = Some(doc.clone());
             }
             (0, "dict") => {
                 if ws.len() != 4 {
@@ -264,7 +302,7 @@ pub fn parse(text: &str) -> Result<Description, ParseError> {
                     label: ws[2].clone(),
                 });
             }
-            (2, _) if !matches!(ctx, Ctx::None | Ctx::Dict) => {
+            (2, _) if !matches!(ctx, Ctx::None | Ctx::Dict | Ctx::Attributes) => {
                 let el = d
                     .elements
                     .last_mut()
@@ -362,6 +400,33 @@ impl Description {
                 Content::Any => {}
             }
         }
+        if let Some(a) = self.std_attributes.iter().find(|a| a.doc.is_none()) {
+            return Err(format!("standard attribute {} has no doc", a.name));
+        }
+        for r in &self.records {
+            let record = self
+                .element(&r.name)
+                .ok_or_else(|| format!("record {}: unknown element", r.name))?;
+            if !matches!(record.content, Content::Sequence(_)) {
+                return Err(format!("record {}: not a complex element", r.name));
+            }
+            // Each element of the path holds the next one, the last holds the record.
+            let mut chain: Vec<&str> = r.path.iter().map(String::as_str).collect();
+            chain.push(&r.name);
+            for pair in chain.windows(2) {
+                let parent = self
+                    .element(pair[0])
+                    .ok_or_else(|| format!("record {}: unknown element {}", r.name, pair[0]))?;
+                let holds = matches!(&parent.content,
+                    Content::Sequence(ps) if ps.iter().any(|p| p.name == pair[1]));
+                if !holds {
+                    return Err(format!(
+                        "record {}: {} does not hold {}",
+                        r.name, pair[0], pair[1]
+                    ));
+                }
+            }
+        }
         Ok(())
     }
 }
@@ -381,7 +446,7 @@ mod tests {
     #[test]
     fn parses_small_description() {
         let d = parse(
-            "attributes std numero:string\n\
+            "attributes std numero:string\n  doc numero \"n\"\n\
              dict dict-b Booleen \"b\"\n  0 Non \"non\"\n\
              element a \"A\"\n  attrs std href:string\n  sequence\n    b 0..*\n\
              element b \"B\"\n  attrs std\n  simple token enum=dict-b\n",
@@ -396,6 +461,32 @@ mod tests {
                 max: None
             }])
         );
+    }
+
+    #[test]
+    fn parses_records_and_attribute_docs() {
+        let d = parse(
+            "attributes std numero:string\n  doc numero \"the number\"\n\
+             record b B a\n\
+             element a \"A\"\n  sequence\n    b 0..*\n\
+             element b \"B\"\n  sequence\n",
+        )
+        .unwrap();
+        assert_eq!(d.std_attributes[0].doc.as_deref(), Some("the number"));
+        assert_eq!(
+            d.records,
+            vec![Record {
+                name: "b".into(),
+                variant: "B".into(),
+                path: vec!["a".into()]
+            }]
+        );
+        // A record its path does not hold, an attribute without its doc.
+        assert!(
+            parse("record b B a\nelement a \"A\"\n  sequence\nelement b \"B\"\n  sequence\n")
+                .is_err()
+        );
+        assert!(parse("attributes std numero:string\n").is_err());
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::error::{Failure, Outcome};
 use crate::output::{self, Written};
 use crate::progress::Progress;
 use crate::report::human::{self, HumanOptions};
+use crate::report::view::FileView;
 use crate::source::{self, Input, Lines, Passes, Source};
 
 /// Runs `lheo export`.
@@ -98,6 +99,7 @@ fn export(args: &ExportArgs, lang: Lang) -> Result<Outcome, Failure> {
         color: stdout_color(),
         limit: human::DEFAULT_LIMIT,
         deny_warnings: false,
+        severity: Severity::Info,
     };
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -171,8 +173,9 @@ fn print_findings(
     lines: &Lines,
     options: &HumanOptions,
 ) -> io::Result<()> {
-    let excerpts = lines.excerpts(&findings[..findings.len().min(options.limit)]);
-    human::write_diagnostics(out, name, findings, &excerpts, options)
+    let view = FileView::new(findings, &options.shown());
+    let excerpts = lines.excerpts_at(&view.places());
+    human::write_view(out, name, &view, &excerpts, options)
 }
 
 /// A finding shown as a warning: for `export`, nothing in the feed stops the workbook.

@@ -72,6 +72,7 @@ fn import(args: &ImportArgs, lang: Lang) -> Result<Outcome, Failure> {
         color: stdout_color(),
         limit: human::DEFAULT_LIMIT,
         deny_warnings: false,
+        severity: lheo::Severity::Info,
     };
     let display = source.display().to_owned();
     let pass = source.pass()?;

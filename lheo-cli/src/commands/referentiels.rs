@@ -42,7 +42,7 @@ fn grouped(n: u64, lang: Lang) -> String {
     };
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -101,7 +101,7 @@ pub fn describe(source: &Source, lang: Lang) -> String {
 }
 
 /// [`describe`], and for an edition a newer one replaced, by which.
-fn describe_use(source: &Source, lang: Lang) -> String {
+pub fn describe_use(source: &Source, lang: Lang) -> String {
     let mut line = describe(source, lang);
     if let Some(by) = &source.superseded_by {
         line.push_str(&match lang {

@@ -25,7 +25,10 @@
 //!   `severity` (`error`, `warning`, `info`), `message` (in `--lang`), `line` and `column`
 //!   (1-based; the column counts bytes) for XML, `sheet` and `cell` for a workbook, neither
 //!   when the finding has no place (an empty file), and `path` (the element path, `null` when
-//!   unknown).
+//!   unknown), and `record`: the record the finding is in (`null` outside records), with its
+//!   `element` (`formation`, `resume-offre`…), `numero` and `title` (`intitule-formation`, or
+//!   `raison-sociale` for an organisation; `null` when absent), where it starts (`line`, or
+//!   `sheet` and `cell` in a workbook) and its `path`.
 //!
 //! Files that could not be read at all are not listed: they are reported on stderr and the
 //! exit code is 2.

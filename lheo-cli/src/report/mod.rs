@@ -1,14 +1,21 @@
 //! Report formats for `lheo validate`, one module per format (like ripgrep's printers):
-//! [`human`] for people, [`json`] and [`junit`] for machines.
+//! [`human`] and [`html`] for people ([`view`] says what they show), [`json`], [`junit`],
+//! [`sarif`], [`gitlab`] and [`csv`] for machines and spreadsheets.
 
+pub mod columns;
+pub mod csv;
 pub mod diff_human;
 pub mod diff_json;
+pub mod gitlab;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod sarif;
+pub mod view;
 
 use lheo::validate::Report;
-use lheo::Counts;
+use lheo::{Counts, Lang, Severity};
 
 /// The validation result of one input.
 #[derive(Debug, Clone)]
@@ -23,6 +30,14 @@ pub struct FileReport {
 /// `--deny-warnings`.
 pub fn passes(counts: &Counts, deny_warnings: bool) -> bool {
     counts.error == 0 && !(deny_warnings && counts.warning > 0)
+}
+
+/// The name of a severity in `lang`: `erreur`, `avertissement`, `info` (`error`…).
+pub fn severity_name(severity: Severity, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => severity.french(),
+        Lang::En => severity.as_str(),
+    }
 }
 
 /// Replaces control characters (terminal escapes in a hostile file, stray line breaks) so that

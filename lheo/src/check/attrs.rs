@@ -260,6 +260,7 @@ impl Checker {
                             pos: tag.pos,
                             path: self.path.clone(),
                             element: name,
+                            record: None,
                         });
                     }
                 }

@@ -40,9 +40,15 @@ pub enum Step {
 
 /// Offers `child` to a sequence; updates `state` when accepted.
 pub fn push(particles: &[Particle], state: &mut SeqState, child: ElementId) -> Step {
-    let Some(j) = particles.iter().position(|p| p.element == child) else {
-        return Step::NotAllowed;
-    };
+    match particles.iter().position(|p| p.element == child) {
+        Some(j) => push_at(particles, state, j),
+        None => Step::NotAllowed,
+    }
+}
+
+/// Offers a child of particle `j` to a sequence; updates `state` when accepted.
+#[inline]
+pub fn push_at(particles: &[Particle], state: &mut SeqState, j: usize) -> Step {
     if j < state.at {
         return Step::OutOfOrder(j);
     }
@@ -109,6 +115,21 @@ pub fn list(names: &[&str], can_end: bool) -> (String, String) {
         en.push("the end of the element".into());
     }
     (join(&fr, " ou "), join(&en, " or "))
+}
+
+/// `« a », « b » et « c »` in French, `"a", "b" and "c"` in English.
+pub fn all(names: &[&str]) -> (String, String) {
+    let fr: Vec<String> = names.iter().map(|n| format!("« {n} »")).collect();
+    let en: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    (join(&fr, " et "), join(&en, " and "))
+}
+
+/// The first required particle from `state` on that is not satisfied yet.
+pub fn first_required(particles: &[Particle], state: SeqState) -> Option<usize> {
+    (state.at..particles.len()).find(|&k| {
+        let have = if k == state.at { state.count } else { 0 };
+        have < particles[k].min
+    })
 }
 
 fn join(items: &[String], last: &str) -> String {

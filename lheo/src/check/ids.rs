@@ -62,7 +62,7 @@ pub enum IdEvent {
 pub struct IdLog {
     events: Vec<IdEvent>,
     other_ids: Vec<String>,
-    idrefs: Vec<PendingRef>,
+    pub(super) idrefs: Vec<PendingRef>,
 }
 
 /// Marks a placeholder finding; the event's index follows.

@@ -28,7 +28,7 @@ pub(super) fn siret_ok(s: &str) -> bool {
     }
     if s.starts_with("356000000") {
         let sum: u32 = b.iter().map(|d| u32::from(d - b'0')).sum();
-        if sum % 5 == 0 {
+        if sum.is_multiple_of(5) {
             return true;
         }
     }
@@ -50,7 +50,7 @@ pub(super) fn siret_ok(s: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 impl Checker {

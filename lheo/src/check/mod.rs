@@ -31,16 +31,17 @@ mod children;
 mod content;
 pub mod ids;
 mod lheo;
+pub(crate) mod records;
 pub mod types;
 mod uri;
 mod value;
 
 use std::collections::HashMap;
 
+use crate::diagnostic::Profile;
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Counts, Diagnostic, Severity};
 use crate::model::Date;
-use crate::rules::Profile;
 use crate::schema::{self, id, Content, ElementId};
 use crate::xml::events::{Namespaces, NsId, Position, StartTag, XML_NS, XSI_NS};
 use content::SeqState;
@@ -88,6 +89,10 @@ struct Frame {
     seq: SeqState,
     /// An error about the children of this element was reported.
     content_error: bool,
+    /// Content-model findings held until the element ends (no cascades).
+    held: children::Held,
+    /// The element's findings are held (see [`children`]).
+    provisional: bool,
     /// Text was reported as not allowed here.
     text_reported: bool,
     /// Profile lheo: `debut` and `fin` of a `periode`, when valid.
@@ -105,6 +110,8 @@ impl Frame {
             named_index: HashMap::new(),
             seq: SeqState::default(),
             content_error: false,
+            held: children::Held::default(),
+            provisional: false,
             text_reported: false,
             dates: [None; 2],
         }
@@ -127,6 +134,8 @@ impl Frame {
         self.named_index.clear();
         self.seq = SeqState::default();
         self.content_error = false;
+        self.held.clear();
+        self.provisional = false;
         self.text_reported = false;
         self.dates = [None; 2];
     }
@@ -157,6 +166,7 @@ impl Frame {
 }
 
 /// Appends `[n]` to a path (without the formatting machinery: this runs for most elements).
+#[inline]
 fn push_index(path: &mut String, n: u32) {
     let mut digits = [0u8; 10];
     let mut i = digits.len();
@@ -269,6 +279,8 @@ struct PendingRef {
     pos: Position,
     path: String,
     element: &'static str,
+    /// The record the reference is in (see [`records`]).
+    record: Option<std::sync::Arc<crate::diagnostic::RecordRef>>,
 }
 
 /// The structural checker: feed it every event, collect diagnostics.
@@ -291,12 +303,17 @@ pub struct Checker {
     id_state: ids::IdState,
     /// When reading part of a document: identifiers deferred (see [`ids`]).
     deferred: Option<ids::IdLog>,
+    /// Findings held inside open elements that may be set aside (see [`children`]).
+    provisional: Vec<Vec<Diagnostic>>,
 }
 
 impl Checker {
     /// A checker for `profile`.
     pub fn new(profile: Profile) -> Self {
-        Checker::with_max_diagnostics(profile, crate::reader::Limits::default().max_diagnostics)
+        Checker::with_max_diagnostics(
+            profile,
+            crate::xml::limits::Limits::default().max_diagnostics,
+        )
     }
 
     /// The profile checked.
@@ -320,6 +337,7 @@ impl Checker {
             scratch: String::new(),
             id_state: ids::IdState::default(),
             deferred: None,
+            provisional: Vec::new(),
         }
     }
 
@@ -342,6 +360,18 @@ impl Checker {
 
     /// Counts a finding, and keeps it within the budget.
     fn keep(&mut self, d: Diagnostic) {
+        // Identifiers are facts about the whole document (and read in order by worker
+        // threads): their findings are never held with an element's.
+        let held = (d.rule != Rule::XsdIdDoublon)
+            .then_some(())
+            .and_then(|()| self.provisional.last_mut());
+        if let Some(held) = held {
+            held.push(d);
+            if held.len() > children::MAX_HELD {
+                self.flush_held();
+            }
+            return;
+        }
         if d.severity == Severity::Error {
             self.errors += 1;
         }
@@ -448,9 +478,7 @@ impl Checker {
                     self.collect_other_ids(tag);
                 }
                 Content::Any => self.start_lax(tag, declared, namespaces),
-                Content::Sequence(particles) => {
-                    self.start_in_sequence(tag, declared, pid, particles)
-                }
+                Content::Sequence(particles) => self.start_in_sequence(tag, declared, particles),
                 Content::Choice {
                     max,
                     children: alts,
@@ -591,6 +619,7 @@ impl Checker {
         let Some(top) = self.depth.checked_sub(1) else {
             return;
         };
+        self.end_run(top);
         if let Mode::Strict(id) = self.frames[top].mode {
             match schema::element(id).content {
                 Content::Simple(st) => {
@@ -609,6 +638,9 @@ impl Checker {
                 let (at, dates) = (frame.pos, frame.dates);
                 self.check_periode(dates, at);
             }
+        }
+        if self.frames[top].provisional {
+            self.close_held(top);
         }
         self.depth = top;
         let len = self.frames[top].path_len;
@@ -640,6 +672,10 @@ impl Checker {
             )
             .at_line(r.pos.line, r.pos.column)
             .with_path(r.path);
+            let d = match r.record {
+                Some(record) => d.in_record(record),
+                None => d,
+            };
             self.keep(d);
         }
     }
@@ -714,6 +750,3 @@ impl Checker {
         &self.path
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,6 +1,7 @@
 //! Findings: every problem the library reports is a [`Diagnostic`].
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -87,6 +88,26 @@ pub enum Lang {
     En,
 }
 
+/// The record a finding belongs to (a `formation`, a `resume-offre`, an organisation…):
+/// staff find an offer in their database by its number and title, not by its element path.
+///
+/// Shared by every finding of the record (one allocation per record with findings).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct RecordRef {
+    /// The record's element: `formation`, `resume-offre`, `resume-organisme` or
+    /// `organisme-formation-responsable`.
+    pub element: &'static str,
+    /// Its `@numero`, when it has one.
+    pub numero: Option<String>,
+    /// Its title: `intitule-formation` for an offer, `raison-sociale` for an organisation
+    /// (whitespace collapsed, long titles cut), when it has one.
+    pub title: Option<String>,
+    /// Where its start tag is (a cell for a workbook's records, when known).
+    pub location: Location,
+    /// Its element path, e.g. `/lheo/offres/formation[3]`.
+    pub path: String,
+}
+
 /// One finding: a stable code, a severity, a message, a location and an element path.
 ///
 /// ```
@@ -113,6 +134,8 @@ pub struct Diagnostic {
     pub location: Location,
     /// Element path, e.g. `/lheo/offres/formation[2]/action[1]/session[3]/periode/debut`.
     pub path: String,
+    /// The record (offer) the finding is in, for a finding inside one.
+    pub record: Option<Arc<RecordRef>>,
 }
 
 impl Diagnostic {
@@ -127,7 +150,14 @@ impl Diagnostic {
             }),
             location: Location::None,
             path: String::new(),
+            record: None,
         }
+    }
+
+    /// Sets the record the finding belongs to.
+    pub fn in_record(mut self, record: Arc<RecordRef>) -> Self {
+        self.record = Some(record);
+        self
     }
 
     /// The rule's stable code, e.g. `FT-RDV-PLAGE`.

@@ -166,7 +166,7 @@ fn produce(
                                 tree,
                                 size: walked.size,
                                 title: prepare::title(&r.record),
-                                entity: prepare::name(&r.record),
+                                entity: r.record.name(),
                                 key: prepare::numero(&r.record).map(str::to_owned),
                                 path: r.path,
                             }),

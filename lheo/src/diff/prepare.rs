@@ -16,16 +16,6 @@ pub(crate) fn kind(record: &Record) -> u8 {
     }
 }
 
-/// The record's element name.
-pub(crate) fn name(record: &Record) -> &'static str {
-    match record {
-        Record::Formation(_) => "formation",
-        Record::ResumeOffre(_) => "resume-offre",
-        Record::ResumeOrganisme(_) => "resume-organisme",
-        Record::Organisme(_) => "organisme-formation-responsable",
-    }
-}
-
 /// The record's `numero`.
 pub(crate) fn numero(record: &Record) -> Option<&str> {
     match record {
@@ -61,7 +51,7 @@ fn split(path: &str) -> (&str, Option<usize>) {
 /// Walks a record at `path`.
 pub(crate) fn walk_record(policy: Policy<'_>, keep: bool, record: &Record, path: &str) -> Walked {
     let (parent, index) = split(path);
-    let n = name(record);
+    let n = record.name();
     fn go<T: Walk>(
         p: Policy<'_>,
         keep: bool,

@@ -102,22 +102,11 @@ fn rel_path(abs: &str, entity_start: usize) -> &str {
 }
 
 /// The standard attributes that are set, in schema order (without the name lookups of
-/// [`Attributes::iter`]).
+/// [`Attributes::get`]).
 fn attr_pairs(a: &Attributes) -> impl Iterator<Item = (&'static str, &str)> {
-    [
-        ("numero", &a.numero),
-        ("info", &a.info),
-        ("ref", &a.ref_),
-        ("id", &a.id),
-        ("idref", &a.idref),
-        ("tag", &a.tag),
-        ("horodatage-creation", &a.horodatage_creation),
-        ("horodatage-modification", &a.horodatage_modification),
-        ("horodatage-export", &a.horodatage_export),
-        ("uri", &a.uri),
-    ]
-    .into_iter()
-    .filter_map(|(n, v)| v.as_deref().map(|v| (n, v)))
+    a.slots()
+        .into_iter()
+        .filter_map(|(n, v)| v.as_deref().map(|v| (n, v)))
 }
 
 /// `true` for the elements compared as entities: those with element content that the schema

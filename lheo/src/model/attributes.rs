@@ -1,93 +1,15 @@
-//! The attributes every LHEO element accepts.
+//! The attributes every LHEO element accepts: the struct is generated from the schema
+//! description (`attributes std`), the methods here work on its name tables.
 
-/// The ten attributes LHEO allows on every element (`numero`, `info`, `ref`, `id`, `idref`,
-/// `tag`, `horodatage-*`, `uri`), kept as written (after XML attribute-value normalisation).
-///
-/// ```
-/// use lheo::Attributes;
-///
-/// let mut attrs = Attributes::default();
-/// attrs.numero = Some("F-001".into());
-/// assert_eq!(attrs.get("numero"), Some("F-001"));
-/// assert!(!attrs.is_empty());
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct Attributes {
-    /// `numero`: the producer's identifier (free text).
-    pub numero: Option<String>,
-    /// `info`: free information.
-    pub info: Option<String>,
-    /// `ref`: a reference (e.g. the FORMACODE version `V12`).
-    pub ref_: Option<String>,
-    /// `id`: an `xs:ID`, unique in the document.
-    pub id: Option<String>,
-    /// `idref`: an `xs:IDREF` pointing at an `id`.
-    pub idref: Option<String>,
-    /// `tag`: free tag (e.g. `principal`).
-    pub tag: Option<String>,
-    /// `horodatage-creation`: `xs:dateTime`.
-    pub horodatage_creation: Option<String>,
-    /// `horodatage-modification`: `xs:dateTime`.
-    pub horodatage_modification: Option<String>,
-    /// `horodatage-export`: `xs:dateTime`.
-    pub horodatage_export: Option<String>,
-    /// `uri`: `xs:anyURI`.
-    pub uri: Option<String>,
-}
+use super::Attributes;
 
 impl Attributes {
-    /// The attribute names, in schema order.
-    pub const NAMES: [&'static str; 10] = [
-        "numero",
-        "info",
-        "ref",
-        "id",
-        "idref",
-        "tag",
-        "horodatage-creation",
-        "horodatage-modification",
-        "horodatage-export",
-        "uri",
-    ];
-
     /// Attributes with only `numero` set.
     pub fn with_numero(numero: impl Into<String>) -> Self {
         Attributes {
             numero: Some(numero.into()),
             ..Attributes::default()
         }
-    }
-
-    fn slot(&self, name: &str) -> Option<&Option<String>> {
-        Some(match name {
-            "numero" => &self.numero,
-            "info" => &self.info,
-            "ref" => &self.ref_,
-            "id" => &self.id,
-            "idref" => &self.idref,
-            "tag" => &self.tag,
-            "horodatage-creation" => &self.horodatage_creation,
-            "horodatage-modification" => &self.horodatage_modification,
-            "horodatage-export" => &self.horodatage_export,
-            "uri" => &self.uri,
-            _ => return None,
-        })
-    }
-
-    fn slot_mut(&mut self, name: &str) -> Option<&mut Option<String>> {
-        Some(match name {
-            "numero" => &mut self.numero,
-            "info" => &mut self.info,
-            "ref" => &mut self.ref_,
-            "id" => &mut self.id,
-            "idref" => &mut self.idref,
-            "tag" => &mut self.tag,
-            "horodatage-creation" => &mut self.horodatage_creation,
-            "horodatage-modification" => &mut self.horodatage_modification,
-            "horodatage-export" => &mut self.horodatage_export,
-            "uri" => &mut self.uri,
-            _ => return None,
-        })
     }
 
     /// The value of attribute `name` (its XML name, e.g. `"horodatage-export"`).
@@ -113,9 +35,9 @@ impl Attributes {
 
     /// The attributes that are set, as `(name, value)` in schema order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        Self::NAMES
+        self.slots()
             .into_iter()
-            .filter_map(move |n| self.get(n).map(|v| (n, v)))
+            .filter_map(|(n, v)| v.as_deref().map(|v| (n, v)))
     }
 
     /// `true` when no attribute is set.

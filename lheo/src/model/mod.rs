@@ -26,19 +26,16 @@ mod extras;
 mod field;
 mod generated;
 mod heure;
-mod record;
 mod value;
 pub mod walk;
 #[allow(clippy::all)]
 mod walk_generated;
 
-pub use attributes::Attributes;
 pub use date::{Date, Precision};
 pub use extras::{Extra, Extras, ExtrasItem, QName, XmlAttribute, XmlElement, XmlNode};
 pub use field::{Field, Text};
 pub use generated::*;
 pub use heure::Heure;
-pub use record::Record;
 pub(crate) use value::trim_xml;
 pub use value::{parse_xs_long, Dictionary, SimpleValue};
 

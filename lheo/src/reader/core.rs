@@ -6,8 +6,11 @@ use super::log::RecordLog;
 use super::state::{Build, Doc, OpenElement};
 use super::tree::{Child, Node};
 use super::{findings, RecordNode, Step, Version};
-use crate::check::DocumentInfo;
-use crate::diagnostic::{Diagnostic, Profile};
+use std::sync::Arc;
+
+use crate::check::records::RecordMark;
+use crate::check::{Checker, DocumentInfo};
+use crate::diagnostic::{Diagnostic, Profile, RecordRef};
 use crate::schema::{self, id, record_parent, Content, ElementId};
 use crate::xml::events::{Namespaces, StartTag};
 use crate::xml::position::Position;
@@ -35,6 +38,8 @@ pub(super) struct Core {
     pub expect: Option<(usize, ElementId)>,
     /// In a segment of records, something else than a record met at their level.
     pub not_a_record: bool,
+    /// Where the checker's findings of the open record start.
+    pub record_mark: Option<RecordMark>,
 }
 
 impl Core {
@@ -53,12 +58,17 @@ impl Core {
             suspended: false,
             expect: None,
             not_a_record: false,
+            record_mark: None,
         }
     }
 
-    /// Stops reading on a fatal finding.
+    /// Stops reading on a fatal finding (inside a record: named with what is known of it).
     #[cold]
-    pub fn stop(&mut self, d: Diagnostic) -> Step {
+    pub fn stop(&mut self, mut d: Diagnostic) -> Step {
+        if let Some(record) = self.doc.records.current() {
+            self.name_record(&record);
+            d.record = Some(record);
+        }
         self.fatal = Some(d.clone());
         self.diagnostics.push(d);
         self.capture = None;
@@ -80,6 +90,9 @@ impl Core {
         }
         if self.doc.root.is_none() {
             self.on_root(tag, namespaces);
+        }
+        if self.doc.records.start(tag, self.doc.lheo_ns) {
+            self.record_mark = self.doc.checker.as_ref().map(Checker::record_mark);
         }
         if let Some(c) = &mut self.doc.checker {
             c.start(tag, namespaces);
@@ -253,6 +266,9 @@ impl Core {
         if let Some(c) = &mut self.doc.checker {
             c.text(text, cdata, pos);
         }
+        if self.doc.records.wants_text() {
+            self.doc.records.text(text);
+        }
         if let Some(log) = &mut self.capture {
             log.text(text);
             return;
@@ -284,12 +300,17 @@ impl Core {
         if let Some(c) = &mut self.doc.checker {
             c.end(pos);
         }
+        let closed = self.doc.records.end();
+        if let Some(record) = &closed {
+            self.name_record(record);
+        }
         if let Some(log) = &mut self.capture {
             log.end();
             if log.is_open() {
                 return None;
             }
-            let log = self.capture.take()?;
+            let mut log = self.capture.take()?;
+            log.record = closed;
             // Room for the next record: as much as this one, a little more.
             let (events, strings) = log.sizes();
             self.capture_sizes = (events + events / 4, strings + strings / 4);
@@ -318,6 +339,24 @@ impl Core {
             None => self.doc.envelope = Some(node),
         }
         None
+    }
+
+    /// Names `record` in the checker's findings made since it opened.
+    fn name_record(&mut self, record: &Arc<RecordRef>) {
+        if let (Some(c), Some(mark)) = (&mut self.doc.checker, self.record_mark.take()) {
+            c.attach_record(&mark, record);
+        }
+    }
+
+    /// The checker's findings so far, but those of the open record (named once it closes).
+    pub fn take_checker_diagnostics(&mut self) -> Vec<Diagnostic> {
+        let Some(c) = &mut self.doc.checker else {
+            return Vec::new();
+        };
+        match &mut self.record_mark {
+            Some(mark) => c.take_diagnostics_before(mark),
+            None => c.take_diagnostics(),
+        }
     }
 
     /// The end of the document.

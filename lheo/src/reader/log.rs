@@ -52,6 +52,8 @@ pub struct RecordLog {
     skipped: u32,
     /// Absolute path of the record, e.g. `/lheo/offres/formation[3]`.
     pub path: String,
+    /// The record's number, title and line, once it is complete (for its findings).
+    pub record: Option<std::sync::Arc<crate::diagnostic::RecordRef>>,
 }
 
 /// An open element while capturing.

@@ -20,6 +20,7 @@ mod build_generated;
 mod core;
 mod findings;
 pub(crate) mod log;
+pub(crate) mod records;
 mod state;
 pub(crate) mod tree;
 
@@ -277,13 +278,7 @@ impl<R: BufRead> Reader<R> {
     /// counts).
     #[doc(hidden)]
     pub fn take_diagnostics_apart(&mut self) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
-        let checker = self
-            .core
-            .doc
-            .checker
-            .as_mut()
-            .map(Checker::take_diagnostics)
-            .unwrap_or_default();
+        let checker = self.core.take_checker_diagnostics();
         (std::mem::take(&mut self.core.diagnostics), checker)
     }
 
@@ -310,9 +305,10 @@ impl<R: BufRead> Reader<R> {
     /// Takes the diagnostics found so far (checker findings, fatal errors, version notes).
     #[doc(hidden)]
     pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
+        let checked = self.core.take_checker_diagnostics();
         let core = &mut self.core;
+        core.diagnostics.extend(checked);
         if let Some(c) = &mut core.doc.checker {
-            core.diagnostics.extend(c.take_diagnostics());
             if core.finished && !core.suspended {
                 core.diagnostics.extend(c.take_overflow());
             }
@@ -457,11 +453,10 @@ impl<R: BufRead> Iterator for Reader<R> {
 /// Reads a whole LHEO 2.x document (small files; use [`Reader`] for large ones).
 ///
 /// ```
-/// let xml = std::fs::read("../fixtures/minimal.xml").unwrap_or_default();
-/// if !xml.is_empty() {
-///     let doc = lheo::reader::read_document(&xml[..]).unwrap();
-///     assert!(matches!(doc, lheo::Document::Lheo(_)));
-/// }
+/// let xml = std::fs::read("../fixtures/minimal.xml")?;
+/// let doc = lheo::reader::read_document(&xml[..])?;
+/// assert!(matches!(doc, lheo::Document::Lheo(_)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_document<R: BufRead>(input: R) -> Result<Document, Error> {
     let mut reader =

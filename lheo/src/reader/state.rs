@@ -63,6 +63,8 @@ pub(super) struct Doc {
     pub envelope: Option<Node>,
     /// The record being built or captured (for messages).
     pub record: ElementId,
+    /// The record being read, for the findings inside it.
+    pub records: super::records::RecordTracker,
 }
 
 impl Doc {
@@ -75,6 +77,7 @@ impl Doc {
             && self.stack == other.stack
             && self.ids == other.ids
             && self.envelope == other.envelope
+            && self.records == other.records
             && match (&self.checker, &other.checker) {
                 (Some(a), Some(b)) => a.same_as(b),
                 (None, None) => true,
@@ -123,6 +126,7 @@ impl ReaderState {
                 ids: Vec::new(),
                 envelope: None,
                 record: id::FORMATION,
+                records: super::records::RecordTracker::default(),
             },
         }
     }
@@ -165,6 +169,7 @@ impl ReaderState {
             if let Some(open) = next.doc.ids.last_mut() {
                 open.records += records;
             }
+            next.doc.records.after_records(records);
             if let Some(c) = &mut next.doc.checker {
                 c.after_children(record, records);
             }

@@ -40,14 +40,14 @@ pub fn read<R: BufRead>(input: R, file: &str) -> Result<CodeSet, Error> {
         delimiter: b';',
         quoting: false,
     };
-    let mut rdr = input::csv_reader(input, dialect).map_err(|e| Error::io(file, &e))?;
+    let mut rdr = input::csv_reader(input, dialect).map_err(|e| Error::referentiel_io(file, &e))?;
     let header = rdr
         .byte_headers()
         .map_err(|e| input::csv_error(file, &e))?
         .clone();
     let [code_i] = input::header_indexes(&header, ["Code_Diplome"]);
     let Some(code_i) = code_i else {
-        return Err(Error::new(
+        return Err(Error::referentiel(
             file,
             "colonne Code_Diplome attendue",
             "column Code_Diplome expected",

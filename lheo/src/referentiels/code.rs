@@ -1,33 +1,5 @@
-//! How a code written in a feed is read before it is looked up.
-//!
-//! Feeds write the same code in several ways: Carif-Oref feeds write `code-RNCP` as `24508`,
-//! others as `RNCP24508`; people add spaces or type lower case. Every code is first *cleaned*:
-//! white space anywhere is removed (spaces, tabs, no-break spaces) and letters are upper-cased.
-//! Then, per element:
-//!
-//! | element | accepted after cleaning | compared as |
-//! |---|---|---|
-//! | `code-RNCP`, `reference-code-RNCP` | `RNCP24508` or `24508` | the number (`RNCP024508` = `RNCP24508`) |
-//! | `code-RS`, `reference-code-RS` | `RS5080` or `5080` | the number |
-//! | `code-CERTIFINFO`, `reference-code-CERTIFINFO` | digits | the number |
-//! | `code-bloc` | `RNCP29497BC01` (or `29497BC01`, read as `RNCP29497BC01`) | the text |
-//! | `code-ROME` | a letter `A`–`N` and 4 digits (`a1201` is `A1201`) | the text |
-//! | `code-NSF` | 3 digits | the number |
-//!
-//! A code that does not have the accepted shape is not in the referential: it is reported
-//! as unknown (`REF-*-INCONNU`), with a message saying what shape was expected. A code of the
-//! other repertory (`RS5080` written in `code-RNCP`) is named as such.
-//!
-//! ```
-//! use lheo::referentiels::code;
-//!
-//! assert_eq!(code::rncp(" rncp 24508 "), Some(24508));
-//! assert_eq!(code::rncp("24508"), Some(24508));
-//! assert_eq!(code::rncp("RS5080"), None);
-//! assert_eq!(code::rs("rs5080"), Some(5080));
-//! assert_eq!(code::rome("a 1201").as_deref(), Some("A1201"));
-//! assert_eq!(code::bloc("29497bc01").as_deref(), Some("RNCP29497BC01"));
-//! ```
+//! How a code written in a feed is read before it is looked up (the forms accepted are
+//! listed in the module documentation of [`crate::referentiels`]).
 
 use chrono::NaiveDate;
 

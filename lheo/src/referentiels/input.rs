@@ -134,13 +134,13 @@ pub fn header_indexes<const N: usize>(
 pub fn csv_error(file: &str, e: &csv::Error) -> Error {
     let line = e.position().map(|p| p.line());
     match (e.kind(), line) {
-        (csv::ErrorKind::Io(io), _) => Error::io(file, io),
-        (_, Some(l)) => Error::new(
+        (csv::ErrorKind::Io(io), _) => Error::referentiel_io(file, io),
+        (_, Some(l)) => Error::referentiel(
             file,
             format!("CSV illisible ligne {l} ({e})"),
             format!("unreadable CSV at line {l} ({e})"),
         ),
-        _ => Error::new(
+        _ => Error::referentiel(
             file,
             format!("CSV illisible ({e})"),
             format!("unreadable CSV ({e})"),
@@ -191,7 +191,7 @@ pub fn check_archive<R: Read + Seek>(
     limits: &Limits,
 ) -> Result<(), Error> {
     if zip.len() > limits.max_members {
-        return Err(Error::new(
+        return Err(Error::referentiel(
             file,
             format!(
                 "archive de {} membres, plus que les {} admis : refusée",
@@ -214,7 +214,7 @@ pub fn check_archive<R: Read + Seek>(
         let name = member_name(member.name_raw());
         total = total.saturating_add(size);
         if size > limits.max_member || (size > (64 << 20) && size / packed > limits.max_ratio) {
-            return Err(Error::new(
+            return Err(Error::referentiel(
                 file,
                 format!("le membre « {name} » se décompresse en {size} octets ({} fois sa taille) : archive refusée (bombe zip ?)", size / packed),
                 format!("member \"{name}\" unpacks to {size} bytes ({} times its size): archive refused (zip bomb?)", size / packed),
@@ -222,7 +222,7 @@ pub fn check_archive<R: Read + Seek>(
         }
     }
     if total > limits.max_unpacked {
-        return Err(Error::new(
+        return Err(Error::referentiel(
             file,
             format!(
                 "l'archive se décompresse en {total} octets, plus que les {} admis : refusée",

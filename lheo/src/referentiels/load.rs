@@ -115,7 +115,7 @@ struct Origin {
 /// let refs = loader.finish()?;
 /// assert_eq!(refs.sources()[0].kind, Kind::Nsf);
 /// assert!(refs.nsf().is_some_and(|n| n.contains(326)));
-/// # Ok::<(), lheo::referentiels::Error>(())
+/// # Ok::<(), lheo::Error>(())
 /// ```
 pub struct Loader {
     limits: Limits,
@@ -157,12 +157,14 @@ pub fn date_in_name(name: &str) -> Option<NaiveDate> {
     })
 }
 
-fn unrecognised(file: &str) -> Error {
-    Error::new(
-        file,
+/// Why a file is not a referential: French, English.
+const UNRECOGNISED: (&str, &str) = (
         "fichier non reconnu : ni export France Compétences (CSV ou XML, RNCP et RS), ni ROME 4.0 (unix_referentiel_code_rome), ni Certif Info (opendata-certifinfo), ni table BCN N_GROUPE_SPECIALITE (NSF)",
         "unrecognised file: neither a France Compétences export (CSV or XML, RNCP and RS), nor ROME 4.0 (unix_referentiel_code_rome), nor Certif Info (opendata-certifinfo), nor the BCN table N_GROUPE_SPECIALITE (NSF)",
-    )
+);
+
+fn unrecognised(file: &str) -> Error {
+    Error::referentiel(file, UNRECOGNISED.0, UNRECOGNISED.1)
 }
 
 impl Loader {
@@ -195,14 +197,14 @@ impl Loader {
     pub fn add_path(&mut self, path: &Path) -> Result<(), Error> {
         let before = self.used();
         let display = path.display().to_string();
-        let meta = std::fs::metadata(path).map_err(|e| Error::io(&display, &e))?;
+        let meta = std::fs::metadata(path).map_err(|e| Error::referentiel_io(&display, &e))?;
         if meta.is_dir() {
             self.lenient = true;
             let walked = self.add_folder(path, 0);
             self.lenient = false;
             walked?;
             if self.used() == before {
-                return Err(Error::new(
+                return Err(Error::referentiel(
                     display,
                     "aucun référentiel reconnu dans ce dossier",
                     "no referential recognised in this folder",
@@ -214,7 +216,7 @@ impl Loader {
         self.add_file(path)?;
         if self.used() == before {
             if let Some(i) = self.ignored.get(ignored) {
-                return Err(Error::new(display, i.fr.clone(), i.en.clone()));
+                return Err(Error::referentiel(display, i.fr.clone(), i.en.clone()));
             }
         }
         Ok(())
@@ -223,7 +225,7 @@ impl Loader {
     fn add_folder(&mut self, path: &Path, depth: usize) -> Result<(), Error> {
         let display = path.display().to_string();
         let mut entries: Vec<_> = std::fs::read_dir(path)
-            .map_err(|e| Error::io(&display, &e))?
+            .map_err(|e| Error::referentiel_io(&display, &e))?
             .filter_map(Result::ok)
             .map(|e| e.path())
             .filter(|p| {
@@ -247,7 +249,7 @@ impl Loader {
 
     fn add_file(&mut self, path: &Path) -> Result<(), Error> {
         let display = path.display().to_string();
-        let file = std::fs::File::open(path).map_err(|e| Error::io(&display, &e))?;
+        let file = std::fs::File::open(path).map_err(|e| Error::referentiel_io(&display, &e))?;
         let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
         let name = path
             .file_name()
@@ -273,7 +275,7 @@ impl Loader {
         let bytes = reader
             .seek(io::SeekFrom::End(0))
             .and_then(|n| reader.seek(io::SeekFrom::Start(0)).map(|_| n))
-            .map_err(|e| Error::io(name, &e))?;
+            .map_err(|e| Error::referentiel_io(name, &e))?;
         let origin = Origin {
             display: name.to_owned(),
             container: String::new(),
@@ -291,10 +293,11 @@ impl Loader {
         mut reader: R,
     ) -> Result<(), Error> {
         let mut magic = [0u8; 4];
-        let n = read_up_to(&mut reader, &mut magic).map_err(|e| Error::io(&origin.display, &e))?;
+        let n = read_up_to(&mut reader, &mut magic)
+            .map_err(|e| Error::referentiel_io(&origin.display, &e))?;
         reader
             .seek(io::SeekFrom::Start(0))
-            .map_err(|e| Error::io(&origin.display, &e))?;
+            .map_err(|e| Error::referentiel_io(&origin.display, &e))?;
         if n == 4 && (magic == *b"PK\x03\x04" || magic == *b"PK\x05\x06") {
             return self.add_zip(name, origin, reader);
         }
@@ -310,7 +313,7 @@ impl Loader {
     ) -> Result<(), Error> {
         let file = origin.display.clone();
         let mut zip = zip::ZipArchive::new(reader).map_err(|e| {
-            Error::new(
+            Error::referentiel(
                 &file,
                 format!("archive zip illisible ({e})"),
                 format!("unreadable zip archive ({e})"),
@@ -333,20 +336,17 @@ impl Loader {
             .cloned()
             .collect::<Vec<_>>()
             .join(", ");
-        let e = Error::new(
-            file,
-            format!("aucun référentiel reconnu dans l'archive (membres : {shown})"),
-            format!("no referential recognised in the archive (members: {shown})"),
-        );
+        let fr = format!("aucun référentiel reconnu dans l'archive (membres : {shown})");
+        let en = format!("no referential recognised in the archive (members: {shown})");
         if self.lenient {
             self.ignored.push(Ignored {
-                file: e.file.clone(),
-                fr: e.reason(crate::Lang::Fr).to_owned(),
-                en: e.reason(crate::Lang::En).to_owned(),
+                file: file.to_owned(),
+                fr,
+                en,
             });
             return Ok(());
         }
-        Err(e)
+        Err(Error::referentiel(file, fr, en))
     }
 
     /// Reads the members of an archive; their names.
@@ -360,7 +360,7 @@ impl Loader {
         let mut members = Vec::new();
         for i in 0..zip.len() {
             let member = zip.by_index(i).map_err(|e| {
-                Error::new(
+                Error::referentiel(
                     file,
                     format!("membre {i} illisible ({e})"),
                     format!("member {i} unreadable ({e})"),
@@ -403,7 +403,7 @@ impl Loader {
         (&mut reader)
             .take(PEEK as u64)
             .read_to_end(&mut head)
-            .map_err(|e| Error::io(file, &e))?;
+            .map_err(|e| Error::referentiel_io(file, &e))?;
         let peek = Peek {
             name,
             header: input::first_line(&head),
@@ -411,11 +411,10 @@ impl Loader {
         };
         let Some(part) = recognise(&peek) else {
             if self.lenient {
-                let e = unrecognised(file);
                 self.ignored.push(Ignored {
                     file: file.to_owned(),
-                    fr: e.reason(crate::Lang::Fr).to_owned(),
-                    en: e.reason(crate::Lang::En).to_owned(),
+                    fr: UNRECOGNISED.0.to_owned(),
+                    en: UNRECOGNISED.1.to_owned(),
                 });
                 return Ok(false);
             }
@@ -588,7 +587,7 @@ impl Loader {
                 joined = true;
             }
             if !joined {
-                return Err(Error::new(
+                return Err(Error::referentiel(
                     file,
                     "fichier des blocs de compétences sans le fichier Standard du même export (même dossier, même date) : donnez les deux",
                     "blocs file without the Standard file of the same export (same folder, same date): give both",

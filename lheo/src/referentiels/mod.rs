@@ -18,11 +18,11 @@
 //! Formacode V14 is not among them: Centre Inffo publishes no file format for it that we could
 //! find (no column names, no encoding, no sample), so `code-FORMACODE` is not checked.
 //!
-//! The rules ([`rules`], codes `REF-*`) run with every profile as soon as a referential is
-//! given (`lheo validate --referentiels PATH`, [`crate::validate::ValidateOptions`]); the
-//! report lists the referentials used ([`Source`]: kind, date, version, entries, size), like
-//! a conformity certificate. How codes written in feeds are read (`24508` or `RNCP24508`,
-//! spaces, lower case) is in [`code`].
+//! The rules (codes `REF-*`, below) run with every profile as soon as a referential is given
+//! (`lheo validate --referentiels PATH`, [`crate::validate::ValidateOptions::with_referentiels`]),
+//! or on a [`Formation`](crate::Formation) built in code ([`RefChecker`]); the report lists the
+//! referentials used ([`Source`]: kind, date, version, entries, size), like a conformity
+//! certificate.
 //!
 //! ```
 //! use lheo::referentiels::{Kind, Loader, Referentiels};
@@ -36,18 +36,78 @@
 //! let fiche = rncp.lookup("24508").expect("known");
 //! assert!(fiche.active);
 //! assert_eq!(refs.source(Kind::Rncp).and_then(|s| s.date).map(|d| d.to_string()).as_deref(), Some("2025-06-01"));
-//! # Ok::<(), lheo::referentiels::Error>(())
+//! # Ok::<(), lheo::Error>(())
 //! ```
+//!
+//! # Rules
+//!
+//! A rule runs only when its referential is given (ROME codes are not checked without ROME).
+//!
+//! | code | severity | rule |
+//! |---|---|---|
+//! | `REF-RNCP-INCONNU` | error | `code-RNCP` or `reference-code-RNCP` absent from the RNCP |
+//! | `REF-RNCP-INACTIF` | error | the fiche is inactive, or its registration ended before a session of the formation starts (Parcoursup: before it ends, see [`Coverage`]) |
+//! | `REF-RS-INCONNU`, `REF-RS-INACTIF` | error | the same for `code-RS` |
+//! | `REF-BLOC-INCONNU` | error | a `code-bloc` that is not a bloc of the certification its `blocs-competences` refers to |
+//! | `REF-ROME-INCONNU` | warning | `code-ROME` absent from ROME 4.0 |
+//! | `REF-CERTIFINFO-INCONNU` | warning | `code-CERTIFINFO` absent from Certif Info (which lists live records only) |
+//! | `REF-NSF-INCONNU` | warning | `code-NSF` absent from the NSF groups |
+//!
+//! A `reference-code-*` that repeats a code of the record's `certification` is reported once,
+//! at the `certification`. When the certification a `blocs-competences` refers to is unknown,
+//! its blocs are not checked (the unknown reference is the finding).
+//!
+//! On a [`Formation`](crate::Formation) built in code:
+//!
+//! ```
+//! use lheo::referentiels::{Loader, RefChecker};
+//! use lheo::{Certification, Formation};
+//!
+//! let standard = "\"Numero_Fiche\";\"Intitule\";\"Date_Fin_Enregistrement\";\"Actif\"\r\n\
+//!                 \"RNCP509\";\"CAP\";\"31/08/2023\";\"INACTIVE\"\r\n";
+//! let mut loader = Loader::new();
+//! loader.add_reader("export_fiches_CSV_Standard_2024_02_22.csv", std::io::Cursor::new(standard))?;
+//! let refs = loader.finish()?;
+//!
+//! let mut formation = Formation::default();
+//! formation.certification.push(Certification { code_rncp: Some("509".into()), ..Default::default() });
+//! formation.certification.push(Certification { code_rncp: Some("RNCP 1".into()), ..Default::default() });
+//! let found = RefChecker::new(&refs).check_formation(&formation);
+//! let codes: Vec<_> = found.iter().map(|d| d.code()).collect();
+//! assert_eq!(codes, ["REF-RNCP-INACTIF", "REF-RNCP-INCONNU"]);
+//! assert_eq!(found[1].path, "certification[2]/code-RNCP");
+//! # Ok::<(), lheo::Error>(())
+//! ```
+//!
+//! # How codes are read
+//!
+//! Feeds write the same code in several ways: Carif-Oref feeds write `code-RNCP` as `24508`,
+//! others as `RNCP24508`; people add spaces or type lower case. Every code is first *cleaned*:
+//! white space anywhere is removed (spaces, tabs, no-break spaces) and letters are upper-cased.
+//! Then, per element:
+//!
+//! | element | accepted after cleaning | compared as |
+//! |---|---|---|
+//! | `code-RNCP`, `reference-code-RNCP` | `RNCP24508` or `24508` | the number (`RNCP024508` = `RNCP24508`) |
+//! | `code-RS`, `reference-code-RS` | `RS5080` or `5080` | the number |
+//! | `code-CERTIFINFO`, `reference-code-CERTIFINFO` | digits | the number |
+//! | `code-bloc` | `RNCP29497BC01` (or `29497BC01`, read as `RNCP29497BC01`) | the text |
+//! | `code-ROME` | a letter `A`–`N` and 4 digits (`a1201` is `A1201`) | the text |
+//! | `code-NSF` | 3 digits | the number |
+//!
+//! A code that does not have the accepted shape is not in the referential: it is reported
+//! as unknown (`REF-*-INCONNU`), with a message saying what shape was expected. A code of the
+//! other repertory (`RS5080` written in `code-RNCP`) is named as such.
 
-pub mod certifinfo;
-pub mod code;
-mod error;
-pub mod france_competences;
-pub mod input;
+mod certifinfo;
+mod code;
+mod france_competences;
+mod input;
 mod load;
-pub mod nsf;
-pub mod rome;
-pub mod rules;
+mod nsf;
+mod rome;
+pub(crate) mod rules;
+#[doc(hidden)]
 pub mod sample;
 mod tables;
 
@@ -56,8 +116,9 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-pub use error::Error;
-pub use load::{date_in_name, Loader};
+use crate::Error;
+pub use input::Limits;
+pub use load::Loader;
 pub use rome::Rome;
 pub use rules::{Coverage, RefChecker};
 pub use tables::{Certifications, CodeSet, Fiche, Repertoire};

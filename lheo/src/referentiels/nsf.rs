@@ -37,14 +37,14 @@ pub fn read<R: BufRead>(input: R, file: &str) -> Result<CodeSet, Error> {
         delimiter: b';',
         quoting: false,
     };
-    let mut rdr = input::csv_reader(input, dialect).map_err(|e| Error::io(file, &e))?;
+    let mut rdr = input::csv_reader(input, dialect).map_err(|e| Error::referentiel_io(file, &e))?;
     let header = rdr
         .byte_headers()
         .map_err(|e| input::csv_error(file, &e))?
         .clone();
     let [code_i] = input::header_indexes(&header, ["GROUPE_SPECIALITE"]);
     let Some(code_i) = code_i else {
-        return Err(Error::new(
+        return Err(Error::referentiel(
             file,
             "colonne GROUPE_SPECIALITE attendue",
             "column GROUPE_SPECIALITE expected",

@@ -51,7 +51,7 @@ impl Rome {
         self.codes.is_empty()
     }
 
-    /// Whether `written` (cleaned, see [`super::code`]) is a code of this version.
+    /// Whether `written` (cleaned, see [how codes are read](crate::referentiels#how-codes-are-read)) is a code of this version.
     pub fn contains(&self, written: &str) -> bool {
         code(written).is_some_and(|c| self.codes.binary_search_by_key(&c, |e| e.0).is_ok())
     }
@@ -129,14 +129,14 @@ pub fn read<R: BufRead>(input: R, file: &str, name: &str) -> Result<Rome, Error>
         delimiter: b',',
         quoting: true,
     };
-    let mut rdr = input::csv_reader(input, dialect).map_err(|e| Error::io(file, &e))?;
+    let mut rdr = input::csv_reader(input, dialect).map_err(|e| Error::referentiel_io(file, &e))?;
     let header = rdr
         .byte_headers()
         .map_err(|e| input::csv_error(file, &e))?
         .clone();
     let [code_i, parent_i] = input::header_indexes(&header, ["code_rome", "code_rome_parent"]);
     let Some(code_i) = code_i else {
-        return Err(Error::new(
+        return Err(Error::referentiel(
             file,
             "colonne code_rome attendue",
             "column code_rome expected",

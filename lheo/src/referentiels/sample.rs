@@ -30,7 +30,7 @@ pub fn fiche(i: usize) -> (&'static str, usize) {
 
 /// Whether generated fiche `i` is active (one in four is).
 pub fn active(i: usize) -> bool {
-    i % 4 == 0
+    i.is_multiple_of(4)
 }
 
 /// A France Compétences CSV export of `fiches` fiches dated `date` (`AAAA-MM-JJ`), as the

@@ -200,7 +200,7 @@ impl Certifications {
     }
 
     /// The fiche a code written in a feed stands for (`24508`, `RNCP24508`, see
-    /// [`super::code`]).
+    /// [how codes are read](crate::referentiels#how-codes-are-read)).
     pub fn lookup(&self, written: &str) -> Option<Fiche<'_>> {
         let n = match self.repertoire {
             Repertoire::Rncp => super::code::rncp(written),
@@ -222,7 +222,7 @@ impl Certifications {
         Some(blocs[start..end].iter().map(|b| self.text(b.1)))
     }
 
-    /// Whether `bloc` (cleaned, see [`super::code::bloc`]) is a bloc of fiche `number`.
+    /// Whether `bloc` (cleaned, see [how codes are read](crate::referentiels#how-codes-are-read)) is a bloc of fiche `number`.
     pub fn has_bloc(&self, number: u32, bloc: &str) -> bool {
         self.blocs_of(number)
             .is_some_and(|mut blocs| blocs.any(|b| b == bloc))

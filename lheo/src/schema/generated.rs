@@ -2,7 +2,7 @@
 // Do not edit: change the description and regenerate.
 
 use super::{
-    Base, Content, DictDecl, DictId, ElementDecl, ElementId, Format, Particle, SimpleType,
+    AttrType, Base, Content, DictDecl, DictId, ElementDecl, ElementId, Format, Particle, SimpleType,
 };
 
 /// Identifiers of every element declaration, named after the element.
@@ -525,6 +525,39 @@ pub fn element_id(local: &str) -> Option<ElementId> {
         "lheo-plus" => id::LHEO_PLUS,
         _ => return None,
     })
+}
+
+/// The attributes every LHEO element accepts, with their XSD types.
+pub const STD_ATTRIBUTES: [(&str, AttrType); 10] = [
+    ("numero", AttrType::String),
+    ("info", AttrType::String),
+    ("ref", AttrType::String),
+    ("id", AttrType::Id),
+    ("idref", AttrType::IdRef),
+    ("tag", AttrType::String),
+    ("horodatage-creation", AttrType::DateTime),
+    ("horodatage-modification", AttrType::DateTime),
+    ("horodatage-export", AttrType::DateTime),
+    ("uri", AttrType::AnyUri),
+];
+
+/// The record elements, each in its container (see [`record_parent`]).
+pub(crate) const RECORD_ELEMENTS: [ElementId; 4] = [
+    id::FORMATION,
+    id::RESUME_OFFRE,
+    id::RESUME_ORGANISME,
+    id::ORGANISME_FORMATION_RESPONSABLE,
+];
+
+/// The element a record element sits in: its container, or the document root.
+pub(crate) fn record_parent(record: ElementId) -> Option<ElementId> {
+    match record {
+        id::FORMATION => Some(id::OFFRES),
+        id::RESUME_OFFRE => Some(id::RESUMES_OFFRES),
+        id::RESUME_ORGANISME => Some(id::RESUMES_ORGANISMES),
+        id::ORGANISME_FORMATION_RESPONSABLE => Some(id::LHEO_PLUS),
+        _ => None,
+    }
 }
 
 static SEQ_DOMAINE_FORMATION: [Particle; 4] = [

@@ -21,29 +21,11 @@
 
 mod generated;
 
-pub use generated::{element_id, id, DICTS, ELEMENTS};
+pub use generated::{element_id, id, DICTS, ELEMENTS, STD_ATTRIBUTES};
+pub(crate) use generated::{record_parent, RECORD_ELEMENTS};
 
 /// The namespace of LHEO 2.3.
 pub const NAMESPACE_2_3: &str = "http://lheo.gouv.fr/2.3";
-
-/// The record elements, each in its container (see [`record_parent`]).
-pub(crate) const RECORD_ELEMENTS: [ElementId; 4] = [
-    id::FORMATION,
-    id::RESUME_OFFRE,
-    id::RESUME_ORGANISME,
-    id::ORGANISME_FORMATION_RESPONSABLE,
-];
-
-/// The parent a record element sits in.
-pub(crate) fn record_parent(record: ElementId) -> Option<ElementId> {
-    match record {
-        id::FORMATION => Some(id::OFFRES),
-        id::RESUME_OFFRE => Some(id::RESUMES_OFFRES),
-        id::RESUME_ORGANISME => Some(id::RESUMES_ORGANISMES),
-        id::ORGANISME_FORMATION_RESPONSABLE => Some(id::LHEO_PLUS),
-        _ => None,
-    }
-}
 
 /// Whether an element named `local` in one named `parent` is a record (by name: namespaces
 /// are not looked at).
@@ -184,20 +166,6 @@ impl DictDecl {
             .map(|(_, l)| *l)
     }
 }
-
-/// The attributes every LHEO element accepts, with their XSD types.
-pub const STD_ATTRIBUTES: [(&str, AttrType); 10] = [
-    ("numero", AttrType::String),
-    ("info", AttrType::String),
-    ("ref", AttrType::String),
-    ("id", AttrType::Id),
-    ("idref", AttrType::IdRef),
-    ("tag", AttrType::String),
-    ("horodatage-creation", AttrType::DateTime),
-    ("horodatage-modification", AttrType::DateTime),
-    ("horodatage-export", AttrType::DateTime),
-    ("uri", AttrType::AnyUri),
-];
 
 /// The declaration of an element.
 pub fn element(id: ElementId) -> &'static ElementDecl {

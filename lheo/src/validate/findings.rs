@@ -5,6 +5,7 @@ use super::{in_rules, internal_error};
 use crate::check::{Checker, DiagnosticBudget};
 use crate::diagnostic::{Counts, Diagnostic, Profile};
 use crate::reader::log::RecordLog;
+use crate::reader::records::named;
 use crate::reader::{Build, Limits, ReaderState};
 use crate::rules::record::{self, Finding, RecordRules};
 use crate::xml::decode::InputEncoding;
@@ -66,7 +67,7 @@ impl RecordFindings {
             let mut found = std::mem::take(&mut self.scratch);
             let mut outcome = record::check_caught(set.as_mut(), log, &mut found);
             for f in found.drain(..) {
-                match f {
+                match in_record(f, log) {
                     Finding::Final(d) => self.keep(d),
                     Finding::Unique(d, unique) => {
                         match record::resolve_caught(set.as_mut(), d, unique) {
@@ -125,5 +126,13 @@ impl RecordFindings {
         }
         self.kept.extend(self.budget.summary());
         self.kept
+    }
+}
+
+/// A record rule set's finding, naming the record it was found in.
+pub(crate) fn in_record(f: Finding, log: &RecordLog) -> Finding {
+    match f {
+        Finding::Final(d) => Finding::Final(named(d, log.record.as_ref())),
+        Finding::Unique(d, unique) => Finding::Unique(named(d, log.record.as_ref()), unique),
     }
 }

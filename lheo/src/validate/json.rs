@@ -16,7 +16,7 @@
 use serde::Serialize;
 
 use super::Report;
-use crate::diagnostic::{Counts, Diagnostic, Lang, Location, Severity};
+use crate::diagnostic::{Counts, Diagnostic, Lang, Location, RecordRef, Severity};
 
 /// The whole document: one entry per file.
 #[derive(Debug, Clone, Serialize)]
@@ -126,6 +126,57 @@ pub struct JsonDiagnostic<'a> {
     pub cell: Option<&'a str>,
     /// The element path; `null` when unknown.
     pub path: Option<&'a str>,
+    /// The record (offer, organisation) the finding is in; `null` outside records.
+    pub record: Option<JsonRecord<'a>>,
+}
+
+/// The record a finding is in: staff find an offer by its number and title.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct JsonRecord<'a> {
+    /// The record's element: `formation`, `resume-offre`, `resume-organisme` or
+    /// `organisme-formation-responsable`.
+    pub element: &'static str,
+    /// Its `@numero`; `null` when it has none.
+    pub numero: Option<&'a str>,
+    /// Its title (`intitule-formation`, or `raison-sociale` for an organisation); `null` when
+    /// it has none.
+    pub title: Option<&'a str>,
+    /// The 1-based line of its start tag, in XML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// The sheet of its row, in a workbook.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<&'a str>,
+    /// The cell of its row, in a workbook.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<&'a str>,
+    /// Its element path, e.g. `/lheo/offres/formation[3]`.
+    pub path: &'a str,
+}
+
+impl<'a> JsonRecord<'a> {
+    /// The JSON form of `r`.
+    pub fn new(r: &'a RecordRef) -> Self {
+        let (mut line, mut sheet, mut cell) = (None, None, None);
+        match &r.location {
+            Location::Xml { line: l, .. } => line = Some(*l),
+            Location::Cell { sheet: s, cell: c } => {
+                sheet = Some(s.as_str());
+                cell = Some(c.as_str());
+            }
+            Location::None => {}
+        }
+        JsonRecord {
+            element: r.element,
+            numero: r.numero.as_deref(),
+            title: r.title.as_deref(),
+            line,
+            sheet,
+            cell,
+            path: &r.path,
+        }
+    }
 }
 
 impl<'a> JsonDiagnostic<'a> {
@@ -152,6 +203,7 @@ impl<'a> JsonDiagnostic<'a> {
             sheet,
             cell,
             path: (!d.path.is_empty()).then_some(d.path.as_str()),
+            record: d.record.as_deref().map(JsonRecord::new),
         }
     }
 }

@@ -15,7 +15,7 @@ mod parallel;
 mod sequential;
 
 pub(crate) use findings::{RecordFindings, Setup};
-pub use json::{JsonDiagnostic, JsonFile, JsonReferentiel, JsonReport};
+pub use json::{JsonDiagnostic, JsonFile, JsonRecord, JsonReferentiel, JsonReport};
 
 use std::io::BufRead;
 use std::sync::Arc;

@@ -23,6 +23,7 @@ use super::{InjectedPanic, RecordFindings, Report, Setup, ValidateOptions};
 use crate::check::ids::IdLog;
 use crate::check::{Checker, DiagnosticBudget};
 use crate::diagnostic::{Counts, Diagnostic};
+use crate::reader::records::named;
 use crate::reader::{Reader, ReaderState, Step};
 use crate::rules::record::{self, Context, Finding, RecordRules, Scope};
 use crate::xml::decode::InputEncoding;
@@ -311,8 +312,8 @@ impl<'p> Sink<'p> {
                 let found = checker
                     .as_deref_mut()
                     .and_then(|c| c.resolve_id_placeholder(&mut result.ids, i));
-                if let Some(d) = found {
-                    self.keep(d, true);
+                if let Some(found) = found {
+                    self.keep(named(found, d.record.as_ref()), true);
                 }
                 continue;
             }
@@ -431,6 +432,7 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, context: &Context, max: usize) 
                     continue;
                 }
                 for f in found.drain(..) {
+                    let f = super::findings::in_record(f, log);
                     // Cross-record findings are decided (and budgeted) in document order.
                     let keep = match &f {
                         Finding::Final(d) => rules_budget.admit(d.severity),

@@ -22,14 +22,12 @@
 //! use lheo::workbook::{self, read_workbook};
 //! use lheo::reader::read_document;
 //!
-//! let xml = std::fs::read("../fixtures/exemple.xml").unwrap_or_default();
-//! if !xml.is_empty() {
-//!     let mut xlsx = Vec::new();
-//!     workbook::export(&xml[..], &mut xlsx)?;
-//!     let imported = read_workbook(std::io::Cursor::new(xlsx))?;
-//!     assert!(imported.diagnostics.is_empty());
-//!     assert_eq!(imported.document()?, read_document(&xml[..])?);
-//! }
+//! let xml = std::fs::read("../fixtures/exemple.xml")?;
+//! let mut xlsx = Vec::new();
+//! workbook::export(&xml[..], &mut xlsx)?;
+//! let imported = read_workbook(std::io::Cursor::new(xlsx))?;
+//! assert!(imported.diagnostics.is_empty());
+//! assert_eq!(imported.document()?, read_document(&xml[..])?);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

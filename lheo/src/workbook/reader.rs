@@ -78,11 +78,19 @@ impl Imported {
         report
     }
 
-    /// Moves a diagnostic located in [`Imported::xml`] to its cell.
+    /// Moves a diagnostic located in [`Imported::xml`] to its cell (and its record to the
+    /// record's cell).
     pub fn relocate(&self, d: &mut Diagnostic) {
         if let Location::Xml { line, .. } = d.location {
             if let Some(cell) = self.lines.locate(line) {
                 d.location = cell;
+            }
+        }
+        if let Some(record) = &mut d.record {
+            if let Location::Xml { line, .. } = record.location {
+                let mut moved = (**record).clone();
+                moved.location = self.lines.locate(line).unwrap_or_default();
+                *record = std::sync::Arc::new(moved);
             }
         }
     }

@@ -78,13 +78,12 @@ struct SheetState {
 /// ```
 /// use lheo::workbook::WorkbookWriter;
 ///
-/// let xml = std::fs::read("../fixtures/minimal.xml").unwrap_or_default();
-/// if !xml.is_empty() {
-///     let mut out = Vec::new();
-///     let summary = lheo::workbook::export(&xml[..], &mut out).unwrap();
-///     assert_eq!(summary.records, 1);
-///     assert!(out.starts_with(b"PK")); // a zip archive: .xlsx
-/// }
+/// let xml = std::fs::read("../fixtures/minimal.xml")?;
+/// let mut out = Vec::new();
+/// let summary = lheo::workbook::export(&xml[..], &mut out)?;
+/// assert_eq!(summary.records, 1);
+/// assert!(out.starts_with(b"PK")); // a zip archive: .xlsx
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct WorkbookWriter<W: Write + Send> {
     out: W,
@@ -574,39 +573,24 @@ fn excel_serial(d: chrono::NaiveDate) -> f64 {
 
 /// A record of the model as a tree, through its XML.
 fn record_node(record: &Record) -> Result<Node, Error> {
-    let (root, container) = match record {
-        Record::Formation(_) => ("lheo", Some("offres")),
-        Record::ResumeOffre(_) => ("lheo-index", Some("resumes-offres")),
-        Record::ResumeOrganisme(_) => ("lheo-index", Some("resumes-organismes")),
-        Record::Organisme(_) => ("lheo-plus", None),
-    };
     let mut xml = Vec::new();
     {
         let mut w = crate::writer::XmlWriter::new(&mut xml);
-        w.open(root, &crate::Attributes::default(), &[])?;
-        if let Some(c) = container {
+        for c in record.containers() {
             w.open(c, &crate::Attributes::default(), &[])?;
         }
+        let name = record.name();
         match record {
-            Record::Formation(f) => {
-                crate::writer::WriteXml::write_xml(f.as_ref(), "formation", &mut w)?
-            }
-            Record::ResumeOffre(r) => {
-                crate::writer::WriteXml::write_xml(r.as_ref(), "resume-offre", &mut w)?
-            }
+            Record::Formation(f) => crate::writer::WriteXml::write_xml(f.as_ref(), name, &mut w)?,
+            Record::ResumeOffre(r) => crate::writer::WriteXml::write_xml(r.as_ref(), name, &mut w)?,
             Record::ResumeOrganisme(r) => {
-                crate::writer::WriteXml::write_xml(r.as_ref(), "resume-organisme", &mut w)?
+                crate::writer::WriteXml::write_xml(r.as_ref(), name, &mut w)?
             }
-            Record::Organisme(o) => crate::writer::WriteXml::write_xml(
-                o.as_ref(),
-                "organisme-formation-responsable",
-                &mut w,
-            )?,
+            Record::Organisme(o) => crate::writer::WriteXml::write_xml(o.as_ref(), name, &mut w)?,
         }
-        if let Some(c) = container {
+        for c in record.containers().iter().rev() {
             w.close(c)?;
         }
-        w.close(root)?;
         w.finish()?;
     }
     let mut reader = Reader::with_options(&xml[..], ReadOptions::default())?;

@@ -4,6 +4,7 @@
 //!
 //! Tests that need the reference material call [`oracle`]: without it they print why and
 //! return, unless `LHEO_REQUIRE_ORACLE=1`, where they fail.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code)]
 
 pub mod compare;

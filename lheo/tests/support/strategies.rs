@@ -6,6 +6,7 @@
 //! Element trees follow the schema tables (every element can occur, with bounded
 //! repetition) and become model values through the library's tree builder; some model values
 //! are also built directly ([`extras_model`], [`recrutement`]).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use lheo::internal::{Child, Node};
 use lheo::model::{

@@ -4,9 +4,10 @@
 
 use std::io::BufRead;
 
+use crate::referentiels::code;
 use crate::referentiels::input::{self, CsvDialect};
 use crate::referentiels::tables::{Certifications, Repertoire};
-use crate::referentiels::{code, Error};
+use crate::Error;
 
 const DIALECT: CsvDialect = CsvDialect {
     delimiter: b';',
@@ -18,7 +19,7 @@ pub fn read_standard<R: BufRead>(
     input: R,
     file: &str,
 ) -> Result<(Certifications, Certifications), Error> {
-    let mut rdr = input::csv_reader(input, DIALECT).map_err(|e| Error::io(file, &e))?;
+    let mut rdr = input::csv_reader(input, DIALECT).map_err(|e| Error::referentiel_io(file, &e))?;
     let header = rdr
         .byte_headers()
         .map_err(|e| input::csv_error(file, &e))?
@@ -33,7 +34,7 @@ pub fn read_standard<R: BufRead>(
         ],
     );
     let (Some(numero), Some(actif)) = (numero, actif) else {
-        return Err(Error::new(
+        return Err(Error::referentiel(
             file,
             "colonnes Numero_Fiche et Actif attendues dans le fichier Standard",
             "columns Numero_Fiche and Actif expected in the Standard file",
@@ -72,14 +73,14 @@ pub fn read_blocs<R: BufRead>(
     input: R,
     file: &str,
 ) -> Result<Vec<(Repertoire, u32, String)>, Error> {
-    let mut rdr = input::csv_reader(input, DIALECT).map_err(|e| Error::io(file, &e))?;
+    let mut rdr = input::csv_reader(input, DIALECT).map_err(|e| Error::referentiel_io(file, &e))?;
     let header = rdr
         .byte_headers()
         .map_err(|e| input::csv_error(file, &e))?
         .clone();
     let [numero, bloc] = input::header_indexes(&header, ["Numero_Fiche", "Bloc_Competences_Code"]);
     let (Some(numero), Some(bloc)) = (numero, bloc) else {
-        return Err(Error::new(
+        return Err(Error::referentiel(
             file,
             "colonnes Numero_Fiche et Bloc_Competences_Code attendues dans le fichier des blocs",
             "columns Numero_Fiche and Bloc_Competences_Code expected in the blocs file",

@@ -8,8 +8,9 @@ use std::io::BufRead;
 
 use quick_xml::events::Event;
 
+use crate::referentiels::code;
 use crate::referentiels::tables::{Certifications, Repertoire};
-use crate::referentiels::{code, Error};
+use crate::Error;
 
 /// Longest text kept for one value (titles are a few hundred characters).
 const MAX_TEXT: usize = 64 * 1024;
@@ -137,7 +138,7 @@ pub fn read<R: BufRead>(input: R, file: &str) -> Result<Export, Error> {
     let mut rncp = Certifications::new(Repertoire::Rncp);
     let mut rs = Certifications::new(Repertoire::Rs);
     let malformed = |e: &dyn std::fmt::Display, pos: u64| {
-        Error::new(
+        Error::referentiel(
             file,
             format!("XML illisible vers l'octet {pos} ({e})"),
             format!("unreadable XML near byte {pos} ({e})"),
@@ -154,7 +155,7 @@ pub fn read<R: BufRead>(input: R, file: &str) -> Result<Export, Error> {
                 if !root_seen {
                     root_seen = true;
                     if s.name().0 != "FICHES" {
-                        return Err(Error::new(
+                        return Err(Error::referentiel(
                             file,
                             "racine FICHES attendue",
                             "root FICHES expected",
@@ -214,7 +215,7 @@ pub fn read<R: BufRead>(input: R, file: &str) -> Result<Export, Error> {
                 }
             }
             Event::DocType(_) => {
-                return Err(Error::new(
+                return Err(Error::referentiel(
                     file,
                     "DTD refusée (l'export France Compétences n'en a pas)",
                     "DTD refused (the France Compétences export has none)",
@@ -226,7 +227,11 @@ pub fn read<R: BufRead>(input: R, file: &str) -> Result<Export, Error> {
         buf.clear();
     }
     if !root_seen {
-        return Err(Error::new(file, "document XML vide", "empty XML document"));
+        return Err(Error::referentiel(
+            file,
+            "document XML vide",
+            "empty XML document",
+        ));
     }
     let rncp = (!rncp.is_empty()).then(|| {
         rncp.finish();

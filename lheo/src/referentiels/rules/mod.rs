@@ -1,39 +1,7 @@
 //! The `REF-*` rules: codes checked against the referentials loaded. A rule runs only when its
 //! referential is given (ROME codes are not checked without ROME), with any profile.
 //!
-//! | code | severity | rule |
-//! |---|---|---|
-//! | `REF-RNCP-INCONNU` | error | `code-RNCP` or `reference-code-RNCP` absent from the RNCP |
-//! | `REF-RNCP-INACTIF` | error | the fiche is inactive, or its registration ended before a session of the formation starts (under the `parcoursup` profile: before it ends, see [`Coverage::for_profile`]) |
-//! | `REF-RS-INCONNU`, `REF-RS-INACTIF` | error | the same for `code-RS` |
-//! | `REF-BLOC-INCONNU` | error | a `code-bloc` that is not a bloc of the certification its `blocs-competences` refers to |
-//! | `REF-ROME-INCONNU` | warning | `code-ROME` absent from ROME 4.0 |
-//! | `REF-CERTIFINFO-INCONNU` | warning | `code-CERTIFINFO` absent from Certif Info (which lists live records only) |
-//! | `REF-NSF-INCONNU` | warning | `code-NSF` absent from the NSF groups |
-//!
-//! A `reference-code-*` that repeats a code of the record's `certification` is reported once,
-//! at the `certification`. When the certification a `blocs-competences` refers to is unknown,
-//! its blocs are not checked (the unknown reference is the finding).
-//!
-//! ```
-//! use lheo::referentiels::{Loader, RefChecker};
-//! use lheo::{Certification, Formation};
-//!
-//! let standard = "\"Numero_Fiche\";\"Intitule\";\"Date_Fin_Enregistrement\";\"Actif\"\r\n\
-//!                 \"RNCP509\";\"CAP\";\"31/08/2023\";\"INACTIVE\"\r\n";
-//! let mut loader = Loader::new();
-//! loader.add_reader("export_fiches_CSV_Standard_2024_02_22.csv", std::io::Cursor::new(standard))?;
-//! let refs = loader.finish()?;
-//!
-//! let mut formation = Formation::default();
-//! formation.certification.push(Certification { code_rncp: Some("509".into()), ..Default::default() });
-//! formation.certification.push(Certification { code_rncp: Some("RNCP 1".into()), ..Default::default() });
-//! let found = RefChecker::new(&refs).check_formation(&formation);
-//! let codes: Vec<_> = found.iter().map(|d| d.code()).collect();
-//! assert_eq!(codes, ["REF-RNCP-INACTIF", "REF-RNCP-INCONNU"]);
-//! assert_eq!(found[1].path, "certification[2]/code-RNCP");
-//! # Ok::<(), lheo::referentiels::Error>(())
-//! ```
+//! (The table of rules is in the module documentation of [`crate::referentiels`].)
 
 mod collect;
 
@@ -149,12 +117,13 @@ impl<'r> RefChecker<'r> {
 
     /// Checks a record; paths are relative to it.
     pub fn check_record(&mut self, record: &Record) -> Vec<Diagnostic> {
-        match record {
-            Record::Formation(f) => self.check_walk(f.as_ref(), "formation"),
-            Record::ResumeOffre(r) => self.check_walk(r.as_ref(), "resume-offre"),
-            Record::ResumeOrganisme(r) => self.check_walk(r.as_ref(), "resume-organisme"),
-            Record::Organisme(o) => self.check_walk(o.as_ref(), "organisme-formation-responsable"),
-        }
+        let root: &dyn Walk = match record {
+            Record::Formation(f) => f.as_ref(),
+            Record::ResumeOffre(r) => r.as_ref(),
+            Record::ResumeOrganisme(r) => r.as_ref(),
+            Record::Organisme(o) => o.as_ref(),
+        };
+        self.check_walk(root, record.name())
     }
 
     fn check_walk(&mut self, root: &dyn Walk, name: &'static str) -> Vec<Diagnostic> {
@@ -171,7 +140,7 @@ impl<'r> RefChecker<'r> {
     /// Checks a record captured by the reader (whole, or projected on a set that holds
     /// [`READS`]): absolute paths (`/lheo/offres/formation[3]/certification[1]/code-RNCP`) and
     /// the positions of the codes.
-    pub fn check_captured(&mut self, log: &RecordLog) -> Vec<Diagnostic> {
+    pub(crate) fn check_captured(&mut self, log: &RecordLog) -> Vec<Diagnostic> {
         let mut collector = std::mem::take(&mut self.collector);
         collector.read_log(log);
         let mut found = self.check_collected(&collector.out);

@@ -1,13 +1,22 @@
-//! Builds a feed in code, checks it with the France Travail rules and the structural checker,
-//! and writes it as LHEO 2.3 on standard output.
+//! Recipe: build a feed in code, validate it, write it.
 //!
-//! `cargo run --example build_feed`
+//! The model has one type per LHEO element, named after it (`formation` → `Formation`,
+//! `recrutement` → `Recrutement`), with one field per child in schema order; every struct is
+//! `Default`, so a value names only what it sets. Dictionary codes are enums
+//! (`ModaliteRecrutement::InformationCollective` is code `9`), dates are `Date`s, the standard
+//! attributes (`numero`, `id`, …) are in `attrs`. `validate_formation` and `validate_document`
+//! check a model with any profile, as if it were read from a file; `writer::write_document`
+//! writes LHEO 2.3, in schema order, the same bytes every time.
+//!
+//! ```sh
+//! cargo run -p lheo --example build_feed > offre.xml
+//! ```
+
+use std::io::Write;
 
 use chrono::NaiveDate;
-use lheo::rules::france_travail::FranceTravail;
-use lheo::rules::Profile;
-use lheo::validate::{validate, ValidateOptions};
-use lheo::writer::to_string;
+use lheo::validate::{validate_document, Report, ValidateOptions};
+use lheo::writer::write_document;
 use lheo::*;
 
 fn adresse(ligne: &str, codepostal: &str, ville: &str, insee: &str) -> Adresse {
@@ -27,8 +36,11 @@ fn contact(nom: &str) -> Coordonnees {
     }
 }
 
-fn main() {
-    let day = |y, m, d| Field::new(Date::ymd(y, m, d).unwrap_or_default());
+/// A formation with one session and one information meeting (ICO), as a producer would
+/// build it from its own database.
+pub fn formation() -> Result<Formation, Error> {
+    // Dates as LHEO writes them (`AAAAMMJJ`; `00` for an unknown month or day).
+    let day = |text: &str| text.parse::<Date>().map(Field::new);
     let ico = Recrutement {
         attrs: Attributes::with_numero("ICO-2027-01"),
         modalite_recrutement: ModaliteRecrutement::InformationCollective.into(),
@@ -36,8 +48,8 @@ fn main() {
         adresse: Some(adresse("3 place Kléber", "67000", "Strasbourg", "67482")),
         nb_places: Some(15.into()),
         periode: Some(Periode {
-            debut: day(2027, 2, 3),
-            fin: day(2027, 2, 3),
+            debut: day("20270203")?,
+            fin: day("20270203")?,
             ..Periode::default()
         }),
         heure_debut: Some("9h30".into()),
@@ -47,8 +59,8 @@ fn main() {
     let session = Session {
         attrs: Attributes::with_numero("S-2027-1"),
         periode: Periode {
-            debut: day(2027, 3, 1),
-            fin: day(2027, 6, 30),
+            debut: day("20270301")?,
+            fin: day("20270630")?,
             ..Periode::default()
         },
         adresse_inscription: AdresseInscription {
@@ -71,7 +83,7 @@ fn main() {
         session: vec![session],
         ..Action::default()
     };
-    let formation = Formation {
+    Ok(Formation {
         attrs: Attributes::with_numero("F-2027-MAG"),
         domaine_formation: DomaineFormation {
             code_formacode: vec![Field::from("31734".to_string()).with_ref("V14")],
@@ -108,23 +120,27 @@ fn main() {
             ..OrganismeFormationResponsable::default()
         },
         ..Formation::default()
-    };
+    })
+}
 
-    // The France Travail rules work on the model directly.
-    let today = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap_or_default();
-    for d in FranceTravail::new(today).check_formation(&formation) {
-        eprintln!("{d}");
-    }
-
+/// The feed of `formation()`, checked with `profile` as on day `today`, and its LHEO 2.3 text.
+pub fn build(profile: Profile, today: NaiveDate) -> Result<(Report, Vec<u8>), Error> {
     let mut feed = Lheo::default();
-    feed.offres.formation.push(formation);
-    let xml = to_string(&Document::Lheo(feed));
+    feed.offres.formation.push(formation()?);
+    let document = Document::Lheo(feed);
+    // The same checks as a feed read from a file: structure, LHEO rules, the profile's rules.
+    let report = validate_document(&document, &ValidateOptions::new(profile).with_today(today))?;
+    let mut xml = Vec::new();
+    write_document(&document, &mut xml)?;
+    Ok((report, xml))
+}
 
-    // The written feed passes the structural checker and the LHEO rules.
-    let report = validate(xml.as_bytes(), &ValidateOptions::new(Profile::Lheo));
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let today = NaiveDate::from_ymd_opt(2027, 1, 4).ok_or("date")?;
+    let (report, xml) = build(Profile::FranceTravail, today)?;
     for d in &report.diagnostics {
         eprintln!("{d}");
     }
-    print!("{xml}");
+    std::io::stdout().write_all(&xml)?;
     std::process::exit(if report.is_valid() { 0 } else { 1 });
 }
