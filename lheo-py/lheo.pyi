@@ -12,7 +12,7 @@ the input is never overwritten), or a binary file object.
 
 import datetime
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, Any, Literal, Optional, Union, final, overload
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "InvalidDataError",
     "LheoError",
     "RecordIterator",
+    "Referentiels",
     "Report",
     "UnreadableInputError",
     "convert",
@@ -51,6 +52,8 @@ _Dest = Union[str, "os.PathLike[str]", IO[bytes]]
 _Profile = Literal["xsd", "lheo", "france-travail", "carif", "parcoursup"]
 _Lang = Literal["fr", "en"]
 _Today = Union[datetime.date, str, None]
+_Path = Union[str, "os.PathLike[str]"]
+_Referentiels = Union["Referentiels", _Path, Iterable[_Path], None]
 _Element = dict[str, Any]
 """An element in the package's dict shape (see the README): attributes as ``"@name"``,
 children by name, a child the schema lets repeat always a ``list``, a simple element a
@@ -150,6 +153,22 @@ class Report:
         """The number of findings."""
 
 @final
+class Referentiels:
+    """The official referentials (RNCP and RS with their blocs, ROME 4.0, Certif Info, NSF)
+    loaded from their files as downloaded, zipped or not, recognised by content and name
+    (like ``lheo referentiels PATH...``). Give it as ``referentiels=`` to ``validate``,
+    ``convert`` or ``import_xlsx``: load once, check many feeds. A file that is not a
+    referential lheo knows raises ``UnreadableInputError``."""
+
+    def __init__(self, paths: Union[_Path, Iterable[_Path]], *, lang: _Lang = "fr") -> None: ...
+    @property
+    def sources(self) -> list[dict[str, Any]]:
+        """What each file gave, as ``lheo referentiels --format json`` lists it: ``kind``,
+        ``format``, ``files``, ``date``, ``version``, ``entries``, ``active``, ``blocs``,
+        ``bytes``, ``used`` (False for an older edition a newer one replaced),
+        ``superseded_by``."""
+
+@final
 class RecordIterator(Iterator[Any]):
     """The records of a feed, one at a time (see ``iter_formations``, ``iter_records``)."""
 
@@ -162,14 +181,19 @@ def validate(
     *,
     today: _Today = None,
     rentree: Optional[int] = None,
+    referentiels: _Referentiels = None,
     lang: _Lang = "fr",
     deny_warnings: bool = False,
     name: Optional[str] = None,
 ) -> Report:
     """Validates a feed (LHEO 2.0–2.3 XML, gzip or not, or an lheo workbook) with a profile.
 
-    ``today``: the date of the date rules (default the local date). ``name``: the file name
-    in the report (default the path as given). A document that is not well formed or not
+    ``today``: the date of the date rules (default the local date). ``rentree``: the year of
+    the rentrée the ``parcoursup`` profile checks (sessions from 1 August of that year).
+    ``referentiels``: a ``Referentiels``, or the path(s) of referential files loaded for this
+    call, to check codes against (the ``REF-*`` rules, with any profile; ``to_dict()`` then
+    lists them under ``"referentiels"``). ``name``: the file name in the report (default the
+    path as given). A document that is not well formed or not
     LHEO gives a report with that finding; an input that cannot be read at all (a missing
     file) raises ``UnreadableInputError``.
     """
@@ -204,11 +228,13 @@ def convert(
     profile: _Profile = "lheo",
     today: _Today = None,
     rentree: Optional[int] = None,
+    referentiels: _Referentiels = None,
     lang: _Lang = "fr",
 ) -> Report:
     """Converts a feed (LHEO 2.0–2.3 XML or an lheo workbook) to LHEO 2.3, like
     ``lheo import``: written only when it has no error (else ``InvalidDataError`` with the
-    report, and no file). Returns the report (warnings included)."""
+    report, and no file). Returns the report (warnings included). ``profile``, ``today``,
+    ``rentree``, ``referentiels``: as for ``validate``."""
 
 def import_xlsx(
     source: _Source,
@@ -217,6 +243,7 @@ def import_xlsx(
     profile: _Profile = "lheo",
     today: _Today = None,
     rentree: Optional[int] = None,
+    referentiels: _Referentiels = None,
     lang: _Lang = "fr",
 ) -> Report:
     """Imports an lheo workbook (xlsx, xls, ods) as LHEO 2.3 XML, like ``lheo import``:

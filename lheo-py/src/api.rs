@@ -15,6 +15,7 @@ use crate::errors::{self, detached, Failure, InvalidDataError, UnreadableInputEr
 use crate::fromdict;
 use crate::input::{self, Dest, Source};
 use crate::output::produce;
+use crate::referentiels;
 use crate::report::Report;
 use crate::todict;
 
@@ -51,12 +52,17 @@ fn today(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<NaiveDate>> {
         .map_err(|_| PyValueError::new_err(format!("today « {text} » : date AAAA-MM-JJ attendue")))
 }
 
+/// The options of `validate`, `convert` and `import_xlsx`.
 fn options(
+    py: Python<'_>,
     profile_name: &str,
     day: Option<&Bound<'_, PyAny>>,
     rentree: Option<i32>,
+    refs: Option<&Bound<'_, PyAny>>,
+    lang: Lang,
 ) -> PyResult<ValidateOptions> {
-    let mut options = ValidateOptions::new(profile(profile_name)?);
+    let mut options = ValidateOptions::new(profile(profile_name)?)
+        .with_referentiels(referentiels::argument(py, refs, lang)?);
     if let Some(year) = rentree {
         options = options.with_rentree(year);
     }
@@ -71,7 +77,10 @@ fn options(
 /// `source`: a path, bytes or a binary file object. `profile`: `"xsd"`, `"lheo"` (default),
 /// `"france-travail"`, `"carif"`, `"parcoursup"`. `today`: the date for the date rules
 /// (`datetime.date` or `"AAAA-MM-JJ"`, default the local date). `rentree`: the year of the
-/// rentrée the `parcoursup` profile checks (sessions from 1 August of that year). `lang`: `"fr"` or `"en"` for the messages.
+/// rentrée the `parcoursup` profile checks (sessions from 1 August of that year).
+/// `referentiels`: a `lheo.Referentiels`, or the path(s) of referential files to load for
+/// this call, to check codes against (the `REF-*` rules, with any profile; the report's
+/// `to_dict()` then lists them). `lang`: `"fr"` or `"en"` for the messages.
 /// `deny_warnings`: warnings make the file invalid. `name`: the file name in the report
 /// (default: the path as given).
 ///
@@ -80,19 +89,20 @@ fn options(
 // One parameter per Python keyword argument.
 #[allow(clippy::too_many_arguments)]
 #[pyfunction]
-#[pyo3(signature = (source, profile = "lheo", *, today = None, rentree = None, lang = "fr", deny_warnings = false, name = None))]
+#[pyo3(signature = (source, profile = "lheo", *, today = None, rentree = None, referentiels = None, lang = "fr", deny_warnings = false, name = None))]
 pub fn validate(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
     profile: &str,
     today: Option<&Bound<'_, PyAny>>,
     rentree: Option<i32>,
+    referentiels: Option<&Bound<'_, PyAny>>,
     lang: &str,
     deny_warnings: bool,
     name: Option<String>,
 ) -> PyResult<Report> {
     let lang = errors::lang(lang)?;
-    let options = options(profile, today, rentree)?;
+    let options = options(py, profile, today, rentree, referentiels, lang)?;
     let src = Source::extract(source)?;
     let file = name.unwrap_or_else(|| src.name(py));
     let report = detached(py, move || {
@@ -259,9 +269,12 @@ fn convert_to(
 /// checked with `profile` on the way, written to `dest` (a path, written atomically, never
 /// the input; or a binary file object) only when it has no error. Returns the report
 /// (warnings included); raises `InvalidDataError` (with `report` and `diagnostics`) and
-/// writes nothing when the feed has errors.
+/// writes nothing when the feed has errors. `profile`, `today`, `rentree`, `referentiels`:
+/// as for `validate`.
+// One parameter per Python keyword argument.
+#[allow(clippy::too_many_arguments)]
 #[pyfunction]
-#[pyo3(signature = (source, dest, *, profile = "lheo", today = None, rentree = None, lang = "fr"))]
+#[pyo3(signature = (source, dest, *, profile = "lheo", today = None, rentree = None, referentiels = None, lang = "fr"))]
 pub fn convert(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
@@ -269,17 +282,21 @@ pub fn convert(
     profile: &str,
     today: Option<&Bound<'_, PyAny>>,
     rentree: Option<i32>,
+    referentiels: Option<&Bound<'_, PyAny>>,
     lang: &str,
 ) -> PyResult<Report> {
     let lang = errors::lang(lang)?;
-    let options = options(profile, today, rentree)?;
+    let options = options(py, profile, today, rentree, referentiels, lang)?;
     convert_to(py, Source::extract(source)?, dest, options, lang, false)
 }
 
 /// Imports an lheo workbook (xlsx, xls, ods) as LHEO 2.3 XML, like `lheo import`: refused
 /// (`InvalidDataError`, nothing written) when it has errors, every finding at its cell.
+/// `profile`, `today`, `rentree`, `referentiels`: as for `validate`.
+// One parameter per Python keyword argument.
+#[allow(clippy::too_many_arguments)]
 #[pyfunction]
-#[pyo3(signature = (source, dest, *, profile = "lheo", today = None, rentree = None, lang = "fr"))]
+#[pyo3(signature = (source, dest, *, profile = "lheo", today = None, rentree = None, referentiels = None, lang = "fr"))]
 pub fn import_xlsx(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
@@ -287,10 +304,11 @@ pub fn import_xlsx(
     profile: &str,
     today: Option<&Bound<'_, PyAny>>,
     rentree: Option<i32>,
+    referentiels: Option<&Bound<'_, PyAny>>,
     lang: &str,
 ) -> PyResult<Report> {
     let lang = errors::lang(lang)?;
-    let options = options(profile, today, rentree)?;
+    let options = options(py, profile, today, rentree, referentiels, lang)?;
     convert_to(py, Source::extract(source)?, dest, options, lang, true)
 }
 

@@ -97,7 +97,7 @@ pub fn from_lheo(py: Python<'_>, e: &lheo::Error, lang: Lang, file: Option<&str>
     };
     let err = match e.kind() {
         _ if gzip.is_some() => UnreadableInputError::new_err(message.clone()),
-        ErrorKind::Io | ErrorKind::Invalid | ErrorKind::Changed => {
+        ErrorKind::Io | ErrorKind::Invalid | ErrorKind::Changed | ErrorKind::Referentiel => {
             UnreadableInputError::new_err(message.clone())
         }
         ErrorKind::Structure | ErrorKind::Unwritable => InvalidDataError::new_err(message.clone()),

@@ -1,7 +1,8 @@
 //! The Python package `lheo`, on the public API of the `lheo` crate: streaming reading of
 //! LHEO feeds as dicts (`iter_formations`, `read`), writing (`write`), validation
 //! (`validate`), conversion (`convert`, `import_xlsx`, `export_xlsx`), comparison (`diff`),
-//! the rule catalogue (`rules`) and the dictionaries (`label`).
+//! the rule catalogue (`rules`), the dictionaries (`label`) and the referentials
+//! (`Referentiels`).
 //!
 //! Built by maturin (`pip install ./lheo-py`); the dict shape is documented in
 //! `lheo-py/README.md`. Every call that works on a feed releases the GIL while Rust works,
@@ -12,6 +13,7 @@ mod errors;
 mod fromdict;
 mod input;
 mod output;
+mod referentiels;
 mod report;
 mod stream;
 mod todict;
@@ -29,6 +31,8 @@ mod lheo_module {
     };
     #[pymodule_export]
     use super::errors::{InvalidDataError, LheoError, UnreadableInputError};
+    #[pymodule_export]
+    use super::referentiels::Referentiels;
     #[pymodule_export]
     use super::report::{Diagnostic, Report};
     #[pymodule_export]
