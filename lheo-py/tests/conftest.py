@@ -107,10 +107,10 @@ def cli():
     path = cli_path()
     need(path is not None, "the lheo CLI is not built (cargo build -p lheo-cli) nor LHEO_CLI set")
 
-    def run(*args, refusal=False):
+    def run(*args, refusal=False, cwd=REPO):
         """The parsed JSON output; with `refusal`, None and the stderr line when the CLI
-        refuses the input (exit 2)."""
-        done = subprocess.run([path, *map(str, args)], capture_output=True, cwd=REPO)
+        refuses the input (exit 2). Relative paths are from `cwd`."""
+        done = subprocess.run([path, *map(str, args)], capture_output=True, cwd=cwd)
         if refusal and done.returncode == 2:
             return None, done.stderr.decode().strip()
         assert done.returncode in (0, 1), done.stderr.decode()
