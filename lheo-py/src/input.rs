@@ -121,7 +121,7 @@ impl Opened {
                 ),
             });
         }
-        Ok(imported.xml)
+        Ok(imported.xml.to_vec()?)
     }
 }
 
