@@ -172,7 +172,7 @@ const BLOCK: usize = 1024;
 type Decoded = (usize, Vec<(u32, Origin)>);
 
 /// Lines of the assembled XML → cells: an entry (line, cell) where the cell changes, kept
-/// delta-encoded in blocks of [`BLOCK`] entries in a [`Spool`] (a temporary file for a large
+/// delta-encoded in blocks of 1 024 entries in a spool (a temporary file for a large
 /// workbook: a few bytes per element, out of memory), with the first line of each block in
 /// memory. The block read last is kept decoded (findings come in line order).
 #[derive(Debug, Default)]

@@ -9,7 +9,7 @@ use std::sync::Arc;
 /// Beyond this many bytes, a spool moves to a temporary file.
 pub const SPILL_AT: usize = 8 << 20;
 
-/// Bytes written once (by a [`SpoolWriter`]), then read as often as needed, in memory or in
+/// Bytes written once, then read as often as needed, in memory or in
 /// a temporary file deleted when the last clone of the spool is dropped.
 #[derive(Debug, Clone, Default)]
 pub struct Spool {
