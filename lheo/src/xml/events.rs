@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 
+use quick_xml::events::attributes::{AttrError, Attribute as QAttribute};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::XmlVersion;
 
@@ -491,6 +492,96 @@ fn predefined_entity(name: &str) -> Option<char> {
     })
 }
 
+/// Whether `text` is only XML whitespace.
+#[inline]
+fn is_blank(text: &str) -> bool {
+    text.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+        .is_empty()
+}
+
+/// The finding for a malformed attribute of start tag `s` at `pos`.
+fn attribute_error(e: AttrError, s: &BytesStart<'_>, pos: Position) -> XmlError {
+    let (fr, en) = match e {
+        // Positions count from the tag's name: show the attribute instead.
+        AttrError::Duplicated(at, _) => {
+            let key: String = s
+                .get(at..)
+                .unwrap_or("")
+                .chars()
+                .take_while(|&c| is_name_char(c))
+                .take(200)
+                .collect();
+            (
+                format!("attribut « {key} » en double"),
+                format!("duplicate attribute \"{key}\""),
+            )
+        }
+        other => describe_parse_error(&quick_xml::Error::InvalidAttr(other)),
+    };
+    malformed(pos, fr, en)
+}
+
+/// The checked and normalised value of attribute `a` (named `key`).
+#[inline]
+fn attribute_value<'a>(
+    a: &QAttribute<'a>,
+    key: &str,
+    pos: Position,
+) -> Result<Cow<'a, str>, XmlError> {
+    if !is_xml_name(key) {
+        return Err(malformed(
+            pos,
+            format!("nom d'attribut invalide « {key} »"),
+            format!("invalid attribute name \"{key}\""),
+        ));
+    }
+    let raw = &*a.value;
+    if raw.as_bytes().contains(&b'<') {
+        return Err(malformed(
+            pos,
+            format!("« < » interdit dans la valeur de l'attribut « {key} »"),
+            format!("\"<\" not allowed in the value of attribute \"{key}\""),
+        ));
+    }
+    if let Some(c) = invalid_char(raw) {
+        return Err(malformed(
+            pos,
+            format!(
+                "caractère interdit (U+{:04X}) dans l'attribut « {key} »",
+                c as u32
+            ),
+            format!(
+                "character not allowed (U+{:04X}) in attribute \"{key}\"",
+                c as u32
+            ),
+        ));
+    }
+    a.normalized_value(XmlVersion::Implicit1_0).map_err(|e| {
+        malformed(
+            pos,
+            format!("valeur de l'attribut « {key} » : {e}"),
+            format!("value of attribute \"{key}\": {e}"),
+        )
+    })
+}
+
+/// Whether an attribute `(ns, local)` is among `before`. A few attributes are compared one by
+/// one; many (hostile input) go through a set, so that a tag with a million attributes is not
+/// a trillion comparisons.
+#[inline]
+fn is_duplicate(
+    before: &[Attribute],
+    ns: Option<NsId>,
+    local: &str,
+    seen: &mut Option<HashSet<(Option<NsId>, String)>>,
+) -> bool {
+    if before.len() < Bindings::SCANNED {
+        return before.iter().any(|a| a.ns == ns && a.local == local);
+    }
+    let set = seen.get_or_insert_with(|| before.iter().map(|a| (a.ns, a.local.clone())).collect());
+    !set.insert((ns, local.to_owned()))
+}
+
 impl<R: BufRead> XmlReader<R> {
     /// Reads from `input` (which must yield UTF-8: see [`super::decode`]).
     pub fn new(input: R, limits: Limits) -> Self {
@@ -942,14 +1033,38 @@ XmlErrorKind::Dtd, before,
         XmlEvent::End(pos)
     }
 
+    /// Opens the element of start tag `s` at `pos`: fills [`XmlReader::start`] (names,
+    /// namespaces, attributes) after the well-formedness and namespace checks.
+    #[inline]
     fn begin_element(&mut self, s: &BytesStart<'_>, pos: Position) -> Result<(), XmlError> {
+        self.check_element_allowed(pos)?;
+        self.phase = Phase::Root;
+        let qname = s.name().0;
+        if !is_xml_name(qname) {
+            return Err(malformed(
+                pos,
+                format!("nom d'élément invalide « {qname} »"),
+                format!("invalid element name \"{qname}\""),
+            ));
+        }
+        self.start.qname.clear();
+        self.start.qname.push_str(qname);
+        self.start.pos = pos;
+        self.start.attributes.clear();
+        self.start.xsi_type_ns = None;
+        let declared = self.read_attributes(s, pos)?;
+        self.open.push((self.open_names.len(), declared));
+        self.open_names.push_str(qname);
+        self.resolve_element_name(qname, pos)?;
+        self.resolve_attributes(pos)
+    }
+
+    /// Refuses an element where none may start: after non-blank text outside the root, after
+    /// the root, or past the depth limit.
+    #[inline]
+    fn check_element_allowed(&self, pos: Position) -> Result<(), XmlError> {
         // Text outside the root must be whitespace.
-        if self.open.is_empty()
-            && !self
-                .text
-                .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
-                .is_empty()
-        {
+        if self.open.is_empty() && !is_blank(&self.text) {
             return Err(malformed(
                 self.text_pos,
                 "texte hors de l'élément racine",
@@ -977,115 +1092,24 @@ XmlErrorKind::Dtd, before,
                 ),
             ));
         }
-        self.phase = Phase::Root;
-        let qname = s.name().0;
-        if !is_xml_name(qname) {
-            return Err(malformed(
-                pos,
-                format!("nom d'élément invalide « {qname} »"),
-                format!("invalid element name \"{qname}\""),
-            ));
-        }
-        self.start.qname.clear();
-        self.start.qname.push_str(qname);
-        self.start.pos = pos;
-        self.start.attributes.clear();
-        self.start.xsi_type_ns = None;
+        Ok(())
+    }
 
-        // First pass: namespace declarations; second: other attributes.
+    /// First pass over the attributes of `s`: checked, namespace declarations bound, the others
+    /// kept (names not resolved yet). Returns how many namespaces the tag declares.
+    #[inline]
+    fn read_attributes(&mut self, s: &BytesStart<'_>, pos: Position) -> Result<usize, XmlError> {
         let mut declared = 0;
         let mut attrs = s.attributes();
         attrs.with_checks(true);
         // Attribute structs are reused from tag to tag (their strings keep their capacity).
         self.spare_attributes.append(&mut self.start.attributes);
         for a in attrs {
-            let a = match a {
-                Ok(a) => a,
-                Err(e) => {
-                    let (fr, en) = match e {
-                        // Positions count from the tag's name: show the attribute instead.
-                        quick_xml::events::attributes::AttrError::Duplicated(at, _) => {
-                            let key: String = s
-                                .get(at..)
-                                .unwrap_or("")
-                                .chars()
-                                .take_while(|&c| is_name_char(c))
-                                .take(200)
-                                .collect();
-                            (
-                                format!("attribut « {key} » en double"),
-                                format!("duplicate attribute \"{key}\""),
-                            )
-                        }
-                        other => describe_parse_error(&quick_xml::Error::InvalidAttr(other)),
-                    };
-                    return Err(malformed(pos, fr, en));
-                }
-            };
+            let a = a.map_err(|e| attribute_error(e, s, pos))?;
             let key = a.key.0;
-            if !is_xml_name(key) {
-                return Err(malformed(
-                    pos,
-                    format!("nom d'attribut invalide « {key} »"),
-                    format!("invalid attribute name \"{key}\""),
-                ));
-            }
-            let raw = &*a.value;
-            if raw.as_bytes().contains(&b'<') {
-                return Err(malformed(
-                    pos,
-                    format!("« < » interdit dans la valeur de l'attribut « {key} »"),
-                    format!("\"<\" not allowed in the value of attribute \"{key}\""),
-                ));
-            }
-            if let Some(c) = invalid_char(raw) {
-                return Err(malformed(
-                    pos,
-                    format!(
-                        "caractère interdit (U+{:04X}) dans l'attribut « {key} »",
-                        c as u32
-                    ),
-                    format!(
-                        "character not allowed (U+{:04X}) in attribute \"{key}\"",
-                        c as u32
-                    ),
-                ));
-            }
-            let value = match a.normalized_value(XmlVersion::Implicit1_0) {
-                Ok(v) => v,
-                Err(e) => {
-                    return Err(malformed(
-                        pos,
-                        format!("valeur de l'attribut « {key} » : {e}"),
-                        format!("value of attribute \"{key}\": {e}"),
-                    ))
-                }
-            };
+            let value = attribute_value(&a, key, pos)?;
             if key == "xmlns" || key.starts_with("xmlns:") {
-                let prefix = key.strip_prefix("xmlns:").unwrap_or("");
-                if prefix == "xmlns"
-                    || (prefix == "xml") != (value == XML_NS_URI)
-                    || value == XMLNS_NS_URI
-                {
-                    return Err(malformed(
-                        pos,
-                        format!("déclaration d'espace de noms interdite « {key} »"),
-                        format!("forbidden namespace declaration \"{key}\""),
-                    ));
-                }
-                if value.is_empty() && !prefix.is_empty() {
-                    return Err(malformed(
-                        pos,
-                        format!("« {key} » ne peut pas être vide"),
-                        format!("\"{key}\" cannot be empty"),
-                    ));
-                }
-                let ns = if value.is_empty() {
-                    None
-                } else {
-                    Some(self.namespaces.intern(&value))
-                };
-                self.bindings.push(prefix, ns);
+                self.declare_namespace(key, &value, pos)?;
                 declared += 1;
             } else {
                 let mut attribute = self.spare_attributes.pop().unwrap_or_default();
@@ -1098,9 +1122,39 @@ XmlErrorKind::Dtd, before,
                 self.start.attributes.push(attribute);
             }
         }
-        self.open.push((self.open_names.len(), declared));
-        self.open_names.push_str(qname);
+        Ok(declared)
+    }
 
+    /// Binds the prefix of namespace declaration `key` (`xmlns` or `xmlns:p`) to `value`.
+    fn declare_namespace(&mut self, key: &str, value: &str, pos: Position) -> Result<(), XmlError> {
+        let prefix = key.strip_prefix("xmlns:").unwrap_or("");
+        if prefix == "xmlns" || (prefix == "xml") != (value == XML_NS_URI) || value == XMLNS_NS_URI
+        {
+            return Err(malformed(
+                pos,
+                format!("déclaration d'espace de noms interdite « {key} »"),
+                format!("forbidden namespace declaration \"{key}\""),
+            ));
+        }
+        if value.is_empty() && !prefix.is_empty() {
+            return Err(malformed(
+                pos,
+                format!("« {key} » ne peut pas être vide"),
+                format!("\"{key}\" cannot be empty"),
+            ));
+        }
+        let ns = if value.is_empty() {
+            None
+        } else {
+            Some(self.namespaces.intern(value))
+        };
+        self.bindings.push(prefix, ns);
+        Ok(())
+    }
+
+    /// The namespace and local name of the element being opened ([`XmlReader::start`]).
+    #[inline]
+    fn resolve_element_name(&mut self, qname: &str, pos: Position) -> Result<(), XmlError> {
         let colon = qname.as_bytes().iter().position(|&b| b == b':');
         let (prefix, local) = match colon {
             Some(c) => (&qname[..c], &qname[c + 1..]),
@@ -1128,59 +1182,28 @@ XmlErrorKind::Dtd, before,
         };
         self.start.local.clear();
         self.start.local.push_str(local);
+        Ok(())
+    }
 
+    /// Second pass over the attributes: namespaces and local names resolved (the tag's own
+    /// declarations are in scope), duplicates refused, `xsi:type`'s prefix bound.
+    #[inline]
+    fn resolve_attributes(&mut self, pos: Position) -> Result<(), XmlError> {
         let mut seen: Option<HashSet<(Option<NsId>, String)>> = None;
         for i in 0..self.start.attributes.len() {
             let attribute = &self.start.attributes[i];
             let key = attribute.qname.as_str();
-            let (ns, local_at) = match key.as_bytes().iter().position(|&b| b == b':') {
-                Some(c) => {
-                    let (p, l) = (&key[..c], &key[c + 1..]);
-                    match self.bindings.lookup(p) {
-                        Some(Some(ns)) if !l.is_empty() && !l.as_bytes().contains(&b':') => {
-                            (Some(ns), c + 1)
-                        }
-                        _ => {
-                            return Err(malformed(
-                                pos,
-                                format!("préfixe de l'attribut « {key} » non déclaré"),
-                                format!("undeclared prefix of attribute \"{key}\""),
-                            ))
-                        }
-                    }
-                }
-                None => (None, 0),
-            };
+            let (ns, local_at) = self.attribute_namespace(key, pos)?;
             let local = &key[local_at..];
-            // A few attributes are compared one by one; many (hostile input) go through a set,
-            // so that a tag with a million attributes is not a trillion comparisons.
-            let before = &self.start.attributes[..i];
-            let duplicate = if i < Bindings::SCANNED {
-                before.iter().any(|a| a.ns == ns && a.local == local)
-            } else {
-                let set = seen.get_or_insert_with(|| {
-                    before.iter().map(|a| (a.ns, a.local.clone())).collect()
-                });
-                !set.insert((ns, local.to_owned()))
-            };
-            if duplicate {
+            if is_duplicate(&self.start.attributes[..i], ns, local, &mut seen) {
                 return Err(malformed(
                     pos,
                     format!("attribut « {key} » en double"),
                     format!("duplicate attribute \"{key}\""),
                 ));
             }
-            let xsi_type = (ns == Some(XSI_NS) && local == "type").then(|| {
-                let value = attribute.value.as_str();
-                let prefix = value.split_once(':').map_or("", |(p, _)| p);
-                match self.bindings.lookup(prefix) {
-                    Some(bound) => Some(bound),
-                    None if prefix.is_empty() => Some(None),
-                    None => None,
-                }
-            });
-            if let Some(bound) = xsi_type {
-                self.start.xsi_type_ns = bound;
+            if ns == Some(XSI_NS) && local == "type" {
+                self.start.xsi_type_ns = self.xsi_type_binding(&attribute.value);
             }
             let Attribute {
                 ns: a_ns,
@@ -1194,6 +1217,40 @@ XmlErrorKind::Dtd, before,
         Ok(())
     }
 
+    /// The namespace of attribute `key` and where its local name starts (unprefixed: no
+    /// namespace).
+    #[inline]
+    fn attribute_namespace(
+        &self,
+        key: &str,
+        pos: Position,
+    ) -> Result<(Option<NsId>, usize), XmlError> {
+        let Some(c) = key.as_bytes().iter().position(|&b| b == b':') else {
+            return Ok((None, 0));
+        };
+        let (p, l) = (&key[..c], &key[c + 1..]);
+        match self.bindings.lookup(p) {
+            Some(Some(ns)) if !l.is_empty() && !l.as_bytes().contains(&b':') => {
+                Ok((Some(ns), c + 1))
+            }
+            _ => Err(malformed(
+                pos,
+                format!("préfixe de l'attribut « {key} » non déclaré"),
+                format!("undeclared prefix of attribute \"{key}\""),
+            )),
+        }
+    }
+
+    /// The namespace the prefix of an `xsi:type` QName `value` is bound to (`Some(None)`: no
+    /// namespace; `None`: an undeclared prefix).
+    fn xsi_type_binding(&self, value: &str) -> Option<Option<NsId>> {
+        let prefix = value.split_once(':').map_or("", |(p, _)| p);
+        match self.bindings.lookup(prefix) {
+            Some(bound) => Some(bound),
+            None if prefix.is_empty() => Some(None),
+            None => None,
+        }
+    }
     fn parse_error(&self, e: quick_xml::Error, pos: Position) -> XmlError {
         if let quick_xml::Error::Io(io) = &e {
             if io.to_string().contains(LIMIT_MESSAGE) {
