@@ -6,8 +6,9 @@ cycles between them (there must be none: a lower layer never names a higher one)
 
 A top-level module is a `mod NAME;` of `lib.rs` (its file `NAME.rs` or its folder `NAME/`).
 Its dependencies are the `crate::NAME…` paths written in its code (comments, doc comments and
-string literals are left out: a doc link is not a dependency of the code), `use crate::{a, b}`
-included; a path through a re-export of the crate root (`crate::Error`, `crate::Formation`) is
+string literals are left out: a doc link is not a dependency of the code; so are the
+`#[cfg(test)] mod NAME { … }` unit-test modules, which may drive the whole pipeline the way
+integration tests do), `use crate::{a, b}` included; a path through a re-export of the crate root (`crate::Error`, `crate::Formation`) is
 resolved to the module `lib.rs` re-exports it from. `--paths` prints every path used, `--dot`
 the graph for Graphviz. Exit status: 0 without a cycle, 1 with one (each cycle printed), 2 when
 the crate cannot be read.
@@ -54,6 +55,20 @@ def strip(code: str) -> str:
             out.append(c)
             i += 1
     return "".join(out)
+
+
+def without_tests(code: str) -> str:
+    """The stripped code without its `#[cfg(test)] mod NAME { … }` blocks."""
+    pattern = re.compile(r"#\[cfg\(test\)\]\s*(pub(\([^)]*\))?\s+)?mod\s+" + IDENT + r"\s*\{")
+    while (m := pattern.search(code)):
+        depth, i = 0, m.end() - 1
+        while i < len(code):
+            depth += {"{": 1, "}": -1}.get(code[i], 0)
+            i += 1
+            if depth == 0:
+                break
+        code = code[: m.start()] + code[i:]
+    return code
 
 
 def use_tree(text: str, start: int):
@@ -136,7 +151,7 @@ def main():
     unresolved = []
     for module, found in files.items():
         for f in found:
-            for path in crate_paths(strip(f.read_text(encoding="utf-8"))):
+            for path in crate_paths(without_tests(strip(f.read_text(encoding="utf-8")))):
                 first = path.split("::")[0]
                 target = first if first in files else reexports.get(first)
                 if target is None and len(globs) == 1 and first[:1].isupper():

@@ -34,10 +34,23 @@ pub enum Coverage {
 }
 
 impl Coverage {
-    /// The coverage a profile asks for: [`Coverage::SessionStart`] (every profile so far).
+    /// The coverage a profile asks for: [`Coverage::WholeSession`] for
+    /// [`Profile::Parcoursup`] (its rule PARCOURSUP-RNCP), [`Coverage::SessionStart`] for the
+    /// others.
+    ///
+    /// ```
+    /// use lheo::referentiels::Coverage;
+    /// use lheo::Profile;
+    ///
+    /// assert_eq!(Coverage::for_profile(Profile::Parcoursup), Coverage::WholeSession);
+    /// assert_eq!(Coverage::for_profile(Profile::Carif), Coverage::SessionStart);
+    /// ```
     pub fn for_profile(profile: Profile) -> Coverage {
-        let _ = profile;
-        Coverage::SessionStart
+        if profile.includes(Profile::Parcoursup) {
+            Coverage::WholeSession
+        } else {
+            Coverage::SessionStart
+        }
     }
 }
 
