@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 
 use quick_xml::events::attributes::{AttrError, Attribute as QAttribute};
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesCData, BytesDecl, BytesPI, BytesRef, BytesStart, BytesText, Event};
 use quick_xml::XmlVersion;
 
 use super::counting::{Counting, LIMIT_MESSAGE};
@@ -301,6 +301,58 @@ fn malformed(pos: Position, fr: impl Into<String>, en: impl Into<String>) -> Xml
     XmlError::new(XmlErrorKind::Malformed, pos, fr, en)
 }
 
+/// Where a tag read from `before` to `after` is reported: the line of its closing bracket (at
+/// column 1 when the tag spans lines).
+#[inline]
+fn tag_position(before: Position, after: Position) -> Position {
+    Position {
+        line: after.line,
+        column: if before.line == after.line {
+            before.column
+        } else {
+            1
+        },
+    }
+}
+
+/// Refuses `text` (read at `pos`) if it has a character XML 1.0 does not allow.
+fn check_chars(text: &str, pos: Position) -> Result<(), XmlError> {
+    match invalid_char(text) {
+        Some(c) => Err(malformed(
+            pos,
+            format!("caractère interdit en XML (U+{:04X})", c as u32),
+            format!("character not allowed in XML (U+{:04X})", c as u32),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The finding for an XML declaration (or an `<?xml` processing instruction) at `pos` that is
+/// not at the start of the input.
+#[cold]
+fn misplaced_declaration(pos: Position) -> XmlError {
+    malformed(
+        pos,
+        "déclaration XML ailleurs qu'au début du fichier",
+        "XML declaration not at the start of the file",
+    )
+}
+
+/// A comment (read at `before`): skipped once its characters are checked (quick-xml checks
+/// `--`).
+fn on_comment(c: &BytesText<'_>, before: Position) -> Result<(), XmlError> {
+    check_chars(c, before)
+}
+
+/// A processing instruction (read at `before`): skipped, but an `<?xml` one is a misplaced XML
+/// declaration.
+fn on_pi(pi: &BytesPI<'_>, before: Position) -> Result<(), XmlError> {
+    if pi.target().eq_ignore_ascii_case("xml") {
+        return Err(misplaced_declaration(before));
+    }
+    Ok(())
+}
+
 /// Bytes that may start a character XML 1.0 does not allow: controls other than tab and line
 /// ends, and 0xEF (U+FFFE, U+FFFF).
 static SUSPICIOUS: [bool; 256] = {
@@ -406,77 +458,96 @@ pub fn is_ncname(s: &str) -> bool {
 
 /// A French and an English sentence for a parser error.
 fn describe_parse_error(e: &quick_xml::Error) -> (String, String) {
-    use quick_xml::errors::{IllFormedError as I, SyntaxError as S};
-    use quick_xml::events::attributes::AttrError as A;
-    let pair = |fr: &str, en: &str| (fr.to_owned(), en.to_owned());
     match e {
-        quick_xml::Error::Syntax(s) => match s {
-            S::InvalidBangMarkup => pair(
-                "balisage « <! » inconnu (attendu un commentaire, une section CDATA ou un DOCTYPE)",
-                "unknown \"<!\" markup (expected a comment, a CDATA section or a DOCTYPE)",
-            ),
-            S::UnclosedPI => pair(
-                "instruction de traitement « <? » non fermée",
-                "unclosed processing instruction \"<?\"",
-            ),
-            S::UnclosedXmlDecl => pair("déclaration XML non fermée", "unclosed XML declaration"),
-            S::UnclosedComment => pair(
-                "commentaire « <!-- » non fermé",
-                "unclosed comment \"<!--\"",
-            ),
-            S::UnclosedDoctype => pair("DOCTYPE non fermé", "unclosed DOCTYPE"),
-            S::UnclosedCData => pair("section CDATA non fermée", "unclosed CDATA section"),
-            S::UnclosedTag => pair(
-                "balise non fermée (« > » manquant : fichier tronqué ?)",
-                "unclosed tag (missing \">\": truncated file?)",
-            ),
-            S::UnclosedSingleQuotedAttributeValue | S::UnclosedDoubleQuotedAttributeValue => pair(
-                "valeur d'attribut non fermée (guillemet manquant)",
-                "unclosed attribute value (missing quote)",
-            ),
-        },
-        quick_xml::Error::IllFormed(i) => match i {
-            I::MismatchedEndTag { expected, found } => (
-                format!("balise fermante « </{found}> » alors que « <{expected}> » est ouvert"),
-                format!("end tag \"</{found}>\" while \"<{expected}>\" is open"),
-            ),
-            I::UnmatchedEndTag(name) => (
-                format!("balise fermante « </{name}> » sans balise ouvrante"),
-                format!("end tag \"</{name}>\" without a start tag"),
-            ),
-            I::MissingEndTag(name) => (
-                format!("l'élément « {name} » n'est pas fermé"),
-                format!("element \"{name}\" is not closed"),
-            ),
-            I::DoubleHyphenInComment => pair(
-                "« -- » interdit dans un commentaire",
-                "\"--\" not allowed in a comment",
-            ),
-            I::UnclosedReference => pair(
-                "« & » isolé : écrire &amp; (ou une référence complète comme &lt;)",
-                "lone \"&\": write &amp; (or a complete reference like &lt;)",
-            ),
-            I::MissingDeclVersion(_) | I::UnknownVersion => pair(
-                "déclaration XML sans version 1.x",
-                "XML declaration without a 1.x version",
-            ),
-            I::MissingDoctypeName => pair("DOCTYPE sans nom", "DOCTYPE without a name"),
-        },
-        quick_xml::Error::InvalidAttr(a) => match a {
-            A::ExpectedEq(_) => pair("attribut sans « = »", "attribute without \"=\""),
-            A::ExpectedValue(_) | A::UnquotedValue(_) => pair(
-                "valeur d'attribut manquante ou sans guillemets",
-                "attribute value missing or unquoted",
-            ),
-            A::Duplicated(..) => pair("attribut en double", "duplicate attribute"),
-            A::ExpectedQuote(..) => pair(
-                "valeur d'attribut non fermée (guillemet manquant)",
-                "unclosed attribute value (missing quote)",
-            ),
-        },
+        quick_xml::Error::Syntax(s) => describe_syntax_error(s),
+        quick_xml::Error::IllFormed(i) => describe_ill_formed(i),
+        quick_xml::Error::InvalidAttr(a) => describe_attribute_error(a),
         other => (
             format!("XML mal formé ({other})"),
             format!("malformed XML: {other}"),
+        ),
+    }
+}
+
+/// A French and an English sentence for two strings.
+fn pair(fr: &str, en: &str) -> (String, String) {
+    (fr.to_owned(), en.to_owned())
+}
+
+/// A French and an English sentence for markup quick-xml could not read.
+fn describe_syntax_error(s: &quick_xml::errors::SyntaxError) -> (String, String) {
+    use quick_xml::errors::SyntaxError as S;
+    match s {
+        S::InvalidBangMarkup => pair(
+            "balisage « <! » inconnu (attendu un commentaire, une section CDATA ou un DOCTYPE)",
+            "unknown \"<!\" markup (expected a comment, a CDATA section or a DOCTYPE)",
+        ),
+        S::UnclosedPI => pair(
+            "instruction de traitement « <? » non fermée",
+            "unclosed processing instruction \"<?\"",
+        ),
+        S::UnclosedXmlDecl => pair("déclaration XML non fermée", "unclosed XML declaration"),
+        S::UnclosedComment => pair(
+            "commentaire « <!-- » non fermé",
+            "unclosed comment \"<!--\"",
+        ),
+        S::UnclosedDoctype => pair("DOCTYPE non fermé", "unclosed DOCTYPE"),
+        S::UnclosedCData => pair("section CDATA non fermée", "unclosed CDATA section"),
+        S::UnclosedTag => pair(
+            "balise non fermée (« > » manquant : fichier tronqué ?)",
+            "unclosed tag (missing \">\": truncated file?)",
+        ),
+        S::UnclosedSingleQuotedAttributeValue | S::UnclosedDoubleQuotedAttributeValue => pair(
+            "valeur d'attribut non fermée (guillemet manquant)",
+            "unclosed attribute value (missing quote)",
+        ),
+    }
+}
+
+/// A French and an English sentence for markup quick-xml read but XML does not allow.
+fn describe_ill_formed(i: &quick_xml::errors::IllFormedError) -> (String, String) {
+    use quick_xml::errors::IllFormedError as I;
+    match i {
+        I::MismatchedEndTag { expected, found } => (
+            format!("balise fermante « </{found}> » alors que « <{expected}> » est ouvert"),
+            format!("end tag \"</{found}>\" while \"<{expected}>\" is open"),
+        ),
+        I::UnmatchedEndTag(name) => (
+            format!("balise fermante « </{name}> » sans balise ouvrante"),
+            format!("end tag \"</{name}>\" without a start tag"),
+        ),
+        I::MissingEndTag(name) => (
+            format!("l'élément « {name} » n'est pas fermé"),
+            format!("element \"{name}\" is not closed"),
+        ),
+        I::DoubleHyphenInComment => pair(
+            "« -- » interdit dans un commentaire",
+            "\"--\" not allowed in a comment",
+        ),
+        I::UnclosedReference => pair(
+            "« & » isolé : écrire &amp; (ou une référence complète comme &lt;)",
+            "lone \"&\": write &amp; (or a complete reference like &lt;)",
+        ),
+        I::MissingDeclVersion(_) | I::UnknownVersion => pair(
+            "déclaration XML sans version 1.x",
+            "XML declaration without a 1.x version",
+        ),
+        I::MissingDoctypeName => pair("DOCTYPE sans nom", "DOCTYPE without a name"),
+    }
+}
+
+/// A French and an English sentence for a malformed attribute.
+fn describe_attribute_error(a: &AttrError) -> (String, String) {
+    match a {
+        AttrError::ExpectedEq(_) => pair("attribut sans « = »", "attribute without \"=\""),
+        AttrError::ExpectedValue(_) | AttrError::UnquotedValue(_) => pair(
+            "valeur d'attribut manquante ou sans guillemets",
+            "attribute value missing or unquoted",
+        ),
+        AttrError::Duplicated(..) => pair("attribut en double", "duplicate attribute"),
+        AttrError::ExpectedQuote(..) => pair(
+            "valeur d'attribut non fermée (guillemet manquant)",
+            "unclosed attribute value (missing quote)",
         ),
     }
 }
@@ -689,6 +760,7 @@ impl<R: BufRead> XmlReader<R> {
         self.reader.get_ref().position().2
     }
 
+    #[inline(always)]
     fn here(&self) -> Position {
         let (line, column, _) = self.reader.get_ref().position();
         Position { line, column }
@@ -718,18 +790,18 @@ impl<R: BufRead> XmlReader<R> {
         Ok(())
     }
 
-    /// The next event, or a fatal diagnostic.
+    /// The next event, or a fatal diagnostic: first one an earlier call decided (held back
+    /// behind a text, the end of an empty-element tag, the end of a finished document), else
+    /// the next one read.
+    ///
+    /// Reading is one `match` on quick-xml's event kind, one handler per kind: character data
+    /// (text, references, CDATA sections) is gathered by its handlers and handed out before the
+    /// next tag; comments, processing instructions, the declaration and the DOCTYPE are checked
+    /// and skipped; tags and the end of input produce the events.
     pub fn next_event(&mut self) -> Result<XmlEvent<'_>, XmlError> {
         match std::mem::replace(&mut self.pending, Pending::None) {
             Pending::None => {}
-            Pending::Start => return Ok(XmlEvent::Start(&self.start, &self.namespaces)),
-            Pending::StartThenEnd => {
-                self.end_after_start = true;
-                return Ok(XmlEvent::Start(&self.start, &self.namespaces));
-            }
-            Pending::End(pos) => return Ok(self.close(pos)),
-            Pending::Eof => return Ok(XmlEvent::Eof),
-            Pending::Suspend => return Ok(XmlEvent::Suspend),
+            next => return Ok(self.emit(next)),
         }
         if self.end_after_start {
             self.end_after_start = false;
@@ -739,6 +811,12 @@ impl<R: BufRead> XmlReader<R> {
         if self.phase == Phase::Done {
             return Ok(XmlEvent::Eof);
         }
+        self.read_next()
+    }
+
+    /// Reads quick-xml events up to the next event of ours, one handler per kind.
+    #[inline(always)]
+    fn read_next(&mut self) -> Result<XmlEvent<'_>, XmlError> {
         if !std::mem::take(&mut self.carried_text) {
             self.text.clear();
             self.text_cdata = false;
@@ -753,247 +831,263 @@ impl<R: BufRead> XmlReader<R> {
                 Ok(e) => e,
                 Err(e) => return Err(self.parse_error(e, before)),
             };
-            let after = self.here();
-            let tag_pos = Position {
-                line: after.line,
-                column: if before.line == after.line {
-                    before.column
-                } else {
-                    1
-                },
-            };
+            // Where the event ends: only tags and the end of input need it.
             match event {
-                Event::Text(t) => {
-                    // One pass tells what needs a closer look (rare): a forbidden character,
-                    // a CR (XML 1.0 line ends read as LF), a `>` (of `]]>`).
-                    let flags = t
-                        .as_bytes()
-                        .iter()
-                        .fold(0u8, |acc, &b| acc | TEXT_FLAGS[usize::from(b)]);
-                    let raw: Cow<'_, str> = if flags & FLAG_CR != 0 {
-                        t.xml10_content()
-                    } else {
-                        Cow::Borrowed(&t)
-                    };
-                    if flags & FLAG_INVALID != 0 {
-                        if let Some(c) = invalid_char(&raw) {
-                            return Err(malformed(
-                                before,
-                                format!("caractère interdit en XML (U+{:04X})", c as u32),
-                                format!("character not allowed in XML (U+{:04X})", c as u32),
-                            ));
-                        }
-                    }
-                    let bytes = raw.as_bytes();
-                    if flags & FLAG_GT != 0
-                        && memchr::memchr_iter(b'>', bytes)
-                            .any(|i| i >= 2 && &bytes[i - 2..i] == b"]]")
-                    {
-                        return Err(malformed(
-                            before,
-                            "« ]]> » interdit dans le texte",
-                            "\"]]>\" not allowed in text",
-                        ));
-                    }
-                    if self.text.is_empty() {
-                        self.text_pos = before;
-                    }
-                    self.text.push_str(&raw);
-                    self.check_text_size()?;
-                }
-                Event::GeneralRef(r) => {
-                    let c = if r.is_char_ref() {
-                        match r.resolve_char_ref() {
-                            Ok(Some(c)) if invalid_char(c.encode_utf8(&mut [0; 4])).is_none() => c,
-                            _ => {
-                                return Err(malformed(
-                                    before,
-                                    format!("référence de caractère invalide « &{}; »", &*r),
-                                    format!("invalid character reference \"&{};\"", &*r),
-                                ));
-                            }
-                        }
-                    } else {
-                        match predefined_entity(&r) {
-                            Some(c) => c,
-                            None => {
-                                return Err(malformed(before, format!("entité « &{}; » non définie (seules &amp; &lt; &gt; &apos; &quot; existent sans DTD)", &*r), format!("undefined entity \"&{};\"", &*r)));
-                            }
-                        }
-                    };
-                    if self.text.is_empty() {
-                        self.text_pos = before;
-                    }
-                    self.text.push(c);
-                    self.check_text_size()?;
-                }
-                Event::CData(c) => {
-                    let raw = c.xml10_content();
-                    if let Some(ch) = invalid_char(&raw) {
-                        return Err(malformed(
-                            before,
-                            format!("caractère interdit en XML (U+{:04X})", ch as u32),
-                            format!("character not allowed in XML (U+{:04X})", ch as u32),
-                        ));
-                    }
-                    if self.text.is_empty() {
-                        self.text_pos = before;
-                    }
-                    self.text.push_str(&raw);
-                    self.text_cdata = true;
-                    self.check_text_size()?;
-                }
-                Event::Comment(c) => {
-                    if let Some(ch) = invalid_char(&c) {
-                        return Err(malformed(
-                            before,
-                            format!("caractère interdit en XML (U+{:04X})", ch as u32),
-                            format!("character not allowed in XML (U+{:04X})", ch as u32),
-                        ));
-                    }
-                }
-                Event::PI(pi) => {
-                    if pi.target().eq_ignore_ascii_case("xml") {
-                        return Err(malformed(
-                            before,
-                            "déclaration XML ailleurs qu'au début du fichier",
-                            "XML declaration not at the start of the file",
-                        ));
-                    }
-                }
-                Event::Decl(d) => {
-                    if self.seen_anything || before.line != 1 || before.column != 1 {
-                        return Err(malformed(
-                            before,
-                            "déclaration XML ailleurs qu'au début du fichier",
-                            "XML declaration not at the start of the file",
-                        ));
-                    }
-                    match d.version() {
-                        Ok(v) if v.starts_with("1.") => {}
-                        _ => {
-                            return Err(malformed(
-                                before,
-                                "version XML inconnue dans la déclaration",
-                                "unknown XML version in the declaration",
-                            ))
-                        }
-                    }
-                }
-                Event::DocType(dt) => {
-                    if self.phase != Phase::Prolog {
-                        return Err(malformed(
-                            before,
-                            "DOCTYPE après le début du document",
-                            "DOCTYPE after the document started",
-                        ));
-                    }
-                    if dt.contains("<!ENTITY") {
-                        return Err(XmlError::new(
-XmlErrorKind::Dtd, before,
-                            "le DOCTYPE déclare des entités : refusé pour la sécurité (aucune entité n'est résolue)",
-                            "the DOCTYPE declares entities: refused for safety (no entity is resolved)",
-                        ));
-                    }
-                }
+                Event::Text(t) => self.on_text(&t, before)?,
+                Event::GeneralRef(r) => self.on_reference(&r, before)?,
+                Event::CData(c) => self.on_cdata(&c, before)?,
+                Event::Comment(c) => on_comment(&c, before)?,
+                Event::PI(pi) => on_pi(&pi, before)?,
+                Event::Decl(d) => self.on_decl(&d, before)?,
+                Event::DocType(dt) => self.on_doctype(&dt, before)?,
                 Event::Start(s) => {
-                    self.seen_anything = true;
-                    let inside = !self.open.is_empty();
-                    self.begin_element(&s, tag_pos)?;
+                    let inside = self.on_start(&s, tag_position(before, self.here()))?;
                     drop(s);
                     self.buf = buf;
                     return Ok(self.flush_or(Pending::Start, inside));
                 }
                 Event::Empty(s) => {
-                    self.seen_anything = true;
-                    let inside = !self.open.is_empty();
-                    self.begin_element(&s, tag_pos)?;
+                    let inside = self.on_start(&s, tag_position(before, self.here()))?;
                     drop(s);
                     self.buf = buf;
                     return Ok(self.flush_or(Pending::StartThenEnd, inside));
                 }
                 Event::End(e) => {
-                    let name = e.name().0;
-                    let expected = self
-                        .open
-                        .last()
-                        .map(|(start, _)| &self.open_names[*start..]);
-                    match (expected, self.fragment) {
-                        (_, Some(base)) if base > 0 && self.open.len() <= base => {
-                            self.broken = true;
-                            return Ok(XmlEvent::Suspend);
-                        }
-                        (Some(expected), _) if expected == name => {}
-                        (Some(expected), _) => {
-                            return Err(malformed(
-                                before,
-                                format!("balise fermante « </{name}> » alors que « <{expected}> » est ouvert"),
-                                format!("end tag \"</{name}>\" while \"<{expected}>\" is open"),
-                            ));
-                        }
-                        (None, _) => {
-                            return Err(malformed(
-                                before,
-                                format!("balise fermante « </{name}> » sans balise ouvrante"),
-                                format!("end tag \"</{name}>\" without a start tag"),
-                            ));
-                        }
-                    }
+                    let in_segment = self.on_end(e.name().0, before)?;
                     drop(e);
                     self.buf = buf;
-                    return Ok(self.flush_or(Pending::End(tag_pos), true));
+                    if !in_segment {
+                        return Ok(XmlEvent::Suspend);
+                    }
+                    return Ok(self.flush_or(Pending::End(tag_position(before, self.here())), true));
                 }
                 Event::Eof if self.fragment.is_some() => {
                     self.buf = buf;
-                    if self
-                        .fragment
-                        .is_some_and(|base| base > 0 && self.open.len() != base)
-                    {
-                        self.broken = true;
-                        return Ok(XmlEvent::Suspend);
-                    }
-                    // Text inside the root ends at the segment's end (segments are cut before
-                    // a tag); outside it, it is kept for the end-of-document checks.
-                    if self.open.is_empty() {
-                        return Ok(XmlEvent::Suspend);
-                    }
-                    return Ok(self.flush_or(Pending::Suspend, true));
+                    return Ok(self.on_segment_end());
                 }
                 Event::Eof => {
-                    return match self.phase {
-                        Phase::Prolog => Err(malformed(
-                            after,
-                            "document vide : aucun élément racine",
-                            "empty document: no root element",
-                        )),
-                        Phase::Root => {
-                            let name = self
-                                .open
-                                .last()
-                                .map(|(start, _)| self.open_names[*start..].to_owned())
-                                .unwrap_or_default();
-                            Err(malformed(after, format!("fin de fichier inattendue : l'élément « {name} » n'est pas fermé (fichier tronqué ?)"), format!("unexpected end of file: element \"{name}\" is not closed (truncated file?)")))
-                        }
-                        _ => {
-                            if !self
-                                .text
-                                .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
-                                .is_empty()
-                            {
-                                return Err(malformed(
-                                    self.text_pos,
-                                    "texte après l'élément racine",
-                                    "text after the root element",
-                                ));
-                            }
-                            self.phase = Phase::Done;
-                            self.buf = buf;
-                            Ok(self.flush_or(Pending::Eof, false))
-                        }
-                    };
+                    self.on_document_end(self.here())?;
+                    self.buf = buf;
+                    return Ok(self.flush_or(Pending::Eof, false));
                 }
             }
             self.seen_anything = true;
+        }
+    }
+
+    /// Character data: checked (forbidden characters, `]]>`), line ends read as XML 1.0 does,
+    /// added to the text.
+    #[inline(always)]
+    fn on_text(&mut self, t: &BytesText<'_>, before: Position) -> Result<(), XmlError> {
+        // One pass tells what needs a closer look (rare): a forbidden character, a CR (XML 1.0
+        // line ends read as LF), a `>` (of `]]>`).
+        let flags = t
+            .as_bytes()
+            .iter()
+            .fold(0u8, |acc, &b| acc | TEXT_FLAGS[usize::from(b)]);
+        let raw: Cow<'_, str> = if flags & FLAG_CR != 0 {
+            t.xml10_content()
+        } else {
+            Cow::Borrowed(t)
+        };
+        if flags & FLAG_INVALID != 0 {
+            check_chars(&raw, before)?;
+        }
+        let bytes = raw.as_bytes();
+        if flags & FLAG_GT != 0
+            && memchr::memchr_iter(b'>', bytes).any(|i| i >= 2 && &bytes[i - 2..i] == b"]]")
+        {
+            return Err(malformed(
+                before,
+                "« ]]> » interdit dans le texte",
+                "\"]]>\" not allowed in text",
+            ));
+        }
+        self.push_text(&raw, before)
+    }
+
+    /// A character or entity reference: a character reference to an allowed character, or one
+    /// of the five predefined entities (there is no DTD), added to the text.
+    fn on_reference(&mut self, r: &BytesRef<'_>, before: Position) -> Result<(), XmlError> {
+        let c = if r.is_char_ref() {
+            match r.resolve_char_ref() {
+                Ok(Some(c)) if invalid_char(c.encode_utf8(&mut [0; 4])).is_none() => c,
+                _ => {
+                    return Err(malformed(
+                        before,
+                        format!("référence de caractère invalide « &{}; »", &**r),
+                        format!("invalid character reference \"&{};\"", &**r),
+                    ));
+                }
+            }
+        } else {
+            match predefined_entity(r) {
+                Some(c) => c,
+                None => {
+                    return Err(malformed(
+                        before,
+                        format!(
+                            "entité « &{}; » non définie (seules &amp; &lt; &gt; &apos; &quot; \
+                             existent sans DTD)",
+                            &**r
+                        ),
+                        format!("undefined entity \"&{};\"", &**r),
+                    ));
+                }
+            }
+        };
+        self.push_text(c.encode_utf8(&mut [0; 4]), before)
+    }
+
+    /// A CDATA section: checked, line ends read as XML 1.0 does, added to the text (which then
+    /// counts as character content even when empty).
+    fn on_cdata(&mut self, c: &BytesCData<'_>, before: Position) -> Result<(), XmlError> {
+        let raw = c.xml10_content();
+        check_chars(&raw, before)?;
+        self.push_text(&raw, before)?;
+        self.text_cdata = true;
+        Ok(())
+    }
+
+    /// Adds `s` (read at `before`) to the text, within the size limit.
+    #[inline(always)]
+    fn push_text(&mut self, s: &str, before: Position) -> Result<(), XmlError> {
+        if self.text.is_empty() {
+            self.text_pos = before;
+        }
+        self.text.push_str(s);
+        self.check_text_size()
+    }
+
+    /// The XML declaration: only as the very first thing in the input, version 1.x.
+    fn on_decl(&self, d: &BytesDecl<'_>, before: Position) -> Result<(), XmlError> {
+        if self.seen_anything || before.line != 1 || before.column != 1 {
+            return Err(misplaced_declaration(before));
+        }
+        match d.version() {
+            Ok(v) if v.starts_with("1.") => Ok(()),
+            _ => Err(malformed(
+                before,
+                "version XML inconnue dans la déclaration",
+                "unknown XML version in the declaration",
+            )),
+        }
+    }
+
+    /// A DOCTYPE: only in the prolog, and never one that declares entities (none is resolved).
+    fn on_doctype(&self, dt: &BytesText<'_>, before: Position) -> Result<(), XmlError> {
+        if self.phase != Phase::Prolog {
+            return Err(malformed(
+                before,
+                "DOCTYPE après le début du document",
+                "DOCTYPE after the document started",
+            ));
+        }
+        if dt.contains("<!ENTITY") {
+            return Err(XmlError::new(
+                XmlErrorKind::Dtd,
+                before,
+                "le DOCTYPE déclare des entités : refusé pour la sécurité (aucune entité n'est \
+                 résolue)",
+                "the DOCTYPE declares entities: refused for safety (no entity is resolved)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// A start tag or an empty-element tag at `pos`: opens its element. Returns whether it is
+    /// inside the root (a text before it is then handed out first).
+    #[inline(always)]
+    fn on_start(&mut self, s: &BytesStart<'_>, pos: Position) -> Result<bool, XmlError> {
+        self.seen_anything = true;
+        let inside = !self.open.is_empty();
+        self.begin_element(s, pos)?;
+        Ok(inside)
+    }
+
+    /// An end tag named `name` (read at `before`): it must close the innermost open element.
+    /// Returns `false` when, in fragment mode, it closes an element the segment did not open
+    /// (the segment is then [`broken`](XmlReader::broken) and suspends).
+    #[inline(always)]
+    fn on_end(&mut self, name: &str, before: Position) -> Result<bool, XmlError> {
+        if self
+            .fragment
+            .is_some_and(|base| base > 0 && self.open.len() <= base)
+        {
+            self.broken = true;
+            return Ok(false);
+        }
+        match self.open.last() {
+            Some((start, _)) if self.open_names[*start..] == *name => Ok(true),
+            Some((start, _)) => {
+                let expected = &self.open_names[*start..];
+                Err(malformed(
+                    before,
+                    format!("balise fermante « </{name}> » alors que « <{expected}> » est ouvert"),
+                    format!("end tag \"</{name}>\" while \"<{expected}>\" is open"),
+                ))
+            }
+            None => Err(malformed(
+                before,
+                format!("balise fermante « </{name}> » sans balise ouvrante"),
+                format!("end tag \"</{name}>\" without a start tag"),
+            )),
+        }
+    }
+
+    /// The end of a segment's input (fragment mode): suspends, after the text inside the root
+    /// (segments are cut before a tag); outside it, the text is kept for the end-of-document
+    /// checks. A segment that does not end at the depth it started at is broken.
+    fn on_segment_end(&mut self) -> XmlEvent<'_> {
+        if self
+            .fragment
+            .is_some_and(|base| base > 0 && self.open.len() != base)
+        {
+            self.broken = true;
+            return XmlEvent::Suspend;
+        }
+        if self.open.is_empty() {
+            return XmlEvent::Suspend;
+        }
+        self.flush_or(Pending::Suspend, true)
+    }
+
+    /// The end of the input (read up to `after`): the document must have had a root, closed
+    /// it, and have nothing but white space after it.
+    fn on_document_end(&mut self, after: Position) -> Result<(), XmlError> {
+        match self.phase {
+            Phase::Prolog => Err(malformed(
+                after,
+                "document vide : aucun élément racine",
+                "empty document: no root element",
+            )),
+            Phase::Root => {
+                let name = self
+                    .open
+                    .last()
+                    .map(|(start, _)| &self.open_names[*start..])
+                    .unwrap_or_default();
+                Err(malformed(
+                    after,
+                    format!(
+                        "fin de fichier inattendue : l'élément « {name} » n'est pas fermé \
+                         (fichier tronqué ?)"
+                    ),
+                    format!(
+                        "unexpected end of file: element \"{name}\" is not closed (truncated \
+                         file?)"
+                    ),
+                ))
+            }
+            _ if !is_blank(&self.text) => Err(malformed(
+                self.text_pos,
+                "texte après l'élément racine",
+                "text after the root element",
+            )),
+            _ => {
+                self.phase = Phase::Done;
+                Ok(())
+            }
         }
     }
 
@@ -1009,6 +1103,12 @@ XmlErrorKind::Dtd, before,
             };
         }
         self.text.clear();
+        self.emit(next)
+    }
+
+    /// The event `next` stands for (an empty-element tag's start also queues its end).
+    #[inline(always)]
+    fn emit(&mut self, next: Pending) -> XmlEvent<'_> {
         match next {
             Pending::Start => XmlEvent::Start(&self.start, &self.namespaces),
             Pending::StartThenEnd => {
