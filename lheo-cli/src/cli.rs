@@ -75,6 +75,10 @@ pub enum Command {
     /// NSF) : nature, date, nombre d'entrées, pour vérifier un téléchargement.
     #[command(help_template = HELP_TEMPLATE)]
     Referentiels(ReferentielsArgs),
+    /// Ouvrir une page web où déposer un flux ou un classeur et lire le rapport, et une API
+    /// HTTP pour les scripts (par défaut sur http://127.0.0.1:8080/).
+    #[command(help_template = HELP_TEMPLATE)]
+    Serve(crate::serve::ServeArgs),
 }
 
 /// `lheo referentiels`.
@@ -126,6 +130,7 @@ impl Command {
             Command::Template(a) => &a.lang,
             Command::Diff(a) => &a.lang,
             Command::Referentiels(a) => &a.lang,
+            Command::Serve(a) => &a.lang,
         };
         arg.lang.lang()
     }

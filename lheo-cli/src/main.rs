@@ -9,6 +9,7 @@ mod error;
 mod output;
 mod progress;
 mod report;
+mod serve;
 mod source;
 mod usage;
 
@@ -26,9 +27,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 static PANIC: Mutex<Option<String>> = Mutex::new(None);
 
 fn main() -> ExitCode {
-    cleanup::on_signals();
     // Usage errors: one message in the user's language, exit 2; --help and --version exit 0.
     let cli = usage::parse();
+    // `lheo serve` handles Ctrl-C and SIGTERM itself (a graceful stop; its temporary files
+    // have no name to remove).
+    if !matches!(cli.command, Command::Serve(_)) {
+        cleanup::on_signals();
+    }
     let lang = cli.command.lang();
     // A panic is a defect of lheo: it is said in one line, temporary files are removed and
     // the exit code is 2, never a backtrace (worker threads' panics are the library's to
@@ -79,6 +84,7 @@ fn run(command: Command) -> Outcome {
         Command::Template(args) => commands::template::run(args),
         Command::Diff(args) => commands::diff::run(args),
         Command::Referentiels(args) => commands::referentiels::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 

@@ -26,7 +26,7 @@ use std::time::SystemTime;
 use lheo::input::{Opened, Recognised, WorkbookFormat};
 use lheo::Lang;
 
-pub use excerpt::{excerpts_from_file, Excerpt, Excerpts};
+pub use excerpt::{excerpts, excerpts_from_file, Excerpt, Excerpts};
 
 use crate::cleanup::TempFile;
 use crate::error::Failure;

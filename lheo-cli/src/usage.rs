@@ -446,6 +446,24 @@ pub const ENGLISH: &[(&str, &str, &str)] = &[
         "exact_whitespace",
         "Compare texts space for space (by default, runs of spaces and line breaks count as one space, and leading and trailing spaces are ignored)",
     ),
+    (
+        "serve",
+        "bind",
+        "Address and port to listen on; 127.0.0.1:8080 by default (this machine only); 0.0.0.0:8080 to be reached from the network (behind a reverse proxy)",
+    ),
+    ("serve", "max_upload", "Largest file accepted (512MB by default; units kB, MB, GB, KiB, MiB, GiB)"),
+    ("serve", "jobs", "Files processed at once (default: the number of cores)"),
+    (
+        "serve",
+        "queue",
+        "Requests admitted to wait for a job (default: 4 per job); beyond, the server answers 503 (busy)",
+    ),
+    ("serve", "timeout", "Longest time of a request, upload included, in seconds (300 by default)"),
+    (
+        "serve",
+        "temp_dir",
+        "Folder of the temporary files (default: the system's, TMPDIR or /tmp); they have no name there and go away at the end of each request",
+    ),
 ];
 
 /// The English descriptions of the commands.
@@ -457,6 +475,7 @@ const ABOUT: &[(&str, &str)] = &[
     ("template", "Write an empty template workbook (headers, documentation, lists, one example row)"),
     ("diff", "Compare two feeds: formations, actions, sessions, recruitments… added, removed or changed, field by field"),
     ("referentiels", "Say what referential files (RNCP, RS, ROME, Certif Info, NSF) hold: kind, date, number of entries, to check a download"),
+    ("serve", "Open a web page to drop a feed or a workbook and read the report, and an HTTP API for scripts (http://127.0.0.1:8080/ by default)"),
 ];
 
 const ENGLISH_TEMPLATE: &str =

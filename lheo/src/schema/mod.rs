@@ -225,10 +225,12 @@ impl ElementSet {
     }
 
     /// The elements of `self` and of `other`.
-    pub fn union(&self, other: &ElementSet) -> ElementSet {
+    pub const fn union(&self, other: &ElementSet) -> ElementSet {
         let mut words = self.0;
-        for (w, o) in words.iter_mut().zip(other.0) {
-            *w |= o;
+        let mut i = 0;
+        while i < ElementSet::WORDS {
+            words[i] |= other.0[i];
+            i += 1;
         }
         ElementSet(words)
     }

@@ -29,28 +29,8 @@ use crate::xml::position::Position;
 /// The elements whose text the Carif-Oref and Parcoursup rules read: a capture projected on
 /// them ([`Build::Captures`](crate::reader::Build::Captures)) is all
 /// [`super::Carif::check_captured`] needs (the element-only elements around them come with any
-/// projected capture).
-pub static READS: ElementSet = ElementSet::new(&[
-    // Free texts (capitals, copy-paste debris).
-    id::INTITULE_FORMATION,
-    id::OBJECTIF_FORMATION,
-    id::RESULTATS_ATTENDUS,
-    id::CONTENU_FORMATION,
-    id::RYTHME_FORMATION,
-    id::INFO_PUBLIC_VISE,
-    id::MODALITES_ALTERNANCE,
-    id::CONDITIONS_SPECIFIQUES,
-    id::RESTAURATION,
-    id::HEBERGEMENT,
-    id::TRANSPORT,
-    id::ACCES_HANDICAPES,
-    id::MODALITES_RECRUTEMENT,
-    id::MODALITES_PEDAGOGIQUES,
-    id::FRAIS_RESTANTS,
-    id::DUREE_INDICATIVE,
-    id::DETAIL_CONDITIONS_PRISE_EN_CHARGE,
-    id::MODALITES_INSCRIPTION,
-    id::COMMENTAIRE,
+/// projected capture): the free texts (`facts::FREE_TEXTS`) and the codes, numbers and dates below.
+pub static READS: ElementSet = FREE_TEXTS.union(&ElementSet::new(&[
     // Certifications.
     id::CODE_RNCP,
     id::CODE_CERTIFINFO,
@@ -72,7 +52,7 @@ pub static READS: ElementSet = ElementSet::new(&[
     id::ANNEE_CYCLE,
     id::TYPE_ALTERNANCE,
     id::VALIDATION_BLOCS,
-]);
+]));
 
 /// No node.
 const NONE: u32 = u32::MAX;
@@ -270,7 +250,7 @@ impl Arena {
     }
 
     fn free_text(&self, n: u32, e: ElementId, out: &mut FormationFacts) {
-        if FREE_TEXTS.contains(&e) {
+        if FREE_TEXTS.contains(e) {
             let text = self.span(n);
             out.texts.push(TextFact {
                 loc: n,

@@ -12,7 +12,7 @@ use crate::model::{
     Date, Formation, ModalitesEnseignement, ModalitesEntreesSorties, TypeAlternance, TypeCycle,
     TypeValidationBlocs,
 };
-use crate::schema::{self, id, ElementId};
+use crate::schema::{self, id, ElementId, ElementSet};
 use crate::xml::position::Position;
 
 /// An element a finding may point at: an index into the source's table of elements.
@@ -28,7 +28,7 @@ pub(crate) trait Locate {
 }
 
 /// The free texts people write: checked for capitals ([`CAPITALS`]) and copy-paste debris.
-pub(crate) const FREE_TEXTS: &[ElementId] = &[
+pub(crate) const FREE_TEXTS: ElementSet = ElementSet::new(&[
     id::INTITULE_FORMATION,
     id::OBJECTIF_FORMATION,
     id::RESULTATS_ATTENDUS,
@@ -48,7 +48,7 @@ pub(crate) const FREE_TEXTS: &[ElementId] = &[
     id::DETAIL_CONDITIONS_PRISE_EN_CHARGE,
     id::MODALITES_INSCRIPTION,
     id::COMMENTAIRE,
-];
+]);
 
 /// The texts checked for capitals.
 pub(crate) const CAPITALS: &[ElementId] = &[
@@ -192,6 +192,12 @@ impl FormationFacts {
         start..self.strings.len() as u32
     }
 
+    /// Stores the text of `element` at `loc` as a free-text fact.
+    fn push_text(&mut self, loc: Loc, element: ElementId, s: &str) {
+        let text = self.push_str(s);
+        self.texts.push(TextFact { loc, element, text });
+    }
+
     /// The text of a span.
     pub fn str(&self, span: &Span) -> &str {
         self.strings
@@ -268,12 +274,7 @@ impl FormationFacts {
         }
         let text = |out: &mut FormationFacts, paths: &mut ModelPaths, parent: Loc, e, s: &str| {
             let loc = paths.child(parent, id::FORMATION, e, 1);
-            let text = out.push_str(s);
-            out.texts.push(TextFact {
-                loc,
-                element: e,
-                text,
-            });
+            out.push_text(loc, e, s);
         };
         text(
             &mut out,
@@ -416,13 +417,7 @@ impl FormationFacts {
         let (before, after) = texts.split_at(4);
         for (e, s) in before.iter() {
             if let Some(s) = s {
-                let t = paths.child(loc, id::ACTION, *e, 1);
-                let text = self.push_str(s);
-                self.texts.push(TextFact {
-                    loc: t,
-                    element: *e,
-                    text,
-                });
+                self.push_text(paths.child(loc, id::ACTION, *e, 1), *e, s);
             }
         }
         for (j, s) in a.session.iter().enumerate() {
@@ -430,13 +425,7 @@ impl FormationFacts {
         }
         for (e, s) in after.iter() {
             if let Some(s) = s {
-                let t = paths.child(loc, id::ACTION, *e, 1);
-                let text = self.push_str(s);
-                self.texts.push(TextFact {
-                    loc: t,
-                    element: *e,
-                    text,
-                });
+                self.push_text(paths.child(loc, id::ACTION, *e, 1), *e, s);
             }
         }
         for (k, o) in a.organisme_formateur.iter().enumerate() {
@@ -473,23 +462,13 @@ impl FormationFacts {
         });
         if let Some(m) = &s.modalites_inscription {
             let t = paths.child(loc, id::SESSION, id::MODALITES_INSCRIPTION, 1);
-            let text = self.push_str(m);
-            self.texts.push(TextFact {
-                loc: t,
-                element: id::MODALITES_INSCRIPTION,
-                text,
-            });
+            self.push_text(t, id::MODALITES_INSCRIPTION, m);
         }
         for (k, r) in s.recrutement.iter().enumerate() {
             if let Some(c) = &r.commentaire {
                 let rloc = paths.child(loc, id::SESSION, id::RECRUTEMENT, k + 1);
                 let t = paths.child(rloc, id::RECRUTEMENT, id::COMMENTAIRE, 1);
-                let text = self.push_str(c);
-                self.texts.push(TextFact {
-                    loc: t,
-                    element: id::COMMENTAIRE,
-                    text,
-                });
+                self.push_text(t, id::COMMENTAIRE, c);
             }
         }
         for (k, b) in s.blocs_competences.iter().enumerate() {
