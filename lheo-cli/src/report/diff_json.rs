@@ -32,24 +32,7 @@
 
 use std::io::{self, Write};
 
-use lheo::diff::{Change, Summary};
-use serde::Serialize;
-
-#[derive(Serialize)]
-struct JsonChange<'a> {
-    kind: &'static str,
-    entity: &'static str,
-    key: Option<&'a str>,
-    path: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    old_path: Option<&'a str>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    moved: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fallback: Option<&'static str>,
-    record: &'a lheo::diff::RecordRef,
-    fields: &'a [lheo::diff::FieldChange],
-}
+use lheo::diff::{Change, JsonChange, Summary};
 
 /// Streams the JSON document. Nothing is written before the first change (or the summary),
 /// so a comparison that fails early leaves stdout empty.
@@ -87,17 +70,7 @@ impl<'w> JsonDiff<'w> {
 
     /// Writes one change.
     pub fn change(&mut self, c: &Change) -> io::Result<()> {
-        let json = JsonChange {
-            kind: c.kind.as_str(),
-            entity: c.entity,
-            key: c.key.as_deref(),
-            path: &c.path,
-            old_path: c.old_path.as_deref(),
-            moved: c.moved,
-            fallback: c.fallback.map(|f| f.as_str()),
-            record: &c.record,
-            fields: &c.fields,
-        };
+        let json = JsonChange::new(c);
         self.start()?;
         self.out
             .write_all(if self.first { b"\n" } else { b",\n" })?;

@@ -59,6 +59,7 @@ mod entity;
 mod error;
 mod extras;
 mod ignore;
+mod json;
 mod matching;
 mod prepare;
 mod record;
@@ -69,6 +70,7 @@ use crate::error::Error;
 pub use change::{Change, ChangeKind, Fallback, FieldChange, RecordRef, Summary};
 pub use error::Side;
 pub use ignore::Ignore;
+pub use json::JsonChange;
 pub use source::{xml_file, DocumentSource, RecordStream, Source, SourceRecord, XmlSource};
 
 use crate::model::Document;

@@ -15,10 +15,7 @@ use std::fmt::Write as _;
 use super::extras::flatten_extras;
 use super::ignore::IgnoreSet;
 use crate::model::walk::{Value, Visitor};
-use crate::model::{
-    Action, Attributes, Formation, Lheo, LheoIndex, OrganismeFormationResponsable, ResumeOffre,
-    ResumeOrganisme, Session,
-};
+use crate::model::Attributes;
 
 /// Receives the comparison events of a walk.
 pub(crate) trait Sink {
@@ -143,33 +140,6 @@ fn static_name(name: &str) -> &'static str {
     crate::schema::element_id(name).map_or("?", |id| crate::schema::element(id).name)
 }
 
-/// The attributes beyond the standard ten that some elements declare (`href`, `file`,
-/// `datemaj`, `datecrea`), read from the model struct. A test holds this list against the
-/// schema tables.
-pub(crate) fn extra_attributes(any: &dyn std::any::Any) -> Vec<(&'static str, &str)> {
-    macro_rules! try_types {
-        ($($t:ty => [$($attr:literal : $field:ident),*];)*) => {$(
-            if let Some(x) = any.downcast_ref::<$t>() {
-                return [$(($attr, &x.$field)),*]
-                    .into_iter()
-                    .filter_map(|(n, v)| v.as_deref().map(|v| (n, v)))
-                    .collect();
-            }
-        )*};
-    }
-    try_types! {
-        Formation => ["href": href, "file": file, "datemaj": datemaj, "datecrea": datecrea];
-        ResumeOffre => ["href": href, "file": file, "datemaj": datemaj, "datecrea": datecrea];
-        ResumeOrganisme => ["href": href, "file": file, "datemaj": datemaj, "datecrea": datecrea];
-        OrganismeFormationResponsable => ["href": href, "file": file];
-        Lheo => ["datemaj": datemaj, "datecrea": datecrea];
-        LheoIndex => ["datemaj": datemaj, "datecrea": datecrea];
-        Action => ["datemaj": datemaj, "datecrea": datecrea];
-        Session => ["datemaj": datemaj, "datecrea": datecrea];
-    }
-    Vec::new()
-}
-
 impl<S: Sink> Visitor for Walker<'_, S> {
     fn enter(&mut self, name: &'static str, index: Option<usize>, value: Value<'_>) -> bool {
         let abs_len = self.abs.len();
@@ -183,7 +153,7 @@ impl<S: Sink> Visitor for Walker<'_, S> {
             return false;
         }
         match value {
-            Value::Element(any, attrs) => {
+            Value::Element(_, attrs) => {
                 // A complex element the schema lets repeat here is an entity; one that is
                 // single here is one if it repeats elsewhere (organisme-formation-responsable).
                 let entity = self.frames.is_empty() || index.is_some() || is_entity(name);
@@ -200,8 +170,7 @@ impl<S: Sink> Visitor for Walker<'_, S> {
                     });
                 }
                 self.attributes(attr_pairs(attrs));
-                let extra = extra_attributes(any);
-                self.attributes(extra.into_iter());
+                self.attributes(value.extra_attributes().into_iter());
                 true
             }
             Value::Extras(extras) => {
@@ -320,36 +289,6 @@ mod tests {
         ] {
             assert!(!is_entity(name), "{name}");
         }
-    }
-
-    #[test]
-    fn extra_attributes_cover_the_schema() {
-        use crate::schema::{element_id, ELEMENTS};
-        let handled = [
-            "formation",
-            "resume-offre",
-            "resume-organisme",
-            "organisme-formation-responsable",
-            "lheo",
-            "lheo-index",
-            "action",
-            "session",
-        ];
-        for e in ELEMENTS.iter().filter(|e| !e.extra_attributes.is_empty()) {
-            assert!(
-                handled.contains(&e.name),
-                "{} declares {:?}",
-                e.name,
-                e.extra_attributes
-            );
-            assert!(element_id(e.name).is_some());
-        }
-        let f = crate::model::Formation {
-            href: Some("h".into()),
-            datecrea: Some("c".into()),
-            ..Default::default()
-        };
-        assert_eq!(extra_attributes(&f), [("href", "h"), ("datecrea", "c")]);
     }
 
     #[test]

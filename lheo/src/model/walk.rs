@@ -72,6 +72,49 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// The attributes beyond the standard ten ([`Attributes`]) that the element carries:
+    /// `href`, `file`, `datemaj` and `datecrea`, which the schema declares on a few elements
+    /// ([`ElementDecl::extra_attributes`](crate::schema::ElementDecl::extra_attributes)), as
+    /// `(name, value)` in schema order. Empty for other elements.
+    ///
+    /// ```
+    /// use lheo::model::walk::Walk;
+    /// use lheo::Formation;
+    ///
+    /// let f = Formation { datemaj: Some("20270104".into()), ..Formation::default() };
+    /// assert_eq!(f.value().extra_attributes(), [("datemaj", "20270104")]);
+    /// ```
+    pub fn extra_attributes(&self) -> Vec<(&'static str, &'a str)> {
+        let Value::Element(any, _) = *self else {
+            return Vec::new();
+        };
+        macro_rules! try_types {
+            ($($t:ty => [$($attr:literal : $field:ident),*];)*) => {$(
+                if let Some(x) = any.downcast_ref::<$t>() {
+                    return [$(($attr, &x.$field)),*]
+                        .into_iter()
+                        .filter_map(|(n, v)| v.as_deref().map(|v| (n, v)))
+                        .collect();
+                }
+            )*};
+        }
+        use super::{
+            Action, Formation, Lheo, LheoIndex, OrganismeFormationResponsable, ResumeOffre,
+            ResumeOrganisme, Session,
+        };
+        try_types! {
+            Formation => ["href": href, "file": file, "datemaj": datemaj, "datecrea": datecrea];
+            ResumeOffre => ["href": href, "file": file, "datemaj": datemaj, "datecrea": datecrea];
+            ResumeOrganisme => ["href": href, "file": file, "datemaj": datemaj, "datecrea": datecrea];
+            OrganismeFormationResponsable => ["href": href, "file": file];
+            Lheo => ["datemaj": datemaj, "datecrea": datecrea];
+            LheoIndex => ["datemaj": datemaj, "datecrea": datecrea];
+            Action => ["datemaj": datemaj, "datecrea": datecrea];
+            Session => ["datemaj": datemaj, "datecrea": datecrea];
+        }
+        Vec::new()
+    }
+
     /// The text an element of simple content is written with (`None` for complex ones).
     pub fn text(&self) -> Option<std::borrow::Cow<'a, str>> {
         use std::borrow::Cow;
@@ -149,5 +192,43 @@ pub(crate) fn code_value<D: Dictionary>(f: &Field<D>) -> Value<'_> {
         code: f.value.code(),
         label: f.value.label(),
         attrs: &f.attrs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extra_attributes_cover_the_schema() {
+        use crate::schema::{element_id, ELEMENTS};
+        let handled = [
+            "formation",
+            "resume-offre",
+            "resume-organisme",
+            "organisme-formation-responsable",
+            "lheo",
+            "lheo-index",
+            "action",
+            "session",
+        ];
+        for e in ELEMENTS.iter().filter(|e| !e.extra_attributes.is_empty()) {
+            assert!(
+                handled.contains(&e.name),
+                "{} declares {:?}",
+                e.name,
+                e.extra_attributes
+            );
+            assert!(element_id(e.name).is_some());
+        }
+        let f = crate::model::Formation {
+            href: Some("h".into()),
+            datecrea: Some("c".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            f.value().extra_attributes(),
+            [("href", "h"), ("datecrea", "c")]
+        );
     }
 }
