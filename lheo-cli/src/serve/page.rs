@@ -21,6 +21,7 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 use super::{human_size, Config, Server};
+use crate::report::html::escape;
 
 const INDEX: &str = include_str!("page/index.html");
 const STYLE: &str = include_str!("page/lheo.css");
@@ -134,22 +135,6 @@ fn profile_label(profile: lheo::Profile) -> &'static str {
         "parcoursup" => "carif + conditions Parcoursup (apprentissage)",
         _ => "profil de règles",
     }
-}
-
-/// Escapes text for HTML.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The page's routes.

@@ -515,6 +515,29 @@ fn validate_here(
     sink.report(options, version, root, encoding)
 }
 
+/// Starts `work` on a thread of `scope` named `name`; false when the thread cannot start.
+fn spawn<'scope, 'env, F>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    name: &str,
+    work: F,
+) -> bool
+where
+    F: FnOnce() + Send + 'scope,
+{
+    std::thread::Builder::new()
+        .name(name.to_owned())
+        .spawn_scoped(scope, work)
+        .is_ok()
+}
+
+/// Takes the input out of its slot (once).
+fn take<R>(slot: &Mutex<Option<R>>) -> Option<R> {
+    match slot.lock() {
+        Ok(mut input) => input.take(),
+        Err(poisoned) => poisoned.into_inner().take(),
+    }
+}
+
 /// Validates `input` (already UTF-8) on `threads` worker threads.
 pub(super) fn validate<R: BufRead + Send>(
     mut input: R,
@@ -547,21 +570,14 @@ pub(super) fn validate<R: BufRead + Send>(
     let (ordered_tx, ordered_rx) = sync_channel::<Item>(QUEUE);
     let (jobs_tx, jobs_rx) = sync_channel::<(Arc<Chunk>, SyncSender<ChunkResult>)>(threads);
     let jobs_rx = Mutex::new(jobs_rx);
+    // The input goes to the splitter thread, or back to this one when threads cannot start.
+    let input = Mutex::new(Some(input));
     std::thread::scope(|scope| {
         let splitter_panic = &splitter_panic;
-        scope.spawn(move || {
-            let run = std::panic::AssertUnwindSafe(move || {
-                split(input, chunk_bytes, ordered_tx, jobs_tx, inject)
-            });
-            if let Err(payload) = std::panic::catch_unwind(run) {
-                if let Ok(mut p) = splitter_panic.lock() {
-                    *p = Some(record::panic_message(payload.as_ref()));
-                }
-            }
-        });
+        let mut workers = 0;
         for _ in 0..threads {
             let (jobs_rx, runs, cancelled) = (&jobs_rx, &runs, &cancelled);
-            scope.spawn(move || loop {
+            let worker = move || loop {
                 let job = match jobs_rx.lock() {
                     Ok(rx) => rx.recv(),
                     Err(_) => return,
@@ -586,7 +602,37 @@ pub(super) fn validate<R: BufRead + Send>(
                     ChunkResult::panicked(record::panic_message(payload.as_ref()))
                 });
                 let _ = tx.send(result);
+            };
+            // A thread that cannot start (no memory, a process limit) is one worker fewer.
+            if spawn(scope, "lheo-lecture", worker) {
+                workers += 1;
+            }
+        }
+        let input_slot = &input;
+        let splitter = move || {
+            let Some(input) = take(input_slot) else {
+                return;
+            };
+            let run = std::panic::AssertUnwindSafe(move || {
+                split(input, chunk_bytes, ordered_tx, jobs_tx, inject)
             });
+            if let Err(payload) = std::panic::catch_unwind(run) {
+                if let Ok(mut p) = splitter_panic.lock() {
+                    *p = Some(record::panic_message(payload.as_ref()));
+                }
+            }
+        };
+        // Without a worker, the splitter would wait for ever on its first chunk; without the
+        // splitter (its closure, and so the job queue, dropped), the workers stop at once.
+        if workers == 0 || !spawn(scope, "lheo-decoupage", splitter) {
+            let Some(input) = take(&input) else {
+                return;
+            };
+            let mut reader = Reader::resume_to_end(input, state);
+            sink.drain(&mut reader);
+            version = reader.version();
+            root = reader.root().map(str::to_owned);
+            return;
         }
 
         let mut input = Ordered {

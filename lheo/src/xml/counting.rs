@@ -90,7 +90,9 @@ impl<R: Read> Counting<R> {
         self.line_start.get()
     }
 
-    /// The current position: (line, 1-based byte column, byte offset).
+    /// The current position: (line, 1-based byte column, byte offset). Asked around every
+    /// event: inlined, so that asking is cheap.
+    #[inline(always)]
     pub fn position(&self) -> (u32, u32, u64) {
         self.count();
         let col = (self.offset - self.line_start.get() + 1).min(u64::from(u32::MAX)) as u32;

@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::attributes::{AttrError, Attribute as QAttribute};
+use quick_xml::events::{BytesCData, BytesDecl, BytesPI, BytesRef, BytesStart, BytesText, Event};
 use quick_xml::XmlVersion;
 
 use super::counting::{Counting, LIMIT_MESSAGE};
@@ -300,6 +301,58 @@ fn malformed(pos: Position, fr: impl Into<String>, en: impl Into<String>) -> Xml
     XmlError::new(XmlErrorKind::Malformed, pos, fr, en)
 }
 
+/// Where a tag read from `before` to `after` is reported: the line of its closing bracket (at
+/// column 1 when the tag spans lines).
+#[inline]
+fn tag_position(before: Position, after: Position) -> Position {
+    Position {
+        line: after.line,
+        column: if before.line == after.line {
+            before.column
+        } else {
+            1
+        },
+    }
+}
+
+/// Refuses `text` (read at `pos`) if it has a character XML 1.0 does not allow.
+fn check_chars(text: &str, pos: Position) -> Result<(), XmlError> {
+    match invalid_char(text) {
+        Some(c) => Err(malformed(
+            pos,
+            format!("caractère interdit en XML (U+{:04X})", c as u32),
+            format!("character not allowed in XML (U+{:04X})", c as u32),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The finding for an XML declaration (or an `<?xml` processing instruction) at `pos` that is
+/// not at the start of the input.
+#[cold]
+fn misplaced_declaration(pos: Position) -> XmlError {
+    malformed(
+        pos,
+        "déclaration XML ailleurs qu'au début du fichier",
+        "XML declaration not at the start of the file",
+    )
+}
+
+/// A comment (read at `before`): skipped once its characters are checked (quick-xml checks
+/// `--`).
+fn on_comment(c: &BytesText<'_>, before: Position) -> Result<(), XmlError> {
+    check_chars(c, before)
+}
+
+/// A processing instruction (read at `before`): skipped, but an `<?xml` one is a misplaced XML
+/// declaration.
+fn on_pi(pi: &BytesPI<'_>, before: Position) -> Result<(), XmlError> {
+    if pi.target().eq_ignore_ascii_case("xml") {
+        return Err(misplaced_declaration(before));
+    }
+    Ok(())
+}
+
 /// Bytes that may start a character XML 1.0 does not allow: controls other than tab and line
 /// ends, and 0xEF (U+FFFE, U+FFFF).
 static SUSPICIOUS: [bool; 256] = {
@@ -352,77 +405,96 @@ pub use crate::xml::names::{is_ncname, is_xml_name};
 
 /// A French and an English sentence for a parser error.
 fn describe_parse_error(e: &quick_xml::Error) -> (String, String) {
-    use quick_xml::errors::{IllFormedError as I, SyntaxError as S};
-    use quick_xml::events::attributes::AttrError as A;
-    let pair = |fr: &str, en: &str| (fr.to_owned(), en.to_owned());
     match e {
-        quick_xml::Error::Syntax(s) => match s {
-            S::InvalidBangMarkup => pair(
-                "balisage « <! » inconnu (attendu un commentaire, une section CDATA ou un DOCTYPE)",
-                "unknown \"<!\" markup (expected a comment, a CDATA section or a DOCTYPE)",
-            ),
-            S::UnclosedPI => pair(
-                "instruction de traitement « <? » non fermée",
-                "unclosed processing instruction \"<?\"",
-            ),
-            S::UnclosedXmlDecl => pair("déclaration XML non fermée", "unclosed XML declaration"),
-            S::UnclosedComment => pair(
-                "commentaire « <!-- » non fermé",
-                "unclosed comment \"<!--\"",
-            ),
-            S::UnclosedDoctype => pair("DOCTYPE non fermé", "unclosed DOCTYPE"),
-            S::UnclosedCData => pair("section CDATA non fermée", "unclosed CDATA section"),
-            S::UnclosedTag => pair(
-                "balise non fermée (« > » manquant : fichier tronqué ?)",
-                "unclosed tag (missing \">\": truncated file?)",
-            ),
-            S::UnclosedSingleQuotedAttributeValue | S::UnclosedDoubleQuotedAttributeValue => pair(
-                "valeur d'attribut non fermée (guillemet manquant)",
-                "unclosed attribute value (missing quote)",
-            ),
-        },
-        quick_xml::Error::IllFormed(i) => match i {
-            I::MismatchedEndTag { expected, found } => (
-                format!("balise fermante « </{found}> » alors que « <{expected}> » est ouvert"),
-                format!("end tag \"</{found}>\" while \"<{expected}>\" is open"),
-            ),
-            I::UnmatchedEndTag(name) => (
-                format!("balise fermante « </{name}> » sans balise ouvrante"),
-                format!("end tag \"</{name}>\" without a start tag"),
-            ),
-            I::MissingEndTag(name) => (
-                format!("l'élément « {name} » n'est pas fermé"),
-                format!("element \"{name}\" is not closed"),
-            ),
-            I::DoubleHyphenInComment => pair(
-                "« -- » interdit dans un commentaire",
-                "\"--\" not allowed in a comment",
-            ),
-            I::UnclosedReference => pair(
-                "« & » isolé : écrire &amp; (ou une référence complète comme &lt;)",
-                "lone \"&\": write &amp; (or a complete reference like &lt;)",
-            ),
-            I::MissingDeclVersion(_) | I::UnknownVersion => pair(
-                "déclaration XML sans version 1.x",
-                "XML declaration without a 1.x version",
-            ),
-            I::MissingDoctypeName => pair("DOCTYPE sans nom", "DOCTYPE without a name"),
-        },
-        quick_xml::Error::InvalidAttr(a) => match a {
-            A::ExpectedEq(_) => pair("attribut sans « = »", "attribute without \"=\""),
-            A::ExpectedValue(_) | A::UnquotedValue(_) => pair(
-                "valeur d'attribut manquante ou sans guillemets",
-                "attribute value missing or unquoted",
-            ),
-            A::Duplicated(..) => pair("attribut en double", "duplicate attribute"),
-            A::ExpectedQuote(..) => pair(
-                "valeur d'attribut non fermée (guillemet manquant)",
-                "unclosed attribute value (missing quote)",
-            ),
-        },
+        quick_xml::Error::Syntax(s) => describe_syntax_error(s),
+        quick_xml::Error::IllFormed(i) => describe_ill_formed(i),
+        quick_xml::Error::InvalidAttr(a) => describe_attribute_error(a),
         other => (
             format!("XML mal formé ({other})"),
             format!("malformed XML: {other}"),
+        ),
+    }
+}
+
+/// A French and an English sentence for two strings.
+fn pair(fr: &str, en: &str) -> (String, String) {
+    (fr.to_owned(), en.to_owned())
+}
+
+/// A French and an English sentence for markup quick-xml could not read.
+fn describe_syntax_error(s: &quick_xml::errors::SyntaxError) -> (String, String) {
+    use quick_xml::errors::SyntaxError as S;
+    match s {
+        S::InvalidBangMarkup => pair(
+            "balisage « <! » inconnu (attendu un commentaire, une section CDATA ou un DOCTYPE)",
+            "unknown \"<!\" markup (expected a comment, a CDATA section or a DOCTYPE)",
+        ),
+        S::UnclosedPI => pair(
+            "instruction de traitement « <? » non fermée",
+            "unclosed processing instruction \"<?\"",
+        ),
+        S::UnclosedXmlDecl => pair("déclaration XML non fermée", "unclosed XML declaration"),
+        S::UnclosedComment => pair(
+            "commentaire « <!-- » non fermé",
+            "unclosed comment \"<!--\"",
+        ),
+        S::UnclosedDoctype => pair("DOCTYPE non fermé", "unclosed DOCTYPE"),
+        S::UnclosedCData => pair("section CDATA non fermée", "unclosed CDATA section"),
+        S::UnclosedTag => pair(
+            "balise non fermée (« > » manquant : fichier tronqué ?)",
+            "unclosed tag (missing \">\": truncated file?)",
+        ),
+        S::UnclosedSingleQuotedAttributeValue | S::UnclosedDoubleQuotedAttributeValue => pair(
+            "valeur d'attribut non fermée (guillemet manquant)",
+            "unclosed attribute value (missing quote)",
+        ),
+    }
+}
+
+/// A French and an English sentence for markup quick-xml read but XML does not allow.
+fn describe_ill_formed(i: &quick_xml::errors::IllFormedError) -> (String, String) {
+    use quick_xml::errors::IllFormedError as I;
+    match i {
+        I::MismatchedEndTag { expected, found } => (
+            format!("balise fermante « </{found}> » alors que « <{expected}> » est ouvert"),
+            format!("end tag \"</{found}>\" while \"<{expected}>\" is open"),
+        ),
+        I::UnmatchedEndTag(name) => (
+            format!("balise fermante « </{name}> » sans balise ouvrante"),
+            format!("end tag \"</{name}>\" without a start tag"),
+        ),
+        I::MissingEndTag(name) => (
+            format!("l'élément « {name} » n'est pas fermé"),
+            format!("element \"{name}\" is not closed"),
+        ),
+        I::DoubleHyphenInComment => pair(
+            "« -- » interdit dans un commentaire",
+            "\"--\" not allowed in a comment",
+        ),
+        I::UnclosedReference => pair(
+            "« & » isolé : écrire &amp; (ou une référence complète comme &lt;)",
+            "lone \"&\": write &amp; (or a complete reference like &lt;)",
+        ),
+        I::MissingDeclVersion(_) | I::UnknownVersion => pair(
+            "déclaration XML sans version 1.x",
+            "XML declaration without a 1.x version",
+        ),
+        I::MissingDoctypeName => pair("DOCTYPE sans nom", "DOCTYPE without a name"),
+    }
+}
+
+/// A French and an English sentence for a malformed attribute.
+fn describe_attribute_error(a: &AttrError) -> (String, String) {
+    match a {
+        AttrError::ExpectedEq(_) => pair("attribut sans « = »", "attribute without \"=\""),
+        AttrError::ExpectedValue(_) | AttrError::UnquotedValue(_) => pair(
+            "valeur d'attribut manquante ou sans guillemets",
+            "attribute value missing or unquoted",
+        ),
+        AttrError::Duplicated(..) => pair("attribut en double", "duplicate attribute"),
+        AttrError::ExpectedQuote(..) => pair(
+            "valeur d'attribut non fermée (guillemet manquant)",
+            "unclosed attribute value (missing quote)",
         ),
     }
 }
@@ -436,6 +508,96 @@ fn predefined_entity(name: &str) -> Option<char> {
         "quot" => '"',
         _ => return None,
     })
+}
+
+/// Whether `text` is only XML whitespace.
+#[inline]
+fn is_blank(text: &str) -> bool {
+    text.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+        .is_empty()
+}
+
+/// The finding for a malformed attribute of start tag `s` at `pos`.
+fn attribute_error(e: AttrError, s: &BytesStart<'_>, pos: Position) -> XmlError {
+    let (fr, en) = match e {
+        // Positions count from the tag's name: show the attribute instead.
+        AttrError::Duplicated(at, _) => {
+            let key: String = s
+                .get(at..)
+                .unwrap_or("")
+                .chars()
+                .take_while(|&c| is_name_char(c))
+                .take(200)
+                .collect();
+            (
+                format!("attribut « {key} » en double"),
+                format!("duplicate attribute \"{key}\""),
+            )
+        }
+        other => describe_parse_error(&quick_xml::Error::InvalidAttr(other)),
+    };
+    malformed(pos, fr, en)
+}
+
+/// The checked and normalised value of attribute `a` (named `key`).
+#[inline]
+fn attribute_value<'a>(
+    a: &QAttribute<'a>,
+    key: &str,
+    pos: Position,
+) -> Result<Cow<'a, str>, XmlError> {
+    if !is_xml_name(key) {
+        return Err(malformed(
+            pos,
+            format!("nom d'attribut invalide « {key} »"),
+            format!("invalid attribute name \"{key}\""),
+        ));
+    }
+    let raw = &*a.value;
+    if raw.as_bytes().contains(&b'<') {
+        return Err(malformed(
+            pos,
+            format!("« < » interdit dans la valeur de l'attribut « {key} »"),
+            format!("\"<\" not allowed in the value of attribute \"{key}\""),
+        ));
+    }
+    if let Some(c) = invalid_char(raw) {
+        return Err(malformed(
+            pos,
+            format!(
+                "caractère interdit (U+{:04X}) dans l'attribut « {key} »",
+                c as u32
+            ),
+            format!(
+                "character not allowed (U+{:04X}) in attribute \"{key}\"",
+                c as u32
+            ),
+        ));
+    }
+    a.normalized_value(XmlVersion::Implicit1_0).map_err(|e| {
+        malformed(
+            pos,
+            format!("valeur de l'attribut « {key} » : {e}"),
+            format!("value of attribute \"{key}\": {e}"),
+        )
+    })
+}
+
+/// Whether an attribute `(ns, local)` is among `before`. A few attributes are compared one by
+/// one; many (hostile input) go through a set, so that a tag with a million attributes is not
+/// a trillion comparisons.
+#[inline]
+fn is_duplicate(
+    before: &[Attribute],
+    ns: Option<NsId>,
+    local: &str,
+    seen: &mut Option<HashSet<(Option<NsId>, String)>>,
+) -> bool {
+    if before.len() < Bindings::SCANNED {
+        return before.iter().any(|a| a.ns == ns && a.local == local);
+    }
+    let set = seen.get_or_insert_with(|| before.iter().map(|a| (a.ns, a.local.clone())).collect());
+    !set.insert((ns, local.to_owned()))
 }
 
 impl<R: BufRead> XmlReader<R> {
@@ -545,6 +707,7 @@ impl<R: BufRead> XmlReader<R> {
         self.reader.get_ref().position().2
     }
 
+    #[inline(always)]
     fn here(&self) -> Position {
         let (line, column, _) = self.reader.get_ref().position();
         Position { line, column }
@@ -574,18 +737,18 @@ impl<R: BufRead> XmlReader<R> {
         Ok(())
     }
 
-    /// The next event, or a fatal diagnostic.
+    /// The next event, or a fatal diagnostic: first one an earlier call decided (held back
+    /// behind a text, the end of an empty-element tag, the end of a finished document), else
+    /// the next one read.
+    ///
+    /// Reading is one `match` on quick-xml's event kind, one handler per kind: character data
+    /// (text, references, CDATA sections) is gathered by its handlers and handed out before the
+    /// next tag; comments, processing instructions, the declaration and the DOCTYPE are checked
+    /// and skipped; tags and the end of input produce the events.
     pub fn next_event(&mut self) -> Result<XmlEvent<'_>, XmlError> {
         match std::mem::replace(&mut self.pending, Pending::None) {
             Pending::None => {}
-            Pending::Start => return Ok(XmlEvent::Start(&self.start, &self.namespaces)),
-            Pending::StartThenEnd => {
-                self.end_after_start = true;
-                return Ok(XmlEvent::Start(&self.start, &self.namespaces));
-            }
-            Pending::End(pos) => return Ok(self.close(pos)),
-            Pending::Eof => return Ok(XmlEvent::Eof),
-            Pending::Suspend => return Ok(XmlEvent::Suspend),
+            next => return Ok(self.emit(next)),
         }
         if self.end_after_start {
             self.end_after_start = false;
@@ -595,6 +758,12 @@ impl<R: BufRead> XmlReader<R> {
         if self.phase == Phase::Done {
             return Ok(XmlEvent::Eof);
         }
+        self.read_next()
+    }
+
+    /// Reads quick-xml events up to the next event of ours, one handler per kind.
+    #[inline(always)]
+    fn read_next(&mut self) -> Result<XmlEvent<'_>, XmlError> {
         if !std::mem::take(&mut self.carried_text) {
             self.text.clear();
             self.text_cdata = false;
@@ -609,247 +778,263 @@ impl<R: BufRead> XmlReader<R> {
                 Ok(e) => e,
                 Err(e) => return Err(self.parse_error(e, before)),
             };
-            let after = self.here();
-            let tag_pos = Position {
-                line: after.line,
-                column: if before.line == after.line {
-                    before.column
-                } else {
-                    1
-                },
-            };
+            // Where the event ends: only tags and the end of input need it.
             match event {
-                Event::Text(t) => {
-                    // One pass tells what needs a closer look (rare): a forbidden character,
-                    // a CR (XML 1.0 line ends read as LF), a `>` (of `]]>`).
-                    let flags = t
-                        .as_bytes()
-                        .iter()
-                        .fold(0u8, |acc, &b| acc | TEXT_FLAGS[usize::from(b)]);
-                    let raw: Cow<'_, str> = if flags & FLAG_CR != 0 {
-                        t.xml10_content()
-                    } else {
-                        Cow::Borrowed(&t)
-                    };
-                    if flags & FLAG_INVALID != 0 {
-                        if let Some(c) = invalid_char(&raw) {
-                            return Err(malformed(
-                                before,
-                                format!("caractère interdit en XML (U+{:04X})", c as u32),
-                                format!("character not allowed in XML (U+{:04X})", c as u32),
-                            ));
-                        }
-                    }
-                    let bytes = raw.as_bytes();
-                    if flags & FLAG_GT != 0
-                        && memchr::memchr_iter(b'>', bytes)
-                            .any(|i| i >= 2 && &bytes[i - 2..i] == b"]]")
-                    {
-                        return Err(malformed(
-                            before,
-                            "« ]]> » interdit dans le texte",
-                            "\"]]>\" not allowed in text",
-                        ));
-                    }
-                    if self.text.is_empty() {
-                        self.text_pos = before;
-                    }
-                    self.text.push_str(&raw);
-                    self.check_text_size()?;
-                }
-                Event::GeneralRef(r) => {
-                    let c = if r.is_char_ref() {
-                        match r.resolve_char_ref() {
-                            Ok(Some(c)) if invalid_char(c.encode_utf8(&mut [0; 4])).is_none() => c,
-                            _ => {
-                                return Err(malformed(
-                                    before,
-                                    format!("référence de caractère invalide « &{}; »", &*r),
-                                    format!("invalid character reference \"&{};\"", &*r),
-                                ));
-                            }
-                        }
-                    } else {
-                        match predefined_entity(&r) {
-                            Some(c) => c,
-                            None => {
-                                return Err(malformed(before, format!("entité « &{}; » non définie (seules &amp; &lt; &gt; &apos; &quot; existent sans DTD)", &*r), format!("undefined entity \"&{};\"", &*r)));
-                            }
-                        }
-                    };
-                    if self.text.is_empty() {
-                        self.text_pos = before;
-                    }
-                    self.text.push(c);
-                    self.check_text_size()?;
-                }
-                Event::CData(c) => {
-                    let raw = c.xml10_content();
-                    if let Some(ch) = invalid_char(&raw) {
-                        return Err(malformed(
-                            before,
-                            format!("caractère interdit en XML (U+{:04X})", ch as u32),
-                            format!("character not allowed in XML (U+{:04X})", ch as u32),
-                        ));
-                    }
-                    if self.text.is_empty() {
-                        self.text_pos = before;
-                    }
-                    self.text.push_str(&raw);
-                    self.text_cdata = true;
-                    self.check_text_size()?;
-                }
-                Event::Comment(c) => {
-                    if let Some(ch) = invalid_char(&c) {
-                        return Err(malformed(
-                            before,
-                            format!("caractère interdit en XML (U+{:04X})", ch as u32),
-                            format!("character not allowed in XML (U+{:04X})", ch as u32),
-                        ));
-                    }
-                }
-                Event::PI(pi) => {
-                    if pi.target().eq_ignore_ascii_case("xml") {
-                        return Err(malformed(
-                            before,
-                            "déclaration XML ailleurs qu'au début du fichier",
-                            "XML declaration not at the start of the file",
-                        ));
-                    }
-                }
-                Event::Decl(d) => {
-                    if self.seen_anything || before.line != 1 || before.column != 1 {
-                        return Err(malformed(
-                            before,
-                            "déclaration XML ailleurs qu'au début du fichier",
-                            "XML declaration not at the start of the file",
-                        ));
-                    }
-                    match d.version() {
-                        Ok(v) if v.starts_with("1.") => {}
-                        _ => {
-                            return Err(malformed(
-                                before,
-                                "version XML inconnue dans la déclaration",
-                                "unknown XML version in the declaration",
-                            ))
-                        }
-                    }
-                }
-                Event::DocType(dt) => {
-                    if self.phase != Phase::Prolog {
-                        return Err(malformed(
-                            before,
-                            "DOCTYPE après le début du document",
-                            "DOCTYPE after the document started",
-                        ));
-                    }
-                    if dt.contains("<!ENTITY") {
-                        return Err(XmlError::new(
-XmlErrorKind::Dtd, before,
-                            "le DOCTYPE déclare des entités : refusé pour la sécurité (aucune entité n'est résolue)",
-                            "the DOCTYPE declares entities: refused for safety (no entity is resolved)",
-                        ));
-                    }
-                }
+                Event::Text(t) => self.on_text(&t, before)?,
+                Event::GeneralRef(r) => self.on_reference(&r, before)?,
+                Event::CData(c) => self.on_cdata(&c, before)?,
+                Event::Comment(c) => on_comment(&c, before)?,
+                Event::PI(pi) => on_pi(&pi, before)?,
+                Event::Decl(d) => self.on_decl(&d, before)?,
+                Event::DocType(dt) => self.on_doctype(&dt, before)?,
                 Event::Start(s) => {
-                    self.seen_anything = true;
-                    let inside = !self.open.is_empty();
-                    self.begin_element(&s, tag_pos)?;
+                    let inside = self.on_start(&s, tag_position(before, self.here()))?;
                     drop(s);
                     self.buf = buf;
                     return Ok(self.flush_or(Pending::Start, inside));
                 }
                 Event::Empty(s) => {
-                    self.seen_anything = true;
-                    let inside = !self.open.is_empty();
-                    self.begin_element(&s, tag_pos)?;
+                    let inside = self.on_start(&s, tag_position(before, self.here()))?;
                     drop(s);
                     self.buf = buf;
                     return Ok(self.flush_or(Pending::StartThenEnd, inside));
                 }
                 Event::End(e) => {
-                    let name = e.name().0;
-                    let expected = self
-                        .open
-                        .last()
-                        .map(|(start, _)| &self.open_names[*start..]);
-                    match (expected, self.fragment) {
-                        (_, Some(base)) if base > 0 && self.open.len() <= base => {
-                            self.broken = true;
-                            return Ok(XmlEvent::Suspend);
-                        }
-                        (Some(expected), _) if expected == name => {}
-                        (Some(expected), _) => {
-                            return Err(malformed(
-                                before,
-                                format!("balise fermante « </{name}> » alors que « <{expected}> » est ouvert"),
-                                format!("end tag \"</{name}>\" while \"<{expected}>\" is open"),
-                            ));
-                        }
-                        (None, _) => {
-                            return Err(malformed(
-                                before,
-                                format!("balise fermante « </{name}> » sans balise ouvrante"),
-                                format!("end tag \"</{name}>\" without a start tag"),
-                            ));
-                        }
-                    }
+                    let in_segment = self.on_end(e.name().0, before)?;
                     drop(e);
                     self.buf = buf;
-                    return Ok(self.flush_or(Pending::End(tag_pos), true));
+                    if !in_segment {
+                        return Ok(XmlEvent::Suspend);
+                    }
+                    return Ok(self.flush_or(Pending::End(tag_position(before, self.here())), true));
                 }
                 Event::Eof if self.fragment.is_some() => {
                     self.buf = buf;
-                    if self
-                        .fragment
-                        .is_some_and(|base| base > 0 && self.open.len() != base)
-                    {
-                        self.broken = true;
-                        return Ok(XmlEvent::Suspend);
-                    }
-                    // Text inside the root ends at the segment's end (segments are cut before
-                    // a tag); outside it, it is kept for the end-of-document checks.
-                    if self.open.is_empty() {
-                        return Ok(XmlEvent::Suspend);
-                    }
-                    return Ok(self.flush_or(Pending::Suspend, true));
+                    return Ok(self.on_segment_end());
                 }
                 Event::Eof => {
-                    return match self.phase {
-                        Phase::Prolog => Err(malformed(
-                            after,
-                            "document vide : aucun élément racine",
-                            "empty document: no root element",
-                        )),
-                        Phase::Root => {
-                            let name = self
-                                .open
-                                .last()
-                                .map(|(start, _)| self.open_names[*start..].to_owned())
-                                .unwrap_or_default();
-                            Err(malformed(after, format!("fin de fichier inattendue : l'élément « {name} » n'est pas fermé (fichier tronqué ?)"), format!("unexpected end of file: element \"{name}\" is not closed (truncated file?)")))
-                        }
-                        _ => {
-                            if !self
-                                .text
-                                .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
-                                .is_empty()
-                            {
-                                return Err(malformed(
-                                    self.text_pos,
-                                    "texte après l'élément racine",
-                                    "text after the root element",
-                                ));
-                            }
-                            self.phase = Phase::Done;
-                            self.buf = buf;
-                            Ok(self.flush_or(Pending::Eof, false))
-                        }
-                    };
+                    self.on_document_end(self.here())?;
+                    self.buf = buf;
+                    return Ok(self.flush_or(Pending::Eof, false));
                 }
             }
             self.seen_anything = true;
+        }
+    }
+
+    /// Character data: checked (forbidden characters, `]]>`), line ends read as XML 1.0 does,
+    /// added to the text.
+    #[inline(always)]
+    fn on_text(&mut self, t: &BytesText<'_>, before: Position) -> Result<(), XmlError> {
+        // One pass tells what needs a closer look (rare): a forbidden character, a CR (XML 1.0
+        // line ends read as LF), a `>` (of `]]>`).
+        let flags = t
+            .as_bytes()
+            .iter()
+            .fold(0u8, |acc, &b| acc | TEXT_FLAGS[usize::from(b)]);
+        let raw: Cow<'_, str> = if flags & FLAG_CR != 0 {
+            t.xml10_content()
+        } else {
+            Cow::Borrowed(t)
+        };
+        if flags & FLAG_INVALID != 0 {
+            check_chars(&raw, before)?;
+        }
+        let bytes = raw.as_bytes();
+        if flags & FLAG_GT != 0
+            && memchr::memchr_iter(b'>', bytes).any(|i| i >= 2 && &bytes[i - 2..i] == b"]]")
+        {
+            return Err(malformed(
+                before,
+                "« ]]> » interdit dans le texte",
+                "\"]]>\" not allowed in text",
+            ));
+        }
+        self.push_text(&raw, before)
+    }
+
+    /// A character or entity reference: a character reference to an allowed character, or one
+    /// of the five predefined entities (there is no DTD), added to the text.
+    fn on_reference(&mut self, r: &BytesRef<'_>, before: Position) -> Result<(), XmlError> {
+        let c = if r.is_char_ref() {
+            match r.resolve_char_ref() {
+                Ok(Some(c)) if invalid_char(c.encode_utf8(&mut [0; 4])).is_none() => c,
+                _ => {
+                    return Err(malformed(
+                        before,
+                        format!("référence de caractère invalide « &{}; »", &**r),
+                        format!("invalid character reference \"&{};\"", &**r),
+                    ));
+                }
+            }
+        } else {
+            match predefined_entity(r) {
+                Some(c) => c,
+                None => {
+                    return Err(malformed(
+                        before,
+                        format!(
+                            "entité « &{}; » non définie (seules &amp; &lt; &gt; &apos; &quot; \
+                             existent sans DTD)",
+                            &**r
+                        ),
+                        format!("undefined entity \"&{};\"", &**r),
+                    ));
+                }
+            }
+        };
+        self.push_text(c.encode_utf8(&mut [0; 4]), before)
+    }
+
+    /// A CDATA section: checked, line ends read as XML 1.0 does, added to the text (which then
+    /// counts as character content even when empty).
+    fn on_cdata(&mut self, c: &BytesCData<'_>, before: Position) -> Result<(), XmlError> {
+        let raw = c.xml10_content();
+        check_chars(&raw, before)?;
+        self.push_text(&raw, before)?;
+        self.text_cdata = true;
+        Ok(())
+    }
+
+    /// Adds `s` (read at `before`) to the text, within the size limit.
+    #[inline(always)]
+    fn push_text(&mut self, s: &str, before: Position) -> Result<(), XmlError> {
+        if self.text.is_empty() {
+            self.text_pos = before;
+        }
+        self.text.push_str(s);
+        self.check_text_size()
+    }
+
+    /// The XML declaration: only as the very first thing in the input, version 1.x.
+    fn on_decl(&self, d: &BytesDecl<'_>, before: Position) -> Result<(), XmlError> {
+        if self.seen_anything || before.line != 1 || before.column != 1 {
+            return Err(misplaced_declaration(before));
+        }
+        match d.version() {
+            Ok(v) if v.starts_with("1.") => Ok(()),
+            _ => Err(malformed(
+                before,
+                "version XML inconnue dans la déclaration",
+                "unknown XML version in the declaration",
+            )),
+        }
+    }
+
+    /// A DOCTYPE: only in the prolog, and never one that declares entities (none is resolved).
+    fn on_doctype(&self, dt: &BytesText<'_>, before: Position) -> Result<(), XmlError> {
+        if self.phase != Phase::Prolog {
+            return Err(malformed(
+                before,
+                "DOCTYPE après le début du document",
+                "DOCTYPE after the document started",
+            ));
+        }
+        if dt.contains("<!ENTITY") {
+            return Err(XmlError::new(
+                XmlErrorKind::Dtd,
+                before,
+                "le DOCTYPE déclare des entités : refusé pour la sécurité (aucune entité n'est \
+                 résolue)",
+                "the DOCTYPE declares entities: refused for safety (no entity is resolved)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// A start tag or an empty-element tag at `pos`: opens its element. Returns whether it is
+    /// inside the root (a text before it is then handed out first).
+    #[inline(always)]
+    fn on_start(&mut self, s: &BytesStart<'_>, pos: Position) -> Result<bool, XmlError> {
+        self.seen_anything = true;
+        let inside = !self.open.is_empty();
+        self.begin_element(s, pos)?;
+        Ok(inside)
+    }
+
+    /// An end tag named `name` (read at `before`): it must close the innermost open element.
+    /// Returns `false` when, in fragment mode, it closes an element the segment did not open
+    /// (the segment is then [`broken`](XmlReader::broken) and suspends).
+    #[inline(always)]
+    fn on_end(&mut self, name: &str, before: Position) -> Result<bool, XmlError> {
+        if self
+            .fragment
+            .is_some_and(|base| base > 0 && self.open.len() <= base)
+        {
+            self.broken = true;
+            return Ok(false);
+        }
+        match self.open.last() {
+            Some((start, _)) if self.open_names[*start..] == *name => Ok(true),
+            Some((start, _)) => {
+                let expected = &self.open_names[*start..];
+                Err(malformed(
+                    before,
+                    format!("balise fermante « </{name}> » alors que « <{expected}> » est ouvert"),
+                    format!("end tag \"</{name}>\" while \"<{expected}>\" is open"),
+                ))
+            }
+            None => Err(malformed(
+                before,
+                format!("balise fermante « </{name}> » sans balise ouvrante"),
+                format!("end tag \"</{name}>\" without a start tag"),
+            )),
+        }
+    }
+
+    /// The end of a segment's input (fragment mode): suspends, after the text inside the root
+    /// (segments are cut before a tag); outside it, the text is kept for the end-of-document
+    /// checks. A segment that does not end at the depth it started at is broken.
+    fn on_segment_end(&mut self) -> XmlEvent<'_> {
+        if self
+            .fragment
+            .is_some_and(|base| base > 0 && self.open.len() != base)
+        {
+            self.broken = true;
+            return XmlEvent::Suspend;
+        }
+        if self.open.is_empty() {
+            return XmlEvent::Suspend;
+        }
+        self.flush_or(Pending::Suspend, true)
+    }
+
+    /// The end of the input (read up to `after`): the document must have had a root, closed
+    /// it, and have nothing but white space after it.
+    fn on_document_end(&mut self, after: Position) -> Result<(), XmlError> {
+        match self.phase {
+            Phase::Prolog => Err(malformed(
+                after,
+                "document vide : aucun élément racine",
+                "empty document: no root element",
+            )),
+            Phase::Root => {
+                let name = self
+                    .open
+                    .last()
+                    .map(|(start, _)| &self.open_names[*start..])
+                    .unwrap_or_default();
+                Err(malformed(
+                    after,
+                    format!(
+                        "fin de fichier inattendue : l'élément « {name} » n'est pas fermé \
+                         (fichier tronqué ?)"
+                    ),
+                    format!(
+                        "unexpected end of file: element \"{name}\" is not closed (truncated \
+                         file?)"
+                    ),
+                ))
+            }
+            _ if !is_blank(&self.text) => Err(malformed(
+                self.text_pos,
+                "texte après l'élément racine",
+                "text after the root element",
+            )),
+            _ => {
+                self.phase = Phase::Done;
+                Ok(())
+            }
         }
     }
 
@@ -865,6 +1050,12 @@ XmlErrorKind::Dtd, before,
             };
         }
         self.text.clear();
+        self.emit(next)
+    }
+
+    /// The event `next` stands for (an empty-element tag's start also queues its end).
+    #[inline(always)]
+    fn emit(&mut self, next: Pending) -> XmlEvent<'_> {
         match next {
             Pending::Start => XmlEvent::Start(&self.start, &self.namespaces),
             Pending::StartThenEnd => {
@@ -889,14 +1080,38 @@ XmlErrorKind::Dtd, before,
         XmlEvent::End(pos)
     }
 
+    /// Opens the element of start tag `s` at `pos`: fills [`XmlReader::start`] (names,
+    /// namespaces, attributes) after the well-formedness and namespace checks.
+    #[inline]
     fn begin_element(&mut self, s: &BytesStart<'_>, pos: Position) -> Result<(), XmlError> {
+        self.check_element_allowed(pos)?;
+        self.phase = Phase::Root;
+        let qname = s.name().0;
+        if !is_xml_name(qname) {
+            return Err(malformed(
+                pos,
+                format!("nom d'élément invalide « {qname} »"),
+                format!("invalid element name \"{qname}\""),
+            ));
+        }
+        self.start.qname.clear();
+        self.start.qname.push_str(qname);
+        self.start.pos = pos;
+        self.start.attributes.clear();
+        self.start.xsi_type_ns = None;
+        let declared = self.read_attributes(s, pos)?;
+        self.open.push((self.open_names.len(), declared));
+        self.open_names.push_str(qname);
+        self.resolve_element_name(qname, pos)?;
+        self.resolve_attributes(pos)
+    }
+
+    /// Refuses an element where none may start: after non-blank text outside the root, after
+    /// the root, or past the depth limit.
+    #[inline]
+    fn check_element_allowed(&self, pos: Position) -> Result<(), XmlError> {
         // Text outside the root must be whitespace.
-        if self.open.is_empty()
-            && !self
-                .text
-                .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
-                .is_empty()
-        {
+        if self.open.is_empty() && !is_blank(&self.text) {
             return Err(malformed(
                 self.text_pos,
                 "texte hors de l'élément racine",
@@ -924,115 +1139,24 @@ XmlErrorKind::Dtd, before,
                 ),
             ));
         }
-        self.phase = Phase::Root;
-        let qname = s.name().0;
-        if !is_xml_name(qname) {
-            return Err(malformed(
-                pos,
-                format!("nom d'élément invalide « {qname} »"),
-                format!("invalid element name \"{qname}\""),
-            ));
-        }
-        self.start.qname.clear();
-        self.start.qname.push_str(qname);
-        self.start.pos = pos;
-        self.start.attributes.clear();
-        self.start.xsi_type_ns = None;
+        Ok(())
+    }
 
-        // First pass: namespace declarations; second: other attributes.
+    /// First pass over the attributes of `s`: checked, namespace declarations bound, the others
+    /// kept (names not resolved yet). Returns how many namespaces the tag declares.
+    #[inline]
+    fn read_attributes(&mut self, s: &BytesStart<'_>, pos: Position) -> Result<usize, XmlError> {
         let mut declared = 0;
         let mut attrs = s.attributes();
         attrs.with_checks(true);
         // Attribute structs are reused from tag to tag (their strings keep their capacity).
         self.spare_attributes.append(&mut self.start.attributes);
         for a in attrs {
-            let a = match a {
-                Ok(a) => a,
-                Err(e) => {
-                    let (fr, en) = match e {
-                        // Positions count from the tag's name: show the attribute instead.
-                        quick_xml::events::attributes::AttrError::Duplicated(at, _) => {
-                            let key: String = s
-                                .get(at..)
-                                .unwrap_or("")
-                                .chars()
-                                .take_while(|&c| is_name_char(c))
-                                .take(200)
-                                .collect();
-                            (
-                                format!("attribut « {key} » en double"),
-                                format!("duplicate attribute \"{key}\""),
-                            )
-                        }
-                        other => describe_parse_error(&quick_xml::Error::InvalidAttr(other)),
-                    };
-                    return Err(malformed(pos, fr, en));
-                }
-            };
+            let a = a.map_err(|e| attribute_error(e, s, pos))?;
             let key = a.key.0;
-            if !is_xml_name(key) {
-                return Err(malformed(
-                    pos,
-                    format!("nom d'attribut invalide « {key} »"),
-                    format!("invalid attribute name \"{key}\""),
-                ));
-            }
-            let raw = &*a.value;
-            if raw.as_bytes().contains(&b'<') {
-                return Err(malformed(
-                    pos,
-                    format!("« < » interdit dans la valeur de l'attribut « {key} »"),
-                    format!("\"<\" not allowed in the value of attribute \"{key}\""),
-                ));
-            }
-            if let Some(c) = invalid_char(raw) {
-                return Err(malformed(
-                    pos,
-                    format!(
-                        "caractère interdit (U+{:04X}) dans l'attribut « {key} »",
-                        c as u32
-                    ),
-                    format!(
-                        "character not allowed (U+{:04X}) in attribute \"{key}\"",
-                        c as u32
-                    ),
-                ));
-            }
-            let value = match a.normalized_value(XmlVersion::Implicit1_0) {
-                Ok(v) => v,
-                Err(e) => {
-                    return Err(malformed(
-                        pos,
-                        format!("valeur de l'attribut « {key} » : {e}"),
-                        format!("value of attribute \"{key}\": {e}"),
-                    ))
-                }
-            };
+            let value = attribute_value(&a, key, pos)?;
             if key == "xmlns" || key.starts_with("xmlns:") {
-                let prefix = key.strip_prefix("xmlns:").unwrap_or("");
-                if prefix == "xmlns"
-                    || (prefix == "xml") != (value == XML_NS_URI)
-                    || value == XMLNS_NS_URI
-                {
-                    return Err(malformed(
-                        pos,
-                        format!("déclaration d'espace de noms interdite « {key} »"),
-                        format!("forbidden namespace declaration \"{key}\""),
-                    ));
-                }
-                if value.is_empty() && !prefix.is_empty() {
-                    return Err(malformed(
-                        pos,
-                        format!("« {key} » ne peut pas être vide"),
-                        format!("\"{key}\" cannot be empty"),
-                    ));
-                }
-                let ns = if value.is_empty() {
-                    None
-                } else {
-                    Some(self.namespaces.intern(&value))
-                };
-                self.bindings.push(prefix, ns);
+                self.declare_namespace(key, &value, pos)?;
                 declared += 1;
             } else {
                 let mut attribute = self.spare_attributes.pop().unwrap_or_default();
@@ -1045,9 +1169,39 @@ XmlErrorKind::Dtd, before,
                 self.start.attributes.push(attribute);
             }
         }
-        self.open.push((self.open_names.len(), declared));
-        self.open_names.push_str(qname);
+        Ok(declared)
+    }
 
+    /// Binds the prefix of namespace declaration `key` (`xmlns` or `xmlns:p`) to `value`.
+    fn declare_namespace(&mut self, key: &str, value: &str, pos: Position) -> Result<(), XmlError> {
+        let prefix = key.strip_prefix("xmlns:").unwrap_or("");
+        if prefix == "xmlns" || (prefix == "xml") != (value == XML_NS_URI) || value == XMLNS_NS_URI
+        {
+            return Err(malformed(
+                pos,
+                format!("déclaration d'espace de noms interdite « {key} »"),
+                format!("forbidden namespace declaration \"{key}\""),
+            ));
+        }
+        if value.is_empty() && !prefix.is_empty() {
+            return Err(malformed(
+                pos,
+                format!("« {key} » ne peut pas être vide"),
+                format!("\"{key}\" cannot be empty"),
+            ));
+        }
+        let ns = if value.is_empty() {
+            None
+        } else {
+            Some(self.namespaces.intern(value))
+        };
+        self.bindings.push(prefix, ns);
+        Ok(())
+    }
+
+    /// The namespace and local name of the element being opened ([`XmlReader::start`]).
+    #[inline]
+    fn resolve_element_name(&mut self, qname: &str, pos: Position) -> Result<(), XmlError> {
         let colon = qname.as_bytes().iter().position(|&b| b == b':');
         let (prefix, local) = match colon {
             Some(c) => (&qname[..c], &qname[c + 1..]),
@@ -1075,59 +1229,28 @@ XmlErrorKind::Dtd, before,
         };
         self.start.local.clear();
         self.start.local.push_str(local);
+        Ok(())
+    }
 
+    /// Second pass over the attributes: namespaces and local names resolved (the tag's own
+    /// declarations are in scope), duplicates refused, `xsi:type`'s prefix bound.
+    #[inline]
+    fn resolve_attributes(&mut self, pos: Position) -> Result<(), XmlError> {
         let mut seen: Option<HashSet<(Option<NsId>, String)>> = None;
         for i in 0..self.start.attributes.len() {
             let attribute = &self.start.attributes[i];
             let key = attribute.qname.as_str();
-            let (ns, local_at) = match key.as_bytes().iter().position(|&b| b == b':') {
-                Some(c) => {
-                    let (p, l) = (&key[..c], &key[c + 1..]);
-                    match self.bindings.lookup(p) {
-                        Some(Some(ns)) if !l.is_empty() && !l.as_bytes().contains(&b':') => {
-                            (Some(ns), c + 1)
-                        }
-                        _ => {
-                            return Err(malformed(
-                                pos,
-                                format!("préfixe de l'attribut « {key} » non déclaré"),
-                                format!("undeclared prefix of attribute \"{key}\""),
-                            ))
-                        }
-                    }
-                }
-                None => (None, 0),
-            };
+            let (ns, local_at) = self.attribute_namespace(key, pos)?;
             let local = &key[local_at..];
-            // A few attributes are compared one by one; many (hostile input) go through a set,
-            // so that a tag with a million attributes is not a trillion comparisons.
-            let before = &self.start.attributes[..i];
-            let duplicate = if i < Bindings::SCANNED {
-                before.iter().any(|a| a.ns == ns && a.local == local)
-            } else {
-                let set = seen.get_or_insert_with(|| {
-                    before.iter().map(|a| (a.ns, a.local.clone())).collect()
-                });
-                !set.insert((ns, local.to_owned()))
-            };
-            if duplicate {
+            if is_duplicate(&self.start.attributes[..i], ns, local, &mut seen) {
                 return Err(malformed(
                     pos,
                     format!("attribut « {key} » en double"),
                     format!("duplicate attribute \"{key}\""),
                 ));
             }
-            let xsi_type = (ns == Some(XSI_NS) && local == "type").then(|| {
-                let value = attribute.value.as_str();
-                let prefix = value.split_once(':').map_or("", |(p, _)| p);
-                match self.bindings.lookup(prefix) {
-                    Some(bound) => Some(bound),
-                    None if prefix.is_empty() => Some(None),
-                    None => None,
-                }
-            });
-            if let Some(bound) = xsi_type {
-                self.start.xsi_type_ns = bound;
+            if ns == Some(XSI_NS) && local == "type" {
+                self.start.xsi_type_ns = self.xsi_type_binding(&attribute.value);
             }
             let Attribute {
                 ns: a_ns,
@@ -1141,6 +1264,40 @@ XmlErrorKind::Dtd, before,
         Ok(())
     }
 
+    /// The namespace of attribute `key` and where its local name starts (unprefixed: no
+    /// namespace).
+    #[inline]
+    fn attribute_namespace(
+        &self,
+        key: &str,
+        pos: Position,
+    ) -> Result<(Option<NsId>, usize), XmlError> {
+        let Some(c) = key.as_bytes().iter().position(|&b| b == b':') else {
+            return Ok((None, 0));
+        };
+        let (p, l) = (&key[..c], &key[c + 1..]);
+        match self.bindings.lookup(p) {
+            Some(Some(ns)) if !l.is_empty() && !l.as_bytes().contains(&b':') => {
+                Ok((Some(ns), c + 1))
+            }
+            _ => Err(malformed(
+                pos,
+                format!("préfixe de l'attribut « {key} » non déclaré"),
+                format!("undeclared prefix of attribute \"{key}\""),
+            )),
+        }
+    }
+
+    /// The namespace the prefix of an `xsi:type` QName `value` is bound to (`Some(None)`: no
+    /// namespace; `None`: an undeclared prefix).
+    fn xsi_type_binding(&self, value: &str) -> Option<Option<NsId>> {
+        let prefix = value.split_once(':').map_or("", |(p, _)| p);
+        match self.bindings.lookup(prefix) {
+            Some(bound) => Some(bound),
+            None if prefix.is_empty() => Some(None),
+            None => None,
+        }
+    }
     fn parse_error(&self, e: quick_xml::Error, pos: Position) -> XmlError {
         if let quick_xml::Error::Io(io) = &e {
             if io.to_string().contains(LIMIT_MESSAGE) {

@@ -98,6 +98,27 @@ enum Skip {
     More,
 }
 
+/// What a handler of [`Splitter::step`] decided.
+enum Next {
+    /// Segments to send.
+    Emit(Vec<Segment>),
+    /// The input is over.
+    Done,
+    /// Cut on.
+    Continue,
+}
+
+impl Next {
+    /// Segments to send, if any.
+    fn emit_any(out: Vec<Segment>) -> Self {
+        if out.is_empty() {
+            Next::Continue
+        } else {
+            Next::Emit(out)
+        }
+    }
+}
+
 /// Cuts a document into segments. See the [module documentation](self).
 pub struct Splitter<R> {
     input: R,
@@ -259,141 +280,187 @@ impl<R: BufRead> Splitter<R> {
         Segment::Chunk(chunk)
     }
 
-    /// Lexes on until there is something to send; `None` at the end of the input.
+    /// Cuts on until segments are ready (`None` at the end of the input): one handler per
+    /// state and per construct met.
     fn step(&mut self) -> io::Result<Option<Vec<Segment>>> {
         loop {
-            if self.mode == Mode::Opaque {
-                if self.pos < self.buf.len() {
-                    self.pos = self.buf.len();
-                    let all = self.buf.len();
-                    return Ok(Some(vec![Segment::Seq(self.cut(all))]));
+            let next = match self.mode {
+                Mode::Opaque => self.on_opaque()?,
+                Mode::Records { container } if self.depth == container + 1 => {
+                    self.on_record_body()?
                 }
-                if !self.fill()? {
-                    return Ok(None);
-                }
-                continue;
-            }
-            if let Mode::Records { container } = self.mode {
-                if self.depth == container + 1 {
-                    match self.skip_record()? {
-                        Skip::Done => continue,
-                        Skip::More => {
-                            if let Some(out) = self.give_up_huge_chunk() {
-                                return Ok(Some(out));
-                            }
-                            if !self.fill()? {
-                                let at = self.record_start;
-                                return Ok(Some(self.opaque(at)));
-                            }
-                            continue;
-                        }
-                    }
-                }
-            }
-            let Some(lt) = memchr::memchr(b'<', &self.buf[self.pos..]).map(|i| self.pos + i) else {
-                self.pos = self.buf.len();
-                if let Some(out) = self.flush_sequence(self.buf.len()) {
-                    return Ok(Some(out));
-                }
-                if !self.fill()? {
-                    return Ok(None);
-                }
-                continue;
+                _ => self.on_markup()?,
             };
-            let (lexed, end) = self.lex(lt);
-            match lexed {
-                Lexed::Incomplete => {
-                    if let Some(out) = self.flush_sequence(lt) {
-                        return Ok(Some(out));
-                    }
-                    if let Some(out) = self.give_up_huge_chunk() {
-                        return Ok(Some(out));
-                    }
-                    if !self.fill()? {
-                        // A construct cut by the end of the input: the readers say what is wrong.
-                        return Ok(Some(self.opaque(lt)));
-                    }
-                    continue;
+            match next {
+                Next::Emit(out) => return Ok(Some(out)),
+                Next::Done => return Ok(None),
+                Next::Continue => {}
+            }
+        }
+    }
+
+    /// Not cutting any more: every byte goes out in sequence.
+    fn on_opaque(&mut self) -> io::Result<Next> {
+        if self.pos < self.buf.len() {
+            self.pos = self.buf.len();
+            let all = self.buf.len();
+            return Ok(Next::Emit(vec![Segment::Seq(self.cut(all))]));
+        }
+        Ok(if self.fill()? {
+            Next::Continue
+        } else {
+            Next::Done
+        })
+    }
+
+    /// Inside a record of a run: jump to its end tag.
+    fn on_record_body(&mut self) -> io::Result<Next> {
+        if let Skip::Done = self.skip_record()? {
+            return Ok(Next::Continue);
+        }
+        if let Some(out) = self.give_up_huge_chunk() {
+            return Ok(Next::Emit(out));
+        }
+        if !self.fill()? {
+            let at = self.record_start;
+            return Ok(Next::Emit(self.opaque(at)));
+        }
+        Ok(Next::Continue)
+    }
+
+    /// Outside records: the next construct, lexed and handed to its handler.
+    fn on_markup(&mut self) -> io::Result<Next> {
+        let Some(lt) = memchr::memchr(b'<', &self.buf[self.pos..]).map(|i| self.pos + i) else {
+            return self.on_text_to_end();
+        };
+        let (lexed, end) = self.lex(lt);
+        Ok(match lexed {
+            Lexed::Incomplete => return self.on_incomplete(lt),
+            Lexed::Unknown => Next::Emit(self.opaque(lt)),
+            Lexed::Other => {
+                self.pos = end;
+                Next::Continue
+            }
+            Lexed::End => Next::emit_any(self.on_end_tag(lt, end)),
+            Lexed::Start { local, empty } => {
+                Next::emit_any(self.on_start_tag(lt, end, local, empty))
+            }
+        })
+    }
+
+    /// No `<` in the bytes read: they are text; read more.
+    fn on_text_to_end(&mut self) -> io::Result<Next> {
+        self.pos = self.buf.len();
+        if let Some(out) = self.flush_sequence(self.buf.len()) {
+            return Ok(Next::Emit(out));
+        }
+        Ok(if self.fill()? {
+            Next::Continue
+        } else {
+            Next::Done
+        })
+    }
+
+    /// A construct at `lt` not read whole yet.
+    fn on_incomplete(&mut self, lt: usize) -> io::Result<Next> {
+        if let Some(out) = self.flush_sequence(lt) {
+            return Ok(Next::Emit(out));
+        }
+        if let Some(out) = self.give_up_huge_chunk() {
+            return Ok(Next::Emit(out));
+        }
+        if !self.fill()? {
+            // A construct cut by the end of the input: the readers say what is wrong.
+            return Ok(Next::Emit(self.opaque(lt)));
+        }
+        Ok(Next::Continue)
+    }
+
+    /// An end tag at `lt`, ending before `end`: closing the container ends the run.
+    fn on_end_tag(&mut self, lt: usize, end: usize) -> Vec<Segment> {
+        let before = self.base;
+        let mut out = Vec::new();
+        if let Mode::Records { container } = self.mode {
+            if self.depth == container {
+                out.extend(self.end_run(lt));
+            }
+        }
+        let removed = (self.base - before) as usize;
+        self.depth = self.depth.saturating_sub(1);
+        self.names.truncate(self.depth.min(NAMED_LEVELS));
+        self.pos = end - removed;
+        out
+    }
+
+    /// A start tag at `lt`, ending before `end`: a record starts a run or a chunk, another
+    /// element beside records ends the run.
+    fn on_start_tag(
+        &mut self,
+        lt: usize,
+        end: usize,
+        local: (usize, usize),
+        empty: bool,
+    ) -> Vec<Segment> {
+        let name = &self.buf[local.0..local.1];
+        let is_record = self.depth >= 1
+            && self.depth <= NAMED_LEVELS
+            && self.names.len() == self.depth
+            && (self.is_record)(&self.names[self.depth - 1], name);
+        let before = self.base;
+        let mut out = Vec::new();
+        match self.mode {
+            Mode::Sequence if is_record => {
+                if lt > 0 {
+                    out.push(Segment::Seq(self.cut(lt)));
                 }
-                Lexed::Unknown => return Ok(Some(self.opaque(lt))),
-                Lexed::Other => self.pos = end,
-                Lexed::End => {
-                    let before = self.base;
-                    let mut out = Vec::new();
-                    if let Mode::Records { container } = self.mode {
-                        if self.depth == container {
-                            out.extend(self.end_run(lt));
-                        }
+                self.mode = Mode::Records {
+                    container: self.depth,
+                };
+                self.run += 1;
+                self.records = 1;
+                self.records_before = 0;
+            }
+            Mode::Records { container } if self.depth == container => {
+                if is_record {
+                    if lt >= self.chunk_bytes {
+                        out.push(self.chunk(lt));
                     }
-                    let removed = (self.base - before) as usize;
-                    self.depth = self.depth.saturating_sub(1);
-                    self.names.truncate(self.depth.min(NAMED_LEVELS));
-                    self.pos = end - removed;
-                    if !out.is_empty() {
-                        return Ok(Some(out));
-                    }
-                }
-                Lexed::Start { local, empty } => {
-                    let name = &self.buf[local.0..local.1];
-                    let is_record = self.depth >= 1
-                        && self.depth <= NAMED_LEVELS
-                        && self.names.len() == self.depth
-                        && (self.is_record)(&self.names[self.depth - 1], name);
-                    let before = self.base;
-                    let mut out = Vec::new();
-                    match self.mode {
-                        Mode::Sequence if is_record => {
-                            if lt > 0 {
-                                out.push(Segment::Seq(self.cut(lt)));
-                            }
-                            self.mode = Mode::Records {
-                                container: self.depth,
-                            };
-                            self.run += 1;
-                            self.records = 1;
-                            self.records_before = 0;
-                        }
-                        Mode::Records { container } if self.depth == container => {
-                            if is_record {
-                                if lt >= self.chunk_bytes {
-                                    out.push(self.chunk(lt));
-                                }
-                                self.records += 1;
-                            } else {
-                                out.extend(self.end_run(lt));
-                            }
-                        }
-                        _ => {}
-                    }
-                    let removed = (self.base - before) as usize;
-                    if is_record {
-                        self.record_start = lt - removed;
-                        let qname = &self.buf[lt - removed + 1..local.1 - removed];
-                        let same = self
-                            .record_end
-                            .as_ref()
-                            .is_some_and(|f| &f.needle()[2..] == qname);
-                        if !same {
-                            let mut needle = b"</".to_vec();
-                            needle.extend_from_slice(qname);
-                            self.record_end =
-                                Some(memchr::memmem::Finder::new(&needle).into_owned());
-                        }
-                    }
-                    if !empty {
-                        if self.depth < NAMED_LEVELS {
-                            let (a, b) = (local.0 - removed, local.1 - removed);
-                            self.names
-                                .push(String::from_utf8_lossy(&self.buf[a..b]).into_owned());
-                        }
-                        self.depth += 1;
-                    }
-                    self.pos = end - removed;
-                    if !out.is_empty() {
-                        return Ok(Some(out));
-                    }
+                    self.records += 1;
+                } else {
+                    out.extend(self.end_run(lt));
                 }
             }
+            _ => {}
+        }
+        let removed = (self.base - before) as usize;
+        if is_record {
+            self.remember_record(lt - removed, local.1 - removed);
+        }
+        if !empty {
+            if self.depth < NAMED_LEVELS {
+                let (a, b) = (local.0 - removed, local.1 - removed);
+                self.names
+                    .push(String::from_utf8_lossy(&self.buf[a..b]).into_owned());
+            }
+            self.depth += 1;
+        }
+        self.pos = end - removed;
+        out
+    }
+
+    /// A record's start tag at `lt`, its name ending at `name_end`: where it starts, and the
+    /// end tag to search for (built again only when the name changes).
+    fn remember_record(&mut self, lt: usize, name_end: usize) {
+        self.record_start = lt;
+        let qname = &self.buf[lt + 1..name_end];
+        let same = self
+            .record_end
+            .as_ref()
+            .is_some_and(|f| &f.needle()[2..] == qname);
+        if !same {
+            let mut needle = b"</".to_vec();
+            needle.extend_from_slice(qname);
+            self.record_end = Some(memchr::memmem::Finder::new(&needle).into_owned());
         }
     }
 

@@ -64,7 +64,7 @@ impl RecordRules for Carif {
                     let unique = Unique {
                         value: entry.encode(),
                         place: String::new(),
-                        what: "CARIF-DOUBLON",
+                        what: Rule::CarifDoublon.code(),
                     };
                     out.push(RecordFinding::Unique(d, unique));
                 }
