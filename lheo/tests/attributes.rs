@@ -4,12 +4,10 @@
 //! timings themselves belong to the benchmarks.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Cursor;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use lheo::reader::read_document;
-use lheo::workbook;
 use lheo::writer::write_document;
 
 fn feed(attributes: usize) -> String {
@@ -53,6 +51,15 @@ fn an_extra_with_many_attributes_round_trips() {
         let mut out = Vec::new();
         write_document(&doc, &mut out).expect("writes");
         assert_eq!(read_document(&out[..]).expect("reads again"), doc);
+    });
+}
+
+#[cfg(feature = "workbook")]
+#[test]
+fn an_extra_with_many_attributes_goes_through_a_workbook() {
+    use lheo::workbook;
+    use std::io::Cursor;
+    within(Duration::from_secs(120), || {
         let xml = feed(20_000);
         let doc = read_document(xml.as_bytes()).expect("reads");
         let mut xlsx = Vec::new();
