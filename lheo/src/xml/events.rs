@@ -286,6 +286,8 @@ pub struct XmlReader<R: BufRead> {
     text_cdata: bool,
     text_pos: Position,
     pending: Pending,
+    /// A fatal error held back behind the text before it (see [`XmlReader::text_then`]).
+    failed: Option<XmlError>,
     end_after_start: bool,
     /// Fragment mode: the depth the segment started at (see [`XmlReader::resume`]).
     fragment: Option<usize>,
@@ -654,6 +656,7 @@ impl<R: BufRead> XmlReader<R> {
             text_cdata: false,
             text_pos: state.text_pos,
             pending: Pending::None,
+            failed: None,
             end_after_start: false,
             fragment,
             broken: false,
@@ -746,6 +749,9 @@ impl<R: BufRead> XmlReader<R> {
     /// next tag; comments, processing instructions, the declaration and the DOCTYPE are checked
     /// and skipped; tags and the end of input produce the events.
     pub fn next_event(&mut self) -> Result<XmlEvent<'_>, XmlError> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
         match std::mem::replace(&mut self.pending, Pending::None) {
             Pending::None => {}
             next => return Ok(self.emit(next)),
@@ -776,7 +782,11 @@ impl<R: BufRead> XmlReader<R> {
             buf.clear();
             let event = match self.reader.read_event_into(&mut buf) {
                 Ok(e) => e,
-                Err(e) => return Err(self.parse_error(e, before)),
+                Err(e) => {
+                    let e = self.parse_error(e, before);
+                    self.buf = buf;
+                    return self.text_then(e);
+                }
             };
             // Where the event ends: only tags and the end of input need it.
             match event {
@@ -788,20 +798,41 @@ impl<R: BufRead> XmlReader<R> {
                 Event::Decl(d) => self.on_decl(&d, before)?,
                 Event::DocType(dt) => self.on_doctype(&dt, before)?,
                 Event::Start(s) => {
-                    let inside = self.on_start(&s, tag_position(before, self.here()))?;
+                    let started = self.on_start(&s, tag_position(before, self.here()));
                     drop(s);
+                    let inside = match started {
+                        Ok(inside) => inside,
+                        Err(e) => {
+                            self.buf = buf;
+                            return self.text_then(e);
+                        }
+                    };
                     self.buf = buf;
                     return Ok(self.flush_or(Pending::Start, inside));
                 }
                 Event::Empty(s) => {
-                    let inside = self.on_start(&s, tag_position(before, self.here()))?;
+                    let started = self.on_start(&s, tag_position(before, self.here()));
                     drop(s);
+                    let inside = match started {
+                        Ok(inside) => inside,
+                        Err(e) => {
+                            self.buf = buf;
+                            return self.text_then(e);
+                        }
+                    };
                     self.buf = buf;
                     return Ok(self.flush_or(Pending::StartThenEnd, inside));
                 }
                 Event::End(e) => {
-                    let in_segment = self.on_end(e.name().0, before)?;
+                    let ended = self.on_end(e.name().0, before);
                     drop(e);
+                    let in_segment = match ended {
+                        Ok(in_segment) => in_segment,
+                        Err(e) => {
+                            self.buf = buf;
+                            return self.text_then(e);
+                        }
+                    };
                     self.buf = buf;
                     if !in_segment {
                         return Ok(XmlEvent::Suspend);
@@ -1036,6 +1067,22 @@ impl<R: BufRead> XmlReader<R> {
                 Ok(())
             }
         }
+    }
+
+    /// A fatal error at a tag after character data inside the root: the text is handed out
+    /// first and the error on the next call, so that the text's findings do not depend on
+    /// where a document was cut into segments (at the end of a segment, its text is handed
+    /// out before the next segment's tag is read).
+    fn text_then(&mut self, e: XmlError) -> Result<XmlEvent<'_>, XmlError> {
+        if (!self.text.is_empty() || self.text_cdata) && !self.open.is_empty() {
+            self.failed = Some(e);
+            return Ok(XmlEvent::Text {
+                text: &self.text,
+                cdata: self.text_cdata,
+                pos: self.text_pos,
+            });
+        }
+        Err(e)
     }
 
     /// Returns the accumulated text first (if any, and `inside` the root), else `next` directly.
