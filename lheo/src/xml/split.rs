@@ -15,6 +15,10 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 /// Buffers of read chunks kept for reuse.
 const POOL: usize = 4;
+/// The most bytes one [`Splitter::fill`] takes from the input: an input that hands out all it
+/// has at once (bytes in memory) would otherwise be copied whole into the buffer, and what
+/// follows each cut copied again (quadratic time, twice the memory).
+const READ_AT_MOST: usize = 256 << 10;
 
 impl Drop for Chunk {
     fn drop(&mut self) {
@@ -230,8 +234,8 @@ impl<R: BufRead> Splitter<R> {
             self.eof = true;
             return Ok(false);
         }
-        let n = data.len();
-        self.buf.extend_from_slice(data);
+        let n = data.len().min(READ_AT_MOST);
+        self.buf.extend_from_slice(&data[..n]);
         self.input.consume(n);
         Ok(true)
     }
@@ -641,5 +645,78 @@ impl<R: BufRead> Splitter<R> {
             }
             _ => (Lexed::Unknown, lt),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    /// Bytes in memory, handed out all at once (as `&[u8]` does), counting what was consumed.
+    struct AllAtOnce<'a> {
+        bytes: &'a [u8],
+        consumed: Rc<Cell<usize>>,
+    }
+
+    impl io::Read for AllAtOnce<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = io::Read::read(&mut self.bytes, out)?;
+            self.consumed.set(self.consumed.get() + n);
+            Ok(n)
+        }
+    }
+
+    impl BufRead for AllAtOnce<'_> {
+        fn fill_buf(&mut self) -> io::Result<&[u8]> {
+            Ok(self.bytes)
+        }
+        fn consume(&mut self, amt: usize) {
+            self.bytes = &self.bytes[amt..];
+            self.consumed.set(self.consumed.get() + amt);
+        }
+    }
+
+    fn formation(parent: &str, local: &[u8]) -> bool {
+        parent == "offres" && local == b"formation"
+    }
+
+    /// An input that hands out all it has at once is read ahead by a bounded amount, not
+    /// whole: otherwise each cut copied the rest of the document (quadratic time on bytes
+    /// in memory, the Python package's and the server's case).
+    #[test]
+    fn read_ahead_is_bounded_whatever_the_input_hands_out() {
+        let record = format!("<formation numero=\"F\">{}</formation>\n", "x".repeat(500));
+        let mut doc = String::from("<lheo><offres>\n");
+        while doc.len() < 8 << 20 {
+            doc.push_str(&record);
+        }
+        doc.push_str("</offres></lheo>\n");
+        let consumed = Rc::new(Cell::new(0));
+        let input = AllAtOnce {
+            bytes: doc.as_bytes(),
+            consumed: consumed.clone(),
+        };
+        let splitter = Splitter::new(input, 64 << 10, 1 << 20, formation);
+        let (mut sent, mut chunks, mut ahead) = (0usize, 0, 0usize);
+        splitter.run(&mut |segment| {
+            ahead = ahead.max(consumed.get() - sent);
+            sent += match &segment {
+                Segment::Seq(bytes) => bytes.len(),
+                Segment::Chunk(chunk) => {
+                    chunks += 1;
+                    chunk.bytes.len()
+                }
+                Segment::Error(_) => 0,
+            };
+            true
+        });
+        assert_eq!(sent, doc.len(), "every byte handed out once");
+        assert!(chunks > 100, "cut into chunks: {chunks}");
+        assert!(
+            ahead <= READ_AT_MOST + (64 << 10) + record.len(),
+            "read {ahead} bytes ahead of what was handed out"
+        );
     }
 }
