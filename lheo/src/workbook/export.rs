@@ -2,14 +2,16 @@
 
 use std::io::{BufRead, Write};
 use std::panic::{self, AssertUnwindSafe};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver};
 
 use super::writer::WorkbookWriter;
 use crate::check::Checker;
 use crate::error::Error;
+use crate::reader::tree::Node;
 use crate::reader::{Build, Limits, Reader};
 use crate::rules::Profile;
-use crate::schema;
+use crate::schema::{self, ElementId};
 use crate::{Diagnostic, Rule, Severity};
 
 /// Options of [`export_with`].
@@ -83,20 +85,19 @@ pub fn export_with<R: BufRead, W: Write + Send>(
     // disk): that is an I/O error here.
     match panic::catch_unwind(AssertUnwindSafe(|| export_inner(input, out, options))) {
         Ok(result) => result,
-        Err(payload) => {
-            let text = payload
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_default();
-            let kind = if text.contains("StorageFull") || text.contains("No space left") {
-                std::io::ErrorKind::StorageFull
-            } else {
-                std::io::ErrorKind::Other
-            };
-            Err(Error::from(std::io::Error::new(kind, text)))
-        }
+        Err(payload) => Err(panic_error(payload.as_ref())),
     }
+}
+
+/// The error of a panic of the workbook library: an I/O error (a full disk, most often).
+fn panic_error(payload: &(dyn std::any::Any + Send)) -> Error {
+    let text = crate::rules::record::panic_message(payload);
+    let kind = if text.contains("StorageFull") || text.contains("No space left") {
+        std::io::ErrorKind::StorageFull
+    } else {
+        std::io::ErrorKind::Other
+    };
+    Error::from(std::io::Error::new(kind, text))
 }
 
 fn fatal(d: Diagnostic) -> Error {
@@ -118,8 +119,6 @@ fn export_inner<R: BufRead, W: Write + Send>(
             other => fatal(crate::reader::decode_error(other)),
         })?;
     let tempdir = options.tempdir.as_deref();
-    let mut writer: Option<WorkbookWriter<W>> = None;
-    let mut out = Some(out);
     let mut summary = ExportSummary::default();
     // The reader's own errors (ill-formed XML, limits) stop the export; the checker's are
     // findings.
@@ -138,25 +137,45 @@ fn export_inner<R: BufRead, W: Write + Send>(
         }
         Ok(())
     };
-    let mut records = 0;
-    loop {
-        let next = reader.next_node();
-        collect(&mut reader, false)?;
-        let Some(record) = next else { break };
-        if writer.is_none() {
+    // Two threads: this one reads, checks and builds each record's tree; the other one
+    // flattens the records into the sheets (the workbook library's share of the work).
+    let (read, written) = std::thread::scope(|scope| {
+        let (send, receive) = sync_channel::<(ElementId, Node)>(IN_FLIGHT);
+        let sheets = std::thread::Builder::new()
+            .name("lheo-export".to_owned())
+            .spawn_scoped(scope, move || write_records(receive, out, tempdir));
+        let Ok(sheets) = sheets else {
+            // No thread to be had (a process limit): say it rather than export without one.
+            let e = std::io::Error::other("no thread for the workbook writer");
+            return (Err(Error::from(e)), None);
+        };
+        let read = loop {
+            let next = reader.next_node();
+            if let Err(e) = collect(&mut reader, false) {
+                break Err(e);
+            }
+            let Some(record) = next else { break Ok(()) };
             let root = reader
                 .root()
                 .and_then(schema::element_id)
                 .unwrap_or(schema::id::LHEO);
-            if let Some(o) = out.take() {
-                writer = Some(WorkbookWriter::with_tempdir(o, root, tempdir)?);
+            if send.send((root, record.node)).is_err() {
+                // The writer stopped: it failed, and its error comes with its end.
+                break Ok(());
             }
-        }
-        if let Some(w) = writer.as_mut() {
-            w.write_node(&record.node)?;
-            records += 1;
-        }
-    }
+        };
+        drop(send);
+        let written = match sheets.join() {
+            Ok(written) => written,
+            Err(payload) => Err(panic_error(payload.as_ref())),
+        };
+        (read, Some(written))
+    });
+    read?;
+    let (writer, out, records) = match written {
+        Some(written) => written?,
+        None => return Err(Error::from(std::io::Error::other("no workbook writer"))),
+    };
     collect(&mut reader, true)?;
     if reader.version().is_none() {
         let root = reader.root().unwrap_or("");
@@ -174,7 +193,7 @@ fn export_inner<R: BufRead, W: Write + Send>(
         )));
     };
     let writer = match (writer, out) {
-        (Some(w), _) => w,
+        (Some(w), _) => *w,
         (None, Some(o)) => {
             WorkbookWriter::with_tempdir(o, envelope.id.unwrap_or(schema::id::LHEO), tempdir)?
         }
@@ -184,4 +203,35 @@ fn export_inner<R: BufRead, W: Write + Send>(
     summary.records = records;
     crate::validate::sort_diagnostics(&mut summary.findings);
     Ok(summary)
+}
+
+/// Records the reading thread may build ahead of the writing one.
+const IN_FLIGHT: usize = 32;
+
+/// The writer of the sheets (created with the first record: it needs the document's root),
+/// the output when there was no record, and the records written.
+type Written<W> = (Option<Box<WorkbookWriter<W>>>, Option<W>, u64);
+
+/// The writing thread: each record received goes into the sheets, until the reading thread
+/// hangs up, or the first error.
+fn write_records<W: Write + Send>(
+    receive: Receiver<(ElementId, Node)>,
+    out: W,
+    tempdir: Option<&Path>,
+) -> Result<Written<W>, Error> {
+    let mut writer: Option<Box<WorkbookWriter<W>>> = None;
+    let mut out = Some(out);
+    let mut records = 0;
+    for (root, node) in receive {
+        if writer.is_none() {
+            if let Some(o) = out.take() {
+                writer = Some(Box::new(WorkbookWriter::with_tempdir(o, root, tempdir)?));
+            }
+        }
+        if let Some(w) = writer.as_mut() {
+            w.write_node(&node)?;
+            records += 1;
+        }
+    }
+    Ok((writer, out, records))
 }
