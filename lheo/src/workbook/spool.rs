@@ -7,7 +7,7 @@ use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::sync::Arc;
 
 /// Beyond this many bytes, a spool moves to a temporary file.
-pub const SPILL_AT: usize = 8 << 20;
+pub const SPILL_AT: usize = 2 << 20;
 
 /// Bytes written once, then read as often as needed, in memory or in
 /// a temporary file deleted when the last clone of the spool is dropped.
