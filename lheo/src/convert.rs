@@ -364,13 +364,7 @@ fn write_record<W: Write>(w: &mut Written<W>, item: Item) {
             }
             (Some(writer), None) => writer,
             (None, envelope) => {
-                let envelope = envelope.ok_or_else(|| {
-                    Error::new(
-                        ErrorKind::Structure,
-                        "l'enveloppe du document (racine, conteneurs) ne correspond pas au modèle",
-                        "the document's envelope (root, containers) does not fit the model",
-                    )
-                })?;
+                let envelope = envelope.ok_or_else(crate::writer::unfit_envelope)?;
                 let out = w.out.take().ok_or_else(|| {
                     Error::new(ErrorKind::Internal, "sortie absente", "no output")
                 })?;

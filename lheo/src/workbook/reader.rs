@@ -169,6 +169,7 @@ impl Imported {
     /// [`Imported::write_feed`], with the number of records written.
     pub(crate) fn write_feed_counted<W: std::io::Write>(&self, out: W) -> Result<(W, u64), Error> {
         use crate::reader::{FromNode, Reader};
+        use crate::writer::unfit_envelope;
         if let Some(d) = self
             .diagnostics
             .iter()
@@ -187,10 +188,36 @@ impl Imported {
                 None => Ok(()),
             }
         };
+        // One pass: the writer starts with the envelope read so far at the first record of
+        // each container, and ends with the whole of it.
         let mut reader = Reader::new(self.xml.reader()?)?;
-        while reader.next_node().is_some() {}
+        let mut writer: Option<crate::writer::StreamWriter<W>> = None;
+        let mut out = Some(out);
+        let mut container = String::new();
+        let mut records = 0;
+        while let Some(node) = reader.next_node() {
+            let parent = node.path.rsplit_once('/').map_or("", |(p, _)| p);
+            if parent != container || writer.is_none() {
+                container = parent.to_owned();
+                let envelope = match reader.envelope_so_far() {
+                    Some(n) => Document::from_node(&n)?,
+                    None => return Err(unfit_envelope()),
+                };
+                match (&mut writer, out.take()) {
+                    (Some(w), _) => w.set_envelope(&envelope)?,
+                    (None, Some(o)) => {
+                        writer = Some(crate::writer::StreamWriter::new(o, &envelope)?);
+                    }
+                    (None, None) => return Err(unfit_envelope()),
+                }
+            }
+            if let Some(w) = writer.as_mut() {
+                w.write_record(&node.to_record()?)?;
+                records += 1;
+            }
+        }
         stopped(&mut reader)?;
-        let head = match reader.envelope() {
+        let envelope = match reader.envelope() {
             Some(node) => Document::from_node(node)?,
             None => {
                 return Err(invalid(Diagnostic::new(
@@ -200,14 +227,12 @@ impl Imported {
                 )))
             }
         };
-        let mut reader = Reader::new(self.xml.reader()?)?;
-        let mut writer = crate::writer::StreamWriter::new(out, &head)?;
-        let mut records = 0;
-        while let Some(record) = reader.next_record() {
-            writer.write_record(&record?)?;
-            records += 1;
-        }
-        stopped(&mut reader)?;
+        let mut writer = match (writer, out) {
+            (Some(w), _) => w,
+            (None, Some(o)) => crate::writer::StreamWriter::new(o, &envelope)?,
+            (None, None) => return Err(unfit_envelope()),
+        };
+        writer.set_envelope(&envelope)?;
         Ok((writer.finish()?, records))
     }
 }

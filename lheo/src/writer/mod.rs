@@ -27,6 +27,7 @@ pub(crate) mod xml;
 use std::io::{self, Write};
 
 use crate::model::Document;
+pub(crate) use stream::unfit_envelope;
 pub use stream::StreamWriter;
 pub(crate) use xml::{WriteXml, XmlWriter};
 

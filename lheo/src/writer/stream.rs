@@ -426,6 +426,16 @@ fn envelope_of(doc: &Document) -> Document {
     }
 }
 
+/// The error of a document whose envelope (root, containers), as read so far, does not fit
+/// the model: a [`StreamWriter`] cannot start it.
+pub(crate) fn unfit_envelope() -> crate::error::Error {
+    crate::error::Error::new(
+        crate::error::ErrorKind::Structure,
+        "l'enveloppe du document (racine, conteneurs) ne correspond pas au modèle",
+        "the document's envelope (root, containers) does not fit the model",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
