@@ -177,3 +177,29 @@ fn a_panic_in_the_splitter_fails_the_report() {
         report.diagnostics.len()
     );
 }
+
+/// An export whose first record cannot go into the workbook and whose input is ill-formed
+/// further on fails with the first of the two, every time: the sheets are written on another
+/// thread than the one that reads, and the error must not depend on which gets there first.
+#[cfg(feature = "workbook")]
+#[test]
+fn an_export_fails_with_its_first_error_whatever_the_threads_do() {
+    let xml = String::from_utf8(feed(60)).expect("UTF-8");
+    let at = xml.find("</intitule-formation>").expect("a title");
+    // An element inside the first title (text only: no column can hold it) …
+    let mut broken = format!("{}<b>gras</b>{}", &xml[..at], &xml[at..]);
+    // … and, in the last formation, a start tag that is not XML.
+    let last = broken.rfind("<formation ").expect("a last formation");
+    broken.insert_str(last + "<formation ".len(), "<<");
+    let line = xml[..at].lines().count() as u32;
+    for _ in 0..20 {
+        let e =
+            lheo::workbook::export(broken.as_bytes(), Vec::new()).expect_err("the export fails");
+        let text = e.to_string();
+        assert!(
+            text.contains("élément dans un élément de contenu simple")
+                && text.contains(&format!("ligne {line}")),
+            "{text}"
+        );
+    }
+}

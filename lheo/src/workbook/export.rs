@@ -171,10 +171,12 @@ fn export_inner<R: BufRead, W: Write + Send>(
         };
         (read, Some(written))
     });
-    read?;
-    let (writer, out, records) = match written {
-        Some(written) => written?,
-        None => return Err(Error::from(std::io::Error::other("no workbook writer"))),
+    // The writer's error first: it is about an earlier record than the reader's (which stops
+    // sending at its own), as when one thread did both, whatever the timing.
+    let (writer, out, records) = match (read, written) {
+        (_, Some(Err(e))) | (Err(e), _) => return Err(e),
+        (Ok(()), Some(Ok(written))) => written,
+        (Ok(()), None) => return Err(Error::from(std::io::Error::other("no workbook writer"))),
     };
     collect(&mut reader, true)?;
     if reader.version().is_none() {
