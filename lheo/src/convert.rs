@@ -56,7 +56,7 @@ use crate::reader::log::RecordLog;
 use crate::reader::{decode_error, Build, FromNode, Reader, Step};
 use crate::rules::record::{self, Scope};
 use crate::validate::{internal_error, sort_diagnostics, RecordFindings, Report, ValidateOptions};
-use crate::writer::StreamWriter;
+use crate::writer::{Containers, FeedWriter};
 
 /// What a conversion did.
 #[derive(Debug, Clone)]
@@ -195,8 +195,7 @@ struct Item {
 /// What the writing thread ends with.
 struct Written<W: Write> {
     findings: Vec<crate::Diagnostic>,
-    writer: Option<StreamWriter<W>>,
-    out: Option<W>,
+    feed: Option<FeedWriter<W>>,
     /// Why writing stopped, if it did.
     failed: Option<Error>,
     records: u64,
@@ -233,8 +232,7 @@ fn convert_xml<R: BufRead, W: Write + Send>(
             let mut findings = RecordFindings::new(max);
             let mut w = Written {
                 findings: Vec::new(),
-                writer: None,
-                out: Some(out),
+                feed: Some(FeedWriter::new(out)),
                 failed: None,
                 records: 0,
             };
@@ -247,16 +245,14 @@ fn convert_xml<R: BufRead, W: Write + Send>(
         });
         let mut diagnostics = Vec::new();
         let mut last = 0u64;
-        let mut container = String::new();
+        let mut containers = Containers::default();
         let mut send = Some(send);
         loop {
             let step = reader.advance();
             let done = matches!(step, Step::Done);
             if let (Step::Captured(log), Some(tx)) = (step, &send) {
                 // The first record of a container: the writer needs the envelope so far.
-                let parent = log.path.rsplit_once('/').map_or("", |(p, _)| p);
-                let envelope = (parent != container).then(|| {
-                    container = parent.to_owned();
+                let envelope = containers.first_of_container(&log.path).then(|| {
                     reader
                         .envelope_so_far()
                         .and_then(|n| Document::from_node(&n).ok())
@@ -297,8 +293,7 @@ fn convert_xml<R: BufRead, W: Write + Send>(
             diagnostics.push(d);
             Written {
                 findings: Vec::new(),
-                writer: None,
-                out: None,
+                feed: None,
                 failed: Some(Error::new(
                     ErrorKind::Internal,
                     "la conversion a échoué (erreur interne)",
@@ -338,13 +333,10 @@ fn convert_xml<R: BufRead, W: Write + Send>(
         Some(node) => Document::from_node(&node)?,
         None => return Ok(conversion),
     };
-    let mut writer = match (w.writer, w.out) {
-        (Some(writer), _) => writer,
-        (None, Some(out)) => StreamWriter::new(out, &envelope)?,
-        (None, None) => return Ok(conversion),
+    let Some(feed) = w.feed else {
+        return Ok(conversion);
     };
-    writer.set_envelope(&envelope)?;
-    writer.finish()?;
+    feed.finish(&envelope)?;
     conversion.written = true;
     Ok(conversion)
 }
@@ -357,21 +349,11 @@ fn write_record<W: Write>(w: &mut Written<W>, item: Item) {
     }
     let written = (|| -> Result<(), Error> {
         let record = item.log.into_node().to_record()?;
-        let writer = match (&mut w.writer, item.envelope) {
-            (Some(writer), Some(envelope)) => {
-                writer.set_envelope(&envelope)?;
-                writer
-            }
-            (Some(writer), None) => writer,
-            (None, envelope) => {
-                let envelope = envelope.ok_or_else(crate::writer::unfit_envelope)?;
-                let out = w.out.take().ok_or_else(|| {
-                    Error::new(ErrorKind::Internal, "sortie absente", "no output")
-                })?;
-                w.writer.insert(StreamWriter::new(out, &envelope)?)
-            }
-        };
-        writer.write_record(&record)?;
+        let feed = w
+            .feed
+            .as_mut()
+            .ok_or_else(|| Error::new(ErrorKind::Internal, "sortie absente", "no output"))?;
+        feed.write_record(item.envelope.as_ref(), &record)?;
         w.records += 1;
         Ok(())
     })();

@@ -147,7 +147,7 @@ fn export_inner<R: BufRead, W: Write + Send>(
         let Ok(sheets) = sheets else {
             // No thread to be had (a process limit): say it rather than export without one.
             let e = std::io::Error::other("no thread for the workbook writer");
-            return (Err(Error::from(e)), None);
+            return (Ok(()), Err(Error::from(e)));
         };
         let read = loop {
             let next = reader.next_node();
@@ -169,14 +169,13 @@ fn export_inner<R: BufRead, W: Write + Send>(
             Ok(written) => written,
             Err(payload) => Err(panic_error(payload.as_ref())),
         };
-        (read, Some(written))
+        (read, written)
     });
     // The writer's error first: it is about an earlier record than the reader's (which stops
     // sending at its own), as when one thread did both, whatever the timing.
     let (writer, out, records) = match (read, written) {
-        (_, Some(Err(e))) | (Err(e), _) => return Err(e),
-        (Ok(()), Some(Ok(written))) => written,
-        (Ok(()), None) => return Err(Error::from(std::io::Error::other("no workbook writer"))),
+        (_, Err(e)) | (Err(e), _) => return Err(e),
+        (Ok(()), Ok(written)) => written,
     };
     collect(&mut reader, true)?;
     if reader.version().is_none() {

@@ -169,7 +169,7 @@ impl Imported {
     /// [`Imported::write_feed`], with the number of records written.
     pub(crate) fn write_feed_counted<W: std::io::Write>(&self, out: W) -> Result<(W, u64), Error> {
         use crate::reader::{FromNode, Reader};
-        use crate::writer::unfit_envelope;
+        use crate::writer::{Containers, FeedWriter};
         if let Some(d) = self
             .diagnostics
             .iter()
@@ -188,33 +188,20 @@ impl Imported {
                 None => Ok(()),
             }
         };
-        // One pass: the writer starts with the envelope read so far at the first record of
-        // each container, and ends with the whole of it.
+        // One pass: the writer starts with the envelope read so far, and ends with the whole.
         let mut reader = Reader::new(self.xml.reader()?)?;
-        let mut writer: Option<crate::writer::StreamWriter<W>> = None;
-        let mut out = Some(out);
-        let mut container = String::new();
+        let mut feed = FeedWriter::new(out);
+        let mut containers = Containers::default();
         let mut records = 0;
         while let Some(node) = reader.next_node() {
-            let parent = node.path.rsplit_once('/').map_or("", |(p, _)| p);
-            if parent != container || writer.is_none() {
-                container = parent.to_owned();
-                let envelope = match reader.envelope_so_far() {
-                    Some(n) => Document::from_node(&n)?,
-                    None => return Err(unfit_envelope()),
-                };
-                match (&mut writer, out.take()) {
-                    (Some(w), _) => w.set_envelope(&envelope)?,
-                    (None, Some(o)) => {
-                        writer = Some(crate::writer::StreamWriter::new(o, &envelope)?);
-                    }
-                    (None, None) => return Err(unfit_envelope()),
-                }
-            }
-            if let Some(w) = writer.as_mut() {
-                w.write_record(&node.to_record()?)?;
-                records += 1;
-            }
+            let envelope = if containers.first_of_container(&node.path) {
+                let so_far = reader.envelope_so_far();
+                so_far.map(|n| Document::from_node(&n)).transpose()?
+            } else {
+                None
+            };
+            feed.write_record(envelope.as_ref(), &node.to_record()?)?;
+            records += 1;
         }
         stopped(&mut reader)?;
         let envelope = match reader.envelope() {
@@ -227,13 +214,7 @@ impl Imported {
                 )))
             }
         };
-        let mut writer = match (writer, out) {
-            (Some(w), _) => w,
-            (None, Some(o)) => crate::writer::StreamWriter::new(o, &envelope)?,
-            (None, None) => return Err(unfit_envelope()),
-        };
-        writer.set_envelope(&envelope)?;
-        Ok((writer.finish()?, records))
+        Ok((feed.finish(&envelope)?, records))
     }
 }
 

@@ -27,8 +27,8 @@ pub(crate) mod xml;
 use std::io::{self, Write};
 
 use crate::model::Document;
-pub(crate) use stream::unfit_envelope;
 pub use stream::StreamWriter;
+pub(crate) use stream::{Containers, FeedWriter};
 pub(crate) use xml::{WriteXml, XmlWriter};
 
 /// Writes a whole document as LHEO 2.3.

@@ -428,12 +428,83 @@ fn envelope_of(doc: &Document) -> Document {
 
 /// The error of a document whose envelope (root, containers), as read so far, does not fit
 /// the model: a [`StreamWriter`] cannot start it.
-pub(crate) fn unfit_envelope() -> crate::error::Error {
+fn unfit_envelope() -> crate::error::Error {
     crate::error::Error::new(
         crate::error::ErrorKind::Structure,
         "l'enveloppe du document (racine, conteneurs) ne correspond pas au modèle",
         "the document's envelope (root, containers) does not fit the model",
     )
+}
+
+/// A [`StreamWriter`] fed while a document is read: it starts with the envelope read so far
+/// at the first record, takes the envelope read so far again at the first record of each
+/// further container, and ends with the whole envelope (or starts and ends with it when
+/// there was no record). What `convert` and the workbook import write with.
+pub(crate) struct FeedWriter<W: Write> {
+    writer: Option<StreamWriter<W>>,
+    out: Option<W>,
+}
+
+impl<W: Write> FeedWriter<W> {
+    /// Nothing written yet.
+    pub fn new(out: W) -> Self {
+        FeedWriter {
+            writer: None,
+            out: Some(out),
+        }
+    }
+
+    /// Writes `record`. `envelope` is the envelope read so far, given (at least) with the
+    /// first record of each container.
+    pub fn write_record(
+        &mut self,
+        envelope: Option<&Document>,
+        record: &Record,
+    ) -> Result<(), crate::error::Error> {
+        let writer = match (&mut self.writer, envelope) {
+            (Some(writer), Some(envelope)) => {
+                writer.set_envelope(envelope)?;
+                writer
+            }
+            (Some(writer), None) => writer,
+            (None, envelope) => {
+                let (Some(envelope), Some(out)) = (envelope, self.out.take()) else {
+                    return Err(unfit_envelope());
+                };
+                self.writer.insert(StreamWriter::new(out, envelope)?)
+            }
+        };
+        writer.write_record(record)?;
+        Ok(())
+    }
+
+    /// Ends the document with its whole `envelope`.
+    pub fn finish(self, envelope: &Document) -> Result<W, crate::error::Error> {
+        let mut writer = match (self.writer, self.out) {
+            (Some(writer), _) => writer,
+            (None, Some(out)) => StreamWriter::new(out, envelope)?,
+            (None, None) => return Err(unfit_envelope()),
+        };
+        writer.set_envelope(envelope)?;
+        Ok(writer.finish()?)
+    }
+}
+
+/// Tells the first record of each container in a document read in order, by the records'
+/// paths (`/lheo/offres/formation[3]`): the moments a [`FeedWriter`] needs the envelope.
+#[derive(Debug, Default)]
+pub(crate) struct Containers(String);
+
+impl Containers {
+    /// Whether the record at `path` is the first of its container.
+    pub fn first_of_container(&mut self, path: &str) -> bool {
+        let parent = path.rsplit_once('/').map_or("", |(p, _)| p);
+        if parent == self.0 {
+            return false;
+        }
+        parent.clone_into(&mut self.0);
+        true
+    }
 }
 
 #[cfg(test)]
