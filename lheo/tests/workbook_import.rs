@@ -3,6 +3,8 @@
 //! example (read back with calamine), then imported.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/books.rs"]
+mod books;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
@@ -27,21 +29,7 @@ impl Book {
         let mut sheets = Vec::new();
         for name in book.sheet_names() {
             let range = book.worksheet_range(&name).unwrap();
-            let (h, w) = range
-                .end()
-                .map_or((0, 0), |(r, c)| (r as usize + 1, c as usize + 1));
-            let grid = (0..h)
-                .map(|r| {
-                    (0..w)
-                        .map(|c| {
-                            range
-                                .get_value((r as u32, c as u32))
-                                .cloned()
-                                .unwrap_or(Data::Empty)
-                        })
-                        .collect()
-                })
-                .collect();
+            let grid = books::grid(&range);
             sheets.push((name, grid));
         }
         Book { sheets }

@@ -2,6 +2,8 @@
 //! Fixtures, generated feeds covering every element of every root, the real corpus.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/books.rs"]
+mod books;
 mod support;
 
 use std::io::Cursor;
@@ -25,20 +27,7 @@ fn round_trip(name: &str, xml: &[u8]) -> Vec<u8> {
             String::from_utf8_lossy(&imported.xml.to_vec().unwrap())
         )
     });
-    if before != after {
-        let a = lheo::writer::to_string(&before);
-        let b = lheo::writer::to_string(&after);
-        let line = a
-            .lines()
-            .zip(b.lines())
-            .position(|(x, y)| x != y)
-            .unwrap_or(0);
-        panic!(
-            "{name}: models differ at line {line}:\nbefore: {}\nafter:  {}",
-            a.lines().nth(line).unwrap_or(""),
-            b.lines().nth(line).unwrap_or("")
-        );
-    }
+    books::assert_same_model(name, ("before: ", "after:  "), &before, &after);
     xlsx
 }
 

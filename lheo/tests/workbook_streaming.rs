@@ -4,6 +4,8 @@
 //! the very feed of the workbook `lheo export` wrote.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/books.rs"]
+mod books;
 mod support;
 
 use std::collections::VecDeque;
@@ -39,20 +41,7 @@ fn imports_as(name: &str, xlsx: &[u8], want: &Document) {
     let imported = read_workbook(Cursor::new(xlsx)).unwrap();
     assert!(imported.is_ok(), "{name}: {:#?}", imported.diagnostics);
     let got = imported.document().unwrap();
-    if &got != want {
-        let a = lheo::writer::to_string(want);
-        let b = lheo::writer::to_string(&got);
-        let line = a
-            .lines()
-            .zip(b.lines())
-            .position(|(x, y)| x != y)
-            .unwrap_or(0);
-        panic!(
-            "{name}: models differ at line {line}:\nwant: {}\ngot:  {}",
-            a.lines().nth(line).unwrap_or(""),
-            b.lines().nth(line).unwrap_or("")
-        );
-    }
+    books::assert_same_model(name, ("want: ", "got:  "), want, &got);
 }
 
 /// Every sheet of `xlsx` as rows of cells (calamine), in the workbook's order.
@@ -67,21 +56,7 @@ fn sheets(xlsx: &[u8]) -> Vec<(String, Vec<Vec<Data>>, bool)> {
         .into_iter()
         .map(|(name, hidden)| {
             let range = book.worksheet_range(&name).unwrap();
-            let (h, w) = range
-                .end()
-                .map_or((0, 0), |(r, c)| (r as usize + 1, c as usize + 1));
-            let grid = (0..h)
-                .map(|r| {
-                    (0..w)
-                        .map(|c| {
-                            range
-                                .get_value((r as u32, c as u32))
-                                .cloned()
-                                .unwrap_or(Data::Empty)
-                        })
-                        .collect()
-                })
-                .collect();
+            let grid = books::grid(&range);
             (name, grid, hidden)
         })
         .collect()
