@@ -9,6 +9,7 @@
 
 pub mod carif;
 pub use crate::diagnostic::catalogue;
+mod digest;
 pub mod france_travail;
 pub mod parcoursup;
 pub(crate) mod record;

@@ -1,12 +1,13 @@
 //! CARIF-DOUBLON across the formations of a file: « une certification = une seule action de
 //! formation ». The index keeps, per responsible organisation (SIRET), the certifications its
-//! formations prepare and the first formation seen for each: a few short strings per
-//! certification, never the formations themselves.
+//! formations prepare and the first formation seen for each: a digest per certification and
+//! the label of each formation that came first ([`crate::rules::digest`]), never the
+//! formations themselves.
 
-use std::collections::hash_map::Entry;
-use std::collections::HashMap;
+use std::hash::Hash;
 
 use super::facts::{CodeKind, FormationFacts, Locate};
+use crate::rules::digest::{DigestMap, Labels, Lookup};
 use crate::xml::position::Position;
 
 /// One certification code of a formation, with the element a finding points at.
@@ -204,9 +205,16 @@ impl DoublonCode {
 /// The certifications of each organisation, with the first formation that prepares each.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Index {
-    /// SIRET → (code kind, code, apprenticeship) → index in `labels`.
-    by_siret: HashMap<String, HashMap<(CodeKind, String, bool), u32>>,
-    labels: Vec<String>,
+    /// (SIRET, code kind, code, apprenticeship) → [`Slot::value`](crate::rules::digest::Slot):
+    /// index in `labels` of the first formation that prepares it.
+    seen: DigestMap,
+    /// The labels of the formations that came first for a certification.
+    labels: Labels,
+}
+
+/// A certification of an organisation, as the index tells them apart.
+fn key<'a>(siret: &'a str, code: &'a DoublonCode, apprenticeship: bool) -> impl Hash + 'a {
+    (siret, code.kind, code.code.as_str(), apprenticeship)
 }
 
 impl Index {
@@ -214,31 +222,30 @@ impl Index {
     /// code an earlier formation of the same organisation prepares, in the same kind of
     /// offer: apprenticeship or not).
     pub fn absorb<'a>(&'a mut self, entry: &'a DoublonEntry) -> Option<Duplicate<'a>> {
-        let codes = self.by_siret.entry(entry.siret.clone()).or_default();
+        let (siret, apprenticeship) = (entry.siret.as_str(), entry.apprenticeship);
         // Earlier formations only: a formation naming one certification twice is no duplicate
         // of itself.
-        let found = entry.codes.iter().find_map(|c| {
-            codes
-                .get(&(c.kind, c.code.clone(), entry.apprenticeship))
-                .map(|&first| (c, first))
-        });
+        let found =
+            entry
+                .codes
+                .iter()
+                .find_map(|c| match self.seen.find(&key(siret, c, apprenticeship)) {
+                    Lookup::Found { slot, .. } => Some((c, slot.value)),
+                    Lookup::Vacant(_) => None,
+                });
         let mut label = None;
         for c in &entry.codes {
-            let key = (c.kind, c.code.clone(), entry.apprenticeship);
-            if let Entry::Vacant(slot) = codes.entry(key) {
-                let l = *label.get_or_insert_with(|| {
-                    self.labels.push(entry.label.clone());
-                    (self.labels.len() - 1) as u32
-                });
-                slot.insert(l);
+            if let Lookup::Vacant(v) = self.seen.find(&key(siret, c, apprenticeship)) {
+                let l = *label.get_or_insert_with(|| self.labels.push_or_last(&entry.label));
+                self.seen.insert(v, l, 0);
             }
         }
         let (code, first) = found?;
         Some(Duplicate {
             code,
-            first: self.labels.get(first as usize).map_or("", String::as_str),
-            siret: &entry.siret,
-            apprenticeship: entry.apprenticeship,
+            first: self.labels.get(first as usize),
+            siret,
+            apprenticeship,
         })
     }
 }
@@ -274,6 +281,76 @@ mod tests {
             label: "la formation F2 (/lheo/offres/formation[2])".into(),
         };
         assert_eq!(DoublonEntry::decode(&entry.encode()), Some(entry));
+    }
+
+    #[test]
+    fn the_index_finds_the_first_formation_of_each_certification() {
+        let entry =
+            |siret: &str, apprenticeship, codes: &[(CodeKind, &str)], label: &str| DoublonEntry {
+                siret: siret.into(),
+                apprenticeship,
+                codes: codes
+                    .iter()
+                    .map(|&(kind, code)| DoublonCode {
+                        kind,
+                        code: normalise(kind, code),
+                        written: code.to_owned(),
+                        path: String::new(),
+                        position: None,
+                    })
+                    .collect(),
+                label: label.into(),
+            };
+        let mut index = Index::default();
+        for i in 0..50_000 {
+            let e = entry(
+                &format!("{:014}", i / 5),
+                false,
+                &[(CodeKind::Rncp, &format!("RNCP{i}"))],
+                &format!("F{i}"),
+            );
+            assert!(index.absorb(&e).is_none(), "F{i}");
+        }
+        assert_eq!(index.labels.len(), 50_000);
+        // The same code of the same organisation, written otherwise: a duplicate of the first.
+        let again = entry(
+            &format!("{:014}", 1234 / 5),
+            false,
+            &[(CodeKind::Rs, "1234"), (CodeKind::Rncp, "rncp 1234")],
+            "G",
+        );
+        let d = index
+            .absorb(&again)
+            .map(|d| (d.first.to_owned(), d.code.written.clone()));
+        assert_eq!(d, Some(("F1234".to_owned(), "rncp 1234".to_owned())));
+        // Its new code is kept under its own label; the other kinds of offer, organisations
+        // and code kinds are no duplicates.
+        let rs = entry(
+            &format!("{:014}", 1234 / 5),
+            false,
+            &[(CodeKind::Rs, "1234")],
+            "H",
+        );
+        assert_eq!(
+            index.absorb(&rs).map(|d| d.first.to_owned()),
+            Some("G".into())
+        );
+        for (siret, apprenticeship, kind) in [
+            (1234 / 5, true, CodeKind::Rncp),
+            (1234 / 5 + 1, false, CodeKind::Rncp),
+            (1234 / 5, false, CodeKind::CertifInfo),
+        ] {
+            let e = entry(
+                &format!("{siret:014}"),
+                apprenticeship,
+                &[(kind, "1234")],
+                "I",
+            );
+            assert!(
+                index.absorb(&e).is_none(),
+                "{siret} {apprenticeship} {kind:?}"
+            );
+        }
     }
 
     #[test]
