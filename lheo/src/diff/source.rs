@@ -156,8 +156,8 @@ impl<R: BufRead + Send> RecordStream for XmlStream<R> {
     }
 
     fn skip_record(&mut self) -> Option<Result<String, Error>> {
-        match self.reader.next_node() {
-            Some(node) => Some(Ok(node.path)),
+        match self.reader.skip_node() {
+            Some(path) => Some(Ok(path)),
             None => self.end().map(Err),
         }
     }

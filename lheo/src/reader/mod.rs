@@ -43,7 +43,7 @@ pub use crate::model::Record;
 use crate::model::{
     Document, Formation, OrganismeFormationResponsable, ResumeOffre, ResumeOrganisme,
 };
-use crate::schema::{id, ElementId, NAMESPACE_2_3};
+use crate::schema::{id, ElementId, ElementSet, NAMESPACE_2_3};
 use decode::{Prefixed, Utf8Input};
 use events::{XmlEvent, XmlReader};
 use tree::Node;
@@ -358,6 +358,27 @@ impl<R: BufRead> Reader<R> {
         }
     }
 
+    /// Reads past the next record without building it (a capture of its structure only, no
+    /// text nor attributes), returning its path: `None` at the end of the document (or after a
+    /// fatal error, as [`Reader::next_node`]). For a reader building [`Build::Trees`] or
+    /// captures; the others build no record to skip.
+    pub(crate) fn skip_node(&mut self) -> Option<String> {
+        let build = self.core.doc.build;
+        if matches!(build, Build::Trees | Build::Captures(_)) {
+            self.core.doc.build = Build::Captures(Some(ElementSet::new(&[])));
+        }
+        let path = loop {
+            match self.advance() {
+                Step::Record(node) => break Some(node.path),
+                Step::Captured(log) => break Some(log.path),
+                Step::Pause => {}
+                Step::Done => break None,
+            }
+        };
+        self.core.doc.build = build;
+        path
+    }
+
     /// Reads until the next record, the end, or a pause every [`PAUSE_EVENTS`] events (so a
     /// caller can report progress or collect diagnostics while a long stretch without
     /// records is read). Each event goes to its handler.
@@ -499,4 +520,42 @@ pub fn read_document<R: BufRead>(input: R) -> Result<Document, Error> {
             )));
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FEED: &str = r#"<lheo xmlns="http://lheo.gouv.fr/2.3"><offres>
+<formation numero="A"><intitule-formation>a</intitule-formation></formation>
+<formation numero="B"><intitule-formation>b</intitule-formation><extras><extra/></extras></formation>
+<formation numero="C"><intitule-formation>c</intitule-formation></formation>
+</offres><extras info="e"/></lheo>"#;
+
+    #[test]
+    fn a_skipped_record_leaves_the_others_and_the_envelope_as_they_were() {
+        let whole = || Reader::new(FEED.as_bytes());
+        let Ok(mut all) = whole() else {
+            panic!("the feed cannot be opened")
+        };
+        let nodes: Vec<RecordNode> = std::iter::from_fn(|| all.next_node()).collect();
+        assert_eq!(nodes.len(), 3);
+        let Ok(mut some) = whole() else {
+            panic!("the feed cannot be opened")
+        };
+        let same = |got: Option<RecordNode>, want: &RecordNode| {
+            let got = got.map(|n| (n.path, n.node));
+            assert_eq!(got, Some((want.path.clone(), want.node.clone())));
+        };
+        same(some.next_node(), &nodes[0]);
+        assert_eq!(
+            some.skip_node().as_deref(),
+            Some("/lheo/offres/formation[2]")
+        );
+        same(some.next_node(), &nodes[2]);
+        assert_eq!(some.skip_node(), None);
+        assert!(!some.failed());
+        assert!(some.envelope().is_some());
+        assert_eq!(some.envelope(), all.envelope());
+    }
 }
