@@ -76,10 +76,17 @@ pub(crate) struct DigestMap {
 }
 
 impl DigestMap {
+    /// The key and check of `value`: a hash from each hasher, the second cut to 16 bits.
+    pub(crate) fn digest<T: Hash + ?Sized>(&self, value: &T) -> (u64, u16) {
+        (
+            self.keys.0.hash_one(value),
+            (self.keys.1.hash_one(value) >> 48) as u16,
+        )
+    }
+
     /// Where `value` stands.
     pub fn find<T: Hash + ?Sized>(&self, value: &T) -> Lookup {
-        let mut key = self.keys.0.hash_one(value);
-        let check = (self.keys.1.hash_one(value) >> 48) as u16;
+        let (mut key, check) = self.digest(value);
         loop {
             match self.seen.get(&key) {
                 Some(&slot) if slot.check == check => return Lookup::Found { key, slot },
@@ -108,15 +115,6 @@ impl DigestMap {
         self.seen.len()
     }
 
-    /// The key and check `value` gets (for tests that make a collision).
-    #[cfg(test)]
-    pub fn digest<T: Hash + ?Sized>(&self, value: &T) -> (u64, u16) {
-        (
-            self.keys.0.hash_one(value),
-            (self.keys.1.hash_one(value) >> 48) as u16,
-        )
-    }
-
     /// Keeps a slot under `key` as another value would (tests of collisions).
     #[cfg(test)]
     pub fn force(&mut self, key: u64, check: u16, value: u32) {
@@ -140,14 +138,20 @@ pub(crate) struct Labels {
 }
 
 impl Labels {
+    /// Adds `label` and returns its index.
+    pub fn push(&mut self, label: &str) -> u32 {
+        self.text.push_str(label);
+        self.ends
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        u32::try_from(self.ends.len() - 1).unwrap_or(u32::MAX)
+    }
+
     /// Adds `label` and returns its index; the last label's index when it is the same text.
     pub fn push_or_last(&mut self, label: &str) -> u32 {
-        if self.ends.is_empty() || self.get(self.ends.len() - 1) != label {
-            self.text.push_str(label);
-            self.ends
-                .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        match self.ends.len().checked_sub(1) {
+            Some(last) if self.get(last) == label => u32::try_from(last).unwrap_or(u32::MAX),
+            _ => self.push(label),
         }
-        u32::try_from(self.ends.len() - 1).unwrap_or(u32::MAX)
     }
 
     /// The `i`-th label ("" beyond the last).

@@ -223,21 +223,22 @@ impl Index {
     /// offer: apprenticeship or not).
     pub fn absorb<'a>(&'a mut self, entry: &'a DoublonEntry) -> Option<Duplicate<'a>> {
         let (siret, apprenticeship) = (entry.siret.as_str(), entry.apprenticeship);
-        // Earlier formations only: a formation naming one certification twice is no duplicate
-        // of itself.
-        let found =
-            entry
-                .codes
-                .iter()
-                .find_map(|c| match self.seen.find(&key(siret, c, apprenticeship)) {
-                    Lookup::Found { slot, .. } => Some((c, slot.value)),
-                    Lookup::Vacant(_) => None,
-                });
-        let mut label = None;
+        // One lookup per code: the first code an earlier formation prepares is the duplicate,
+        // the codes no formation prepared yet are kept under this formation's label. Only
+        // earlier formations count: a formation naming one certification twice finds its own
+        // label the second time, and is no duplicate of itself.
+        let mut found = None;
+        let mut own = None;
         for c in &entry.codes {
-            if let Lookup::Vacant(v) = self.seen.find(&key(siret, c, apprenticeship)) {
-                let l = *label.get_or_insert_with(|| self.labels.push_or_last(&entry.label));
-                self.seen.insert(v, l, 0);
+            match self.seen.find(&key(siret, c, apprenticeship)) {
+                Lookup::Found { slot, .. } if Some(slot.value) != own => {
+                    found = found.or(Some((c, slot.value)));
+                }
+                Lookup::Found { .. } => {}
+                Lookup::Vacant(v) => {
+                    let l = *own.get_or_insert_with(|| self.labels.push(&entry.label));
+                    self.seen.insert(v, l, 0);
+                }
             }
         }
         let (code, first) = found?;
