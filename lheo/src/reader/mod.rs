@@ -126,6 +126,12 @@ pub enum Step {
     Done,
 }
 
+/// A record as [`Reader::advance`] built it: a tree, or a capture.
+enum Built {
+    Node(RecordNode),
+    Log(log::RecordLog),
+}
+
 /// Events read between two [`Step::Pause`]s at most.
 #[doc(hidden)]
 pub const PAUSE_EVENTS: u32 = 1 << 16;
@@ -348,13 +354,9 @@ impl<R: BufRead> Reader<R> {
     /// error, which is in [`Reader::take_diagnostics`]).
     #[doc(hidden)]
     pub fn next_node(&mut self) -> Option<RecordNode> {
-        loop {
-            match self.advance() {
-                Step::Record(node) => return Some(node),
-                Step::Captured(log) => return Some(log.into_node()),
-                Step::Pause => {}
-                Step::Done => return None,
-            }
+        match self.until_record()? {
+            Built::Node(node) => Some(node),
+            Built::Log(log) => Some(log.into_node()),
         }
     }
 
@@ -367,16 +369,24 @@ impl<R: BufRead> Reader<R> {
         if matches!(build, Build::Trees | Build::Captures(_)) {
             self.core.doc.build = Build::Captures(Some(ElementSet::new(&[])));
         }
-        let path = loop {
-            match self.advance() {
-                Step::Record(node) => break Some(node.path),
-                Step::Captured(log) => break Some(log.path),
-                Step::Pause => {}
-                Step::Done => break None,
-            }
-        };
+        let path = self.until_record().map(|r| match r {
+            Built::Node(node) => node.path,
+            Built::Log(log) => log.path,
+        });
         self.core.doc.build = build;
         path
+    }
+
+    /// Reads until the next record, as it was built: `None` at the end of the document.
+    fn until_record(&mut self) -> Option<Built> {
+        loop {
+            match self.advance() {
+                Step::Record(node) => return Some(Built::Node(node)),
+                Step::Captured(log) => return Some(Built::Log(log)),
+                Step::Pause => {}
+                Step::Done => return None,
+            }
+        }
     }
 
     /// Reads until the next record, the end, or a pause every [`PAUSE_EVENTS`] events (so a
