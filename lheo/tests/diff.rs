@@ -689,3 +689,109 @@ fn comparing_the_other_way_round_swaps_added_and_removed() {
         (&b.fields[0].new, &b.fields[0].old)
     );
 }
+
+// ------------------------------------------------------------------------------ the second reading
+
+/// Pass 2 goes past the unneeded records of a UTF-8 feed by their byte spans: a byte order
+/// mark, prefixed names with their namespace declared on each record, and `>` inside
+/// attribute values must not throw it off; a Latin-1 feed is read in full.
+#[test]
+fn the_second_reading_skips_by_offsets_whatever_the_spelling() {
+    let old = base();
+    let mut new = old.clone();
+    let last = formations(&mut new).len() - 1;
+    formations(&mut new)[1].intitule_formation = "Autre > intitulé".to_owned().into();
+    formations(&mut new)[last].intitule_formation = "Dernière".to_owned().into();
+    let expected = diff_documents(&old, &new, &DiffOptions::default()).expect("compared");
+    assert_eq!(expected.summary.changed, 2, "{:#?}", expected.changes);
+
+    let prefixed = |d: &Document| {
+        let text = String::from_utf8(xml(d)).expect("UTF-8");
+        let ns = r#"xmlns="http://lheo.gouv.fr/2.3""#;
+        let declared = r#"xmlns:l="http://lheo.gouv.fr/2.3""#;
+        let text = text
+            .replacen(ns, declared, 1)
+            .replace(r#"<formation numero=""#, r#"<formation numero=">"#);
+        let mut out = b"\xEF\xBB\xBF".to_vec();
+        for line in text.split_inclusive('\n') {
+            let line = line
+                .replace("</", "</l:")
+                .replace('<', "<l:")
+                .replace("<l:/l:", "</l:")
+                .replace("<l:?", "<?")
+                .replace(
+                    r#"<l:formation "#,
+                    r#"<l:formation xmlns:l="http://lheo.gouv.fr/2.3" "#,
+                );
+            out.extend_from_slice(line.as_bytes());
+        }
+        out
+    };
+    let (ox, nx) = (prefixed(&old), prefixed(&new));
+    assert!(std::str::from_utf8(&ox)
+        .expect("UTF-8")
+        .contains("<l:lheo "));
+    let streamed = diff_collect(
+        &XmlSource::new(|| Ok(&ox[..])),
+        &XmlSource::new(|| Ok(&nx[..])),
+        &DiffOptions::default(),
+    );
+    let in_memory = diff_documents(&doc(&ox), &doc(&nx), &DiffOptions::default());
+    assert_eq!(in_memory.expect("compared").summary.changed, 2);
+    let in_memory = diff_documents(&doc(&ox), &doc(&nx), &DiffOptions::default());
+    assert_eq!(
+        streamed.map_err(|e| e.to_string()),
+        in_memory.map_err(|e| e.to_string())
+    );
+
+    let latin1 = |d: &Document| {
+        let text = String::from_utf8(xml(d)).expect("UTF-8");
+        let text = text.replacen("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"", 1);
+        assert!(text.contains("ISO-8859-1"), "{}", &text[..100]);
+        text.chars()
+            .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+            .collect::<Vec<u8>>()
+    };
+    let (ox, nx) = (latin1(&old), latin1(&new));
+    let streamed = diff_collect(
+        &XmlSource::new(|| Ok(&ox[..])),
+        &XmlSource::new(|| Ok(&nx[..])),
+        &DiffOptions::default(),
+    );
+    assert_eq!(streamed.map_err(|e| e.to_string()), Ok(expected));
+}
+
+/// A feed that gives other bytes when read again is an error of its side, never a wrong
+/// comparison: shifted records (the skipped spans no longer fall on records) and a changed
+/// record alike.
+#[test]
+fn a_feed_modified_between_the_two_readings_is_an_error() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let old = base();
+    let mut new = old.clone();
+    formations(&mut new)[3].intitule_formation = "Autre".to_owned().into();
+    let (ox, nx) = (xml(&old), xml(&new));
+    let shifted = {
+        let text = String::from_utf8(nx.clone()).expect("UTF-8");
+        text.replacen("<formation ", "<!-- décalé -->\n<formation ", 1)
+            .into_bytes()
+    };
+    let edited = {
+        let text = String::from_utf8(nx.clone()).expect("UTF-8");
+        text.replacen("Autre", "Encore autre", 1).into_bytes()
+    };
+    for second in [&shifted, &edited] {
+        let readings = AtomicUsize::new(0);
+        let e = diff_collect(
+            &XmlSource::new(|| Ok(&ox[..])),
+            &XmlSource::new(|| {
+                let first = readings.fetch_add(1, Ordering::SeqCst) == 0;
+                Ok(if first { &nx[..] } else { &second[..] })
+            }),
+            &DiffOptions::default(),
+        )
+        .expect_err("modified between the readings");
+        assert_eq!(e.kind(), lheo::ErrorKind::Changed, "{e:?}");
+        assert_eq!(e.side(), Some(Side::New), "{e:?}");
+    }
+}

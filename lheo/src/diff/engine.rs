@@ -36,6 +36,9 @@ struct Info {
 /// Pass 1's result for one side.
 struct Index {
     records: Vec<Info>,
+    /// Where each record lies in the input, when the source tells (else empty): pass 2 goes
+    /// past the records it does not need without reading them.
+    spans: Vec<(u64, u64)>,
     envelope: Document,
 }
 
@@ -43,8 +46,15 @@ fn index(source: &dyn Source, side: Side, policy: Policy<'_>) -> Result<Index, E
     let err = |e: Error| error::on_side(e, side);
     let mut stream = source.open().map_err(err)?;
     let mut records = Vec::new();
+    let mut spans = Some(Vec::new());
     while let Some(r) = stream.next_record() {
         let r = r.map_err(err)?;
+        if let Some(all) = &mut spans {
+            match stream.span() {
+                Some(span) => all.push(span),
+                None => spans = None,
+            }
+        }
         let walked = prepare::walk_record(policy, false, &r.record, &r.path);
         records.push(Info {
             kind: prepare::kind(&r.record),
@@ -53,7 +63,11 @@ fn index(source: &dyn Source, side: Side, policy: Policy<'_>) -> Result<Index, E
         });
     }
     let envelope = stream.envelope().map_err(err)?;
-    Ok(Index { records, envelope })
+    Ok(Index {
+        records,
+        spans: spans.unwrap_or_default(),
+        envelope,
+    })
 }
 
 /// What pass 2 does with a record of the new side.
@@ -132,20 +146,38 @@ struct Prepared {
 type Step = Result<(usize, Option<Prepared>), Error>;
 
 /// Reads `source` on a thread, sending each record up to the last needed one; the needed
-/// ones are built (checked against their pass-1 hash).
+/// ones are built (checked against their pass-1 hash). Where pass 1 learnt where the records
+/// lie (`index.spans`), the others are gone past without being read.
 fn produce(
     source: &dyn Source,
     side: Side,
     policy: Policy<'_>,
     needed: &[bool],
-    hashes: &[u64],
+    index: &Index,
     tx: std::sync::mpsc::SyncSender<Step>,
 ) {
-    let err = |e: Error| error::on_side(e, side);
+    // Pass 1 read the whole document: one that no longer reads changed since.
+    let err = |e: Error| {
+        let spans_missed = e.io().is_some_and(crate::xml::elide::Changed::is);
+        if e.kind() == crate::error::ErrorKind::Invalid || spans_missed {
+            error::changed(side)
+        } else {
+            error::on_side(e, side)
+        }
+    };
     let Some(last) = needed.iter().rposition(|&n| n) else {
         return;
     };
-    let mut stream = match source.open() {
+    let opened = if index.spans.len() == needed.len() {
+        let skip = (0..last)
+            .filter(|&k| !needed[k])
+            .map(|k| index.spans[k])
+            .collect();
+        source.open_sparse(skip)
+    } else {
+        source.open()
+    };
+    let mut stream = match opened {
         Ok(s) => s,
         Err(e) => {
             let _ = tx.send(Err(err(e)));
@@ -157,7 +189,7 @@ fn produce(
             match stream.next_record() {
                 Some(Ok(r)) => {
                     let walked = prepare::walk_record(policy, true, &r.record, &r.path);
-                    if walked.hash != hashes[k] {
+                    if walked.hash != index.records[k].hash {
                         Err(error::changed(side))
                     } else {
                         Ok((
@@ -415,16 +447,14 @@ fn pass2(
         .iter()
         .map(|p| matches!(p, NewPlan::Changed(..) | NewPlan::Added(_)))
         .collect();
-    let old_hashes: Vec<u64> = old_index.records.iter().map(|r| r.hash).collect();
-    let new_hashes: Vec<u64> = new_index.records.iter().map(|r| r.hash).collect();
     if !old_needed.contains(&true) && !new_needed.contains(&true) {
         return Ok(Vec::new());
     }
     std::thread::scope(|s| {
         let (old_tx, old_rx) = sync_channel(16);
         let (new_tx, new_rx) = sync_channel(16);
-        s.spawn(|| produce(old, Side::Old, policy, &old_needed, &old_hashes, old_tx));
-        s.spawn(|| produce(new, Side::New, policy, &new_needed, &new_hashes, new_tx));
+        s.spawn(|| produce(old, Side::Old, policy, &old_needed, old_index, old_tx));
+        s.spawn(|| produce(new, Side::New, policy, &new_needed, new_index, new_tx));
         let mut p = Pass2 {
             old_plan,
             new_plan,

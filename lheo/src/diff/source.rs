@@ -15,6 +15,7 @@ use crate::diagnostic::Rule;
 use crate::error::Error;
 use crate::model::{Document, Lheo, LheoIndex, LheoPlus, Offres, ResumesOffres, ResumesOrganismes};
 use crate::reader::{FromNode, Reader, Record};
+use crate::xml::elide::Elided;
 
 /// A record and its absolute element path (`/lheo/offres/formation[3]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +40,13 @@ pub trait RecordStream: Send {
     /// The document without its records (root attributes, `extras`…), once the records are
     /// exhausted.
     fn envelope(&mut self) -> Result<Document, Error>;
+
+    /// Where the record last given lies in the input (byte offsets of its start tag's `<` and
+    /// just past its end tag), for [`Source::open_sparse`]; `None` by default.
+    #[doc(hidden)]
+    fn span(&self) -> Option<(u64, u64)> {
+        None
+    }
 }
 
 /// A document that can be read, and read again. Implement it to compare other inputs (a
@@ -46,6 +54,16 @@ pub trait RecordStream: Send {
 pub trait Source: Sync {
     /// Starts a reading.
     fn open(&self) -> Result<Box<dyn RecordStream + '_>, Error>;
+
+    /// Starts a reading that goes past the records at `skip` (spans an earlier reading's
+    /// [`RecordStream::span`] gave, in order) without reading their content: they still come
+    /// in their place, to be skipped ([`RecordStream::skip_record`]). By default, a plain
+    /// reading.
+    #[doc(hidden)]
+    fn open_sparse(&self, skip: Vec<(u64, u64)>) -> Result<Box<dyn RecordStream + '_>, Error> {
+        let _ = skip;
+        self.open()
+    }
 }
 
 /// LHEO XML (2.0 to 2.3), read by the streaming reader: memory bounded by the largest record.
@@ -95,6 +113,12 @@ where
 {
     fn open(&self) -> Result<Box<dyn RecordStream + '_>, Error> {
         let input = (self.open)()?;
+        let reader = Reader::new(input)?;
+        Ok(Box::new(XmlStream { reader }))
+    }
+
+    fn open_sparse(&self, skip: Vec<(u64, u64)>) -> Result<Box<dyn RecordStream + '_>, Error> {
+        let input = Elided::new((self.open)()?, skip);
         let reader = Reader::new(input)?;
         Ok(Box::new(XmlStream { reader }))
     }
@@ -160,6 +184,10 @@ impl<R: BufRead + Send> RecordStream for XmlStream<R> {
             Some(path) => Some(Ok(path)),
             None => self.end().map(Err),
         }
+    }
+
+    fn span(&self) -> Option<(u64, u64)> {
+        self.reader.record_span()
     }
 
     fn envelope(&mut self) -> Result<Document, Error> {

@@ -40,6 +40,8 @@ pub(super) struct Core {
     pub not_a_record: bool,
     /// Where the checker's findings of the open record start.
     pub record_mark: Option<RecordMark>,
+    /// Offset of the start tag of the last record begun (in the UTF-8 input).
+    pub record_offset: u64,
 }
 
 impl Core {
@@ -59,6 +61,7 @@ impl Core {
             expect: None,
             not_a_record: false,
             record_mark: None,
+            record_offset: 0,
         }
     }
 
@@ -93,6 +96,7 @@ impl Core {
         }
         if self.doc.records.start(tag, self.doc.lheo_ns) {
             self.record_mark = self.doc.checker.as_ref().map(Checker::record_mark);
+            self.record_offset = tag.offset;
         }
         if let Some(c) = &mut self.doc.checker {
             c.start(tag, namespaces);

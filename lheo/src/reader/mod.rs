@@ -166,6 +166,9 @@ impl ReadOptions {
 pub struct Reader<R: BufRead> {
     xml: XmlReader<Utf8Input<Prefixed<R>>>,
     core: Core,
+    /// For a UTF-8 document read from its start: the length of its byte order mark, which
+    /// turns offsets in the UTF-8 stream into offsets in the input.
+    raw_shift: Option<u64>,
 }
 
 impl<R: BufRead> Reader<R> {
@@ -194,11 +197,14 @@ impl<R: BufRead> Reader<R> {
         build: Build,
         checker: Option<Checker>,
     ) -> Result<Self, decode::DecodeError> {
-        let (utf8, encoding) = Utf8Input::new(input)?;
+        let (utf8, encoding, bom) = Utf8Input::sniffed(input)?;
         let state = ReaderState::new(limits, build, checker, encoding);
-        Ok(Reader::from_state(state, |xml| {
-            XmlReader::resume_to_end(utf8, limits, xml)
-        }))
+        let mut reader =
+            Reader::from_state(state, |xml| XmlReader::resume_to_end(utf8, limits, xml));
+        if encoding == InputEncoding::Utf8 {
+            reader.raw_shift = Some(bom as u64);
+        }
+        Ok(reader)
     }
 
     /// Reads a segment of a document from `state`: `input` holds the segment's bytes (UTF-8),
@@ -233,6 +239,7 @@ impl<R: BufRead> Reader<R> {
         Reader {
             xml: xml(state.xml),
             core: Core::new(state.doc),
+            raw_shift: None,
         }
     }
 
@@ -306,6 +313,14 @@ impl<R: BufRead> Reader<R> {
     /// Bytes of input read so far (for progress bars).
     pub fn offset(&self) -> u64 {
         self.xml.offset()
+    }
+
+    /// Where the record last read lies in the input: the offsets of its start tag's `<` and
+    /// just past its end tag. Known for a UTF-8 document read from its start (the offsets of
+    /// a transcoded one are those of its UTF-8 text), `None` otherwise.
+    pub(crate) fn record_span(&self) -> Option<(u64, u64)> {
+        let shift = self.raw_shift?;
+        Some((self.core.record_offset + shift, self.xml.offset() + shift))
     }
 
     /// Takes the diagnostics found so far (checker findings, fatal errors, version notes).
@@ -567,5 +582,54 @@ mod tests {
         assert!(!some.failed());
         assert!(some.envelope().is_some());
         assert_eq!(some.envelope(), all.envelope());
+    }
+
+    /// The bytes of each record in the input, as [`Reader::record_span`] gives them.
+    fn spans(input: &[u8]) -> Vec<Option<String>> {
+        let Ok(mut reader) = Reader::new(input) else {
+            panic!("the feed cannot be opened")
+        };
+        std::iter::from_fn(|| {
+            reader.next_node()?;
+            Some(reader.record_span().map(|(start, end)| {
+                let bytes = input.get(start as usize..end as usize).unwrap_or_default();
+                String::from_utf8_lossy(bytes).into_owned()
+            }))
+        })
+        .collect()
+    }
+
+    #[test]
+    fn record_spans_are_the_records_bytes_in_the_input() {
+        let prefixed = FEED
+            .replace("</", "</l:")
+            .replace('<', "<l:")
+            .replace("<l:/l:", "</l:")
+            .replace(r#"xmlns="#, "xmlns:l=")
+            .replacen("<l:formation ", r#"<l:formation x=">" "#, 1)
+            .replacen(
+                r#"<l:formation numero="C">"#,
+                r#"<l:formation numero="C"/>"#,
+                1,
+            )
+            .replacen(
+                r#"<l:intitule-formation>c</l:intitule-formation></l:formation>"#,
+                "",
+                1,
+            );
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(prefixed.as_bytes());
+        let got = spans(&bom);
+        let first = r#"<l:formation x=">" numero="A"><l:intitule-formation>a</l:intitule-formation></l:formation>"#;
+        assert_eq!(got.len(), 3, "{prefixed}");
+        assert_eq!(got[0].as_deref(), Some(first));
+        assert!(got[1]
+            .as_deref()
+            .is_some_and(|b| b.starts_with("<l:formation numero=\"B\">")
+                && b.ends_with("</l:extras></l:formation>")));
+        assert_eq!(got[2].as_deref(), Some(r#"<l:formation numero="C"/>"#));
+        // Transcoded: the offsets are not the input's.
+        let latin1 = format!("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>{FEED}");
+        assert_eq!(spans(latin1.as_bytes()), vec![None, None, None]);
     }
 }

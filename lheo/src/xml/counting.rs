@@ -99,6 +99,12 @@ impl<R: Read> Counting<R> {
         (self.line.get(), col, self.offset)
     }
 
+    /// Bytes consumed so far.
+    #[inline(always)]
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
     /// Starts a new event for the size limit.
     pub fn mark(&mut self) {
         self.since_mark = 0;

@@ -140,7 +140,13 @@ pub fn resumed<R: BufRead>(input: R) -> Prefixed<R> {
 
 impl<R: BufRead> Utf8Input<Prefixed<R>> {
     /// Wraps `input`, detecting its encoding from its first bytes.
-    pub fn new(mut input: R) -> Result<(Self, InputEncoding), DecodeError> {
+    pub fn new(input: R) -> Result<(Self, InputEncoding), DecodeError> {
+        Utf8Input::sniffed(input).map(|(wrapped, enc, _)| (wrapped, enc))
+    }
+
+    /// As [`Utf8Input::new`], with the length of the byte order mark skipped (UTF-8 bytes
+    /// then sit at their offset in the input plus that length).
+    pub fn sniffed(mut input: R) -> Result<(Self, InputEncoding, usize), DecodeError> {
         let mut head = Vec::with_capacity(512);
         while head.len() < 512 {
             let chunk = input.fill_buf()?;
@@ -163,7 +169,7 @@ impl<R: BufRead> Utf8Input<Prefixed<R>> {
                 Some(e.new_decoder_without_bom_handling()),
             )),
         };
-        Ok((wrapped, enc))
+        Ok((wrapped, enc, bom))
     }
 }
 

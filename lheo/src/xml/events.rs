@@ -144,6 +144,8 @@ pub struct StartTag {
     pub attributes: Vec<Attribute>,
     /// Where the tag is.
     pub pos: Position,
+    /// Byte offset of the tag's `<` in the (UTF-8) input.
+    pub offset: u64,
     /// When the tag has an `xsi:type` attribute: the namespace the prefix of its QName value
     /// is bound to in the tag's scope (`Some(None)`: no namespace). `None` when the prefix is
     /// not declared, or when there is no `xsi:type`.
@@ -778,6 +780,7 @@ impl<R: BufRead> XmlReader<R> {
         let mut buf = std::mem::take(&mut self.buf);
         loop {
             let before = self.here();
+            let before_offset = self.reader.get_ref().offset();
             self.reader.get_mut().mark();
             buf.clear();
             let event = match self.reader.read_event_into(&mut buf) {
@@ -798,6 +801,7 @@ impl<R: BufRead> XmlReader<R> {
                 Event::Decl(d) => self.on_decl(&d, before)?,
                 Event::DocType(dt) => self.on_doctype(&dt, before)?,
                 Event::Start(s) => {
+                    self.start.offset = before_offset;
                     let started = self.on_start(&s, tag_position(before, self.here()));
                     drop(s);
                     let inside = match started {
@@ -811,6 +815,7 @@ impl<R: BufRead> XmlReader<R> {
                     return Ok(self.flush_or(Pending::Start, inside));
                 }
                 Event::Empty(s) => {
+                    self.start.offset = before_offset;
                     let started = self.on_start(&s, tag_position(before, self.here()));
                     drop(s);
                     let inside = match started {

@@ -5,6 +5,7 @@
 
 pub mod counting;
 pub mod decode;
+pub(crate) mod elide;
 pub mod error;
 pub mod events;
 pub mod gzip;
