@@ -11,6 +11,11 @@ for target in validate roundtrip france_travail carif; do
     mkdir -p "$here/corpus/$target"
     find "$fixtures" -name '*.xml' -exec cp {} "$here/corpus/$target/" \;
 done
+# The diff target: the same feeds, after a header that cuts nothing out of the second side.
+mkdir -p "$here/corpus/diff"
+find "$fixtures" -name '*.xml' | while read -r feed; do
+    { printf '\000\000\000\000'; cat "$feed"; } > "$here/corpus/diff/$(basename "$feed")"
+done
 # The parallel target: the same feeds, after one byte that sets the chunk size (32 bytes).
 mkdir -p "$here/corpus/parallel"
 find "$fixtures" -name '*.xml' | while read -r feed; do

@@ -795,3 +795,28 @@ fn a_feed_modified_between_the_two_readings_is_an_error() {
         assert_eq!(e.side(), Some(Side::New), "{e:?}");
     }
 }
+
+/// Pass 1 tells unchanged records by a hash of their bytes and of the namespaces in scope:
+/// the same bytes under other namespace declarations are not the same record.
+#[test]
+fn the_same_bytes_under_other_namespaces_are_compared_by_content() {
+    let feed = String::from_utf8(generated(6, 5)).expect("UTF-8");
+    let with = |uri: &str| {
+        feed.replacen("<lheo ", &format!(r#"<lheo xmlns:x="{uri}" "#), 1)
+            .replace(
+                "</formation>",
+                "<extras><extra><x:note>1</x:note></extra></extras></formation>",
+            )
+            .into_bytes()
+    };
+    let (old, new) = (with("urn:a"), with("urn:b"));
+    let in_memory = diff_documents(&doc(&old), &doc(&new), &DiffOptions::default());
+    let in_memory = in_memory.expect("compared");
+    assert_eq!(in_memory.summary.changed, 6, "{:#?}", in_memory.changes);
+    let streamed = diff_collect(
+        &XmlSource::new(|| Ok(&old[..])),
+        &XmlSource::new(|| Ok(&new[..])),
+        &DiffOptions::default(),
+    );
+    assert_eq!(streamed.expect("compared"), in_memory);
+}

@@ -5,6 +5,14 @@
 //! with the number of records, not with the bytes. Records are then paired
 //! ([`super::matching`]); pairs with equal hashes are unchanged.
 //!
+//! An XML side is *skimmed* instead: its records are gone past without being built, each
+//! with a hash of its bytes and of the namespaces in scope, and where it lies. A pair whose
+//! `numero` is unique on both sides and whose bytes hash the same is unchanged; the other
+//! records (changed, added, removed, without a unique `numero`, or written otherwise: another
+//! indentation, attribute order or version) are then read again, alone, and hashed by content
+//! ([`settle`]), their bytes checked against pass 1's hash. Two feeds written by the same
+//! tool thus cost one tokenising reading each, plus the reading of what differs.
+//!
 //! **Pass 2** reads both sides again, side by side, building the entity trees of the
 //! records that matter only (changed pairs, added and removed records), and reports their
 //! changes in the new feed's order, removed records where the old feed had them. When the two
@@ -31,6 +39,8 @@ struct Info {
     kind: u8,
     key: Option<Box<str>>,
     hash: u64,
+    /// A skimming pass 1's hash of the record's bytes, when known.
+    digest: Option<u64>,
 }
 
 /// Pass 1's result for one side.
@@ -40,34 +50,197 @@ struct Index {
     /// past the records it does not need without reading them.
     spans: Vec<(u64, u64)>,
     envelope: Document,
+    /// The hashes are of the records' bytes ([`super::source::RecordStream::skim_record`]),
+    /// until [`settle`] makes those that matter content hashes.
+    skimmed: bool,
 }
 
 fn index(source: &dyn Source, side: Side, policy: Policy<'_>) -> Result<Index, Error> {
     let err = |e: Error| error::on_side(e, side);
     let mut stream = source.open().map_err(err)?;
+    let skimmed = stream.skims();
     let mut records = Vec::new();
     let mut spans = Some(Vec::new());
-    while let Some(r) = stream.next_record() {
-        let r = r.map_err(err)?;
+    loop {
+        let info = if skimmed {
+            let Some(r) = stream.skim_record() else { break };
+            let r = r.map_err(err)?;
+            Info {
+                kind: prepare::kind_at(&r.path),
+                key: r.numero,
+                hash: 0,
+                digest: r.digest,
+            }
+        } else {
+            let Some(r) = stream.next_record() else { break };
+            let r = r.map_err(err)?;
+            let walked = prepare::walk_record(policy, false, &r.record, &r.path);
+            Info {
+                kind: prepare::kind(&r.record),
+                key: prepare::numero(&r.record).map(Box::from),
+                hash: walked.hash,
+                digest: None,
+            }
+        };
+        records.push(info);
         if let Some(all) = &mut spans {
             match stream.span() {
                 Some(span) => all.push(span),
                 None => spans = None,
             }
         }
-        let walked = prepare::walk_record(policy, false, &r.record, &r.path);
-        records.push(Info {
-            kind: prepare::kind(&r.record),
-            key: prepare::numero(&r.record).map(Box::from),
-            hash: walked.hash,
-        });
     }
     let envelope = stream.envelope().map_err(err)?;
     Ok(Index {
         records,
         spans: spans.unwrap_or_default(),
         envelope,
+        skimmed,
     })
+}
+
+/// After a skimming pass 1 (hashes of bytes, not of content): a record whose `numero` is
+/// unique among the records of its kind on both sides, and whose bytes hash as its partner's,
+/// is unchanged; the others are read again, built and hashed by content, so that the pairing
+/// and pass 2 see content hashes wherever they look at them.
+fn settle(
+    old: &dyn Source,
+    new: &dyn Source,
+    policy: Policy<'_>,
+    old_index: &mut Index,
+    new_index: &mut Index,
+) -> Result<(), Error> {
+    let (old_needed, new_needed) = undecided(old_index, new_index);
+    let (o, n) = {
+        let (oi, ni) = (&*old_index, &*new_index);
+        std::thread::scope(|s| {
+            let h = s.spawn(|| rehash(old, Side::Old, policy, &old_needed, oi));
+            let n = rehash(new, Side::New, policy, &new_needed, ni);
+            let o = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (o, n)
+        })
+    };
+    // Unchanged pairs: equal digests, kept as their hashes; the others' content hashes.
+    for (index, needed) in [
+        (&mut *old_index, &old_needed),
+        (&mut *new_index, &new_needed),
+    ] {
+        for (info, &need) in index.records.iter_mut().zip(needed) {
+            if index.skimmed && !need {
+                info.hash = info.digest.unwrap_or_default();
+            }
+        }
+    }
+    for (k, hash) in o? {
+        old_index.records[k].hash = hash;
+    }
+    for (k, hash) in n? {
+        new_index.records[k].hash = hash;
+    }
+    Ok(())
+}
+
+/// The records of each side whose content hash is needed: all of a skimmed side, but those
+/// paired by a `numero` unique on both sides with a partner whose bytes hash the same.
+fn undecided(old: &Index, new: &Index) -> (Vec<bool>, Vec<bool>) {
+    let mut old_needed = vec![old.skimmed; old.records.len()];
+    let mut new_needed = vec![new.skimmed; new.records.len()];
+    if !(old.skimmed && new.skimmed) {
+        return (old_needed, new_needed);
+    }
+    // Per kind and numero: (records, the last one) on each side.
+    let mut by_key: HashMap<(u8, &str), [(u32, usize); 2]> = HashMap::new();
+    for (side, index) in [old, new].into_iter().enumerate() {
+        for (i, r) in index.records.iter().enumerate() {
+            if let Some(key) = &r.key {
+                let seen = &mut by_key.entry((r.kind, key)).or_default()[side];
+                *seen = (seen.0 + 1, i);
+            }
+        }
+    }
+    for [(on, i), (nn, j)] in by_key.into_values() {
+        let same = match (old.records[i].digest, new.records[j].digest) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        };
+        if on == 1 && nn == 1 && same {
+            old_needed[i] = false;
+            new_needed[j] = false;
+        }
+    }
+    (old_needed, new_needed)
+}
+
+/// Reads the `needed` records of a skimmed side again: their content hashes.
+fn rehash(
+    source: &dyn Source,
+    side: Side,
+    policy: Policy<'_>,
+    needed: &[bool],
+    index: &Index,
+) -> Result<Vec<(usize, u64)>, Error> {
+    let Some(last) = needed.iter().rposition(|&n| n) else {
+        return Ok(Vec::new());
+    };
+    let err = reread_error(side);
+    let mut stream = reopen(source, needed, last, index).map_err(err)?;
+    let mut hashes = Vec::new();
+    for (k, &need) in needed.iter().enumerate().take(last + 1) {
+        if need {
+            let r = match stream.next_record() {
+                Some(r) => r.map_err(err)?,
+                None => return Err(error::changed(side)),
+            };
+            let info = &index.records[k];
+            let key = prepare::numero(&r.record);
+            let bytes_differ = matches!(
+                (info.digest, stream.digest()),
+                (Some(a), Some(b)) if a != b
+            );
+            if bytes_differ || prepare::kind(&r.record) != info.kind || key != info.key.as_deref() {
+                return Err(error::changed(side));
+            }
+            hashes.push((
+                k,
+                prepare::walk_record(policy, false, &r.record, &r.path).hash,
+            ));
+        } else if stream.skip_record().transpose().map_err(err)?.is_none() {
+            return Err(error::changed(side));
+        }
+    }
+    Ok(hashes)
+}
+
+/// The error of a reading after pass 1: pass 1 read the whole document, so one that no
+/// longer reads (or no longer fits its spans) changed since.
+fn reread_error(side: Side) -> impl Fn(Error) -> Error + Copy {
+    move |e: Error| {
+        let spans_missed = e.io().is_some_and(crate::xml::elide::Changed::is);
+        if e.kind() == crate::error::ErrorKind::Invalid || spans_missed {
+            error::changed(side)
+        } else {
+            error::on_side(e, side)
+        }
+    }
+}
+
+/// Opens `source` again to read its `needed` records up to `last`: past the others without
+/// reading them when pass 1 learnt where they lie.
+fn reopen<'s>(
+    source: &'s dyn Source,
+    needed: &[bool],
+    last: usize,
+    index: &Index,
+) -> Result<Box<dyn super::source::RecordStream + 's>, Error> {
+    if index.spans.len() == needed.len() {
+        let skip = (0..last)
+            .filter(|&k| !needed[k])
+            .map(|k| index.spans[k])
+            .collect();
+        source.open_sparse(skip)
+    } else {
+        source.open()
+    }
 }
 
 /// What pass 2 does with a record of the new side.
@@ -157,27 +330,11 @@ fn produce(
     tx: std::sync::mpsc::SyncSender<Step>,
 ) {
     // Pass 1 read the whole document: one that no longer reads changed since.
-    let err = |e: Error| {
-        let spans_missed = e.io().is_some_and(crate::xml::elide::Changed::is);
-        if e.kind() == crate::error::ErrorKind::Invalid || spans_missed {
-            error::changed(side)
-        } else {
-            error::on_side(e, side)
-        }
-    };
+    let err = reread_error(side);
     let Some(last) = needed.iter().rposition(|&n| n) else {
         return;
     };
-    let opened = if index.spans.len() == needed.len() {
-        let skip = (0..last)
-            .filter(|&k| !needed[k])
-            .map(|k| index.spans[k])
-            .collect();
-        source.open_sparse(skip)
-    } else {
-        source.open()
-    };
-    let mut stream = match opened {
+    let mut stream = match reopen(source, needed, last, index) {
         Ok(s) => s,
         Err(e) => {
             let _ = tx.send(Err(err(e)));
@@ -360,7 +517,10 @@ pub(crate) fn run(
         let o = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
         (o, n)
     });
-    let (old_index, new_index) = (old_index?, new_index?);
+    let (mut old_index, mut new_index) = (old_index?, new_index?);
+    if old_index.skimmed || new_index.skimmed {
+        settle(old, new, policy, &mut old_index, &mut new_index)?;
+    }
     let (old_root, new_root) = (
         prepare::root_name(&old_index.envelope),
         prepare::root_name(&new_index.envelope),

@@ -29,10 +29,13 @@
 //! is a change of that session (field `periode/fin`), not of its formation. An added or
 //! removed entity is one change (its children are not listed).
 //!
-//! **Scale.** [`diff`] reads each side twice: once to keep, per record, its `numero` and a hash
-//! of its content (pairs with equal hashes are unchanged), once to compare the pairs that
-//! differ. Memory is proportional to the number of records, not to their size, so two
-//! gigabyte feeds compare in tens of megabytes.
+//! **Scale.** [`diff`] reads each side first to keep, per record, its `numero` and a hash
+//! (pairs with equal hashes are unchanged), then reads only the records that differ to
+//! compare them. On XML, the first reading hashes the records' bytes without building them;
+//! records whose bytes differ are hashed by content before pairing, so another indentation
+//! or attribute order is still no change, only slower to find. Memory is proportional to the
+//! number of records (about 100 bytes per record, plus its `numero`), not to their size, so
+//! two gigabyte feeds compare in tens of megabytes.
 //!
 //! ```
 //! use lheo::diff::{diff_documents, ChangeKind, DiffOptions};
@@ -71,6 +74,8 @@ pub use change::{Change, ChangeKind, Fallback, FieldChange, RecordRef, Summary};
 pub use error::Side;
 pub use ignore::Ignore;
 pub use json::JsonChange;
+#[doc(hidden)]
+pub use source::Skimmed;
 pub use source::{xml_file, DocumentSource, RecordStream, Source, SourceRecord, XmlSource};
 
 use crate::model::Document;

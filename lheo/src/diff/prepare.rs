@@ -8,12 +8,25 @@ use crate::model::Record;
 
 /// The record kinds, for pairing records of the same kind only.
 pub(crate) fn kind(record: &Record) -> u8 {
-    match record {
-        Record::Formation(_) => 0,
-        Record::ResumeOffre(_) => 1,
-        Record::ResumeOrganisme(_) => 2,
-        Record::Organisme(_) => 3,
+    kind_named(record.name())
+}
+
+/// The kind of a record by its element name ([`Record::name`]).
+pub(crate) fn kind_named(name: &str) -> u8 {
+    match name {
+        "formation" => 0,
+        "resume-offre" => 1,
+        "resume-organisme" => 2,
+        "organisme-formation-responsable" => 3,
+        _ => u8::MAX,
     }
+}
+
+/// The kind of the record at `path` (`/lheo/offres/formation[3]`).
+pub(crate) fn kind_at(path: &str) -> u8 {
+    let last = path.rsplit('/').next().unwrap_or(path);
+    let name = last.split('[').next().unwrap_or(last);
+    kind_named(name.rsplit(':').next().unwrap_or(name))
 }
 
 /// The record's `numero`.
@@ -100,6 +113,21 @@ pub(crate) fn walk_envelope(policy: Policy<'_>, doc: &Document) -> Entity {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_by_path_are_the_kinds_of_the_records() {
+        assert_eq!(kind_at("/lheo/offres/formation[3]"), 0);
+        assert_eq!(
+            kind_at("/l:lheo-index/l:resumes-offres/l:resume-offre[1]"),
+            1
+        );
+        assert_eq!(
+            kind_at("/lheo-index/resumes-organismes/resume-organisme[2]"),
+            2
+        );
+        assert_eq!(kind_at("/lheo-plus/organisme-formation-responsable[12]"), 3);
+        assert_eq!(kind_at("/x/y[1]"), u8::MAX);
+    }
 
     #[test]
     fn splits_record_paths() {

@@ -26,6 +26,18 @@ pub struct SourceRecord {
     pub path: String,
 }
 
+/// A record gone past without being built ([`RecordStream::skim_record`]).
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skimmed {
+    /// Its element path.
+    pub path: String,
+    /// Its `numero`.
+    pub numero: Option<Box<str>>,
+    /// A hash of its bytes and of the namespaces in scope ([`RecordStream::digest`]).
+    pub digest: Option<u64>,
+}
+
 /// The records of one reading of a source, in document order.
 pub trait RecordStream: Send {
     /// The next record, `None` at the end.
@@ -40,6 +52,27 @@ pub trait RecordStream: Send {
     /// The document without its records (root attributes, `extras`…), once the records are
     /// exhausted.
     fn envelope(&mut self) -> Result<Document, Error>;
+
+    /// Whether [`RecordStream::skim_record`] works: `false` by default.
+    #[doc(hidden)]
+    fn skims(&self) -> bool {
+        false
+    }
+
+    /// Goes past the next record as [`RecordStream::skip_record`] does, telling what it is
+    /// without building it. Only when [`RecordStream::skims`]; by default, the end.
+    #[doc(hidden)]
+    fn skim_record(&mut self) -> Option<Result<Skimmed, Error>> {
+        None
+    }
+
+    /// A hash of the bytes of the record last given (and of the namespaces in scope), in a
+    /// skimming or sparse reading: equal hashes mean equal records, different ones tell
+    /// nothing. `None` by default, and when unknown.
+    #[doc(hidden)]
+    fn digest(&self) -> Option<u64> {
+        None
+    }
 
     /// Where the record last given lies in the input (byte offsets of its start tag's `<` and
     /// just past its end tag), for [`Source::open_sparse`]; `None` by default.
@@ -114,18 +147,31 @@ where
     fn open(&self) -> Result<Box<dyn RecordStream + '_>, Error> {
         let input = (self.open)()?;
         let reader = Reader::new(input)?;
-        Ok(Box::new(XmlStream { reader }))
+        Ok(Box::new(XmlStream {
+            reader,
+            digesting: false,
+            digest: None,
+        }))
     }
 
     fn open_sparse(&self, skip: Vec<(u64, u64)>) -> Result<Box<dyn RecordStream + '_>, Error> {
         let input = Elided::new((self.open)()?, skip);
-        let reader = Reader::new(input)?;
-        Ok(Box::new(XmlStream { reader }))
+        let mut reader = Reader::new(input)?;
+        reader.digest_input();
+        Ok(Box::new(XmlStream {
+            reader,
+            digesting: true,
+            digest: None,
+        }))
     }
 }
 
 struct XmlStream<R: BufRead> {
     reader: Reader<R>,
+    /// Hashing the bytes of each record, for [`RecordStream::digest`].
+    digesting: bool,
+    /// The digest of the record last given.
+    digest: Option<u64>,
 }
 
 impl<R: BufRead> XmlStream<R> {
@@ -164,7 +210,11 @@ impl<R: BufRead> XmlStream<R> {
 
 impl<R: BufRead + Send> RecordStream for XmlStream<R> {
     fn next_record(&mut self) -> Option<Result<SourceRecord, Error>> {
-        match self.reader.next_node() {
+        let node = self.reader.next_node();
+        if self.digesting {
+            self.digest = self.reader.take_digest();
+        }
+        match node {
             Some(node) => Some(match self.not_lheo() {
                 Some(e) => Err(e),
                 None => node
@@ -180,10 +230,42 @@ impl<R: BufRead + Send> RecordStream for XmlStream<R> {
     }
 
     fn skip_record(&mut self) -> Option<Result<String, Error>> {
-        match self.reader.skip_node() {
+        let path = self.reader.skip_node();
+        if self.digesting {
+            self.digest = self.reader.take_digest();
+        }
+        match path {
             Some(path) => Some(Ok(path)),
             None => self.end().map(Err),
         }
+    }
+
+    fn skims(&self) -> bool {
+        true
+    }
+
+    fn skim_record(&mut self) -> Option<Result<Skimmed, Error>> {
+        if !self.digesting {
+            self.reader.digest_input();
+            self.digesting = true;
+        }
+        let path = match self.reader.skip_node() {
+            Some(path) => path,
+            None => return self.end().map(Err),
+        };
+        if let Some(e) = self.not_lheo() {
+            return Some(Err(e));
+        }
+        self.digest = self.reader.take_digest();
+        Some(Ok(Skimmed {
+            path,
+            numero: self.reader.record_numero().map(Box::from),
+            digest: self.digest,
+        }))
+    }
+
+    fn digest(&self) -> Option<u64> {
+        self.digest
     }
 
     fn span(&self) -> Option<(u64, u64)> {

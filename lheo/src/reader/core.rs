@@ -42,6 +42,8 @@ pub(super) struct Core {
     pub record_mark: Option<RecordMark>,
     /// Offset of the start tag of the last record begun (in the UTF-8 input).
     pub record_offset: u64,
+    /// The `numero` attribute of the last record begun.
+    pub record_numero: Option<Box<str>>,
 }
 
 impl Core {
@@ -62,6 +64,7 @@ impl Core {
             not_a_record: false,
             record_mark: None,
             record_offset: 0,
+            record_numero: None,
         }
     }
 
@@ -97,6 +100,11 @@ impl Core {
         if self.doc.records.start(tag, self.doc.lheo_ns) {
             self.record_mark = self.doc.checker.as_ref().map(Checker::record_mark);
             self.record_offset = tag.offset;
+            self.record_numero = tag
+                .attributes
+                .iter()
+                .find(|a| a.ns.is_none() && a.local == "numero")
+                .map(|a| Box::from(a.value.as_str()));
         }
         if let Some(c) = &mut self.doc.checker {
             c.start(tag, namespaces);

@@ -169,6 +169,8 @@ pub struct Reader<R: BufRead> {
     /// For a UTF-8 document read from its start: the length of its byte order mark, which
     /// turns offsets in the UTF-8 stream into offsets in the input.
     raw_shift: Option<u64>,
+    /// Hashing the bytes of each record ([`Reader::digest_input`]).
+    digesting: bool,
 }
 
 impl<R: BufRead> Reader<R> {
@@ -240,6 +242,7 @@ impl<R: BufRead> Reader<R> {
             xml: xml(state.xml),
             core: Core::new(state.doc),
             raw_shift: None,
+            digesting: false,
         }
     }
 
@@ -321,6 +324,25 @@ impl<R: BufRead> Reader<R> {
     pub(crate) fn record_span(&self) -> Option<(u64, u64)> {
         let shift = self.raw_shift?;
         Some((self.core.record_offset + shift, self.xml.offset() + shift))
+    }
+
+    /// The `numero` attribute of the record last read, as its start tag has it.
+    pub(crate) fn record_numero(&self) -> Option<&str> {
+        self.core.record_numero.as_deref()
+    }
+
+    /// Starts hashing the bytes of each record (see [`Reader::take_digest`]).
+    pub(crate) fn digest_input(&mut self) {
+        self.digesting = true;
+        self.xml.digest_input();
+    }
+
+    /// Once a record is read: a hash of its bytes (from its start tag's `<` to its end tag's
+    /// `>`) and of the namespace bindings in scope. Equal hashes mean the same bytes read in
+    /// the same scope, hence the same record. `None` when not hashing, and now and then when
+    /// the record's start tag straddled two buffers of input.
+    pub(crate) fn take_digest(&mut self) -> Option<u64> {
+        self.xml.take_digest()
     }
 
     /// Takes the diagnostics found so far (checker findings, fatal errors, version notes).
@@ -417,7 +439,15 @@ impl<R: BufRead> Reader<R> {
             }
             let depth = self.xml.depth();
             let step = match self.xml.next_event() {
-                Ok(XmlEvent::Start(tag, namespaces)) => self.core.on_start(tag, namespaces, depth),
+                Ok(XmlEvent::Start(tag, namespaces)) => {
+                    let began = self.core.record_offset;
+                    let step = self.core.on_start(tag, namespaces, depth);
+                    if self.digesting && self.core.record_offset != began {
+                        // A record starts: its digest covers its own bytes.
+                        self.xml.restart_digest_at(self.core.record_offset);
+                    }
+                    step
+                }
                 Ok(XmlEvent::Text { text, cdata, pos }) => {
                     self.core.on_text(text, cdata, pos);
                     None

@@ -1,6 +1,7 @@
 //! Line counting and the per-event size limit, under the XML parser.
 
 use std::cell::Cell;
+use std::hash::{DefaultHasher, Hasher};
 use std::io::{self, BufRead, Read};
 
 /// The buffer under the parser: counts lines as the parser consumes bytes, and refuses to
@@ -29,6 +30,13 @@ pub struct Counting<R> {
     since_mark: u64,
     /// Maximum for `since_mark`.
     limit: u64,
+    /// A hash of the bytes consumed since the last [`Counting::take_digest`], once asked for
+    /// ([`Counting::digest_from_here`]).
+    digest: Option<DefaultHasher>,
+    /// Index in `buf` up to which consumed bytes are in `digest`.
+    digested: usize,
+    /// Whether `digest` started where it was asked to ([`Counting::restart_digest_at`]).
+    exact: bool,
 }
 
 /// Error message used when the per-event limit is exceeded.
@@ -50,6 +58,9 @@ impl<R: Read> Counting<R> {
             passed: Cell::new(0),
             since_mark: 0,
             limit,
+            digest: None,
+            digested: 0,
+            exact: true,
         }
     }
 
@@ -105,6 +116,42 @@ impl<R: Read> Counting<R> {
         self.offset
     }
 
+    /// Starts hashing the bytes consumed from here on (see [`Counting::take_digest`]).
+    pub fn digest_from_here(&mut self) {
+        self.digest = Some(DefaultHasher::new());
+        self.digested = self.pos;
+        self.exact = true;
+    }
+
+    /// When hashing: hashes from `offset` on instead, forgetting the bytes before it. An offset
+    /// no longer in the buffer (before the last refill) makes the next digest unknown.
+    pub fn restart_digest_at(&mut self, offset: u64) {
+        let Some(h) = &mut self.digest else { return };
+        *h = DefaultHasher::new();
+        let base = self.offset - self.pos as u64;
+        match offset.checked_sub(base).map(usize::try_from) {
+            Some(Ok(at)) if at <= self.pos => {
+                self.digested = at;
+                self.exact = true;
+            }
+            _ => {
+                self.digested = 0;
+                self.exact = false;
+            }
+        }
+    }
+
+    /// A hash of the bytes consumed since the last call (or since
+    /// [`Counting::digest_from_here`] or [`Counting::restart_digest_at`]); `None` when not
+    /// hashing, or when the start asked for was gone.
+    pub fn take_digest(&mut self) -> Option<u64> {
+        let h = self.digest.as_mut()?;
+        h.write(&self.buf[self.digested..self.pos]);
+        self.digested = self.pos;
+        let digest = std::mem::take(h).finish();
+        std::mem::replace(&mut self.exact, true).then_some(digest)
+    }
+
     /// Starts a new event for the size limit.
     pub fn mark(&mut self) {
         self.since_mark = 0;
@@ -123,6 +170,10 @@ impl<R: Read> BufRead for Counting<R> {
             return Err(io::Error::other(LIMIT_MESSAGE));
         }
         if self.pos >= self.end {
+            if let Some(h) = &mut self.digest {
+                h.write(&self.buf[self.digested..self.pos]);
+            }
+            self.digested = 0;
             self.count();
             self.counted.set(0);
             self.passed.set(0);
@@ -161,6 +212,38 @@ mod tests {
         assert_eq!(c.position(), (2, 2, 4));
         c.consume(3);
         assert_eq!(c.position(), (3, 2, 7));
+    }
+
+    #[test]
+    fn digests_the_bytes_consumed_between_two_takes_across_refills() {
+        let data: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut c = Counting::new(&data[..], u64::MAX);
+        assert_eq!(c.take_digest(), None);
+        c.fill_buf().unwrap();
+        c.consume(10);
+        c.digest_from_here();
+        let cuts = [10usize, 11, 5_000, 40_000, 40_001, 99_999];
+        let mut at = 10;
+        for pair in cuts.windows(2) {
+            while at < pair[1] {
+                let n = c.fill_buf().unwrap().len().min(pair[1] - at).min(777);
+                c.consume(n);
+                at += n;
+            }
+            let mut want = DefaultHasher::new();
+            want.write(&data[pair[0]..pair[1]]);
+            assert_eq!(c.take_digest(), Some(want.finish()), "{pair:?}");
+        }
+        // From an offset still in the buffer: the bytes from there.
+        c.restart_digest_at(99_990);
+        c.consume(1);
+        let mut want = DefaultHasher::new();
+        want.write(&data[99_990..100_000]);
+        assert_eq!(c.take_digest(), Some(want.finish()));
+        // From one gone with an earlier buffer: unknown, once.
+        c.restart_digest_at(10);
+        assert_eq!(c.take_digest(), None);
+        assert!(c.take_digest().is_some());
     }
 
     #[test]

@@ -712,6 +712,33 @@ impl<R: BufRead> XmlReader<R> {
         self.reader.get_ref().position().2
     }
 
+    /// Starts hashing the input consumed from here on (see [`XmlReader::take_digest`]).
+    pub fn digest_input(&mut self) {
+        self.reader.get_mut().digest_from_here();
+    }
+
+    /// When hashing the input: hashes from `offset` on instead (see
+    /// [`Counting::restart_digest_at`]).
+    pub fn restart_digest_at(&mut self, offset: u64) {
+        self.reader.get_mut().restart_digest_at(offset);
+    }
+
+    /// A hash of the input consumed since the last call (or since
+    /// [`XmlReader::digest_input`], [`XmlReader::restart_digest_at`]) and of the namespace
+    /// bindings in scope: the same bytes read in the same scope hash the same. `None` when
+    /// not hashing, or when the start asked for was gone.
+    pub fn take_digest(&mut self) -> Option<u64> {
+        use std::hash::{Hash, Hasher};
+        let bytes = self.reader.get_mut().take_digest()?;
+        let mut h = std::hash::DefaultHasher::new();
+        h.write_u64(bytes);
+        for (prefix, ns) in &self.bindings.list {
+            prefix.hash(&mut h);
+            ns.map(|id| self.namespaces.uri(id)).hash(&mut h);
+        }
+        Some(h.finish())
+    }
+
     #[inline(always)]
     fn here(&self) -> Position {
         let (line, column, _) = self.reader.get_ref().position();
