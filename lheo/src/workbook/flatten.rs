@@ -5,8 +5,6 @@
 //! schema does not allow there, text in element-only content, an unknown attribute) is an
 //! error rather than a silent drop.
 
-use std::collections::HashMap;
-
 use super::cells::{export_value, CellValue};
 use super::layout::{self, ColumnKind, Layout, Step, Target};
 use crate::model::Extras;
@@ -49,7 +47,7 @@ pub struct Unfit {
 }
 
 /// Column indexes of a sheet, by target.
-type Columns = HashMap<Target, usize>;
+type Columns = foldhash::HashMap<Target, usize>;
 
 /// Flattens records into rows for one layout.
 pub struct Flattener {
@@ -57,7 +55,7 @@ pub struct Flattener {
     columns: Vec<Columns>,
     key_column: Vec<Option<usize>>,
     parent_key_column: Vec<Option<usize>>,
-    children: HashMap<(usize, Vec<ElementId>), usize>,
+    children: foldhash::HashMap<(usize, Vec<ElementId>), usize>,
 }
 
 impl Flattener {
@@ -67,7 +65,7 @@ impl Flattener {
         let mut key_column = Vec::new();
         let mut parent_key_column = Vec::new();
         for s in &layout.sheets {
-            let mut map = Columns::new();
+            let mut map = Columns::default();
             let (mut key, mut parent) = (None, None);
             for (i, c) in s.columns.iter().enumerate() {
                 match &c.kind {
@@ -147,15 +145,16 @@ impl Flattener {
             key: &key,
             row: &mut row,
             flat,
+            target: Target {
+                steps: Vec::new(),
+                attribute: None,
+            },
         };
         let element = self.layout.sheets[sheet].element;
         self.attributes(&mut ctx, node, element, &[])?;
         if let Content::Simple(st) = schema::element(element).content {
             let text = node.text();
-            if let Some(&c) = self.columns[sheet].get(&Target {
-                steps: Vec::new(),
-                attribute: None,
-            }) {
+            if let Some(&c) = self.columns[sheet].get(ctx.target_at(&[], None)) {
                 if !text.is_empty() {
                     ctx.row.cells.push((c, export_value(st, &text)));
                 }
@@ -199,17 +198,15 @@ impl Flattener {
                     ))
                 }
             };
-            let target = Target {
-                steps: steps.to_vec(),
-                attribute: Some(name),
-            };
-            match self.columns[ctx.sheet].get(&target) {
+            let sheet = ctx.sheet;
+            let target = ctx.target_at(steps, Some(name));
+            match self.columns[sheet].get(target).copied() {
                 // An empty value would be an empty cell, which means "no attribute".
-                Some(&c) if !a.value.is_empty() => ctx.row.cells.push((c, text_cell(&a.value))),
-                _ => ctx.side_attribute(
-                    target.to_path(self.layout.sheets[ctx.sheet].element),
-                    a.value.clone(),
-                ),
+                Some(c) if !a.value.is_empty() => ctx.row.cells.push((c, text_cell(&a.value))),
+                _ => {
+                    let path = target.to_path(self.layout.sheets[sheet].element);
+                    ctx.side_attribute(path, a.value.clone());
+                }
             }
             any = true;
         }
@@ -227,7 +224,8 @@ impl Flattener {
     ) -> Result<bool, Unfit> {
         let entity = self.layout.sheets[ctx.sheet].element;
         let mut any = false;
-        let mut seen: HashMap<ElementId, u32> = HashMap::new();
+        // Ranks so far, by element: a few elements each, searched in order.
+        let mut seen: Vec<(ElementId, u32)> = Vec::new();
         for child in &node.children {
             let c = match child {
                 Child::Text(t) if crate::model::trim_xml(t).is_empty() => continue,
@@ -256,10 +254,15 @@ impl Flattener {
                 ctx.side_extras(path, extras_xml(c)?);
                 continue;
             }
-            let index = {
-                let n = seen.entry(id).or_insert(0);
-                *n += 1;
-                *n
+            let index = match seen.iter_mut().find(|(e, _)| *e == id) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    seen.push((id, 1));
+                    1
+                }
             };
             if layout::is_entity(p) {
                 let mut via: Vec<ElementId> = prefix.iter().map(|s| s.element).collect();
@@ -295,12 +298,10 @@ impl Flattener {
                         // Spaces alone in a code are no value (import drops them).
                         text.clear();
                     }
-                    let target = Target {
-                        steps: prefix.clone(),
-                        attribute: None,
-                    };
                     if !text.is_empty() {
-                        let Some(&col) = self.columns[ctx.sheet].get(&target) else {
+                        let sheet = ctx.sheet;
+                        let target = ctx.target_at(prefix, None);
+                        let Some(&col) = self.columns[sheet].get(target) else {
                             return Err(unfit(c, "valeur sans colonne"));
                         };
                         ctx.row.cells.push((col, export_value(st, &text)));
@@ -328,9 +329,19 @@ struct Context<'a> {
     key: &'a str,
     row: &'a mut Row,
     flat: &'a mut Flat,
+    /// The target looked up last (its steps reused from one lookup to the next).
+    target: Target,
 }
 
 impl Context<'_> {
+    /// The target of `attribute` (or of the element) at `steps` below the entity.
+    fn target_at(&mut self, steps: &[Step], attribute: Option<&'static str>) -> &Target {
+        self.target.steps.clear();
+        self.target.steps.extend_from_slice(steps);
+        self.target.attribute = attribute;
+        &self.target
+    }
+
     fn side_attribute(&mut self, path: String, value: String) {
         let row = [self.sheet_name.to_owned(), self.key.to_owned(), path, value];
         self.flat.attributs.push(row);
