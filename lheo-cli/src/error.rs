@@ -54,7 +54,7 @@ impl Failure {
 
     /// `path` could not be read.
     pub fn read(path: &Path, error: &io::Error) -> Self {
-        let (fr, en) = describe_io(error);
+        let (fr, en) = lheo::input::io_words(error);
         let name = path.display();
         Failure::new(
             format!("impossible de lire « {name} » : {fr}"),
@@ -64,7 +64,7 @@ impl Failure {
 
     /// `path` could not be written.
     pub fn write(path: &Path, error: &io::Error) -> Self {
-        let (fr, en) = describe_io(error);
+        let (fr, en) = lheo::input::io_words(error);
         let name = path.display();
         Failure::new(
             format!("impossible d'écrire « {name} » : {fr}"),
@@ -82,45 +82,12 @@ impl Failure {
 
     /// The standard output could not be written.
     pub fn stdout(error: &io::Error) -> Self {
-        let (fr, en) = describe_io(error);
+        let (fr, en) = lheo::input::io_words(error);
         Failure::new(
             format!("impossible d'écrire sur la sortie standard : {fr}"),
             format!("cannot write to the standard output: {en}"),
         )
     }
-}
-
-/// What went wrong, in words (French, English), without Rust debug output.
-pub fn describe_io(error: &io::Error) -> (String, String) {
-    use io::ErrorKind as K;
-    if let Some(gzip) = lheo::input::GzipError::of(error) {
-        return gzip.text();
-    }
-    let (fr, en) = match error.kind() {
-        K::NotFound => ("fichier introuvable", "file not found"),
-        K::PermissionDenied => ("permission refusée", "permission denied"),
-        K::IsADirectory => (
-            "c'est un dossier, pas un fichier",
-            "it is a directory, not a file",
-        ),
-        K::NotADirectory => (
-            "un élément du chemin n'est pas un dossier",
-            "a component of the path is not a directory",
-        ),
-        K::StorageFull => ("disque plein", "no space left on device"),
-        K::ReadOnlyFilesystem => (
-            "système de fichiers en lecture seule",
-            "read-only file system",
-        ),
-        K::UnexpectedEof => ("fin de fichier inattendue", "unexpected end of file"),
-        K::InvalidData => ("données illisibles", "invalid data"),
-        _ => {
-            // The OS message (e.g. "Input/output error (os error 5)") is the best we have.
-            let text = error.to_string();
-            return (format!("erreur d'entrée-sortie ({text})"), text);
-        }
-    };
-    (fr.to_owned(), en.to_owned())
 }
 
 impl fmt::Display for Failure {

@@ -87,7 +87,7 @@ pub fn from_lheo(py: Python<'_>, e: &lheo::Error, lang: Lang, file: Option<&str>
             format!("{}{text}", named(file, lang))
         }
         (Some(io), Some(file)) if e.kind() == ErrorKind::Io => {
-            let (fr, en) = io_words(io);
+            let (fr, en) = lheo::input::io_words(io);
             match lang {
                 Lang::Fr => format!("impossible de lire « {file} » : {fr}"),
                 Lang::En => format!("cannot read \"{file}\": {en}"),
@@ -107,30 +107,6 @@ pub fn from_lheo(py: Python<'_>, e: &lheo::Error, lang: Lang, file: Option<&str>
     let code = e.diagnostic().map(|d| d.code());
     annotate(py, &err, &message, code, e.location(), file);
     err
-}
-
-/// An I/O error in words (French, English), without Rust debug output.
-fn io_words(error: &std::io::Error) -> (String, String) {
-    use std::io::ErrorKind as K;
-    let (fr, en) = match error.kind() {
-        K::NotFound => ("fichier introuvable", "file not found"),
-        K::PermissionDenied => ("permission refusée", "permission denied"),
-        K::IsADirectory => (
-            "c'est un dossier, pas un fichier",
-            "it is a directory, not a file",
-        ),
-        K::NotADirectory => (
-            "un élément du chemin n'est pas un dossier",
-            "a component of the path is not a directory",
-        ),
-        K::UnexpectedEof => ("fin de fichier inattendue", "unexpected end of file"),
-        _ => {
-            // The message of the file object or of the OS is the best there is.
-            let text = error.to_string();
-            return (text.clone(), text);
-        }
-    };
-    (fr.to_owned(), en.to_owned())
 }
 
 /// Sets the attributes of an exception of lheo (`message`, `code`, place, `file`).

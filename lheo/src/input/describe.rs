@@ -21,6 +21,46 @@ const TEMPLATE_EN: &str = "to enter offers in a spreadsheet, start from the temp
                            (lheo template -o modele.xlsx), fill it in, then \
                            lheo import modele.xlsx -o offres.xml";
 
+/// An I/O error in words for people, French then English (`fichier introuvable`, `permission
+/// refusée`…, a gzip stream's error as [`GzipError`](super::GzipError) says it), without
+/// Rust's debug output; another error with the system's message.
+///
+/// ```
+/// let e = std::io::Error::from(std::io::ErrorKind::NotFound);
+/// assert_eq!(lheo::input::io_words(&e).0, "fichier introuvable");
+/// ```
+pub fn io_words(error: &std::io::Error) -> (String, String) {
+    use std::io::ErrorKind as K;
+    if let Some(gzip) = super::GzipError::of(error) {
+        return gzip.text();
+    }
+    let (fr, en) = match error.kind() {
+        K::NotFound => ("fichier introuvable", "file not found"),
+        K::PermissionDenied => ("permission refusée", "permission denied"),
+        K::IsADirectory => (
+            "c'est un dossier, pas un fichier",
+            "it is a directory, not a file",
+        ),
+        K::NotADirectory => (
+            "un élément du chemin n'est pas un dossier",
+            "a component of the path is not a directory",
+        ),
+        K::StorageFull => ("disque plein", "no space left on device"),
+        K::ReadOnlyFilesystem => (
+            "système de fichiers en lecture seule",
+            "read-only file system",
+        ),
+        K::UnexpectedEof => ("fin de fichier inattendue", "unexpected end of file"),
+        K::InvalidData => ("données illisibles", "invalid data"),
+        _ => {
+            // The system's message (e.g. "Input/output error (os error 5)") is the best there is.
+            let text = error.to_string();
+            return (format!("erreur d'entrée-sortie ({text})"), text);
+        }
+    };
+    (fr.to_owned(), en.to_owned())
+}
+
 fn message(fr: String, en: String) -> Message {
     Message { fr, en }
 }

@@ -33,6 +33,7 @@ use std::io::{self, BufRead, BufReader, Cursor, Read};
 
 use crate::xml::gzip::GzipReader;
 pub use crate::xml::gzip::{GzipError, GzipLimits, MAGIC as GZIP_MAGIC};
+pub use describe::io_words;
 pub use sniff::recognise;
 
 use crate::reader::Version;
