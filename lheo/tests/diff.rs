@@ -820,3 +820,34 @@ fn the_same_bytes_under_other_namespaces_are_compared_by_content() {
     );
     assert_eq!(streamed.expect("compared"), in_memory);
 }
+
+/// The comparison does not validate: a formation whose content the model cannot take is an error
+/// where it is compared (changed), and goes unbuilt where both sides have the same bytes (its
+/// start tag is read in any case).
+#[test]
+fn a_formation_the_model_cannot_take_is_an_error_only_where_compared() {
+    let feed = String::from_utf8(generated(4, 9)).expect("UTF-8");
+    let broken = feed.replacen("<intitule-formation>", "<inconnu/><intitule-formation>", 1);
+    assert!(
+        read_document(broken.as_bytes()).is_err(),
+        "the model refuses it"
+    );
+    let same = diff_collect(
+        &XmlSource::new(|| Ok(broken.as_bytes())),
+        &XmlSource::new(|| Ok(broken.as_bytes())),
+        &DiffOptions::default(),
+    );
+    assert_eq!(
+        same.map(|d| d.summary).map_err(|e| format!("{e:?}")),
+        Ok(lheo::diff::Summary::default())
+    );
+    let reindented = broken.replace("\n      <", "\n<");
+    assert_ne!(reindented, broken);
+    let e = diff_collect(
+        &XmlSource::new(|| Ok(broken.as_bytes())),
+        &XmlSource::new(|| Ok(reindented.as_bytes())),
+        &DiffOptions::default(),
+    )
+    .expect_err("compared, hence built");
+    assert_eq!(e.kind(), lheo::ErrorKind::Structure, "{e:?}");
+}

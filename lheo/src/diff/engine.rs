@@ -518,15 +518,15 @@ pub(crate) fn run(
         (o, n)
     });
     let (mut old_index, mut new_index) = (old_index?, new_index?);
-    if old_index.skimmed || new_index.skimmed {
-        settle(old, new, policy, &mut old_index, &mut new_index)?;
-    }
     let (old_root, new_root) = (
         prepare::root_name(&old_index.envelope),
         prepare::root_name(&new_index.envelope),
     );
     if old_root != new_root {
         return Err(error::different_roots(old_root, new_root));
+    }
+    if old_index.skimmed || new_index.skimmed {
+        settle(old, new, policy, &mut old_index, &mut new_index)?;
     }
     let mut summary = Summary::default();
 

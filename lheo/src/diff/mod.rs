@@ -37,6 +37,11 @@
 //! number of records (about 100 bytes per record, plus its `numero`), not to their size, so
 //! two gigabyte feeds compare in tens of megabytes.
 //!
+//! **Not a validator.** A record is built into the model only when it is compared: one the
+//! model cannot take is an error if it changed, was added or removed, or was written otherwise
+//! on the two sides; the same bytes on both sides are unchanged without being built. Validate
+//! the feeds (`lheo validate`) to check them.
+//!
 //! ```
 //! use lheo::diff::{diff_documents, ChangeKind, DiffOptions};
 //! use lheo::reader::read_document;
