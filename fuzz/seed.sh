@@ -16,10 +16,13 @@ mkdir -p "$here/corpus/diff"
 find "$fixtures" -name '*.xml' | while read -r feed; do
     { printf '\000\000\000\000'; cat "$feed"; } > "$here/corpus/diff/$(basename "$feed")"
 done
-# The parallel target: the same feeds, after one byte that sets the chunk size (32 bytes).
-mkdir -p "$here/corpus/parallel"
-find "$fixtures" -name '*.xml' | while read -r feed; do
-    { printf '\037'; cat "$feed"; } > "$here/corpus/parallel/$(basename "$feed")"
+# The parallel and convert targets: the same feeds, after one byte that sets the chunk size
+# (32 bytes).
+for target in parallel convert; do
+    mkdir -p "$here/corpus/$target"
+    find "$fixtures" -name '*.xml' | while read -r feed; do
+        { printf '\037'; cat "$feed"; } > "$here/corpus/$target/$(basename "$feed")"
+    done
 done
 mkdir -p "$here/corpus/workbook"
 (cd "$root" && cargo build -q --release -p lheo-cli)

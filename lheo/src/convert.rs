@@ -3,7 +3,10 @@
 //!
 //! [`convert`] reads the input once: the structural checker and the profile's record rules
 //! see every event while each record is built and written at once, so memory is bounded by
-//! the largest record (plus the few records in flight), never by the file. The output is
+//! the largest record (plus the few chunks in flight), never by the file. It reads as
+//! [`validate`](crate::validate::validate) does, on [`ValidateOptions::threads`] threads:
+//! worker threads read chunks of records, build and serialise each record, and the calling
+//! thread writes them in document order: the same bytes and the same report as on one thread. The output is
 //! complete only when the document is valid for the profile ([`Conversion::written`]):
 //! with any error, what was written is a partial document to discard. Write to a temporary
 //! file and keep it only when `written` is `true` (the `lheo import` command does so).
@@ -47,16 +50,15 @@
 //! ```
 
 use std::io::{BufRead, Write};
-use std::sync::mpsc::sync_channel;
 
-use crate::check::Checker;
 use crate::error::{Error, ErrorKind};
 use crate::model::Document;
 use crate::reader::log::RecordLog;
-use crate::reader::{decode_error, Build, FromNode, Reader, Step};
-use crate::rules::record::{self, Scope};
-use crate::validate::{internal_error, sort_diagnostics, RecordFindings, Report, ValidateOptions};
-use crate::writer::{Containers, FeedWriter};
+use crate::reader::tree::Node;
+use crate::reader::FromNode;
+use crate::rules::record;
+use crate::validate::{validate_with_work, RecordWork, Report, ValidateOptions};
+use crate::writer::{serialize, Containers, FeedWriter, Serialized};
 
 /// What a conversion did.
 #[derive(Debug, Clone)]
@@ -185,138 +187,124 @@ fn convert_workbook<R: BufRead, W: Write>(
     })
 }
 
-/// What the reading thread sends the writing one: a record, with the envelope so far when the
-/// record is the first of its container.
-struct Item {
-    log: RecordLog,
-    envelope: Option<Document>,
+/// The conversion's work on each record, on the thread that reads it: built into the model
+/// and serialised as LHEO 2.3 (the calling thread puts the bytes in place, in order).
+struct Serialize;
+
+/// The records of a chunk (or one record read in sequence), serialised one after the other.
+#[derive(Default)]
+struct Pieces {
+    bytes: Vec<u8>,
+    records: Vec<Piece>,
 }
 
-/// What the writing thread ends with.
+/// One record of [`Pieces`]: its path, where its bytes end, and where they go (or why it
+/// could not be serialised; the records after it in the part are not).
+struct Piece {
+    path: String,
+    end: usize,
+    serialized: Result<Serialized, Error>,
+}
+
+impl RecordWork for Serialize {
+    type Part = Pieces;
+
+    fn record(&self, log: RecordLog, part: &mut Pieces) {
+        if part.records.last().is_some_and(|p| p.serialized.is_err()) {
+            return;
+        }
+        let path = log.path.clone();
+        // `/lheo/offres/formation[1]`: nested two deep.
+        let depth = path.matches('/').count().saturating_sub(1);
+        let start = part.bytes.len();
+        let bytes = &mut part.bytes;
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let record = log.into_node().to_record()?;
+            Ok(serialize(&record, depth, bytes)?)
+        }));
+        let serialized = built.unwrap_or_else(|payload| {
+            Err(Error::new(
+                ErrorKind::Internal,
+                format!(
+                    "la conversion d'un enregistrement a échoué (erreur interne : {})",
+                    record::panic_message(payload.as_ref())
+                ),
+                format!(
+                    "converting a record failed (internal error: {})",
+                    record::panic_message(payload.as_ref())
+                ),
+            ))
+        });
+        if serialized.is_err() {
+            part.bytes.truncate(start);
+        }
+        part.records.push(Piece {
+            path,
+            end: part.bytes.len(),
+            serialized,
+        });
+    }
+}
+
+/// What the writing ends with.
 struct Written<W: Write> {
-    findings: Vec<crate::Diagnostic>,
-    feed: Option<FeedWriter<W>>,
+    feed: FeedWriter<W>,
     /// Why writing stopped, if it did.
     failed: Option<Error>,
     records: u64,
+    containers: Containers,
 }
 
-/// LHEO XML: one pass; the calling thread reads and checks, a second one applies the record
-/// rules, builds each record and writes it.
-fn convert_xml<R: BufRead, W: Write + Send>(
+impl<W: Write> Written<W> {
+    /// Puts the records of `part` in place; `envelope` gives the envelope read before them.
+    /// After a failure, nothing more is written.
+    fn take(&mut self, part: Pieces, envelope: &dyn Fn() -> Option<Node>) {
+        let mut start = 0;
+        for piece in part.records {
+            let bytes = part.bytes.get(start..piece.end).unwrap_or_default();
+            start = piece.end;
+            if self.failed.is_some() {
+                return;
+            }
+            // The first record of a container: the writer needs the envelope so far.
+            let envelope = self
+                .containers
+                .first_of_container(&piece.path)
+                .then(|| envelope().and_then(|n| Document::from_node(&n).ok()))
+                .flatten();
+            let written = piece
+                .serialized
+                .and_then(|s| self.feed.write_serialized(envelope.as_ref(), &s, bytes));
+            match written {
+                Ok(()) => self.records += 1,
+                Err(e) => self.failed = Some(e),
+            }
+        }
+    }
+}
+
+/// LHEO XML: one pass, read as `lheo validate` reads (records on worker threads); each record
+/// is built and serialised where it is read, and written in order on the calling thread.
+fn convert_xml<R: BufRead + Send, W: Write>(
     input: R,
     out: W,
     options: &ValidateOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Conversion, Error> {
-    let profile = options.profile;
-    let limits = options.limits;
-    let context = options.context();
-    let mut rules = record::record_rules(profile, &context, Scope::Whole);
-    let checker = Checker::with_max_diagnostics(profile, limits.max_diagnostics);
-    let mut reader = match Reader::compose(input, limits, Build::Captures(None), Some(checker)) {
-        Ok(r) => r,
-        Err(e) => {
-            return Ok(Conversion {
-                report: Report::unreadable(profile, decode_error(e)),
-                written: false,
-                records: 0,
-                from_workbook: false,
-            })
-        }
+    let mut w = Written {
+        feed: FeedWriter::new(out),
+        failed: None,
+        records: 0,
+        containers: Containers::default(),
     };
-    let max = limits.max_diagnostics;
-    let (mut diagnostics, written) = std::thread::scope(|scope| {
-        let (send, receive) = sync_channel::<Item>(64);
-        let worker = scope.spawn(move || {
-            let mut findings = RecordFindings::new(max);
-            let mut w = Written {
-                findings: Vec::new(),
-                feed: Some(FeedWriter::new(out)),
-                failed: None,
-                records: 0,
-            };
-            for item in receive.iter() {
-                findings.check(&mut rules, &item.log);
-                write_record(&mut w, item);
-            }
-            w.findings = findings.finish(&mut rules);
-            w
-        });
-        let mut diagnostics = Vec::new();
-        let mut last = 0u64;
-        let mut containers = Containers::default();
-        let mut send = Some(send);
-        loop {
-            let step = reader.advance();
-            let done = matches!(step, Step::Done);
-            if let (Step::Captured(log), Some(tx)) = (step, &send) {
-                // The first record of a container: the writer needs the envelope so far.
-                let envelope = containers.first_of_container(&log.path).then(|| {
-                    reader
-                        .envelope_so_far()
-                        .and_then(|n| Document::from_node(&n).ok())
-                });
-                let item = Item {
-                    log,
-                    envelope: envelope.flatten(),
-                };
-                if tx.send(item).is_err() {
-                    send = None;
-                }
-            }
-            let offset = reader.offset();
-            if offset >= last + (1 << 20) || done {
-                progress(offset);
-                last = offset;
-            }
-            diagnostics.extend(reader.take_diagnostics());
-            if done {
-                break;
-            }
-        }
-        drop(send);
-        let written = worker.join().map_err(|payload| {
-            internal_error(
-                (
-                    "fil d'écriture de la conversion",
-                    "conversion writing thread",
-                ),
-                &record::panic_message(payload.as_ref()),
-            )
-        });
-        (diagnostics, written)
-    });
-    let mut w = match written {
-        Ok(w) => w,
-        Err(d) => {
-            diagnostics.push(d);
-            Written {
-                findings: Vec::new(),
-                feed: None,
-                failed: Some(Error::new(
-                    ErrorKind::Internal,
-                    "la conversion a échoué (erreur interne)",
-                    "the conversion failed (internal error)",
-                )),
-                records: 0,
-            }
-        }
-    };
-    diagnostics.append(&mut w.findings);
-    sort_diagnostics(&mut diagnostics);
-    let report = Report {
-        profile,
-        version: reader.version(),
-        root: reader.root().map(str::to_owned),
-        encoding: Some(reader.encoding()),
-        diagnostics,
-        referentiels: options
-            .referentiels
-            .as_ref()
-            .map(|r| r.sources().to_vec())
-            .unwrap_or_default(),
-    };
+    let (report, envelope) = validate_with_work(
+        input,
+        options,
+        true,
+        progress,
+        &Serialize,
+        &mut |part, envelope| w.take(part, envelope),
+    );
     let mut conversion = Conversion {
         report,
         written: false,
@@ -329,35 +317,11 @@ fn convert_xml<R: BufRead, W: Write + Send>(
     if let Some(e) = w.failed {
         return Err(e);
     }
-    let envelope = match reader.envelope_so_far() {
-        Some(node) => Document::from_node(&node)?,
-        None => return Ok(conversion),
-    };
-    let Some(feed) = w.feed else {
+    let Some(envelope) = envelope else {
         return Ok(conversion);
     };
-    feed.finish(&envelope)?;
+    let envelope = Document::from_node(&envelope)?;
+    w.feed.finish(&envelope)?;
     conversion.written = true;
     Ok(conversion)
-}
-
-/// Builds and writes one record (the first one starts the document); after a failure,
-/// nothing more is written.
-fn write_record<W: Write>(w: &mut Written<W>, item: Item) {
-    if w.failed.is_some() {
-        return;
-    }
-    let written = (|| -> Result<(), Error> {
-        let record = item.log.into_node().to_record()?;
-        let feed = w
-            .feed
-            .as_mut()
-            .ok_or_else(|| Error::new(ErrorKind::Internal, "sortie absente", "no output"))?;
-        feed.write_record(item.envelope.as_ref(), &record)?;
-        w.records += 1;
-        Ok(())
-    })();
-    if let Err(e) = written {
-        w.failed = Some(e);
-    }
 }

@@ -54,34 +54,47 @@ fn expected(xml: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Converts `xml`, checking that the input was read once and the report is validate's.
+/// Converts `xml`, checking that the input was read once and the report is validate's; the
+/// same on one thread and on several with small chunks (records built and serialised on the
+/// worker threads, put in place in order).
 fn converted(name: &str, xml: &[u8], profile: Profile) -> lheo::convert::Conversion {
-    let mut input = Counted {
-        inner: xml,
-        consumed: 0,
-    };
-    let mut out = Vec::new();
-    let c = convert(&mut input, &mut out, &options(profile)).expect("no I/O error");
-    assert_eq!(
-        input.consumed,
-        xml.len() as u64,
-        "{name}: one pass over the input"
-    );
     let report = validate(xml, &options(profile));
-    assert_eq!(
-        support::render_report(&c.report),
-        support::render_report(&report),
-        "{name}: the report of validate"
-    );
-    assert_eq!(c.written, report.is_valid(), "{name}");
-    if c.written {
+    let mut last: Option<lheo::convert::Conversion> = None;
+    for (threads, chunk) in [(1, 256 * 1024), (3, 700), (2, 5000)] {
+        let name = format!("{name} ({threads} threads, chunks of {chunk} bytes)");
+        let options = options(profile)
+            .with_threads(threads)
+            .with_chunk_bytes(chunk);
+        let mut input = Counted {
+            inner: xml,
+            consumed: 0,
+        };
+        let mut out = Vec::new();
+        let c = convert(&mut input, &mut out, &options).expect("no I/O error");
         assert_eq!(
-            String::from_utf8_lossy(&out),
-            String::from_utf8_lossy(&expected(xml)),
-            "{name}: the bytes of read + write"
+            input.consumed,
+            xml.len() as u64,
+            "{name}: one pass over the input"
         );
+        assert_eq!(
+            support::render_report(&c.report),
+            support::render_report(&report),
+            "{name}: the report of validate"
+        );
+        assert_eq!(c.written, report.is_valid(), "{name}");
+        if c.written {
+            assert_eq!(
+                String::from_utf8_lossy(&out),
+                String::from_utf8_lossy(&expected(xml)),
+                "{name}: the bytes of read + write"
+            );
+        }
+        if let Some(before) = &last {
+            assert_eq!(before.records, c.records, "{name}: records written");
+        }
+        last = Some(c);
     }
-    c
+    last.expect("converted")
 }
 
 #[test]

@@ -374,17 +374,7 @@ impl<R: BufRead> Reader<R> {
     /// The document read so far without its records: the open elements nested, each with
     /// the children it already closed (the whole envelope once the input is exhausted).
     pub(crate) fn envelope_so_far(&self) -> Option<Node> {
-        let mut open = self.core.doc.stack.iter().rev();
-        let Some(innermost) = open.next() else {
-            return self.core.doc.envelope.clone();
-        };
-        let mut node = innermost.clone();
-        for parent in open {
-            let mut parent = parent.clone();
-            parent.children.push(tree::Child::Element(node));
-            node = parent;
-        }
-        Some(node)
+        self.core.doc.envelope_so_far()
     }
 
     /// The next record as a tree, or `None` at the end of the document (or after a fatal

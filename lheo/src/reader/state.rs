@@ -68,6 +68,22 @@ pub(super) struct Doc {
 }
 
 impl Doc {
+    /// The document read so far without its records: the open elements nested, each with
+    /// the children it already closed (the whole envelope once the input is exhausted).
+    pub(super) fn envelope_so_far(&self) -> Option<Node> {
+        let mut open = self.stack.iter().rev();
+        let Some(innermost) = open.next() else {
+            return self.envelope.clone();
+        };
+        let mut node = innermost.clone();
+        for parent in open {
+            let mut parent = parent.clone();
+            parent.children.push(super::tree::Child::Element(node));
+            node = parent;
+        }
+        Some(node)
+    }
+
     /// Whether reading on from `self` or from `other` gives the same result.
     fn same_as(&self, other: &Doc) -> bool {
         self.version == other.version
@@ -129,6 +145,17 @@ impl ReaderState {
                 records: super::records::RecordTracker::default(),
             },
         }
+    }
+
+    /// The document read so far without its records (see
+    /// [`Reader::envelope_so_far`](super::Reader::envelope_so_far)).
+    pub(crate) fn envelope_so_far(&self) -> Option<Node> {
+        self.doc.envelope_so_far()
+    }
+
+    /// The input's encoding.
+    pub(crate) fn encoding(&self) -> InputEncoding {
+        self.doc.encoding
     }
 
     /// The profile checked, if any.

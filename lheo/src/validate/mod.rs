@@ -13,9 +13,11 @@ mod findings;
 mod json;
 mod parallel;
 mod sequential;
+mod work;
 
 pub(crate) use findings::{RecordFindings, Setup};
 pub use json::{JsonDiagnostic, JsonFile, JsonRecord, JsonReferentiel, JsonReport};
+pub(crate) use work::{RecordWork, Take};
 
 use std::io::BufRead;
 use std::sync::Arc;
@@ -297,38 +299,68 @@ pub fn validate_with_progress<R: BufRead + Send>(
     options: &ValidateOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Report {
+    let work = work::NoWork;
+    let (report, _) = validate_with_work(input, options, false, progress, &work, &mut |(), _| {});
+    report
+}
+
+/// Validates a document as [`validate_with_progress`] does, doing `work` on each record
+/// (every record is captured whole when `capture_all`, else only for the record rules) and
+/// handing its parts to `take` in document order. Returns the report and the envelope read
+/// (`None` when the document did not end, or nothing built it).
+pub(crate) fn validate_with_work<R: BufRead + Send, W: RecordWork>(
+    input: R,
+    options: &ValidateOptions,
+    capture_all: bool,
+    progress: &mut dyn FnMut(u64),
+    work: &W,
+    take: Take<'_, W::Part>,
+) -> (Report, Option<crate::reader::tree::Node>) {
     let context = options.context();
     let rules = record::record_rules(options.profile, &context, Scope::Whole);
-    let capture = !rules.is_empty();
     let read = Setup {
         limits: options.limits,
         profile: options.profile,
         // With record rule sets, each record is captured for them; else nothing is built.
-        build: if capture {
+        build: if capture_all {
+            Build::Captures(None)
+        } else if !rules.is_empty() {
             Build::Captures(record::capture_of(&rules))
         } else {
             Build::Nothing
         },
     };
-    let mut report = if options.threads() > 1 {
+    let threads = options.threads();
+    let (mut report, envelope) = if threads <= 1 && !capture_all {
+        (
+            sequential::validate(input, options, rules, read, progress),
+            None,
+        )
+    } else {
         match crate::xml::decode::Utf8Input::new(input) {
             Ok((utf8, encoding)) => {
-                parallel::validate(utf8, encoding, options, &context, rules, read, progress)
+                let start = parallel::Start {
+                    read,
+                    encoding,
+                    rules,
+                    progress,
+                    work,
+                    take,
+                };
+                if threads > 1 {
+                    parallel::validate(utf8, options, &context, start)
+                } else {
+                    parallel::validate_alone(utf8, options, start)
+                }
             }
-            Err(e) => Report {
-                profile: options.profile,
-                version: None,
-                root: None,
-                encoding: None,
-                diagnostics: vec![crate::reader::decode_error(e)],
-                referentiels: Vec::new(),
-            },
+            Err(e) => (
+                Report::unreadable(options.profile, crate::reader::decode_error(e)),
+                None,
+            ),
         }
-    } else {
-        sequential::validate(input, options, rules, read, progress)
     };
     if let Some(refs) = &options.referentiels {
         report.referentiels = refs.sources().to_vec();
     }
-    report
+    (report, envelope)
 }

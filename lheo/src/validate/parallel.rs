@@ -19,11 +19,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
 
+use super::work::{RecordWork, Take};
 use super::{InjectedPanic, RecordFindings, Report, Setup, ValidateOptions};
 use crate::check::ids::IdLog;
 use crate::check::{Checker, DiagnosticBudget};
 use crate::diagnostic::{Counts, Diagnostic};
 use crate::reader::records::named;
+use crate::reader::tree::Node;
 use crate::reader::{Reader, ReaderState, Step};
 use crate::rules::record::{self, Context, Finding, RecordRules, Scope};
 use crate::xml::decode::InputEncoding;
@@ -35,9 +37,9 @@ const MAX_CHUNK_FACTOR: usize = 16;
 const QUEUE: usize = 6;
 
 /// A segment, as the calling thread receives them in order.
-enum Item {
+enum Item<P> {
     Seq(Vec<u8>),
-    Chunk(Arc<Chunk>, Receiver<ChunkResult>),
+    Chunk(Arc<Chunk>, Receiver<ChunkResult<P>>),
     Error(io::Error),
 }
 
@@ -54,7 +56,7 @@ enum Status {
 }
 
 /// What a worker found in a chunk.
-struct ChunkResult {
+struct ChunkResult<P> {
     status: Status,
     /// The reader's own findings (`false`) and the checker's (`true`: counted by the budget),
     /// in the order they came.
@@ -67,6 +69,8 @@ struct ChunkResult {
     end: Option<Box<ReaderState>>,
     /// The identifiers the chunk's checker deferred.
     ids: IdLog,
+    /// The records' work.
+    part: P,
 }
 
 /// The start states of the runs of records, as the calling thread learns them.
@@ -110,11 +114,11 @@ impl Runs {
 
 /// The segments in order, as one input for the calling thread's readers: it ends before a
 /// chunk (`whole == false`), or reads chunks as bytes too (`whole == true`).
-struct Ordered {
-    rx: Option<Receiver<Item>>,
+struct Ordered<P> {
+    rx: Option<Receiver<Item<P>>>,
     data: Data,
     pos: usize,
-    chunk: Option<(Arc<Chunk>, Receiver<ChunkResult>)>,
+    chunk: Option<(Arc<Chunk>, Receiver<ChunkResult<P>>)>,
     whole: bool,
     ended: bool,
     /// A read error, handed out after the bytes before it.
@@ -135,9 +139,9 @@ impl Data {
     }
 }
 
-impl Ordered {
+impl<P> Ordered<P> {
     /// The next chunk, if the next segment is one.
-    fn next_chunk(&mut self) -> Option<(Arc<Chunk>, Receiver<ChunkResult>)> {
+    fn next_chunk(&mut self) -> Option<(Arc<Chunk>, Receiver<ChunkResult<P>>)> {
         if self.pos < self.data.bytes().len() {
             return None;
         }
@@ -176,7 +180,7 @@ impl Ordered {
     }
 }
 
-impl BufRead for Ordered {
+impl<P> BufRead for Ordered<P> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         loop {
             if self.pos < self.data.bytes().len() {
@@ -206,14 +210,15 @@ impl BufRead for Ordered {
     }
 }
 
-impl Read for Ordered {
+impl<P> Read for Ordered<P> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         crate::xml::decode::read_buffered(self, out)
     }
 }
 
-/// The findings of the whole document, kept within the budgets in document order.
-struct Sink<'p> {
+/// The findings of the whole document, kept within the budgets in document order, and the
+/// records' work taken in document order.
+struct Sink<'p, W: RecordWork> {
     budget: DiagnosticBudget,
     diagnostics: Vec<Diagnostic>,
     /// The record rule sets of the whole document, and their findings.
@@ -221,9 +226,13 @@ struct Sink<'p> {
     findings: RecordFindings,
     progress: &'p mut dyn FnMut(u64),
     last_progress: u64,
+    work: &'p W,
+    take: Take<'p, W::Part>,
+    /// The envelope, once a reader reached the document's end.
+    envelope: Option<Node>,
 }
 
-impl<'p> Sink<'p> {
+impl<'p, W: RecordWork> Sink<'p, W> {
     /// Keeps the finding for a panic (a bug) in `place`.
     fn panicked(&mut self, place: (&str, &str), message: &str) {
         self.diagnostics.push(super::internal_error(place, message));
@@ -234,6 +243,8 @@ impl<'p> Sink<'p> {
         options: &ValidateOptions,
         rules: Vec<Box<dyn RecordRules>>,
         progress: &'p mut dyn FnMut(u64),
+        work: &'p W,
+        take: Take<'p, W::Part>,
     ) -> Self {
         let max = options.limits.max_diagnostics;
         Sink {
@@ -243,6 +254,9 @@ impl<'p> Sink<'p> {
             findings: RecordFindings::new(max),
             progress,
             last_progress: 0,
+            work,
+            take,
+            envelope: None,
         }
     }
 
@@ -264,9 +278,13 @@ impl<'p> Sink<'p> {
         loop {
             let step = reader.advance();
             let done = matches!(step, Step::Done);
-            // With record rule sets, the reader captures every record (never `Step::Record`).
-            if let Step::Captured(log) = &step {
-                self.findings.check(&mut self.rules, log);
+            // With record rule sets or work, the reader captures every record (never
+            // `Step::Record`).
+            if let Step::Captured(log) = step {
+                self.findings.check(&mut self.rules, &log);
+                let mut part = W::Part::default();
+                self.work.record(log, &mut part);
+                (self.take)(part, &|| reader.envelope_so_far());
             }
             let (own, checked) = reader.take_diagnostics_apart();
             for d in own {
@@ -279,6 +297,9 @@ impl<'p> Sink<'p> {
             if done {
                 break;
             }
+        }
+        if !reader.suspended() {
+            self.envelope = reader.envelope_so_far();
         }
     }
 
@@ -306,7 +327,7 @@ impl<'p> Sink<'p> {
 
     /// Takes a chunk's findings, in order; `checker` (the state the chunk follows) decides
     /// about its identifiers.
-    fn merge(&mut self, result: &mut ChunkResult, mut checker: Option<&mut Checker>) {
+    fn merge(&mut self, result: &mut ChunkResult<W::Part>, mut checker: Option<&mut Checker>) {
         for (d, budgeted) in result.diagnostics.drain(..) {
             if let Some(i) = Checker::id_placeholder(&d) {
                 let found = checker
@@ -335,11 +356,11 @@ impl<'p> Sink<'p> {
 
 /// Cuts `input` into segments for the calling thread (`ordered`) and chunks for the workers
 /// (`jobs`), on the splitter thread.
-fn split<R: BufRead>(
+fn split<R: BufRead, P>(
     input: R,
     chunk_bytes: usize,
-    ordered: SyncSender<Item>,
-    jobs: SyncSender<(Arc<Chunk>, SyncSender<ChunkResult>)>,
+    ordered: SyncSender<Item<P>>,
+    jobs: SyncSender<(Arc<Chunk>, SyncSender<ChunkResult<P>>)>,
     inject: Option<InjectedPanic>,
 ) {
     if inject == Some(InjectedPanic::Splitter) {
@@ -365,7 +386,7 @@ fn split<R: BufRead>(
     });
 }
 
-impl ChunkResult {
+impl<P: Default> ChunkResult<P> {
     /// The result of a worker that panicked.
     fn panicked(message: String) -> Self {
         ChunkResult {
@@ -376,12 +397,19 @@ impl ChunkResult {
             rules_omitted: Counts::default(),
             end: None,
             ids: IdLog::default(),
+            part: P::default(),
         }
     }
 }
 
 /// Reads a chunk on a worker thread.
-fn read_chunk(chunk: &Chunk, base: &ReaderState, context: &Context, max: usize) -> ChunkResult {
+fn read_chunk<W: RecordWork>(
+    chunk: &Chunk,
+    base: &ReaderState,
+    context: &Context,
+    max: usize,
+    work: &W,
+) -> ChunkResult<W::Part> {
     let start = base.after_records(
         chunk.records_before,
         chunk.line,
@@ -397,6 +425,7 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, context: &Context, max: usize) 
         rules_omitted: Counts::default(),
         end: None,
         ids: IdLog::default(),
+        part: W::Part::default(),
     };
     let Some(record) = record else {
         return result;
@@ -418,12 +447,12 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, context: &Context, max: usize) 
     loop {
         let step = reader.advance();
         let done = matches!(step, Step::Done);
-        if let Step::Captured(log) = &step {
+        if let Step::Captured(log) = step {
             for (i, set) in rules.iter_mut().enumerate() {
                 if dead[i] {
                     continue;
                 }
-                if let Err(message) = record::check_caught(set.as_mut(), log, &mut found) {
+                if let Err(message) = record::check_caught(set.as_mut(), &log, &mut found) {
                     dead[i] = true;
                     found.clear();
                     let place = super::in_rules(&log.path);
@@ -432,7 +461,7 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, context: &Context, max: usize) 
                     continue;
                 }
                 for f in found.drain(..) {
-                    let f = super::findings::in_record(f, log);
+                    let f = super::findings::in_record(f, &log);
                     // Cross-record findings are decided (and budgeted) in document order.
                     let keep = match &f {
                         Finding::Final(d) => rules_budget.admit(d.severity),
@@ -443,6 +472,7 @@ fn read_chunk(chunk: &Chunk, base: &ReaderState, context: &Context, max: usize) 
                     }
                 }
             }
+            work.record(log, &mut result.part);
         }
         let (own, checked) = reader.take_diagnostics_apart();
         result
@@ -499,20 +529,20 @@ fn read_ahead<R: BufRead>(input: &mut R, limit: usize) -> (Vec<u8>, bool) {
     (head, false)
 }
 
-/// Validates a whole document (UTF-8, in memory) on the calling thread.
-fn validate_here(
-    xml: &[u8],
-    encoding: InputEncoding,
+/// Validates a whole document on the calling thread: one in memory (UTF-8), or any input
+/// when threads are not worth it or cannot start. Returns the report and the envelope.
+fn validate_here<R: BufRead, W: RecordWork>(
+    input: R,
+    state: ReaderState,
     options: &ValidateOptions,
-    rules: Vec<Box<dyn RecordRules>>,
-    read: Setup,
-    progress: &mut dyn FnMut(u64),
-) -> Report {
-    let mut sink = Sink::new(options, rules, progress);
-    let mut reader = Reader::resume_to_end(xml, start_state(read, encoding));
+    mut sink: Sink<'_, W>,
+) -> (Report, Option<Node>) {
+    let encoding = state.encoding();
+    let mut reader = Reader::resume_to_end(input, state);
     sink.drain(&mut reader);
     let (version, root) = (reader.version(), reader.root().map(str::to_owned));
-    sink.report(options, version, root, encoding)
+    let envelope = sink.envelope.take();
+    (sink.report(options, version, root, encoding), envelope)
 }
 
 /// Starts `work` on a thread of `scope` named `name`; false when the thread cannot start.
@@ -538,27 +568,57 @@ fn take<R>(slot: &Mutex<Option<R>>) -> Option<R> {
     }
 }
 
-/// Validates `input` (already UTF-8) on `threads` worker threads.
-pub(super) fn validate<R: BufRead + Send>(
+/// What a reading starts with: the document's first state, the record rule sets of the whole
+/// document, and where progress and the records' work go.
+pub(super) struct Start<'p, W: RecordWork> {
+    pub read: Setup,
+    pub encoding: InputEncoding,
+    pub rules: Vec<Box<dyn RecordRules>>,
+    pub progress: &'p mut dyn FnMut(u64),
+    pub work: &'p W,
+    pub take: Take<'p, W::Part>,
+}
+
+impl<'p, W: RecordWork> Start<'p, W> {
+    /// The first state, and the sink of the findings and of the work.
+    fn open(self, options: &ValidateOptions) -> (ReaderState, Sink<'p, W>) {
+        let state = start_state(self.read, self.encoding);
+        let sink = Sink::new(options, self.rules, self.progress, self.work, self.take);
+        (state, sink)
+    }
+}
+
+/// Validates `input` (already UTF-8) on the calling thread alone, doing `start.work` on each
+/// record. Returns the report and the envelope.
+pub(super) fn validate_alone<R: BufRead, W: RecordWork>(
+    input: R,
+    options: &ValidateOptions,
+    start: Start<'_, W>,
+) -> (Report, Option<Node>) {
+    let (state, sink) = start.open(options);
+    validate_here(input, state, options, sink)
+}
+
+/// Validates `input` (already UTF-8) on `threads` worker threads, doing `start.work` on each
+/// record. Returns the report and the envelope.
+pub(super) fn validate<R: BufRead + Send, W: RecordWork>(
     mut input: R,
-    encoding: InputEncoding,
     options: &ValidateOptions,
     context: &Context,
-    rules: Vec<Box<dyn RecordRules>>,
-    read: Setup,
-    progress: &mut dyn FnMut(u64),
-) -> Report {
+    start: Start<'_, W>,
+) -> (Report, Option<Node>) {
     let threads = options.threads().max(1);
     let chunk_bytes = options.chunk_bytes.max(1);
+    let encoding = start.encoding;
+    let work = start.work;
+    let (mut state, mut sink) = start.open(options);
     // A document of less than two chunks is read on this thread: threads would only cost.
     let (head, complete) = read_ahead(&mut input, 2 * chunk_bytes);
     if complete {
-        return validate_here(&head, encoding, options, rules, read, progress);
+        return validate_here(&head[..], state, options, sink);
     }
     let input = io::Cursor::new(head).chain(input);
     let max = options.limits.max_diagnostics;
-    let mut state = start_state(read, encoding);
-    let mut sink = Sink::new(options, rules, progress);
     let runs = Runs {
         states: Mutex::new((HashMap::new(), false)),
         ready: Condvar::new(),
@@ -567,8 +627,9 @@ pub(super) fn validate<R: BufRead + Send>(
     let splitter_panic: Mutex<Option<String>> = Mutex::new(None);
     let inject = options.inject_panic;
     let (mut version, mut root) = (None, None);
-    let (ordered_tx, ordered_rx) = sync_channel::<Item>(QUEUE);
-    let (jobs_tx, jobs_rx) = sync_channel::<(Arc<Chunk>, SyncSender<ChunkResult>)>(threads);
+    let (ordered_tx, ordered_rx) = sync_channel::<Item<W::Part>>(QUEUE);
+    let (jobs_tx, jobs_rx) =
+        sync_channel::<(Arc<Chunk>, SyncSender<ChunkResult<W::Part>>)>(threads);
     let jobs_rx = Mutex::new(jobs_rx);
     // The input goes to the splitter thread, or back to this one when threads cannot start.
     let input = Mutex::new(Some(input));
@@ -596,7 +657,7 @@ pub(super) fn validate<R: BufRead + Send>(
                             panic!("panique injectée (test) dans un fil de lecture");
                         }
                     }
-                    read_chunk(&chunk, &base, context, max)
+                    read_chunk(&chunk, &base, context, max, work)
                 });
                 let result = std::panic::catch_unwind(read).unwrap_or_else(|payload| {
                     ChunkResult::panicked(record::panic_message(payload.as_ref()))
@@ -696,6 +757,7 @@ pub(super) fn validate<R: BufRead + Send>(
                     break 'document;
                 };
                 sink.merge(&mut result, state.checker_mut());
+                (sink.take)(result.part, &|| state.envelope_so_far());
                 match result.end {
                     Some(mut end) if result.status == Status::Clean => {
                         if let (Some(next), Some(now)) = (end.checker_mut(), state.checker_mut()) {
@@ -721,5 +783,6 @@ pub(super) fn validate<R: BufRead + Send>(
     if let Some(message) = splitter_panic.into_inner().ok().flatten() {
         sink.panicked(("découpage du document", "document splitter"), &message);
     }
-    sink.report(options, version, root, encoding)
+    let envelope = sink.envelope.take();
+    (sink.report(options, version, root, encoding), envelope)
 }

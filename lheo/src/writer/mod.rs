@@ -28,7 +28,7 @@ use std::io::{self, Write};
 
 use crate::model::Document;
 pub use stream::StreamWriter;
-pub(crate) use stream::{Containers, FeedWriter};
+pub(crate) use stream::{serialize, Containers, FeedWriter, Serialized};
 pub(crate) use xml::{WriteXml, XmlWriter};
 
 /// Writes a whole document as LHEO 2.3.

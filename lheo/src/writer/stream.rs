@@ -203,6 +203,16 @@ impl<W: Write> StreamWriter<W> {
         }
     }
 
+    /// Writes a record [`serialize`]d apart: the bytes this writer would write for it, once it
+    /// is where the record goes.
+    pub(crate) fn write_serialized(&mut self, record: &Serialized, bytes: &[u8]) -> io::Result<()> {
+        self.move_to(record.slot)?;
+        if self.w.depth() != record.depth {
+            return Err(invalid("a record was serialized at another depth"));
+        }
+        self.w.raw(bytes)
+    }
+
     /// Writes a `formation` (`lheo` and `lheo-plus` documents; in `lheo-plus`, before any
     /// organisme).
     pub fn write_formation(&mut self, f: &Formation) -> io::Result<()> {
@@ -426,6 +436,43 @@ fn envelope_of(doc: &Document) -> Document {
     }
 }
 
+/// Where a record [`serialize`]d apart goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Serialized {
+    slot: Slot,
+    depth: usize,
+}
+
+/// Writes `record` to `out` as a [`StreamWriter`] whose records are nested `depth` deep
+/// writes it, for [`FeedWriter::write_serialized`]: records can be written on other threads,
+/// then put in place in order.
+pub(crate) fn serialize(
+    record: &Record,
+    depth: usize,
+    out: &mut Vec<u8>,
+) -> io::Result<Serialized> {
+    let mut w = XmlWriter::at_depth(out, depth);
+    let slot = match record {
+        Record::Formation(f) => {
+            f.write_xml("formation", &mut w)?;
+            Slot::Formations
+        }
+        Record::ResumeOffre(r) => {
+            r.write_xml("resume-offre", &mut w)?;
+            Slot::ResumesOffres
+        }
+        Record::ResumeOrganisme(r) => {
+            r.write_xml("resume-organisme", &mut w)?;
+            Slot::ResumesOrganismes
+        }
+        Record::Organisme(o) => {
+            o.write_xml("organisme-formation-responsable", &mut w)?;
+            Slot::Organismes
+        }
+    };
+    Ok(Serialized { slot, depth })
+}
+
 /// The error of a document whose envelope (root, containers), as read so far, does not fit
 /// the model: a [`StreamWriter`] cannot start it.
 fn unfit_envelope() -> crate::error::Error {
@@ -461,21 +508,37 @@ impl<W: Write> FeedWriter<W> {
         envelope: Option<&Document>,
         record: &Record,
     ) -> Result<(), crate::error::Error> {
-        let writer = match (&mut self.writer, envelope) {
-            (Some(writer), Some(envelope)) => {
-                writer.set_envelope(envelope)?;
-                writer
-            }
-            (Some(writer), None) => writer,
+        self.writer(envelope)?.write_record(record)?;
+        Ok(())
+    }
+
+    /// Writes a record [`serialize`]d apart (`bytes`), as [`FeedWriter::write_record`] does.
+    pub fn write_serialized(
+        &mut self,
+        envelope: Option<&Document>,
+        record: &Serialized,
+        bytes: &[u8],
+    ) -> Result<(), crate::error::Error> {
+        self.writer(envelope)?.write_serialized(record, bytes)?;
+        Ok(())
+    }
+
+    /// The writer, started with `envelope` (or given it) when there is one.
+    fn writer(
+        &mut self,
+        envelope: Option<&Document>,
+    ) -> Result<&mut StreamWriter<W>, crate::error::Error> {
+        match (&mut self.writer, envelope) {
+            (Some(writer), Some(envelope)) => writer.set_envelope(envelope)?,
+            (Some(_), None) => {}
             (None, envelope) => {
                 let (Some(envelope), Some(out)) = (envelope, self.out.take()) else {
                     return Err(unfit_envelope());
                 };
-                self.writer.insert(StreamWriter::new(out, envelope)?)
+                self.writer = Some(StreamWriter::new(out, envelope)?);
             }
-        };
-        writer.write_record(record)?;
-        Ok(())
+        }
+        self.writer.as_mut().ok_or_else(unfit_envelope)
     }
 
     /// Ends the document with its whole `envelope`.

@@ -46,6 +46,28 @@ impl<W: Write> XmlWriter<W> {
         }
     }
 
+    /// A writer that indents with two spaces, its elements nested `depth` deep: it writes
+    /// what a writer at that depth writes (a record written apart, then put in place with
+    /// [`XmlWriter::raw`]).
+    pub(crate) fn at_depth(out: W, depth: usize) -> Self {
+        XmlWriter {
+            depth,
+            ..XmlWriter::new(out)
+        }
+    }
+
+    /// How deep the next element is nested.
+    pub(crate) fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// Writes `bytes` as they are, where the next element goes: what a writer
+    /// [`at_depth`](XmlWriter::at_depth) this one's depth wrote.
+    pub(crate) fn raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.finish_tag()?;
+        self.out.write_all(bytes)
+    }
+
     /// The underlying output.
     pub fn into_inner(self) -> W {
         self.out
@@ -66,13 +88,27 @@ impl<W: Write> XmlWriter<W> {
     }
 
     fn newline(&mut self) -> io::Result<()> {
+        /// A newline and the indentation of up to 16 levels, written in one call.
+        const INDENT: &[u8; 33] = b"\n                                ";
         if self.indent {
-            self.out.write_all(b"\n")?;
-            for _ in 0..self.depth {
-                self.out.write_all(b"  ")?;
+            let mut levels = self.depth;
+            let first = levels.min(16);
+            self.out.write_all(&INDENT[..1 + 2 * first])?;
+            levels -= first;
+            while levels > 0 {
+                let n = levels.min(16);
+                self.out.write_all(&INDENT[1..1 + 2 * n])?;
+                levels -= n;
             }
         }
         Ok(())
+    }
+
+    /// Writes `</name>`.
+    fn end_tag(&mut self, name: &str) -> io::Result<()> {
+        self.out.write_all(b"</")?;
+        self.out.write_all(name.as_bytes())?;
+        self.out.write_all(b">")
     }
 
     fn start_tag(
@@ -83,7 +119,8 @@ impl<W: Write> XmlWriter<W> {
     ) -> io::Result<()> {
         self.finish_tag()?;
         self.newline()?;
-        write!(self.out, "<{name}")?;
+        self.out.write_all(b"<")?;
+        self.out.write_all(name.as_bytes())?;
         if self.depth == 0 {
             write!(self.out, " xmlns=\"{NAMESPACE_2_3}\"")?;
         }
@@ -99,7 +136,9 @@ impl<W: Write> XmlWriter<W> {
     }
 
     fn attribute(&mut self, name: &str, value: &str) -> io::Result<()> {
-        write!(self.out, " {name}=\"")?;
+        self.out.write_all(b" ")?;
+        self.out.write_all(name.as_bytes())?;
+        self.out.write_all(b"=\"")?;
         escape_attr(value, &mut self.out)?;
         self.out.write_all(b"\"")
     }
@@ -125,7 +164,7 @@ impl<W: Write> XmlWriter<W> {
             return self.out.write_all(b"/>");
         }
         self.newline()?;
-        write!(self.out, "</{name}>")
+        self.end_tag(name)
     }
 
     /// Writes a simple element with its text.
@@ -133,7 +172,7 @@ impl<W: Write> XmlWriter<W> {
         self.start_tag(name, attrs, &[])?;
         self.out.write_all(b">")?;
         escape_text(text, &mut self.out)?;
-        write!(self.out, "</{name}>")
+        self.end_tag(name)
     }
 
     /// Ends the document with a newline and flushes.

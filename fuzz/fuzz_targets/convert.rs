@@ -1,0 +1,57 @@
+//! Differential: converting on worker threads against converting on one thread, on arbitrary
+//! bytes.
+//!
+//! The first byte chooses the chunk size (1 to 256 bytes, so that records are cut into many
+//! chunks). With `threads: 2` (records built and serialised on the workers, written in order
+//! by the calling thread) the conversion must give what `threads: 1` gives: the same outcome
+//! (error or not), the same report, which is also `validate`'s, and, when written, the same
+//! bytes, which are those of `read_document` then `write_document`.
+#![no_main]
+
+use lheo::convert::convert;
+use lheo::rules::Profile;
+use lheo::validate::{validate, Report, ValidateOptions};
+use libfuzzer_sys::fuzz_target;
+
+fn render(r: &Report) -> String {
+    let mut s = format!("{:?} {:?} {:?}\n", r.version, r.root, r.encoding);
+    for d in &r.diagnostics {
+        s.push_str(&format!(
+            "{} {:?} {:?} {} | {} | {}\n",
+            d.code(), d.severity, d.location, d.path, d.message.fr, d.message.en
+        ));
+    }
+    s
+}
+
+/// The outcome of a conversion: its report, whether it wrote, and what it wrote.
+fn converted(xml: &[u8], options: &ValidateOptions) -> Result<(String, bool, u64, Vec<u8>), String> {
+    let mut out = Vec::new();
+    convert(xml, &mut out, options)
+        .map(|c| (render(&c.report), c.written, c.records, if c.written { out } else { Vec::new() }))
+        .map_err(|e| format!("{:?}", e.kind()))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&first, xml)) = data.split_first() else {
+        return;
+    };
+    let chunk_bytes = usize::from(first) + 1;
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 1, 15).expect("date");
+    for profile in [Profile::Xsd, Profile::Lheo] {
+        let one = ValidateOptions::new(profile).with_today(today).with_threads(1);
+        let two = one.clone().with_threads(2).with_chunk_bytes(chunk_bytes);
+        let a = converted(xml, &one);
+        let b = converted(xml, &two);
+        assert_eq!(a, b, "{profile:?}, chunks of {chunk_bytes} bytes");
+        if let Ok((report, written, _, out)) = &a {
+            assert_eq!(report, &render(&validate(xml, &one)), "{profile:?}: validate's report");
+            if *written {
+                let doc = lheo::read_document(xml).expect("a written input reads");
+                let mut expected = Vec::new();
+                lheo::writer::write_document(&doc, &mut expected).expect("writes");
+                assert_eq!(out, &expected, "{profile:?}: the bytes of read + write");
+            }
+        }
+    }
+});
