@@ -12,6 +12,11 @@
 //! from the last state known to be right. Findings are kept within one budget in document
 //! order, and the record rule sets' cross-record findings are decided in order too
 //! ([`Finding::Unique`]): the report is the one reading in one pass gives.
+//!
+//! Each record can also be worked on by the thread that reads it ([`RecordWork`]: the
+//! conversion builds and serialises it there). The parts reach the [`Take`] on the calling
+//! thread in document order, only for chunks whose reading counts: a chunk read again in
+//! sequence gives its records again, from the calling thread.
 
 use std::collections::HashMap;
 use std::io::{self, BufRead, Read};

@@ -876,8 +876,14 @@ impl<R: BufRead> XmlReader<R> {
                     return Ok(self.on_segment_end());
                 }
                 Event::Eof => {
-                    self.on_document_end(self.here())?;
+                    let ended = self.on_document_end(self.here());
                     self.buf = buf;
+                    if let Err(e) = ended {
+                        // Inside an unclosed root, the text before the end is handed out
+                        // first, as a segment's end hands it out (same findings however the
+                        // document was cut).
+                        return self.text_then(e);
+                    }
                     return Ok(self.flush_or(Pending::Eof, false));
                 }
             }
