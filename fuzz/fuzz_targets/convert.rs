@@ -10,19 +10,12 @@
 
 use lheo::convert::convert;
 use lheo::rules::Profile;
-use lheo::validate::{validate, Report, ValidateOptions};
+use lheo::validate::{validate, ValidateOptions};
 use libfuzzer_sys::fuzz_target;
 
-fn render(r: &Report) -> String {
-    let mut s = format!("{:?} {:?} {:?}\n", r.version, r.root, r.encoding);
-    for d in &r.diagnostics {
-        s.push_str(&format!(
-            "{} {:?} {:?} {} | {} | {}\n",
-            d.code(), d.severity, d.location, d.path, d.message.fr, d.message.en
-        ));
-    }
-    s
-}
+#[path = "common/report.rs"]
+mod report;
+use report::render;
 
 /// The outcome of a conversion: its report, whether it read a workbook, whether it wrote, and
 /// what it wrote.

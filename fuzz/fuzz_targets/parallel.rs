@@ -5,19 +5,12 @@
 #![no_main]
 
 use lheo::rules::Profile;
-use lheo::validate::{validate, Report, ValidateOptions};
+use lheo::validate::{validate, ValidateOptions};
 use libfuzzer_sys::fuzz_target;
 
-fn render(r: &Report) -> String {
-    let mut s = format!("{:?} {:?} {:?}\n", r.version, r.root, r.encoding);
-    for d in &r.diagnostics {
-        s.push_str(&format!(
-            "{} {:?} {:?} {} | {} | {}\n",
-            d.code(), d.severity, d.location, d.path, d.message.fr, d.message.en
-        ));
-    }
-    s
-}
+#[path = "common/report.rs"]
+mod report;
+use report::render;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&first, xml)) = data.split_first() else {
