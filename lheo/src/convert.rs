@@ -134,7 +134,8 @@ fn is_workbook<R: BufRead>(input: &mut R) -> Result<bool, Error> {
     Ok(head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]))
 }
 
-/// A workbook: read whole, checked at its cells, then written.
+/// A workbook: read (its sheets streamed to a spooled document), then converted as XML is,
+/// every finding at its cell.
 #[cfg(feature = "workbook")]
 fn convert_workbook<R: BufRead, W: Write>(
     mut input: R,
@@ -142,28 +143,26 @@ fn convert_workbook<R: BufRead, W: Write>(
     options: &ValidateOptions,
     limits: &crate::workbook::Limits,
 ) -> Result<Conversion, Error> {
-    use std::io::Seek;
     // A workbook is read from several places at once: copied first, in memory when small,
     // else to a temporary file.
-    let mut copy = tempfile::SpooledTempFile::new(crate::workbook::SPILL_AT);
+    let mut copy = crate::workbook::SpoolWriter::new();
     std::io::copy(&mut input, &mut copy)?;
-    copy.seek(std::io::SeekFrom::Start(0))?;
-    let imported = crate::workbook::read_workbook_with(
-        std::io::BufReader::with_capacity(64 << 10, copy),
-        limits,
-    )?;
-    let report = imported.validate(options);
-    let mut conversion = Conversion {
-        written: false,
-        records: 0,
-        from_workbook: true,
-        report,
-    };
-    if conversion.report.is_valid() {
-        let (_, records) = imported.write_feed_counted(out)?;
-        conversion.written = true;
-        conversion.records = records;
+    let copy = copy.finish()?;
+    let imported = crate::workbook::read_spooled_workbook(&copy, limits)?;
+    if !imported.is_ok() || imported.xml.is_empty() {
+        // Nothing to write: the report alone.
+        return Ok(Conversion {
+            report: imported.validate(options),
+            written: false,
+            records: 0,
+            from_workbook: true,
+        });
     }
+    // The document the workbook describes, converted as an XML feed is (one pass, records
+    // on worker threads), its findings then moved to their cells.
+    let mut conversion = convert_xml(imported.xml.reader()?, out, options, &mut |_| {})?;
+    conversion.report = imported.located(conversion.report);
+    conversion.from_workbook = true;
     Ok(conversion)
 }
 

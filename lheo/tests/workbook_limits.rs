@@ -373,3 +373,97 @@ fn workbook_cells_fuzz_findings() {
     }
     assert!(seen > 0, "no input under tests/data/fuzz/workbook_cells");
 }
+
+/// Converts `xlsx` with `limits` (the conversion copies the workbook to a spool and, with the
+/// budgets lifted, scans it beside the reading of its sheets).
+fn converted(xlsx: &[u8], limits: &Limits) -> (lheo::convert::Conversion, Vec<u8>) {
+    let mut out = Vec::new();
+    let conversion = lheo::convert::convert_with_limits(
+        xlsx,
+        &mut out,
+        &lheo::validate::ValidateOptions::default(),
+        limits,
+        &mut |_| {},
+    )
+    .expect("a conversion");
+    (conversion, out)
+}
+
+/// Some pseudo-random hexadecimal text: a workbook of it packs badly (a large spool).
+fn noise(bytes: usize) -> String {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..bytes)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(b"0123456789abcdef"[(x & 15) as usize])
+        })
+        .collect()
+}
+
+#[test]
+fn trusted_conversion_scans_beside_the_reading_and_refuses_what_a_scan_first_refuses() {
+    // A dimension past the last column (which the streamed reading does not look at), cells
+    // past Excel's bounds, a reversed shared formula range; small workbooks (a spool in
+    // memory) and one of several megabytes (a spool in a temporary file).
+    let filler = format!(r#"<row r="3">{}</row>"#, cell("B3", &noise(6 << 20)));
+    let mut cases = Vec::new();
+    for extra in ["", filler.as_str()] {
+        for sheet in [
+            format!(
+                r#"<dimension ref="A1:XFE9"/><row r="1">{}</row>{extra}"#,
+                cell("A1", "@numero")
+            ),
+            format!(r#"<row r="1">{}</row>{extra}"#, cell("XFE1", "x")),
+            format!(
+                r#"<row r="1"><c r="A1"><f t="shared" ref="B5:A1" si="0">1</f><v>1</v></c></row>{extra}"#
+            ),
+        ] {
+            cases.push(bombs::xlsx(&[("formation", sheet)], &[], None));
+        }
+    }
+    assert!(cases.iter().any(|c| c.len() > lheo::workbook::SPILL_AT));
+    let trusted = Limits::trusted();
+    for xlsx in &cases {
+        let first = read_workbook_with(Cursor::new(xlsx.clone()), &trusted).unwrap();
+        assert_eq!(
+            codes(&first),
+            ["CLASSEUR-LIMITE"],
+            "{:?}",
+            first.diagnostics
+        );
+        let (conversion, out) = converted(xlsx, &trusted);
+        assert!(!conversion.written && out.is_empty());
+        assert_eq!(conversion.report.diagnostics, first.diagnostics);
+    }
+}
+
+#[test]
+fn trusted_conversion_of_a_large_workbook_is_the_conversion_within_limits() {
+    // More than SPILL_AT bytes of workbook (its spool in a temporary file), under the
+    // default budgets: with and without them, the same report and the same feed.
+    let xml = lheo::generate::Generator::new(
+        lheo::generate::GenerateOptions::new(800)
+            .with_seed(3)
+            .with_today(chrono::NaiveDate::from_ymd_opt(2027, 1, 15).unwrap()),
+    )
+    .to_xml_string();
+    let mut xlsx = Vec::new();
+    lheo::workbook::export(xml.as_bytes(), &mut xlsx).unwrap();
+    assert!(
+        xlsx.len() > lheo::workbook::SPILL_AT,
+        "{} bytes",
+        xlsx.len()
+    );
+    let (within, within_out) = converted(&xlsx, &Limits::default());
+    let (trusted, trusted_out) = converted(&xlsx, &Limits::trusted());
+    assert!(within.written, "{:?}", within.report.diagnostics);
+    assert!(trusted.written);
+    assert_eq!(within.records, 800);
+    assert_eq!(trusted.records, 800);
+    assert_eq!(within.report.diagnostics, trusted.report.diagnostics);
+    assert!(within_out == trusted_out);
+    let direct = read_workbook_with(Cursor::new(xlsx), &Limits::trusted()).unwrap();
+    assert!(lheo::read_document(&within_out[..]).unwrap() == direct.document().unwrap());
+}

@@ -75,6 +75,19 @@ impl Limits {
         }
     }
 
+    /// Whether no budget of cells, bytes or rows is left (as [`Limits::trusted`] sets them).
+    pub(crate) fn budgets_lifted(&self) -> bool {
+        [
+            self.max_sheet_cells,
+            self.max_cells,
+            self.max_sheet_bytes,
+            self.max_bytes,
+            self.max_data_rows,
+        ]
+        .iter()
+        .all(|&b| b == u64::MAX)
+    }
+
     /// These limits with sheets of at most `max` rows.
     pub fn with_max_rows(mut self, max: u32) -> Self {
         self.max_rows = max;

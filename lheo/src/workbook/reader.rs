@@ -51,11 +51,10 @@ impl Imported {
     }
 
     /// Checks the document with `options` (profile, today) and returns every finding, the
-    /// workbook's own first, each located at a cell. A finding on a cell the workbook already
-    /// reported is left out (it is the same problem).
+    /// workbook's own first, each located at a cell. A finding on a cell where the workbook has
+    /// an error is left out (it is the same problem).
     pub fn validate(&self, options: &ValidateOptions) -> Report {
-        let mut diagnostics = self.diagnostics.clone();
-        let mut report = if self.xml.is_empty() {
+        let report = if self.xml.is_empty() {
             Report {
                 profile: options.profile,
                 version: None,
@@ -65,9 +64,6 @@ impl Imported {
                 referentiels: Vec::new(),
             }
         } else {
-            // Read through a small buffer: the parallel validator cuts its chunks from what
-            // the input gives at once, and a slice gives the whole document (one chunk whose
-            // findings, uncapped, are all held at once).
             match self.xml.reader() {
                 Ok(xml) => validate(xml, options),
                 Err(e) => Report::unreadable(
@@ -80,9 +76,18 @@ impl Imported {
                 ),
             }
         };
+        self.located(report)
+    }
+
+    /// `report`, the findings on [`Imported::xml`], located at their cells, after the
+    /// workbook's own findings. A finding on a cell where the workbook has an error is left
+    /// out (it is the same problem).
+    pub(crate) fn located(&self, mut report: Report) -> Report {
+        let mut diagnostics = self.diagnostics.clone();
         let flagged: Vec<Location> = self
             .diagnostics
             .iter()
+            .filter(|d| d.severity == Severity::Error)
             .map(|d| d.location.clone())
             .collect();
         let mut empty_cells: Vec<(Location, String)> = Vec::new();
@@ -163,11 +168,6 @@ impl Imported {
     /// library's writer gives for [`Imported::document`], without holding the whole model).
     /// Fails when the workbook has errors.
     pub fn write_feed<W: std::io::Write>(&self, out: W) -> Result<W, Error> {
-        self.write_feed_counted(out).map(|(out, _)| out)
-    }
-
-    /// [`Imported::write_feed`], with the number of records written.
-    pub(crate) fn write_feed_counted<W: std::io::Write>(&self, out: W) -> Result<(W, u64), Error> {
         use crate::reader::{FromNode, Reader};
         use crate::writer::{Containers, FeedWriter};
         if let Some(d) = self
@@ -192,7 +192,6 @@ impl Imported {
         let mut reader = Reader::new(self.xml.reader()?)?;
         let mut feed = FeedWriter::new(out);
         let mut containers = Containers::default();
-        let mut records = 0;
         while let Some(node) = reader.next_node() {
             let envelope = if containers.first_of_container(&node.path) {
                 let so_far = reader.envelope_so_far();
@@ -201,7 +200,6 @@ impl Imported {
                 None
             };
             feed.write_record(envelope.as_ref(), &node.to_record()?)?;
-            records += 1;
         }
         stopped(&mut reader)?;
         let envelope = match reader.envelope() {
@@ -214,7 +212,7 @@ impl Imported {
                 )))
             }
         };
-        Ok((feed.finish(&envelope)?, records))
+        feed.finish(&envelope)
     }
 }
 
@@ -239,9 +237,21 @@ pub fn read_workbook<RS: Read + Seek>(input: RS) -> Result<Imported, Error> {
 
 /// Reads a workbook within `limits`: a workbook over them is one `CLASSEUR-LIMITE` finding,
 /// found before its cells are read.
-pub fn read_workbook_with<RS: Read + Seek>(
+pub fn read_workbook_with<RS: Read + Seek>(input: RS, limits: &Limits) -> Result<Imported, Error> {
+    read_workbook_from(input, limits, None)
+}
+
+/// [`read_workbook_with`] of a workbook copied to a spool, which can be read twice at once:
+/// with the budgets lifted ([`Limits::trusted`]), an `.xlsx` is scanned on another thread
+/// while its sheets are read.
+pub(crate) fn read_spooled_workbook(spool: &Spool, limits: &Limits) -> Result<Imported, Error> {
+    read_workbook_from(spool.reader()?, limits, Some(spool))
+}
+
+fn read_workbook_from<RS: Read + Seek>(
     mut input: RS,
     limits: &Limits,
+    again: Option<&Spool>,
 ) -> Result<Imported, Error> {
     if let Err(why) = check_archive(&mut input) {
         return Ok(unreadable(&why));
@@ -250,11 +260,30 @@ pub fn read_workbook_with<RS: Read + Seek>(
     let kind = kind(&mut input)?;
     input.seek(std::io::SeekFrom::Start(0))?;
     let mut budget = Budget::new(*limits);
+    // With budgets, the pre-scan of an `.xlsx` comes first: it is what keeps a bomb from
+    // being read. Without, it checks only Excel's bounds, which the streamed reading of the
+    // sheets does not depend on (it checks each cell's itself): it runs beside the reading
+    // when the input can be read twice, and its finding comes first, as if it had run first.
+    let beside = again.filter(|_| kind == Kind::Xlsx && limits.budgets_lifted());
     // The workbook library is not ours: a panic in it (a bug on a hostile file) is an
     // unreadable workbook, not a crash.
-    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-        read_kind(kind, input, &mut budget)
-    }));
+    let read = |budget: &mut Budget| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            read_kind(kind, input, budget, beside.is_none())
+        }))
+    };
+    let read = match beside {
+        None => read(&mut budget),
+        Some(spool) => std::thread::scope(|s| {
+            let scan = s.spawn(|| scan_xlsx(spool, limits));
+            let read = read(&mut budget);
+            match scan.join() {
+                Ok(Ok(())) => read,
+                Ok(Err(stop)) => Ok(Err(stop)),
+                Err(payload) => Err(payload),
+            }
+        }),
+    };
     match read {
         Ok(Ok(imported)) => Ok(imported),
         Ok(Err(Stop::Limit(e))) => Ok(over_limits(&e)),
@@ -265,6 +294,13 @@ pub fn read_workbook_with<RS: Read + Seek>(
             "le lecteur de classeurs a échoué sur ce fichier",
         )),
     }
+}
+
+/// The pre-scan of an `.xlsx` spool, on its own reader and budget.
+fn scan_xlsx(spool: &Spool, limits: &Limits) -> Result<(), Stop> {
+    let mut input = spool.reader()?;
+    scan::xlsx(&mut input, &mut Budget::new(*limits))?;
+    Ok(())
 }
 
 /// The kinds of workbooks.
@@ -334,15 +370,20 @@ impl From<Exceeded> for Stop {
     }
 }
 
+/// Reads a workbook of `kind`, scanned first (`.xlsx`: unless `scan_xlsx` is `false`, when the
+/// caller scans it).
 fn read_kind<RS: Read + Seek>(
     kind: Kind,
     mut input: RS,
     budget: &mut Budget,
+    scan_xlsx: bool,
 ) -> Result<Imported, Stop> {
     use calamine::Reader as _;
     match kind {
         Kind::Xlsx => {
-            scan::xlsx(&mut input, budget)?;
+            if scan_xlsx {
+                scan::xlsx(&mut input, budget)?;
+            }
             input
                 .seek(std::io::SeekFrom::Start(0))
                 .map_err(|e| Stop::Fatal(e.into()))?;

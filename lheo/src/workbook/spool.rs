@@ -95,6 +95,34 @@ impl SpoolReader<'_> {
     }
 }
 
+impl Seek for SpoolReader<'_> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        let (here, end) = match self {
+            SpoolReader::Memory(bytes, at) => (*at as u64, bytes.len() as u64),
+            SpoolReader::File(file, at) => {
+                if let SeekFrom::End(delta) = pos {
+                    *at = file.seek(SeekFrom::End(delta))?;
+                    return Ok(*at);
+                }
+                (*at, u64::MAX)
+            }
+        };
+        let target = match pos {
+            SeekFrom::Start(offset) => Some(offset),
+            SeekFrom::Current(delta) => here.checked_add_signed(delta),
+            SeekFrom::End(delta) => end.checked_add_signed(delta),
+        };
+        let target = target.ok_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidInput, "position before the start")
+        })?;
+        self.seek_to(target)?;
+        Ok(match self {
+            SpoolReader::Memory(_, at) => *at as u64,
+            SpoolReader::File(_, at) => *at,
+        })
+    }
+}
+
 impl Read for SpoolReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
