@@ -18,8 +18,16 @@ use crate::model::{QName, XmlAttribute};
 use crate::schema::{self, Content, ElementId, ElementSet, NAMESPACE_2_3};
 
 /// A slice of [`RecordLog::strings`].
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Span(u32, u32);
+
+impl Span {
+    /// The LHEO 2.3 namespace, not copied into the strings: most names are in it.
+    const LHEO: Span = Span(u32::MAX, 0);
+    /// No string: the local name of an element the schema declares (its name is the
+    /// schema's).
+    const NONE: Span = Span(0, 0);
+}
 
 #[derive(Debug, Clone, Copy)]
 enum LogEvent {
@@ -177,6 +185,9 @@ impl RecordLog {
     }
 
     fn str(&self, span: Span) -> &str {
+        if span == Span::LHEO {
+            return NAMESPACE_2_3;
+        }
         self.strings
             .get(span.0 as usize..(span.0 + span.1) as usize)
             .unwrap_or("")
@@ -213,14 +224,17 @@ impl RecordLog {
         let ns_span = |log: &mut RecordLog, n: Option<NsId>| {
             n.map(|n| {
                 if Some(n) == lheo_ns {
-                    log.push(NAMESPACE_2_3)
+                    Span::LHEO
                 } else {
                     log.push(namespaces.uri(n))
                 }
             })
         };
         let ns = ns_span(self, tag.ns);
-        let local = self.push(&tag.local);
+        let local = match id {
+            Some(_) => Span::NONE,
+            None => self.push(&tag.local),
+        };
         self.events.push(LogEvent::Start {
             id,
             ns,
@@ -270,7 +284,7 @@ impl RecordLog {
         self.events.push(LogEvent::Start {
             id,
             ns: None,
-            local: Span(0, 0),
+            local: Span::NONE,
             attributes: 0,
             pos: tag.pos,
         });
@@ -336,9 +350,12 @@ impl RecordLog {
     /// Builds the tree of the captured events.
     pub fn to_node(&self) -> Node {
         let name = |ns: Option<Span>, local: Span, static_local: Option<&'static str>| QName {
-            namespace: ns.map(|s| match self.str(s) {
-                NAMESPACE_2_3 => Cow::Borrowed(NAMESPACE_2_3),
-                other => Cow::Owned(other.to_owned()),
+            namespace: ns.map(|s| match s {
+                Span::LHEO => Cow::Borrowed(NAMESPACE_2_3),
+                s => match self.str(s) {
+                    NAMESPACE_2_3 => Cow::Borrowed(NAMESPACE_2_3),
+                    other => Cow::Owned(other.to_owned()),
+                },
             }),
             local: match static_local {
                 Some(l) => Cow::Borrowed(l),
