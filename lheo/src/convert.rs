@@ -137,7 +137,7 @@ fn is_workbook<R: BufRead>(input: &mut R) -> Result<bool, Error> {
 /// A workbook: read (its sheets streamed to a spooled document), then converted as XML is,
 /// every finding at its cell.
 #[cfg(feature = "workbook")]
-fn convert_workbook<R: BufRead, W: Write>(
+fn convert_workbook<R: BufRead, W: Write + Send>(
     mut input: R,
     out: W,
     options: &ValidateOptions,
@@ -148,8 +148,12 @@ fn convert_workbook<R: BufRead, W: Write>(
     let mut copy = crate::workbook::SpoolWriter::new();
     std::io::copy(&mut input, &mut copy)?;
     let copy = copy.finish()?;
-    let imported = crate::workbook::read_spooled_workbook(&copy, limits)?;
-    if !imported.is_ok() || imported.xml.is_empty() {
+    // The document the workbook describes, converted as an XML feed is (one pass, records
+    // on worker threads) as it is assembled; its findings then moved to their cells.
+    let (imported, converted) = crate::workbook::stream_spooled_workbook(&copy, limits, |xml| {
+        convert_xml(xml, out, options, &mut |_| {})
+    })?;
+    let Some(converted) = converted else {
         // Nothing to write: the report alone.
         return Ok(Conversion {
             report: imported.validate(options),
@@ -157,11 +161,10 @@ fn convert_workbook<R: BufRead, W: Write>(
             records: 0,
             from_workbook: true,
         });
-    }
-    // The document the workbook describes, converted as an XML feed is (one pass, records
-    // on worker threads), its findings then moved to their cells.
-    let mut conversion = convert_xml(imported.xml.reader()?, out, options, &mut |_| {})?;
+    };
+    let mut conversion = converted?;
     conversion.report = imported.located(conversion.report);
+    conversion.written = conversion.written && imported.is_ok();
     conversion.from_workbook = true;
     Ok(conversion)
 }

@@ -493,3 +493,46 @@ fn extras_lose_comments_and_prefixes_and_keep_the_rest() {
     assert!(written.contains(">oui</"), "{written}");
     assert!(written.contains("=\"ouvert\""), "{written}");
 }
+
+/// `lheo::convert` of a workbook reads its document as the sheets are assembled (through a
+/// pipe, on another thread): the report is the one of reading the workbook then validating
+/// its document, the output the feed only when nothing is wrong — a valid workbook, an error
+/// found while reading the sheets (a code outside its dictionary: nothing streamed), and an
+/// error found while assembling (an orphan row: found after the document began to stream).
+#[test]
+fn converting_a_workbook_reports_what_reading_then_validating_reports() {
+    let options = lheo::validate::ValidateOptions::default();
+    let valid = Book::example();
+    let mut bad_code = Book::example();
+    bad_code.set(
+        "recrutement",
+        "modalite-recrutement",
+        1,
+        Data::String("12".into()),
+    );
+    let mut orphan = Book::example();
+    orphan.set("session", "#action", 1, Data::String("7.1".into()));
+    for (name, book, ok) in [
+        ("valid", &valid, true),
+        ("bad code", &bad_code, false),
+        ("orphan", &orphan, false),
+    ] {
+        let xlsx = book.write();
+        let imported = book.import();
+        let want = imported.validate(&options);
+        let mut out = Vec::new();
+        let conversion = lheo::convert::convert(&xlsx[..], &mut out, &options).unwrap();
+        assert!(conversion.from_workbook, "{name}");
+        assert_eq!(conversion.report.diagnostics, want.diagnostics, "{name}");
+        assert_eq!(conversion.written, ok, "{name}: {:?}", want.diagnostics);
+        if ok {
+            assert!(want.is_valid(), "{name}");
+            assert_eq!(out, imported.write_feed(Vec::new()).unwrap(), "{name}");
+            let formations = String::from_utf8_lossy(&out).matches("<formation ").count();
+            assert!(formations > 0, "{name}");
+            assert_eq!(conversion.records, formations as u64, "{name}");
+        } else {
+            assert!(!want.is_valid(), "{name}");
+        }
+    }
+}

@@ -349,7 +349,7 @@ pub trait CellFinder {
 
 /// The XML writer that counts lines.
 struct Out<'a> {
-    xml: SpoolWriter,
+    xml: &'a mut dyn Write,
     line: u32,
     starts: LineMapWriter,
     empty: Vec<(u32, bool, &'static str)>,
@@ -379,15 +379,16 @@ impl Out<'_> {
 }
 
 /// Writes `root` as an LHEO 2.3 document, the tree consumed as it goes. `names` are the
-/// workbook's sheet names (for the line map). Returns the XML and the line map.
+/// workbook's sheet names (for the line map). Writes the XML to `xml`; returns the line map.
 pub fn to_xml(
     root: Element,
     finder: &dyn CellFinder,
     names: Vec<String>,
     records: RecordBuilder<'_>,
-) -> io::Result<(Spool, LineMap)> {
+    xml: &mut dyn Write,
+) -> io::Result<LineMap> {
     let mut out = Out {
-        xml: SpoolWriter::new(),
+        xml,
         line: 1,
         starts: LineMapWriter::default(),
         empty: Vec::new(),
@@ -396,7 +397,7 @@ pub fn to_xml(
     };
     out.push(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
     element(&mut out, root, true, &mut Vec::new())?;
-    Ok((out.xml.finish()?, out.starts.finish(names, out.empty)?))
+    out.starts.finish(names, out.empty)
 }
 
 /// Adds the required children an element lacks (empty: the checker then says what to fill,

@@ -60,7 +60,7 @@ mod writer;
 
 pub use export::{export, export_with, ExportOptions, ExportSummary};
 pub use limits::Limits;
-pub(crate) use reader::read_spooled_workbook;
+pub(crate) use reader::stream_spooled_workbook;
 pub use reader::{read_workbook, read_workbook_with, Imported};
 pub(crate) use spool::SpoolWriter;
 pub use spool::{Spool, SpoolReader, SPILL_AT};

@@ -241,20 +241,26 @@ pub fn read_workbook_with<RS: Read + Seek>(input: RS, limits: &Limits) -> Result
     read_workbook_from(input, limits, None)
 }
 
-/// [`read_workbook_with`] of a workbook copied to a spool, which can be read twice at once:
-/// with the budgets lifted ([`Limits::trusted`]), an `.xlsx` is scanned on another thread
-/// while its sheets are read.
-pub(crate) fn read_spooled_workbook(spool: &Spool, limits: &Limits) -> Result<Imported, Error> {
-    read_workbook_from(spool.reader()?, limits, Some(spool))
-}
-
 fn read_workbook_from<RS: Read + Seek>(
-    mut input: RS,
+    input: RS,
     limits: &Limits,
     again: Option<&Spool>,
 ) -> Result<Imported, Error> {
+    match read_sheets_from(input, limits, again)? {
+        Ok(sheets) => sheets.spooled(),
+        Err(outcome) => Ok(outcome),
+    }
+}
+
+/// Reads the sheets of a workbook, or says why they cannot be read (the `Err` outcome: an
+/// unreadable workbook, one over the limits).
+fn read_sheets_from<RS: Read + Seek>(
+    mut input: RS,
+    limits: &Limits,
+    again: Option<&Spool>,
+) -> Result<Result<Sheets, Imported>, Error> {
     if let Err(why) = check_archive(&mut input) {
-        return Ok(unreadable(&why));
+        return Ok(Err(unreadable(&why)));
     }
     input.seek(std::io::SeekFrom::Start(0))?;
     let kind = kind(&mut input)?;
@@ -284,16 +290,70 @@ fn read_workbook_from<RS: Read + Seek>(
             }
         }),
     };
-    match read {
-        Ok(Ok(imported)) => Ok(imported),
-        Ok(Err(Stop::Limit(e))) => Ok(over_limits(&e)),
-        Ok(Err(Stop::Unreadable(why))) => Ok(unreadable(&why)),
-        Ok(Err(Stop::Fatal(e))) => Err(e),
-        Ok(Err(Stop::Unordered)) => Ok(unreadable("lignes dans le désordre")),
-        Err(_) => Ok(unreadable(
-            "le lecteur de classeurs a échoué sur ce fichier",
-        )),
+    Ok(match read {
+        Ok(Ok(sheets)) => Ok(sheets),
+        Ok(Err(Stop::Limit(e))) => Err(over_limits(&e)),
+        Ok(Err(Stop::Unreadable(why))) => Err(unreadable(&why)),
+        Ok(Err(Stop::Fatal(e))) => return Err(e),
+        Ok(Err(Stop::Unordered)) => Err(unreadable("lignes dans le désordre")),
+        Err(_) => Err(unreadable(FAILED)),
+    })
+}
+
+/// Why a workbook is unreadable when the reading panicked.
+const FAILED: &str = "le lecteur de classeurs a échoué sur ce fichier";
+
+/// Reads a spooled workbook and gives its document to `consume`, which reads it on another
+/// thread as this one assembles it (through a pipe: the document is never held or spooled
+/// whole). The
+/// [`Imported`] returned has the workbook's findings and the map of lines to cells, and an
+/// empty `xml`. When the document is not streamed (`None`: the workbook is unreadable, over
+/// its limits, or has errors of its own), the [`Imported`] is the whole one, as
+/// [`read_workbook_with`] gives it.
+pub(crate) fn stream_spooled_workbook<T>(
+    spool: &Spool,
+    limits: &Limits,
+    consume: impl FnOnce(&mut std::io::BufReader<std::io::PipeReader>) -> T + Send,
+) -> Result<(Imported, Option<T>), Error>
+where
+    T: Send,
+{
+    let sheets = match read_sheets_from(spool.reader()?, limits, Some(spool))? {
+        Ok(sheets) => sheets,
+        Err(outcome) => return Ok((outcome, None)),
+    };
+    if sheets
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
+        return Ok((sheets.spooled()?, None));
     }
+    let (reader, writer) = std::io::pipe()?;
+    std::thread::scope(|s| {
+        // The document is assembled on this thread, which read the sheets: the memory their
+        // reading freed is what assembling takes again.
+        let consuming = s.spawn(move || {
+            let mut input = std::io::BufReader::with_capacity(64 << 10, reader);
+            let consumed = consume(&mut input);
+            // Read to the end whatever `consume` left: the assembling never writes to a
+            // closed pipe.
+            std::io::copy(&mut input, &mut std::io::sink()).map(|_| consumed)
+        });
+        let assembled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut xml = std::io::BufWriter::with_capacity(64 << 10, writer);
+            let imported = sheets.assemble(&mut xml)?;
+            std::io::Write::flush(&mut xml)?;
+            Ok::<_, Error>(imported)
+        }));
+        // The writer is closed by now (dropped, even on a panic): the consumer sees the end.
+        let consumed = match consuming.join() {
+            Ok(consumed) => consumed?,
+            Err(payload) => std::panic::resume_unwind(payload),
+        };
+        let imported = assembled.unwrap_or_else(|_| Ok(unreadable(FAILED)))?;
+        Ok((imported, Some(consumed)))
+    })
 }
 
 /// The pre-scan of an `.xlsx` spool, on its own reader and budget.
@@ -377,7 +437,7 @@ fn read_kind<RS: Read + Seek>(
     mut input: RS,
     budget: &mut Budget,
     scan_xlsx: bool,
-) -> Result<Imported, Stop> {
+) -> Result<Sheets, Stop> {
     use calamine::Reader as _;
     match kind {
         Kind::Xlsx => {
@@ -526,7 +586,7 @@ fn sorted(row: &mut Vec<(u32, Data)>) {
 fn read_ranges<RS: Read + Seek, B: calamine::Reader<RS>>(
     mut book: B,
     budget: &mut Budget,
-) -> Result<Imported, Stop>
+) -> Result<Sheets, Stop>
 where
     B::Error: std::fmt::Display,
 {
@@ -645,10 +705,9 @@ fn plain(d: &Data) -> String {
 /// [`put_values`]), so that memory holds a few dozen bytes per row, whatever the sheet holds.
 struct RowData {
     row: u32,
-    parent: Option<(Box<str>, Origin)>,
     /// Where its values are in the spool: offset and length in bytes.
-    at: u64,
     len: u32,
+    at: u64,
 }
 
 /// An entity sheet as read.
@@ -660,6 +719,8 @@ struct SheetData {
     /// The columns read: (column, target).
     columns: Vec<(usize, Target)>,
     rows: Vec<RowData>,
+    /// The key of each row's parent and where it is, beside `rows` (until rows are joined).
+    parents: Vec<Option<(Box<str>, Origin)>>,
     by_key: HashMap<Box<str>, u32>,
     /// Value columns: steps → column.
     value_columns: HashMap<Vec<Step>, usize>,
@@ -737,10 +798,10 @@ struct Side {
 /// [`Stop::Unordered`] (rows out of order), and is then called again without.
 type SheetFn<'a> = dyn FnMut(&str, bool, RowSink<'_>) -> Result<Vec<(u32, u32)>, Stop> + 'a;
 
-/// Reads the sheets one by one (`sheet` reads one, row by row) and assembles the document.
+/// Reads the sheets one by one (`sheet` reads one, row by row).
 /// Entity sheets are read as they stream (their values go to a spool); the `attributs` and
 /// `extras` sheets are held until every entity sheet is read.
-fn read_sheets(names: Vec<String>, sheet: &mut SheetFn<'_>) -> Result<Imported, Stop> {
+fn read_sheets(names: Vec<String>, sheet: &mut SheetFn<'_>) -> Result<Sheets, Stop> {
     let root = if names.iter().any(|n| n == "lheo-index") {
         id::LHEO_INDEX
     } else if names.iter().any(|n| n == "lheo-plus") {
@@ -780,19 +841,27 @@ fn read_sheets(names: Vec<String>, sheet: &mut SheetFn<'_>) -> Result<Imported, 
             sheets.push(reader.finish());
             continue;
         }
-        let mut grid = Grid::default();
         let side = name == ATTRIBUTS || name == EXTRAS;
-        let mut filled = false;
-        let formulas = sheet(name, false, &mut |r, cells| {
-            if side {
-                for (c, v) in cells.drain(..) {
-                    grid.push(r, c, v);
+        // Streamed (rows in order: one grid, this one), else read again whole.
+        let mut read = |stream: bool| {
+            let mut grid = Grid::default();
+            let mut filled = false;
+            let formulas = sheet(name, stream, &mut |r, cells| {
+                if side {
+                    for (c, v) in cells.drain(..) {
+                        grid.push(r, c, v);
+                    }
+                } else {
+                    filled = filled || !blank(cells);
                 }
-            } else {
-                filled = filled || !blank(cells);
-            }
-            Ok(())
-        })?;
+                Ok(())
+            })?;
+            Ok::<_, Stop>((formulas, grid, filled))
+        };
+        let (formulas, grid, filled) = match read(true) {
+            Err(Stop::Unordered) => read(false)?,
+            read => read?,
+        };
         diagnostics.extend(formula_findings(name, &formulas));
         if side {
             let key = if name == ATTRIBUTS { ATTRIBUTS } else { EXTRAS };
@@ -816,22 +885,55 @@ fn read_sheets(names: Vec<String>, sheet: &mut SheetFn<'_>) -> Result<Imported, 
         .map(|(k, n, g)| read_side(layout, &sheets, *k, n, g, true, &mut diagnostics))
         .unwrap_or_default();
     drop(side_grids);
-    let (xml, lines) = build(
-        layout,
-        &sheets,
-        &values,
-        &attributs,
-        &extras,
-        names,
-        &mut diagnostics,
-    )
-    .map_err(Stop::Fatal)?;
-    Ok(Imported {
+    Ok(Sheets {
         root,
-        xml,
-        lines,
+        layout,
+        sheets,
+        values,
+        attributs,
+        extras,
+        names,
         diagnostics,
     })
+}
+
+/// A workbook's sheets, read: what its document is assembled from.
+pub(crate) struct Sheets {
+    root: ElementId,
+    layout: &'static Layout,
+    sheets: Vec<SheetData>,
+    values: Spool,
+    attributs: Vec<Side>,
+    extras: Vec<Side>,
+    names: Vec<String>,
+    /// The findings so far.
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Sheets {
+    /// Assembles the document into `xml`: the [`Imported`] returned has an empty `xml`.
+    fn assemble(mut self, xml: &mut dyn std::io::Write) -> Result<Imported, Error> {
+        let lines = build(&mut self, xml)?;
+        Ok(Imported {
+            root: self.root,
+            xml: Spool::default(),
+            lines,
+            diagnostics: self.diagnostics,
+        })
+    }
+
+    /// Assembles the document into a spool. A panic there is an unreadable workbook.
+    fn spooled(self) -> Result<Imported, Error> {
+        let assembled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            let mut xml = SpoolWriter::new();
+            let imported = self.assemble(&mut xml)?;
+            Ok::<_, Error>(Imported {
+                xml: xml.finish()?,
+                ..imported
+            })
+        }));
+        assembled.unwrap_or_else(|_| Ok(unreadable(FAILED)))
+    }
 }
 
 /// The findings of formulas without a saved value.
@@ -911,6 +1013,7 @@ impl<'l> EntityReader<'l> {
                 name: name.to_owned(),
                 columns: Vec::new(),
                 rows: Vec::new(),
+                parents: Vec::new(),
                 by_key: HashMap::new(),
                 value_columns: HashMap::new(),
             },
@@ -1082,12 +1185,8 @@ impl<'l> EntityReader<'l> {
             }
         }
         let (at, len) = put_values(spool, &values)?;
-        self.data.rows.push(RowData {
-            row: r,
-            parent,
-            at,
-            len,
-        });
+        self.data.rows.push(RowData { row: r, len, at });
+        self.data.parents.push(parent);
         Ok(())
     }
 
@@ -1125,11 +1224,12 @@ impl<'l> EntityReader<'l> {
             // The document's row may be blank: the root still exists.
             self.data.rows.push(RowData {
                 row: 1,
-                parent: None,
-                at: 0,
                 len: 0,
+                at: 0,
             });
+            self.data.parents.push(None);
         }
+        self.data.rows.shrink_to_fit();
         self.data
     }
 }
@@ -1408,15 +1508,12 @@ impl Children {
 }
 
 /// Builds the document tree from the rows.
-fn build(
-    layout: &Layout,
-    sheets: &[SheetData],
-    values: &Spool,
-    attributs: &[Side],
-    extras: &[Side],
-    names: Vec<String>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<(Spool, LineMap), Error> {
+fn build(read: &mut Sheets, xml: &mut dyn std::io::Write) -> Result<LineMap, Error> {
+    let layout = read.layout;
+    let names = std::mem::take(&mut read.names);
+    let diagnostics = &mut read.diagnostics;
+    let sheets = &mut read.sheets[..];
+    let (values, attributs, extras) = (&read.values, &read.attributs, &read.extras);
     let by_layout: HashMap<usize, usize> = sheets
         .iter()
         .enumerate()
@@ -1440,18 +1537,24 @@ fn build(
         }
     }
     let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-    let mut children = Vec::new();
+    let mut children = Vec::with_capacity(
+        sheets
+            .iter()
+            .filter(|s| layout.sheets[s.layout].parent.is_some())
+            .map(|s| s.rows.len())
+            .sum(),
+    );
     for (si, s) in sheets.iter().enumerate() {
         let Some(parent_layout) = layout.sheets[s.layout].parent else {
             continue;
         };
         let parent_sheet = by_layout.get(&parent_layout).copied();
-        for (ri, row) in s.rows.iter().enumerate() {
+        for (ri, parent) in s.parents.iter().enumerate() {
             if parent_layout == 0 {
                 children.push((Children::ROOT.0, Children::ROOT.1, index(si), index(ri)));
                 continue;
             }
-            let Some((pkey, loc)) = &row.parent else {
+            let Some((pkey, loc)) = parent else {
                 continue; // the missing column is reported once
             };
             let found =
@@ -1477,6 +1580,12 @@ fn build(
         }
     }
     children.sort_unstable();
+    // The keys have done their work: what is left to assemble is rows and their values.
+    for s in sheets.iter_mut() {
+        s.by_key = HashMap::new();
+        s.parents = Vec::new();
+    }
+    let sheets: &[SheetData] = sheets;
     let children = Children(children);
     let mut side: HashMap<(usize, usize), Vec<&Side>> = HashMap::new();
     for s in attributs.iter().chain(extras) {
@@ -1509,7 +1618,7 @@ fn build(
     }
     let finder = Finder { sheets };
     let records = |cs: usize, cr: usize| ctx.entity(cs, cr);
-    Ok(assemble::to_xml(root, &finder, names, &records)?)
+    Ok(assemble::to_xml(root, &finder, names, &records, xml)?)
 }
 
 struct Build<'a> {
