@@ -211,6 +211,14 @@ struct Piece {
 impl RecordWork for Serialize {
     type Part = Pieces;
 
+    /// Room for the chunk's records as written again: about the bytes read.
+    fn part(&self, bytes: usize) -> Pieces {
+        Pieces {
+            bytes: Vec::with_capacity(bytes + bytes / 8),
+            records: Vec::new(),
+        }
+    }
+
     fn record(&self, log: RecordLog, part: &mut Pieces) {
         if part.records.last().is_some_and(|p| p.serialized.is_err()) {
             return;

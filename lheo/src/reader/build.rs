@@ -146,7 +146,12 @@ impl<T: SimpleValue> FromNode for Field<T> {
         if n.elements().next().is_some() {
             return Err(BuildError::at(n, "élément enfant dans un élément texte"));
         }
-        let value = T::from_text(n.text()).ok_or_else(|| BuildError::at(n, "valeur invalide"))?;
+        // The usual case, one text child, is parsed where it is (no copy but the value's).
+        let value = match n.children.as_slice() {
+            [Child::Text(t)] => T::parse_text(t),
+            _ => T::from_text(n.text()),
+        };
+        let value = value.ok_or_else(|| BuildError::at(n, "valeur invalide"))?;
         Ok(Field {
             value,
             attrs: n.attributes()?,

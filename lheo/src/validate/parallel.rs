@@ -287,7 +287,7 @@ impl<'p, W: RecordWork> Sink<'p, W> {
             // `Step::Record`).
             if let Step::Captured(log) = step {
                 self.findings.check(&mut self.rules, &log);
-                let mut part = W::Part::default();
+                let mut part = self.work.part(0);
                 self.work.record(log, &mut part);
                 (self.take)(part, &|| reader.envelope_so_far());
             }
@@ -430,7 +430,7 @@ fn read_chunk<W: RecordWork>(
         rules_omitted: Counts::default(),
         end: None,
         ids: IdLog::default(),
-        part: W::Part::default(),
+        part: work.part(chunk.bytes.len()),
     };
     let Some(record) = record else {
         return result;

@@ -12,6 +12,12 @@ pub(crate) trait RecordWork: Sync {
     /// What the records of one chunk, or one record read in sequence, give.
     type Part: Send + Default;
 
+    /// An empty part for a chunk of `bytes` bytes (0: one record read in sequence).
+    fn part(&self, bytes: usize) -> Self::Part {
+        let _ = bytes;
+        Self::Part::default()
+    }
+
     /// Works on `log` (after the record rules), adding to `part`.
     fn record(&self, log: RecordLog, part: &mut Self::Part);
 }

@@ -18,11 +18,12 @@
 //! and dimensions against Excel's bounds; a budget of cells and bytes per sheet and per
 //! workbook, repeated `.ods` rows and columns expanded, and of filled rows): one
 //! `CLASSEUR-LIMITE` finding instead of a memory blow-up ([`read_workbook_with`] raises them,
-//! [`Limits::trusted`] lifts the budgets). Export memory is flat; so is the import of an
-//! `.xlsx`: its sheets stream row by row, each row's values go to a [`Spool`] (a temporary
-//! file once large), rows are joined to their parents by key whatever their order, and the
-//! document and its map back to the cells are spooled too. `.ods` and `.xls` are read whole
-//! by calamine, within the budget.
+//! [`Limits::trusted`] lifts the budgets). Export memory is flat. Importing an `.xlsx` holds
+//! little: its sheets stream row by row, each row's values go to a [`Spool`] (a temporary
+//! file once large), rows are joined to their parents by key whatever their order (what stays
+//! in memory is each row's key until the rows are joined, then about 32 bytes a row), and the
+//! document is spooled too ([`read_workbook`]), or read as it is assembled
+//! ([`crate::convert`]). `.ods` and `.xls` are read whole by calamine, within the budget.
 //!
 //! What a workbook does not carry: XML comments inside `extras` (the model keeps elements,
 //! attributes and text, not comments) and the namespace prefixes of `extras` (namespaces are
