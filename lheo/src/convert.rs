@@ -134,7 +134,7 @@ fn is_workbook<R: BufRead>(input: &mut R) -> Result<bool, Error> {
     Ok(head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]))
 }
 
-/// A workbook: read (its sheets streamed to a spooled document), then converted as XML is,
+/// A workbook: its sheets read, its document converted as XML is while it is assembled,
 /// every finding at its cell.
 #[cfg(feature = "workbook")]
 fn convert_workbook<R: BufRead, W: Write + Send>(
