@@ -33,6 +33,10 @@ for feed in "$fixtures"/*.xml "$fixtures"/france-travail/*.xml; do
     # Feeds with errors are not exported: that is expected, they are skipped.
     "$lheo" export "$feed" -o "$here/corpus/workbook/$name.xlsx" >/dev/null 2>&1 || true
 done
+# The convert target converts workbooks too: the same workbooks, after the chunk-size byte.
+for book in "$here"/corpus/workbook/*.xlsx; do
+    { printf '\037'; cat "$book"; } > "$here/corpus/convert/$(basename "$book")"
+done
 # The workbook_parts target: the same workbooks as lists of parts (see its source).
 mkdir -p "$here/corpus/workbook_parts"
 python3 - "$here/corpus/workbook" "$here/corpus/workbook_parts" <<'PY'

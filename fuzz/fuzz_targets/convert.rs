@@ -5,7 +5,10 @@
 //! chunks). With `threads: 2` (records built and serialised on the workers, written in order
 //! by the calling thread) the conversion must give what `threads: 1` gives: the same outcome
 //! (error or not), the same report, which is also `validate`'s, and, when written, the same
-//! bytes, which are those of `read_document` then `write_document`.
+//! bytes, which are those of `read_document` then `write_document`. A workbook (the input is
+//! read as one when it starts like a zip or an OLE file) is converted while its document is
+//! assembled: the report must be the one of `read_workbook` then `Imported::validate`, and
+//! the bytes written those of `Imported::write_feed`.
 #![no_main]
 
 use lheo::convert::convert;
@@ -43,7 +46,19 @@ fuzz_target!(|data: &[u8]| {
         let a = converted(xml, &one);
         let b = converted(xml, &two);
         assert_eq!(a, b, "{profile:?}, chunks of {chunk_bytes} bytes");
-        // Bytes that start like a zip or an OLE file are read as a workbook (other targets).
+        if let Ok((report, true, written, _, out)) = &a {
+            let imported = lheo::workbook::read_workbook(std::io::Cursor::new(xml))
+                .expect("a workbook the conversion read reads");
+            assert_eq!(
+                report,
+                &render(&imported.validate(&one)),
+                "{profile:?}: the report of read_workbook then validate"
+            );
+            if *written {
+                let expected = imported.write_feed(Vec::new()).expect("writes");
+                assert_eq!(out, &expected, "{profile:?}: the bytes of write_feed");
+            }
+        }
         if let Ok((report, false, written, _, out)) = &a {
             assert_eq!(report, &render(&validate(xml, &one)), "{profile:?}: validate's report");
             if *written {
