@@ -22,7 +22,8 @@ use crate::schema::{self, Content, ElementId, ElementSet, NAMESPACE_2_3};
 struct Span(u32, u32);
 
 impl Span {
-    /// The LHEO 2.3 namespace, not copied into the strings: most names are in it.
+    /// The LHEO 2.3 namespace, not copied into the strings: most names are in it. Only a
+    /// namespace span can be it, and only [`RecordLog::to_node`] reads namespaces.
     const LHEO: Span = Span(u32::MAX, 0);
     /// No string: the local name of an element the schema declares (its name is the
     /// schema's).
@@ -185,9 +186,6 @@ impl RecordLog {
     }
 
     fn str(&self, span: Span) -> &str {
-        if span == Span::LHEO {
-            return NAMESPACE_2_3;
-        }
         self.strings
             .get(span.0 as usize..(span.0 + span.1) as usize)
             .unwrap_or("")
@@ -350,12 +348,9 @@ impl RecordLog {
     /// Builds the tree of the captured events.
     pub fn to_node(&self) -> Node {
         let name = |ns: Option<Span>, local: Span, static_local: Option<&'static str>| QName {
-            namespace: ns.map(|s| match s {
-                Span::LHEO => Cow::Borrowed(NAMESPACE_2_3),
-                s => match self.str(s) {
-                    NAMESPACE_2_3 => Cow::Borrowed(NAMESPACE_2_3),
-                    other => Cow::Owned(other.to_owned()),
-                },
+            namespace: ns.map(|s| match (s, self.str(s)) {
+                (Span::LHEO, _) | (_, NAMESPACE_2_3) => Cow::Borrowed(NAMESPACE_2_3),
+                (_, other) => Cow::Owned(other.to_owned()),
             }),
             local: match static_local {
                 Some(l) => Cow::Borrowed(l),

@@ -44,10 +44,7 @@ impl Imported {
     /// `true` when the workbook itself has no error (the document may still have some:
     /// see [`Imported::validate`]).
     pub fn is_ok(&self) -> bool {
-        !self
-            .diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error)
+        !has_error(&self.diagnostics)
     }
 
     /// Checks the document with `options` (profile, today) and returns every finding, the
@@ -235,18 +232,15 @@ pub fn read_workbook<RS: Read + Seek>(input: RS) -> Result<Imported, Error> {
     read_workbook_with(input, &Limits::default())
 }
 
+/// Whether any of `diagnostics` is an error.
+fn has_error(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity == Severity::Error)
+}
+
 /// Reads a workbook within `limits`: a workbook over them is one `CLASSEUR-LIMITE` finding,
 /// found before its cells are read.
 pub fn read_workbook_with<RS: Read + Seek>(input: RS, limits: &Limits) -> Result<Imported, Error> {
-    read_workbook_from(input, limits, None)
-}
-
-fn read_workbook_from<RS: Read + Seek>(
-    input: RS,
-    limits: &Limits,
-    again: Option<&Spool>,
-) -> Result<Imported, Error> {
-    match read_sheets_from(input, limits, again)? {
+    match read_sheets_from(input, limits, None)? {
         Ok(sheets) => sheets.spooled(),
         Err(outcome) => Ok(outcome),
     }
@@ -322,11 +316,7 @@ where
         Ok(sheets) => sheets,
         Err(outcome) => return Ok((outcome, None)),
     };
-    if sheets
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error)
-    {
+    if has_error(&sheets.diagnostics) {
         return Ok((sheets.spooled()?, None));
     }
     let (reader, writer) = std::io::pipe()?;
@@ -340,18 +330,19 @@ where
             // closed pipe.
             std::io::copy(&mut input, &mut std::io::sink()).map(|_| consumed)
         });
-        let assembled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let assembled = {
             let mut xml = std::io::BufWriter::with_capacity(64 << 10, writer);
-            let imported = sheets.assemble(&mut xml)?;
-            std::io::Write::flush(&mut xml)?;
-            Ok::<_, Error>(imported)
-        }));
+            sheets.assemble(&mut xml).and_then(|imported| {
+                std::io::Write::flush(&mut xml)?;
+                Ok(imported)
+            })
+        };
         // The writer is closed by now (dropped, even on a panic): the consumer sees the end.
         let consumed = match consuming.join() {
             Ok(consumed) => consumed?,
             Err(payload) => std::panic::resume_unwind(payload),
         };
-        let imported = assembled.unwrap_or_else(|_| Ok(unreadable(FAILED)))?;
+        let imported = assembled?.unwrap_or_else(|| unreadable(FAILED));
         Ok((imported, Some(consumed)))
     })
 }
@@ -911,28 +902,32 @@ pub(crate) struct Sheets {
 }
 
 impl Sheets {
-    /// Assembles the document into `xml`: the [`Imported`] returned has an empty `xml`.
-    fn assemble(mut self, xml: &mut dyn std::io::Write) -> Result<Imported, Error> {
-        let lines = build(&mut self, xml)?;
-        Ok(Imported {
+    /// Assembles the document into `xml`: the [`Imported`] returned has an empty `xml`;
+    /// `None` when assembling panicked (a bug: the workbook is then unreadable, [`FAILED`]).
+    fn assemble(mut self, xml: &mut dyn std::io::Write) -> Result<Option<Imported>, Error> {
+        let lines =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(&mut self, xml)));
+        let Ok(lines) = lines else {
+            return Ok(None);
+        };
+        Ok(Some(Imported {
             root: self.root,
             xml: Spool::default(),
-            lines,
+            lines: lines?,
             diagnostics: self.diagnostics,
-        })
+        }))
     }
 
-    /// Assembles the document into a spool. A panic there is an unreadable workbook.
+    /// Assembles the document into a spool.
     fn spooled(self) -> Result<Imported, Error> {
-        let assembled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-            let mut xml = SpoolWriter::new();
-            let imported = self.assemble(&mut xml)?;
-            Ok::<_, Error>(Imported {
+        let mut xml = SpoolWriter::new();
+        Ok(match self.assemble(&mut xml)? {
+            Some(imported) => Imported {
                 xml: xml.finish()?,
                 ..imported
-            })
-        }));
-        assembled.unwrap_or_else(|_| Ok(unreadable(FAILED)))
+            },
+            None => unreadable(FAILED),
+        })
     }
 }
 

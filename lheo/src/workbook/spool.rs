@@ -69,6 +69,14 @@ pub enum SpoolReader<'a> {
 }
 
 impl SpoolReader<'_> {
+    /// Where the reader is, from the start.
+    fn position(&self) -> u64 {
+        match self {
+            SpoolReader::Memory(_, at) => *at as u64,
+            SpoolReader::File(_, at) => *at,
+        }
+    }
+
     /// Moves to `offset` from the start (cheap when it is where the reader is).
     pub fn seek_to(&mut self, offset: u64) -> io::Result<()> {
         match self {
@@ -97,29 +105,23 @@ impl SpoolReader<'_> {
 
 impl Seek for SpoolReader<'_> {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
-        let (here, end) = match self {
-            SpoolReader::Memory(bytes, at) => (*at as u64, bytes.len() as u64),
-            SpoolReader::File(file, at) => {
-                if let SeekFrom::End(delta) = pos {
-                    *at = file.seek(SeekFrom::End(delta))?;
-                    return Ok(*at);
-                }
-                (*at, u64::MAX)
+        let here = self.position();
+        let target = match (pos, &mut *self) {
+            (SeekFrom::Start(offset), _) => Some(offset),
+            (SeekFrom::Current(delta), _) => here.checked_add_signed(delta),
+            (SeekFrom::End(delta), SpoolReader::Memory(bytes, _)) => {
+                (bytes.len() as u64).checked_add_signed(delta)
             }
-        };
-        let target = match pos {
-            SeekFrom::Start(offset) => Some(offset),
-            SeekFrom::Current(delta) => here.checked_add_signed(delta),
-            SeekFrom::End(delta) => end.checked_add_signed(delta),
+            (SeekFrom::End(delta), SpoolReader::File(file, at)) => {
+                *at = file.seek(SeekFrom::End(delta))?;
+                return Ok(*at);
+            }
         };
         let target = target.ok_or_else(|| {
             io::Error::new(io::ErrorKind::InvalidInput, "position before the start")
         })?;
         self.seek_to(target)?;
-        Ok(match self {
-            SpoolReader::Memory(_, at) => *at as u64,
-            SpoolReader::File(_, at) => *at,
-        })
+        Ok(self.position())
     }
 }
 
