@@ -1,7 +1,7 @@
 //! A sheet's cells as read: only the cells that hold something, by row, so that a sheet whose
 //! last cell is far away (`XFD1048576`) costs what its cells cost, not rows × columns.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use calamine::{Data, Range};
 
@@ -10,10 +10,6 @@ use calamine::{Data, Range};
 pub struct Grid {
     /// Rows in order, each with its cells in column order.
     rows: BTreeMap<u32, Vec<(u32, Data)>>,
-    /// One past the last column.
-    cols: usize,
-    /// For each column, the first row below the header (row 0) with a cell.
-    first_below: HashMap<u32, u32>,
 }
 
 static EMPTY: Data = Data::Empty;
@@ -25,13 +21,12 @@ impl Grid {
         if matches!(value, Data::Empty) {
             return;
         }
-        self.cols = self.cols.max(col as usize + 1);
         self.rows.entry(row).or_default().push((col, value));
     }
 
     /// Sorts each row once every cell is pushed.
     pub fn finish(mut self) -> Self {
-        for (&r, cells) in self.rows.iter_mut() {
+        for cells in self.rows.values_mut() {
             // Stable: of two cells at one place, the last pushed is kept.
             cells.sort_by_key(|(c, _)| *c);
             let mut kept: Vec<(u32, Data)> = Vec::with_capacity(cells.len());
@@ -42,11 +37,6 @@ impl Grid {
                 }
             }
             *cells = kept;
-            if r > 0 {
-                for (c, _) in cells.iter() {
-                    self.first_below.entry(*c).or_insert(r);
-                }
-            }
         }
         self
     }
@@ -61,19 +51,9 @@ impl Grid {
         g.finish()
     }
 
-    /// One past the last column with a cell.
-    pub fn cols(&self) -> usize {
-        self.cols
-    }
-
     /// The rows that hold a cell, in order, each with its cells in column order.
     pub fn rows(&self) -> impl Iterator<Item = (u32, &[(u32, Data)])> + '_ {
         self.rows.iter().map(|(r, cells)| (*r, cells.as_slice()))
-    }
-
-    /// The rows below the header (row 0) that hold a cell, in order.
-    pub fn body_rows(&self) -> impl Iterator<Item = u32> + '_ {
-        self.rows.range(1..).map(|(r, _)| *r)
     }
 
     /// The rows that hold a cell, in order.
@@ -93,23 +73,5 @@ impl Grid {
             Ok(i) => &cells[i].1,
             Err(_) => &EMPTY,
         }
-    }
-
-    /// The first row below the header with a cell in `col`.
-    pub fn first_below_header(&self, col: usize) -> Option<u32> {
-        u32::try_from(col)
-            .ok()
-            .and_then(|c| self.first_below.get(&c).copied())
-    }
-
-    /// Whether row `row` has nothing but empty or blank text cells.
-    pub fn blank_row(&self, row: u32) -> bool {
-        self.rows.get(&row).is_none_or(|cells| {
-            cells.iter().all(|(_, v)| match v {
-                Data::Empty => true,
-                Data::String(s) => s.trim().is_empty(),
-                _ => false,
-            })
-        })
     }
 }

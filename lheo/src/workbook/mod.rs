@@ -50,11 +50,13 @@ pub mod doc;
 mod export;
 mod flatten;
 mod grid;
+mod join;
 #[doc(hidden)]
 pub mod layout;
 mod limits;
 mod reader;
 mod scan;
+mod side;
 mod spool;
 mod template;
 mod writer;

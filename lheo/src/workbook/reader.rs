@@ -11,11 +11,13 @@ use calamine::Data;
 use super::assemble::{self, CellFinder, Element, LineMap, Origin};
 use super::cells::{import_value, CellProblem, Imported as Cell};
 use super::grid::Grid;
+use super::join::{self, key_cmp, KeyCursor, KeyRecord, Segment};
 use super::layout::{
     self, Layout, PathError, Step, Target, ATTRIBUTS, DOCUMENTATION, EXTRAS, LISTES,
 };
 use super::limits::{Budget, Exceeded, Limits};
 use super::scan;
+use super::side::{read_side, Side, SideRows, SideRowsWriter};
 use super::spool::{Spool, SpoolReader, SpoolWriter};
 use super::writer::{cell_ref, column_name};
 use crate::diagnostic::Rule;
@@ -289,7 +291,7 @@ fn read_sheets_from<RS: Read + Seek>(
         Ok(Err(Stop::Limit(e))) => Err(over_limits(&e)),
         Ok(Err(Stop::Unreadable(why))) => Err(unreadable(&why)),
         Ok(Err(Stop::Fatal(e))) => return Err(e),
-        Ok(Err(Stop::Unordered)) => Err(unreadable("lignes dans le désordre")),
+        Ok(Err(Stop::Unordered | Stop::Disordered)) => Err(unreadable("lignes dans le désordre")),
         Err(_) => Err(unreadable(FAILED)),
     })
 }
@@ -407,6 +409,9 @@ enum Stop {
     Fatal(Error),
     /// The rows of an `.xlsx` sheet do not come in order: the sheet is read again whole.
     Unordered,
+    /// The workbook's rows cannot be joined in order (see [`super::join`]): it is read again,
+    /// to be joined by keys.
+    Disordered,
 }
 
 impl From<std::io::Error> for Stop {
@@ -441,7 +446,7 @@ fn read_kind<RS: Read + Seek>(
             let mut book =
                 calamine::Xlsx::new(input).map_err(|e| Stop::Unreadable(e.to_string()))?;
             let names = book.sheet_names();
-            read_sheets(names, &mut |name, stream, rows| {
+            read_sheets(names, budget, &mut |budget, name, stream, rows| {
                 if stream {
                     // Rows in order (as every writer writes them): one row held at a time.
                     let saved = budget.clone();
@@ -582,7 +587,7 @@ where
     B::Error: std::fmt::Display,
 {
     let names = book.sheet_names();
-    read_sheets(names, &mut |name, _, rows| {
+    read_sheets(names, budget, &mut |budget, name, _, rows| {
         let range = book
             .worksheet_range(name)
             .map_err(|e| Stop::Unreadable(format!("feuille « {name} » : {e}")))?;
@@ -665,21 +670,21 @@ fn unreadable(why: &str) -> Imported {
 }
 
 /// Where a diagnostic goes.
-fn at(sheet: &str, row: u32, col: usize) -> Location {
+pub(super) fn at(sheet: &str, row: u32, col: usize) -> Location {
     Location::Cell {
         sheet: sheet.to_owned(),
         cell: cell_ref(row, col),
     }
 }
 
-fn diag(rule: Rule, loc: Location, fr: String, en: String) -> Diagnostic {
+pub(super) fn diag(rule: Rule, loc: Location, fr: String, en: String) -> Diagnostic {
     let mut d = Diagnostic::new(rule, fr, en);
     d.location = loc;
     d
 }
 
 /// A cell's content as plain text (headers, keys, paths).
-fn plain(d: &Data) -> String {
+pub(super) fn plain(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_owned(),
@@ -694,6 +699,7 @@ fn plain(d: &Data) -> String {
 
 /// A row of an entity sheet; its values are in the workbook's value spool (see
 /// [`put_values`]), so that memory holds a few dozen bytes per row, whatever the sheet holds.
+#[derive(Debug, Clone, Copy)]
 struct RowData {
     row: u32,
     /// Where its values are in the spool: offset and length in bytes.
@@ -702,17 +708,25 @@ struct RowData {
 }
 
 /// An entity sheet as read.
-struct SheetData {
-    layout: usize,
+pub(super) struct SheetData {
+    /// Index of its layout in [`Layout::sheets`].
+    pub layout: usize,
     /// Number of the sheet in the workbook.
     number: usize,
-    name: String,
+    /// Its name.
+    pub name: String,
     /// The columns read: (column, target).
     columns: Vec<(usize, Target)>,
     rows: Vec<RowData>,
     /// The key of each row's parent and where it is, beside `rows` (until rows are joined).
     parents: Vec<Option<(Box<str>, Origin)>>,
-    by_key: HashMap<Box<str>, u32>,
+    /// Row index by key (joined by keys).
+    pub by_key: HashMap<Box<str>, u32>,
+    /// Its rows in the keys spool (joined in order: `rows`, `parents` and `by_key` are then
+    /// empty).
+    keys: Segment,
+    /// Whether it has the column of its parent's key.
+    has_parent_col: bool,
     /// Value columns: steps → column.
     value_columns: HashMap<Vec<Step>, usize>,
 }
@@ -775,24 +789,40 @@ impl CellFinder for Finder<'_> {
     }
 }
 
-/// A side row (`attributs`, `extras`) after checks.
-struct Side {
-    sheet: usize,
-    row: usize,
-    target: Target,
-    value: String,
-    origin: Origin,
-}
-
-/// Reads a sheet: `sheet(name, stream, rows)` gives its rows in order to `rows` and returns
-/// the cells whose formula has no saved value; with `stream`, it may stop with
+/// Reads a sheet: `sheet(budget, name, stream, rows)` gives its rows in order to `rows` and
+/// returns the cells whose formula has no saved value; with `stream`, it may stop with
 /// [`Stop::Unordered`] (rows out of order), and is then called again without.
-type SheetFn<'a> = dyn FnMut(&str, bool, RowSink<'_>) -> Result<Vec<(u32, u32)>, Stop> + 'a;
+type SheetFn<'a> =
+    dyn FnMut(&mut Budget, &str, bool, RowSink<'_>) -> Result<Vec<(u32, u32)>, Stop> + 'a;
 
 /// Reads the sheets one by one (`sheet` reads one, row by row).
 /// Entity sheets are read as they stream (their values go to a spool); the `attributs` and
 /// `extras` sheets are held until every entity sheet is read.
-fn read_sheets(names: Vec<String>, sheet: &mut SheetFn<'_>) -> Result<Sheets, Stop> {
+/// Joined in order when the workbook allows it (see [`super::join`]), else read again and
+/// joined by keys.
+fn read_sheets(
+    names: Vec<String>,
+    budget: &mut Budget,
+    sheet: &mut SheetFn<'_>,
+) -> Result<Sheets, Stop> {
+    let saved = budget.clone();
+    match read_sheets_joined(names.clone(), budget, sheet, true) {
+        Err(Stop::Disordered) => {
+            *budget = saved;
+            read_sheets_joined(names, budget, sheet, false)
+        }
+        read => read,
+    }
+}
+
+/// Reads the sheets, to be joined in order (`in_order`: [`Stop::Disordered`] when they
+/// cannot be) or by keys.
+fn read_sheets_joined(
+    names: Vec<String>,
+    budget: &mut Budget,
+    sheet: &mut SheetFn<'_>,
+    in_order: bool,
+) -> Result<Sheets, Stop> {
     let root = if names.iter().any(|n| n == "lheo-index") {
         id::LHEO_INDEX
     } else if names.iter().any(|n| n == "lheo-plus") {
@@ -803,60 +833,61 @@ fn read_sheets(names: Vec<String>, sheet: &mut SheetFn<'_>) -> Result<Sheets, St
     let layout = Layout::of(root);
     let mut diagnostics = Vec::new();
     let mut sheets: Vec<SheetData> = Vec::new();
-    let mut side_grids: HashMap<&'static str, (usize, String, Grid)> = HashMap::new();
+    let mut side_rows: HashMap<&'static str, SideRows> = HashMap::new();
     let mut values = SpoolWriter::new();
+    let mut keys = in_order.then(SpoolWriter::new);
     for (number, name) in names.iter().enumerate() {
         if name == DOCUMENTATION || name == LISTES {
             continue;
         }
         if let Some(i) = layout.sheet_index(name) {
             let mark = diagnostics.len();
-            let mut reader = EntityReader::new(layout, i, number, name);
+            let start = keys.as_ref().map_or(0, SpoolWriter::position);
+            let mut reader = EntityReader::new(layout, i, number, name, start);
             let mut rows = |r: u32, cells: &mut Vec<(u32, Data)>| {
-                reader.row(r, cells, &mut values, &mut diagnostics)
+                reader.row(r, cells, &mut values, keys.as_mut(), &mut diagnostics)
             };
-            let formulas = match sheet(name, true, &mut rows) {
+            let formulas = match sheet(budget, name, true, &mut rows) {
                 Err(Stop::Unordered) => {
                     diagnostics.truncate(mark);
-                    reader = EntityReader::new(layout, i, number, name);
+                    let start = keys.as_ref().map_or(0, SpoolWriter::position);
+                    reader = EntityReader::new(layout, i, number, name, start);
                     let mut rows = |r: u32, cells: &mut Vec<(u32, Data)>| {
-                        reader.row(r, cells, &mut values, &mut diagnostics)
+                        reader.row(r, cells, &mut values, keys.as_mut(), &mut diagnostics)
                     };
-                    sheet(name, false, &mut rows)?
+                    sheet(budget, name, false, &mut rows)?
                 }
                 read => read?,
             };
             let mut before = formula_findings(name, &formulas);
             before.extend(reader.header_findings());
             diagnostics.splice(mark..mark, before);
-            sheets.push(reader.finish());
+            sheets.push(reader.finish(keys.as_mut())?);
             continue;
         }
         let side = name == ATTRIBUTS || name == EXTRAS;
-        // Streamed (rows in order: one grid, this one), else read again whole.
-        let mut read = |stream: bool| {
-            let mut grid = Grid::default();
+        // Streamed (rows in order), else read again whole.
+        let mut read = |budget: &mut Budget, stream: bool| {
+            let mut rows = SideRowsWriter::new(number, name);
             let mut filled = false;
-            let formulas = sheet(name, stream, &mut |r, cells| {
+            let formulas = sheet(budget, name, stream, &mut |r, cells| {
                 if side {
-                    for (c, v) in cells.drain(..) {
-                        grid.push(r, c, v);
-                    }
+                    rows.row(r, cells)?;
                 } else {
                     filled = filled || !blank(cells);
                 }
                 Ok(())
             })?;
-            Ok::<_, Stop>((formulas, grid, filled))
+            Ok::<_, Stop>((formulas, rows, filled))
         };
-        let (formulas, grid, filled) = match read(true) {
-            Err(Stop::Unordered) => read(false)?,
+        let (formulas, rows, filled) = match read(budget, true) {
+            Err(Stop::Unordered) => read(budget, false)?,
             read => read?,
         };
         diagnostics.extend(formula_findings(name, &formulas));
         if side {
             let key = if name == ATTRIBUTS { ATTRIBUTS } else { EXTRAS };
-            side_grids.insert(key, (number, name.clone(), grid.finish()));
+            side_rows.insert(key, rows.finish()?);
         } else if filled {
             diagnostics.push(diag(
                 Rule::ClasseurFeuille,
@@ -867,25 +898,80 @@ fn read_sheets(names: Vec<String>, sheet: &mut SheetFn<'_>) -> Result<Sheets, St
         }
     }
     let values = values.finish()?;
-    let attributs = side_grids
-        .get(ATTRIBUTS)
-        .map(|(k, n, g)| read_side(layout, &sheets, *k, n, g, false, &mut diagnostics))
-        .unwrap_or_default();
-    let extras = side_grids
-        .get(EXTRAS)
-        .map(|(k, n, g)| read_side(layout, &sheets, *k, n, g, true, &mut diagnostics))
-        .unwrap_or_default();
-    drop(side_grids);
+    let keys = keys.map(SpoolWriter::finish).transpose()?;
+    // Joined in order, a side row's key is checked below, with every other.
+    let key_row: super::side::KeyRow<'_> = if keys.is_some() {
+        &|_, _| Some(0)
+    } else {
+        &|sheet, key| sheet.by_key.get(key).map(|&r| r as usize)
+    };
+    let mut side = |name: &str, extras: bool| match side_rows.remove(name) {
+        Some(rows) => read_side(layout, &sheets, &rows, extras, &mut diagnostics, key_row),
+        None => Ok(Vec::new()),
+    };
+    let attributs = side(ATTRIBUTS, false)?;
+    let extras = side(EXTRAS, true)?;
+    if let Some(keys) = &keys {
+        if !joinable(layout, &sheets, keys, [&attributs, &extras])? {
+            return Err(Stop::Disordered);
+        }
+    }
     Ok(Sheets {
         root,
         layout,
         sheets,
         values,
+        keys,
         attributs,
         extras,
         names,
         diagnostics,
     })
+}
+
+/// Whether sheets read to be joined in order can be (see [`super::join`]): the document's
+/// sheet has a row at most, each row of a child sheet names a row of its parent sheet in
+/// order, each side row a row of its sheet in order.
+fn joinable(
+    layout: &Layout,
+    sheets: &[SheetData],
+    keys: &Spool,
+    sides: [&[Side]; 2],
+) -> std::io::Result<bool> {
+    let by_layout: HashMap<usize, usize> = sheets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.layout, i))
+        .collect();
+    for s in sheets {
+        match layout.sheets[s.layout].parent {
+            None if s.keys.count > 1 => return Ok(false),
+            None | Some(0) => {}
+            Some(_) if s.keys.count == 0 => {}
+            Some(p) => {
+                let Some(&ps) = by_layout.get(&p) else {
+                    return Ok(false);
+                };
+                if !s.has_parent_col || !join::children_in_order(keys, s.keys, sheets[ps].keys)? {
+                    return Ok(false);
+                }
+            }
+        }
+    }
+    for list in sides {
+        for (si, s) in sheets.iter().enumerate() {
+            let mut named = list.iter().filter(|x| x.sheet == si).map(|x| &*x.key);
+            let ordered = if layout.sheets[s.layout].parent.is_none() {
+                named.all(str::is_empty)
+            } else {
+                join::sides_in_order(keys, s.keys, named)?
+            };
+            if !ordered {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
 }
 
 /// A workbook's sheets, read: what its document is assembled from.
@@ -894,6 +980,8 @@ pub(crate) struct Sheets {
     layout: &'static Layout,
     sheets: Vec<SheetData>,
     values: Spool,
+    /// The rows' keys, when joined in order (see [`super::join`]).
+    keys: Option<Spool>,
     attributs: Vec<Side>,
     extras: Vec<Side>,
     names: Vec<String>,
@@ -942,7 +1030,7 @@ fn formula_findings(name: &str, formulas: &[(u32, u32)]) -> Vec<Diagnostic> {
 }
 
 /// Whether a row (its non-empty cells) holds nothing but blank text.
-fn blank(cells: &[(u32, Data)]) -> bool {
+pub(super) fn blank(cells: &[(u32, Data)]) -> bool {
     cells.iter().all(|(_, v)| match v {
         Data::Empty => true,
         Data::String(s) => s.trim().is_empty(),
@@ -951,7 +1039,7 @@ fn blank(cells: &[(u32, Data)]) -> bool {
 }
 
 /// The cell at `col` of a row (its cells in column order).
-fn cell_at(cells: &[(u32, Data)], col: usize) -> &Data {
+pub(super) fn cell_at(cells: &[(u32, Data)], col: usize) -> &Data {
     static EMPTY: Data = Data::Empty;
     let Ok(col) = u32::try_from(col) else {
         return &EMPTY;
@@ -990,10 +1078,14 @@ struct EntityReader<'l> {
     cols: usize,
     /// Whether a body row holds more than blanks.
     filled: bool,
+    /// The last key read (joined in order: keys must grow).
+    last_key: Option<String>,
 }
 
 impl<'l> EntityReader<'l> {
-    fn new(layout: &'l Layout, index: usize, number: usize, name: &str) -> Self {
+    /// Reads sheet `number`, laid out as `layout.sheets[index]`; joined in order, its rows go
+    /// to the keys spool from `keys_at`.
+    fn new(layout: &'l Layout, index: usize, number: usize, name: &str, keys_at: u64) -> Self {
         let sheet = &layout.sheets[index];
         let parent_name = sheet
             .parent
@@ -1010,6 +1102,11 @@ impl<'l> EntityReader<'l> {
                 rows: Vec::new(),
                 parents: Vec::new(),
                 by_key: HashMap::new(),
+                keys: Segment {
+                    start: keys_at,
+                    count: 0,
+                },
+                has_parent_col: false,
                 value_columns: HashMap::new(),
             },
             key_col: None,
@@ -1020,6 +1117,7 @@ impl<'l> EntityReader<'l> {
             headerless: std::collections::BTreeMap::new(),
             cols: 0,
             filled: false,
+            last_key: None,
         }
     }
 
@@ -1088,12 +1186,15 @@ impl<'l> EntityReader<'l> {
         }
     }
 
-    /// Reads row `r` (its non-empty cells in column order).
+    /// Reads row `r` (its non-empty cells in column order): its values go to `spool`, its
+    /// keys to `keys` when joined in order ([`Stop::Disordered`] when its key does not
+    /// follow the last one).
     fn row(
         &mut self,
         r: u32,
         cells: &[(u32, Data)],
         spool: &mut SpoolWriter,
+        keys: Option<&mut SpoolWriter>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Result<(), Stop> {
         if let Some((c, _)) = cells.last() {
@@ -1129,7 +1230,13 @@ impl<'l> EntityReader<'l> {
             .key_col
             .map(|c| plain(cell_at(cells, c)))
             .filter(|k| !k.is_empty());
-        if let (Some(k), Some(c)) = (&key, self.key_col) {
+        if keys.is_some() {
+            if let (Some(k), Some(last)) = (&key, &self.last_key) {
+                if key_cmp(last, k) != std::cmp::Ordering::Less {
+                    return Err(Stop::Disordered);
+                }
+            }
+        } else if let (Some(k), Some(c)) = (&key, self.key_col) {
             if let Some(&first) = self.data.by_key.get(k.as_str()) {
                 let first = self.data.rows[first as usize].row + 1;
                 diagnostics.push(diag(
@@ -1180,8 +1287,26 @@ impl<'l> EntityReader<'l> {
             }
         }
         let (at, len) = put_values(spool, &values)?;
-        self.data.rows.push(RowData { row: r, len, at });
-        self.data.parents.push(parent);
+        match keys {
+            Some(keys) => {
+                let record = KeyRecord {
+                    row: r,
+                    at,
+                    len,
+                    key: key.clone().unwrap_or_default(),
+                    parent: parent.map(|(p, _)| p.into_string()).unwrap_or_default(),
+                };
+                join::put_key(keys, &record)?;
+                self.data.keys.count += 1;
+                if key.is_some() {
+                    self.last_key = key;
+                }
+            }
+            None => {
+                self.data.rows.push(RowData { row: r, len, at });
+                self.data.parents.push(parent);
+            }
+        }
         Ok(())
     }
 
@@ -1213,19 +1338,33 @@ impl<'l> EntityReader<'l> {
         found
     }
 
-    /// The sheet read.
-    fn finish(mut self) -> SheetData {
-        if self.sheet.parent.is_none() && self.data.rows.is_empty() {
+    /// The sheet read (its last rows in `keys`, joined in order).
+    fn finish(mut self, keys: Option<&mut SpoolWriter>) -> std::io::Result<SheetData> {
+        if self.sheet.parent.is_none() && self.data.rows.is_empty() && self.data.keys.count == 0 {
             // The document's row may be blank: the root still exists.
-            self.data.rows.push(RowData {
+            let row = RowData {
                 row: 1,
                 len: 0,
                 at: 0,
-            });
-            self.data.parents.push(None);
+            };
+            match keys {
+                Some(keys) => {
+                    let record = KeyRecord {
+                        row: row.row,
+                        ..KeyRecord::default()
+                    };
+                    join::put_key(keys, &record)?;
+                    self.data.keys.count = 1;
+                }
+                None => {
+                    self.data.rows.push(row);
+                    self.data.parents.push(None);
+                }
+            }
         }
+        self.data.has_parent_col = self.parent_col.is_some();
         self.data.rows.shrink_to_fit();
-        self.data
+        Ok(self.data)
     }
 }
 
@@ -1289,204 +1428,6 @@ fn cell_problem(p: CellProblem, loc: Location, path: String) -> Diagnostic {
     }
 }
 
-/// Reads the `attributs` or `extras` sheet.
-fn read_side(
-    layout: &Layout,
-    sheets: &[SheetData],
-    number: usize,
-    name: &str,
-    grid: &Grid,
-    extras: bool,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Side> {
-    let headers = if extras {
-        layout::EXTRAS_HEADERS
-    } else {
-        layout::ATTRIBUTS_HEADERS
-    };
-    let mut cols = [None; 4];
-    for c in 0..grid.cols() {
-        let h = plain(grid.get(0, c));
-        match headers.iter().position(|x| *x == h) {
-            Some(i) if cols[i].is_none() => cols[i] = Some(c),
-            _ if h.is_empty() && grid.first_below_header(c).is_none() => {}
-            _ => diagnostics.push(diag(
-                Rule::ClasseurColonne,
-                at(name, 0, c),
-                format!("colonne « {h} » inconnue ou en double dans la feuille « {name} » (colonnes : {})", headers.join(", ")),
-                format!("unknown or duplicate column \"{h}\" in sheet \"{name}\" (columns: {})", headers.join(", ")),
-            )),
-        }
-    }
-    let mut out: Vec<Side> = Vec::new();
-    let get = |r: u32, i: usize| cols[i].map(|c| (plain(grid.get(r, c)), c));
-    for r in grid.body_rows() {
-        if grid.blank_row(r) {
-            continue;
-        }
-        let (sheet_name, sheet_col) = get(r, 0).unwrap_or_default();
-        let (key, key_col) = get(r, 1).unwrap_or_default();
-        let (path, path_col) = get(r, 2).unwrap_or_default();
-        let value_col = cols[3].unwrap_or(3);
-        let value = match grid.get(r, value_col) {
-            Data::String(s) => s.clone(),
-            Data::Empty => String::new(),
-            other => plain(other),
-        };
-        let Some(si) = sheets.iter().position(|s| s.name == sheet_name) else {
-            let known = layout.sheet(&sheet_name).is_some();
-            diagnostics.push(diag(
-                Rule::ClasseurOrpheline,
-                at(name, r, sheet_col),
-                if known {
-                    format!("la feuille « {sheet_name} » est absente du classeur : cette ligne ne se rattache à rien")
-                } else {
-                    format!("feuille « {sheet_name} » inconnue : cette ligne ne se rattache à rien")
-                },
-                format!("sheet \"{sheet_name}\" is not in the workbook: this row belongs to nothing"),
-            ));
-            continue;
-        };
-        let sheet = &sheets[si];
-        let row = if layout.sheets[sheet.layout].parent.is_none() && key.is_empty() {
-            Some(0)
-        } else {
-            sheet.by_key.get(key.as_str()).map(|&r| r as usize)
-        };
-        let Some(row) = row else {
-            diagnostics.push(diag(
-                Rule::ClasseurOrpheline,
-                at(name, r, key_col),
-                format!("aucune ligne de la feuille « {sheet_name} » n'a la clé « {key} » : cette ligne ne se rattache à rien"),
-                format!("no row of sheet \"{sheet_name}\" has the key \"{key}\": this row belongs to nothing"),
-            ));
-            continue;
-        };
-        let entity = layout.sheets[sheet.layout].element;
-        let target = if extras && path.is_empty() {
-            Ok(Target {
-                steps: Vec::new(),
-                attribute: None,
-            })
-        } else {
-            layout::resolve(entity, &path)
-        };
-        let target = match target {
-            Ok(t)
-                if extras
-                    && (t.attribute.is_some()
-                        || schema::particle(t.element(entity), id::EXTRAS).is_none()) =>
-            {
-                Err(format!(
-                    "« {} » n'a pas d'extras",
-                    schema::element(t.element(entity)).name
-                ))
-            }
-            Ok(t) => Ok(t),
-            Err(e) => Err(e.to_string()),
-        };
-        let target = match target {
-            Ok(t) => t,
-            Err(why) => {
-                diagnostics.push(diag(
-                    Rule::ClasseurChemin,
-                    at(name, r, path_col),
-                    format!(
-                        "chemin « {path} » impossible sous « {} » : {why}",
-                        schema::element(entity).name
-                    ),
-                    format!(
-                        "path \"{path}\" is not possible below \"{}\": {why}",
-                        schema::element(entity).name
-                    ),
-                ));
-                continue;
-            }
-        };
-        let origin = Origin::new(number, r, value_col);
-        if extras {
-            if let Some(last) = out.last_mut() {
-                if last.sheet == si
-                    && last.row == row
-                    && last.target == target
-                    && !value.trim_start().starts_with("<extras")
-                {
-                    last.value.push_str(&value);
-                    continue;
-                }
-            }
-        }
-        out.push(Side {
-            sheet: si,
-            row,
-            target,
-            value,
-            origin,
-        });
-    }
-    if extras {
-        out.retain(|s| match check_extras(&s.value) {
-            Ok(()) => true,
-            Err(why) => {
-                diagnostics.push(diag(
-                    Rule::ClasseurExtras,
-                    at(name, s.origin.row, usize::from(s.origin.col)),
-                    format!("XML des extras illisible : {why}"),
-                    format!("unreadable extras XML: {why}"),
-                ));
-                false
-            }
-        });
-    }
-    out
-}
-
-/// Checks that `xml` is a sequence of well-formed `extras` elements.
-fn check_extras(xml: &str) -> Result<(), String> {
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_str(xml);
-    let mut depth = 0u32;
-    let mut elements = 0;
-    loop {
-        match reader.read_event() {
-            Err(e) => return Err(e.to_string()),
-            Ok(Event::Eof) => break,
-            Ok(Event::Start(e)) => {
-                if depth == 0 && e.name().0 != "extras" {
-                    return Err("un élément « extras » est attendu".into());
-                }
-                depth += 1;
-                elements += 1;
-            }
-            Ok(Event::Empty(e)) => {
-                if depth == 0 && e.name().0 != "extras" {
-                    return Err("un élément « extras » est attendu".into());
-                }
-                elements += 1;
-            }
-            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
-            Ok(Event::Text(t)) if depth == 0 => {
-                if !t.into_inner().chars().all(|c| c.is_ascii_whitespace()) {
-                    return Err("texte hors de l'élément « extras »".into());
-                }
-            }
-            Ok(Event::DocType(_)) => return Err("DTD refusée".into()),
-            Ok(Event::Decl(_)) | Ok(Event::PI(_)) if depth == 0 => {
-                return Err("déclaration hors de l'élément « extras »".into())
-            }
-            Ok(_) if depth == 0 => return Err("contenu hors de l'élément « extras »".into()),
-            Ok(_) => {}
-        }
-    }
-    if depth != 0 {
-        return Err("élément non fermé".into());
-    }
-    if elements == 0 {
-        return Err("aucun élément « extras »".into());
-    }
-    Ok(())
-}
-
 /// The children of each row: (parent sheet, parent row, child sheet, child row), sorted: the
 /// children of a row are a slice, in sheet then row order. The document's children have the
 /// parent sheet `u32::MAX`.
@@ -1504,6 +1445,9 @@ impl Children {
 
 /// Builds the document tree from the rows.
 fn build(read: &mut Sheets, xml: &mut dyn std::io::Write) -> Result<LineMap, Error> {
+    if read.keys.is_some() {
+        return build_in_order(read, xml);
+    }
     let layout = read.layout;
     let names = std::mem::take(&mut read.names);
     let diagnostics = &mut read.diagnostics;
@@ -1586,71 +1530,243 @@ fn build(read: &mut Sheets, xml: &mut dyn std::io::Write) -> Result<LineMap, Err
     for s in attributs.iter().chain(extras) {
         side.entry((s.sheet, s.row)).or_default().push(s);
     }
-    let mut readers = Vec::new();
-    for _ in sheets {
-        readers.push(values.reader()?);
+    let ctx = Build {
+        layout,
+        sheets,
+        readers: std::cell::RefCell::new(readers(sheets, values)?),
+        join: Join::Keys {
+            children: &children,
+            side: &side,
+        },
+    };
+    let root_row = root_sheet
+        .filter(|&rs| !sheets[rs].rows.is_empty())
+        .map(|rs| (rs, sheets[rs].rows[0]));
+    let mut lazy = Vec::new();
+    for &(_, _, cs, cr) in children.of(Children::ROOT.0, Children::ROOT.1) {
+        lazy.push((cs as usize, cr as usize));
+    }
+    ctx.document(root_row, lazy, names, xml)
+}
+
+/// Builds the document from rows joined in order (see [`super::join`]).
+fn build_in_order(read: &mut Sheets, xml: &mut dyn std::io::Write) -> Result<LineMap, Error> {
+    let layout = read.layout;
+    let names = std::mem::take(&mut read.names);
+    let sheets = &read.sheets[..];
+    let keys = read
+        .keys
+        .as_ref()
+        .ok_or_else(|| std::io::Error::other("clés absentes"))?;
+    let mut cursors = Vec::new();
+    let mut sides = Vec::new();
+    let mut child_sheets = Vec::new();
+    for (si, s) in sheets.iter().enumerate() {
+        cursors.push(KeyCursor::new(keys, s.keys)?);
+        let of = |list: &'_ [Side]| -> Vec<usize> {
+            (0..list.len()).filter(|&i| list[i].sheet == si).collect()
+        };
+        sides.push([(of(&read.attributs), 0), (of(&read.extras), 0)]);
+        child_sheets.push(
+            (0..sheets.len())
+                .filter(|&cs| layout.sheets[sheets[cs].layout].parent == Some(s.layout))
+                .collect(),
+        );
     }
     let ctx = Build {
         layout,
         sheets,
-        children: &children,
-        side: &side,
-        readers: std::cell::RefCell::new(readers),
+        readers: std::cell::RefCell::new(readers(sheets, &read.values)?),
+        join: Join::InOrder {
+            cursors: std::cell::RefCell::new(cursors),
+            side_lists: [&read.attributs, &read.extras],
+            sides: std::cell::RefCell::new(sides),
+            child_sheets,
+        },
     };
-    let root_row = root_sheet
-        .filter(|&rs| !sheets[rs].rows.is_empty())
-        .map(|rs| (rs, 0));
-    let origin = root_row.map_or(Origin::NONE, |(rs, r)| {
-        Origin::new(sheets[rs].number, sheets[rs].rows[r].row, 0)
-    });
-    let mut root = Element::new(layout.root, 1, origin, None);
-    if let Some((rs, r)) = root_row {
-        ctx.fill(&mut root, rs, r)?;
+    let root_sheet = sheets
+        .iter()
+        .position(|s| layout.sheets[s.layout].parent.is_none());
+    let root_row = match root_sheet {
+        Some(rs) => ctx.next_row(rs)?.map(|(row, _)| (rs, row)),
+        None => None,
+    };
+    let mut lazy = Vec::new();
+    for (cs, s) in sheets.iter().enumerate() {
+        if layout.sheets[s.layout].parent == Some(0) {
+            lazy.extend((0..s.keys.count as usize).map(|cr| (cs, cr)));
+        }
     }
-    for &(_, _, cs, cr) in children.of(Children::ROOT.0, Children::ROOT.1) {
-        let cs = cs as usize;
-        root.add_lazy(&layout.sheets[sheets[cs].layout].via, cs, cr as usize);
-    }
-    let finder = Finder { sheets };
-    let records = |cs: usize, cr: usize| ctx.entity(cs, cr);
-    Ok(assemble::to_xml(root, &finder, names, &records, xml)?)
+    ctx.document(root_row, lazy, names, xml)
+}
+
+/// A reader of the value spool per sheet: rows in order are read sequentially.
+fn readers<'a>(sheets: &[SheetData], values: &'a Spool) -> std::io::Result<Vec<SpoolReader<'a>>> {
+    sheets.iter().map(|_| values.reader()).collect()
+}
+
+/// The indexes of a sheet's rows in a side list, and how many are taken.
+type SideCursor = (Vec<usize>, usize);
+
+/// How rows are joined to their parents.
+enum Join<'a> {
+    /// By keys, in memory.
+    Keys {
+        children: &'a Children,
+        side: &'a HashMap<(usize, usize), Vec<&'a Side>>,
+    },
+    /// In order (see [`super::join`]).
+    InOrder {
+        /// Each sheet's rows, as they are taken.
+        cursors: std::cell::RefCell<Vec<KeyCursor<'a>>>,
+        /// The rows of the `attributs` and `extras` sheets.
+        side_lists: [&'a [Side]; 2],
+        /// For each sheet, the indexes of its side rows in each list, and how many are taken.
+        sides: std::cell::RefCell<Vec<[SideCursor; 2]>>,
+        /// For each sheet, its child sheets.
+        child_sheets: Vec<Vec<usize>>,
+    },
 }
 
 struct Build<'a> {
     layout: &'a Layout,
     sheets: &'a [SheetData],
-    children: &'a Children,
-    side: &'a HashMap<(usize, usize), Vec<&'a Side>>,
-    /// A reader of the value spool per sheet: rows in key order are read sequentially.
+    /// A reader of the value spool per sheet.
     readers: std::cell::RefCell<Vec<SpoolReader<'a>>>,
+    join: Join<'a>,
 }
 
-impl Build<'_> {
+impl<'a> Build<'a> {
+    /// Writes the document: its row (sheet, row) if any, its records (sheet, row).
+    fn document(
+        &self,
+        root_row: Option<(usize, RowData)>,
+        lazy: Vec<(usize, usize)>,
+        names: Vec<String>,
+        xml: &mut dyn std::io::Write,
+    ) -> Result<LineMap, Error> {
+        let (layout, sheets) = (self.layout, self.sheets);
+        let origin = root_row.map_or(Origin::NONE, |(rs, row)| {
+            Origin::new(sheets[rs].number, row.row, 0)
+        });
+        let mut root = Element::new(layout.root, 1, origin, None);
+        if let Some((rs, row)) = root_row {
+            let sides = self.sides(rs, 0, "");
+            self.fill(&mut root, rs, &row, &sides)?;
+        }
+        for (cs, cr) in lazy {
+            root.add_lazy(&layout.sheets[sheets[cs].layout].via, cs, cr);
+        }
+        let finder = Finder { sheets };
+        let records = |cs: usize, cr: usize| self.entity(cs, cr);
+        Ok(assemble::to_xml(root, &finder, names, &records, xml)?)
+    }
+
+    /// Takes the next row of sheet `si` (joined in order): the row and its key.
+    fn next_row(&self, si: usize) -> std::io::Result<Option<(RowData, String)>> {
+        let Join::InOrder { cursors, .. } = &self.join else {
+            return Ok(None);
+        };
+        let mut cursors = cursors.borrow_mut();
+        let Some(cursor) = cursors.get_mut(si) else {
+            return Ok(None);
+        };
+        Ok(cursor.take()?.map(|r| {
+            (
+                RowData {
+                    row: r.row,
+                    len: r.len,
+                    at: r.at,
+                },
+                r.key,
+            )
+        }))
+    }
+
+    /// The record of row `ri` of sheet `si` (joined in order: the next row of the sheet).
     fn entity(&self, si: usize, ri: usize) -> std::io::Result<Element> {
-        let s = &self.sheets[si];
-        let row = &s.rows[ri];
+        let b = self;
+        let s = &b.sheets[si];
+        let (row, key) = match &b.join {
+            Join::Keys { .. } => (s.rows[ri], String::new()),
+            Join::InOrder { .. } => b.next_row(si)?.ok_or_else(|| {
+                std::io::Error::other(format!("feuille « {} » : ligne attendue", s.name))
+            })?,
+        };
         let number = u16::try_from(s.number).unwrap_or(u16::MAX);
         let mut e = Element::new(
-            self.layout.sheets[s.layout].element,
+            b.layout.sheets[s.layout].element,
             1,
             Origin::new(s.number, row.row, 0),
             Some((number, row.row)),
         );
-        self.fill(&mut e, si, ri)?;
-        let index = u32::try_from(si).unwrap_or(u32::MAX);
-        let row_index = u32::try_from(ri).unwrap_or(u32::MAX);
-        for &(_, _, cs, cr) in self.children.of(index, row_index) {
-            let (cs, cr) = (cs as usize, cr as usize);
-            let child = self.entity(cs, cr)?;
-            e.add_entity(&self.layout.sheets[self.sheets[cs].layout].via, child);
+        let sides = self.sides(si, ri, &key);
+        self.fill(&mut e, si, &row, &sides)?;
+        let via = |cs: usize| &b.layout.sheets[b.sheets[cs].layout].via;
+        match &b.join {
+            Join::Keys { children, .. } => {
+                let index = u32::try_from(si).unwrap_or(u32::MAX);
+                let row_index = u32::try_from(ri).unwrap_or(u32::MAX);
+                for &(_, _, cs, cr) in children.of(index, row_index) {
+                    let (cs, cr) = (cs as usize, cr as usize);
+                    let child = self.entity(cs, cr)?;
+                    e.add_entity(via(cs), child);
+                }
+            }
+            Join::InOrder {
+                cursors,
+                child_sheets,
+                ..
+            } => {
+                for &cs in &child_sheets[si] {
+                    while cursors.borrow_mut()[cs]
+                        .peek()?
+                        .is_some_and(|r| r.parent == key)
+                    {
+                        let child = self.entity(cs, 0)?;
+                        e.add_entity(via(cs), child);
+                    }
+                }
+            }
         }
         Ok(e)
     }
 
-    /// Sets the values of row `ri` of sheet `si`, and its `attributs` and `extras`.
-    fn fill(&self, e: &mut Element, si: usize, ri: usize) -> std::io::Result<()> {
+    /// The side rows of row `ri` of sheet `si` (joined in order: of the next rows of the
+    /// sheet's side rows, those keyed `key`).
+    fn sides(&self, si: usize, ri: usize, key: &str) -> Vec<&'a Side> {
+        match &self.join {
+            Join::Keys { side, .. } => side.get(&(si, ri)).cloned().unwrap_or_default(),
+            Join::InOrder {
+                side_lists, sides, ..
+            } => {
+                let mut sides = sides.borrow_mut();
+                let mut found = Vec::new();
+                if let Some(lists) = sides.get_mut(si) {
+                    for (list, (indexes, taken)) in side_lists.iter().zip(lists.iter_mut()) {
+                        while let Some(&i) = indexes.get(*taken) {
+                            if *list[i].key != *key {
+                                break;
+                            }
+                            found.push(&list[i]);
+                            *taken += 1;
+                        }
+                    }
+                }
+                found
+            }
+        }
+    }
+
+    /// Sets the values of `row` of sheet `si`, and its `attributs` and `extras` (`sides`).
+    fn fill(
+        &self,
+        e: &mut Element,
+        si: usize,
+        row: &RowData,
+        sides: &[&Side],
+    ) -> std::io::Result<()> {
         let sheet = &self.sheets[si];
-        let row = &sheet.rows[ri];
         let values = {
             let mut readers = self.readers.borrow_mut();
             match readers.get_mut(si) {
@@ -1672,7 +1788,7 @@ impl Build<'_> {
                 }
             }
         }
-        for s in self.side.get(&(si, ri)).map(Vec::as_slice).unwrap_or(&[]) {
+        for s in sides {
             let node = e.at(&s.target.steps, s.origin);
             let is_extras = s.value.trim_start().starts_with('<')
                 && s.target.attribute.is_none()
@@ -1691,3 +1807,7 @@ impl Build<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "reader_tests.rs"]
+mod tests;

@@ -1,0 +1,351 @@
+//! The `attributs` and `extras` sheets: one row per attribute (or `extras` element) of an
+//! entity, named by its sheet and key. Their rows are spooled as they are read (a sheet of
+//! any size holds a few megabytes in memory), then checked once every entity sheet is read.
+
+use std::collections::HashSet;
+use std::io::{self, Read, Write};
+
+use calamine::Data;
+
+use super::assemble::Origin;
+use super::layout::{self, Layout, Target};
+use super::reader::{at, blank, cell_at, diag, plain, SheetData};
+use super::spool::{Spool, SpoolWriter};
+use crate::diagnostic::{Diagnostic, Rule};
+use crate::schema::{self, id};
+
+/// A side row (`attributs`, `extras`) after checks.
+pub(super) struct Side {
+    /// Index of its entity sheet among the sheets read.
+    pub sheet: usize,
+    /// Index of its entity's row (when joined by keys; 0 when joined in order).
+    pub row: usize,
+    /// Its entity's key.
+    pub key: Box<str>,
+    /// Where its value goes below the entity.
+    pub target: Target,
+    /// Its value.
+    pub value: String,
+    /// Its value's cell.
+    pub origin: Origin,
+}
+
+/// A side sheet as read: its header row, and its other rows (blank ones left out) in a spool.
+pub(super) struct SideRows {
+    /// Number of the sheet in the workbook.
+    pub number: usize,
+    /// Its name.
+    pub name: String,
+    header: Vec<(u32, Data)>,
+    /// One past the last column with a cell.
+    cols: usize,
+    /// Columns with a cell below the header.
+    below: HashSet<u32>,
+    rows: Spool,
+}
+
+/// Writes a [`SideRows`] as the sheet's rows come, in order.
+pub(super) struct SideRowsWriter {
+    number: usize,
+    name: String,
+    header: Vec<(u32, Data)>,
+    cols: usize,
+    below: HashSet<u32>,
+    rows: SpoolWriter,
+}
+
+impl SideRowsWriter {
+    /// An empty sheet, number `number` of the workbook.
+    pub fn new(number: usize, name: &str) -> Self {
+        SideRowsWriter {
+            number,
+            name: name.to_owned(),
+            header: Vec::new(),
+            cols: 0,
+            below: HashSet::new(),
+            rows: SpoolWriter::new(),
+        }
+    }
+
+    /// Row `r` (its non-empty cells in column order); rows come in order, once each.
+    pub fn row(&mut self, r: u32, cells: &[(u32, Data)]) -> io::Result<()> {
+        if let Some((c, _)) = cells.last() {
+            self.cols = self.cols.max(*c as usize + 1);
+        }
+        if r == 0 {
+            self.header = cells.to_vec();
+            return Ok(());
+        }
+        self.below.extend(cells.iter().map(|(c, _)| *c));
+        if blank(cells) {
+            return Ok(());
+        }
+        let out = &mut self.rows;
+        out.write_all(&r.to_le_bytes())?;
+        let n = u32::try_from(cells.len()).map_err(io::Error::other)?;
+        out.write_all(&n.to_le_bytes())?;
+        for (c, value) in cells {
+            // A string as it is, another value as its text (what is read of it).
+            let text = match value {
+                Data::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
+                other => std::borrow::Cow::Owned(plain(other)),
+            };
+            out.write_all(&c.to_le_bytes())?;
+            let len = u32::try_from(text.len()).map_err(io::Error::other)?;
+            out.write_all(&len.to_le_bytes())?;
+            out.write_all(text.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// The sheet read.
+    pub fn finish(self) -> io::Result<SideRows> {
+        Ok(SideRows {
+            number: self.number,
+            name: self.name,
+            header: self.header,
+            cols: self.cols,
+            below: self.below,
+            rows: self.rows.finish()?,
+        })
+    }
+}
+
+impl SideRows {
+    /// Gives each row below the header, in order, to `each` (its cells in column order).
+    fn for_each(
+        &self,
+        mut each: impl FnMut(u32, &[(u32, Data)]) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut input = self.rows.reader()?;
+        let mut left = self.rows.len();
+        let mut cells: Vec<(u32, Data)> = Vec::new();
+        while left > 0 {
+            let r = read_u32(&mut input)?;
+            let n = read_u32(&mut input)?;
+            cells.clear();
+            let mut size = 8u64;
+            for _ in 0..n {
+                let c = read_u32(&mut input)?;
+                let len = read_u32(&mut input)?;
+                let mut bytes = vec![0u8; len as usize];
+                input.read_exact(&mut bytes)?;
+                let text = String::from_utf8(bytes)
+                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+                size += 8 + u64::from(len);
+                cells.push((c, Data::String(text)));
+            }
+            left = left.saturating_sub(size);
+            each(r, &cells)?;
+        }
+        Ok(())
+    }
+}
+
+fn read_u32(input: &mut impl Read) -> io::Result<u32> {
+    let mut b = [0u8; 4];
+    input.read_exact(&mut b)?;
+    Ok(u32::from_le_bytes(b))
+}
+
+/// How a side row finds its entity's row: `(sheet, key)` → row index (`None`: no such key).
+pub(super) type KeyRow<'a> = &'a dyn Fn(&SheetData, &str) -> Option<usize>;
+
+/// Reads the `attributs` or `extras` sheet (`extras`), its rows joined to their entity
+/// by `key_row`.
+pub(super) fn read_side(
+    layout: &Layout,
+    sheets: &[SheetData],
+    side: &SideRows,
+    extras: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+    key_row: KeyRow<'_>,
+) -> io::Result<Vec<Side>> {
+    let (number, name) = (side.number, side.name.as_str());
+    let headers = if extras {
+        layout::EXTRAS_HEADERS
+    } else {
+        layout::ATTRIBUTS_HEADERS
+    };
+    let mut cols = [None; 4];
+    for c in 0..side.cols {
+        let h = plain(cell_at(&side.header, c));
+        match headers.iter().position(|x| *x == h) {
+            Some(i) if cols[i].is_none() => cols[i] = Some(c),
+            _ if h.is_empty() && !side.below.contains(&(c as u32)) => {}
+            _ => diagnostics.push(diag(
+                Rule::ClasseurColonne,
+                at(name, 0, c),
+                format!("colonne « {h} » inconnue ou en double dans la feuille « {name} » (colonnes : {})", headers.join(", ")),
+                format!("unknown or duplicate column \"{h}\" in sheet \"{name}\" (columns: {})", headers.join(", ")),
+            )),
+        }
+    }
+    let mut out: Vec<Side> = Vec::new();
+    side.for_each(|r, cells| {
+        let get = |i: usize| cols[i].map(|c| (plain(cell_at(cells, c)), c));
+        let (sheet_name, sheet_col) = get(0).unwrap_or_default();
+        let (key, key_col) = get(1).unwrap_or_default();
+        let (path, path_col) = get(2).unwrap_or_default();
+        let value_col = cols[3].unwrap_or(3);
+        let value = match cell_at(cells, value_col) {
+            Data::String(s) => s.clone(),
+            Data::Empty => String::new(),
+            other => plain(other),
+        };
+        let Some(si) = sheets.iter().position(|s| s.name == sheet_name) else {
+            let known = layout.sheet(&sheet_name).is_some();
+            diagnostics.push(diag(
+                Rule::ClasseurOrpheline,
+                at(name, r, sheet_col),
+                if known {
+                    format!("la feuille « {sheet_name} » est absente du classeur : cette ligne ne se rattache à rien")
+                } else {
+                    format!("feuille « {sheet_name} » inconnue : cette ligne ne se rattache à rien")
+                },
+                format!("sheet \"{sheet_name}\" is not in the workbook: this row belongs to nothing"),
+            ));
+            return Ok(());
+        };
+        let sheet = &sheets[si];
+        let row = if layout.sheets[sheet.layout].parent.is_none() && key.is_empty() {
+            Some(0)
+        } else {
+            key_row(sheet, &key)
+        };
+        let Some(row) = row else {
+            diagnostics.push(diag(
+                Rule::ClasseurOrpheline,
+                at(name, r, key_col),
+                format!("aucune ligne de la feuille « {sheet_name} » n'a la clé « {key} » : cette ligne ne se rattache à rien"),
+                format!("no row of sheet \"{sheet_name}\" has the key \"{key}\": this row belongs to nothing"),
+            ));
+            return Ok(());
+        };
+        let entity = layout.sheets[sheet.layout].element;
+        let target = if extras && path.is_empty() {
+            Ok(Target {
+                steps: Vec::new(),
+                attribute: None,
+            })
+        } else {
+            layout::resolve(entity, &path)
+        };
+        let target = match target {
+            Ok(t)
+                if extras
+                    && (t.attribute.is_some()
+                        || schema::particle(t.element(entity), id::EXTRAS).is_none()) =>
+            {
+                Err(format!(
+                    "« {} » n'a pas d'extras",
+                    schema::element(t.element(entity)).name
+                ))
+            }
+            Ok(t) => Ok(t),
+            Err(e) => Err(e.to_string()),
+        };
+        let target = match target {
+            Ok(t) => t,
+            Err(why) => {
+                diagnostics.push(diag(
+                    Rule::ClasseurChemin,
+                    at(name, r, path_col),
+                    format!(
+                        "chemin « {path} » impossible sous « {} » : {why}",
+                        schema::element(entity).name
+                    ),
+                    format!(
+                        "path \"{path}\" is not possible below \"{}\": {why}",
+                        schema::element(entity).name
+                    ),
+                ));
+                return Ok(());
+            }
+        };
+        let origin = Origin::new(number, r, value_col);
+        if extras {
+            if let Some(last) = out.last_mut() {
+                if last.sheet == si
+                    && last.row == row
+                    && *last.key == *key
+                    && last.target == target
+                    && !value.trim_start().starts_with("<extras")
+                {
+                    last.value.push_str(&value);
+                    return Ok(());
+                }
+            }
+        }
+        out.push(Side {
+            sheet: si,
+            row,
+            key: key.into(),
+            target,
+            value,
+            origin,
+        });
+        Ok(())
+    })?;
+    if extras {
+        out.retain(|s| match check_extras(&s.value) {
+            Ok(()) => true,
+            Err(why) => {
+                diagnostics.push(diag(
+                    Rule::ClasseurExtras,
+                    at(name, s.origin.row, usize::from(s.origin.col)),
+                    format!("XML des extras illisible : {why}"),
+                    format!("unreadable extras XML: {why}"),
+                ));
+                false
+            }
+        });
+    }
+    Ok(out)
+}
+
+/// Checks that `xml` is a sequence of well-formed `extras` elements.
+fn check_extras(xml: &str) -> Result<(), String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut depth = 0u32;
+    let mut elements = 0;
+    loop {
+        match reader.read_event() {
+            Err(e) => return Err(e.to_string()),
+            Ok(Event::Eof) => break,
+            Ok(Event::Start(e)) => {
+                if depth == 0 && e.name().0 != "extras" {
+                    return Err("un élément « extras » est attendu".into());
+                }
+                depth += 1;
+                elements += 1;
+            }
+            Ok(Event::Empty(e)) => {
+                if depth == 0 && e.name().0 != "extras" {
+                    return Err("un élément « extras » est attendu".into());
+                }
+                elements += 1;
+            }
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::Text(t)) if depth == 0 => {
+                if !t.into_inner().chars().all(|c| c.is_ascii_whitespace()) {
+                    return Err("texte hors de l'élément « extras »".into());
+                }
+            }
+            Ok(Event::DocType(_)) => return Err("DTD refusée".into()),
+            Ok(Event::Decl(_)) | Ok(Event::PI(_)) if depth == 0 => {
+                return Err("déclaration hors de l'élément « extras »".into())
+            }
+            Ok(_) if depth == 0 => return Err("contenu hors de l'élément « extras »".into()),
+            Ok(_) => {}
+        }
+    }
+    if depth != 0 {
+        return Err("élément non fermé".into());
+    }
+    if elements == 0 {
+        return Err("aucun élément « extras »".into());
+    }
+    Ok(())
+}
