@@ -6,7 +6,8 @@
 //! joined as it is assembled: each sheet is a cursor over its rows (their keys in a spool, on
 //! disk beyond a few megabytes), a parent takes from each child sheet's cursor the rows that
 //! name it. Whether the workbook is in that order is checked once every sheet is read
-//! ([`children_in_order`], [`sides_in_order`]), before anything is assembled; a workbook
+//! ([`children_in_order`], and [`found`] for the rows of the `attributs` and `extras`
+//! sheets), before anything is assembled; a workbook
 //! that is not (rows sorted or moved in Excel, keys typed by hand) is joined in memory,
 //! through maps of its keys.
 
@@ -169,25 +170,9 @@ pub fn children_in_order(keys: &Spool, child: Segment, parent: Segment) -> io::R
     Ok(true)
 }
 
-/// Whether `keys_named` (the keys named by rows of the `attributs` or `extras` sheet for one
-/// entity sheet, in their order) never go back and are each a key of that sheet (`sheet`).
-pub fn sides_in_order<'k>(
-    keys: &Spool,
-    sheet: Segment,
-    keys_named: impl IntoIterator<Item = &'k str>,
-) -> io::Result<bool> {
-    let mut rows = KeyCursor::new(keys, sheet)?;
-    for key in keys_named {
-        if !found(&mut rows, key)? {
-            return Ok(false);
-        }
-    }
-    Ok(true)
-}
-
 /// Moves `rows` forward to the row keyed `key`: `false` when there is none ahead (an
 /// unknown key, or a key behind).
-fn found(rows: &mut KeyCursor<'_>, key: &str) -> io::Result<bool> {
+pub fn found(rows: &mut KeyCursor<'_>, key: &str) -> io::Result<bool> {
     if key.is_empty() {
         return Ok(false);
     }
@@ -282,8 +267,12 @@ mod tests {
             );
         }
         let (keys, s) = spool(&[parents]);
-        assert!(sides_in_order(&keys, s[0], ["1", "1", "2", "10"]).unwrap());
-        assert!(!sides_in_order(&keys, s[0], ["2", "1"]).unwrap());
-        assert!(!sides_in_order(&keys, s[0], [""]).unwrap());
+        let all_found = |named: &[&str]| {
+            let mut rows = KeyCursor::new(&keys, s[0]).unwrap();
+            named.iter().all(|k| found(&mut rows, k).unwrap())
+        };
+        assert!(all_found(&["1", "1", "2", "10"]));
+        assert!(!all_found(&["2", "1"]));
+        assert!(!all_found(&[""]));
     }
 }

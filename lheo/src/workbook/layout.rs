@@ -207,7 +207,7 @@ pub fn attributes_of(e: ElementId) -> impl Iterator<Item = &'static str> {
 }
 
 /// The attribute `name` of `e`, as a static name.
-fn attribute_name(e: ElementId, name: &str) -> Option<&'static str> {
+pub(super) fn attribute_name(e: ElementId, name: &str) -> Option<&'static str> {
     schema::attribute_type(e, name)?;
     attributes_of(e).find(|n| *n == name)
 }

@@ -17,7 +17,7 @@ use super::layout::{
 };
 use super::limits::{Budget, Exceeded, Limits};
 use super::scan;
-use super::side::{read_side, Side, SideRows, SideRowsWriter};
+use super::side::{read_side, Side, SideRows, SideRowsWriter, SideSpool, SideSpoolWriter};
 use super::spool::{Spool, SpoolReader, SpoolWriter};
 use super::writer::{cell_ref, column_name};
 use crate::diagnostic::Rule;
@@ -899,45 +899,124 @@ fn read_sheets_joined(
     }
     let values = values.finish()?;
     let keys = keys.map(SpoolWriter::finish).transpose()?;
-    // Joined in order, a side row's key is checked below, with every other.
-    let key_row: super::side::KeyRow<'_> = if keys.is_some() {
-        &|_, _| Some(0)
-    } else {
-        &|sheet, key| sheet.by_key.get(key).map(|&r| r as usize)
-    };
-    let mut side = |name: &str, extras: bool| match side_rows.remove(name) {
-        Some(rows) => read_side(layout, &sheets, &rows, extras, &mut diagnostics, key_row),
-        None => Ok(Vec::new()),
-    };
-    let attributs = side(ATTRIBUTS, false)?;
-    let extras = side(EXTRAS, true)?;
     if let Some(keys) = &keys {
-        if !joinable(layout, &sheets, keys, [&attributs, &extras])? {
+        if !joinable(layout, &sheets, keys)? {
             return Err(Stop::Disordered);
         }
     }
+    let mut lists = [ATTRIBUTS, EXTRAS].map(|name| side_rows.remove(name));
+    let sides = match &keys {
+        None => {
+            let key_row = |sheet: &SheetData, key: &str| sheet.by_key.get(key).map(|&r| r as usize);
+            let mut held = [Vec::new(), Vec::new()];
+            for (i, rows) in lists.iter_mut().enumerate() {
+                let Some(rows) = rows.take() else { continue };
+                let list = &mut held[i];
+                let mut emit = |side| {
+                    list.push(side);
+                    Ok(())
+                };
+                read_side(
+                    layout,
+                    &sheets,
+                    &rows,
+                    i == 1,
+                    &mut diagnostics,
+                    &key_row,
+                    &mut emit,
+                )?;
+            }
+            Sides::Held(held)
+        }
+        Some(keys) => {
+            let mut spooled = Vec::new();
+            for (i, rows) in lists.iter_mut().enumerate() {
+                let mut out = SideSpoolWriter::new(sheets.len());
+                if let Some(rows) = rows.take() {
+                    if !side_rows_in_order(
+                        layout,
+                        &sheets,
+                        keys,
+                        &rows,
+                        i == 1,
+                        &mut diagnostics,
+                        &mut out,
+                    )? {
+                        return Err(Stop::Disordered);
+                    }
+                }
+                spooled.push(out.finish()?);
+            }
+            let mut spooled = spooled.into_iter();
+            match (spooled.next(), spooled.next()) {
+                (Some(a), Some(e)) => Sides::Spooled([a, e]),
+                _ => {
+                    return Err(Stop::Fatal(
+                        std::io::Error::other("listes incomplètes").into(),
+                    ))
+                }
+            }
+        }
+    };
     Ok(Sheets {
         root,
         layout,
         sheets,
         values,
         keys,
-        attributs,
-        extras,
+        sides,
         names,
         diagnostics,
     })
 }
 
-/// Whether sheets read to be joined in order can be (see [`super::join`]): the document's
-/// sheet has a row at most, each row of a child sheet names a row of its parent sheet in
-/// order, each side row a row of its sheet in order.
-fn joinable(
+/// Reads a side sheet's rows (`extras`: of the `extras` sheet) into `out`, each checked to
+/// name a row of its sheet in order: `false` when one does not (the workbook is then joined
+/// by keys).
+fn side_rows_in_order(
     layout: &Layout,
     sheets: &[SheetData],
     keys: &Spool,
-    sides: [&[Side]; 2],
+    rows: &SideRows,
+    extras: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+    out: &mut SideSpoolWriter,
 ) -> std::io::Result<bool> {
+    let mut cursors: Vec<Option<KeyCursor<'_>>> = sheets.iter().map(|_| None).collect();
+    let mut ordered = true;
+    let mut emit = |side: Side| {
+        if !ordered {
+            return Ok(());
+        }
+        let sheet = &sheets[side.sheet];
+        ordered = if layout.sheets[sheet.layout].parent.is_none() {
+            side.key.is_empty()
+        } else {
+            let cursor = match &mut cursors[side.sheet] {
+                Some(cursor) => cursor,
+                slot @ None => slot.insert(KeyCursor::new(keys, sheet.keys)?),
+            };
+            join::found(cursor, &side.key)?
+        };
+        out.push(&side)
+    };
+    // Joined in order, a side row's key is checked as it comes (above), not looked up.
+    read_side(
+        layout,
+        sheets,
+        rows,
+        extras,
+        diagnostics,
+        &|_, _| Some(0),
+        &mut emit,
+    )?;
+    Ok(ordered)
+}
+
+/// Whether sheets read to be joined in order can be (see [`super::join`]): the document's
+/// sheet has a row at most, each row of a child sheet names a row of its parent sheet in
+/// order (side rows are checked as they are read: [`side_rows_in_order`]).
+fn joinable(layout: &Layout, sheets: &[SheetData], keys: &Spool) -> std::io::Result<bool> {
     let by_layout: HashMap<usize, usize> = sheets
         .iter()
         .enumerate()
@@ -958,20 +1037,15 @@ fn joinable(
             }
         }
     }
-    for list in sides {
-        for (si, s) in sheets.iter().enumerate() {
-            let mut named = list.iter().filter(|x| x.sheet == si).map(|x| &*x.key);
-            let ordered = if layout.sheets[s.layout].parent.is_none() {
-                named.all(str::is_empty)
-            } else {
-                join::sides_in_order(keys, s.keys, named)?
-            };
-            if !ordered {
-                return Ok(false);
-            }
-        }
-    }
     Ok(true)
+}
+
+/// The rows of the `attributs` and `extras` sheets.
+enum Sides {
+    /// In memory, joined by keys.
+    Held([Vec<Side>; 2]),
+    /// Spooled, joined in order.
+    Spooled([SideSpool; 2]),
 }
 
 /// A workbook's sheets, read: what its document is assembled from.
@@ -982,8 +1056,7 @@ pub(crate) struct Sheets {
     values: Spool,
     /// The rows' keys, when joined in order (see [`super::join`]).
     keys: Option<Spool>,
-    attributs: Vec<Side>,
-    extras: Vec<Side>,
+    sides: Sides,
     names: Vec<String>,
     /// The findings so far.
     diagnostics: Vec<Diagnostic>,
@@ -1452,7 +1525,10 @@ fn build(read: &mut Sheets, xml: &mut dyn std::io::Write) -> Result<LineMap, Err
     let names = std::mem::take(&mut read.names);
     let diagnostics = &mut read.diagnostics;
     let sheets = &mut read.sheets[..];
-    let (values, attributs, extras) = (&read.values, &read.attributs, &read.extras);
+    let values = &read.values;
+    let Sides::Held([attributs, extras]) = &read.sides else {
+        return Err(std::io::Error::other("lignes annexes non lues").into());
+    };
     let by_layout: HashMap<usize, usize> = sheets
         .iter()
         .enumerate()
@@ -1558,15 +1634,13 @@ fn build_in_order(read: &mut Sheets, xml: &mut dyn std::io::Write) -> Result<Lin
         .keys
         .as_ref()
         .ok_or_else(|| std::io::Error::other("clés absentes"))?;
+    let Sides::Spooled(spools) = &read.sides else {
+        return Err(std::io::Error::other("lignes annexes non lues").into());
+    };
     let mut cursors = Vec::new();
-    let mut sides = Vec::new();
     let mut child_sheets = Vec::new();
-    for (si, s) in sheets.iter().enumerate() {
+    for s in sheets {
         cursors.push(KeyCursor::new(keys, s.keys)?);
-        let of = |list: &'_ [Side]| -> Vec<usize> {
-            (0..list.len()).filter(|&i| list[i].sheet == si).collect()
-        };
-        sides.push([(of(&read.attributs), 0), (of(&read.extras), 0)]);
         child_sheets.push(
             (0..sheets.len())
                 .filter(|&cs| layout.sheets[sheets[cs].layout].parent == Some(s.layout))
@@ -1579,8 +1653,12 @@ fn build_in_order(read: &mut Sheets, xml: &mut dyn std::io::Write) -> Result<Lin
         readers: std::cell::RefCell::new(readers(sheets, &read.values)?),
         join: Join::InOrder {
             cursors: std::cell::RefCell::new(cursors),
-            side_lists: [&read.attributs, &read.extras],
-            sides: std::cell::RefCell::new(sides),
+            spools,
+            sides: Box::new(std::cell::RefCell::new(SideCursors {
+                readers: [spools[0].reader()?, spools[1].reader()?],
+                taken: vec![[0, 0]; sheets.len()],
+                peeked: sheets.iter().map(|_| [None, None]).collect(),
+            })),
             child_sheets,
         },
     };
@@ -1605,8 +1683,15 @@ fn readers<'a>(sheets: &[SheetData], values: &'a Spool) -> std::io::Result<Vec<S
     sheets.iter().map(|_| values.reader()).collect()
 }
 
-/// The indexes of a sheet's rows in a side list, and how many are taken.
-type SideCursor = (Vec<usize>, usize);
+/// Where the side rows of each sheet are taken from, joined in order.
+struct SideCursors<'a> {
+    /// A reader of each spool.
+    readers: [SpoolReader<'a>; 2],
+    /// For each sheet, how many of its side rows of each spool are taken.
+    taken: Vec<[usize; 2]>,
+    /// For each sheet, its next side row of each spool, once read.
+    peeked: Vec<[Option<Side>; 2]>,
+}
 
 /// How rows are joined to their parents.
 enum Join<'a> {
@@ -1620,9 +1705,9 @@ enum Join<'a> {
         /// Each sheet's rows, as they are taken.
         cursors: std::cell::RefCell<Vec<KeyCursor<'a>>>,
         /// The rows of the `attributs` and `extras` sheets.
-        side_lists: [&'a [Side]; 2],
-        /// For each sheet, the indexes of its side rows in each list, and how many are taken.
-        sides: std::cell::RefCell<Vec<[SideCursor; 2]>>,
+        spools: &'a [SideSpool; 2],
+        /// Where each sheet's side rows are taken from.
+        sides: Box<std::cell::RefCell<SideCursors<'a>>>,
         /// For each sheet, its child sheets.
         child_sheets: Vec<Vec<usize>>,
     },
@@ -1651,7 +1736,7 @@ impl<'a> Build<'a> {
         });
         let mut root = Element::new(layout.root, 1, origin, None);
         if let Some((rs, row)) = root_row {
-            let sides = self.sides(rs, 0, "");
+            let sides = self.sides(rs, 0, "")?;
             self.fill(&mut root, rs, &row, &sides)?;
         }
         for (cs, cr) in lazy {
@@ -1700,7 +1785,7 @@ impl<'a> Build<'a> {
             Origin::new(s.number, row.row, 0),
             Some((number, row.row)),
         );
-        let sides = self.sides(si, ri, &key);
+        let sides = self.sides(si, ri, &key)?;
         self.fill(&mut e, si, &row, &sides)?;
         let via = |cs: usize| &b.layout.sheets[b.sheets[cs].layout].via;
         match &b.join {
@@ -1734,26 +1819,46 @@ impl<'a> Build<'a> {
 
     /// The side rows of row `ri` of sheet `si` (joined in order: of the next rows of the
     /// sheet's side rows, those keyed `key`).
-    fn sides(&self, si: usize, ri: usize, key: &str) -> Vec<&'a Side> {
+    fn sides(
+        &self,
+        si: usize,
+        ri: usize,
+        key: &str,
+    ) -> std::io::Result<Vec<std::borrow::Cow<'a, Side>>> {
+        use std::borrow::Cow;
         match &self.join {
-            Join::Keys { side, .. } => side.get(&(si, ri)).cloned().unwrap_or_default(),
-            Join::InOrder {
-                side_lists, sides, ..
-            } => {
-                let mut sides = sides.borrow_mut();
+            Join::Keys { side, .. } => Ok(side
+                .get(&(si, ri))
+                .map(|list| list.iter().map(|&s| Cow::Borrowed(s)).collect())
+                .unwrap_or_default()),
+            Join::InOrder { spools, sides, .. } => {
+                let entity = self.layout.sheets[self.sheets[si].layout].element;
+                let cursors = &mut *sides.borrow_mut();
                 let mut found = Vec::new();
-                if let Some(lists) = sides.get_mut(si) {
-                    for (list, (indexes, taken)) in side_lists.iter().zip(lists.iter_mut()) {
-                        while let Some(&i) = indexes.get(*taken) {
-                            if *list[i].key != *key {
+                for (i, spool) in spools.iter().enumerate() {
+                    let offsets = spool.by_sheet.get(si).map_or(&[][..], Vec::as_slice);
+                    loop {
+                        let taken = &mut cursors.taken[si][i];
+                        let peeked = &mut cursors.peeked[si][i];
+                        if peeked.is_none() {
+                            let Some(&at) = offsets.get(*taken) else {
+                                break;
+                            };
+                            *peeked = Some(SideSpool::get(&mut cursors.readers[i], at, entity)?);
+                        }
+                        match peeked.take() {
+                            Some(side) if *side.key == *key => {
+                                found.push(Cow::Owned(side));
+                                *taken += 1;
+                            }
+                            other => {
+                                *peeked = other;
                                 break;
                             }
-                            found.push(&list[i]);
-                            *taken += 1;
                         }
                     }
                 }
-                found
+                Ok(found)
             }
         }
     }
@@ -1764,7 +1869,7 @@ impl<'a> Build<'a> {
         e: &mut Element,
         si: usize,
         row: &RowData,
-        sides: &[&Side],
+        sides: &[std::borrow::Cow<'_, Side>],
     ) -> std::io::Result<()> {
         let sheet = &self.sheets[si];
         let values = {

@@ -8,13 +8,14 @@ use std::io::{self, Read, Write};
 use calamine::Data;
 
 use super::assemble::Origin;
-use super::layout::{self, Layout, Target};
+use super::layout::{self, Layout, Step, Target};
 use super::reader::{at, blank, cell_at, diag, plain, SheetData};
-use super::spool::{Spool, SpoolWriter};
+use super::spool::{Spool, SpoolReader, SpoolWriter};
 use crate::diagnostic::{Diagnostic, Rule};
-use crate::schema::{self, id};
+use crate::schema::{self, id, ElementId};
 
 /// A side row (`attributs`, `extras`) after checks.
+#[derive(Debug, Clone)]
 pub(super) struct Side {
     /// Index of its entity sheet among the sheets read.
     pub sheet: usize,
@@ -152,7 +153,7 @@ fn read_u32(input: &mut impl Read) -> io::Result<u32> {
 pub(super) type KeyRow<'a> = &'a dyn Fn(&SheetData, &str) -> Option<usize>;
 
 /// Reads the `attributs` or `extras` sheet (`extras`), its rows joined to their entity
-/// by `key_row`.
+/// by `key_row`: gives each side row checked, in order, to `emit`.
 pub(super) fn read_side(
     layout: &Layout,
     sheets: &[SheetData],
@@ -160,7 +161,8 @@ pub(super) fn read_side(
     extras: bool,
     diagnostics: &mut Vec<Diagnostic>,
     key_row: KeyRow<'_>,
-) -> io::Result<Vec<Side>> {
+    emit: &mut dyn FnMut(Side) -> io::Result<()>,
+) -> io::Result<()> {
     let (number, name) = (side.number, side.name.as_str());
     let headers = if extras {
         layout::EXTRAS_HEADERS
@@ -181,7 +183,25 @@ pub(super) fn read_side(
             )),
         }
     }
-    let mut out: Vec<Side> = Vec::new();
+    // An `extras` value may go on over the next rows: it is checked once whole.
+    let mut pending: Option<Side> = None;
+    let mut done = |s: Side, diagnostics: &mut Vec<Diagnostic>| {
+        if !extras {
+            return emit(s);
+        }
+        match check_extras(&s.value) {
+            Ok(()) => emit(s),
+            Err(why) => {
+                diagnostics.push(diag(
+                    Rule::ClasseurExtras,
+                    at(name, s.origin.row, usize::from(s.origin.col)),
+                    format!("XML des extras illisible : {why}"),
+                    format!("unreadable extras XML: {why}"),
+                ));
+                Ok(())
+            }
+        }
+    };
     side.for_each(|r, cells| {
         let get = |i: usize| cols[i].map(|c| (plain(cell_at(cells, c)), c));
         let (sheet_name, sheet_col) = get(0).unwrap_or_default();
@@ -265,7 +285,7 @@ pub(super) fn read_side(
         };
         let origin = Origin::new(number, r, value_col);
         if extras {
-            if let Some(last) = out.last_mut() {
+            if let Some(last) = &mut pending {
                 if last.sheet == si
                     && last.row == row
                     && *last.key == *key
@@ -277,31 +297,26 @@ pub(super) fn read_side(
                 }
             }
         }
-        out.push(Side {
+        let side = Side {
             sheet: si,
             row,
             key: key.into(),
             target,
             value,
             origin,
-        });
-        Ok(())
+        };
+        if !extras {
+            return done(side, diagnostics);
+        }
+        match pending.replace(side) {
+            Some(last) => done(last, diagnostics),
+            None => Ok(()),
+        }
     })?;
-    if extras {
-        out.retain(|s| match check_extras(&s.value) {
-            Ok(()) => true,
-            Err(why) => {
-                diagnostics.push(diag(
-                    Rule::ClasseurExtras,
-                    at(name, s.origin.row, usize::from(s.origin.col)),
-                    format!("XML des extras illisible : {why}"),
-                    format!("unreadable extras XML: {why}"),
-                ));
-                false
-            }
-        });
+    if let Some(last) = pending {
+        done(last, diagnostics)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Checks that `xml` is a sequence of well-formed `extras` elements.
@@ -348,4 +363,122 @@ fn check_extras(xml: &str) -> Result<(), String> {
         return Err("aucun élément « extras »".into());
     }
     Ok(())
+}
+
+/// Side rows joined in order: spooled as checked, with where each sheet's are (in order).
+pub(super) struct SideSpool {
+    spool: Spool,
+    /// For each entity sheet, the offsets of its side rows, in order.
+    pub by_sheet: Vec<Vec<u64>>,
+}
+
+/// Writes a [`SideSpool`].
+pub(super) struct SideSpoolWriter {
+    out: SpoolWriter,
+    by_sheet: Vec<Vec<u64>>,
+}
+
+impl SideSpoolWriter {
+    /// An empty spool for `sheets` entity sheets.
+    pub fn new(sheets: usize) -> Self {
+        SideSpoolWriter {
+            out: SpoolWriter::new(),
+            by_sheet: vec![Vec::new(); sheets],
+        }
+    }
+
+    /// Adds a side row.
+    pub fn push(&mut self, side: &Side) -> io::Result<()> {
+        let Some(offsets) = self.by_sheet.get_mut(side.sheet) else {
+            return Err(io::Error::other("feuille inconnue"));
+        };
+        offsets.push(self.out.position());
+        let out = &mut self.out;
+        put_u32(out, side.sheet)?;
+        put_text(out, &side.key)?;
+        put_u32(out, side.target.steps.len())?;
+        for step in &side.target.steps {
+            out.write_all(&step.element.0.to_le_bytes())?;
+            out.write_all(&step.index.to_le_bytes())?;
+        }
+        put_text(out, side.target.attribute.unwrap_or(""))?;
+        put_text(out, &side.value)?;
+        out.write_all(&side.origin.sheet.to_le_bytes())?;
+        out.write_all(&side.origin.row.to_le_bytes())?;
+        out.write_all(&side.origin.col.to_le_bytes())
+    }
+
+    /// The spool written.
+    pub fn finish(self) -> io::Result<SideSpool> {
+        Ok(SideSpool {
+            spool: self.out.finish()?,
+            by_sheet: self.by_sheet,
+        })
+    }
+}
+
+impl SideSpool {
+    /// A reader of the spool.
+    pub fn reader(&self) -> io::Result<SpoolReader<'_>> {
+        self.spool.reader()
+    }
+
+    /// The side row at `at`, of an entity sheet whose entity is `entity`.
+    pub fn get(input: &mut SpoolReader<'_>, at: u64, entity: ElementId) -> io::Result<Side> {
+        input.seek_to(at)?;
+        let sheet = read_u32(input)? as usize;
+        let key = read_text(input)?.into_boxed_str();
+        let mut steps = Vec::new();
+        for _ in 0..read_u32(input)? {
+            let mut b = [0u8; 6];
+            input.read_exact(&mut b)?;
+            steps.push(Step {
+                element: ElementId(u16::from_le_bytes([b[0], b[1]])),
+                index: u32::from_le_bytes([b[2], b[3], b[4], b[5]]),
+            });
+        }
+        let mut target = Target {
+            steps,
+            attribute: None,
+        };
+        let attribute = read_text(input)?;
+        if !attribute.is_empty() {
+            target.attribute = Some(
+                layout::attribute_name(target.element(entity), &attribute)
+                    .ok_or_else(|| io::Error::other("attribut inconnu"))?,
+            );
+        }
+        let value = read_text(input)?;
+        let mut b = [0u8; 8];
+        input.read_exact(&mut b)?;
+        let origin = Origin {
+            sheet: u16::from_le_bytes([b[0], b[1]]),
+            row: u32::from_le_bytes([b[2], b[3], b[4], b[5]]),
+            col: u16::from_le_bytes([b[6], b[7]]),
+        };
+        Ok(Side {
+            sheet,
+            row: 0,
+            key,
+            target,
+            value,
+            origin,
+        })
+    }
+}
+
+fn put_u32(out: &mut impl Write, n: usize) -> io::Result<()> {
+    let n = u32::try_from(n).map_err(io::Error::other)?;
+    out.write_all(&n.to_le_bytes())
+}
+
+fn put_text(out: &mut impl Write, text: &str) -> io::Result<()> {
+    put_u32(out, text.len())?;
+    out.write_all(text.as_bytes())
+}
+
+fn read_text(input: &mut impl Read) -> io::Result<String> {
+    let mut bytes = vec![0u8; read_u32(input)? as usize];
+    input.read_exact(&mut bytes)?;
+    String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
