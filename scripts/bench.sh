@@ -26,7 +26,9 @@
 #
 # With BENCH_FLAT=N (a number of formations, e.g. 60000 for about 1 GB), each profile also
 # validates a feed of N formations piped from the generator (`generate | lheo validate -`: no
-# file on disk), to measure peak memory at that size (the time includes the generator's).
+# file on disk), to measure peak memory at that size (the time includes the generator's); with
+# BENCH_WORKBOOK=1 too, that feed is exported (`generate | lheo export -`) and the workbook
+# imported (`lheo import --trust-workbook`), for the import's peak memory at that size.
 #
 # Environment: LHEO (the lheo binary to measure, default ./target/release/lheo: another build,
 # e.g. of an older commit, copied aside), RUNS (default 3, 1 from 13000 formations up), BENCH_WORKBOOK=1 (export and imports at 1gb
@@ -343,6 +345,25 @@ if [ -n "${BENCH_FLAT:-}" ]; then
     printf '  %-26s %10s MB peak\n' "validate $profile" "$peak"
     rows+=("| $size | validate $profile (piped) | | | $peak | | | ≤ 64 MB at 1 GB: $verdict |")
   done
+  if [ "${BENCH_WORKBOOK:-}" = 1 ]; then
+    workbook="$dir/bench-flat.xlsx"
+    imported="$dir/bench-flat-imported.xml"
+    if "$gen" --formations "$BENCH_FLAT" --seed "$seed" --today "$today" -q |
+      "$lheo" export --force - -o "$workbook" >/dev/null 2>"$errlog" &&
+      /usr/bin/time -f "%e %M" -o "$timing" "$lheo" import --force --trust-workbook "$workbook" -o "$imported" >/dev/null 2>"$errlog"; then
+      read -r secs kb < <(tail -n 1 "$timing")
+      peak=$(awk -v kb="$kb" 'BEGIN { printf "%.1f", kb * 1024 / 1e6 }')
+      verdict=$(awk -v p="$peak" 'BEGIN { print (p <= 100 ? "met" : "NOT met") }')
+      wmb=$(awk -v b="$(stat -c %s "$workbook")" 'BEGIN { printf "%.1f", b / 1e6 }')
+      printf '  %-26s %10s s %10s MB peak (%s MB workbook)\n' "import xlsx" "$secs" "$peak" "$wmb"
+      rows+=("| $size | import xlsx ($wmb MB workbook) | $secs | | $peak | | | ≤ 100 MB at any size: $verdict |")
+    else
+      echo "  import xlsx: the export or the import failed" >&2
+      tail -n 5 "$errlog" | sed 's/^/      /' >&2
+      failures=$((failures + 1))
+    fi
+    rm -f "$workbook" "$imported"
+  fi
 fi
 
 load_end=$(uptime)
