@@ -20,10 +20,14 @@
 //! `CLASSEUR-LIMITE` finding instead of a memory blow-up ([`read_workbook_with`] raises them,
 //! [`Limits::trusted`] lifts the budgets). Export memory is flat. Importing an `.xlsx` holds
 //! little: its sheets stream row by row, each row's values go to a [`Spool`] (a temporary
-//! file once large), rows are joined to their parents by key whatever their order (what stays
-//! in memory is each row's key until the rows are joined, then about 32 bytes a row), and the
-//! document is spooled too ([`read_workbook`]), or read as it is assembled
-//! ([`crate::convert`]). `.ods` and `.xls` are read whole by calamine, within the budget.
+//! file once large), with its key and its parent's. Rows in the export's order (each child
+//! sheet's rows grouped by parent in the parent sheet's order, keys that grow) are joined as
+//! the document is assembled, from a cursor per sheet: memory stays flat whatever the size
+//! (8 bytes per row of the `attributs` and `extras` sheets). Rows in another order (sorted or
+//! moved in Excel, keys typed by hand) are read again and joined through maps of their keys
+//! (about 100 bytes a row until joined, then 32). The document is spooled too
+//! ([`read_workbook`]), or read as it is assembled ([`crate::convert`]). `.ods` and `.xls`
+//! are read whole by calamine, within the budget.
 //!
 //! What a workbook does not carry: XML comments inside `extras` (the model keeps elements,
 //! attributes and text, not comments) and the namespace prefixes of `extras` (namespaces are
