@@ -907,7 +907,8 @@ fn read_sheets_joined(
     let mut lists = [ATTRIBUTS, EXTRAS].map(|name| side_rows.remove(name));
     let sides = match &keys {
         None => {
-            let key_row = |sheet: &SheetData, key: &str| sheet.by_key.get(key).map(|&r| r as usize);
+            let mut key_row =
+                |_, sheet: &SheetData, key: &str| Ok(sheet.by_key.get(key).map(|&r| r as usize));
             let mut held = [Vec::new(), Vec::new()];
             for (i, rows) in lists.iter_mut().enumerate() {
                 let Some(rows) = rows.take() else { continue };
@@ -922,7 +923,7 @@ fn read_sheets_joined(
                     &rows,
                     i == 1,
                     &mut diagnostics,
-                    &key_row,
+                    &mut key_row,
                     &mut emit,
                 )?;
             }
@@ -984,30 +985,28 @@ fn side_rows_in_order(
 ) -> std::io::Result<bool> {
     let mut cursors: Vec<Option<KeyCursor<'_>>> = sheets.iter().map(|_| None).collect();
     let mut ordered = true;
-    let mut emit = |side: Side| {
-        if !ordered {
-            return Ok(());
-        }
-        let sheet = &sheets[side.sheet];
-        ordered = if layout.sheets[sheet.layout].parent.is_none() {
-            side.key.is_empty()
-        } else {
-            let cursor = match &mut cursors[side.sheet] {
-                Some(cursor) => cursor,
-                slot @ None => slot.insert(KeyCursor::new(keys, sheet.keys)?),
+    // Each key is checked where the keyed join looks it up: a key not found ahead (unknown,
+    // or behind) and the workbook is joined by keys, with the findings of that join.
+    let mut key_row = |si: usize, sheet: &SheetData, key: &str| {
+        if ordered {
+            ordered = layout.sheets[sheet.layout].parent.is_some() && {
+                let cursor = match &mut cursors[si] {
+                    Some(cursor) => cursor,
+                    slot @ None => slot.insert(KeyCursor::new(keys, sheet.keys)?),
+                };
+                join::found(cursor, key)?
             };
-            join::found(cursor, &side.key)?
-        };
-        out.push(&side)
+        }
+        Ok(Some(0))
     };
-    // Joined in order, a side row's key is checked as it comes (above), not looked up.
+    let mut emit = |side: Side| out.push(&side);
     read_side(
         layout,
         sheets,
         rows,
         extras,
         diagnostics,
-        &|_, _| Some(0),
+        &mut key_row,
         &mut emit,
     )?;
     Ok(ordered)

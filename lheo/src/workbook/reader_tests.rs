@@ -10,8 +10,13 @@ use crate::generate::{GenerateOptions, Generator, Root};
 
 /// A generated feed (formations, actions, sessions, extras) exported to a workbook.
 fn exported(root: Root, formations: u64) -> Vec<u8> {
+    exported_with(root, formations, 11)
+}
+
+/// [`exported`], generated with `seed`.
+fn exported_with(root: Root, formations: u64, seed: u64) -> Vec<u8> {
     let options = GenerateOptions::new(formations)
-        .with_seed(11)
+        .with_seed(seed)
         .with_root(root)
         .with_today(chrono::NaiveDate::from_ymd_opt(2027, 1, 15).unwrap());
     let xml = Generator::new(options).to_xml_string();
@@ -148,5 +153,63 @@ fn a_workbook_out_of_order_is_joined_by_keys() {
             by_keys.xml.to_vec().unwrap(),
             "{sheet}"
         );
+    }
+}
+
+/// Sheets of a workbook `edit` may change (the root's and the documentation's aside).
+const EDITABLE: [&str; 8] = [
+    "formation",
+    "action",
+    "session",
+    "recrutement",
+    "contact-formation",
+    "lieu-de-formation",
+    "attributs",
+    "extras",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+
+    /// Whatever is edited (two rows swapped, a key changed, a row's parent changed or
+    /// emptied, the column of keys or parents' keys removed), reading
+    /// a workbook (joined in order when it can be, else read again and joined by keys) gives
+    /// the document and findings of joining it by keys.
+    #[test]
+    fn a_workbook_reads_as_joined_by_keys_whatever_the_edit(
+        seed in 0u64..1000,
+        formations in 1u64..6,
+        sheet in 0..EDITABLE.len(),
+        a in 1usize..40,
+        b in 1usize..40,
+        edit in 0..5u8,
+    ) {
+        let xlsx = exported_with(Root::Lheo, formations, seed);
+        let book = edited(&xlsx, EDITABLE[sheet], |rows| {
+            let n = rows.len();
+            if n < 2 {
+                return;
+            }
+            let (a, b) = (1 + a % (n - 1), 1 + b % (n - 1));
+            match edit {
+                0 => rows.swap(a, b),
+                // The key (the second column of an entity sheet) or the sheet named.
+                1 => rows[a][1] = rows[b][1].clone(),
+                // The parent's key (the first column), or the sheet named.
+                2 => rows[a][0] = rows[b][0].clone(),
+                3 => rows[a][0] = Data::Empty,
+                // The first column removed.
+                _ => {
+                    for row in rows.iter_mut() {
+                        row.remove(0);
+                    }
+                }
+            }
+        });
+        let by_keys = read(&book, false).ok().unwrap().spooled().unwrap();
+        let imported = read_workbook(Cursor::new(&book)).unwrap();
+        let text = |d: &[Diagnostic]| d.iter().map(|d| format!("{d:?}\n")).collect::<String>();
+        proptest::prop_assert_eq!(text(&imported.diagnostics), text(&by_keys.diagnostics));
+        proptest::prop_assert_eq!(imported.xml.to_vec().unwrap(), by_keys.xml.to_vec().unwrap());
     }
 }

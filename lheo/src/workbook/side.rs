@@ -149,8 +149,10 @@ fn read_u32(input: &mut impl Read) -> io::Result<u32> {
     Ok(u32::from_le_bytes(b))
 }
 
-/// How a side row finds its entity's row: `(sheet, key)` → row index (`None`: no such key).
-pub(super) type KeyRow<'a> = &'a dyn Fn(&SheetData, &str) -> Option<usize>;
+/// How a side row finds its entity's row: `(index of the sheet, sheet, key)` → row index
+/// (`None`: no such key).
+pub(super) type KeyRow<'a> =
+    &'a mut dyn FnMut(usize, &SheetData, &str) -> io::Result<Option<usize>>;
 
 /// Reads the `attributs` or `extras` sheet (`extras`), its rows joined to their entity
 /// by `key_row`: gives each side row checked, in order, to `emit`.
@@ -231,7 +233,7 @@ pub(super) fn read_side(
         let row = if layout.sheets[sheet.layout].parent.is_none() && key.is_empty() {
             Some(0)
         } else {
-            key_row(sheet, &key)
+            key_row(si, sheet, &key)?
         };
         let Some(row) = row else {
             diagnostics.push(diag(
