@@ -14,7 +14,7 @@
 use std::cmp::Ordering;
 use std::io::{self, Read, Write};
 
-use super::spool::{Spool, SpoolReader, SpoolWriter};
+use super::spool::{put_text, read_text, Spool, SpoolReader, SpoolWriter};
 
 /// The order of keys: runs of digits compare as numbers (`2` before `10`), other text by
 /// bytes; keys that this order finds equal (`01` and `1`) then compare by bytes, so that
@@ -75,17 +75,19 @@ pub struct KeyRecord {
     pub parent: String,
 }
 
-/// Writes a row's record to the keys spool.
-pub fn put_key(out: &mut SpoolWriter, record: &KeyRecord) -> io::Result<()> {
-    out.write_all(&record.row.to_le_bytes())?;
-    out.write_all(&record.at.to_le_bytes())?;
-    out.write_all(&record.len.to_le_bytes())?;
-    for text in [&record.key, &record.parent] {
-        let n = u32::try_from(text.len()).map_err(io::Error::other)?;
-        out.write_all(&n.to_le_bytes())?;
-        out.write_all(text.as_bytes())?;
-    }
-    Ok(())
+/// Writes a row's record to the keys spool (what [`KeyCursor`] reads back as a
+/// [`KeyRecord`]).
+pub fn put_key(
+    out: &mut SpoolWriter,
+    (row, at, len): (u32, u64, u32),
+    key: &str,
+    parent: &str,
+) -> io::Result<()> {
+    out.write_all(&row.to_le_bytes())?;
+    out.write_all(&at.to_le_bytes())?;
+    out.write_all(&len.to_le_bytes())?;
+    put_text(out, key)?;
+    put_text(out, parent)
 }
 
 /// Where a sheet's records are in the keys spool: the offset of the first and their number.
@@ -142,17 +144,9 @@ impl<'a> KeyCursor<'a> {
             row: word(0),
             at: u64::from_le_bytes(at),
             len: word(12),
-            key: self.text()?,
-            parent: self.text()?,
+            key: read_text(&mut self.reader)?,
+            parent: read_text(&mut self.reader)?,
         })
-    }
-
-    fn text(&mut self) -> io::Result<String> {
-        let mut n = [0u8; 4];
-        self.reader.read_exact(&mut n)?;
-        let mut bytes = vec![0u8; u32::from_le_bytes(n) as usize];
-        self.reader.read_exact(&mut bytes)?;
-        String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
     }
 }
 
@@ -218,14 +212,7 @@ mod tests {
         for rows in sheets {
             let start = out.position();
             for (i, (key, parent)) in rows.iter().enumerate() {
-                let record = KeyRecord {
-                    row: i as u32 + 1,
-                    at: 7,
-                    len: 3,
-                    key: (*key).into(),
-                    parent: (*parent).into(),
-                };
-                put_key(&mut out, &record).unwrap();
+                put_key(&mut out, (i as u32 + 1, 7, 3), key, parent).unwrap();
             }
             segments.push(Segment {
                 start,

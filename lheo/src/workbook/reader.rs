@@ -11,14 +11,14 @@ use calamine::Data;
 use super::assemble::{self, CellFinder, Element, LineMap, Origin};
 use super::cells::{import_value, CellProblem, Imported as Cell};
 use super::grid::Grid;
-use super::join::{self, key_cmp, KeyCursor, KeyRecord, Segment};
+use super::join::{self, key_cmp, KeyCursor, Segment};
 use super::layout::{
     self, Layout, PathError, Step, Target, ATTRIBUTS, DOCUMENTATION, EXTRAS, LISTES,
 };
 use super::limits::{Budget, Exceeded, Limits};
 use super::scan;
-use super::side::{read_side, Side, SideRows, SideRowsWriter, SideSpool, SideSpoolWriter};
-use super::spool::{Spool, SpoolReader, SpoolWriter};
+use super::side::{read_side, Side, SideRows, SideSpool, SideSpoolWriter};
+use super::spool::{put_text, Spool, SpoolReader, SpoolWriter};
 use super::writer::{cell_ref, column_name};
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Location, Severity};
@@ -746,9 +746,7 @@ fn put_values(out: &mut SpoolWriter, values: &[(u16, String)]) -> std::io::Resul
     let at = out.position();
     for (i, text) in values {
         out.write_all(&i.to_le_bytes())?;
-        let len = u32::try_from(text.len()).map_err(std::io::Error::other)?;
-        out.write_all(&len.to_le_bytes())?;
-        out.write_all(text.as_bytes())?;
+        put_text(out, text)?;
     }
     let len = u32::try_from(out.position() - at).map_err(std::io::Error::other)?;
     Ok((at, len))
@@ -833,7 +831,7 @@ fn read_sheets_joined(
         let side = name == ATTRIBUTS || name == EXTRAS;
         // Streamed (rows in order), else read again whole.
         let mut read = |budget: &mut Budget, stream: bool| {
-            let mut rows = SideRowsWriter::new(number, name);
+            let mut rows = SideRows::new(number, name);
             let mut filled = false;
             let formulas = sheet(budget, name, stream, &mut |r, cells| {
                 if side {
@@ -869,59 +867,38 @@ fn read_sheets_joined(
             return Err(Stop::Disordered);
         }
     }
-    let mut lists = [ATTRIBUTS, EXTRAS].map(|name| side_rows.remove(name));
-    let sides = match &keys {
+    let [attributs, extras] = [ATTRIBUTS, EXTRAS].map(|name| side_rows.remove(name));
+    let joined = match keys {
         None => {
             let mut key_row =
                 |_, sheet: &SheetData, key: &str| Ok(sheet.by_key.get(key).map(|&r| r as usize));
-            let mut held = [Vec::new(), Vec::new()];
-            for (i, rows) in lists.iter_mut().enumerate() {
-                let Some(rows) = rows.take() else { continue };
-                let list = &mut held[i];
-                let mut emit = |side| {
-                    list.push(side);
-                    Ok(())
-                };
-                read_side(
-                    layout,
-                    &sheets,
-                    &rows,
-                    i == 1,
-                    &mut diagnostics,
-                    &mut key_row,
-                    &mut emit,
-                )?;
-            }
-            Sides::Held(held)
+            let mut held = |rows: Option<SideRows>, extras: bool| {
+                let mut list = Vec::new();
+                if let Some(rows) = rows {
+                    let mut emit = |side| {
+                        list.push(side);
+                        Ok(())
+                    };
+                    let (s, d) = (&sheets, &mut diagnostics);
+                    read_side(layout, s, &rows, extras, d, &mut key_row, &mut emit)?;
+                }
+                Ok::<_, std::io::Error>(list)
+            };
+            Joined::ByKeys([held(attributs, false)?, held(extras, true)?])
         }
         Some(keys) => {
-            let mut spooled = Vec::new();
-            for (i, rows) in lists.iter_mut().enumerate() {
+            let mut spooled = |rows: Option<SideRows>, extras: bool| {
                 let mut out = SideSpoolWriter::new(sheets.len());
-                if let Some(rows) = rows.take() {
-                    if !side_rows_in_order(
-                        layout,
-                        &sheets,
-                        keys,
-                        &rows,
-                        i == 1,
-                        &mut diagnostics,
-                        &mut out,
-                    )? {
+                if let Some(rows) = rows {
+                    let (s, d) = (&sheets, &mut diagnostics);
+                    if !side_rows_in_order(layout, s, &keys, &rows, extras, d, &mut out)? {
                         return Err(Stop::Disordered);
                     }
                 }
-                spooled.push(out.finish()?);
-            }
-            let mut spooled = spooled.into_iter();
-            match (spooled.next(), spooled.next()) {
-                (Some(a), Some(e)) => Sides::Spooled([a, e]),
-                _ => {
-                    return Err(Stop::Fatal(
-                        std::io::Error::other("listes incomplètes").into(),
-                    ))
-                }
-            }
+                Ok(out.finish()?)
+            };
+            let sides = [spooled(attributs, false)?, spooled(extras, true)?];
+            Joined::InOrder { keys, sides }
         }
     };
     Ok(Sheets {
@@ -929,8 +906,7 @@ fn read_sheets_joined(
         layout,
         sheets,
         values,
-        keys,
-        sides,
+        joined,
         names,
         diagnostics,
     })
@@ -1004,12 +980,12 @@ fn joinable(layout: &Layout, sheets: &[SheetData], keys: &Spool) -> std::io::Res
     Ok(true)
 }
 
-/// The rows of the `attributs` and `extras` sheets.
-enum Sides {
-    /// In memory, joined by keys.
-    Held([Vec<Side>; 2]),
-    /// Spooled, joined in order.
-    Spooled([SideSpool; 2]),
+/// How the rows are joined, with the rows of the `attributs` and `extras` sheets.
+enum Joined {
+    /// By keys, in memory (the side rows held).
+    ByKeys([Vec<Side>; 2]),
+    /// In order (see [`super::join`]): the rows' keys, the side rows spooled.
+    InOrder { keys: Spool, sides: [SideSpool; 2] },
 }
 
 /// A workbook's sheets, read: what its document is assembled from.
@@ -1018,9 +994,7 @@ pub(crate) struct Sheets {
     layout: &'static Layout,
     sheets: Vec<SheetData>,
     values: Spool,
-    /// The rows' keys, when joined in order (see [`super::join`]).
-    keys: Option<Spool>,
-    sides: Sides,
+    joined: Joined,
     names: Vec<String>,
     /// The findings so far.
     diagnostics: Vec<Diagnostic>,

@@ -10,7 +10,7 @@ use calamine::Data;
 use super::assemble::Origin;
 use super::layout::{self, Layout, Step, Target};
 use super::reader::{at, blank, cell_at, diag, plain, SheetData};
-use super::spool::{Spool, SpoolReader, SpoolWriter};
+use super::spool::{put_text, put_u32, read_text, read_u32, Spool, SpoolReader, SpoolWriter};
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::schema::{self, id, ElementId};
 
@@ -31,8 +31,9 @@ pub(super) struct Side {
     pub origin: Origin,
 }
 
-/// A side sheet as read: its header row, and its other rows (blank ones left out) in a spool.
-pub(super) struct SideRows {
+/// A side sheet as read: its header row, and its other rows (blank ones left out) in a spool
+/// (`R`: a [`SpoolWriter`] while the sheet is read, then the [`Spool`]).
+pub(super) struct SideRows<R = Spool> {
     /// Number of the sheet in the workbook.
     pub number: usize,
     /// Its name.
@@ -42,23 +43,13 @@ pub(super) struct SideRows {
     cols: usize,
     /// Columns with a cell below the header.
     below: HashSet<u32>,
-    rows: Spool,
+    rows: R,
 }
 
-/// Writes a [`SideRows`] as the sheet's rows come, in order.
-pub(super) struct SideRowsWriter {
-    number: usize,
-    name: String,
-    header: Vec<(u32, Data)>,
-    cols: usize,
-    below: HashSet<u32>,
-    rows: SpoolWriter,
-}
-
-impl SideRowsWriter {
+impl SideRows<SpoolWriter> {
     /// An empty sheet, number `number` of the workbook.
     pub fn new(number: usize, name: &str) -> Self {
-        SideRowsWriter {
+        SideRows {
             number,
             name: name.to_owned(),
             header: Vec::new(),
@@ -83,18 +74,14 @@ impl SideRowsWriter {
         }
         let out = &mut self.rows;
         out.write_all(&r.to_le_bytes())?;
-        let n = u32::try_from(cells.len()).map_err(io::Error::other)?;
-        out.write_all(&n.to_le_bytes())?;
+        put_u32(out, cells.len())?;
         for (c, value) in cells {
-            // A string as it is, another value as its text (what is read of it).
-            let text = match value {
-                Data::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
-                other => std::borrow::Cow::Owned(plain(other)),
-            };
             out.write_all(&c.to_le_bytes())?;
-            let len = u32::try_from(text.len()).map_err(io::Error::other)?;
-            out.write_all(&len.to_le_bytes())?;
-            out.write_all(text.as_bytes())?;
+            // A string as it is, another value as its text (what is read of it).
+            match value {
+                Data::String(s) => put_text(out, s)?,
+                other => put_text(out, &plain(other))?,
+            }
         }
         Ok(())
     }
@@ -119,34 +106,18 @@ impl SideRows {
         mut each: impl FnMut(u32, &[(u32, Data)]) -> io::Result<()>,
     ) -> io::Result<()> {
         let mut input = self.rows.reader()?;
-        let mut left = self.rows.len();
         let mut cells: Vec<(u32, Data)> = Vec::new();
-        while left > 0 {
+        while input.position() < self.rows.len() {
             let r = read_u32(&mut input)?;
-            let n = read_u32(&mut input)?;
             cells.clear();
-            let mut size = 8u64;
-            for _ in 0..n {
+            for _ in 0..read_u32(&mut input)? {
                 let c = read_u32(&mut input)?;
-                let len = read_u32(&mut input)?;
-                let mut bytes = vec![0u8; len as usize];
-                input.read_exact(&mut bytes)?;
-                let text = String::from_utf8(bytes)
-                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-                size += 8 + u64::from(len);
-                cells.push((c, Data::String(text)));
+                cells.push((c, Data::String(read_text(&mut input)?)));
             }
-            left = left.saturating_sub(size);
             each(r, &cells)?;
         }
         Ok(())
     }
-}
-
-fn read_u32(input: &mut impl Read) -> io::Result<u32> {
-    let mut b = [0u8; 4];
-    input.read_exact(&mut b)?;
-    Ok(u32::from_le_bytes(b))
 }
 
 /// How a side row finds its entity's row: `(index of the sheet, sheet, key)` → row index
@@ -467,20 +438,4 @@ impl SideSpool {
             origin,
         })
     }
-}
-
-fn put_u32(out: &mut impl Write, n: usize) -> io::Result<()> {
-    let n = u32::try_from(n).map_err(io::Error::other)?;
-    out.write_all(&n.to_le_bytes())
-}
-
-fn put_text(out: &mut impl Write, text: &str) -> io::Result<()> {
-    put_u32(out, text.len())?;
-    out.write_all(text.as_bytes())
-}
-
-fn read_text(input: &mut impl Read) -> io::Result<String> {
-    let mut bytes = vec![0u8; read_u32(input)? as usize];
-    input.read_exact(&mut bytes)?;
-    String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }

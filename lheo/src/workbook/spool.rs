@@ -70,7 +70,7 @@ pub enum SpoolReader<'a> {
 
 impl SpoolReader<'_> {
     /// Where the reader is, from the start.
-    fn position(&self) -> u64 {
+    pub(super) fn position(&self) -> u64 {
         match self {
             SpoolReader::Memory(_, at) => *at as u64,
             SpoolReader::File(_, at) => *at,
@@ -229,6 +229,32 @@ impl Write for SpoolWriter {
             None => Ok(()),
         }
     }
+}
+
+/// Writes `n` as 4 little-endian bytes (the records the workbook reader spools).
+pub(super) fn put_u32(out: &mut impl Write, n: usize) -> io::Result<()> {
+    let n = u32::try_from(n).map_err(io::Error::other)?;
+    out.write_all(&n.to_le_bytes())
+}
+
+/// Writes `text`, after its length ([`put_u32`]).
+pub(super) fn put_text(out: &mut impl Write, text: &str) -> io::Result<()> {
+    put_u32(out, text.len())?;
+    out.write_all(text.as_bytes())
+}
+
+/// Reads what [`put_u32`] wrote.
+pub(super) fn read_u32(input: &mut impl Read) -> io::Result<u32> {
+    let mut b = [0u8; 4];
+    input.read_exact(&mut b)?;
+    Ok(u32::from_le_bytes(b))
+}
+
+/// Reads what [`put_text`] wrote.
+pub(super) fn read_text(input: &mut impl Read) -> io::Result<String> {
+    let mut bytes = vec![0u8; read_u32(input)? as usize];
+    input.read_exact(&mut bytes)?;
+    String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
 
 #[cfg(test)]

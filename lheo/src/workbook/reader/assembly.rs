@@ -63,17 +63,23 @@ impl Children {
 
 /// Builds the document tree from the rows.
 pub(super) fn build(read: &mut Sheets, xml: &mut dyn std::io::Write) -> Result<LineMap, Error> {
-    if read.keys.is_some() {
-        return build_in_order(read, xml);
+    match std::mem::replace(&mut read.joined, Joined::ByKeys(Default::default())) {
+        Joined::ByKeys(sides) => build_by_keys(read, &sides, xml),
+        Joined::InOrder { keys, sides } => build_in_order(read, &keys, &sides, xml),
     }
+}
+
+/// Builds the document from rows joined by keys, with the side rows `sides`.
+fn build_by_keys(
+    read: &mut Sheets,
+    [attributs, extras]: &[Vec<Side>; 2],
+    xml: &mut dyn std::io::Write,
+) -> Result<LineMap, Error> {
     let layout = read.layout;
     let names = std::mem::take(&mut read.names);
     let diagnostics = &mut read.diagnostics;
     let sheets = &mut read.sheets[..];
     let values = &read.values;
-    let Sides::Held([attributs, extras]) = &read.sides else {
-        return Err(std::io::Error::other("lignes annexes non lues").into());
-    };
     let by_layout: HashMap<usize, usize> = sheets
         .iter()
         .enumerate()
@@ -171,17 +177,15 @@ pub(super) fn build(read: &mut Sheets, xml: &mut dyn std::io::Write) -> Result<L
 }
 
 /// Builds the document from rows joined in order (see [`super::join`]).
-fn build_in_order(read: &mut Sheets, xml: &mut dyn std::io::Write) -> Result<LineMap, Error> {
+fn build_in_order(
+    read: &mut Sheets,
+    keys: &Spool,
+    spools: &[SideSpool; 2],
+    xml: &mut dyn std::io::Write,
+) -> Result<LineMap, Error> {
     let layout = read.layout;
     let names = std::mem::take(&mut read.names);
     let sheets = &read.sheets[..];
-    let keys = read
-        .keys
-        .as_ref()
-        .ok_or_else(|| std::io::Error::other("clés absentes"))?;
-    let Sides::Spooled(spools) = &read.sides else {
-        return Err(std::io::Error::other("lignes annexes non lues").into());
-    };
     let mut cursors = Vec::new();
     let mut child_sheets = Vec::new();
     for s in sheets {
@@ -315,25 +319,24 @@ impl<'a> Build<'a> {
 
     /// The record of row `ri` of sheet `si` (joined in order: the next row of the sheet).
     fn entity(&self, si: usize, ri: usize) -> std::io::Result<Element> {
-        let b = self;
-        let s = &b.sheets[si];
-        let (row, key) = match &b.join {
+        let s = &self.sheets[si];
+        let (row, key) = match &self.join {
             Join::Keys { .. } => (s.rows[ri], String::new()),
-            Join::InOrder { .. } => b.next_row(si)?.ok_or_else(|| {
+            Join::InOrder { .. } => self.next_row(si)?.ok_or_else(|| {
                 std::io::Error::other(format!("feuille « {} » : ligne attendue", s.name))
             })?,
         };
         let number = u16::try_from(s.number).unwrap_or(u16::MAX);
         let mut e = Element::new(
-            b.layout.sheets[s.layout].element,
+            self.layout.sheets[s.layout].element,
             1,
             Origin::new(s.number, row.row, 0),
             Some((number, row.row)),
         );
         let sides = self.sides(si, ri, &key)?;
         self.fill(&mut e, si, &row, &sides)?;
-        let via = |cs: usize| &b.layout.sheets[b.sheets[cs].layout].via;
-        match &b.join {
+        let via = |cs: usize| &self.layout.sheets[self.sheets[cs].layout].via;
+        match &self.join {
             Join::Keys { children, .. } => {
                 let index = u32::try_from(si).unwrap_or(u32::MAX);
                 let row_index = u32::try_from(ri).unwrap_or(u32::MAX);
@@ -378,29 +381,27 @@ impl<'a> Build<'a> {
                 .unwrap_or_default()),
             Join::InOrder { spools, sides, .. } => {
                 let entity = self.layout.sheets[self.sheets[si].layout].element;
-                let cursors = &mut *sides.borrow_mut();
+                let SideCursors {
+                    readers,
+                    taken,
+                    peeked,
+                } = &mut *sides.borrow_mut();
                 let mut found = Vec::new();
                 for (i, spool) in spools.iter().enumerate() {
                     let offsets = spool.by_sheet.get(si).map_or(&[][..], Vec::as_slice);
+                    let (taken, peeked) = (&mut taken[si][i], &mut peeked[si][i]);
                     loop {
-                        let taken = &mut cursors.taken[si][i];
-                        let peeked = &mut cursors.peeked[si][i];
                         if peeked.is_none() {
                             let Some(&at) = offsets.get(*taken) else {
                                 break;
                             };
-                            *peeked = Some(SideSpool::get(&mut cursors.readers[i], at, entity)?);
+                            *peeked = Some(SideSpool::get(&mut readers[i], at, entity)?);
                         }
-                        match peeked.take() {
-                            Some(side) if *side.key == *key => {
-                                found.push(Cow::Owned(side));
-                                *taken += 1;
-                            }
-                            other => {
-                                *peeked = other;
-                                break;
-                            }
+                        if peeked.as_ref().is_none_or(|side| *side.key != *key) {
+                            break;
                         }
+                        found.extend(peeked.take().map(Cow::Owned));
+                        *taken += 1;
                     }
                 }
                 Ok(found)

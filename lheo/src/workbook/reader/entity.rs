@@ -239,14 +239,8 @@ impl<'l> EntityReader<'l> {
         let (at, len) = put_values(spool, &values)?;
         match keys {
             Some(keys) => {
-                let record = KeyRecord {
-                    row: r,
-                    at,
-                    len,
-                    key: key.clone().unwrap_or_default(),
-                    parent: parent.map(|(p, _)| p.into_string()).unwrap_or_default(),
-                };
-                join::put_key(keys, &record)?;
+                let parent = parent.as_ref().map_or("", |(p, _)| p);
+                join::put_key(keys, (r, at, len), key.as_deref().unwrap_or(""), parent)?;
                 self.data.keys.count += 1;
                 if key.is_some() {
                     self.last_key = key;
@@ -299,11 +293,7 @@ impl<'l> EntityReader<'l> {
             };
             match keys {
                 Some(keys) => {
-                    let record = KeyRecord {
-                        row: row.row,
-                        ..KeyRecord::default()
-                    };
-                    join::put_key(keys, &record)?;
+                    join::put_key(keys, (row.row, 0, 0), "", "")?;
                     self.data.keys.count = 1;
                 }
                 None => {
