@@ -61,6 +61,7 @@ mod limits;
 mod reader;
 mod scan;
 mod side;
+mod sort;
 mod spool;
 mod template;
 mod writer;

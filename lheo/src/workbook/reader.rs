@@ -18,7 +18,8 @@ use super::layout::{
 use super::limits::{Budget, Exceeded, Limits};
 use super::scan;
 use super::side::{read_side, Side, SideRows, SideSpool, SideSpoolWriter};
-use super::spool::{put_text, Spool, SpoolReader, SpoolWriter};
+use super::sort::{Sorted, Sorter, RUN_BYTES};
+use super::spool::{put_text, put_u32, read_text, read_u32, Spool, SpoolReader, SpoolWriter};
 use super::writer::{cell_ref, column_name};
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Location, Severity};
@@ -29,11 +30,13 @@ use crate::Document;
 
 mod assembly;
 mod entity;
+mod spilled;
 #[cfg(test)]
 mod tests;
 
 use assembly::build;
 use entity::EntityReader;
+use spilled::KeyAt;
 
 /// A workbook read back: the LHEO 2.3 document it describes, as XML, and the problems found.
 #[derive(Debug, Clone)]
@@ -691,6 +694,37 @@ pub(super) fn diag(rule: Rule, loc: Location, fr: String, en: String) -> Diagnos
     d
 }
 
+/// A row of the document's sheet (`sheet`) beyond its first, at row `row`.
+fn beyond_document(sheet: &str, row: u32) -> Diagnostic {
+    diag(
+        Rule::ClasseurRacine,
+        at(sheet, row, 0),
+        format!(
+            "la feuille « {sheet} » n'a qu'une ligne (le document) : cette ligne serait perdue"
+        ),
+        format!("sheet \"{sheet}\" has a single row (the document): this row would be lost"),
+    )
+}
+
+/// A row whose parent's key (`pkey`, in column `#{parent}` at `loc`) names no row of its
+/// parent sheet `parent`.
+fn orphan(parent: &str, pkey: &str, loc: Location) -> Diagnostic {
+    let (fr, en) = if pkey.is_empty() {
+        (
+            format!("ligne orpheline : la colonne #{parent} est vide, la ligne ne se rattache à aucune ligne de la feuille « {parent} »"),
+            format!("orphan row: column #{parent} is empty, the row belongs to no row of sheet \"{parent}\""),
+        )
+    } else {
+        (
+            format!(
+                "ligne orpheline : aucune ligne de la feuille « {parent} » n'a la clé « {pkey} »"
+            ),
+            format!("orphan row: no row of sheet \"{parent}\" has the key \"{pkey}\""),
+        )
+    };
+    diag(Rule::ClasseurOrpheline, loc, fr, en)
+}
+
 /// A cell's content as plain text (headers, keys, paths).
 pub(super) fn plain(d: &Data) -> String {
     match d {
@@ -733,8 +767,12 @@ pub(super) struct SheetData {
     /// Its rows in the keys spool (joined in order: `rows`, `parents` and `by_key` are then
     /// empty).
     keys: Segment,
+    /// Joined by sorted keys: where its index is (see [`spilled::Index`]).
+    index: Segment,
     /// Whether it has the column of its parent's key.
     has_parent_col: bool,
+    /// The column of its parent's key.
+    parent_col: Option<usize>,
     /// Value columns: steps → column.
     value_columns: HashMap<Vec<Step>, usize>,
 }
@@ -760,31 +798,53 @@ type SheetFn<'a> =
 
 /// Reads the sheets one by one (`sheet` reads one, row by row).
 /// Entity sheets are read as they stream (their values go to a spool); the `attributs` and
-/// `extras` sheets are held until every entity sheet is read.
+/// `extras` sheets are spooled until every entity sheet is read.
 /// Joined in order when the workbook allows it (see [`super::join`]), else read again and
-/// joined by keys.
+/// joined by keys: in memory when the limits keep the workbook small, else by keys sorted on
+/// disk ([`spilled`]).
 fn read_sheets(
     names: Vec<String>,
     budget: &mut Budget,
     sheet: &mut SheetFn<'_>,
 ) -> Result<Sheets, Stop> {
     let saved = budget.clone();
-    match read_sheets_joined(names.clone(), budget, sheet, true) {
+    match read_sheets_joined(names.clone(), budget, sheet, JoinBy::Order) {
         Err(Stop::Disordered) => {
             *budget = saved;
-            read_sheets_joined(names, budget, sheet, false)
+            let by = if budget.limits().max_data_rows > KEYS_IN_MEMORY {
+                JoinBy::SortedKeys(RUN_BYTES)
+            } else {
+                JoinBy::KeysInMemory
+            };
+            read_sheets_joined(names, budget, sheet, by)
         }
         read => read,
     }
 }
 
-/// Reads the sheets, to be joined in order (`in_order`: [`Stop::Disordered`] when they
-/// cannot be) or by keys.
+/// Up to this many rows (the limits' [`Limits::max_data_rows`]), a workbook out of the
+/// export's order is joined by maps of its keys in memory (about 130 bytes a row); beyond,
+/// by keys sorted on disk.
+const KEYS_IN_MEMORY: u64 = 100_000;
+
+/// How the rows of a workbook are joined to their parents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JoinBy {
+    /// In the export's order ([`super::join`]), or [`Stop::Disordered`].
+    Order,
+    /// By maps of keys in memory.
+    KeysInMemory,
+    /// By keys sorted on disk ([`spilled`]), in runs of this many bytes.
+    SortedKeys(usize),
+}
+
+/// Reads the sheets, to be joined as `by` says ([`JoinBy::Order`]: [`Stop::Disordered`]
+/// when they cannot be).
 fn read_sheets_joined(
     names: Vec<String>,
     budget: &mut Budget,
     sheet: &mut SheetFn<'_>,
-    in_order: bool,
+    by: JoinBy,
 ) -> Result<Sheets, Stop> {
     let root = if names.iter().any(|n| n == "lheo-index") {
         id::LHEO_INDEX
@@ -798,23 +858,34 @@ fn read_sheets_joined(
     let mut sheets: Vec<SheetData> = Vec::new();
     let mut side_rows: HashMap<&'static str, SideRows> = HashMap::new();
     let mut values = SpoolWriter::new();
-    let mut keys = in_order.then(SpoolWriter::new);
+    let mut keys = (by != JoinBy::KeysInMemory).then(SpoolWriter::new);
+    let spill = match by {
+        JoinBy::SortedKeys(run_bytes) => Some(run_bytes),
+        _ => None,
+    };
+    let mut index = spilled::Index::new();
     for (number, name) in names.iter().enumerate() {
         if name == DOCUMENTATION || name == LISTES {
             continue;
         }
         if let Some(i) = layout.sheet_index(name) {
             let mark = diagnostics.len();
-            let start = keys.as_ref().map_or(0, SpoolWriter::position);
-            let mut reader = EntityReader::new(layout, i, number, name, start);
+            let new_reader = |keys: &Option<SpoolWriter>| {
+                let start = keys.as_ref().map_or(0, SpoolWriter::position);
+                let reader = EntityReader::new(layout, i, number, name, start);
+                match spill {
+                    Some(run_bytes) => reader.spilling(run_bytes, mark),
+                    None => reader,
+                }
+            };
+            let mut reader = new_reader(&keys);
             let mut rows = |r: u32, cells: &mut Vec<(u32, Data)>| {
                 reader.row(r, cells, &mut values, keys.as_mut(), &mut diagnostics)
             };
             let formulas = match sheet(budget, name, true, &mut rows) {
                 Err(Stop::Unordered) => {
                     diagnostics.truncate(mark);
-                    let start = keys.as_ref().map_or(0, SpoolWriter::position);
-                    reader = EntityReader::new(layout, i, number, name, start);
+                    reader = new_reader(&keys);
                     let mut rows = |r: u32, cells: &mut Vec<(u32, Data)>| {
                         reader.row(r, cells, &mut values, keys.as_mut(), &mut diagnostics)
                     };
@@ -824,8 +895,13 @@ fn read_sheets_joined(
             };
             let mut before = formula_findings(name, &formulas);
             before.extend(reader.header_findings());
+            let rows_start = mark + before.len();
             diagnostics.splice(mark..mark, before);
-            sheets.push(reader.finish(keys.as_mut())?);
+            let (segment, duplicates) = index.sheet(reader.sorted_keys()?, name)?;
+            spilled::insert_duplicates(&mut diagnostics, rows_start, duplicates);
+            let mut data = reader.finish(keys.as_mut())?;
+            data.index = segment;
+            sheets.push(data);
             continue;
         }
         let side = name == ATTRIBUTS || name == EXTRAS;
@@ -862,14 +938,62 @@ fn read_sheets_joined(
     }
     let values = values.finish()?;
     let keys = keys.map(SpoolWriter::finish).transpose()?;
-    if let Some(keys) = &keys {
-        if !joinable(layout, &sheets, keys)? {
-            return Err(Stop::Disordered);
-        }
-    }
     let [attributs, extras] = [ATTRIBUTS, EXTRAS].map(|name| side_rows.remove(name));
-    let joined = match keys {
-        None => {
+    let joined = match (by, keys) {
+        (JoinBy::Order, Some(keys)) => {
+            if !joinable(layout, &sheets, &keys)? {
+                return Err(Stop::Disordered);
+            }
+            let mut spooled = |rows: Option<SideRows>, extras: bool| {
+                let mut out = SideSpoolWriter::new(sheets.len());
+                if let Some(rows) = rows {
+                    let (s, d) = (&sheets, &mut diagnostics);
+                    if !side_rows_in_order(layout, s, &keys, &rows, extras, d, &mut out)? {
+                        return Err(Stop::Disordered);
+                    }
+                }
+                Ok(out.finish()?)
+            };
+            let sides = [spooled(attributs, false)?, spooled(extras, true)?];
+            Joined::InOrder {
+                keys,
+                sides,
+                later: Vec::new(),
+            }
+        }
+        (JoinBy::SortedKeys(run_bytes), Some(keys)) => {
+            let index = index.finish()?;
+            let rejoined = spilled::rejoin(layout, &mut sheets, &keys, &index, &names, run_bytes)?;
+            drop(keys);
+            let mut spooled = |rows: Option<SideRows>, extras: bool| {
+                let mut out = SideSpoolWriter::new(sheets.len());
+                let mut places = vec![Vec::new(); sheets.len()];
+                if let Some(rows) = rows {
+                    spilled::read_side_sorted(
+                        layout,
+                        &sheets,
+                        &index,
+                        &rejoined.ranks,
+                        &rows,
+                        extras,
+                        &mut diagnostics,
+                        run_bytes,
+                        &mut out,
+                        &mut places,
+                    )?;
+                }
+                let mut spool = out.finish()?;
+                spilled::order_sides(&mut spool, places);
+                Ok::<_, std::io::Error>(spool)
+            };
+            let sides = [spooled(attributs, false)?, spooled(extras, true)?];
+            Joined::InOrder {
+                keys: rejoined.keys,
+                sides,
+                later: rejoined.later,
+            }
+        }
+        _ => {
             let mut key_row =
                 |_, sheet: &SheetData, key: &str| Ok(sheet.by_key.get(key).map(|&r| r as usize));
             let mut held = |rows: Option<SideRows>, extras: bool| {
@@ -885,20 +1009,6 @@ fn read_sheets_joined(
                 Ok::<_, std::io::Error>(list)
             };
             Joined::ByKeys([held(attributs, false)?, held(extras, true)?])
-        }
-        Some(keys) => {
-            let mut spooled = |rows: Option<SideRows>, extras: bool| {
-                let mut out = SideSpoolWriter::new(sheets.len());
-                if let Some(rows) = rows {
-                    let (s, d) = (&sheets, &mut diagnostics);
-                    if !side_rows_in_order(layout, s, &keys, &rows, extras, d, &mut out)? {
-                        return Err(Stop::Disordered);
-                    }
-                }
-                Ok(out.finish()?)
-            };
-            let sides = [spooled(attributs, false)?, spooled(extras, true)?];
-            Joined::InOrder { keys, sides }
         }
     };
     Ok(Sheets {
@@ -984,8 +1094,13 @@ fn joinable(layout: &Layout, sheets: &[SheetData], keys: &Spool) -> std::io::Res
 enum Joined {
     /// By keys, in memory (the side rows held).
     ByKeys([Vec<Side>; 2]),
-    /// In order (see [`super::join`]): the rows' keys, the side rows spooled.
-    InOrder { keys: Spool, sides: [SideSpool; 2] },
+    /// In order (see [`super::join`]): the rows' keys, the side rows spooled, and the
+    /// findings the assembly adds (joined by sorted keys: the keyed join's).
+    InOrder {
+        keys: Spool,
+        sides: [SideSpool; 2],
+        later: Vec<Diagnostic>,
+    },
 }
 
 /// A workbook's sheets, read: what its document is assembled from.

@@ -65,7 +65,10 @@ impl Children {
 pub(super) fn build(read: &mut Sheets, xml: &mut dyn std::io::Write) -> Result<LineMap, Error> {
     match std::mem::replace(&mut read.joined, Joined::ByKeys(Default::default())) {
         Joined::ByKeys(sides) => build_by_keys(read, &sides, xml),
-        Joined::InOrder { keys, sides } => build_in_order(read, &keys, &sides, xml),
+        Joined::InOrder { keys, sides, later } => {
+            read.diagnostics.extend(later);
+            build_in_order(read, &keys, &sides, xml)
+        }
     }
 }
 
@@ -88,18 +91,7 @@ fn build_by_keys(
     let root_sheet = by_layout.get(&0).copied();
     if let Some(rs) = root_sheet {
         for extra in sheets[rs].rows.iter().skip(1) {
-            diagnostics.push(diag(
-                Rule::ClasseurRacine,
-                at(&sheets[rs].name, extra.row, 0),
-                format!(
-                    "la feuille « {} » n'a qu'une ligne (le document) : cette ligne serait perdue",
-                    sheets[rs].name
-                ),
-                format!(
-                    "sheet \"{}\" has a single row (the document): this row would be lost",
-                    sheets[rs].name
-                ),
-            ));
+            diagnostics.push(beyond_document(&sheets[rs].name, extra.row));
         }
     }
     let index = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
@@ -129,18 +121,7 @@ fn build_by_keys(
                 Some((ps, pr)) => children.push((index(ps), pr, index(si), index(ri))),
                 None => {
                     let pname = &layout.sheets[parent_layout].name;
-                    let (fr, en) = if pkey.is_empty() {
-                        (
-                            format!("ligne orpheline : la colonne #{pname} est vide, la ligne ne se rattache à aucune ligne de la feuille « {pname} »"),
-                            format!("orphan row: column #{pname} is empty, the row belongs to no row of sheet \"{pname}\""),
-                        )
-                    } else {
-                        (
-                            format!("ligne orpheline : aucune ligne de la feuille « {pname} » n'a la clé « {pkey} »"),
-                            format!("orphan row: no row of sheet \"{pname}\" has the key \"{pkey}\""),
-                        )
-                    };
-                    diagnostics.push(diag(Rule::ClasseurOrpheline, loc.location(&names), fr, en));
+                    diagnostics.push(orphan(pname, pkey, loc.location(&names)));
                 }
             }
         }

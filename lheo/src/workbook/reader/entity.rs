@@ -24,6 +24,9 @@ pub(super) struct EntityReader<'l> {
     filled: bool,
     /// The last key read (joined in order: keys must grow).
     last_key: Option<String>,
+    /// Joined by sorted keys: the rows' keys to sort, and the number of findings before the
+    /// sheet's rows (see [`EntityReader::spilling`]).
+    spill: Option<(Sorter<KeyAt>, usize)>,
 }
 
 impl<'l> EntityReader<'l> {
@@ -56,7 +59,9 @@ impl<'l> EntityReader<'l> {
                     start: keys_at,
                     count: 0,
                 },
+                index: Segment::default(),
                 has_parent_col: false,
+                parent_col: None,
                 value_columns: HashMap::new(),
             },
             key_col: None,
@@ -68,6 +73,24 @@ impl<'l> EntityReader<'l> {
             cols: 0,
             filled: false,
             last_key: None,
+            spill: None,
+        }
+    }
+
+    /// To be joined by sorted keys ([`super::spilled`]): the rows go to the keys spool in any
+    /// order, and their keys to a sorter (sorted in runs of `run_bytes`), each with the number
+    /// of findings of the sheet's rows before it (`mark`: the number of findings before the
+    /// sheet), where a finding of a duplicate key is to go.
+    pub(super) fn spilling(mut self, run_bytes: usize, mark: usize) -> Self {
+        self.spill = Some((Sorter::new(run_bytes), mark));
+        self
+    }
+
+    /// The keys sorted, and their column (joined by sorted keys).
+    pub(super) fn sorted_keys(&mut self) -> std::io::Result<Option<(Sorted<KeyAt>, usize)>> {
+        match (self.spill.take(), self.key_col) {
+            (Some((sorter, _)), Some(c)) => Ok(Some((sorter.finish()?, c))),
+            _ => Ok(None),
         }
     }
 
@@ -180,7 +203,17 @@ impl<'l> EntityReader<'l> {
             .key_col
             .map(|c| plain(cell_at(cells, c)))
             .filter(|k| !k.is_empty());
-        if keys.is_some() {
+        if let Some((sorter, mark)) = &mut self.spill {
+            if let Some(k) = &key {
+                let found = diagnostics.len().saturating_sub(*mark);
+                sorter.push(KeyAt {
+                    key: k.clone(),
+                    ri: self.data.keys.count,
+                    r,
+                    found: u32::try_from(found).unwrap_or(u32::MAX),
+                })?;
+            }
+        } else if keys.is_some() {
             if let (Some(k), Some(last)) = (&key, &self.last_key) {
                 if key_cmp(last, k) != std::cmp::Ordering::Less {
                     return Err(Stop::Disordered);
@@ -303,6 +336,7 @@ impl<'l> EntityReader<'l> {
             }
         }
         self.data.has_parent_col = self.parent_col.is_some();
+        self.data.parent_col = self.parent_col;
         self.data.rows.shrink_to_fit();
         Ok(self.data)
     }

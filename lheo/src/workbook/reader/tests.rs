@@ -25,8 +25,8 @@ fn exported_with(root: Root, formations: u64, seed: u64) -> Vec<u8> {
     xlsx
 }
 
-/// The sheets of `xlsx` read to be joined in order (`in_order`) or by keys.
-fn read(xlsx: &[u8], in_order: bool) -> Result<Sheets, Stop> {
+/// The sheets of `xlsx` read to be joined as `by` says.
+fn read(xlsx: &[u8], by: JoinBy) -> Result<Sheets, Stop> {
     let mut book: calamine::Xlsx<_> = calamine::Reader::new(Cursor::new(xlsx)).unwrap();
     let names = book.sheet_names();
     let mut budget = Budget::new(Limits::default());
@@ -34,7 +34,7 @@ fn read(xlsx: &[u8], in_order: bool) -> Result<Sheets, Stop> {
         names,
         &mut budget,
         &mut |budget, name, _, rows| xlsx_sheet(&mut book, name, budget, false, rows),
-        in_order,
+        by,
     )
 }
 
@@ -49,7 +49,7 @@ fn assembled(sheets: Sheets) -> (String, String) {
 fn an_exported_workbook_is_joined_in_order_as_by_keys() {
     for root in [Root::Lheo, Root::LheoIndex, Root::LheoPlus] {
         let xlsx = exported(root, 15);
-        let Ok(in_order) = read(&xlsx, true) else {
+        let Ok(in_order) = read(&xlsx, JoinBy::Order) else {
             panic!("{root:?}: an exported workbook is joined in order");
         };
         assert!(matches!(in_order.joined, Joined::InOrder { .. }));
@@ -57,14 +57,16 @@ fn an_exported_workbook_is_joined_in_order_as_by_keys() {
             .sheets
             .iter()
             .all(|s| s.by_key.is_empty() && s.rows.is_empty()));
-        let by_keys = read(&xlsx, false).ok().unwrap();
+        let by_keys = read(&xlsx, JoinBy::KeysInMemory).ok().unwrap();
         assert!(matches!(by_keys.joined, Joined::ByKeys(_)));
+        let sorted = read(&xlsx, JoinBy::SortedKeys(256)).ok().unwrap();
         let (a, b) = (assembled(in_order), assembled(by_keys));
         assert!(
             a.0.contains("<session") && a.0.contains("<extras"),
             "{root:?}"
         );
         assert_eq!(a, b, "{root:?}");
+        assert_eq!(assembled(sorted), b, "{root:?}: by sorted keys");
     }
 }
 
@@ -105,7 +107,7 @@ fn a_workbook_out_of_order_is_joined_by_keys() {
     let xlsx = exported(Root::Lheo, 6);
     let same = edited(&xlsx, "", |_| {});
     assert!(
-        read(&same, true).is_ok(),
+        read(&same, JoinBy::Order).is_ok(),
         "rewritten unchanged: still in order"
     );
     type Edit = fn(&mut Vec<Vec<Data>>);
@@ -134,10 +136,14 @@ fn a_workbook_out_of_order_is_joined_by_keys() {
     for (sheet, edit) in cases {
         let book = edited(&xlsx, sheet, edit);
         assert!(
-            matches!(read(&book, true), Err(Stop::Disordered)),
+            matches!(read(&book, JoinBy::Order), Err(Stop::Disordered)),
             "{sheet}: joined by keys"
         );
-        let by_keys = read(&book, false).ok().unwrap().spooled().unwrap();
+        let by_keys = read(&book, JoinBy::KeysInMemory)
+            .ok()
+            .unwrap()
+            .spooled()
+            .unwrap();
         // Read through the public entry, the workbook is read again and joined by keys.
         let imported = read_workbook(Cursor::new(&book)).unwrap();
         let same = |a: &[Diagnostic], b: &[Diagnostic]| {
@@ -148,6 +154,16 @@ fn a_workbook_out_of_order_is_joined_by_keys() {
         };
         same(&imported.diagnostics, &by_keys.diagnostics);
         assert!(!imported.xml.is_empty(), "{sheet}");
+        for run_bytes in [1, 300, RUN_BYTES] {
+            let sorted = read(&book, JoinBy::SortedKeys(run_bytes)).ok().unwrap();
+            let sorted = sorted.spooled().unwrap();
+            same(&sorted.diagnostics, &by_keys.diagnostics);
+            assert_eq!(
+                sorted.xml.to_vec().unwrap(),
+                by_keys.xml.to_vec().unwrap(),
+                "{sheet}: by sorted keys"
+            );
+        }
         assert_eq!(
             imported.xml.to_vec().unwrap(),
             by_keys.xml.to_vec().unwrap(),
@@ -182,7 +198,8 @@ proptest::proptest! {
         sheet in 0..EDITABLE.len(),
         a in 1usize..40,
         b in 1usize..40,
-        edit in 0..5u8,
+        edit in 0..7u8,
+        run_bytes in 1usize..2000,
     ) {
         let xlsx = exported_with(Root::Lheo, formations, seed);
         let book = edited(&xlsx, EDITABLE[sheet], |rows| {
@@ -198,6 +215,15 @@ proptest::proptest! {
                 // The parent's key (the first column), or the sheet named.
                 2 => rows[a][0] = rows[b][0].clone(),
                 3 => rows[a][0] = Data::Empty,
+                // Every row but the header in the reverse order.
+                4 => rows[1..].reverse(),
+                // The key copied to every other row (duplicates throughout).
+                5 => {
+                    let key = rows[a][1].clone();
+                    for row in rows.iter_mut().skip(1).step_by(2) {
+                        row[1] = key.clone();
+                    }
+                }
                 // The first column removed.
                 _ => {
                     for row in rows.iter_mut() {
@@ -206,10 +232,51 @@ proptest::proptest! {
                 }
             }
         });
-        let by_keys = read(&book, false).ok().unwrap().spooled().unwrap();
+        let by_keys = read(&book, JoinBy::KeysInMemory).ok().unwrap().spooled().unwrap();
         let imported = read_workbook(Cursor::new(&book)).unwrap();
         let text = |d: &[Diagnostic]| d.iter().map(|d| format!("{d:?}\n")).collect::<String>();
         proptest::prop_assert_eq!(text(&imported.diagnostics), text(&by_keys.diagnostics));
         proptest::prop_assert_eq!(imported.xml.to_vec().unwrap(), by_keys.xml.to_vec().unwrap());
+        let sorted = read(&book, JoinBy::SortedKeys(run_bytes)).ok().unwrap().spooled().unwrap();
+        proptest::prop_assert_eq!(text(&sorted.diagnostics), text(&by_keys.diagnostics));
+        proptest::prop_assert_eq!(sorted.xml.to_vec().unwrap(), by_keys.xml.to_vec().unwrap());
+    }
+}
+
+#[test]
+fn a_duplicate_key_is_reported_where_the_keyed_join_reports_it() {
+    let xlsx = exported(Root::Lheo, 3);
+    // In the sessions: a key repeated, and values no date can be read from around it (and
+    // in its row), so that the finding's place among the row findings shows.
+    let book = edited(&xlsx, "session", |rows| {
+        let date = rows[0]
+            .iter()
+            .position(|h| plain(h).contains("debut"))
+            .unwrap();
+        rows[3][1] = rows[1][1].clone();
+        rows[5][1] = rows[1][1].clone();
+        for r in [2, 3, 4, 5] {
+            rows[r][date] = Data::String("pas une date".into());
+        }
+    });
+    let by_keys = read(&book, JoinBy::KeysInMemory)
+        .ok()
+        .unwrap()
+        .spooled()
+        .unwrap();
+    let rules: Vec<_> = by_keys.diagnostics.iter().map(|d| d.rule).collect();
+    let first = rules.iter().position(|r| *r == Rule::ClasseurCle).unwrap();
+    assert!(rules[..first].contains(&Rule::ClasseurDate), "{rules:?}");
+    assert!(
+        rules[first + 1..].contains(&Rule::ClasseurDate),
+        "{rules:?}"
+    );
+    assert_eq!(rules.iter().filter(|r| **r == Rule::ClasseurCle).count(), 2);
+    for run_bytes in [1, RUN_BYTES] {
+        let sorted = read(&book, JoinBy::SortedKeys(run_bytes)).ok().unwrap();
+        let sorted = sorted.spooled().unwrap();
+        let text = |d: &[Diagnostic]| d.iter().map(|d| format!("{d:?}\n")).collect::<String>();
+        assert_eq!(text(&sorted.diagnostics), text(&by_keys.diagnostics));
+        assert_eq!(sorted.xml.to_vec().unwrap(), by_keys.xml.to_vec().unwrap());
     }
 }
