@@ -24,8 +24,11 @@
 //! sheet's rows grouped by parent in the parent sheet's order, keys that grow) are joined as
 //! the document is assembled, from a cursor per sheet: memory stays flat whatever the size
 //! (8 bytes per row of the `attributs` and `extras` sheets). Rows in another order (sorted or
-//! moved in Excel, keys typed by hand) are read again and joined through maps of their keys
-//! (about 100 bytes a row until joined, then 32). The document is spooled too
+//! moved in Excel, keys typed by hand) are read again and joined by their keys: through maps
+//! in memory when the limits keep the workbook small (the default budget: about 130 bytes a
+//! row), else by keys sorted on disk, an index per sheet merged with the keys looked up in it
+//! (4 bytes a row held, 24 while its sheet is joined, never a key): the same document and
+//! findings either way. The document is spooled too
 //! ([`read_workbook`]), or read as it is assembled ([`crate::convert`]). `.ods` and `.xls`
 //! are read whole by calamine, within the budget.
 //!
