@@ -42,7 +42,7 @@ pub fn formation() -> Result<Formation, Error> {
     // Dates as LHEO writes them (`AAAAMMJJ`; `00` for an unknown month or day).
     let day = |text: &str| text.parse::<Date>().map(Field::new);
     let ico = Recrutement {
-        attrs: Attributes::with_numero("ICO-2027-01"),
+        attrs: Attributes::with_numero("ICO-2027-01").into(),
         modalite_recrutement: ModaliteRecrutement::InformationCollective.into(),
         a_distance: Some(Booleen::Non.into()),
         adresse: Some(adresse("3 place Kléber", "67000", "Strasbourg", "67482")),
@@ -57,7 +57,7 @@ pub fn formation() -> Result<Formation, Error> {
         ..Recrutement::default()
     };
     let session = Session {
-        attrs: Attributes::with_numero("S-2027-1"),
+        attrs: Attributes::with_numero("S-2027-1").into(),
         periode: Periode {
             debut: day("20270301")?,
             fin: day("20270630")?,
@@ -84,7 +84,7 @@ pub fn formation() -> Result<Formation, Error> {
         ..Action::default()
     };
     Ok(Formation {
-        attrs: Attributes::with_numero("F-2027-MAG"),
+        attrs: Attributes::with_numero("F-2027-MAG").into(),
         domaine_formation: DomaineFormation {
             code_formacode: vec![Field::from("31734".to_string()).with_ref("V14")],
             ..DomaineFormation::default()

@@ -285,7 +285,11 @@ fn attributes_struct(o: &mut String, d: &Description) {
         );
         let _ = writeln!(o, "    pub {}: Option<String>,", field_name(&a.name));
     }
-    o.push_str("}\n\nimpl Attributes {\n    /// The attribute names, in schema order.\n");
+    o.push_str("}\n\nimpl Attributes {\n    /// No attribute (what [`Attrs`](super::Attrs) reads when it holds none).\n    pub(crate) const EMPTY: Attributes = Attributes {\n");
+    for a in &d.std_attributes {
+        let _ = writeln!(o, "        {}: None,", field_name(&a.name));
+    }
+    o.push_str("    };\n\n    /// The attribute names, in schema order.\n");
     let _ = writeln!(o, "    pub const NAMES: [&'static str; {n}] = [");
     for a in &d.std_attributes {
         let _ = writeln!(o, "        {},", lit(&a.name));
@@ -361,7 +365,9 @@ fn record_enum(o: &mut String, d: &Description) {
 /// `lheo/src/model/generated.rs`.
 pub fn model(d: &Description) -> String {
     let mut o = String::from(HEADER);
-    o.push_str("use super::{Date, Dictionary, Extras, Field};\nuse crate::schema::DictId;\n\n");
+    o.push_str(
+        "use super::{Attrs, Date, Dictionary, Extras, Field};\nuse crate::schema::DictId;\n\n",
+    );
     attributes_struct(&mut o, d);
     record_enum(&mut o, d);
     for (di, x) in d.dicts.iter().enumerate() {
@@ -445,7 +451,7 @@ pub fn model(d: &Description) -> String {
         }
         o.push_str("#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]\n");
         let _ = writeln!(o, "pub struct {} {{", camel(&e.name));
-        o.push_str("    /// The standard LHEO attributes.\n    pub attrs: Attributes,\n");
+        o.push_str("    /// The standard LHEO attributes.\n    pub attrs: Attrs,\n");
         for a in &e.extra_attributes {
             let _ = writeln!(
                 o,
@@ -521,7 +527,7 @@ pub fn builder(d: &Description) -> String {
         }
         o.push_str("                _ => return Err(BuildError::unexpected(c)),\n            }\n        }\n");
         let _ = writeln!(o, "        Ok({} {{", camel(&e.name));
-        o.push_str("            attrs: n.attributes()?,\n");
+        o.push_str("            attrs: n.attributes()?.into(),\n");
         for a in &e.extra_attributes {
             let _ = writeln!(
                 o,

@@ -1,6 +1,6 @@
 //! A simple element: a typed value with its attributes.
 
-use super::Attributes;
+use super::Attrs;
 
 /// A simple-content LHEO element: its value and its attributes.
 ///
@@ -20,7 +20,7 @@ pub struct Field<T> {
     /// The element's value.
     pub value: T,
     /// The element's attributes.
-    pub attrs: Attributes,
+    pub attrs: Attrs,
 }
 
 /// A text element (`xs:string` content).
@@ -31,7 +31,7 @@ impl<T> Field<T> {
     pub fn new(value: T) -> Self {
         Field {
             value,
-            attrs: Attributes::default(),
+            attrs: Attrs::default(),
         }
     }
 

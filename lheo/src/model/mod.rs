@@ -31,6 +31,7 @@ pub mod walk;
 #[allow(clippy::all)]
 mod walk_generated;
 
+pub use attributes::Attrs;
 pub use date::{Date, Precision};
 pub use extras::{Extra, Extras, ExtrasItem, QName, XmlAttribute, XmlElement, XmlNode};
 pub use field::{Field, Text};

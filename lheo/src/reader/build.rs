@@ -154,7 +154,7 @@ impl<T: SimpleValue> FromNode for Field<T> {
         let value = value.ok_or_else(|| BuildError::at(n, "valeur invalide"))?;
         Ok(Field {
             value,
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
         })
     }
 }

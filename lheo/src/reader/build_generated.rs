@@ -22,7 +22,7 @@ impl FromNode for DomaineFormation {
             }
         }
         Ok(DomaineFormation {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             code_formacode,
             code_nsf,
             code_rome,
@@ -45,7 +45,7 @@ impl FromNode for ContactFormation {
             }
         }
         Ok(ContactFormation {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             type_contact,
             coordonnees: required(n, coordonnees, "coordonnees")?,
             extras,
@@ -67,7 +67,7 @@ impl FromNode for ContactSession {
             }
         }
         Ok(ContactSession {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             type_contact,
             coordonnees: required(n, coordonnees, "coordonnees")?,
             extras,
@@ -95,7 +95,7 @@ impl FromNode for Certification {
             }
         }
         Ok(Certification {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             code_rncp,
             code_certifinfo,
             code_rs,
@@ -122,7 +122,7 @@ impl FromNode for ReferenceCertification {
             }
         }
         Ok(ReferenceCertification {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             reference_code_rncp,
             reference_code_certifinfo,
             reference_code_rs,
@@ -145,7 +145,7 @@ impl FromNode for CodeTypeFormation {
             }
         }
         Ok(CodeTypeFormation {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             code_cpf,
             code_elu,
             extras,
@@ -165,7 +165,7 @@ impl FromNode for Lheo {
             }
         }
         Ok(Lheo {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             datemaj: n.attr("datemaj"),
             datecrea: n.attr("datecrea"),
             offres: required(n, offres, "offres")?,
@@ -186,7 +186,7 @@ impl FromNode for Offres {
             }
         }
         Ok(Offres {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             formation,
             extras,
         })
@@ -245,7 +245,7 @@ impl FromNode for Formation {
             }
         }
         Ok(Formation {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             href: n.attr("href"),
             file: n.attr("file"),
             datemaj: n.attr("datemaj"),
@@ -373,7 +373,7 @@ impl FromNode for Action {
             }
         }
         Ok(Action {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             datemaj: n.attr("datemaj"),
             datecrea: n.attr("datecrea"),
             rythme_formation: required(n, rythme_formation, "rythme-formation")?,
@@ -462,7 +462,7 @@ impl FromNode for OrganismeFormationResponsable {
             }
         }
         Ok(OrganismeFormationResponsable {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             href: n.attr("href"),
             file: n.attr("file"),
             numero_activite: required(n, numero_activite, "numero-activite")?,
@@ -495,7 +495,7 @@ impl FromNode for Potentiel {
             }
         }
         Ok(Potentiel {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             code_formacode,
             extras,
         })
@@ -526,7 +526,7 @@ impl FromNode for OrganismeFormateur {
             }
         }
         Ok(OrganismeFormateur {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             siret_formateur: required(n, siret_formateur, "SIRET-formateur")?,
             raison_sociale_formateur: required(
                 n,
@@ -554,7 +554,7 @@ impl FromNode for UrlFormation {
             }
         }
         Ok(UrlFormation {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             urlweb,
             extras,
         })
@@ -577,7 +577,7 @@ impl FromNode for LieuDeFormation {
             }
         }
         Ok(LieuDeFormation {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             siret_lieu_formation,
             code_uai_lieu_formation,
             coordonnees: required(n, coordonnees, "coordonnees")?,
@@ -618,7 +618,7 @@ impl FromNode for Recrutement {
             }
         }
         Ok(Recrutement {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             modalite_recrutement: required(n, modalite_recrutement, "modalite-recrutement")?,
             code_perimetre_recrutement,
             infos_perimetre_recrutement,
@@ -653,7 +653,7 @@ impl FromNode for Enseignement {
             }
         }
         Ok(Enseignement {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             libelle_enseignement: required(n, libelle_enseignement, "libelle-enseignement")?,
             type_enseignement: required(n, type_enseignement, "type-enseignement")?,
             obligatoire: required(n, obligatoire, "obligatoire")?,
@@ -679,7 +679,7 @@ impl FromNode for Equipement {
             }
         }
         Ok(Equipement {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             type_equipement: required(n, type_equipement, "type-equipement")?,
             cout_indicatif_equipement,
             commentaire,
@@ -704,7 +704,7 @@ impl FromNode for RythmeAlternance {
             }
         }
         Ok(RythmeAlternance {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             unite_rythme_alternance: required(
                 n,
                 unite_rythme_alternance,
@@ -731,7 +731,7 @@ impl FromNode for Alternance {
             }
         }
         Ok(Alternance {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             type_alternance: required(n, type_alternance, "type-alternance")?,
             rythme_alternance,
             extras,
@@ -761,7 +761,7 @@ impl FromNode for Cycle {
             }
         }
         Ok(Cycle {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             type_cycle: required(n, type_cycle, "type-cycle")?,
             annee_cycle,
             effectif_minimal,
@@ -807,7 +807,7 @@ impl FromNode for Session {
             }
         }
         Ok(Session {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             datemaj: n.attr("datemaj"),
             datecrea: n.attr("datecrea"),
             periode: required(n, periode, "periode")?,
@@ -838,7 +838,7 @@ impl FromNode for AdresseInscription {
             }
         }
         Ok(AdresseInscription {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             adresse: required(n, adresse, "adresse")?,
             extras,
         })
@@ -857,7 +857,7 @@ impl FromNode for AdresseInformation {
             }
         }
         Ok(AdresseInformation {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             adresse: required(n, adresse, "adresse")?,
             extras,
         })
@@ -876,7 +876,7 @@ impl FromNode for DateInformation {
             }
         }
         Ok(DateInformation {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             date: required(n, date, "date")?,
             extras,
         })
@@ -895,7 +895,7 @@ impl FromNode for UrlAction {
             }
         }
         Ok(UrlAction {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             urlweb,
             extras,
         })
@@ -914,7 +914,7 @@ impl FromNode for UrlSession {
             }
         }
         Ok(UrlSession {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             urlweb,
             extras,
         })
@@ -933,7 +933,7 @@ impl FromNode for SiretOrganismeFormation {
             }
         }
         Ok(SiretOrganismeFormation {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             siret: required(n, siret, "SIRET")?,
             extras,
         })
@@ -952,7 +952,7 @@ impl FromNode for CodeUaiOrganismeFormation {
             }
         }
         Ok(CodeUaiOrganismeFormation {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             code_uai: required(n, code_uai, "code-UAI")?,
             extras,
         })
@@ -971,7 +971,7 @@ impl FromNode for SiretLieuFormation {
             }
         }
         Ok(SiretLieuFormation {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             siret: required(n, siret, "SIRET")?,
             extras,
         })
@@ -990,7 +990,7 @@ impl FromNode for CodeUaiLieuFormation {
             }
         }
         Ok(CodeUaiLieuFormation {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             code_uai: required(n, code_uai, "code-UAI")?,
             extras,
         })
@@ -1009,7 +1009,7 @@ impl FromNode for CoordonneesOrganisme {
             }
         }
         Ok(CoordonneesOrganisme {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             coordonnees: required(n, coordonnees, "coordonnees")?,
             extras,
         })
@@ -1030,7 +1030,7 @@ impl FromNode for ContactOrganisme {
             }
         }
         Ok(ContactOrganisme {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             type_contact,
             coordonnees: required(n, coordonnees, "coordonnees")?,
             extras,
@@ -1052,7 +1052,7 @@ impl FromNode for ContactFormateur {
             }
         }
         Ok(ContactFormateur {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             type_contact,
             coordonnees: required(n, coordonnees, "coordonnees")?,
             extras,
@@ -1074,7 +1074,7 @@ impl FromNode for OrganismeFinanceur {
             }
         }
         Ok(OrganismeFinanceur {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             code_financeur: required(n, code_financeur, "code-financeur")?,
             nb_places_financees,
             extras,
@@ -1094,7 +1094,7 @@ impl FromNode for SiretFormateur {
             }
         }
         Ok(SiretFormateur {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             siret: required(n, siret, "SIRET")?,
             extras,
         })
@@ -1113,7 +1113,7 @@ impl FromNode for CodeUaiFormateur {
             }
         }
         Ok(CodeUaiFormateur {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             code_uai: required(n, code_uai, "code-UAI")?,
             extras,
         })
@@ -1134,7 +1134,7 @@ impl FromNode for BlocCompetences {
             }
         }
         Ok(BlocCompetences {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             libelle_bloc: required(n, libelle_bloc, "libelle-bloc")?,
             code_bloc: required(n, code_bloc, "code-bloc")?,
             extras,
@@ -1158,7 +1158,7 @@ impl FromNode for BlocsCompetences {
             }
         }
         Ok(BlocsCompetences {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             validation_blocs: required(n, validation_blocs, "validation-blocs")?,
             reference_certification: required(
                 n,
@@ -1183,7 +1183,7 @@ impl FromNode for SousModules {
             }
         }
         Ok(SousModules {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             sous_module,
             extras,
         })
@@ -1202,7 +1202,7 @@ impl FromNode for ModulesPrerequis {
             }
         }
         Ok(ModulesPrerequis {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             reference_module,
             extras,
         })
@@ -1223,7 +1223,7 @@ impl FromNode for SousModule {
             }
         }
         Ok(SousModule {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             reference_module: required(n, reference_module, "reference-module")?,
             type_module: required(n, type_module, "type-module")?,
             extras,
@@ -1261,7 +1261,7 @@ impl FromNode for Coordonnees {
             }
         }
         Ok(Coordonnees {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             civilite,
             nom,
             prenom,
@@ -1307,7 +1307,7 @@ impl FromNode for Adresse {
             }
         }
         Ok(Adresse {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             denomination,
             ligne,
             codepostal: required(n, codepostal, "codepostal")?,
@@ -1337,7 +1337,7 @@ impl FromNode for Geolocalisation {
             }
         }
         Ok(Geolocalisation {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             latitude: required(n, latitude, "latitude")?,
             longitude: required(n, longitude, "longitude")?,
             extras,
@@ -1357,7 +1357,7 @@ impl FromNode for Web {
             }
         }
         Ok(Web {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             urlweb,
             extras,
         })
@@ -1376,7 +1376,7 @@ impl FromNode for Telfixe {
             }
         }
         Ok(Telfixe {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             numtel,
             extras,
         })
@@ -1395,7 +1395,7 @@ impl FromNode for Portable {
             }
         }
         Ok(Portable {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             numtel,
             extras,
         })
@@ -1414,7 +1414,7 @@ impl FromNode for Fax {
             }
         }
         Ok(Fax {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             numtel,
             extras,
         })
@@ -1435,7 +1435,7 @@ impl FromNode for Periode {
             }
         }
         Ok(Periode {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             debut: required(n, debut, "debut")?,
             fin: required(n, fin, "fin")?,
             extras,
@@ -1453,7 +1453,7 @@ impl FromNode for PeriodeInscription {
             }
         }
         Ok(PeriodeInscription {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             periode: required(n, periode, "periode")?,
         })
     }
@@ -1473,7 +1473,7 @@ impl FromNode for LheoIndex {
             }
         }
         Ok(LheoIndex {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             datemaj: n.attr("datemaj"),
             datecrea: n.attr("datecrea"),
             resumes_offres,
@@ -1495,7 +1495,7 @@ impl FromNode for ResumesOffres {
             }
         }
         Ok(ResumesOffres {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             resume_offre,
             extras,
         })
@@ -1514,7 +1514,7 @@ impl FromNode for ResumesOrganismes {
             }
         }
         Ok(ResumesOrganismes {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             resume_organisme,
             extras,
         })
@@ -1571,7 +1571,7 @@ impl FromNode for ResumeOffre {
             }
         }
         Ok(ResumeOffre {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             href: n.attr("href"),
             file: n.attr("file"),
             datemaj: n.attr("datemaj"),
@@ -1621,7 +1621,7 @@ impl FromNode for ResumeOrganisme {
             }
         }
         Ok(ResumeOrganisme {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             href: n.attr("href"),
             file: n.attr("file"),
             datemaj: n.attr("datemaj"),
@@ -1653,7 +1653,7 @@ impl FromNode for ContactFormationResume {
             }
         }
         Ok(ContactFormationResume {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             type_contact,
             nom,
             telfixe,
@@ -1679,7 +1679,7 @@ impl FromNode for LheoPlus {
             }
         }
         Ok(LheoPlus {
-            attrs: n.attributes()?,
+            attrs: n.attributes()?.into(),
             lheo,
             organisme_formation_responsable,
             extras,

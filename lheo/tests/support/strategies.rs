@@ -557,7 +557,7 @@ pub fn recrutement() -> BoxedStrategy<Recrutement> {
         .prop_map(
             |((m, attrs, perimetre, distance, places), (periode, heure, com, extras))| {
                 Recrutement {
-                    attrs,
+                    attrs: attrs.into(),
                     modalite_recrutement: Field::new(m),
                     code_perimetre_recrutement: perimetre.map(Field::new),
                     a_distance: distance.map(Field::new),

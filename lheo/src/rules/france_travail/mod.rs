@@ -762,7 +762,7 @@ mod tests {
         end: &str,
     ) -> Recrutement {
         Recrutement {
-            attrs: crate::Attributes::with_numero(numero),
+            attrs: crate::Attributes::with_numero(numero).into(),
             modalite_recrutement: modalite.into(),
             a_distance: Some(Booleen::Non.into()),
             adresse: Some(adresse()),
@@ -780,7 +780,7 @@ mod tests {
 
     fn isc(numero: &str, debut: &str, fin: &str) -> Recrutement {
         Recrutement {
-            attrs: crate::Attributes::with_numero(numero),
+            attrs: crate::Attributes::with_numero(numero).into(),
             modalite_recrutement: ModaliteRecrutement::InscriptionSurCandidature.into(),
             nb_places: Some(10.into()),
             periode: Some(Periode {
