@@ -1,14 +1,16 @@
 //! The workbook reader on workbooks whose parts are arbitrary: the input is a list of parts
 //! (`name\ncontent`, separated by `\n--lheo-part--\n`) packed into a zip archive without
 //! compression, so that the fuzzer's mutations land in the sheets' XML rather than in
-//! deflated bytes. Same expectations as the `workbook` target.
+//! deflated bytes. Same expectations as the `workbook` target; and a workbook out of the
+//! export's order joined by keys sorted on disk (limits allowing many rows) gives the same
+//! document and findings as joined by keys in memory (the default limits).
 #![no_main]
 
 use std::io::{Cursor, Write};
 
 use lheo::rules::Profile;
 use lheo::validate::ValidateOptions;
-use lheo::workbook::read_workbook;
+use lheo::workbook::{read_workbook, read_workbook_with, Limits};
 use libfuzzer_sys::fuzz_target;
 
 const SEPARATOR: &[u8] = b"\n--lheo-part--\n";
@@ -42,9 +44,26 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let Ok(archive) = zip.finish() else { return };
-    let Ok(imported) = read_workbook(Cursor::new(archive.into_inner())) else {
+    let archive = archive.into_inner();
+    let Ok(imported) = read_workbook(Cursor::new(&archive)) else {
         return;
     };
+    let many = Limits::default().with_max_data_rows(10_000_000);
+    if let Ok(sorted) = read_workbook_with(Cursor::new(&archive), &many) {
+        let limited = |d: &[lheo::Diagnostic]| d.iter().any(|d| d.rule.code() == "CLASSEUR-LIMITE");
+        if !limited(&imported.diagnostics) && !limited(&sorted.diagnostics) {
+            assert_eq!(
+                format!("{:?}", sorted.diagnostics),
+                format!("{:?}", imported.diagnostics),
+                "joined by sorted keys and in memory disagree"
+            );
+            assert_eq!(
+                sorted.xml.to_vec().ok(),
+                imported.xml.to_vec().ok(),
+                "joined by sorted keys and in memory disagree"
+            );
+        }
+    }
     let today = chrono::NaiveDate::from_ymd_opt(2025, 1, 15);
     for profile in [Profile::Xsd, Profile::Lheo, Profile::FranceTravail] {
         let options = ValidateOptions::new(profile).with_today(today.expect("date"));
