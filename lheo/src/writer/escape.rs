@@ -8,6 +8,23 @@ fn refused(what: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, what)
 }
 
+/// The bytes [`escape`] looks at: controls, `&`, `<`, `>`, `"` and the first byte of U+FFFE
+/// and U+FFFF.
+const NOTICED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[0xEF] = true;
+    table
+};
+
 /// Writes `s` escaped. `attr`: inside a double-quoted attribute value, where tabs and line
 /// breaks are written as references so attribute-value normalisation gives them back.
 /// Carriage returns are always references (XML would otherwise turn them into line feeds).
@@ -15,6 +32,10 @@ fn escape(s: &str, attr: bool, out: &mut impl Write) -> io::Result<()> {
     let bytes = s.as_bytes();
     let mut last = 0;
     for (i, &b) in bytes.iter().enumerate() {
+        // Most bytes need nothing: one table lookup each.
+        if !NOTICED[usize::from(b)] {
+            continue;
+        }
         let rep: &[u8] = match b {
             b'&' => b"&amp;",
             b'<' => b"&lt;",
