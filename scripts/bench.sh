@@ -33,6 +33,9 @@
 # (`examples/reorder_workbook.rs`: out of the export's order, it is joined by keys sorted on
 # disk) is imported too.
 #
+# Each size ends with ROUNDS (default 5) interleaved rounds of the ratio targets (`validate`
+# with each profile, `import`, xmllint in turn; medians under the table).
+#
 # Environment: LHEO (the lheo binary to measure, default ./target/release/lheo: another build,
 # e.g. of an older commit, copied aside), RUNS (default 3, 1 from 13000 formations up), BENCH_WORKBOOK=1 (export and imports at 1gb
 # too: Excel's row limits and very long otherwise), BENCH_FLAT (above), BENCH_KEEP=1 (keep the
@@ -215,6 +218,50 @@ table_rows() {
   done
 }
 
+# interleaved: the ratio targets again, from ROUNDS (default 5) rounds that run `validate` with
+# each profile, `import` and xmllint in turn on the feed, so that a slow or fast spell of the
+# machine falls on all of them; the medians and their ratios go under the table (the best of
+# runs in a row, above, lets one lucky `xsd` run set every ratio).
+interleaved() {
+  local rounds=${ROUNDS:-5} i op rc
+  local -A times=()
+  local names=("${profiles[@]/#/validate }" "import xml")
+  [ -n "$have_xmllint" ] && names+=(xmllint)
+  echo "  interleaved: $rounds round(s)"
+  for ((i = 1; i <= rounds; i++)); do
+    for op in "${names[@]}"; do
+      rc=0
+      case $op in
+        "validate "*) /usr/bin/time -f "%e" -o "$timing" "$lheo" validate --quiet --profile "${op#validate }" --today "$today" "$feed" >/dev/null 2>"$errlog" || rc=$? ;;
+        "import xml") /usr/bin/time -f "%e" -o "$timing" "$lheo" import --force "$feed" -o "$converted" >/dev/null 2>"$errlog" || rc=$? ;;
+        xmllint) /usr/bin/time -f "%e" -o "$timing" xmllint --noout --stream --schema "$xsd" "$feed" >/dev/null 2>"$errlog" || rc=$? ;;
+      esac
+      if [ $rc -gt 1 ]; then
+        echo "    $op: exit code $rc" >&2
+        failures=$((failures + 1))
+        return 0
+      fi
+      times[$op]+=" $(tail -n 1 "$timing")"
+    done
+  done
+  rm -f "$converted"
+  local -A median=()
+  for op in "${names[@]}"; do
+    median[$op]=$(printf '%s\n' ${times[$op]} | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+  done
+  local line="" x=${median["validate xsd"]} l=${median["validate lheo"]}
+  for op in "${names[@]}"; do
+    case $op in
+      "validate xsd") [ -n "$have_xmllint" ] && line+="; validate xsd ${median[$op]} s ($(awk -v a="$x" -v b="${median[xmllint]}" 'BEGIN { printf "%.2f", a / b }')× xmllint)" || line+="; validate xsd ${median[$op]} s" ;;
+      "validate "*) line+="; $op ${median[$op]} s ($(awk -v a="${median[$op]}" -v b="$x" 'BEGIN { printf "%.2f", a / b }')× xsd)" ;;
+      "import xml") line+="; import xml ${median[$op]} s ($(awk -v a="${median[$op]}" -v b="$l" 'BEGIN { printf "%.2f", a / b }')× validate lheo)" ;;
+      xmllint) line+="; xmllint ${median[$op]} s" ;;
+    esac
+  done
+  echo "   ${line#;}"
+  notes+=("$size, interleaved ($rounds rounds, medians):${line#;}")
+}
+
 have_xmllint=""
 if ! command -v xmllint >/dev/null; then
   xmllint_missing="xmllint is not installed (libxml2-utils)"
@@ -325,6 +372,7 @@ for size in "$@"; do
     failures=$((failures + 1))
   fi
 
+  interleaved
   table_rows
   [ "${BENCH_KEEP:-}" = 1 ] || rm -f "$feed"
 done
