@@ -706,6 +706,17 @@ fn beyond_document(sheet: &str, row: u32) -> Diagnostic {
     )
 }
 
+/// A row of sheet `sheet` (row `row`, key in column `col`) whose key `key` a row before it
+/// (row `first`, 1-based) already has.
+fn duplicate_key(sheet: &str, row: u32, col: usize, key: &str, first: u32) -> Diagnostic {
+    diag(
+        Rule::ClasseurCle,
+        at(sheet, row, col),
+        format!("clé « {key} » en double (déjà en ligne {first}) : chaque ligne a sa propre clé"),
+        format!("duplicate key \"{key}\" (already on row {first}): each row has its own key"),
+    )
+}
+
 /// A row whose parent's key (`pkey`, in column `#{parent}` at `loc`) names no row of its
 /// parent sheet `parent`.
 fn orphan(parent: &str, pkey: &str, loc: Location) -> Diagnostic {

@@ -222,16 +222,7 @@ impl<'l> EntityReader<'l> {
         } else if let (Some(k), Some(c)) = (&key, self.key_col) {
             if let Some(&first) = self.data.by_key.get(k.as_str()) {
                 let first = self.data.rows[first as usize].row + 1;
-                diagnostics.push(diag(
-                    Rule::ClasseurCle,
-                    at(name, r, c),
-                    format!(
-                        "clé « {k} » en double (déjà en ligne {first}) : chaque ligne a sa propre clé"
-                    ),
-                    format!(
-                        "duplicate key \"{k}\" (already on row {first}): each row has its own key"
-                    ),
-                ));
+                diagnostics.push(duplicate_key(name, r, c, k, first));
             } else {
                 let index = u32::try_from(self.data.rows.len()).unwrap_or(u32::MAX);
                 self.data.by_key.insert(k.as_str().into(), index);

@@ -16,8 +16,9 @@ use crate::workbook::sort::{Record, Sorted, Sorter};
 /// No row (a row left out of the document, a key not found).
 const NONE: u32 = u32::MAX;
 
-/// A row's key, to find the duplicates and to index the sheet.
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// A row's key, to find the duplicates and to index the sheet; sorted by key ([`key_cmp`],
+/// the order [`join::found`] reads an index in), then row.
+#[derive(Debug, PartialEq, Eq)]
 pub(super) struct KeyAt {
     /// The key.
     pub key: String,
@@ -27,6 +28,18 @@ pub(super) struct KeyAt {
     pub r: u32,
     /// Findings of the sheet's rows before this row's.
     pub found: u32,
+}
+
+impl Ord for KeyAt {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        key_cmp(&self.key, &other.key).then(self.ri.cmp(&other.ri))
+    }
+}
+
+impl PartialOrd for KeyAt {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl Record for KeyAt {
@@ -53,12 +66,27 @@ impl Record for KeyAt {
 }
 
 /// A key looked up: in a sheet (`si`), the `n`-th lookup (a child row's parent key, a side
-/// row's key).
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// row's key); sorted by sheet, key ([`key_cmp`]) and number.
+#[derive(Debug, PartialEq, Eq)]
 struct Lookup {
     si: u32,
     key: String,
     n: u32,
+}
+
+impl Ord for Lookup {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.si
+            .cmp(&other.si)
+            .then_with(|| key_cmp(&self.key, &other.key))
+            .then(self.n.cmp(&other.n))
+    }
+}
+
+impl PartialOrd for Lookup {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl Record for Lookup {
@@ -81,7 +109,8 @@ impl Record for Lookup {
     }
 }
 
-/// Each sheet's index: its keys sorted, each with the first row that has it.
+/// Each sheet's index: its keys sorted, each with the first row that has it, as records of
+/// the keys spool (the row's index as their `row`), read by a [`KeyCursor`].
 pub(super) struct Index {
     out: SpoolWriter,
 }
@@ -115,17 +144,11 @@ impl Index {
         while let Some(k) = merge.next()? {
             match &first {
                 Some(f) if f.key == k.key => {
-                    let (key, row) = (&k.key, f.r + 1);
-                    duplicates.push((k.found, k.ri, diag(
-                        Rule::ClasseurCle,
-                        at(name, k.r, col),
-                        format!("clé « {key} » en double (déjà en ligne {row}) : chaque ligne a sa propre clé"),
-                        format!("duplicate key \"{key}\" (already on row {row}): each row has its own key"),
-                    )));
+                    let found = duplicate_key(name, k.r, col, &k.key, f.r + 1);
+                    duplicates.push((k.found, k.ri, found));
                 }
                 _ => {
-                    put_text(&mut self.out, &k.key)?;
-                    put_u32(&mut self.out, k.ri as usize)?;
+                    join::put_key(&mut self.out, (k.ri, 0, 0), &k.key, "")?;
                     segment.count += 1;
                     first = Some(k);
                 }
@@ -166,10 +189,10 @@ pub(super) fn insert_duplicates(
 }
 
 /// Answers lookups (`n`: the lookup's number, below `count`, of a key in sheet `si`): the
-/// row of each in its sheet's index (`segments[si]` of `index`), `NONE` when the key is not
-/// there; `miss` is given each key not found, in the order of the keys.
+/// row of each in its sheet's index (`sheets[si].index` in `index`), `NONE` when the key is
+/// not there; `miss` is given each key not found, in the order of the keys.
 fn answer(
-    segments: &[Segment],
+    sheets: &[SheetData],
     index: &Spool,
     mut lookups: Sorted<Lookup>,
     count: usize,
@@ -177,66 +200,27 @@ fn answer(
 ) -> std::io::Result<Vec<u32>> {
     let mut answers = vec![NONE; count];
     let mut merge = lookups.merge()?;
-    let mut cursor: Option<IndexCursor<'_>> = None;
+    // The index of the sheet of the lookups being answered.
+    let mut cursor: Option<(u32, KeyCursor<'_>)> = None;
     while let Some(l) = merge.next()? {
-        if cursor.as_ref().is_none_or(|c| c.si != l.si) {
-            cursor = match segments.get(l.si as usize) {
-                Some(segment) => Some(IndexCursor::new(index, l.si, *segment)?),
+        if cursor.as_ref().is_none_or(|c| c.0 != l.si) {
+            cursor = match sheets.get(l.si as usize) {
+                Some(s) => Some((l.si, KeyCursor::new(index, s.index)?)),
                 None => None,
             };
         }
-        let found = match &mut cursor {
-            Some(c) => c.find(&l.key)?,
-            None => NONE,
-        };
+        let mut found = NONE;
+        if let Some((_, c)) = &mut cursor {
+            if join::found(c, &l.key)? {
+                found = c.peek()?.map_or(NONE, |r| r.row);
+            }
+        }
         match answers.get_mut(l.n as usize) {
             Some(a) if found != NONE => *a = found,
             _ => miss(l.n, l.key),
         }
     }
     Ok(answers)
-}
-
-/// A sheet's index read in the order of its keys.
-struct IndexCursor<'a> {
-    si: u32,
-    reader: SpoolReader<'a>,
-    left: u32,
-    /// The next key and its row, once read.
-    head: Option<(String, u32)>,
-}
-
-impl<'a> IndexCursor<'a> {
-    fn new(index: &'a Spool, si: u32, segment: Segment) -> std::io::Result<Self> {
-        let mut reader = index.reader()?;
-        reader.seek_to(segment.start)?;
-        Ok(IndexCursor {
-            si,
-            reader,
-            left: segment.count,
-            head: None,
-        })
-    }
-
-    /// The row of `key` (`NONE` if the index does not have it); keys are asked in order.
-    fn find(&mut self, key: &str) -> std::io::Result<u32> {
-        loop {
-            if self.head.is_none() {
-                if self.left == 0 {
-                    return Ok(NONE);
-                }
-                self.left -= 1;
-                self.head = Some((read_text(&mut self.reader)?, read_u32(&mut self.reader)?));
-            }
-            match self.head.as_ref().map(|(k, _)| k.as_str().cmp(key)) {
-                Some(std::cmp::Ordering::Less) => self.head = None,
-                Some(std::cmp::Ordering::Equal) => {
-                    return Ok(self.head.as_ref().map_or(NONE, |h| h.1))
-                }
-                _ => return Ok(NONE),
-            }
-        }
-    }
 }
 
 /// The rows of each sheet, written again in the document's order, each keyed by its index.
@@ -287,7 +271,14 @@ pub(super) fn rejoin(
         let s = &sheets[si];
         let parent = layout.sheets[s.layout].parent;
         let ps = parent.and_then(|p| sheets.iter().position(|x| x.layout == p));
-        let rows = read_rows(keys, s.keys)?;
+        // Rows of a child sheet (with its column of parent keys) look their parents up.
+        let joins = parent.is_some_and(|p| p != 0) && s.has_parent_col;
+        let in_sheet = joins.then(|| ps.map_or(NONE, |ps| ps as u32));
+        let SheetRows {
+            rows,
+            lookups,
+            orphans: empty,
+        } = read_rows(keys, s.keys, in_sheet, run_bytes)?;
         let placed: Vec<Placed> = match parent {
             None => {
                 for &(row, _, _) in rows.iter().skip(1) {
@@ -297,10 +288,11 @@ pub(super) fn rejoin(
             }
             Some(0) => (0..rows.len() as u32).map(|ri| (ri, ri, NONE)).collect(),
             // The missing column is reported once, with the sheet's columns.
-            Some(_) if !s.has_parent_col => Vec::new(),
+            Some(_) if !joins => Vec::new(),
             Some(p) => {
-                let parents = ps.map(|ps| (ps, &ranks[ps][..]));
-                let (placed, misses) = to_parents(sheets, s, keys, index, parents, run_bytes)?;
+                let parents = ps.map(|ps| &ranks[ps][..]);
+                let found = (lookups, empty, rows.len());
+                let (placed, misses) = to_parents(sheets, index, found, parents)?;
                 let pname = &layout.sheets[p].name;
                 for (ri, pkey) in misses {
                     let row = rows.get(ri as usize).map_or(0, |r| r.0);
@@ -338,54 +330,67 @@ pub(super) fn rejoin(
     })
 }
 
-/// The rows of a sheet (`segment` of the keys spool), in the order they were read.
-fn read_rows(keys: &Spool, segment: Segment) -> std::io::Result<Vec<RowAt>> {
-    let mut rows = Vec::with_capacity(segment.count as usize);
-    let mut cursor = KeyCursor::new(keys, segment)?;
-    while let Some(k) = cursor.take()? {
-        rows.push((k.row, k.at, k.len));
-    }
-    Ok(rows)
-}
-
 /// Rows whose parent is not found: their index, their parent's key.
 type Orphans = Vec<(u32, String)>;
 
-/// Joins the rows of `s` to their parents (`parents`: the parent sheet, and the place of
-/// each of its rows in the document; `None` when the workbook lacks it): the rows placed, in
-/// the document's order (by their parent's place, then in the sheet's order), and the rows
-/// whose parent is not found (orphans), in the sheet's order, with their parent's key. A row
-/// whose parent is found but not in the document is in neither (nor was it in the keyed join).
-fn to_parents(
-    sheets: &[SheetData],
-    s: &SheetData,
+/// A sheet's rows read back from the keys spool, with their parents' keys to look up.
+struct SheetRows {
+    /// The rows, in the order they were read.
+    rows: Vec<RowAt>,
+    /// The parent keys to look up (the `n` of each: the row's index).
+    lookups: Sorter<Lookup>,
+    /// The rows with an empty parent key.
+    orphans: Orphans,
+}
+
+/// Reads a sheet's rows (`segment` of the keys spool); with `parents_in` (the index of the
+/// parent sheet, `NONE` when the workbook lacks it), their parent keys are to be looked up.
+fn read_rows(
     keys: &Spool,
-    index: &Spool,
-    parents: Option<(usize, &[u32])>,
+    segment: Segment,
+    parents_in: Option<u32>,
     run_bytes: usize,
-) -> std::io::Result<(Vec<Placed>, Orphans)> {
-    let mut lookups = Sorter::new(run_bytes);
-    let mut misses = Vec::new();
-    let mut cursor = KeyCursor::new(keys, s.keys)?;
-    let mut ri = 0u32;
+) -> std::io::Result<SheetRows> {
+    let mut read = SheetRows {
+        rows: Vec::with_capacity(segment.count as usize),
+        lookups: Sorter::new(run_bytes),
+        orphans: Vec::new(),
+    };
+    let mut cursor = KeyCursor::new(keys, segment)?;
     while let Some(k) = cursor.take()? {
-        if k.parent.is_empty() {
-            misses.push((ri, String::new()));
-        } else {
-            lookups.push(Lookup {
-                si: parents.map_or(NONE, |p| p.0 as u32),
+        let ri = read.rows.len() as u32;
+        read.rows.push((k.row, k.at, k.len));
+        match parents_in {
+            Some(_) if k.parent.is_empty() => read.orphans.push((ri, k.parent)),
+            Some(si) => read.lookups.push(Lookup {
+                si,
                 key: k.parent,
                 n: ri,
-            })?;
+            })?,
+            None => {}
         }
-        ri += 1;
     }
-    let segments: Vec<Segment> = sheets.iter().map(|s| s.index).collect();
+    Ok(read)
+}
+
+/// Joins `count` rows to their parents, from their parent keys to look up (`lookups`) and the
+/// rows without one (`empty`); `parents` is the place of each row of the parent sheet in the
+/// document (`None` when the workbook lacks that sheet). Returns the rows placed, in the
+/// document's order (by their parent's place, then in the sheet's order), and the rows whose
+/// parent is not found (orphans), in the sheet's order, with their parent's key. A row whose
+/// parent is found but not in the document is in neither (nor was it in the keyed join).
+fn to_parents(
+    sheets: &[SheetData],
+    index: &Spool,
+    (lookups, empty, count): (Sorter<Lookup>, Orphans, usize),
+    parents: Option<&[u32]>,
+) -> std::io::Result<(Vec<Placed>, Orphans)> {
+    let mut misses = empty;
     let mut miss = |n, key| misses.push((n, key));
-    let found = answer(&segments, index, lookups.finish()?, ri as usize, &mut miss)?;
+    let found = answer(sheets, index, lookups.finish()?, count, &mut miss)?;
     let mut placed = Vec::new();
     for (ri, &pri) in found.iter().enumerate() {
-        let place = parents.and_then(|(_, ranks)| ranks.get(pri as usize).copied());
+        let place = parents.and_then(|ranks| ranks.get(pri as usize).copied());
         if let Some(place) = place.filter(|&p| p != NONE) {
             placed.push((place, ri as u32, pri));
         }
@@ -440,9 +445,8 @@ pub(super) fn read_side_sorted(
     if let Some(e) = failed {
         return Err(e);
     }
-    let segments: Vec<Segment> = sheets.iter().map(|s| s.index).collect();
     let answers = answer(
-        &segments,
+        sheets,
         index,
         lookups.finish()?,
         count as usize,
