@@ -974,30 +974,13 @@ fn read_sheets_joined(
         }
         (JoinBy::SortedKeys(run_bytes), Some(keys)) => {
             let index = index.finish()?;
-            let rejoined = spilled::rejoin(layout, &mut sheets, &keys, &index, &names, run_bytes)?;
+            let rejoined = spilled::rejoin(layout, &mut sheets, &keys, index, &names, run_bytes)?;
             drop(keys);
-            let mut spooled = |rows: Option<SideRows>, extras: bool| {
-                let mut out = SideSpoolWriter::new(sheets.len());
-                let mut places = vec![Vec::new(); sheets.len()];
-                if let Some(rows) = rows {
-                    spilled::read_side_sorted(
-                        layout,
-                        &sheets,
-                        &index,
-                        &rejoined.ranks,
-                        &rows,
-                        extras,
-                        &mut diagnostics,
-                        run_bytes,
-                        &mut out,
-                        &mut places,
-                    )?;
-                }
-                let mut spool = out.finish()?;
-                spilled::order_sides(&mut spool, places);
-                Ok::<_, std::io::Error>(spool)
-            };
-            let sides = [spooled(attributs, false)?, spooled(extras, true)?];
+            let (s, d) = (&sheets, &mut diagnostics);
+            let sides = [
+                rejoined.side_spool(layout, s, attributs, false, d)?,
+                rejoined.side_spool(layout, s, extras, true, d)?,
+            ];
             Joined::InOrder {
                 keys: rejoined.keys,
                 sides,

@@ -232,6 +232,10 @@ pub(super) struct Rejoined {
     pub ranks: Vec<Vec<u32>>,
     /// The findings of the assembly: rows beyond the document's, orphans.
     pub later: Vec<Diagnostic>,
+    /// Each sheet's index (side rows look their keys up in it).
+    index: Spool,
+    /// Bytes of records the sorts hold in memory.
+    run_bytes: usize,
 }
 
 /// The key a row of `s` gets once rejoined: its index (the document's row: none).
@@ -256,7 +260,7 @@ pub(super) fn rejoin(
     layout: &Layout,
     sheets: &mut [SheetData],
     keys: &Spool,
-    index: &Spool,
+    index: Spool,
     names: &[String],
     run_bytes: usize,
 ) -> std::io::Result<Rejoined> {
@@ -292,7 +296,7 @@ pub(super) fn rejoin(
             Some(p) => {
                 let parents = ps.map(|ps| &ranks[ps][..]);
                 let found = (lookups, empty, rows.len());
-                let (placed, misses) = to_parents(sheets, index, found, parents)?;
+                let (placed, misses) = to_parents(sheets, &index, found, parents)?;
                 let pname = &layout.sheets[p].name;
                 for (ri, pkey) in misses {
                     let row = rows.get(ri as usize).map_or(0, |r| r.0);
@@ -327,6 +331,8 @@ pub(super) fn rejoin(
         keys: out.finish()?,
         ranks,
         later,
+        index,
+        run_bytes,
     })
 }
 
@@ -400,94 +406,91 @@ fn to_parents(
     Ok((placed, misses))
 }
 
-/// Reads a side sheet's rows (`extras`: the `extras` sheet) joined by sorted keys: their keys
-/// are looked up first (a reading whose findings are dropped), then the rows are read again
-/// with the answers, each kept row spooled with its entity's new key into `out` (in the order
-/// of the sheet; [`order_sides`] then puts them in the document's order).
-#[allow(clippy::too_many_arguments)]
-pub(super) fn read_side_sorted(
-    layout: &Layout,
-    sheets: &[SheetData],
-    index: &Spool,
-    ranks: &[Vec<u32>],
-    rows: &SideRows,
-    extras: bool,
-    diagnostics: &mut Vec<Diagnostic>,
-    run_bytes: usize,
-    out: &mut SideSpoolWriter,
-    places: &mut [Vec<u32>],
-) -> std::io::Result<()> {
-    let mut lookups = Sorter::new(run_bytes);
-    let mut count = 0u32;
-    let mut failed = None;
-    let mut ask = |si: usize, _: &SheetData, key: &str| {
-        let lookup = Lookup {
-            si: si as u32,
-            key: key.to_owned(),
-            n: count,
-        };
-        count += 1;
-        if let Err(e) = lookups.push(lookup) {
-            failed.get_or_insert(e);
+impl Rejoined {
+    /// Reads a side sheet's rows (`rows`; `extras`: the `extras` sheet) joined by sorted keys:
+    /// their keys are looked up first (a reading whose findings are dropped), then the rows
+    /// are read again with the answers (their findings to `diagnostics`), each kept row
+    /// spooled with its entity's new key, in the document's order.
+    pub fn side_spool(
+        &self,
+        layout: &Layout,
+        sheets: &[SheetData],
+        rows: Option<SideRows>,
+        extras: bool,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> std::io::Result<SideSpool> {
+        let mut out = SideSpoolWriter::new(sheets.len());
+        // The place of each sheet's side rows' entity, beside their offsets in `out`.
+        let mut places = vec![Vec::new(); sheets.len()];
+        if let Some(rows) = rows {
+            let mut lookups = Sorter::new(self.run_bytes);
+            let mut count = 0u32;
+            let mut failed = None;
+            let mut ask = |si: usize, _: &SheetData, key: &str| {
+                let lookup = Lookup {
+                    si: si as u32,
+                    key: key.to_owned(),
+                    n: count,
+                };
+                count += 1;
+                if let Err(e) = lookups.push(lookup) {
+                    failed.get_or_insert(e);
+                }
+                Ok(Some(0))
+            };
+            // Which rows look a key up does not depend on the answers: the same rows will again.
+            let mut dropped = Vec::new();
+            read_side(
+                layout,
+                sheets,
+                &rows,
+                extras,
+                &mut dropped,
+                &mut ask,
+                &mut |_| Ok(()),
+            )?;
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            let lookups = lookups.finish()?;
+            let answers = answer(sheets, &self.index, lookups, count as usize, &mut |_, _| {})?;
+            let mut next = answers.into_iter();
+            let mut key_row = |_: usize, _: &SheetData, _: &str| {
+                Ok(next.next().filter(|&ri| ri != NONE).map(|ri| ri as usize))
+            };
+            let mut emit = |mut side: Side| {
+                let place = self
+                    .ranks
+                    .get(side.sheet)
+                    .and_then(|r| r.get(side.row))
+                    .copied()
+                    .unwrap_or(NONE);
+                if place == NONE {
+                    return Ok(()); // its row is not in the document: neither is it
+                }
+                side.key = own_key(layout, &sheets[side.sheet], side.row as u32).into();
+                out.push(&side)?;
+                places[side.sheet].push(place);
+                Ok(())
+            };
+            read_side(
+                layout,
+                sheets,
+                &rows,
+                extras,
+                diagnostics,
+                &mut key_row,
+                &mut emit,
+            )?;
         }
-        Ok(Some(0))
-    };
-    // Which rows look a key up does not depend on the answers: the same rows will again.
-    read_side(
-        layout,
-        sheets,
-        rows,
-        extras,
-        &mut Vec::new(),
-        &mut ask,
-        &mut |_| Ok(()),
-    )?;
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    let answers = answer(
-        sheets,
-        index,
-        lookups.finish()?,
-        count as usize,
-        &mut |_, _| {},
-    )?;
-    let mut next = answers.into_iter();
-    let mut key_row = |_: usize, _: &SheetData, _: &str| {
-        Ok(next.next().filter(|&ri| ri != NONE).map(|ri| ri as usize))
-    };
-    let mut emit = |mut side: Side| {
-        let place = ranks
-            .get(side.sheet)
-            .and_then(|r| r.get(side.row))
-            .copied()
-            .unwrap_or(NONE);
-        if place == NONE {
-            return Ok(()); // its row is not in the document: neither is it
+        let mut spool = out.finish()?;
+        // By the place of their entity, in the side sheet's order for an entity.
+        for (offsets, places) in spool.by_sheet.iter_mut().zip(places) {
+            let mut both: Vec<(u32, u64)> =
+                places.into_iter().zip(offsets.iter().copied()).collect();
+            both.sort_by_key(|b| b.0);
+            *offsets = both.into_iter().map(|b| b.1).collect();
         }
-        side.key = own_key(layout, &sheets[side.sheet], side.row as u32).into();
-        out.push(&side)?;
-        places[side.sheet].push(place);
-        Ok(())
-    };
-    read_side(
-        layout,
-        sheets,
-        rows,
-        extras,
-        diagnostics,
-        &mut key_row,
-        &mut emit,
-    )
-}
-
-/// Puts each sheet's side rows (`spool`, in the order of the side sheet) in the document's
-/// order: by the place of their row (`places`, beside each sheet's offsets), in the side
-/// sheet's order for a row.
-pub(super) fn order_sides(spool: &mut SideSpool, places: Vec<Vec<u32>>) {
-    for (offsets, places) in spool.by_sheet.iter_mut().zip(places) {
-        let mut both: Vec<(u32, u64)> = places.into_iter().zip(offsets.iter().copied()).collect();
-        both.sort_by_key(|b| b.0);
-        *offsets = both.into_iter().map(|b| b.1).collect();
+        Ok(spool)
     }
 }
