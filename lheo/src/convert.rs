@@ -229,7 +229,7 @@ impl RecordWork for Serialize {
         let start = part.bytes.len();
         let bytes = &mut part.bytes;
         let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let record = log.into_node().to_record()?;
+            let record = log.to_record()?;
             Ok(serialize(&record, depth, bytes)?)
         }));
         let serialized = built.unwrap_or_else(|payload| {

@@ -490,16 +490,16 @@ pub fn model(d: &Description) -> String {
     o
 }
 
-/// `lheo/src/reader/build_generated.rs`: tree → model.
+/// `lheo/src/reader/build_generated.rs`: element (tree node or capture) → model.
 pub fn builder(d: &Description) -> String {
     let mut o = String::from(HEADER);
-    o.push_str("use super::build::{put, required, BuildError, FromNode};\nuse super::tree::Node;\nuse crate::model::*;\nuse crate::schema::id;\n\n");
+    o.push_str("use super::build::{put, required, BuildError, FromView, NodeView};\nuse crate::model::*;\nuse crate::schema::id;\n\n");
     for e in d.elements.iter().filter(|e| is_struct(e)) {
         let Content::Sequence(ps) = &e.content else {
             continue;
         };
-        let _ = writeln!(o, "impl FromNode for {} {{", camel(&e.name));
-        o.push_str("    fn from_node(n: &Node) -> Result<Self, BuildError> {\n");
+        let _ = writeln!(o, "impl FromView for {} {{", camel(&e.name));
+        o.push_str("    fn from_view<'a, N: NodeView<'a>>(n: N) -> Result<Self, BuildError> {\n");
         for p in ps {
             let f = snake(&p.name);
             if p.max == Some(1) {
@@ -508,7 +508,7 @@ pub fn builder(d: &Description) -> String {
                 let _ = writeln!(o, "        let mut {f} = Vec::new();");
             }
         }
-        o.push_str("        for c in n.element_children()? {\n            match c.id {\n");
+        o.push_str("        for c in n.element_children()? {\n            match c.id() {\n");
         for p in ps {
             let f = snake(&p.name);
             if p.max == Some(1) {
@@ -520,7 +520,7 @@ pub fn builder(d: &Description) -> String {
             } else {
                 let _ = writeln!(
                     o,
-                    "                Some(id::{}) => {f}.push(FromNode::from_node(c)?),",
+                    "                Some(id::{}) => {f}.push(FromView::from_view(c)?),",
                     upper(&p.name)
                 );
             }

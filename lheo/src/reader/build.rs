@@ -1,14 +1,18 @@
-//! Tree → model: the helpers the generated `FromNode` impls use, and the hand-written ones
-//! (simple fields, extras).
+//! Element → model: the view the generated builders read ([`NodeView`], over a tree's
+//! [`Node`] or a record's capture), the helpers they use, and the hand-written builders (simple
+//! fields, extras).
+
+use std::borrow::Cow;
 
 use super::tree::{Child, Node};
 use crate::model::{
-    Attributes, Document, Extra, Extras, ExtrasItem, Field, Lheo, LheoIndex, LheoPlus, SimpleValue,
-    XmlElement, XmlNode,
+    Attributes, Document, Extra, Extras, ExtrasItem, Field, Lheo, LheoIndex, LheoPlus, QName,
+    Record, SimpleValue, XmlAttribute, XmlElement, XmlNode,
 };
-use crate::schema::{self, id};
+use crate::schema::{self, id, ElementId, NAMESPACE_2_3};
+use crate::xml::position::Position;
 
-/// Why a tree could not become a model value: the structure is not LHEO (the checker reports
+/// Why an element could not become a model value: the structure is not LHEO (the checker reports
 /// the details; this only says where the builder stopped).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("ligne {line} : élément « {element} » : {reason}")]
@@ -22,16 +26,16 @@ pub struct BuildError {
 }
 
 impl BuildError {
-    fn at(n: &Node, reason: &'static str) -> Self {
+    fn at<'a, N: NodeView<'a>>(n: N, reason: &'static str) -> Self {
         BuildError {
-            line: n.pos.line,
-            element: n.name.local.to_string(),
+            line: n.pos().line,
+            element: n.local().to_owned(),
             reason,
         }
     }
 
     /// An element the parent's content model does not allow.
-    pub fn unexpected(n: &Node) -> Self {
+    pub fn unexpected<'a, N: NodeView<'a>>(n: N) -> Self {
         BuildError::at(n, "élément inattendu")
     }
 }
@@ -74,39 +78,127 @@ impl From<BuildError> for crate::Error {
     }
 }
 
-/// Builds a model value from a tree node.
-pub trait FromNode: Sized {
-    /// Builds `Self` from `n`.
-    fn from_node(n: &Node) -> Result<Self, BuildError>;
+/// A child of an element, as a [`NodeView`] reads it.
+#[derive(Debug, Clone, Copy)]
+pub enum ViewChild<'a, N> {
+    /// A child element.
+    Element(N),
+    /// Character data (adjacent pieces may follow each other: they are one text).
+    Text(&'a str),
 }
 
-/// Sets an optional single child, refusing a second occurrence.
-pub fn put<T: FromNode>(slot: &mut Option<T>, n: &Node) -> Result<(), BuildError> {
-    if slot.is_some() {
-        return Err(BuildError::at(n, "élément répété"));
+/// An attribute, as a [`NodeView`] reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct ViewAttribute<'a> {
+    /// Namespace URI (LHEO 2.0–2.2 read as 2.3), `None` for an unprefixed attribute.
+    pub namespace: Option<&'a str>,
+    /// Local name.
+    pub local: &'a str,
+    /// Value.
+    pub value: &'a str,
+}
+
+impl ViewAttribute<'_> {
+    /// The attribute as the model keeps free content's attributes.
+    fn to_xml(self) -> XmlAttribute {
+        let known = match self.namespace {
+            None => super::tree::known_attribute(self.local),
+            Some(_) => None,
+        };
+        XmlAttribute {
+            name: QName {
+                namespace: self.namespace.map(namespace),
+                local: match known {
+                    Some(name) => Cow::Borrowed(name),
+                    None => Cow::Owned(self.local.to_owned()),
+                },
+            },
+            value: self.value.to_owned(),
+        }
     }
-    *slot = Some(T::from_node(n)?);
-    Ok(())
 }
 
-/// Unwraps a required child.
-pub fn required<T>(parent: &Node, slot: Option<T>, _name: &'static str) -> Result<T, BuildError> {
-    slot.ok_or_else(|| BuildError::at(parent, "élément obligatoire manquant"))
+/// A namespace URI as the model keeps it: LHEO's borrowed from the schema, others copied.
+pub(crate) fn namespace(uri: &str) -> Cow<'static, str> {
+    if uri == NAMESPACE_2_3 {
+        Cow::Borrowed(NAMESPACE_2_3)
+    } else {
+        Cow::Owned(uri.to_owned())
+    }
 }
 
-impl Node {
+/// An element as the model builders read it: a node of a tree ([`Node`]), or an element of a
+/// record's capture read in place (no tree built). The builders only ask for the element's
+/// declaration, position, name, children and attributes; the rest (text, the standard
+/// attributes, refusing stray text) is derived here once for both.
+pub trait NodeView<'a>: Copy {
+    /// The LHEO declaration, when the element is in LHEO's namespace and declared.
+    fn id(self) -> Option<ElementId>;
+    /// Where the start tag is.
+    fn pos(self) -> Position;
+    /// The local name.
+    fn local(self) -> &'a str;
+    /// The expanded name, as the model keeps free content's names.
+    fn name(self) -> QName;
+    /// The children, in document order.
+    fn children(self) -> impl Iterator<Item = ViewChild<'a, Self>>;
+    /// The attributes (namespace declarations excluded).
+    fn xml_attributes(self) -> impl Iterator<Item = ViewAttribute<'a>>;
+
+    /// The child elements of an element-only element. Text other than whitespace cannot be
+    /// kept by the model, so it is refused rather than dropped.
+    fn element_children(self) -> Result<impl Iterator<Item = Self>, BuildError> {
+        let stray = self
+            .children()
+            .any(|c| matches!(c, ViewChild::Text(t) if !crate::model::trim_xml(t).is_empty()));
+        if stray {
+            return Err(BuildError::at(
+                self,
+                "texte dans un élément qui ne contient que des éléments",
+            ));
+        }
+        Ok(self.children().filter_map(|c| match c {
+            ViewChild::Element(e) => Some(e),
+            ViewChild::Text(_) => None,
+        }))
+    }
+
+    /// The concatenated text children (not descendants): borrowed when there is one.
+    fn text(self) -> Cow<'a, str> {
+        let mut texts = self.children().filter_map(|c| match c {
+            ViewChild::Text(t) => Some(t),
+            ViewChild::Element(_) => None,
+        });
+        let Some(first) = texts.next() else {
+            return Cow::Borrowed("");
+        };
+        let Some(second) = texts.next() else {
+            return Cow::Borrowed(first);
+        };
+        let mut all = String::from(first);
+        all.push_str(second);
+        texts.for_each(|t| all.push_str(t));
+        Cow::Owned(all)
+    }
+
+    /// Value of the unprefixed attribute `name`.
+    fn attr(self, name: &str) -> Option<String> {
+        self.xml_attributes()
+            .find(|a| a.namespace.is_none() && a.local == name)
+            .map(|a| a.value.to_owned())
+    }
+
     /// The standard attributes; any other unprefixed attribute is refused unless the element
     /// declares it (`href`, …).
-    pub fn attributes(&self) -> Result<Attributes, BuildError> {
+    fn attributes(self) -> Result<Attributes, BuildError> {
         let mut attrs = Attributes::default();
         let allowed = self
-            .id
+            .id()
             .map(|i| schema::element(i).extra_attributes)
             .unwrap_or(&[]);
-        for a in &self.attributes {
-            let ok = a.name.namespace.is_none()
-                && (attrs.set(&a.name.local, a.value.clone())
-                    || allowed.contains(&a.name.local.as_ref()));
+        for a in self.xml_attributes() {
+            let ok = a.namespace.is_none()
+                && (attrs.set(a.local, a.value) || allowed.contains(&a.local));
             if !ok && !is_xsi_schema_location(a) {
                 return Err(BuildError::at(self, "attribut non admis"));
             }
@@ -115,41 +207,103 @@ impl Node {
     }
 }
 
-fn is_xsi_schema_location(a: &crate::model::XmlAttribute) -> bool {
-    a.name.namespace.as_deref() == Some("http://www.w3.org/2001/XMLSchema-instance")
-        && matches!(
-            a.name.local.as_ref(),
-            "schemaLocation" | "noNamespaceSchemaLocation"
-        )
+fn is_xsi_schema_location(a: ViewAttribute<'_>) -> bool {
+    a.namespace == Some("http://www.w3.org/2001/XMLSchema-instance")
+        && matches!(a.local, "schemaLocation" | "noNamespaceSchemaLocation")
 }
 
-impl Node {
-    /// The child elements of an element-only element. Text other than whitespace cannot be
-    /// kept by the model, so it is refused rather than dropped.
-    pub fn element_children(&self) -> Result<impl Iterator<Item = &Node>, BuildError> {
-        let stray = self.children.iter().any(|c| match c {
-            Child::Text(t) => !crate::model::trim_xml(t).is_empty(),
-            Child::Element(_) => false,
-        });
-        if stray {
-            return Err(BuildError::at(
-                self,
-                "texte dans un élément qui ne contient que des éléments",
-            ));
-        }
-        Ok(self.elements())
+impl<'a> NodeView<'a> for &'a Node {
+    fn id(self) -> Option<ElementId> {
+        self.id
+    }
+
+    fn pos(self) -> Position {
+        self.pos
+    }
+
+    fn local(self) -> &'a str {
+        &self.name.local
+    }
+
+    fn name(self) -> QName {
+        self.name.clone()
+    }
+
+    fn children(self) -> impl Iterator<Item = ViewChild<'a, Self>> {
+        self.children.iter().map(|c| match c {
+            Child::Element(e) => ViewChild::Element(e),
+            Child::Text(t) => ViewChild::Text(t),
+        })
+    }
+
+    fn xml_attributes(self) -> impl Iterator<Item = ViewAttribute<'a>> {
+        self.attributes.iter().map(|a| ViewAttribute {
+            namespace: a.name.namespace.as_deref(),
+            local: &a.name.local,
+            value: &a.value,
+        })
     }
 }
 
-impl<T: SimpleValue> FromNode for Field<T> {
+/// Builds a model value from an element (the generated builders and the ones below).
+pub trait FromView: Sized {
+    /// Builds `Self` from `n`.
+    fn from_view<'a, N: NodeView<'a>>(n: N) -> Result<Self, BuildError>;
+}
+
+/// Builds a model value from a tree node.
+pub trait FromNode: Sized {
+    /// Builds `Self` from `n`.
+    fn from_node(n: &Node) -> Result<Self, BuildError>;
+}
+
+impl<T: FromView> FromNode for T {
     fn from_node(n: &Node) -> Result<Self, BuildError> {
-        if n.elements().next().is_some() {
+        T::from_view(n)
+    }
+}
+
+/// Sets an optional single child, refusing a second occurrence.
+pub fn put<'a, T: FromView, N: NodeView<'a>>(slot: &mut Option<T>, n: N) -> Result<(), BuildError> {
+    if slot.is_some() {
+        return Err(BuildError::at(n, "élément répété"));
+    }
+    *slot = Some(T::from_view(n)?);
+    Ok(())
+}
+
+/// Unwraps a required child.
+pub fn required<'a, T, N: NodeView<'a>>(
+    parent: N,
+    slot: Option<T>,
+    _name: &'static str,
+) -> Result<T, BuildError> {
+    slot.ok_or_else(|| BuildError::at(parent, "élément obligatoire manquant"))
+}
+
+/// The typed record of a record's root element (`formation`, `resume-offre`,
+/// `resume-organisme`, else `organisme-formation-responsable`).
+pub(crate) fn record<'a, N: NodeView<'a>>(n: N) -> Result<Record, BuildError> {
+    use crate::model::{Formation, OrganismeFormationResponsable, ResumeOffre, ResumeOrganisme};
+    Ok(match n.id() {
+        Some(id::FORMATION) => Record::Formation(Box::new(Formation::from_view(n)?)),
+        Some(id::RESUME_OFFRE) => Record::ResumeOffre(Box::new(ResumeOffre::from_view(n)?)),
+        Some(id::RESUME_ORGANISME) => {
+            Record::ResumeOrganisme(Box::new(ResumeOrganisme::from_view(n)?))
+        }
+        _ => Record::Organisme(Box::new(OrganismeFormationResponsable::from_view(n)?)),
+    })
+}
+
+impl<T: SimpleValue> FromView for Field<T> {
+    fn from_view<'a, N: NodeView<'a>>(n: N) -> Result<Self, BuildError> {
+        if n.children().any(|c| matches!(c, ViewChild::Element(_))) {
             return Err(BuildError::at(n, "élément enfant dans un élément texte"));
         }
         // The usual case, one text child, is parsed where it is (no copy but the value's).
-        let value = match n.children.as_slice() {
-            [Child::Text(t)] => T::parse_text(t),
-            _ => T::from_text(n.text()),
+        let value = match n.text() {
+            Cow::Borrowed(t) => T::parse_text(t),
+            Cow::Owned(t) => T::from_text(t),
         };
         let value = value.ok_or_else(|| BuildError::at(n, "valeur invalide"))?;
         Ok(Field {
@@ -161,12 +315,12 @@ impl<T: SimpleValue> FromNode for Field<T> {
 
 /// A whole document, or the [`Reader`](super::Reader)'s envelope (a document without its
 /// records), from its root element.
-impl FromNode for Document {
-    fn from_node(n: &Node) -> Result<Self, BuildError> {
-        Ok(match n.id {
-            Some(id::LHEO) => Document::Lheo(Lheo::from_node(n)?),
-            Some(id::LHEO_INDEX) => Document::LheoIndex(LheoIndex::from_node(n)?),
-            Some(id::LHEO_PLUS) => Document::LheoPlus(LheoPlus::from_node(n)?),
+impl FromView for Document {
+    fn from_view<'a, N: NodeView<'a>>(n: N) -> Result<Self, BuildError> {
+        Ok(match n.id() {
+            Some(id::LHEO) => Document::Lheo(Lheo::from_view(n)?),
+            Some(id::LHEO_INDEX) => Document::LheoIndex(LheoIndex::from_view(n)?),
+            Some(id::LHEO_PLUS) => Document::LheoPlus(LheoPlus::from_view(n)?),
             _ => {
                 return Err(BuildError::at(
                     n,
@@ -177,13 +331,13 @@ impl FromNode for Document {
     }
 }
 
-impl FromNode for Extras {
-    fn from_node(n: &Node) -> Result<Self, BuildError> {
+impl FromView for Extras {
+    fn from_view<'a, N: NodeView<'a>>(n: N) -> Result<Self, BuildError> {
         let mut items = Vec::new();
         for c in n.element_children()? {
-            items.push(match c.id {
-                Some(id::EXTRAS) => ExtrasItem::Extras(Extras::from_node(c)?),
-                Some(id::EXTRA) => ExtrasItem::Extra(Extra::from_node(c)?),
+            items.push(match c.id() {
+                Some(id::EXTRAS) => ExtrasItem::Extras(Extras::from_view(c)?),
+                Some(id::EXTRA) => ExtrasItem::Extra(Extra::from_view(c)?),
                 _ => return Err(BuildError::unexpected(c)),
             });
         }
@@ -194,31 +348,38 @@ impl FromNode for Extras {
     }
 }
 
-impl FromNode for Extra {
-    fn from_node(n: &Node) -> Result<Self, BuildError> {
+impl FromView for Extra {
+    fn from_view<'a, N: NodeView<'a>>(n: N) -> Result<Self, BuildError> {
         let mut attrs = Attributes::default();
         let mut other_attributes = Vec::new();
-        for a in &n.attributes {
-            if a.name.namespace.is_some() || !attrs.set(&a.name.local, a.value.clone()) {
-                other_attributes.push(a.clone());
+        for a in n.xml_attributes() {
+            if a.namespace.is_some() || !attrs.set(a.local, a.value) {
+                other_attributes.push(a.to_xml());
             }
         }
         Ok(Extra {
             attrs,
             other_attributes,
-            content: n.children.iter().map(raw).collect(),
+            content: content(n),
         })
     }
 }
 
-/// Free XML content, kept as is.
-pub fn raw(c: &Child) -> XmlNode {
-    match c {
-        Child::Text(t) => XmlNode::Text(t.clone()),
-        Child::Element(e) => XmlNode::Element(XmlElement {
-            name: e.name.clone(),
-            attributes: e.attributes.clone(),
-            children: e.children.iter().map(raw).collect(),
-        }),
+/// The free XML content of `n`, kept as is (adjacent text merged).
+fn content<'a, N: NodeView<'a>>(n: N) -> Vec<XmlNode> {
+    let mut out = Vec::new();
+    for c in n.children() {
+        match c {
+            ViewChild::Text(t) => match out.last_mut() {
+                Some(XmlNode::Text(s)) => s.push_str(t),
+                _ => out.push(XmlNode::Text(t.to_owned())),
+            },
+            ViewChild::Element(e) => out.push(XmlNode::Element(XmlElement {
+                name: e.name(),
+                attributes: e.xml_attributes().map(ViewAttribute::to_xml).collect(),
+                children: content(e),
+            })),
+        }
     }
+    out
 }

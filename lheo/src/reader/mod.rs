@@ -39,10 +39,8 @@ use self::core::Core;
 use crate::check::Checker;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::error::Error;
+use crate::model::Document;
 pub use crate::model::Record;
-use crate::model::{
-    Document, Formation, OrganismeFormationResponsable, ResumeOffre, ResumeOrganisme,
-};
 use crate::schema::{id, ElementId, ElementSet, NAMESPACE_2_3};
 use decode::{Prefixed, Utf8Input};
 use events::{XmlEvent, XmlReader};
@@ -97,18 +95,7 @@ pub struct RecordNode {
 impl RecordNode {
     /// Builds the typed record.
     pub fn to_record(&self) -> Result<Record, BuildError> {
-        Ok(match self.node.id {
-            Some(id::FORMATION) => Record::Formation(Box::new(Formation::from_node(&self.node)?)),
-            Some(id::RESUME_OFFRE) => {
-                Record::ResumeOffre(Box::new(ResumeOffre::from_node(&self.node)?))
-            }
-            Some(id::RESUME_ORGANISME) => {
-                Record::ResumeOrganisme(Box::new(ResumeOrganisme::from_node(&self.node)?))
-            }
-            _ => Record::Organisme(Box::new(OrganismeFormationResponsable::from_node(
-                &self.node,
-            )?)),
-        })
+        build::record(&self.node)
     }
 }
 
@@ -509,8 +496,9 @@ impl<R: BufRead> Iterator for Reader<R> {
     type Item = Result<Record, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        match self.next_node() {
-            Some(node) => Some(node.to_record().map_err(Error::from)),
+        match self.until_record() {
+            Some(Built::Node(node)) => Some(node.to_record().map_err(Error::from)),
+            Some(Built::Log(log)) => Some(log.to_record().map_err(Error::from)),
             None => self.core.fatal.take().map(|d| Err(Error::invalid(d))),
         }
     }

@@ -1,6 +1,8 @@
 //! A record's events captured compactly: all strings end to end in one buffer, events as small
 //! fixed-size entries. Capturing costs a few copies, not an allocation per element, so the
-//! parsing thread can hand records to another thread that builds their trees.
+//! parsing thread can hand records to another thread that builds them: the model straight
+//! from the capture ([`RecordLog::to_record`]: each start event knows where its element ends,
+//! so the builders walk the capture in place), or a tree ([`RecordLog::to_node`]).
 //!
 //! A capture can also be *projected* ([`RecordLog::projected`]): only the elements of a set
 //! keep their attributes and text, the other element-only ones are bare start and end events
@@ -14,6 +16,8 @@ use std::borrow::Cow;
 use super::events::{Namespaces, NsId, Position, StartTag};
 use super::tree::{Child, Node};
 use super::RecordNode;
+
+mod view;
 use crate::model::{QName, XmlAttribute};
 use crate::schema::{self, Content, ElementId, ElementSet, NAMESPACE_2_3};
 
@@ -38,6 +42,8 @@ enum LogEvent {
         local: Span,
         attributes: u32,
         pos: Position,
+        /// Index of the element's end event ([`OPEN`] until it is read).
+        end: u32,
     },
     Attribute {
         ns: Option<Span>,
@@ -65,9 +71,14 @@ pub struct RecordLog {
     pub record: Option<std::sync::Arc<crate::diagnostic::RecordRef>>,
 }
 
+/// The end index of a start event whose end was not read.
+const OPEN: u32 = u32::MAX;
+
 /// An open element while capturing.
 #[derive(Debug, Clone, Copy)]
 struct Open {
+    /// Index of its start event.
+    at: u32,
     id: Option<ElementId>,
     /// Free content (inside an `extra`): indentation is kept as is, not dropped as in
     /// element-only content.
@@ -233,12 +244,14 @@ impl RecordLog {
             Some(_) => Span::NONE,
             None => self.push(&tag.local),
         };
+        let at = self.events.len() as u32;
         self.events.push(LogEvent::Start {
             id,
             ns,
             local,
             attributes: tag.attributes.len() as u32,
             pos: tag.pos,
+            end: OPEN,
         });
         for a in &tag.attributes {
             let ns = ns_span(self, a.ns);
@@ -251,6 +264,7 @@ impl RecordLog {
             .last()
             .is_some_and(|o| o.free || o.id == Some(schema::id::EXTRA));
         self.open.push(Open {
+            at,
             id,
             free,
             kept: true,
@@ -285,6 +299,7 @@ impl RecordLog {
             local: Span::NONE,
             attributes: 0,
             pos: tag.pos,
+            end: OPEN,
         });
         if kept {
             let mut n = 0;
@@ -303,6 +318,7 @@ impl RecordLog {
             }
         }
         self.open.push(Open {
+            at: at as u32,
             id,
             free: false,
             kept,
@@ -332,7 +348,12 @@ impl RecordLog {
             self.skipped -= 1;
             return;
         }
-        self.open.pop();
+        if let Some(open) = self.open.pop() {
+            let here = self.events.len() as u32;
+            if let Some(LogEvent::Start { end, .. }) = self.events.get_mut(open.at as usize) {
+                *end = here;
+            }
+        }
         self.events.push(LogEvent::End);
     }
 
@@ -368,6 +389,7 @@ impl RecordLog {
                     local,
                     attributes,
                     pos,
+                    ..
                 } => {
                     let mut node = Node {
                         id,

@@ -1,0 +1,302 @@
+//! A record's capture read in place as elements ([`LogNode`]): the model is built from it
+//! directly ([`RecordLog::to_record`]), without a tree in between.
+
+use std::borrow::Cow;
+
+use super::{LogEvent, RecordLog, Span, OPEN};
+use crate::model::{QName, Record};
+use crate::reader::build::{self, namespace, BuildError, NodeView, ViewAttribute, ViewChild};
+use crate::schema::{self, ElementId, NAMESPACE_2_3};
+use crate::xml::position::Position;
+
+/// An element of a [`RecordLog`]: the index of its start event. Its children are the events
+/// up to its end event, each child element skipped to its own end.
+#[derive(Debug, Clone, Copy)]
+pub struct LogNode<'a> {
+    log: &'a RecordLog,
+    at: usize,
+}
+
+/// The fields of a start event.
+struct Start {
+    id: Option<ElementId>,
+    ns: Option<Span>,
+    local: Span,
+    attributes: usize,
+    pos: Position,
+    end: u32,
+}
+
+impl<'a> LogNode<'a> {
+    fn start(self) -> Start {
+        match self.log.events.get(self.at) {
+            Some(&LogEvent::Start {
+                id,
+                ns,
+                local,
+                attributes,
+                pos,
+                end,
+            }) => Start {
+                id,
+                ns,
+                local,
+                attributes: attributes as usize,
+                pos,
+                end,
+            },
+            // A view is only made at a start event.
+            _ => Start {
+                id: None,
+                ns: None,
+                local: Span::NONE,
+                attributes: 0,
+                pos: Position::default(),
+                end: self.at as u32,
+            },
+        }
+    }
+
+    /// A namespace span's URI (the LHEO one is not copied into the strings).
+    fn uri(self, span: Span) -> &'a str {
+        if span == Span::LHEO {
+            NAMESPACE_2_3
+        } else {
+            self.log.str(span)
+        }
+    }
+}
+
+impl<'a> NodeView<'a> for LogNode<'a> {
+    fn id(self) -> Option<ElementId> {
+        self.start().id
+    }
+
+    fn pos(self) -> Position {
+        self.start().pos
+    }
+
+    fn local(self) -> &'a str {
+        let start = self.start();
+        match start.id {
+            Some(i) => schema::element(i).name,
+            None => self.log.str(start.local),
+        }
+    }
+
+    fn name(self) -> QName {
+        let start = self.start();
+        QName {
+            namespace: start.ns.map(|s| namespace(self.uri(s))),
+            local: match start.id {
+                Some(i) => Cow::Borrowed(schema::element(i).name),
+                None => Cow::Owned(self.log.str(start.local).to_owned()),
+            },
+        }
+    }
+
+    /// The events between the start (and its attributes) and the end; an element whose end
+    /// was not read ends the children (as [`RecordLog::to_node`] leaves it out).
+    fn children(self) -> impl Iterator<Item = ViewChild<'a, Self>> {
+        let log = self.log;
+        let start = self.start();
+        let end = match start.end {
+            OPEN => log.events.len(),
+            end => end as usize,
+        };
+        let mut i = self.at + 1 + start.attributes;
+        std::iter::from_fn(move || {
+            while i < end {
+                let at = i;
+                match log.events.get(at)? {
+                    LogEvent::Start { end: OPEN, .. } | LogEvent::End => {
+                        i = end;
+                        return None;
+                    }
+                    &LogEvent::Start { end: child_end, .. } => {
+                        i = child_end as usize + 1;
+                        return Some(ViewChild::Element(LogNode { log, at }));
+                    }
+                    &LogEvent::Text(span) => {
+                        i += 1;
+                        return Some(ViewChild::Text(log.str(span)));
+                    }
+                    LogEvent::Attribute { .. } => i += 1,
+                }
+            }
+            None
+        })
+    }
+
+    fn xml_attributes(self) -> impl Iterator<Item = ViewAttribute<'a>> {
+        let log = self.log;
+        let start = self.start();
+        let first = self.at + 1;
+        log.events
+            .get(first..first + start.attributes)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(move |e| match *e {
+                LogEvent::Attribute { ns, local, value } => Some(ViewAttribute {
+                    namespace: ns.map(|s| self.uri(s)),
+                    local: log.str(local),
+                    value: log.str(value),
+                }),
+                _ => None,
+            })
+    }
+}
+
+impl RecordLog {
+    /// The record's root element, read in place.
+    pub(crate) fn root(&self) -> Option<LogNode<'_>> {
+        match self.events.first() {
+            Some(LogEvent::Start { .. }) => Some(LogNode { log: self, at: 0 }),
+            _ => None,
+        }
+    }
+
+    /// Builds the typed record straight from the capture: the record
+    /// [`RecordLog::to_node`] and [`RecordNode::to_record`](crate::reader::RecordNode::to_record)
+    /// give, without the tree.
+    pub fn to_record(&self) -> Result<Record, BuildError> {
+        match self.root() {
+            Some(root) => build::record(root),
+            None => build::record(&self.to_node()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reader::build::FromView;
+    use crate::generate::{GenerateOptions, Generator, Root};
+    use crate::reader::{Build, Limits, Reader, Step};
+
+    /// Every record of `input`, captured whole.
+    fn captures(input: &str) -> Vec<RecordLog> {
+        let Ok(mut reader) =
+            Reader::compose(input.as_bytes(), Limits::default(), Build::Captures(None), None)
+        else {
+            panic!("the input cannot be opened")
+        };
+        let mut logs = Vec::new();
+        loop {
+            match reader.advance() {
+                Step::Captured(log) => logs.push(log),
+                Step::Record(_) => panic!("a capturing reader built a tree"),
+                Step::Pause => {}
+                Step::Done => return logs,
+            }
+        }
+    }
+
+    /// Each record of `input` built from its capture in place is the record built from its
+    /// tree (or the same error); returns how many built.
+    fn same_as_from_the_tree(input: &str) -> usize {
+        let logs = captures(input);
+        assert!(!logs.is_empty(), "no record in {input}");
+        let mut built = 0;
+        for log in &logs {
+            let from_tree = build::record(&log.to_node());
+            let in_place = log.to_record();
+            assert_eq!(in_place, from_tree, "{}", log.path);
+            built += usize::from(in_place.is_ok());
+        }
+        built
+    }
+
+    fn offers(formations: &str) -> String {
+        format!(
+            r#"<lheo xmlns="http://lheo.gouv.fr/2.3" xmlns:x="urn:x"><offres>{formations}</offres></lheo>"#
+        )
+    }
+
+    #[test]
+    fn generated_records_build_the_same_from_their_capture() {
+        for (root, seed) in [
+            (Root::Lheo, 1),
+            (Root::Lheo, 7),
+            (Root::LheoIndex, 2),
+            (Root::LheoPlus, 3),
+        ] {
+            let options = GenerateOptions::new(25).with_seed(seed).with_root(root);
+            let xml = Generator::new(options).to_xml_string();
+            assert!(same_as_from_the_tree(&xml) > 0, "{root:?}");
+        }
+    }
+
+    #[test]
+    fn free_content_and_structure_errors_build_the_same_from_their_capture() {
+        let formation = |inside: &str| {
+            format!(
+                "<formation numero=\"F\"><intitule-formation>a</intitule-formation>{inside}</formation>"
+            )
+        };
+        let extras = r#"<extras info="i"><extra info="e" x:k="v" autre="w">un <b x:a="1">gras
+  </b> &amp; <![CDATA[<c>]]><x:vide/>fin</extra><extras><extra/></extras></extras>"#;
+        let cases = [
+            formation(extras),
+            // Stray text, a child in a text element, a repeated or unknown element, an
+            // attribute not allowed, an invalid value.
+            formation("du texte"),
+            "<formation><intitule-formation>a<b/></intitule-formation></formation>".to_owned(),
+            "<formation><intitule-formation>a</intitule-formation><intitule-formation>b</intitule-formation></formation>".to_owned(),
+            formation("<inconnu/>"),
+            "<formation nope=\"1\"><intitule-formation>a</intitule-formation></formation>".to_owned(),
+            formation("<action><niveau-entree-obligatoire>peut-être</niveau-entree-obligatoire></action>"),
+            // Text in pieces (references, CDATA) and an xsi attribute.
+            r#"<formation xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="a b"><intitule-formation>a&lt;<![CDATA[b]]>&#233;c</intitule-formation></formation>"#.to_owned(),
+            // A record with nothing required.
+            "<formation/>".to_owned(),
+        ];
+        for case in &cases {
+            same_as_from_the_tree(&offers(case));
+        }
+        // The free content is kept whole.
+        let logs = captures(&offers(&formation(extras)));
+        let extras = logs[0].root().and_then(|f| {
+            f.children().find_map(|c| match c {
+                ViewChild::Element(e) if e.id() == Some(schema::id::EXTRAS) => Some(e),
+                _ => None,
+            })
+        });
+        let Some(Ok(extras)) = extras.map(crate::model::Extras::from_view) else {
+            panic!("the extras do not build")
+        };
+        let Some(crate::model::ExtrasItem::Extra(extra)) = extras.items.first() else {
+            panic!("no extra")
+        };
+        assert_eq!(extra.other_attributes.len(), 2);
+        assert_eq!(extra.content.len(), 5, "{:?}", extra.content);
+    }
+
+    #[test]
+    fn real_feeds_build_the_same_from_their_capture() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/real");
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            if std::env::var("LHEO_REQUIRE_ORACLE").is_ok_and(|v| v == "1") {
+                panic!("{} is missing", dir.display());
+            }
+            eprintln!("skipped: {} is missing", dir.display());
+            return;
+        };
+        let mut feeds = 0;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            // The ISO-8859-1 feed is read decoded by the reader; here only UTF-8 ones.
+            let Ok(xml) = String::from_utf8(bytes) else {
+                continue;
+            };
+            if path.extension().is_some_and(|e| e == "xml") {
+                same_as_from_the_tree(&xml);
+                feeds += 1;
+            }
+        }
+        assert!(feeds >= 5, "{feeds} feeds read in {}", dir.display());
+    }
+}
