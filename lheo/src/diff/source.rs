@@ -210,19 +210,15 @@ impl<R: BufRead> XmlStream<R> {
 
 impl<R: BufRead + Send> RecordStream for XmlStream<R> {
     fn next_record(&mut self) -> Option<Result<SourceRecord, Error>> {
-        let node = self.reader.next_node();
+        let built = self.reader.next_built();
         if self.digesting {
             self.digest = self.reader.take_digest();
         }
-        match node {
-            Some(node) => Some(match self.not_lheo() {
+        match built {
+            Some((path, record)) => Some(match self.not_lheo() {
                 Some(e) => Err(e),
-                None => node
-                    .to_record()
-                    .map(|record| SourceRecord {
-                        record,
-                        path: node.path,
-                    })
+                None => record
+                    .map(|record| SourceRecord { record, path })
                     .map_err(Error::from),
             }),
             None => self.end().map(Err),

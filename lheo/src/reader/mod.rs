@@ -171,7 +171,9 @@ impl<R: BufRead> Reader<R> {
 
     /// A reader of records with options.
     pub fn with_options(input: R, options: ReadOptions) -> Result<Self, Error> {
-        Reader::compose(input, options.limits, Build::Trees, None).map_err(|e| match e {
+        // Records are captured: the typed ones are built from the capture in place, the
+        // trees of [`Reader::next_node`] from it too.
+        Reader::compose(input, options.limits, Build::Captures(None), None).map_err(|e| match e {
             decode::DecodeError::Io(io) => Error::from(io),
             other => Error::invalid(decode_error(other)),
         })
@@ -447,6 +449,21 @@ impl<R: BufRead> Reader<R> {
         Step::Done
     }
 
+    /// The next record built into the model, with its absolute path: `None` at the end of
+    /// the document (or after a fatal error, as [`Reader::next_node`]).
+    pub(crate) fn next_built(&mut self) -> Option<(String, Result<Record, BuildError>)> {
+        Some(match self.until_record()? {
+            Built::Node(node) => {
+                let record = node.to_record();
+                (node.path, record)
+            }
+            Built::Log(log) => {
+                let record = log.to_record();
+                (log.path, record)
+            }
+        })
+    }
+
     /// The next typed record (the same as [`Iterator::next`]).
     pub fn next_record(&mut self) -> Option<Result<Record, Error>> {
         self.next()
@@ -496,9 +513,8 @@ impl<R: BufRead> Iterator for Reader<R> {
     type Item = Result<Record, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        match self.until_record() {
-            Some(Built::Node(node)) => Some(node.to_record().map_err(Error::from)),
-            Some(Built::Log(log)) => Some(log.to_record().map_err(Error::from)),
+        match self.next_built() {
+            Some((_, record)) => Some(record.map_err(Error::from)),
             None => self.core.fatal.take().map(|d| Err(Error::invalid(d))),
         }
     }

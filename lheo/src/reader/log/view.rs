@@ -170,15 +170,18 @@ impl RecordLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reader::build::FromView;
     use crate::generate::{GenerateOptions, Generator, Root};
+    use crate::reader::build::FromView;
     use crate::reader::{Build, Limits, Reader, Step};
 
     /// Every record of `input`, captured whole.
     fn captures(input: &str) -> Vec<RecordLog> {
-        let Ok(mut reader) =
-            Reader::compose(input.as_bytes(), Limits::default(), Build::Captures(None), None)
-        else {
+        let Ok(mut reader) = Reader::compose(
+            input.as_bytes(),
+            Limits::default(),
+            Build::Captures(None),
+            None,
+        ) else {
             panic!("the input cannot be opened")
         };
         let mut logs = Vec::new();
