@@ -31,6 +31,7 @@ pub use crate::xml::limits::Limits;
 use crate::xml::{decode, events};
 #[doc(hidden)]
 pub use build::{BuildError, FromNode};
+pub(crate) use build::{FromView, NodeView, ViewChild};
 pub(crate) use findings::{decode_error, edof, lheo_1, xml_error};
 #[doc(hidden)]
 pub use state::{Build, ReaderState};
@@ -114,7 +115,7 @@ pub enum Step {
 }
 
 /// A record as [`Reader::advance`] built it: a tree, or a capture.
-enum Built {
+pub(crate) enum Built {
     Node(RecordNode),
     Log(log::RecordLog),
 }
@@ -374,6 +375,12 @@ impl<R: BufRead> Reader<R> {
             Built::Node(node) => Some(node),
             Built::Log(log) => Some(log.into_node()),
         }
+    }
+
+    /// The next record as the reader built it (a capture, with [`Build::Captures`]), or
+    /// `None` at the end of the document (or after a fatal error, as [`Reader::next_node`]).
+    pub(crate) fn next_built_node(&mut self) -> Option<Built> {
+        self.until_record()
     }
 
     /// Reads past the next record without building it (a capture of its structure only, no

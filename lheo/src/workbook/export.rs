@@ -8,8 +8,7 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use super::writer::WorkbookWriter;
 use crate::check::Checker;
 use crate::error::Error;
-use crate::reader::tree::Node;
-use crate::reader::{Build, Limits, Reader};
+use crate::reader::{Build, Built, Limits, Reader};
 use crate::rules::Profile;
 use crate::schema::{self, ElementId};
 use crate::{Diagnostic, Rule, Severity};
@@ -114,7 +113,7 @@ fn export_inner<R: BufRead, W: Write + Send>(
         .check
         .map(|profile| Checker::with_max_diagnostics(profile, limits.max_diagnostics));
     let mut reader =
-        Reader::compose(input, limits, Build::Trees, checker).map_err(|e| match e {
+        Reader::compose(input, limits, Build::Captures(None), checker).map_err(|e| match e {
             crate::xml::decode::DecodeError::Io(io) => Error::from(io),
             other => fatal(crate::reader::decode_error(other)),
         })?;
@@ -137,10 +136,10 @@ fn export_inner<R: BufRead, W: Write + Send>(
         }
         Ok(())
     };
-    // Two threads: this one reads, checks and builds each record's tree; the other one
-    // flattens the records into the sheets (the workbook library's share of the work).
+    // Two threads: this one reads, checks and captures each record; the other one flattens
+    // the captures, read in place, into the sheets (the workbook library's share of the work).
     let (read, written) = std::thread::scope(|scope| {
-        let (send, receive) = sync_channel::<(ElementId, Node)>(IN_FLIGHT);
+        let (send, receive) = sync_channel::<(ElementId, Built)>(IN_FLIGHT);
         let sheets = std::thread::Builder::new()
             .name("lheo-export".to_owned())
             .spawn_scoped(scope, move || write_records(receive, out, tempdir));
@@ -150,7 +149,7 @@ fn export_inner<R: BufRead, W: Write + Send>(
             return (Ok(()), Err(Error::from(e)));
         };
         let read = loop {
-            let next = reader.next_node();
+            let next = reader.next_built_node();
             if let Err(e) = collect(&mut reader, false) {
                 break Err(e);
             }
@@ -159,7 +158,7 @@ fn export_inner<R: BufRead, W: Write + Send>(
                 .root()
                 .and_then(schema::element_id)
                 .unwrap_or(schema::id::LHEO);
-            if send.send((root, record.node)).is_err() {
+            if send.send((root, record)).is_err() {
                 // The writer stopped: it failed, and its error comes with its end.
                 break Ok(());
             }
@@ -216,21 +215,24 @@ type Written<W> = (Option<Box<WorkbookWriter<W>>>, Option<W>, u64);
 /// The writing thread: each record received goes into the sheets, until the reading thread
 /// hangs up, or the first error.
 fn write_records<W: Write + Send>(
-    receive: Receiver<(ElementId, Node)>,
+    receive: Receiver<(ElementId, Built)>,
     out: W,
     tempdir: Option<&Path>,
 ) -> Result<Written<W>, Error> {
     let mut writer: Option<Box<WorkbookWriter<W>>> = None;
     let mut out = Some(out);
     let mut records = 0;
-    for (root, node) in receive {
+    for (root, record) in receive {
         if writer.is_none() {
             if let Some(o) = out.take() {
                 writer = Some(Box::new(WorkbookWriter::with_tempdir(o, root, tempdir)?));
             }
         }
         if let Some(w) = writer.as_mut() {
-            w.write_node(&node)?;
+            match &record {
+                Built::Log(log) => w.write_captured(log)?,
+                Built::Node(tree) => w.write_node(&tree.node)?,
+            }
             records += 1;
         }
     }

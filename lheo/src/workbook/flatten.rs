@@ -1,6 +1,7 @@
-//! Export: an element tree (a record, or the document's envelope) becomes rows.
+//! Export: an element (a record, or the document's envelope) becomes rows.
 //!
-//! The tree is the reader's [`Node`]: every element, attribute and `extras` of the input is
+//! The element is read through the reader's view ([`NodeView`]): a tree's [`Node`] or a
+//! record's capture read in place. Every element, attribute and `extras` of the input is
 //! there, so nothing is lost on the way; anything the layout cannot place (an element the
 //! schema does not allow there, text in element-only content, an unknown attribute) is an
 //! error rather than a silent drop.
@@ -8,8 +9,8 @@
 use super::cells::{export_value, CellValue};
 use super::layout::{self, ColumnKind, Layout, Step, Target};
 use crate::model::Extras;
-use crate::reader::tree::{Child, Node};
-use crate::reader::FromNode;
+use crate::reader::tree::Node;
+use crate::reader::{FromView, NodeView, ViewChild};
 use crate::schema::{self, Content, ElementId};
 use crate::writer::{WriteXml, XmlWriter};
 
@@ -115,16 +116,21 @@ impl Flattener {
     }
 
     /// Flattens record number `number` (1-based) of `sheet`.
-    pub fn record(&self, sheet: usize, number: u64, node: &Node) -> Result<Flat, Unfit> {
+    pub fn record<'a, N: NodeView<'a>>(
+        &self,
+        sheet: usize,
+        number: u64,
+        node: N,
+    ) -> Result<Flat, Unfit> {
         let mut flat = Flat::default();
         self.entity(sheet, node, number.to_string(), String::new(), &mut flat)?;
         Ok(flat)
     }
 
-    fn entity(
+    fn entity<'a, N: NodeView<'a>>(
         &self,
         sheet: usize,
-        node: &Node,
+        node: N,
         key: String,
         parent_key: String,
         flat: &mut Flat,
@@ -159,7 +165,7 @@ impl Flattener {
                     ctx.row.cells.push((c, export_value(st, &text)));
                 }
             }
-            if let Some(child) = node.elements().next() {
+            if let Some(child) = first_element(node) {
                 return Err(unfit(child, "élément dans un élément de contenu simple"));
             }
         } else {
@@ -171,21 +177,21 @@ impl Flattener {
     }
 
     /// The attributes of `node` (at `steps` below the entity): columns, or `attributs` rows.
-    fn attributes(
+    fn attributes<'a, N: NodeView<'a>>(
         &self,
         ctx: &mut Context<'_>,
-        node: &Node,
+        node: N,
         element: ElementId,
         steps: &[Step],
     ) -> Result<bool, Unfit> {
         let mut any = false;
-        for a in &node.attributes {
-            if a.name.namespace.as_deref() == Some("http://www.w3.org/2001/XMLSchema-instance") {
+        for a in node.xml_attributes() {
+            if a.namespace == Some("http://www.w3.org/2001/XMLSchema-instance") {
                 continue; // xsi:schemaLocation: the model does not keep it either
             }
             let name = match (
-                &a.name.namespace,
-                layout::attributes_of(element).find(|n| *n == a.name.local),
+                a.namespace,
+                layout::attributes_of(element).find(|n| *n == a.local),
             ) {
                 (None, Some(n)) => n,
                 _ => {
@@ -193,7 +199,8 @@ impl Flattener {
                         node,
                         &format!(
                             "attribut « {} » non admis sur « {} »",
-                            a.name.local, node.name.local
+                            a.local,
+                            node.local()
                         ),
                     ))
                 }
@@ -202,10 +209,10 @@ impl Flattener {
             let target = ctx.target_at(steps, Some(name));
             match self.columns[sheet].get(target).copied() {
                 // An empty value would be an empty cell, which means "no attribute".
-                Some(c) if !a.value.is_empty() => ctx.row.cells.push((c, text_cell(&a.value))),
+                Some(c) if !a.value.is_empty() => ctx.row.cells.push((c, text_cell(a.value))),
                 _ => {
                     let path = target.to_path(self.layout.sheets[sheet].element);
-                    ctx.side_attribute(path, a.value.clone());
+                    ctx.side_attribute(path, a.value.to_owned());
                 }
             }
             any = true;
@@ -215,10 +222,10 @@ impl Flattener {
 
     /// The children of `node` (an element of complex content at `prefix`). Returns `true`
     /// when anything was written for them.
-    fn children(
+    fn children<'a, N: NodeView<'a>>(
         &self,
         ctx: &mut Context<'_>,
-        node: &Node,
+        node: N,
         element: ElementId,
         prefix: &mut Vec<Step>,
     ) -> Result<bool, Unfit> {
@@ -226,25 +233,27 @@ impl Flattener {
         let mut any = false;
         // Ranks so far, by element: a few elements each, searched in order.
         let mut seen: Vec<(ElementId, u32)> = Vec::new();
-        for child in &node.children {
+        for child in node.children() {
             let c = match child {
-                Child::Text(t) if crate::model::trim_xml(t).is_empty() => continue,
-                Child::Text(_) => {
+                ViewChild::Text(t) if crate::model::trim_xml(t).is_empty() => continue,
+                ViewChild::Text(_) => {
                     return Err(unfit(
                         node,
                         "texte dans un élément qui ne contient que des éléments",
                     ))
                 }
-                Child::Element(c) => c,
+                ViewChild::Element(c) => c,
             };
-            let Some((id, p)) =
-                c.id.and_then(|id| schema::particle(element, id).map(|(_, p)| (id, p)))
+            let Some((id, p)) = c
+                .id()
+                .and_then(|id| schema::particle(element, id).map(|(_, p)| (id, p)))
             else {
                 return Err(unfit(
                     c,
                     &format!(
                         "élément « {} » non admis dans « {} »",
-                        c.name.local, node.name.local
+                        c.local(),
+                        node.local()
                     ),
                 ));
             };
@@ -280,7 +289,7 @@ impl Flattener {
                     c,
                     &format!(
                         "« {} » répété plus de {} fois",
-                        c.name.local,
+                        c.local(),
                         p.max.unwrap_or(1)
                     ),
                 ));
@@ -290,13 +299,13 @@ impl Flattener {
             let mut written = self.attributes(ctx, c, id, prefix)?;
             match schema::element(id).content {
                 Content::Simple(st) => {
-                    if let Some(inner) = c.elements().next() {
+                    if let Some(inner) = first_element(c) {
                         return Err(unfit(inner, "élément dans un élément de contenu simple"));
                     }
                     let mut text = c.text();
                     if super::cells::is_code_like(st) && text.trim().is_empty() {
                         // Spaces alone in a code are no value (import drops them).
-                        text.clear();
+                        text = "".into();
                     }
                     if !text.is_empty() {
                         let sheet = ctx.sheet;
@@ -370,16 +379,24 @@ fn path_of(entity: ElementId, steps: &[Step]) -> String {
     .to_path(entity)
 }
 
-fn unfit(node: &Node, what: &str) -> Unfit {
+fn unfit<'a, N: NodeView<'a>>(node: N, what: &str) -> Unfit {
     Unfit {
-        line: node.pos.line,
+        line: node.pos().line,
         what: what.to_owned(),
     }
 }
 
+/// The first child element of `node`.
+fn first_element<'a, N: NodeView<'a>>(node: N) -> Option<N> {
+    node.children().find_map(|c| match c {
+        ViewChild::Element(e) => Some(e),
+        ViewChild::Text(_) => None,
+    })
+}
+
 /// An `extras` element as XML text (the LHEO 2.3 namespace implied).
-pub fn extras_xml(node: &Node) -> Result<String, Unfit> {
-    let extras = Extras::from_node(node).map_err(|e| unfit(node, e.reason))?;
+pub fn extras_xml<'a, N: NodeView<'a>>(node: N) -> Result<String, Unfit> {
+    let extras = Extras::from_view(node).map_err(|e| unfit(node, e.reason))?;
     let mut out = Vec::new();
     let mut w = XmlWriter::new(&mut out);
     extras
@@ -388,4 +405,80 @@ pub fn extras_xml(node: &Node) -> Result<String, Unfit> {
     let text = String::from_utf8(out).map_err(|_| unfit(node, "extras non UTF-8"))?;
     let ns = format!(" xmlns=\"{}\"", schema::NAMESPACE_2_3);
     Ok(text.trim_start().replacen(&ns, "", 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::{GenerateOptions, Generator};
+    use crate::reader::log::RecordLog;
+    use crate::reader::{Build, Limits, Reader, Step};
+
+    fn captures(input: &str) -> Vec<RecordLog> {
+        let Ok(mut reader) = Reader::compose(
+            input.as_bytes(),
+            Limits::default(),
+            Build::Captures(None),
+            None,
+        ) else {
+            panic!("the input cannot be opened")
+        };
+        let mut logs = Vec::new();
+        loop {
+            match reader.advance() {
+                Step::Captured(log) => logs.push(log),
+                Step::Record(_) => panic!("a capturing reader built a tree"),
+                Step::Pause => {}
+                Step::Done => return logs,
+            }
+        }
+    }
+
+    /// Each record flattened from its capture read in place gives the rows (or the error)
+    /// it gives flattened from its tree; returns how many flattened.
+    fn same_rows(input: &str) -> usize {
+        let flattener = Flattener::new(Layout::of(schema::id::LHEO));
+        let Some(sheet) = flattener.record_sheet(schema::id::FORMATION) else {
+            panic!("no formation sheet")
+        };
+        let logs = captures(input);
+        assert!(!logs.is_empty(), "no record in {input}");
+        let mut flattened = 0;
+        for (i, log) in logs.iter().enumerate() {
+            let Some(root) = log.root() else {
+                panic!("an empty capture")
+            };
+            let in_place = flattener.record(sheet, i as u64 + 1, root);
+            let from_tree = flattener.record(sheet, i as u64 + 1, &log.to_node());
+            assert_eq!(in_place, from_tree, "{}", log.path);
+            flattened += usize::from(in_place.is_ok());
+        }
+        flattened
+    }
+
+    #[test]
+    fn records_flatten_the_same_from_their_capture() {
+        let xml = Generator::new(GenerateOptions::new(20).with_seed(4)).to_xml_string();
+        assert_eq!(same_rows(&xml), 20);
+        let offers = |formation: &str| {
+            format!(
+                r#"<lheo xmlns="http://lheo.gouv.fr/2.3" xmlns:x="urn:x"><offres>{formation}</offres></lheo>"#
+            )
+        };
+        let cases = [
+            // Fits: extras, an attribute, an empty optional element, spaces in a code.
+            r#"<formation numero="F"><intitule-formation>a</intitule-formation><extras><extra info="i">un <b>deux</b></extra></extras><code-niveau-entree> </code-niveau-entree><objectif-formation/></formation>"#,
+            // Does not: text in element-only content, an unknown element or attribute, an
+            // element in a text element, a repeated single element, an attribute elsewhere.
+            "<formation>du texte</formation>",
+            "<formation><inconnu/></formation>",
+            r#"<formation nope="1"/>"#,
+            "<formation><intitule-formation>a<b/></intitule-formation></formation>",
+            "<formation><intitule-formation>a</intitule-formation><intitule-formation>b</intitule-formation></formation>",
+            r#"<formation><x:autre/></formation>"#,
+            r#"<formation><intitule-formation x:a="1">a</intitule-formation></formation>"#,
+        ];
+        let fit: usize = cases.iter().map(|c| same_rows(&offers(c))).sum();
+        assert_eq!(fit, 1);
+    }
 }

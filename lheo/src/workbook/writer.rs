@@ -15,7 +15,9 @@ use super::layout::{self, ColumnKind, Layout, ATTRIBUTS, DOCUMENTATION, EXTRAS, 
 use super::{too_long, too_many_rows};
 use crate::diagnostic::Rule;
 use crate::error::Error;
+use crate::reader::log::RecordLog;
 use crate::reader::tree::Node;
+use crate::reader::NodeView;
 use crate::reader::{ReadOptions, Reader, Record};
 use crate::schema::{self, Base, ElementId, Format as SchemaFormat};
 
@@ -380,13 +382,25 @@ impl<W: Write + Send> WorkbookWriter<W> {
     /// Writes a record tree read by [`Reader::next_node`] (a `formation`, a
     /// `resume-offre`, …).
     pub fn write_node(&mut self, node: &Node) -> Result<(), Error> {
-        let id = node.id.unwrap_or(schema::id::FORMATION);
+        self.write_element(node)
+    }
+
+    /// Writes a record captured by the reader, read in place (no tree built).
+    pub(crate) fn write_captured(&mut self, log: &RecordLog) -> Result<(), Error> {
+        match log.root() {
+            Some(root) => self.write_element(root),
+            None => self.write_node(&log.to_node()),
+        }
+    }
+
+    fn write_element<'a, N: NodeView<'a>>(&mut self, node: N) -> Result<(), Error> {
+        let id = node.id().unwrap_or(schema::id::FORMATION);
         let Some(sheet) = self.flattener.record_sheet(id) else {
             return Err(Error::from(super::flatten::Unfit {
-                line: node.pos.line,
+                line: node.pos().line,
                 what: format!(
                     "« {} » n'est pas un enregistrement de ce document",
-                    node.name.local
+                    node.local()
                 ),
             }));
         };
