@@ -34,7 +34,8 @@
 # disk) is imported too.
 #
 # Each size ends with ROUNDS (default 5) interleaved rounds of the ratio targets (`validate`
-# with each profile, `import`, xmllint in turn; medians under the table).
+# with each profile, `import`, `export`, the workbook's `import`, `diff`, xmllint in turn;
+# medians under the table).
 #
 # Environment: LHEO (the lheo binary to measure, default ./target/release/lheo: another build,
 # e.g. of an older commit, copied aside), RUNS (default 3, 1 from 13000 formations up), BENCH_WORKBOOK=1 (export and imports at 1gb
@@ -219,13 +220,19 @@ table_rows() {
 }
 
 # interleaved: the ratio targets again, from ROUNDS (default 5) rounds that run `validate` with
-# each profile, `import` and xmllint in turn on the feed, so that a slow or fast spell of the
+# each profile, `import`, `export`, the workbook's `import`, `diff` and xmllint in turn, so that a slow or fast spell of the
 # machine falls on all of them; the medians and their ratios go under the table (the best of
 # runs in a row, above, lets one lucky `xsd` run set every ratio).
 interleaved() {
   local rounds=${ROUNDS:-5} i op rc
   local -A times=()
   local names=("${profiles[@]/#/validate }" "import xml")
+  # Export and the workbook's import when the export ran (its workbook is kept for this),
+  # the diff when its mutated feed is there.
+  if [ -f "$workbook" ]; then
+    names+=(export "import xlsx")
+  fi
+  [ -f "$mutated" ] && names+=(diff)
   [ -n "$have_xmllint" ] && names+=(xmllint)
   echo "  interleaved: $rounds round(s)"
   for ((i = 1; i <= rounds; i++)); do
@@ -234,6 +241,9 @@ interleaved() {
       case $op in
         "validate "*) /usr/bin/time -f "%e" -o "$timing" "$lheo" validate --quiet --profile "${op#validate }" --today "$today" "$feed" >/dev/null 2>"$errlog" || rc=$? ;;
         "import xml") /usr/bin/time -f "%e" -o "$timing" "$lheo" import --force "$feed" -o "$converted" >/dev/null 2>"$errlog" || rc=$? ;;
+        export) /usr/bin/time -f "%e" -o "$timing" "$lheo" export --force "$feed" -o "$workbook" >/dev/null 2>"$errlog" || rc=$? ;;
+        "import xlsx") /usr/bin/time -f "%e" -o "$timing" "$lheo" import --force "${trust[@]}" "$workbook" -o "$imported" >/dev/null 2>"$errlog" || rc=$? ;;
+        diff) /usr/bin/time -f "%e" -o "$timing" "$lheo" diff --quiet "$feed" "$mutated" >/dev/null 2>"$errlog" || rc=$? ;;
         xmllint) /usr/bin/time -f "%e" -o "$timing" xmllint --noout --stream --schema "$xsd" "$feed" >/dev/null 2>"$errlog" || rc=$? ;;
       esac
       if [ $rc -gt 1 ]; then
@@ -244,7 +254,7 @@ interleaved() {
       times[$op]+=" $(tail -n 1 "$timing")"
     done
   done
-  rm -f "$converted"
+  rm -f "$converted" "$imported"
   local -A median=()
   for op in "${names[@]}"; do
     median[$op]=$(printf '%s\n' ${times[$op]} | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
@@ -255,6 +265,8 @@ interleaved() {
       "validate xsd") [ -n "$have_xmllint" ] && line+="; validate xsd ${median[$op]} s ($(awk -v a="$x" -v b="${median[xmllint]}" 'BEGIN { printf "%.2f", a / b }')× xmllint)" || line+="; validate xsd ${median[$op]} s" ;;
       "validate "*) line+="; $op ${median[$op]} s ($(awk -v a="${median[$op]}" -v b="$x" 'BEGIN { printf "%.2f", a / b }')× xsd)" ;;
       "import xml") line+="; import xml ${median[$op]} s ($(awk -v a="${median[$op]}" -v b="$l" 'BEGIN { printf "%.2f", a / b }')× validate lheo)" ;;
+      export | diff) line+="; $op ${median[$op]} s ($(awk -v a="${median[$op]}" -v b="$x" 'BEGIN { printf "%.2f", a / b }')× xsd)" ;;
+      "import xlsx") line+="; import xlsx ${median[$op]} s ($(awk -v a="${median[$op]}" -v b="${median[export]}" 'BEGIN { printf "%.2f", a / b }')× export)" ;;
       xmllint) line+="; xmllint ${median[$op]} s" ;;
     esac
   done
@@ -350,8 +362,9 @@ for size in "$@"; do
   else
     failed export
     skipped "import xlsx" "no workbook (export failed)"
+    rm -f "$workbook"
   fi
-  rm -f "$workbook" "$imported"
+  rm -f "$imported"
 
   awk -f scripts/mutate-feed.awk "$feed" > "$mutated"
   if measure 1 "$diffout" "$lheo" diff --quiet "$feed" "$mutated"; then
@@ -359,8 +372,8 @@ for size in "$@"; do
     notes+=("$size: diff: $(tail -n 1 "$diffout")")
   else
     failed diff
+    rm -f "$mutated"
   fi
-  rm -f "$mutated"
 
   echo "  throughput (cargo bench -p lheo --bench throughput):"
   if cargo bench -q -p lheo --bench throughput -- "$PWD/$feed" "$runs" >"$diffout" 2>"$errlog"; then
@@ -373,6 +386,7 @@ for size in "$@"; do
   fi
 
   interleaved
+  rm -f "$workbook" "$mutated"
   table_rows
   [ "${BENCH_KEEP:-}" = 1 ] || rm -f "$feed"
 done
