@@ -580,6 +580,13 @@ impl Checker {
 
     /// Character data inside the current element.
     pub fn text(&mut self, text: &str, cdata: bool, pos: Position) {
+        self.text_read(text, cdata, types::is_blank(text), pos);
+    }
+
+    /// [`Checker::text`] of a text the XML reader knows to be white space only (`blank`), or
+    /// not: it is not scanned again.
+    pub fn text_read(&mut self, text: &str, cdata: bool, blank: bool, pos: Position) {
+        debug_assert_eq!(blank, types::is_blank(text));
         let Some(top) = self.depth.checked_sub(1) else {
             return;
         };
@@ -591,13 +598,13 @@ impl Checker {
             Content::Any => {}
             Content::Sequence(_) | Content::Choice { .. } => {
                 let frame = &mut self.frames[top];
-                if frame.text_reported || (!cdata && types::is_blank(text)) {
+                if frame.text_reported || (!cdata && blank) {
                     return;
                 }
                 frame.text_reported = true;
                 let at = if frame.content_error { pos } else { frame.pos };
                 let name = schema::element(id).name;
-                let (fr, en) = if cdata && types::is_blank(text) {
+                let (fr, en) = if cdata && blank {
                     (
                         format!("section CDATA interdite dans « {name} », qui ne contient que des éléments (même blanche, le schéma la refuse)"),
                         format!("CDATA section not allowed in \"{name}\", which holds elements only (even blank, the schema refuses it)"),

@@ -272,17 +272,17 @@ impl Core {
         None
     }
 
-    /// Character data.
+    /// Character data (`blank`: white space only).
     #[inline(always)]
-    pub fn on_text(&mut self, text: &str, cdata: bool, pos: Position) {
+    pub fn on_text(&mut self, text: &str, cdata: bool, blank: bool, pos: Position) {
         if let Some(c) = &mut self.doc.checker {
-            c.text(text, cdata, pos);
+            c.text_read(text, cdata, blank, pos);
         }
         if self.doc.records.wants_text() {
             self.doc.records.text(text);
         }
         if let Some(log) = &mut self.capture {
-            log.text(text);
+            log.text_read(text, blank);
             return;
         }
         let Some(top) = self.doc.stack.last_mut() else {
@@ -298,9 +298,6 @@ impl Core {
                     Content::Sequence(_) | Content::Choice { .. }
                 )
             });
-        let blank = text
-            .bytes()
-            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
         if !(blank && (element_only || text.is_empty())) {
             top.push_text(text);
         }

@@ -434,8 +434,13 @@ impl<R: BufRead> Reader<R> {
                     }
                     step
                 }
-                Ok(XmlEvent::Text { text, cdata, pos }) => {
-                    self.core.on_text(text, cdata, pos);
+                Ok(XmlEvent::Text {
+                    text,
+                    cdata,
+                    blank,
+                    pos,
+                }) => {
+                    self.core.on_text(text, cdata, blank, pos);
                     None
                 }
                 Ok(XmlEvent::End(pos)) => self.core.on_end(pos),

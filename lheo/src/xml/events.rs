@@ -166,6 +166,9 @@ pub enum XmlEvent<'a> {
         text: &'a str,
         /// Whether a CDATA section contributed (libxml2 treats it as character content).
         cdata: bool,
+        /// Whether the text is XML white space only (space, tab, line ends): known from the
+        /// reading, so that consumers need not scan the text again.
+        blank: bool,
         /// Where the text starts.
         pos: Position,
     },
@@ -286,6 +289,8 @@ pub struct XmlReader<R: BufRead> {
     start: StartTag,
     text: String,
     text_cdata: bool,
+    /// [`XmlReader::text`] is white space only.
+    text_blank: bool,
     text_pos: Position,
     pending: Pending,
     /// A fatal error held back behind the text before it (see [`XmlReader::text_then`]).
@@ -374,9 +379,11 @@ static SUSPICIOUS: [bool; 256] = {
 const FLAG_INVALID: u8 = 1;
 const FLAG_CR: u8 = 2;
 const FLAG_GT: u8 = 4;
+/// Not XML white space: the text is not blank.
+const FLAG_NOT_BLANK: u8 = 8;
 
 /// Flags of each byte in text: [`FLAG_INVALID`] for [`SUSPICIOUS`] bytes, [`FLAG_CR`] for
-/// `\r`, [`FLAG_GT`] for `>`.
+/// `\r`, [`FLAG_GT`] for `>`, [`FLAG_NOT_BLANK`] for all but space, tab, CR and LF.
 static TEXT_FLAGS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
@@ -388,6 +395,13 @@ static TEXT_FLAGS: [u8; 256] = {
     }
     t[b'\r' as usize] |= FLAG_CR;
     t[b'>' as usize] |= FLAG_GT;
+    let mut b = 0;
+    while b < 256 {
+        if !matches!(b as u8, b' ' | b'\t' | b'\r' | b'\n') {
+            t[b] |= FLAG_NOT_BLANK;
+        }
+        b += 1;
+    }
     t
 };
 
@@ -654,6 +668,7 @@ impl<R: BufRead> XmlReader<R> {
             bindings: state.bindings,
             namespaces: state.namespaces,
             start: StartTag::default(),
+            text_blank: is_blank(&state.text),
             text: state.text,
             text_cdata: false,
             text_pos: state.text_pos,
@@ -802,6 +817,7 @@ impl<R: BufRead> XmlReader<R> {
         if !std::mem::take(&mut self.carried_text) {
             self.text.clear();
             self.text_cdata = false;
+            self.text_blank = true;
         }
         // The event borrows the buffer: take it out of `self` while events are handled.
         let mut buf = std::mem::take(&mut self.buf);
@@ -909,6 +925,7 @@ impl<R: BufRead> XmlReader<R> {
         if flags & FLAG_INVALID != 0 {
             check_chars(&raw, before)?;
         }
+        self.text_blank &= flags & FLAG_NOT_BLANK == 0;
         let bytes = raw.as_bytes();
         if flags & FLAG_GT != 0
             && memchr::memchr_iter(b'>', bytes).any(|i| i >= 2 && &bytes[i - 2..i] == b"]]")
@@ -952,6 +969,7 @@ impl<R: BufRead> XmlReader<R> {
                 }
             }
         };
+        self.text_blank &= matches!(c, ' ' | '\t' | '\r' | '\n');
         self.push_text(c.encode_utf8(&mut [0; 4]), before)
     }
 
@@ -960,6 +978,7 @@ impl<R: BufRead> XmlReader<R> {
     fn on_cdata(&mut self, c: &BytesCData<'_>, before: Position) -> Result<(), XmlError> {
         let raw = c.xml10_content();
         check_chars(&raw, before)?;
+        self.text_blank &= is_blank(&raw);
         self.push_text(&raw, before)?;
         self.text_cdata = true;
         Ok(())
@@ -1117,6 +1136,7 @@ impl<R: BufRead> XmlReader<R> {
             return Ok(XmlEvent::Text {
                 text: &self.text,
                 cdata: self.text_cdata,
+                blank: self.text_blank,
                 pos: self.text_pos,
             });
         }
@@ -1131,6 +1151,7 @@ impl<R: BufRead> XmlReader<R> {
             return XmlEvent::Text {
                 text: &self.text,
                 cdata: self.text_cdata,
+                blank: self.text_blank,
                 pos: self.text_pos,
             };
         }
@@ -1449,6 +1470,40 @@ mod tests {
             out.push(s);
         }
         Ok(out)
+    }
+
+    /// The texts of `xml` with whether the reader tells them blank.
+    fn blanks(xml: &str) -> Vec<(String, bool)> {
+        let mut r = XmlReader::new(xml.as_bytes(), Limits::default());
+        let mut out = Vec::new();
+        loop {
+            match r.next_event() {
+                Ok(XmlEvent::Text { text, blank, .. }) => out.push((text.to_owned(), blank)),
+                Ok(XmlEvent::Eof | XmlEvent::Suspend) | Err(_) => return out,
+                Ok(_) => {}
+            }
+        }
+    }
+
+    #[test]
+    fn texts_tell_whether_they_are_blank() {
+        let got = blanks(
+            "<a> \r\n\t<b/>x<b/> <!--c--> &#32;&#xA;<b/> &#65;<b/><![CDATA[ ]]><b/>\u{a0}<b/>  <![CDATA[y]]></a>",
+        );
+        let want = [
+            (" \n\t", true),
+            ("x", false),
+            ("   \n", true),
+            (" A", false),
+            (" ", true),
+            ("\u{a0}", false),
+            ("  y", false),
+        ];
+        let want: Vec<(String, bool)> = want.iter().map(|(t, b)| (t.to_string(), *b)).collect();
+        assert_eq!(got, want);
+        for (text, blank) in &got {
+            assert_eq!(*blank, is_blank(text), "{text:?}");
+        }
     }
 
     #[test]

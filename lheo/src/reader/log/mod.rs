@@ -327,14 +327,20 @@ impl RecordLog {
 
     /// Records character data of the innermost open element.
     pub fn text(&mut self, text: &str) {
+        let blank = text
+            .bytes()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+        self.text_read(text, blank);
+    }
+
+    /// [`RecordLog::text`] of a text the XML reader knows to be white space only (`blank`),
+    /// or not: it is not scanned again.
+    pub fn text_read(&mut self, text: &str, blank: bool) {
         let open = self.open.last();
         if self.skipped > 0 || open.is_some_and(|o| !o.kept) {
             return;
         }
-        let indentation = open.is_some_and(|o| !o.free && element_only(o.id))
-            && text
-                .bytes()
-                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+        let indentation = blank && open.is_some_and(|o| !o.free && element_only(o.id));
         if text.is_empty() || indentation {
             return;
         }
