@@ -410,7 +410,28 @@ impl Checker {
 
     /// A start tag; `namespaces` reads its namespace ids.
     pub fn start(&mut self, tag: &StartTag, namespaces: &Namespaces) {
-        self.dispatch_start(tag, namespaces);
+        let declared = self.declared(tag);
+        self.start_declared(tag, namespaces, declared);
+    }
+
+    /// The LHEO declaration of `tag`'s element in the document being checked.
+    fn declared(&self, tag: &StartTag) -> Option<ElementId> {
+        match self.doc.and_then(|d| d.lheo_ns) {
+            Some(ns) if tag.ns == Some(ns) => schema::element_id(&tag.local),
+            _ => None,
+        }
+    }
+
+    /// [`Checker::start`] of a tag whose declaration the reader already looked up
+    /// (`declared`, as [`Checker::declared`] gives it): not looked up again.
+    pub(crate) fn start_declared(
+        &mut self,
+        tag: &StartTag,
+        namespaces: &Namespaces,
+        declared: Option<ElementId>,
+    ) {
+        debug_assert_eq!(declared, self.declared(tag));
+        self.dispatch_start(tag, namespaces, declared);
         if self.doc.is_some_and(|d| d.lheo_ns.is_some())
             && tag.attributes.iter().any(|a| a.ns == Some(XML_NS))
         {
@@ -418,12 +439,13 @@ impl Checker {
         }
     }
 
-    fn dispatch_start(&mut self, tag: &StartTag, namespaces: &Namespaces) {
+    fn dispatch_start(
+        &mut self,
+        tag: &StartTag,
+        namespaces: &Namespaces,
+        declared: Option<ElementId>,
+    ) {
         let lheo_ns = self.doc.and_then(|d| d.lheo_ns);
-        let declared = match lheo_ns {
-            Some(ns) if tag.ns == Some(ns) => schema::element_id(&tag.local),
-            _ => None,
-        };
         if self.depth == 0 {
             self.start_root(tag, declared, lheo_ns);
             self.check_root_namespace(tag, namespaces);

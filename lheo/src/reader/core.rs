@@ -106,11 +106,17 @@ impl Core {
                 .find(|a| a.ns.is_none() && a.local == "numero")
                 .map(|a| Box::from(a.value.as_str()));
         }
+        // The element's declaration, looked up once for the checker and the capture.
+        let declared = if tag.ns.is_some() && tag.ns == self.doc.lheo_ns {
+            schema::element_id(&tag.local)
+        } else {
+            None
+        };
         if let Some(c) = &mut self.doc.checker {
-            c.start(tag, namespaces);
+            c.start_declared(tag, namespaces, declared);
         }
         if self.capture.is_some() {
-            return self.capture_start(tag, namespaces);
+            return self.capture_start(tag, namespaces, declared);
         }
         let build = self.doc.build;
         match build {
@@ -190,12 +196,17 @@ impl Core {
     }
 
     /// A start tag inside the record being captured.
-    fn capture_start(&mut self, tag: &StartTag, namespaces: &Namespaces) -> Option<Step> {
+    fn capture_start(
+        &mut self,
+        tag: &StartTag,
+        namespaces: &Namespaces,
+        declared: Option<ElementId>,
+    ) -> Option<Step> {
         if let Some(stop) = self.count_record_element(tag.pos) {
             return Some(stop);
         }
         if let Some(log) = &mut self.capture {
-            log.start(tag, self.doc.lheo_ns, namespaces);
+            log.start_declared(tag, declared, self.doc.lheo_ns, namespaces);
         }
         None
     }

@@ -227,6 +227,18 @@ impl RecordLog {
         } else {
             None
         };
+        self.start_declared(tag, id, lheo_ns, namespaces);
+    }
+
+    /// [`RecordLog::start`] of a tag whose declaration (`id`, in the document's LHEO
+    /// namespace `lheo_ns`) the reader already looked up.
+    pub(crate) fn start_declared(
+        &mut self,
+        tag: &StartTag,
+        id: Option<ElementId>,
+        lheo_ns: Option<NsId>,
+        namespaces: &Namespaces,
+    ) {
         if let Some(only) = self.only {
             return self.start_projected(tag, id, &only);
         }
