@@ -411,28 +411,7 @@ pub fn extras_xml<'a, N: NodeView<'a>>(node: N) -> Result<String, Unfit> {
 mod tests {
     use super::*;
     use crate::generate::{GenerateOptions, Generator};
-    use crate::reader::log::RecordLog;
-    use crate::reader::{Build, Limits, Reader, Step};
-
-    fn captures(input: &str) -> Vec<RecordLog> {
-        let Ok(mut reader) = Reader::compose(
-            input.as_bytes(),
-            Limits::default(),
-            Build::Captures(None),
-            None,
-        ) else {
-            panic!("the input cannot be opened")
-        };
-        let mut logs = Vec::new();
-        loop {
-            match reader.advance() {
-                Step::Captured(log) => logs.push(log),
-                Step::Record(_) => panic!("a capturing reader built a tree"),
-                Step::Pause => {}
-                Step::Done => return logs,
-            }
-        }
-    }
+    use crate::reader::log::captures;
 
     /// Each record flattened from its capture read in place gives the rows (or the error)
     /// it gives flattened from its tree; returns how many flattened.

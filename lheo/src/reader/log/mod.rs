@@ -18,8 +18,11 @@ use super::tree::{Child, Node};
 use super::RecordNode;
 
 mod view;
+
 use crate::model::{QName, XmlAttribute};
 use crate::schema::{self, Content, ElementId, ElementSet, NAMESPACE_2_3};
+#[cfg(test)]
+pub(crate) use view::captures;
 
 /// A slice of [`RecordLog::strings`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -167,33 +167,35 @@ impl RecordLog {
     }
 }
 
+/// Every record of `input`, captured whole (for tests).
+#[cfg(test)]
+pub(crate) fn captures(input: &str) -> Vec<RecordLog> {
+    use crate::reader::{Build, Limits, Reader, Step};
+    let Ok(mut reader) = Reader::compose(
+        input.as_bytes(),
+        Limits::default(),
+        Build::Captures(None),
+        None,
+    ) else {
+        panic!("the input cannot be opened")
+    };
+    let mut logs = Vec::new();
+    loop {
+        match reader.advance() {
+            Step::Captured(log) => logs.push(log),
+            Step::Record(_) => panic!("a capturing reader built a tree"),
+            Step::Pause => {}
+            Step::Done => return logs,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::generate::{GenerateOptions, Generator, Root};
     use crate::reader::build::FromView;
-    use crate::reader::{Build, Limits, Reader, Step};
-
-    /// Every record of `input`, captured whole.
-    fn captures(input: &str) -> Vec<RecordLog> {
-        let Ok(mut reader) = Reader::compose(
-            input.as_bytes(),
-            Limits::default(),
-            Build::Captures(None),
-            None,
-        ) else {
-            panic!("the input cannot be opened")
-        };
-        let mut logs = Vec::new();
-        loop {
-            match reader.advance() {
-                Step::Captured(log) => logs.push(log),
-                Step::Record(_) => panic!("a capturing reader built a tree"),
-                Step::Pause => {}
-                Step::Done => return logs,
-            }
-        }
-    }
+    use crate::reader::log::captures;
 
     /// Each record of `input` built from its capture in place is the record built from its
     /// tree (or the same error); returns how many built.
