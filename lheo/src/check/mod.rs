@@ -46,6 +46,15 @@ use crate::schema::{self, id, Content, ElementId};
 use crate::xml::events::{Namespaces, NsId, Position, StartTag, XML_NS, XSI_NS};
 use content::SeqState;
 
+/// The LHEO declaration of `tag`'s element in a document whose LHEO namespace is `lheo_ns`:
+/// `None` for an element outside it, or one LHEO does not declare.
+pub(crate) fn declared(tag: &StartTag, lheo_ns: Option<NsId>) -> Option<ElementId> {
+    match lheo_ns {
+        Some(ns) if tag.ns == Some(ns) => schema::element_id(&tag.local),
+        _ => None,
+    }
+}
+
 /// How the document's namespaces are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DocumentInfo {
@@ -416,10 +425,7 @@ impl Checker {
 
     /// The LHEO declaration of `tag`'s element in the document being checked.
     fn declared(&self, tag: &StartTag) -> Option<ElementId> {
-        match self.doc.and_then(|d| d.lheo_ns) {
-            Some(ns) if tag.ns == Some(ns) => schema::element_id(&tag.local),
-            _ => None,
-        }
+        declared(tag, self.doc.and_then(|d| d.lheo_ns))
     }
 
     /// [`Checker::start`] of a tag whose declaration the reader already looked up

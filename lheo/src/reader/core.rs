@@ -9,7 +9,7 @@ use super::{findings, RecordNode, Step, Version};
 use std::sync::Arc;
 
 use crate::check::records::RecordMark;
-use crate::check::{Checker, DocumentInfo};
+use crate::check::{self, Checker, DocumentInfo};
 use crate::diagnostic::{Diagnostic, Profile, RecordRef};
 use crate::schema::{self, id, record_parent, Content, ElementId};
 use crate::xml::events::{Namespaces, StartTag};
@@ -107,11 +107,7 @@ impl Core {
                 .map(|a| Box::from(a.value.as_str()));
         }
         // The element's declaration, looked up once for the checker and the capture.
-        let declared = if tag.ns.is_some() && tag.ns == self.doc.lheo_ns {
-            schema::element_id(&tag.local)
-        } else {
-            None
-        };
+        let declared = check::declared(tag, self.doc.lheo_ns);
         if let Some(c) = &mut self.doc.checker {
             c.start_declared(tag, namespaces, declared);
         }
@@ -121,7 +117,7 @@ impl Core {
         let build = self.doc.build;
         match build {
             Build::Nothing => None,
-            Build::Captures(only) if self.begin_capture(tag, namespaces, only) => None,
+            Build::Captures(only) if self.begin_capture(tag, namespaces, only, declared) => None,
             Build::Trees | Build::Captures(_) | Build::Document => {
                 self.build_start(tag, namespaces)
             }
@@ -134,8 +130,7 @@ impl Core {
         let Some((base, record)) = self.expect else {
             return false;
         };
-        let in_lheo = tag.ns.is_some() && tag.ns == self.doc.lheo_ns;
-        if depth == base && !(in_lheo && schema::element_id(&tag.local) == Some(record)) {
+        if depth == base && check::declared(tag, self.doc.lheo_ns) != Some(record) {
             self.not_a_record = true;
             self.finished = true;
             self.suspended = true;
@@ -217,13 +212,8 @@ impl Core {
         tag: &StartTag,
         namespaces: &Namespaces,
         only: Option<schema::ElementSet>,
+        id: Option<ElementId>,
     ) -> bool {
-        let in_lheo = tag.ns.is_some() && tag.ns == self.doc.lheo_ns;
-        let id = if in_lheo {
-            schema::element_id(&tag.local)
-        } else {
-            None
-        };
         let Some(OpenElement {
             id: parent @ Some(_),
             records,

@@ -123,11 +123,7 @@ impl RecordTracker {
             }
             return false;
         }
-        let declared = if tag.ns.is_some() && tag.ns == lheo_ns {
-            schema::element_id(&tag.local)
-        } else {
-            None
-        };
+        let declared = crate::check::declared(tag, lheo_ns);
         let parent = self.outer.last().and_then(|p| p.id);
         let record = declared.filter(|r| {
             RECORD_ELEMENTS.contains(r) && parent.is_some() && record_parent(*r) == parent

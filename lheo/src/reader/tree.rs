@@ -51,12 +51,7 @@ impl Node {
                 Cow::Owned(namespaces.uri(n).to_owned())
             }
         };
-        let in_lheo = tag.ns.is_some() && tag.ns == lheo_ns;
-        let id = if in_lheo {
-            schema::element_id(&tag.local)
-        } else {
-            None
-        };
+        let id = crate::check::declared(tag, lheo_ns);
         // Names the schema knows are borrowed from its tables: no allocation per element.
         let local = match id {
             Some(i) => Cow::Borrowed(schema::element(i).name),

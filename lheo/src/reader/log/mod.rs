@@ -224,12 +224,7 @@ impl RecordLog {
 
     /// Records a start tag (same reading of namespaces as [`Node::from_start`]).
     pub fn start(&mut self, tag: &StartTag, lheo_ns: Option<NsId>, namespaces: &Namespaces) {
-        let in_lheo = tag.ns.is_some() && tag.ns == lheo_ns;
-        let id = if in_lheo {
-            schema::element_id(&tag.local)
-        } else {
-            None
-        };
+        let id = crate::check::declared(tag, lheo_ns);
         self.start_declared(tag, id, lheo_ns, namespaces);
     }
 
