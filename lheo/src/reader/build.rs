@@ -157,10 +157,15 @@ pub trait NodeView<'a>: Copy {
                 "texte dans un élément qui ne contient que des éléments",
             ));
         }
-        Ok(self.children().filter_map(|c| match c {
+        Ok(self.elements())
+    }
+
+    /// The child elements.
+    fn elements(self) -> impl Iterator<Item = Self> {
+        self.children().filter_map(|c| match c {
             ViewChild::Element(e) => Some(e),
             ViewChild::Text(_) => None,
-        }))
+        })
     }
 
     /// The concatenated text children (not descendants): borrowed when there is one.
@@ -208,7 +213,7 @@ pub trait NodeView<'a>: Copy {
 }
 
 fn is_xsi_schema_location(a: ViewAttribute<'_>) -> bool {
-    a.namespace == Some("http://www.w3.org/2001/XMLSchema-instance")
+    a.namespace == Some(crate::xml::events::XSI_NS_URI)
         && matches!(a.local, "schemaLocation" | "noNamespaceSchemaLocation")
 }
 
@@ -297,7 +302,7 @@ pub(crate) fn record<'a, N: NodeView<'a>>(n: N) -> Result<Record, BuildError> {
 
 impl<T: SimpleValue> FromView for Field<T> {
     fn from_view<'a, N: NodeView<'a>>(n: N) -> Result<Self, BuildError> {
-        if n.children().any(|c| matches!(c, ViewChild::Element(_))) {
+        if n.elements().next().is_some() {
             return Err(BuildError::at(n, "élément enfant dans un élément texte"));
         }
         // The usual case, one text child, is parsed where it is (no copy but the value's).

@@ -377,12 +377,6 @@ impl<R: BufRead> Reader<R> {
         }
     }
 
-    /// The next record as the reader built it (a capture, with [`Build::Captures`]), or
-    /// `None` at the end of the document (or after a fatal error, as [`Reader::next_node`]).
-    pub(crate) fn next_built_node(&mut self) -> Option<Built> {
-        self.until_record()
-    }
-
     /// Reads past the next record without building it (a capture of its structure only, no
     /// text nor attributes), returning its path: `None` at the end of the document (or after a
     /// fatal error, as [`Reader::next_node`]). For a reader building [`Build::Trees`] or
@@ -400,8 +394,9 @@ impl<R: BufRead> Reader<R> {
         path
     }
 
-    /// Reads until the next record, as it was built: `None` at the end of the document.
-    fn until_record(&mut self) -> Option<Built> {
+    /// Reads until the next record, as it was built (a capture, with [`Build::Captures`]):
+    /// `None` at the end of the document.
+    pub(crate) fn until_record(&mut self) -> Option<Built> {
         loop {
             match self.advance() {
                 Step::Record(node) => return Some(Built::Node(node)),

@@ -149,7 +149,7 @@ fn export_inner<R: BufRead, W: Write + Send>(
             return (Ok(()), Err(Error::from(e)));
         };
         let read = loop {
-            let next = reader.next_built_node();
+            let next = reader.until_record();
             if let Err(e) = collect(&mut reader, false) {
                 break Err(e);
             }

@@ -13,6 +13,7 @@ use crate::reader::tree::Node;
 use crate::reader::{FromView, NodeView, ViewChild};
 use crate::schema::{self, Content, ElementId};
 use crate::writer::{WriteXml, XmlWriter};
+use crate::xml::events::XSI_NS_URI;
 
 /// A row of an entity sheet.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,7 +166,7 @@ impl Flattener {
                     ctx.row.cells.push((c, export_value(st, &text)));
                 }
             }
-            if let Some(child) = first_element(node) {
+            if let Some(child) = node.elements().next() {
                 return Err(unfit(child, "élément dans un élément de contenu simple"));
             }
         } else {
@@ -186,7 +187,7 @@ impl Flattener {
     ) -> Result<bool, Unfit> {
         let mut any = false;
         for a in node.xml_attributes() {
-            if a.namespace == Some("http://www.w3.org/2001/XMLSchema-instance") {
+            if a.namespace == Some(XSI_NS_URI) {
                 continue; // xsi:schemaLocation: the model does not keep it either
             }
             let name = match (
@@ -299,7 +300,7 @@ impl Flattener {
             let mut written = self.attributes(ctx, c, id, prefix)?;
             match schema::element(id).content {
                 Content::Simple(st) => {
-                    if let Some(inner) = first_element(c) {
+                    if let Some(inner) = c.elements().next() {
                         return Err(unfit(inner, "élément dans un élément de contenu simple"));
                     }
                     let mut text = c.text();
@@ -386,14 +387,6 @@ fn unfit<'a, N: NodeView<'a>>(node: N, what: &str) -> Unfit {
     }
 }
 
-/// The first child element of `node`.
-fn first_element<'a, N: NodeView<'a>>(node: N) -> Option<N> {
-    node.children().find_map(|c| match c {
-        ViewChild::Element(e) => Some(e),
-        ViewChild::Text(_) => None,
-    })
-}
-
 /// An `extras` element as XML text (the LHEO 2.3 namespace implied).
 pub fn extras_xml<'a, N: NodeView<'a>>(node: N) -> Result<String, Unfit> {
     let extras = Extras::from_view(node).map_err(|e| unfit(node, e.reason))?;
@@ -424,10 +417,7 @@ mod tests {
         assert!(!logs.is_empty(), "no record in {input}");
         let mut flattened = 0;
         for (i, log) in logs.iter().enumerate() {
-            let Some(root) = log.root() else {
-                panic!("an empty capture")
-            };
-            let in_place = flattener.record(sheet, i as u64 + 1, root);
+            let in_place = flattener.record(sheet, i as u64 + 1, log.root());
             let from_tree = flattener.record(sheet, i as u64 + 1, &log.to_node());
             assert_eq!(in_place, from_tree, "{}", log.path);
             flattened += usize::from(in_place.is_ok());

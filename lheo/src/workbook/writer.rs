@@ -387,10 +387,7 @@ impl<W: Write + Send> WorkbookWriter<W> {
 
     /// Writes a record captured by the reader, read in place (no tree built).
     pub(crate) fn write_captured(&mut self, log: &RecordLog) -> Result<(), Error> {
-        match log.root() {
-            Some(root) => self.write_element(root),
-            None => self.write_node(&log.to_node()),
-        }
+        self.write_element(log.root())
     }
 
     fn write_element<'a, N: NodeView<'a>>(&mut self, node: N) -> Result<(), Error> {

@@ -24,7 +24,8 @@ pub const XML_NS: NsId = NsId(0);
 /// `http://www.w3.org/2001/XMLSchema-instance`.
 pub const XSI_NS: NsId = NsId(1);
 const XML_NS_URI: &str = "http://www.w3.org/XML/1998/namespace";
-const XSI_NS_URI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+/// The XML Schema instance namespace (`xsi:`).
+pub const XSI_NS_URI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 const XMLNS_NS_URI: &str = "http://www.w3.org/2000/xmlns/";
 
 /// The namespace URIs seen in a document, by id.

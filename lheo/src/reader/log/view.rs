@@ -45,7 +45,8 @@ impl<'a> LogNode<'a> {
                 pos,
                 end,
             },
-            // A view is only made at a start event.
+            // A view is only made at a start event, or at 0 in an empty capture: an empty
+            // element.
             _ => Start {
                 id: None,
                 ns: None,
@@ -148,22 +149,17 @@ impl<'a> NodeView<'a> for LogNode<'a> {
 }
 
 impl RecordLog {
-    /// The record's root element, read in place.
-    pub(crate) fn root(&self) -> Option<LogNode<'_>> {
-        match self.events.first() {
-            Some(LogEvent::Start { .. }) => Some(LogNode { log: self, at: 0 }),
-            _ => None,
-        }
+    /// The record's root element, read in place (a capture starts with it; an empty one
+    /// reads as an empty element, as [`RecordLog::to_node`] gives it).
+    pub(crate) fn root(&self) -> LogNode<'_> {
+        LogNode { log: self, at: 0 }
     }
 
     /// Builds the typed record straight from the capture: the record
     /// [`RecordLog::to_node`] and [`RecordNode::to_record`](crate::reader::RecordNode::to_record)
     /// give, without the tree.
     pub fn to_record(&self) -> Result<Record, BuildError> {
-        match self.root() {
-            Some(root) => build::record(root),
-            None => build::record(&self.to_node()),
-        }
+        build::record(self.root())
     }
 }
 
@@ -261,12 +257,10 @@ mod tests {
         }
         // The free content is kept whole.
         let logs = captures(&offers(&formation(extras)));
-        let extras = logs[0].root().and_then(|f| {
-            f.children().find_map(|c| match c {
-                ViewChild::Element(e) if e.id() == Some(schema::id::EXTRAS) => Some(e),
-                _ => None,
-            })
-        });
+        let extras = logs[0]
+            .root()
+            .elements()
+            .find(|e| e.id() == Some(schema::id::EXTRAS));
         let Some(Ok(extras)) = extras.map(crate::model::Extras::from_view) else {
             panic!("the extras do not build")
         };
