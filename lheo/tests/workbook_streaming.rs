@@ -1,7 +1,8 @@
 //! Import streams the sheets and joins child rows to their parents by key, whatever the order
 //! of the rows: a workbook whose rows are shuffled, one whose sheet XML lists its rows out of
 //! order, and one re-saved by LibreOffice (shared strings, its own styles and row order) give
-//! the very feed of the workbook `lheo export` wrote.
+//! the very feed of the workbook `lheo export` wrote — read by the library and as `lheo
+//! import --trust-workbook` reads it (sheets on two threads).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/books.rs"]
@@ -56,6 +57,23 @@ fn imports_as(name: &str, xlsx: &[u8], want: &Document) {
         imported.xml.to_vec().unwrap(),
         "{name}: trusted"
     );
+    // As `lheo import --trust-workbook` reads it: spooled, the bounds scanned and the sheets
+    // read on two threads, the document converted as it is assembled.
+    let mut converted = Vec::new();
+    let conversion = lheo::convert::convert_with_limits(
+        Cursor::new(xlsx),
+        &mut converted,
+        &lheo::validate::ValidateOptions::default(),
+        &workbook::Limits::trusted(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(
+        conversion.from_workbook && conversion.written,
+        "{name}: converted"
+    );
+    let feed = imported.write_feed(Vec::new()).unwrap();
+    assert!(converted == feed, "{name}: converted on two threads");
 }
 
 /// Every sheet of `xlsx` as rows of cells (calamine), in the workbook's order.

@@ -30,12 +30,14 @@ use crate::Document;
 
 mod assembly;
 mod entity;
+mod prefetch;
 mod spilled;
 #[cfg(test)]
 mod tests;
 
 use assembly::build;
 use entity::EntityReader;
+use prefetch::Prefetch;
 use spilled::KeyAt;
 
 /// A workbook read back: the LHEO 2.3 document it describes, as XML, and the problems found.
@@ -280,23 +282,9 @@ fn read_sheets_from<RS: Read + Seek>(
     let beside = again.filter(|_| kind == Kind::Xlsx && limits.budgets_lifted());
     // The workbook library is not ours: a panic in it (a bug on a hostile file) is an
     // unreadable workbook, not a crash.
-    let read = |budget: &mut Budget| {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-            read_kind(kind, input, budget, beside.is_none())
-        }))
-    };
-    let read = match beside {
-        None => read(&mut budget),
-        Some(spool) => std::thread::scope(|s| {
-            let scan = s.spawn(|| scan_xlsx(spool, limits));
-            let read = read(&mut budget);
-            match scan.join() {
-                Ok(Ok(())) => read,
-                Ok(Err(stop)) => Ok(Err(stop)),
-                Err(payload) => Err(payload),
-            }
-        }),
-    };
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_kind(kind, input, &mut budget, beside)
+    }));
     Ok(match read {
         Ok(Ok(sheets)) => Ok(sheets),
         Ok(Err(Stop::Limit(e))) => Err(over_limits(&e)),
@@ -437,51 +425,32 @@ impl From<Exceeded> for Stop {
     }
 }
 
-/// Reads a workbook of `kind`, scanned first (`.xlsx`: unless `scan_xlsx` is `false`, when the
-/// caller scans it).
+/// Reads a workbook of `kind`, scanned first. An `.xlsx` workbook that can be read `again`
+/// (its spool, budgets lifted) is scanned by the caller beside the reading, and its sheets are
+/// read on two threads ([`prefetch`]).
 fn read_kind<RS: Read + Seek>(
     kind: Kind,
     mut input: RS,
     budget: &mut Budget,
-    scan_xlsx: bool,
+    again: Option<&Spool>,
 ) -> Result<Sheets, Stop> {
     use calamine::Reader as _;
     match kind {
-        Kind::Xlsx => {
-            if scan_xlsx {
+        Kind::Xlsx => match again {
+            Some(spool) => read_xlsx_beside(input, budget, spool),
+            None => {
                 scan::xlsx(&mut input, budget)?;
+                input
+                    .seek(std::io::SeekFrom::Start(0))
+                    .map_err(|e| Stop::Fatal(e.into()))?;
+                let mut book =
+                    calamine::Xlsx::new(input).map_err(|e| Stop::Unreadable(e.to_string()))?;
+                let names = book.sheet_names();
+                read_sheets(names, budget, &mut |budget, name, stream, rows| {
+                    xlsx_rows(&mut book, name, budget, stream, rows)
+                })
             }
-            input
-                .seek(std::io::SeekFrom::Start(0))
-                .map_err(|e| Stop::Fatal(e.into()))?;
-            let mut book =
-                calamine::Xlsx::new(input).map_err(|e| Stop::Unreadable(e.to_string()))?;
-            let names = book.sheet_names();
-            read_sheets(names, budget, &mut |budget, name, stream, rows| {
-                if stream {
-                    // Rows in order (as every writer writes them): one row held at a time.
-                    let saved = budget.clone();
-                    let read = xlsx_sheet(&mut book, name, budget, true, rows);
-                    if matches!(read, Err(Stop::Unordered)) {
-                        *budget = saved;
-                    }
-                    read
-                } else {
-                    let mut grid = Grid::default();
-                    let lost = xlsx_sheet(&mut book, name, budget, false, &mut |r, cells| {
-                        for (c, v) in cells.drain(..) {
-                            grid.push(r, c, v);
-                        }
-                        Ok(())
-                    })?;
-                    let grid = grid.finish();
-                    for (r, cells) in grid.rows() {
-                        rows(r, &mut cells.to_vec())?;
-                    }
-                    Ok(lost)
-                }
-            })
-        }
+        },
         Kind::Ods => {
             scan::ods(&mut input, budget)?;
             input
@@ -503,6 +472,92 @@ fn read_kind<RS: Read + Seek>(
         )),
         Kind::Unknown(why) => Err(Stop::Unreadable(why)),
     }
+}
+
+/// Reads an `.xlsx` workbook that can be read again from `spool` (budgets lifted): a second
+/// thread checks Excel's bounds meanwhile ([`scan_xlsx`]; its finding comes first, as if it
+/// had run first), then reads sheets for this one, from the last backwards ([`prefetch`]).
+fn read_xlsx_beside<RS: Read + Seek>(
+    input: RS,
+    budget: &mut Budget,
+    spool: &Spool,
+) -> Result<Sheets, Stop> {
+    use calamine::Reader as _;
+    let limits = *budget.limits();
+    let prefetch = Prefetch::default();
+    std::thread::scope(|s| {
+        let beside = std::thread::Builder::new()
+            .name("lheo-feuilles".into())
+            .spawn_scoped(s, || {
+                let scanned = scan_xlsx(spool, &limits);
+                if scanned.is_ok() {
+                    prefetch.help(spool, limits);
+                }
+                scanned
+            })
+            .map_err(|e| Stop::Fatal(e.into()))?;
+        let read = calamine::Xlsx::new(input)
+            .map_err(|e| Stop::Unreadable(e.to_string()))
+            .and_then(|mut book| read_prefetched(&mut book, budget, &prefetch));
+        prefetch.stop();
+        match beside.join() {
+            Ok(Ok(())) => read,
+            Ok(Err(stop)) => Err(stop),
+            Err(payload) => std::panic::resume_unwind(payload),
+        }
+    })
+}
+
+/// Reads the sheets of `book`, each either itself or as the helper of `prefetch` read it.
+fn read_prefetched<RS: Read + Seek>(
+    book: &mut calamine::Xlsx<RS>,
+    budget: &mut Budget,
+    prefetch: &Prefetch,
+) -> Result<Sheets, Stop> {
+    use calamine::Reader as _;
+    let names = book.sheet_names();
+    prefetch.start(&names);
+    read_sheets(
+        names,
+        budget,
+        &mut |budget, name, stream, rows| match prefetch.take(name) {
+            Some(parsed) => parsed?.replay(rows),
+            None => xlsx_rows(book, name, budget, stream, rows),
+        },
+    )
+}
+
+/// Reads an `.xlsx` sheet's rows in order: streamed when `stream` (one row held at a time;
+/// [`Stop::Unordered`] when its rows are out of order, the budget as it was), else whole and
+/// sorted.
+fn xlsx_rows<RS: Read + Seek>(
+    book: &mut calamine::Xlsx<RS>,
+    name: &str,
+    budget: &mut Budget,
+    stream: bool,
+    rows: RowSink<'_>,
+) -> Result<Vec<(u32, u32)>, Stop> {
+    if stream {
+        // Rows in order (as every writer writes them): one row held at a time.
+        let saved = budget.clone();
+        let read = xlsx_sheet(book, name, budget, true, rows);
+        if matches!(read, Err(Stop::Unordered)) {
+            *budget = saved;
+        }
+        return read;
+    }
+    let mut grid = Grid::default();
+    let lost = xlsx_sheet(book, name, budget, false, &mut |r, cells| {
+        for (c, v) in cells.drain(..) {
+            grid.push(r, c, v);
+        }
+        Ok(())
+    })?;
+    let grid = grid.finish();
+    for (r, cells) in grid.rows() {
+        rows(r, &mut cells.to_vec())?;
+    }
+    Ok(lost)
 }
 
 /// Gives a sheet's rows in order, each with its cells in column order (no empty cell).

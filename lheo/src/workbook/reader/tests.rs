@@ -280,3 +280,81 @@ fn a_duplicate_key_is_reported_where_the_keyed_join_reports_it() {
         assert_eq!(sorted.xml.to_vec().unwrap(), by_keys.xml.to_vec().unwrap());
     }
 }
+
+/// The sheets of `xlsx` read as `lheo import --trust-workbook` reads them, every one by the
+/// helper ([`prefetch`]): read first, spooled, then replayed to the joining thread.
+fn read_by_helper(xlsx: &[u8]) -> Result<Sheets, Stop> {
+    let spool = Spool::from_vec(xlsx.to_vec());
+    let mut book: calamine::Xlsx<_> = calamine::Reader::new(Cursor::new(xlsx)).unwrap();
+    let prefetch = Prefetch::default();
+    prefetch.start(&book.sheet_names());
+    prefetch.help(&spool, Limits::trusted());
+    let sheets = book.sheet_names().len() - 2;
+    assert_eq!(
+        prefetch.helped(),
+        sheets,
+        "every sheet but two is the helper's"
+    );
+    read_prefetched(&mut book, &mut Budget::new(Limits::trusted()), &prefetch)
+}
+
+/// The sheets of `xlsx` read by the joining thread alone, budgets lifted.
+fn read_alone(xlsx: &[u8]) -> Result<Sheets, Stop> {
+    let mut book: calamine::Xlsx<_> = calamine::Reader::new(Cursor::new(xlsx)).unwrap();
+    let names = book.sheet_names();
+    read_sheets(
+        names,
+        &mut Budget::new(Limits::trusted()),
+        &mut |budget, name, stream, rows| xlsx_rows(&mut book, name, budget, stream, rows),
+    )
+}
+
+#[test]
+fn sheets_read_by_the_helper_give_the_same_document() {
+    let xlsx = exported(Root::Lheo, 8);
+    // Out of order: read again to be joined by keys (each sheet replayed twice).
+    let swapped = edited(&xlsx, "session", |rows| {
+        let last = rows.len() - 1;
+        rows.swap(1, last);
+    });
+    // Two sheets, one unknown.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("formation").unwrap();
+    ws.write_string(0, 0, "#formation").unwrap();
+    ws.write_string(0, 1, "intitule-formation").unwrap();
+    ws.write_string(1, 0, "1").unwrap();
+    ws.write_string(1, 1, "Soudure").unwrap();
+    book.add_worksheet()
+        .set_name("autre")
+        .unwrap()
+        .write_string(3, 2, "perdu")
+        .unwrap();
+    let odd = book.save_to_buffer().unwrap();
+    assert!(matches!(
+        read(&swapped, JoinBy::Order),
+        Err(Stop::Disordered)
+    ));
+    for (name, xlsx) in [("exported", &xlsx), ("swapped", &swapped)] {
+        let (alone, helped) = (read_alone(xlsx), read_by_helper(xlsx));
+        let (Ok(alone), Ok(helped)) = (alone, helped) else {
+            panic!("{name}: both read");
+        };
+        assert_eq!(assembled(alone), assembled(helped), "{name}");
+    }
+    // Fewer than three sheets: `read_by_helper`'s count does not hold; the helper reads both.
+    let spool = Spool::from_vec(odd.clone());
+    let mut book: calamine::Xlsx<_> = calamine::Reader::new(Cursor::new(&odd[..])).unwrap();
+    let prefetch = Prefetch::default();
+    prefetch.start(&book.sheet_names());
+    prefetch.help(&spool, Limits::trusted());
+    assert_eq!(prefetch.helped(), 2);
+    let helped = read_prefetched(&mut book, &mut Budget::new(Limits::trusted()), &prefetch);
+    let (Ok(alone), Ok(helped)) = (read_alone(&odd), helped) else {
+        panic!("odd: both read");
+    };
+    let (alone, helped) = (assembled(alone), assembled(helped));
+    assert!(alone.1.contains("« autre » inconnue"), "{}", alone.1);
+    assert!(alone.0.contains("Soudure"), "{}", alone.0);
+    assert_eq!(alone, helped);
+}

@@ -1,0 +1,518 @@
+//! An `.xlsx` workbook's sheets read on two threads.
+//!
+//! The thread that joins the rows ([`super::read_sheets`]) takes the sheets one by one, in
+//! order, and reads each with calamine as it comes to it. Beside it, a helper (the thread that
+//! checked the workbook's bounds first: [`super::read_xlsx_beside`]) opens the spooled
+//! workbook with its own calamine reader and reads sheets from the last one backwards,
+//! spooling each sheet's rows (the values calamine gives, in a compact binary form; on disk
+//! beyond a few megabytes); the joining thread replays them when it comes to that sheet. The
+//! two meet in the middle: each sheet is read once, by one of them, and the joining thread
+//! still sees every sheet's rows in the same order, so the workbook reads the same.
+//!
+//! Only when the budgets are lifted (`--trust-workbook`): the helper checks each cell's
+//! position against Excel's bounds with its own budget, and there is no count to share. And
+//! only when the workbook's shared strings are few: calamine holds them in memory, and the
+//! helper's reader would hold them a second time.
+
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+
+use calamine::{CellErrorType, Data, ExcelDateTime, ExcelDateTimeType, Reader as _};
+
+use super::super::layout::{DOCUMENTATION, LISTES};
+use super::super::limits::{Budget, Limits};
+use super::super::spool::{put_text, put_u32, read_text, read_u32, Spool, SpoolWriter};
+use super::{xlsx_rows, RowSink, Stop, FAILED};
+
+/// Up to this many bytes of shared strings (unpacked XML), the sheets are read on two
+/// threads.
+const MAX_SHARED_STRINGS: u64 = 16 << 20;
+
+/// Whether reading the sheets of the spooled `.xlsx` on two threads is worth it: it has
+/// more than one sheet and few shared strings.
+fn worthwhile(spool: &Spool) -> bool {
+    let Ok(reader) = spool.reader() else {
+        return false;
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(reader) else {
+        return false;
+    };
+    let (mut sheets, mut shared) = (0u32, 0u64);
+    for i in 0..zip.len() {
+        let Ok(part) = zip.by_index_raw(i) else {
+            return false;
+        };
+        let name = part
+            .name()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
+        if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
+            sheets += 1;
+        } else if name.ends_with("sharedstrings.xml") {
+            shared = shared.saturating_add(part.size());
+        }
+    }
+    sheets > 1 && shared <= MAX_SHARED_STRINGS
+}
+
+/// Who reads a sheet.
+enum Slot {
+    /// Nobody yet.
+    Free,
+    /// The joining thread, itself.
+    Joining,
+    /// The helper, now.
+    Reading,
+    /// The helper, done.
+    Read(Result<Parsed, Stop>),
+}
+
+#[derive(Default)]
+struct State {
+    /// Whether the joining thread has listed the sheets.
+    started: bool,
+    /// The sheets the joining thread reads, in its order.
+    order: Vec<String>,
+    slots: Vec<Slot>,
+    /// The sheets before are the joining thread's.
+    front: usize,
+    /// The sheets from here on were claimed by the helper (or skipped by it).
+    back: usize,
+}
+
+/// The sheets shared between the joining thread and the helper: none until the joining thread
+/// lists them ([`Prefetch::start`]).
+#[derive(Default)]
+pub(super) struct Prefetch {
+    state: Mutex<State>,
+    changed: Condvar,
+    stopped: AtomicBool,
+}
+
+impl Prefetch {
+    /// Lists the sheets of the workbook, by `names` (as calamine lists them): the joining
+    /// thread reads all but the documentation and the lists, in this order. Once: listed
+    /// again, nothing changes.
+    pub(super) fn start(&self, names: &[String]) {
+        let order: Vec<String> = names
+            .iter()
+            .filter(|n| *n != DOCUMENTATION && *n != LISTES)
+            .cloned()
+            .collect();
+        let mut state = self.lock();
+        if state.started {
+            return;
+        }
+        state.slots = (0..order.len()).map(|_| Slot::Free).collect();
+        state.back = order.len();
+        state.order = order;
+        state.started = true;
+        drop(state);
+        self.changed.notify_all();
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Nothing panics while holding the lock: the state is whole even if poisoned.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// For the joining thread, before it reads sheet `name`: the sheet's rows the helper read
+    /// (waiting for them while it reads them), or `None` when the joining thread reads the
+    /// sheet itself (then the helper never will).
+    pub(super) fn take(&self, name: &str) -> Option<Result<Parsed, Stop>> {
+        let mut state = self.lock();
+        let i = state.order.iter().position(|n| n == name)?;
+        loop {
+            match &state.slots[i] {
+                Slot::Free => {
+                    state.slots[i] = Slot::Joining;
+                    state.front = state.front.max(i + 1);
+                    return None;
+                }
+                Slot::Joining => return None,
+                Slot::Reading => {
+                    state = self
+                        .changed
+                        .wait(state)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
+                Slot::Read(Ok(parsed)) => return Some(Ok(parsed.clone())),
+                Slot::Read(Err(_)) => {
+                    // An error is given once (reading stops at it); asked again, the joining
+                    // thread reads the sheet itself.
+                    return match std::mem::replace(&mut state.slots[i], Slot::Joining) {
+                        Slot::Read(read) => Some(read),
+                        _ => None,
+                    };
+                }
+            }
+        }
+    }
+
+    /// Stops the helper: it claims no more sheets and gives up the one it reads.
+    pub(super) fn stop(&self) {
+        let mut state = self.lock();
+        self.stopped.store(true, Ordering::Relaxed);
+        state.back = state.front;
+        drop(state);
+        self.changed.notify_all();
+    }
+
+    /// The helper: reads the sheets from the last one backwards, until it meets the joining
+    /// thread (or is stopped), with its own reader of the workbook `spool`.
+    pub(super) fn help(&self, spool: &Spool, limits: Limits) {
+        if !worthwhile(spool) || !self.started() {
+            return;
+        }
+        let opened = spool
+            .reader()
+            .ok()
+            .and_then(|input| calamine::Xlsx::new(input).ok());
+        // Unopened, the joining thread reads every sheet (and says why it cannot).
+        let Some(mut book) = opened else { return };
+        while let Some((i, name)) = self.claim() {
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.read(&mut book, &name, limits)
+            }));
+            let failed = read.is_err();
+            let read = read.unwrap_or_else(|_| Err(Stop::Unreadable(FAILED.into())));
+            self.lock().slots[i] = Slot::Read(read);
+            self.changed.notify_all();
+            if failed {
+                return;
+            }
+        }
+    }
+
+    /// How many sheets the helper read.
+    #[cfg(test)]
+    pub(super) fn helped(&self) -> usize {
+        let state = self.lock();
+        state
+            .slots
+            .iter()
+            .filter(|s| matches!(s, Slot::Read(_)))
+            .count()
+    }
+
+    /// Waits for the sheets' list: `false` when stopped first.
+    fn started(&self) -> bool {
+        let mut state = self.lock();
+        while !state.started && !self.stopped.load(Ordering::Relaxed) {
+            state = self
+                .changed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        state.started
+    }
+
+    /// The next sheet for the helper, from the back.
+    fn claim(&self) -> Option<(usize, String)> {
+        if self.stopped.load(Ordering::Relaxed) {
+            return None;
+        }
+        let mut state = self.lock();
+        while state.back > state.front {
+            state.back -= 1;
+            let i = state.back;
+            if matches!(state.slots[i], Slot::Free) {
+                state.slots[i] = Slot::Reading;
+                return Some((i, state.order[i].clone()));
+            }
+        }
+        None
+    }
+
+    /// Reads sheet `name` into a spool, as the joining thread would read it.
+    fn read<RS: Read + std::io::Seek>(
+        &self,
+        book: &mut calamine::Xlsx<RS>,
+        name: &str,
+        limits: Limits,
+    ) -> Result<Parsed, Stop> {
+        let mut budget = Budget::new(limits);
+        let mut read = |stream: bool, budget: &mut Budget| {
+            let mut out = SpoolWriter::new();
+            let mut count = 0u64;
+            let formulas = xlsx_rows(book, name, budget, stream, &mut |r, cells| {
+                if self.stopped.load(Ordering::Relaxed) {
+                    return Err(std::io::Error::from(std::io::ErrorKind::Interrupted).into());
+                }
+                count += 1;
+                Ok(put_row(&mut out, r, cells)?)
+            })?;
+            Ok::<_, Stop>(Parsed {
+                rows: out.finish()?,
+                count,
+                formulas,
+            })
+        };
+        match read(true, &mut budget) {
+            Err(Stop::Unordered) => read(false, &mut budget),
+            read => read,
+        }
+    }
+}
+
+/// A sheet's rows read by the helper.
+#[derive(Clone)]
+pub(super) struct Parsed {
+    /// Each row: its number, its cells' count, then each cell ([`put_row`]).
+    rows: Spool,
+    /// How many rows.
+    count: u64,
+    /// The cells whose formula has no saved value.
+    formulas: Vec<(u32, u32)>,
+}
+
+impl Parsed {
+    /// Gives the rows to `rows`, as the sheet's reading would have, and returns the cells
+    /// whose formula has no saved value.
+    pub(super) fn replay(self, rows: RowSink<'_>) -> Result<Vec<(u32, u32)>, Stop> {
+        let mut input = self.rows.reader()?;
+        let mut cells = Vec::new();
+        for _ in 0..self.count {
+            let r = read_u32(&mut input)?;
+            let n = read_u32(&mut input)?;
+            cells.clear();
+            for _ in 0..n {
+                let col = read_u32(&mut input)?;
+                cells.push((col, get_data(&mut input)?));
+            }
+            rows(r, &mut cells)?;
+        }
+        Ok(self.formulas)
+    }
+}
+
+/// Writes a row: its number, its cells' count, then each cell's column and value.
+fn put_row(out: &mut impl Write, r: u32, cells: &[(u32, Data)]) -> std::io::Result<()> {
+    put_u32(out, r as usize)?;
+    put_u32(out, cells.len())?;
+    for (col, value) in cells {
+        put_u32(out, *col as usize)?;
+        put_data(out, value)?;
+    }
+    Ok(())
+}
+
+// The kinds of values, as spooled.
+const EMPTY: u8 = 0;
+const INT: u8 = 1;
+const FLOAT: u8 = 2;
+const STRING: u8 = 3;
+const BOOL: u8 = 4;
+const DATE_TIME: u8 = 5;
+const DATE_TIME_ISO: u8 = 6;
+const DURATION_ISO: u8 = 7;
+const ERROR: u8 = 8;
+
+/// The errors a cell may hold, by their spooled code (their index).
+const ERRORS: [CellErrorType; 8] = [
+    CellErrorType::Div0,
+    CellErrorType::NA,
+    CellErrorType::Name,
+    CellErrorType::Null,
+    CellErrorType::Num,
+    CellErrorType::Ref,
+    CellErrorType::Value,
+    CellErrorType::GettingData,
+];
+
+/// A date's flags: a duration, of the 1904 date system.
+const DURATION: u8 = 1;
+const DATE_1904: u8 = 2;
+
+fn put_data(out: &mut impl Write, value: &Data) -> std::io::Result<()> {
+    match value {
+        Data::Empty => out.write_all(&[EMPTY]),
+        Data::Int(n) => {
+            out.write_all(&[INT])?;
+            out.write_all(&n.to_le_bytes())
+        }
+        Data::Float(f) => {
+            out.write_all(&[FLOAT])?;
+            out.write_all(&f.to_bits().to_le_bytes())
+        }
+        Data::String(s) => {
+            out.write_all(&[STRING])?;
+            put_text(out, s)
+        }
+        Data::Bool(b) => out.write_all(&[BOOL, u8::from(*b)]),
+        Data::DateTime(dt) => {
+            let kind = if dt.is_duration() {
+                ExcelDateTimeType::TimeDelta
+            } else {
+                ExcelDateTimeType::DateTime
+            };
+            let mut flags = if dt.is_duration() { DURATION } else { 0 };
+            // The date system is not readable, only comparable.
+            if is_1904(dt, kind) {
+                flags |= DATE_1904;
+            }
+            out.write_all(&[DATE_TIME, flags])?;
+            out.write_all(&dt.as_f64().to_bits().to_le_bytes())
+        }
+        Data::DateTimeIso(s) => {
+            out.write_all(&[DATE_TIME_ISO])?;
+            put_text(out, s)
+        }
+        Data::DurationIso(s) => {
+            out.write_all(&[DURATION_ISO])?;
+            put_text(out, s)
+        }
+        Data::Error(e) => {
+            let code = ERRORS.iter().position(|x| x == e).unwrap_or(0);
+            out.write_all(&[ERROR, code as u8])
+        }
+    }
+}
+
+/// Whether a date is of the 1904 date system (a NaN is equal to no date: its debug form
+/// tells).
+fn is_1904(dt: &ExcelDateTime, kind: ExcelDateTimeType) -> bool {
+    let value = dt.as_f64();
+    if value.is_nan() {
+        return format!("{dt:?}").contains("is_1904: true");
+    }
+    *dt == ExcelDateTime::new(value, kind, true)
+}
+
+fn get_u8(input: &mut impl Read) -> std::io::Result<u8> {
+    let mut b = [0u8; 1];
+    input.read_exact(&mut b)?;
+    Ok(b[0])
+}
+
+fn get_u64(input: &mut impl Read) -> std::io::Result<u64> {
+    let mut b = [0u8; 8];
+    input.read_exact(&mut b)?;
+    Ok(u64::from_le_bytes(b))
+}
+
+fn get_data(input: &mut impl Read) -> std::io::Result<Data> {
+    Ok(match get_u8(input)? {
+        INT => Data::Int(get_u64(input)? as i64),
+        FLOAT => Data::Float(f64::from_bits(get_u64(input)?)),
+        STRING => Data::String(read_text(input)?),
+        BOOL => Data::Bool(get_u8(input)? != 0),
+        DATE_TIME => {
+            let flags = get_u8(input)?;
+            let value = f64::from_bits(get_u64(input)?);
+            let kind = if flags & DURATION != 0 {
+                ExcelDateTimeType::TimeDelta
+            } else {
+                ExcelDateTimeType::DateTime
+            };
+            Data::DateTime(ExcelDateTime::new(value, kind, flags & DATE_1904 != 0))
+        }
+        DATE_TIME_ISO => Data::DateTimeIso(read_text(input)?),
+        DURATION_ISO => Data::DurationIso(read_text(input)?),
+        ERROR => Data::Error(ERRORS[usize::from(get_u8(input)?) % ERRORS.len()].clone()),
+        _ => Data::Empty,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_value_replays_as_it_was_read() {
+        let row: Vec<(u32, Data)> = vec![
+            (0, Data::Int(-42)),
+            (1, Data::Float(3.25)),
+            (2, Data::String("é\u{0}\n«»".into())),
+            (3, Data::Bool(true)),
+            (
+                4,
+                Data::DateTime(ExcelDateTime::new(
+                    45000.5,
+                    ExcelDateTimeType::DateTime,
+                    false,
+                )),
+            ),
+            (
+                5,
+                Data::DateTime(ExcelDateTime::new(1.25, ExcelDateTimeType::TimeDelta, true)),
+            ),
+            (6, Data::DateTimeIso("2026-12-04T10:00:00".into())),
+            (7, Data::DurationIso("PT1H".into())),
+            (8, Data::Error(CellErrorType::Ref)),
+            (9, Data::Error(CellErrorType::GettingData)),
+            (16383, Data::Empty),
+        ];
+        let mut out = SpoolWriter::new();
+        put_row(&mut out, 7, &row).unwrap();
+        put_row(&mut out, 1_048_575, &row[..2]).unwrap();
+        let parsed = Parsed {
+            rows: out.finish().unwrap(),
+            count: 2,
+            formulas: vec![(3, 4)],
+        };
+        let mut seen = Vec::new();
+        let formulas = parsed
+            .replay(&mut |r, cells| {
+                seen.push((r, cells.clone()));
+                Ok(())
+            })
+            .map_err(|_| "replay failed")
+            .unwrap();
+        assert_eq!(formulas, vec![(3, 4)]);
+        assert_eq!(seen, vec![(7, row.clone()), (1_048_575, row[..2].to_vec())]);
+        // The date system is kept (dates compare it).
+        let Data::DateTime(dt) = &seen[0].1[5].1 else {
+            panic!("a date")
+        };
+        assert!(is_1904(dt, ExcelDateTimeType::TimeDelta));
+        let Data::DateTime(dt) = &seen[0].1[4].1 else {
+            panic!("a date")
+        };
+        assert!(!is_1904(dt, ExcelDateTimeType::DateTime));
+    }
+
+    #[test]
+    fn the_two_threads_share_the_sheets_without_overlap() {
+        let names: Vec<String> = ["a", DOCUMENTATION, "b", "c", "d", LISTES]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let prefetch = Prefetch::default();
+        prefetch.start(&names);
+        // The helper claims from the back; the joining thread takes from the front.
+        assert_eq!(prefetch.claim().map(|c| c.1), Some("d".into()));
+        assert!(prefetch.take("a").is_none());
+        assert_eq!(prefetch.claim().map(|c| c.1), Some("c".into()));
+        assert!(prefetch.take("b").is_none());
+        // They met: nothing left for the helper.
+        assert!(prefetch.claim().is_none());
+        // The helper's sheets are given to the joining thread once read.
+        for (i, _) in [(2usize, "c"), (3, "d")] {
+            prefetch.lock().slots[i] = Slot::Read(Ok(Parsed {
+                rows: Spool::default(),
+                count: 0,
+                formulas: vec![(i as u32, 0)],
+            }));
+        }
+        let got = prefetch.take("c").map(|r| r.map(|p| p.formulas));
+        assert!(matches!(got, Some(Ok(f)) if f == vec![(2, 0)]));
+        // Asked again (the workbook read again to be joined by keys), the same rows.
+        let got = prefetch.take("c").map(|r| r.map(|p| p.formulas));
+        assert!(matches!(got, Some(Ok(f)) if f == vec![(2, 0)]));
+        // An error is given once; then the joining thread reads the sheet itself.
+        prefetch.lock().slots[3] = Slot::Read(Err(Stop::Unreadable("x".into())));
+        assert!(matches!(prefetch.take("d"), Some(Err(Stop::Unreadable(_)))));
+        assert!(prefetch.take("d").is_none());
+        // Stopped, the helper claims nothing.
+        let prefetch = Prefetch::default();
+        prefetch.start(&names);
+        prefetch.stop();
+        assert!(prefetch.claim().is_none());
+        // Stopped before the sheets are listed, the helper does not wait for them.
+        let prefetch = Prefetch::default();
+        prefetch.stop();
+        assert!(!prefetch.started());
+    }
+}
