@@ -496,14 +496,17 @@ fn read_xlsx_beside<RS: Read + Seek>(
                 scanned
             })
             .map_err(|e| Stop::Fatal(e.into()))?;
-        let read = calamine::Xlsx::new(input)
-            .map_err(|e| Stop::Unreadable(e.to_string()))
-            .and_then(|mut book| read_prefetched(&mut book, budget, &prefetch));
+        // A panic of the reading waits for the scan: the scan's finding comes first.
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            calamine::Xlsx::new(input)
+                .map_err(|e| Stop::Unreadable(e.to_string()))
+                .and_then(|mut book| read_prefetched(&mut book, budget, &prefetch))
+        }));
         prefetch.stop();
-        match beside.join() {
-            Ok(Ok(())) => read,
-            Ok(Err(stop)) => Err(stop),
-            Err(payload) => std::panic::resume_unwind(payload),
+        match (beside.join(), read) {
+            (Ok(Err(stop)), _) => Err(stop),
+            (Ok(Ok(())), Ok(read)) => read,
+            (Err(payload), _) | (_, Err(payload)) => std::panic::resume_unwind(payload),
         }
     })
 }
