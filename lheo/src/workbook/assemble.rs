@@ -362,19 +362,41 @@ impl Out<'_> {
         self.starts.push(self.line, origin)
     }
 
+    /// Writes `s`, counting its line breaks.
     fn push(&mut self, s: &[u8]) -> io::Result<()> {
         self.line += memchr::memchr_iter(b'\n', s).count() as u32;
         self.xml.write_all(s)
     }
 
+    /// Writes markup without a line break (names, brackets, quotes).
+    fn put(&mut self, s: &[u8]) -> io::Result<()> {
+        debug_assert!(!s.contains(&b'\n'));
+        self.xml.write_all(s)
+    }
+
+    /// Ends a line.
+    fn newline(&mut self) -> io::Result<()> {
+        self.line += 1;
+        self.xml.write_all(b"\n")
+    }
+
+    /// Writes `</name>` and ends the line.
+    fn close(&mut self, name: &str) -> io::Result<()> {
+        self.put(b"</")?;
+        self.put(name.as_bytes())?;
+        self.put(b">")?;
+        self.newline()
+    }
+
+    /// Writes `s` escaped: an attribute's value (its line breaks as references), or text
+    /// (its line breaks kept, counted).
     fn escaped(&mut self, s: &str, attr: bool) -> io::Result<()> {
-        let mut buf = Vec::with_capacity(s.len());
         if attr {
-            escape_attr(s, &mut buf)?;
+            escape_attr(s, &mut self.xml)
         } else {
-            escape_text(s, &mut buf)?;
+            self.line += memchr::memchr_iter(b'\n', s.as_bytes()).count() as u32;
+            escape_text(s, &mut self.xml)
         }
-        self.push(&buf)
     }
 }
 
@@ -395,7 +417,8 @@ pub fn to_xml(
         finder,
         records,
     };
-    out.push(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
+    out.put(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
+    out.newline()?;
     element(&mut out, root, true, &mut Vec::new())?;
     out.starts.finish(names, out.empty)
 }
@@ -433,45 +456,54 @@ fn complete(e: &mut Element, finder: &dyn CellFinder, steps: &mut Vec<Step>) {
         }
     }
     let element = e.element;
-    e.children.sort_by_key(|x| {
+    let order = |x: &Element| {
         (
             schema::particle(element, x.element).map_or(usize::MAX, |(i, _)| i),
             x.index,
         )
-    });
+    };
+    // Mostly in order already: checked first, each child's place looked up once.
+    if !e.children.is_sorted_by_key(order) {
+        e.children.sort_by_cached_key(order);
+    }
 }
 
 fn element(out: &mut Out<'_>, mut e: Element, root: bool, steps: &mut Vec<Step>) -> io::Result<()> {
     complete(&mut e, out.finder, steps);
     let name = schema::element(e.element).name;
     out.mark(e.origin)?;
-    out.push(b"<")?;
-    out.push(name.as_bytes())?;
+    out.put(b"<")?;
+    out.put(name.as_bytes())?;
     if root {
-        out.push(format!(" xmlns=\"{}\"", schema::NAMESPACE_2_3).as_bytes())?;
+        out.put(b" xmlns=\"")?;
+        out.put(schema::NAMESPACE_2_3.as_bytes())?;
+        out.put(b"\"")?;
     }
     for (a, v) in &e.attrs {
-        out.push(b" ")?;
-        out.push(a.as_bytes())?;
-        out.push(b"=\"")?;
+        out.put(b" ")?;
+        out.put(a.as_bytes())?;
+        out.put(b"=\"")?;
         out.escaped(v, true)?;
-        out.push(b"\"")?;
+        out.put(b"\"")?;
     }
     if let Some(t) = &e.text {
-        out.push(b">")?;
+        out.put(b">")?;
         out.escaped(t, false)?;
     } else if e.children.is_empty() && e.extras.is_empty() && e.lazy.is_empty() {
         if layout::is_complex(e.element) {
-            out.push(b"/>\n")?;
+            out.put(b"/>")?;
+            out.newline()?;
         } else {
             if let Some(column) = e.required {
                 out.empty.push((out.line, column, name));
             }
-            out.push(format!("></{name}>\n").as_bytes())?;
+            out.put(b">")?;
+            out.close(name)?;
         }
         return Ok(());
     } else {
-        out.push(b">\n")?;
+        out.put(b">")?;
+        out.newline()?;
         let at = |x: ElementId| schema::particle(e.element, x).map_or(usize::MAX, |(i, _)| i);
         let extras_at = at(schema::id::EXTRAS);
         let lazy_at = e.lazy.first().map_or(usize::MAX, |(x, _, _)| at(*x));
@@ -520,15 +552,14 @@ fn element(out: &mut Out<'_>, mut e: Element, root: bool, steps: &mut Vec<Step>)
             raw(out, &extras)?;
         }
     }
-    out.push(format!("</{name}>\n").as_bytes())?;
-    Ok(())
+    out.close(name)
 }
 
 fn raw(out: &mut Out<'_>, extras: &[(String, Origin)]) -> io::Result<()> {
     for (xml, origin) in extras {
         out.mark(*origin)?;
         out.push(xml.as_bytes())?;
-        out.push(b"\n")?;
+        out.newline()?;
     }
     Ok(())
 }
