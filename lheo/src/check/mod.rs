@@ -174,6 +174,18 @@ impl Frame {
     }
 }
 
+/// Appends a segment to a path: `/` unless it is the first, the element's name, and `[n]`
+/// when its index is shown (`action[2]`, `periode`).
+pub(crate) fn push_segment(path: &mut String, name: &str, index: Option<usize>) {
+    if !path.is_empty() {
+        path.push('/');
+    }
+    path.push_str(name);
+    if let Some(n) = index {
+        push_index(path, u32::try_from(n).unwrap_or(u32::MAX));
+    }
+}
+
 /// Appends `[n]` to a path (without the formatting machinery: this runs for most elements).
 #[inline]
 fn push_index(path: &mut String, n: u32) {

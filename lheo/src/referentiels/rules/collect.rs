@@ -3,8 +3,6 @@
 //! makes while it reads): both feed the same [`Collector`] with enter / text / leave events,
 //! so the rules see the same facts either way.
 
-use std::fmt::Write as _;
-
 use crate::model::walk::{Value, Visitor};
 use crate::model::{Date, SimpleValue};
 use crate::reader::log::{LogItem, RecordLog};
@@ -182,13 +180,7 @@ impl Collector {
         if role == Role::Root {
             self.out.root = pos;
         } else if role != Role::Extras {
-            if !self.path.is_empty() {
-                self.path.push('/');
-            }
-            self.path.push_str(name);
-            if let Some(i) = index {
-                let _ = write!(self.path, "[{i}]");
-            }
+            crate::check::push_segment(&mut self.path, name, index);
         }
         match role {
             Role::Session => self.out.sessions.push(SessionFact {

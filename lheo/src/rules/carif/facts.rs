@@ -540,14 +540,8 @@ impl CodeKind {
 /// Appends the segment of `child` (the `index`-th of its name in `parent`, 1-based) to a
 /// path: its name, with `[index]` when `parent` may hold several (`action[2]`, `periode`).
 pub(crate) fn push_segment(path: &mut String, parent: ElementId, child: ElementId, index: usize) {
-    use std::fmt::Write as _;
-    if !path.is_empty() {
-        path.push('/');
-    }
-    path.push_str(schema::element(child).name);
-    if schema::particle(parent, child).is_some_and(|(_, p)| p.max != Some(1)) {
-        let _ = write!(path, "[{index}]");
-    }
+    let shown = schema::particle(parent, child).is_some_and(|(_, p)| p.max != Some(1));
+    crate::check::push_segment(path, schema::element(child).name, shown.then_some(index));
 }
 
 /// The paths of the elements of a formation built in code: a [`Loc`] is an index.

@@ -14,8 +14,6 @@
 //! record whose model does not build. Errors elsewhere in the record are the structural
 //! checker's business: the rules still run.
 
-use std::fmt::Write as _;
-
 use super::facts::{AdresseFacts, RecrutementFacts, SessionFacts};
 use super::FranceTravail;
 use crate::diagnostic::Diagnostic;
@@ -315,13 +313,8 @@ impl Collector {
             }
             _ => None,
         };
-        if !self.path.is_empty() {
-            self.path.push('/');
-        }
-        self.path.push_str(schema::element(id).name);
-        if let Some(n) = index {
-            let _ = write!(self.path, "[{n}]");
-        }
+        let index = index.map(|n| n as usize);
+        crate::check::push_segment(&mut self.path, schema::element(id).name, index);
     }
 
     fn start<'a>(

@@ -31,8 +31,6 @@
 //! assert!(findings.iter().all(|d| d.rule != Rule::FtRdvPasse)); // no date: only FT-RDV-DATE
 //! ```
 
-use std::fmt::Write as _;
-
 use chrono::NaiveDate;
 
 use super::catalogue::Rule;
@@ -633,13 +631,7 @@ impl FranceTravail {
                 value: Value<'_>,
             ) -> bool {
                 self.starts.push(self.path.len());
-                if !self.path.is_empty() {
-                    self.path.push('/');
-                }
-                self.path.push_str(name);
-                if let Some(i) = index {
-                    let _ = write!(self.path, "[{i}]");
-                }
+                crate::check::push_segment(&mut self.path, name, index);
                 match value.downcast::<Adresse>() {
                     Some(a) => {
                         check_adresse(&AdresseFacts::from(a), &self.path, self.out);
