@@ -162,17 +162,36 @@ impl BufRead for SpoolReader<'_> {
 }
 
 /// Writes a [`Spool`]: in memory up to [`SPILL_AT`] bytes, then into a temporary file.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SpoolWriter {
     memory: Vec<u8>,
     file: Option<(tempfile::NamedTempFile, io::BufWriter<File>)>,
     len: u64,
+    /// Beyond this many bytes, the spool moves to a temporary file.
+    spill_at: usize,
+}
+
+impl Default for SpoolWriter {
+    fn default() -> Self {
+        SpoolWriter::spilling_at(SPILL_AT)
+    }
 }
 
 impl SpoolWriter {
     /// An empty writer.
     pub fn new() -> Self {
         SpoolWriter::default()
+    }
+
+    /// An empty writer that moves to a temporary file beyond `bytes` (not [`SPILL_AT`]: for
+    /// spools that are many at once).
+    pub fn spilling_at(bytes: usize) -> Self {
+        SpoolWriter {
+            memory: Vec::new(),
+            file: None,
+            len: 0,
+            spill_at: bytes,
+        }
     }
 
     /// Bytes written so far (the offset of the next one).
@@ -208,7 +227,7 @@ impl Write for SpoolWriter {
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        if self.file.is_none() && self.memory.len() + buf.len() > SPILL_AT {
+        if self.file.is_none() && self.memory.len() + buf.len() > self.spill_at {
             let named = tempfile::Builder::new().prefix(".lheo-spool-").tempfile()?;
             let mut out = io::BufWriter::with_capacity(256 << 10, named.reopen()?);
             out.write_all(&self.memory)?;
@@ -268,6 +287,14 @@ mod tests {
         let s = w.finish().unwrap();
         assert!(!s.is_spilled());
         assert_eq!(s.to_vec().unwrap(), b"abc");
+
+        // A lower threshold spills sooner, and reads back the same.
+        let mut w = SpoolWriter::spilling_at(4);
+        w.write_all(b"abc").unwrap();
+        w.write_all(b"de").unwrap();
+        let s = w.finish().unwrap();
+        assert!(s.is_spilled());
+        assert_eq!(s.to_vec().unwrap(), b"abcde");
 
         let mut w = SpoolWriter::new();
         let block: Vec<u8> = (0..=255u8).cycle().take(1 << 20).collect();

@@ -25,6 +25,11 @@ use super::super::limits::{Budget, Limits};
 use super::super::spool::{put_text, put_u32, read_text, read_u32, Spool, SpoolWriter};
 use super::{xlsx_rows, RowSink, Stop, FAILED};
 
+/// Beyond this many bytes, a sheet's rows read by the helper go to a temporary file (the
+/// sheets it read are kept until the workbook is read: at most a few megabytes of them in
+/// memory, whatever their number).
+const SHEET_SPILL_AT: usize = 256 << 10;
+
 /// Up to this many bytes of shared strings (unpacked XML), the sheets are read on two
 /// threads.
 const MAX_SHARED_STRINGS: u64 = 16 << 20;
@@ -234,7 +239,7 @@ impl Prefetch {
     ) -> Result<Parsed, Stop> {
         let mut budget = Budget::new(limits);
         let mut read = |stream: bool, budget: &mut Budget| {
-            let mut out = SpoolWriter::new();
+            let mut out = SpoolWriter::spilling_at(SHEET_SPILL_AT);
             let mut count = 0u64;
             let formulas = xlsx_rows(book, name, budget, stream, &mut |r, cells| {
                 if self.stopped.load(Ordering::Relaxed) {
