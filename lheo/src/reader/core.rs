@@ -22,6 +22,8 @@ pub(super) struct Core {
     pub capture: Option<RecordLog>,
     /// Room to reserve for the next capture ([`RecordLog::sizes`]).
     pub capture_sizes: (usize, usize),
+    /// A projected capture's set, and the elements that may hold one of them.
+    pub holders: Option<(schema::ElementSet, schema::ElementSet)>,
     pub diagnostics: Vec<Diagnostic>,
     /// The index of the record being built in `doc.ids` (tree building, not capture).
     pub record_depth: Option<usize>,
@@ -53,6 +55,7 @@ impl Core {
             doc,
             capture: None,
             capture_sizes: (0, 0),
+            holders: None,
             diagnostics: Vec::new(),
             record_depth: None,
             record_elements: 0,
@@ -234,7 +237,18 @@ impl Core {
         }
         let path = format!("{path}/{}[{count}]", tag.local);
         let mut log = match only {
-            Some(only) => RecordLog::projected(path, only),
+            Some(only) => {
+                // Worked out once for the reading: the elements that may hold a kept one.
+                let holders = match self.holders {
+                    Some((set, holders)) if set == only => holders,
+                    _ => {
+                        let holders = only.with_holders();
+                        self.holders = Some((only, holders));
+                        holders
+                    }
+                };
+                RecordLog::projected(path, only, holders)
+            }
             None => RecordLog::new(path),
         };
         log.reserve(self.capture_sizes);

@@ -224,6 +224,29 @@ impl ElementSet {
         self.0.get(n / 64).is_some_and(|w| w & (1 << (n % 64)) != 0)
     }
 
+    /// The elements of `self` and those whose content may hold one of them, at any depth.
+    pub fn with_holders(&self) -> ElementSet {
+        let mut set = *self;
+        loop {
+            let mut grown = false;
+            for (i, e) in ELEMENTS.iter().enumerate() {
+                let id = ElementId(i as u16);
+                let holds = match e.content {
+                    Content::Sequence(ps) => ps.iter().any(|p| set.contains(p.element)),
+                    Content::Choice { children, .. } => children.iter().any(|&c| set.contains(c)),
+                    Content::Any | Content::Simple(_) => false,
+                };
+                if holds && !set.contains(id) {
+                    set.0[i / 64] |= 1 << (i % 64);
+                    grown = true;
+                }
+            }
+            if !grown {
+                return set;
+            }
+        }
+    }
+
     /// The elements of `self` and of `other`.
     pub const fn union(&self, other: &ElementSet) -> ElementSet {
         let mut words = self.0;

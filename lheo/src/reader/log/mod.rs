@@ -5,9 +5,10 @@
 //! so the builders walk the capture in place), or a tree ([`RecordLog::to_node`]).
 //!
 //! A capture can also be *projected* ([`RecordLog::projected`]): only the elements of a set
-//! keep their attributes and text, the other element-only ones are bare start and end events
-//! (enough to know where each kept element is), and text elements, `extras` and elements
-//! outside LHEO are left out. A
+//! keep their attributes and text, the element-only ones that may hold one of them are bare
+//! start and end events (enough to know where each kept element is), and the others (text
+//! elements, elements that cannot hold a kept one, `extras`, elements outside LHEO) are left
+//! out. A
 //! consumer that reads a few values of each record (the France Travail rules) reads them from
 //! [`RecordLog::items`] at a fraction of the cost of a tree.
 
@@ -64,8 +65,9 @@ pub struct RecordLog {
     events: Vec<LogEvent>,
     /// The open elements while capturing.
     open: Vec<Open>,
-    /// Projected capture: the elements whose attributes and text are kept.
-    only: Option<ElementSet>,
+    /// Projected capture: the elements whose attributes and text are kept, and those that
+    /// may hold one (kept bare).
+    only: Option<(ElementSet, ElementSet)>,
     /// Projected capture: depth inside an element left out (`extras`, foreign elements).
     skipped: u32,
     /// Absolute path of the record, e.g. `/lheo/offres/formation[3]`.
@@ -152,13 +154,15 @@ impl RecordLog {
     }
 
     /// An empty projected log for the record at `path`: only the elements of `only` (and the
-    /// record's root element) keep their attributes and text; other element-only LHEO
-    /// elements are bare start and end events; other text elements, `extras` and elements
-    /// outside LHEO are left out with their content. Such a log is for [`RecordLog::items`], not for [`RecordLog::to_node`].
-    pub fn projected(path: String, only: ElementSet) -> Self {
+    /// record's root element) keep their attributes and text; the elements that may hold one
+    /// of them (`holders`: [`ElementSet::with_holders`] of `only`) are bare start and end
+    /// events; other elements (those that cannot hold one, `extras`, elements outside LHEO)
+    /// are left out with their content. Such a log is for [`RecordLog::items`], not for
+    /// [`RecordLog::to_node`].
+    pub fn projected(path: String, only: ElementSet, holders: ElementSet) -> Self {
         RecordLog {
             path,
-            only: Some(only),
+            only: Some((only, holders)),
             ..RecordLog::default()
         }
     }
@@ -238,7 +242,7 @@ impl RecordLog {
         namespaces: &Namespaces,
     ) {
         if let Some(only) = self.only {
-            return self.start_projected(tag, id, &only);
+            return self.start_projected(tag, id, only);
         }
         let ns_span = |log: &mut RecordLog, n: Option<NsId>| {
             n.map(|n| {
@@ -283,17 +287,23 @@ impl RecordLog {
 
     /// [`RecordLog::start`] of a projected log: names come from `id`, and only the kept
     /// elements' unprefixed attributes are recorded.
-    fn start_projected(&mut self, tag: &StartTag, id: Option<ElementId>, only: &ElementSet) {
+    fn start_projected(
+        &mut self,
+        tag: &StartTag,
+        id: Option<ElementId>,
+        (only, holders): (ElementSet, ElementSet),
+    ) {
         let root = self.open.is_empty();
         if self.skipped > 0 || (!root && id.is_none_or(|i| i == schema::id::EXTRAS)) {
             self.skipped += 1;
             return;
         }
         let kept = root || id.is_some_and(|i| only.contains(i));
-        // A text element left out has nothing kept below it: leave it out whole, unless it
-        // sits in a kept text element (a child there is an error worth seeing).
+        // An element that cannot hold a kept one (a text element among them) is left out
+        // whole, unless it sits in a kept text element (a child there is an error worth
+        // seeing).
         if !kept
-            && id.is_some_and(|i| matches!(schema::element(i).content, Content::Simple(_)))
+            && id.is_some_and(|i| !holders.contains(i))
             && !self
                 .open
                 .last()

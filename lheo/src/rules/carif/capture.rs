@@ -1,8 +1,8 @@
 //! The Carif-Oref and Parcoursup rules on a projected capture of a record ([`READS`]), the way
 //! `lheo validate` runs them: no tree of the whole record, no model.
 //!
-//! A capture projected on [`READS`] holds the record's element-only skeleton and the text of
-//! the elements the rules read. [`Arena`] turns it into a small tree (one flat table of nodes,
+//! A capture projected on [`READS`] holds the record's element-only skeleton (the elements
+//! that may hold one the rules read) and the text of the elements the rules read. [`Arena`] turns it into a small tree (one flat table of nodes,
 //! kept from one record to the next), and [`Arena::facts`] reads the [`FormationFacts`] off it,
 //! the values [`FormationFacts::from_formation`] takes from a model, with the elements a
 //! finding may point at (their paths and positions come from the arena). The rules then run
@@ -28,8 +28,8 @@ use crate::xml::position::Position;
 
 /// The elements whose text the Carif-Oref and Parcoursup rules read: a capture projected on
 /// them ([`Build::Captures`](crate::reader::Build::Captures)) is all
-/// [`super::Carif::check_captured`] needs (the element-only elements around them come with any
-/// projected capture): the free texts (`facts::FREE_TEXTS`) and the codes, numbers and dates below.
+/// [`super::Carif::check_captured`] needs (the element-only elements that may hold one of them
+/// come with any projected capture): the free texts (`facts::FREE_TEXTS`) and the codes, numbers and dates below.
 pub static READS: ElementSet = FREE_TEXTS.union(&ElementSet::new(&[
     // Certifications.
     id::CODE_RNCP,
@@ -519,5 +519,39 @@ impl Locate for Arena {
 
     fn position(&self, loc: Loc) -> Option<Position> {
         self.node(loc).map(|n| n.pos)
+    }
+}
+
+#[cfg(test)]
+mod projection {
+    use super::*;
+
+    /// A projected capture keeps the elements that may hold one of [`READS`], bare: every
+    /// element-only element whose presence the arena reads is one of them.
+    #[test]
+    fn the_skeleton_the_arena_reads_is_captured() {
+        let captured = READS.with_holders();
+        for i in [
+            id::FORMATION,
+            id::ACTION,
+            id::SESSION,
+            id::PERIODE,
+            id::RECRUTEMENT,
+            id::ALTERNANCE,
+            id::CYCLE,
+            id::ANNEE_CYCLE,
+            id::BLOCS_COMPETENCES,
+            id::VALIDATION_BLOCS,
+            id::CERTIFICATION,
+            id::LIEU_DE_FORMATION,
+            id::ORGANISME_FORMATEUR,
+            id::ORGANISME_FORMATION_RESPONSABLE,
+        ] {
+            assert!(captured.contains(i), "{}", schema::element(i).name);
+        }
+        // What holds none of them is left out whole.
+        for i in [id::TELFIXE, id::WEB, id::NUMTEL] {
+            assert!(!captured.contains(i), "{}", schema::element(i).name);
+        }
     }
 }
