@@ -182,7 +182,13 @@ impl Prefetch {
             }));
             let failed = read.is_err();
             let read = read.unwrap_or_else(|_| Err(Stop::Unreadable(FAILED.into())));
-            self.lock().slots[i] = Slot::Read(read);
+            // Rows out of order: a sheet read whole, which the joining thread does itself
+            // (two whole sheets at once would double the memory).
+            let slot = match read {
+                Err(Stop::Unordered) => Slot::Joining,
+                read => Slot::Read(read),
+            };
+            self.lock().slots[i] = slot;
             self.changed.notify_all();
             if failed {
                 return;
@@ -230,7 +236,8 @@ impl Prefetch {
         None
     }
 
-    /// Reads sheet `name` into a spool, as the joining thread would read it.
+    /// Reads sheet `name` into a spool, as the joining thread would stream it
+    /// ([`Stop::Unordered`] when its rows are out of order).
     fn read<RS: Read + std::io::Seek>(
         &self,
         book: &mut calamine::Xlsx<RS>,
@@ -238,26 +245,20 @@ impl Prefetch {
         limits: Limits,
     ) -> Result<Parsed, Stop> {
         let mut budget = Budget::new(limits);
-        let mut read = |stream: bool, budget: &mut Budget| {
-            let mut out = SpoolWriter::spilling_at(SHEET_SPILL_AT);
-            let mut count = 0u64;
-            let formulas = xlsx_rows(book, name, budget, stream, &mut |r, cells| {
-                if self.stopped.load(Ordering::Relaxed) {
-                    return Err(std::io::Error::from(std::io::ErrorKind::Interrupted).into());
-                }
-                count += 1;
-                Ok(put_row(&mut out, r, cells)?)
-            })?;
-            Ok::<_, Stop>(Parsed {
-                rows: out.finish()?,
-                count,
-                formulas,
-            })
-        };
-        match read(true, &mut budget) {
-            Err(Stop::Unordered) => read(false, &mut budget),
-            read => read,
-        }
+        let mut out = SpoolWriter::spilling_at(SHEET_SPILL_AT);
+        let mut count = 0u64;
+        let formulas = xlsx_rows(book, name, &mut budget, true, &mut |r, cells| {
+            if self.stopped.load(Ordering::Relaxed) {
+                return Err(std::io::Error::from(std::io::ErrorKind::Interrupted).into());
+            }
+            count += 1;
+            Ok(put_row(&mut out, r, cells)?)
+        })?;
+        Ok(Parsed {
+            rows: out.finish()?,
+            count,
+            formulas,
+        })
     }
 }
 

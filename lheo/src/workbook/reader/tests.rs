@@ -325,12 +325,16 @@ fn sheets_read_by_the_helper_give_the_same_document() {
     ws.write_string(0, 1, "intitule-formation").unwrap();
     ws.write_string(1, 0, "1").unwrap();
     ws.write_string(1, 1, "Soudure").unwrap();
+    ws.write_string(2, 0, "2").unwrap();
+    ws.write_string(2, 1, "Menuiserie").unwrap();
     book.add_worksheet()
         .set_name("autre")
         .unwrap()
         .write_string(3, 2, "perdu")
         .unwrap();
-    let odd = book.save_to_buffer().unwrap();
+    // The formation sheet's rows written last first: the helper gives it back (the joining
+    // thread reads it whole).
+    let odd = rows_reversed(&book.save_to_buffer().unwrap(), "xl/worksheets/sheet1.xml");
     assert!(matches!(
         read(&swapped, JoinBy::Order),
         Err(Stop::Disordered)
@@ -342,19 +346,45 @@ fn sheets_read_by_the_helper_give_the_same_document() {
         };
         assert_eq!(assembled(alone), assembled(helped), "{name}");
     }
-    // Fewer than three sheets: `read_by_helper`'s count does not hold; the helper reads both.
+    // Fewer than three sheets: `read_by_helper`'s count does not hold; the helper reads one.
     let spool = Spool::from_vec(odd.clone());
     let mut book: calamine::Xlsx<_> = calamine::Reader::new(Cursor::new(&odd[..])).unwrap();
     let prefetch = Prefetch::default();
     prefetch.start(&book.sheet_names());
     prefetch.help(&spool, Limits::trusted());
-    assert_eq!(prefetch.helped(), 2);
+    assert_eq!(prefetch.helped(), 1);
     let helped = read_prefetched(&mut book, &mut Budget::new(Limits::trusted()), &prefetch);
     let (Ok(alone), Ok(helped)) = (read_alone(&odd), helped) else {
         panic!("odd: both read");
     };
     let (alone, helped) = (assembled(alone), assembled(helped));
     assert!(alone.1.contains("« autre » inconnue"), "{}", alone.1);
-    assert!(alone.0.contains("Soudure"), "{}", alone.0);
+    let (a, b) = (alone.0.find("Soudure"), alone.0.find("Menuiserie"));
+    assert!(a.is_some() && a < b, "{}", alone.0);
     assert_eq!(alone, helped);
+}
+
+/// `xlsx` with the `<row>` elements of its `part` in reverse order.
+fn rows_reversed(xlsx: &[u8], part: &str) -> Vec<u8> {
+    use std::io::{Read as _, Write as _};
+    let mut zip = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).unwrap();
+        let name = file.name().unwrap().to_string();
+        let mut text = Vec::new();
+        file.read_to_end(&mut text).unwrap();
+        if name == part {
+            let xml = String::from_utf8(text).unwrap();
+            let (a, b) = (xml.find("<row ").unwrap(), xml.rfind("</row>").unwrap() + 6);
+            let rows: Vec<&str> = xml[a..b].split_inclusive("</row>").collect();
+            assert!(rows.len() > 2);
+            let reversed: String = rows.into_iter().rev().collect();
+            text = format!("{}{reversed}{}", &xml[..a], &xml[b..]).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&text).unwrap();
+    }
+    out.finish().unwrap().into_inner()
 }
