@@ -5,14 +5,15 @@
 //! checked the workbook's bounds first: [`super::read_xlsx_beside`]) opens the spooled
 //! workbook with its own calamine reader and reads sheets from the last one backwards,
 //! spooling each sheet's rows (the values calamine gives, in a compact binary form; on disk
-//! beyond a few megabytes); the joining thread replays them when it comes to that sheet. The
+//! beyond 256 KB); the joining thread replays them when it comes to that sheet. The
 //! two meet in the middle: each sheet is read once, by one of them, and the joining thread
 //! still sees every sheet's rows in the same order, so the workbook reads the same.
 //!
 //! Only when the budgets are lifted (`--trust-workbook`): the helper checks each cell's
 //! position against Excel's bounds with its own budget, and there is no count to share. And
 //! only when the workbook's shared strings are few: calamine holds them in memory, and the
-//! helper's reader would hold them a second time.
+//! helper's reader would hold them a second time. A sheet whose rows are out of order in its
+//! XML is left to the joining thread, which reads it whole: never two whole sheets at once.
 
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
