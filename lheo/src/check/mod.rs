@@ -429,20 +429,14 @@ impl Checker {
         self.depth += 1;
     }
 
-    /// A start tag; `namespaces` reads its namespace ids.
-    pub fn start(&mut self, tag: &StartTag, namespaces: &Namespaces) {
-        let declared = self.declared(tag);
-        self.start_declared(tag, namespaces, declared);
-    }
-
     /// The LHEO declaration of `tag`'s element in the document being checked.
     fn declared(&self, tag: &StartTag) -> Option<ElementId> {
         declared(tag, self.doc.and_then(|d| d.lheo_ns))
     }
 
-    /// [`Checker::start`] of a tag whose declaration the reader already looked up
-    /// (`declared`, as [`Checker::declared`] gives it): not looked up again.
-    pub(crate) fn start_declared(
+    /// A start tag whose LHEO declaration the reader looked up (`declared`, as
+    /// [`declared`] gives it: not looked up again); `namespaces` reads its namespace ids.
+    pub(crate) fn start(
         &mut self,
         tag: &StartTag,
         namespaces: &Namespaces,
@@ -618,14 +612,9 @@ impl Checker {
         self.check_attributes(tag, id, false);
     }
 
-    /// Character data inside the current element.
-    pub fn text(&mut self, text: &str, cdata: bool, pos: Position) {
-        self.text_read(text, cdata, types::is_blank(text), pos);
-    }
-
-    /// [`Checker::text`] of a text the XML reader knows to be white space only (`blank`), or
-    /// not: it is not scanned again.
-    pub fn text_read(&mut self, text: &str, cdata: bool, blank: bool, pos: Position) {
+    /// Character data inside the current element; `blank`: the XML reader found it white
+    /// space only (it is not scanned again).
+    pub fn text(&mut self, text: &str, cdata: bool, blank: bool, pos: Position) {
         debug_assert_eq!(blank, types::is_blank(text));
         let Some(top) = self.depth.checked_sub(1) else {
             return;

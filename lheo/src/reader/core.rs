@@ -112,7 +112,7 @@ impl Core {
         // The element's declaration, looked up once for the checker and the capture.
         let declared = check::declared(tag, self.doc.lheo_ns);
         if let Some(c) = &mut self.doc.checker {
-            c.start_declared(tag, namespaces, declared);
+            c.start(tag, namespaces, declared);
         }
         if self.capture.is_some() {
             return self.capture_start(tag, namespaces, declared);
@@ -204,7 +204,7 @@ impl Core {
             return Some(stop);
         }
         if let Some(log) = &mut self.capture {
-            log.start_declared(tag, declared, self.doc.lheo_ns, namespaces);
+            log.start(tag, declared, self.doc.lheo_ns, namespaces);
         }
         None
     }
@@ -252,7 +252,7 @@ impl Core {
             None => RecordLog::new(path),
         };
         log.reserve(self.capture_sizes);
-        log.start(tag, self.doc.lheo_ns, namespaces);
+        log.start(tag, id, self.doc.lheo_ns, namespaces);
         self.capture = Some(log);
         self.doc.record = id.unwrap_or(id::FORMATION);
         self.record_elements = 1;
@@ -291,13 +291,13 @@ impl Core {
     #[inline(always)]
     pub fn on_text(&mut self, text: &str, cdata: bool, blank: bool, pos: Position) {
         if let Some(c) = &mut self.doc.checker {
-            c.text_read(text, cdata, blank, pos);
+            c.text(text, cdata, blank, pos);
         }
         if self.doc.records.wants_text() {
             self.doc.records.text(text);
         }
         if let Some(log) = &mut self.capture {
-            log.text_read(text, blank);
+            log.text(text, blank);
             return;
         }
         let Some(top) = self.doc.stack.last_mut() else {

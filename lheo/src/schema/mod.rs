@@ -237,7 +237,7 @@ impl ElementSet {
                     Content::Any | Content::Simple(_) => false,
                 };
                 if holds && !set.contains(id) {
-                    set.0[i / 64] |= 1 << (i % 64);
+                    set = set.union(&ElementSet::new(&[id]));
                     grown = true;
                 }
             }

@@ -226,15 +226,10 @@ impl RecordLog {
         !self.open.is_empty() || self.skipped > 0
     }
 
-    /// Records a start tag (same reading of namespaces as [`Node::from_start`]).
-    pub fn start(&mut self, tag: &StartTag, lheo_ns: Option<NsId>, namespaces: &Namespaces) {
-        let id = crate::check::declared(tag, lheo_ns);
-        self.start_declared(tag, id, lheo_ns, namespaces);
-    }
-
-    /// [`RecordLog::start`] of a tag whose declaration (`id`, in the document's LHEO
-    /// namespace `lheo_ns`) the reader already looked up.
-    pub(crate) fn start_declared(
+    /// Records a start tag whose declaration (`id`, in the document's LHEO namespace
+    /// `lheo_ns`: [`crate::check::declared`]) the reader looked up (same reading of namespaces
+    /// as [`Node::from_start`]).
+    pub(crate) fn start(
         &mut self,
         tag: &StartTag,
         id: Option<ElementId>,
@@ -345,17 +340,9 @@ impl RecordLog {
         });
     }
 
-    /// Records character data of the innermost open element.
-    pub fn text(&mut self, text: &str) {
-        let blank = text
-            .bytes()
-            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
-        self.text_read(text, blank);
-    }
-
-    /// [`RecordLog::text`] of a text the XML reader knows to be white space only (`blank`),
-    /// or not: it is not scanned again.
-    pub fn text_read(&mut self, text: &str, blank: bool) {
+    /// Records character data of the innermost open element; `blank`: the XML reader found it
+    /// white space only (it is not scanned again).
+    pub fn text(&mut self, text: &str, blank: bool) {
         let open = self.open.last();
         if self.skipped > 0 || open.is_some_and(|o| !o.kept) {
             return;
