@@ -10,7 +10,9 @@ use calamine::Data;
 use super::assemble::Origin;
 use super::layout::{self, Layout, Step, Target};
 use super::reader::{at, blank, cell_at, diag, plain, SheetData};
-use super::spool::{put_text, put_u32, read_text, read_u32, Spool, SpoolReader, SpoolWriter};
+use super::spool::{
+    put_row, put_text, put_u32, read_row, read_text, read_u32, Spool, SpoolReader, SpoolWriter,
+};
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::schema::{self, id, ElementId};
 
@@ -72,18 +74,7 @@ impl SideRows<SpoolWriter> {
         if blank(cells) {
             return Ok(());
         }
-        let out = &mut self.rows;
-        out.write_all(&r.to_le_bytes())?;
-        put_u32(out, cells.len())?;
-        for (c, value) in cells {
-            out.write_all(&c.to_le_bytes())?;
-            // A string as it is, another value as its text (what is read of it).
-            match value {
-                Data::String(s) => put_text(out, s)?,
-                other => put_text(out, &plain(other))?,
-            }
-        }
-        Ok(())
+        put_row(&mut self.rows, r, cells)
     }
 
     /// The sheet read.
@@ -108,11 +99,12 @@ impl SideRows {
         let mut input = self.rows.reader()?;
         let mut cells: Vec<(u32, Data)> = Vec::new();
         while input.position() < self.rows.len() {
-            let r = read_u32(&mut input)?;
-            cells.clear();
-            for _ in 0..read_u32(&mut input)? {
-                let c = read_u32(&mut input)?;
-                cells.push((c, Data::String(read_text(&mut input)?)));
+            let r = read_row(&mut input, &mut cells)?;
+            // A string as it is, another value as its text (what is read of it).
+            for (_, value) in &mut cells {
+                if !matches!(value, Data::String(_)) {
+                    *value = Data::String(plain(value));
+                }
             }
             each(r, &cells)?;
         }

@@ -6,6 +6,8 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::sync::Arc;
 
+use calamine::{CellErrorType, Data, ExcelDateTime, ExcelDateTimeType};
+
 /// Beyond this many bytes, a spool moves to a temporary file.
 pub const SPILL_AT: usize = 2 << 20;
 
@@ -274,6 +276,146 @@ pub(super) fn read_text(input: &mut impl Read) -> io::Result<String> {
     let mut bytes = vec![0u8; read_u32(input)? as usize];
     input.read_exact(&mut bytes)?;
     String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// Writes a row of cells, as the workbook reader spools them: its number, its cells' count,
+/// then each cell's column and value (of any kind, read back as it was: [`read_row`]).
+pub(super) fn put_row(out: &mut impl Write, r: u32, cells: &[(u32, Data)]) -> io::Result<()> {
+    put_u32(out, r as usize)?;
+    put_u32(out, cells.len())?;
+    for (col, value) in cells {
+        put_u32(out, *col as usize)?;
+        put_data(out, value)?;
+    }
+    Ok(())
+}
+
+// The kinds of values, as spooled.
+const EMPTY: u8 = 0;
+const INT: u8 = 1;
+const FLOAT: u8 = 2;
+const STRING: u8 = 3;
+const BOOL: u8 = 4;
+const DATE_TIME: u8 = 5;
+const DATE_TIME_ISO: u8 = 6;
+const DURATION_ISO: u8 = 7;
+const ERROR: u8 = 8;
+
+/// The errors a cell may hold, by their spooled code (their index).
+const ERRORS: [CellErrorType; 8] = [
+    CellErrorType::Div0,
+    CellErrorType::NA,
+    CellErrorType::Name,
+    CellErrorType::Null,
+    CellErrorType::Num,
+    CellErrorType::Ref,
+    CellErrorType::Value,
+    CellErrorType::GettingData,
+];
+
+/// A date's flags: a duration, of the 1904 date system.
+const DURATION: u8 = 1;
+const DATE_1904: u8 = 2;
+
+fn put_data(out: &mut impl Write, value: &Data) -> io::Result<()> {
+    match value {
+        Data::Empty => out.write_all(&[EMPTY]),
+        Data::Int(n) => {
+            out.write_all(&[INT])?;
+            out.write_all(&n.to_le_bytes())
+        }
+        Data::Float(f) => {
+            out.write_all(&[FLOAT])?;
+            out.write_all(&f.to_bits().to_le_bytes())
+        }
+        Data::String(s) => {
+            out.write_all(&[STRING])?;
+            put_text(out, s)
+        }
+        Data::Bool(b) => out.write_all(&[BOOL, u8::from(*b)]),
+        Data::DateTime(dt) => {
+            let kind = if dt.is_duration() {
+                ExcelDateTimeType::TimeDelta
+            } else {
+                ExcelDateTimeType::DateTime
+            };
+            let mut flags = if dt.is_duration() { DURATION } else { 0 };
+            // The date system is not readable, only comparable.
+            if is_1904(dt, kind) {
+                flags |= DATE_1904;
+            }
+            out.write_all(&[DATE_TIME, flags])?;
+            out.write_all(&dt.as_f64().to_bits().to_le_bytes())
+        }
+        Data::DateTimeIso(s) => {
+            out.write_all(&[DATE_TIME_ISO])?;
+            put_text(out, s)
+        }
+        Data::DurationIso(s) => {
+            out.write_all(&[DURATION_ISO])?;
+            put_text(out, s)
+        }
+        Data::Error(e) => {
+            let code = ERRORS.iter().position(|x| x == e).unwrap_or(0);
+            out.write_all(&[ERROR, code as u8])
+        }
+    }
+}
+
+/// Whether a date is of the 1904 date system (a NaN is equal to no date: its debug form
+/// tells).
+pub(super) fn is_1904(dt: &ExcelDateTime, kind: ExcelDateTimeType) -> bool {
+    let value = dt.as_f64();
+    if value.is_nan() {
+        return format!("{dt:?}").contains("is_1904: true");
+    }
+    *dt == ExcelDateTime::new(value, kind, true)
+}
+
+fn get_u8(input: &mut impl Read) -> io::Result<u8> {
+    let mut b = [0u8; 1];
+    input.read_exact(&mut b)?;
+    Ok(b[0])
+}
+
+fn get_u64(input: &mut impl Read) -> io::Result<u64> {
+    let mut b = [0u8; 8];
+    input.read_exact(&mut b)?;
+    Ok(u64::from_le_bytes(b))
+}
+
+fn get_data(input: &mut impl Read) -> io::Result<Data> {
+    Ok(match get_u8(input)? {
+        INT => Data::Int(get_u64(input)? as i64),
+        FLOAT => Data::Float(f64::from_bits(get_u64(input)?)),
+        STRING => Data::String(read_text(input)?),
+        BOOL => Data::Bool(get_u8(input)? != 0),
+        DATE_TIME => {
+            let flags = get_u8(input)?;
+            let value = f64::from_bits(get_u64(input)?);
+            let kind = if flags & DURATION != 0 {
+                ExcelDateTimeType::TimeDelta
+            } else {
+                ExcelDateTimeType::DateTime
+            };
+            Data::DateTime(ExcelDateTime::new(value, kind, flags & DATE_1904 != 0))
+        }
+        DATE_TIME_ISO => Data::DateTimeIso(read_text(input)?),
+        DURATION_ISO => Data::DurationIso(read_text(input)?),
+        ERROR => Data::Error(ERRORS[usize::from(get_u8(input)?) % ERRORS.len()].clone()),
+        _ => Data::Empty,
+    })
+}
+
+/// Reads what [`put_row`] wrote: the row's number, its cells in `cells`.
+pub(super) fn read_row(input: &mut impl Read, cells: &mut Vec<(u32, Data)>) -> io::Result<u32> {
+    let r = read_u32(input)?;
+    cells.clear();
+    for _ in 0..read_u32(input)? {
+        let col = read_u32(input)?;
+        cells.push((col, get_data(input)?));
+    }
+    Ok(r)
 }
 
 #[cfg(test)]

@@ -15,15 +15,15 @@
 //! helper's reader would hold them a second time. A sheet whose rows are out of order in its
 //! XML is left to the joining thread, which reads it whole: never two whole sheets at once.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
-use calamine::{CellErrorType, Data, ExcelDateTime, ExcelDateTimeType, Reader as _};
+use calamine::Reader as _;
 
 use super::super::layout::{DOCUMENTATION, LISTES};
 use super::super::limits::{Budget, Limits};
-use super::super::spool::{put_text, put_u32, read_text, read_u32, Spool, SpoolWriter};
+use super::super::spool::{put_row, read_row, Spool, SpoolWriter};
 use super::{xlsx_rows, RowSink, Stop, FAILED};
 
 /// Beyond this many bytes, a sheet's rows read by the helper go to a temporary file (the
@@ -247,17 +247,14 @@ impl Prefetch {
     ) -> Result<Parsed, Stop> {
         let mut budget = Budget::new(limits);
         let mut out = SpoolWriter::spilling_at(SHEET_SPILL_AT);
-        let mut count = 0u64;
         let formulas = xlsx_rows(book, name, &mut budget, true, &mut |r, cells| {
             if self.stopped.load(Ordering::Relaxed) {
                 return Err(std::io::Error::from(std::io::ErrorKind::Interrupted).into());
             }
-            count += 1;
             Ok(put_row(&mut out, r, cells)?)
         })?;
         Ok(Parsed {
             rows: out.finish()?,
-            count,
             formulas,
         })
     }
@@ -266,10 +263,8 @@ impl Prefetch {
 /// A sheet's rows read by the helper.
 #[derive(Clone)]
 pub(super) struct Parsed {
-    /// Each row: its number, its cells' count, then each cell ([`put_row`]).
+    /// The rows ([`put_row`]).
     rows: Spool,
-    /// How many rows.
-    count: u64,
     /// The cells whose formula has no saved value.
     formulas: Vec<(u32, u32)>,
 }
@@ -280,151 +275,19 @@ impl Parsed {
     pub(super) fn replay(self, rows: RowSink<'_>) -> Result<Vec<(u32, u32)>, Stop> {
         let mut input = self.rows.reader()?;
         let mut cells = Vec::new();
-        for _ in 0..self.count {
-            let r = read_u32(&mut input)?;
-            let n = read_u32(&mut input)?;
-            cells.clear();
-            for _ in 0..n {
-                let col = read_u32(&mut input)?;
-                cells.push((col, get_data(&mut input)?));
-            }
+        while input.position() < self.rows.len() {
+            let r = read_row(&mut input, &mut cells)?;
             rows(r, &mut cells)?;
         }
         Ok(self.formulas)
     }
 }
 
-/// Writes a row: its number, its cells' count, then each cell's column and value.
-fn put_row(out: &mut impl Write, r: u32, cells: &[(u32, Data)]) -> std::io::Result<()> {
-    put_u32(out, r as usize)?;
-    put_u32(out, cells.len())?;
-    for (col, value) in cells {
-        put_u32(out, *col as usize)?;
-        put_data(out, value)?;
-    }
-    Ok(())
-}
-
-// The kinds of values, as spooled.
-const EMPTY: u8 = 0;
-const INT: u8 = 1;
-const FLOAT: u8 = 2;
-const STRING: u8 = 3;
-const BOOL: u8 = 4;
-const DATE_TIME: u8 = 5;
-const DATE_TIME_ISO: u8 = 6;
-const DURATION_ISO: u8 = 7;
-const ERROR: u8 = 8;
-
-/// The errors a cell may hold, by their spooled code (their index).
-const ERRORS: [CellErrorType; 8] = [
-    CellErrorType::Div0,
-    CellErrorType::NA,
-    CellErrorType::Name,
-    CellErrorType::Null,
-    CellErrorType::Num,
-    CellErrorType::Ref,
-    CellErrorType::Value,
-    CellErrorType::GettingData,
-];
-
-/// A date's flags: a duration, of the 1904 date system.
-const DURATION: u8 = 1;
-const DATE_1904: u8 = 2;
-
-fn put_data(out: &mut impl Write, value: &Data) -> std::io::Result<()> {
-    match value {
-        Data::Empty => out.write_all(&[EMPTY]),
-        Data::Int(n) => {
-            out.write_all(&[INT])?;
-            out.write_all(&n.to_le_bytes())
-        }
-        Data::Float(f) => {
-            out.write_all(&[FLOAT])?;
-            out.write_all(&f.to_bits().to_le_bytes())
-        }
-        Data::String(s) => {
-            out.write_all(&[STRING])?;
-            put_text(out, s)
-        }
-        Data::Bool(b) => out.write_all(&[BOOL, u8::from(*b)]),
-        Data::DateTime(dt) => {
-            let kind = if dt.is_duration() {
-                ExcelDateTimeType::TimeDelta
-            } else {
-                ExcelDateTimeType::DateTime
-            };
-            let mut flags = if dt.is_duration() { DURATION } else { 0 };
-            // The date system is not readable, only comparable.
-            if is_1904(dt, kind) {
-                flags |= DATE_1904;
-            }
-            out.write_all(&[DATE_TIME, flags])?;
-            out.write_all(&dt.as_f64().to_bits().to_le_bytes())
-        }
-        Data::DateTimeIso(s) => {
-            out.write_all(&[DATE_TIME_ISO])?;
-            put_text(out, s)
-        }
-        Data::DurationIso(s) => {
-            out.write_all(&[DURATION_ISO])?;
-            put_text(out, s)
-        }
-        Data::Error(e) => {
-            let code = ERRORS.iter().position(|x| x == e).unwrap_or(0);
-            out.write_all(&[ERROR, code as u8])
-        }
-    }
-}
-
-/// Whether a date is of the 1904 date system (a NaN is equal to no date: its debug form
-/// tells).
-fn is_1904(dt: &ExcelDateTime, kind: ExcelDateTimeType) -> bool {
-    let value = dt.as_f64();
-    if value.is_nan() {
-        return format!("{dt:?}").contains("is_1904: true");
-    }
-    *dt == ExcelDateTime::new(value, kind, true)
-}
-
-fn get_u8(input: &mut impl Read) -> std::io::Result<u8> {
-    let mut b = [0u8; 1];
-    input.read_exact(&mut b)?;
-    Ok(b[0])
-}
-
-fn get_u64(input: &mut impl Read) -> std::io::Result<u64> {
-    let mut b = [0u8; 8];
-    input.read_exact(&mut b)?;
-    Ok(u64::from_le_bytes(b))
-}
-
-fn get_data(input: &mut impl Read) -> std::io::Result<Data> {
-    Ok(match get_u8(input)? {
-        INT => Data::Int(get_u64(input)? as i64),
-        FLOAT => Data::Float(f64::from_bits(get_u64(input)?)),
-        STRING => Data::String(read_text(input)?),
-        BOOL => Data::Bool(get_u8(input)? != 0),
-        DATE_TIME => {
-            let flags = get_u8(input)?;
-            let value = f64::from_bits(get_u64(input)?);
-            let kind = if flags & DURATION != 0 {
-                ExcelDateTimeType::TimeDelta
-            } else {
-                ExcelDateTimeType::DateTime
-            };
-            Data::DateTime(ExcelDateTime::new(value, kind, flags & DATE_1904 != 0))
-        }
-        DATE_TIME_ISO => Data::DateTimeIso(read_text(input)?),
-        DURATION_ISO => Data::DurationIso(read_text(input)?),
-        ERROR => Data::Error(ERRORS[usize::from(get_u8(input)?) % ERRORS.len()].clone()),
-        _ => Data::Empty,
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::super::spool::is_1904;
     use super::*;
+    use calamine::{CellErrorType, Data, ExcelDateTime, ExcelDateTimeType};
 
     #[test]
     fn every_kind_of_value_replays_as_it_was_read() {
@@ -456,7 +319,6 @@ mod tests {
         put_row(&mut out, 1_048_575, &row[..2]).unwrap();
         let parsed = Parsed {
             rows: out.finish().unwrap(),
-            count: 2,
             formulas: vec![(3, 4)],
         };
         let mut seen = Vec::new();
@@ -499,7 +361,6 @@ mod tests {
         for (i, _) in [(2usize, "c"), (3, "d")] {
             prefetch.lock().slots[i] = Slot::Read(Ok(Parsed {
                 rows: Spool::default(),
-                count: 0,
                 formulas: vec![(i as u32, 0)],
             }));
         }
