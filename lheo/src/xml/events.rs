@@ -1178,8 +1178,10 @@ impl<R: BufRead> XmlReader<R> {
     fn close(&mut self, pos: Position) -> XmlEvent<'_> {
         if let Some((start, n)) = self.open.pop() {
             self.open_names.truncate(start);
-            let keep = self.bindings.len() - n;
-            self.bindings.truncate(keep);
+            if n > 0 {
+                let keep = self.bindings.len() - n;
+                self.bindings.truncate(keep);
+            }
         }
         if self.open.is_empty() {
             self.phase = Phase::Epilog;
@@ -1204,7 +1206,7 @@ impl<R: BufRead> XmlReader<R> {
         self.start.qname.clear();
         self.start.qname.push_str(qname);
         self.start.pos = pos;
-        self.start.attributes.clear();
+        // `read_attributes` moves the last tag's attributes aside, to be reused.
         self.start.xsi_type_ns = None;
         let declared = self.read_attributes(s, pos)?;
         self.open.push((self.open_names.len(), declared));
@@ -1254,6 +1256,14 @@ impl<R: BufRead> XmlReader<R> {
     #[inline]
     fn read_attributes(&mut self, s: &BytesStart<'_>, pos: Position) -> Result<usize, XmlError> {
         let mut declared = 0;
+        // Most tags have no attribute: no iterator for them.
+        if s.attributes_raw()
+            .bytes()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        {
+            self.spare_attributes.append(&mut self.start.attributes);
+            return Ok(declared);
+        }
         let mut attrs = s.attributes();
         attrs.with_checks(true);
         // Attribute structs are reused from tag to tag (their strings keep their capacity).
@@ -1314,8 +1324,9 @@ impl<R: BufRead> XmlReader<R> {
             Some(c) => (&qname[..c], &qname[c + 1..]),
             None => ("", qname),
         };
-        if local.as_bytes().contains(&b':')
-            || (colon.is_some() && (prefix.is_empty() || local.is_empty()))
+        // Without a colon, the name is a local name (checked by `is_xml_name`).
+        if colon.is_some()
+            && (prefix.is_empty() || local.is_empty() || local.as_bytes().contains(&b':'))
         {
             return Err(malformed(
                 pos,
