@@ -1524,6 +1524,46 @@ mod tests {
         assert_eq!(e, ["<2:a k=v& w@2", "<2:b@2", "/", "C\"x<yz\"", "/"]);
     }
 
+    /// Attributes are reused from tag to tag: each tag has its own, whatever the tag before
+    /// had (none, fewer, more, prefixed ones), and a tag without any has none.
+    #[test]
+    fn each_tag_has_its_own_attributes() {
+        let e = events(
+            "<a xmlns:p=\"urn:p\" x=\"1\"><b/><c p:y=\"2\" z=\"3\" w=\"4\"/><d  \n/><e z=\"5\"/><f></f></a>",
+        )
+        .unwrap();
+        let starts: Vec<&String> = e.iter().filter(|s| s.starts_with('<')).collect();
+        assert_eq!(
+            starts,
+            [
+                "<99:a x=1@1",
+                "<99:b@1",
+                "<99:c y=2 z=3 w=4@1",
+                "<99:d@2",
+                "<99:e z=5@2",
+                "<99:f@2"
+            ]
+        );
+        let mut r = XmlReader::new(
+            &b"<a p:y=\"2\" xmlns:p=\"urn:p\"><b q=\"1\"/></a>"[..],
+            Limits::default(),
+        );
+        let Ok(XmlEvent::Start(a, _)) = r.next_event() else {
+            panic!("a start tag");
+        };
+        assert_eq!(
+            (a.attributes[0].ns.is_some(), a.attributes.len()),
+            (true, 1)
+        );
+        let Ok(XmlEvent::Start(b, _)) = r.next_event() else {
+            panic!("a start tag");
+        };
+        assert_eq!(
+            (b.attributes[0].ns, b.attributes[0].local.as_str()),
+            (None, "q")
+        );
+    }
+
     #[test]
     fn line_of_a_start_tag_is_the_line_of_its_closing_bracket() {
         let e = events("<a\n>\n<b\n\nc=\"1\"\n>t</b></a>").unwrap();
