@@ -73,8 +73,8 @@ struct Bindings {
     /// (prefix, uri) in declaration order. The empty prefix is the default namespace; `None`
     /// uri = undeclared default namespace.
     list: Vec<(String, Option<NsId>)>,
-    /// The bindings of each prefix, innermost last.
-    index: HashMap<String, Vec<Option<NsId>>>,
+    /// The bindings of each prefix, innermost last, with their place in `list`.
+    index: HashMap<String, Vec<(Option<NsId>, usize)>>,
 }
 
 impl Bindings {
@@ -86,8 +86,12 @@ impl Bindings {
     }
 
     fn push(&mut self, prefix: &str, ns: Option<NsId>) {
+        let at = self.list.len();
         self.list.push((prefix.to_owned(), ns));
-        self.index.entry(prefix.to_owned()).or_default().push(ns);
+        self.index
+            .entry(prefix.to_owned())
+            .or_default()
+            .push((ns, at));
     }
 
     fn truncate(&mut self, len: usize) {
@@ -115,7 +119,19 @@ impl Bindings {
         }
         self.index
             .get(prefix)
-            .and_then(|stack| stack.last().copied())
+            .and_then(|stack| stack.last().map(|&(ns, _)| ns))
+    }
+
+    /// Whether `prefix` is bound by one of the last `n` bindings (those of the tag being read).
+    fn among_last(&self, n: usize, prefix: &str) -> bool {
+        let from = self.list.len().saturating_sub(n);
+        if n <= Self::SCANNED {
+            return self.list[from..].iter().any(|(p, _)| p == prefix);
+        }
+        self.index
+            .get(prefix)
+            .and_then(|stack| stack.last())
+            .is_some_and(|&(_, at)| at >= from)
     }
 }
 
@@ -1265,7 +1281,9 @@ impl<R: BufRead> XmlReader<R> {
             return Ok(declared);
         }
         let mut attrs = s.attributes();
-        attrs.with_checks(true);
+        // Duplicates are refused here (namespace declarations) and by `resolve_attributes`
+        // (the others, by namespace and local name): quick-xml's check would allocate per tag.
+        attrs.with_checks(false);
         // Attribute structs are reused from tag to tag (their strings keep their capacity).
         self.spare_attributes.append(&mut self.start.attributes);
         for a in attrs {
@@ -1273,7 +1291,7 @@ impl<R: BufRead> XmlReader<R> {
             let key = a.key.0;
             let value = attribute_value(&a, key, pos)?;
             if key == "xmlns" || key.starts_with("xmlns:") {
-                self.declare_namespace(key, &value, pos)?;
+                self.declare_namespace(key, &value, declared, pos)?;
                 declared += 1;
             } else {
                 let mut attribute = self.spare_attributes.pop().unwrap_or_default();
@@ -1289,9 +1307,23 @@ impl<R: BufRead> XmlReader<R> {
         Ok(declared)
     }
 
-    /// Binds the prefix of namespace declaration `key` (`xmlns` or `xmlns:p`) to `value`.
-    fn declare_namespace(&mut self, key: &str, value: &str, pos: Position) -> Result<(), XmlError> {
+    /// Binds the prefix of namespace declaration `key` (`xmlns` or `xmlns:p`) to `value`, the
+    /// tag having declared `before` namespaces already.
+    fn declare_namespace(
+        &mut self,
+        key: &str,
+        value: &str,
+        before: usize,
+        pos: Position,
+    ) -> Result<(), XmlError> {
         let prefix = key.strip_prefix("xmlns:").unwrap_or("");
+        if self.bindings.among_last(before, prefix) {
+            return Err(malformed(
+                pos,
+                format!("attribut « {key} » en double"),
+                format!("duplicate attribute \"{key}\""),
+            ));
+        }
         if prefix == "xmlns" || (prefix == "xml") != (value == XML_NS_URI) || value == XMLNS_NS_URI
         {
             return Err(malformed(
@@ -1595,6 +1627,37 @@ mod tests {
             "<a xmlns:p=''/>",
         ] {
             assert!(events(xml).is_err(), "{xml:?} should be refused");
+        }
+    }
+
+    /// Duplicate attributes are refused by name as written and by namespace and local name; a
+    /// namespace declared twice in one tag too (among a few declarations or among many), not
+    /// one declared again on a child.
+    #[test]
+    fn duplicate_attributes_and_declarations_are_refused() {
+        let many: String = (0..40).map(|i| format!(" xmlns:p{i}='urn:{i}'")).collect();
+        for (xml, key) in [
+            ("<a b='1' c='' b='2'/>".to_owned(), "b"),
+            (
+                "<a xmlns:p='u' xmlns:q='u' p:b='1' q:b='2'/>".to_owned(),
+                "q:b",
+            ),
+            ("<a xmlns:p='u' xmlns:p='v'/>".to_owned(), "xmlns:p"),
+            ("<a xmlns='u' b='1' xmlns='u'/>".to_owned(), "xmlns"),
+            (format!("<a{many} xmlns:p7='urn:x'/>"), "xmlns:p7"),
+        ] {
+            let e = events(&xml).expect_err(&xml);
+            assert!(
+                e.fr.contains(&format!("attribut « {key} » en double")),
+                "{xml}: {}",
+                e.fr
+            );
+        }
+        for xml in [
+            "<a xmlns:p='u'><b xmlns:p='v' p:c='1'/><c xmlns='w' xmlns:p='u'/></a>".to_owned(),
+            format!("<a{many}><b{many}/></a>"),
+        ] {
+            assert!(events(&xml).is_ok(), "{xml}");
         }
     }
 
