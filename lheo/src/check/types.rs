@@ -10,10 +10,8 @@ pub fn is_xml_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')
 }
 
-/// `true` when `s` holds only XML white space (or nothing).
-pub fn is_blank(s: &str) -> bool {
-    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-}
+/// `true` when `s` holds only XML white space (or nothing): the XML reader's test.
+pub use crate::xml::events::is_blank;
 
 /// Writes `s` with whitespace collapsed (XSD `whiteSpace="collapse"`) into `out`.
 pub fn collapse_into(s: &str, out: &mut String) {

@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 use super::ignore::IgnoreSet;
 use crate::model::{Extra, Extras, ExtrasItem, QName, XmlAttribute, XmlElement, XmlNode};
 use crate::schema::NAMESPACE_2_3;
+use crate::xml::events::is_blank;
 
 /// Receives `(path, value, collapse)`.
 pub(crate) type Emit<'e> = dyn FnMut(&str, &str, bool) + 'e;
@@ -51,10 +52,6 @@ fn join(path: &str, seg: &str) -> String {
     } else {
         format!("{path}/{seg}")
     }
-}
-
-fn is_blank(t: &str) -> bool {
-    t.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
 fn attr_name(a: &XmlAttribute) -> String {

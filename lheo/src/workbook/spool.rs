@@ -266,9 +266,14 @@ pub(super) fn put_text(out: &mut impl Write, text: &str) -> io::Result<()> {
 
 /// Reads what [`put_u32`] wrote.
 pub(super) fn read_u32(input: &mut impl Read) -> io::Result<u32> {
-    let mut b = [0u8; 4];
+    read_array(input).map(u32::from_le_bytes)
+}
+
+/// The next `N` bytes.
+fn read_array<const N: usize>(input: &mut impl Read) -> io::Result<[u8; N]> {
+    let mut b = [0u8; N];
     input.read_exact(&mut b)?;
-    Ok(u32::from_le_bytes(b))
+    Ok(b)
 }
 
 /// Reads what [`put_text`] wrote.
@@ -372,27 +377,23 @@ pub(super) fn is_1904(dt: &ExcelDateTime, kind: ExcelDateTimeType) -> bool {
     *dt == ExcelDateTime::new(value, kind, true)
 }
 
-fn get_u8(input: &mut impl Read) -> io::Result<u8> {
-    let mut b = [0u8; 1];
-    input.read_exact(&mut b)?;
-    Ok(b[0])
+fn read_u8(input: &mut impl Read) -> io::Result<u8> {
+    read_array::<1>(input).map(|[b]| b)
 }
 
-fn get_u64(input: &mut impl Read) -> io::Result<u64> {
-    let mut b = [0u8; 8];
-    input.read_exact(&mut b)?;
-    Ok(u64::from_le_bytes(b))
+fn read_u64(input: &mut impl Read) -> io::Result<u64> {
+    read_array(input).map(u64::from_le_bytes)
 }
 
-fn get_data(input: &mut impl Read) -> io::Result<Data> {
-    Ok(match get_u8(input)? {
-        INT => Data::Int(get_u64(input)? as i64),
-        FLOAT => Data::Float(f64::from_bits(get_u64(input)?)),
+fn read_data(input: &mut impl Read) -> io::Result<Data> {
+    Ok(match read_u8(input)? {
+        INT => Data::Int(read_u64(input)? as i64),
+        FLOAT => Data::Float(f64::from_bits(read_u64(input)?)),
         STRING => Data::String(read_text(input)?),
-        BOOL => Data::Bool(get_u8(input)? != 0),
+        BOOL => Data::Bool(read_u8(input)? != 0),
         DATE_TIME => {
-            let flags = get_u8(input)?;
-            let value = f64::from_bits(get_u64(input)?);
+            let flags = read_u8(input)?;
+            let value = f64::from_bits(read_u64(input)?);
             let kind = if flags & DURATION != 0 {
                 ExcelDateTimeType::TimeDelta
             } else {
@@ -402,7 +403,7 @@ fn get_data(input: &mut impl Read) -> io::Result<Data> {
         }
         DATE_TIME_ISO => Data::DateTimeIso(read_text(input)?),
         DURATION_ISO => Data::DurationIso(read_text(input)?),
-        ERROR => Data::Error(ERRORS[usize::from(get_u8(input)?) % ERRORS.len()].clone()),
+        ERROR => Data::Error(ERRORS[usize::from(read_u8(input)?) % ERRORS.len()].clone()),
         _ => Data::Empty,
     })
 }
@@ -413,7 +414,7 @@ pub(super) fn read_row(input: &mut impl Read, cells: &mut Vec<(u32, Data)>) -> i
     cells.clear();
     for _ in 0..read_u32(input)? {
         let col = read_u32(input)?;
-        cells.push((col, get_data(input)?));
+        cells.push((col, read_data(input)?));
     }
     Ok(r)
 }

@@ -94,7 +94,15 @@ impl Bindings {
             .push((ns, at));
     }
 
+    /// Drops the bindings past the first `len` (none, for most elements: inlined then).
+    #[inline]
     fn truncate(&mut self, len: usize) {
+        if self.list.len() > len {
+            self.drop_past(len);
+        }
+    }
+
+    fn drop_past(&mut self, len: usize) {
         while self.list.len() > len {
             let Some((prefix, _)) = self.list.pop() else {
                 break;
@@ -435,7 +443,6 @@ pub fn invalid_char(s: &str) -> Option<char> {
     })
 }
 
-use crate::xml::names::is_name_char;
 pub use crate::xml::names::{is_ncname, is_xml_name};
 
 /// A French and an English sentence for a parser error.
@@ -545,32 +552,26 @@ fn predefined_entity(name: &str) -> Option<char> {
     })
 }
 
-/// Whether `text` is only XML whitespace.
+/// Whether `text` is only XML white space (`#x20 | #x9 | #xD | #xA`), or nothing.
 #[inline]
-fn is_blank(text: &str) -> bool {
-    text.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
-        .is_empty()
+pub fn is_blank(text: &str) -> bool {
+    text.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
-/// The finding for a malformed attribute of start tag `s` at `pos`.
-fn attribute_error(e: AttrError, s: &BytesStart<'_>, pos: Position) -> XmlError {
-    let (fr, en) = match e {
-        // Positions count from the tag's name: show the attribute instead.
-        AttrError::Duplicated(at, _) => {
-            let key: String = s
-                .get(at..)
-                .unwrap_or("")
-                .chars()
-                .take_while(|&c| is_name_char(c))
-                .take(200)
-                .collect();
-            (
-                format!("attribut « {key} » en double"),
-                format!("duplicate attribute \"{key}\""),
-            )
-        }
-        other => describe_parse_error(&quick_xml::Error::InvalidAttr(other)),
-    };
+/// The finding for attribute `key` written twice in one start tag (at `pos`).
+fn duplicate(key: &str, pos: Position) -> XmlError {
+    malformed(
+        pos,
+        format!("attribut « {key} » en double"),
+        format!("duplicate attribute \"{key}\""),
+    )
+}
+
+/// The finding for a malformed attribute of a start tag at `pos` (duplicates are the reader's
+/// own finding: [`duplicate`]).
+fn attribute_error(e: AttrError, pos: Position) -> XmlError {
+    let (fr, en) = describe_parse_error(&quick_xml::Error::InvalidAttr(e));
     malformed(pos, fr, en)
 }
 
@@ -1194,10 +1195,8 @@ impl<R: BufRead> XmlReader<R> {
     fn close(&mut self, pos: Position) -> XmlEvent<'_> {
         if let Some((start, n)) = self.open.pop() {
             self.open_names.truncate(start);
-            if n > 0 {
-                let keep = self.bindings.len() - n;
-                self.bindings.truncate(keep);
-            }
+            let keep = self.bindings.len() - n;
+            self.bindings.truncate(keep);
         }
         if self.open.is_empty() {
             self.phase = Phase::Epilog;
@@ -1272,22 +1271,18 @@ impl<R: BufRead> XmlReader<R> {
     #[inline]
     fn read_attributes(&mut self, s: &BytesStart<'_>, pos: Position) -> Result<usize, XmlError> {
         let mut declared = 0;
+        // Attribute structs are reused from tag to tag (their strings keep their capacity).
+        self.spare_attributes.append(&mut self.start.attributes);
         // Most tags have no attribute: no iterator for them.
-        if s.attributes_raw()
-            .bytes()
-            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-        {
-            self.spare_attributes.append(&mut self.start.attributes);
+        if is_blank(s.attributes_raw()) {
             return Ok(declared);
         }
         let mut attrs = s.attributes();
         // Duplicates are refused here (namespace declarations) and by `resolve_attributes`
         // (the others, by namespace and local name): quick-xml's check would allocate per tag.
         attrs.with_checks(false);
-        // Attribute structs are reused from tag to tag (their strings keep their capacity).
-        self.spare_attributes.append(&mut self.start.attributes);
         for a in attrs {
-            let a = a.map_err(|e| attribute_error(e, s, pos))?;
+            let a = a.map_err(|e| attribute_error(e, pos))?;
             let key = a.key.0;
             let value = attribute_value(&a, key, pos)?;
             if key == "xmlns" || key.starts_with("xmlns:") {
@@ -1318,11 +1313,7 @@ impl<R: BufRead> XmlReader<R> {
     ) -> Result<(), XmlError> {
         let prefix = key.strip_prefix("xmlns:").unwrap_or("");
         if self.bindings.among_last(before, prefix) {
-            return Err(malformed(
-                pos,
-                format!("attribut « {key} » en double"),
-                format!("duplicate attribute \"{key}\""),
-            ));
+            return Err(duplicate(key, pos));
         }
         if prefix == "xmlns" || (prefix == "xml") != (value == XML_NS_URI) || value == XMLNS_NS_URI
         {
@@ -1393,11 +1384,7 @@ impl<R: BufRead> XmlReader<R> {
             let (ns, local_at) = self.attribute_namespace(key, pos)?;
             let local = &key[local_at..];
             if is_duplicate(&self.start.attributes[..i], ns, local, &mut seen) {
-                return Err(malformed(
-                    pos,
-                    format!("attribut « {key} » en double"),
-                    format!("duplicate attribute \"{key}\""),
-                ));
+                return Err(duplicate(key, pos));
             }
             if ns == Some(XSI_NS) && local == "type" {
                 self.start.xsi_type_ns = self.xsi_type_binding(&attribute.value);
