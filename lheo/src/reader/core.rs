@@ -11,8 +11,8 @@ use std::sync::Arc;
 use crate::check::records::RecordMark;
 use crate::check::{self, Checker, DocumentInfo};
 use crate::diagnostic::{Diagnostic, Profile, RecordRef};
-use crate::schema::{self, id, record_parent, Content, ElementId};
-use crate::xml::events::{Namespaces, StartTag};
+use crate::schema::{self, id, record_parent, ElementId};
+use crate::xml::events::{BlankText, Namespaces, StartTag};
 use crate::xml::position::Position;
 
 /// The reader without its input: what it knows of the document, and what it is doing.
@@ -38,6 +38,9 @@ pub(super) struct Core {
     pub suspended: bool,
     /// A segment of records: the depth of their container and the record element.
     pub expect: Option<(usize, ElementId)>,
+    /// What the XML reader may do with white space directly inside the element whose start
+    /// tag came last ([`Core::on_start`]).
+    pub blank_text: BlankText,
     /// In a segment of records, something else than a record met at their level.
     pub not_a_record: bool,
     /// Where the checker's findings of the open record start.
@@ -65,6 +68,7 @@ impl Core {
             suspended: false,
             expect: None,
             not_a_record: false,
+            blank_text: BlankText::Keep,
             record_mark: None,
             record_offset: 0,
             record_numero: None,
@@ -95,6 +99,7 @@ impl Core {
         depth: usize,
     ) -> Option<Step> {
         if self.leaves_segment(tag, depth) {
+            self.blank_text = BlankText::Keep;
             return Some(Step::Done);
         }
         if self.doc.root.is_none() {
@@ -111,6 +116,7 @@ impl Core {
         }
         // The element's declaration, looked up once for the checker and the capture.
         let declared = check::declared(tag, self.doc.lheo_ns);
+        self.blank_text = blank_text(declared);
         if let Some(c) = &mut self.doc.checker {
             c.start(tag, namespaces, declared);
         }
@@ -307,12 +313,9 @@ impl Core {
         // inside `extra` is kept as is).
         let free = self.doc.ids.last().is_some_and(|o| o.free);
         let element_only = !free
-            && top.id.is_some_and(|i| {
-                matches!(
-                    schema::element(i).content,
-                    Content::Sequence(_) | Content::Choice { .. }
-                )
-            });
+            && top
+                .id
+                .is_some_and(|i| schema::element(i).content.is_element_only());
         if !(blank && (element_only || text.is_empty())) {
             top.push_text(text);
         }
@@ -406,5 +409,17 @@ impl Core {
         }
         let count = self.doc.ids.iter().rev().nth(1).map_or(1, |o| o.records);
         format!("{path}/{local}[{count}]")
+    }
+}
+
+/// What becomes of white space directly inside an element declared `declared`: every reader of
+/// the events (checker, capture, tree) ignores it in element-only content, except in the free
+/// content below `extra`, which is kept as written.
+#[inline(always)]
+fn blank_text(declared: Option<ElementId>) -> BlankText {
+    match declared {
+        Some(id::EXTRA) => BlankText::KeepBelow,
+        Some(i) if schema::element(i).content.is_element_only() => BlankText::Drop,
+        _ => BlankText::Keep,
     }
 }

@@ -423,6 +423,7 @@ impl<R: BufRead> Reader<R> {
                 Ok(XmlEvent::Start(tag, namespaces)) => {
                     let began = self.core.record_offset;
                     let step = self.core.on_start(tag, namespaces, depth);
+                    self.xml.set_blank_text(self.core.blank_text);
                     if self.digesting && self.core.record_offset != began {
                         // A record starts: its digest covers its own bytes.
                         self.xml.restart_digest_at(self.core.record_offset);

@@ -79,6 +79,15 @@ pub enum Content {
     Simple(&'static SimpleType),
 }
 
+impl Content {
+    /// Whether the content is child elements only (a sequence or a choice): text there is an
+    /// error, white space there is indentation.
+    #[inline]
+    pub fn is_element_only(&self) -> bool {
+        matches!(self, Content::Sequence(_) | Content::Choice { .. })
+    }
+}
+
 /// One child element of a sequence.
 #[derive(Debug)]
 pub struct Particle {

@@ -204,6 +204,32 @@ pub enum XmlEvent<'a> {
     Suspend,
 }
 
+/// What the reader does with text made of XML white space only, directly inside an element
+/// (its consumer says, once the element's start tag came: [`XmlReader::set_blank_text`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BlankText {
+    /// Handed out as any text (the default).
+    #[default]
+    Keep,
+    /// Left out: the element holds elements only and its consumer has no use for the white
+    /// space between them (indentation). A CDATA section is handed out all the same.
+    Drop,
+    /// Handed out in this element and in every element inside it, whatever they ask (free
+    /// content, kept as written).
+    KeepBelow,
+}
+
+/// An open element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct OpenElement {
+    /// Where its qualified name starts in the names of the open elements.
+    name: usize,
+    /// How many namespace bindings its start tag declared.
+    declared: usize,
+    /// What becomes of white space directly inside it.
+    blank: BlankText,
+}
+
 /// Where we are in the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -231,7 +257,7 @@ enum Pending {
 pub struct XmlState {
     phase: Phase,
     seen_anything: bool,
-    open: Vec<(usize, usize)>,
+    open: Vec<OpenElement>,
     open_names: String,
     bindings: Bindings,
     namespaces: Namespaces,
@@ -304,8 +330,8 @@ pub struct XmlReader<R: BufRead> {
     limits: Limits,
     phase: Phase,
     seen_anything: bool,
-    /// Open elements' qualified names (for messages) and their binding counts.
-    open: Vec<(usize, usize)>,
+    /// Open elements (their qualified names are in `open_names`, for messages).
+    open: Vec<OpenElement>,
     /// The qualified names of the open elements, end to end (`open` holds where each starts).
     open_names: String,
     /// Namespace bindings in scope.
@@ -1071,9 +1097,9 @@ impl<R: BufRead> XmlReader<R> {
             return Ok(false);
         }
         match self.open.last() {
-            Some((start, _)) if self.open_names[*start..] == *name => Ok(true),
-            Some((start, _)) => {
-                let expected = &self.open_names[*start..];
+            Some(open) if self.open_names[open.name..] == *name => Ok(true),
+            Some(open) => {
+                let expected = &self.open_names[open.name..];
                 Err(malformed(
                     before,
                     format!("balise fermante « </{name}> » alors que « <{expected}> » est ouvert"),
@@ -1118,7 +1144,7 @@ impl<R: BufRead> XmlReader<R> {
                 let name = self
                     .open
                     .last()
-                    .map(|(start, _)| &self.open_names[*start..])
+                    .map(|open| &self.open_names[open.name..])
                     .unwrap_or_default();
                 Err(malformed(
                     after,
@@ -1164,7 +1190,7 @@ impl<R: BufRead> XmlReader<R> {
     /// Returns the accumulated text first (if any, and `inside` the root), else `next` directly.
     /// An empty CDATA section still counts (libxml2 refuses it in element-only content).
     fn flush_or(&mut self, next: Pending, inside: bool) -> XmlEvent<'_> {
-        if (!self.text.is_empty() || self.text_cdata) && inside {
+        if (!self.text.is_empty() || self.text_cdata) && inside && !self.drops_text(next) {
             self.pending = next;
             return XmlEvent::Text {
                 text: &self.text,
@@ -1175,6 +1201,33 @@ impl<R: BufRead> XmlReader<R> {
         }
         self.text.clear();
         self.emit(next)
+    }
+
+    /// Whether the text read before `next` is white space its element drops
+    /// ([`BlankText::Drop`]). Before a start tag, that element is the one under the new one.
+    #[inline(always)]
+    fn drops_text(&self, next: Pending) -> bool {
+        if !self.text_blank || self.text_cdata {
+            return false;
+        }
+        let holder = match next {
+            Pending::Start | Pending::StartThenEnd => self.open.len().checked_sub(2),
+            _ => self.open.len().checked_sub(1),
+        };
+        holder
+            .and_then(|i| self.open.get(i))
+            .is_some_and(|o| o.blank == BlankText::Drop)
+    }
+
+    /// Says what becomes of white-space-only text directly inside the innermost open element
+    /// (call it after its [`XmlEvent::Start`]): inside an element marked
+    /// [`BlankText::KeepBelow`], nothing changes.
+    pub fn set_blank_text(&mut self, blank: BlankText) {
+        if let Some(open) = self.open.last_mut() {
+            if open.blank != BlankText::KeepBelow {
+                open.blank = blank;
+            }
+        }
     }
 
     /// The event `next` stands for (an empty-element tag's start also queues its end).
@@ -1193,9 +1246,9 @@ impl<R: BufRead> XmlReader<R> {
     }
 
     fn close(&mut self, pos: Position) -> XmlEvent<'_> {
-        if let Some((start, n)) = self.open.pop() {
-            self.open_names.truncate(start);
-            let keep = self.bindings.len() - n;
+        if let Some(open) = self.open.pop() {
+            self.open_names.truncate(open.name);
+            let keep = self.bindings.len() - open.declared;
             self.bindings.truncate(keep);
         }
         if self.open.is_empty() {
@@ -1224,7 +1277,15 @@ impl<R: BufRead> XmlReader<R> {
         // `read_attributes` moves the last tag's attributes aside, to be reused.
         self.start.xsi_type_ns = None;
         let declared = self.read_attributes(s, pos)?;
-        self.open.push((self.open_names.len(), declared));
+        let blank = match self.open.last() {
+            Some(parent) if parent.blank == BlankText::KeepBelow => BlankText::KeepBelow,
+            _ => BlankText::Keep,
+        };
+        self.open.push(OpenElement {
+            name: self.open_names.len(),
+            declared,
+            blank,
+        });
         self.open_names.push_str(qname);
         self.resolve_element_name(qname, pos)?;
         self.resolve_attributes(pos)
@@ -1580,6 +1641,103 @@ mod tests {
         assert_eq!(
             (b.attributes[0].ns, b.attributes[0].local.as_str()),
             (None, "q")
+        );
+    }
+
+    /// The events of `xml` with white space dropped in the elements named in `drop`, and kept
+    /// below those named in `keep_below`.
+    fn events_with_blank_text(xml: &str, drop: &[&str], keep_below: &[&str]) -> Vec<String> {
+        let mut r = XmlReader::new(xml.as_bytes(), Limits::default());
+        let mut out = Vec::new();
+        loop {
+            let blank = match r.next_event().unwrap() {
+                XmlEvent::Start(s, _) => {
+                    out.push(format!("<{}", s.local));
+                    if drop.contains(&s.local.as_str()) {
+                        Some(BlankText::Drop)
+                    } else if keep_below.contains(&s.local.as_str()) {
+                        Some(BlankText::KeepBelow)
+                    } else {
+                        None
+                    }
+                }
+                XmlEvent::End(_) => {
+                    out.push("/".into());
+                    None
+                }
+                XmlEvent::Text { text, cdata, .. } => {
+                    out.push(format!("{}{text:?}", if cdata { "C" } else { "T" }));
+                    None
+                }
+                XmlEvent::Eof | XmlEvent::Suspend => break,
+            };
+            if let Some(blank) = blank {
+                r.set_blank_text(blank);
+            }
+        }
+        out
+    }
+
+    /// White space is dropped only directly inside an element that asks for it, never when it
+    /// comes with other text or a CDATA section, never below an element that keeps it.
+    #[test]
+    fn blank_text_is_dropped_where_asked() {
+        let xml =
+            "<a>\n <b>\n <c> </c>\n <d> x </d>&#32;<![CDATA[]]> <e>\n <b>\n </b> </e>\n </b>\n</a>";
+        let kept = events_with_blank_text(xml, &[], &[]);
+        assert_eq!(
+            kept,
+            [
+                "<a",
+                "T\"\\n \"",
+                "<b",
+                "T\"\\n \"",
+                "<c",
+                "T\" \"",
+                "/",
+                "T\"\\n \"",
+                "<d",
+                "T\" x \"",
+                "/",
+                "C\"  \"",
+                "<e",
+                "T\"\\n \"",
+                "<b",
+                "T\"\\n \"",
+                "/",
+                "T\" \"",
+                "/",
+                "T\"\\n \"",
+                "/",
+                "T\"\\n\"",
+                "/"
+            ]
+        );
+        // `b` drops its white space, except the text merged with a CDATA section; `c` does
+        // not ask; below `e`, `b` asks in vain.
+        let dropped = events_with_blank_text(xml, &["b", "a"], &["e"]);
+        assert_eq!(
+            dropped,
+            [
+                "<a",
+                "<b",
+                "<c",
+                "T\" \"",
+                "/",
+                "<d",
+                "T\" x \"",
+                "/",
+                "C\"  \"",
+                "<e",
+                "T\"\\n \"",
+                "<b",
+                "T\"\\n \"",
+                "/",
+                "T\" \"",
+                "/",
+                "/",
+                "/"
+            ]
         );
     }
 

@@ -21,7 +21,7 @@ use super::RecordNode;
 mod view;
 
 use crate::model::{QName, XmlAttribute};
-use crate::schema::{self, Content, ElementId, ElementSet, NAMESPACE_2_3};
+use crate::schema::{self, ElementId, ElementSet, NAMESPACE_2_3};
 #[cfg(test)]
 pub(crate) use view::captures;
 
@@ -136,12 +136,7 @@ impl<'a> LogStart<'a> {
 }
 
 fn element_only(id: Option<ElementId>) -> bool {
-    id.is_some_and(|i| {
-        matches!(
-            schema::element(i).content,
-            Content::Sequence(_) | Content::Choice { .. }
-        )
-    })
+    id.is_some_and(|i| schema::element(i).content.is_element_only())
 }
 
 impl RecordLog {
