@@ -11,6 +11,7 @@ mod progress;
 mod report;
 mod serve;
 mod source;
+mod sync_behind;
 mod usage;
 
 use std::panic;

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cleanup::TempFile;
 use crate::error::Failure;
+use crate::sync_behind::{SyncBehind, SYNC_EVERY};
 
 /// What a command writes, and so the extensions its output may have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,7 +237,9 @@ impl Output {
             .unwrap_or_default();
         let temp = TempFile::create_in(&self.folder, &label, ".tmp").map_err(&io_error)?;
         {
-            let mut buffered = BufWriter::with_capacity(256 * 1024, temp.file());
+            // Synced as it grows: the final sync then waits for the last megabytes only.
+            let mut synced = SyncBehind::new(temp.file(), SYNC_EVERY);
+            let mut buffered = BufWriter::with_capacity(256 * 1024, &mut synced);
             if self.gzip {
                 let mut gz =
                     flate2::write::GzEncoder::new(&mut buffered, flate2::Compression::default());
@@ -246,6 +249,8 @@ impl Output {
                 write(&mut buffered)?;
             }
             buffered.flush().map_err(&io_error)?;
+            drop(buffered);
+            synced.finish().map_err(&io_error)?;
         }
         if let Some(p) = &self.permissions {
             fs::set_permissions(temp.path(), p.clone()).map_err(&io_error)?;
