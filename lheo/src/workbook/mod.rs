@@ -50,6 +50,7 @@
 //! ```
 
 mod assemble;
+mod bounds;
 #[doc(hidden)]
 pub mod cells;
 #[doc(hidden)]

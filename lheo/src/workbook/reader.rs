@@ -16,11 +16,11 @@ use super::layout::{
     self, Layout, PathError, Step, Target, ATTRIBUTS, DOCUMENTATION, EXTRAS, LISTES,
 };
 use super::limits::{Budget, Exceeded, Limits};
-use super::scan;
 use super::side::{read_side, Side, SideRows, SideSpool, SideSpoolWriter};
 use super::sort::{Sorted, Sorter, RUN_BYTES};
 use super::spool::{put_text, put_u32, read_text, read_u32, Spool, SpoolReader, SpoolWriter};
 use super::writer::{cell_ref, column_name};
+use super::{bounds, scan};
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::error::Error;
@@ -278,7 +278,8 @@ fn read_sheets_from<RS: Read + Seek>(
     // With budgets, the pre-scan of an `.xlsx` comes first: it is what keeps a bomb from
     // being read. Without, it checks only Excel's bounds, which the streamed reading of the
     // sheets does not depend on (it checks each cell's itself): it runs beside the reading
-    // when the input can be read twice, and its finding comes first, as if it had run first.
+    // when the input can be read twice (only when a look at the references does not settle
+    // it), and its finding comes first, as if it had run first.
     let beside = again.filter(|_| kind == Kind::Xlsx && limits.budgets_lifted());
     // The workbook library is not ours: a panic in it (a bug on a hostile file) is an
     // unreadable workbook, not a crash.
@@ -475,8 +476,10 @@ fn read_kind<RS: Read + Seek>(
 }
 
 /// Reads an `.xlsx` workbook that can be read again from `spool` (budgets lifted): a second
-/// thread checks Excel's bounds meanwhile ([`scan_xlsx`]; its finding comes first, as if it
-/// had run first), then reads sheets for this one, from the last backwards ([`prefetch`]).
+/// thread reads sheets for this one, from the last backwards ([`prefetch`]), then checks
+/// Excel's bounds (a look at the references, [`bounds::plain_references`], and the pre-scan
+/// [`scan_xlsx`] when that look is not enough; the finding comes first, as if it had run
+/// first).
 fn read_xlsx_beside<RS: Read + Seek>(
     input: RS,
     budget: &mut Budget,
@@ -489,11 +492,20 @@ fn read_xlsx_beside<RS: Read + Seek>(
         let beside = std::thread::Builder::new()
             .name("lheo-feuilles".into())
             .spawn_scoped(s, || {
-                let scanned = scan_xlsx(spool, &limits);
-                if scanned.is_ok() {
-                    prefetch.help(spool, limits);
+                // Sheets first: read early, they shorten the reading; the bounds, checked
+                // after, only decide at the end (the reading is safe without them here: its
+                // positions are checked cell by cell, and nothing is allocated by them).
+                prefetch.help(spool, limits);
+                // Every reference plain and within the limits: the pre-scan would find nothing
+                // the reading does not find itself.
+                let plain = spool
+                    .reader()
+                    .is_ok_and(|mut input| bounds::plain_references(&mut input, &limits));
+                if plain {
+                    Ok(())
+                } else {
+                    scan_xlsx(spool, &limits)
                 }
-                scanned
             })
             .map_err(|e| Stop::Fatal(e.into()))?;
         // A panic of the reading waits for the scan: the scan's finding comes first.

@@ -44,7 +44,7 @@ pub fn parse_ref(r: &str) -> Option<(u64, u64)> {
 }
 
 /// A row number (`r` of `<row>`): 0-based, saturating; `None` when not digits.
-fn parse_row(r: &str) -> Option<u64> {
+pub fn parse_row(r: &str) -> Option<u64> {
     let r = r.as_bytes();
     if r.is_empty() || !r.iter().all(u8::is_ascii_digit) {
         return None;
@@ -135,7 +135,7 @@ pub fn xlsx<R: Read + Seek>(input: &mut R, budget: &mut Budget) -> Result<(), Ex
 }
 
 /// Whether the content starts with `<` (after a byte-order mark and white space).
-fn starts_as_xml<R: Read>(r: &mut BufReader<R>) -> bool {
+pub fn starts_as_xml<R: Read>(r: &mut BufReader<R>) -> bool {
     let Ok(head) = r.fill_buf() else {
         return false;
     };

@@ -1,0 +1,255 @@
+//! A quick look at the cell references of an `.xlsx`, for a workbook read without budgets
+//! ([`Limits::trusted`](super::Limits::trusted)): there, the pre-scan ([`super::scan`]) only
+//! checks Excel's bounds, and the streamed reading checks each cell's position itself, except
+//! where the workbook library computes it wrong: a reference past 32 bits wraps around in its
+//! arithmetic. The pre-scan parses every part as XML (a quarter of the CPU of importing a large
+//! workbook); [`plain_references`] only looks at the bytes around each `=` of the unpacked
+//! parts: when every attribute named `r` or `ref` is a reference or a range within the limits
+//! (in order), the pre-scan has nothing to find that the reading does not find itself, and it
+//! is skipped. Anything else (another value, a reference past the limits, an attribute it
+//! cannot read at a glance) leaves the decision to the pre-scan, which then runs as before: a
+//! look that is wrong only costs the time of the pre-scan.
+
+use std::io::{BufRead, BufReader, Read, Seek};
+
+use super::limits::{Budget, Limits};
+use super::scan::{parse_ref, parse_row, starts_as_xml};
+
+/// Bytes before an `=` looked at for the attribute's name (`ref` and a little white space).
+const BEHIND: usize = 16;
+/// Bytes after an `=` looked at for the value (white space, quotes, a range of two references
+/// of at most ten characters each).
+const AHEAD: usize = 64;
+/// Unpacked bytes read at a time.
+const BLOCK: usize = 256 << 10;
+
+/// Whether every attribute named `r` or `ref` in the XML parts of the `.xlsx` archive `input`
+/// is a plain reference (`B7`, or a row number for `r`) or range (`A1:C9`, in order) within
+/// `limits`. `false` also when the archive or one of its parts cannot be read.
+pub fn plain_references<R: Read + Seek>(input: &mut R, limits: &Limits) -> bool {
+    let Ok(mut zip) = zip::ZipArchive::new(&mut *input) else {
+        return false;
+    };
+    let budget = Budget::new(*limits);
+    for i in 0..zip.len() {
+        let Ok(part) = zip.by_index(i) else {
+            return false;
+        };
+        let mut buffered = BufReader::new(part);
+        if !starts_as_xml(&mut buffered) {
+            continue;
+        }
+        if !part_is_plain(buffered, &budget) {
+            return false;
+        }
+    }
+    true
+}
+
+/// [`plain_references`] for one unpacked part.
+fn part_is_plain(mut input: impl BufRead, budget: &Budget) -> bool {
+    // `window[judged..]` is not judged yet; the `BEHIND` bytes before `judged` are kept.
+    let mut window: Vec<u8> = Vec::with_capacity(BLOCK + BEHIND + AHEAD);
+    let mut judged = 0;
+    loop {
+        let before = window.len();
+        window.resize(before + BLOCK, 0);
+        let read = match read_full(&mut input, &mut window[before..]) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        window.truncate(before + read);
+        let end = read == 0;
+        // Without the end of the part, an `=` is judged with `AHEAD` bytes after it.
+        let until = if end {
+            window.len()
+        } else {
+            window.len().saturating_sub(AHEAD)
+        };
+        let mut at = judged;
+        while let Some(i) = memchr::memchr(b'=', &window[at..until]) {
+            let p = at + i;
+            if !plain_at(&window, p, budget) {
+                return false;
+            }
+            at = p + 1;
+        }
+        if end {
+            return true;
+        }
+        let keep = until.saturating_sub(BEHIND);
+        window.drain(..keep);
+        judged = until - keep;
+    }
+}
+
+/// Reads until `buf` is full or the input ends.
+fn read_full(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match input.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':') || b >= 0x80
+}
+
+/// Whether the `=` at `p` of `w` is not that of an `r` or `ref` attribute, or is one with a
+/// plain value within the budget's limits.
+fn plain_at(w: &[u8], p: usize, budget: &Budget) -> bool {
+    // The name before the `=` (white space allowed between them).
+    let floor = p.saturating_sub(BEHIND);
+    let mut end = p;
+    while end > floor && is_space(w[end - 1]) {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > floor && is_name_byte(w[start - 1]) {
+        start -= 1;
+    }
+    let name = &w[start..end];
+    if name.len() > 3 {
+        // Not `r` nor `ref`, whatever comes before.
+        return true;
+    }
+    if start == floor && floor > 0 {
+        // The name or the white space may go on before what is kept: not at a glance.
+        return !matches!(name, b"" | b"r" | b"f" | b"ef" | b"ref");
+    }
+    // Whatever comes before the name (white space, or a quote where a lenient parser reads
+    // attributes without space between them), it is judged.
+    let is_r = match name {
+        b"r" => true,
+        b"ref" => false,
+        _ => return true,
+    };
+    let Some(value) = quoted_after(w, p + 1) else {
+        return false;
+    };
+    let Ok(value) = std::str::from_utf8(value) else {
+        return false;
+    };
+    let within = |v: &str| -> Option<(u64, u64)> {
+        let (row, col) = parse_ref(v)?;
+        budget.position(row, col).ok()?;
+        Some((row, col))
+    };
+    if is_r {
+        if value.bytes().all(|b| b.is_ascii_digit()) {
+            return parse_row(value).is_some_and(|row| budget.position(row, 0).is_ok());
+        }
+        return within(value).is_some();
+    }
+    match value.split_once(':') {
+        None => within(value).is_some(),
+        Some((a, b)) => match (within(a), within(b)) {
+            (Some((r0, c0)), Some((r1, c1))) => r1 >= r0 && c1 >= c0,
+            _ => false,
+        },
+    }
+}
+
+/// The value quoted after `from` (white space first), within `AHEAD` bytes.
+fn quoted_after(w: &[u8], from: usize) -> Option<&[u8]> {
+    let limit = w.len().min(from + AHEAD);
+    let mut i = from;
+    while i < limit && is_space(w[i]) {
+        i += 1;
+    }
+    let quote = *w.get(i).filter(|&&q| q == b'"' || q == b'\'')?;
+    let rest = &w[i + 1..limit];
+    let close = memchr::memchr(quote, rest)?;
+    Some(&rest[..close])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(xml: &str) -> bool {
+        part_is_plain(xml.as_bytes(), &Budget::new(Limits::trusted()))
+    }
+
+    #[test]
+    fn plain_references_and_the_others() {
+        for xml in [
+            r#"<worksheet><dimension ref="A1:C9"/><sheetData><row r="1"><c r="A1" s="1" t="inlineStr"><is><t>x = "y"</t></is></c></row></sheetData></worksheet>"#,
+            r#"<row r = '7' spans="1:3"><c r="XFD1048576"><f t="shared" ref="A1:A1" si="0"/></c></row>"#,
+            r#"<a xr:uid="{1}" pref="ZZZZZ9" x:r="XFE1"/>"#,
+            "",
+        ] {
+            assert!(plain(xml), "{xml}");
+        }
+        for xml in [
+            r#"<c r="XFE1"/>"#,
+            r#"<row r="1048577"/>"#,
+            r#"<c r="AAAAAAAAA1"/>"#,
+            r#"<c r="A99999999999"/>"#,
+            r#"<dimension ref="C9:A1"/>"#,
+            r#"<f ref="A1:B2:C3"/>"#,
+            r#"<c r="$A$1"/>"#,
+            r#"<c r="&#65;1"/>"#,
+            r#"<c r=A1/>"#,
+            r#"<c r="A1/>"#,
+            "<c\tr\n=\n\"XFE1\"/>",
+            r#"<c s="1"r="XFE1"/>"#,
+            // Not an attribute, but judged as one: the pre-scan then decides.
+            r#"<a href="?r=1"/>"#,
+        ] {
+            assert!(!plain(xml), "{xml}");
+        }
+    }
+
+    /// A workbook as `lheo export` writes it is plain: importing it skips the pre-scan.
+    #[test]
+    fn an_exported_workbook_is_plain() {
+        let xml = crate::generate::Generator::new(
+            crate::generate::GenerateOptions::new(30)
+                .with_seed(5)
+                .with_today(chrono::NaiveDate::from_ymd_opt(2027, 1, 15).unwrap()),
+        )
+        .to_xml_string();
+        let mut xlsx = Vec::new();
+        crate::workbook::export(xml.as_bytes(), &mut xlsx).unwrap();
+        let trusted = Limits::trusted();
+        assert!(plain_references(&mut std::io::Cursor::new(&xlsx), &trusted));
+        // Under tighter bounds, its references are not all within them.
+        let narrow = trusted.with_max_columns(3);
+        assert!(!plain_references(&mut std::io::Cursor::new(&xlsx), &narrow));
+        // Not an archive: nothing is settled.
+        assert!(!plain_references(&mut std::io::Cursor::new(b"PK"), &trusted));
+    }
+
+    /// Values cut by the blocks, and names far behind their `=`, are judged as in one piece.
+    #[test]
+    fn references_across_blocks() {
+        for pad in [
+            BLOCK - 70,
+            BLOCK - 64,
+            BLOCK - 20,
+            BLOCK - 3,
+            BLOCK,
+            BLOCK + 1,
+        ] {
+            let filler = "x".repeat(pad);
+            assert!(plain(&format!(r#"<t>{filler}</t><c r="B2"/>"#)));
+            assert!(!plain(&format!(r#"<t>{filler}</t><c r="XFE2"/>"#)), "{pad}");
+            let spaces = " ".repeat(40);
+            assert!(
+                !plain(&format!(r#"<t>{filler}</t><c r{spaces}="B2"/>"#)),
+                "{pad}"
+            );
+        }
+    }
+}
