@@ -176,6 +176,7 @@ fn quoted_after(w: &[u8], from: usize) -> Option<&[u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn plain(xml: &str) -> bool {
         part_is_plain(xml.as_bytes(), &Budget::new(Limits::trusted()))
@@ -228,7 +229,10 @@ mod tests {
         let narrow = trusted.with_max_columns(3);
         assert!(!plain_references(&mut std::io::Cursor::new(&xlsx), &narrow));
         // Not an archive: nothing is settled.
-        assert!(!plain_references(&mut std::io::Cursor::new(b"PK"), &trusted));
+        assert!(!plain_references(
+            &mut std::io::Cursor::new(b"PK"),
+            &trusted
+        ));
     }
 
     /// Values cut by the blocks, and names far behind their `=`, are judged as in one piece.
@@ -250,6 +254,124 @@ mod tests {
                 !plain(&format!(r#"<t>{filler}</t><c r{spaces}="B2"/>"#)),
                 "{pad}"
             );
+        }
+    }
+
+    /// An `.xlsx` archive of one sheet part.
+    fn archive(sheet: &str) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        out.start_file(
+            "xl/worksheets/sheet1.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        out.write_all(sheet.as_bytes()).unwrap();
+        out.finish().unwrap().into_inner()
+    }
+
+    /// A reference, in bounds of the narrow limits or not, sometimes not one at all.
+    fn reference() -> impl Strategy<Value = String> {
+        prop_oneof![
+            12 => ("[A-L]{1,2}", 1u32..60).prop_map(|(c, r)| format!("{c}{r}")),
+            1 => Just("XFD1048576".to_owned()),
+            1 => Just("XFE1".to_owned()),
+            1 => Just("A1048577".to_owned()),
+            1 => Just("AAAAAAAAA1".to_owned()),
+            1 => Just("A99999999999".to_owned()),
+            3 => (1u32..70).prop_map(|r| r.to_string()),
+            1 => "[A-Z$&#;0-9]{0,6}",
+        ]
+    }
+
+    /// An attribute whose name may be `r` or `ref`, with white space and either quote.
+    fn attribute() -> impl Strategy<Value = String> {
+        (
+            prop_oneof![
+                Just("r"),
+                Just("ref"),
+                Just("s"),
+                Just("t"),
+                Just("x:r"),
+                Just("spans")
+            ],
+            prop_oneof![
+                Just(""),
+                Just(" "),
+                Just("\n  "),
+                Just("                  ")
+            ],
+            reference(),
+            proptest::option::weighted(0.3, reference()),
+            prop_oneof![Just('"'), Just('\'')],
+        )
+            .prop_map(|(name, space, a, b, q)| {
+                let value = match b {
+                    Some(b) => format!("{a}:{b}"),
+                    None => a,
+                };
+                format!(" {name}{space}={space}{q}{value}{q}")
+            })
+    }
+
+    /// A piece of a sheet: elements the pre-scan reads, and text or comments that only look
+    /// like them.
+    fn piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            // The elements the pre-scan reads, with the attribute it reads.
+            4 => (
+                prop_oneof![
+                    Just(("row", "r")),
+                    Just(("c", "r")),
+                    Just(("dimension", "ref")),
+                    Just(("f", "ref")),
+                ],
+                prop_oneof![(1u32..70).prop_map(|r| r.to_string()), reference()],
+                proptest::option::weighted(0.3, reference()),
+                proptest::collection::vec(attribute(), 0..2),
+            )
+                .prop_map(|((element, name), a, b, attrs)| {
+                    let value = match b {
+                        Some(b) if name == "ref" => format!("{a}:{b}"),
+                        _ => a,
+                    };
+                    format!("<{element} {name}=\"{value}\"{}/>", attrs.concat())
+                }),
+            2 => (
+                prop_oneof![Just("row"), Just("c"), Just("dimension"), Just("f"), Just("v")],
+                proptest::collection::vec(attribute(), 0..3),
+            )
+                .prop_map(|(name, attrs)| format!("<{name}{}/>", attrs.concat())),
+            1 => attribute().prop_map(|a| format!("<t>{}</t>", a.replace(['<', '&'], ""))),
+            1 => attribute().prop_map(|a| format!("<!--{}-->", a.replace("--", ""))),
+            1 => "[a-z =]{0,300}".prop_map(|t| format!("<t>{t}</t>")),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// What the look lets through, the pre-scan does not refuse (under tight limits and
+        /// Excel's).
+        #[test]
+        fn a_plain_workbook_passes_the_pre_scan(
+            pieces in proptest::collection::vec(piece(), 0..8),
+            narrow in any::<bool>(),
+        ) {
+            let sheet = format!("<worksheet><sheetData>{}</sheetData></worksheet>", pieces.concat());
+            let xlsx = archive(&sheet);
+            let limits = if narrow {
+                Limits::trusted().with_max_rows(50).with_max_columns(12)
+            } else {
+                Limits::trusted()
+            };
+            if plain_references(&mut std::io::Cursor::new(&xlsx), &limits) {
+                let scanned = crate::workbook::scan::xlsx(
+                    &mut std::io::Cursor::new(&xlsx),
+                    &mut Budget::new(limits),
+                );
+                prop_assert!(scanned.is_ok(), "{sheet}");
+            }
         }
     }
 }
