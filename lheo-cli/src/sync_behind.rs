@@ -14,7 +14,8 @@ use std::thread::JoinHandle;
 pub const SYNC_EVERY: u64 = 16 << 20;
 
 /// A writer to `file` that asks a background thread to sync it every `every` bytes (a sync
-/// still running when the next one is due is not queued twice). Call
+/// still running when the next one is due is not queued twice). The thread starts with the
+/// first sync due: a small output (or one that fails early) never has one. Call
 /// [`SyncBehind::finish`]: it reports a failed background sync (an error is reported once
 /// per open file, so the caller's own sync would not see it again).
 pub struct SyncBehind<'f> {
@@ -22,38 +23,65 @@ pub struct SyncBehind<'f> {
     written: u64,
     next: u64,
     every: u64,
+    /// Whether the thread was asked for (started, or could not start).
+    asked: bool,
     signal: Option<SyncSender<()>>,
     worker: Option<JoinHandle<io::Result<()>>>,
 }
 
+/// The stack of the syncing thread: it only calls `sync_data` (a process under an
+/// address-space limit should not pay the default stack for it).
+const STACK: usize = 64 << 10;
+
 impl<'f> SyncBehind<'f> {
-    /// Writes to `file`, synced in the background every `every` bytes. Without a second
-    /// handle on the file or a thread to sync it (a process limit), it only writes: the
-    /// caller's final sync does all the work, as without it.
+    /// Writes to `file`, synced in the background every `every` bytes.
     pub fn new(file: &'f File, every: u64) -> Self {
         let every = every.max(1);
-        let (signal, worker) = match file.try_clone().map(|clone| {
-            let (tx, rx) = sync_channel::<()>(1);
-            let worker = std::thread::Builder::new()
-                .name("lheo-sync".to_owned())
-                .spawn(move || {
-                    for () in rx {
-                        clone.sync_data()?;
-                    }
-                    Ok(())
-                });
-            (tx, worker)
-        }) {
-            Ok((tx, Ok(worker))) => (Some(tx), Some(worker)),
-            _ => (None, None),
-        };
         SyncBehind {
             file,
             written: 0,
             next: every,
             every,
-            signal,
-            worker,
+            asked: false,
+            signal: None,
+            worker: None,
+        }
+    }
+
+    /// Starts the thread. Without a second handle on the file or a thread to sync it (a
+    /// process limit), the writer only writes: the caller's final sync does all the work.
+    fn start(&mut self) {
+        self.asked = true;
+        let Ok(clone) = self.file.try_clone() else {
+            return;
+        };
+        let (tx, rx) = sync_channel::<()>(1);
+        let worker = std::thread::Builder::new()
+            .name("lheo-sync".to_owned())
+            .stack_size(STACK)
+            .spawn(move || {
+                for () in rx {
+                    clone.sync_data()?;
+                }
+                Ok(())
+            });
+        if let Ok(worker) = worker {
+            self.signal = Some(tx);
+            self.worker = Some(worker);
+        }
+    }
+
+    /// Asks for a sync of what was written so far.
+    fn sync_behind(&mut self) {
+        if !self.asked {
+            self.start();
+        }
+        if let Some(signal) = &self.signal {
+            match signal.try_send(()) {
+                Ok(()) | Err(TrySendError::Full(())) => {}
+                // The thread stopped on an error: `finish` reports it.
+                Err(TrySendError::Disconnected(())) => self.signal = None,
+            }
         }
     }
 
@@ -78,13 +106,7 @@ impl Write for SyncBehind<'_> {
         self.written += n as u64;
         if self.written >= self.next {
             self.next = self.written + self.every;
-            if let Some(signal) = &self.signal {
-                match signal.try_send(()) {
-                    Ok(()) | Err(TrySendError::Full(())) => {}
-                    // The thread stopped on an error: `finish` reports it.
-                    Err(TrySendError::Disconnected(())) => self.signal = None,
-                }
-            }
+            self.sync_behind();
         }
         Ok(n)
     }
@@ -115,8 +137,9 @@ mod tests {
         let file = File::create(&path).unwrap();
         let data: Vec<u8> = (0..3_000_000u32).map(|i| (i * 31 % 251) as u8).collect();
         let mut w = SyncBehind::new(&file, 64 * 1024);
-        assert!(w.worker.is_some(), "a thread to sync the file");
-        let mut at = 0;
+        w.write_all(&data[..1000]).unwrap();
+        assert!(w.worker.is_none(), "no thread before the first sync is due");
+        let mut at = 1000;
         let mut size = 1;
         while at < data.len() {
             let end = (at + size).min(data.len());
@@ -125,6 +148,7 @@ mod tests {
             size = size * 3 % 200_000 + 1;
         }
         w.flush().unwrap();
+        assert!(w.worker.is_some(), "a thread syncs the file");
         w.finish().unwrap();
         let mut back = Vec::new();
         File::open(&path).unwrap().read_to_end(&mut back).unwrap();
@@ -137,6 +161,7 @@ mod tests {
         let file = tempfile::tempfile().unwrap();
         let mut w = SyncBehind::new(&file, 1);
         w.write_all(b"x").unwrap();
+        assert!(w.worker.is_some());
         w.worker = Some(std::thread::spawn(|| Err(io::Error::other("disk failed"))));
         assert_eq!(w.finish().unwrap_err().to_string(), "disk failed");
     }
