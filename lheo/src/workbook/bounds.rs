@@ -51,6 +51,11 @@ fn part_is_plain(mut input: impl BufRead, budget: &Budget) -> bool {
     // `window[judged..]` is not judged yet; the `BEHIND` bytes before `judged` are kept.
     let mut window: Vec<u8> = Vec::with_capacity(BLOCK + BEHIND + AHEAD);
     let mut judged = 0;
+    // Whether `window[0]` is the part's first byte (nothing was dropped before it).
+    let mut origin = true;
+    // `<c>` start tags, and those with an `r` attribute holding a cell reference; whether
+    // the last `<` or `>` seen opened a cell's start tag.
+    let (mut cells, mut references, mut in_cell) = (0u64, 0u64, false);
     loop {
         let before = window.len();
         window.resize(before + BLOCK, 0);
@@ -67,18 +72,35 @@ fn part_is_plain(mut input: impl BufRead, budget: &Budget) -> bool {
             window.len().saturating_sub(AHEAD)
         };
         let mut at = judged;
-        while let Some(i) = memchr::memchr(b'=', &window[at..until]) {
+        while let Some(i) = memchr::memchr3(b'=', b'<', b'>', &window[at..until]) {
             let p = at + i;
-            if !plain_at(&window, p, budget) {
-                return false;
+            match window[p] {
+                b'<' => {
+                    in_cell = is_cell_tag(&window, p);
+                    cells += u64::from(in_cell);
+                }
+                b'>' => in_cell = false,
+                _ => match judge(&window, p, origin, budget) {
+                    // The first `r` of a cell's start tag is its reference (as the pre-scan
+                    // reads it): one that is not a cell reference leaves the cell without.
+                    judged @ (Judged::Cell | Judged::Row) if in_cell => {
+                        references += u64::from(judged == Judged::Cell);
+                        in_cell = false;
+                    }
+                    Judged::Other | Judged::Cell | Judged::Row => {}
+                    Judged::Odd => return false,
+                },
             }
             at = p + 1;
         }
         if end {
-            return true;
+            // A cell without a reference of its own is placed after the one before it:
+            // the pre-scan follows such places, the look does not.
+            return cells == references;
         }
         let keep = until.saturating_sub(BEHIND);
         window.drain(..keep);
+        origin &= keep == 0;
         judged = until - keep;
     }
 }
@@ -105,9 +127,41 @@ fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':') || b >= 0x80
 }
 
-/// Whether the `=` at `p` of `w` is not that of an `r` or `ref` attribute, or is one with a
-/// plain value within the budget's limits.
-fn plain_at(w: &[u8], p: usize, budget: &Budget) -> bool {
+/// What the `=` of an attribute is, at a glance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Judged {
+    /// Not that of an `r` or `ref` attribute, or that of a `ref` within the limits (a range
+    /// in order).
+    Other,
+    /// That of an `r` attribute holding a row number within the limits.
+    Row,
+    /// That of an `r` attribute holding a cell reference within the limits.
+    Cell,
+    /// Anything else: the pre-scan decides.
+    Odd,
+}
+
+/// Whether the `<` at `p` of `w` starts a tag named `c` (any prefix): a cell.
+fn is_cell_tag(w: &[u8], p: usize) -> bool {
+    let limit = w.len().min(p + AHEAD);
+    let mut i = p + 1;
+    while i < limit && is_name_byte(w[i]) {
+        i += 1;
+    }
+    let name = &w[p + 1..i];
+    let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+    local == b"c"
+        && w.get(i)
+            .is_some_and(|&b| is_space(b) || b == b'/' || b == b'>')
+}
+
+/// What the `=` at `p` of `w` is ([`Judged`]). `origin`: `w` starts where the part starts.
+fn judge(w: &[u8], p: usize, origin: bool, budget: &Budget) -> Judged {
+    plain_at(w, p, origin, budget).unwrap_or(Judged::Odd)
+}
+
+/// [`judge`], `None` for [`Judged::Odd`].
+fn plain_at(w: &[u8], p: usize, origin: bool, budget: &Budget) -> Option<Judged> {
     // The name before the `=` (white space allowed between them).
     let floor = p.saturating_sub(BEHIND);
     let mut end = p;
@@ -121,25 +175,20 @@ fn plain_at(w: &[u8], p: usize, budget: &Budget) -> bool {
     let name = &w[start..end];
     if name.len() > 3 {
         // Not `r` nor `ref`, whatever comes before.
-        return true;
+        return Some(Judged::Other);
     }
-    if start == floor && floor > 0 {
+    if start == floor && !(floor == 0 && origin) {
         // The name or the white space may go on before what is kept: not at a glance.
-        return !matches!(name, b"" | b"r" | b"f" | b"ef" | b"ref");
+        return (!matches!(name, b"" | b"r" | b"f" | b"ef" | b"ref")).then_some(Judged::Other);
     }
     // Whatever comes before the name (white space, or a quote where a lenient parser reads
     // attributes without space between them), it is judged.
     let is_r = match name {
         b"r" => true,
         b"ref" => false,
-        _ => return true,
+        _ => return Some(Judged::Other),
     };
-    let Some(value) = quoted_after(w, p + 1) else {
-        return false;
-    };
-    let Ok(value) = std::str::from_utf8(value) else {
-        return false;
-    };
+    let value = std::str::from_utf8(quoted_after(w, p + 1)?).ok()?;
     let within = |v: &str| -> Option<(u64, u64)> {
         let (row, col) = parse_ref(v)?;
         budget.position(row, col).ok()?;
@@ -147,17 +196,19 @@ fn plain_at(w: &[u8], p: usize, budget: &Budget) -> bool {
     };
     if is_r {
         if value.bytes().all(|b| b.is_ascii_digit()) {
-            return parse_row(value).is_some_and(|row| budget.position(row, 0).is_ok());
+            let row = parse_row(value)?;
+            return budget.position(row, 0).is_ok().then_some(Judged::Row);
         }
-        return within(value).is_some();
+        return within(value).map(|_| Judged::Cell);
     }
-    match value.split_once(':') {
+    let plain = match value.split_once(':') {
         None => within(value).is_some(),
         Some((a, b)) => match (within(a), within(b)) {
             (Some((r0, c0)), Some((r1, c1))) => r1 >= r0 && c1 >= c0,
             _ => false,
         },
-    }
+    };
+    plain.then_some(Judged::Other)
 }
 
 /// The value quoted after `from` (white space first), within `AHEAD` bytes.
@@ -238,7 +289,10 @@ mod tests {
     /// Values cut by the blocks, and names far behind their `=`, are judged as in one piece.
     #[test]
     fn references_across_blocks() {
+        // BLOCK - 115: the `=` after the 40 spaces is the first one judged after the window
+        // moved, with only white space in sight before it.
         for pad in [
+            BLOCK - 115,
             BLOCK - 70,
             BLOCK - 64,
             BLOCK - 20,
@@ -343,6 +397,14 @@ mod tests {
             )
                 .prop_map(|(name, attrs)| format!("<{name}{}/>", attrs.concat())),
             1 => attribute().prop_map(|a| format!("<t>{}</t>", a.replace(['<', '&'], ""))),
+            // A cell whose text looks like its reference.
+            1 => (
+                proptest::collection::vec(attribute(), 0..2),
+                attribute(),
+            )
+                .prop_map(|(attrs, text)| {
+                    format!("<c{}>{}</c>", attrs.concat(), text.replace(['<', '&'], ""))
+                }),
             1 => attribute().prop_map(|a| format!("<!--{}-->", a.replace("--", ""))),
             1 => "[a-z =]{0,300}".prop_map(|t| format!("<t>{t}</t>")),
         ]
