@@ -14,6 +14,7 @@ use std::io::{BufRead, BufReader, Read, Seek};
 
 use super::limits::{Budget, Limits};
 use super::scan::{parse_ref, parse_row, starts_as_xml};
+use crate::check::types::is_xml_space;
 
 /// Bytes before an `=` looked at for the attribute's name (`ref` and a little white space).
 const BEHIND: usize = 16;
@@ -57,13 +58,9 @@ fn part_is_plain(mut input: impl BufRead, budget: &Budget) -> bool {
     // the last `<` or `>` seen opened a cell's start tag.
     let (mut cells, mut references, mut in_cell) = (0u64, 0u64, false);
     loop {
-        let before = window.len();
-        window.resize(before + BLOCK, 0);
-        let read = match read_full(&mut input, &mut window[before..]) {
-            Ok(n) => n,
-            Err(_) => return false,
+        let Ok(read) = (&mut input).take(BLOCK as u64).read_to_end(&mut window) else {
+            return false;
         };
-        window.truncate(before + read);
         let end = read == 0;
         // Without the end of the part, an `=` is judged with `AHEAD` bytes after it.
         let until = if end {
@@ -80,7 +77,7 @@ fn part_is_plain(mut input: impl BufRead, budget: &Budget) -> bool {
                     cells += u64::from(in_cell);
                 }
                 b'>' => in_cell = false,
-                _ => match judge(&window, p, origin, budget) {
+                _ => match plain_at(&window, p, origin, budget).unwrap_or(Judged::Odd) {
                     // The first `r` of a cell's start tag is its reference (as the pre-scan
                     // reads it): one that is not a cell reference leaves the cell without.
                     judged @ (Judged::Cell | Judged::Row) if in_cell => {
@@ -105,22 +102,8 @@ fn part_is_plain(mut input: impl BufRead, budget: &Budget) -> bool {
     }
 }
 
-/// Reads until `buf` is full or the input ends.
-fn read_full(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match input.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
-}
-
 fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+    is_xml_space(char::from(b))
 }
 
 fn is_name_byte(b: u8) -> bool {
@@ -155,12 +138,8 @@ fn is_cell_tag(w: &[u8], p: usize) -> bool {
             .is_some_and(|&b| is_space(b) || b == b'/' || b == b'>')
 }
 
-/// What the `=` at `p` of `w` is ([`Judged`]). `origin`: `w` starts where the part starts.
-fn judge(w: &[u8], p: usize, origin: bool, budget: &Budget) -> Judged {
-    plain_at(w, p, origin, budget).unwrap_or(Judged::Odd)
-}
-
-/// [`judge`], `None` for [`Judged::Odd`].
+/// What the `=` at `p` of `w` is ([`Judged`]), `None` for [`Judged::Odd`]. `origin`: `w`
+/// starts where the part starts.
 fn plain_at(w: &[u8], p: usize, origin: bool, budget: &Budget) -> Option<Judged> {
     // The name before the `=` (white space allowed between them).
     let floor = p.saturating_sub(BEHIND);
