@@ -58,7 +58,7 @@ use crate::reader::tree::Node;
 use crate::reader::FromNode;
 use crate::rules::record;
 use crate::validate::{validate_with_work, RecordWork, Report, ValidateOptions};
-use crate::writer::{serialize, Containers, FeedWriter, Serialized};
+use crate::writer::{serialize_from, Containers, FeedWriter, Serialized};
 
 /// What a conversion did.
 #[derive(Debug, Clone)]
@@ -229,8 +229,7 @@ impl RecordWork for Serialize {
         let start = part.bytes.len();
         let bytes = &mut part.bytes;
         let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let record = log.to_record()?;
-            Ok(serialize(&record, depth, bytes)?)
+            serialize_from(log.root(), depth, bytes)
         }));
         let serialized = built.unwrap_or_else(|payload| {
             Err(Error::new(

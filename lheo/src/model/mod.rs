@@ -37,8 +37,8 @@ pub use extras::{Extra, Extras, ExtrasItem, QName, XmlAttribute, XmlElement, Xml
 pub use field::{Field, Text};
 pub use generated::*;
 pub use heure::Heure;
-pub(crate) use value::trim_xml;
 pub use value::{parse_xs_long, Dictionary, SimpleValue};
+pub(crate) use value::{trim_xml, written_text};
 
 impl Booleen {
     /// `true` for `1` (oui).

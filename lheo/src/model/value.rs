@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::Date;
-use crate::schema::{DictDecl, DictId};
+use crate::schema::{Base, DictDecl, DictId, Format, SimpleType};
 
 /// A type that can be the value of a simple LHEO element ([`Field`](crate::Field)).
 pub trait SimpleValue: Sized {
@@ -67,6 +67,42 @@ impl SimpleValue for Date {
 
     fn to_text(&self) -> Cow<'_, str> {
         Cow::Owned(self.to_string())
+    }
+}
+
+/// The text the model writes for `text` read in an element of simple type `st`, without
+/// building the value: what [`SimpleValue::parse_text`] then [`SimpleValue::to_text`] give for
+/// the value type of the element's [`Field`](crate::Field), which the schema decides as the
+/// code generator does (a dictionary's code, `i64` for `xs:long`, [`Date`] for the date
+/// format, else the `String` as it is). `None` where `parse_text` refuses the text.
+pub(crate) fn written_text<'t>(st: &SimpleType, text: &'t str) -> Option<Cow<'t, str>> {
+    if let Some(d) = st.dict {
+        let code = trim_xml(text);
+        let known = crate::schema::dict(d)
+            .entries
+            .iter()
+            .any(|(c, _)| *c == code);
+        return known.then_some(Cow::Borrowed(code));
+    }
+    match (st.base, st.format) {
+        (Base::Long, _) => {
+            let value = parse_xs_long(text)?;
+            let t = trim_xml(text);
+            let digits = t.strip_prefix('-').unwrap_or(t);
+            // Written as `to_string` writes it: no `+`, no leading zero, no `-0`.
+            let canonical = t == "0" || !(t.starts_with('+') || digits.starts_with('0'));
+            Some(if canonical {
+                Cow::Borrowed(t)
+            } else {
+                Cow::Owned(value.to_string())
+            })
+        }
+        (_, Some(Format::Date)) => {
+            // Eight digits, written back as they are.
+            let t = trim_xml(text);
+            Date::parse_text(t).map(|_| Cow::Borrowed(t))
+        }
+        _ => Some(Cow::Borrowed(text)),
     }
 }
 

@@ -212,7 +212,7 @@ pub trait NodeView<'a>: Copy {
     }
 }
 
-fn is_xsi_schema_location(a: ViewAttribute<'_>) -> bool {
+pub(crate) fn is_xsi_schema_location(a: ViewAttribute<'_>) -> bool {
     a.namespace == Some(crate::xml::events::XSI_NS_URI)
         && matches!(a.local, "schemaLocation" | "noNamespaceSchemaLocation")
 }

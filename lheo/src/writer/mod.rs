@@ -22,6 +22,7 @@ mod escape;
 #[allow(clippy::all)]
 mod generated;
 mod stream;
+mod view;
 pub(crate) mod xml;
 
 use std::io::{self, Write};
@@ -29,6 +30,7 @@ use std::io::{self, Write};
 use crate::model::Document;
 pub use stream::StreamWriter;
 pub(crate) use stream::{serialize, Containers, FeedWriter, Serialized};
+pub(crate) use view::serialize_from;
 pub(crate) use xml::{WriteXml, XmlWriter};
 
 /// Writes a whole document as LHEO 2.3.

@@ -11,7 +11,7 @@ use crate::model::{
 
 /// Where records go, in document order. Each document kind uses a prefix of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Slot {
+pub(super) enum Slot {
     /// Nothing after the root's start tag written yet (`lheo-index`, `lheo-plus`).
     Start,
     /// `formation`s: `lheo/offres` or `lheo-plus/lheo/offres` is open.
@@ -439,8 +439,8 @@ fn envelope_of(doc: &Document) -> Document {
 /// Where a record [`serialize`]d apart goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Serialized {
-    slot: Slot,
-    depth: usize,
+    pub(super) slot: Slot,
+    pub(super) depth: usize,
 }
 
 /// Writes `record` to `out` as a [`StreamWriter`] whose records are nested `depth` deep

@@ -117,6 +117,17 @@ impl<W: Write> XmlWriter<W> {
         attrs: &Attributes,
         extra: &[(&str, Option<&str>)],
     ) -> io::Result<()> {
+        self.start_tag_of(name, attrs.iter(), extra)
+    }
+
+    /// Writes a start tag up to its attributes: the standard ones (`attrs`, in schema order),
+    /// then those of `extra` that are set.
+    fn start_tag_of<'v>(
+        &mut self,
+        name: &str,
+        attrs: impl Iterator<Item = (&'static str, &'v str)>,
+        extra: &[(&str, Option<&str>)],
+    ) -> io::Result<()> {
         self.finish_tag()?;
         self.newline()?;
         self.out.write_all(b"<")?;
@@ -124,7 +135,7 @@ impl<W: Write> XmlWriter<W> {
         if self.depth == 0 {
             write!(self.out, " xmlns=\"{NAMESPACE_2_3}\"")?;
         }
-        for (k, v) in attrs.iter() {
+        for (k, v) in attrs {
             self.attribute(k, v)?;
         }
         for (k, v) in extra {
@@ -150,7 +161,18 @@ impl<W: Write> XmlWriter<W> {
         attrs: &Attributes,
         extra: &[(&str, Option<&str>)],
     ) -> io::Result<()> {
-        self.start_tag(name, attrs, extra)?;
+        self.open_of(name, attrs.iter(), extra)
+    }
+
+    /// [`XmlWriter::open`] with the standard attributes given as `(name, value)` in schema
+    /// order (what [`Attributes::iter`] gives).
+    pub(crate) fn open_of<'v>(
+        &mut self,
+        name: &str,
+        attrs: impl Iterator<Item = (&'static str, &'v str)>,
+        extra: &[(&str, Option<&str>)],
+    ) -> io::Result<()> {
+        self.start_tag_of(name, attrs, extra)?;
         self.tag_open = true;
         self.depth += 1;
         Ok(())
@@ -169,7 +191,18 @@ impl<W: Write> XmlWriter<W> {
 
     /// Writes a simple element with its text.
     pub fn simple(&mut self, name: &str, attrs: &Attributes, text: &str) -> io::Result<()> {
-        self.start_tag(name, attrs, &[])?;
+        self.simple_of(name, attrs.iter(), text)
+    }
+
+    /// [`XmlWriter::simple`] with the standard attributes given as `(name, value)` in schema
+    /// order.
+    pub(crate) fn simple_of<'v>(
+        &mut self,
+        name: &str,
+        attrs: impl Iterator<Item = (&'static str, &'v str)>,
+        text: &str,
+    ) -> io::Result<()> {
+        self.start_tag_of(name, attrs, &[])?;
         self.out.write_all(b">")?;
         escape_text(text, &mut self.out)?;
         self.end_tag(name)
