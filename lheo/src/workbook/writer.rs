@@ -477,7 +477,9 @@ fn write_cell(
             if s.is_empty() {
                 return Ok(());
             }
-            if s.encode_utf16().count() > MAX_CELL_CHARS {
+            // Counted in UTF-16 units, as Excel counts; never more than the UTF-8 bytes, so
+            // most texts need no count.
+            if s.len() > MAX_CELL_CHARS && s.encode_utf16().count() > MAX_CELL_CHARS {
                 return Err(too_long(cell_ref(row, col), s.chars().count()));
             }
             if looks_like_formula(s) {
