@@ -2,11 +2,13 @@
 //! profile and written as LHEO 2.3, in one pass over the input.
 //!
 //! [`convert`] reads the input once: the structural checker and the profile's record rules
-//! see every event while each record is built and written at once, so memory is bounded by
+//! see every event while each record is written at once, so memory is bounded by
 //! the largest record (plus the few chunks in flight), never by the file. It reads as
 //! [`validate`](crate::validate::validate) does, on [`ValidateOptions::threads`] threads:
-//! worker threads read chunks of records, build and serialise each record, and the calling
-//! thread writes them in document order: the same bytes and the same report as on one thread. The output is
+//! worker threads read chunks of records and serialise each record (straight from what was
+//! read, as its model would be written; through the model where it would reorder or refuse
+//! something), and the calling thread writes them in document order: the same bytes and the
+//! same report as on one thread. The output is
 //! complete only when the document is valid for the profile ([`Conversion::written`]):
 //! with any error, what was written is a partial document to discard. Write to a temporary
 //! file and keep it only when `written` is `true` (the `lheo import` command does so).
@@ -189,8 +191,8 @@ fn convert_workbook<R: BufRead, W: Write>(
     })
 }
 
-/// The conversion's work on each record, on the thread that reads it: built into the model
-/// and serialised as LHEO 2.3 (the calling thread puts the bytes in place, in order).
+/// The conversion's work on each record, on the thread that reads it: serialised as LHEO 2.3
+/// from its capture ([`serialize_from`]; the calling thread puts the bytes in place, in order).
 struct Serialize;
 
 /// The records of a chunk (or one record read in sequence), serialised one after the other.
@@ -293,7 +295,7 @@ impl<W: Write> Written<W> {
 }
 
 /// LHEO XML: one pass, read as `lheo validate` reads (records on worker threads); each record
-/// is built and serialised where it is read, and written in order on the calling thread.
+/// is serialised where it is read, and written in order on the calling thread.
 fn convert_xml<R: BufRead + Send, W: Write>(
     input: R,
     out: W,
