@@ -23,7 +23,7 @@ mod view;
 use crate::model::{QName, XmlAttribute};
 use crate::schema::{self, ElementId, ElementSet, NAMESPACE_2_3};
 #[cfg(test)]
-pub(crate) use view::captures;
+pub(crate) use view::{captures, real_feeds};
 
 /// A slice of [`RecordLog::strings`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -163,6 +163,34 @@ impl RecordLog {
     }
 }
 
+/// The UTF-8 XML feeds of the real corpus (`../shared/corpus/real`; the ISO-8859-1 one is
+/// read decoded by the reader), for tests: `None`, with the reason printed, when the corpus is
+/// missing (a failure instead with `LHEO_REQUIRE_ORACLE=1`).
+#[cfg(test)]
+pub(crate) fn real_feeds() -> Option<Vec<(std::path::PathBuf, String)>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/real");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        if std::env::var("LHEO_REQUIRE_ORACLE").is_ok_and(|v| v == "1") {
+            panic!("{} is missing", dir.display());
+        }
+        eprintln!("skipped: {} is missing", dir.display());
+        return None;
+    };
+    let feeds: Vec<_> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "xml"))
+        .filter_map(|path| Some((path.clone(), std::fs::read_to_string(&path).ok()?)))
+        .collect();
+    assert!(
+        feeds.len() >= 5,
+        "{} feeds in {}",
+        feeds.len(),
+        dir.display()
+    );
+    Some(feeds)
+}
+
 /// Every record of `input`, captured whole (for tests).
 #[cfg(test)]
 pub(crate) fn captures(input: &str) -> Vec<RecordLog> {
@@ -191,7 +219,7 @@ mod tests {
     use super::*;
     use crate::generate::{GenerateOptions, Generator, Root};
     use crate::reader::build::FromView;
-    use crate::reader::log::captures;
+    use crate::reader::log::{captures, real_feeds};
 
     /// Each record of `input` built from its capture in place is the record built from its
     /// tree (or the same error); returns how many built.
@@ -273,29 +301,8 @@ mod tests {
 
     #[test]
     fn real_feeds_build_the_same_from_their_capture() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/real");
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            if std::env::var("LHEO_REQUIRE_ORACLE").is_ok_and(|v| v == "1") {
-                panic!("{} is missing", dir.display());
-            }
-            eprintln!("skipped: {} is missing", dir.display());
-            return;
-        };
-        let mut feeds = 0;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let Ok(bytes) = std::fs::read(&path) else {
-                continue;
-            };
-            // The ISO-8859-1 feed is read decoded by the reader; here only UTF-8 ones.
-            let Ok(xml) = String::from_utf8(bytes) else {
-                continue;
-            };
-            if path.extension().is_some_and(|e| e == "xml") {
-                same_as_from_the_tree(&xml);
-                feeds += 1;
-            }
+        for (_, xml) in real_feeds().unwrap_or_default() {
+            same_as_from_the_tree(&xml);
         }
-        assert!(feeds >= 5, "{feeds} feeds read in {}", dir.display());
     }
 }
