@@ -68,9 +68,10 @@ fn part_is_plain(mut input: impl BufRead, budget: &Budget) -> bool {
         } else {
             window.len().saturating_sub(AHEAD)
         };
-        let mut at = judged;
-        while let Some(i) = memchr::memchr3(b'=', b'<', b'>', &window[at..until]) {
-            let p = at + i;
+        // One searcher for the block: a tag every few bytes, so setting one up per match
+        // cost as much as the search.
+        for i in memchr::memchr3_iter(b'=', b'<', b'>', &window[judged..until]) {
+            let p = judged + i;
             match window[p] {
                 b'<' => {
                     in_cell = is_cell_tag(&window, p);
@@ -88,7 +89,6 @@ fn part_is_plain(mut input: impl BufRead, budget: &Budget) -> bool {
                     Judged::Odd => return false,
                 },
             }
-            at = p + 1;
         }
         if end {
             // A cell without a reference of its own is placed after the one before it:
