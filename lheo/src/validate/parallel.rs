@@ -14,7 +14,7 @@
 //! ([`Finding::Unique`]): the report is the one reading in one pass gives.
 //!
 //! Each record can also be worked on by the thread that reads it ([`RecordWork`]: the
-//! conversion builds and serialises it there). The parts reach the [`Take`] on the calling
+//! conversion serialises it there). The parts reach the [`Take`] on the calling
 //! thread in document order, only for chunks whose reading counts: a chunk read again in
 //! sequence gives its records again, from the calling thread.
 

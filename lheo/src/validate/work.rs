@@ -1,5 +1,5 @@
 //! What a reading does with each record besides checking it ([`RecordWork`]): nothing when
-//! validating, building and serialising it when converting.
+//! validating, serialising it when converting.
 
 use crate::reader::log::RecordLog;
 use crate::reader::tree::Node;
