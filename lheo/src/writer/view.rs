@@ -8,12 +8,13 @@
 //! ([`Unfit`]) and the caller builds the model, which gives the same bytes or the error.
 //! Free content (`extras`) is written through its model, which chooses its prefixes again.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use super::stream::{Serialized, Slot};
 use super::xml::{WriteXml, XmlWriter};
 use crate::model::{written_text, Attributes, Extra, Extras};
-use crate::reader::{FromView, NodeView};
+use crate::reader::{FromView, NodeView, ViewChild};
 use crate::schema::{self, id, Content, ElementDecl, Particle};
 
 /// The view cannot be written as its model would be: build the model.
@@ -68,13 +69,10 @@ fn element<'a, N: NodeView<'a>, W: Write>(n: N, w: &mut XmlWriter<W>) -> Result<
     match decl.content {
         Content::Sequence(particles) => sequence(n, decl, particles, w),
         Content::Simple(st) => {
-            if n.elements().next().is_some() {
-                return Err(Unfit);
-            }
-            let text = n.text();
+            let text = only_text(n)?;
             let text = written_text(st, &text).ok_or(Unfit)?;
-            let attrs = standard_attributes(n, decl)?;
-            w.simple_of(decl.name, set(&attrs), &text)
+            let attrs = Standard::of(n, decl)?;
+            w.simple_of(decl.name, attrs.iter(), &text)
                 .map_err(|_| Unfit)
         }
         // Free content: through its model.
@@ -89,6 +87,20 @@ fn element<'a, N: NodeView<'a>, W: Write>(n: N, w: &mut XmlWriter<W>) -> Result<
     }
 }
 
+/// The text of a simple element, as [`NodeView::text`] gives it, in the same pass that finds
+/// no child element in it (one is [`Unfit`]: the model refuses it).
+fn only_text<'a, N: NodeView<'a>>(n: N) -> Result<Cow<'a, str>, Unfit> {
+    let mut text = Cow::Borrowed("");
+    for c in n.children() {
+        match c {
+            ViewChild::Element(_) => return Err(Unfit),
+            ViewChild::Text(t) if text.is_empty() => text = Cow::Borrowed(t),
+            ViewChild::Text(t) => text.to_mut().push_str(t),
+        }
+    }
+    Ok(text)
+}
+
 /// An element of element-only content: its attributes, then its children, each in its place
 /// in the sequence (a child before the one it follows in the schema, a second one where one is
 /// allowed, an element of no particle, or a required one missing: [`Unfit`]).
@@ -99,7 +111,7 @@ fn sequence<'a, N: NodeView<'a>, W: Write>(
     w: &mut XmlWriter<W>,
 ) -> Result<(), Unfit> {
     let children = n.element_children().map_err(|_| Unfit)?;
-    let attrs = standard_attributes(n, decl)?;
+    let attrs = Standard::of(n, decl)?;
     let names = decl.extra_attributes;
     if names.len() > EXTRA_ATTRIBUTES || particles.len() > 64 {
         return Err(Unfit);
@@ -108,7 +120,7 @@ fn sequence<'a, N: NodeView<'a>, W: Write>(
     for (slot, &name) in extra.iter_mut().zip(names) {
         *slot = (name, unprefixed(n, name));
     }
-    w.open_of(decl.name, set(&attrs), &extra[..names.len()])
+    w.open_of(decl.name, attrs.iter(), &extra[..names.len()])
         .map_err(|_| Unfit)?;
     // The particle the last child took, and the particles taken so far.
     let mut at = 0;
@@ -138,39 +150,50 @@ fn sequence<'a, N: NodeView<'a>, W: Write>(
     w.close(decl.name).map_err(|_| Unfit)
 }
 
-/// The standard attributes of `n`, borrowed, by their place in [`Attributes::NAMES`]; as
-/// [`NodeView::attributes`] reads them (an attribute the element declares beyond them is
-/// left to the caller, `xsi:schemaLocation` is left out, any other refused).
-fn standard_attributes<'a, N: NodeView<'a>>(
-    n: N,
-    decl: &ElementDecl,
-) -> Result<[Option<&'a str>; Attributes::NAMES.len()], Unfit> {
-    let mut values = [None; Attributes::NAMES.len()];
-    for a in n.xml_attributes() {
-        if a.namespace.is_none() {
-            if let Some(i) = Attributes::NAMES.iter().position(|&s| s == a.local) {
-                values[i] = Some(a.value);
-                continue;
-            }
-            if decl.extra_attributes.contains(&a.local) {
-                continue;
-            }
-        }
-        if !crate::reader::is_xsi_schema_location(a) {
-            return Err(Unfit);
-        }
-    }
-    Ok(values)
+/// The standard attributes of an element, borrowed: the value of each by its place in
+/// [`Attributes::NAMES`], and which places are set (most elements have none).
+#[derive(Default)]
+struct Standard<'a> {
+    values: [&'a str; Attributes::NAMES.len()],
+    set: u16,
 }
 
-/// The set attributes of [`standard_attributes`], as `(name, value)` in schema order.
-fn set<'s, 'v>(
-    values: &'s [Option<&'v str>; Attributes::NAMES.len()],
-) -> impl Iterator<Item = (&'static str, &'v str)> + 's {
-    Attributes::NAMES
-        .iter()
-        .zip(values)
-        .filter_map(|(&name, v)| v.map(|v| (name, v)))
+impl<'a> Standard<'a> {
+    /// The standard attributes of `n`, as [`NodeView::attributes`] reads them (an attribute
+    /// the element declares beyond them is left to the caller, `xsi:schemaLocation` is left
+    /// out, any other refused).
+    fn of<N: NodeView<'a>>(n: N, decl: &ElementDecl) -> Result<Self, Unfit> {
+        let mut standard = Standard::default();
+        for a in n.xml_attributes() {
+            if a.namespace.is_none() {
+                if let Some(i) = Attributes::NAMES.iter().position(|&s| s == a.local) {
+                    standard.values[i] = a.value;
+                    standard.set |= 1 << i;
+                    continue;
+                }
+                if decl.extra_attributes.contains(&a.local) {
+                    continue;
+                }
+            }
+            if !crate::reader::is_xsi_schema_location(a) {
+                return Err(Unfit);
+            }
+        }
+        Ok(standard)
+    }
+
+    /// The set attributes, as `(name, value)` in schema order.
+    fn iter(&self) -> impl Iterator<Item = (&'static str, &'a str)> + '_ {
+        let mut left = self.set;
+        std::iter::from_fn(move || {
+            if left == 0 {
+                return None;
+            }
+            let i = left.trailing_zeros() as usize;
+            left &= left - 1;
+            Some((*Attributes::NAMES.get(i)?, *self.values.get(i)?))
+        })
+    }
 }
 
 /// The value of the unprefixed attribute `name` of `n` (the first, as [`NodeView::attr`]).
