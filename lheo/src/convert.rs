@@ -266,30 +266,74 @@ struct Written<W: Write> {
     containers: Containers,
 }
 
+/// Records of a part written together: consecutive ones of the same kind in the same
+/// container, so that a chunk's bytes reach the output in one write (a large one goes past
+/// the output's buffer without another copy).
+struct Run {
+    /// The envelope so far, when the run starts a container.
+    envelope: Option<Document>,
+    serialized: Serialized,
+    /// The run's bytes in the part.
+    start: usize,
+    end: usize,
+    records: u64,
+}
+
 impl<W: Write> Written<W> {
     /// Puts the records of `part` in place; `envelope` gives the envelope read before them.
     /// After a failure, nothing more is written.
     fn take(&mut self, part: Pieces, envelope: &dyn Fn() -> Option<Node>) {
+        let mut run: Option<Run> = None;
         let mut start = 0;
         for piece in part.records {
-            let bytes = part.bytes.get(start..piece.end).unwrap_or_default();
+            let (from, to) = (start, piece.end);
             start = piece.end;
             if self.failed.is_some() {
-                return;
+                break;
             }
             // The first record of a container: the writer needs the envelope so far.
-            let envelope = self
-                .containers
-                .first_of_container(&piece.path)
-                .then(|| envelope().and_then(|n| Document::from_node(&n).ok()))
-                .flatten();
-            let written = piece
-                .serialized
-                .and_then(|s| self.feed.write_serialized(envelope.as_ref(), &s, bytes));
-            match written {
-                Ok(()) => self.records += 1,
-                Err(e) => self.failed = Some(e),
+            let first = self.containers.first_of_container(&piece.path);
+            match (piece.serialized, run.as_mut()) {
+                (Ok(s), Some(r)) if !first && r.serialized == s => {
+                    r.end = to;
+                    r.records += 1;
+                }
+                (serialized, _) => {
+                    self.write_run(run.take(), &part.bytes);
+                    match serialized {
+                        Ok(serialized) => {
+                            run = Some(Run {
+                                envelope: first
+                                    .then(|| envelope().and_then(|n| Document::from_node(&n).ok()))
+                                    .flatten(),
+                                serialized,
+                                start: from,
+                                end: to,
+                                records: 1,
+                            })
+                        }
+                        Err(e) if self.failed.is_none() => self.failed = Some(e),
+                        Err(_) => {}
+                    }
+                }
             }
+        }
+        self.write_run(run, &part.bytes);
+    }
+
+    /// Writes the records of `run`, unless writing failed before.
+    fn write_run(&mut self, run: Option<Run>, bytes: &[u8]) {
+        let Some(run) = run else { return };
+        if self.failed.is_some() {
+            return;
+        }
+        let bytes = bytes.get(run.start..run.end).unwrap_or_default();
+        match self
+            .feed
+            .write_serialized(run.envelope.as_ref(), &run.serialized, bytes)
+        {
+            Ok(()) => self.records += run.records,
+            Err(e) => self.failed = Some(e),
         }
     }
 }
