@@ -188,31 +188,99 @@ pub trait NodeView<'a>: Copy {
 
     /// Value of the unprefixed attribute `name`.
     fn attr(self, name: &str) -> Option<String> {
+        self.attr_value(name).map(str::to_owned)
+    }
+
+    /// Value of the unprefixed attribute `name`, borrowed.
+    fn attr_value(self, name: &str) -> Option<&'a str> {
         self.xml_attributes()
             .find(|a| a.namespace.is_none() && a.local == name)
-            .map(|a| a.value.to_owned())
+            .map(|a| a.value)
     }
 
     /// The standard attributes; any other unprefixed attribute is refused unless the element
     /// declares it (`href`, …).
     fn attributes(self) -> Result<Attributes, BuildError> {
         let mut attrs = Attributes::default();
-        let allowed = self
-            .id()
-            .map(|i| schema::element(i).extra_attributes)
-            .unwrap_or(&[]);
+        let declared = declared_attributes(self.id());
         for a in self.xml_attributes() {
-            let ok = a.namespace.is_none()
-                && (attrs.set(a.local, a.value) || allowed.contains(&a.local));
-            if !ok && !is_xsi_schema_location(a) {
+            if !admitted(a, declared, |name, value| attrs.set(name, value)) {
                 return Err(BuildError::at(self, "attribut non admis"));
             }
         }
         Ok(attrs)
     }
+
+    /// [`NodeView::attributes`], borrowed (the attributes the element declares beyond them
+    /// are left to [`NodeView::attr_value`], `xsi:schemaLocation` is left out).
+    fn standard_attributes(self) -> Result<Standard<'a>, BuildError> {
+        let mut standard = Standard::default();
+        let declared = declared_attributes(self.id());
+        for a in self.xml_attributes() {
+            if !admitted(a, declared, |name, value| standard.set(name, value)) {
+                return Err(BuildError::at(self, "attribut non admis"));
+            }
+        }
+        Ok(standard)
+    }
 }
 
-pub(crate) fn is_xsi_schema_location(a: ViewAttribute<'_>) -> bool {
+/// The attributes an element declares beyond the standard ones (`href`, …).
+fn declared_attributes(id: Option<ElementId>) -> &'static [&'static str] {
+    id.map(|i| schema::element(i).extra_attributes)
+        .unwrap_or(&[])
+}
+
+/// Whether the model admits attribute `a` of an element declaring `declared`: an unprefixed
+/// standard one, which `keep` keeps (it says whether the name is one), an unprefixed declared
+/// one, or `xsi:schemaLocation` (left out). Any other is refused.
+fn admitted<'a>(
+    a: ViewAttribute<'a>,
+    declared: &[&str],
+    keep: impl FnOnce(&'a str, &'a str) -> bool,
+) -> bool {
+    (a.namespace.is_none() && (keep(a.local, a.value) || declared.contains(&a.local)))
+        || is_xsi_schema_location(a)
+}
+
+/// The standard attributes of an element, borrowed from it: the value of each by its place in
+/// [`Attributes::NAMES`], and which places are set (most elements have none).
+#[derive(Debug, Default)]
+pub struct Standard<'a> {
+    values: [&'a str; Attributes::NAMES.len()],
+    present: u16,
+}
+
+impl<'a> Standard<'a> {
+    /// The set attributes, as `(name, value)` in schema order (what [`Attributes::iter`]
+    /// gives).
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &'a str)> + '_ {
+        let mut left = self.present;
+        std::iter::from_fn(move || {
+            if left == 0 {
+                return None;
+            }
+            let i = left.trailing_zeros() as usize;
+            left &= left - 1;
+            Some((*Attributes::NAMES.get(i)?, *self.values.get(i)?))
+        })
+    }
+
+    /// Sets the standard attribute `name`; `false` when `name` is not one of
+    /// [`Attributes::NAMES`] (as [`Attributes::set`]).
+    fn set(&mut self, name: &str, value: &'a str) -> bool {
+        let Some(i) = Attributes::NAMES.iter().position(|&s| s == name) else {
+            return false;
+        };
+        if let Some(slot) = self.values.get_mut(i) {
+            *slot = value;
+            self.present |= 1 << i;
+        }
+        true
+    }
+}
+
+fn is_xsi_schema_location(a: ViewAttribute<'_>) -> bool {
     a.namespace == Some(crate::xml::events::XSI_NS_URI)
         && matches!(a.local, "schemaLocation" | "noNamespaceSchemaLocation")
 }

@@ -29,9 +29,7 @@ use std::io::BufRead;
 pub use crate::xml::decode::InputEncoding;
 pub use crate::xml::limits::Limits;
 use crate::xml::{decode, events};
-pub(crate) use build::{
-    is_xsi_schema_location, record as build_record, FromView, NodeView, ViewChild,
-};
+pub(crate) use build::{record as build_record, FromView, NodeView, ViewChild};
 #[doc(hidden)]
 pub use build::{BuildError, FromNode};
 pub(crate) use findings::{decode_error, edof, lheo_1, xml_error};

@@ -13,7 +13,7 @@ use std::io::Write;
 
 use super::stream::{Serialized, Slot};
 use super::xml::{WriteXml, XmlWriter};
-use crate::model::{written_text, Attributes, Extra, Extras};
+use crate::model::{written_text, Extra, Extras};
 use crate::reader::{FromView, NodeView, ViewChild};
 use crate::schema::{self, id, Content, ElementDecl, Particle};
 
@@ -71,7 +71,7 @@ fn element<'a, N: NodeView<'a>, W: Write>(n: N, w: &mut XmlWriter<W>) -> Result<
         Content::Simple(st) => {
             let text = only_text(n)?;
             let text = written_text(st, &text).ok_or(Unfit)?;
-            let attrs = Standard::of(n, decl)?;
+            let attrs = n.standard_attributes().map_err(|_| Unfit)?;
             w.simple_of(decl.name, attrs.iter(), &text)
                 .map_err(|_| Unfit)
         }
@@ -111,14 +111,14 @@ fn sequence<'a, N: NodeView<'a>, W: Write>(
     w: &mut XmlWriter<W>,
 ) -> Result<(), Unfit> {
     let children = n.element_children().map_err(|_| Unfit)?;
-    let attrs = Standard::of(n, decl)?;
+    let attrs = n.standard_attributes().map_err(|_| Unfit)?;
     let names = decl.extra_attributes;
     if names.len() > EXTRA_ATTRIBUTES || particles.len() > 64 {
         return Err(Unfit);
     }
     let mut extra = [("", None); EXTRA_ATTRIBUTES];
     for (slot, &name) in extra.iter_mut().zip(names) {
-        *slot = (name, unprefixed(n, name));
+        *slot = (name, n.attr_value(name));
     }
     w.open_of(decl.name, attrs.iter(), &extra[..names.len()])
         .map_err(|_| Unfit)?;
@@ -148,59 +148,6 @@ fn sequence<'a, N: NodeView<'a>, W: Write>(
         return Err(Unfit);
     }
     w.close(decl.name).map_err(|_| Unfit)
-}
-
-/// The standard attributes of an element, borrowed: the value of each by its place in
-/// [`Attributes::NAMES`], and which places are set (most elements have none).
-#[derive(Default)]
-struct Standard<'a> {
-    values: [&'a str; Attributes::NAMES.len()],
-    set: u16,
-}
-
-impl<'a> Standard<'a> {
-    /// The standard attributes of `n`, as [`NodeView::attributes`] reads them (an attribute
-    /// the element declares beyond them is left to the caller, `xsi:schemaLocation` is left
-    /// out, any other refused).
-    fn of<N: NodeView<'a>>(n: N, decl: &ElementDecl) -> Result<Self, Unfit> {
-        let mut standard = Standard::default();
-        for a in n.xml_attributes() {
-            if a.namespace.is_none() {
-                if let Some(i) = Attributes::NAMES.iter().position(|&s| s == a.local) {
-                    standard.values[i] = a.value;
-                    standard.set |= 1 << i;
-                    continue;
-                }
-                if decl.extra_attributes.contains(&a.local) {
-                    continue;
-                }
-            }
-            if !crate::reader::is_xsi_schema_location(a) {
-                return Err(Unfit);
-            }
-        }
-        Ok(standard)
-    }
-
-    /// The set attributes, as `(name, value)` in schema order.
-    fn iter(&self) -> impl Iterator<Item = (&'static str, &'a str)> + '_ {
-        let mut left = self.set;
-        std::iter::from_fn(move || {
-            if left == 0 {
-                return None;
-            }
-            let i = left.trailing_zeros() as usize;
-            left &= left - 1;
-            Some((*Attributes::NAMES.get(i)?, *self.values.get(i)?))
-        })
-    }
-}
-
-/// The value of the unprefixed attribute `name` of `n` (the first, as [`NodeView::attr`]).
-fn unprefixed<'a, N: NodeView<'a>>(n: N, name: &str) -> Option<&'a str> {
-    n.xml_attributes()
-        .find(|a| a.namespace.is_none() && a.local == name)
-        .map(|a| a.value)
 }
 
 #[cfg(test)]
