@@ -78,10 +78,7 @@ impl SimpleValue for Date {
 pub(crate) fn written_text<'t>(st: &SimpleType, text: &'t str) -> Option<Cow<'t, str>> {
     if let Some(d) = st.dict {
         let code = trim_xml(text);
-        let known = crate::schema::dict(d)
-            .entries
-            .iter()
-            .any(|(c, _)| *c == code);
+        let known = crate::schema::dict(d).label_of(code).is_some();
         return known.then_some(Cow::Borrowed(code));
     }
     match (st.base, st.format) {
