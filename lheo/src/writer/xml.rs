@@ -111,15 +111,6 @@ impl<W: Write> XmlWriter<W> {
         self.out.write_all(b">")
     }
 
-    fn start_tag(
-        &mut self,
-        name: &str,
-        attrs: &Attributes,
-        extra: &[(&str, Option<&str>)],
-    ) -> io::Result<()> {
-        self.start_tag_of(name, attrs.iter(), extra)
-    }
-
     /// Writes a start tag up to its attributes: the standard ones (`attrs`, in schema order),
     /// then those of `extra` that are set.
     fn start_tag_of<'v>(
@@ -326,7 +317,7 @@ impl WriteXml for Extra {
                 a.name.local
             )));
         }
-        w.start_tag(name, &self.attrs, &[])?;
+        w.start_tag_of(name, self.attrs.iter(), &[])?;
         w.free_attributes(&self.other_attributes)?;
         if self.content.is_empty() {
             return w.out.write_all(b"/>");
