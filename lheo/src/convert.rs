@@ -312,8 +312,10 @@ impl<W: Write> Written<W> {
                                 records: 1,
                             })
                         }
-                        Err(e) if self.failed.is_none() => self.failed = Some(e),
-                        Err(_) => {}
+                        // A failure of the run before it comes first.
+                        Err(e) => {
+                            self.failed.get_or_insert(e);
+                        }
                     }
                 }
             }
