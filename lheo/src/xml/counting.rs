@@ -164,34 +164,49 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
+impl<R: Read> Counting<R> {
+    /// Refills the buffer once the parser consumed it all (counts its lines first, finds the
+    /// line feeds of the new bytes).
+    #[cold]
+    #[inline(never)]
+    fn refill(&mut self) -> io::Result<()> {
+        if let Some(h) = &mut self.digest {
+            h.write(&self.buf[self.digested..self.pos]);
+        }
+        self.digested = 0;
+        self.count();
+        self.counted.set(0);
+        self.passed.set(0);
+        self.newlines.clear();
+        self.pos = 0;
+        self.end = loop {
+            match self.inner.read(&mut self.buf) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other?,
+            }
+        };
+        let filled = &self.buf[..self.end];
+        self.newlines
+            .extend(memchr::memchr_iter(b'\n', filled).map(|i| i as u32));
+        Ok(())
+    }
+}
+
 impl<R: Read> BufRead for Counting<R> {
+    /// The bytes not consumed yet (the parser asks many times per event: inlined, the refill
+    /// apart).
+    #[inline]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         if self.since_mark > self.limit {
             return Err(io::Error::other(LIMIT_MESSAGE));
         }
         if self.pos >= self.end {
-            if let Some(h) = &mut self.digest {
-                h.write(&self.buf[self.digested..self.pos]);
-            }
-            self.digested = 0;
-            self.count();
-            self.counted.set(0);
-            self.passed.set(0);
-            self.newlines.clear();
-            self.pos = 0;
-            self.end = loop {
-                match self.inner.read(&mut self.buf) {
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    other => break other?,
-                }
-            };
-            let filled = &self.buf[..self.end];
-            self.newlines
-                .extend(memchr::memchr_iter(b'\n', filled).map(|i| i as u32));
+            self.refill()?;
         }
         Ok(&self.buf[self.pos..self.end])
     }
 
+    #[inline]
     fn consume(&mut self, amt: usize) {
         let amt = amt.min(self.end - self.pos);
         self.pos += amt;
