@@ -878,6 +878,7 @@ impl<R: BufRead> XmlReader<R> {
                     return self.text_then(e);
                 }
             };
+            let empty = matches!(event, Event::Empty(_));
             // Where the event ends: only tags and the end of input need it.
             match event {
                 Event::Text(t) => self.on_text(&t, before)?,
@@ -887,7 +888,7 @@ impl<R: BufRead> XmlReader<R> {
                 Event::PI(pi) => on_pi(&pi, before)?,
                 Event::Decl(d) => self.on_decl(&d, before)?,
                 Event::DocType(dt) => self.on_doctype(&dt, before)?,
-                Event::Start(s) => {
+                Event::Start(s) | Event::Empty(s) => {
                     self.start.offset = before_offset;
                     let started = self.on_start(&s, tag_position(before, self.here()));
                     drop(s);
@@ -899,21 +900,13 @@ impl<R: BufRead> XmlReader<R> {
                         }
                     };
                     self.buf = buf;
-                    return Ok(self.flush_or(Pending::Start, inside));
-                }
-                Event::Empty(s) => {
-                    self.start.offset = before_offset;
-                    let started = self.on_start(&s, tag_position(before, self.here()));
-                    drop(s);
-                    let inside = match started {
-                        Ok(inside) => inside,
-                        Err(e) => {
-                            self.buf = buf;
-                            return self.text_then(e);
-                        }
+                    // An empty-element tag's end follows its start.
+                    let next = if empty {
+                        Pending::StartThenEnd
+                    } else {
+                        Pending::Start
                     };
-                    self.buf = buf;
-                    return Ok(self.flush_or(Pending::StartThenEnd, inside));
+                    return Ok(self.flush_or(next, inside));
                 }
                 Event::End(e) => {
                     let ended = self.on_end(e.name().0, before);
