@@ -1,0 +1,248 @@
+//! Tests of the event layer: events, blank text, positions, malformed input, limits.
+
+use super::*;
+
+fn events(xml: &str) -> Result<Vec<String>, XmlError> {
+    let mut r = XmlReader::new(xml.as_bytes(), Limits::default());
+    let mut out = Vec::new();
+    loop {
+        let s = match r.next_event()? {
+            XmlEvent::Start(s, _) => {
+                let attrs: Vec<String> = s
+                    .attributes
+                    .iter()
+                    .map(|a| format!("{}={}", a.local, a.value))
+                    .collect();
+                format!(
+                    "<{}:{}{}@{}",
+                    s.ns.map(|n| n.0).unwrap_or(99),
+                    s.local,
+                    if attrs.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {}", attrs.join(" "))
+                    },
+                    s.pos.line
+                )
+            }
+            XmlEvent::End(_) => "/".into(),
+            XmlEvent::Text { text, cdata, .. } => {
+                format!("{}{text:?}", if cdata { "C" } else { "T" })
+            }
+            XmlEvent::Eof | XmlEvent::Suspend => break,
+        };
+        out.push(s);
+    }
+    Ok(out)
+}
+
+/// The texts of `xml` with whether the reader tells them blank.
+fn blanks(xml: &str) -> Vec<(String, bool)> {
+    let mut r = XmlReader::new(xml.as_bytes(), Limits::default());
+    let mut out = Vec::new();
+    loop {
+        match r.next_event() {
+            Ok(XmlEvent::Text { text, blank, .. }) => out.push((text.to_owned(), blank)),
+            Ok(XmlEvent::Eof | XmlEvent::Suspend) | Err(_) => return out,
+            Ok(_) => {}
+        }
+    }
+}
+
+#[test]
+fn texts_tell_whether_they_are_blank() {
+    let got = blanks(
+        "<a> \r\n\t<b/>x<b/> <!--c--> &#32;&#xA;<b/> &#65;<b/><![CDATA[ ]]><b/>\u{a0}<b/>  <![CDATA[y]]></a>",
+    );
+    let want = [
+        (" \n\t", true),
+        ("x", false),
+        ("   \n", true),
+        (" A", false),
+        (" ", true),
+        ("\u{a0}", false),
+        ("  y", false),
+    ];
+    let want: Vec<(String, bool)> = want.iter().map(|(t, b)| (t.to_string(), *b)).collect();
+    assert_eq!(got, want);
+    for (text, blank) in &got {
+        assert_eq!(*blank, is_blank(text), "{text:?}");
+    }
+}
+
+#[test]
+fn basic_stream() {
+    let e = events("<?xml version=\"1.0\"?>\n<a xmlns=\"urn:x\" k=\"v&amp;\tw\"><b/>x&lt;<![CDATA[y]]><!--c-->z</a>\n").unwrap();
+    assert_eq!(e, ["<2:a k=v& w@2", "<2:b@2", "/", "C\"x<yz\"", "/"]);
+}
+
+/// Attributes are reused from tag to tag: each tag has its own, whatever the tag before
+/// had (none, fewer, more, prefixed ones), and a tag without any has none.
+#[test]
+fn each_tag_has_its_own_attributes() {
+    let e = events(
+        "<a xmlns:p=\"urn:p\" x=\"1\"><b/><c p:y=\"2\" z=\"3\" w=\"4\"/><d  \n/><e z=\"5\"/><f></f></a>",
+    )
+    .unwrap();
+    let starts: Vec<&String> = e.iter().filter(|s| s.starts_with('<')).collect();
+    assert_eq!(
+        starts,
+        [
+            "<99:a x=1@1",
+            "<99:b@1",
+            "<99:c y=2 z=3 w=4@1",
+            "<99:d@2",
+            "<99:e z=5@2",
+            "<99:f@2"
+        ]
+    );
+    let mut r = XmlReader::new(
+        &b"<a p:y=\"2\" xmlns:p=\"urn:p\"><b q=\"1\"/></a>"[..],
+        Limits::default(),
+    );
+    let Ok(XmlEvent::Start(a, _)) = r.next_event() else {
+        panic!("a start tag");
+    };
+    assert_eq!(
+        (a.attributes[0].ns.is_some(), a.attributes.len()),
+        (true, 1)
+    );
+    let Ok(XmlEvent::Start(b, _)) = r.next_event() else {
+        panic!("a start tag");
+    };
+    assert_eq!(
+        (b.attributes[0].ns, b.attributes[0].local.as_str()),
+        (None, "q")
+    );
+}
+
+/// The events of `xml` with white space dropped in the elements named in `drop`, and kept
+/// below those named in `keep_below`.
+fn events_with_blank_text(xml: &str, drop: &[&str], keep_below: &[&str]) -> Vec<String> {
+    let mut r = XmlReader::new(xml.as_bytes(), Limits::default());
+    let mut out = Vec::new();
+    loop {
+        let blank = match r.next_event().unwrap() {
+            XmlEvent::Start(s, _) => {
+                out.push(format!("<{}", s.local));
+                if drop.contains(&s.local.as_str()) {
+                    Some(BlankText::Drop)
+                } else if keep_below.contains(&s.local.as_str()) {
+                    Some(BlankText::KeepBelow)
+                } else {
+                    None
+                }
+            }
+            XmlEvent::End(_) => {
+                out.push("/".into());
+                None
+            }
+            XmlEvent::Text { text, cdata, .. } => {
+                out.push(format!("{}{text:?}", if cdata { "C" } else { "T" }));
+                None
+            }
+            XmlEvent::Eof | XmlEvent::Suspend => break,
+        };
+        if let Some(blank) = blank {
+            r.set_blank_text(blank);
+        }
+    }
+    out
+}
+
+/// White space is dropped only directly inside an element that asks for it, never when it
+/// comes with other text or a CDATA section, never below an element that keeps it.
+#[test]
+fn blank_text_is_dropped_where_asked() {
+    let xml =
+        "<a>\n <b>\n <c> </c>\n <d> x </d>&#32;<![CDATA[]]> <e>\n <b>\n </b> </e>\n </b>\n</a>";
+    let kept = events_with_blank_text(xml, &[], &[]).join(" ");
+    assert_eq!(
+        kept,
+        r#"<a T"\n " <b T"\n " <c T" " / T"\n " <d T" x " / C"  " <e T"\n " <b T"\n " / T" " / T"\n " / T"\n" /"#
+    );
+    // `b` drops its white space, except the text merged with a CDATA section; `c` does
+    // not ask; below `e`, `b` asks in vain.
+    let dropped = events_with_blank_text(xml, &["b", "a"], &["e"]).join(" ");
+    assert_eq!(
+        dropped,
+        r#"<a <b <c T" " / <d T" x " / C"  " <e T"\n " <b T"\n " / T" " / / /"#
+    );
+}
+
+#[test]
+fn line_of_a_start_tag_is_the_line_of_its_closing_bracket() {
+    let e = events("<a\n>\n<b\n\nc=\"1\"\n>t</b></a>").unwrap();
+    assert_eq!(e[2], "<99:b c=1@6");
+}
+
+#[test]
+fn malformed_inputs_are_refused() {
+    for xml in [
+        "",
+        "   ",
+        "<a>",
+        "<a></b>",
+        "<a/><b/>",
+        "x<a/>",
+        "<a/>x",
+        "<a>&nbsp;</a>",
+        "<a>&#0;</a>",
+        "<a>\u{1}</a>",
+        "<a b='<'/>",
+        "<a b='1' b='2'/>",
+        "<p:a/>",
+        "<a p:b='1'/>",
+        "<a>]]></a>",
+        "<a><!-- a -- b --></a>",
+        "<1a/>",
+        "<a/><?xml version='1.0'?>",
+        "<!DOCTYPE a [<!ENTITY x 'y'>]><a>&x;</a>",
+        "<a xmlns:p=''/>",
+    ] {
+        assert!(events(xml).is_err(), "{xml:?} should be refused");
+    }
+}
+
+/// Duplicate attributes are refused by name as written and by namespace and local name; a
+/// namespace declared twice in one tag too (among a few declarations or among many), not
+/// one declared again on a child.
+#[test]
+fn duplicate_attributes_and_declarations_are_refused() {
+    let many: String = (0..40).map(|i| format!(" xmlns:p{i}='urn:{i}'")).collect();
+    for (xml, key) in [
+        ("<a b='1' c='' b='2'/>".to_owned(), "b"),
+        (
+            "<a xmlns:p='u' xmlns:q='u' p:b='1' q:b='2'/>".to_owned(),
+            "q:b",
+        ),
+        ("<a xmlns:p='u' xmlns:p='v'/>".to_owned(), "xmlns:p"),
+        ("<a xmlns='u' b='1' xmlns='u'/>".to_owned(), "xmlns"),
+        (format!("<a{many} xmlns:p7='urn:x'/>"), "xmlns:p7"),
+    ] {
+        let e = events(&xml).expect_err(&xml);
+        assert!(
+            e.fr.contains(&format!("attribut « {key} » en double")),
+            "{xml}: {}",
+            e.fr
+        );
+    }
+    for xml in [
+        "<a xmlns:p='u'><b xmlns:p='v' p:c='1'/><c xmlns='w' xmlns:p='u'/></a>".to_owned(),
+        format!("<a{many}><b{many}/></a>"),
+    ] {
+        assert!(events(&xml).is_ok(), "{xml}");
+    }
+}
+
+#[test]
+fn doctype_without_entities_is_accepted() {
+    assert!(events("<!DOCTYPE a SYSTEM \"file:///etc/passwd\"><a/>").is_ok());
+}
+
+#[test]
+fn depth_is_limited() {
+    let xml = "<a>".repeat(600) + &"</a>".repeat(600);
+    let err = events(&xml).unwrap_err();
+    assert_eq!(err.kind, XmlErrorKind::Limit);
+}
