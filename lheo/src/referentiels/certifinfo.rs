@@ -8,10 +8,16 @@ use std::io::BufRead;
 
 use chrono::NaiveDate;
 
-use super::input::{self, CsvDialect};
+use super::input::{self, CsvDialect, Rows};
 use super::load::{Part, Peek};
 use super::tables::CodeSet;
 use super::Error;
+
+/// How Certif Info writes its CSV: `;`, no quoting (values hold literal `"`).
+const DIALECT: CsvDialect = CsvDialect {
+    delimiter: b';',
+    quoting: false,
+};
 
 /// What a Certif Info file is.
 pub(super) fn recognise(peek: &Peek<'_>) -> Option<Part> {
@@ -36,35 +42,10 @@ pub fn date_in_name(name: &str) -> Option<NaiveDate> {
 
 /// Reads the `Code_Diplome` numbers.
 pub fn read<R: BufRead>(input: R, file: &str) -> Result<CodeSet, Error> {
-    let dialect = CsvDialect {
-        delimiter: b';',
-        quoting: false,
-    };
-    let mut rdr = input::csv_reader(input, dialect).map_err(|e| Error::referentiel_io(file, &e))?;
-    let header = rdr
-        .byte_headers()
-        .map_err(|e| input::csv_error(file, &e))?
-        .clone();
-    let [code_i] = input::header_indexes(&header, ["Code_Diplome"]);
-    let Some(code_i) = code_i else {
-        return Err(Error::referentiel(
-            file,
-            "colonne Code_Diplome attendue",
-            "column Code_Diplome expected",
-        ));
-    };
+    let mut rows = Rows::open(input, file, DIALECT, ["Code_Diplome"], 1)?;
     let mut set = CodeSet::default();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(input::csv_error(file, &e)),
-        }
-        if let Some(n) = record
-            .get(code_i)
-            .and_then(|c| super::code::certifinfo(&input::text(c)))
-        {
+    while let Some(row) = rows.next_row()? {
+        if let Some(n) = row.text(0).and_then(|c| super::code::certifinfo(&c)) {
             set.push(n);
         }
     }

@@ -130,6 +130,102 @@ pub fn header_indexes<const N: usize>(
     })
 }
 
+/// The rows of a CSV file of a referential, with the place in its header of the columns asked
+/// for: what every CSV reader of a referential starts with.
+///
+/// ```ignore
+/// let mut rows = Rows::open(input, file, dialect, ["Code_Diplome"], 1)?;
+/// while let Some(row) = rows.next_row()? {
+///     if let Some(code) = row.text(0) { /* … */ }
+/// }
+/// ```
+pub struct Rows<'f, R, const N: usize> {
+    reader: csv::Reader<R>,
+    record: csv::ByteRecord,
+    columns: [Option<usize>; N],
+    file: &'f str,
+}
+
+impl<'f, R: BufRead, const N: usize> Rows<'f, R, N> {
+    /// Reads `input` (the file named `file`, written as `dialect` says) and finds `columns`
+    /// in its header (names compared in NFC, case-insensitive). The first `required` of them
+    /// must be there: an error names those missing.
+    pub fn open(
+        input: R,
+        file: &'f str,
+        dialect: CsvDialect,
+        columns: [&str; N],
+        required: usize,
+    ) -> Result<Self, Error> {
+        let mut reader = csv_reader(input, dialect).map_err(|e| Error::referentiel_io(file, &e))?;
+        let header = reader.byte_headers().map_err(|e| csv_error(file, &e))?;
+        let found = header_indexes(header, columns);
+        let missing: Vec<&str> = columns
+            .iter()
+            .zip(&found)
+            .take(required)
+            .filter(|(_, at)| at.is_none())
+            .map(|(name, _)| *name)
+            .collect();
+        if let Some((last, before)) = missing.split_last() {
+            let (fr, en) = if before.is_empty() {
+                (
+                    format!("colonne {last} attendue"),
+                    format!("column {last} expected"),
+                )
+            } else {
+                let before = before.join(", ");
+                (
+                    format!("colonnes {before} et {last} attendues"),
+                    format!("columns {before} and {last} expected"),
+                )
+            };
+            return Err(Error::referentiel(file, fr, en));
+        }
+        Ok(Rows {
+            reader,
+            record: csv::ByteRecord::new(),
+            columns: found,
+            file,
+        })
+    }
+
+    /// The next row, `None` after the last one.
+    pub fn next_row(&mut self) -> Result<Option<Row<'_, N>>, Error> {
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(true) => Ok(Some(Row {
+                record: &self.record,
+                columns: &self.columns,
+            })),
+            Ok(false) => Ok(None),
+            Err(e) => Err(csv_error(self.file, &e)),
+        }
+    }
+}
+
+/// A row of [`Rows`].
+pub struct Row<'a, const N: usize> {
+    record: &'a csv::ByteRecord,
+    columns: &'a [Option<usize>; N],
+}
+
+impl<'a, const N: usize> Row<'a, N> {
+    /// The bytes of the `k`th column asked for: `None` when the header has no such column or
+    /// the row stops before it.
+    pub fn field(&self, k: usize) -> Option<&'a [u8]> {
+        self.columns
+            .get(k)
+            .copied()
+            .flatten()
+            .and_then(|i| self.record.get(i))
+    }
+
+    /// The text of the `k`th column asked for ([`text`]), as [`Row::field`].
+    pub fn text(&self, k: usize) -> Option<std::borrow::Cow<'a, str>> {
+        self.field(k).map(text)
+    }
+}
+
 /// A CSV error as a referential error of `file`.
 pub fn csv_error(file: &str, e: &csv::Error) -> Error {
     let line = e.position().map(|p| p.line());
@@ -239,6 +335,8 @@ pub fn check_archive<R: Read + Seek>(
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+
     use super::*;
 
     #[test]
@@ -267,5 +365,84 @@ mod tests {
         assert!(ok.read_to_string(&mut s).is_ok());
         let mut over = Bounded::new(&b"abcd"[..], 3);
         assert!(over.read_to_string(&mut String::new()).is_err());
+    }
+
+    const SEMICOLON: CsvDialect = CsvDialect {
+        delimiter: b';',
+        quoting: false,
+    };
+
+    #[test]
+    fn rows_find_their_columns_whatever_the_order_case_and_byte_order_mark() {
+        let csv = "\u{feff}Autre;code_B;Code_A\n1;b1;a1\n2;b2\n3;;a\u{e9}\n";
+        let mut rows =
+            Rows::open(csv.as_bytes(), "f.csv", SEMICOLON, ["CODE_A", "code_b"], 1).unwrap();
+        let mut seen = Vec::new();
+        while let Some(row) = rows.next_row().unwrap() {
+            seen.push((
+                row.text(0).map(Cow::into_owned),
+                row.field(1).map(<[u8]>::to_vec),
+            ));
+        }
+        assert_eq!(
+            seen,
+            [
+                (Some("a1".to_owned()), Some(b"b1".to_vec())),
+                // A short row: the column it stops before is absent, not empty.
+                (None, Some(b"b2".to_vec())),
+                (Some("a\u{e9}".to_owned()), Some(Vec::new())),
+            ]
+        );
+    }
+
+    #[test]
+    fn rows_name_the_required_columns_missing() {
+        let err = |columns: [&str; 3], required| match Rows::open(
+            &b"x;y\n1;2\n"[..],
+            "f.csv",
+            SEMICOLON,
+            columns,
+            required,
+        ) {
+            Ok(_) => panic!("{columns:?} accepted"),
+            Err(e) => e.to_string(),
+        };
+        let one = err(["x", "a", "b"], 2);
+        assert!(one.contains("colonne a attendue"), "{one}");
+        let two = err(["a", "y", "b"], 3);
+        assert!(two.contains("colonnes a et b attendues"), "{two}");
+        let three = err(["a", "b", "c"], 3);
+        assert!(three.contains("colonnes a, b et c attendues"), "{three}");
+        // Columns past `required` may be missing.
+        assert!(Rows::open(&b"x;y\n"[..], "f.csv", SEMICOLON, ["x", "a", "b"], 1).is_ok());
+    }
+
+    #[test]
+    fn rows_pass_on_a_failing_input_as_the_file_s_error() {
+        /// A header, a row, then a failure.
+        struct Failing(usize);
+        impl Read for Failing {
+            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+                let data: &[u8] = b"a\nx\n";
+                if self.0 >= data.len() {
+                    return Err(io::Error::other("disque illisible"));
+                }
+                let n = (data.len() - self.0).min(out.len());
+                out[..n].copy_from_slice(&data[self.0..self.0 + n]);
+                self.0 += n;
+                Ok(n)
+            }
+        }
+        let input = io::BufReader::new(Failing(0));
+        let mut rows = Rows::open(input, "f.csv", SEMICOLON, ["a"], 1).unwrap();
+        assert_eq!(
+            rows.next_row().unwrap().and_then(|r| r.text(0)).as_deref(),
+            Some("x")
+        );
+        let e = match rows.next_row() {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("the failure is lost"),
+        };
+        assert!(e.contains("f.csv") && e.contains("disque illisible"), "{e}");
     }
 }

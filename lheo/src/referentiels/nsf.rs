@@ -5,10 +5,16 @@
 
 use std::io::BufRead;
 
-use super::input::{self, CsvDialect};
+use super::input::{self, CsvDialect, Rows};
 use super::load::{Part, Peek};
 use super::tables::CodeSet;
 use super::Error;
+
+/// How the BCN writes its CSV: `;`, no quoting.
+const DIALECT: CsvDialect = CsvDialect {
+    delimiter: b';',
+    quoting: false,
+};
 
 /// What a BCN file is.
 pub(super) fn recognise(peek: &Peek<'_>) -> Option<Part> {
@@ -33,35 +39,10 @@ pub(super) fn recognise(peek: &Peek<'_>) -> Option<Part> {
 
 /// Reads the `GROUPE_SPECIALITE` codes.
 pub fn read<R: BufRead>(input: R, file: &str) -> Result<CodeSet, Error> {
-    let dialect = CsvDialect {
-        delimiter: b';',
-        quoting: false,
-    };
-    let mut rdr = input::csv_reader(input, dialect).map_err(|e| Error::referentiel_io(file, &e))?;
-    let header = rdr
-        .byte_headers()
-        .map_err(|e| input::csv_error(file, &e))?
-        .clone();
-    let [code_i] = input::header_indexes(&header, ["GROUPE_SPECIALITE"]);
-    let Some(code_i) = code_i else {
-        return Err(Error::referentiel(
-            file,
-            "colonne GROUPE_SPECIALITE attendue",
-            "column GROUPE_SPECIALITE expected",
-        ));
-    };
+    let mut rows = Rows::open(input, file, DIALECT, ["GROUPE_SPECIALITE"], 1)?;
     let mut set = CodeSet::default();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(input::csv_error(file, &e)),
-        }
-        if let Some(n) = record
-            .get(code_i)
-            .and_then(|c| super::code::nsf(&input::text(c)))
-        {
+    while let Some(row) = rows.next_row()? {
+        if let Some(n) = row.text(0).and_then(|c| super::code::nsf(&c)) {
             set.push(u32::from(n));
         }
     }

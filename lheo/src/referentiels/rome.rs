@@ -7,7 +7,7 @@
 
 use std::io::BufRead;
 
-use super::input::{self, CsvDialect};
+use super::input::{self, CsvDialect, Rows};
 use super::load::{Part, Peek};
 use super::Error;
 
@@ -129,34 +129,13 @@ pub fn read<R: BufRead>(input: R, file: &str, name: &str) -> Result<Rome, Error>
         delimiter: b',',
         quoting: true,
     };
-    let mut rdr = input::csv_reader(input, dialect).map_err(|e| Error::referentiel_io(file, &e))?;
-    let header = rdr
-        .byte_headers()
-        .map_err(|e| input::csv_error(file, &e))?
-        .clone();
-    let [code_i, parent_i] = input::header_indexes(&header, ["code_rome", "code_rome_parent"]);
-    let Some(code_i) = code_i else {
-        return Err(Error::referentiel(
-            file,
-            "colonne code_rome attendue",
-            "column code_rome expected",
-        ));
-    };
+    let mut rows = Rows::open(input, file, dialect, ["code_rome", "code_rome_parent"], 1)?;
     let mut codes = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(input::csv_error(file, &e)),
-        }
-        let Some(c) = record.get(code_i).and_then(|c| code(&input::text(c))) else {
+    while let Some(row) = rows.next_row()? {
+        let Some(c) = row.text(0).and_then(|c| code(&c)) else {
             continue;
         };
-        let parent = parent_i
-            .and_then(|i| record.get(i))
-            .and_then(|p| code(&input::text(p)))
-            .unwrap_or(c);
+        let parent = row.text(1).and_then(|p| code(&p)).unwrap_or(c);
         codes.push((c, parent));
     }
     codes.sort();

@@ -5,7 +5,7 @@
 use std::io::BufRead;
 
 use crate::referentiels::code;
-use crate::referentiels::input::{self, CsvDialect};
+use crate::referentiels::input::{CsvDialect, Rows};
 use crate::referentiels::tables::{Certifications, Repertoire};
 use crate::Error;
 
@@ -19,46 +19,30 @@ pub fn read_standard<R: BufRead>(
     input: R,
     file: &str,
 ) -> Result<(Certifications, Certifications), Error> {
-    let mut rdr = input::csv_reader(input, DIALECT).map_err(|e| Error::referentiel_io(file, &e))?;
-    let header = rdr
-        .byte_headers()
-        .map_err(|e| input::csv_error(file, &e))?
-        .clone();
-    let [numero, intitule, actif, fin] = input::header_indexes(
-        &header,
+    let mut rows = Rows::open(
+        input,
+        file,
+        DIALECT,
         [
             "Numero_Fiche",
-            "Intitule",
             "Actif",
+            "Intitule",
             "Date_Fin_Enregistrement",
         ],
-    );
-    let (Some(numero), Some(actif)) = (numero, actif) else {
-        return Err(Error::referentiel(
-            file,
-            "colonnes Numero_Fiche et Actif attendues dans le fichier Standard",
-            "columns Numero_Fiche and Actif expected in the Standard file",
-        ));
-    };
+        2,
+    )?;
     let mut rncp = Certifications::new(Repertoire::Rncp);
     let mut rs = Certifications::new(Repertoire::Rs);
-    let mut record = ::csv::ByteRecord::new();
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(input::csv_error(file, &e)),
-        }
-        let field = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or_default();
-        let Some((repertoire, number)) = Repertoire::split(&input::text(field(Some(numero))))
-        else {
+    while let Some(row) = rows.next_row()? {
+        let text = |k: usize| row.text(k).unwrap_or_default();
+        let Some((repertoire, number)) = Repertoire::split(&text(0)) else {
             // A row without a fiche number (there is none in real exports): nothing to check
             // a code against.
             continue;
         };
-        let active = input::text(field(Some(actif))).trim() == "ACTIVE";
-        let end = code::date(&input::text(field(fin)));
-        let title = input::text(field(intitule));
+        let active = text(1).trim() == "ACTIVE";
+        let end = code::date(&text(3));
+        let title = text(2);
         let table = match repertoire {
             Repertoire::Rncp => &mut rncp,
             Repertoire::Rs => &mut rs,
@@ -73,34 +57,21 @@ pub fn read_blocs<R: BufRead>(
     input: R,
     file: &str,
 ) -> Result<Vec<(Repertoire, u32, String)>, Error> {
-    let mut rdr = input::csv_reader(input, DIALECT).map_err(|e| Error::referentiel_io(file, &e))?;
-    let header = rdr
-        .byte_headers()
-        .map_err(|e| input::csv_error(file, &e))?
-        .clone();
-    let [numero, bloc] = input::header_indexes(&header, ["Numero_Fiche", "Bloc_Competences_Code"]);
-    let (Some(numero), Some(bloc)) = (numero, bloc) else {
-        return Err(Error::referentiel(
-            file,
-            "colonnes Numero_Fiche et Bloc_Competences_Code attendues dans le fichier des blocs",
-            "columns Numero_Fiche and Bloc_Competences_Code expected in the blocs file",
-        ));
-    };
+    let mut rows = Rows::open(
+        input,
+        file,
+        DIALECT,
+        ["Numero_Fiche", "Bloc_Competences_Code"],
+        2,
+    )?;
     let mut out = Vec::new();
-    let mut record = ::csv::ByteRecord::new();
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(input::csv_error(file, &e)),
-        }
-        let (Some(n), Some(b)) = (record.get(numero), record.get(bloc)) else {
+    while let Some(row) = rows.next_row()? {
+        let (Some(n), Some(b)) = (row.text(0), row.text(1)) else {
             continue;
         };
-        let Some((repertoire, number)) = Repertoire::split(&input::text(n)) else {
+        let Some((repertoire, number)) = Repertoire::split(&n) else {
             continue;
         };
-        let b = input::text(b);
         if !b.trim().is_empty() {
             out.push((repertoire, number, b.into_owned()));
         }
