@@ -109,6 +109,28 @@ fn extracted_csv_files() {
     let other = folder.join("export_fiches_CSV_Rome_2024_02_22.csv");
     let e = Referentiels::load(&[&other]).unwrap_err();
     assert!(e.text(Lang::Fr).contains("ne se sert pas"), "{e}");
+
+    // The same through a reader (found by the fuzzer: a reader took it without a word, while
+    // the same bytes in an archive were refused).
+    let mut loader = Loader::new();
+    let bytes = std::fs::read(&other).unwrap();
+    let e = loader
+        .add_reader(
+            "export_fiches_CSV_Rome_2024_02_22.csv",
+            std::io::Cursor::new(bytes),
+        )
+        .unwrap_err();
+    assert!(e.text(Lang::Fr).contains("ne se sert pas"), "{e}");
+    assert_eq!(e.file(), Some("export_fiches_CSV_Rome_2024_02_22.csv"));
+    // A file it uses is still taken.
+    let standard = std::fs::read(folder.join("export_fiches_CSV_Standard_2024_02_22.csv")).unwrap();
+    loader
+        .add_reader(
+            "export_fiches_CSV_Standard_2024_02_22.csv",
+            std::io::Cursor::new(standard),
+        )
+        .unwrap();
+    assert!(loader.finish().unwrap().rncp().is_some());
 }
 
 #[test]

@@ -214,6 +214,13 @@ impl Loader {
         }
         let ignored = self.ignored.len();
         self.add_file(path)?;
+        self.refuse_unused(display, before, ignored)
+    }
+
+    /// A file given by itself must be a referential lheo uses: when it was recognised as one it
+    /// does not use (listed among the ignored since `ignored`, nothing used since `before`),
+    /// an error that names it and says why.
+    fn refuse_unused(&self, display: String, before: usize, ignored: usize) -> Result<(), Error> {
         if self.used() == before {
             if let Some(i) = self.ignored.get(ignored) {
                 return Err(Error::referentiel(display, i.fr.clone(), i.en.clone()));
@@ -270,7 +277,8 @@ impl Loader {
     }
 
     /// Adds one file read from `reader` (zipped or not); `name` is its file name, used to
-    /// recognise it and to read its date.
+    /// recognise it and to read its date. As with [`Loader::add_path`], a file that is not a
+    /// referential lheo uses is an error that names it.
     pub fn add_reader<R: Read + Seek>(&mut self, name: &str, mut reader: R) -> Result<(), Error> {
         let bytes = reader
             .seek(io::SeekFrom::End(0))
@@ -283,7 +291,9 @@ impl Loader {
             bytes,
             report_file: name.to_owned(),
         };
-        self.add_origin(name, origin, reader)
+        let (before, ignored) = (self.used(), self.ignored.len());
+        self.add_origin(name, origin, reader)?;
+        self.refuse_unused(name.to_owned(), before, ignored)
     }
 
     fn add_origin<R: Read + Seek>(
