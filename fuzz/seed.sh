@@ -56,3 +56,15 @@ mkdir -p "$here/corpus/workbook_cells"
 printf '\000<row r="1"><c r="A1" t="inlineStr"><is><t>@numero</t></is></c><c r="B1" t="s"><v>1</v></c></row><row r="2" spans="1:2"><c r="A2"><f>1+1</f><v>2</v></c><c><v>3</v></c></row>' > "$here/corpus/workbook_cells/xlsx"
 printf '\001<table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="3" office:value-type="string"><text:p>a<text:s text:c="2"/>b</text:p></table:table-cell><table:table-cell/><table:table-cell office:value-type="float" office:value="1"/></table:table-row>' > "$here/corpus/workbook_cells/ods"
 printf '\002\000\002\016\000\000\000\000\000\000\000\000\000\000\000\000\000\001\000\000\000\000\000\003\002\016\000\001\000\001\000\000\000\000\000\000\000\000\000\360\077' > "$here/corpus/workbook_cells/xls"
+# The referentiels target: a file name, a line feed, then the file; the samples of the real
+# referentials (../shared/referentiels, beside the checkout, where present).
+shared="$root/../shared/referentiels"
+if [ -d "$shared" ]; then
+    mkdir -p "$here/corpus/referentiels"
+    find "$shared" -type f ! -name '*.md' | while read -r file; do
+        name=$(basename "$file")
+        { printf '%s\n' "$name"; cat "$file"; } > "$here/corpus/referentiels/$name"
+    done
+else
+    echo "seed.sh: $shared absent, no seed for the referentiels target" >&2
+fi
