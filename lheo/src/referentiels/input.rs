@@ -131,14 +131,9 @@ pub fn header_indexes<const N: usize>(
 }
 
 /// The rows of a CSV file of a referential, with the place in its header of the columns asked
-/// for: what every CSV reader of a referential starts with.
-///
-/// ```ignore
-/// let mut rows = Rows::open(input, file, dialect, ["Code_Diplome"], 1)?;
-/// while let Some(row) = rows.next_row()? {
-///     if let Some(code) = row.text(0) { /* … */ }
-/// }
-/// ```
+/// for: what every CSV reader of a referential starts with. [`Rows::open`] names the columns
+/// (the first ones required), [`Rows::next_row`] hands out each row, whose [`Row::text`] `k`
+/// is the field of the `k`th column named.
 pub struct Rows<'f, R, const N: usize> {
     reader: csv::Reader<R>,
     record: csv::ByteRecord,
