@@ -10,6 +10,7 @@ use quick_xml::events::Event;
 
 use crate::referentiels::code;
 use crate::referentiels::tables::{Certifications, Repertoire};
+use crate::xml::events::predefined_entity;
 use crate::Error;
 
 /// Longest text kept for one value (titles are a few hundred characters).
@@ -91,17 +92,6 @@ fn tag(depth: usize, parent: Option<Tag>, name: &[u8]) -> Tag {
         (4, Some(Tag::Bloc), b"CODE") => Tag::Code,
         _ => Tag::Other,
     }
-}
-
-fn entity(name: &str) -> Option<char> {
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "apos" => '\'',
-        "quot" => '"',
-        _ => return None,
-    })
 }
 
 impl Current {
@@ -202,7 +192,7 @@ pub fn read<R: BufRead>(input: R, file: &str) -> Result<Export, Error> {
                 let c = if r.is_char_ref() {
                     r.resolve_char_ref().ok().flatten()
                 } else {
-                    entity(r)
+                    predefined_entity(r)
                 };
                 if let (Some(c), Some(&top)) = (c, stack.last()) {
                     current.push_text(top, c.encode_utf8(&mut [0; 4]));

@@ -64,7 +64,9 @@ pub fn is_blank(text: &str) -> bool {
         .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
-pub(super) fn predefined_entity(name: &str) -> Option<char> {
+/// The character of one of the five entities XML predefines (`amp`, `lt`, `gt`, `apos`,
+/// `quot`): the only ones there are without a DTD.
+pub fn predefined_entity(name: &str) -> Option<char> {
     Some(match name {
         "amp" => '&',
         "lt" => '<',

@@ -19,10 +19,10 @@ mod tag;
 #[cfg(test)]
 mod tests;
 
-pub use chars::{invalid_char, is_blank};
+pub use chars::{invalid_char, is_blank, predefined_entity};
 pub use namespaces::{Namespaces, NsId, XML_NS, XSI_NS, XSI_NS_URI};
 
-use chars::{predefined_entity, FLAG_CR, FLAG_GT, FLAG_INVALID, FLAG_NOT_BLANK, TEXT_FLAGS};
+use chars::{FLAG_CR, FLAG_GT, FLAG_INVALID, FLAG_NOT_BLANK, TEXT_FLAGS};
 use describe::{check_chars, describe_parse_error, malformed, misplaced_declaration};
 use namespaces::{Bindings, XML_NS_URI};
 
