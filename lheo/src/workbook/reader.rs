@@ -181,7 +181,7 @@ impl Imported {
     /// Fails when the workbook has errors.
     pub fn write_feed<W: std::io::Write>(&self, out: W) -> Result<W, Error> {
         use crate::reader::{FromNode, Reader};
-        use crate::writer::{Containers, FeedWriter};
+        use crate::writer::{serialize_from, Containers, FeedWriter};
         if let Some(d) = self
             .diagnostics
             .iter()
@@ -204,6 +204,7 @@ impl Imported {
         let mut reader = Reader::new(self.xml.reader()?)?;
         let mut feed = FeedWriter::new(out);
         let mut containers = Containers::default();
+        let mut bytes = Vec::new();
         while let Some(node) = reader.next_node() {
             let envelope = if containers.first_of_container(&node.path) {
                 let so_far = reader.envelope_so_far();
@@ -211,7 +212,12 @@ impl Imported {
             } else {
                 None
             };
-            feed.write_record(envelope.as_ref(), &node.to_record()?)?;
+            // Each record written from its tree as its model would be (`lheo import`'s way):
+            // `/lheo/offres/formation[1]` is nested two deep.
+            let depth = node.path.matches('/').count().saturating_sub(1);
+            bytes.clear();
+            let serialized = serialize_from(&node.node, depth, &mut bytes)?;
+            feed.write_serialized(envelope.as_ref(), &serialized, &bytes)?;
         }
         stopped(&mut reader)?;
         let envelope = match reader.envelope() {

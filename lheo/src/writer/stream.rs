@@ -501,18 +501,9 @@ impl<W: Write> FeedWriter<W> {
         }
     }
 
-    /// Writes `record`. `envelope` is the envelope read so far, given (at least) with the
-    /// first record of each container.
-    pub fn write_record(
-        &mut self,
-        envelope: Option<&Document>,
-        record: &Record,
-    ) -> Result<(), crate::error::Error> {
-        self.writer(envelope)?.write_record(record)?;
-        Ok(())
-    }
-
-    /// Writes a record [`serialize`]d apart (`bytes`), as [`FeedWriter::write_record`] does.
+    /// Writes a record [`serialize`]d apart (`bytes`, or written by
+    /// [`super::serialize_from`]). `envelope` is the envelope read so far, given (at least)
+    /// with the first record of each container.
     pub fn write_serialized(
         &mut self,
         envelope: Option<&Document>,
