@@ -180,7 +180,7 @@ impl Imported {
     /// library's writer gives for [`Imported::document`], without holding the whole model).
     /// Fails when the workbook has errors.
     pub fn write_feed<W: std::io::Write>(&self, out: W) -> Result<W, Error> {
-        use crate::reader::{FromNode, Reader};
+        use crate::reader::{Built, FromNode, Reader};
         use crate::writer::{serialize_from, Containers, FeedWriter};
         if let Some(d) = self
             .diagnostics
@@ -205,18 +205,25 @@ impl Imported {
         let mut feed = FeedWriter::new(out);
         let mut containers = Containers::default();
         let mut bytes = Vec::new();
-        while let Some(node) = reader.next_node() {
-            let envelope = if containers.first_of_container(&node.path) {
+        while let Some(built) = reader.until_record() {
+            let path = match &built {
+                Built::Node(node) => &node.path,
+                Built::Log(log) => &log.path,
+            };
+            let envelope = if containers.first_of_container(path) {
                 let so_far = reader.envelope_so_far();
                 so_far.map(|n| Document::from_node(&n)).transpose()?
             } else {
                 None
             };
-            // Each record written from its tree as its model would be (`lheo import`'s way):
-            // `/lheo/offres/formation[1]` is nested two deep.
-            let depth = node.path.matches('/').count().saturating_sub(1);
+            // Each record written from its capture as its model would be (`lheo import`'s
+            // way): `/lheo/offres/formation[1]` is nested two deep.
+            let depth = path.matches('/').count().saturating_sub(1);
             bytes.clear();
-            let serialized = serialize_from(&node.node, depth, &mut bytes)?;
+            let serialized = match &built {
+                Built::Node(node) => serialize_from(&node.node, depth, &mut bytes)?,
+                Built::Log(log) => serialize_from(log.root(), depth, &mut bytes)?,
+            };
             feed.write_serialized(envelope.as_ref(), &serialized, &bytes)?;
         }
         stopped(&mut reader)?;
