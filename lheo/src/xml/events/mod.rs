@@ -497,14 +497,11 @@ impl<R: BufRead> XmlReader<R> {
                     self.start.offset = before_offset;
                     let started = self.on_start(&s, tag_position(before, self.here()));
                     drop(s);
+                    self.buf = buf;
                     let inside = match started {
                         Ok(inside) => inside,
-                        Err(e) => {
-                            self.buf = buf;
-                            return self.text_then(e);
-                        }
+                        Err(e) => return self.text_then(e),
                     };
-                    self.buf = buf;
                     // An empty-element tag's end follows its start.
                     let next = if empty {
                         Pending::StartThenEnd
@@ -516,14 +513,11 @@ impl<R: BufRead> XmlReader<R> {
                 Event::End(e) => {
                     let ended = self.on_end(e.name().0, before);
                     drop(e);
+                    self.buf = buf;
                     let in_segment = match ended {
                         Ok(in_segment) => in_segment,
-                        Err(e) => {
-                            self.buf = buf;
-                            return self.text_then(e);
-                        }
+                        Err(e) => return self.text_then(e),
                     };
-                    self.buf = buf;
                     if !in_segment {
                         return Ok(XmlEvent::Suspend);
                     }
