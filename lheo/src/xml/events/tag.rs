@@ -226,10 +226,6 @@ impl<R: BufRead> XmlReader<R> {
         Ok(())
     }
 
-    fn lookup(&self, prefix: &str) -> Option<Option<NsId>> {
-        self.bindings.lookup(prefix)
-    }
-
     /// The namespace and local name of the element being opened ([`XmlReader::start`]).
     #[inline]
     fn resolve_element_name(&mut self, qname: &str, pos: Position) -> Result<(), XmlError> {
@@ -248,7 +244,7 @@ impl<R: BufRead> XmlReader<R> {
                 format!("invalid qualified name \"{qname}\""),
             ));
         }
-        self.start.ns = match self.lookup(prefix) {
+        self.start.ns = match self.bindings.lookup(prefix) {
             Some(ns) => ns,
             None if prefix.is_empty() => None,
             None => {
