@@ -81,18 +81,28 @@ fn describe_syntax_error(s: &quick_xml::errors::SyntaxError) -> (String, String)
     }
 }
 
+/// A French and an English sentence for end tag `found` while `expected` is open.
+pub(super) fn mismatched_end_tag(found: &str, expected: &str) -> (String, String) {
+    (
+        format!("balise fermante « </{found}> » alors que « <{expected}> » est ouvert"),
+        format!("end tag \"</{found}>\" while \"<{expected}>\" is open"),
+    )
+}
+
+/// A French and an English sentence for end tag `name` while no element is open.
+pub(super) fn unmatched_end_tag(name: &str) -> (String, String) {
+    (
+        format!("balise fermante « </{name}> » sans balise ouvrante"),
+        format!("end tag \"</{name}>\" without a start tag"),
+    )
+}
+
 /// A French and an English sentence for markup quick-xml read but XML does not allow.
 fn describe_ill_formed(i: &quick_xml::errors::IllFormedError) -> (String, String) {
     use quick_xml::errors::IllFormedError as I;
     match i {
-        I::MismatchedEndTag { expected, found } => (
-            format!("balise fermante « </{found}> » alors que « <{expected}> » est ouvert"),
-            format!("end tag \"</{found}>\" while \"<{expected}>\" is open"),
-        ),
-        I::UnmatchedEndTag(name) => (
-            format!("balise fermante « </{name}> » sans balise ouvrante"),
-            format!("end tag \"</{name}>\" without a start tag"),
-        ),
+        I::MismatchedEndTag { expected, found } => mismatched_end_tag(found, expected),
+        I::UnmatchedEndTag(name) => unmatched_end_tag(name),
         I::MissingEndTag(name) => (
             format!("l'élément « {name} » n'est pas fermé"),
             format!("element \"{name}\" is not closed"),

@@ -23,7 +23,10 @@ pub use chars::{invalid_char, is_blank, predefined_entity};
 pub use namespaces::{Namespaces, NsId, XML_NS, XSI_NS, XSI_NS_URI};
 
 use chars::{FLAG_CR, FLAG_GT, FLAG_INVALID, FLAG_NOT_BLANK, TEXT_FLAGS};
-use describe::{check_chars, describe_parse_error, malformed, misplaced_declaration};
+use describe::{
+    check_chars, describe_parse_error, malformed, mismatched_end_tag, misplaced_declaration,
+    unmatched_end_tag,
+};
 use namespaces::{Bindings, XML_NS_URI};
 
 /// An attribute of a start tag.
@@ -691,18 +694,13 @@ impl<R: BufRead> XmlReader<R> {
         match self.open.last() {
             Some(open) if self.open_names[open.name..] == *name => Ok(true),
             Some(open) => {
-                let expected = &self.open_names[open.name..];
-                Err(malformed(
-                    before,
-                    format!("balise fermante « </{name}> » alors que « <{expected}> » est ouvert"),
-                    format!("end tag \"</{name}>\" while \"<{expected}>\" is open"),
-                ))
+                let (fr, en) = mismatched_end_tag(name, &self.open_names[open.name..]);
+                Err(malformed(before, fr, en))
             }
-            None => Err(malformed(
-                before,
-                format!("balise fermante « </{name}> » sans balise ouvrante"),
-                format!("end tag \"</{name}>\" without a start tag"),
-            )),
+            None => {
+                let (fr, en) = unmatched_end_tag(name);
+                Err(malformed(before, fr, en))
+            }
         }
     }
 
