@@ -60,7 +60,7 @@ use crate::reader::tree::Node;
 use crate::reader::FromNode;
 use crate::rules::record;
 use crate::validate::{validate_with_work, RecordWork, Report, ValidateOptions};
-use crate::writer::{serialize_from, Containers, FeedWriter, Serialized};
+use crate::writer::{record_depth, serialize_from, Containers, FeedWriter, Serialized};
 
 /// What a conversion did.
 #[derive(Debug, Clone)]
@@ -226,8 +226,7 @@ impl RecordWork for Serialize {
             return;
         }
         let path = log.path.clone();
-        // `/lheo/offres/formation[1]`: nested two deep.
-        let depth = path.matches('/').count().saturating_sub(1);
+        let depth = record_depth(&path);
         let start = part.bytes.len();
         let bytes = &mut part.bytes;
         let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -181,7 +181,7 @@ impl Imported {
     /// Fails when the workbook has errors.
     pub fn write_feed<W: std::io::Write>(&self, out: W) -> Result<W, Error> {
         use crate::reader::{Built, FromNode, Reader};
-        use crate::writer::{serialize_from, Containers, FeedWriter};
+        use crate::writer::{record_depth, serialize_from, Containers, FeedWriter};
         if let Some(d) = self
             .diagnostics
             .iter()
@@ -206,9 +206,17 @@ impl Imported {
         let mut containers = Containers::default();
         let mut bytes = Vec::new();
         while let Some(built) = reader.until_record() {
-            let path = match &built {
-                Built::Node(node) => &node.path,
-                Built::Log(log) => &log.path,
+            // Each record written from its capture as its model would be (`lheo import`'s way).
+            bytes.clear();
+            let (path, serialized) = match &built {
+                Built::Node(node) => (
+                    &node.path,
+                    serialize_from(&node.node, record_depth(&node.path), &mut bytes),
+                ),
+                Built::Log(log) => (
+                    &log.path,
+                    serialize_from(log.root(), record_depth(&log.path), &mut bytes),
+                ),
             };
             let envelope = if containers.first_of_container(path) {
                 let so_far = reader.envelope_so_far();
@@ -216,15 +224,7 @@ impl Imported {
             } else {
                 None
             };
-            // Each record written from its capture as its model would be (`lheo import`'s
-            // way): `/lheo/offres/formation[1]` is nested two deep.
-            let depth = path.matches('/').count().saturating_sub(1);
-            bytes.clear();
-            let serialized = match &built {
-                Built::Node(node) => serialize_from(&node.node, depth, &mut bytes)?,
-                Built::Log(log) => serialize_from(log.root(), depth, &mut bytes)?,
-            };
-            feed.write_serialized(envelope.as_ref(), &serialized, &bytes)?;
+            feed.write_serialized(envelope.as_ref(), &serialized?, &bytes)?;
         }
         stopped(&mut reader)?;
         let envelope = match reader.envelope() {

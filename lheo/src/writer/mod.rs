@@ -29,7 +29,7 @@ use std::io::{self, Write};
 
 use crate::model::Document;
 pub use stream::StreamWriter;
-pub(crate) use stream::{serialize, Containers, FeedWriter, Serialized};
+pub(crate) use stream::{record_depth, serialize, Containers, FeedWriter, Serialized};
 pub(crate) use view::serialize_from;
 pub(crate) use xml::{WriteXml, XmlWriter};
 

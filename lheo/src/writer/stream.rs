@@ -561,6 +561,12 @@ impl Containers {
     }
 }
 
+/// How deep the record at `path` is nested, as [`serialize`] and [`super::serialize_from`] take
+/// it: `/lheo/offres/formation[1]` is two deep.
+pub(crate) fn record_depth(path: &str) -> usize {
+    path.matches('/').count().saturating_sub(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
