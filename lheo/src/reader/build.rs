@@ -202,12 +202,7 @@ pub trait NodeView<'a>: Copy {
     /// declares it (`href`, …).
     fn attributes(self) -> Result<Attributes, BuildError> {
         let mut attrs = Attributes::default();
-        let declared = declared_attributes(self.id());
-        for a in self.xml_attributes() {
-            if !admitted(a, declared, |name, value| attrs.set(name, value)) {
-                return Err(BuildError::at(self, "attribut non admis"));
-            }
-        }
+        admit(self, |name, value| attrs.set(name, value))?;
         Ok(attrs)
     }
 
@@ -215,32 +210,32 @@ pub trait NodeView<'a>: Copy {
     /// are left to [`NodeView::attr_value`], `xsi:schemaLocation` is left out).
     fn standard_attributes(self) -> Result<Standard<'a>, BuildError> {
         let mut standard = Standard::default();
-        let declared = declared_attributes(self.id());
-        for a in self.xml_attributes() {
-            if !admitted(a, declared, |name, value| standard.set(name, value)) {
-                return Err(BuildError::at(self, "attribut non admis"));
-            }
-        }
+        admit(self, |name, value| standard.set(name, value))?;
         Ok(standard)
     }
 }
 
-/// The attributes an element declares beyond the standard ones (`href`, …).
-fn declared_attributes(id: Option<ElementId>) -> &'static [&'static str] {
-    id.map(|i| schema::element(i).extra_attributes)
-        .unwrap_or(&[])
-}
-
-/// Whether the model admits attribute `a` of an element declaring `declared`: an unprefixed
-/// standard one, which `keep` keeps (it says whether the name is one), an unprefixed declared
-/// one, or `xsi:schemaLocation` (left out). Any other is refused.
-fn admitted<'a>(
-    a: ViewAttribute<'a>,
-    declared: &[&str],
-    keep: impl FnOnce(&'a str, &'a str) -> bool,
-) -> bool {
-    (a.namespace.is_none() && (keep(a.local, a.value) || declared.contains(&a.local)))
-        || is_xsi_schema_location(a)
+/// Goes over the attributes of `n` as the model admits them: an unprefixed standard one goes
+/// to `keep` (which says whether the name is one), an unprefixed one the element declares
+/// (`href`, …) or `xsi:schemaLocation` is left, any other refused.
+#[inline]
+fn admit<'a, N: NodeView<'a>>(
+    n: N,
+    mut keep: impl FnMut(&'a str, &'a str) -> bool,
+) -> Result<(), BuildError> {
+    let declared = n
+        .id()
+        .map(|i| schema::element(i).extra_attributes)
+        .unwrap_or(&[]);
+    for a in n.xml_attributes() {
+        let admitted = (a.namespace.is_none()
+            && (keep(a.local, a.value) || declared.contains(&a.local)))
+            || is_xsi_schema_location(a);
+        if !admitted {
+            return Err(BuildError::at(n, "attribut non admis"));
+        }
+    }
+    Ok(())
 }
 
 /// The standard attributes of an element, borrowed from it: the value of each by its place in
