@@ -99,7 +99,7 @@ pub struct CsvDialect {
 
 /// A CSV reader over `input` (a byte order mark is skipped; rows may have more or fewer
 /// fields than the header).
-pub fn csv_reader<R: BufRead>(mut input: R, dialect: CsvDialect) -> io::Result<csv::Reader<R>> {
+fn csv_reader<R: BufRead>(mut input: R, dialect: CsvDialect) -> io::Result<csv::Reader<R>> {
     let head = input.fill_buf()?;
     if head.starts_with(b"\xEF\xBB\xBF") {
         input.consume(3);
@@ -113,7 +113,7 @@ pub fn csv_reader<R: BufRead>(mut input: R, dialect: CsvDialect) -> io::Result<c
 }
 
 /// The index of each wanted column in a CSV header (names compared in NFC, case-insensitive).
-pub fn header_indexes<const N: usize>(
+fn header_indexes<const N: usize>(
     header: &csv::ByteRecord,
     wanted: [&str; N],
 ) -> [Option<usize>; N] {
@@ -222,7 +222,7 @@ impl<'a, const N: usize> Row<'a, N> {
 }
 
 /// A CSV error as a referential error of `file`.
-pub fn csv_error(file: &str, e: &csv::Error) -> Error {
+fn csv_error(file: &str, e: &csv::Error) -> Error {
     let line = e.position().map(|p| p.line());
     match (e.kind(), line) {
         (csv::ErrorKind::Io(io), _) => Error::referentiel_io(file, io),
