@@ -123,6 +123,19 @@ async fn js(c: &Client, script: &str) -> Value {
     c.execute(script, vec![]).await.expect(script)
 }
 
+/// `document.readyState` once it is `complete`, or as it is after 30 s: WebDriver's `goto`
+/// can return while a large page is still loading.
+async fn ready_state(c: &Client) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let state = js(c, "return document.readyState;").await;
+        if state == "complete" || Instant::now() > deadline {
+            return state;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 async fn visible(c: &Client) -> u64 {
     let v = js(c, "return document.getElementById('visible').value;").await;
     v.as_str()
@@ -345,7 +358,7 @@ async fn the_report_of_a_big_feed_opens_with_its_caps_and_filters() {
     let c = driver.browser().await;
     let started = Instant::now();
     c.goto(&url(&page)).await.unwrap();
-    let ready = js(&c, "return document.readyState;").await;
+    let ready = ready_state(&c).await;
     let opened = started.elapsed();
     assert_eq!(ready, "complete");
     let shown = visible(&c).await;
