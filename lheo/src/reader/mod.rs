@@ -151,14 +151,38 @@ impl ReadOptions {
 ///
 /// A reader is made of the XML layer's reader and a core that handles each event: it feeds
 /// an optional [`Checker`] (validation) and builds what it was asked to ([`Build`]).
-pub struct Reader<R: BufRead> {
-    xml: XmlReader<Utf8Input<Prefixed<R>>>,
+pub struct Reader<R: Input> {
+    xml: XmlReader<R::Source>,
     core: Core,
     /// For a UTF-8 document read from its start: the length of its byte order mark, which
     /// turns offsets in the UTF-8 stream into offsets in the input.
     raw_shift: Option<u64>,
     /// Hashing the bytes of each record ([`Reader::digest_input`]).
     digesting: bool,
+}
+
+/// What a [`Reader`] reads: any [`BufRead`] (decoded to UTF-8 as it is read), or a segment of
+/// a document already in memory ([`events::InMemory`], read without copying: what worker
+/// threads read).
+pub trait Input: sealed::Input {
+    /// Where the reader's XML layer gets its events.
+    #[doc(hidden)]
+    type Source: events::Source;
+}
+
+mod sealed {
+    /// Only the inputs of this module are [`super::Input`]s.
+    pub trait Input {}
+    impl<R: std::io::BufRead> Input for R {}
+    impl Input for crate::xml::events::InMemory<'_> {}
+}
+
+impl<R: BufRead> Input for R {
+    type Source = events::Buffered<Utf8Input<Prefixed<R>>>;
+}
+
+impl<'a> Input for events::InMemory<'a> {
+    type Source = events::InMemory<'a>;
 }
 
 impl<R: BufRead> Reader<R> {
@@ -223,10 +247,24 @@ impl<R: BufRead> Reader<R> {
             XmlReader::resume_to_end(Utf8Input::Utf8(decode::resumed(input)), limits, xml)
         })
     }
+}
 
+impl<'a> Reader<events::InMemory<'a>> {
+    /// Reads a segment of a document, its bytes (UTF-8) already in memory, as
+    /// [`Reader::resume`] does; its events borrow `bytes` instead of copying them.
+    #[doc(hidden)]
+    pub fn resume_in_memory(bytes: &'a [u8], state: ReaderState, fragment: bool) -> Self {
+        let limits = state.doc.limits;
+        Reader::from_state(state, |xml| {
+            XmlReader::resume_in_memory(bytes, limits, xml, fragment)
+        })
+    }
+}
+
+impl<R: Input> Reader<R> {
     fn from_state(
         state: ReaderState,
-        xml: impl FnOnce(events::XmlState) -> XmlReader<Utf8Input<Prefixed<R>>>,
+        xml: impl FnOnce(events::XmlState) -> XmlReader<R::Source>,
     ) -> Self {
         Reader {
             xml: xml(state.xml),
@@ -517,7 +555,7 @@ pub fn utf8<R: BufRead>(input: R) -> Result<(impl BufRead, InputEncoding), Error
 /// assert_eq!(last.and_then(|e| e.diagnostic()).map(|d| d.code()), Some("XML-MALFORME"));
 /// # Ok::<(), lheo::Error>(())
 /// ```
-impl<R: BufRead> Iterator for Reader<R> {
+impl<R: Input> Iterator for Reader<R> {
     type Item = Result<Record, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {

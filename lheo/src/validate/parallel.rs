@@ -439,7 +439,7 @@ fn read_chunk<W: RecordWork>(
     if let Some(c) = start.checker_mut() {
         c.defer_ids();
     }
-    let mut reader = Reader::resume(&chunk.bytes[..], start, true);
+    let mut reader = Reader::resume_in_memory(&chunk.bytes, start, true);
     reader.expect_records(record);
     let mut budget = DiagnosticBudget::new(max);
     let mut rules_budget = DiagnosticBudget::new(max);

@@ -1,8 +1,9 @@
 //! Line counting and the per-event size limit, under the XML parser.
 
-use std::cell::Cell;
 use std::hash::{DefaultHasher, Hasher};
 use std::io::{self, BufRead, Read};
+
+use super::lines::Lines;
 
 /// The buffer under the parser: counts lines as the parser consumes bytes, and refuses to
 /// buffer an event (a tag or a text node) larger than a limit, so hostile input cannot make
@@ -15,17 +16,9 @@ pub struct Counting<R> {
     end: usize,
     /// Bytes consumed so far.
     offset: u64,
-    /// 1-based line of `buf[counted]`.
-    line: Cell<u32>,
-    /// Offset of the first byte of that line.
-    line_start: Cell<u64>,
-    /// Index in `buf` up to which lines are counted (lines are counted when a position is
-    /// asked for, or before the buffer is refilled: not on every `consume`).
-    counted: Cell<usize>,
-    /// Indexes of the line feeds in `buf[..end]`, found once per refill.
-    newlines: Vec<u32>,
-    /// How many of `newlines` are before `counted`.
-    passed: Cell<usize>,
+    /// The lines of `buf[..end]` (counted when a position is asked for, or before the buffer
+    /// is refilled: not on every `consume`).
+    lines: Lines,
     /// Bytes consumed since the last [`Counting::mark`].
     since_mark: u64,
     /// Maximum for `since_mark`.
@@ -51,11 +44,7 @@ impl<R: Read> Counting<R> {
             pos: 0,
             end: 0,
             offset: 0,
-            line: Cell::new(1),
-            line_start: Cell::new(0),
-            counted: Cell::new(0),
-            newlines: Vec::new(),
-            passed: Cell::new(0),
+            lines: Lines::new(1, 0),
             since_mark: 0,
             limit,
             digest: None,
@@ -68,46 +57,21 @@ impl<R: Read> Counting<R> {
     /// `line_start`, at byte `offset` of the document.
     pub fn resume(inner: R, limit: u64, line: u32, line_start: u64, offset: u64) -> Self {
         let mut c = Counting::new(inner, limit);
-        c.line.set(line);
-        c.line_start.set(line_start);
+        c.lines = Lines::new(line, line_start);
         c.offset = offset;
         c
     }
 
-    /// Counts the lines of the bytes consumed and not counted yet.
-    fn count(&self) {
-        if self.counted.get() >= self.pos {
-            return;
-        }
-        let mut passed = self.passed.get();
-        let start = passed;
-        while passed < self.newlines.len() && (self.newlines[passed] as usize) < self.pos {
-            passed += 1;
-        }
-        if passed > start {
-            let count = (passed - start) as u32;
-            self.line.set(self.line.get().saturating_add(count));
-            // `buf[pos]` is at `offset`.
-            let at = self.newlines[passed - 1] as u64 + 1;
-            self.line_start.set(self.offset - self.pos as u64 + at);
-        }
-        self.passed.set(passed);
-        self.counted.set(self.pos);
-    }
-
     /// Offset of the first byte of the current line.
-    pub fn line_start(&self) -> u64 {
-        self.count();
-        self.line_start.get()
+    pub fn line_start(&mut self) -> u64 {
+        self.lines.line_start(self.pos, self.offset)
     }
 
-    /// The current position: (line, 1-based byte column, byte offset). Asked around every
+    /// The current position: (line, 1-based byte column, byte offset). Asked after every
     /// event: inlined, so that asking is cheap.
     #[inline(always)]
-    pub fn position(&self) -> (u32, u32, u64) {
-        self.count();
-        let col = (self.offset - self.line_start.get() + 1).min(u64::from(u32::MAX)) as u32;
-        (self.line.get(), col, self.offset)
+    pub fn position(&mut self) -> (u32, u32, u64) {
+        self.lines.position(self.pos, self.offset)
     }
 
     /// Bytes consumed so far.
@@ -174,20 +138,17 @@ impl<R: Read> Counting<R> {
             h.write(&self.buf[self.digested..self.pos]);
         }
         self.digested = 0;
-        self.count();
-        self.counted.set(0);
-        self.passed.set(0);
-        self.newlines.clear();
+        self.lines.count(self.pos, self.offset);
         self.pos = 0;
+        self.end = 0;
+        self.lines.index(&[]);
         self.end = loop {
             match self.inner.read(&mut self.buf) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 other => break other?,
             }
         };
-        let filled = &self.buf[..self.end];
-        self.newlines
-            .extend(memchr::memchr_iter(b'\n', filled).map(|i| i as u32));
+        self.lines.index(&self.buf[..self.end]);
         Ok(())
     }
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod gzip;
 pub mod limits;
+mod lines;
 pub(crate) mod names;
 pub mod position;
 pub mod split;

@@ -7,7 +7,7 @@ use std::io::BufRead;
 
 use quick_xml::events::{BytesCData, BytesDecl, BytesPI, BytesRef, BytesStart, BytesText, Event};
 
-use super::counting::{Counting, LIMIT_MESSAGE};
+use super::counting::LIMIT_MESSAGE;
 use super::error::{XmlError, XmlErrorKind};
 pub use super::limits::Limits;
 pub use super::position::Position;
@@ -15,12 +15,14 @@ pub use super::position::Position;
 mod chars;
 mod describe;
 mod namespaces;
+mod source;
 mod tag;
 #[cfg(test)]
 mod tests;
 
 pub use chars::{invalid_char, is_blank, predefined_entity};
 pub use namespaces::{Namespaces, NsId, XML_NS, XSI_NS, XSI_NS_URI};
+pub use source::{Borrowed, Buffered, InMemory, Source, Span};
 
 use chars::{FLAG_CR, FLAG_GT, FLAG_INVALID, FLAG_NOT_BLANK, TEXT_FLAGS};
 use describe::{
@@ -210,9 +212,15 @@ impl XmlState {
 
 /// Reads XML events from a UTF-8 input. Errors are fatal: they come as a diagnostic
 /// (`XML-MALFORME`, `XML-DTD`, `XML-LIMITE`, `XML-ENCODAGE`) and reading stops.
-pub struct XmlReader<R: BufRead> {
-    reader: quick_xml::Reader<Counting<R>>,
-    buf: Vec<u8>,
+///
+/// Made of its [`Source`] of quick-xml events and a core that handles each of them.
+pub struct XmlReader<S: Source> {
+    src: S,
+    core: Core,
+}
+
+/// The reader apart from its source: what the handlers of quick-xml's events work on.
+struct Core {
     limits: Limits,
     phase: Phase,
     seen_anything: bool,
@@ -226,11 +234,11 @@ pub struct XmlReader<R: BufRead> {
     start: StartTag,
     text: String,
     text_cdata: bool,
-    /// [`XmlReader::text`] is white space only.
+    /// [`Core::text`] is white space only.
     text_blank: bool,
     text_pos: Position,
     pending: Pending,
-    /// A fatal error held back behind the text before it (see [`XmlReader::text_then`]).
+    /// A fatal error held back behind the text before it (see [`Core::text_then`]).
     failed: Option<XmlError>,
     end_after_start: bool,
     /// Fragment mode: the depth the segment started at (see [`XmlReader::resume`]).
@@ -241,6 +249,22 @@ pub struct XmlReader<R: BufRead> {
     carried_text: bool,
     /// Attributes of earlier tags, reused.
     spare_attributes: Vec<Attribute>,
+}
+
+/// What reading one quick-xml event leads to.
+enum Step {
+    /// Read on (character data gathered, or markup checked and skipped).
+    Next,
+    /// A fatal error.
+    Fail(XmlError),
+    /// A fatal error, after the text before it (see [`Core::text_then`]).
+    FailAfterText(XmlError),
+    /// The event `Pending` stands for, after the text before it if any (and inside the root).
+    Flush(Pending, bool),
+    /// The segment suspends.
+    Suspend,
+    /// The end of a segment's input.
+    SegmentEnd,
 }
 
 /// Where a tag read from `before` to `after` is reported: the line of its closing bracket (at
@@ -274,10 +298,10 @@ fn on_pi(pi: &BytesPI<'_>, before: Position) -> Result<(), XmlError> {
 
 pub use crate::xml::names::{is_ncname, is_xml_name};
 
-impl<R: BufRead> XmlReader<R> {
+impl<R: BufRead> XmlReader<Buffered<R>> {
     /// Reads from `input` (which must yield UTF-8: see [`super::decode`]).
     pub fn new(input: R, limits: Limits) -> Self {
-        XmlReader::from_state(input, limits, XmlState::start(), None)
+        XmlReader::resume_to_end(input, limits, XmlState::start())
     }
 
     /// Reads a segment of a document from `state` (where the previous segment stopped, or a
@@ -286,76 +310,98 @@ impl<R: BufRead> XmlReader<R> {
     /// element that was open when the segment started also suspends, and marks the segment
     /// [`broken`](XmlReader::broken).
     pub fn resume(input: R, limits: Limits, state: XmlState, fragment: bool) -> Self {
-        let base = if fragment { state.open.len() } else { 0 };
-        XmlReader::from_state(input, limits, state, Some(base))
-    }
-
-    /// Reads on from `state` to the end of the document.
-    pub fn resume_to_end(input: R, limits: Limits, state: XmlState) -> Self {
-        XmlReader::from_state(input, limits, state, None)
-    }
-
-    fn from_state(input: R, limits: Limits, state: XmlState, fragment: Option<usize>) -> Self {
-        let counting = Counting::resume(
+        let src = Buffered::new(
             input,
             limits.max_event_bytes,
             state.line,
             state.line_start,
             state.offset,
         );
-        let mut reader = quick_xml::Reader::from_reader(counting);
-        let config = reader.config_mut();
-        config.expand_empty_elements = false;
-        // End tags are matched here (against `open_names`), so that a segment may close
-        // elements opened by an earlier one.
-        config.check_end_names = false;
-        config.allow_unmatched_ends = true;
-        config.check_comments = true;
-        config.trim_text_start = false;
-        config.trim_text_end = false;
+        XmlReader::from_parts(src, limits, state, Some(fragment))
+    }
+
+    /// Reads on from `state` to the end of the document.
+    pub fn resume_to_end(input: R, limits: Limits, state: XmlState) -> Self {
+        let src = Buffered::new(
+            input,
+            limits.max_event_bytes,
+            state.line,
+            state.line_start,
+            state.offset,
+        );
+        XmlReader::from_parts(src, limits, state, None)
+    }
+}
+
+impl<'a> XmlReader<InMemory<'a>> {
+    /// Reads a segment of a document already in memory (UTF-8), as
+    /// [`XmlReader::resume`] does; its events borrow `bytes` (see [`InMemory`]).
+    pub fn resume_in_memory(
+        bytes: &'a [u8],
+        limits: Limits,
+        state: XmlState,
+        fragment: bool,
+    ) -> Self {
+        let src = InMemory::new(
+            bytes,
+            limits.max_event_bytes,
+            state.line,
+            state.line_start,
+            state.offset,
+        );
+        XmlReader::from_parts(src, limits, state, Some(fragment))
+    }
+}
+
+impl<S: Source> XmlReader<S> {
+    /// Reads `src` from `state`; with `fragment`, a segment (in fragment mode when `true`).
+    fn from_parts(src: S, limits: Limits, state: XmlState, fragment: Option<bool>) -> Self {
+        let fragment = fragment.map(|f| if f { state.open.len() } else { 0 });
         XmlReader {
-            reader,
-            buf: Vec::with_capacity(8 * 1024),
-            limits,
-            phase: state.phase,
-            seen_anything: state.seen_anything,
-            open: state.open,
-            open_names: state.open_names,
-            bindings: state.bindings,
-            namespaces: state.namespaces,
-            start: StartTag::default(),
-            text_blank: is_blank(&state.text),
-            text: state.text,
-            text_cdata: false,
-            text_pos: state.text_pos,
-            pending: Pending::None,
-            failed: None,
-            end_after_start: false,
-            fragment,
-            broken: false,
-            carried_text: true,
-            spare_attributes: Vec::new(),
+            src,
+            core: Core {
+                limits,
+                phase: state.phase,
+                seen_anything: state.seen_anything,
+                open: state.open,
+                open_names: state.open_names,
+                bindings: state.bindings,
+                namespaces: state.namespaces,
+                start: StartTag::default(),
+                text_blank: is_blank(&state.text),
+                text: state.text,
+                text_cdata: false,
+                text_pos: state.text_pos,
+                pending: Pending::None,
+                failed: None,
+                end_after_start: false,
+                fragment,
+                broken: false,
+                carried_text: true,
+                spare_attributes: Vec::new(),
+            },
         }
     }
 
     /// The state to read the next segment from. Call it once [`XmlEvent::Suspend`] came.
     pub fn suspend(mut self) -> XmlState {
-        let (line, _, offset) = self.reader.get_ref().position();
-        let line_start = self.reader.get_ref().line_start();
-        if !self.open.is_empty() {
+        let (line, _, offset) = self.src.position();
+        let line_start = self.src.line_start();
+        let mut core = self.core;
+        if !core.open.is_empty() {
             // Text inside the root was handed out at the segment's end.
-            self.text.clear();
-            self.text_pos = Position::default();
+            core.text.clear();
+            core.text_pos = Position::default();
         }
         XmlState {
-            phase: self.phase,
-            seen_anything: self.seen_anything,
-            open: self.open,
-            open_names: self.open_names,
-            bindings: self.bindings,
-            namespaces: self.namespaces,
-            text: self.text,
-            text_pos: self.text_pos,
+            phase: core.phase,
+            seen_anything: core.seen_anything,
+            open: core.open,
+            open_names: core.open_names,
+            bindings: core.bindings,
+            namespaces: core.namespaces,
+            text: core.text,
+            text_pos: core.text_pos,
             line,
             line_start,
             offset,
@@ -365,33 +411,33 @@ impl<R: BufRead> XmlReader<R> {
     /// In fragment mode: whether the segment closed an element it did not open (it was not
     /// cut where its reader expected).
     pub fn broken(&self) -> bool {
-        self.broken
+        self.core.broken
     }
 
     /// The URI of an interned namespace.
     pub fn namespace(&self, id: NsId) -> &str {
-        self.namespaces.uri(id)
+        self.core.namespaces.uri(id)
     }
 
     /// Current nesting depth (open elements).
     pub fn depth(&self) -> usize {
-        self.open.len()
+        self.core.open.len()
     }
 
     /// Bytes of input consumed so far.
     pub fn offset(&self) -> u64 {
-        self.reader.get_ref().position().2
+        self.src.offset()
     }
 
     /// Starts hashing the input consumed from here on (see [`XmlReader::take_digest`]).
     pub fn digest_input(&mut self) {
-        self.reader.get_mut().digest_from_here();
+        self.src.digest_from_here();
     }
 
     /// When hashing the input: hashes from `offset` on instead (see
-    /// [`Counting::restart_digest_at`]).
+    /// [`Source::restart_digest_at`]).
     pub fn restart_digest_at(&mut self, offset: u64) {
-        self.reader.get_mut().restart_digest_at(offset);
+        self.src.restart_digest_at(offset);
     }
 
     /// A hash of the input consumed since the last call (or since
@@ -400,22 +446,80 @@ impl<R: BufRead> XmlReader<R> {
     /// not hashing, or when the start asked for was gone.
     pub fn take_digest(&mut self) -> Option<u64> {
         use std::hash::{Hash, Hasher};
-        let bytes = self.reader.get_mut().take_digest()?;
+        let bytes = self.src.take_digest()?;
         let mut h = std::hash::DefaultHasher::new();
         h.write_u64(bytes);
-        for (prefix, ns) in self.bindings.iter() {
+        for (prefix, ns) in self.core.bindings.iter() {
             prefix.hash(&mut h);
-            ns.map(|id| self.namespaces.uri(id)).hash(&mut h);
+            ns.map(|id| self.core.namespaces.uri(id)).hash(&mut h);
         }
         Some(h.finish())
     }
 
-    #[inline(always)]
-    fn here(&self) -> Position {
-        let (line, column, _) = self.reader.get_ref().position();
-        Position { line, column }
+    /// Says what becomes of white-space-only text directly inside the innermost open element
+    /// (call it after its [`XmlEvent::Start`]): inside an element marked
+    /// [`BlankText::KeepBelow`], nothing changes.
+    pub fn set_blank_text(&mut self, blank: BlankText) {
+        if let Some(open) = self.core.open.last_mut() {
+            if open.blank != BlankText::KeepBelow {
+                open.blank = blank;
+            }
+        }
     }
 
+    /// The next event, or a fatal diagnostic: first one an earlier call decided (held back
+    /// behind a text, the end of an empty-element tag, the end of a finished document), else
+    /// the next one read.
+    ///
+    /// Reading is one `match` on quick-xml's event kind, one handler per kind
+    /// ([`Core::on_event`]): character data (text, references, CDATA sections) is gathered by
+    /// its handlers and handed out before the next tag; comments, processing instructions, the
+    /// declaration and the DOCTYPE are checked and skipped; tags and the end of input produce
+    /// the events.
+    pub fn next_event(&mut self) -> Result<XmlEvent<'_>, XmlError> {
+        if let Some(e) = self.core.failed.take() {
+            return Err(e);
+        }
+        match std::mem::replace(&mut self.core.pending, Pending::None) {
+            Pending::None => {}
+            next => return Ok(self.core.emit(next)),
+        }
+        if self.core.end_after_start {
+            self.core.end_after_start = false;
+            let pos = self.core.start.pos;
+            return Ok(self.core.close(pos));
+        }
+        if self.core.phase == Phase::Done {
+            return Ok(XmlEvent::Eof);
+        }
+        self.read_next()
+    }
+
+    /// Reads quick-xml events up to the next event of ours.
+    #[inline(always)]
+    fn read_next(&mut self) -> Result<XmlEvent<'_>, XmlError> {
+        let core = &mut self.core;
+        if !std::mem::take(&mut core.carried_text) {
+            core.text.clear();
+            core.text_cdata = false;
+            core.text_blank = true;
+        }
+        loop {
+            // The event borrows the source while the core handles it.
+            let step = self.src.read(|event, span| core.on_event(event, span));
+            return match step {
+                Step::Next => continue,
+                Step::Fail(e) => Err(e),
+                Step::FailAfterText(e) => core.text_then(e),
+                Step::Flush(next, inside) => Ok(core.flush_or(next, inside)),
+                Step::Suspend => Ok(XmlEvent::Suspend),
+                Step::SegmentEnd => Ok(core.on_segment_end()),
+            };
+        }
+    }
+}
+
+impl Core {
     /// The error for a tag or a text larger than the limit.
     fn too_large(&self, pos: Position) -> XmlError {
         let mb = self.limits.max_event_bytes / (1024 * 1024);
@@ -429,6 +533,7 @@ impl<R: BufRead> XmlReader<R> {
 
     /// Refuses a text that grew past the limit: adjacent text, references and CDATA sections
     /// are merged, each of them under the limit of the buffer.
+    #[inline(always)]
     fn check_text_size(&self) -> Result<(), XmlError> {
         if self.text.len() as u64 > self.limits.max_event_bytes {
             return Err(self.too_large(self.text_pos));
@@ -436,113 +541,49 @@ impl<R: BufRead> XmlReader<R> {
         Ok(())
     }
 
-    /// The next event, or a fatal diagnostic: first one an earlier call decided (held back
-    /// behind a text, the end of an empty-element tag, the end of a finished document), else
-    /// the next one read.
-    ///
-    /// Reading is one `match` on quick-xml's event kind, one handler per kind: character data
-    /// (text, references, CDATA sections) is gathered by its handlers and handed out before the
-    /// next tag; comments, processing instructions, the declaration and the DOCTYPE are checked
-    /// and skipped; tags and the end of input produce the events.
-    pub fn next_event(&mut self) -> Result<XmlEvent<'_>, XmlError> {
-        if let Some(e) = self.failed.take() {
-            return Err(e);
-        }
-        match std::mem::replace(&mut self.pending, Pending::None) {
-            Pending::None => {}
-            next => return Ok(self.emit(next)),
-        }
-        if self.end_after_start {
-            self.end_after_start = false;
-            let pos = self.start.pos;
-            return Ok(self.close(pos));
-        }
-        if self.phase == Phase::Done {
-            return Ok(XmlEvent::Eof);
-        }
-        self.read_next()
-    }
-
-    /// Reads quick-xml events up to the next event of ours, one handler per kind.
+    /// One quick-xml event (lying at `span`), one handler per kind.
     #[inline(always)]
-    fn read_next(&mut self) -> Result<XmlEvent<'_>, XmlError> {
-        if !std::mem::take(&mut self.carried_text) {
-            self.text.clear();
-            self.text_cdata = false;
-            self.text_blank = true;
-        }
-        // The event borrows the buffer: take it out of `self` while events are handled.
-        let mut buf = std::mem::take(&mut self.buf);
-        loop {
-            let before = self.here();
-            let before_offset = self.reader.get_ref().offset();
-            self.reader.get_mut().mark();
-            buf.clear();
-            let event = match self.reader.read_event_into(&mut buf) {
-                Ok(e) => e,
-                Err(e) => {
-                    let e = self.parse_error(e, before);
-                    self.buf = buf;
-                    return self.text_then(e);
-                }
-            };
-            let empty = matches!(event, Event::Empty(_));
-            // Where the event ends: only tags and the end of input need it.
-            match event {
-                Event::Text(t) => self.on_text(&t, before)?,
-                Event::GeneralRef(r) => self.on_reference(&r, before)?,
-                Event::CData(c) => self.on_cdata(&c, before)?,
-                Event::Comment(c) => on_comment(&c, before)?,
-                Event::PI(pi) => on_pi(&pi, before)?,
-                Event::Decl(d) => self.on_decl(&d, before)?,
-                Event::DocType(dt) => self.on_doctype(&dt, before)?,
-                Event::Start(s) | Event::Empty(s) => {
-                    self.start.offset = before_offset;
-                    let started = self.on_start(&s, tag_position(before, self.here()));
-                    drop(s);
-                    self.buf = buf;
-                    let inside = match started {
-                        Ok(inside) => inside,
-                        Err(e) => return self.text_then(e),
-                    };
-                    // An empty-element tag's end follows its start.
-                    let next = if empty {
-                        Pending::StartThenEnd
-                    } else {
-                        Pending::Start
-                    };
-                    return Ok(self.flush_or(next, inside));
-                }
-                Event::End(e) => {
-                    let ended = self.on_end(e.name().0, before);
-                    drop(e);
-                    self.buf = buf;
-                    let in_segment = match ended {
-                        Ok(in_segment) => in_segment,
-                        Err(e) => return self.text_then(e),
-                    };
-                    if !in_segment {
-                        return Ok(XmlEvent::Suspend);
-                    }
-                    return Ok(self.flush_or(Pending::End(tag_position(before, self.here())), true));
-                }
-                Event::Eof if self.fragment.is_some() => {
-                    self.buf = buf;
-                    return Ok(self.on_segment_end());
-                }
-                Event::Eof => {
-                    let ended = self.on_document_end(self.here());
-                    self.buf = buf;
-                    if let Err(e) = ended {
-                        // Inside an unclosed root, the text before the end is handed out
-                        // first, as a segment's end hands it out (same findings however the
-                        // document was cut).
-                        return self.text_then(e);
-                    }
-                    return Ok(self.flush_or(Pending::Eof, false));
-                }
+    fn on_event(&mut self, event: quick_xml::Result<Event<'_>>, span: Span) -> Step {
+        let before = span.before;
+        let event = match event {
+            Ok(e) => e,
+            Err(e) => return Step::FailAfterText(self.parse_error(e, before)),
+        };
+        let handled = match event {
+            Event::Text(t) => self.on_text(&t, before),
+            Event::GeneralRef(r) => self.on_reference(&r, before),
+            Event::CData(c) => self.on_cdata(&c, before),
+            Event::Comment(c) => on_comment(&c, before),
+            Event::PI(pi) => on_pi(&pi, before),
+            Event::Decl(d) => self.on_decl(&d, before),
+            Event::DocType(dt) => self.on_doctype(&dt, before),
+            Event::Start(s) => return self.on_start(&s, span, Pending::Start),
+            // An empty-element tag's end follows its start.
+            Event::Empty(s) => return self.on_start(&s, span, Pending::StartThenEnd),
+            Event::End(e) => {
+                return match self.on_end(e.name().0, before) {
+                    Ok(true) => Step::Flush(Pending::End(tag_position(before, span.after)), true),
+                    Ok(false) => Step::Suspend,
+                    Err(e) => Step::FailAfterText(e),
+                };
             }
-            self.seen_anything = true;
+            Event::Eof if self.fragment.is_some() => return Step::SegmentEnd,
+            Event::Eof => {
+                return match self.on_document_end(span.after) {
+                    // Inside an unclosed root, the text before the end is handed out first,
+                    // as a segment's end hands it out (same findings however the document
+                    // was cut).
+                    Err(e) => Step::FailAfterText(e),
+                    Ok(()) => Step::Flush(Pending::Eof, false),
+                };
+            }
+        };
+        match handled {
+            Ok(()) => {
+                self.seen_anything = true;
+                Step::Next
+            }
+            Err(e) => Step::Fail(e),
         }
     }
 
@@ -669,14 +710,17 @@ impl<R: BufRead> XmlReader<R> {
         Ok(())
     }
 
-    /// A start tag or an empty-element tag at `pos`: opens its element. Returns whether it is
-    /// inside the root (a text before it is then handed out first).
+    /// A start tag or an empty-element tag lying at `span`: opens its element, then `next`
+    /// comes (after the text before it, when the tag is inside the root).
     #[inline(always)]
-    fn on_start(&mut self, s: &BytesStart<'_>, pos: Position) -> Result<bool, XmlError> {
+    fn on_start(&mut self, s: &BytesStart<'_>, span: Span, next: Pending) -> Step {
         self.seen_anything = true;
         let inside = !self.open.is_empty();
-        self.begin_element(s, pos)?;
-        Ok(inside)
+        self.start.offset = span.offset;
+        match self.begin_element(s, tag_position(span.before, span.after)) {
+            Ok(()) => Step::Flush(next, inside),
+            Err(e) => Step::FailAfterText(e),
+        }
     }
 
     /// An end tag named `name` (read at `before`): it must close the innermost open element.
@@ -807,17 +851,6 @@ impl<R: BufRead> XmlReader<R> {
         holder
             .and_then(|i| self.open.get(i))
             .is_some_and(|o| o.blank == BlankText::Drop)
-    }
-
-    /// Says what becomes of white-space-only text directly inside the innermost open element
-    /// (call it after its [`XmlEvent::Start`]): inside an element marked
-    /// [`BlankText::KeepBelow`], nothing changes.
-    pub fn set_blank_text(&mut self, blank: BlankText) {
-        if let Some(open) = self.open.last_mut() {
-            if open.blank != BlankText::KeepBelow {
-                open.blank = blank;
-            }
-        }
     }
 
     /// The event `next` stands for (an empty-element tag's start also queues its end).

@@ -1,9 +1,8 @@
 //! Start tags: the checks and namespace resolution that open an element and fill
-//! [`XmlReader::start`] (its names, namespace declarations and attributes).
+//! [`Core::start`] (its names, namespace declarations and attributes).
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::io::BufRead;
 
 use quick_xml::events::attributes::Attribute as QAttribute;
 use quick_xml::events::BytesStart;
@@ -13,8 +12,7 @@ use super::chars::{invalid_char, is_blank};
 use super::describe::{attribute_error, duplicate, malformed};
 use super::namespaces::{Bindings, NsId, XMLNS_NS_URI, XML_NS_URI, XSI_NS};
 use super::{
-    is_xml_name, Attribute, BlankText, OpenElement, Phase, Position, XmlError, XmlErrorKind,
-    XmlReader,
+    is_xml_name, Attribute, BlankText, Core, OpenElement, Phase, Position, XmlError, XmlErrorKind,
 };
 
 /// The checked and normalised value of attribute `a` (named `key`).
@@ -78,8 +76,8 @@ fn is_duplicate(
     !set.insert((ns, local.to_owned()))
 }
 
-impl<R: BufRead> XmlReader<R> {
-    /// Opens the element of start tag `s` at `pos`: fills [`XmlReader::start`] (names,
+impl Core {
+    /// Opens the element of start tag `s` at `pos`: fills [`Core::start`] (names,
     /// namespaces, attributes) after the well-formedness and namespace checks.
     #[inline]
     pub(super) fn begin_element(
@@ -226,7 +224,7 @@ impl<R: BufRead> XmlReader<R> {
         Ok(())
     }
 
-    /// The namespace and local name of the element being opened ([`XmlReader::start`]).
+    /// The namespace and local name of the element being opened ([`Core::start`]).
     #[inline]
     fn resolve_element_name(&mut self, qname: &str, pos: Position) -> Result<(), XmlError> {
         let colon = qname.as_bytes().iter().position(|&b| b == b':');

@@ -246,3 +246,94 @@ fn depth_is_limited() {
     let err = events(&xml).unwrap_err();
     assert_eq!(err.kind, XmlErrorKind::Limit);
 }
+
+/// Every event of `r` (positions included) up to the end of its input, with a digest of the
+/// bytes read at each end tag, then its state or its error.
+fn trace<S: Source>(mut r: XmlReader<S>, out: &mut Vec<String>) -> Option<XmlState> {
+    r.digest_input();
+    loop {
+        match r.next_event() {
+            Ok(XmlEvent::Suspend) => return Some(r.suspend()),
+            Ok(XmlEvent::Eof) => {
+                out.push(format!("eof at {}", r.offset()));
+                return None;
+            }
+            Ok(XmlEvent::End(pos)) => {
+                let digest = r.take_digest();
+                out.push(format!("end {pos:?} at {} {digest:?}", r.offset()));
+            }
+            // The namespace table's map prints in any order: its URIs by id instead.
+            Ok(XmlEvent::Start(s, ns)) => {
+                let uri = s.ns.map(|id| ns.uri(id));
+                out.push(format!("{s:?} in {uri:?}"));
+            }
+            Ok(e) => out.push(format!("{e:?}")),
+            Err(e) => {
+                out.push(format!("error {e:?}"));
+                return None;
+            }
+        }
+    }
+}
+
+/// Reads `xml` cut at `cut` in two segments (the first in fragment mode), each with the
+/// buffered source or in memory.
+fn read_in_two(xml: &str, cut: usize, limits: Limits, in_memory: bool) -> Vec<String> {
+    let (first, second) = xml.as_bytes().split_at(cut);
+    let mut out = Vec::new();
+    let state = if in_memory {
+        trace(
+            XmlReader::resume_in_memory(first, limits, XmlState::start(), false),
+            &mut out,
+        )
+    } else {
+        trace(
+            XmlReader::resume(first, limits, XmlState::start(), false),
+            &mut out,
+        )
+    };
+    let Some(state) = state else { return out };
+    out.push(format!(
+        "suspended at {}:{} ({})",
+        state.line, state.line_start, state.offset
+    ));
+    let state = if in_memory {
+        trace(
+            XmlReader::resume_in_memory(second, limits, state, true),
+            &mut out,
+        )
+    } else {
+        trace(XmlReader::resume(second, limits, state, true), &mut out)
+    };
+    if let Some(state) = state {
+        out.push(format!("suspended at {} ({})", state.line, state.offset));
+    }
+    out
+}
+
+#[test]
+fn segments_in_memory_read_as_buffered_ones() {
+    let doc = "<?xml version=\"1.0\"?>\r\n<!-- c -->\n<a xmlns=\"urn:a\" xmlns:p=\"urn:p\">\n  \
+               <p:b x=\"1&amp;2\" p:y='é'>t&lt;&#233;x\r\n<![CDATA[<c>]]></p:b>\n  <c/>\
+               <?pi x?>\n  <d>\u{1F600} ü\n\n</d>\n  <e/><f>z</f></a>\n";
+    let bad = "<a>\n  <b>x</c>\n</a>";
+    let truncated = "<a>\n  <b>x</b>\n  <c>";
+    for xml in [doc, bad, truncated] {
+        for (cut, _) in xml.match_indices('<') {
+            for limits in [Limits::default(), Limits::default().with_max_event_bytes(8)] {
+                let buffered = read_in_two(xml, cut, limits, false);
+                let in_memory = read_in_two(xml, cut, limits, true);
+                assert_eq!(in_memory, buffered, "{xml:?} cut at {cut}");
+                assert!(buffered.len() > 2, "{buffered:?}");
+            }
+        }
+    }
+    // The limit holds in memory as it does when reading a file.
+    let long = format!("<a>{}</a>", "x".repeat(100));
+    let limits = Limits::default().with_max_event_bytes(50);
+    let got = read_in_two(&long, 0, limits, true);
+    assert!(
+        got.iter().any(|e| e.contains("Limit")),
+        "the text over the limit is refused: {got:?}"
+    );
+}

@@ -1,0 +1,319 @@
+//! Where [`XmlReader`](super::XmlReader) gets quick-xml's events from: any input read
+//! through a buffer ([`Buffered`]), or bytes already in memory, whose events borrow them
+//! ([`Borrowed`]: no copy, for the segments worker threads read).
+
+use std::hash::{DefaultHasher, Hasher};
+use std::io::BufRead;
+
+use quick_xml::events::Event;
+
+use super::super::counting::Counting;
+use super::super::lines::Lines;
+use super::Position;
+
+/// Where an event lies in the document.
+#[derive(Debug, Clone, Copy)]
+pub struct Span {
+    /// The position of its first byte.
+    pub before: Position,
+    /// The position of the byte after it.
+    pub after: Position,
+    /// The offset of its first byte.
+    pub offset: u64,
+}
+
+/// A source of quick-xml events with their positions (see [`Buffered`], [`Borrowed`],
+/// [`InMemory`]).
+pub trait Source {
+    /// Reads the next event and hands it to `f` with where it lies (read as one step, so
+    /// that the event may borrow the source while `f` runs).
+    fn read<T>(&mut self, f: impl FnOnce(quick_xml::Result<Event<'_>>, Span) -> T) -> T;
+
+    /// The current position: (line, 1-based byte column, offset).
+    fn position(&mut self) -> (u32, u32, u64);
+
+    /// The offset of the first byte of the current line.
+    fn line_start(&mut self) -> u64;
+
+    /// The current offset.
+    fn offset(&self) -> u64;
+
+    /// Starts hashing the bytes read from here on (see [`Source::take_digest`]).
+    fn digest_from_here(&mut self);
+
+    /// When hashing: hashes from `offset` on instead, forgetting the bytes before it; an
+    /// offset the source no longer holds makes the next digest unknown.
+    fn restart_digest_at(&mut self, offset: u64);
+
+    /// A hash of the bytes read since the last call (or since the hashing started or
+    /// restarted); `None` when not hashing, or when the start asked for was gone. The same
+    /// bytes hash the same whatever the source.
+    fn take_digest(&mut self) -> Option<u64>;
+}
+
+/// How the XML layer sets quick-xml up, whatever the source.
+fn configure<R>(reader: &mut quick_xml::Reader<R>) {
+    let config = reader.config_mut();
+    config.expand_empty_elements = false;
+    // End tags are matched by the XML layer (against the names of the open elements), so that
+    // a segment may close elements opened by an earlier one.
+    config.check_end_names = false;
+    config.allow_unmatched_ends = true;
+    config.check_comments = true;
+    config.trim_text_start = false;
+    config.trim_text_end = false;
+}
+
+/// The position as the XML layer reports it.
+#[inline(always)]
+fn at((line, column, _): (u32, u32, u64)) -> Position {
+    Position { line, column }
+}
+
+/// Events read from any input through [`Counting`]'s buffer (which counts lines and refuses
+/// an event larger than the limit): quick-xml copies each event into a buffer of its own.
+pub struct Buffered<R: BufRead> {
+    reader: quick_xml::Reader<Counting<R>>,
+    buf: Vec<u8>,
+    /// Where the next event starts.
+    next: (Position, u64),
+}
+
+impl<R: BufRead> Buffered<R> {
+    /// Reads `input`, which starts at `line` (1-based), in a line that starts at
+    /// `line_start`, at document offset `offset`; an event may span at most `limit` bytes.
+    pub fn new(input: R, limit: u64, line: u32, line_start: u64, offset: u64) -> Self {
+        let mut counting = Counting::resume(input, limit, line, line_start, offset);
+        let next = counting.position();
+        let mut reader = quick_xml::Reader::from_reader(counting);
+        configure(&mut reader);
+        Buffered {
+            reader,
+            buf: Vec::with_capacity(8 * 1024),
+            next: (at(next), next.2),
+        }
+    }
+}
+
+impl<R: BufRead> Source for Buffered<R> {
+    #[inline(always)]
+    fn read<T>(&mut self, f: impl FnOnce(quick_xml::Result<Event<'_>>, Span) -> T) -> T {
+        let (before, offset) = self.next;
+        self.reader.get_mut().mark();
+        self.buf.clear();
+        let event = self.reader.read_event_into(&mut self.buf);
+        let here = self.reader.get_mut().position();
+        self.next = (at(here), here.2);
+        let span = Span {
+            before,
+            after: self.next.0,
+            offset,
+        };
+        f(event, span)
+    }
+
+    fn position(&mut self) -> (u32, u32, u64) {
+        self.reader.get_mut().position()
+    }
+
+    fn line_start(&mut self) -> u64 {
+        self.reader.get_mut().line_start()
+    }
+
+    fn offset(&self) -> u64 {
+        self.reader.get_ref().offset()
+    }
+
+    fn digest_from_here(&mut self) {
+        self.reader.get_mut().digest_from_here();
+    }
+
+    fn restart_digest_at(&mut self, offset: u64) {
+        self.reader.get_mut().restart_digest_at(offset);
+    }
+
+    fn take_digest(&mut self) -> Option<u64> {
+        self.reader.get_mut().take_digest()
+    }
+}
+
+/// Events read from bytes in memory, borrowing them: no copy, no buffer to refill. The
+/// size limit of events is not checked: use it for bytes no longer than the limit
+/// ([`InMemory`] chooses).
+pub struct Borrowed<'a> {
+    reader: quick_xml::Reader<&'a [u8]>,
+    bytes: &'a [u8],
+    /// The document offset of `bytes[0]`.
+    base: u64,
+    lines: Lines,
+    /// Where the next event starts.
+    next: (Position, u64),
+    /// When hashing: the index in `bytes` the next digest starts at.
+    digest: Option<usize>,
+    /// Whether that start is where it was asked to be.
+    exact: bool,
+}
+
+impl<'a> Borrowed<'a> {
+    /// Reads `bytes` (UTF-8, at most `u32::MAX` of them), which start at `line` (1-based),
+    /// in a line that starts at `line_start`, at document offset `offset`.
+    pub fn new(bytes: &'a [u8], line: u32, line_start: u64, offset: u64) -> Self {
+        let mut lines = Lines::new(line, line_start);
+        lines.index(bytes);
+        let next = lines.position(0, offset);
+        let mut reader = quick_xml::Reader::from_reader(bytes);
+        configure(&mut reader);
+        Borrowed {
+            reader,
+            bytes,
+            base: offset,
+            lines,
+            next: (at(next), offset),
+            digest: None,
+            exact: true,
+        }
+    }
+
+    /// The index in `bytes` of the next byte to read.
+    #[inline(always)]
+    fn pos(&self) -> usize {
+        self.bytes.len() - self.reader.get_ref().len()
+    }
+}
+
+impl Source for Borrowed<'_> {
+    #[inline(always)]
+    fn read<T>(&mut self, f: impl FnOnce(quick_xml::Result<Event<'_>>, Span) -> T) -> T {
+        let (before, offset) = self.next;
+        let event = self.reader.read_event();
+        let here = self.position();
+        self.next = (at(here), here.2);
+        let span = Span {
+            before,
+            after: self.next.0,
+            offset,
+        };
+        f(event, span)
+    }
+
+    #[inline(always)]
+    fn position(&mut self) -> (u32, u32, u64) {
+        let pos = self.pos();
+        self.lines.position(pos, self.base + pos as u64)
+    }
+
+    fn line_start(&mut self) -> u64 {
+        let pos = self.pos();
+        self.lines.line_start(pos, self.base + pos as u64)
+    }
+
+    fn offset(&self) -> u64 {
+        self.base + self.pos() as u64
+    }
+
+    fn digest_from_here(&mut self) {
+        self.digest = Some(self.pos());
+        self.exact = true;
+    }
+
+    fn restart_digest_at(&mut self, offset: u64) {
+        if self.digest.is_none() {
+            return;
+        }
+        let pos = self.pos();
+        match offset.checked_sub(self.base).map(usize::try_from) {
+            Some(Ok(at)) if at <= pos => {
+                self.digest = Some(at);
+                self.exact = true;
+            }
+            _ => {
+                self.digest = Some(0);
+                self.exact = false;
+            }
+        }
+    }
+
+    fn take_digest(&mut self) -> Option<u64> {
+        let start = self.digest?;
+        let pos = self.pos();
+        let mut h = DefaultHasher::new();
+        h.write(&self.bytes[start..pos]);
+        self.digest = Some(pos);
+        std::mem::replace(&mut self.exact, true).then_some(h.finish())
+    }
+}
+
+/// Bytes of a segment in memory (UTF-8): [`Borrowed`] when no event in them can be larger
+/// than the limit, else [`Buffered`] (which refuses such an event where reading it from a
+/// file would), so that the findings do not depend on the source.
+pub enum InMemory<'a> {
+    /// Events borrow the bytes.
+    Borrowed(Borrowed<'a>),
+    /// Events are copied (the bytes are longer than an event may be).
+    Buffered(Buffered<&'a [u8]>),
+}
+
+impl<'a> InMemory<'a> {
+    /// Reads `bytes` (UTF-8), which start at `line` (1-based), in a line that starts at
+    /// `line_start`, at document offset `offset`; an event may span at most `limit` bytes.
+    pub fn new(bytes: &'a [u8], limit: u64, line: u32, line_start: u64, offset: u64) -> Self {
+        let len = bytes.len() as u64;
+        if len <= limit && len <= u64::from(u32::MAX) {
+            InMemory::Borrowed(Borrowed::new(bytes, line, line_start, offset))
+        } else {
+            InMemory::Buffered(Buffered::new(bytes, limit, line, line_start, offset))
+        }
+    }
+}
+
+impl Source for InMemory<'_> {
+    #[inline(always)]
+    fn read<T>(&mut self, f: impl FnOnce(quick_xml::Result<Event<'_>>, Span) -> T) -> T {
+        match self {
+            InMemory::Borrowed(s) => s.read(f),
+            InMemory::Buffered(s) => s.read(f),
+        }
+    }
+
+    fn position(&mut self) -> (u32, u32, u64) {
+        match self {
+            InMemory::Borrowed(s) => s.position(),
+            InMemory::Buffered(s) => s.position(),
+        }
+    }
+
+    fn line_start(&mut self) -> u64 {
+        match self {
+            InMemory::Borrowed(s) => s.line_start(),
+            InMemory::Buffered(s) => s.line_start(),
+        }
+    }
+
+    fn offset(&self) -> u64 {
+        match self {
+            InMemory::Borrowed(s) => s.offset(),
+            InMemory::Buffered(s) => s.offset(),
+        }
+    }
+
+    fn digest_from_here(&mut self) {
+        match self {
+            InMemory::Borrowed(s) => s.digest_from_here(),
+            InMemory::Buffered(s) => s.digest_from_here(),
+        }
+    }
+
+    fn restart_digest_at(&mut self, offset: u64) {
+        match self {
+            InMemory::Borrowed(s) => s.restart_digest_at(offset),
+            InMemory::Buffered(s) => s.restart_digest_at(offset),
+        }
+    }
+
+    fn take_digest(&mut self) -> Option<u64> {
+        match self {
+            InMemory::Borrowed(s) => s.take_digest(),
+            InMemory::Buffered(s) => s.take_digest(),
+        }
+    }
+}
