@@ -249,14 +249,13 @@ impl<R: BufRead> Splitter<R> {
         rest.extend_from_slice(&self.buf[end..]);
         let mut taken = std::mem::replace(&mut self.buf, rest);
         taken.truncate(end);
-        let mut last = None;
-        let mut count = 0u32;
-        for i in memchr::memchr_iter(b'\n', &taken) {
-            count += 1;
-            last = Some(i);
-        }
-        if let Some(i) = last {
-            self.line = self.line.saturating_add(count);
+        // Counted in bulk (memchr counts without stopping at each match), the last found from
+        // the end.
+        if let Some(i) = memchr::memrchr(b'\n', &taken) {
+            let count = memchr::memchr_iter(b'\n', &taken).count();
+            self.line = self
+                .line
+                .saturating_add(u32::try_from(count).unwrap_or(u32::MAX));
             self.line_start = self.base + i as u64 + 1;
         }
         self.base += end as u64;
