@@ -293,6 +293,31 @@ mod tests {
             assert_eq!(element_id(e.name), Some(ElementId(i as u16)), "{}", e.name);
         }
         assert_eq!(element_id("offre-formation"), None);
+        assert_eq!(element_id(""), None);
+    }
+
+    #[test]
+    fn names_that_differ_by_one_byte_are_told_apart() {
+        // The lookup jumps on the length and one byte: every other byte must still count.
+        let by_name = |n: &str| ELEMENTS.iter().position(|e| e.name == n);
+        for e in ELEMENTS.iter() {
+            for at in 0..e.name.len() {
+                for c in ['x', 'Z', '-', 'é'] {
+                    let mut n = e.name.to_owned();
+                    n.replace_range(at..at + 1, c.encode_utf8(&mut [0; 4]));
+                    let want = by_name(&n).map(|i| ElementId(i as u16));
+                    assert_eq!(element_id(&n), want, "{n}");
+                }
+            }
+            assert_eq!(
+                element_id(&format!("{}s", e.name)),
+                by_name(&format!("{}s", e.name)).map(|i| ElementId(i as u16))
+            );
+            assert_eq!(
+                element_id(&e.name[1..]),
+                by_name(&e.name[1..]).map(|i| ElementId(i as u16))
+            );
+        }
     }
 
     #[test]
