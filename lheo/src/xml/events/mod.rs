@@ -310,25 +310,13 @@ impl<R: BufRead> XmlReader<Buffered<R>> {
     /// element that was open when the segment started also suspends, and marks the segment
     /// [`broken`](XmlReader::broken).
     pub fn resume(input: R, limits: Limits, state: XmlState, fragment: bool) -> Self {
-        let src = Buffered::new(
-            input,
-            limits.max_event_bytes,
-            state.line,
-            state.line_start,
-            state.offset,
-        );
+        let src = Buffered::at(input, limits, &state);
         XmlReader::from_parts(src, limits, state, Some(fragment))
     }
 
     /// Reads on from `state` to the end of the document.
     pub fn resume_to_end(input: R, limits: Limits, state: XmlState) -> Self {
-        let src = Buffered::new(
-            input,
-            limits.max_event_bytes,
-            state.line,
-            state.line_start,
-            state.offset,
-        );
+        let src = Buffered::at(input, limits, &state);
         XmlReader::from_parts(src, limits, state, None)
     }
 }

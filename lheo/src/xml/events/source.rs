@@ -9,7 +9,7 @@ use quick_xml::events::Event;
 
 use super::super::counting::Counting;
 use super::super::lines::Lines;
-use super::Position;
+use super::{Limits, Position, XmlState};
 
 /// Where an event lies in the document.
 #[derive(Debug, Clone, Copy)]
@@ -64,10 +64,35 @@ fn configure<R>(reader: &mut quick_xml::Reader<R>) {
     config.trim_text_end = false;
 }
 
-/// The position as the XML layer reports it.
-#[inline(always)]
-fn at((line, column, _): (u32, u32, u64)) -> Position {
-    Position { line, column }
+/// Where the next event starts.
+#[derive(Debug, Clone, Copy)]
+struct Next {
+    at: Position,
+    offset: u64,
+}
+
+impl Next {
+    /// At `(line, column, offset)`.
+    #[inline(always)]
+    fn new((line, column, offset): (u32, u32, u64)) -> Self {
+        Next {
+            at: Position { line, column },
+            offset,
+        }
+    }
+
+    /// Moves to `here`, where the event just read ends: that event's span.
+    #[inline(always)]
+    fn advance(&mut self, here: (u32, u32, u64)) -> Span {
+        let next = Next::new(here);
+        let span = Span {
+            before: self.at,
+            after: next.at,
+            offset: self.offset,
+        };
+        *self = next;
+        span
+    }
 }
 
 /// Events read from any input through [`Counting`]'s buffer (which counts lines and refuses
@@ -75,8 +100,7 @@ fn at((line, column, _): (u32, u32, u64)) -> Position {
 pub struct Buffered<R: BufRead> {
     reader: quick_xml::Reader<Counting<R>>,
     buf: Vec<u8>,
-    /// Where the next event starts.
-    next: (Position, u64),
+    next: Next,
 }
 
 impl<R: BufRead> Buffered<R> {
@@ -90,25 +114,32 @@ impl<R: BufRead> Buffered<R> {
         Buffered {
             reader,
             buf: Vec::with_capacity(8 * 1024),
-            next: (at(next), next.2),
+            next: Next::new(next),
         }
+    }
+}
+
+impl<R: BufRead> Buffered<R> {
+    /// Reads `input` from where `state` stands, within `limits`.
+    pub(super) fn at(input: R, limits: Limits, state: &XmlState) -> Self {
+        Buffered::new(
+            input,
+            limits.max_event_bytes,
+            state.line,
+            state.line_start,
+            state.offset,
+        )
     }
 }
 
 impl<R: BufRead> Source for Buffered<R> {
     #[inline(always)]
     fn read<T>(&mut self, f: impl FnOnce(quick_xml::Result<Event<'_>>, Span) -> T) -> T {
-        let (before, offset) = self.next;
         self.reader.get_mut().mark();
         self.buf.clear();
         let event = self.reader.read_event_into(&mut self.buf);
         let here = self.reader.get_mut().position();
-        self.next = (at(here), here.2);
-        let span = Span {
-            before,
-            after: self.next.0,
-            offset,
-        };
+        let span = self.next.advance(here);
         f(event, span)
     }
 
@@ -146,8 +177,7 @@ pub struct Borrowed<'a> {
     /// The document offset of `bytes[0]`.
     base: u64,
     lines: Lines,
-    /// Where the next event starts.
-    next: (Position, u64),
+    next: Next,
     /// When hashing: the index in `bytes` the next digest starts at.
     digest: Option<usize>,
     /// Whether that start is where it was asked to be.
@@ -168,7 +198,7 @@ impl<'a> Borrowed<'a> {
             bytes,
             base: offset,
             lines,
-            next: (at(next), offset),
+            next: Next::new(next),
             digest: None,
             exact: true,
         }
@@ -184,15 +214,9 @@ impl<'a> Borrowed<'a> {
 impl Source for Borrowed<'_> {
     #[inline(always)]
     fn read<T>(&mut self, f: impl FnOnce(quick_xml::Result<Event<'_>>, Span) -> T) -> T {
-        let (before, offset) = self.next;
         let event = self.reader.read_event();
         let here = self.position();
-        self.next = (at(here), here.2);
-        let span = Span {
-            before,
-            after: self.next.0,
-            offset,
-        };
+        let span = self.next.advance(here);
         f(event, span)
     }
 
