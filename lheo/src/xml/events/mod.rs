@@ -531,23 +531,23 @@ impl Core {
 
     /// One quick-xml event (lying at `span`), one handler per kind.
     #[inline(always)]
-    fn on_event(&mut self, event: quick_xml::Result<Event<'_>>, span: Span) -> Step {
+    fn on_event(&mut self, event: &quick_xml::Result<Event<'_>>, span: Span) -> Step {
         let before = span.before;
         let event = match event {
             Ok(e) => e,
             Err(e) => return Step::FailAfterText(self.parse_error(e, before)),
         };
         let handled = match event {
-            Event::Text(t) => self.on_text(&t, before),
-            Event::GeneralRef(r) => self.on_reference(&r, before),
-            Event::CData(c) => self.on_cdata(&c, before),
-            Event::Comment(c) => on_comment(&c, before),
-            Event::PI(pi) => on_pi(&pi, before),
-            Event::Decl(d) => self.on_decl(&d, before),
-            Event::DocType(dt) => self.on_doctype(&dt, before),
-            Event::Start(s) => return self.on_start(&s, span, Pending::Start),
+            Event::Text(t) => self.on_text(t, before),
+            Event::GeneralRef(r) => self.on_reference(r, before),
+            Event::CData(c) => self.on_cdata(c, before),
+            Event::Comment(c) => on_comment(c, before),
+            Event::PI(pi) => on_pi(pi, before),
+            Event::Decl(d) => self.on_decl(d, before),
+            Event::DocType(dt) => self.on_doctype(dt, before),
+            Event::Start(s) => return self.on_start(s, span, Pending::Start),
             // An empty-element tag's end follows its start.
-            Event::Empty(s) => return self.on_start(&s, span, Pending::StartThenEnd),
+            Event::Empty(s) => return self.on_start(s, span, Pending::StartThenEnd),
             Event::End(e) => {
                 return match self.on_end(e.name().0, before) {
                     Ok(true) => Step::Flush(Pending::End(tag_position(before, span.after)), true),
@@ -868,8 +868,8 @@ impl Core {
         XmlEvent::End(pos)
     }
 
-    fn parse_error(&self, e: quick_xml::Error, pos: Position) -> XmlError {
-        if let quick_xml::Error::Io(io) = &e {
+    fn parse_error(&self, e: &quick_xml::Error, pos: Position) -> XmlError {
+        if let quick_xml::Error::Io(io) = e {
             if io.to_string().contains(LIMIT_MESSAGE) {
                 return self.too_large(pos);
             }
@@ -882,7 +882,7 @@ impl Core {
                 );
             }
         }
-        if let quick_xml::Error::Encoding(_) = &e {
+        if let quick_xml::Error::Encoding(_) = e {
             return XmlError::new(
                 XmlErrorKind::Encoding,
                 pos,
@@ -893,7 +893,7 @@ impl Core {
                  <?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>) or convert it to UTF-8",
             );
         }
-        let (fr, en) = describe_parse_error(&e);
+        let (fr, en) = describe_parse_error(e);
         malformed(pos, fr, en)
     }
 }

@@ -26,8 +26,9 @@ pub struct Span {
 /// [`InMemory`]).
 pub trait Source {
     /// Reads the next event and hands it to `f` with where it lies (read as one step, so
-    /// that the event may borrow the source while `f` runs).
-    fn read<T>(&mut self, f: impl FnOnce(quick_xml::Result<Event<'_>>, Span) -> T) -> T;
+    /// that the event may borrow the source while `f` runs; lent, not moved, so that it is not
+    /// copied on the way).
+    fn read<T>(&mut self, f: impl FnOnce(&quick_xml::Result<Event<'_>>, Span) -> T) -> T;
 
     /// The current position: (line, 1-based byte column, offset).
     fn position(&mut self) -> (u32, u32, u64);
@@ -134,13 +135,13 @@ impl<R: BufRead> Buffered<R> {
 
 impl<R: BufRead> Source for Buffered<R> {
     #[inline(always)]
-    fn read<T>(&mut self, f: impl FnOnce(quick_xml::Result<Event<'_>>, Span) -> T) -> T {
+    fn read<T>(&mut self, f: impl FnOnce(&quick_xml::Result<Event<'_>>, Span) -> T) -> T {
         self.reader.get_mut().mark();
         self.buf.clear();
         let event = self.reader.read_event_into(&mut self.buf);
         let here = self.reader.get_mut().position();
         let span = self.next.advance(here);
-        f(event, span)
+        f(&event, span)
     }
 
     fn position(&mut self) -> (u32, u32, u64) {
@@ -213,11 +214,11 @@ impl<'a> Borrowed<'a> {
 
 impl Source for Borrowed<'_> {
     #[inline(always)]
-    fn read<T>(&mut self, f: impl FnOnce(quick_xml::Result<Event<'_>>, Span) -> T) -> T {
+    fn read<T>(&mut self, f: impl FnOnce(&quick_xml::Result<Event<'_>>, Span) -> T) -> T {
         let event = self.reader.read_event();
         let here = self.position();
         let span = self.next.advance(here);
-        f(event, span)
+        f(&event, span)
     }
 
     #[inline(always)]
@@ -292,7 +293,7 @@ impl<'a> InMemory<'a> {
 
 impl Source for InMemory<'_> {
     #[inline(always)]
-    fn read<T>(&mut self, f: impl FnOnce(quick_xml::Result<Event<'_>>, Span) -> T) -> T {
+    fn read<T>(&mut self, f: impl FnOnce(&quick_xml::Result<Event<'_>>, Span) -> T) -> T {
         match self {
             InMemory::Borrowed(s) => s.read(f),
             InMemory::Buffered(s) => s.read(f),
