@@ -62,6 +62,9 @@ pub(super) struct Bindings {
     list: Vec<(String, Option<NsId>)>,
     /// The bindings of each prefix, innermost last, with their place in `list`.
     index: HashMap<String, Vec<(Option<NsId>, usize)>>,
+    /// The binding of the empty prefix in scope (the default namespace), kept at hand: every
+    /// unprefixed element name asks for it.
+    default: Option<Option<NsId>>,
 }
 
 impl Bindings {
@@ -78,6 +81,9 @@ impl Bindings {
     }
 
     pub(super) fn push(&mut self, prefix: &str, ns: Option<NsId>) {
+        if prefix.is_empty() {
+            self.default = Some(ns);
+        }
         let at = self.list.len();
         self.list.push((prefix.to_owned(), ns));
         self.index
@@ -106,9 +112,18 @@ impl Bindings {
                 }
             }
         }
+        self.default = self
+            .index
+            .get("")
+            .and_then(|stack| stack.last())
+            .map(|&(ns, _)| ns);
     }
 
+    #[inline]
     pub(super) fn lookup(&self, prefix: &str) -> Option<Option<NsId>> {
+        if prefix.is_empty() {
+            return self.default;
+        }
         if self.list.len() <= Self::SCANNED {
             return self
                 .list
@@ -132,5 +147,35 @@ impl Bindings {
             .get(prefix)
             .and_then(|stack| stack.last())
             .is_some_and(|&(_, at)| at >= from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_namespace_follows_the_scopes() {
+        let mut b = Bindings::default();
+        b.push("xml", Some(XML_NS));
+        assert_eq!(b.lookup(""), None);
+        b.push("", Some(NsId(7)));
+        b.push("p", Some(NsId(8)));
+        assert_eq!(b.lookup(""), Some(Some(NsId(7))));
+        b.push("", None);
+        assert_eq!(b.lookup(""), Some(None), "xmlns=\"\" undeclares it");
+        b.truncate(3);
+        assert_eq!(b.lookup(""), Some(Some(NsId(7))));
+        assert_eq!(b.lookup("p"), Some(Some(NsId(8))));
+        b.truncate(1);
+        assert_eq!(b.lookup(""), None);
+        assert_eq!(b.lookup("p"), None);
+        // Past the scanned length, the same answers.
+        for i in 0..40u32 {
+            b.push(if i % 3 == 0 { "" } else { "q" }, Some(NsId(100 + i)));
+        }
+        assert_eq!(b.lookup(""), Some(Some(NsId(139))));
+        b.truncate(30);
+        assert_eq!(b.lookup(""), Some(Some(NsId(127))));
     }
 }
