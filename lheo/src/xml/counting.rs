@@ -32,6 +32,16 @@ pub struct Counting<R> {
     exact: bool,
 }
 
+/// Where hashing restarts at document offset `offset` in a buffer whose first byte is at
+/// offset `base` and whose first `pos` bytes are read: (its index, `true`), or (0, `false`)
+/// when the buffer no longer holds that offset (the next digest is then unknown).
+pub(crate) fn restart_index(offset: u64, base: u64, pos: usize) -> (usize, bool) {
+    match offset.checked_sub(base).map(usize::try_from) {
+        Some(Ok(at)) if at <= pos => (at, true),
+        _ => (0, false),
+    }
+}
+
 /// Error message used when the per-event limit is exceeded.
 pub const LIMIT_MESSAGE: &str = "lheo: event size limit exceeded";
 
@@ -92,17 +102,8 @@ impl<R: Read> Counting<R> {
     pub fn restart_digest_at(&mut self, offset: u64) {
         let Some(h) = &mut self.digest else { return };
         *h = DefaultHasher::new();
-        let base = self.offset - self.pos as u64;
-        match offset.checked_sub(base).map(usize::try_from) {
-            Some(Ok(at)) if at <= self.pos => {
-                self.digested = at;
-                self.exact = true;
-            }
-            _ => {
-                self.digested = 0;
-                self.exact = false;
-            }
-        }
+        (self.digested, self.exact) =
+            restart_index(offset, self.offset - self.pos as u64, self.pos);
     }
 
     /// A hash of the bytes consumed since the last call (or since
@@ -140,16 +141,16 @@ impl<R: Read> Counting<R> {
         self.digested = 0;
         self.lines.count(self.pos, self.offset);
         self.pos = 0;
-        self.end = 0;
-        self.lines.index(&[]);
-        self.end = loop {
+        let read = loop {
             match self.inner.read(&mut self.buf) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                other => break other?,
+                other => break other,
             }
         };
+        // On an error the buffer is empty (and its old line feeds forgotten).
+        self.end = *read.as_ref().unwrap_or(&0);
         self.lines.index(&self.buf[..self.end]);
-        Ok(())
+        read.map(|_| ())
     }
 }
 

@@ -310,13 +310,13 @@ impl<R: BufRead> XmlReader<Buffered<R>> {
     /// element that was open when the segment started also suspends, and marks the segment
     /// [`broken`](XmlReader::broken).
     pub fn resume(input: R, limits: Limits, state: XmlState, fragment: bool) -> Self {
-        let src = Buffered::at(input, limits, &state);
+        let src = Buffered::new(input, limits, &state);
         XmlReader::from_parts(src, limits, state, Some(fragment))
     }
 
     /// Reads on from `state` to the end of the document.
     pub fn resume_to_end(input: R, limits: Limits, state: XmlState) -> Self {
-        let src = Buffered::at(input, limits, &state);
+        let src = Buffered::new(input, limits, &state);
         XmlReader::from_parts(src, limits, state, None)
     }
 }
@@ -330,13 +330,7 @@ impl<'a> XmlReader<InMemory<'a>> {
         state: XmlState,
         fragment: bool,
     ) -> Self {
-        let src = InMemory::new(
-            bytes,
-            limits.max_event_bytes,
-            state.line,
-            state.line_start,
-            state.offset,
-        );
+        let src = InMemory::new(bytes, limits, &state);
         XmlReader::from_parts(src, limits, state, Some(fragment))
     }
 }

@@ -7,7 +7,7 @@ use std::io::BufRead;
 
 use quick_xml::events::Event;
 
-use super::super::counting::Counting;
+use super::super::counting::{restart_index, Counting};
 use super::super::lines::Lines;
 use super::{Limits, Position, XmlState};
 
@@ -105,10 +105,16 @@ pub struct Buffered<R: BufRead> {
 }
 
 impl<R: BufRead> Buffered<R> {
-    /// Reads `input`, which starts at `line` (1-based), in a line that starts at
-    /// `line_start`, at document offset `offset`; an event may span at most `limit` bytes.
-    pub fn new(input: R, limit: u64, line: u32, line_start: u64, offset: u64) -> Self {
-        let mut counting = Counting::resume(input, limit, line, line_start, offset);
+    /// Reads `input` from where `state` stands (its line, the start of that line, its
+    /// offset); an event may span at most `limits.max_event_bytes`.
+    pub fn new(input: R, limits: Limits, state: &XmlState) -> Self {
+        let mut counting = Counting::resume(
+            input,
+            limits.max_event_bytes,
+            state.line,
+            state.line_start,
+            state.offset,
+        );
         let next = counting.position();
         let mut reader = quick_xml::Reader::from_reader(counting);
         configure(&mut reader);
@@ -117,19 +123,6 @@ impl<R: BufRead> Buffered<R> {
             buf: Vec::with_capacity(8 * 1024),
             next: Next::new(next),
         }
-    }
-}
-
-impl<R: BufRead> Buffered<R> {
-    /// Reads `input` from where `state` stands, within `limits`.
-    pub(super) fn at(input: R, limits: Limits, state: &XmlState) -> Self {
-        Buffered::new(
-            input,
-            limits.max_event_bytes,
-            state.line,
-            state.line_start,
-            state.offset,
-        )
     }
 }
 
@@ -186,10 +179,10 @@ pub struct Borrowed<'a> {
 }
 
 impl<'a> Borrowed<'a> {
-    /// Reads `bytes` (UTF-8, at most `u32::MAX` of them), which start at `line` (1-based),
-    /// in a line that starts at `line_start`, at document offset `offset`.
-    pub fn new(bytes: &'a [u8], line: u32, line_start: u64, offset: u64) -> Self {
-        let mut lines = Lines::new(line, line_start);
+    /// Reads `bytes` (UTF-8, at most `u32::MAX` of them) from where `state` stands.
+    pub fn new(bytes: &'a [u8], state: &XmlState) -> Self {
+        let offset = state.offset;
+        let mut lines = Lines::new(state.line, state.line_start);
         lines.index(bytes);
         let next = lines.position(0, offset);
         let mut reader = quick_xml::Reader::from_reader(bytes);
@@ -245,17 +238,9 @@ impl Source for Borrowed<'_> {
         if self.digest.is_none() {
             return;
         }
-        let pos = self.pos();
-        match offset.checked_sub(self.base).map(usize::try_from) {
-            Some(Ok(at)) if at <= pos => {
-                self.digest = Some(at);
-                self.exact = true;
-            }
-            _ => {
-                self.digest = Some(0);
-                self.exact = false;
-            }
-        }
+        let (at, exact) = restart_index(offset, self.base, self.pos());
+        self.digest = Some(at);
+        self.exact = exact;
     }
 
     fn take_digest(&mut self) -> Option<u64> {
@@ -279,14 +264,14 @@ pub enum InMemory<'a> {
 }
 
 impl<'a> InMemory<'a> {
-    /// Reads `bytes` (UTF-8), which start at `line` (1-based), in a line that starts at
-    /// `line_start`, at document offset `offset`; an event may span at most `limit` bytes.
-    pub fn new(bytes: &'a [u8], limit: u64, line: u32, line_start: u64, offset: u64) -> Self {
+    /// Reads `bytes` (UTF-8) from where `state` stands; an event may span at most
+    /// `limits.max_event_bytes`.
+    pub fn new(bytes: &'a [u8], limits: Limits, state: &XmlState) -> Self {
         let len = bytes.len() as u64;
-        if len <= limit && len <= u64::from(u32::MAX) {
-            InMemory::Borrowed(Borrowed::new(bytes, line, line_start, offset))
+        if len <= limits.max_event_bytes && len <= u64::from(u32::MAX) {
+            InMemory::Borrowed(Borrowed::new(bytes, state))
         } else {
-            InMemory::Buffered(Buffered::new(bytes, limit, line, line_start, offset))
+            InMemory::Buffered(Buffered::new(bytes, limits, state))
         }
     }
 }
