@@ -117,6 +117,21 @@ impl<R: Read> Counting<R> {
         std::mem::replace(&mut self.exact, true).then_some(digest)
     }
 
+    /// The bytes buffered and not consumed yet (nothing more is read).
+    #[inline(always)]
+    pub fn ahead(&self) -> &[u8] {
+        &self.buf[self.pos..self.end]
+    }
+
+    /// Consumes `n` bytes of [`Counting::ahead`] that belong to no event (white space the
+    /// reader drops): they do not count toward the size limit of an event.
+    #[inline(always)]
+    pub fn skip(&mut self, n: usize) {
+        let n = n.min(self.end - self.pos);
+        self.pos += n;
+        self.offset += n as u64;
+    }
+
     /// Starts a new event for the size limit.
     pub fn mark(&mut self) {
         self.since_mark = 0;

@@ -44,6 +44,21 @@ pub(super) static TEXT_FLAGS: [u8; 256] = {
     t
 };
 
+/// The length of the XML white space at the start of `bytes` when a start or an end tag
+/// follows it there (a `<`, then neither `!` nor `?`: not a comment, a CDATA section or a
+/// processing instruction), else 0.
+#[inline]
+pub(super) fn blank_before_tag(bytes: &[u8]) -> usize {
+    let n = bytes
+        .iter()
+        .position(|&b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .unwrap_or(bytes.len());
+    match bytes.get(n..n + 2) {
+        Some([b'<', next]) if !matches!(next, b'!' | b'?') => n,
+        _ => 0,
+    }
+}
+
 /// The first character XML 1.0 does not allow, if any.
 pub fn invalid_char(s: &str) -> Option<char> {
     let bytes = s.as_bytes();

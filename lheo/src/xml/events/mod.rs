@@ -486,6 +486,13 @@ impl<S: Source> XmlReader<S> {
             core.text_cdata = false;
             core.text_blank = true;
         }
+        // White space up to a tag, directly inside an element that drops it: not even read.
+        if core.text.is_empty()
+            && !core.text_cdata
+            && core.open.last().is_some_and(|o| o.blank == BlankText::Drop)
+        {
+            self.src.skip_blank_to_tag();
+        }
         loop {
             // The event borrows the source while the core handles it.
             let step = self.src.read(|event, span| core.on_event(event, span));

@@ -9,6 +9,7 @@ use quick_xml::events::Event;
 
 use super::super::counting::{restart_index, Counting};
 use super::super::lines::Lines;
+use super::chars::blank_before_tag;
 use super::{Limits, Position, XmlState};
 
 /// Where an event lies in the document.
@@ -29,6 +30,12 @@ pub trait Source {
     /// that the event may borrow the source while `f` runs; lent, not moved, so that it is not
     /// copied on the way).
     fn read<T>(&mut self, f: impl FnOnce(&quick_xml::Result<Event<'_>>, Span) -> T) -> T;
+
+    /// Skips the XML white space ahead when a start or an end tag follows it directly (seen in
+    /// what the source holds, and no longer than an event may be): white space the reader
+    /// would drop, so that quick-xml does not make a text event of it. The next event's span
+    /// starts at the tag, as it would have after that text.
+    fn skip_blank_to_tag(&mut self);
 
     /// The current position: (line, 1-based byte column, offset).
     fn position(&mut self) -> (u32, u32, u64);
@@ -102,6 +109,8 @@ pub struct Buffered<R: BufRead> {
     reader: quick_xml::Reader<Counting<R>>,
     buf: Vec<u8>,
     next: Next,
+    /// The most bytes an event may span.
+    limit: u64,
 }
 
 impl<R: BufRead> Buffered<R> {
@@ -122,6 +131,7 @@ impl<R: BufRead> Buffered<R> {
             reader,
             buf: Vec::with_capacity(8 * 1024),
             next: Next::new(next),
+            limit: limits.max_event_bytes,
         }
     }
 }
@@ -135,6 +145,17 @@ impl<R: BufRead> Source for Buffered<R> {
         let here = self.reader.get_mut().position();
         let span = self.next.advance(here);
         f(&event, span)
+    }
+
+    #[inline(always)]
+    fn skip_blank_to_tag(&mut self) {
+        let counting = self.reader.get_mut();
+        let n = blank_before_tag(counting.ahead());
+        // As long as a text event may be: a longer one is refused as it was.
+        if n > 0 && n as u64 <= self.limit {
+            counting.skip(n);
+            self.next = Next::new(counting.position());
+        }
     }
 
     fn position(&mut self) -> (u32, u32, u64) {
@@ -215,6 +236,18 @@ impl Source for Borrowed<'_> {
     }
 
     #[inline(always)]
+    fn skip_blank_to_tag(&mut self) {
+        // The bytes are no longer than an event may be (see `InMemory`).
+        let rest: &mut &[u8] = self.reader.get_mut();
+        let n = blank_before_tag(rest);
+        if n > 0 {
+            *rest = &rest[n..];
+            let here = self.position();
+            self.next = Next::new(here);
+        }
+    }
+
+    #[inline(always)]
     fn position(&mut self) -> (u32, u32, u64) {
         let pos = self.pos();
         self.lines.position(pos, self.base + pos as u64)
@@ -282,6 +315,14 @@ impl Source for InMemory<'_> {
         match self {
             InMemory::Borrowed(s) => s.read(f),
             InMemory::Buffered(s) => s.read(f),
+        }
+    }
+
+    #[inline(always)]
+    fn skip_blank_to_tag(&mut self) {
+        match self {
+            InMemory::Borrowed(s) => s.skip_blank_to_tag(),
+            InMemory::Buffered(s) => s.skip_blank_to_tag(),
         }
     }
 

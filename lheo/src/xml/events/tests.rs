@@ -249,10 +249,31 @@ fn depth_is_limited() {
 
 /// Every event of `r` (positions included) up to the end of its input, with a digest of the
 /// bytes read at each end tag, then its state or its error.
-fn trace<S: Source>(mut r: XmlReader<S>, out: &mut Vec<String>) -> Option<XmlState> {
+/// What [`trace`] does with white space.
+#[derive(Clone, Copy, PartialEq)]
+enum Blanks {
+    /// Handed out, as the reader does by default.
+    Kept,
+    /// Dropped by every element ([`BlankText::Drop`]).
+    Dropped,
+    /// Handed out by the reader, left out of the trace where [`Blanks::Dropped`] would drop
+    /// it (blank text without CDATA: every element is in that mode).
+    Omitted,
+}
+
+fn trace<S: Source>(
+    mut r: XmlReader<S>,
+    out: &mut Vec<String>,
+    blanks: Blanks,
+) -> Option<XmlState> {
     r.digest_input();
     loop {
         match r.next_event() {
+            Ok(XmlEvent::Text {
+                blank: true,
+                cdata: false,
+                ..
+            }) if blanks == Blanks::Omitted => {}
             Ok(XmlEvent::Suspend) => return Some(r.suspend()),
             Ok(XmlEvent::Eof) => {
                 out.push(format!("eof at {}", r.offset()));
@@ -266,6 +287,9 @@ fn trace<S: Source>(mut r: XmlReader<S>, out: &mut Vec<String>) -> Option<XmlSta
             Ok(XmlEvent::Start(s, ns)) => {
                 let uri = s.ns.map(|id| ns.uri(id));
                 out.push(format!("{s:?} in {uri:?}"));
+                if blanks == Blanks::Dropped {
+                    r.set_blank_text(BlankText::Drop);
+                }
             }
             Ok(e) => out.push(format!("{e:?}")),
             Err(e) => {
@@ -278,18 +302,26 @@ fn trace<S: Source>(mut r: XmlReader<S>, out: &mut Vec<String>) -> Option<XmlSta
 
 /// Reads `xml` cut at `cut` in two segments (the first in fragment mode), each with the
 /// buffered source or in memory.
-fn read_in_two(xml: &str, cut: usize, limits: Limits, in_memory: bool) -> Vec<String> {
+fn read_in_two(
+    xml: &str,
+    cut: usize,
+    limits: Limits,
+    in_memory: bool,
+    blanks: Blanks,
+) -> Vec<String> {
     let (first, second) = xml.as_bytes().split_at(cut);
     let mut out = Vec::new();
     let state = if in_memory {
         trace(
             XmlReader::resume_in_memory(first, limits, XmlState::start(), false),
             &mut out,
+            blanks,
         )
     } else {
         trace(
             XmlReader::resume(first, limits, XmlState::start(), false),
             &mut out,
+            blanks,
         )
     };
     let Some(state) = state else { return out };
@@ -301,9 +333,14 @@ fn read_in_two(xml: &str, cut: usize, limits: Limits, in_memory: bool) -> Vec<St
         trace(
             XmlReader::resume_in_memory(second, limits, state, true),
             &mut out,
+            blanks,
         )
     } else {
-        trace(XmlReader::resume(second, limits, state, true), &mut out)
+        trace(
+            XmlReader::resume(second, limits, state, true),
+            &mut out,
+            blanks,
+        )
     };
     if let Some(state) = state {
         out.push(format!("suspended at {} ({})", state.line, state.offset));
@@ -321,19 +358,113 @@ fn segments_in_memory_read_as_buffered_ones() {
     for xml in [doc, bad, truncated] {
         for (cut, _) in xml.match_indices('<') {
             for limits in [Limits::default(), Limits::default().with_max_event_bytes(8)] {
-                let buffered = read_in_two(xml, cut, limits, false);
-                let in_memory = read_in_two(xml, cut, limits, true);
-                assert_eq!(in_memory, buffered, "{xml:?} cut at {cut}");
-                assert!(buffered.len() > 2, "{buffered:?}");
+                for blanks in [Blanks::Kept, Blanks::Dropped] {
+                    let buffered = read_in_two(xml, cut, limits, false, blanks);
+                    let in_memory = read_in_two(xml, cut, limits, true, blanks);
+                    assert_eq!(in_memory, buffered, "{xml:?} cut at {cut}");
+                    assert!(buffered.len() > 2, "{buffered:?}");
+                }
             }
         }
     }
     // The limit holds in memory as it does when reading a file.
     let long = format!("<a>{}</a>", "x".repeat(100));
     let limits = Limits::default().with_max_event_bytes(50);
-    let got = read_in_two(&long, 0, limits, true);
+    let got = read_in_two(&long, 0, limits, true, Blanks::Kept);
     assert!(
         got.iter().any(|e| e.contains("Limit")),
         "the text over the limit is refused: {got:?}"
     );
+}
+
+/// White space up to a tag, in an element that drops it, is skipped unread
+/// ([`Source::skip_blank_to_tag`]): every other event, position, offset, digest and error is
+/// the one read with the white space handed out, whatever the source and the limit.
+#[test]
+fn skipped_white_space_leaves_the_other_events_as_they_were() {
+    let docs = [
+        "<?xml version=\"1.0\"?>\r\n<!-- c -->\n<a xmlns=\"urn:a\" xmlns:p=\"urn:p\">\n  \
+         <p:b x=\"1&amp;2\">\r\n\t<c/>  \r\n  </p:b>  <!-- x -->  <d>t</d>\n  <?p?>\n \
+         <e> </e>&#32;<f>  <![CDATA[ ]]>  </f>\n\n  <g>\u{1F600} </g>   \n</a>\n",
+        // Text after white space, in an element that drops white space only.
+        "<a>\n  x <b/>\n  <!-- c --> y\n  </a>",
+        // Errors after white space: a wrong end tag, a duplicate attribute, a stray `<`.
+        "<a>\n  <b>\n  </c>\n</a>",
+        "<a>\n  <b x='1' x='2'/>\n</a>",
+        "<a>\n  < b/></a>",
+        // White space up to the end, a long run of it (over an 8-byte limit).
+        "<a>\n  <b>x</b>\n  ",
+        "<a>                    <b/></a>",
+    ];
+    for xml in docs {
+        for limits in [Limits::default(), Limits::default().with_max_event_bytes(8)] {
+            for in_memory in [false, true] {
+                let read = |blanks| {
+                    let mut out = Vec::new();
+                    let bytes = xml.as_bytes();
+                    let state = XmlState::start();
+                    if in_memory {
+                        let r = XmlReader::resume_in_memory(bytes, limits, state, false);
+                        trace(r, &mut out, blanks);
+                    } else {
+                        trace(
+                            XmlReader::resume(bytes, limits, state, false),
+                            &mut out,
+                            blanks,
+                        );
+                    }
+                    out
+                };
+                let dropped = read(Blanks::Dropped);
+                assert_eq!(
+                    dropped,
+                    read(Blanks::Omitted),
+                    "{xml:?} in memory: {in_memory}"
+                );
+                assert!(dropped.len() >= 2, "{dropped:?}");
+            }
+        }
+    }
+}
+
+/// What [`Source::skip_blank_to_tag`] skips: white space up to a start or an end tag, nothing
+/// before a comment, a CDATA section, a processing instruction, text or the end, nothing
+/// longer than an event may be; the next event's span starts after it.
+#[test]
+fn white_space_is_skipped_up_to_a_tag_only() {
+    let cases: [(&str, u64); 9] = [
+        ("\n  <b/>", 3),
+        (" \t\r\n</a>", 4),
+        ("<b/>", 0),
+        ("  <!-- c -->", 0),
+        ("  <![CDATA[x]]>", 0),
+        ("  <?p?>", 0),
+        ("  x<b/>", 0),
+        ("   ", 0),
+        ("  <", 0),
+    ];
+    fn skip<S: Source>(mut src: S) -> (u64, u64) {
+        // The start tag first: the source then holds what follows.
+        src.read(|e, _| assert!(matches!(e, Ok(Event::Start(_)))));
+        src.skip_blank_to_tag();
+        let skipped = src.offset() - 3;
+        let next = src.read(|_, span| span.offset);
+        (skipped, next - 3)
+    }
+    for (rest, skipped) in cases {
+        let doc = format!("<a>{rest}");
+        for limit in [u64::MAX, 3] {
+            let limits = Limits::default().with_max_event_bytes(limit);
+            let expected = if skipped > limit { 0 } else { skipped };
+            let state = XmlState::start();
+            let buffered = skip(Buffered::new(doc.as_bytes(), limits, &state));
+            assert_eq!(buffered, (expected, expected), "{doc:?}, limit {limit}");
+            let in_memory = skip(InMemory::new(doc.as_bytes(), limits, &state));
+            assert_eq!(
+                in_memory,
+                (expected, expected),
+                "{doc:?} in memory, limit {limit}"
+            );
+        }
+    }
 }
