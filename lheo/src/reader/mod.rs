@@ -251,7 +251,7 @@ impl<R: BufRead> Reader<R> {
 
 impl<'a> Reader<events::InMemory<'a>> {
     /// Reads a segment of a document, its bytes (UTF-8) already in memory, as
-    /// [`Reader::resume`] does; its events borrow `bytes` instead of copying them.
+    /// [`Reader::resume`] does, without a buffer to refill.
     #[doc(hidden)]
     pub fn resume_in_memory(bytes: &'a [u8], state: ReaderState, fragment: bool) -> Self {
         let limits = state.doc.limits;

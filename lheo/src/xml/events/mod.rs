@@ -22,7 +22,7 @@ mod tests;
 
 pub use chars::{invalid_char, is_blank, predefined_entity};
 pub use namespaces::{Namespaces, NsId, XML_NS, XSI_NS, XSI_NS_URI};
-pub use source::{Borrowed, Buffered, InMemory, Source, Span};
+pub use source::{Buffered, InMemory, Slice, Source, Span};
 
 use chars::{FLAG_CR, FLAG_GT, FLAG_INVALID, FLAG_NOT_BLANK, TEXT_FLAGS};
 use describe::{
@@ -323,7 +323,7 @@ impl<R: BufRead> XmlReader<Buffered<R>> {
 
 impl<'a> XmlReader<InMemory<'a>> {
     /// Reads a segment of a document already in memory (UTF-8), as
-    /// [`XmlReader::resume`] does; its events borrow `bytes` (see [`InMemory`]).
+    /// [`XmlReader::resume`] does, without a buffer to refill (see [`InMemory`]).
     pub fn resume_in_memory(
         bytes: &'a [u8],
         limits: Limits,
