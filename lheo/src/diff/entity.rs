@@ -5,7 +5,9 @@
 //! (paths and compared values, in document order) and its child entities' hashes, not its own
 //! position, so an entity moved among its siblings keeps its hash.
 
-use std::hash::{DefaultHasher, Hasher};
+use std::hash::Hasher;
+
+use xxhash_rust::xxh3::Xxh3Default;
 
 use super::ignore::IgnoreSet;
 use super::walker::{collapse, Sink, Walker};
@@ -51,7 +53,7 @@ impl FieldEntry {
 /// Hashes, and with `keep` builds, the entities of one walk.
 pub(crate) struct Builder {
     keep: bool,
-    hashers: Vec<DefaultHasher>,
+    hashers: Vec<Xxh3Default>,
     open: Vec<Entity>,
     /// The root entity, once closed (with `keep`).
     pub root: Option<Entity>,
@@ -74,14 +76,14 @@ impl Builder {
     }
 }
 
-fn hash_str(h: &mut DefaultHasher, s: &str) {
+fn hash_str(h: &mut Xxh3Default, s: &str) {
     h.write_usize(s.len());
     h.write(s.as_bytes());
 }
 
 impl Sink for Builder {
     fn begin_entity(&mut self, name: &'static str, numero: Option<&str>, path: &str) {
-        let mut h = DefaultHasher::new();
+        let mut h = Xxh3Default::new();
         hash_str(&mut h, name);
         self.hashers.push(h);
         if self.keep {

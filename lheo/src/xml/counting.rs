@@ -1,7 +1,9 @@
 //! Line counting and the per-event size limit, under the XML parser.
 
-use std::hash::{DefaultHasher, Hasher};
+use std::hash::Hasher;
 use std::io::{self, BufRead, Read};
+
+use xxhash_rust::xxh3::Xxh3Default;
 
 use super::lines::Lines;
 
@@ -25,7 +27,7 @@ pub struct Counting<R> {
     limit: u64,
     /// A hash of the bytes consumed since the last [`Counting::take_digest`], once asked for
     /// ([`Counting::digest_from_here`]).
-    digest: Option<DefaultHasher>,
+    digest: Option<Xxh3Default>,
     /// Index in `buf` up to which consumed bytes are in `digest`.
     digested: usize,
     /// Whether `digest` started where it was asked to ([`Counting::restart_digest_at`]).
@@ -92,7 +94,7 @@ impl<R: Read> Counting<R> {
 
     /// Starts hashing the bytes consumed from here on (see [`Counting::take_digest`]).
     pub fn digest_from_here(&mut self) {
-        self.digest = Some(DefaultHasher::new());
+        self.digest = Some(Xxh3Default::new());
         self.digested = self.pos;
         self.exact = true;
     }
@@ -101,7 +103,7 @@ impl<R: Read> Counting<R> {
     /// no longer in the buffer (before the last refill) makes the next digest unknown.
     pub fn restart_digest_at(&mut self, offset: u64) {
         let Some(h) = &mut self.digest else { return };
-        *h = DefaultHasher::new();
+        *h = Xxh3Default::new();
         (self.digested, self.exact) =
             restart_index(offset, self.offset - self.pos as u64, self.pos);
     }
@@ -222,14 +224,14 @@ mod tests {
                 c.consume(n);
                 at += n;
             }
-            let mut want = DefaultHasher::new();
+            let mut want = Xxh3Default::new();
             want.write(&data[pair[0]..pair[1]]);
             assert_eq!(c.take_digest(), Some(want.finish()), "{pair:?}");
         }
         // From an offset still in the buffer: the bytes from there.
         c.restart_digest_at(99_990);
         c.consume(1);
-        let mut want = DefaultHasher::new();
+        let mut want = Xxh3Default::new();
         want.write(&data[99_990..100_000]);
         assert_eq!(c.take_digest(), Some(want.finish()));
         // From one gone with an earlier buffer: unknown, once.

@@ -429,7 +429,7 @@ impl<S: Source> XmlReader<S> {
     pub fn take_digest(&mut self) -> Option<u64> {
         use std::hash::{Hash, Hasher};
         let bytes = self.src.take_digest()?;
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = xxhash_rust::xxh3::Xxh3Default::new();
         h.write_u64(bytes);
         for (prefix, ns) in self.core.bindings.iter() {
             prefix.hash(&mut h);

@@ -2,10 +2,10 @@
 //! through a buffer ([`Buffered`]), or bytes already in memory ([`Slice`]: no buffer to
 //! refill, for the segments worker threads read).
 
-use std::hash::{DefaultHasher, Hasher};
 use std::io::BufRead;
 
 use quick_xml::events::Event;
+use xxhash_rust::xxh3::xxh3_64;
 
 use super::super::counting::{restart_index, Counting};
 use super::super::lines::Lines;
@@ -288,10 +288,9 @@ impl Source for Slice<'_> {
     fn take_digest(&mut self) -> Option<u64> {
         let start = self.digest?;
         let pos = self.pos();
-        let mut h = DefaultHasher::new();
-        h.write(&self.bytes[start..pos]);
+        let digest = xxh3_64(&self.bytes[start..pos]);
         self.digest = Some(pos);
-        std::mem::replace(&mut self.exact, true).then_some(h.finish())
+        std::mem::replace(&mut self.exact, true).then_some(digest)
     }
 }
 
