@@ -26,8 +26,8 @@ pub struct Counting<R> {
     /// Maximum for `since_mark`.
     limit: u64,
     /// A hash of the bytes consumed since the last [`Counting::take_digest`], once asked for
-    /// ([`Counting::digest_from_here`]).
-    digest: Option<Xxh3Default>,
+    /// ([`Counting::digest_from_here`]); boxed, as XXH3's state is large and seldom used.
+    digest: Option<Box<Xxh3Default>>,
     /// Index in `buf` up to which consumed bytes are in `digest`.
     digested: usize,
     /// Whether `digest` started where it was asked to ([`Counting::restart_digest_at`]).
@@ -94,7 +94,7 @@ impl<R: Read> Counting<R> {
 
     /// Starts hashing the bytes consumed from here on (see [`Counting::take_digest`]).
     pub fn digest_from_here(&mut self) {
-        self.digest = Some(Xxh3Default::new());
+        self.digest = Some(Box::new(Xxh3Default::new()));
         self.digested = self.pos;
         self.exact = true;
     }
@@ -103,7 +103,7 @@ impl<R: Read> Counting<R> {
     /// no longer in the buffer (before the last refill) makes the next digest unknown.
     pub fn restart_digest_at(&mut self, offset: u64) {
         let Some(h) = &mut self.digest else { return };
-        *h = Xxh3Default::new();
+        h.reset();
         (self.digested, self.exact) =
             restart_index(offset, self.offset - self.pos as u64, self.pos);
     }
@@ -115,7 +115,8 @@ impl<R: Read> Counting<R> {
         let h = self.digest.as_mut()?;
         h.write(&self.buf[self.digested..self.pos]);
         self.digested = self.pos;
-        let digest = std::mem::take(h).finish();
+        let digest = h.finish();
+        h.reset();
         std::mem::replace(&mut self.exact, true).then_some(digest)
     }
 
