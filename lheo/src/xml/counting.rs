@@ -175,7 +175,7 @@ impl<R: Read> Counting<R> {
 impl<R: Read> BufRead for Counting<R> {
     /// The bytes not consumed yet (the parser asks many times per event: inlined, the refill
     /// apart).
-    #[inline]
+    #[inline(always)]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         if self.since_mark > self.limit {
             return Err(io::Error::other(LIMIT_MESSAGE));
@@ -186,7 +186,7 @@ impl<R: Read> BufRead for Counting<R> {
         Ok(&self.buf[self.pos..self.end])
     }
 
-    #[inline]
+    #[inline(always)]
     fn consume(&mut self, amt: usize) {
         let amt = amt.min(self.end - self.pos);
         self.pos += amt;
