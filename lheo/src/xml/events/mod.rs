@@ -100,7 +100,9 @@ pub enum BlankText {
     #[default]
     Keep,
     /// Left out: the element holds elements only and its consumer has no use for the white
-    /// space between them (indentation). A CDATA section is handed out all the same.
+    /// space between them (indentation). A CDATA section is handed out all the same. White
+    /// space that runs up to a start or an end tag is not even read
+    /// ([`Source::skip_blank_to_tag`]).
     Drop,
     /// Handed out in this element and in every element inside it, whatever they ask (free
     /// content, kept as written).
