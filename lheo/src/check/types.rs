@@ -5,10 +5,8 @@
 
 use crate::xml::events::is_ncname;
 
-/// XML white space (`#x20 | #x9 | #xD | #xA`).
-pub fn is_xml_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\r' | '\n')
-}
+/// XML white space (`#x20 | #x9 | #xD | #xA`): the XML reader's test.
+pub use crate::xml::events::is_xml_space;
 
 /// `true` when `s` holds only XML white space (or nothing): the XML reader's test.
 pub use crate::xml::events::is_blank;

@@ -127,12 +127,16 @@ impl<R: Read> Counting<R> {
     }
 
     /// Consumes `n` bytes of [`Counting::ahead`] that belong to no event (white space the
-    /// reader drops): they do not count toward the size limit of an event.
+    /// reader drops), unless they are more than an event may span (they are then left to be
+    /// read, and refused, as an event); whether it did.
     #[inline(always)]
-    pub fn skip(&mut self, n: usize) {
-        let n = n.min(self.end - self.pos);
+    pub fn skip(&mut self, n: usize) -> bool {
+        if n > self.end - self.pos || n as u64 > self.limit {
+            return false;
+        }
         self.pos += n;
         self.offset += n as u64;
+        true
     }
 
     /// Starts a new event for the size limit.

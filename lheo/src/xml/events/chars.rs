@@ -36,7 +36,7 @@ pub(super) static TEXT_FLAGS: [u8; 256] = {
     t[b'>' as usize] |= FLAG_GT;
     let mut b = 0;
     while b < 256 {
-        if !matches!(b as u8, b' ' | b'\t' | b'\r' | b'\n') {
+        if !is_xml_space(b as u8 as char) {
             t[b] |= FLAG_NOT_BLANK;
         }
         b += 1;
@@ -76,7 +76,7 @@ fn blank_len(bytes: &[u8]) -> usize {
     }
     n + bytes[n..]
         .iter()
-        .position(|&b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .position(|&b| !is_xml_space(char::from(b)))
         .unwrap_or(bytes.len() - n)
 }
 
@@ -93,11 +93,16 @@ pub fn invalid_char(s: &str) -> Option<char> {
     })
 }
 
-/// Whether `text` is only XML white space (`#x20 | #x9 | #xD | #xA`), or nothing.
+/// XML white space (`#x20 | #x9 | #xD | #xA`).
+#[inline]
+pub const fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// Whether `text` is only XML white space ([`is_xml_space`]), or nothing.
 #[inline]
 pub fn is_blank(text: &str) -> bool {
-    text.bytes()
-        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    text.bytes().all(|b| is_xml_space(char::from(b)))
 }
 
 /// The character of one of the five entities XML predefines (`amp`, `lt`, `gt`, `apos`,

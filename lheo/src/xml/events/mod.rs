@@ -20,7 +20,7 @@ mod tag;
 #[cfg(test)]
 mod tests;
 
-pub use chars::{invalid_char, is_blank, predefined_entity};
+pub use chars::{invalid_char, is_blank, is_xml_space, predefined_entity};
 pub use namespaces::{Namespaces, NsId, XML_NS, XSI_NS, XSI_NS_URI};
 pub use source::{Buffered, InMemory, Slice, Source, Span};
 
@@ -488,11 +488,8 @@ impl<S: Source> XmlReader<S> {
             core.text_cdata = false;
             core.text_blank = true;
         }
-        // White space up to a tag, directly inside an element that drops it: not even read.
-        if core.text.is_empty()
-            && !core.text_cdata
-            && core.open.last().is_some_and(|o| o.blank == BlankText::Drop)
-        {
+        // White space up to a tag that would be dropped before it: not even read.
+        if core.drops_blank_ahead() {
             self.src.skip_blank_to_tag();
         }
         loop {
@@ -640,7 +637,7 @@ impl Core {
                 }
             }
         };
-        self.text_blank &= matches!(c, ' ' | '\t' | '\r' | '\n');
+        self.text_blank &= is_xml_space(c);
         self.push_text(c.encode_utf8(&mut [0; 4]), before)
     }
 
@@ -842,6 +839,14 @@ impl Core {
         holder
             .and_then(|i| self.open.get(i))
             .is_some_and(|o| o.blank == BlankText::Drop)
+    }
+
+    /// Whether white space read now, with no text before it, would be dropped before the next
+    /// tag ([`Core::drops_text`]; its holder is the innermost open element, whether the tag
+    /// ends it or starts a child): the source may then pass over it unread.
+    #[inline(always)]
+    fn drops_blank_ahead(&self) -> bool {
+        self.text.is_empty() && self.drops_text(Pending::None)
     }
 
     /// The event `next` stands for (an empty-element tag's start also queues its end).

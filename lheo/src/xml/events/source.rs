@@ -109,8 +109,6 @@ pub struct Buffered<R: BufRead> {
     reader: quick_xml::Reader<Counting<R>>,
     buf: Vec<u8>,
     next: Next,
-    /// The most bytes an event may span.
-    limit: u64,
 }
 
 impl<R: BufRead> Buffered<R> {
@@ -131,7 +129,6 @@ impl<R: BufRead> Buffered<R> {
             reader,
             buf: Vec::with_capacity(8 * 1024),
             next: Next::new(next),
-            limit: limits.max_event_bytes,
         }
     }
 }
@@ -151,9 +148,7 @@ impl<R: BufRead> Source for Buffered<R> {
     fn skip_blank_to_tag(&mut self) {
         let counting = self.reader.get_mut();
         let n = blank_before_tag(counting.ahead());
-        // As long as a text event may be: a longer one is refused as it was.
-        if n > 0 && n as u64 <= self.limit {
-            counting.skip(n);
+        if n > 0 && counting.skip(n) {
             self.next = Next::new(counting.position());
         }
     }
@@ -190,18 +185,38 @@ impl<R: BufRead> Source for Buffered<R> {
 /// the buffer's start is and an event in the input seldom is (the copy costs less than the
 /// check it speeds up: about 4 % of the time of a validation on two threads).
 pub struct Slice<'a> {
-    reader: quick_xml::Reader<&'a [u8]>,
-    bytes: &'a [u8],
-    /// The document offset of `bytes[0]`.
-    base: u64,
-    lines: Lines,
+    at: Cursor<'a>,
+    /// Where quick-xml copies each event (apart from `at`, which is asked where the event
+    /// ends while the event borrows it).
+    buf: Vec<u8>,
     next: Next,
     /// When hashing: the index in `bytes` the next digest starts at.
     digest: Option<usize>,
     /// Whether that start is where it was asked to be.
     exact: bool,
-    /// Where quick-xml copies each event.
-    buf: Vec<u8>,
+}
+
+/// Where a [`Slice`] stands in its bytes.
+struct Cursor<'a> {
+    reader: quick_xml::Reader<&'a [u8]>,
+    bytes: &'a [u8],
+    /// The document offset of `bytes[0]`.
+    base: u64,
+    lines: Lines,
+}
+
+impl Cursor<'_> {
+    /// The index in `bytes` of the next byte to read.
+    #[inline(always)]
+    fn pos(&self) -> usize {
+        self.bytes.len() - self.reader.get_ref().len()
+    }
+
+    #[inline(always)]
+    fn position(&mut self) -> (u32, u32, u64) {
+        let pos = self.pos();
+        self.lines.position(pos, self.base + pos as u64)
+    }
 }
 
 impl<'a> Slice<'a> {
@@ -214,21 +229,17 @@ impl<'a> Slice<'a> {
         let mut reader = quick_xml::Reader::from_reader(bytes);
         configure(&mut reader);
         Slice {
-            reader,
-            bytes,
-            base: offset,
-            lines,
+            at: Cursor {
+                reader,
+                bytes,
+                base: offset,
+                lines,
+            },
+            buf: Vec::with_capacity(4096),
             next: Next::new(next),
             digest: None,
             exact: true,
-            buf: Vec::with_capacity(4096),
         }
-    }
-
-    /// The index in `bytes` of the next byte to read.
-    #[inline(always)]
-    fn pos(&self) -> usize {
-        self.bytes.len() - self.reader.get_ref().len()
     }
 }
 
@@ -236,10 +247,8 @@ impl Source for Slice<'_> {
     #[inline(always)]
     fn read<T>(&mut self, f: impl FnOnce(&quick_xml::Result<Event<'_>>, Span) -> T) -> T {
         self.buf.clear();
-        let event = self.reader.read_event_into(&mut self.buf);
-        // `self.pos()`, but `buf` is borrowed.
-        let pos = self.bytes.len() - self.reader.get_ref().len();
-        let here = self.lines.position(pos, self.base + pos as u64);
+        let event = self.at.reader.read_event_into(&mut self.buf);
+        let here = self.at.position();
         let span = self.next.advance(here);
         f(&event, span)
     }
@@ -247,32 +256,30 @@ impl Source for Slice<'_> {
     #[inline(always)]
     fn skip_blank_to_tag(&mut self) {
         // The bytes are no longer than an event may be (see `InMemory`).
-        let rest: &mut &[u8] = self.reader.get_mut();
+        let rest: &mut &[u8] = self.at.reader.get_mut();
         let n = blank_before_tag(rest);
         if n > 0 {
             *rest = &rest[n..];
-            let here = self.position();
-            self.next = Next::new(here);
+            self.next = Next::new(self.at.position());
         }
     }
 
     #[inline(always)]
     fn position(&mut self) -> (u32, u32, u64) {
-        let pos = self.pos();
-        self.lines.position(pos, self.base + pos as u64)
+        self.at.position()
     }
 
     fn line_start(&mut self) -> u64 {
-        let pos = self.pos();
-        self.lines.line_start(pos, self.base + pos as u64)
+        let pos = self.at.pos();
+        self.at.lines.line_start(pos, self.at.base + pos as u64)
     }
 
     fn offset(&self) -> u64 {
-        self.base + self.pos() as u64
+        self.at.base + self.at.pos() as u64
     }
 
     fn digest_from_here(&mut self) {
-        self.digest = Some(self.pos());
+        self.digest = Some(self.at.pos());
         self.exact = true;
     }
 
@@ -280,15 +287,15 @@ impl Source for Slice<'_> {
         if self.digest.is_none() {
             return;
         }
-        let (at, exact) = restart_index(offset, self.base, self.pos());
+        let (at, exact) = restart_index(offset, self.at.base, self.at.pos());
         self.digest = Some(at);
         self.exact = exact;
     }
 
     fn take_digest(&mut self) -> Option<u64> {
         let start = self.digest?;
-        let pos = self.pos();
-        let digest = xxh3_64(&self.bytes[start..pos]);
+        let pos = self.at.pos();
+        let digest = xxh3_64(&self.at.bytes[start..pos]);
         self.digest = Some(pos);
         std::mem::replace(&mut self.exact, true).then_some(digest)
     }
