@@ -54,6 +54,26 @@ pub fn is_xml_name(s: &str) -> bool {
     cs.next().is_some_and(is_name_start) && cs.all(is_name_char)
 }
 
+/// Whether `s` is an XML `Name` and where its first colon is, in one pass for the usual ASCII
+/// names: `None` when `s` is not a name, `Some(None)` for a name without a colon.
+pub(crate) fn name_colon(s: &str) -> Option<Option<usize>> {
+    let b = s.as_bytes();
+    if let Some(&first) = b.first() {
+        if NAME_BYTES[usize::from(first)] == 2 {
+            // No branch per byte: names are short, and most have no colon.
+            let (mut name, mut colon) = (true, false);
+            for &c in b {
+                name &= NAME_BYTES[usize::from(c)] != 0;
+                colon |= c == b':';
+            }
+            if name {
+                return Some(colon.then(|| memchr::memchr(b':', b)).flatten());
+            }
+        }
+    }
+    is_xml_name(s).then(|| memchr::memchr(b':', b))
+}
+
 /// Whether `s` is an `NCName` (a name without colon, Namespaces in XML 1.0).
 pub fn is_ncname(s: &str) -> bool {
     !s.contains(':') && is_xml_name(s)
@@ -99,5 +119,33 @@ mod tests {
             assert!(!is_xml_name(bad), "{bad:?}");
         }
         assert!(!is_ncname("a:b") && is_ncname("ab"));
+    }
+
+    #[test]
+    fn name_colon_is_the_name_check_and_the_first_colon() {
+        let names = [
+            "",
+            "a",
+            ":",
+            "a:",
+            ":a",
+            "a:b",
+            "a:b:c",
+            "p:é",
+            "é:p",
+            "1a",
+            "a b",
+            "a\u{300}:b",
+            "\u{300}",
+            "ab-1.c",
+            "x:1",
+            "a::b",
+            "\u{10000}:\u{EFFFF}",
+            "a\u{F0000}:b",
+        ];
+        for s in names {
+            let want = is_xml_name(s).then(|| s.find(':'));
+            assert_eq!(name_colon(s), want, "{s:?}");
+        }
     }
 }

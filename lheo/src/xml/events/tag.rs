@@ -11,6 +11,8 @@ use quick_xml::XmlVersion;
 use super::chars::{invalid_char, is_blank};
 use super::describe::{attribute_error, duplicate, malformed};
 use super::namespaces::{Bindings, NsId, XMLNS_NS_URI, XML_NS_URI, XSI_NS};
+use crate::xml::names::name_colon;
+
 use super::{
     is_xml_name, Attribute, BlankText, Core, OpenElement, Phase, Position, XmlError, XmlErrorKind,
 };
@@ -88,13 +90,13 @@ impl Core {
         self.check_element_allowed(pos)?;
         self.phase = Phase::Root;
         let qname = s.name().0;
-        if !is_xml_name(qname) {
+        let Some(colon) = name_colon(qname) else {
             return Err(malformed(
                 pos,
                 format!("nom d'élément invalide « {qname} »"),
                 format!("invalid element name \"{qname}\""),
             ));
-        }
+        };
         self.start.qname.clear();
         self.start.qname.push_str(qname);
         self.start.pos = pos;
@@ -111,7 +113,7 @@ impl Core {
             blank,
         });
         self.open_names.push_str(qname);
-        self.resolve_element_name(qname, pos)?;
+        self.resolve_element_name(qname, colon, pos)?;
         self.resolve_attributes(pos)
     }
 
@@ -224,10 +226,15 @@ impl Core {
         Ok(())
     }
 
-    /// The namespace and local name of the element being opened ([`Core::start`]).
+    /// The namespace and local name of the element being opened ([`Core::start`]), its name
+    /// `qname` having its first colon at `colon`.
     #[inline]
-    fn resolve_element_name(&mut self, qname: &str, pos: Position) -> Result<(), XmlError> {
-        let colon = qname.as_bytes().iter().position(|&b| b == b':');
+    fn resolve_element_name(
+        &mut self,
+        qname: &str,
+        colon: Option<usize>,
+        pos: Position,
+    ) -> Result<(), XmlError> {
         let (prefix, local) = match colon {
             Some(c) => (&qname[..c], &qname[c + 1..]),
             None => ("", qname),
