@@ -235,13 +235,16 @@ impl Checker {
                     format!("@{q} \"{shown}\" of \"{name}\" is not an XML identifier (NCName: a letter or \"_\" first, no space nor \":\")"),
                     tag.pos,
                 ),
-                Some(idv) => self.identifier(ids::IdEvent::Id {
-                    value: idv.to_owned(),
-                    qname: q.to_string(),
-                    element: name,
-                    pos: tag.pos,
-                    path: self.path.clone(),
-                }),
+                Some(idv) => {
+                    let path = self.current_path().to_owned();
+                    self.identifier(ids::IdEvent::Id {
+                        value: idv.to_owned(),
+                        qname: q.to_string(),
+                        element: name,
+                        pos: tag.pos,
+                        path,
+                    });
+                }
             },
             AttrType::IdRef => match types::ncname_trimmed(v) {
                 None => self.report(
@@ -255,10 +258,11 @@ impl Checker {
                     let known = self.id_state.ids.contains_key(r)
                         || self.id_state.other_ids.contains(r);
                     if self.lheo_profile() && !known {
+                        let path = self.current_path().to_owned();
                         self.pending_ref(PendingRef {
                             value: r.to_owned(),
                             pos: tag.pos,
-                            path: self.path.clone(),
+                            path,
                             element: name,
                             record: None,
                         });
@@ -304,7 +308,7 @@ impl Checker {
                 value: a.value.clone(),
                 tag: tag.qname.clone(),
                 pos: tag.pos,
-                path: self.path.clone(),
+                path: self.current_path().to_owned(),
             };
             self.identifier(event);
         }

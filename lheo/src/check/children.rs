@@ -185,7 +185,7 @@ impl Checker {
         };
         let first = Diagnostic::new(code, fr, en)
             .at_line(tag.pos.line, tag.pos.column)
-            .with_path(self.path.as_str());
+            .with_path(self.current_path());
         self.frames[parent].held.run = Some(Box::new(Run {
             first,
             more: Vec::new(),
@@ -302,7 +302,7 @@ impl Checker {
             }
         };
         self.end_run(parent);
-        self.open(Mode::Strict(id), &tag.local, index, tag.pos);
+        self.open_declared(id, index, tag.pos);
         if held {
             self.frames[self.depth - 1].provisional = true;
             self.provisional.push(Vec::new());
@@ -437,7 +437,8 @@ impl Checker {
             format!("élément « {q} » mal placé dans « {p} » : il doit venir avant « {jumper} »"),
             format!("element \"{q}\" out of order in \"{p}\": it belongs before \"{jumper}\""),
         );
-        let len = self.path.len();
+        // The path of the open elements, then this child's segment.
+        let len = self.current_path().len();
         self.path.push('/');
         self.path.push_str(&tag.local);
         if let Some(n) = index {
@@ -491,7 +492,7 @@ impl Checker {
         frame.seq.count += 1;
         let id = alts[k];
         self.end_run(parent);
-        self.open(Mode::Strict(id), &tag.local, Some(n), tag.pos);
+        self.open_declared(id, Some(n), tag.pos);
         self.check_declared_start(tag, id);
     }
 
@@ -544,6 +545,8 @@ impl Checker {
             return;
         };
         let p = schema::element(id).name;
+        // Written once for the findings below (`not_its_kind` reads it).
+        self.current_path();
         let mut asides = std::mem::take(&mut self.frames[top].held.asides);
         let mut jumps = std::mem::take(&mut self.frames[top].held.jumps);
         for a in &asides {
@@ -653,7 +656,8 @@ impl Checker {
                 }
             }
         };
-        let len = self.path.len();
+        // The path of the open elements, then this child's segment.
+        let len = self.current_path().len();
         self.path.push('/');
         self.path.push_str(q);
         if let Some(n) = a.index {

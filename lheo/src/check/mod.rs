@@ -21,7 +21,7 @@
 //! use lheo::internal::Checker;
 //! use lheo::rules::Profile;
 //!
-//! let checker = Checker::new(Profile::Xsd);
+//! let mut checker = Checker::new(Profile::Xsd);
 //! assert_eq!(checker.error_count(), 0);
 //! assert_eq!(checker.path(), "");
 //! ```
@@ -79,12 +79,27 @@ enum Mode {
     Text,
 }
 
+/// The name of an element being opened, for its path segment.
+#[derive(Debug, Clone, Copy)]
+enum Name<'a> {
+    /// The name of this declaration (the element was declared by its name).
+    Declared(ElementId),
+    /// This local name.
+    Local(&'a str),
+}
+
 /// An open element. Frames are reused from one element to the next (no allocation per event).
 #[derive(Debug, Clone, PartialEq)]
 struct Frame {
     mode: Mode,
-    /// Length of the path before this element's segment.
-    path_len: usize,
+    /// The element's path segment, written into [`Checker::path`] only when a finding needs
+    /// it: the declaration whose name the element has, or else `name`.
+    declared_name: Option<ElementId>,
+    /// The element's name (cut at [`MAX_PATH_SEGMENT`] bytes) when `declared_name` is `None`,
+    /// else empty.
+    name: String,
+    /// The index shown after the name in the path (`action[2]`).
+    index: Option<u32>,
     /// Position of the start tag.
     pos: Position,
     /// Occurrences per particle (or choice alternative), for path indexes.
@@ -112,7 +127,9 @@ impl Frame {
     fn new() -> Self {
         Frame {
             mode: Mode::Skip,
-            path_len: 0,
+            declared_name: None,
+            name: String::new(),
+            index: None,
             pos: Position::default(),
             seen: Vec::new(),
             named: Vec::new(),
@@ -126,9 +143,26 @@ impl Frame {
         }
     }
 
-    fn reset(&mut self, mode: Mode, path_len: usize, pos: Position) {
+    fn reset(&mut self, mode: Mode, name: Name<'_>, index: Option<u32>, pos: Position) {
         self.mode = mode;
-        self.path_len = path_len;
+        self.name.clear();
+        match name {
+            Name::Declared(id) => self.declared_name = Some(id),
+            Name::Local(local) => {
+                self.declared_name = None;
+                if local.len() <= MAX_PATH_SEGMENT {
+                    self.name.push_str(local);
+                } else {
+                    let mut cut = MAX_PATH_SEGMENT;
+                    while !local.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    self.name.push_str(&local[..cut]);
+                    self.name.push('…');
+                }
+            }
+        }
+        self.index = index;
         self.pos = pos;
         self.seen.clear();
         if let Mode::Strict(id) = mode {
@@ -313,7 +347,13 @@ pub struct Checker {
     /// How many diagnostics are kept.
     budget: DiagnosticBudget,
     errors: usize,
+    /// The path of the open elements, as far as a finding needed it: the segments of the
+    /// first `path_depth` frames (see [`Checker::current_path`]).
     path: String,
+    /// How many open elements `path` holds the segments of.
+    path_depth: usize,
+    /// The length of `path` before the segment of each of its elements.
+    path_lens: Vec<usize>,
     frames: Vec<Frame>,
     depth: usize,
     /// Text of the innermost element of simple content.
@@ -352,6 +392,8 @@ impl Checker {
             budget: DiagnosticBudget::new(max),
             errors: 0,
             path: String::new(),
+            path_depth: 0,
+            path_lens: Vec::new(),
             frames: Vec::new(),
             depth: 0,
             text: String::new(),
@@ -375,7 +417,7 @@ impl Checker {
     fn report(&mut self, rule: Rule, fr: String, en: String, pos: Position) {
         let d = Diagnostic::new(rule, fr, en)
             .at_line(pos.line, pos.column)
-            .with_path(self.path.as_str());
+            .with_path(self.current_path());
         self.keep(d);
     }
 
@@ -401,32 +443,52 @@ impl Checker {
         }
     }
 
-    /// Opens a frame and appends the element's path segment.
+    /// Opens a frame for the element named `local` (its path segment is written when a
+    /// finding needs it).
     fn open(&mut self, mode: Mode, local: &str, index: Option<u32>, pos: Position) {
-        let path_len = self.path.len();
-        if path_len >= MAX_PATH {
-            self.path.push_str("/…");
-        } else {
-            self.path.push('/');
-            if local.len() <= MAX_PATH_SEGMENT {
-                self.path.push_str(local);
-            } else {
-                let mut cut = MAX_PATH_SEGMENT;
-                while !local.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                self.path.push_str(&local[..cut]);
-                self.path.push('…');
-            }
-            if let Some(n) = index {
-                push_index(&mut self.path, n);
-            }
-        }
+        self.open_named(mode, Name::Local(local), index, pos);
+    }
+
+    /// Opens a frame for an element declared by its name: `id`'s.
+    fn open_declared(&mut self, id: ElementId, index: Option<u32>, pos: Position) {
+        self.open_named(Mode::Strict(id), Name::Declared(id), index, pos);
+    }
+
+    fn open_named(&mut self, mode: Mode, name: Name<'_>, index: Option<u32>, pos: Position) {
         if self.depth == self.frames.len() {
             self.frames.push(Frame::new());
         }
-        self.frames[self.depth].reset(mode, path_len, pos);
+        self.frames[self.depth].reset(mode, name, index, pos);
         self.depth += 1;
+    }
+
+    /// The path of the innermost open element, its segments written from the open frames
+    /// that [`Checker::path`] does not hold yet (past [`MAX_PATH`] bytes, each is `/…`).
+    fn current_path(&mut self) -> &str {
+        while self.path_depth < self.depth {
+            let frame = &self.frames[self.path_depth];
+            let len = self.path.len();
+            if self.path_lens.len() == self.path_depth {
+                self.path_lens.push(len);
+            } else {
+                self.path_lens[self.path_depth] = len;
+            }
+            if len >= MAX_PATH {
+                self.path.push_str("/…");
+            } else {
+                self.path.push('/');
+                let name = match frame.declared_name {
+                    Some(id) => schema::element(id).name,
+                    None => &frame.name,
+                };
+                self.path.push_str(name);
+                if let Some(n) = frame.index {
+                    push_index(&mut self.path, n);
+                }
+            }
+            self.path_depth += 1;
+        }
+        &self.path
     }
 
     /// The LHEO declaration of `tag`'s element in the document being checked.
@@ -555,7 +617,7 @@ impl Checker {
                 );
             }
             (Some(_), Some(id)) => {
-                self.open(Mode::Strict(id), &tag.local, None, tag.pos);
+                self.open_declared(id, None, tag.pos);
                 if self.lheo_profile() && !schema::document_roots().contains(&id) {
                     let r = &tag.local;
                     self.report(
@@ -575,7 +637,7 @@ impl Checker {
         let parent = self.depth - 1;
         let n = self.frames[parent].count_named(&tag.local);
         if let Some(id) = declared {
-            self.open(Mode::Strict(id), &tag.local, Some(n), tag.pos);
+            self.open_declared(id, Some(n), tag.pos);
             self.check_declared_start(tag, id);
             return;
         }
@@ -679,8 +741,10 @@ impl Checker {
             self.close_held(top);
         }
         self.depth = top;
-        let len = self.frames[top].path_len;
-        self.path.truncate(len);
+        if self.path_depth > top {
+            self.path.truncate(self.path_lens[top]);
+            self.path_depth = top;
+        }
     }
 
     /// The end of the document: document-level checks (e.g. `@idref` targets).
@@ -738,7 +802,6 @@ impl Checker {
     pub fn same_as(&self, other: &Checker) -> bool {
         self.profile == other.profile
             && self.doc == other.doc
-            && self.path == other.path
             && self.depth == other.depth
             && self.frames[..self.depth] == other.frames[..other.depth]
             && self.text == other.text
@@ -782,7 +845,7 @@ impl Checker {
     }
 
     /// Path of the innermost open element, e.g. `/lheo/offres/formation[2]`.
-    pub fn path(&self) -> &str {
-        &self.path
+    pub fn path(&mut self) -> &str {
+        self.current_path()
     }
 }
