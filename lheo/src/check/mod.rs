@@ -456,10 +456,17 @@ impl Checker {
 
     fn open_named(&mut self, mode: Mode, name: Name<'_>, index: Option<u32>, pos: Position) {
         if self.depth == self.frames.len() {
-            self.frames.push(Frame::new());
+            self.add_frame();
         }
         self.frames[self.depth].reset(mode, name, index, pos);
         self.depth += 1;
+    }
+
+    /// One more frame, once per depth reached (out of the way of the frame reused per element).
+    #[cold]
+    #[inline(never)]
+    fn add_frame(&mut self) {
+        self.frames.push(Frame::new());
     }
 
     /// The path of the innermost open element, its segments written from the open frames
