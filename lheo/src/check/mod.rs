@@ -36,6 +36,9 @@ pub mod types;
 mod uri;
 mod value;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::HashMap;
 
 use crate::diagnostic::Profile;
