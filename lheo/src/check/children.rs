@@ -437,14 +437,26 @@ impl Checker {
             format!("élément « {q} » mal placé dans « {p} » : il doit venir avant « {jumper} »"),
             format!("element \"{q}\" out of order in \"{p}\": it belongs before \"{jumper}\""),
         );
-        // The path of the open elements, then this child's segment.
+        self.report_misplaced(&tag.local, index, fr, en, tag.pos);
+    }
+
+    /// A misplaced child's finding, at the path of the child `name` (with its `index`) of the
+    /// innermost open element: the open elements' path, then the child's segment.
+    fn report_misplaced(
+        &mut self,
+        name: &str,
+        index: Option<u32>,
+        fr: String,
+        en: String,
+        pos: Position,
+    ) {
         let len = self.current_path().len();
         self.path.push('/');
-        self.path.push_str(&tag.local);
+        self.path.push_str(name);
         if let Some(n) = index {
             super::push_index(&mut self.path, n);
         }
-        self.report(Rule::XsdElementInattendu, fr, en, tag.pos);
+        self.report(Rule::XsdElementInattendu, fr, en, pos);
         self.path.truncate(len);
     }
 
@@ -656,15 +668,7 @@ impl Checker {
                 }
             }
         };
-        // The path of the open elements, then this child's segment.
-        let len = self.current_path().len();
-        self.path.push('/');
-        self.path.push_str(q);
-        if let Some(n) = a.index {
-            super::push_index(&mut self.path, n);
-        }
-        self.report(Rule::XsdElementInattendu, fr, en, a.pos);
-        self.path.truncate(len);
+        self.report_misplaced(q, a.index, fr, en, a.pos);
     }
 }
 

@@ -8,11 +8,11 @@ use quick_xml::events::attributes::Attribute as QAttribute;
 use quick_xml::events::BytesStart;
 use quick_xml::XmlVersion;
 
+use crate::xml::names::name_colon;
+
 use super::chars::{invalid_char, is_blank};
 use super::describe::{attribute_error, duplicate, malformed};
 use super::namespaces::{Bindings, NsId, XMLNS_NS_URI, XML_NS_URI, XSI_NS};
-use crate::xml::names::name_colon;
-
 use super::{
     is_xml_name, Attribute, BlankText, Core, OpenElement, Phase, Position, XmlError, XmlErrorKind,
 };
