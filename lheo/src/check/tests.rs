@@ -2,8 +2,7 @@
 //! open elements whenever it is asked for, and asking for it changes no finding.
 
 use super::{declared, Checker, DocumentInfo};
-use crate::diagnostic::Diagnostic;
-use crate::rules::Profile;
+use crate::diagnostic::{Diagnostic, Profile};
 use crate::xml::events::{Limits, XmlEvent, XmlReader};
 
 /// Checks `xml` as the reader drives the checker, asking for the path after the events `ask`
