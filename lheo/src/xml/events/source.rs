@@ -212,10 +212,21 @@ impl Cursor<'_> {
         self.bytes.len() - self.reader.get_ref().len()
     }
 
+    /// The document offset of the next byte to read.
+    #[inline(always)]
+    fn offset(&self) -> u64 {
+        self.base + self.pos() as u64
+    }
+
     #[inline(always)]
     fn position(&mut self) -> (u32, u32, u64) {
-        let pos = self.pos();
-        self.lines.position(pos, self.base + pos as u64)
+        let (pos, offset) = (self.pos(), self.offset());
+        self.lines.position(pos, offset)
+    }
+
+    fn line_start(&mut self) -> u64 {
+        let (pos, offset) = (self.pos(), self.offset());
+        self.lines.line_start(pos, offset)
     }
 }
 
@@ -270,12 +281,11 @@ impl Source for Slice<'_> {
     }
 
     fn line_start(&mut self) -> u64 {
-        let pos = self.at.pos();
-        self.at.lines.line_start(pos, self.at.base + pos as u64)
+        self.at.line_start()
     }
 
     fn offset(&self) -> u64 {
-        self.at.base + self.at.pos() as u64
+        self.at.offset()
     }
 
     fn digest_from_here(&mut self) {
