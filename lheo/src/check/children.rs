@@ -451,11 +451,7 @@ impl Checker {
         pos: Position,
     ) {
         let len = self.current_path().len();
-        self.path.push('/');
-        self.path.push_str(name);
-        if let Some(n) = index {
-            super::push_index(&mut self.path, n);
-        }
+        super::push_child(&mut self.path, name, index);
         self.report(Rule::XsdElementInattendu, fr, en, pos);
         self.path.truncate(len);
     }

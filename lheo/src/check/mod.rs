@@ -223,7 +223,17 @@ pub(crate) fn push_segment(path: &mut String, name: &str, index: Option<usize>) 
     }
 }
 
-/// Appends `[n]` to a path (without the formatting machinery: this runs for most elements).
+/// Appends a child's segment to an absolute path: `/`, its name, and `[n]` when its index is
+/// shown.
+fn push_child(path: &mut String, name: &str, index: Option<u32>) {
+    path.push('/');
+    path.push_str(name);
+    if let Some(n) = index {
+        push_index(path, n);
+    }
+}
+
+/// Appends `[n]` to a path (without the formatting machinery).
 #[inline]
 fn push_index(path: &mut String, n: u32) {
     let mut digits = [0u8; 10];
@@ -486,15 +496,11 @@ impl Checker {
             if len >= MAX_PATH {
                 self.path.push_str("/…");
             } else {
-                self.path.push('/');
                 let name = match frame.declared_name {
                     Some(id) => schema::element(id).name,
                     None => &frame.name,
                 };
-                self.path.push_str(name);
-                if let Some(n) = frame.index {
-                    push_index(&mut self.path, n);
-                }
+                push_child(&mut self.path, name, frame.index);
             }
             self.path_depth += 1;
         }
