@@ -39,31 +39,39 @@ pub fn is_name_char(c: char) -> bool {
 
 /// Whether `s` is an XML `Name` (production 5).
 pub fn is_xml_name(s: &str) -> bool {
-    name_colon(s).is_some()
+    let b = s.as_bytes();
+    // Fast path: ASCII names, the usual case (one pass, a table).
+    if let Some(&first) = b.first() {
+        if NAME_BYTES[usize::from(first)] == 2 && b.iter().all(|&c| NAME_BYTES[usize::from(c)] != 0)
+        {
+            return true;
+        }
+    }
+    if b.is_ascii() {
+        return false;
+    }
+    let mut cs = s.chars();
+    cs.next().is_some_and(is_name_start) && cs.all(is_name_char)
 }
 
 /// Whether `s` is an XML `Name` and where its first colon is, in one pass for the usual ASCII
 /// names: `None` when `s` is not a name, `Some(None)` for a name without a colon.
 pub(crate) fn name_colon(s: &str) -> Option<Option<usize>> {
     let b = s.as_bytes();
-    let colon = || memchr::memchr(b':', b);
-    // Fast path: ASCII names, the usual case (one pass, a table, no branch per byte: names
-    // are short, and most have no colon).
-    if NAME_BYTES[usize::from(*b.first()?)] == 2 {
-        let (mut name, mut has_colon) = (true, false);
-        for &c in b {
-            name &= NAME_BYTES[usize::from(c)] != 0;
-            has_colon |= c == b':';
-        }
-        if name {
-            return Some(has_colon.then(colon).flatten());
+    if let Some(&first) = b.first() {
+        if NAME_BYTES[usize::from(first)] == 2 {
+            // No branch per byte: names are short, and most have no colon.
+            let (mut name, mut colon) = (true, false);
+            for &c in b {
+                name &= NAME_BYTES[usize::from(c)] != 0;
+                colon |= c == b':';
+            }
+            if name {
+                return Some(colon.then(|| memchr::memchr(b':', b)).flatten());
+            }
         }
     }
-    if b.is_ascii() {
-        return None;
-    }
-    let mut cs = s.chars();
-    (cs.next().is_some_and(is_name_start) && cs.all(is_name_char)).then(colon)
+    is_xml_name(s).then(|| memchr::memchr(b':', b))
 }
 
 /// Whether `s` is an `NCName` (a name without colon, Namespaces in XML 1.0).
