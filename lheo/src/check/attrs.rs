@@ -80,7 +80,7 @@ pub(super) enum XsiType {
 fn xsi_type_attr(tag: &StartTag) -> Option<&Attribute> {
     tag.attributes
         .iter()
-        .find(|a| a.ns == Some(XSI_NS) && a.local == "type")
+        .find(|a| a.ns == Some(XSI_NS) && a.local() == "type")
 }
 
 /// A QName value split in (prefix, local), when well formed.
@@ -169,7 +169,7 @@ impl Checker {
         for a in &tag.attributes {
             let q = &a.qname;
             match a.ns {
-                Some(XSI_NS) => match a.local.as_str() {
+                Some(XSI_NS) => match a.local() {
                     "schemaLocation" | "noNamespaceSchemaLocation" | "type" => {}
                     "nil" => self.report(
                         Rule::XsdXsi,
@@ -186,7 +186,7 @@ impl Checker {
                     let t = if subtype {
                         None
                     } else {
-                        schema::attribute_type(id, &a.local)
+                        schema::attribute_type(id, &a.local())
                     };
                     match t {
                         Some(t) => self.check_attribute_value(a, t, id, tag),
@@ -301,7 +301,7 @@ impl Checker {
     /// for libxml2, whose parser registers every `xml:id` as an identifier.
     pub(super) fn note_xml_ids(&mut self, tag: &StartTag) {
         for a in &tag.attributes {
-            if a.ns != Some(XML_NS) || a.local != "id" {
+            if a.ns != Some(XML_NS) || a.local() != "id" {
                 continue;
             }
             let event = ids::IdEvent::XmlId {
@@ -321,7 +321,7 @@ impl Checker {
             return;
         }
         for a in &tag.attributes {
-            if a.ns.is_none() && a.local == "id" {
+            if a.ns.is_none() && a.local() == "id" {
                 let v = a.value.trim_matches(types::is_xml_space);
                 if !v.is_empty() {
                     self.other_id(v);

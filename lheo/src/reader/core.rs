@@ -111,7 +111,7 @@ impl Core {
             self.record_numero = tag
                 .attributes
                 .iter()
-                .find(|a| a.ns.is_none() && a.local == "numero")
+                .find(|a| a.ns.is_none() && a.local() == "numero")
                 .map(|a| Box::from(a.value.as_str()));
         }
         // The element's declaration, looked up once for the checker and the capture.
@@ -154,13 +154,13 @@ impl Core {
     #[inline(never)]
     fn on_root(&mut self, tag: &StartTag, namespaces: &Namespaces) {
         let uri = tag.ns.map(|n| namespaces.uri(n).to_owned());
-        self.doc.root = Some(tag.local.clone());
+        self.doc.root = Some(tag.local().to_owned());
         self.doc.root_namespace.clone_from(&uri);
         self.doc.version = uri.as_deref().and_then(Version::from_namespace);
         let profile = self.doc.checker.as_ref().map(|c| c.profile());
         let at = |d: Diagnostic| {
             d.at_line(tag.pos.line, tag.pos.column)
-                .with_path(format!("/{}", tag.local))
+                .with_path(format!("/{}", tag.local()))
         };
         match self.doc.version {
             Some(v) => {
@@ -175,7 +175,7 @@ impl Core {
             None => {
                 if profile.is_some() {
                     self.diagnostics
-                        .push(at(findings::not_lheo_2(&tag.local, uri.as_deref())));
+                        .push(at(findings::not_lheo_2(&tag.local(), uri.as_deref())));
                 }
             }
         }
@@ -241,7 +241,7 @@ impl Core {
             path.push('/');
             path.push_str(&n.name.local);
         }
-        let path = format!("{path}/{}[{count}]", tag.local);
+        let path = format!("{path}/{}[{count}]", tag.local());
         let mut log = match only {
             Some(only) => {
                 // Worked out once for the reading: the elements that may hold a kept one.

@@ -116,7 +116,7 @@ impl RecordTracker {
             if open.title.is_none()
                 && tag.ns.is_some()
                 && tag.ns == lheo_ns
-                && tag.local == open.title_element
+                && tag.local() == open.title_element
             {
                 self.in_title = true;
                 open.title = Some(String::new());
@@ -131,7 +131,7 @@ impl RecordTracker {
         let Some(element) = record else {
             self.outer.push(Outer {
                 id: declared,
-                local: tag.local.clone(),
+                local: tag.local().to_owned(),
                 records: 0,
             });
             return false;
@@ -154,7 +154,7 @@ impl RecordTracker {
         let numero = tag
             .attributes
             .iter()
-            .find(|a| a.ns.is_none() && a.local == "numero")
+            .find(|a| a.ns.is_none() && a.local() == "numero")
             .map(|a| cut(a.value.trim(), MAX_NUMERO))
             .filter(|n| !n.is_empty());
         self.open = Some(Open {

@@ -55,7 +55,7 @@ impl Node {
         // Names the schema knows are borrowed from its tables: no allocation per element.
         let local = match id {
             Some(i) => Cow::Borrowed(schema::element(i).name),
-            None => Cow::Owned(tag.local.clone()),
+            None => Cow::Owned(tag.local().to_owned()),
         };
         Node {
             id,
@@ -69,9 +69,9 @@ impl Node {
                 .map(|a| XmlAttribute {
                     name: QName {
                         namespace: a.ns.map(resolve),
-                        local: match (a.ns, known_attribute(&a.local)) {
+                        local: match (a.ns, known_attribute(&a.local())) {
                             (None, Some(name)) => Cow::Borrowed(name),
-                            _ => Cow::Owned(a.local.clone()),
+                            _ => Cow::Owned(a.local().to_owned()),
                         },
                     },
                     value: a.value.clone(),

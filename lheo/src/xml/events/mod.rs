@@ -36,10 +36,10 @@ use namespaces::{Bindings, XML_NS_URI};
 pub struct Attribute {
     /// Namespace (prefixed attributes only).
     pub ns: Option<NsId>,
-    /// Local name.
-    pub local: String,
     /// Name as written, for messages.
     pub qname: String,
+    /// Where the local name starts in `qname` (after the prefix's colon, if any).
+    pub local_at: usize,
     /// Value after entity resolution and attribute-value normalisation.
     pub value: String,
 }
@@ -49,10 +49,10 @@ pub struct Attribute {
 pub struct StartTag {
     /// Namespace of the element.
     pub ns: Option<NsId>,
-    /// Local name.
-    pub local: String,
     /// Name as written, for messages.
     pub qname: String,
+    /// Where the local name starts in `qname` (after the prefix's colon, if any).
+    pub local_at: usize,
     /// Attributes, namespace declarations excluded.
     pub attributes: Vec<Attribute>,
     /// Where the tag is.
@@ -63,6 +63,22 @@ pub struct StartTag {
     /// is bound to in the tag's scope (`Some(None)`: no namespace). `None` when the prefix is
     /// not declared, or when there is no `xsi:type`.
     pub xsi_type_ns: Option<Option<NsId>>,
+}
+
+impl StartTag {
+    /// The local name (`qname` without its prefix).
+    #[inline]
+    pub fn local(&self) -> &str {
+        self.qname.get(self.local_at..).unwrap_or_default()
+    }
+}
+
+impl Attribute {
+    /// The local name (`qname` without its prefix).
+    #[inline]
+    pub fn local(&self) -> &str {
+        self.qname.get(self.local_at..).unwrap_or_default()
+    }
 }
 
 /// One event of the document.

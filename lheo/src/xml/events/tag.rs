@@ -72,9 +72,14 @@ fn is_duplicate(
     seen: &mut Option<HashSet<(Option<NsId>, String)>>,
 ) -> bool {
     if before.len() < Bindings::SCANNED {
-        return before.iter().any(|a| a.ns == ns && a.local == local);
+        return before.iter().any(|a| a.ns == ns && a.local() == local);
     }
-    let set = seen.get_or_insert_with(|| before.iter().map(|a| (a.ns, a.local.clone())).collect());
+    let set = seen.get_or_insert_with(|| {
+        before
+            .iter()
+            .map(|a| (a.ns, a.local().to_owned()))
+            .collect()
+    });
     !set.insert((ns, local.to_owned()))
 }
 
@@ -181,7 +186,7 @@ impl Core {
                 attribute.qname.push_str(key);
                 attribute.value.clear();
                 attribute.value.push_str(&value);
-                attribute.local.clear();
+                attribute.local_at = 0;
                 attribute.ns = None;
                 self.start.attributes.push(attribute);
             }
@@ -260,8 +265,7 @@ impl Core {
                 ));
             }
         };
-        self.start.local.clear();
-        self.start.local.push_str(local);
+        self.start.local_at = qname.len() - local.len();
         Ok(())
     }
 
@@ -281,14 +285,9 @@ impl Core {
             if ns == Some(XSI_NS) && local == "type" {
                 self.start.xsi_type_ns = self.xsi_type_binding(&attribute.value);
             }
-            let Attribute {
-                ns: a_ns,
-                local: a_local,
-                qname,
-                ..
-            } = &mut self.start.attributes[i];
-            *a_ns = ns;
-            a_local.push_str(&qname[local_at..]);
+            let attribute = &mut self.start.attributes[i];
+            attribute.ns = ns;
+            attribute.local_at = local_at;
         }
         Ok(())
     }

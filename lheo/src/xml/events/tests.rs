@@ -11,12 +11,12 @@ fn events(xml: &str) -> Result<Vec<String>, XmlError> {
                 let attrs: Vec<String> = s
                     .attributes
                     .iter()
-                    .map(|a| format!("{}={}", a.local, a.value))
+                    .map(|a| format!("{}={}", a.local(), a.value))
                     .collect();
                 format!(
                     "<{}:{}{}@{}",
                     s.ns.map(|n| n.0).unwrap_or(99),
-                    s.local,
+                    s.local(),
                     if attrs.is_empty() {
                         String::new()
                     } else {
@@ -110,10 +110,7 @@ fn each_tag_has_its_own_attributes() {
     let Ok(XmlEvent::Start(b, _)) = r.next_event() else {
         panic!("a start tag");
     };
-    assert_eq!(
-        (b.attributes[0].ns, b.attributes[0].local.as_str()),
-        (None, "q")
-    );
+    assert_eq!((b.attributes[0].ns, b.attributes[0].local()), (None, "q"));
 }
 
 /// The events of `xml` with white space dropped in the elements named in `drop`, and kept
@@ -124,10 +121,10 @@ fn events_with_blank_text(xml: &str, drop: &[&str], keep_below: &[&str]) -> Vec<
     loop {
         let blank = match r.next_event().unwrap() {
             XmlEvent::Start(s, _) => {
-                out.push(format!("<{}", s.local));
-                if drop.contains(&s.local.as_str()) {
+                out.push(format!("<{}", s.local()));
+                if drop.contains(&s.local()) {
                     Some(BlankText::Drop)
-                } else if keep_below.contains(&s.local.as_str()) {
+                } else if keep_below.contains(&s.local()) {
                     Some(BlankText::KeepBelow)
                 } else {
                     None
