@@ -202,34 +202,35 @@ pub trait NodeView<'a>: Copy {
     /// declares it (`href`, …).
     fn attributes(self) -> Result<Attributes, BuildError> {
         let mut attrs = Attributes::default();
-        admit(self, |name, value| attrs.set(name, value))?;
+        admit(self, |_, name, value| attrs.set(name, value))?;
         Ok(attrs)
     }
 
     /// [`NodeView::attributes`], borrowed (the attributes the element declares beyond them
     /// are left to [`NodeView::attr_value`], `xsi:schemaLocation` is left out).
-    fn standard_attributes(self) -> Result<Standard<'a>, BuildError> {
+    fn standard_attributes(self) -> Result<Standard, BuildError> {
         let mut standard = Standard::default();
-        admit(self, |name, value| standard.set(name, value))?;
+        admit(self, |at, name, _| standard.set(name, at))?;
         Ok(standard)
     }
 }
 
 /// Goes over the attributes of `n` as the model admits them: an unprefixed standard one goes
-/// to `keep` (which says whether the name is one), an unprefixed one the element declares
-/// (`href`, …) or `xsi:schemaLocation` is left, any other refused.
+/// to `keep` with its place among the attributes (`keep` says whether the name is one), an
+/// unprefixed one the element declares (`href`, …) or `xsi:schemaLocation` is left, any other
+/// refused.
 #[inline]
 fn admit<'a, N: NodeView<'a>>(
     n: N,
-    mut keep: impl FnMut(&'a str, &'a str) -> bool,
+    mut keep: impl FnMut(usize, &'a str, &'a str) -> bool,
 ) -> Result<(), BuildError> {
     let declared = n
         .id()
         .map(|i| schema::element(i).extra_attributes)
         .unwrap_or(&[]);
-    for a in n.xml_attributes() {
+    for (at, a) in n.xml_attributes().enumerate() {
         let admitted = (a.namespace.is_none()
-            && (keep(a.local, a.value) || declared.contains(&a.local)))
+            && (keep(at, a.local, a.value) || declared.contains(&a.local)))
             || is_xsi_schema_location(a);
         if !admitted {
             return Err(BuildError::at(n, "attribut non admis"));
@@ -238,18 +239,19 @@ fn admit<'a, N: NodeView<'a>>(
     Ok(())
 }
 
-/// The standard attributes of an element, borrowed from it: the value of each by its place in
-/// [`Attributes::NAMES`], and which places are set (most elements have none).
-#[derive(Debug, Default)]
-pub struct Standard<'a> {
-    values: [&'a str; Attributes::NAMES.len()],
+/// The standard attributes of an element, as places in its attributes: for each of
+/// [`Attributes::NAMES`] set, where it is among [`NodeView::xml_attributes`] (most elements
+/// have none; the values are read from the element again by [`Standard::iter`]).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Standard {
+    at: [u8; Attributes::NAMES.len()],
     present: u16,
 }
 
-impl<'a> Standard<'a> {
-    /// The set attributes, as `(name, value)` in schema order (what [`Attributes::iter`]
-    /// gives).
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &'a str)> + '_ {
+impl Standard {
+    /// The set attributes of `n` (the element this was made from), as `(name, value)` in
+    /// schema order (what [`Attributes::iter`] gives).
+    pub fn iter<'a, N: NodeView<'a>>(self, n: N) -> impl Iterator<Item = (&'static str, &'a str)> {
         let mut left = self.present;
         std::iter::from_fn(move || {
             if left == 0 {
@@ -257,20 +259,27 @@ impl<'a> Standard<'a> {
             }
             let i = left.trailing_zeros() as usize;
             left &= left - 1;
-            Some((*Attributes::NAMES.get(i)?, *self.values.get(i)?))
+            let value = n.xml_attributes().nth(usize::from(*self.at.get(i)?))?.value;
+            Some((*Attributes::NAMES.get(i)?, value))
         })
     }
 
-    /// Sets the standard attribute `name`; `false` when `name` is not one of
-    /// [`Attributes::NAMES`] (as [`Attributes::set`]).
-    fn set(&mut self, name: &str, value: &'a str) -> bool {
+    /// Notes that the standard attribute `name` is the element's attribute number `at`;
+    /// `false` when `name` is not one of [`Attributes::NAMES`] (as [`Attributes::set`]).
+    /// [`admit`] stops at the first attribute it refuses, and admits at most 16 (each standard
+    /// one, the element's own, `xsi:schemaLocation`: an XML tag holds each name once), so `at`
+    /// stays far below 256.
+    fn set(&mut self, name: &str, at: usize) -> bool {
         let Some(i) = Attributes::NAMES.iter().position(|&s| s == name) else {
             return false;
         };
-        if let Some(slot) = self.values.get_mut(i) {
-            *slot = value;
-            self.present |= 1 << i;
-        }
+        // Out of range (cannot happen, see above): refused, so that the view is written
+        // through the model rather than without the attribute.
+        let (Some(slot), Ok(at)) = (self.at.get_mut(i), u8::try_from(at)) else {
+            return false;
+        };
+        *slot = at;
+        self.present |= 1 << i;
         true
     }
 }

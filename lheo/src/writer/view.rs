@@ -72,7 +72,7 @@ fn element<'a, N: NodeView<'a>, W: Write>(n: N, w: &mut XmlWriter<W>) -> Result<
             let text = only_text(n)?;
             let text = written_text(st, &text).ok_or(Unfit)?;
             let attrs = n.standard_attributes().map_err(|_| Unfit)?;
-            w.simple_of(decl.name, attrs.iter(), &text)
+            w.simple_of(decl.name, attrs.iter(n), &text)
                 .map_err(|_| Unfit)
         }
         // Free content: through its model.
@@ -120,7 +120,7 @@ fn sequence<'a, N: NodeView<'a>, W: Write>(
     for (slot, &name) in extra.iter_mut().zip(names) {
         *slot = (name, n.attr_value(name));
     }
-    w.open_of(decl.name, attrs.iter(), &extra[..names.len()])
+    w.open_of(decl.name, attrs.iter(n), &extra[..names.len()])
         .map_err(|_| Unfit)?;
     // The particle the last child took, and the particles taken so far.
     let mut at = 0;
