@@ -113,6 +113,42 @@ fn each_tag_has_its_own_attributes() {
     assert_eq!((b.attributes[0].ns, b.attributes[0].local()), (None, "q"));
 }
 
+/// Local names are what follows the prefix of the name as written, for elements and
+/// attributes, including attributes reused from an earlier tag with a longer prefix.
+#[test]
+fn local_names_follow_the_prefix() {
+    let mut r = XmlReader::new(
+        &b"<long:a xmlns:long='urn:l' xmlns:p='urn:p' long:xy='1' y='2'>\
+           <p:b p:z='3' long:w='4'/><c v='5'/><long:d/></long:a>"[..],
+        Limits::default(),
+    );
+    let mut seen = Vec::new();
+    loop {
+        match r.next_event() {
+            Ok(XmlEvent::Start(s, _)) => {
+                let attrs: Vec<(&str, &str)> = s
+                    .attributes
+                    .iter()
+                    .map(|a| (a.qname.as_str(), a.local()))
+                    .collect();
+                seen.push(format!("{} {} {attrs:?}", s.qname, s.local()));
+            }
+            Ok(XmlEvent::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            r#"long:a a [("long:xy", "xy"), ("y", "y")]"#,
+            r#"p:b b [("p:z", "z"), ("long:w", "w")]"#,
+            r#"c c [("v", "v")]"#,
+            "long:d d []",
+        ]
+    );
+}
+
 /// The events of `xml` with white space dropped in the elements named in `drop`, and kept
 /// below those named in `keep_below`.
 fn events_with_blank_text(xml: &str, drop: &[&str], keep_below: &[&str]) -> Vec<String> {
