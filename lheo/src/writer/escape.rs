@@ -30,6 +30,16 @@ const NOTICED: [bool; 256] = {
 /// Carriage returns are always references (XML would otherwise turn them into line feeds).
 fn escape(s: &str, attr: bool, out: &mut impl Write) -> io::Result<()> {
     let bytes = s.as_bytes();
+    // Most values need nothing: one pass without a branch per byte tells so, and they are
+    // written in one piece.
+    let plain = if attr {
+        plain::<true>(bytes)
+    } else {
+        plain::<false>(bytes)
+    };
+    if plain {
+        return out.write_all(bytes);
+    }
     let mut last = 0;
     for (i, &b) in bytes.iter().enumerate() {
         // Most bytes need nothing: one table lookup each.
@@ -65,6 +75,20 @@ fn escape(s: &str, attr: bool, out: &mut impl Write) -> io::Result<()> {
         last = i + 1;
     }
     out.write_all(&bytes[last..])
+}
+
+/// Whether [`escape`] leaves `bytes` as they are: none of the bytes it looks at ([`NOTICED`]),
+/// but for the tabs, line feeds and double quotes of text (`ATTR` false). Comparisons only, and no early exit,
+/// so that the compiler checks many bytes at a time (a table lookup per byte cannot be).
+#[inline]
+fn plain<const ATTR: bool>(bytes: &[u8]) -> bool {
+    let mut noticed = false;
+    for &b in bytes {
+        let control = (b < 0x20) & (ATTR | ((b != b'\t') & (b != b'\n')));
+        let markup = (b == b'&') | (b == b'<') | (b == b'>') | (ATTR & (b == b'"'));
+        noticed |= control | markup | (b == 0xEF);
+    }
+    !noticed
 }
 
 /// Escapes text content: `&`, `<`, `>` and carriage returns. Fails (`InvalidData`) on a
@@ -126,6 +150,33 @@ mod tests {
             assert!(text(bad).is_err(), "{bad:?}");
             assert!(attr(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn plain_is_what_the_table_leaves_alone() {
+        for b in 0..=255u8 {
+            let table = !NOTICED[usize::from(b)];
+            assert_eq!(
+                plain::<true>(&[b'a', b, b'z']),
+                table,
+                "{b:#x} in an attribute"
+            );
+            // Text leaves tabs, line feeds and double quotes as they are.
+            let text = table || b == b'\t' || b == b'\n' || b == b'"';
+            assert_eq!(plain::<false>(&[b'a', b, b'z']), text, "{b:#x} in text");
+        }
+        // Long values (the compiler's many-bytes-at-a-time loop and its tail).
+        let long = "é".repeat(40) + "abc";
+        assert!(plain::<false>(long.as_bytes()));
+        for at in [0, 1, 15, 16, 31, 32, 63, long.len() - 1] {
+            let mut v = long.clone().into_bytes();
+            v[at] = b'<';
+            assert!(!plain::<false>(&v), "< at {at}");
+        }
+        assert_eq!(
+            text(&format!("{long}&{long}")).ok(),
+            Some(format!("{long}&amp;{long}"))
+        );
     }
 
     #[test]
