@@ -186,7 +186,7 @@ impl Checker {
                     let t = if subtype {
                         None
                     } else {
-                        schema::attribute_type(id, &a.local())
+                        schema::attribute_type(id, a.local())
                     };
                     match t {
                         Some(t) => self.check_attribute_value(a, t, id, tag),

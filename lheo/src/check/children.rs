@@ -127,7 +127,7 @@ impl Checker {
             }
             self.open(
                 Mode::Skip,
-                &tag.local(),
+                tag.local(),
                 Some(index).filter(|&n| n > 0),
                 tag.pos,
             );
@@ -143,7 +143,7 @@ impl Checker {
         let p = schema::element(pid).name;
         self.open(
             Mode::Skip,
-            &tag.local(),
+            tag.local(),
             Some(index).filter(|&n| n > 0),
             tag.pos,
         );
@@ -152,7 +152,7 @@ impl Checker {
         let (code, fr, en) = match (declared, why) {
             (None, _) => {
                 let (fr_ns, en_ns) = match tag.ns {
-                    None if schema::element_id(&tag.local()).is_some() => (
+                    None if schema::element_id(tag.local()).is_some() => (
                         " (sans espace de noms : ajoutez celui de LHEO)".to_owned(),
                         " (no namespace: put it in the LHEO namespace)".to_owned(),
                     ),
@@ -257,12 +257,12 @@ impl Checker {
     ) {
         let parent = self.depth - 1;
         let Some(id) = declared else {
-            let n = self.frames[parent].count_named(&tag.local());
+            let n = self.frames[parent].count_named(tag.local());
             self.unexpected(tag, None, n, Unexpected::NotAllowed);
             return;
         };
         let Some(j) = content::particle_of(particles, id) else {
-            let n = self.frames[parent].count_named(&tag.local());
+            let n = self.frames[parent].count_named(tag.local());
             self.unexpected(tag, declared, n, Unexpected::NotAllowed);
             return;
         };
@@ -437,7 +437,7 @@ impl Checker {
             format!("élément « {q} » mal placé dans « {p} » : il doit venir avant « {jumper} »"),
             format!("element \"{q}\" out of order in \"{p}\": it belongs before \"{jumper}\""),
         );
-        self.report_misplaced(&tag.local(), index, fr, en, tag.pos);
+        self.report_misplaced(tag.local(), index, fr, en, tag.pos);
     }
 
     /// A misplaced child's finding, at the path of the child `name` (with its `index`) of the
@@ -486,7 +486,7 @@ impl Checker {
         let parent = self.depth - 1;
         let alt = declared.and_then(|id| alts.iter().position(|a| *a == id));
         let Some(k) = alt else {
-            let n = self.frames[parent].count_named(&tag.local());
+            let n = self.frames[parent].count_named(tag.local());
             self.unexpected(tag, declared, n, Unexpected::NotAllowed);
             return;
         };

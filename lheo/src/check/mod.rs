@@ -53,7 +53,7 @@ use content::SeqState;
 /// `None` for an element outside it, or one LHEO does not declare.
 pub(crate) fn declared(tag: &StartTag, lheo_ns: Option<NsId>) -> Option<ElementId> {
     match lheo_ns {
-        Some(ns) if tag.ns == Some(ns) => schema::element_id(&tag.local()),
+        Some(ns) if tag.ns == Some(ns) => schema::element_id(tag.local()),
         _ => None,
     }
 }
@@ -545,14 +545,14 @@ impl Checker {
         let mode = self.frames[parent].mode;
         match mode {
             Mode::Skip => {
-                let n = self.frames[parent].count_named(&tag.local());
-                self.open(Mode::Skip, &tag.local(), Some(n), tag.pos);
+                let n = self.frames[parent].count_named(tag.local());
+                self.open(Mode::Skip, tag.local(), Some(n), tag.pos);
                 self.collect_other_ids(tag);
             }
             Mode::Lax => self.start_lax(tag, declared, namespaces),
             Mode::Text => {
                 let frame = &mut self.frames[parent];
-                let n = frame.count_named(&tag.local());
+                let n = frame.count_named(tag.local());
                 let first = !frame.content_error;
                 frame.content_error = true;
                 if first {
@@ -565,13 +565,13 @@ impl Checker {
                         at,
                     );
                 }
-                self.open(Mode::Skip, &tag.local(), Some(n), tag.pos);
+                self.open(Mode::Skip, tag.local(), Some(n), tag.pos);
                 self.collect_other_ids(tag);
             }
             Mode::Strict(pid) => match schema::element(pid).content {
                 Content::Simple(_) => {
                     let frame = &mut self.frames[parent];
-                    let n = frame.count_named(&tag.local());
+                    let n = frame.count_named(tag.local());
                     let first = !frame.content_error;
                     frame.content_error = true;
                     if first {
@@ -586,7 +586,7 @@ impl Checker {
                             at,
                         );
                     }
-                    self.open(Mode::Skip, &tag.local(), Some(n), tag.pos);
+                    self.open(Mode::Skip, tag.local(), Some(n), tag.pos);
                     self.collect_other_ids(tag);
                 }
                 Content::Any => self.start_lax(tag, declared, namespaces),
@@ -621,9 +621,9 @@ impl Checker {
 
     fn start_root(&mut self, tag: &StartTag, declared: Option<ElementId>, lheo_ns: Option<NsId>) {
         match (lheo_ns, declared) {
-            (None, _) => self.open(Mode::Skip, &tag.local(), None, tag.pos),
+            (None, _) => self.open(Mode::Skip, tag.local(), None, tag.pos),
             (Some(_), None) => {
-                self.open(Mode::Skip, &tag.local(), None, tag.pos);
+                self.open(Mode::Skip, tag.local(), None, tag.pos);
                 let r = &tag.local();
                 self.report(
                     Rule::XsdRacine,
@@ -651,7 +651,7 @@ impl Checker {
     /// A child of lax content (`extra`, or an undeclared element inside it).
     fn start_lax(&mut self, tag: &StartTag, declared: Option<ElementId>, namespaces: &Namespaces) {
         let parent = self.depth - 1;
-        let n = self.frames[parent].count_named(&tag.local());
+        let n = self.frames[parent].count_named(tag.local());
         if let Some(id) = declared {
             self.open_declared(id, Some(n), tag.pos);
             self.check_declared_start(tag, id);
@@ -659,19 +659,19 @@ impl Checker {
         }
         match self.xsi_type(tag, namespaces) {
             attrs::XsiType::Absent | attrs::XsiType::Lax => {
-                self.open(Mode::Lax, &tag.local(), Some(n), tag.pos);
+                self.open(Mode::Lax, tag.local(), Some(n), tag.pos);
                 self.collect_other_ids(tag);
             }
             attrs::XsiType::Unchecked => {
-                self.open(Mode::Text, &tag.local(), Some(n), tag.pos);
+                self.open(Mode::Text, tag.local(), Some(n), tag.pos);
                 self.collect_other_ids(tag);
             }
             attrs::XsiType::Element { id, subtype } => {
-                self.open(Mode::Strict(id), &tag.local(), Some(n), tag.pos);
+                self.open(Mode::Strict(id), tag.local(), Some(n), tag.pos);
                 self.check_attributes(tag, id, subtype);
             }
             attrs::XsiType::Invalid(fr, en) => {
-                self.open(Mode::Skip, &tag.local(), Some(n), tag.pos);
+                self.open(Mode::Skip, tag.local(), Some(n), tag.pos);
                 self.report(Rule::XsdXsi, fr, en, tag.pos);
                 self.collect_other_ids(tag);
             }

@@ -175,7 +175,7 @@ impl Core {
             None => {
                 if profile.is_some() {
                     self.diagnostics
-                        .push(at(findings::not_lheo_2(&tag.local(), uri.as_deref())));
+                        .push(at(findings::not_lheo_2(tag.local(), uri.as_deref())));
                 }
             }
         }

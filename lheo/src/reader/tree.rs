@@ -69,7 +69,7 @@ impl Node {
                 .map(|a| XmlAttribute {
                     name: QName {
                         namespace: a.ns.map(resolve),
-                        local: match (a.ns, known_attribute(&a.local())) {
+                        local: match (a.ns, known_attribute(a.local())) {
                             (None, Some(name)) => Cow::Borrowed(name),
                             _ => Cow::Owned(a.local().to_owned()),
                         },

@@ -246,7 +246,7 @@ impl RecordLog {
         let ns = ns_span(self, tag.ns);
         let local = match id {
             Some(_) => Span::NONE,
-            None => self.push(&tag.local()),
+            None => self.push(tag.local()),
         };
         let at = self.events.len() as u32;
         self.events.push(LogEvent::Start {
@@ -259,7 +259,7 @@ impl RecordLog {
         });
         for a in &tag.attributes {
             let ns = ns_span(self, a.ns);
-            let local = self.push(&a.local());
+            let local = self.push(a.local());
             let value = self.push(&a.value);
             self.events.push(LogEvent::Attribute { ns, local, value });
         }
@@ -314,7 +314,7 @@ impl RecordLog {
         if kept {
             let mut n = 0;
             for a in tag.attributes.iter().filter(|a| a.ns.is_none()) {
-                let local = self.push(&a.local());
+                let local = self.push(a.local());
                 let value = self.push(&a.value);
                 self.events.push(LogEvent::Attribute {
                     ns: None,
