@@ -8,20 +8,26 @@ fn refused(what: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, what)
 }
 
-/// The bytes [`escape`] looks at: controls, `&`, `<`, `>`, `"` and the first byte of U+FFFE
-/// and U+FFFF.
+/// Whether [`escape`] looks at byte `b` inside an attribute value (`attr`) or in text:
+/// controls, `&`, `<`, `>`, the first byte of U+FFFE and U+FFFF, and in attributes `"` (in
+/// text, tabs and line feeds are left as they are). Comparisons only: [`plain`] runs it on many
+/// bytes at a time, and [`NOTICED`] is built from it.
+#[inline(always)]
+const fn noticed(b: u8, attr: bool) -> bool {
+    let control = (b < 0x20) & (attr | ((b != b'\t') & (b != b'\n')));
+    let markup = (b == b'&') | (b == b'<') | (b == b'>') | (attr & (b == b'"'));
+    control | markup | (b == 0xEF)
+}
+
+/// The bytes [`escape`] looks at one by one, whatever the context: [`noticed`] in attributes,
+/// which is every byte it notices in text too.
 const NOTICED: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
-    while b < 0x20 {
-        table[b] = true;
+    while b < 256 {
+        table[b] = noticed(b as u8, true);
         b += 1;
     }
-    table[b'&' as usize] = true;
-    table[b'<' as usize] = true;
-    table[b'>' as usize] = true;
-    table[b'"' as usize] = true;
-    table[0xEF] = true;
     table
 };
 
@@ -77,18 +83,11 @@ fn escape(s: &str, attr: bool, out: &mut impl Write) -> io::Result<()> {
     out.write_all(&bytes[last..])
 }
 
-/// Whether [`escape`] leaves `bytes` as they are: none of the bytes it looks at ([`NOTICED`]),
-/// but for the tabs, line feeds and double quotes of text (`ATTR` false). Comparisons only, and no early exit,
-/// so that the compiler checks many bytes at a time (a table lookup per byte cannot be).
+/// Whether [`escape`] leaves `bytes` as they are (no byte it [`noticed`]). No early exit, so
+/// that the compiler checks many bytes at a time (a table lookup per byte cannot be).
 #[inline]
 fn plain<const ATTR: bool>(bytes: &[u8]) -> bool {
-    let mut noticed = false;
-    for &b in bytes {
-        let control = (b < 0x20) & (ATTR | ((b != b'\t') & (b != b'\n')));
-        let markup = (b == b'&') | (b == b'<') | (b == b'>') | (ATTR & (b == b'"'));
-        noticed |= control | markup | (b == 0xEF);
-    }
-    !noticed
+    !bytes.iter().fold(false, |any, &b| any | noticed(b, ATTR))
 }
 
 /// Escapes text content: `&`, `<`, `>` and carriage returns. Fails (`InvalidData`) on a
