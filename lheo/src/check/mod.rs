@@ -624,7 +624,7 @@ impl Checker {
             (None, _) => self.open(Mode::Skip, tag.local(), None, tag.pos),
             (Some(_), None) => {
                 self.open(Mode::Skip, tag.local(), None, tag.pos);
-                let r = &tag.local();
+                let r = tag.local();
                 self.report(
                     Rule::XsdRacine,
                     format!("élément racine « {r} » inconnu : le XSD LHEO 2.3 ne le déclare pas (attendu lheo, lheo-index ou lheo-plus)"),
@@ -635,7 +635,7 @@ impl Checker {
             (Some(_), Some(id)) => {
                 self.open_declared(id, None, tag.pos);
                 if self.lheo_profile() && !schema::document_roots().contains(&id) {
-                    let r = &tag.local();
+                    let r = tag.local();
                     self.report(
                         Rule::LheoRacine,
                         format!("racine « {r} » : un document LHEO a pour racine lheo, lheo-index ou lheo-plus (le XSD admet tout élément déclaré)"),

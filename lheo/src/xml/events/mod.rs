@@ -65,11 +65,17 @@ pub struct StartTag {
     pub xsi_type_ns: Option<Option<NsId>>,
 }
 
+/// The local name of `qname`, which starts at `local_at` (after the prefix's colon, if any).
+#[inline]
+fn local_of(qname: &str, local_at: usize) -> &str {
+    qname.get(local_at..).unwrap_or_default()
+}
+
 impl StartTag {
     /// The local name (`qname` without its prefix).
     #[inline]
     pub fn local(&self) -> &str {
-        self.qname.get(self.local_at..).unwrap_or_default()
+        local_of(&self.qname, self.local_at)
     }
 }
 
@@ -77,7 +83,7 @@ impl Attribute {
     /// The local name (`qname` without its prefix).
     #[inline]
     pub fn local(&self) -> &str {
-        self.qname.get(self.local_at..).unwrap_or_default()
+        local_of(&self.qname, self.local_at)
     }
 }
 

@@ -265,7 +265,7 @@ impl Core {
                 ));
             }
         };
-        self.start.local_at = qname.len() - local.len();
+        self.start.local_at = colon.map_or(0, |c| c + 1);
         Ok(())
     }
 
