@@ -207,36 +207,44 @@ pub trait NodeView<'a>: Copy {
     }
 
     /// [`NodeView::attributes`], borrowed (the attributes the element declares beyond them
-    /// are left to [`NodeView::attr_value`], `xsi:schemaLocation` is left out).
-    fn standard_attributes(self) -> Result<Standard, BuildError> {
+    /// are left to [`NodeView::attr_value`], `xsi:schemaLocation` is left out); `None` where
+    /// [`NodeView::attributes`] refuses one.
+    fn standard_attributes(self) -> Option<Standard> {
         let mut standard = Standard::default();
-        admit(self, |at, name, _| standard.set(name, at))?;
-        Ok(standard)
+        admits(self, |at, name, _| standard.set(name, at)).then_some(standard)
+    }
+}
+
+/// [`admits`], with the error that refuses the element's attributes.
+fn admit<'a, N: NodeView<'a>>(
+    n: N,
+    keep: impl FnMut(usize, &'a str, &'a str) -> bool,
+) -> Result<(), BuildError> {
+    if admits(n, keep) {
+        Ok(())
+    } else {
+        Err(BuildError::at(n, "attribut non admis"))
     }
 }
 
 /// Goes over the attributes of `n` as the model admits them: an unprefixed standard one goes
 /// to `keep` with its place among the attributes (`keep` says whether the name is one), an
-/// unprefixed one the element declares (`href`, …) or `xsi:schemaLocation` is left, any other
-/// refused.
+/// unprefixed one the element declares (`href`, …) or `xsi:schemaLocation` is left; `false`
+/// at the first other one. The element's declaration is looked at only for an attribute
+/// `keep` does not take (most elements have none).
 #[inline]
-fn admit<'a, N: NodeView<'a>>(
+fn admits<'a, N: NodeView<'a>>(
     n: N,
     mut keep: impl FnMut(usize, &'a str, &'a str) -> bool,
-) -> Result<(), BuildError> {
-    let declared = n
-        .id()
-        .map(|i| schema::element(i).extra_attributes)
-        .unwrap_or(&[]);
-    for (at, a) in n.xml_attributes().enumerate() {
-        let admitted = (a.namespace.is_none()
-            && (keep(at, a.local, a.value) || declared.contains(&a.local)))
-            || is_xsi_schema_location(a);
-        if !admitted {
-            return Err(BuildError::at(n, "attribut non admis"));
-        }
-    }
-    Ok(())
+) -> bool {
+    let declares = |local: &str| {
+        n.id()
+            .is_some_and(|i| schema::element(i).extra_attributes.contains(&local))
+    };
+    n.xml_attributes().enumerate().all(|(at, a)| {
+        (a.namespace.is_none() && (keep(at, a.local, a.value) || declares(a.local)))
+            || is_xsi_schema_location(a)
+    })
 }
 
 /// The standard attributes of an element, as places in its attributes: for each of

@@ -71,7 +71,7 @@ fn element<'a, N: NodeView<'a>, W: Write>(n: N, w: &mut XmlWriter<W>) -> Result<
         Content::Simple(st) => {
             let text = only_text(n)?;
             let text = written_text(st, &text).ok_or(Unfit)?;
-            let attrs = n.standard_attributes().map_err(|_| Unfit)?;
+            let attrs = n.standard_attributes().ok_or(Unfit)?;
             w.simple_of(decl.name, attrs.iter(n), &text)
                 .map_err(|_| Unfit)
         }
@@ -103,15 +103,16 @@ fn only_text<'a, N: NodeView<'a>>(n: N) -> Result<Cow<'a, str>, Unfit> {
 
 /// An element of element-only content: its attributes, then its children, each in its place
 /// in the sequence (a child before the one it follows in the schema, a second one where one is
-/// allowed, an element of no particle, or a required one missing: [`Unfit`]).
+/// allowed, an element of no particle, a required one missing, or text other than white
+/// space: [`Unfit`]). One pass over the children: what was written before an [`Unfit`] is
+/// dropped by [`serialize_from`].
 fn sequence<'a, N: NodeView<'a>, W: Write>(
     n: N,
     decl: &ElementDecl,
     particles: &[Particle],
     w: &mut XmlWriter<W>,
 ) -> Result<(), Unfit> {
-    let children = n.element_children().map_err(|_| Unfit)?;
-    let attrs = n.standard_attributes().map_err(|_| Unfit)?;
+    let attrs = n.standard_attributes().ok_or(Unfit)?;
     let names = decl.extra_attributes;
     if names.len() > EXTRA_ATTRIBUTES || particles.len() > 64 {
         return Err(Unfit);
@@ -125,7 +126,14 @@ fn sequence<'a, N: NodeView<'a>, W: Write>(
     // The particle the last child took, and the particles taken so far.
     let mut at = 0;
     let mut taken = 0u64;
-    for c in children {
+    for c in n.children() {
+        // Text other than white space: the model refuses it (as `element_children` does,
+        // in the same pass over the children).
+        let c = match c {
+            ViewChild::Element(c) => c,
+            ViewChild::Text(t) if crate::model::trim_xml(t).is_empty() => continue,
+            ViewChild::Text(_) => return Err(Unfit),
+        };
         let id = c.id().ok_or(Unfit)?;
         let i = at
             + particles
@@ -277,6 +285,10 @@ mod tests {
             ("", format!("{organisme}{organisme}"), false),
             ("", format!("<inconnu/>{organisme}"), false),
             ("", format!("du texte{organisme}"), false),
+            // Stray text after children already written (dropped with them), white space
+            // between children (left out).
+            ("", format!("{organisme}du texte"), false),
+            ("", format!("\n  {organisme}\n"), true),
             ("", format!("{organisme}<x:libre/>"), false),
             (
                 "",
