@@ -9,51 +9,65 @@ use crate::reader::build::{self, namespace, BuildError, NodeView, ViewAttribute,
 use crate::schema::{self, ElementId, NAMESPACE_2_3};
 use crate::xml::position::Position;
 
-/// An element of a [`RecordLog`]: the index of its start event. Its children are the events
-/// up to its end event, each child element skipped to its own end.
+/// An element of a [`RecordLog`]: the index of its start event, with what every question
+/// about the element reads of that event (read once, where the node is made). Its children are
+/// the events up to its end event, each child element skipped to its own end.
 #[derive(Debug, Clone, Copy)]
 pub struct LogNode<'a> {
     log: &'a RecordLog,
     at: usize,
+    head: Head,
+}
+
+/// What a [`LogNode`] keeps of its start event.
+#[derive(Debug, Clone, Copy)]
+struct Head {
+    id: Option<ElementId>,
+    /// The number of attribute events after the start event.
+    attributes: u32,
+    /// Index of the end event ([`OPEN`] when it was not read).
+    end: u32,
 }
 
 /// The fields of a start event.
 struct Start {
-    id: Option<ElementId>,
     ns: Option<Span>,
     local: Span,
-    attributes: usize,
     pos: Position,
-    end: u32,
 }
 
 impl<'a> LogNode<'a> {
-    fn start(self) -> Start {
-        match self.log.events.get(self.at) {
+    /// The element whose start event is at `at` (at 0 in an empty capture: an empty
+    /// element; a view is only made at a start event).
+    fn at(log: &'a RecordLog, at: usize) -> Self {
+        let head = match log.events.get(at) {
             Some(&LogEvent::Start {
                 id,
-                ns,
-                local,
                 attributes,
-                pos,
                 end,
-            }) => Start {
+                ..
+            }) => Head {
                 id,
-                ns,
-                local,
-                attributes: attributes as usize,
-                pos,
+                attributes,
                 end,
             },
-            // A view is only made at a start event, or at 0 in an empty capture: an empty
-            // element.
-            _ => Start {
+            _ => Head {
                 id: None,
+                attributes: 0,
+                end: at as u32,
+            },
+        };
+        LogNode { log, at, head }
+    }
+
+    /// The fields of the start event the head does not keep.
+    fn start(self) -> Start {
+        match self.log.events.get(self.at) {
+            Some(&LogEvent::Start { ns, local, pos, .. }) => Start { ns, local, pos },
+            _ => Start {
                 ns: None,
                 local: Span::NONE,
-                attributes: 0,
                 pos: Position::default(),
-                end: self.at as u32,
             },
         }
     }
@@ -70,7 +84,7 @@ impl<'a> LogNode<'a> {
 
 impl<'a> NodeView<'a> for LogNode<'a> {
     fn id(self) -> Option<ElementId> {
-        self.start().id
+        self.head.id
     }
 
     fn pos(self) -> Position {
@@ -78,10 +92,9 @@ impl<'a> NodeView<'a> for LogNode<'a> {
     }
 
     fn local(self) -> &'a str {
-        let start = self.start();
-        match start.id {
+        match self.head.id {
             Some(i) => schema::element(i).name,
-            None => self.log.str(start.local),
+            None => self.log.str(self.start().local),
         }
     }
 
@@ -89,7 +102,7 @@ impl<'a> NodeView<'a> for LogNode<'a> {
         let start = self.start();
         QName {
             namespace: start.ns.map(|s| namespace(self.uri(s))),
-            local: match start.id {
+            local: match self.head.id {
                 Some(i) => Cow::Borrowed(schema::element(i).name),
                 None => Cow::Owned(self.log.str(start.local).to_owned()),
             },
@@ -100,12 +113,11 @@ impl<'a> NodeView<'a> for LogNode<'a> {
     /// was not read ends the children (as [`RecordLog::to_node`] leaves it out).
     fn children(self) -> impl Iterator<Item = ViewChild<'a, Self>> {
         let log = self.log;
-        let start = self.start();
-        let end = match start.end {
+        let end = match self.head.end {
             OPEN => log.events.len(),
             end => end as usize,
         };
-        let mut i = self.at + 1 + start.attributes;
+        let mut i = self.at + 1 + self.head.attributes as usize;
         std::iter::from_fn(move || {
             while i < end {
                 let at = i;
@@ -114,9 +126,19 @@ impl<'a> NodeView<'a> for LogNode<'a> {
                         i = end;
                         return None;
                     }
-                    &LogEvent::Start { end: child_end, .. } => {
+                    &LogEvent::Start {
+                        id,
+                        attributes,
+                        end: child_end,
+                        ..
+                    } => {
                         i = child_end as usize + 1;
-                        return Some(ViewChild::Element(LogNode { log, at }));
+                        let head = Head {
+                            id,
+                            attributes,
+                            end: child_end,
+                        };
+                        return Some(ViewChild::Element(LogNode { log, at, head }));
                     }
                     &LogEvent::Text(span) => {
                         i += 1;
@@ -131,10 +153,9 @@ impl<'a> NodeView<'a> for LogNode<'a> {
 
     fn xml_attributes(self) -> impl Iterator<Item = ViewAttribute<'a>> {
         let log = self.log;
-        let start = self.start();
         let first = self.at + 1;
         log.events
-            .get(first..first + start.attributes)
+            .get(first..first + self.head.attributes as usize)
             .unwrap_or_default()
             .iter()
             .filter_map(move |e| match *e {
@@ -152,7 +173,7 @@ impl RecordLog {
     /// The record's root element, read in place (a capture starts with it; an empty one
     /// reads as an empty element, as [`RecordLog::to_node`] gives it).
     pub(crate) fn root(&self) -> LogNode<'_> {
-        LogNode { log: self, at: 0 }
+        LogNode::at(self, 0)
     }
 
     /// Builds the typed record straight from the capture: the record
