@@ -221,7 +221,7 @@ impl RecordWork for Serialize {
         }
     }
 
-    fn record(&self, log: RecordLog, part: &mut Pieces) {
+    fn record(&self, log: &RecordLog, part: &mut Pieces) {
         if part.records.last().is_some_and(|p| p.serialized.is_err()) {
             return;
         }

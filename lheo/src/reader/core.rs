@@ -22,6 +22,9 @@ pub(super) struct Core {
     pub capture: Option<RecordLog>,
     /// Room to reserve for the next capture ([`RecordLog::sizes`]).
     pub capture_sizes: (usize, usize),
+    /// A capture its caller is done with, whose buffers the next capture reuses
+    /// ([`Reader::recycle`](super::Reader::recycle)).
+    pub spare: Option<RecordLog>,
     /// A projected capture's set, and the elements that may hold one of them.
     pub holders: Option<(schema::ElementSet, schema::ElementSet)>,
     pub diagnostics: Vec<Diagnostic>,
@@ -58,6 +61,7 @@ impl Core {
             doc,
             capture: None,
             capture_sizes: (0, 0),
+            spare: None,
             holders: None,
             diagnostics: Vec::new(),
             record_depth: None,
@@ -242,20 +246,22 @@ impl Core {
             path.push_str(&n.name.local);
         }
         let path = format!("{path}/{}[{count}]", tag.local());
-        let mut log = match only {
-            Some(only) => {
-                // Worked out once for the reading: the elements that may hold a kept one.
-                let holders = match self.holders {
-                    Some((set, holders)) if set == only => holders,
-                    _ => {
-                        let holders = only.with_holders();
-                        self.holders = Some((only, holders));
-                        holders
-                    }
-                };
-                RecordLog::projected(path, only, holders)
-            }
-            None => RecordLog::new(path),
+        let projection = only.map(|only| {
+            // Worked out once for the reading: the elements that may hold a kept one.
+            let holders = match self.holders {
+                Some((set, holders)) if set == only => holders,
+                _ => {
+                    let holders = only.with_holders();
+                    self.holders = Some((only, holders));
+                    holders
+                }
+            };
+            (only, holders)
+        });
+        let mut log = match (self.spare.take(), projection) {
+            (Some(spare), projection) => spare.reuse(path, projection),
+            (None, Some((only, holders))) => RecordLog::projected(path, only, holders),
+            (None, None) => RecordLog::new(path),
         };
         log.reserve(self.capture_sizes);
         log.start(tag, id, self.doc.lheo_ns, namespaces);

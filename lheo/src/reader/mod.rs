@@ -290,6 +290,18 @@ impl<R: Input> Reader<R> {
         }
     }
 
+    /// Gives back a capture ([`Step::Captured`]) the caller is done with: the next record is
+    /// captured in its buffers, which do not grow again (the reader keeps one).
+    pub(crate) fn recycle(&mut self, log: log::RecordLog) {
+        self.core.spare = Some(log);
+    }
+
+    /// The capture given back last ([`Reader::recycle`]) and not reused yet, to give to the
+    /// reader of the next segment.
+    pub(crate) fn take_spare(&mut self) -> Option<log::RecordLog> {
+        self.core.spare.take()
+    }
+
     /// The identifiers a checker reading part of a document deferred (see
     /// [`crate::check::ids`]).
     #[doc(hidden)]

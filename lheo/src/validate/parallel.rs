@@ -29,6 +29,7 @@ use super::{InjectedPanic, RecordFindings, Report, Setup, ValidateOptions};
 use crate::check::ids::IdLog;
 use crate::check::{Checker, DiagnosticBudget};
 use crate::diagnostic::{Counts, Diagnostic};
+use crate::reader::log::RecordLog;
 use crate::reader::records::named;
 use crate::reader::tree::Node;
 use crate::reader::{Reader, ReaderState, Step};
@@ -288,7 +289,8 @@ impl<'p, W: RecordWork> Sink<'p, W> {
             if let Step::Captured(log) = step {
                 self.findings.check(&mut self.rules, &log);
                 let mut part = self.work.part(0);
-                self.work.record(log, &mut part);
+                self.work.record(&log, &mut part);
+                reader.recycle(log);
                 (self.take)(part, &|| reader.envelope_so_far());
             }
             let (own, checked) = reader.take_diagnostics_apart();
@@ -407,13 +409,15 @@ impl<P: Default> ChunkResult<P> {
     }
 }
 
-/// Reads a chunk on a worker thread.
+/// Reads a chunk on a worker thread; `spare`: a capture to reuse, and the one left to reuse
+/// for the next chunk.
 fn read_chunk<W: RecordWork>(
     chunk: &Chunk,
     base: &ReaderState,
     context: &Context,
     max: usize,
     work: &W,
+    spare: &mut Option<RecordLog>,
 ) -> ChunkResult<W::Part> {
     let start = base.after_records(
         chunk.records_before,
@@ -441,6 +445,9 @@ fn read_chunk<W: RecordWork>(
     }
     let mut reader = Reader::resume_in_memory(&chunk.bytes, start, true);
     reader.expect_records(record);
+    if let Some(log) = spare.take() {
+        reader.recycle(log);
+    }
     let mut budget = DiagnosticBudget::new(max);
     let mut rules_budget = DiagnosticBudget::new(max);
     let mut rules = base
@@ -477,7 +484,8 @@ fn read_chunk<W: RecordWork>(
                     }
                 }
             }
-            work.record(log, &mut result.part);
+            work.record(&log, &mut result.part);
+            reader.recycle(log);
         }
         let (own, checked) = reader.take_diagnostics_apart();
         result
@@ -492,6 +500,7 @@ fn read_chunk<W: RecordWork>(
             break;
         }
     }
+    *spare = reader.take_spare();
     result.ids = reader.take_id_log().unwrap_or_default();
     result.omitted = budget.omitted();
     result.rules_omitted = rules_budget.omitted();
@@ -643,6 +652,8 @@ pub(super) fn validate<R: BufRead + Send, W: RecordWork>(
         let mut workers = 0;
         for _ in 0..threads {
             let (jobs_rx, runs, cancelled) = (&jobs_rx, &runs, &cancelled);
+            // The last capture of a chunk is recycled by the reader of the next one.
+            let mut spare = None;
             let worker = move || loop {
                 let job = match jobs_rx.lock() {
                     Ok(rx) => rx.recv(),
@@ -662,7 +673,7 @@ pub(super) fn validate<R: BufRead + Send, W: RecordWork>(
                             panic!("panique injectée (test) dans un fil de lecture");
                         }
                     }
-                    read_chunk(&chunk, &base, context, max, work)
+                    read_chunk(&chunk, &base, context, max, work, &mut spare)
                 });
                 let result = std::panic::catch_unwind(read).unwrap_or_else(|payload| {
                     ChunkResult::panicked(record::panic_message(payload.as_ref()))

@@ -18,8 +18,9 @@ pub(crate) trait RecordWork: Sync {
         Self::Part::default()
     }
 
-    /// Works on `log` (after the record rules), adding to `part`.
-    fn record(&self, log: RecordLog, part: &mut Self::Part);
+    /// Works on `log` (after the record rules), adding to `part`; the reader reuses the
+    /// log's buffers for the next record.
+    fn record(&self, log: &RecordLog, part: &mut Self::Part);
 }
 
 /// Takes the parts of a [`RecordWork`] in document order, on the calling thread; its second
@@ -32,5 +33,5 @@ pub(crate) struct NoWork;
 impl RecordWork for NoWork {
     type Part = ();
 
-    fn record(&self, _log: RecordLog, _part: &mut ()) {}
+    fn record(&self, _log: &RecordLog, _part: &mut ()) {}
 }

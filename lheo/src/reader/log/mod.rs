@@ -162,6 +162,34 @@ impl RecordLog {
         }
     }
 
+    /// This log emptied, for the record at `path` (projected on `only` and its `holders` as
+    /// [`RecordLog::projected`] is, or whole): the log [`RecordLog::new`] or
+    /// [`RecordLog::projected`] gives, with the room this one took (a reader recycles the
+    /// captures its caller is done with, so that capturing does not grow buffers again).
+    pub(crate) fn reuse(self, path: String, only: Option<(ElementSet, ElementSet)>) -> Self {
+        let RecordLog {
+            mut strings,
+            mut events,
+            mut open,
+            only: _,
+            skipped: _,
+            path: _,
+            record: _,
+        } = self;
+        strings.clear();
+        events.clear();
+        open.clear();
+        RecordLog {
+            strings,
+            events,
+            open,
+            only,
+            skipped: 0,
+            path,
+            record: None,
+        }
+    }
+
     /// The captured events, in document order.
     pub fn items(&self) -> impl Iterator<Item = LogItem<'_>> + '_ {
         let mut i = 0;

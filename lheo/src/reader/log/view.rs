@@ -6,6 +6,8 @@ use std::borrow::Cow;
 use super::{LogEvent, RecordLog, Span, OPEN};
 use crate::model::{QName, Record};
 use crate::reader::build::{self, namespace, BuildError, NodeView, ViewAttribute, ViewChild};
+#[cfg(test)]
+use crate::schema::ElementSet;
 use crate::schema::{self, ElementId, NAMESPACE_2_3};
 use crate::xml::position::Position;
 
@@ -318,6 +320,77 @@ mod tests {
         };
         assert_eq!(extra.other_attributes.len(), 2);
         assert_eq!(extra.content.len(), 5, "{:?}", extra.content);
+    }
+
+    /// Each record of `input` captured (projected on `only`, or whole), as text: its path,
+    /// its events, its tree; with `recycle`, each capture is given back to the reader once
+    /// read, so that the next one is captured in its buffers.
+    fn captured(input: &str, only: Option<ElementSet>, recycle: bool) -> Vec<String> {
+        use crate::reader::log::LogItem;
+        use crate::reader::{Build, Limits, Reader, Step};
+        let Ok(mut reader) = Reader::compose(
+            input.as_bytes(),
+            Limits::default(),
+            Build::Captures(only),
+            None,
+        ) else {
+            panic!("the input cannot be opened")
+        };
+        let mut records = Vec::new();
+        loop {
+            match reader.advance() {
+                Step::Captured(log) => {
+                    let mut text = format!("{} {:?}\n", log.path, log.sizes());
+                    for item in log.items() {
+                        let line = match item {
+                            LogItem::Start(s) => format!(
+                                "<{:?} {:?} numero={:?} ref={:?}",
+                                s.id,
+                                s.pos,
+                                s.attr("numero"),
+                                s.attr("ref")
+                            ),
+                            LogItem::Text(t) => format!("{t:?}"),
+                            LogItem::End => ">".to_owned(),
+                        };
+                        text.push_str(&line);
+                        text.push('\n');
+                    }
+                    if only.is_none() {
+                        text.push_str(&format!("{:?}", log.to_node()));
+                    }
+                    records.push(text);
+                    if recycle {
+                        reader.recycle(log);
+                    }
+                }
+                Step::Record(_) => panic!("a capturing reader built a tree"),
+                Step::Pause => {}
+                Step::Done => return records,
+            }
+        }
+    }
+
+    #[test]
+    fn recycled_captures_are_fresh_ones() {
+        // Records of every size one after the other, whole and projected (a projection on
+        // elements of the formation and of the sessions), each caught in the buffers of the
+        // one before.
+        let options = GenerateOptions::new(12).with_seed(5);
+        let xml = Generator::new(options).to_xml_string();
+        let projections = [
+            None,
+            Some(ElementSet::new(&[
+                schema::id::INTITULE_FORMATION,
+                schema::id::DEBUT,
+                schema::id::CODE_FORMACODE,
+            ])),
+        ];
+        for only in projections {
+            let fresh = captured(&xml, only, false);
+            assert!(fresh.len() >= 12, "{only:?}: {} records", fresh.len());
+            assert_eq!(captured(&xml, only, true), fresh, "{only:?}");
+        }
     }
 
     #[test]
