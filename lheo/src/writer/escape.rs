@@ -19,17 +19,28 @@ const fn noticed(b: u8, attr: bool) -> bool {
     control | markup | (b == 0xEF)
 }
 
-/// The bytes [`escape`] looks at one by one, whatever the context: [`noticed`] in attributes,
-/// which is every byte it notices in text too.
-const NOTICED: [bool; 256] = {
+/// [`noticed`] for every byte value, in attributes (`attr`) or in text.
+const fn table(attr: bool) -> [bool; 256] {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 256 {
-        table[b] = noticed(b as u8, true);
+        table[b] = noticed(b as u8, attr);
         b += 1;
     }
     table
-};
+}
+
+/// The bytes [`escape`] looks at one by one, whatever the context: [`noticed`] in attributes,
+/// which is every byte it notices in text too.
+const NOTICED: [bool; 256] = table(true);
+
+/// [`noticed`] in text, for [`plain`]'s short values.
+const NOTICED_IN_TEXT: [bool; 256] = table(false);
+
+/// Below this many bytes, [`plain`] looks each byte up in a table: the compiler's
+/// many-bytes-at-a-time loop does not run on them, and the comparisons cost more, byte by byte,
+/// than a lookup.
+const SHORT: usize = 32;
 
 /// Writes `s` escaped. `attr`: inside a double-quoted attribute value, where tabs and line
 /// breaks are written as references so attribute-value normalisation gives them back.
@@ -87,6 +98,12 @@ fn escape(s: &str, attr: bool, out: &mut impl Write) -> io::Result<()> {
 /// that the compiler checks many bytes at a time (a table lookup per byte cannot be).
 #[inline]
 fn plain<const ATTR: bool>(bytes: &[u8]) -> bool {
+    if bytes.len() < SHORT {
+        let table = if ATTR { &NOTICED } else { &NOTICED_IN_TEXT };
+        return !bytes
+            .iter()
+            .fold(false, |any, &b| any | table[usize::from(b)]);
+    }
     !bytes.iter().fold(false, |any, &b| any | noticed(b, ATTR))
 }
 
@@ -153,16 +170,21 @@ mod tests {
 
     #[test]
     fn plain_is_what_the_table_leaves_alone() {
+        // Each byte value in a short value (looked up) and in a long one (compared).
         for b in 0..=255u8 {
             let table = !NOTICED[usize::from(b)];
-            assert_eq!(
-                plain::<true>(&[b'a', b, b'z']),
-                table,
-                "{b:#x} in an attribute"
-            );
             // Text leaves tabs, line feeds and double quotes as they are.
             let text = table || b == b'\t' || b == b'\n' || b == b'"';
-            assert_eq!(plain::<false>(&[b'a', b, b'z']), text, "{b:#x} in text");
+            for len in [3, SHORT - 1, SHORT, 3 * SHORT] {
+                let mut value = vec![b'a'; len];
+                value[len / 2] = b;
+                assert_eq!(
+                    plain::<true>(&value),
+                    table,
+                    "{b:#x} in an attribute ({len})"
+                );
+                assert_eq!(plain::<false>(&value), text, "{b:#x} in text ({len})");
+            }
         }
         // Long values (the compiler's many-bytes-at-a-time loop and its tail).
         let long = "é".repeat(40) + "abc";
