@@ -217,22 +217,34 @@ pub(crate) fn real_feeds() -> Option<Vec<(std::path::PathBuf, String)>> {
 /// Every record of `input`, captured whole (for tests).
 #[cfg(test)]
 pub(crate) fn captures(input: &str) -> Vec<RecordLog> {
+    let mut logs = Vec::new();
+    each_capture(input, None, |_, log| logs.push(log));
+    logs
+}
+
+/// Every record of `input` captured (projected on `only`, or whole), handed to `f` with the
+/// reader as it comes (for tests).
+#[cfg(test)]
+fn each_capture<'i>(
+    input: &'i str,
+    only: Option<ElementSet>,
+    mut f: impl FnMut(&mut crate::reader::Reader<&'i [u8]>, RecordLog),
+) {
     use crate::reader::{Build, Limits, Reader, Step};
     let Ok(mut reader) = Reader::compose(
         input.as_bytes(),
         Limits::default(),
-        Build::Captures(None),
+        Build::Captures(only),
         None,
     ) else {
         panic!("the input cannot be opened")
     };
-    let mut logs = Vec::new();
     loop {
         match reader.advance() {
-            Step::Captured(log) => logs.push(log),
+            Step::Captured(log) => f(&mut reader, log),
             Step::Record(_) => panic!("a capturing reader built a tree"),
             Step::Pause => {}
-            Step::Done => return logs,
+            Step::Done => return,
         }
     }
 }
@@ -242,7 +254,7 @@ mod tests {
     use super::*;
     use crate::generate::{GenerateOptions, Generator, Root};
     use crate::reader::build::FromView;
-    use crate::reader::log::{captures, real_feeds};
+    use crate::reader::log::real_feeds;
 
     /// Each record of `input` built from its capture in place is the record built from its
     /// tree (or the same error); returns how many built.
@@ -327,48 +339,33 @@ mod tests {
     /// read, so that the next one is captured in its buffers.
     fn captured(input: &str, only: Option<ElementSet>, recycle: bool) -> Vec<String> {
         use crate::reader::log::LogItem;
-        use crate::reader::{Build, Limits, Reader, Step};
-        let Ok(mut reader) = Reader::compose(
-            input.as_bytes(),
-            Limits::default(),
-            Build::Captures(only),
-            None,
-        ) else {
-            panic!("the input cannot be opened")
-        };
         let mut records = Vec::new();
-        loop {
-            match reader.advance() {
-                Step::Captured(log) => {
-                    let mut text = format!("{} {:?}\n", log.path, log.sizes());
-                    for item in log.items() {
-                        let line = match item {
-                            LogItem::Start(s) => format!(
-                                "<{:?} {:?} numero={:?} ref={:?}",
-                                s.id,
-                                s.pos,
-                                s.attr("numero"),
-                                s.attr("ref")
-                            ),
-                            LogItem::Text(t) => format!("{t:?}"),
-                            LogItem::End => ">".to_owned(),
-                        };
-                        text.push_str(&line);
-                        text.push('\n');
-                    }
-                    if only.is_none() {
-                        text.push_str(&format!("{:?}", log.to_node()));
-                    }
-                    records.push(text);
-                    if recycle {
-                        reader.recycle(log);
-                    }
-                }
-                Step::Record(_) => panic!("a capturing reader built a tree"),
-                Step::Pause => {}
-                Step::Done => return records,
+        each_capture(input, only, |reader, log| {
+            let mut text = format!("{} {:?}\n", log.path, log.sizes());
+            for item in log.items() {
+                let line = match item {
+                    LogItem::Start(s) => format!(
+                        "<{:?} {:?} numero={:?} ref={:?}",
+                        s.id,
+                        s.pos,
+                        s.attr("numero"),
+                        s.attr("ref")
+                    ),
+                    LogItem::Text(t) => format!("{t:?}"),
+                    LogItem::End => ">".to_owned(),
+                };
+                text.push_str(&line);
+                text.push('\n');
             }
-        }
+            if only.is_none() {
+                text.push_str(&format!("{:?}", log.to_node()));
+            }
+            records.push(text);
+            if recycle {
+                reader.recycle(log);
+            }
+        });
+        records
     }
 
     #[test]
