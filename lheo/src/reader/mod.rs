@@ -291,9 +291,12 @@ impl<R: Input> Reader<R> {
     }
 
     /// Gives back a capture ([`Step::Captured`]) the caller is done with: the next record is
-    /// captured in its buffers, which do not grow again (the reader keeps one).
+    /// captured in its buffers, which do not grow again (the reader keeps one, unless it
+    /// holds more than [`log::MAX_SPARE_ROOM`] bytes: an outsized record's are let go).
     pub(crate) fn recycle(&mut self, log: log::RecordLog) {
-        self.core.spare = Some(log);
+        if log.room() <= log::MAX_SPARE_ROOM {
+            self.core.spare = Some(log);
+        }
     }
 
     /// The capture given back last ([`Reader::recycle`]) and not reused yet, to give to the

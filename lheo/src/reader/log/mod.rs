@@ -76,6 +76,10 @@ pub struct RecordLog {
     pub record: Option<std::sync::Arc<crate::diagnostic::RecordRef>>,
 }
 
+/// The most room ([`RecordLog::room`]) a capture given back to a reader may hold: the
+/// buffers of an outsized record are let go, not kept for the rest of the reading.
+pub(crate) const MAX_SPARE_ROOM: usize = 4 << 20;
+
 /// The end index of a start event whose end was not read.
 const OPEN: u32 = u32::MAX;
 
@@ -160,6 +164,13 @@ impl RecordLog {
             only: Some((only, holders)),
             ..RecordLog::default()
         }
+    }
+
+    /// The bytes this log's buffers hold room for (what recycling it keeps).
+    pub(crate) fn room(&self) -> usize {
+        self.strings.capacity()
+            + self.events.capacity() * std::mem::size_of::<LogEvent>()
+            + self.open.capacity() * std::mem::size_of::<Open>()
     }
 
     /// This log emptied, for the record at `path` (projected on `only` and its `holders` as

@@ -391,6 +391,27 @@ mod tests {
     }
 
     #[test]
+    fn an_outsized_capture_is_not_kept() {
+        // A record of a few bytes is kept to be reused; one holding more than the most a
+        // spare may hold is let go.
+        for (text, kept) in [
+            ("court", true),
+            (&*"x".repeat(super::super::MAX_SPARE_ROOM), false),
+        ] {
+            let xml = offers(&format!(
+                "<formation><intitule-formation>{text}</intitule-formation></formation>"
+            ));
+            let mut seen = 0;
+            each_capture(&xml, None, |reader, log| {
+                seen += 1;
+                reader.recycle(log);
+                assert_eq!(reader.take_spare().is_some(), kept, "{} bytes", text.len());
+            });
+            assert_eq!(seen, 1);
+        }
+    }
+
+    #[test]
     fn real_feeds_build_the_same_from_their_capture() {
         for (_, xml) in real_feeds().unwrap_or_default() {
             same_as_from_the_tree(&xml);
