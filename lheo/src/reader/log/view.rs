@@ -38,27 +38,34 @@ struct Start {
     pos: Position,
 }
 
-impl<'a> LogNode<'a> {
-    /// The element whose start event is at `at` (at 0 in an empty capture: an empty
-    /// element; a view is only made at a start event).
-    fn at(log: &'a RecordLog, at: usize) -> Self {
-        let head = match log.events.get(at) {
-            Some(&LogEvent::Start {
+impl Head {
+    /// The head of `event`, if it is a start event.
+    fn of(event: &LogEvent) -> Option<Head> {
+        match *event {
+            LogEvent::Start {
                 id,
                 attributes,
                 end,
                 ..
-            }) => Head {
+            } => Some(Head {
                 id,
                 attributes,
                 end,
-            },
-            _ => Head {
-                id: None,
-                attributes: 0,
-                end: at as u32,
-            },
-        };
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl<'a> LogNode<'a> {
+    /// The element whose start event is at `at` (at 0 in an empty capture: an empty
+    /// element; a view is only made at a start event).
+    fn at(log: &'a RecordLog, at: usize) -> Self {
+        let head = log.events.get(at).and_then(Head::of).unwrap_or(Head {
+            id: None,
+            attributes: 0,
+            end: at as u32,
+        });
         LogNode { log, at, head }
     }
 
@@ -128,18 +135,9 @@ impl<'a> NodeView<'a> for LogNode<'a> {
                         i = end;
                         return None;
                     }
-                    &LogEvent::Start {
-                        id,
-                        attributes,
-                        end: child_end,
-                        ..
-                    } => {
-                        i = child_end as usize + 1;
-                        let head = Head {
-                            id,
-                            attributes,
-                            end: child_end,
-                        };
+                    e @ LogEvent::Start { .. } => {
+                        let head = Head::of(e)?;
+                        i = head.end as usize + 1;
                         return Some(ViewChild::Element(LogNode { log, at, head }));
                     }
                     &LogEvent::Text(span) => {
