@@ -87,6 +87,14 @@ pub enum ViewChild<'a, N> {
     Text(&'a str),
 }
 
+impl<N> ViewChild<'_, N> {
+    /// Text other than white space: what an element-only element cannot hold (the model
+    /// refuses it rather than drop it).
+    pub(crate) fn is_stray_text(&self) -> bool {
+        matches!(self, ViewChild::Text(t) if !crate::model::trim_xml(t).is_empty())
+    }
+}
+
 /// An attribute, as a [`NodeView`] reads it.
 #[derive(Debug, Clone, Copy)]
 pub struct ViewAttribute<'a> {
@@ -148,10 +156,7 @@ pub trait NodeView<'a>: Copy {
     /// The child elements of an element-only element. Text other than whitespace cannot be
     /// kept by the model, so it is refused rather than dropped.
     fn element_children(self) -> Result<impl Iterator<Item = Self>, BuildError> {
-        let stray = self
-            .children()
-            .any(|c| matches!(c, ViewChild::Text(t) if !crate::model::trim_xml(t).is_empty()));
-        if stray {
+        if self.children().any(|c| c.is_stray_text()) {
             return Err(BuildError::at(
                 self,
                 "texte dans un élément qui ne contient que des éléments",

@@ -235,15 +235,14 @@ impl Flattener {
         // Ranks so far, by element: a few elements each, searched in order.
         let mut seen: Vec<(ElementId, u32)> = Vec::new();
         for child in node.children() {
-            let c = match child {
-                ViewChild::Text(t) if crate::model::trim_xml(t).is_empty() => continue,
-                ViewChild::Text(_) => {
-                    return Err(unfit(
-                        node,
-                        "texte dans un élément qui ne contient que des éléments",
-                    ))
-                }
-                ViewChild::Element(c) => c,
+            if child.is_stray_text() {
+                return Err(unfit(
+                    node,
+                    "texte dans un élément qui ne contient que des éléments",
+                ));
+            }
+            let ViewChild::Element(c) = child else {
+                continue;
             };
             let Some((id, p)) = c
                 .id()

@@ -127,13 +127,11 @@ fn sequence<'a, N: NodeView<'a>, W: Write>(
     let mut at = 0;
     let mut taken = 0u64;
     for c in n.children() {
-        // Text other than white space: the model refuses it (as `element_children` does,
-        // in the same pass over the children).
-        let c = match c {
-            ViewChild::Element(c) => c,
-            ViewChild::Text(t) if crate::model::trim_xml(t).is_empty() => continue,
-            ViewChild::Text(_) => return Err(Unfit),
-        };
+        // Stray text: the model refuses it (as `element_children` does, in the same pass).
+        if c.is_stray_text() {
+            return Err(Unfit);
+        }
+        let ViewChild::Element(c) = c else { continue };
         let id = c.id().ok_or(Unfit)?;
         let i = at
             + particles
