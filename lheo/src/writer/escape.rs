@@ -30,8 +30,9 @@ const fn table(attr: bool) -> [bool; 256] {
     table
 }
 
-/// The bytes [`escape`] looks at one by one, whatever the context: [`noticed`] in attributes,
-/// which is every byte it notices in text too.
+/// The bytes [`escape`] looks at one by one, whatever the context (and [`plain`]'s short
+/// values in attributes): [`noticed`] in attributes, which is every byte it notices in text
+/// too.
 const NOTICED: [bool; 256] = table(true);
 
 /// [`noticed`] in text, for [`plain`]'s short values.
@@ -94,8 +95,9 @@ fn escape(s: &str, attr: bool, out: &mut impl Write) -> io::Result<()> {
     out.write_all(&bytes[last..])
 }
 
-/// Whether [`escape`] leaves `bytes` as they are (no byte it [`noticed`]). No early exit, so
-/// that the compiler checks many bytes at a time (a table lookup per byte cannot be).
+/// Whether [`escape`] leaves `bytes` as they are (no byte it [`noticed`]). No early exit and
+/// no branch per byte: below [`SHORT`] bytes a table lookup each, beyond it comparisons, which
+/// the compiler runs many bytes at a time.
 #[inline]
 fn plain<const ATTR: bool>(bytes: &[u8]) -> bool {
     if bytes.len() < SHORT {
