@@ -14,3 +14,4 @@ mod lines;
 pub(crate) mod names;
 pub mod position;
 pub mod split;
+pub(crate) mod swar;

@@ -1,6 +1,8 @@
 //! Characters: those XML 1.0 does not allow, white space, the per-byte flags text is
 //! scanned with, and the five predefined entities.
 
+use crate::xml::swar;
+
 /// Bytes that may start a character XML 1.0 does not allow: controls other than tab and line
 /// ends, and 0xEF (U+FFFE, U+FFFF).
 static SUSPICIOUS: [bool; 256] = {
@@ -60,16 +62,13 @@ pub(super) fn blank_before_tag(bytes: &[u8]) -> usize {
 /// indentation) eight bytes at a time, without a branch per byte, then byte by byte.
 #[inline(always)]
 fn blank_len(bytes: &[u8]) -> usize {
-    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // The high bit of each byte of `x` that is not zero (exact: no carry between bytes).
-    let nonzero = |x: u64| (((x & LOW) + LOW) | x) & HIGH;
     let mut n = 0;
     while let Some(word) = bytes[n..].first_chunk::<8>() {
-        let v = u64::from_le_bytes(*word);
-        let other = nonzero(v ^ 0x2020_2020_2020_2020) & nonzero(v ^ 0x0a0a_0a0a_0a0a_0a0a);
+        let v = swar::word(*word);
+        // Neither a space nor a line feed.
+        let other = swar::nonzero(v ^ swar::splat(b' ')) & swar::nonzero(v ^ swar::splat(b'\n'));
         if other != 0 {
-            n += (other.trailing_zeros() / 8) as usize;
+            n += swar::first(other);
             break;
         }
         n += 8;
