@@ -15,6 +15,7 @@ use std::io::{BufRead, BufReader, Read, Seek};
 use super::limits::{Budget, Limits};
 use super::scan::{parse_ref, parse_row, starts_as_xml};
 use crate::check::types::is_xml_space;
+use crate::xml::swar;
 
 /// Bytes before an `=` looked at for the attribute's name (`ref` and a little white space).
 const BEHIND: usize = 16;
@@ -58,7 +59,7 @@ fn part_is_plain(mut input: impl BufRead, budget: &Budget) -> bool {
     // the last `<` or `>` seen opened a cell's start tag.
     let (mut cells, mut references, mut in_cell) = (0u64, 0u64, false);
     loop {
-        let Ok(read) = (&mut input).take(BLOCK as u64).read_to_end(&mut window) else {
+        let Some(read) = read_block(&mut input, &mut window) else {
             return false;
         };
         let end = read == 0;
@@ -68,9 +69,7 @@ fn part_is_plain(mut input: impl BufRead, budget: &Budget) -> bool {
         } else {
             window.len().saturating_sub(AHEAD)
         };
-        // One searcher for the block: a tag every few bytes, so setting one up per match
-        // cost as much as the search.
-        for i in memchr::memchr3_iter(b'=', b'<', b'>', &window[judged..until]) {
+        for i in Stops::new(&window[judged..until]) {
             let p = judged + i;
             match window[p] {
                 b'<' => {
@@ -102,13 +101,99 @@ fn part_is_plain(mut input: impl BufRead, budget: &Budget) -> bool {
     }
 }
 
+/// Appends up to [`BLOCK`] bytes of `input` to `window` (copied from the reader's buffer:
+/// `read_to_end` zeroed the room before reading into it); how many, `None` on an error.
+fn read_block(input: &mut impl BufRead, window: &mut Vec<u8>) -> Option<usize> {
+    let mut read = 0;
+    while read < BLOCK {
+        let buffered = input.fill_buf().ok()?;
+        if buffered.is_empty() {
+            break;
+        }
+        let n = buffered.len().min(BLOCK - read);
+        window.extend_from_slice(&buffered[..n]);
+        input.consume(n);
+        read += n;
+    }
+    Some(read)
+}
+
+/// The indexes of the bytes `=`, `<` and `>` of a slice, in order. In a sheet, one of them
+/// comes every four or five bytes: too close together for a vector search (`memchr3_iter`
+/// set one up for each, a third of the look's work). Here, eight bytes at a time are
+/// compared in one word (SWAR), then the stops found are given one by one.
+struct Stops<'a> {
+    bytes: &'a [u8],
+    /// Index of the word's first byte.
+    at: usize,
+    /// The high bit of each byte of the word that is a stop not given yet.
+    mask: u64,
+    /// Index of the next word.
+    next: usize,
+}
+
+impl<'a> Stops<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Stops {
+            bytes,
+            at: 0,
+            mask: 0,
+            next: 0,
+        }
+    }
+}
+
+/// The high bit of each byte of `word` that is `=`, `<` or `>`.
+#[inline(always)]
+fn stops_in(word: u64) -> u64 {
+    swar::equal(word, b'=') | swar::equal(word, b'<') | swar::equal(word, b'>')
+}
+
+impl Iterator for Stops<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            let rest = self.bytes.get(self.next..).filter(|r| !r.is_empty())?;
+            let word = match rest.first_chunk::<8>() {
+                Some(word) => *word,
+                // The last bytes, and zeros (not stops) after them.
+                None => {
+                    let mut word = [0; 8];
+                    word[..rest.len()].copy_from_slice(rest);
+                    word
+                }
+            };
+            self.mask = stops_in(swar::word(word));
+            self.at = self.next;
+            self.next += rest.len().min(8);
+        }
+        let i = swar::first(self.mask);
+        self.mask &= self.mask - 1;
+        Some(self.at + i)
+    }
+}
+
 fn is_space(b: u8) -> bool {
     is_xml_space(char::from(b))
 }
 
+/// Whether `b` may be part of a name, at a glance (any byte of a non-ASCII character).
 fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':') || b >= 0x80
+    NAME_BYTES[usize::from(b)]
 }
+
+/// [`is_name_byte`] by byte: looked up, as it is asked for every byte of every name.
+const NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':') || c >= 0x80;
+        b += 1;
+    }
+    table
+};
 
 /// What the `=` of an attribute is, at a glance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,6 +324,35 @@ mod tests {
             r#"<a href="?r=1"/>"#,
         ] {
             assert!(!plain(xml), "{xml}");
+        }
+    }
+
+    /// Every `=`, `<` and `>` is found, whatever its neighbours (bytes with the high bit
+    /// set, the other stops, zeros), where the word is whole and in the last bytes.
+    #[test]
+    fn stops_are_every_byte_looked_for() {
+        let stops = |bytes: &[u8]| -> Vec<usize> {
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| matches!(b, b'=' | b'<' | b'>'))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        for b in 0..=255u8 {
+            for filler in [0, b'=' - 1, b'=', b'>', 0x7f, 0x80, 0xbd, 0xff] {
+                for len in [1, 7, 8, 9, 17] {
+                    for at in 0..len {
+                        let mut bytes = vec![filler; len];
+                        bytes[at] = b;
+                        assert_eq!(
+                            Stops::new(&bytes).collect::<Vec<_>>(),
+                            stops(&bytes),
+                            "{b:#x} at {at} of {len} among {filler:#x}"
+                        );
+                    }
+                }
+            }
         }
     }
 
@@ -387,6 +501,22 @@ mod tests {
             1 => attribute().prop_map(|a| format!("<!--{}-->", a.replace("--", ""))),
             1 => "[a-z =]{0,300}".prop_map(|t| format!("<t>{t}</t>")),
         ]
+    }
+
+    proptest! {
+        /// [`Stops`] gives what a byte-by-byte search gives.
+        #[test]
+        fn stops_are_found_as_one_by_one(
+            bytes in proptest::collection::vec(
+                prop_oneof![Just(b'='), Just(b'<'), Just(b'>'), Just(b' '), any::<u8>()],
+                0..300,
+            ),
+        ) {
+            let expected: Vec<usize> = (0..bytes.len())
+                .filter(|&i| matches!(bytes[i], b'=' | b'<' | b'>'))
+                .collect();
+            prop_assert_eq!(Stops::new(&bytes).collect::<Vec<_>>(), expected);
+        }
     }
 
     proptest! {
