@@ -435,6 +435,45 @@ fn duplicate_numeros_pair_by_content_then_position() {
     assert_eq!(c.fields[0].path, "contenu-formation");
 }
 
+/// Records without a `numero`, and records whose `numero` is on one side only: the streaming
+/// comparison pairs the first by content and leaves the others added or removed, as the
+/// comparison in memory does.
+#[test]
+fn records_without_numero_or_on_one_side_pair_as_in_memory() {
+    let mut old = base();
+    for f in formations(&mut old).iter_mut().take(3) {
+        f.attrs.numero = None;
+    }
+    let mut new = old.clone();
+    formations(&mut new).swap(0, 2);
+    assert!(compare(&old, &new, &DiffOptions::default()).is_empty());
+    formations(&mut new)[2].contenu_formation.value = "Programme revu.".into();
+    let d = compare(&old, &new, &DiffOptions::default());
+    let c = one(&d);
+    assert_eq!((c.entity, c.key.clone()), ("formation", None));
+    assert_eq!(c.fallback, Some(Fallback::NumeroAbsent));
+    // Written otherwise, every record's bytes differ: those without numero are still paired
+    // by content (by position, the swapped ones would be two changes more).
+    let (ox, nx) = (
+        String::from_utf8(xml(&old)).expect("UTF-8"),
+        reshuffle(&String::from_utf8(xml(&new)).expect("UTF-8")),
+    );
+    let streamed = diff_collect(
+        &XmlSource::new(|| Ok(ox.as_bytes())),
+        &XmlSource::new(|| Ok(nx.as_bytes())),
+        &DiffOptions::default(),
+    )
+    .expect("compared");
+    assert_eq!(streamed, d);
+    // A numero changed: the old record removed, the new one added.
+    let mut renamed = old.clone();
+    formations(&mut renamed)[5].attrs.numero = Some("RENOMMEE".into());
+    let d = compare(&old, &renamed, &DiffOptions::default());
+    let kinds: Vec<_> = d.changes.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds.len(), 2, "{:#?}", d.changes);
+    assert!(kinds.contains(&ChangeKind::Added) && kinds.contains(&ChangeKind::Removed));
+}
+
 // ------------------------------------------------------------------------------ attributes, extras, document
 
 #[test]

@@ -2,12 +2,14 @@
 //!
 //! Pass 1 only hashes (nothing kept but one number per record); pass 2 keeps the tree of the
 //! records that differ. Both hash the same way: an entity's hash covers its name, its fields
-//! (paths and compared values, in document order) and its child entities' hashes, not its own
-//! position, so an entity moved among its siblings keeps its hash.
+//! (paths and compared values) and its child entities' hashes, not its own position, so an
+//! entity moved among its siblings keeps its hash. The fields and children are summed, not
+//! chained: their order does not count, as it does not when two entities are compared (fields
+//! by path, children paired by `numero` or content). Attributes written in another order, or
+//! children in another order, leave the hash as it is; the order of repeated elements is in
+//! their fields' paths (`ligne[2]`).
 
-use std::hash::Hasher;
-
-use xxhash_rust::xxh3::Xxh3Default;
+use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use super::ignore::IgnoreSet;
 use super::walker::{collapse, Sink, Walker};
@@ -53,7 +55,8 @@ impl FieldEntry {
 /// Hashes, and with `keep` builds, the entities of one walk.
 pub(crate) struct Builder {
     keep: bool,
-    hashers: Vec<Xxh3Default>,
+    /// For each open entity: its name, and the sum of its fields' and children's hashes.
+    hashers: Vec<(&'static str, u64)>,
     open: Vec<Entity>,
     /// The root entity, once closed (with `keep`).
     pub root: Option<Entity>,
@@ -76,16 +79,18 @@ impl Builder {
     }
 }
 
-fn hash_str(h: &mut Xxh3Default, s: &str) {
-    h.write_usize(s.len());
-    h.write(s.as_bytes());
+/// Seeds telling a field's hash from a child's.
+const FIELD: u64 = 0;
+const CHILD: u64 = 1;
+
+/// The hash of a field, `path` holding `value`.
+fn field_hash(path: &str, value: &str) -> u64 {
+    xxh3_64_with_seed(value.as_bytes(), xxh3_64_with_seed(path.as_bytes(), FIELD))
 }
 
 impl Sink for Builder {
     fn begin_entity(&mut self, name: &'static str, numero: Option<&str>, path: &str) {
-        let mut h = Xxh3Default::new();
-        hash_str(&mut h, name);
-        self.hashers.push(h);
+        self.hashers.push((name, 0));
         if self.keep {
             self.size += 96 + path.len() + numero.map_or(0, str::len);
             self.open.push(Entity {
@@ -100,12 +105,13 @@ impl Sink for Builder {
     }
 
     fn end_entity(&mut self) {
-        let Some(h) = self.hashers.pop() else { return };
-        let hash = h.finish();
+        let Some((name, sum)) = self.hashers.pop() else {
+            return;
+        };
+        let hash = xxh3_64_with_seed(name.as_bytes(), sum);
         match self.hashers.last_mut() {
-            Some(parent) => {
-                parent.write_u8(1);
-                parent.write_u64(hash);
+            Some((_, parent)) => {
+                *parent = parent.wrapping_add(xxh3_64_with_seed(&hash.to_le_bytes(), CHILD));
             }
             None => self.root_hash = Some(hash),
         }
@@ -120,10 +126,8 @@ impl Sink for Builder {
 
     fn field(&mut self, path: &str, value: &str, label: Option<&'static str>, ws: bool) {
         let compared = if ws { collapse(value) } else { value.into() };
-        if let Some(h) = self.hashers.last_mut() {
-            h.write_u8(0);
-            hash_str(h, path);
-            hash_str(h, &compared);
+        if let Some((_, sum)) = self.hashers.last_mut() {
+            *sum = sum.wrapping_add(field_hash(path, &compared));
         }
         if let Some(e) = self.open.last_mut() {
             self.size += 72 + path.len() + value.len();
