@@ -7,11 +7,13 @@
 //!
 //! An XML side is *skimmed* instead: its records are gone past without being built, each
 //! with a hash of its bytes and of the namespaces in scope, and where it lies. A pair whose
-//! `numero` is unique on both sides and whose bytes hash the same is unchanged; the other
-//! records (changed, added, removed, without a unique `numero`, or written otherwise: another
-//! indentation, attribute order or version) are then read again, alone, and hashed by content
-//! ([`settle`]), their bytes checked against pass 1's hash. Two feeds written by the same
-//! tool thus cost one tokenising reading each, plus the reading of what differs.
+//! `numero` is unique on both sides and whose bytes hash the same is unchanged; one whose
+//! bytes differ (changed, or written otherwise: another indentation, attribute order or
+//! version) is compared in pass 2, which finds no change when only the writing differs. The
+//! records paired by content (without a unique `numero`, in a group with records on both
+//! sides) are read again, alone, and hashed by content ([`settle`]), their bytes checked
+//! against pass 1's hash. Two feeds written by the same tool thus cost one tokenising reading
+//! each, plus the reading of what differs.
 //!
 //! **Pass 2** reads both sides again, side by side, building the entity trees of the
 //! records that matter only (changed pairs, added and removed records), and reports their
@@ -41,6 +43,8 @@ struct Info {
     hash: u64,
     /// A skimming pass 1's hash of the record's bytes, when known.
     digest: Option<u64>,
+    /// Whether `hash` is of the record's content (else of its bytes: its `digest`).
+    content: bool,
 }
 
 /// Pass 1's result for one side.
@@ -70,6 +74,7 @@ fn index(source: &dyn Source, side: Side, policy: Policy<'_>) -> Result<Index, E
                 key: r.numero,
                 hash: 0,
                 digest: r.digest,
+                content: false,
             }
         } else {
             let Some(r) = stream.next_record() else { break };
@@ -80,6 +85,7 @@ fn index(source: &dyn Source, side: Side, policy: Policy<'_>) -> Result<Index, E
                 key: prepare::numero(&r.record).map(Box::from),
                 hash: walked.hash,
                 digest: None,
+                content: true,
             }
         };
         records.push(info);
@@ -99,10 +105,10 @@ fn index(source: &dyn Source, side: Side, policy: Policy<'_>) -> Result<Index, E
     })
 }
 
-/// After a skimming pass 1 (hashes of bytes, not of content): a record whose `numero` is
-/// unique among the records of its kind on both sides, and whose bytes hash as its partner's,
-/// is unchanged; the others are read again, built and hashed by content, so that the pairing
-/// and pass 2 see content hashes wherever they look at them.
+/// After a skimming pass 1 (hashes of bytes, not of content): the records the pairing pairs
+/// by content ([`undecided`]) are read again, built and hashed by content; the others keep the
+/// hash of their bytes, so that a pair paired by its `numero` whose bytes hash the same is
+/// unchanged, and one whose bytes differ is compared in pass 2.
 fn settle(
     old: &dyn Source,
     new: &dyn Source,
@@ -120,7 +126,8 @@ fn settle(
             (o, n)
         })
     };
-    // Unchanged pairs: equal digests, kept as their hashes; the others' content hashes.
+    // Records paired by their `numero`: their digests as their hashes; the others' content
+    // hashes.
     for (index, needed) in [
         (&mut *old_index, &old_needed),
         (&mut *new_index, &new_needed),
@@ -131,41 +138,45 @@ fn settle(
             }
         }
     }
-    for (k, hash) in o? {
-        old_index.records[k].hash = hash;
-    }
-    for (k, hash) in n? {
-        new_index.records[k].hash = hash;
+    for (index, hashes) in [(&mut *old_index, o?), (&mut *new_index, n?)] {
+        for (k, hash) in hashes {
+            let info = &mut index.records[k];
+            (info.hash, info.content) = (hash, true);
+        }
     }
     Ok(())
 }
 
-/// The records of each side whose content hash is needed: all of a skimmed side, but those
-/// paired by a `numero` unique on both sides with a partner whose bytes hash the same.
+/// The records of each side whose content hash is needed: all of a skimmed side when the
+/// other is not (its hashes are of content); when both are, only those the pairing pairs by
+/// content ([`super::matching`], rule 2): the records of a group (a kind and a `numero`, or no
+/// `numero`) that has records on both sides, but not one on each side (rule 1 pairs those by
+/// their `numero`). A pair paired by its `numero` keeps its bytes' hashes: equal, it is
+/// unchanged; different, pass 2 builds and compares it anyway (and finds no change if only
+/// the writing differs). A record whose group is on one side only is added or removed
+/// whatever its content.
 fn undecided(old: &Index, new: &Index) -> (Vec<bool>, Vec<bool>) {
     let mut old_needed = vec![old.skimmed; old.records.len()];
     let mut new_needed = vec![new.skimmed; new.records.len()];
     if !(old.skimmed && new.skimmed) {
         return (old_needed, new_needed);
     }
-    // Per kind and numero: (records, the last one) on each side.
-    let mut by_key: HashMap<(u8, &str), [(u32, usize); 2]> = HashMap::new();
+    // Per kind and numero (or none): how many records on each side.
+    let mut groups: HashMap<(u8, Option<&str>), [u32; 2]> = HashMap::new();
     for (side, index) in [old, new].into_iter().enumerate() {
-        for (i, r) in index.records.iter().enumerate() {
-            if let Some(key) = &r.key {
-                let seen = &mut by_key.entry((r.kind, key)).or_default()[side];
-                *seen = (seen.0 + 1, i);
-            }
+        for r in &index.records {
+            groups.entry((r.kind, r.key.as_deref())).or_default()[side] += 1;
         }
     }
-    for [(on, i), (nn, j)] in by_key.into_values() {
-        let same = match (old.records[i].digest, new.records[j].digest) {
-            (Some(a), Some(b)) => a == b,
-            _ => false,
-        };
-        if on == 1 && nn == 1 && same {
-            old_needed[i] = false;
-            new_needed[j] = false;
+    // A record whose bytes' hash is not known is hashed by content all the same.
+    let by_content = |r: &Info| match groups.get(&(r.kind, r.key.as_deref())) {
+        _ if r.digest.is_none() => true,
+        Some(&[o, n]) if o > 0 && n > 0 => r.key.is_none() || o > 1 || n > 1,
+        _ => false,
+    };
+    for (needed, index) in [(&mut old_needed, old), (&mut new_needed, new)] {
+        for (need, r) in needed.iter_mut().zip(&index.records) {
+            *need = by_content(r);
         }
     }
     (old_needed, new_needed)
@@ -191,13 +202,7 @@ fn rehash(
                 Some(r) => r.map_err(err)?,
                 None => return Err(error::changed(side)),
             };
-            let info = &index.records[k];
-            let key = prepare::numero(&r.record);
-            let bytes_differ = matches!(
-                (info.digest, stream.digest()),
-                (Some(a), Some(b)) if a != b
-            );
-            if bytes_differ || prepare::kind(&r.record) != info.kind || key != info.key.as_deref() {
+            if !same_bytes(&index.records[k], stream.digest(), &r.record) {
                 return Err(error::changed(side));
             }
             hashes.push((
@@ -209,6 +214,15 @@ fn rehash(
         }
     }
     Ok(hashes)
+}
+
+/// Whether `record`, read again with the hash of its bytes `digest`, is still the one pass 1
+/// knew as `info`: its kind and `numero`, and its bytes when both hashes are known.
+fn same_bytes(info: &Info, digest: Option<u64>, record: &crate::model::Record) -> bool {
+    let bytes_differ = matches!((info.digest, digest), (Some(a), Some(b)) if a != b);
+    !bytes_differ
+        && prepare::kind(record) == info.kind
+        && prepare::numero(record) == info.key.as_deref()
 }
 
 /// The error of a reading after pass 1: pass 1 read the whole document, so one that no
@@ -346,7 +360,13 @@ fn produce(
             match stream.next_record() {
                 Some(Ok(r)) => {
                     let walked = prepare::walk_record(policy, true, &r.record, &r.path);
-                    if walked.hash != index.records[k].hash {
+                    let info = &index.records[k];
+                    let same = if info.content {
+                        walked.hash == info.hash
+                    } else {
+                        same_bytes(info, stream.digest(), &r.record)
+                    };
+                    if !same {
                         Err(error::changed(side))
                     } else {
                         Ok((
