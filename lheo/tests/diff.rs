@@ -418,21 +418,34 @@ fn without_numero_entities_pair_by_content_then_position() {
     );
 }
 
+/// Swaps formations `a` and `b` of `old` (no change), then changes the content of the one now
+/// at `b`: one change of that formation, `key`, paired by content (`fallback`). Returns the
+/// new document.
+fn swapped_then_changed(
+    old: &Document,
+    (a, b): (usize, usize),
+    key: Option<String>,
+    fallback: Fallback,
+) -> Document {
+    let mut new = old.clone();
+    formations(&mut new).swap(a, b);
+    assert!(compare(old, &new, &DiffOptions::default()).is_empty());
+    formations(&mut new)[b].contenu_formation.value = "Programme revu.".into();
+    let d = compare(old, &new, &DiffOptions::default());
+    let c = one(&d);
+    assert_eq!((c.entity, c.key.clone()), ("formation", key));
+    assert_eq!(c.fallback, Some(fallback));
+    assert_eq!(c.fields[0].path, "contenu-formation");
+    new
+}
+
 #[test]
 fn duplicate_numeros_pair_by_content_then_position() {
     let mut old = base();
     let fs = formations(&mut old);
     let dup = fs[1].attrs.numero.clone();
     fs[0].attrs.numero.clone_from(&dup);
-    let mut new = old.clone();
-    formations(&mut new).swap(0, 1);
-    assert!(compare(&old, &new, &DiffOptions::default()).is_empty());
-    formations(&mut new)[1].contenu_formation.value = "Programme revu.".into();
-    let d = compare(&old, &new, &DiffOptions::default());
-    let c = one(&d);
-    assert_eq!((c.entity, c.key.clone()), ("formation", dup));
-    assert_eq!(c.fallback, Some(Fallback::NumeroDuplicate));
-    assert_eq!(c.fields[0].path, "contenu-formation");
+    swapped_then_changed(&old, (0, 1), dup, Fallback::NumeroDuplicate);
 }
 
 /// Records without a `numero`, and records whose `numero` is on one side only: the streaming
@@ -444,14 +457,7 @@ fn records_without_numero_or_on_one_side_pair_as_in_memory() {
     for f in formations(&mut old).iter_mut().take(3) {
         f.attrs.numero = None;
     }
-    let mut new = old.clone();
-    formations(&mut new).swap(0, 2);
-    assert!(compare(&old, &new, &DiffOptions::default()).is_empty());
-    formations(&mut new)[2].contenu_formation.value = "Programme revu.".into();
-    let d = compare(&old, &new, &DiffOptions::default());
-    let c = one(&d);
-    assert_eq!((c.entity, c.key.clone()), ("formation", None));
-    assert_eq!(c.fallback, Some(Fallback::NumeroAbsent));
+    let new = swapped_then_changed(&old, (0, 2), None, Fallback::NumeroAbsent);
     // Written otherwise, every record's bytes differ: those without numero are still paired
     // by content (by position, the swapped ones would be two changes more).
     let (ox, nx) = (
@@ -464,7 +470,7 @@ fn records_without_numero_or_on_one_side_pair_as_in_memory() {
         &DiffOptions::default(),
     )
     .expect("compared");
-    assert_eq!(streamed, d);
+    assert_eq!(streamed, compare(&old, &new, &DiffOptions::default()));
     // A numero changed: the old record removed, the new one added.
     let mut renamed = old.clone();
     formations(&mut renamed)[5].attrs.numero = Some("RENOMMEE".into());
