@@ -81,25 +81,39 @@ pub fn excerpts(mut input: impl BufRead, targets: &[(u32, u32)]) -> io::Result<E
         let mut pos = 0;
         while pos < len && next < wanted.len() {
             let rest = &chunk[pos..];
+            if !on_target_line {
+                // Lines without a target (most of them) are passed line feed by line feed in
+                // one search, not one search and one line's bookkeeping each.
+                match skip_lines(rest, wanted[next].0 - line) {
+                    (passed, Some(at)) => {
+                        pos += at;
+                        line += passed;
+                        col = 1;
+                        on_target_line =
+                            begin_line(&wanted, line, &mut next, &mut windows, &mut head);
+                    }
+                    (passed, None) => {
+                        // The line goes on in the next chunk: its column does not matter,
+                        // it has no target.
+                        pos = len;
+                        line += passed;
+                    }
+                }
+                continue;
+            }
+            // A line with targets: its bytes are kept.
             let newline = memchr::memchr(b'\n', rest);
             let segment = &rest[..newline.unwrap_or(rest.len())];
-            if on_target_line {
-                collect(segment, col, &mut head, &mut windows);
-            }
+            collect(segment, col, &mut head, &mut windows);
             col += segment.len() as u64;
             pos += segment.len();
             if newline.is_some() {
                 pos += 1;
-                if on_target_line {
-                    finish_line(&head, &mut windows, &mut result);
-                }
+                finish_line(&head, &mut windows, &mut result);
                 line += 1;
                 col = 1;
                 on_target_line = begin_line(&wanted, line, &mut next, &mut windows, &mut head);
-            } else if on_target_line
-                && head.len() > MAX_WHOLE_LINE
-                && windows.iter().all(|w| col > w.end)
-            {
+            } else if head.len() > MAX_WHOLE_LINE && windows.iter().all(|w| col > w.end) {
                 // A long line whose windows are complete: the rest of it is not needed (a
                 // whole feed on one line, or a device that never ends a line, /dev/zero).
                 finish_line(&head, &mut windows, &mut result);
@@ -118,6 +132,19 @@ pub fn excerpts(mut input: impl BufRead, targets: &[(u32, u32)]) -> io::Result<E
         finish_line(&head, &mut windows, &mut result);
     }
     Ok(result)
+}
+
+/// Passes up to `lines` line feeds of `bytes`: how many it passed, and the index just after
+/// the last one when it passed them all.
+fn skip_lines(bytes: &[u8], lines: u32) -> (u32, Option<usize>) {
+    let mut passed = 0;
+    for at in memchr::memchr_iter(b'\n', bytes) {
+        passed += 1;
+        if passed == lines {
+            return (passed, Some(at + 1));
+        }
+    }
+    (passed, None)
 }
 
 /// Starts line `line`: skips the targets of earlier lines and opens a window for each target
@@ -290,6 +317,39 @@ mod tests {
         let ex = run(&text, &[(1, 9_000), (2, 1)]);
         assert_eq!(ex[&(2, 1)].text, "<a/>");
         assert!(ex[&(1, 9_000)].text.ends_with('…'));
+    }
+
+    /// Whatever the lines, the targets and the buffer's size, every target on a line of the
+    /// text gets that line (short lines here: shown whole), and no other target an excerpt.
+    #[test]
+    fn targets_get_their_lines_whatever_the_chunks() {
+        let lines: Vec<String> = (0..200)
+            .map(|i| match i % 7 {
+                0 => String::new(),
+                1 => "\r".to_owned(),
+                k => format!("<l{i}>{}</l{i}>", "x".repeat(k * 3)),
+            })
+            .collect();
+        let text = lines.join("\n");
+        let targets: Vec<(u32, u32)> = [1, 2, 3, 9, 10, 11, 57, 58, 150, 199, 200, 201, 400]
+            .iter()
+            .map(|&l| (l, 1))
+            .collect();
+        for capacity in [1, 2, 3, 5, 8, 64, 4096] {
+            let ex = excerpts(
+                BufReader::with_capacity(capacity, text.as_bytes()),
+                &targets,
+            )
+            .unwrap();
+            for &(l, c) in &targets {
+                let expected = lines.get(l as usize - 1).map(|t| t.trim_end_matches('\r'));
+                assert_eq!(
+                    ex.get(&(l, c)).map(|e| e.text.as_str()),
+                    expected,
+                    "line {l}, buffer of {capacity}"
+                );
+            }
+        }
     }
 
     #[test]
