@@ -480,6 +480,33 @@ fn records_without_numero_or_on_one_side_pair_as_in_memory() {
     assert!(kinds.contains(&ChangeKind::Added) && kinds.contains(&ChangeKind::Removed));
 }
 
+/// A feed sorted otherwise and written otherwise (every record's bytes differ, none where its
+/// partner is): the pairs out of order are hashed by content, the one changed record is the
+/// one change, with room for pending records or without.
+#[test]
+fn a_feed_sorted_and_written_otherwise_has_only_its_changes() {
+    let old = base();
+    let mut new = old.clone();
+    formations(&mut new).reverse();
+    formations(&mut new)[3].contenu_formation.value = "Programme revu.".into();
+    let ox = String::from_utf8(xml(&old)).expect("UTF-8");
+    let nx = reshuffle(&String::from_utf8(xml(&new)).expect("UTF-8"));
+    let expected = compare(&old, &new, &DiffOptions::default());
+    assert_eq!(one(&expected).fields[0].path, "contenu-formation");
+    for options in [
+        DiffOptions::default(),
+        DiffOptions::default().with_pending_budget(1),
+    ] {
+        let streamed = diff_collect(
+            &XmlSource::new(|| Ok(ox.as_bytes())),
+            &XmlSource::new(|| Ok(nx.as_bytes())),
+            &options,
+        )
+        .expect("compared");
+        assert_eq!(streamed, expected);
+    }
+}
+
 // ------------------------------------------------------------------------------ attributes, extras, document
 
 #[test]

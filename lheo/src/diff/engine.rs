@@ -179,6 +179,32 @@ fn undecided(old: &Index, new: &Index) -> (Vec<bool>, Vec<bool>) {
             *need = by_content(r);
         }
     }
+    // A pair paired by its `numero` whose bytes differ goes to pass 2 only in the old feed's
+    // order: pass 2 reads both sides forward, and an old record met before its partner waits
+    // in memory (then in further readings). A pair out of that order (a feed sorted and
+    // written otherwise) is hashed by content instead, as if it were paired by content: equal,
+    // it is unchanged.
+    let partners: HashMap<(u8, &str), usize> = old
+        .records
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| !old_needed[*i] && r.key.is_some())
+        .filter_map(|(i, r)| Some(((r.kind, r.key.as_deref()?), i)))
+        .collect();
+    let mut reached = 0;
+    for (j, r) in new.records.iter().enumerate() {
+        let Some(&i) = r.key.as_deref().and_then(|k| partners.get(&(r.kind, k))) else {
+            continue;
+        };
+        if new_needed[j] || groups.get(&(r.kind, r.key.as_deref())) != Some(&[1, 1]) {
+            continue;
+        }
+        if r.digest != old.records[i].digest && i < reached {
+            (old_needed[i], new_needed[j]) = (true, true);
+        } else {
+            reached = reached.max(i);
+        }
+    }
     (old_needed, new_needed)
 }
 
