@@ -184,11 +184,13 @@ fn undecided(old: &Index, new: &Index) -> (Vec<bool>, Vec<bool>) {
     // in memory (then in further readings). A pair out of that order (a feed sorted and
     // written otherwise) is hashed by content instead, as if it were paired by content: equal,
     // it is unchanged.
+    // An old record left out whose `numero` the new side has too is one of a group of one on
+    // each side: paired by that `numero`.
     let partners: HashMap<(u8, &str), usize> = old
         .records
         .iter()
         .enumerate()
-        .filter(|(i, r)| !old_needed[*i] && r.key.is_some())
+        .filter(|(i, _)| !old_needed[*i])
         .filter_map(|(i, r)| Some(((r.kind, r.key.as_deref()?), i)))
         .collect();
     let mut reached = 0;
@@ -196,7 +198,7 @@ fn undecided(old: &Index, new: &Index) -> (Vec<bool>, Vec<bool>) {
         let Some(&i) = r.key.as_deref().and_then(|k| partners.get(&(r.kind, k))) else {
             continue;
         };
-        if new_needed[j] || groups.get(&(r.kind, r.key.as_deref())) != Some(&[1, 1]) {
+        if new_needed[j] {
             continue;
         }
         if r.digest != old.records[i].digest && i < reached {
