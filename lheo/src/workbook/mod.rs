@@ -58,6 +58,7 @@ pub mod doc;
 mod export;
 mod flatten;
 mod grid;
+mod inline;
 mod join;
 #[doc(hidden)]
 pub mod layout;

@@ -20,7 +20,7 @@ use super::side::{read_side, Side, SideRows, SideSpool, SideSpoolWriter};
 use super::sort::{Sorted, Sorter, RUN_BYTES};
 use super::spool::{put_text, put_u32, read_text, read_u32, Spool, SpoolReader, SpoolWriter};
 use super::writer::{cell_ref, column_name};
-use super::{bounds, scan};
+use super::{bounds, inline, scan};
 use crate::diagnostic::Rule;
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::error::Error;
@@ -293,10 +293,19 @@ fn read_sheets_from<RS: Read + Seek>(
     // sheets does not depend on (it checks each cell's itself): it runs beside the reading
     // when the input can be read twice (only when a look at the references does not settle
     // it), and its finding comes first, as if it had run first.
-    let beside = again.filter(|_| kind == Kind::Xlsx && limits.budgets_lifted());
+    let lifted = kind == Kind::Xlsx && limits.budgets_lifted();
+    let beside = again.filter(|_| lifted);
     // The workbook library is not ours: a panic in it (a bug on a hostile file) is an
     // unreadable workbook, not a crash.
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // A large table of shared strings is written into the cells first: calamine would
+        // hold it whole, on each thread (see [`inline`]).
+        if lifted {
+            if let Some(inlined) = inline::inline_shared_strings(&mut input, inline_at())? {
+                return read_kind(kind, inlined.reader()?, &mut budget, Some(&inlined));
+            }
+            input.seek(std::io::SeekFrom::Start(0))?;
+        }
         read_kind(kind, input, &mut budget, beside)
     }));
     Ok(match read {
@@ -307,6 +316,16 @@ fn read_sheets_from<RS: Read + Seek>(
         Ok(Err(Stop::Unordered | Stop::Disordered)) => Err(unreadable("lignes dans le désordre")),
         Err(_) => Err(unreadable(FAILED)),
     })
+}
+
+/// The shared strings (unpacked bytes) from which a trusted workbook's are written into its
+/// cells before it is read: [`inline::INLINE_AT`], or what a test sets on its thread.
+fn inline_at() -> u64 {
+    #[cfg(test)]
+    if let Some(at) = tests::INLINE_AT.get() {
+        return at;
+    }
+    inline::INLINE_AT
 }
 
 /// Why a workbook is unreadable when the reading panicked.

@@ -30,6 +30,17 @@ impl Spool {
         }
     }
 
+    /// The spool holding the bytes of `file`, a temporary file written whole (deleted when
+    /// the last clone of the spool is dropped).
+    pub(super) fn from_temp_file(file: tempfile::NamedTempFile) -> io::Result<Self> {
+        let len = file.as_file().metadata()?.len();
+        Ok(Spool {
+            memory: Vec::new(),
+            file: Some(Arc::new(file)),
+            len,
+        })
+    }
+
     /// Whether the spool holds no byte.
     pub fn is_empty(&self) -> bool {
         self.len == 0

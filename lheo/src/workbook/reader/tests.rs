@@ -388,3 +388,52 @@ fn rows_reversed(xlsx: &[u8], part: &str) -> Vec<u8> {
     }
     out.finish().unwrap().into_inner()
 }
+
+thread_local! {
+    /// The size of shared strings from which this thread's readings inline them (`None`:
+    /// [`inline::INLINE_AT`]).
+    pub(super) static INLINE_AT: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
+/// A workbook with a table of shared strings (as Excel or LibreOffice saves one) gives the
+/// same document and findings whether its strings are written into its cells first or not,
+/// read whole or spooled on two threads, in order or joined by keys.
+#[test]
+fn a_workbook_with_its_strings_inlined_gives_the_same_document() {
+    let xlsx = exported(Root::Lheo, 10);
+    let shared = edited(&xlsx, "", |_| {});
+    let swapped = edited(&xlsx, "session", |rows| {
+        let last = rows.len() - 1;
+        rows.swap(1, last);
+    });
+    for (name, book) in [("in order", shared), ("out of order", swapped)] {
+        assert!(
+            inline::inline_shared_strings(&mut Cursor::new(&book), 0)
+                .unwrap()
+                .is_some(),
+            "{name}: inlined"
+        );
+        let read = |at: u64| {
+            INLINE_AT.set(Some(at));
+            let whole = read_workbook_with(Cursor::new(&book), &Limits::trusted()).unwrap();
+            let spool = Spool::from_vec(book.clone());
+            let (streamed, document) =
+                stream_spooled_workbook(&spool, &Limits::trusted(), |input| {
+                    let mut document = Vec::new();
+                    std::io::Read::read_to_end(input, &mut document).map(|_| document)
+                })
+                .unwrap();
+            INLINE_AT.set(None);
+            (
+                whole.xml.to_vec().unwrap(),
+                format!("{:#?}", whole.diagnostics),
+                document.map(Result::unwrap),
+                format!("{:#?}", streamed.diagnostics),
+            )
+        };
+        let (kept, inlined) = (read(u64::MAX), read(0));
+        assert!(kept.0.len() > 1000, "{name}: {:?}", kept.1);
+        assert_eq!(kept.2.as_ref(), Some(&kept.0), "{name}: streamed");
+        assert_eq!(inlined, kept, "{name}");
+    }
+}

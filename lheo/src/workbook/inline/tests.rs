@@ -1,0 +1,253 @@
+//! The copy reads as calamine reads the workbook it copies, cell for cell; what it does not
+//! expect leaves the workbook as it is.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{Cursor, Write as _};
+
+use calamine::{Data, Reader as _};
+use proptest::prelude::*;
+
+use super::*;
+
+/// A workbook of one sheet, `cells` its `<sheetData>`, `shared` its shared strings part (none
+/// when `None`), with `extra` parts.
+fn book(shared: Option<&str>, cells: &str, extra: &[(&str, &str)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    let mut part = |name: &str, text: &str| {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    };
+    part(
+        "[Content_Types].xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"#,
+    );
+    part(
+        "_rels/.rels",
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+    );
+    part(
+        "xl/workbook.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+    );
+    part(
+        "xl/_rels/workbook.xml.rels",
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#,
+    );
+    part(
+        "xl/worksheets/sheet1.xml",
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{cells}</sheetData></worksheet>"#
+        ),
+    );
+    if let Some(shared) = shared {
+        part(
+            "xl/sharedStrings.xml",
+            &format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{shared}</sst>"#
+            ),
+        );
+    }
+    for (name, text) in extra {
+        part(name, text);
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// A sheet as calamine reads it: its name, values and formulas.
+type Sheet = (String, Vec<Vec<Data>>, Vec<Vec<String>>);
+
+/// Every sheet as calamine reads it (or its error).
+fn read(xlsx: &[u8]) -> Result<Vec<Sheet>, String> {
+    let mut book: calamine::Xlsx<_> =
+        calamine::Xlsx::new(Cursor::new(xlsx)).map_err(|e| e.to_string())?;
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        let values = book.worksheet_range(&name).map_err(|e| e.to_string())?;
+        let formulas = book.worksheet_formula(&name).map_err(|e| e.to_string())?;
+        sheets.push((
+            name,
+            values.rows().map(<[Data]>::to_vec).collect(),
+            formulas.rows().map(<[String]>::to_vec).collect(),
+        ));
+    }
+    Ok(sheets)
+}
+
+/// The copy of `xlsx` (its table inlined whatever its size), if made.
+fn inlined(xlsx: &[u8]) -> Option<Vec<u8>> {
+    inline_shared_strings(&mut Cursor::new(xlsx), 0)
+        .unwrap()
+        .map(|spool| spool.to_vec().unwrap())
+}
+
+/// The copy is made, reads as the workbook, and its sheets refer to no shared string (only
+/// shared cells without a value are left).
+fn same_when_inlined(xlsx: &[u8]) -> Vec<u8> {
+    let copy = inlined(xlsx).expect("the workbook is copied");
+    let (want, got) = (read(xlsx).unwrap(), read(&copy).unwrap());
+    assert_eq!(got, want);
+    let mut zip = zip::ZipArchive::new(Cursor::new(&copy)).unwrap();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        if part.name().unwrap().contains("worksheets/") {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut part, &mut text).unwrap();
+            let left = text.matches(r#"t="s""#).count();
+            assert_eq!(left, text.matches(r#"t="s"/>"#).count(), "{text}");
+        }
+    }
+    copy
+}
+
+/// Strings of every kind calamine reads from a table: trimmed or not, rich, phonetic runs,
+/// entities, CDATA, line ends written raw, Excel's `_xHHHH_` escapes, empty, comments and
+/// unknown elements inside; each in a cell of its own.
+#[test]
+fn every_kind_of_shared_string_reads_as_from_the_table() {
+    let strings = [
+        "<si><t>plain</t></si>",
+        "<si><t>  trimmed \t </t></si>",
+        r#"<si><t xml:space="preserve">  kept  </t></si>"#,
+        r#"<si><r><rPr><b/></rPr><t>rich </t></r><r><t xml:space="preserve"> text</t></r></si>"#,
+        r#"<si><t>漢字</t><rPh sb="0" eb="1"><t>かんじ</t></rPh><phoneticPr fontId="1"/></si>"#,
+        "<si><t>a &amp; b &lt; c &#233; &#x41; &quot;</t></si>",
+        "<si><t><![CDATA[<cdata> & raw]]> after</t></si>",
+        "<si><t>line\r\nbreak\rsecond&#13;&#10;third</t></si>",
+        "<si><t>_x000D_ escaped _x005F_x0041_</t></si>",
+        "<si/>",
+        "<si><t/></si>",
+        "<si><t>a<!-- comment -->b</t></si>",
+        "<si><t>x<unknown>y</unknown>z</t>outside</si>",
+        "<si><t>one</t><t>two</t></si>",
+    ];
+    let mut cells = String::new();
+    for i in 0..strings.len() {
+        cells.push_str(&format!(
+            r#"<row r="{r}"><c r="A{r}" t="s"><v>{i}</v></c><c r="B{r}" s="0" t="s"><v>{i}</v></c></row>"#,
+            r = i + 1
+        ));
+    }
+    // Cells of other kinds, and shared cells without a value or with a formula.
+    let n = strings.len() + 1;
+    cells.push_str(&format!(
+        r#"<row r="{n}"><c r="A{n}"><v>1.5</v></c><c r="B{n}" t="b"><v>1</v></c><c r="C{n}" t="str"><f>A1</f><v>plain</v></c><c r="D{n}" t="inlineStr"><is><t>inline</t></is></c><c r="E{n}" t="s"/><c r="F{n}" t="s"><v></v></c><c r="G{n}" t="s"><f>A2</f><v>1</v></c><c r="H{n}" t="s"><v/></c></row>"#
+    ));
+    let xlsx = book(Some(&strings.concat()), &cells, &[]);
+    let copy = same_when_inlined(&xlsx);
+    // The strings did reach the cells.
+    let sheets = read(&copy).unwrap();
+    assert_eq!(sheets[0].1[0][0], Data::String("plain".into()));
+    assert_eq!(sheets[0].1[3][1], Data::String("rich text".into()));
+}
+
+/// A workbook as Excel writes one (rust_xlsxwriter's default: a table of shared strings),
+/// with rich strings, numbers and formulas over two sheets.
+fn written(texts: &[String]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let plain = rust_xlsxwriter::Format::default();
+    for sheet in 0..2u32 {
+        let ws = wb.add_worksheet();
+        for (r, text) in texts.iter().enumerate() {
+            let r = r as u32;
+            ws.write_string(r, 0, text).unwrap();
+            ws.write_number(r, 1, f64::from(r) + 0.5).unwrap();
+            if text.chars().count() > 1 {
+                let cut = text.char_indices().nth(1).map_or(0, |(i, _)| i);
+                let segments = [(&bold, &text[..cut]), (&plain, &text[cut..])];
+                ws.write_rich_string(r, 2, &segments).unwrap();
+            }
+            // The same strings again, on the other sheet in another order.
+            let back = &texts[texts.len() - 1 - r as usize];
+            ws.write_string(r, 3 + sheet as u16, back).unwrap();
+        }
+        ws.write_formula(0, 9, "=A1").unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    /// Whatever the texts (spaces, markup characters, line ends, `_x` escapes, any
+    /// character), a workbook with a table reads the same once copied.
+    #[test]
+    fn any_text_reads_the_same_once_copied(
+        texts in prop::collection::vec("[ a-z&<>\"'\\r\\n\\t_x0-9DéЖ漢😀]{0,12}", 1..40)
+    ) {
+        // One text at least, for the table not to be empty.
+        let texts: Vec<String> = std::iter::once("lheo".to_owned()).chain(texts).collect();
+        let xlsx = written(&texts);
+        let copy = inlined(&xlsx).expect("copied");
+        prop_assert_eq!(read(&copy).unwrap(), read(&xlsx).unwrap());
+    }
+}
+
+/// What the copy does not expect leaves the workbook as it is (read by calamine as before,
+/// errors included).
+#[test]
+fn what_the_copy_does_not_expect_is_left_as_it_is() {
+    let table = "<si><t>zero</t></si><si><t>one</t></si>";
+    let cell = |v: &str| format!(r#"<row r="1"><c r="A1" t="s"><v>{v}</v></c></row>"#);
+    let cases = [
+        // Indexes past the table, not plain digits, with a leading zero, entities in them.
+        book(Some(table), &cell("2"), &[]),
+        book(Some(table), &cell(" 1"), &[]),
+        book(Some(table), &cell("01"), &[]),
+        book(Some(table), &cell("&#49;"), &[]),
+        book(Some(table), &cell("<![CDATA[1]]>"), &[]),
+        // A string that would close the cell's `<is>`, an unbalanced one.
+        book(Some("<si><t>a</t><is/></si>"), &cell("0"), &[]),
+        book(Some("<si><r><t>a</t></si>"), &cell("0"), &[]),
+        // A table cut short.
+        book(Some("<si><t>a</t>"), &cell("0"), &[]),
+        // Another table besides the one calamine reads.
+        book(
+            Some(table),
+            &cell("0"),
+            &[("xl/other/sharedStrings.xml", "<sst/>")],
+        ),
+        // Types written with entities, a shared cell already inline, a cell in a cell.
+        book(
+            Some(table),
+            r#"<row r="1"><c r="A1" t="&#115;"><v>0</v></c></row>"#,
+            &[],
+        ),
+        book(
+            Some(table),
+            r#"<row r="1"><c r="A1" t="s"><is><t>x</t></is><v>0</v></c></row>"#,
+            &[],
+        ),
+        book(
+            Some(table),
+            r#"<row r="1"><c r="A1" t="s"><c r="A2"/><v>0</v></c></row>"#,
+            &[],
+        ),
+        book(
+            Some(table),
+            r#"<row r="1"><c r="A1" t="s" t="s"><v>0</v></c></row>"#,
+            &[],
+        ),
+        book(
+            Some(table),
+            r#"<row r="1"><c r="A1" t><v>0</v></c></row>"#,
+            &[],
+        ),
+        // No table.
+        book(None, &cell("0"), &[]),
+    ];
+    for (i, xlsx) in cases.iter().enumerate() {
+        assert!(inlined(xlsx).is_none(), "case {i} copied");
+    }
+    // The plain case is copied, but not below the size asked for.
+    let plain = book(Some(table), &cell("1"), &[]);
+    same_when_inlined(&plain);
+    // Attributes between single quotes, spaced out, a quote in a value: the tag is kept.
+    let spaced = r#"<row r="1"><c r = 'A1' s='"' t
+        = 's'><v>1</v></c></row>"#;
+    let copy = same_when_inlined(&book(Some(table), spaced, &[]));
+    assert_eq!(read(&copy).unwrap()[0].1[0][0], Data::String("one".into()));
+    let at_least = |at| inline_shared_strings(&mut Cursor::new(&plain), at).unwrap();
+    assert!(at_least(1 << 20).is_none());
+    assert!(at_least(1).is_some());
+}
