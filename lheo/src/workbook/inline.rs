@@ -7,24 +7,26 @@
 //! use it (`t="inlineStr"`, as `lheo export` writes cells), the strings looked up on disk
 //! ([`store`]): the reading then holds no table.
 //!
-//! The copy changes nothing calamine reads: each `<si>`'s content (runs, phonetic runs,
-//! entities, CDATA) is written as it was inside the cell's `<is>`, which calamine reads with
-//! the same code; every other part and every other byte of a sheet is copied as it was. What
-//! the copy does not expect (an index that is not plain digits or past the table, a table
-//! not where calamine looks for it, text in another encoding…) leaves the workbook as it is,
-//! read as before.
+//! The copy changes nothing calamine reads: a string that is one `<t>` of text becomes the
+//! cell's value (`t="str"`, `<v>`: the same text, read with the same unescaping), any other
+//! (runs, phonetic runs, CDATA…) is written as it was inside the cell's `<is>`, which
+//! calamine reads with the code it reads the table with ([`table`]); every other part and
+//! every other byte of a sheet is copied as it was ([`sheet`]). What the copy does not
+//! expect (an index that is not plain digits or past the table, a table not where calamine
+//! looks for it, text in another encoding…) leaves the workbook as it is, read as before.
 
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, Write};
-use std::ops::Range;
 
-use quick_xml::events::{BytesEnd, BytesStart, Event};
+use quick_xml::events::Event;
 
 use super::spool::Spool;
-use crate::check::types::is_xml_space;
 
+mod sheet;
 mod store;
+mod table;
 
-use store::{Store, StoreWriter};
+use sheet::rewrite_sheet;
+use table::read_table;
 
 /// Shared strings part (unpacked bytes) from which a trusted workbook is copied with its
 /// strings in its cells.
@@ -36,7 +38,7 @@ const SHARED: &str = "xl/sharedstrings.xml";
 const WORKBOOK: &str = "xl/workbook.xml";
 
 /// Why a copy is not made.
-enum Skip {
+pub(super) enum Skip {
     /// The workbook is read as it is.
     AsIs,
     /// Writing the copy failed.
@@ -143,7 +145,7 @@ fn shared_part<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, at: u64) -> Result<
 }
 
 /// An XML reader as calamine's, except that empty elements stay empty (they are copied).
-fn xml_reader<R: BufRead>(input: R) -> quick_xml::Reader<R> {
+pub(super) fn xml_reader<R: BufRead>(input: R) -> quick_xml::Reader<R> {
     let mut reader = quick_xml::Reader::from_reader(input);
     let config = reader.config_mut();
     config.check_end_names = false;
@@ -154,7 +156,7 @@ fn xml_reader<R: BufRead>(input: R) -> quick_xml::Reader<R> {
 }
 
 /// Whether the declaration says another encoding than UTF-8 (the copy writes UTF-8).
-fn other_encoding(decl: &quick_xml::events::BytesDecl<'_>) -> bool {
+pub(super) fn other_encoding(decl: &quick_xml::events::BytesDecl<'_>) -> bool {
     match decl.encoding() {
         None => false,
         Some(Ok(e)) => !e.eq_ignore_ascii_case("utf-8"),
@@ -178,338 +180,6 @@ fn is_worksheet<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, i: usize) -> bool 
         }
     }
     false
-}
-
-/// Reads the table of shared strings as calamine reads it: each `<si>` (at any depth) after
-/// the `<sst>` start and before its end, its content up to the first end tag of its name.
-fn read_table<R: BufRead>(input: R) -> Result<Store, Skip> {
-    let mut reader = xml_reader(input);
-    let mut table = Table {
-        store: StoreWriter::new()?,
-        state: TableState::Before,
-        content: quick_xml::Writer::new(Vec::new()),
-        depth: 0,
-    };
-    let mut buf = Vec::new();
-    while table.state != TableState::Done {
-        buf.clear();
-        let event = reader.read_event_into(&mut buf)?;
-        table.on(event)?;
-    }
-    Ok(table.store.finish()?)
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum TableState {
-    /// Before `<sst>`.
-    Before,
-    /// In the table, between strings.
-    Between,
-    /// In a string (the name of its element).
-    In(String),
-    /// After `</sst>`.
-    Done,
-}
-
-/// The table's reading: one handler per event.
-struct Table {
-    store: StoreWriter,
-    state: TableState,
-    /// The current string's content, as written.
-    content: quick_xml::Writer<Vec<u8>>,
-    /// Elements open in the current string.
-    depth: u32,
-}
-
-impl Table {
-    fn on(&mut self, event: Event<'_>) -> Result<(), Skip> {
-        match event {
-            Event::Eof => Err(Skip::AsIs),
-            Event::Decl(d) if other_encoding(&d) => Err(Skip::AsIs),
-            Event::Start(e) => self.on_start(e),
-            Event::Empty(e) => self.on_empty(e),
-            Event::End(e) => self.on_end(e),
-            other => self.keep(other),
-        }
-    }
-
-    fn on_start(&mut self, e: BytesStart<'_>) -> Result<(), Skip> {
-        match &self.state {
-            TableState::Before if e.local_name().as_ref() == "sst" => {
-                self.state = TableState::Between;
-                Ok(())
-            }
-            TableState::Between if e.local_name().as_ref() == "si" => {
-                self.state = TableState::In(e.name().as_ref().to_owned());
-                self.content.get_mut().clear();
-                self.depth = 0;
-                Ok(())
-            }
-            TableState::In(_) => {
-                refuse_is(e.name().as_ref())?;
-                self.depth += 1;
-                self.keep(Event::Start(e))
-            }
-            _ => Ok(()),
-        }
-    }
-
-    fn on_empty(&mut self, e: BytesStart<'_>) -> Result<(), Skip> {
-        match &self.state {
-            // `<sst/>`: a table without strings.
-            TableState::Before if e.local_name().as_ref() == "sst" => {
-                self.state = TableState::Done;
-                Ok(())
-            }
-            TableState::Between if e.local_name().as_ref() == "si" => {
-                self.store.push(b"")?;
-                Ok(())
-            }
-            TableState::In(_) => {
-                refuse_is(e.name().as_ref())?;
-                self.keep(Event::Empty(e))
-            }
-            _ => Ok(()),
-        }
-    }
-
-    fn on_end(&mut self, e: BytesEnd<'_>) -> Result<(), Skip> {
-        let name = e.name();
-        match &self.state {
-            TableState::Between if e.local_name().as_ref() == "sst" => {
-                self.state = TableState::Done;
-                Ok(())
-            }
-            TableState::In(si) if si.as_str() == name.as_ref() => {
-                // Only a balanced content is copied into a cell.
-                if self.depth != 0 {
-                    return Err(Skip::AsIs);
-                }
-                self.store.push(self.content.get_ref())?;
-                self.state = TableState::Between;
-                Ok(())
-            }
-            TableState::In(_) => {
-                refuse_is(name.as_ref())?;
-                self.depth = self.depth.checked_sub(1).ok_or(Skip::AsIs)?;
-                self.keep(Event::End(e))
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// Copies an event of a string's content (others are left, as calamine leaves them).
-    fn keep(&mut self, event: Event<'_>) -> Result<(), Skip> {
-        if matches!(self.state, TableState::In(_)) {
-            self.content.write_event(event)?;
-        }
-        Ok(())
-    }
-}
-
-/// A string's content copied into `<is>` must not close it.
-fn refuse_is(name: &str) -> Result<(), Skip> {
-    if name == "is" {
-        Err(Skip::AsIs)
-    } else {
-        Ok(())
-    }
-}
-
-/// Copies a sheet, each cell of type `s` given its string (`t="inlineStr"`, `<is>`).
-fn rewrite_sheet<R: BufRead, W: Write>(input: R, store: &mut Store, out: W) -> Result<(), Skip> {
-    let mut reader = xml_reader(input);
-    let mut sheet = Sheet {
-        out: quick_xml::Writer::new(out),
-        store,
-        cell: Cell::Outside,
-        value: String::new(),
-    };
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        match reader.read_event_into(&mut buf)? {
-            Event::Eof => return Ok(()),
-            event => sheet.on(event)?,
-        }
-    }
-}
-
-/// Where a sheet's reading is, as to cells of type `s`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cell {
-    Outside,
-    /// In a `<c t="s">`.
-    Shared,
-    /// In its `<v>`.
-    Value,
-}
-
-/// A sheet's copy: one handler per event.
-struct Sheet<'s, W: Write> {
-    out: quick_xml::Writer<W>,
-    store: &'s mut Store,
-    cell: Cell,
-    /// The text of the `<v>` being read.
-    value: String,
-}
-
-impl<W: Write> Sheet<'_, W> {
-    fn on(&mut self, event: Event<'_>) -> Result<(), Skip> {
-        match event {
-            Event::Decl(d) if other_encoding(&d) => Err(Skip::AsIs),
-            Event::Start(e) => self.on_start(e),
-            Event::Empty(e) => self.on_empty(e),
-            Event::Text(t) if self.cell == Cell::Value => {
-                self.value.push_str(&t);
-                Ok(())
-            }
-            Event::End(e) => self.on_end(e),
-            // Anything else in a `<v>` (entities, CDATA…): calamine reads only plain text.
-            _ if self.cell == Cell::Value => Err(Skip::AsIs),
-            event => self.copy(event),
-        }
-    }
-
-    fn on_start(&mut self, e: BytesStart<'_>) -> Result<(), Skip> {
-        let local = e.local_name();
-        match (self.cell, local.as_ref()) {
-            (Cell::Outside, "c") => match shared_type(&e)? {
-                Some(value) => {
-                    // The tag as it was, of type `inlineStr`.
-                    let tag: &str = &e;
-                    let out = self.out.get_mut();
-                    out.write_all(b"<")?;
-                    out.write_all(&tag.as_bytes()[..value.start])?;
-                    out.write_all(b"inlineStr")?;
-                    out.write_all(&tag.as_bytes()[value.end..])?;
-                    out.write_all(b">")?;
-                    self.cell = Cell::Shared;
-                    Ok(())
-                }
-                None => self.copy(Event::Start(e)),
-            },
-            (Cell::Shared, "v") => {
-                self.cell = Cell::Value;
-                self.value.clear();
-                Ok(())
-            }
-            (Cell::Shared, "c" | "is") | (Cell::Value, _) => Err(Skip::AsIs),
-            _ => self.copy(Event::Start(e)),
-        }
-    }
-
-    fn on_empty(&mut self, e: BytesStart<'_>) -> Result<(), Skip> {
-        match (self.cell, e.local_name().as_ref()) {
-            (Cell::Shared, "c" | "is") | (Cell::Value, _) => Err(Skip::AsIs),
-            // `<v/>` in a shared cell, or `<c t="s"/>`: no value either way.
-            _ => self.copy(Event::Empty(e)),
-        }
-    }
-
-    fn on_end(&mut self, e: BytesEnd<'_>) -> Result<(), Skip> {
-        match (self.cell, e.local_name().as_ref()) {
-            (Cell::Value, "v") => {
-                self.cell = Cell::Shared;
-                self.inline_value()
-            }
-            // calamine would read on to the end of the `<v>`.
-            (Cell::Value, _) => Err(Skip::AsIs),
-            (Cell::Shared, "c") => {
-                self.cell = Cell::Outside;
-                self.copy(Event::End(e))
-            }
-            _ => self.copy(Event::End(e)),
-        }
-    }
-
-    /// Writes the string the `<v>` just read names, as `<is>` (nothing for an empty `<v>`:
-    /// calamine reads no value from it either).
-    fn inline_value(&mut self) -> Result<(), Skip> {
-        if self.value.is_empty() {
-            return Ok(());
-        }
-        let index = plain_index(&self.value).ok_or(Skip::AsIs)?;
-        if index >= self.store.count() {
-            return Err(Skip::AsIs);
-        }
-        let out = self.out.get_mut();
-        out.write_all(b"<is>")?;
-        self.store.copy(index, out)?;
-        out.write_all(b"</is>")?;
-        Ok(())
-    }
-
-    fn copy(&mut self, event: Event<'_>) -> Result<(), Skip> {
-        Ok(self.out.write_event(event)?)
-    }
-}
-
-/// The index a `<v>` of a shared cell names, when it is plain digits without a leading zero.
-fn plain_index(v: &str) -> Option<u64> {
-    let v = v.as_bytes();
-    if v.len() > 18 || !v.iter().all(u8::is_ascii_digit) || (v.len() > 1 && v[0] == b'0') {
-        return None;
-    }
-    Some(v.iter().fold(0, |n, d| n * 10 + u64::from(d - b'0')))
-}
-
-/// Where the value of a `<c>`'s `t` attribute is in its start tag (`c r="A1" t="s"`), when
-/// the value is exactly `s` (a shared string); `None` for another cell.
-fn shared_type(tag: &str) -> Result<Option<Range<usize>>, Skip> {
-    let b = tag.as_bytes();
-    let space = |i: usize| b.get(i).is_some_and(|c| is_xml_space(char::from(*c)));
-    // The element's name, then `key = 'value'`s.
-    let mut i = b
-        .iter()
-        .position(|c| is_xml_space(char::from(*c)))
-        .unwrap_or(b.len());
-    let mut found = None;
-    loop {
-        while space(i) {
-            i += 1;
-        }
-        if i >= b.len() {
-            break;
-        }
-        let key = i;
-        while i < b.len() && b[i] != b'=' && !space(i) {
-            i += 1;
-        }
-        let key = &b[key..i];
-        while space(i) {
-            i += 1;
-        }
-        if b.get(i) != Some(&b'=') {
-            return Err(Skip::AsIs);
-        }
-        i += 1;
-        while space(i) {
-            i += 1;
-        }
-        let quote = match b.get(i) {
-            Some(&q @ (b'"' | b'\'')) => q,
-            _ => return Err(Skip::AsIs),
-        };
-        let start = i + 1;
-        let len = b
-            .get(start..)
-            .and_then(|rest| rest.iter().position(|&c| c == quote))
-            .ok_or(Skip::AsIs)?;
-        if key == b"t" {
-            if found.is_some() {
-                return Err(Skip::AsIs);
-            }
-            found = Some(start..start + len);
-        }
-        i = start + len + 1;
-    }
-    match found {
-        Some(value) if &b[value.clone()] == b"s" => Ok(Some(value)),
-        // `t="&#115;"` and the like: not looked at.
-        Some(value) if b[value.clone()].contains(&b'&') => Err(Skip::AsIs),
-        _ => Ok(None),
-    }
 }
 
 #[cfg(test)]

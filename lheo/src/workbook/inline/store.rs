@@ -38,10 +38,12 @@ impl StoreWriter {
         })
     }
 
-    /// Appends the next string.
-    pub(super) fn push(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.strings.write_all(bytes)?;
-        self.len += bytes.len() as u64;
+    /// Appends the next string: `parts` one after the other.
+    pub(super) fn push(&mut self, parts: &[&[u8]]) -> io::Result<()> {
+        for part in parts {
+            self.strings.write_all(part)?;
+            self.len += part.len() as u64;
+        }
         self.offsets.write_all(&self.len.to_le_bytes())?;
         self.count += 1;
         Ok(())
@@ -75,11 +77,15 @@ impl Store {
         self.count
     }
 
-    /// Writes string `index` (below [`Store::count`]) to `out`.
-    pub(super) fn copy(&mut self, index: u64, out: &mut impl Write) -> io::Result<()> {
+    /// String `index` (below [`Store::count`]), in `out` (cleared first).
+    pub(super) fn read(&mut self, index: u64, out: &mut Vec<u8>) -> io::Result<()> {
         let start = self.offset(index)?;
         let end = self.offset(index + 1)?;
-        self.range(STRINGS, start, end, &mut |bytes| out.write_all(bytes))
+        out.clear();
+        self.range(STRINGS, start, end, &mut |bytes| {
+            out.extend_from_slice(bytes);
+            Ok(())
+        })
     }
 
     /// Where string `index` starts (the end of the last one at `count`).
@@ -169,7 +175,8 @@ mod tests {
             .collect();
         let mut writer = StoreWriter::new()?;
         for s in &strings {
-            writer.push(s)?;
+            let (a, b) = s.split_at(s.len() / 3);
+            writer.push(&[a, b])?;
         }
         let mut store = writer.finish()?;
         assert_eq!(store.count(), strings.len() as u64);
@@ -178,12 +185,11 @@ mod tests {
             .chain((0..strings.len() as u64).map(|i| i * 1013 % strings.len() as u64));
         let mut out = Vec::new();
         for i in order {
-            out.clear();
-            store.copy(i, &mut out)?;
+            store.read(i, &mut out)?;
             assert_eq!(out, strings[i as usize], "string {i}");
         }
         assert!(store.cache.iter().flatten().count() <= BLOCKS);
-        assert!(store.copy(strings.len() as u64, &mut out).is_err());
+        assert!(store.read(strings.len() as u64, &mut out).is_err());
         Ok(())
     }
 }

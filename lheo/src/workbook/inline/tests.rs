@@ -81,23 +81,55 @@ fn inlined(xlsx: &[u8]) -> Option<Vec<u8>> {
         .map(|spool| spool.to_vec().unwrap())
 }
 
-/// The copy is made, reads as the workbook, and its sheets refer to no shared string (only
-/// shared cells without a value are left).
+/// The cells of a sheet's XML, when it is well-formed (end tags checked).
+fn cells(xml: &str) -> Option<usize> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut n = 0;
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "c" => n += 1,
+            Event::Eof => return Some(n),
+            _ => {}
+        }
+    }
+}
+
+/// The copy is made, reads as the workbook, its sheets are as well-formed and have as many
+/// cells, and they refer to no shared string (only shared cells without a value are left).
 fn same_when_inlined(xlsx: &[u8]) -> Vec<u8> {
     let copy = inlined(xlsx).expect("the workbook is copied");
     let (want, got) = (read(xlsx).unwrap(), read(&copy).unwrap());
     assert_eq!(got, want);
-    let mut zip = zip::ZipArchive::new(Cursor::new(&copy)).unwrap();
+    let (before, after) = (sheets_xml(xlsx), sheets_xml(&copy));
+    assert_eq!(after.len(), before.len());
+    for (was, text) in before.iter().zip(&after) {
+        if cells(was).is_some() {
+            assert_eq!(cells(text), cells(was), "{text}");
+        }
+        let left = text.matches(r#"t="s""#).count();
+        assert_eq!(left, text.matches(r#"t="s"/>"#).count(), "{text}");
+    }
+    copy
+}
+
+/// The XML of every sheet, in the archive's order.
+fn sheets_xml(xlsx: &[u8]) -> Vec<String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
+    let mut sheets = Vec::new();
     for i in 0..zip.len() {
         let mut part = zip.by_index(i).unwrap();
         if part.name().unwrap().contains("worksheets/") {
             let mut text = String::new();
             std::io::Read::read_to_string(&mut part, &mut text).unwrap();
-            let left = text.matches(r#"t="s""#).count();
-            assert_eq!(left, text.matches(r#"t="s"/>"#).count(), "{text}");
+            sheets.push(text);
         }
     }
-    copy
+    sheets
+}
+
+/// The first sheet's XML.
+fn sheet_xml(xlsx: &[u8]) -> String {
+    sheets_xml(xlsx).swap_remove(0)
 }
 
 /// Strings of every kind calamine reads from a table: trimmed or not, rich, phonetic runs,
@@ -120,22 +152,46 @@ fn every_kind_of_shared_string_reads_as_from_the_table() {
         "<si><t>a<!-- comment -->b</t></si>",
         "<si><t>x<unknown>y</unknown>z</t>outside</si>",
         "<si><t>one</t><t>two</t></si>",
+        // One `<t>` of text: the cell's value.
+        "<si><t>a&amp;b &#x263A; c</t></si>",
+        "<si><t>&amp;b</t></si>",
+        "<si><t>b&amp;</t></si>",
+        "<si>\n  <t>around</t>\n</si>",
+        r#"<si><t xml:space="preserve">_x000D_ \r\n x&#13;</t></si>"#,
+        r#"<si><t xml:space="preserve"> </t></si>"#,
+        r#"<si><t xml:space="default">other</t></si>"#,
+        r#"<si><x:t xmlns:x="urn:x">prefixed</x:t></si>"#,
     ];
-    let mut cells = String::new();
+    let mut rows = String::new();
     for i in 0..strings.len() {
-        cells.push_str(&format!(
+        rows.push_str(&format!(
             r#"<row r="{r}"><c r="A{r}" t="s"><v>{i}</v></c><c r="B{r}" s="0" t="s"><v>{i}</v></c></row>"#,
             r = i + 1
         ));
     }
     // Cells of other kinds, and shared cells without a value or with a formula.
     let n = strings.len() + 1;
-    cells.push_str(&format!(
-        r#"<row r="{n}"><c r="A{n}"><v>1.5</v></c><c r="B{n}" t="b"><v>1</v></c><c r="C{n}" t="str"><f>A1</f><v>plain</v></c><c r="D{n}" t="inlineStr"><is><t>inline</t></is></c><c r="E{n}" t="s"/><c r="F{n}" t="s"><v></v></c><c r="G{n}" t="s"><f>A2</f><v>1</v></c><c r="H{n}" t="s"><v/></c></row>"#
+    rows.push_str(&format!(
+        r#"<row r="{n}"><c r="A{n}"><v>1.5</v></c><c r="B{n}" t="b"><v>1</v></c><c r="C{n}" t="str"><f>A1</f><v>plain</v></c><c r="D{n}" t="inlineStr"><is><t>inline</t></is></c><c r="E{n}" t="s"/><c r="F{n}" t="s"><v></v></c><c r="G{n}" t="s"><f>A2</f><v>0</v></c><c r="H{n}" t="s"><v/></c><c r="I{n}" t="s"><f>A3</f><v>1</v></c></row>"#
     ));
-    let xlsx = book(Some(&strings.concat()), &cells, &[]);
+    let xlsx = book(Some(&strings.concat()), &rows, &[]);
     let copy = same_when_inlined(&xlsx);
-    // The strings did reach the cells.
+    // The strings did reach the cells, as values and as content.
+    let text = sheet_xml(&copy);
+    assert!(
+        text.contains(r#"<c r="A1" t="str"><v>plain</v></c>"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"t="inlineStr"><is><r>"#), "{text}");
+    assert!(
+        text.contains(r#"t="inlineStr"><f>A2</f><is><t xml:space="preserve">plain</t></is></c>"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"t="inlineStr"><f>A3</f><is><t>  trimmed"#),
+        "{text}"
+    );
+    assert_eq!(cells(&text), Some(2 * strings.len() + 9), "{text}");
     let sheets = read(&copy).unwrap();
     assert_eq!(sheets[0].1[0][0], Data::String("plain".into()));
     assert_eq!(sheets[0].1[3][1], Data::String("rich text".into()));
