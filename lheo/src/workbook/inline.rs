@@ -19,13 +19,16 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, Write};
 
 use quick_xml::events::Event;
 
-use super::spool::Spool;
+use super::spool::{Spool, SpoolWriter};
 
+mod share;
 mod sheet;
 mod store;
 mod table;
 
+use share::Share;
 use sheet::rewrite_sheet;
+use store::Store;
 use table::read_table;
 
 /// Shared strings part (unpacked bytes) from which a trusted workbook is copied with its
@@ -64,23 +67,58 @@ impl From<quick_xml::Error> for Skip {
 }
 
 /// The `.xlsx` workbook `input` with its shared strings in its cells, when its table is at
-/// least `at` bytes unpacked (`None`: read it as it is). Fails only when the copy cannot be
-/// written.
+/// least `at` bytes unpacked (`None`: read it as it is). When the workbook can be read again
+/// from `again` (a spool of `input`), a second thread copies sheets too. Fails only when the
+/// copy cannot be written.
 pub(super) fn inline_shared_strings<R: Read + Seek>(
     input: &mut R,
+    again: Option<&Spool>,
     at: u64,
 ) -> io::Result<Option<Spool>> {
-    match copy(input, at) {
+    match copy(input, again, at) {
         Ok(copied) => Ok(Some(copied)),
         Err(Skip::AsIs) => Ok(None),
         Err(Skip::Io(e)) => Err(e),
     }
 }
 
-fn copy<R: Read + Seek>(input: &mut R, at: u64) -> Result<Spool, Skip> {
+fn copy<R: Read + Seek>(input: &mut R, again: Option<&Spool>, at: u64) -> Result<Spool, Skip> {
     let mut zip = zip::ZipArchive::new(input)?;
     let shared = shared_part(&mut zip, at)?;
-    let mut store = read_table(BufReader::new(zip.by_index(shared)?))?;
+    let sheets: Vec<usize> = (0..zip.len())
+        .filter(|&i| i != shared && is_worksheet(&mut zip, i))
+        .collect();
+    let store = read_table(BufReader::new(zip.by_index(shared)?))?;
+    let share = Share::new(sheets.len());
+    let helper = again.zip(store.share());
+    std::thread::scope(|s| {
+        let helping = helper
+            .map(|(spool, store)| {
+                std::thread::Builder::new()
+                    .name("lheo-chaines".into())
+                    .spawn_scoped(s, || help(spool, store, &sheets, &share))
+            })
+            .transpose()?;
+        let written = write_copy(&mut zip, shared, &sheets, store, &share);
+        share.stop();
+        if let Some(helping) = helping {
+            if let Err(payload) = helping.join() {
+                std::panic::resume_unwind(payload);
+            }
+        }
+        written
+    })
+}
+
+/// Writes the copy: the table emptied, each sheet copied here or taken from the helper,
+/// every other part as it is.
+fn write_copy<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    shared: usize,
+    sheets: &[usize],
+    mut store: Store,
+    share: &Share,
+) -> Result<Spool, Skip> {
     let named = tempfile::Builder::new()
         .prefix(".lheo-inline-")
         .tempfile()?;
@@ -93,25 +131,49 @@ fn copy<R: Read + Seek>(input: &mut R, at: u64) -> Result<Spool, Skip> {
             let name = zip.by_index_raw(i)?.name()?.into_owned();
             out.start_file(name, zip::write::SimpleFileOptions::default())?;
             out.write_all(EMPTY_TABLE)?;
-        } else if is_worksheet(&mut zip, i) {
-            let part = zip.by_index(i)?;
-            out.start_file(part.name()?.into_owned(), stored)?;
-            // Buffered: the archive's writer counts and sums every write.
-            let mut sheet = BufWriter::with_capacity(256 << 10, &mut out);
-            rewrite_sheet(
-                BufReader::with_capacity(64 << 10, part),
-                &mut store,
-                &mut sheet,
-            )?;
-            sheet.flush()?;
-        } else {
+            continue;
+        }
+        let Some(k) = sheets.iter().position(|&sheet| sheet == i) else {
             out.raw_copy_file(zip.by_index_raw(i)?)?;
+            continue;
+        };
+        let part = zip.by_index(i)?;
+        out.start_file(part.name()?.into_owned(), stored)?;
+        match share.take(k)? {
+            Some(copied) => {
+                io::copy(&mut copied.reader()?, &mut out)?;
+            }
+            None => {
+                // Buffered: the archive's writer counts and sums every write.
+                let mut sheet = BufWriter::with_capacity(256 << 10, &mut out);
+                let input = BufReader::with_capacity(64 << 10, part);
+                rewrite_sheet(input, &mut store, &mut sheet)?;
+                sheet.flush()?;
+            }
         }
     }
     let mut file = out.finish()?;
     file.flush()?;
     drop(file);
     Ok(Spool::from_temp_file(named)?)
+}
+
+/// The helper: copies sheets from the last, each into a spool, until none is left.
+fn help(spool: &Spool, mut store: Store, sheets: &[usize], share: &Share) {
+    let mut zip = match spool.reader().map(zip::ZipArchive::new) {
+        Ok(Ok(zip)) => zip,
+        _ => return,
+    };
+    while let Some(k) = share.claim_last() {
+        let copied = (|| {
+            let i = *sheets.get(k).ok_or(Skip::AsIs)?;
+            let input = BufReader::with_capacity(64 << 10, zip.by_index(i)?);
+            let mut out = SpoolWriter::new();
+            rewrite_sheet(input, &mut store, &mut out)?;
+            Ok(out.finish()?)
+        })();
+        share.give(k, copied);
+    }
 }
 
 /// The shared strings part left in the copy: an empty table.

@@ -301,7 +301,7 @@ fn read_sheets_from<RS: Read + Seek>(
         // A large table of shared strings is written into the cells first: calamine would
         // hold it whole, on each thread (see [`inline`]).
         if lifted {
-            if let Some(inlined) = inline::inline_shared_strings(&mut input, inline_at())? {
+            if let Some(inlined) = inline::inline_shared_strings(&mut input, beside, inline_at())? {
                 return read_kind(kind, inlined.reader()?, &mut budget, Some(&inlined));
             }
             input.seek(std::io::SeekFrom::Start(0))?;

@@ -3,11 +3,14 @@
 //! at most [`BLOCKS`] blocks of [`BLOCK`] bytes.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Write};
+use std::sync::Arc;
+
+const _: () = assert!(BLOCKS.is_power_of_two());
 
 /// Bytes read from disk at a time.
-const BLOCK: u64 = 16 << 10;
-/// Blocks held at most (16 MiB): each block has one place in the cache, where it replaces
+const BLOCK: u64 = 4 << 10;
+/// Blocks held at most (4 MiB; a power of two): each block has one place in the cache, where it replaces
 /// the one before (the strings of neighbouring rows are neighbours in the table, so a
 /// block is used for a while, then rarely).
 const BLOCKS: usize = 1024;
@@ -54,7 +57,7 @@ impl StoreWriter {
         let strings = self.strings.into_inner().map_err(|e| e.into_error())?;
         let offsets = self.offsets.into_inner().map_err(|e| e.into_error())?;
         Ok(Store {
-            files: [strings, offsets],
+            files: Arc::new([strings, offsets]),
             lens: [self.len, (self.count + 1) * 8],
             count: self.count,
             cache: (0..BLOCKS).map(|_| None).collect(),
@@ -64,7 +67,8 @@ impl StoreWriter {
 
 /// Strings read back by index, through a cache of blocks.
 pub(super) struct Store {
-    files: [File; 2],
+    /// Read at a position (never moved): shared by the stores of other threads.
+    files: Arc<[File; 2]>,
     lens: [u64; 2],
     count: u64,
     /// Each block's place holds it, or another of the same place, or nothing.
@@ -72,6 +76,17 @@ pub(super) struct Store {
 }
 
 impl Store {
+    /// The same strings, with a cache of its own (for another thread); `None` where files
+    /// cannot be read at a position by two threads at once.
+    pub(super) fn share(&self) -> Option<Store> {
+        cfg!(any(unix, windows)).then(|| Store {
+            files: Arc::clone(&self.files),
+            lens: self.lens,
+            count: self.count,
+            cache: (0..BLOCKS).map(|_| None).collect(),
+        })
+    }
+
     /// How many strings the store holds.
     pub(super) fn count(&self) -> u64 {
         self.count
@@ -130,7 +145,7 @@ impl Store {
     fn block(&mut self, file: usize, n: u64) -> io::Result<&[u8]> {
         let key = n * 2 + file as u64;
         // Fibonacci hashing: neighbouring blocks of both files at scattered places.
-        let place = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize % BLOCKS;
+        let place = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BLOCKS.ilog2())) as usize;
         if !matches!(&self.cache[place], Some((k, _)) if *k == key) {
             let bytes = self.load(file, n)?;
             self.cache[place] = Some((key, bytes));
@@ -146,11 +161,37 @@ impl Store {
         let start = n * BLOCK;
         let len = self.lens[file].saturating_sub(start).min(BLOCK) as usize;
         let mut bytes = vec![0u8; len].into_boxed_slice();
-        let f = &mut self.files[file];
-        f.seek(SeekFrom::Start(start))?;
-        f.read_exact(&mut bytes)?;
+        read_exact_at(&self.files[file], &mut bytes, start)?;
         Ok(bytes)
     }
+}
+
+/// Fills `buf` from `file` at `at`, without moving the file's position.
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+/// Fills `buf` from `file` at `at` (Windows reads at a position, moving it: each store
+/// reads at its own positions).
+#[cfg(windows)]
+fn read_exact_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
+    let mut done = 0;
+    while done < buf.len() {
+        match std::os::windows::fs::FileExt::seek_read(file, &mut buf[done..], at + done as u64)? {
+            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+            n => done += n,
+        }
+    }
+    Ok(())
+}
+
+/// Fills `buf` from `file` at `at` (one thread only: see [`Store::share`]).
+#[cfg(not(any(unix, windows)))]
+fn read_exact_at(mut file: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
+    use std::io::{Read, Seek};
+    file.seek(io::SeekFrom::Start(at))?;
+    file.read_exact(buf)
 }
 
 #[cfg(test)]
@@ -178,8 +219,11 @@ mod tests {
             let (a, b) = s.split_at(s.len() / 3);
             writer.push(&[a, b])?;
         }
-        let mut store = writer.finish()?;
-        assert_eq!(store.count(), strings.len() as u64);
+        let first = writer.finish()?;
+        assert_eq!(first.count(), strings.len() as u64);
+        // Read by a store shared as another thread reads it.
+        let mut store = first.share().expect("positional reads");
+        drop(first);
         let order = (0..strings.len() as u64)
             .rev()
             .chain((0..strings.len() as u64).map(|i| i * 1013 % strings.len() as u64));

@@ -76,7 +76,7 @@ fn read(xlsx: &[u8]) -> Result<Vec<Sheet>, String> {
 
 /// The copy of `xlsx` (its table inlined whatever its size), if made.
 fn inlined(xlsx: &[u8]) -> Option<Vec<u8>> {
-    inline_shared_strings(&mut Cursor::new(xlsx), 0)
+    inline_shared_strings(&mut Cursor::new(xlsx), None, 0)
         .unwrap()
         .map(|spool| spool.to_vec().unwrap())
 }
@@ -223,6 +223,27 @@ fn written(texts: &[String]) -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
+/// Copied on two threads (the workbook read again from a spool), the sheets are those copied
+/// on one, byte for byte.
+#[test]
+fn two_threads_copy_the_sheets_as_one_does() {
+    let texts: Vec<String> = (0..300)
+        .map(|i| format!("texte {i} & <{}>", i * 7))
+        .collect();
+    let xlsx = written(&texts);
+    let spool = Spool::from_vec(xlsx.clone());
+    for _ in 0..4 {
+        let two = inline_shared_strings(&mut Cursor::new(&xlsx), Some(&spool), 0)
+            .unwrap()
+            .expect("copied")
+            .to_vec()
+            .unwrap();
+        let one = inlined(&xlsx).expect("copied");
+        assert_eq!(sheets_xml(&two), sheets_xml(&one));
+        assert_eq!(read(&two).unwrap(), read(&xlsx).unwrap());
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
     /// Whatever the texts (spaces, markup characters, line ends, `_x` escapes, any
@@ -303,7 +324,7 @@ fn what_the_copy_does_not_expect_is_left_as_it_is() {
         = 's'><v>1</v></c></row>"#;
     let copy = same_when_inlined(&book(Some(table), spaced, &[]));
     assert_eq!(read(&copy).unwrap()[0].1[0][0], Data::String("one".into()));
-    let at_least = |at| inline_shared_strings(&mut Cursor::new(&plain), at).unwrap();
+    let at_least = |at| inline_shared_strings(&mut Cursor::new(&plain), None, at).unwrap();
     assert!(at_least(1 << 20).is_none());
     assert!(at_least(1).is_some());
 }

@@ -408,7 +408,7 @@ fn a_workbook_with_its_strings_inlined_gives_the_same_document() {
     });
     for (name, book) in [("in order", shared), ("out of order", swapped)] {
         assert!(
-            inline::inline_shared_strings(&mut Cursor::new(&book), 0)
+            inline::inline_shared_strings(&mut Cursor::new(&book), None, 0)
                 .unwrap()
                 .is_some(),
             "{name}: inlined"
