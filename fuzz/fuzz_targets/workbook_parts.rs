@@ -3,7 +3,8 @@
 //! compression, so that the fuzzer's mutations land in the sheets' XML rather than in
 //! deflated bytes. Same expectations as the `workbook` target; and a workbook out of the
 //! export's order joined by keys sorted on disk (limits allowing many rows) gives the same
-//! document and findings as joined by keys in memory (the default limits).
+//! document and findings as joined by keys in memory (the default limits); trusted, its
+//! shared strings written into its cells first give the same as read by calamine.
 #![no_main]
 
 use std::io::{Cursor, Write};
@@ -63,6 +64,24 @@ fuzz_target!(|data: &[u8]| {
                 "joined by sorted keys and in memory disagree"
             );
         }
+    }
+    // Trusted, its shared strings written into its cells first or read by calamine: the same
+    // document and findings.
+    let trusted = Limits::trusted();
+    if let (Ok(inlined), Ok(kept)) = (
+        read_workbook_with(Cursor::new(&archive), &trusted.with_inline_strings_at(0)),
+        read_workbook_with(Cursor::new(&archive), &trusted.with_inline_strings_at(u64::MAX)),
+    ) {
+        assert_eq!(
+            format!("{:?}", inlined.diagnostics),
+            format!("{:?}", kept.diagnostics),
+            "shared strings inlined and kept disagree"
+        );
+        assert_eq!(
+            inlined.xml.to_vec().ok(),
+            kept.xml.to_vec().ok(),
+            "shared strings inlined and kept disagree"
+        );
     }
     let today = chrono::NaiveDate::from_ymd_opt(2025, 1, 15);
     for profile in [Profile::Xsd, Profile::Lheo, Profile::FranceTravail] {

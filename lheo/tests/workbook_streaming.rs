@@ -39,7 +39,8 @@ fn export(xml: &[u8]) -> Vec<u8> {
 
 /// Imports `xlsx` and checks it gives `want`.
 /// With the default limits and with the budgets lifted (`--trust-workbook`: a workbook out of
-/// the export's order is then joined by keys sorted on disk, not in memory).
+/// the export's order is then joined by keys sorted on disk, not in memory; a table of shared
+/// strings written into the cells first).
 fn imports_as(name: &str, xlsx: &[u8], want: &Document) {
     let imported = read_workbook(Cursor::new(xlsx)).unwrap();
     assert!(imported.is_ok(), "{name}: {:#?}", imported.diagnostics);
@@ -74,6 +75,17 @@ fn imports_as(name: &str, xlsx: &[u8], want: &Document) {
     );
     let feed = imported.write_feed(Vec::new()).unwrap();
     assert!(converted == feed, "{name}: converted on two threads");
+    // Its shared strings, if any, written into its cells first (as for a large table).
+    let mut inlined = Vec::new();
+    lheo::convert::convert_with_limits(
+        Cursor::new(xlsx),
+        &mut inlined,
+        &lheo::validate::ValidateOptions::default(),
+        &workbook::Limits::trusted().with_inline_strings_at(0),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(inlined == feed, "{name}: shared strings inlined");
 }
 
 /// Every sheet of `xlsx` as rows of cells (calamine), in the workbook's order.

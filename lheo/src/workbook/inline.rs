@@ -1,11 +1,11 @@
 //! Shared strings written into their cells, before a large trusted `.xlsx` is read.
 //!
 //! A workbook re-saved by Excel or LibreOffice keeps its text in one table of shared strings
-//! (`xl/sharedStrings.xml`), which calamine holds whole in memory, once per thread reading it:
-//! some 90 MB for each of the two threads of a 1 GB feed's workbook. When that table is large
-//! ([`INLINE_AT`]), the workbook is first copied with each string written into the cells that
-//! use it (`t="inlineStr"`, as `lheo export` writes cells), the strings looked up on disk
-//! ([`store`]): the reading then holds no table.
+//! (`xl/sharedStrings.xml`), which calamine holds whole in memory, once per thread reading it
+//! (a 1 GB feed's workbook re-saved by LibreOffice: 201 MB of table, 186 MB at the peak). When
+//! that table is large ([`Limits::inline_strings_at`](super::Limits::inline_strings_at)), the
+//! workbook is first copied with each string written into the cells that use it, the strings
+//! looked up on disk ([`store`]): the reading then holds no table (that workbook: 53 MB).
 //!
 //! The copy changes nothing calamine reads: a string that is one `<t>` of text becomes the
 //! cell's value (`t="str"`, `<v>`: the same text, read with the same unescaping), any other
@@ -30,10 +30,6 @@ use share::Share;
 use sheet::rewrite_sheet;
 use store::Store;
 use table::read_table;
-
-/// Shared strings part (unpacked bytes) from which a trusted workbook is copied with its
-/// strings in its cells.
-pub(super) const INLINE_AT: u64 = 16 << 20;
 
 /// The path of the shared strings part calamine reads (`xl/` is where the workbook part is in
 /// every workbook Excel or LibreOffice writes; the copy is made only then).

@@ -44,6 +44,14 @@ pub struct Limits {
     /// Rows holding a cell, over the whole workbook (default 40 000: about 1 000 offers as
     /// `lheo export` writes them, some 40 rows each over the sheets).
     pub max_data_rows: u64,
+    /// With the budgets lifted ([`Limits::trusted`]): the size (unpacked bytes) from which an
+    /// `.xlsx`'s table of shared strings (as Excel and LibreOffice save workbooks) is written
+    /// into its cells before the sheets are read, the strings looked up on disk: the
+    /// workbook library would hold the table whole in memory, once per thread reading
+    /// (default 16 MiB: a table of 200 MB cost some 130 MB; written into the cells, the
+    /// reading holds none, for the time of a copy of the sheets). `0`: always; `u64::MAX`:
+    /// never.
+    pub inline_strings_at: u64,
 }
 
 impl Default for Limits {
@@ -56,6 +64,7 @@ impl Default for Limits {
             max_sheet_bytes: 64 << 20,
             max_bytes: 128 << 20,
             max_data_rows: 40_000,
+            inline_strings_at: 16 << 20,
         }
     }
 }
@@ -121,6 +130,13 @@ impl Limits {
     /// These limits with at most `max` bytes of text in the workbook.
     pub fn with_max_bytes(mut self, max: u64) -> Self {
         self.max_bytes = max;
+        self
+    }
+
+    /// These limits with a table of shared strings of `bytes` or more written into the cells
+    /// before the sheets are read (see [`Limits::inline_strings_at`]).
+    pub fn with_inline_strings_at(mut self, bytes: u64) -> Self {
+        self.inline_strings_at = bytes;
         self
     }
 

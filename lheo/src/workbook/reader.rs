@@ -301,7 +301,9 @@ fn read_sheets_from<RS: Read + Seek>(
         // A large table of shared strings is written into the cells first: calamine would
         // hold it whole, on each thread (see [`inline`]).
         if lifted {
-            if let Some(inlined) = inline::inline_shared_strings(&mut input, beside, inline_at())? {
+            if let Some(inlined) =
+                inline::inline_shared_strings(&mut input, beside, limits.inline_strings_at)?
+            {
                 return read_kind(kind, inlined.reader()?, &mut budget, Some(&inlined));
             }
             input.seek(std::io::SeekFrom::Start(0))?;
@@ -316,16 +318,6 @@ fn read_sheets_from<RS: Read + Seek>(
         Ok(Err(Stop::Unordered | Stop::Disordered)) => Err(unreadable("lignes dans le désordre")),
         Err(_) => Err(unreadable(FAILED)),
     })
-}
-
-/// The shared strings (unpacked bytes) from which a trusted workbook's are written into its
-/// cells before it is read: [`inline::INLINE_AT`], or what a test sets on its thread.
-fn inline_at() -> u64 {
-    #[cfg(test)]
-    if let Some(at) = tests::INLINE_AT.get() {
-        return at;
-    }
-    inline::INLINE_AT
 }
 
 /// Why a workbook is unreadable when the reading panicked.

@@ -389,12 +389,6 @@ fn rows_reversed(xlsx: &[u8], part: &str) -> Vec<u8> {
     out.finish().unwrap().into_inner()
 }
 
-thread_local! {
-    /// The size of shared strings from which this thread's readings inline them (`None`:
-    /// [`inline::INLINE_AT`]).
-    pub(super) static INLINE_AT: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
-}
-
 /// A workbook with a table of shared strings (as Excel or LibreOffice saves one) gives the
 /// same document and findings whether its strings are written into its cells first or not,
 /// read whole or spooled on two threads, in order or joined by keys.
@@ -414,16 +408,14 @@ fn a_workbook_with_its_strings_inlined_gives_the_same_document() {
             "{name}: inlined"
         );
         let read = |at: u64| {
-            INLINE_AT.set(Some(at));
-            let whole = read_workbook_with(Cursor::new(&book), &Limits::trusted()).unwrap();
+            let limits = Limits::trusted().with_inline_strings_at(at);
+            let whole = read_workbook_with(Cursor::new(&book), &limits).unwrap();
             let spool = Spool::from_vec(book.clone());
-            let (streamed, document) =
-                stream_spooled_workbook(&spool, &Limits::trusted(), |input| {
-                    let mut document = Vec::new();
-                    std::io::Read::read_to_end(input, &mut document).map(|_| document)
-                })
-                .unwrap();
-            INLINE_AT.set(None);
+            let (streamed, document) = stream_spooled_workbook(&spool, &limits, |input| {
+                let mut document = Vec::new();
+                std::io::Read::read_to_end(input, &mut document).map(|_| document)
+            })
+            .unwrap();
             (
                 whole.xml.to_vec().unwrap(),
                 format!("{:#?}", whole.diagnostics),
