@@ -222,7 +222,8 @@ pub(super) fn other_encoding(decl: &quick_xml::events::BytesDecl<'_>) -> bool {
     }
 }
 
-/// Whether part `i` is a sheet (its root element is `worksheet`).
+/// Whether part `i` is a sheet whose cells may refer to the table (its root element is a
+/// `worksheet`, a `macrosheet` or a `dialogsheet`).
 fn is_worksheet<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, i: usize) -> bool {
     let Ok(part) = zip.by_index(i) else {
         return false;
@@ -232,7 +233,12 @@ fn is_worksheet<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, i: usize) -> bool 
     for _ in 0..16 {
         buf.clear();
         match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e) | Event::Empty(e)) => return e.local_name().as_ref() == "worksheet",
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                return matches!(
+                    e.local_name().as_ref(),
+                    "worksheet" | "macrosheet" | "dialogsheet"
+                )
+            }
             Ok(Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::Text(_)) => {}
             _ => return false,
         }

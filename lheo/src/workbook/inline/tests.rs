@@ -328,3 +328,40 @@ fn what_the_copy_does_not_expect_is_left_as_it_is() {
     assert!(at_least(1 << 20).is_none());
     assert!(at_least(1).is_some());
 }
+
+/// Macro and dialog sheets (whose cells may refer to the table too) are copied as sheets;
+/// other parts are left as they are, even with cells in them.
+#[test]
+fn every_kind_of_sheet_is_copied_and_only_sheets() {
+    let table = "<si><t>zero</t></si>";
+    let cells = r#"<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData>"#;
+    let part = |root: &str| {
+        format!(r#"<?xml version="1.0"?><xm:{root} xmlns:xm="urn:x">{cells}</xm:{root}>"#)
+    };
+    let (macro_sheet, dialog, other) = (part("macrosheet"), part("dialogsheet"), part("other"));
+    let xlsx = book(
+        Some(table),
+        r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#,
+        &[
+            ("xl/macrosheets/sheet2.xml", &macro_sheet),
+            ("xl/dialogsheets/sheet3.xml", &dialog),
+            ("xl/other.xml", &other),
+        ],
+    );
+    let copy = same_when_inlined(&xlsx);
+    let mut zip = zip::ZipArchive::new(Cursor::new(&copy)).unwrap();
+    for (name, copied) in [
+        ("xl/macrosheets/sheet2.xml", true),
+        ("xl/dialogsheets/sheet3.xml", true),
+        ("xl/other.xml", false),
+    ] {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+        assert_eq!(
+            text.contains(r#"<c r="A1" t="str"><v>zero</v></c>"#),
+            copied,
+            "{text}"
+        );
+        assert_eq!(text.contains(r#"t="s""#), !copied, "{text}");
+    }
+}
