@@ -31,10 +31,11 @@ use sheet::rewrite_sheet;
 use store::Store;
 use table::read_table;
 
-/// The path of the shared strings part calamine reads (`xl/` is where the workbook part is in
-/// every workbook Excel or LibreOffice writes; the copy is made only then).
+/// The path of the shared strings part calamine reads when the workbook part is in `xl/`, as
+/// in every workbook Excel or LibreOffice writes (the copy is made only then), lowercase.
 const SHARED: &str = "xl/sharedstrings.xml";
-const WORKBOOK: &str = "xl/workbook.xml";
+/// The package's relationships, where calamine finds the workbook part.
+const PACKAGE_RELS: &str = "_rels/.rels";
 
 /// Why a copy is not made.
 pub(super) enum Skip {
@@ -180,14 +181,14 @@ const EMPTY_TABLE: &[u8] = br#"<?xml version="1.0" encoding="UTF-8" standalone="
 /// name, and at least `at` bytes.
 fn shared_part<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, at: u64) -> Result<usize, Skip> {
     let mut shared = None;
-    let mut workbook = false;
+    let mut rels = None;
     for i in 0..zip.len() {
         let name = match zip.name_for_index(i) {
             Some(Ok(name)) => name.to_ascii_lowercase(),
             _ => return Err(Skip::AsIs),
         };
-        if name == WORKBOOK {
-            workbook = true;
+        if name == PACKAGE_RELS {
+            rels = Some(i);
         }
         if name.ends_with("sharedstrings.xml") {
             if name != SHARED || shared.is_some() {
@@ -196,10 +197,54 @@ fn shared_part<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, at: u64) -> Result<
             shared = Some(i);
         }
     }
-    match shared {
-        Some(i) if workbook && zip.by_index_raw(i)?.size() >= at => Ok(i),
-        _ => Err(Skip::AsIs),
+    let (Some(shared), Some(rels)) = (shared, rels) else {
+        return Err(Skip::AsIs);
+    };
+    if !workbook_in_xl(BufReader::new(zip.by_index(rels)?))? {
+        return Err(Skip::AsIs);
     }
+    match zip.by_index_raw(shared)?.size() >= at {
+        true => Ok(shared),
+        false => Err(Skip::AsIs),
+    }
+}
+
+/// Whether the package's relationships put the workbook part in `xl/`, as calamine reads
+/// them (the last `officeDocument` relationship's target).
+fn workbook_in_xl<R: BufRead>(input: R) -> Result<bool, Skip> {
+    let mut reader = xml_reader(input);
+    let mut buf = Vec::new();
+    let mut target = None;
+    loop {
+        buf.clear();
+        match reader.read_event_into(&mut buf)? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
+                let attribute = |key: &str| {
+                    e.attributes()
+                        .with_checks(false)
+                        .flatten()
+                        .find(|a| a.key.as_ref() == key)
+                        .map(|a| a.value.into_owned())
+                };
+                let document =
+                    attribute("Type").is_some_and(|t| t.ends_with("/relationships/officeDocument"));
+                if document {
+                    target = attribute("Target").or(target);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    // A target with entities is not looked at.
+    Ok(target.is_some_and(|t| {
+        let dir = t.rfind('/').map_or("", |i| &t[..=i]);
+        !t.contains('&')
+            && dir
+                .strip_prefix('/')
+                .unwrap_or(dir)
+                .eq_ignore_ascii_case("xl/")
+    }))
 }
 
 /// An XML reader as calamine's, except that empty elements stay empty (they are copied).

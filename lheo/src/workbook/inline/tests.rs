@@ -57,6 +57,24 @@ fn book(shared: Option<&str>, cells: &str, extra: &[(&str, &str)]) -> Vec<u8> {
 /// A sheet as calamine reads it: its name, values and formulas.
 type Sheet = (String, Vec<Vec<Data>>, Vec<Vec<String>>);
 
+/// `xlsx` with its part `name` replaced by `text` (left out for `None`).
+fn with_part(xlsx: &[u8], name: &str, text: Option<&str>) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let part = zip.by_index_raw(i).unwrap();
+        if part.name().unwrap() != name {
+            out.raw_copy_file(part).unwrap();
+        }
+    }
+    if let Some(text) = text {
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(text.as_bytes()).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
 /// Every sheet as calamine reads it (or its error).
 fn read(xlsx: &[u8]) -> Result<Vec<Sheet>, String> {
     let mut book: calamine::Xlsx<_> =
@@ -313,11 +331,24 @@ fn what_the_copy_does_not_expect_is_left_as_it_is() {
         // No table.
         book(None, &cell("0"), &[]),
     ];
+    // The workbook part elsewhere than in `xl/` (calamine would look for the table beside
+    // it), or no package relationships.
+    let plain = book(Some(table), &cell("1"), &[]);
+    let elsewhere = r#"<Relationships xmlns="urn:r"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/other/workbook.xml"/></Relationships>"#;
+    let cases = cases
+        .into_iter()
+        .chain([
+            with_part(&plain, "_rels/.rels", Some(elsewhere)),
+            with_part(&plain, "_rels/.rels", None),
+        ])
+        .collect::<Vec<_>>();
     for (i, xlsx) in cases.iter().enumerate() {
         assert!(inlined(xlsx).is_none(), "case {i} copied");
     }
+    // The last `officeDocument` relationship counts, its target written absolute or not.
+    let back = elsewhere.replace("/other/workbook.xml", "/XL/workbook.xml");
+    same_when_inlined(&with_part(&plain, "_rels/.rels", Some(&back)));
     // The plain case is copied, but not below the size asked for.
-    let plain = book(Some(table), &cell("1"), &[]);
     same_when_inlined(&plain);
     // Attributes between single quotes, spaced out, a quote in a value: the tag is kept.
     let spaced = r#"<row r="1"><c r = 'A1' s='"' t
