@@ -120,9 +120,6 @@ fn write_copy<R: Read + Seek>(
         .prefix(".lheo-inline-")
         .tempfile()?;
     let mut out = zip::ZipWriter::new(BufWriter::with_capacity(256 << 10, named.reopen()?));
-    let stored = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .large_file(true);
     for i in 0..zip.len() {
         if i == shared {
             let name = zip.by_index_raw(i)?.name()?.into_owned();
@@ -134,19 +131,13 @@ fn write_copy<R: Read + Seek>(
             out.raw_copy_file(zip.by_index_raw(i)?)?;
             continue;
         };
-        let part = zip.by_index(i)?;
-        out.start_file(part.name()?.into_owned(), stored)?;
         match share.take(k)? {
+            // The helper's sheet, packed: copied as it is.
             Some(copied) => {
-                io::copy(&mut copied.reader()?, &mut out)?;
+                let mut archive = zip::ZipArchive::new(copied.reader()?)?;
+                out.raw_copy_file(archive.by_index_raw(0)?)?;
             }
-            None => {
-                // Buffered: the archive's writer counts and sums every write.
-                let mut sheet = BufWriter::with_capacity(256 << 10, &mut out);
-                let input = BufReader::with_capacity(64 << 10, part);
-                rewrite_sheet(input, &mut store, &mut sheet)?;
-                sheet.flush()?;
-            }
+            None => write_sheet(zip.by_index(i)?, &mut store, &mut out)?,
         }
     }
     let mut file = out.finish()?;
@@ -155,7 +146,28 @@ fn write_copy<R: Read + Seek>(
     Ok(Spool::from_temp_file(named)?)
 }
 
-/// The helper: copies sheets from the last, each into a spool, until none is left.
+/// Writes the copy of the sheet `part` into the archive `out`, packed at deflate's fastest
+/// level: the copy takes about the room of the workbook (stored, 6 times that: a temporary
+/// file in memory where the temporary directory is).
+fn write_sheet<W: Write + Seek>(
+    part: zip::read::ZipFile<'_, impl Read>,
+    store: &mut Store,
+    out: &mut zip::ZipWriter<W>,
+) -> Result<(), Skip> {
+    let packed = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .large_file(true);
+    out.start_file(part.name()?.into_owned(), packed)?;
+    // Buffered: the archive's writer counts and sums every write.
+    let mut sheet = BufWriter::with_capacity(256 << 10, out);
+    rewrite_sheet(BufReader::with_capacity(64 << 10, part), store, &mut sheet)?;
+    sheet.flush()?;
+    Ok(())
+}
+
+/// The helper: copies sheets from the last, each into an archive of its own in a spool,
+/// until none is left.
 fn help(spool: &Spool, mut store: Store, sheets: &[usize], share: &Share) {
     let mut zip = match spool.reader().map(zip::ZipArchive::new) {
         Ok(Ok(zip)) => zip,
@@ -164,10 +176,9 @@ fn help(spool: &Spool, mut store: Store, sheets: &[usize], share: &Share) {
     while let Some(k) = share.claim_last() {
         let copied = (|| {
             let i = *sheets.get(k).ok_or(Skip::AsIs)?;
-            let input = BufReader::with_capacity(64 << 10, zip.by_index(i)?);
-            let mut out = SpoolWriter::new();
-            rewrite_sheet(input, &mut store, &mut out)?;
-            Ok(out.finish()?)
+            let mut out = zip::ZipWriter::new_stream(SpoolWriter::new());
+            write_sheet(zip.by_index(i)?, &mut store, &mut out)?;
+            Ok(out.finish()?.into_inner().finish()?)
         })();
         share.give(k, copied);
     }
