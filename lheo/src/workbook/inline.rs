@@ -1,11 +1,13 @@
 //! Shared strings written into their cells, before a large trusted `.xlsx` is read.
 //!
 //! A workbook re-saved by Excel or LibreOffice keeps its text in one table of shared strings
-//! (`xl/sharedStrings.xml`), which calamine holds whole in memory, once per thread reading it
-//! (a 1 GB feed's workbook re-saved by LibreOffice: 201 MB of table, 186 MB at the peak). When
+//! (`xl/sharedStrings.xml`), which calamine holds whole in memory while it reads the sheets
+//! (on one thread beyond 16 MiB, not to hold it twice: see `prefetch`). A 1 GB feed's
+//! workbook re-saved by LibreOffice: 201 MB of table, 188 MB at the peak. When
 //! that table is large ([`Limits::inline_strings_at`](super::Limits::inline_strings_at)), the
 //! workbook is first copied with each string written into the cells that use it, the strings
-//! looked up on disk ([`store`]): the reading then holds no table (that workbook: 53 MB).
+//! looked up on disk ([`store`]): the reading then holds no table, and reads the sheets on
+//! two threads (that workbook: 57 MB).
 //!
 //! The copy changes nothing calamine reads: a string that is one `<t>` of text becomes the
 //! cell's value (`t="str"`, `<v>`: the same text, read with the same unescaping), any other

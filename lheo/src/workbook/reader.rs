@@ -299,7 +299,7 @@ fn read_sheets_from<RS: Read + Seek>(
     // unreadable workbook, not a crash.
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         // A large table of shared strings is written into the cells first: calamine would
-        // hold it whole, on each thread (see [`inline`]).
+        // hold it whole (see [`inline`]).
         if lifted {
             if let Some(inlined) =
                 inline::inline_shared_strings(&mut input, beside, limits.inline_strings_at)?
