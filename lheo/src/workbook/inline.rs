@@ -84,9 +84,12 @@ pub(super) fn inline_shared_strings<R: Read + Seek>(
 fn copy<R: Read + Seek>(input: &mut R, again: Option<&Spool>, at: u64) -> Result<Spool, Skip> {
     let mut zip = zip::ZipArchive::new(input)?;
     let shared = shared_part(&mut zip, at)?;
-    let sheets: Vec<usize> = (0..zip.len())
-        .filter(|&i| i != shared && is_worksheet(&mut zip, i))
-        .collect();
+    let mut sheets = Vec::new();
+    for i in 0..zip.len() {
+        if i != shared && is_worksheet(&mut zip, i)? {
+            sheets.push(i);
+        }
+    }
     let store = read_table(BufReader::new(zip.by_index(shared)?))?;
     let share = Share::new(sheets.len());
     let helper = again.zip(store.share());
@@ -176,13 +179,21 @@ fn help(spool: &Spool, mut store: Store, sheets: &[usize], share: &Share) {
         _ => return,
     };
     while let Some(k) = share.claim_last() {
-        let copied = (|| {
+        let copied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let i = *sheets.get(k).ok_or(Skip::AsIs)?;
             let mut out = zip::ZipWriter::new_stream(SpoolWriter::new());
             write_sheet(zip.by_index(i)?, &mut store, &mut out)?;
             Ok(out.finish()?.into_inner().finish()?)
-        })();
-        share.give(k, copied);
+        }));
+        match copied {
+            Ok(copied) => share.give(k, copied),
+            // The writing thread, which may wait for this sheet, learns of the failure; the
+            // panic goes on at the join.
+            Err(payload) => {
+                share.give(k, Err(Skip::AsIs));
+                std::panic::resume_unwind(payload);
+            }
+        }
     }
 }
 
@@ -281,27 +292,28 @@ pub(super) fn other_encoding(decl: &quick_xml::events::BytesDecl<'_>) -> bool {
 }
 
 /// Whether part `i` is a sheet whose cells may refer to the table (its root element is a
-/// `worksheet`, a `macrosheet` or a `dialogsheet`).
-fn is_worksheet<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, i: usize) -> bool {
+/// `worksheet`, a `macrosheet` or a `dialogsheet`); a part that does not start as XML is
+/// not. A document type, which calamine would pass over, leaves the workbook as it is.
+fn is_worksheet<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, i: usize) -> Result<bool, Skip> {
     let Ok(part) = zip.by_index(i) else {
-        return false;
+        return Ok(false);
     };
     let mut reader = xml_reader(BufReader::with_capacity(4 << 10, part));
     let mut buf = Vec::new();
-    for _ in 0..16 {
+    loop {
         buf.clear();
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e) | Event::Empty(e)) => {
-                return matches!(
+                return Ok(matches!(
                     e.local_name().as_ref(),
                     "worksheet" | "macrosheet" | "dialogsheet"
-                )
+                ))
             }
             Ok(Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::Text(_)) => {}
-            _ => return false,
+            Ok(Event::DocType(_)) => return Err(Skip::AsIs),
+            _ => return Ok(false),
         }
     }
-    false
 }
 
 #[cfg(test)]

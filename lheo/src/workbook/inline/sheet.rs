@@ -25,6 +25,7 @@ pub(super) fn rewrite_sheet<R: BufRead, W: Write>(
         cell: Cell::Outside,
         tag: String::new(),
         kind: 0..0,
+        v: String::new(),
         value: String::new(),
         string: Vec::new(),
     };
@@ -60,7 +61,9 @@ struct Sheet<'s, W: Write> {
     /// The held start tag of the cell, and where its type's value is in it.
     tag: String,
     kind: Range<usize>,
-    /// The text of the `<v>` being read.
+    /// The name of the `<v>` being read (calamine reads on to the end tag of that name), and
+    /// its text.
+    v: String,
     value: String,
     /// The string it names, as stored.
     string: Vec<u8>,
@@ -101,6 +104,8 @@ impl<W: Write> Sheet<'_, W> {
             },
             (Cell::Held | Cell::Inline, "v") => {
                 self.cell = Cell::Value(self.cell == Cell::Held);
+                self.v.clear();
+                self.v.push_str(e.name().as_ref());
                 self.value.clear();
                 Ok(())
             }
@@ -128,7 +133,7 @@ impl<W: Write> Sheet<'_, W> {
 
     fn on_end(&mut self, e: BytesEnd<'_>) -> Result<(), Skip> {
         match (self.cell, e.local_name().as_ref()) {
-            (Cell::Value(held), "v") => {
+            (Cell::Value(held), _) if e.name().as_ref() == self.v => {
                 self.cell = Cell::Given;
                 self.give(held)
             }
@@ -240,6 +245,9 @@ fn shared_type(tag: &str) -> Result<Option<Range<usize>>, Skip> {
         .position(|c| is_xml_space(char::from(*c)))
         .unwrap_or(b.len());
     let mut found = None;
+    // The keys met (a repeated one, which calamine may count in place of `t`, or more keys
+    // than a cell has, leave a shared cell as it is).
+    let (mut keys, mut met, mut repeated) = ([&b""[..]; 8], 0, false);
     loop {
         while space(i) {
             i += 1;
@@ -252,6 +260,12 @@ fn shared_type(tag: &str) -> Result<Option<Range<usize>>, Skip> {
             i += 1;
         }
         let key = &b[key..i];
+        if keys[..met].contains(&key) || met == keys.len() {
+            repeated = true;
+        } else {
+            keys[met] = key;
+            met += 1;
+        }
         while space(i) {
             i += 1;
         }
@@ -280,7 +294,10 @@ fn shared_type(tag: &str) -> Result<Option<Range<usize>>, Skip> {
         i = start + len + 1;
     }
     match found {
-        Some(value) if &b[value.clone()] == b"s" => Ok(Some(value)),
+        Some(value) if &b[value.clone()] == b"s" => match repeated {
+            false => Ok(Some(value)),
+            true => Err(Skip::AsIs),
+        },
         // `t="&#115;"` and the like: not looked at.
         Some(value) if b[value.clone()].contains(&b'&') => Err(Skip::AsIs),
         _ => Ok(None),

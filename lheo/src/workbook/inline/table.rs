@@ -21,7 +21,7 @@ pub(super) fn read_table<R: BufRead>(input: R) -> Result<Store, Skip> {
         store: StoreWriter::new()?,
         state: State::Before,
         content: quick_xml::Writer::new(Vec::new()),
-        depth: 0,
+        open: Vec::new(),
         shape: Shape::Nothing,
     };
     let mut buf = Vec::new();
@@ -61,8 +61,8 @@ struct Table {
     state: State,
     /// The current string's content, as written.
     content: quick_xml::Writer<Vec<u8>>,
-    /// Elements open in the current string.
-    depth: u32,
+    /// Elements open in the current string (their names).
+    open: Vec<String>,
     shape: Shape,
 }
 
@@ -92,14 +92,14 @@ impl Table {
             State::Between if e.local_name().as_ref() == "si" => {
                 self.state = State::In(e.name().as_ref().to_owned());
                 self.content.get_mut().clear();
-                self.depth = 0;
+                self.open.clear();
                 self.shape = Shape::Nothing;
                 Ok(())
             }
-            State::In(_) => {
-                refuse_is(e.name().as_ref())?;
-                self.depth += 1;
-                let text = (self.shape == Shape::Nothing && self.depth == 1)
+            State::In(si) => {
+                refuse_closing(e.name().as_ref(), si)?;
+                self.open.push(e.name().as_ref().to_owned());
+                let text = (self.shape == Shape::Nothing && self.open.len() == 1)
                     .then(|| plain_text_start(&e))
                     .flatten();
                 self.keep(Event::Start(e.borrow()))?;
@@ -128,8 +128,10 @@ impl Table {
                 self.store.push(&[&[CONTENT]])?;
                 Ok(())
             }
-            State::In(_) => {
-                refuse_is(e.name().as_ref())?;
+            State::In(si) => {
+                // calamine reads an empty element as a start and an end: one named as the
+                // string's would end it.
+                refuse_closing(e.name().as_ref(), si)?;
                 self.shape = Shape::Other;
                 self.keep(Event::Empty(e))
             }
@@ -146,7 +148,7 @@ impl Table {
             }
             State::In(si) if si.as_str() == name.as_ref() => {
                 // Only a balanced content is copied into a cell.
-                if self.depth != 0 {
+                if !self.open.is_empty() {
                     return Err(Skip::AsIs);
                 }
                 let content = self.content.get_ref();
@@ -162,8 +164,11 @@ impl Table {
                 Ok(())
             }
             State::In(_) => {
-                refuse_is(name.as_ref())?;
-                self.depth = self.depth.checked_sub(1).ok_or(Skip::AsIs)?;
+                // Each end tag ends the element last opened (calamine does not check it: an
+                // end tag of another name would end its string elsewhere).
+                if self.open.pop().as_deref() != Some(name.as_ref()) {
+                    return Err(Skip::AsIs);
+                }
                 let end = self.content.get_ref().len();
                 self.shape = match &self.shape {
                     // calamine's `<t>` ends at the first end tag of its name.
@@ -187,9 +192,10 @@ impl Table {
     }
 }
 
-/// A string's content copied into `<is>` must not close it.
-fn refuse_is(name: &str) -> Result<(), Skip> {
-    if name == "is" {
+/// A string's content copied into `<is>` must not close it, nor hold an element named as
+/// the string's (`si`).
+fn refuse_closing(name: &str, si: &str) -> Result<(), Skip> {
+    if name == "is" || name == si {
         Err(Skip::AsIs)
     } else {
         Ok(())

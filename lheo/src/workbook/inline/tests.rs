@@ -294,8 +294,27 @@ fn what_the_copy_does_not_expect_is_left_as_it_is() {
         // A string that would close the cell's `<is>`, an unbalanced one.
         book(Some("<si><t>a</t><is/></si>"), &cell("0"), &[]),
         book(Some("<si><r><t>a</t></si>"), &cell("0"), &[]),
-        // A table cut short.
+        // A table cut short; end tags of other names (calamine, which does not check them,
+        // would end its strings elsewhere); an empty element named as the string.
         book(Some("<si><t>a</t>"), &cell("0"), &[]),
+        book(
+            Some("<si><t>a</x></si><si><t>b</t></si><si><t>c</t></si>"),
+            &cell("1"),
+            &[],
+        ),
+        book(Some("<si><r><si/><t>a</t></r></si>"), &cell("0"), &[]),
+        // A value whose end tag has another name; a repeated attribute (calamine counts
+        // three of `r`, `s`, `t` and may not see `t`).
+        book(
+            Some(table),
+            r#"<row r="1"><c r="A1" t="s"><x:v>0</v></c></row>"#,
+            &[],
+        ),
+        book(
+            Some(table),
+            r#"<row r="1"><c r="A1" r="A1" s="1" t="s"><v>0</v></c></row>"#,
+            &[],
+        ),
         // Another table besides the one calamine reads.
         book(
             Some(table),
@@ -335,16 +354,30 @@ fn what_the_copy_does_not_expect_is_left_as_it_is() {
     // it), or no package relationships.
     let plain = book(Some(table), &cell("1"), &[]);
     let elsewhere = r#"<Relationships xmlns="urn:r"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/other/workbook.xml"/></Relationships>"#;
+    // A sheet with a document type (calamine passes over it).
+    let doctype = r#"<?xml version="1.0"?><!DOCTYPE worksheet><worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#;
     let cases = cases
         .into_iter()
         .chain([
             with_part(&plain, "_rels/.rels", Some(elsewhere)),
             with_part(&plain, "_rels/.rels", None),
+            with_part(&plain, "xl/worksheets/sheet1.xml", Some(doctype)),
         ])
         .collect::<Vec<_>>();
     for (i, xlsx) in cases.iter().enumerate() {
         assert!(inlined(xlsx).is_none(), "case {i} copied");
     }
+    // A sheet after many comments is a sheet.
+    let comments = format!(
+        "<?xml version=\"1.0\"?>{}<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>1</v></c></row></sheetData></worksheet>",
+        "<!-- a -->\n".repeat(40)
+    );
+    let copy = same_when_inlined(&with_part(
+        &plain,
+        "xl/worksheets/sheet1.xml",
+        Some(&comments),
+    ));
+    assert_eq!(read(&copy).unwrap()[0].1[0][0], Data::String("one".into()));
     // The last `officeDocument` relationship counts, its target written absolute or not.
     let back = elsewhere.replace("/other/workbook.xml", "/XL/workbook.xml");
     same_when_inlined(&with_part(&plain, "_rels/.rels", Some(&back)));
