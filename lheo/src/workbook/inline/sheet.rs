@@ -25,6 +25,7 @@ pub(super) fn rewrite_sheet<R: BufRead, W: Write>(
         cell: Cell::Outside,
         tag: String::new(),
         kind: 0..0,
+        open: Vec::new(),
         v: String::new(),
         value: String::new(),
         string: Vec::new(),
@@ -43,6 +44,9 @@ pub(super) fn rewrite_sheet<R: BufRead, W: Write>(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cell {
     Outside,
+    /// In a cell of another type (copied as it is: a cell in it, which calamine would read
+    /// as text or refuse, leaves the workbook as it is).
+    Plain,
     /// In a `<c t="s">` whose start tag is not written yet (its type depends on its string).
     Held,
     /// In a `<c t="s">` written as `t="inlineStr"`, its string not met yet.
@@ -61,6 +65,8 @@ struct Sheet<'s, W: Write> {
     /// The held start tag of the cell, and where its type's value is in it.
     tag: String,
     kind: Range<usize>,
+    /// The elements open in the cell (its own first).
+    open: Vec<String>,
     /// The name of the `<v>` being read (calamine reads on to the end tag of that name), and
     /// its text.
     v: String,
@@ -94,13 +100,18 @@ impl<W: Write> Sheet<'_, W> {
         match (self.cell, local.as_ref()) {
             (Cell::Outside, "c") => match shared_type(&e)? {
                 Some(kind) => {
+                    self.open.push(e.name().as_ref().to_owned());
                     self.tag.clear();
                     self.tag.push_str(&e);
                     self.kind = kind;
                     self.cell = Cell::Held;
                     Ok(())
                 }
-                None => self.copy(Event::Start(e)),
+                None => {
+                    self.open.push(e.name().as_ref().to_owned());
+                    self.cell = Cell::Plain;
+                    self.copy(Event::Start(e))
+                }
             },
             (Cell::Held | Cell::Inline, "v") => {
                 self.cell = Cell::Value(self.cell == Cell::Held);
@@ -110,9 +121,14 @@ impl<W: Write> Sheet<'_, W> {
                 Ok(())
             }
             (Cell::Outside, _) => self.copy(Event::Start(e)),
+            (Cell::Plain, _) if local.as_ref() != "c" => {
+                self.open.push(e.name().as_ref().to_owned());
+                self.copy(Event::Start(e))
+            }
             // A second value, a cell in a cell, a string already inline.
             (Cell::Given | Cell::Value(_), _) | (_, "c" | "is") => Err(Skip::AsIs),
             _ => {
+                self.open.push(e.name().as_ref().to_owned());
                 self.release()?;
                 self.copy(Event::Start(e))
             }
@@ -122,6 +138,8 @@ impl<W: Write> Sheet<'_, W> {
     fn on_empty(&mut self, e: BytesStart<'_>) -> Result<(), Skip> {
         match (self.cell, e.local_name().as_ref()) {
             (Cell::Outside, _) => self.copy(Event::Empty(e)),
+            (Cell::Plain, "c") => Err(Skip::AsIs),
+            (Cell::Plain, _) => self.copy(Event::Empty(e)),
             (Cell::Value(_) | Cell::Given, _) | (_, "c" | "is") => Err(Skip::AsIs),
             // `<v/>` in a shared cell: no value either way.
             _ => {
@@ -140,13 +158,16 @@ impl<W: Write> Sheet<'_, W> {
             // calamine would read on to the end of the `<v>`.
             (Cell::Value(_), _) => Err(Skip::AsIs),
             (Cell::Outside, _) => self.copy(Event::End(e)),
-            (_, "c") => {
-                self.release()?;
-                self.cell = Cell::Outside;
-                self.copy(Event::End(e))
-            }
             _ => {
+                // In a cell, each end tag ends the element last opened: calamine reads text
+                // and strings up to an end tag of their name, not checking the others.
+                if self.open.pop().as_deref() != Some(e.name().as_ref()) {
+                    return Err(Skip::AsIs);
+                }
                 self.release()?;
+                if self.open.is_empty() {
+                    self.cell = Cell::Outside;
+                }
                 self.copy(Event::End(e))
             }
         }

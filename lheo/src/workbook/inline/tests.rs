@@ -321,6 +321,24 @@ fn what_the_copy_does_not_expect_is_left_as_it_is() {
             &cell("0"),
             &[("xl/other/sharedStrings.xml", "<sst/>")],
         ),
+        // A shared cell in the text of a cell of another type (calamine reads its index as
+        // text), or in such a cell; the text of such a cell reaching past an end tag of
+        // another name (calamine reads on to the `</t>`: found by the fuzzer).
+        book(
+            Some(table),
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>x</v></c><c r="B1" t="s"><v>0</v></c></t></is></c></row>"#,
+            &[],
+        ),
+        book(
+            Some(table),
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>x<c r="B1" t="s"><v>0</v></c></t></is></c></row>"#,
+            &[],
+        ),
+        book(
+            Some(table),
+            r#"<row r="1"><c r="A1"><c r="B1" t="s"><v>0</v></c></c></row>"#,
+            &[],
+        ),
         // Types written with entities, a shared cell already inline, a cell in a cell.
         book(
             Some(table),
