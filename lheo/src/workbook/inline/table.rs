@@ -45,12 +45,14 @@ enum State {
     Done,
 }
 
-/// What a string's content is so far: one `<t>` of text only (its name, whether it keeps its
-/// spaces, where its text starts and ends in the content) can be a cell's value.
+/// What a string's content is so far: one `<t>` of text only (whether it keeps its spaces,
+/// where its text starts and ends in the content) can be a cell's value. The `<t>` is the
+/// only element open while it is read: its end is the next end tag (checked against
+/// [`Table::open`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Shape {
     Nothing,
-    InText(String, bool, usize),
+    InText(bool, usize),
     Text(bool, usize, usize),
     Other,
 }
@@ -104,11 +106,7 @@ impl Table {
                     .flatten();
                 self.keep(Event::Start(e.borrow()))?;
                 self.shape = match text {
-                    Some(preserve) => Shape::InText(
-                        e.name().as_ref().to_owned(),
-                        preserve,
-                        self.content.get_ref().len(),
-                    ),
+                    Some(preserve) => Shape::InText(preserve, self.content.get_ref().len()),
                     None => Shape::Other,
                 };
                 Ok(())
@@ -171,10 +169,8 @@ impl Table {
                 }
                 let end = self.content.get_ref().len();
                 self.shape = match &self.shape {
-                    // calamine's `<t>` ends at the first end tag of its name.
-                    Shape::InText(t, preserve, start) if t.as_str() == name.as_ref() => {
-                        Shape::Text(*preserve, *start, end)
-                    }
+                    // The end tag just matched is the `<t>`'s.
+                    Shape::InText(preserve, start) => Shape::Text(*preserve, *start, end),
                     _ => Shape::Other,
                 };
                 self.keep(Event::End(e))
