@@ -16,6 +16,11 @@
 #                    with the reason, without xmllint or the XSD)
 #   import xml       lheo import FEED -o X.xml (profile lheo: checks and converts, one pass)
 #   export           lheo export FEED -o X.xlsx
+#   export floor     the `xlsx_floor` example: the export's cells written again by
+#                    rust_xlsxwriter alone, as the export writes them (constant memory, deflate
+#                    level 2), on 1 and on 2 threads, after reading them into memory; only the
+#                    writing and saving are timed (the example's own clock; no peak memory): what
+#                    any export through that library costs at least
 #   import xlsx      lheo import --trust-workbook X.xlsx -o Y.xml (profile lheo; the flag lifts
 #                    the budgets that refuse a workbook of more than about 1 000 offers)
 #   diff             lheo diff --quiet FEED MUTATED, MUTATED being the feed mutated by
@@ -34,8 +39,8 @@
 # disk) is imported too.
 #
 # Each size ends with ROUNDS (default 5) interleaved rounds of the ratio targets (`validate`
-# with each profile, `import`, `export`, the workbook's `import`, `diff`, xmllint in turn;
-# medians under the table).
+# with each profile, `import`, `export` and its floor, the workbook's `import`, `diff`,
+# xmllint in turn; medians under the table).
 #
 # Environment: LHEO (the lheo binary to measure, default ./target/release/lheo: another build,
 # e.g. of an older commit, copied aside), RUNS (default 3, 1 from 13000 formations up), BENCH_WORKBOOK=1 (export and imports at 1gb
@@ -68,6 +73,7 @@ today=2026-01-01
 lheo=${LHEO:-./target/release/lheo}
 gen=./target/release/examples/generate
 reorder=./target/release/examples/reorder_workbook
+floor=./target/release/examples/xlsx_floor
 read_feed=./target/release/examples/read_feed
 
 # formations SIZE: the formation count of a size name (about 17.2 KB per formation).
@@ -111,7 +117,7 @@ echo "machine: $cpu, $cores cores, $memory"
 echo "uptime:$load_start"
 echo "sizes: $*"
 
-cargo build --release -q --bin lheo --example generate --example read_feed --example reorder_workbook
+cargo build --release -q --bin lheo --example generate --example read_feed --example reorder_workbook --example xlsx_floor
 cargo bench -q -p lheo --bench throughput --no-run 2>/dev/null
 mkdir -p "$dir"
 timing=$(mktemp "$dir/.bench-time.XXXXXX")
@@ -155,12 +161,28 @@ measure() {
 ops=()
 declare -A res
 
+# measure_floor THREADS: the best of $runs runs of the `xlsx_floor` example on $workbook (the
+# seconds it prints for writing and saving), as $result ("seconds 0": no peak memory).
+measure_floor() {
+  local best="" secs i
+  for ((i = 1; i <= runs; i++)); do
+    "$floor" "$workbook" "$floor_out" "$1" >"$diffout" 2>"$errlog" || { exit_code=$?; return 1; }
+    secs=$(sed -n 's/.*total \([0-9.]*\) s.*/\1/p' "$diffout")
+    [ -n "$secs" ] || { exit_code=0; return 1; }
+    if [ -z "$best" ] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+      best=$secs
+    fi
+  done
+  rm -f "$floor_out"
+  result="$best 0"
+}
+
 # record OPERATION: keeps $result for OPERATION and prints it.
 record() {
   ops+=("$1")
   res[$1]=$result
   local s=${result%% *} kb=${result##* }
-  printf '  %-26s %8s s %10s MB peak\n' "$1" "$s" "$(awk -v kb="$kb" 'BEGIN { printf "%.1f", kb * 1024 / 1e6 }')"
+  printf '  %-26s %8s s %10s MB peak\n' "$1" "$s" "$(awk -v kb="$kb" 'BEGIN { if (kb > 0) printf "%.1f", kb * 1024 / 1e6; else printf "—" }')"
 }
 
 # failed OPERATION: an operation that exited with an unexpected code.
@@ -195,6 +217,7 @@ target() {
     "import xml") r=$(ratio "$op" "validate lheo"); limit=1.5; text="≤ 1.5× validate lheo" ;;
     export | diff) r=$(ratio "$op" "validate xsd"); limit=2.5; text="≤ 2.5× xsd" ;;
     "import xlsx") r=$(ratio "$op" export); limit=1.5; text="≤ 1.5× export, ≤ 100 MB" ;;
+    "export floor"*) echo "the least of any export through rust_xlsxwriter"; return 0 ;;
     *) return 0 ;;
   esac
   [ -n "$r" ] || { echo "$text"; return 0; }
@@ -217,15 +240,16 @@ table_rows() {
     esac
     s=${res[$op]%% *} kb=${res[$op]##* }
     rate=$(awk -v m="$mb" -v s="$s" 'BEGIN { if (s > 0) printf "%.1f", m / s; else printf "—" }')
-    peak=$(awk -v kb="$kb" 'BEGIN { printf "%.1f", kb * 1024 / 1e6 }')
+    peak=$(awk -v kb="$kb" 'BEGIN { if (kb > 0) printf "%.1f", kb * 1024 / 1e6 }')
     rows+=("| $size | $op | $s | $rate | $peak | $(ratio "$op" "validate xsd") | $(ratio "$op" xmllint) | $(target "$op") |")
   done
 }
 
 # interleaved: the ratio targets again, from ROUNDS (default 5) rounds that run `validate` with
-# each profile, `import`, `export`, the workbook's `import`, `diff` and xmllint in turn, so that a slow or fast spell of the
-# machine falls on all of them; the medians and their ratios go under the table (the best of
-# runs in a row, above, lets one lucky `xsd` run set every ratio).
+# each profile, `import`, `export`, its floor (1 thread), the workbook's `import`, `diff` and
+# xmllint in turn, so that a slow or fast spell of the machine falls on all of them; the
+# medians and their ratios go under the table (the best of runs in a row, above, lets one
+# lucky `xsd` run set every ratio).
 interleaved() {
   local rounds=${ROUNDS:-5} i op rc
   local -A times=()
@@ -233,7 +257,7 @@ interleaved() {
   # Export and the workbook's import when the export ran (its workbook is kept for this),
   # the diff when its mutated feed is there.
   if [ -f "$workbook" ]; then
-    names+=(export "import xlsx")
+    names+=(export "export floor" "import xlsx")
   fi
   [ -f "$mutated" ] && names+=(diff)
   [ -n "$have_xmllint" ] && names+=(xmllint)
@@ -245,6 +269,8 @@ interleaved() {
         "validate "*) /usr/bin/time -f "%e" -o "$timing" "$lheo" validate --quiet --profile "${op#validate }" --today "$today" "$feed" >/dev/null 2>"$errlog" || rc=$? ;;
         "import xml") rm -f "$converted"; /usr/bin/time -f "%e" -o "$timing" "$lheo" import --force "$feed" -o "$converted" >/dev/null 2>"$errlog" || rc=$? ;;
         export) rm -f "$workbook"; /usr/bin/time -f "%e" -o "$timing" "$lheo" export --force "$feed" -o "$workbook" >/dev/null 2>"$errlog" || rc=$? ;;
+        "export floor") "$floor" "$workbook" "$floor_out" 1 >"$diffout" 2>"$errlog" || rc=2
+          sed -n 's/.*total \([0-9.]*\) s.*/\1/p' "$diffout" >"$timing"; rm -f "$floor_out" ;;
         "import xlsx") rm -f "$imported"; /usr/bin/time -f "%e" -o "$timing" "$lheo" import --force "${trust[@]}" "$workbook" -o "$imported" >/dev/null 2>"$errlog" || rc=$? ;;
         diff) /usr/bin/time -f "%e" -o "$timing" "$lheo" diff --quiet "$feed" "$mutated" >/dev/null 2>"$errlog" || rc=$? ;;
         xmllint) /usr/bin/time -f "%e" -o "$timing" xmllint --noout --stream --schema "$xsd" "$feed" >/dev/null 2>"$errlog" || rc=$? ;;
@@ -268,7 +294,7 @@ interleaved() {
       "validate xsd") [ -n "$have_xmllint" ] && line+="; validate xsd ${median[$op]} s ($(awk -v a="$x" -v b="${median[xmllint]}" 'BEGIN { printf "%.2f", a / b }')× xmllint)" || line+="; validate xsd ${median[$op]} s" ;;
       "validate "*) line+="; $op ${median[$op]} s ($(awk -v a="${median[$op]}" -v b="$x" 'BEGIN { printf "%.2f", a / b }')× xsd)" ;;
       "import xml") line+="; import xml ${median[$op]} s ($(awk -v a="${median[$op]}" -v b="$l" 'BEGIN { printf "%.2f", a / b }')× validate lheo)" ;;
-      export | diff) line+="; $op ${median[$op]} s ($(awk -v a="${median[$op]}" -v b="$x" 'BEGIN { printf "%.2f", a / b }')× xsd)" ;;
+      export | diff | "export floor") line+="; $op ${median[$op]} s ($(awk -v a="${median[$op]}" -v b="$x" 'BEGIN { printf "%.2f", a / b }')× xsd)" ;;
       "import xlsx") line+="; import xlsx ${median[$op]} s ($(awk -v a="${median[$op]}" -v b="${median[export]}" 'BEGIN { printf "%.2f", a / b }')× export)" ;;
       xmllint) line+="; xmllint ${median[$op]} s" ;;
     esac
@@ -350,6 +376,10 @@ for size in "$@"; do
     skipped "import xlsx" "no workbook (export skipped)"
   elif fresh=$workbook measure 0 /dev/null "$lheo" export --force "$feed" -o "$workbook"; then
     record export
+    floor_out="$dir/bench-$size-floor.xlsx"
+    for threads in 1 2; do
+      if measure_floor "$threads"; then record "export floor, $threads thread(s)"; else failed "export floor, $threads thread(s)"; fi
+    done
     notes+=("$size: workbook of $(awk -v b="$(stat -c %s "$workbook")" 'BEGIN { printf "%.2f", b / 1e6 }') MB")
     # The default budgets refuse a workbook of more than about 1 000 offers: this one is
     # trusted (binaries older than the flag have no budget).
