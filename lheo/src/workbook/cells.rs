@@ -18,11 +18,12 @@ use chrono::{Datelike, NaiveDate};
 use crate::model::{parse_xs_long, Date, Precision};
 use crate::schema::{self, Base, Format, SimpleType};
 
-/// A cell to write.
+/// A cell to write; its text borrowed from the record where it can be (a feed has millions
+/// of cells, and the workbook library copies each one again).
 #[derive(Debug, Clone, PartialEq)]
-pub enum CellValue {
+pub enum CellValue<'a> {
     /// A text cell.
-    Text(String),
+    Text(Cow<'a, str>),
     /// A number.
     Number(f64),
     /// A date, shown `jj/mm/aaaa`.
@@ -33,31 +34,39 @@ pub enum CellValue {
 const EXACT_INTEGER: i64 = 1 << 53;
 
 /// The cell for the text of an element of type `st`.
-pub fn export_value(st: &SimpleType, text: &str) -> CellValue {
+pub fn export_value<'a>(st: &SimpleType, text: Cow<'a, str>) -> CellValue<'a> {
     if st.format == Some(Format::Date) {
-        if let Ok(d) = crate::model::trim_xml(text).parse::<Date>() {
+        if let Ok(d) = crate::model::trim_xml(&text).parse::<Date>() {
             if let Some(day) = d.to_naive() {
                 if d.year() >= 1900 {
                     return CellValue::Date(day);
                 }
             }
-            return CellValue::Text(d.to_string());
+            return CellValue::Text(d.to_string().into());
         }
-        return CellValue::Text(text.to_owned());
+        return CellValue::Text(text);
     }
     if st.base == Base::Long {
-        if let Some(n) = parse_xs_long(text) {
+        if let Some(n) = parse_xs_long(&text) {
             if n.abs() < EXACT_INTEGER {
                 return CellValue::Number(n as f64);
             }
-            return CellValue::Text(n.to_string());
+            return CellValue::Text(n.to_string().into());
         }
-        return CellValue::Text(text.to_owned());
+        return CellValue::Text(text);
     }
     if st.dict.is_some() {
-        return CellValue::Text(crate::model::trim_xml(text).to_owned());
+        return CellValue::Text(trimmed(text));
     }
-    CellValue::Text(text.to_owned())
+    CellValue::Text(text)
+}
+
+/// `text` without XML white space at either end, borrowed when it was.
+fn trimmed(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(t) => Cow::Borrowed(crate::model::trim_xml(t)),
+        Cow::Owned(t) => Cow::Owned(crate::model::trim_xml(&t).to_owned()),
+    }
 }
 
 /// `true` when Excel would take typed text as a formula (or a sign): such cells get the
@@ -493,20 +502,35 @@ mod tests {
     #[test]
     fn export_types() {
         assert_eq!(
-            export_value(st(id::DEBUT), "20250915"),
+            export_value(st(id::DEBUT), "20250915".into()),
             CellValue::Date(NaiveDate::from_ymd_opt(2025, 9, 15).unwrap())
         );
         assert_eq!(
-            export_value(st(id::DEBUT), "20250900"),
+            export_value(st(id::DEBUT), "20250900".into()),
             CellValue::Text("20250900".into())
         );
         assert_eq!(
-            export_value(st(id::NB_PLACES), "12"),
+            export_value(st(id::NB_PLACES), "12".into()),
             CellValue::Number(12.0)
         );
         assert_eq!(
-            export_value(st(id::CODEPOSTAL), "01000"),
+            export_value(st(id::CODEPOSTAL), "01000".into()),
             CellValue::Text("01000".into())
+        );
+        // A code loses its spaces, borrowed from the record when its text was.
+        let code = " 1\n";
+        match export_value(st(id::CODE_NIVEAU_ENTREE), code.into()) {
+            CellValue::Text(Cow::Borrowed(t)) => assert!(t == "1" && code.contains(t)),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            export_value(st(id::CODE_NIVEAU_ENTREE), Cow::Owned(code.to_owned())),
+            CellValue::Text("1".into())
+        );
+        // Free text is kept as it is, spaces included.
+        assert_eq!(
+            export_value(st(id::INTITULE_FORMATION), " a ".into()),
+            CellValue::Text(" a ".into())
         );
         assert!(
             looks_like_formula("=SOMME(A1)")

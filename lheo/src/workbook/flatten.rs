@@ -17,21 +17,21 @@ use crate::xml::events::XSI_NS_URI;
 
 /// A row of an entity sheet.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row {
+pub struct Row<'a> {
     /// Index of the sheet in the layout.
     pub sheet: usize,
     /// `(column index, value)`, keys included.
-    pub cells: Vec<(usize, CellValue)>,
+    pub cells: Vec<(usize, CellValue<'a>)>,
 }
 
 /// A row of the `attributs` or `extras` sheet: sheet, key, path, value.
 pub type SideRow = [String; 4];
 
-/// The rows of one record.
+/// The rows of one record, their text borrowed from it where it can be.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct Flat {
+pub struct Flat<'a> {
     /// Entity rows (children before their parent).
-    pub rows: Vec<Row>,
+    pub rows: Vec<Row<'a>>,
     /// Rows of the `attributs` sheet.
     pub attributs: Vec<SideRow>,
     /// Rows of the `extras` sheet.
@@ -110,7 +110,7 @@ impl Flattener {
     }
 
     /// Flattens the root element (the envelope: the document without its records).
-    pub fn root(&self, node: &Node) -> Result<Flat, Unfit> {
+    pub fn root<'a>(&self, node: &'a Node) -> Result<Flat<'a>, Unfit> {
         let mut flat = Flat::default();
         self.entity(0, node, String::new(), String::new(), &mut flat)?;
         Ok(flat)
@@ -122,7 +122,7 @@ impl Flattener {
         sheet: usize,
         number: u64,
         node: N,
-    ) -> Result<Flat, Unfit> {
+    ) -> Result<Flat<'a>, Unfit> {
         let mut flat = Flat::default();
         self.entity(sheet, node, number.to_string(), String::new(), &mut flat)?;
         Ok(flat)
@@ -134,17 +134,17 @@ impl Flattener {
         node: N,
         key: String,
         parent_key: String,
-        flat: &mut Flat,
+        flat: &mut Flat<'a>,
     ) -> Result<(), Unfit> {
         let mut row = Row {
             sheet,
             cells: Vec::new(),
         };
         if let Some(c) = self.key_column[sheet] {
-            row.cells.push((c, CellValue::Text(key.clone())));
+            row.cells.push((c, CellValue::Text(key.clone().into())));
         }
         if let Some(c) = self.parent_key_column[sheet] {
-            row.cells.push((c, CellValue::Text(parent_key)));
+            row.cells.push((c, CellValue::Text(parent_key.into())));
         }
         let mut ctx = Context {
             sheet,
@@ -163,7 +163,7 @@ impl Flattener {
             let text = node.text();
             if let Some(&c) = self.columns[sheet].get(ctx.target_at(&[], None)) {
                 if !text.is_empty() {
-                    ctx.row.cells.push((c, export_value(st, &text)));
+                    ctx.row.cells.push((c, export_value(st, text)));
                 }
             }
             if let Some(child) = node.elements().next() {
@@ -180,7 +180,7 @@ impl Flattener {
     /// The attributes of `node` (at `steps` below the entity): columns, or `attributs` rows.
     fn attributes<'a, N: NodeView<'a>>(
         &self,
-        ctx: &mut Context<'_>,
+        ctx: &mut Context<'_, 'a>,
         node: N,
         element: ElementId,
         steps: &[Step],
@@ -210,7 +210,9 @@ impl Flattener {
             let target = ctx.target_at(steps, Some(name));
             match self.columns[sheet].get(target).copied() {
                 // An empty value would be an empty cell, which means "no attribute".
-                Some(c) if !a.value.is_empty() => ctx.row.cells.push((c, text_cell(a.value))),
+                Some(c) if !a.value.is_empty() => {
+                    ctx.row.cells.push((c, CellValue::Text(a.value.into())))
+                }
                 _ => {
                     let path = target.to_path(self.layout.sheets[sheet].element);
                     ctx.side_attribute(path, a.value.to_owned());
@@ -225,7 +227,7 @@ impl Flattener {
     /// when anything was written for them.
     fn children<'a, N: NodeView<'a>>(
         &self,
-        ctx: &mut Context<'_>,
+        ctx: &mut Context<'_, 'a>,
         node: N,
         element: ElementId,
         prefix: &mut Vec<Step>,
@@ -313,7 +315,7 @@ impl Flattener {
                         let Some(&col) = self.columns[sheet].get(target) else {
                             return Err(unfit(c, "valeur sans colonne"));
                         };
-                        ctx.row.cells.push((col, export_value(st, &text)));
+                        ctx.row.cells.push((col, export_value(st, text)));
                         written = true;
                     }
                 }
@@ -331,18 +333,19 @@ impl Flattener {
     }
 }
 
-/// Where rows go while an entity is flattened.
-struct Context<'a> {
+/// Where rows go while an entity is flattened (`'c`: the context's borrows, `'a`: the
+/// record's).
+struct Context<'c, 'a> {
     sheet: usize,
     sheet_name: &'static str,
-    key: &'a str,
-    row: &'a mut Row,
-    flat: &'a mut Flat,
+    key: &'c str,
+    row: &'c mut Row<'a>,
+    flat: &'c mut Flat<'a>,
     /// The target looked up last (its steps reused from one lookup to the next).
     target: Target,
 }
 
-impl Context<'_> {
+impl Context<'_, '_> {
     /// The target of `attribute` (or of the element) at `steps` below the entity.
     fn target_at(&mut self, steps: &[Step], attribute: Option<&'static str>) -> &Target {
         self.target.steps.clear();
@@ -360,11 +363,6 @@ impl Context<'_> {
         let row = [self.sheet_name.to_owned(), self.key.to_owned(), path, xml];
         self.flat.extras.push(row);
     }
-}
-
-/// A text cell.
-fn text_cell(s: &str) -> CellValue {
-    CellValue::Text(s.to_owned())
 }
 
 /// The path of `steps` below `entity` (empty for the entity itself).
@@ -417,7 +415,8 @@ mod tests {
         let mut flattened = 0;
         for (i, log) in logs.iter().enumerate() {
             let in_place = flattener.record(sheet, i as u64 + 1, log.root());
-            let from_tree = flattener.record(sheet, i as u64 + 1, &log.to_node());
+            let tree = log.to_node();
+            let from_tree = flattener.record(sheet, i as u64 + 1, &tree);
             assert_eq!(in_place, from_tree, "{}", log.path);
             flattened += usize::from(in_place.is_ok());
         }

@@ -403,7 +403,7 @@ impl<W: Write + Send> WorkbookWriter<W> {
         };
         self.records[sheet] += 1;
         let flat = self.flattener.record(sheet, self.records[sheet], node)?;
-        self.write_flat(&flat)
+        self.write_flat(flat)
     }
 
     /// Writes a record of the model.
@@ -412,8 +412,10 @@ impl<W: Write + Send> WorkbookWriter<W> {
         self.write_node(&node)
     }
 
-    fn write_flat(&mut self, flat: &Flat) -> Result<(), Error> {
-        for row in &flat.rows {
+    /// Writes the rows of `flat`; their text moves into the workbook library, which takes
+    /// owned strings (text borrowed from the record is copied once, there).
+    fn write_flat(&mut self, flat: Flat<'_>) -> Result<(), Error> {
+        for row in flat.rows {
             let state = &mut self.sheets[row.sheet];
             let r = state.next_row;
             if r > LAST_ROW {
@@ -422,15 +424,15 @@ impl<W: Write + Send> WorkbookWriter<W> {
             }
             state.next_row += 1;
             let ws = self.book.worksheet_from_index(state.ws)?;
-            for (c, v) in &row.cells {
-                write_cell(ws, &self.formats, r, *c, state.columns[*c], v)?;
+            for (c, v) in row.cells {
+                write_cell(ws, &self.formats, r, c, state.columns[c], v)?;
             }
         }
         for (rows, state) in [
-            (&flat.attributs, &mut self.attributs),
-            (&flat.extras, &mut self.extras),
+            (flat.attributs, &mut self.attributs),
+            (flat.extras, &mut self.extras),
         ] {
-            for side in rows {
+            for side in &rows {
                 write_side(&mut self.book, &self.formats, state, side)?;
             }
         }
@@ -441,7 +443,7 @@ impl<W: Write + Send> WorkbookWriter<W> {
     /// records, as [`Reader::envelope`] gives it), sets the filters and writes the file.
     pub fn finish(mut self, envelope: &Node) -> Result<W, Error> {
         let flat = self.flattener.root(envelope)?;
-        self.write_flat(&flat)?;
+        self.write_flat(flat)?;
         let layout = self.flattener.layout();
         for (i, s) in layout.sheets.iter().enumerate() {
             let state = &self.sheets[i];
@@ -466,7 +468,7 @@ fn write_cell(
     row: u32,
     col: usize,
     shown: Shown,
-    value: &CellValue,
+    value: CellValue<'_>,
 ) -> Result<(), Error> {
     let c = col as u16;
     // A cell in its column's format is written without one: it takes the column's (the
@@ -482,25 +484,29 @@ fn write_cell(
             if s.len() > MAX_CELL_CHARS && s.encode_utf16().count() > MAX_CELL_CHARS {
                 return Err(too_long(cell_ref(row, col), s.chars().count()));
             }
-            if looks_like_formula(s) {
-                ws.write_string_with_format(row, c, s, &f.text_quoted)?;
+            let format = if looks_like_formula(&s) {
+                Some(&f.text_quoted)
             } else if matches!(shown, Shown::Key | Shown::Text) {
-                ws.write_string(row, c, s)?;
+                None
             } else {
-                ws.write_string_with_format(row, c, s, &f.text)?;
-            }
+                Some(&f.text)
+            };
+            match format {
+                Some(format) => ws.write_string_with_format(row, c, s, format)?,
+                None => ws.write_string(row, c, s)?,
+            };
         }
         CellValue::Number(n) if shown == Shown::Integer => {
-            ws.write_number(row, c, *n)?;
+            ws.write_number(row, c, n)?;
         }
         CellValue::Number(n) => {
-            ws.write_number_with_format(row, c, *n, &f.integer)?;
+            ws.write_number_with_format(row, c, n, &f.integer)?;
         }
         CellValue::Date(d) if shown == Shown::Date => {
-            ws.write_number(row, c, excel_serial(*d))?;
+            ws.write_number(row, c, excel_serial(d))?;
         }
         CellValue::Date(d) => {
-            ws.write_number_with_format(row, c, excel_serial(*d), &f.date)?;
+            ws.write_number_with_format(row, c, excel_serial(d), &f.date)?;
         }
     }
     Ok(())
