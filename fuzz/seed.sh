@@ -7,7 +7,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root="$here/.."
 fixtures="$root/fixtures"
-for target in validate roundtrip france_travail carif; do
+for target in validate roundtrip france_travail carif export; do
     mkdir -p "$here/corpus/$target"
     find "$fixtures" -name '*.xml' -exec cp {} "$here/corpus/$target/" \;
 done

@@ -4,6 +4,8 @@
 
 #[path = "support/books.rs"]
 mod books;
+#[path = "support/codes.rs"]
+mod codes;
 mod support;
 
 use std::io::Cursor;
@@ -131,41 +133,6 @@ mod random {
         }
     }
 
-    /// The document with the spaces around code-like values dropped, as import does (see
-    /// `lheo::workbook::cells::is_code_like`); free text keeps every character.
-    fn trim_codes(doc: &Document) -> Document {
-        use lheo::internal::{Child, Node};
-        use lheo::reader::{Build, FromNode, Limits, Reader};
-        use lheo::schema::{self, Content};
-        fn walk(n: &mut Node) {
-            if let Some(Content::Simple(st)) = n.id.map(|i| &schema::element(i).content) {
-                if lheo::workbook::cells::is_code_like(st) {
-                    for c in &mut n.children {
-                        if let Child::Text(t) = c {
-                            *t = t.trim().to_owned();
-                        }
-                    }
-                }
-                return;
-            }
-            if n.id == Some(schema::id::EXTRAS) {
-                return;
-            }
-            for c in &mut n.children {
-                if let Child::Element(e) = c {
-                    walk(e);
-                }
-            }
-        }
-        let xml = lheo::writer::to_string(doc);
-        let mut reader =
-            Reader::compose(xml.as_bytes(), Limits::default(), Build::Document, None).unwrap();
-        while reader.next_node().is_some() {}
-        let mut root = reader.envelope().unwrap().clone();
-        walk(&mut root);
-        Document::from_node(&root).unwrap()
-    }
-
     proptest! {
         #![proptest_config(config())]
 
@@ -179,7 +146,7 @@ mod random {
             let imported = read_workbook(Cursor::new(xlsx)).map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert!(imported.is_ok(), "{:#?}", imported.diagnostics);
             let back = imported.document().map_err(|e| TestCaseError::fail(e.to_string()))?;
-            let (a, b) = (lheo::writer::to_string(&trim_codes(&doc)), lheo::writer::to_string(&back));
+            let (a, b) = (lheo::writer::to_string(&codes::trim_codes(&doc)), lheo::writer::to_string(&back));
             // Streamed record by record from the trees it reads (written from the tree where
             // the model would write the same), the feed is the model's.
             let streamed = imported.write_feed(Vec::new()).map_err(|e| TestCaseError::fail(e.to_string()))?;
