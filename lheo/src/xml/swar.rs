@@ -28,7 +28,8 @@ pub(crate) fn nonzero(word: u64) -> u64 {
     (((word & LOW) + LOW) | word) & HIGH
 }
 
-/// The high bit of each byte of `word` that is `b`.
+/// The high bit of each byte of `word` that is `b` (used by the workbook reader's bounds).
+#[cfg_attr(not(feature = "workbook"), allow(dead_code))]
 #[inline(always)]
 pub(crate) fn equal(word: u64, b: u8) -> u64 {
     !nonzero(word ^ splat(b)) & HIGH
