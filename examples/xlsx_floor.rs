@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use calamine::{Data, Reader};
+use lheo::workbook::ZIP_LEVEL;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 /// A cell as the export writes it: text or a number (dates are numbers in a date format).
@@ -28,9 +29,6 @@ type Cells = Vec<(u32, u16, Cell)>;
 
 /// A sheet's name and its cells.
 type Sheet = (String, Cells);
-
-/// The deflate level of `lheo export` (`ZIP_LEVEL` in `lheo/src/workbook/writer.rs`).
-const ZIP_LEVEL: u8 = 2;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

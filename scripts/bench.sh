@@ -161,19 +161,28 @@ measure() {
 ops=()
 declare -A res
 
+# floor_seconds THREADS: runs the `xlsx_floor` example once on $workbook and prints the
+# seconds it gives for writing and saving; fails with its exit code (1 when it gives none).
+floor_seconds() {
+  local secs rc=0
+  "$floor" "$workbook" "$floor_out" "$1" >"$diffout" 2>"$errlog" || rc=$?
+  rm -f "$floor_out"
+  [ $rc = 0 ] || return $rc
+  secs=$(sed -n 's/.*total \([0-9.]*\) s.*/\1/p' "$diffout")
+  [ -n "$secs" ] || return 1
+  echo "$secs"
+}
+
 # measure_floor THREADS: the best of $runs runs of the `xlsx_floor` example on $workbook (the
 # seconds it prints for writing and saving), as $result ("seconds 0": no peak memory).
 measure_floor() {
   local best="" secs i
   for ((i = 1; i <= runs; i++)); do
-    "$floor" "$workbook" "$floor_out" "$1" >"$diffout" 2>"$errlog" || { exit_code=$?; return 1; }
-    secs=$(sed -n 's/.*total \([0-9.]*\) s.*/\1/p' "$diffout")
-    [ -n "$secs" ] || { exit_code=0; return 1; }
+    secs=$(floor_seconds "$1") || { exit_code=$?; return 1; }
     if [ -z "$best" ] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then
       best=$secs
     fi
   done
-  rm -f "$floor_out"
   result="$best 0"
 }
 
@@ -269,8 +278,7 @@ interleaved() {
         "validate "*) /usr/bin/time -f "%e" -o "$timing" "$lheo" validate --quiet --profile "${op#validate }" --today "$today" "$feed" >/dev/null 2>"$errlog" || rc=$? ;;
         "import xml") rm -f "$converted"; /usr/bin/time -f "%e" -o "$timing" "$lheo" import --force "$feed" -o "$converted" >/dev/null 2>"$errlog" || rc=$? ;;
         export) rm -f "$workbook"; /usr/bin/time -f "%e" -o "$timing" "$lheo" export --force "$feed" -o "$workbook" >/dev/null 2>"$errlog" || rc=$? ;;
-        "export floor") "$floor" "$workbook" "$floor_out" 1 >"$diffout" 2>"$errlog" || rc=2
-          sed -n 's/.*total \([0-9.]*\) s.*/\1/p' "$diffout" >"$timing"; rm -f "$floor_out" ;;
+        "export floor") floor_seconds 1 >"$timing" || rc=2 ;;
         "import xlsx") rm -f "$imported"; /usr/bin/time -f "%e" -o "$timing" "$lheo" import --force "${trust[@]}" "$workbook" -o "$imported" >/dev/null 2>"$errlog" || rc=$? ;;
         diff) /usr/bin/time -f "%e" -o "$timing" "$lheo" diff --quiet "$feed" "$mutated" >/dev/null 2>"$errlog" || rc=$? ;;
         xmllint) /usr/bin/time -f "%e" -o "$timing" xmllint --noout --stream --schema "$xsd" "$feed" >/dev/null 2>"$errlog" || rc=$? ;;

@@ -23,6 +23,7 @@ use quick_xml::events::Event;
 
 use super::spool::{Spool, SpoolWriter};
 
+mod open;
 mod share;
 mod sheet;
 mod store;
@@ -227,9 +228,10 @@ fn shared_part<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, at: u64) -> Result<
     if !workbook_in_xl(BufReader::new(zip.by_index(rels)?))? {
         return Err(Skip::AsIs);
     }
-    match zip.by_index_raw(shared)?.size() >= at {
-        true => Ok(shared),
-        false => Err(Skip::AsIs),
+    if zip.by_index_raw(shared)?.size() >= at {
+        Ok(shared)
+    } else {
+        Err(Skip::AsIs)
     }
 }
 

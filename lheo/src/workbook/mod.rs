@@ -82,6 +82,8 @@ pub use template::EXAMPLE;
 pub use template::{template, template_with};
 pub use writer::write_document;
 #[doc(hidden)]
+pub use writer::ZIP_LEVEL;
+#[doc(hidden)]
 pub use writer::{cell_ref, WorkbookWriter};
 
 use crate::error::{Error, ErrorKind};

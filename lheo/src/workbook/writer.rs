@@ -24,8 +24,9 @@ use crate::schema::{self, Base, ElementId, Format as SchemaFormat};
 /// Last row index Excel has (0-based).
 const LAST_ROW: u32 = 1_048_575;
 /// The deflate level of the workbook's zip container (1 to 9; rust_xlsxwriter's default is
-/// 6). `scripts/bench.sh` measures the export with it.
-const ZIP_LEVEL: u8 = 2;
+/// 6). `scripts/bench.sh` measures the export with it, and `examples/xlsx_floor.rs` the
+/// workbook library alone.
+pub const ZIP_LEVEL: u8 = 2;
 /// Excel's limit on the characters of a cell.
 pub const MAX_CELL_CHARS: usize = 32_767;
 

@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use quick_xml::events::{BytesEnd, BytesStart, Event};
 
+use super::open::Open;
 use super::store::Store;
 use super::table::{CONTENT, VALUE};
 use super::{other_encoding, xml_reader, Skip};
@@ -25,7 +26,7 @@ pub(super) fn rewrite_sheet<R: BufRead, W: Write>(
         cell: Cell::Outside,
         tag: String::new(),
         kind: 0..0,
-        open: Vec::new(),
+        open: Open::default(),
         v: String::new(),
         value: String::new(),
         string: Vec::new(),
@@ -66,7 +67,7 @@ struct Sheet<'s, W: Write> {
     tag: String,
     kind: Range<usize>,
     /// The elements open in the cell (its own first).
-    open: Vec<String>,
+    open: Open,
     /// The name of the `<v>` being read (calamine reads on to the end tag of that name), and
     /// its text.
     v: String,
@@ -100,7 +101,7 @@ impl<W: Write> Sheet<'_, W> {
         match (self.cell, local.as_ref()) {
             (Cell::Outside, "c") => match shared_type(&e)? {
                 Some(kind) => {
-                    self.open.push(e.name().as_ref().to_owned());
+                    self.open.push(e.name().as_ref());
                     self.tag.clear();
                     self.tag.push_str(&e);
                     self.kind = kind;
@@ -108,7 +109,7 @@ impl<W: Write> Sheet<'_, W> {
                     Ok(())
                 }
                 None => {
-                    self.open.push(e.name().as_ref().to_owned());
+                    self.open.push(e.name().as_ref());
                     self.cell = Cell::Plain;
                     self.copy(Event::Start(e))
                 }
@@ -122,13 +123,13 @@ impl<W: Write> Sheet<'_, W> {
             }
             (Cell::Outside, _) => self.copy(Event::Start(e)),
             (Cell::Plain, _) if local.as_ref() != "c" => {
-                self.open.push(e.name().as_ref().to_owned());
+                self.open.push(e.name().as_ref());
                 self.copy(Event::Start(e))
             }
             // A second value, a cell in a cell, a string already inline.
             (Cell::Given | Cell::Value(_), _) | (_, "c" | "is") => Err(Skip::AsIs),
             _ => {
-                self.open.push(e.name().as_ref().to_owned());
+                self.open.push(e.name().as_ref());
                 self.release()?;
                 self.copy(Event::Start(e))
             }
@@ -161,7 +162,7 @@ impl<W: Write> Sheet<'_, W> {
             _ => {
                 // In a cell, each end tag ends the element last opened: calamine reads text
                 // and strings up to an end tag of their name, not checking the others.
-                if self.open.pop().as_deref() != Some(e.name().as_ref()) {
+                if !self.open.pop_if(e.name().as_ref()) {
                     return Err(Skip::AsIs);
                 }
                 self.release()?;

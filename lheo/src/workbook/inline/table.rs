@@ -5,6 +5,7 @@ use std::io::BufRead;
 
 use quick_xml::events::{BytesEnd, BytesStart, Event};
 
+use super::open::Open;
 use super::store::{Store, StoreWriter};
 use super::{other_encoding, xml_reader, Skip};
 
@@ -21,7 +22,7 @@ pub(super) fn read_table<R: BufRead>(input: R) -> Result<Store, Skip> {
         store: StoreWriter::new()?,
         state: State::Before,
         content: quick_xml::Writer::new(Vec::new()),
-        open: Vec::new(),
+        open: Open::default(),
         shape: Shape::Nothing,
     };
     let mut buf = Vec::new();
@@ -64,7 +65,7 @@ struct Table {
     /// The current string's content, as written.
     content: quick_xml::Writer<Vec<u8>>,
     /// Elements open in the current string (their names).
-    open: Vec<String>,
+    open: Open,
     shape: Shape,
 }
 
@@ -100,7 +101,7 @@ impl Table {
             }
             State::In(si) => {
                 refuse_closing(e.name().as_ref(), si)?;
-                self.open.push(e.name().as_ref().to_owned());
+                self.open.push(e.name().as_ref());
                 let text = (self.shape == Shape::Nothing && self.open.len() == 1)
                     .then(|| plain_text_start(&e))
                     .flatten();
@@ -164,7 +165,7 @@ impl Table {
             State::In(_) => {
                 // Each end tag ends the element last opened (calamine does not check it: an
                 // end tag of another name would end its string elsewhere).
-                if self.open.pop().as_deref() != Some(name.as_ref()) {
+                if !self.open.pop_if(name.as_ref()) {
                     return Err(Skip::AsIs);
                 }
                 let end = self.content.get_ref().len();
